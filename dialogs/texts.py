@@ -1,0 +1,56 @@
+"""The bot's own sentences (greeting, help, errors), Swedish and English side by side.
+
+Answers to "who do I contact?" have their own texts in `dialogs.who_texts`.
+"""
+
+from __future__ import annotations
+
+from storage.registry import Localized
+
+GREETING = Localized(
+    sv="Hej{name}! Jag är samverkansboten för {network}. Fråga mig vem du ska kontakta, "
+    "till exempel:",
+    en="Hi{name}! I am the collaboration bot for {network}. Ask me who to contact, for example:",
+)
+
+THANKS = Localized(
+    sv="Varsågod! Fråga gärna igen om du undrar något mer.",
+    en="You're welcome! Just ask if there is anything else.",
+)
+
+HELP_INTRO = Localized(
+    sv="Jag svarar på **vem du ska kontakta** i {network}: vilken roll som ansvarar, vem som "
+    "har den i din grupp, hur du når personen och vad rollen gör.",
+    en="I answer **who to contact** in {network}: which role is responsible, who holds it in "
+    "your group, how to reach them and what the role does.",
+)
+
+HELP_ROLES = Localized(sv="Roller jag känner till: {roles}.", en="Roles I know: {roles}.")
+
+HELP_GROUPS = Localized(
+    sv="Nämn gärna gruppen i frågan ({groups}).",
+    en="You can name the group in your question ({groups}).",
+)
+
+EXAMPLES_TITLE = Localized(sv="Prova att fråga", en="Try asking")
+
+EXAMPLE_ROLE_QUESTION = Localized(sv="Vem är {role}?", en="Who is the {role}?")
+
+EXAMPLE_GROUP_QUESTION = Localized(
+    sv="Vem är {role} i {group}?", en="Who is the {role} in {group}?"
+)
+
+UNKNOWN_NETWORK = Localized(
+    sv="Jag känner inte till nätverket ”{key}”. Nätverk jag känner till: {known}.",
+    en="I don't know the network \"{key}\". Networks I know: {known}.",
+)
+
+UNKNOWN_GROUP = Localized(
+    sv="Gruppen ”{key}” finns inte i {network}. Grupper: {known}.",
+    en="There is no group \"{key}\" in {network}. Groups: {known}.",
+)
+
+EMPTY_REGISTRY = Localized(
+    sv="Inga nätverk är inlagda ännu. Be administratören läsa in nätverkens datafiler.",
+    en="No networks are set up yet. Ask the administrator to load the network data files.",
+)

@@ -1,0 +1,191 @@
+"""The database connection: engine, transactions and migrations.
+
+`Database(url)` opens SQLite (`sqlite+aiosqlite:///samverkan.db`, one process) or
+PostgreSQL (`postgresql+asyncpg://user@host/db`, several replicas). At start the
+application calls `await database.migrate()`, which brings the schema to the newest
+Alembic migration; on PostgreSQL an advisory lock makes replicas that start together
+migrate one after the other.
+
+Adding a migration after changing `storage/schema.py` (from the repository root; any
+scratch database will do, it is brought to the current head first):
+
+    ALEMBIC=".venv/bin/alembic -c storage/migrations/alembic.ini -x url=sqlite+aiosqlite:///scratch.db"
+    $ALEMBIC upgrade head
+    $ALEMBIC revision --autogenerate --rev-id 0002 -m "add meetings"
+    $ALEMBIC upgrade head
+    $ALEMBIC check        # "No new upgrade operations detected."
+
+Read the generated `storage/migrations/versions/0002_add_meetings.py` before
+committing it (autogenerate misses renames and server defaults), and delete
+scratch.db. Without `-x url=` the commands use `DATABASE_URL`, then this module's
+default. `tests/storage/test_database.py` fails while models and migrations differ.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, event, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///samverkan.db"
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+SUPPORTED_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
+
+# Any fixed 64-bit number ("SAMVERKA" in ASCII); every replica must use the same one.
+MIGRATION_LOCK_ID = 0x53_41_4D_56_45_52_4B_41
+
+# How long SQLite waits for another writer before giving up with "database is locked".
+SQLITE_BUSY_TIMEOUT_MS = 5_000
+
+# Seconds to wait for a PostgreSQL server before reporting it unavailable.
+POSTGRES_CONNECT_TIMEOUT = 10
+
+# Execution option naming a SQLite transaction that will write (see `_begin_sqlite`).
+_WRITES = "samverkan_writes"
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be used: unreachable, unopenable or an unsupported URL.
+
+    The message names the URL (never its password) and the cause.
+    """
+
+    def __init__(self, url: str, cause: str):
+        super().__init__(f"cannot use database {url}: {cause}")
+        self.url = url
+        self.cause = cause
+
+
+class Database:
+    """An async SQLAlchemy engine with the bot's transaction helpers.
+
+    Repositories open a `transaction()` to write and a `snapshot()` to read several
+    tables consistently; nothing outside `storage/` touches the engine.
+    """
+
+    def __init__(self, url: str = DEFAULT_DATABASE_URL):
+        self.url = url  # as given, password included: log `safe_url` instead
+        try:
+            parsed = make_url(url)
+        except ArgumentError as err:
+            raise DatabaseUnavailable(repr(url), f"not a database URL ({err})") from None
+        self.safe_url = parsed.render_as_string(hide_password=True)
+        self.dialect = parsed.get_backend_name()
+        if SUPPORTED_DRIVERS.get(self.dialect) != parsed.get_driver_name():
+            raise DatabaseUnavailable(
+                self.safe_url,
+                "unsupported URL; use sqlite+aiosqlite:///FILE.db or "
+                "postgresql+asyncpg://USER@HOST:PORT/DB",
+            )
+        self._engine = create_async_engine(parsed, **_engine_options(parsed))
+        writer, reader = self._engine, self._engine
+        if self.dialect == "sqlite":
+            event.listen(self._engine.sync_engine, "connect", _configure_sqlite)
+            event.listen(self._engine.sync_engine, "begin", _begin_sqlite)
+            writer = self._engine.execution_options(**{_WRITES: True})
+        else:
+            # Each statement of a multi-table read must see the same committed state.
+            reader = self._engine.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
+        self._writer = async_sessionmaker(writer, expire_on_commit=False)
+        self._reader = async_sessionmaker(reader, expire_on_commit=False)
+
+    def transaction(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """A session in a write transaction, committed on normal exit, rolled back on error."""
+        return self._writer.begin()
+
+    def snapshot(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """A session whose reads all see one consistent state of the database."""
+        return self._reader.begin()
+
+    def insert(self, model: Any) -> sqlite.Insert | postgresql.Insert:
+        """An INSERT for this database's dialect; it supports `on_conflict_do_update`."""
+        if self.dialect == "postgresql":
+            return postgresql.insert(model)
+        return sqlite.insert(model)
+
+    async def migrate(self) -> None:
+        """Bring the schema to the newest migration; a no-op when it is already there.
+
+        Raises `DatabaseUnavailable` when the database cannot be reached.
+        """
+        connection = await self._connect()
+        try:
+            if self.dialect == "sqlite":
+                # Take the write lock at BEGIN, so a second process waits instead of failing.
+                await connection.execution_options(**{_WRITES: True})
+            async with connection.begin():
+                if self.dialect == "postgresql":
+                    # Held until commit: a second replica waits, then finds the schema at head.
+                    await connection.execute(select(func.pg_advisory_xact_lock(MIGRATION_LOCK_ID)))
+                await connection.run_sync(_upgrade_to_head)
+        finally:
+            await connection.close()
+        log.info("database schema up to date", extra={"database": self.safe_url})
+
+    async def close(self) -> None:
+        """Close every pooled connection."""
+        await self._engine.dispose()
+
+    async def _connect(self) -> AsyncConnection:
+        try:
+            return await self._engine.connect()
+        except (OSError, TimeoutError, DBAPIError) as err:
+            cause: BaseException = err
+            while cause.__cause__ is not None:  # the driver's own error says most
+                cause = cause.__cause__
+            detail = f"{type(cause).__name__}: {cause}" if str(cause) else type(cause).__name__
+            raise DatabaseUnavailable(self.safe_url, detail) from err
+
+
+def _engine_options(url: URL) -> dict[str, Any]:
+    if url.get_backend_name() == "sqlite":
+        return {}
+    options: dict[str, Any] = {"pool_pre_ping": True}  # survive a server restart or failover
+    if "timeout" not in url.query:
+        options["connect_args"] = {"timeout": POSTGRES_CONNECT_TIMEOUT}
+    return options
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    # The sqlite3 driver opens transactions lazily and never before DDL, so a failed
+    # migration would be half applied; with its own handling off, `_begin_sqlite` BEGINs.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")  # readers do not block the writer
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def _begin_sqlite(connection: Connection) -> None:
+    # A transaction that starts by reading and later writes fails at once ("database is
+    # locked") when another process wrote meanwhile; BEGIN IMMEDIATE waits its turn instead.
+    writes = connection.get_execution_options().get(_WRITES, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+def _upgrade_to_head(connection: Connection) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")

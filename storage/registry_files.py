@@ -1,0 +1,779 @@
+"""Network data files: YAML documents to and from `RoleRegistry`.
+
+A file holds one network document (`key:`, `name:`, `groups:`, `roles:`,
+`holders:`, ...) or several as `{networks: [...]}`; `dump` always writes the
+latter. Loading checks everything a person editing the file can get wrong and
+raises one `RegistryFileError` listing every problem, each with the file, the line
+and the place in the document (`roles[3].title.en`, counting from 0). Order is
+kept everywhere, so `load(dump(registry)) == registry`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import yaml
+
+from storage.registry import (
+    LANGUAGES,
+    Assignment,
+    Group,
+    Localized,
+    Network,
+    Person,
+    Role,
+    RoleRegistry,
+)
+
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+ENTRA_OBJECT_ID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
+ISO_DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+# Lines are never folded: a folded `{sv: ..., en: ...}` is hard to read and to edit.
+_NO_WRAP = 1_000_000
+
+KeyPath = tuple[str | int, ...]  # a place in a document: ("roles", 3, "title", "en")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a data file."""
+
+    source: str
+    line: int | None  # 1-based; None when the document came without line numbers
+    place: str  # e.g. "roles[3].title.en"; "" for the whole document
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line is not None else self.source
+        return (
+            f"{where}: {self.place}: {self.message}" if self.place else f"{where}: {self.message}"
+        )
+
+
+class RegistryFileError(Exception):
+    """A network data file cannot be read or is wrong; `problems` lists every finding."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class PersonDetails(Protocol):
+    """What identifies a person: a `Person`, or a stored row with the same fields."""
+
+    name: str
+    email: str | None
+    entra_object_id: str | None
+
+
+def same_person(a: PersonDetails, b: PersonDetails) -> bool:
+    """Whether two holders are one person.
+
+    The same e-mail address (in any case) or the same Entra object id makes the same
+    person; people with neither are told apart by name alone.
+    """
+    if a.email and b.email and a.email.casefold() == b.email.casefold():
+        return True
+    if a.entra_object_id and b.entra_object_id and a.entra_object_id == b.entra_object_id:
+        return True
+    contactless = not (a.email or a.entra_object_id or b.email or b.entra_object_id)
+    return contactless and a.name == b.name
+
+
+# --- loading ------------------------------------------------------------------------------
+
+
+def load_file(path: str | Path) -> RoleRegistry:
+    """The networks of one file: a single network document or `{networks: [...]}`."""
+    networks, problems = _load_path(Path(path))
+    problems += _registry_problems(networks)
+    if problems:
+        raise RegistryFileError(problems)
+    return RoleRegistry(tuple(loaded.network for loaded in networks))
+
+
+def load_directory(path: str | Path) -> RoleRegistry:
+    """The networks of every `*.yaml` file in a folder, files in name order."""
+    folder = Path(path)
+    if not folder.is_dir():
+        raise RegistryFileError([Problem(str(folder), None, "", "not a folder")])
+    networks: list[_Loaded] = []
+    problems: list[Problem] = []
+    for file in sorted(folder.glob("*.yaml")):
+        file_networks, file_problems = _load_path(file)
+        networks += file_networks
+        problems += file_problems
+    problems += _registry_problems(networks)
+    if problems:
+        raise RegistryFileError(problems)
+    return RoleRegistry(tuple(loaded.network for loaded in networks))
+
+
+def load_network_document(mapping: Any, source: str | Path) -> Network:
+    """One network from an already parsed document; `source` names it in error messages."""
+    reader = _Reader(str(source), {})
+    loaded = reader.network(mapping, ())
+    if loaded is not None:
+        reader.problems += _person_problems([loaded])
+    if reader.problems or loaded is None:
+        raise RegistryFileError(reader.problems)
+    return loaded.network
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """A network read from a document, and where it and each of its holders are."""
+
+    network: Network
+    source: str
+    key_at: tuple[str, int | None]  # place and line of the network's key
+    holders_at: tuple[tuple[str, int | None], ...]  # one per assignment
+
+
+def _load_path(path: Path) -> tuple[list[_Loaded], list[Problem]]:
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        return [], [Problem(source, None, "", f"cannot read the file: {err}")]
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return [], [Problem(source, None, "", "the file is empty")]
+        lines: dict[KeyPath, int] = {}
+        duplicates: list[Problem] = []
+        _index_lines(node, (), lines, duplicates, source)
+        document = loader.construct_document(node)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        detail = getattr(err, "problem", None) or str(err)
+        return [], [Problem(source, line, "", f"not valid YAML: {detail}")]
+    finally:
+        loader.dispose()
+
+    reader = _Reader(source, lines)
+    reader.problems += duplicates
+    loaded: list[_Loaded] = []
+    if isinstance(document, dict) and "networks" in document:
+        reader.known_keys(document, (), {"networks"})
+        items = reader.sequence(document["networks"], ("networks",))
+        for index, item in enumerate(items or ()):
+            network = reader.network(item, ("networks", index))
+            if network is not None:
+                loaded.append(network)
+    else:
+        network = reader.network(document, ())
+        if network is not None:
+            loaded.append(network)
+    return loaded, reader.problems
+
+
+def _registry_problems(networks: list[_Loaded]) -> list[Problem]:
+    """What is wrong only across networks: a network key twice, one person told two ways."""
+    problems: list[Problem] = []
+    first: dict[str, _Loaded] = {}
+    for loaded in networks:
+        key = loaded.network.key
+        if key in first:
+            other = first[key]
+            where = _where(other.source, *other.key_at, seen_from=loaded.source)
+            problems.append(
+                Problem(
+                    loaded.source,
+                    loaded.key_at[1],
+                    loaded.key_at[0],
+                    f"duplicate network key {key!r} (also at {where})",
+                )
+            )
+        else:
+            first[key] = loaded
+    return problems + _person_problems(networks)
+
+
+def _person_problems(networks: Iterable[_Loaded]) -> list[Problem]:
+    # One person row serves every holder that is the same person, so their details
+    # must agree; otherwise storing and loading would change someone's name or e-mail.
+    problems: list[Problem] = []
+    seen: list[tuple[Person, str, str, int | None]] = []  # person, source, place, line
+    for loaded in networks:
+        for assignment, (place, line) in zip(
+            loaded.network.assignments, loaded.holders_at, strict=True
+        ):
+            person = assignment.person
+            if any(person == other[0] for other in seen):
+                continue
+            for other, other_source, other_place, other_line in seen:
+                if same_person(person, other):
+                    where = _where(other_source, other_place, other_line, seen_from=loaded.source)
+                    problems.append(
+                        Problem(
+                            loaded.source,
+                            line,
+                            place,
+                            f"{_describe(person)} is the same person as {_describe(other)} "
+                            f"at {where}: give the same name, email and entra_object_id",
+                        )
+                    )
+                    break
+            else:
+                seen.append((person, loaded.source, place, line))
+    return problems
+
+
+def _where(source: str, place: str, line: int | None, *, seen_from: str) -> str:
+    """A place for a message about `seen_from`: the file is named only when it is another."""
+    at_line = f" (line {line})" if line is not None else ""
+    return f"{place}{at_line}" if source == seen_from else f"{source}:{line or ''} {place}"
+
+
+def _describe(person: Person) -> str:
+    details = [d for d in (person.email, person.entra_object_id) if d]
+    return f"{person.name!r}" + (f" ({', '.join(details)})" if details else "")
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML where dates stay text, so that the reader can insist on ISO dates."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _index_lines(
+    node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], problems: list[Problem], source: str
+) -> None:
+    """Record the line of every place in the document and report repeated mapping keys."""
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            line = key_node.start_mark.line + 1
+            if key in first_line:
+                problems.append(
+                    Problem(
+                        source,
+                        line,
+                        _place(path + (key,)),
+                        f"{key!r} is given twice (first on line {first_line[key]})",
+                    )
+                )
+                continue
+            first_line[key] = line
+            _index_lines(value_node, path + (key,), lines, problems, source)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _index_lines(item, path + (index,), lines, problems, source)
+
+
+def _place(path: KeyPath) -> str:
+    place = ""
+    for part in path:
+        place += f"[{part}]" if isinstance(part, int) else (f".{part}" if place else part)
+    return place
+
+
+# Fields of each kind of mapping: name -> required.
+_NETWORK_FIELDS = {
+    "key": True,
+    "name": True,
+    "description": False,
+    "aliases": False,
+    "ask_instead": False,
+    "groups": False,
+    "roles": True,
+    "holders": False,
+}
+_GROUP_FIELDS = {"key": True, "name": True, "aliases": False}
+_ROLE_FIELDS = {
+    "key": True,
+    "scope": True,
+    "title": True,
+    "duties": True,
+    "synonyms": False,
+    "ask_instead": False,
+}
+_HOLDER_FIELDS = {
+    "role": True,
+    "group": False,
+    "name": True,
+    "email": False,
+    "entra_object_id": False,
+    "deputy": False,
+    "term_start": False,
+    "term_end": False,
+}
+
+
+class _Reader:
+    """Turns a parsed document into registry objects, collecting every problem on the way."""
+
+    def __init__(self, source: str, lines: dict[KeyPath, int]):
+        self.source = source
+        self.lines = lines
+        self.problems: list[Problem] = []
+
+    def problem(self, path: KeyPath, message: str) -> None:
+        line = None
+        for end in range(len(path), -1, -1):  # a missing field: the line of its parent
+            line = self.lines.get(path[:end])
+            if line is not None:
+                break
+        self.problems.append(Problem(self.source, line, _place(path), message))
+
+    # --- shapes ---
+
+    def known_keys(self, mapping: Mapping[Any, Any], path: KeyPath, known: Iterable[str]) -> None:
+        known = list(known)
+        for key in mapping:
+            if key not in known:
+                close = difflib.get_close_matches(str(key), known, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(known)}"
+                self.problem(path + (str(key),), f"unknown field {key!r}{hint}")
+
+    def fields(
+        self, value: Any, path: KeyPath, fields: Mapping[str, bool]
+    ) -> dict[str, Any] | None:
+        """A mapping with known fields; None values count as absent. None if not a mapping."""
+        if not isinstance(value, dict):
+            self.problem(path, f"must be a mapping with {', '.join(fields)}; got {_kind(value)}")
+            return None
+        self.known_keys(value, path, fields)
+        present = {k: v for k, v in value.items() if isinstance(k, str) and v is not None}
+        for name, required in fields.items():
+            if required and name not in present:
+                self.problem(path + (name,), "missing required field")
+        return present
+
+    def sequence(self, value: Any, path: KeyPath) -> list[Any] | None:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problem(path, f"must be a list; got {_kind(value)}")
+            return None
+        return value
+
+    def text(self, value: Any, path: KeyPath, *, allow_empty: bool = False) -> str | None:
+        if not isinstance(value, str):
+            self.problem(path, f"must be text; got {_kind(value)}")
+            return None
+        if not allow_empty and not value.strip():
+            self.problem(path, "must not be empty")
+            return None
+        return value
+
+    def key(self, value: Any, path: KeyPath) -> str | None:
+        text = self.text(value, path)
+        if text is not None and not KEY_PATTERN.match(text):
+            self.problem(
+                path, f"{text!r} is not a valid key: use a-z, 0-9 and _, starting with a letter"
+            )
+            return None
+        return text
+
+    def words(self, value: Any, path: KeyPath) -> tuple[str, ...] | None:
+        items = self.sequence(value, path)
+        if items is None:
+            return None
+        words = [self.text(item, path + (i,)) for i, item in enumerate(items)]
+        return None if None in words else tuple(words)  # type: ignore[arg-type]
+
+    def localized(
+        self,
+        value: Any,
+        path: KeyPath,
+        read: Callable[[Any, KeyPath], Any],
+        *,
+        required: bool = True,
+    ) -> Localized[Any] | None:
+        fields = self.fields(value, path, {language: required for language in LANGUAGES})
+        if fields is None:
+            return None
+        texts = {}
+        for language in LANGUAGES:
+            if language in fields:
+                texts[language] = read(fields[language], path + (language,))
+            elif not required:
+                texts[language] = ()
+        if any(texts.get(language) is None for language in LANGUAGES):
+            return None
+        return Localized(texts["sv"], texts["en"])
+
+    def date(self, value: Any, path: KeyPath) -> date | None:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value  # from a document parsed elsewhere
+        if isinstance(value, str) and ISO_DATE_PATTERN.match(value):
+            try:
+                return date.fromisoformat(value)
+            except ValueError as err:
+                self.problem(path, f"{value!r} is not a date: {err}")
+                return None
+        self.problem(path, f"{value!r} is not a date in ISO form (YYYY-MM-DD)")
+        return None
+
+    def role_keys(self, value: Any, path: KeyPath, roles: Sequence[str]) -> tuple[str, ...] | None:
+        keys = self.words(value, path)
+        for index, key in enumerate(keys or ()):
+            if key not in roles:
+                self.problem(path + (index,), _unknown("role", key, roles))
+        return keys
+
+    # --- the document ---
+
+    def network(self, value: Any, path: KeyPath) -> _Loaded | None:
+        """The network at `path`; None if anything in it is wrong."""
+        before = len(self.problems)
+        fields = self.fields(value, path, _NETWORK_FIELDS)
+        if fields is None:
+            return None
+        key = self.key(fields.get("key"), path + ("key",)) if "key" in fields else None
+        name = description = None
+        if "name" in fields:
+            name = self.localized(fields["name"], path + ("name",), self.text)
+        if "description" in fields:
+            description = self.localized(
+                fields["description"],
+                path + ("description",),
+                lambda v, p: self.text(v, p, allow_empty=True),
+            )
+        aliases = self.words(fields.get("aliases"), path + ("aliases",))
+
+        groups = self.unique_items(fields.get("groups"), path + ("groups",), self.group, "group")
+        roles = self.unique_items(fields.get("roles"), path + ("roles",), self.role, "role")
+        # Keys as written, so that a role with a mistake elsewhere is not also "unknown".
+        group_keys = _declared_keys(fields.get("groups"))
+        role_keys = _declared_keys(fields.get("roles"))
+        ask_instead = self.role_keys(fields.get("ask_instead"), path + ("ask_instead",), role_keys)
+        for index, role in roles:
+            for ask_index, ask_key in enumerate(role.ask_instead):
+                if ask_key not in role_keys:
+                    self.problem(
+                        path + ("roles", index, "ask_instead", ask_index),
+                        _unknown("role", ask_key, role_keys),
+                    )
+
+        roles_by_key = {role.key: role for _index, role in roles}
+        holders: list[tuple[Assignment, KeyPath]] = []
+        for index, item in enumerate(
+            self.sequence(fields.get("holders"), path + ("holders",)) or ()
+        ):
+            holder_path = path + ("holders", index)
+            assignment = self.holder(item, holder_path, roles_by_key, role_keys, group_keys)
+            if assignment is not None:
+                holders.append((assignment, holder_path))
+
+        if len(self.problems) > before:
+            return None
+        network = Network(
+            key=key,  # type: ignore[arg-type]
+            name=name,  # type: ignore[arg-type]
+            description=description or Localized("", ""),
+            aliases=aliases or (),
+            groups=tuple(group for _index, group in groups),
+            roles=tuple(role for _index, role in roles),
+            assignments=tuple(assignment for assignment, _path in holders),
+            ask_instead=ask_instead or (),
+        )
+        return _Loaded(
+            network,
+            self.source,
+            self.at(path + ("key",)),
+            tuple(self.at(holder_path) for _assignment, holder_path in holders),
+        )
+
+    def at(self, path: KeyPath) -> tuple[str, int | None]:
+        return _place(path), self.lines.get(path)
+
+    def unique_items(
+        self, value: Any, path: KeyPath, read: Callable[[Any, KeyPath], Any], kind: str
+    ) -> list[tuple[int, Any]]:
+        """Groups or roles with their index in the list, each key once."""
+        items = []
+        first: dict[str, int] = {}
+        for index, item in enumerate(self.sequence(value, path) or ()):
+            read_item = read(item, path + (index,))
+            if read_item is None:
+                continue
+            if read_item.key in first:
+                self.problem(
+                    path + (index, "key"),
+                    f"duplicate {kind} key {read_item.key!r} "
+                    f"(first at {_place(path + (first[read_item.key],))})",
+                )
+                continue
+            first[read_item.key] = index
+            items.append((index, read_item))
+        return items
+
+    def group(self, value: Any, path: KeyPath) -> Group | None:
+        fields = self.fields(value, path, _GROUP_FIELDS)
+        if fields is None:
+            return None
+        key = self.key(fields["key"], path + ("key",)) if "key" in fields else None
+        name = (
+            self.localized(fields["name"], path + ("name",), self.text)
+            if "name" in fields
+            else None
+        )
+        aliases = self.words(fields.get("aliases"), path + ("aliases",))
+        if key is None or name is None or aliases is None:
+            return None
+        return Group(key=key, name=name, aliases=aliases)
+
+    def role(self, value: Any, path: KeyPath) -> Role | None:
+        fields = self.fields(value, path, _ROLE_FIELDS)
+        if fields is None:
+            return None
+        key = self.key(fields["key"], path + ("key",)) if "key" in fields else None
+        scope = fields.get("scope")
+        if "scope" in fields and scope not in ("group", "network"):
+            self.problem(path + ("scope",), f"must be 'group' or 'network', not {scope!r}")
+            scope = None
+        title = duties = None
+        if "title" in fields:
+            title = self.localized(fields["title"], path + ("title",), self.text)
+        if "duties" in fields:
+            duties = self.localized(fields["duties"], path + ("duties",), self.words)
+        synonyms: Localized[Any] | None = Localized((), ())
+        if "synonyms" in fields:
+            synonyms = self.localized(
+                fields["synonyms"], path + ("synonyms",), self.words, required=False
+            )
+        ask_instead = self.words(fields.get("ask_instead"), path + ("ask_instead",))
+        if None in (key, scope, title, duties, synonyms, ask_instead):
+            return None
+        return Role(
+            key=key,  # type: ignore[arg-type]
+            scope=scope,  # type: ignore[arg-type]
+            title=title,  # type: ignore[arg-type]
+            duties=duties,  # type: ignore[arg-type]
+            synonyms=synonyms,  # type: ignore[arg-type]
+            ask_instead=ask_instead,  # type: ignore[arg-type]
+        )
+
+    def holder(
+        self,
+        value: Any,
+        path: KeyPath,
+        roles: Mapping[str, Role],
+        role_keys: Sequence[str],
+        group_keys: Sequence[str],
+    ) -> Assignment | None:
+        fields = self.fields(value, path, _HOLDER_FIELDS)
+        if fields is None:
+            return None
+        before = len(self.problems)
+        role = group_key = None
+        if "role" in fields:
+            role_key = self.text(fields["role"], path + ("role",))
+            if role_key is not None and role_key not in role_keys:
+                self.problem(path + ("role",), _unknown("role", role_key, role_keys))
+            role = roles.get(role_key) if role_key is not None else None
+        if "group" in fields:
+            group_key = self.text(fields["group"], path + ("group",))
+            if group_key is not None and group_key not in group_keys:
+                self.problem(path + ("group",), _unknown("group", group_key, group_keys))
+        if role is not None and role.scope == "group" and "group" not in fields:
+            self.problem(
+                path + ("group",),
+                f"missing: role {role.key!r} is held per group; "
+                f"give one of {', '.join(group_keys) or '(no groups)'}",
+            )
+        if role is not None and role.scope == "network" and "group" in fields:
+            self.problem(
+                path + ("group",), f"role {role.key!r} is a network role: remove the group"
+            )
+
+        name = self.text(fields["name"], path + ("name",)) if "name" in fields else None
+        email = entra_object_id = None
+        if "email" in fields:
+            email = self.text(fields["email"], path + ("email",))
+            if email is not None and not EMAIL_PATTERN.match(email):
+                self.problem(path + ("email",), f"{email!r} is not an e-mail address")
+        if "entra_object_id" in fields:
+            entra_object_id = self.text(fields["entra_object_id"], path + ("entra_object_id",))
+            if entra_object_id is not None and not ENTRA_OBJECT_ID_PATTERN.match(entra_object_id):
+                self.problem(
+                    path + ("entra_object_id",),
+                    f"{entra_object_id!r} is not an Entra object id "
+                    "(a GUID like 00000000-0000-0000-0000-000000000000)",
+                )
+        deputy = fields.get("deputy", False)
+        if not isinstance(deputy, bool):
+            self.problem(path + ("deputy",), f"must be true or false, not {deputy!r}")
+        term_start = term_end = None
+        if "term_start" in fields:
+            term_start = self.date(fields["term_start"], path + ("term_start",))
+        if "term_end" in fields:
+            term_end = self.date(fields["term_end"], path + ("term_end",))
+        if term_start and term_end and term_end < term_start:
+            self.problem(
+                path + ("term_end",), f"term_end {term_end} is before term_start {term_start}"
+            )
+        if len(self.problems) > before or role is None or name is None:
+            return None
+        return Assignment(
+            role_key=role.key,
+            person=Person(name=name, email=email, entra_object_id=entra_object_id),
+            group_key=group_key,
+            deputy=deputy,
+            term_start=term_start,
+            term_end=term_end,
+        )
+
+
+def _declared_keys(items: Any) -> list[str]:
+    if not isinstance(items, list):
+        return []
+    return [i["key"] for i in items if isinstance(i, dict) and isinstance(i.get("key"), str)]
+
+
+def _unknown(kind: str, key: str, known: Sequence[str]) -> str:
+    close = difflib.get_close_matches(key, known, n=1)
+    hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known) or 'none'}"
+    return f"unknown {kind} {key!r}; {hint}"
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (true/false)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"text {value!r}"
+    return f"{value!r}"
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+class _Inline(dict):  # type: ignore[type-arg]
+    """A mapping written on one line: `{sv: ..., en: ...}`."""
+
+
+class _InlineList(list):  # type: ignore[type-arg]
+    """A list written on one line: `[a, b]`."""
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style indented like the hand-written files, short things inline."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+_Dumper.add_representer(
+    _Inline, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v, flow_style=True)
+)
+_Dumper.add_representer(
+    _InlineList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True)
+)
+
+
+def dump(registry: RoleRegistry) -> str:
+    """The registry as one YAML document `{networks: [...]}`, readable by `load_file`."""
+    document = {"networks": [_network_document(network) for network in registry.networks]}
+    return yaml.dump(
+        document,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=_NO_WRAP,
+        default_flow_style=False,
+    )
+
+
+def write_file(registry: RoleRegistry, path: str | Path) -> None:
+    """Write `dump(registry)` to `path`, replacing the file only once it is complete."""
+    target = Path(path)
+    text = dump(registry)
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def _localized(value: Localized[Any], inline: bool) -> dict[str, Any]:
+    if inline:
+        return _Inline(sv=value.sv, en=value.en)
+    return {"sv": list(value.sv), "en": list(value.en)}
+
+
+def _network_document(network: Network) -> dict[str, Any]:
+    document: dict[str, Any] = {"key": network.key, "name": _localized(network.name, True)}
+    if network.description.sv or network.description.en:
+        document["description"] = {"sv": network.description.sv, "en": network.description.en}
+    if network.aliases:
+        document["aliases"] = _InlineList(network.aliases)
+    if network.ask_instead:
+        document["ask_instead"] = _InlineList(network.ask_instead)
+    if network.groups:
+        document["groups"] = [_group_document(group) for group in network.groups]
+    document["roles"] = [_role_document(role) for role in network.roles]
+    if network.assignments:
+        document["holders"] = [_holder_document(a) for a in network.assignments]
+    return document
+
+
+def _group_document(group: Group) -> dict[str, Any]:
+    document: dict[str, Any] = {"key": group.key, "name": _localized(group.name, True)}
+    if group.aliases:
+        document["aliases"] = _InlineList(group.aliases)
+    return document
+
+
+def _role_document(role: Role) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "key": role.key,
+        "scope": role.scope,
+        "title": _localized(role.title, True),
+        "duties": _localized(role.duties, False),
+    }
+    if role.synonyms.sv or role.synonyms.en:
+        document["synonyms"] = {
+            "sv": _InlineList(role.synonyms.sv),
+            "en": _InlineList(role.synonyms.en),
+        }
+    if role.ask_instead:
+        document["ask_instead"] = _InlineList(role.ask_instead)
+    return document
+
+
+def _holder_document(assignment: Assignment) -> dict[str, Any]:
+    document: dict[str, Any] = {"role": assignment.role_key}
+    if assignment.group_key is not None:
+        document["group"] = assignment.group_key
+    document["name"] = assignment.person.name
+    if assignment.person.email is not None:
+        document["email"] = assignment.person.email
+    if assignment.person.entra_object_id is not None:
+        document["entra_object_id"] = assignment.person.entra_object_id
+    if assignment.deputy:
+        document["deputy"] = True
+    if assignment.term_start is not None:
+        document["term_start"] = assignment.term_start
+    if assignment.term_end is not None:
+        document["term_end"] = assignment.term_end
+    return document

@@ -1,0 +1,339 @@
+"""The role registry in the database: load it, replace networks, and tell when it changed.
+
+Every write bumps one revision counter in the same transaction, so each replica can
+ask `revision()` (one small query) and reload only when it moved.
+
+Holders are stored as one person row per person across all networks. A holder is
+the same person as a stored one when `registry_files.same_person` says so (same
+e-mail in any case, or same Entra object id; by name only for people with
+neither). The stored person then takes the details last written, so correcting a
+name in one network corrects it in every network; persons no longer holding any
+role are deleted.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.database import Database
+from storage.registry import (
+    Assignment,
+    Group,
+    Localized,
+    Network,
+    Person,
+    Role,
+    RoleRegistry,
+)
+from storage.registry_files import same_person
+from storage.schema import (
+    AssignmentRow,
+    GroupRow,
+    NetworkRow,
+    PersonRow,
+    RegistryRevisionRow,
+    RoleRow,
+)
+
+log = logging.getLogger(__name__)
+
+_REVISION_ROW_ID = 1  # the counter is the only row of its table
+
+
+class RegistryRepository:
+    """Reads and writes the whole role registry."""
+
+    def __init__(self, database: Database):
+        self._database = database
+
+    async def revision(self) -> int:
+        """The registry's revision: 0 before the first write, then larger after each write."""
+        async with self._database.snapshot() as session:
+            revision = await session.scalar(
+                select(RegistryRevisionRow.revision).where(
+                    RegistryRevisionRow.id == _REVISION_ROW_ID
+                )
+            )
+        return revision or 0
+
+    async def is_empty(self) -> bool:
+        """True when no network is stored, as in a new database."""
+        async with self._database.snapshot() as session:
+            return await session.scalar(select(NetworkRow.id).limit(1)) is None
+
+    async def load(self) -> RoleRegistry:
+        """Every stored network, exactly as it was stored (order, dates, deputies)."""
+        async with self._database.snapshot() as session:
+            network_rows = await session.scalars(
+                select(NetworkRow).order_by(NetworkRow.position, NetworkRow.id)
+            )
+            groups: dict[int, list[Group]] = defaultdict(list)
+            for row in await session.scalars(select(GroupRow).order_by(GroupRow.position)):
+                groups[row.network_id].append(_group(row))
+            roles: dict[int, list[Role]] = defaultdict(list)
+            for row in await session.scalars(select(RoleRow).order_by(RoleRow.position)):
+                roles[row.network_id].append(_role(row))
+            assignments: dict[int, list[Assignment]] = defaultdict(list)
+            rows = await session.execute(
+                select(AssignmentRow, RoleRow.key, GroupRow.key, PersonRow)
+                .join(RoleRow, AssignmentRow.role_id == RoleRow.id)
+                .outerjoin(GroupRow, AssignmentRow.group_id == GroupRow.id)
+                .join(PersonRow, AssignmentRow.person_id == PersonRow.id)
+                .order_by(AssignmentRow.position)
+            )
+            for assignment, role_key, group_key, person in rows:
+                assignments[assignment.network_id].append(
+                    _assignment(assignment, role_key, group_key, person)
+                )
+            return RoleRegistry(
+                tuple(
+                    _network(row, groups[row.id], roles[row.id], assignments[row.id])
+                    for row in network_rows
+                )
+            )
+
+    async def replace_networks(self, networks: Iterable[Network]) -> None:
+        """Store the given networks, each replacing the stored network with its key.
+
+        One transaction: groups, roles and holders of each given network become
+        exactly the given ones; other networks stay as they are. Raises ValueError
+        (and stores nothing) for a network that refers to unknown roles or groups,
+        repeats a key, or gives one person with two different sets of details.
+        """
+        networks = tuple(networks)
+        _check(networks)
+        async with self._database.transaction() as session:
+            # First, so that on PostgreSQL concurrent registry writers queue on this row.
+            await self._bump_revision(session)
+            person_ids = await _store_persons(
+                session, [a.person for n in networks for a in n.assignments]
+            )
+            next_position = await session.scalar(select(func.max(NetworkRow.position)))
+            next_position = -1 if next_position is None else next_position
+            for network in networks:
+                row = await session.scalar(select(NetworkRow).where(NetworkRow.key == network.key))
+                if row is None:
+                    next_position += 1
+                    row = NetworkRow(key=network.key, position=next_position)
+                    session.add(row)
+                await _store_network(session, row, network, person_ids)
+            await _delete_orphaned_persons(session)
+        log.info("registry networks replaced", extra={"networks": [n.key for n in networks]})
+
+    async def delete_network(self, key: str) -> bool:
+        """Delete a network with its groups, roles and holders; False if there was none."""
+        async with self._database.transaction() as session:
+            result = await session.execute(delete(NetworkRow).where(NetworkRow.key == key))
+            if not result.rowcount:
+                return False
+            await _delete_orphaned_persons(session)
+            await self._bump_revision(session)
+        log.info("registry network deleted", extra={"network": key})
+        return True
+
+    async def _bump_revision(self, session: AsyncSession) -> None:
+        insert = self._database.insert(RegistryRevisionRow).values(id=_REVISION_ROW_ID, revision=1)
+        await session.execute(
+            insert.on_conflict_do_update(
+                index_elements=[RegistryRevisionRow.id],
+                set_={"revision": RegistryRevisionRow.revision + 1},
+            )
+        )
+
+
+def _check(networks: Sequence[Network]) -> None:
+    """Reject what the tables cannot hold, before anything is written."""
+    seen: set[str] = set()
+    for network in networks:
+        if network.key in seen:
+            raise ValueError(f"network {network.key!r} is given twice")
+        seen.add(network.key)
+        for kind, keys in (
+            ("group", [g.key for g in network.groups]),
+            ("role", [r.key for r in network.roles]),
+        ):
+            if len(set(keys)) != len(keys):
+                raise ValueError(f"network {network.key!r} has a {kind} key twice: {keys}")
+        role_keys = {r.key for r in network.roles}
+        group_keys = {g.key for g in network.groups}
+        for assignment in network.assignments:
+            if assignment.role_key not in role_keys:
+                raise ValueError(
+                    f"network {network.key!r}: {assignment.person.name!r} holds unknown role "
+                    f"{assignment.role_key!r}"
+                )
+            if assignment.group_key is not None and assignment.group_key not in group_keys:
+                raise ValueError(
+                    f"network {network.key!r}: {assignment.person.name!r} holds "
+                    f"{assignment.role_key!r} in unknown group {assignment.group_key!r}"
+                )
+
+
+async def _store_persons(session: AsyncSession, persons: Sequence[Person]) -> dict[Person, int]:
+    """The row id of each given person, reusing, updating and merging stored persons."""
+    # The person table is small (people holding roles), so match in Python with
+    # exactly the rule the data files are checked with.
+    rows = list(await session.scalars(select(PersonRow).order_by(PersonRow.id)))
+    chosen: dict[Person, PersonRow] = {}
+    for person in dict.fromkeys(persons):
+        matches = [row for row in rows if same_person(row, person)]
+        for other, chosen_row in chosen.items():
+            if any(match is chosen_row for match in matches):
+                raise ValueError(
+                    f"{person} and {other} are the same person (same e-mail, Entra object id, "
+                    "or name without either) but with different details"
+                )
+        if not matches:
+            row = PersonRow(
+                name=person.name, email=person.email, entra_object_id=person.entra_object_id
+            )
+            session.add(row)
+            rows.append(row)
+        else:
+            row, *duplicates = matches
+            for duplicate in duplicates:  # two stored persons turned out to be one
+                await session.execute(
+                    update(AssignmentRow)
+                    .where(AssignmentRow.person_id == duplicate.id)
+                    .values(person_id=row.id)
+                )
+                await session.delete(duplicate)
+                rows.remove(duplicate)
+            # Deleted before the update: the e-mail or Entra id may be the duplicate's.
+            await session.flush()
+            row.name = person.name
+            row.email = person.email
+            row.entra_object_id = person.entra_object_id
+        # One person at a time, so that no unique e-mail or Entra id is ever held twice.
+        await session.flush()
+        chosen[person] = row
+    return {person: row.id for person, row in chosen.items()}
+
+
+async def _store_network(
+    session: AsyncSession, row: NetworkRow, network: Network, person_ids: dict[Person, int]
+) -> None:
+    row.name_sv, row.name_en = network.name.sv, network.name.en
+    row.description_sv, row.description_en = network.description.sv, network.description.en
+    row.aliases = list(network.aliases)
+    row.ask_instead = list(network.ask_instead)
+    await session.flush()
+    await session.execute(delete(AssignmentRow).where(AssignmentRow.network_id == row.id))
+    # Groups and roles are updated in place by key, so their row ids stay the same
+    # for tables that refer to them.
+    group_ids = await _store_children(session, GroupRow, row.id, network.groups, _group_columns)
+    role_ids = await _store_children(session, RoleRow, row.id, network.roles, _role_columns)
+    session.add_all(
+        AssignmentRow(
+            network_id=row.id,
+            role_id=role_ids[assignment.role_key],
+            group_id=group_ids[assignment.group_key] if assignment.group_key else None,
+            person_id=person_ids[assignment.person],
+            position=position,
+            deputy=assignment.deputy,
+            term_start=assignment.term_start,
+            term_end=assignment.term_end,
+        )
+        for position, assignment in enumerate(network.assignments)
+    )
+    await session.flush()
+
+
+async def _store_children(
+    session: AsyncSession,
+    model: type[GroupRow] | type[RoleRow],
+    network_id: int,
+    items: Sequence[Group] | Sequence[Role],
+    columns: Any,
+) -> dict[str, int]:
+    """Make the network's groups (or roles) exactly `items`; returns their ids by key."""
+    stored = {
+        row.key: row
+        for row in await session.scalars(select(model).where(model.network_id == network_id))
+    }
+    rows = {}
+    for position, item in enumerate(items):
+        row = stored.pop(item.key, None)
+        if row is None:
+            row = model(network_id=network_id, key=item.key)
+            session.add(row)
+        row.position = position
+        for name, value in columns(item).items():
+            setattr(row, name, value)
+        rows[item.key] = row
+    for row in stored.values():
+        await session.delete(row)
+    await session.flush()
+    return {key: row.id for key, row in rows.items()}
+
+
+async def _delete_orphaned_persons(session: AsyncSession) -> None:
+    await session.execute(
+        delete(PersonRow).where(~exists().where(AssignmentRow.person_id == PersonRow.id))
+    )
+
+
+def _group_columns(group: Group) -> dict[str, Any]:
+    return {"name_sv": group.name.sv, "name_en": group.name.en, "aliases": list(group.aliases)}
+
+
+def _role_columns(role: Role) -> dict[str, Any]:
+    return {
+        "scope": role.scope,
+        "title_sv": role.title.sv,
+        "title_en": role.title.en,
+        "duties_sv": list(role.duties.sv),
+        "duties_en": list(role.duties.en),
+        "synonyms_sv": list(role.synonyms.sv),
+        "synonyms_en": list(role.synonyms.en),
+        "ask_instead": list(role.ask_instead),
+    }
+
+
+def _network(
+    row: NetworkRow, groups: list[Group], roles: list[Role], assignments: list[Assignment]
+) -> Network:
+    return Network(
+        key=row.key,
+        name=Localized(row.name_sv, row.name_en),
+        description=Localized(row.description_sv, row.description_en),
+        aliases=tuple(row.aliases),
+        groups=tuple(groups),
+        roles=tuple(roles),
+        assignments=tuple(assignments),
+        ask_instead=tuple(row.ask_instead),
+    )
+
+
+def _group(row: GroupRow) -> Group:
+    return Group(key=row.key, name=Localized(row.name_sv, row.name_en), aliases=tuple(row.aliases))
+
+
+def _role(row: RoleRow) -> Role:
+    return Role(
+        key=row.key,
+        scope=row.scope,  # type: ignore[arg-type]  # the table's CHECK allows only the two
+        title=Localized(row.title_sv, row.title_en),
+        duties=Localized(tuple(row.duties_sv), tuple(row.duties_en)),
+        synonyms=Localized(tuple(row.synonyms_sv), tuple(row.synonyms_en)),
+        ask_instead=tuple(row.ask_instead),
+    )
+
+
+def _assignment(
+    row: AssignmentRow, role_key: str, group_key: str | None, person: PersonRow
+) -> Assignment:
+    return Assignment(
+        role_key=role_key,
+        person=Person(name=person.name, email=person.email, entra_object_id=person.entra_object_id),
+        group_key=group_key,
+        deputy=row.deputy,
+        term_start=row.term_start,
+        term_end=row.term_end,
+    )

@@ -1,0 +1,226 @@
+"""The database schema: every table the bot stores, as SQLAlchemy declarative models.
+
+This is the one module that owns the schema. A change here needs a new Alembic
+migration in `storage/migrations/versions/` (see `storage.database` for how to
+generate one); a test checks that the migrated database matches these models.
+
+Registry tables mirror `storage.registry`: bilingual texts are `_sv`/`_en` column
+pairs, lists of words are JSON arrays, and every ordered thing has a `position` so
+that an export writes the data back in the order it was imported.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Named constraints, so that migrations can refer to them on every database.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware.
+
+    SQLite keeps no time zone, so without this a value would come back naive there
+    and aware on PostgreSQL.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: give a timezone-aware time")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None or value.tzinfo is not None:
+            return value
+        return value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table of the bot."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+# --- the role registry ------------------------------------------------------------------
+
+
+class NetworkRow(Base):
+    """A collaboration network (`storage.registry.Network`)."""
+
+    __tablename__ = "network"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name_sv: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str] = mapped_column(Text)
+    description_sv: Mapped[str] = mapped_column(Text)
+    description_en: Mapped[str] = mapped_column(Text)
+    aliases: Mapped[list[str]] = mapped_column(JSON)
+    ask_instead: Mapped[list[str]] = mapped_column(JSON)
+
+
+class GroupRow(Base):
+    """A group of a network (`storage.registry.Group`); in Teams, one channel."""
+
+    __tablename__ = "network_group"
+    __table_args__ = (UniqueConstraint("network_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("network.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(Integer)
+    name_sv: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str] = mapped_column(Text)
+    aliases: Mapped[list[str]] = mapped_column(JSON)
+
+
+class RoleRow(Base):
+    """A role of a network with its duties (`storage.registry.Role`)."""
+
+    __tablename__ = "role"
+    __table_args__ = (
+        UniqueConstraint("network_id", "key"),
+        CheckConstraint("scope IN ('group', 'network')", name="scope"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("network.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(Integer)
+    scope: Mapped[str] = mapped_column(String(16))
+    title_sv: Mapped[str] = mapped_column(Text)
+    title_en: Mapped[str] = mapped_column(Text)
+    duties_sv: Mapped[list[str]] = mapped_column(JSON)
+    duties_en: Mapped[list[str]] = mapped_column(JSON)
+    synonyms_sv: Mapped[list[str]] = mapped_column(JSON)
+    synonyms_en: Mapped[list[str]] = mapped_column(JSON)
+    ask_instead: Mapped[list[str]] = mapped_column(JSON)
+
+
+class PersonRow(Base):
+    """Someone who holds a role: a name and work contact details, nothing more.
+
+    One row per person across all networks; `storage.registry_repository` decides
+    when two holders are the same person.
+    """
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    entra_object_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+class AssignmentRow(Base):
+    """A person holding a role in a group, or for the whole network when `group_id` is null."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (
+        CheckConstraint(
+            "term_start IS NULL OR term_end IS NULL OR term_end >= term_start", name="term"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    network_id: Mapped[int] = mapped_column(
+        ForeignKey("network.id", ondelete="CASCADE"), index=True
+    )
+    role_id: Mapped[int] = mapped_column(ForeignKey("role.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("network_group.id", ondelete="CASCADE"), index=True
+    )
+    # No cascade: a person is deleted only once nothing refers to them.
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    deputy: Mapped[bool] = mapped_column()
+    term_start: Mapped[date | None] = mapped_column(Date)
+    term_end: Mapped[date | None] = mapped_column(Date)
+
+
+class RegistryRevisionRow(Base):
+    """A single counter, bumped by every registry write.
+
+    Replicas compare it with the revision of their cached registry snapshot: one
+    tiny query per turn instead of reloading the registry.
+    """
+
+    __tablename__ = "registry_revision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer)
+
+
+# --- Teams conversations ------------------------------------------------------------------
+
+
+class ConversationReferenceRow(Base):
+    """A Bot Framework conversation reference, kept so the bot can post proactively."""
+
+    __tablename__ = "conversation_reference"
+
+    conversation_id: Mapped[str] = mapped_column(String(512), primary_key=True)
+    reference: Mapped[dict[str, Any]] = mapped_column(JSON)
+    tenant_id: Mapped[str | None] = mapped_column(String(64))
+    team_id: Mapped[str | None] = mapped_column(String(512), index=True)
+    channel_id: Mapped[str | None] = mapped_column(String(512))
+    kind: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    active: Mapped[bool] = mapped_column()
+
+
+class ChannelBindingRow(Base):
+    """Which network (and group) a Teams channel, or a whole team, talks about.
+
+    A row with a null `channel_id` binds the whole team to a network. Keys, not
+    foreign keys, so a binding survives a network being re-imported.
+    """
+
+    __tablename__ = "channel_binding"
+    __table_args__ = (
+        UniqueConstraint("team_id", "channel_id"),
+        # NULLs are distinct in a unique constraint: this index allows one team row.
+        Index(
+            "uq_channel_binding_team_id_whole_team",
+            "team_id",
+            unique=True,
+            sqlite_where=text("channel_id IS NULL"),
+            postgresql_where=text("channel_id IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(512))
+    channel_id: Mapped[str | None] = mapped_column(String(512))
+    network_key: Mapped[str] = mapped_column(String(64))
+    group_key: Mapped[str | None] = mapped_column(String(64))

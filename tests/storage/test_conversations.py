@@ -1,0 +1,142 @@
+"""Conversation references and channel bindings, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from storage.conversations import ConversationStore
+from storage.database import Database
+
+TEAM = "19:team-general@thread.tacv2"
+CHANNEL = "19:lokalvard@thread.tacv2"
+
+
+def reference(
+    conversation_id: str, service_url: str = "https://smba.example/emea/"
+) -> dict[str, Any]:
+    """A conversation reference as the Teams edge serialises it."""
+    return {
+        "activityId": "1712345678901",
+        "user": {"id": "29:user", "name": "Sara Herrman"},
+        "bot": {"id": "28:bot", "name": "Samverkan"},
+        "conversation": {"id": conversation_id, "conversationType": "channel", "tenantId": "t1"},
+        "channelId": "msteams",
+        "locale": "sv-SE",
+        "serviceUrl": service_url,
+    }
+
+
+@pytest.fixture
+def store(database: Database) -> ConversationStore:
+    return ConversationStore(database)
+
+
+async def test_a_saved_reference_is_there_after_a_restart(database: Database) -> None:
+    await ConversationStore(database).save_reference(
+        reference(CHANNEL), tenant_id="t1", team_id=TEAM, channel_id=CHANNEL, kind="channel"
+    )
+    await database.close()
+
+    restarted = Database(database.url)
+    try:
+        assert await ConversationStore(restarted).get_reference(CHANNEL) == reference(CHANNEL)
+    finally:
+        await restarted.close()
+
+
+async def test_saving_again_updates_the_reference(store: ConversationStore) -> None:
+    before = datetime.now(UTC)
+    await store.save_reference(
+        reference(CHANNEL), tenant_id="t1", team_id=TEAM, channel_id=CHANNEL, kind="channel"
+    )
+    moved = reference(CHANNEL, service_url="https://smba.example/amer/")
+
+    await store.save_reference(
+        moved, tenant_id="t1", team_id=TEAM, channel_id=CHANNEL, kind="channel"
+    )
+
+    assert await store.get_reference(CHANNEL) == moved
+    [stored] = await store.references_for_team(TEAM)
+    assert stored.reference == moved
+    assert stored.updated_at >= before
+    assert stored.updated_at.tzinfo is not None
+
+
+async def test_an_unknown_conversation_has_no_reference(store: ConversationStore) -> None:
+    assert await store.get_reference("19:nowhere@thread.tacv2") is None
+
+
+async def test_a_reference_without_a_conversation_id_is_refused(store: ConversationStore) -> None:
+    with pytest.raises(ValueError, match="conversation.id"):
+        await store.save_reference(
+            {"serviceUrl": "https://smba.example/"},
+            tenant_id=None,
+            team_id=None,
+            channel_id=None,
+            kind="personal",
+        )
+
+
+async def test_a_team_lists_the_conversations_of_its_channels(store: ConversationStore) -> None:
+    for conversation_id, team_id, channel_id, kind in [
+        (CHANNEL, TEAM, CHANNEL, "channel"),
+        (TEAM, TEAM, TEAM, "channel"),
+        ("a:personal-chat", None, None, "personal"),
+        ("19:other@thread.tacv2", "19:other-team@thread.tacv2", "19:other@thread.tacv2", "channel"),
+    ]:
+        await store.save_reference(
+            reference(conversation_id),
+            tenant_id="t1",
+            team_id=team_id,
+            channel_id=channel_id,
+            kind=kind,
+        )
+
+    stored = await store.references_for_team(TEAM)
+
+    assert [(s.conversation_id, s.channel_id, s.kind, s.tenant_id) for s in stored] == [
+        (CHANNEL, CHANNEL, "channel", "t1"),
+        (TEAM, TEAM, "channel", "t1"),
+    ]
+    assert stored[0].reference == reference(CHANNEL)
+
+
+async def test_a_channel_binding_wins_over_its_teams_binding(store: ConversationStore) -> None:
+    await store.set_binding(TEAM, None, "bestservice", None)
+    await store.set_binding(TEAM, CHANNEL, "bestservice", "lokalvard")
+
+    assert await store.binding_for(TEAM, CHANNEL) == ("bestservice", "lokalvard")
+    assert await store.binding_for(TEAM, "19:logistik@thread.tacv2") == ("bestservice", None)
+    assert await store.binding_for("19:other-team@thread.tacv2", CHANNEL) is None
+
+
+async def test_binding_again_replaces_the_binding(store: ConversationStore) -> None:
+    await store.set_binding(TEAM, None, "bestservice", None)
+    await store.set_binding(TEAM, CHANNEL, "bestservice", "lokalvard")
+
+    await store.set_binding(TEAM, None, "erad", None)
+    await store.set_binding(TEAM, CHANNEL, "erad", "beredningen")
+
+    assert await store.binding_for(TEAM, CHANNEL) == ("erad", "beredningen")
+    assert await store.binding_for(TEAM, "19:logistik@thread.tacv2") == ("erad", None)
+
+
+async def test_a_removed_binding_falls_back_to_the_team_then_to_none(
+    store: ConversationStore,
+) -> None:
+    await store.set_binding(TEAM, None, "bestservice", None)
+    await store.set_binding(TEAM, CHANNEL, "erad", "eradet")
+
+    assert await store.remove_binding(TEAM, CHANNEL)
+    assert await store.binding_for(TEAM, CHANNEL) == ("bestservice", None)
+    assert await store.remove_binding(TEAM, None)
+    assert await store.binding_for(TEAM, CHANNEL) is None
+    assert not await store.remove_binding(TEAM, None)
+
+
+async def test_a_whole_team_cannot_be_bound_to_a_group(store: ConversationStore) -> None:
+    with pytest.raises(ValueError, match="give a channel"):
+        await store.set_binding(TEAM, None, "bestservice", "lokalvard")

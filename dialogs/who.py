@@ -1,0 +1,672 @@
+"""Answering "who do I contact?" from the role registry.
+
+`ContactFinder` is built once from a `RoleRegistry`. For each network it indexes every role's
+titles, key, synonyms and duties in both languages; a question is matched against that index
+and the best roles come back with the duty sentence that matched. Everything is read from the
+registry, so a role added to the data is answerable without code changes.
+
+How a question is scored against a role:
+
+* Each word of the question is read as registry terms (see `dialogs.text`: stems, compound
+  parts, inflections, typos); asking words ("vem", "who", "ansvarar", "contact") carry nothing.
+* A term counts by where the role uses it (title over synonyms over duties) and by how telling
+  it is: rare in the whole registry (an IDF) and held by few roles of this network (so a word
+  every role of the network uses, like "expertgruppen" in Best Service, says little).
+* A role whose whole title (or whole several-word synonym) is in the question gets a bonus:
+  "ordförande" then means Ordförande rather than Vice ordförande. So does a role one of whose
+  duty sentences shares two or more of the question's words.
+* A role named in the genitive ("projektledarens", "the board's") counts only as a duty word:
+  it owns what is asked about and is usually not the role asked for.
+* Below a minimum score the finder abstains: it never guesses a role. A sentence that does not
+  ask for someone ("I lost my keys") needs more: a title or synonym, or two words that match;
+  a message of one or two words ("budget?") is taken as the topic it names.
+
+A network named in the question ("e-rådet", "Fyrbodal", "Best Service") and a group named in it
+("i logistikgruppen", "in the meals group") replace the conversation's defaults, unless the
+name is also an ordinary word of the current network's own texts ("nätverket", "projektet",
+"beredningen"): such a word is read as part of the question, not as a name.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from dialogs.language import language_from_locale, language_scores
+from dialogs.text import Analyzer, Word, asks_for_someone, carries_no_role_information
+from dialogs.turns import ContactAnswer, Reply
+from dialogs.who_texts import escape, join_list, person_link, render, role_in_question
+from storage.registry import Assignment, Language, Localized, Network, Role, RoleRegistry
+
+TITLE_WEIGHT = 3.0
+SYNONYM_WEIGHT = 2.0  # synonyms and the role key
+DUTY_WEIGHT = 1.0
+# Share of a fully matched title's (or several-word synonym's) weight added on top, and of the
+# weight of a duty sentence two or more question terms share.
+WHOLE_PHRASE_BONUS = 0.5
+SAME_DUTY_BONUS = 0.5
+# The least score that names a role: about one telling word in a duty, or a common word in a
+# title. Tuned on bench/questions.yaml (see bench/README.md).
+MIN_SCORE = 1.0
+RUNNER_UP_SHARE = 0.5  # further roles are listed while they score at least this share of the best
+MAX_MATCHES = 3
+TOPIC_WORDS = 2  # a message this short names a topic ("budget?") rather than chatting
+MAX_SUGGESTIONS = 3
+MIN_COMPOUND_ENDING = 4  # a name this long at the end of a compound is that compound's word
+
+
+@dataclass(frozen=True)
+class RoleMatch:
+    """A role that answers the question, with its score and the duty that matched best.
+
+    `duty` is None when only the title or a synonym matched.
+    """
+
+    role_key: str
+    score: float
+    duty: Localized[str] | None = None
+
+
+@dataclass(frozen=True)
+class ContactSearch:
+    """What `ContactFinder.find` made of a question.
+
+    `network_key` and `group_key` are the ones the answer is about: the caller's, or the ones
+    the question named (`network_named`, `group_named`). `matches` are best first and empty
+    when the finder abstains. `language` is the language of the registry texts the question's
+    words matched, when they all point one way (it helps with "chair?" or "sekreterare").
+    """
+
+    network_key: str
+    group_key: str | None
+    matches: tuple[RoleMatch, ...]
+    network_named: bool = False
+    group_named: bool = False
+    language: Language | None = None
+
+
+@dataclass
+class _RoleEntry:
+    role: Role
+    phrases: list[tuple[frozenset[str], float]] = field(default_factory=list)
+    duty_terms: list[set[str]] = field(default_factory=list)
+
+
+@dataclass
+class _NetworkIndex:
+    entries: list[_RoleEntry]
+    postings: dict[str, list[tuple[int, float]]]  # term -> (entry, field weight)
+    term_weight: dict[str, float]
+    role_terms: frozenset[str]  # every term of the network's role texts
+    own_terms: frozenset[str]  # and of its group names: what the network's own texts say
+    group_names: _Names
+
+
+@dataclass(frozen=True)
+class _NameMatch:
+    key: str
+    start: int
+    name: list[frozenset[str]]
+
+
+class _Names:
+    """Names of networks or groups (one set of acceptable terms per word), found in questions.
+
+    Indexed by the terms of each name's first word, so a question is checked against the few
+    names that can start at each of its words, not against every name in a large registry.
+    """
+
+    def __init__(self, names: Iterable[tuple[str, list[frozenset[str]]]]):
+        self.by_first_term: dict[str, list[tuple[str, list[frozenset[str]]]]] = defaultdict(list)
+        self.terms: set[str] = set()
+        for key, name in names:
+            if not name:
+                continue
+            for term in name[0]:
+                self.by_first_term[term].append((key, name))
+            self.terms.update(t for word_terms in name for t in word_terms)
+
+    def find(self, question_words: list[Word]) -> list[_NameMatch]:
+        """Every name that occurs in the question as consecutive words (first occurrence)."""
+        found: dict[tuple[str, int], _NameMatch] = {}
+        for start, word in enumerate(question_words):
+            for term in word.names:
+                for key, name in self.by_first_term.get(term, ()):
+                    end = start + len(name)
+                    if (key, id(name)) in found or end > len(question_words):
+                        continue
+                    if all(name[j] & question_words[start + j].names for j in range(1, len(name))):
+                        found[(key, id(name))] = _NameMatch(key, start, name)
+        return sorted(found.values(), key=lambda m: m.start)
+
+
+class ContactFinder:
+    """Finds the roles a question is about and answers it, for every network of a registry."""
+
+    def __init__(self, registry: RoleRegistry):
+        self.registry = registry
+        self._analyzer = Analyzer(_swedish_texts(registry))
+        vocabulary: dict[str, set[Language]] = defaultdict(set)
+        role_terms_by_network: dict[str, list[list[tuple[str, float, int | None]]]] = {}
+        document_frequency: dict[str, int] = defaultdict(int)
+        role_count = 0
+        entries_by_network: dict[str, list[_RoleEntry]] = {}
+
+        for network in registry.networks:
+            entries, all_terms = [], []
+            for role in network.roles:
+                entry, terms = self._index_role(role, vocabulary)
+                entries.append(entry)
+                all_terms.append(terms)
+                for term in {t for t, _, _ in terms}:
+                    document_frequency[term] += 1
+                role_count += 1
+            entries_by_network[network.key] = entries
+            role_terms_by_network[network.key] = all_terms
+
+        self._networks: dict[str, _NetworkIndex] = {}
+        network_names: list[tuple[str, list[frozenset[str]]]] = []
+        for network in registry.networks:
+            self._networks[network.key] = self._index_network(
+                network,
+                entries_by_network[network.key],
+                role_terms_by_network[network.key],
+                document_frequency,
+                role_count,
+            )
+            network_names.extend(
+                (network.key, self._analyzer.name_terms(text))
+                for text in _names(network.key, network.name, network.aliases)
+            )
+        self._network_names = _Names(network_names)
+        # Names are looked up like any word (so "logistik" is known to typo tolerance) but, with
+        # no language, say nothing about the language of a question.
+        for term in self._network_names.terms.union(
+            *(index.group_names.terms for index in self._networks.values())
+        ):
+            vocabulary.setdefault(term, set())
+        self._analyzer.set_vocabulary({t: frozenset(ls) for t, ls in vocabulary.items()})
+
+    # -- building ----------------------------------------------------------------------------
+
+    def _index_role(
+        self, role: Role, vocabulary: dict[str, set[Language]]
+    ) -> tuple[_RoleEntry, list[tuple[str, float, int | None]]]:
+        """A role's terms as (term, field weight, duty index or None)."""
+        entry = _RoleEntry(role)
+        terms: list[tuple[str, float, int | None]] = []
+        fields: list[tuple[str, Language | None, float, int | None]] = []
+        for language in ("sv", "en"):
+            fields.append((role.title.get(language), language, TITLE_WEIGHT, None))
+            fields.extend((s, language, SYNONYM_WEIGHT, None) for s in role.synonyms.get(language))
+            fields.extend(
+                (duty, language, DUTY_WEIGHT, i) for i, duty in enumerate(role.duties.get(language))
+            )
+        fields.append((role.key.replace("_", " "), None, SYNONYM_WEIGHT, None))
+        entry.duty_terms = [set() for _ in range(max(len(role.duties.sv), len(role.duties.en)))]
+
+        for text, language, weight, duty_index in fields:
+            word_terms = self._analyzer.index_words(text, language)
+            for terms_of_word in word_terms:
+                for term in terms_of_word:
+                    terms.append((term, weight, duty_index))
+                    if language:
+                        vocabulary[term].add(language)
+                    else:
+                        vocabulary.setdefault(term, set())
+                    if duty_index is not None:
+                        entry.duty_terms[duty_index].add(term)
+            # A one-word synonym is fully matched whenever it matches at all: no bonus for it.
+            if duty_index is None and (weight == TITLE_WEIGHT or len(word_terms) > 1):
+                entry.phrases.append((frozenset(w[0] for w in word_terms), weight))
+        return entry, terms
+
+    def _index_network(
+        self,
+        network: Network,
+        entries: list[_RoleEntry],
+        role_terms: list[list[tuple[str, float, int | None]]],
+        document_frequency: dict[str, int],
+        role_count: int,
+    ) -> _NetworkIndex:
+        best_weight: list[dict[str, float]] = []
+        network_frequency: dict[str, int] = defaultdict(int)
+        for terms in role_terms:
+            weights: dict[str, float] = {}
+            for term, weight, _ in terms:
+                weights[term] = max(weight, weights.get(term, 0.0))
+            best_weight.append(weights)
+            for term in weights:
+                network_frequency[term] += 1
+
+        size = len(entries)
+        term_weight = {}
+        for term, in_network in network_frequency.items():
+            rarity = math.log(1 + role_count / document_frequency[term])
+            specificity = ((size - in_network + 1) / size) ** 2
+            term_weight[term] = rarity * specificity
+
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for position, weights in enumerate(best_weight):
+            for term, weight in weights.items():
+                postings[term].append((position, weight))
+
+        group_names = _Names(
+            (group.key, self._analyzer.name_terms(text))
+            for group in network.groups
+            for text in _names(group.key, group.name, group.aliases)
+        )
+        return _NetworkIndex(
+            entries=entries,
+            postings=dict(postings),
+            term_weight=term_weight,
+            role_terms=frozenset(network_frequency),
+            own_terms=frozenset(network_frequency) | frozenset(group_names.terms),
+            group_names=group_names,
+        )
+
+    # -- finding -----------------------------------------------------------------------------
+
+    def find(
+        self, question: str, *, network_key: str, group_key: str | None = None
+    ) -> ContactSearch:
+        """The roles `question` is about, best first, in the network and group it is about.
+
+        `network_key` and `group_key` are the conversation's defaults (the channel's binding);
+        a network or group named in the question replaces them. Raises `UnknownNetwork` or
+        `UnknownGroup` for keys that are not in the registry.
+        """
+        network = self.registry.network(network_key)
+        if group_key is not None:
+            network.group(group_key)
+        question_words = self._analyzer.query_words(question, language_scores(question).decided)
+
+        network_named = False
+        consumed: dict[int, set[str]] = defaultdict(set)
+        named_network = self._named_network(question_words, network_key)
+        if named_network is not None:
+            _consume(consumed, question_words, named_network)
+            if named_network.key != network_key:
+                network_key, group_key, network_named = named_network.key, None, True
+        index = self._networks[network_key]
+
+        group_named = False
+        named_group = self._named_group(question_words, index)
+        if named_group is not None:
+            _consume(consumed, question_words, named_group)
+            group_key, group_named = named_group.key, True
+
+        scoped_words = [
+            w.without(frozenset(consumed[i])) if i in consumed else w
+            for i, w in enumerate(question_words)
+        ]
+        # Asks who, or is short enough to name just a topic: one telling word may then suffice.
+        asking = asks_for_someone(question) or len(question_words) <= TOPIC_WORDS
+        matches = self._rank(index, scoped_words, asking)
+        if not matches and consumed:
+            # "vem sitter i e-rådet?": the name is all the question says, so it is the topic.
+            matches = self._rank(index, question_words, asking)
+        return ContactSearch(
+            network_key=network_key,
+            group_key=group_key,
+            matches=matches,
+            network_named=network_named,
+            group_named=group_named,
+            language=_vocabulary_language(question_words),
+        )
+
+    def _named_network(self, question_words: list[Word], current: str) -> _NameMatch | None:
+        """The network the question names: the current one if named, else the longest other."""
+        current_terms = self._networks[current].own_terms
+        others: list[_NameMatch] = []
+        for match in self._network_names.find(question_words):
+            if match.key == current:
+                return match
+            if not _ordinary_words(match.name, current_terms):
+                others.append(match)
+        return max(others, key=lambda m: len(m.name), default=None)
+
+    def _named_group(self, question_words: list[Word], index: _NetworkIndex) -> _NameMatch | None:
+        found = [
+            m
+            for m in index.group_names.find(question_words)
+            if not _ordinary_words(m.name, index.role_terms)
+        ]
+        return max(found, key=lambda m: len(m.name), default=None)
+
+    def _rank(
+        self, index: _NetworkIndex, question_words: list[Word], asking: bool
+    ) -> tuple[RoleMatch, ...]:
+        scores: dict[int, float] = defaultdict(float)
+        matched: dict[int, set[str]] = defaultdict(set)
+        matched_words: dict[int, int] = defaultdict(int)
+        strongest_field: dict[int, float] = defaultdict(float)
+        question_terms: set[str] = set()
+        for word in question_words:
+            best: dict[int, tuple[float, tuple[str, ...]]] = {}
+            for reading in word.readings:
+                question_terms.update(reading.terms)
+                evidence: dict[int, float] = defaultdict(float)
+                for term in reading.terms:
+                    weight = index.term_weight.get(term, 0.0) * reading.quality
+                    for position, field_weight in index.postings.get(term, ()):
+                        if word.genitive:  # an owner, not the role asked for
+                            field_weight = min(field_weight, DUTY_WEIGHT)
+                        evidence[position] += weight * field_weight
+                        strongest_field[position] = max(strongest_field[position], field_weight)
+                for position, value in evidence.items():
+                    if value > best.get(position, (0.0,))[0]:
+                        best[position] = (value, reading.terms)
+            for position, (value, terms) in best.items():
+                scores[position] += value
+                matched[position].update(terms)
+                matched_words[position] += 1
+
+        duties: dict[int, int | None] = {}
+        for position in scores:
+            entry = index.entries[position]
+            scores[position] += max(
+                (
+                    WHOLE_PHRASE_BONUS * weight * sum(index.term_weight[t] for t in phrase)
+                    for phrase, weight in entry.phrases
+                    if phrase <= question_terms
+                ),
+                default=0.0,
+            )
+            duties[position], shared, value = _best_duty(index, entry, matched[position])
+            if shared >= 2:
+                scores[position] += SAME_DUTY_BONUS * DUTY_WEIGHT * value
+
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        if not ranked or ranked[0][1] < MIN_SCORE:
+            return ()
+        top = ranked[0][0]
+        if not asking and strongest_field[top] < SYNONYM_WEIGHT and matched_words[top] < 2:
+            return ()
+        floor = max(MIN_SCORE, RUNNER_UP_SHARE * ranked[0][1])
+        return tuple(
+            RoleMatch(
+                role_key=index.entries[position].role.key,
+                score=round(score, 3),
+                duty=_duty_texts(index.entries[position].role, duties[position]),
+            )
+            for position, score in ranked[:MAX_MATCHES]
+            if score >= floor
+        )
+
+    # -- answering ---------------------------------------------------------------------------
+
+    def answer(
+        self,
+        question: str,
+        *,
+        network_key: str,
+        group_key: str | None = None,
+        language: Language | None = None,
+        today: date,
+        hint: str | None = None,
+    ) -> Reply:
+        """The bot's reply to a "who do I contact?" question, with `reply.contact` set.
+
+        `language` forces the reply language; otherwise the question decides, then the words it
+        matched, then `hint` (the client's locale), then Swedish. `today` decides whose terms
+        of office are current. Raises `UnknownNetwork`/`UnknownGroup` for unknown keys.
+        """
+        search = self.find(question, network_key=network_key, group_key=group_key)
+        language = (
+            language
+            or language_scores(question).decided
+            or search.language
+            or language_from_locale(hint)
+            or "sv"
+        )
+        network = self.registry.network(search.network_key)
+        if not search.matches:
+            return self._abstain(network, search, language)
+
+        best = search.matches[0]
+        role = network.role(best.role_key)
+        roles = tuple(m.role_key for m in search.matches)
+        if role.scope == "group" and search.group_key is None and network.groups:
+            text = _per_group_text(network, role, best, language, today)
+            contact = ContactAnswer(roles=roles, network_key=network.key, group_key=None)
+            return Reply(text=text, language=language, contact=contact)
+
+        group_key = search.group_key if role.scope == "group" else None
+        holders = network.holders(role.key, group_key, today)
+        deputies = network.holders(role.key, group_key, today, deputies=True)
+        scope = _scope(network, group_key, language)
+        title = escape(role.title.get(language))
+        if holders:
+            paragraphs = [
+                render("held_by", language, role=title, scope=scope, people=_people(holders))
+            ]
+        else:
+            paragraphs = [render("vacant", language, role=title, scope=scope)]
+        if deputies:
+            paragraphs.append(render("deputies", language, people=_people(deputies)))
+        if not holders:
+            paragraphs.append(_ask_instead(network, role, group_key, language, today))
+        paragraphs.append(_duty_line(role, best, language))
+        contact = ContactAnswer(
+            roles=roles,
+            network_key=network.key,
+            group_key=group_key,
+            holders=holders,
+            deputies=deputies,
+        )
+        text = "\n\n".join(p for p in paragraphs if p)
+        return Reply(text=text, language=language, contact=contact)
+
+    def _abstain(self, network: Network, search: ContactSearch, language: Language) -> Reply:
+        """Say so, and offer example questions (from the registry) that this finder answers."""
+        suggestions = self.example_questions(network.key, language)
+        lines = [render("unknown", language)]
+        if suggestions:
+            lines.append(render("suggest", language, network=escape(network.name.get(language))))
+            lines.append(
+                "\n".join(render("suggestion_line", language, question=q) for q in suggestions)
+            )
+        contact = ContactAnswer(roles=(), network_key=network.key, group_key=search.group_key)
+        return Reply(
+            text="\n\n".join(lines), language=language, contact=contact, suggestions=suggestions
+        )
+
+    def example_questions(self, network_key: str, language: Language) -> tuple[str, ...]:
+        """Up to three "Vem är <role>?" questions for roles of the network, each checked to
+        be answered with its own role, so that a suggestion never leads to another dead end."""
+        network = self.registry.network(network_key)
+        questions: list[str] = []
+        for role in network.roles:
+            question = render(
+                "example", language, role=role_in_question(role.title.get(language), language)
+            )
+            found = self.find(question, network_key=network_key).matches
+            if found and found[0].role_key == role.key:
+                questions.append(question)
+            if len(questions) == MAX_SUGGESTIONS:
+                break
+        return tuple(questions)
+
+
+# -- helpers: names ------------------------------------------------------------------------
+
+
+def _names(key: str, name: Localized[str], aliases: Iterable[str]) -> list[str]:
+    """Every way a network or group is named: its key, its names, its aliases."""
+    return list(dict.fromkeys([key.replace("_", " "), name.sv, name.en, *aliases]))
+
+
+def _swedish_texts(registry: RoleRegistry) -> Iterable[str]:
+    """The registry texts whose words Swedish compounds may be split into."""
+    for network in registry.networks:
+        yield from _names(network.key, network.name, network.aliases)
+        for group in network.groups:
+            yield from _names(group.key, group.name, group.aliases)
+        for role in network.roles:
+            yield role.title.sv
+            yield from role.synonyms.sv
+            yield from role.duties.sv
+
+
+def _ordinary_words(name: list[frozenset[str]], terms: frozenset[str]) -> bool:
+    """True when every telling word of a name is also an ordinary word of the given texts:
+    one of them, or the last part of one of their compounds ("projektet" in
+    "utvecklingsprojekt")."""
+    telling = [w for w in name if not all(carries_no_role_information(t) for t in w)]
+    return bool(telling) and all(_ordinary_word(w, terms) for w in telling)
+
+
+def _ordinary_word(word_terms: frozenset[str], terms: frozenset[str]) -> bool:
+    if word_terms & terms:
+        return True
+    endings = [t for t in word_terms if len(t) >= MIN_COMPOUND_ENDING]
+    return any(term.endswith(ending) for term in terms for ending in endings)
+
+
+def _consume(consumed: dict[int, set[str]], question_words: list[Word], match: _NameMatch) -> None:
+    for offset, word_terms in enumerate(match.name):
+        position = match.start + offset
+        consumed[position] |= word_terms & question_words[position].names
+
+
+def _vocabulary_language(question_words: list[Word]) -> Language | None:
+    votes = {"sv": 0, "en": 0}
+    for word in question_words:
+        if len(word.languages) == 1:
+            votes[next(iter(word.languages))] += 1
+    if votes["sv"] == votes["en"]:
+        return None
+    return "sv" if votes["sv"] > votes["en"] else "en"
+
+
+def _best_duty(
+    index: _NetworkIndex, entry: _RoleEntry, matched: set[str]
+) -> tuple[int | None, int, float]:
+    """The duty sentence sharing the most telling terms with the question.
+
+    Returns its position (None if no duty shares a term), how many terms it shares and their
+    summed weight.
+    """
+    best: tuple[int | None, int, float] = (None, 0, 0.0)
+    for position, terms in enumerate(entry.duty_terms):
+        shared = terms & matched
+        value = sum(index.term_weight.get(t, 0.0) for t in shared)
+        if value > best[2]:
+            best = (position, len(shared), value)
+    return best
+
+
+def _duty_texts(role: Role, position: int | None) -> Localized[str] | None:
+    """The duty at `position` in both languages."""
+    if position is None:
+        return None
+    return Localized(sv=_nth(role.duties.sv, position), en=_nth(role.duties.en, position))
+
+
+def _nth(duties: tuple[str, ...], position: int) -> str:
+    """The duty at `position`, or the first one where the languages list unequal numbers."""
+    return duties[position] if position < len(duties) else (duties[0] if duties else "")
+
+
+# -- helpers: answer text --------------------------------------------------------------------
+
+
+def _people(assignments: Iterable[Assignment]) -> str:
+    return ", ".join(person_link(a.person.name, a.person.email) for a in assignments)
+
+
+def _scope(network: Network, group_key: str | None, language: Language) -> str:
+    if group_key is not None:
+        group = network.group(group_key)
+        return render("in_group", language, group=escape(group.name.get(language)))
+    return render("in_network", language, network=escape(network.name.get(language)))
+
+
+def _duty_line(role: Role, match: RoleMatch, language: Language) -> str:
+    duty = match.duty.get(language) if match.duty else _nth(role.duties.get(language), 0)
+    return render("duty", language, duty=escape(duty)) if duty else ""
+
+
+def _per_group_text(
+    network: Network, role: Role, match: RoleMatch, language: Language, today: date
+) -> str:
+    """A group role asked without a group: its holders group by group, and how to ask."""
+    lines = []
+    for group in network.groups:
+        holders = network.holders(role.key, group.key, today)
+        people = _people(holders) if holders else render("vacant_short", language)
+        lines.append(
+            render("group_line", language, group=escape(group.name.get(language)), people=people)
+        )
+    title = role.title.get(language)
+    example = render(
+        "example_in_group",
+        language,
+        role=role_in_question(title, language),
+        group=network.groups[0].name.get(language),
+    )
+    paragraphs = [
+        render(
+            "per_group", language, role=escape(title), network=escape(network.name.get(language))
+        )
+        + "\n"
+        + "\n".join(lines),
+        render("name_the_group", language, example=escape(example)),
+        _duty_line(role, match, language),
+    ]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def _ask_instead(
+    network: Network, role: Role, group_key: str | None, language: Language, today: date
+) -> str:
+    """Whom to ask while `role` is vacant: the role's (or the network's) ask_instead roles.
+
+    When those are vacant too, their own ask_instead roles are tried, each role once, so a
+    chain that leads back to where it started ends instead of looping.
+    """
+    visited = {role.key}
+    first = [k for k in (role.ask_instead or network.ask_instead) if k not in visited]
+    frontier = first
+    while frontier:
+        found = []
+        for key in frontier:
+            visited.add(key)
+            candidate = network.role(key)
+            if candidate.scope == "group" and group_key is None:
+                found.append(
+                    render(
+                        "role_in_your_group", language, role=escape(candidate.title.get(language))
+                    )
+                )
+                continue
+            holders = network.holders(key, group_key if candidate.scope == "group" else None, today)
+            if holders:
+                found.append(
+                    render(
+                        "role_with_people",
+                        language,
+                        role=escape(candidate.title.get(language)),
+                        people=_people(holders),
+                    )
+                )
+        if found:
+            return render("ask_instead", language, roles=join_list(found, language, "or"))
+        following: list[str] = []
+        for key in frontier:
+            candidate = network.role(key)
+            for next_key in candidate.ask_instead or network.ask_instead:
+                if next_key not in visited and next_key not in following:
+                    following.append(next_key)
+        frontier = following
+    if not first:
+        return ""
+    titles = [
+        render("role_alone", language, role=escape(network.role(k).title.get(language)))
+        for k in first
+    ]
+    return render("ask_instead_nobody", language, roles=join_list(titles, language, "or"))

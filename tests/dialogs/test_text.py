@@ -1,0 +1,112 @@
+"""Normalisation: inflected, compounded, misspelt and diacritic-free words meet the registry's."""
+
+import pytest
+
+from dialogs.text import Analyzer, carries_no_role_information, fold, stem
+
+REGISTRY_TEXTS = [
+    "Håller expertgruppens medlemsregister uppdaterat.",
+    "Bokar möteslokaler och lokal till träffar.",
+    "Ansvarar för gruppens budget.",
+    "Ordförande",
+    "Sekreterare",
+    "Logistik",
+]
+
+
+@pytest.fixture(scope="module")
+def analyzer():
+    analyzer = Analyzer(REGISTRY_TEXTS)
+    vocabulary = {}
+    for text in REGISTRY_TEXTS:
+        for terms in analyzer.index_words(text, "sv"):
+            for term in terms:
+                vocabulary[term] = frozenset({"sv"})
+    analyzer.set_vocabulary(vocabulary)
+    return analyzer
+
+
+def terms_of(analyzer, word):
+    (analysed,) = analyzer.query_words(word, "sv")
+    return {t for reading in analysed.readings for t in reading.terms}
+
+
+def test_folding_lets_members_type_without_swedish_letters():
+    assert fold("Ordförande på Måltider") == "ordforande pa maltider"
+    assert stem("ordforande", "sv") == stem("ordförande", "sv")
+
+
+@pytest.mark.parametrize(
+    ("inflected", "base"),
+    [
+        ("mötena", "möte"),
+        ("protokollet", "protokoll"),
+        ("medlemmarna", "medlem"),
+        ("agendan", "agenda"),
+        ("budgeten", "budget"),
+        ("styrelsens", "styrelse"),
+    ],
+)
+def test_swedish_inflections_meet_their_base_form(inflected, base):
+    assert stem(inflected, "sv") == stem(base, "sv")
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "vem",
+        "Vem",
+        "ansvarar",
+        "ansvarig",
+        "kontakta",
+        "who",
+        "responsible",
+        "contact",
+        "the",
+        "och",
+    ],
+)
+def test_asking_words_carry_no_role_information(word):
+    assert carries_no_role_information(word)
+
+
+@pytest.mark.parametrize("word", ["budget", "sekreterare", "lokal", "minutes", "chair"])
+def test_content_words_carry_role_information(word):
+    assert not carries_no_role_information(word)
+
+
+def test_a_compound_in_the_question_meets_the_registry_compound(analyzer):
+    (register,) = [t for t in terms_of(analyzer, "medlemsregister")]
+    assert register in terms_of(analyzer, "medlemsregistret")
+
+
+@pytest.mark.parametrize(
+    ("compound", "part"),
+    [("budgetansvarig", "budget"), ("lokalen", "lokal"), ("träfflokalen", "lokal")],
+)
+def test_compounds_and_inflections_reach_registry_words(analyzer, compound, part):
+    assert terms_of(analyzer, part) <= terms_of(analyzer, compound)
+
+
+def test_budgetansvarig_means_budget_and_nothing_about_responsibility(analyzer):
+    assert terms_of(analyzer, "budgetansvarig") == terms_of(analyzer, "budget")
+
+
+def test_a_group_name_inside_a_compound_is_found(analyzer):
+    (word,) = analyzer.query_words("logistikgruppen")
+    assert stem("logistik", "sv") in word.names
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [("ordförnade", "ordförande"), ("sekretrare", "sekreterare"), ("budjet", "budget")],
+)
+def test_typos_close_to_a_registry_word_read_as_that_word(analyzer, typo, meant):
+    assert terms_of(analyzer, typo) == terms_of(analyzer, meant)
+
+
+@pytest.mark.parametrize(
+    "word", ["vädret", "klockan", "helgen", "många", "weather", "lunchen", "bokstav"]
+)
+def test_off_topic_words_do_not_become_registry_words(analyzer, word):
+    assert terms_of(analyzer, word) == set()

@@ -1,0 +1,330 @@
+"""The bot's HTTP edge: `POST /api/messages` and `GET /healthz`.
+
+botbuilder's `CloudAdapter.process` answers many bad requests with a 500 (see
+STACK-NOTES.md): any Authorization header in local mode, forged or malformed tokens,
+a missing conversation or serviceUrl, and every `expectReplies` request. This handler
+checks the request itself, authenticates it through the SDK, runs the turn with
+`adapter.process_activity` and writes the response, so that a client's mistake gets the
+right 4xx with a JSON error body and only our own failures are 5xx:
+
+    415  not JSON                          413  body larger than MAX_ACTIVITY_BYTES
+    400  malformed JSON, not an object, missing type / conversation.id / serviceUrl
+    401  local mode with an Authorization header; with an app id a missing, malformed
+         or invalid token (any validation error)
+    200  expectReplies ({"activities": [...]}) and invokes (their own status and body)
+    201  any other accepted activity
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+import jwt
+from aiohttp import web
+from botbuilder.core import Bot, InvokeResponse, serializer_helper
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import Activity
+from botframework.connector.auth import AuthenticateRequestResult, AuthenticationConstants
+from msrest.exceptions import DeserializationError
+from msrest.serialization import Model
+
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+# Teams caps a message at about 28 KB of text and an adaptive card submit is smaller
+# still; the rest of an activity (channelData, entities) is a few KB. 256 KiB leaves
+# ample room for any real activity while bounding what an anonymous caller can make us
+# buffer and parse.
+MAX_ACTIVITY_BYTES = 256 * 1024
+
+# Validating a token may fetch Bot Framework's signing keys; a stalled fetch must not
+# hold the request open forever.
+AUTHENTICATION_TIMEOUT_SECONDS = 30
+
+_LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def create_web_app(
+    *,
+    settings: Settings,
+    adapter: CloudAdapter,
+    bot: Bot,
+    extra_routes: Iterable[web.AbstractRouteDef] | None = None,
+) -> web.Application:
+    """The aiohttp application with the bot endpoint, the health check and `extra_routes`."""
+    if settings.local_mode and settings.host not in _LOOPBACK_HOSTS:
+        logger.warning(
+            "local mode (no MicrosoftAppId) on a non-loopback host: anyone who can reach "
+            "this port can talk to the bot and make it post to any serviceUrl",
+            extra={"host": settings.host},
+        )
+    endpoint = MessagesEndpoint(settings=settings, adapter=adapter, bot=bot)
+    app = web.Application()
+    app.add_routes([web.post("/api/messages", endpoint.handle), web.get("/healthz", healthz)])
+    if extra_routes:
+        app.add_routes(list(extra_routes))
+    return app
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Liveness: the process serves HTTP."""
+    return web.json_response({"status": "ok"})
+
+
+class RequestRejected(Exception):
+    """A request the edge refuses, with the status and the message for the client."""
+
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+    def response(self) -> web.Response:
+        headers = {"WWW-Authenticate": "Bearer"} if self.status == 401 else None
+        return web.json_response(
+            {"error": {"code": self.code, "message": self.message}},
+            status=self.status,
+            headers=headers,
+        )
+
+
+class MessagesEndpoint:
+    """`POST /api/messages`: check, authenticate and run one incoming activity."""
+
+    def __init__(self, *, settings: Settings, adapter: CloudAdapter, bot: Bot):
+        self._settings = settings
+        self._adapter = adapter
+        self._bot = bot
+
+    async def handle(self, request: web.Request) -> web.Response:
+        started = time.perf_counter()
+        activity: Activity | None = None
+        try:
+            body = await _read_json_object(request)
+            auth_header = self._checked_auth_header(request)
+            _check_required_fields(body)
+            activity = _deserialize(body)
+            authentication = await self._authenticate(activity, auth_header)
+        except RequestRejected as rejected:
+            logger.info(
+                "request rejected",
+                extra={
+                    "status": rejected.status,
+                    "code": rejected.code,
+                    "activity_id": activity.id if activity else None,
+                },
+            )
+            return rejected.response()
+
+        try:
+            invoke_response = await self._adapter.process_activity(
+                authentication, activity, self._bot.on_turn
+            )
+            response = _http_response(invoke_response)
+        except Exception as error:  # noqa: BLE001 - the turn handler already logged turn errors
+            # Only failures outside the turn pipeline get here (building the connector
+            # client, serialising the response): they are ours, hence 500.
+            logger.exception(
+                "activity failed",
+                extra={
+                    "activity_id": activity.id,
+                    "activity_type": activity.type,
+                    "error": type(error).__name__,
+                },
+            )
+            return web.json_response(
+                {
+                    "error": {
+                        "code": "internal_error",
+                        "message": "the bot failed to process the activity; see the bot's log",
+                    }
+                },
+                status=500,
+            )
+        conversation = activity.conversation
+        logger.info(
+            "turn",
+            extra={
+                "activity_id": activity.id,
+                "activity_type": activity.type,
+                "channel": activity.channel_id,
+                "conversation_type": conversation.conversation_type if conversation else None,
+                "delivery_mode": activity.delivery_mode or "normal",
+                "status": response.status,
+                "duration_ms": round((time.perf_counter() - started) * 1000),
+            },
+        )
+        return response
+
+    def _checked_auth_header(self, request: web.Request) -> str:
+        """The Authorization header, after the checks that need no network and no activity."""
+        header = request.headers.get("Authorization")
+        if self._settings.local_mode:
+            if header is not None:
+                raise RequestRejected(
+                    401,
+                    "local_mode_cannot_authenticate",
+                    "This bot runs in local mode (no MicrosoftAppId), so it cannot validate "
+                    "tokens. Remove the Authorization header, or configure MicrosoftAppId and "
+                    "MicrosoftAppPassword.",
+                )
+            return ""
+        if not header:
+            raise RequestRejected(
+                401, "missing_token", "Authorization: Bearer <token> is required."
+            )
+        problem = _token_shape_problem(header)
+        if problem is not None:
+            raise RequestRejected(401, "invalid_token", problem)
+        return header
+
+    async def _authenticate(
+        self, activity: Activity, auth_header: str
+    ) -> AuthenticateRequestResult:
+        authentication = self._adapter.bot_framework_authentication
+        if not auth_header:
+            # Local mode: the SDK hands out an anonymous identity without any I/O.
+            return await authentication.authenticate_request(activity, auth_header)
+        try:
+            # The SDK fetches signing keys with blocking `requests` calls without a timeout
+            # (daily, and at most hourly for an unknown key id): run it off the event loop
+            # so a slow key endpoint cannot stall every other conversation.
+            return await asyncio.wait_for(
+                asyncio.to_thread(
+                    lambda: asyncio.run(authentication.authenticate_request(activity, auth_header))
+                ),
+                timeout=AUTHENTICATION_TIMEOUT_SECONDS,
+            )
+        except Exception as error:  # noqa: BLE001 - every validation failure is a 401
+            # PermissionError, jwt errors, IndexError for an unknown key id, network errors
+            # fetching keys: the SDK raises all of them for "not authenticated".
+            logger.warning(
+                "token rejected",
+                extra={"activity_id": activity.id, "error": type(error).__name__},
+            )
+            raise RequestRejected(
+                401, "invalid_token", "The token could not be validated."
+            ) from error
+
+
+async def _read_json_object(request: web.Request) -> dict[str, Any]:
+    """The body as a JSON object, within MAX_ACTIVITY_BYTES."""
+    if request.content_type != "application/json" and not request.content_type.endswith("+json"):
+        raise RequestRejected(
+            415, "unsupported_media_type", "Content-Type must be application/json."
+        )
+    too_large = RequestRejected(
+        413, "payload_too_large", f"An activity may be at most {MAX_ACTIVITY_BYTES} bytes."
+    )
+    if request.content_length is not None and request.content_length > MAX_ACTIVITY_BYTES:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    # Counted while reading, because a chunked request announces no length.
+    async for chunk in request.content.iter_chunked(64 * 1024):
+        size += len(chunk)
+        if size > MAX_ACTIVITY_BYTES:
+            raise too_large
+        chunks.append(chunk)
+    try:
+        body = json.loads(b"".join(chunks))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise RequestRejected(
+            400, "malformed_json", f"The body is not valid JSON: {error}"
+        ) from error
+    if not isinstance(body, dict):
+        raise RequestRejected(
+            400, "not_an_activity", "The body must be a JSON object (an activity)."
+        )
+    return body
+
+
+def _check_required_fields(body: dict[str, Any]) -> None:
+    """Reject activities the SDK would fail on: no type, conversation id or serviceUrl."""
+    missing = []
+    if not isinstance(body.get("type"), str) or not body["type"]:
+        missing.append("type")
+    conversation = body.get("conversation")
+    if (
+        not isinstance(conversation, dict)
+        or not isinstance(conversation.get("id"), str)
+        or not conversation["id"]
+    ):
+        missing.append("conversation.id")
+    service_url = body.get("serviceUrl")
+    if (
+        not isinstance(service_url, str)
+        or urlsplit(service_url).scheme not in ("http", "https")
+        or not urlsplit(service_url).netloc
+    ):
+        missing.append("serviceUrl (an absolute http(s) URL)")
+    if missing:
+        raise RequestRejected(
+            400,
+            "invalid_activity",
+            "The activity lacks required fields: " + ", ".join(missing) + ".",
+        )
+
+
+def _deserialize(body: dict[str, Any]) -> Activity:
+    try:
+        return Activity().deserialize(body)
+    except DeserializationError as error:
+        raise RequestRejected(
+            400, "invalid_activity", f"The activity is malformed: {error}"
+        ) from error
+
+
+def _token_shape_problem(header: str) -> str | None:
+    """Why `header` cannot hold a Bot Framework token, or None if it might.
+
+    Bot Framework tokens are RS256 JWTs naming their signing key. Checking that first
+    rejects garbage, `alg: none` and HMAC tokens without any network access and before
+    the SDK, which answers them with exceptions rather than a refusal.
+    """
+    scheme, _, token = header.partition(" ")
+    if scheme != "Bearer" or not token or " " in token:
+        return "Expected 'Authorization: Bearer <token>'."
+    try:
+        token_header = jwt.get_unverified_header(token)
+        jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return "The token is not a well-formed JWT."
+    if token_header.get("alg") not in AuthenticationConstants.ALLOWED_SIGNING_ALGORITHMS:
+        return "The token's signing algorithm is not accepted."
+    if not token_header.get("kid"):
+        return "The token does not name its signing key."
+    return None
+
+
+def _http_response(invoke_response: InvokeResponse | None) -> web.Response:
+    """The HTTP response for a processed activity.
+
+    `CloudAdapter.process` serialises the body with `serializer_helper`, which fails on
+    the already-serialised `ExpectedReplies` dict; here models are serialised and plain
+    JSON is passed through.
+    """
+    if invoke_response is None:
+        return web.Response(status=201)
+    status = int(invoke_response.status or 200)
+    if invoke_response.body is None:
+        return web.Response(status=status)
+    return web.json_response(
+        invoke_response.body,
+        status=status,
+        dumps=lambda data: json.dumps(data, default=_model_json),
+    )
+
+
+def _model_json(value: Any) -> Any:
+    if isinstance(value, Model):
+        return serializer_helper(value)
+    raise TypeError(f"cannot serialise {type(value).__name__} to JSON")

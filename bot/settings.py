@@ -1,0 +1,161 @@
+"""The bot's settings, read once at start from the environment and an optional `.env` file.
+
+The Bot Framework variables keep Bot Framework's own names (`MicrosoftAppId`,
+`MicrosoftAppPassword`, `MicrosoftAppTenantId`, `MicrosoftAppType`) so that values
+copied from the Azure portal or an existing bot's configuration work unchanged.
+Every variable is documented in `.env.example`.
+
+Validation collects every problem before failing, so one start tells the operator
+everything that is wrong instead of one thing at a time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from dotenv import dotenv_values
+
+AppType = Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"]
+APP_TYPES: tuple[AppType, ...] = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
+
+REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_NETWORKS_DIR = REPOSITORY_ROOT / "data" / "networks"
+
+_LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+
+class SettingsError(ValueError):
+    """The configuration is unusable; `problems` lists every reason, one per entry."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = tuple(problems)
+        super().__init__(
+            "invalid configuration:\n"
+            + "\n".join(f"  - {problem}" for problem in problems)
+            + "\nSee .env.example for every variable and its meaning."
+        )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the process needs to know about its environment.
+
+    `app_password` is excluded from `repr` so that logging a `Settings` never leaks it.
+    """
+
+    app_id: str = ""
+    app_password: str = field(default="", repr=False)
+    app_tenant_id: str = ""
+    app_type: AppType = "MultiTenant"
+    database_url: str = "sqlite+aiosqlite:///samverkan.db"
+    host: str = "127.0.0.1"
+    port: int = 3978
+    default_network: str = "bestservice"
+    networks_dir: Path = DEFAULT_NETWORKS_DIR
+    log_level: str = "INFO"
+
+    @property
+    def local_mode(self) -> bool:
+        """True without an app id: no tokens checked or sent (Playground, terminal chat, tests)."""
+        return not self.app_id
+
+    @classmethod
+    def from_env(
+        cls,
+        environ: Mapping[str, str] = os.environ,
+        env_file: str | os.PathLike[str] | None = ".env",
+    ) -> Settings:
+        """Build the settings from `env_file` (if it exists) overlaid by `environ`.
+
+        The real environment wins over the file, so a deployment can override a
+        developer's `.env` without editing it. Raises `SettingsError` listing every
+        problem found.
+        """
+        values: dict[str, str] = {}
+        if env_file is not None and Path(env_file).is_file():
+            values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+        values.update(environ)
+        return cls.from_mapping(values)
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, str]) -> Settings:
+        """Build and validate the settings from one flat mapping of variable names to strings."""
+        problems: list[str] = []
+
+        def text(name: str, default: str = "") -> str:
+            return (values.get(name) or default).strip()
+
+        app_id = text("MicrosoftAppId")
+        app_password = values.get("MicrosoftAppPassword") or ""
+        app_tenant_id = text("MicrosoftAppTenantId")
+
+        raw_app_type = text("MicrosoftAppType", "MultiTenant")
+        # The SDK compares app types case-insensitively; accept what it accepts, store one spelling.
+        app_type = next((t for t in APP_TYPES if t.lower() == raw_app_type.lower()), None)
+        if app_type is None:
+            problems.append(
+                f"MicrosoftAppType is {raw_app_type!r}; expected one of {', '.join(APP_TYPES)}"
+            )
+            app_type = "MultiTenant"
+
+        if app_id:
+            if app_type in ("MultiTenant", "SingleTenant") and not app_password:
+                problems.append(
+                    f"MicrosoftAppId is set but MicrosoftAppPassword is empty "
+                    f"(required for MicrosoftAppType={app_type})"
+                )
+            if app_type in ("SingleTenant", "UserAssignedMSI") and not app_tenant_id:
+                problems.append(f"MicrosoftAppTenantId is required for MicrosoftAppType={app_type}")
+        else:
+            if app_password:
+                problems.append(
+                    "MicrosoftAppPassword is set but MicrosoftAppId is empty; set both "
+                    "(Azure) or neither (local mode)"
+                )
+            if app_type != "MultiTenant":
+                problems.append(
+                    f"MicrosoftAppType={app_type} needs a MicrosoftAppId; leave both empty "
+                    "for local mode"
+                )
+
+        raw_port = text("PORT", "3978")
+        port = 3978
+        try:
+            port = int(raw_port)
+            if not 0 <= port <= 65535:
+                raise ValueError
+        except ValueError:
+            problems.append(f"PORT is {raw_port!r}; expected a number from 0 to 65535")
+
+        host = text("HOST", "127.0.0.1")
+        default_network = text("DEFAULT_NETWORK", "bestservice")
+        if not default_network:
+            problems.append("DEFAULT_NETWORK is empty; expected a network key such as bestservice")
+
+        raw_networks_dir = text("NETWORKS_DIR")
+        networks_dir = Path(raw_networks_dir) if raw_networks_dir else DEFAULT_NETWORKS_DIR
+
+        log_level = text("LOG_LEVEL", "INFO").upper()
+        if log_level not in _LOG_LEVELS:
+            problems.append(f"LOG_LEVEL is {log_level!r}; expected one of {', '.join(_LOG_LEVELS)}")
+
+        database_url = text("DATABASE_URL", "sqlite+aiosqlite:///samverkan.db")
+
+        if problems:
+            raise SettingsError(problems)
+        return cls(
+            app_id=app_id,
+            app_password=app_password,
+            app_tenant_id=app_tenant_id,
+            app_type=app_type,
+            database_url=database_url,
+            host=host,
+            port=port,
+            default_network=default_network,
+            networks_dir=networks_dir,
+            log_level=log_level,
+        )

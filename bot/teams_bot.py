@@ -1,0 +1,220 @@
+"""The Teams bot: translates activities into `Turn`s and `Reply`s back into activities.
+
+Every incoming activity first has its conversation reference stored (so that scheduled
+posts can reach the conversation later, even after a restart). A message is stripped
+of the bot's @mention and of Teams' HTML, placed in its conversation (personal chat,
+group chat or a channel bound to a network group) and handed to the conversation
+logic; its replies are sent back as messages with adaptive cards.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from botbuilder.core import ActivityHandler, TurnContext
+from botbuilder.schema import Activity, ChannelAccount
+
+from bot.cards import edge_text, reply_activities, text_activity
+from dialogs.language import detect_language
+from dialogs.turns import ConversationKind, Reply, Turn
+from storage.registry import Language
+
+logger = logging.getLogger(__name__)
+
+_KINDS: dict[str, ConversationKind] = {
+    "personal": "personal",
+    "channel": "channel",
+    "groupchat": "groupChat",
+}
+
+# Tags Teams may wrap message text in; <at> is handled separately.
+_MARKUP_TAG = re.compile(r"</?(?:p|div|span|br)\b[^>]*>", re.IGNORECASE)
+_AT_TAG = re.compile(r"<at\b[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
+_SPACES = re.compile(r"\s+")
+
+
+class ConversationLogic(Protocol):
+    """What the bot needs from `dialogs.conversation.Conversation`."""
+
+    async def respond(self, turn: Turn) -> list[Reply]: ...
+
+
+class ConversationReferences(Protocol):
+    """What the bot needs from `storage.conversations.ConversationStore`."""
+
+    async def save_reference(
+        self,
+        reference: dict[str, Any],
+        *,
+        tenant_id: str | None,
+        team_id: str | None,
+        channel_id: str | None,
+        kind: ConversationKind,
+    ) -> None: ...
+
+    async def binding_for(self, team_id: str, channel_id: str) -> tuple[str, str | None] | None: ...
+
+
+class SamverkanBot(ActivityHandler):
+    """Answers "who do I contact?" in Teams and remembers every conversation it is part of."""
+
+    def __init__(self, conversation: ConversationLogic, references: ConversationReferences):
+        self._conversation = conversation
+        self._references = references
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        """Store the conversation reference, then dispatch by activity type."""
+        await self._remember(turn_context.activity)
+        await super().on_turn(turn_context)
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        """Answer a typed question or a card button's question."""
+        activity = turn_context.activity
+        text = message_text(activity)
+        if not text and activity.value is not None:
+            question = submitted_question(activity.value)
+            if question is None:
+                language = turn_language(activity)
+                await turn_context.send_activity(
+                    text_activity(edge_text("unknown_button", language))
+                )
+                return
+            text = question
+
+        # An empty text (a bare @mention) goes to the conversation too: it answers with help.
+        turn = await self._turn(activity, text)
+        replies = await self._conversation.respond(turn)
+        activities = [a for reply in replies for a in reply_activities(reply)]
+        if activities:
+            await turn_context.send_activities(activities)
+
+    async def on_members_added_activity(
+        self, members_added: list[ChannelAccount], turn_context: TurnContext
+    ) -> None:
+        """Welcome a team or group chat when the bot joins it, and a user who installs it.
+
+        In a team or group chat only the bot's own arrival counts: people joining later
+        are not greeted in the channel. A personal chat has just the user and the bot, so
+        any membership change there is the installation, whichever of the two Teams lists.
+        """
+        activity = turn_context.activity
+        bot_id = activity.recipient.id if activity.recipient else None
+        bot_added = any(member.id == bot_id for member in members_added)
+        if bot_added or (members_added and conversation_kind(activity) == "personal"):
+            await turn_context.send_activity(text_activity(edge_text("welcome", "sv")))
+
+    async def _turn(self, activity: Activity, text: str) -> Turn:
+        kind = conversation_kind(activity)
+        network_key = group_key = None
+        teams = teams_channel_data(activity)
+        if kind == "channel" and teams.team_id and teams.channel_id:
+            binding = await self._references.binding_for(teams.team_id, teams.channel_id)
+            if binding is not None:
+                network_key, group_key = binding
+        user = activity.from_property
+        return Turn(
+            text=text,
+            kind=kind,
+            network_key=network_key,
+            group_key=group_key,
+            user_name=user.name if user else None,
+            locale=activity.locale,
+        )
+
+    async def _remember(self, activity: Activity) -> None:
+        if activity.conversation is None or not activity.conversation.id:
+            return
+        teams = teams_channel_data(activity)
+        reference = TurnContext.get_conversation_reference(activity)
+        # The schema maps tenant_id to the JSON key "tenantID", so Teams' conversation.tenantId
+        # never reaches the model; put it back so the stored reference is complete.
+        reference.conversation.tenant_id = teams.tenant_id
+        await self._references.save_reference(
+            reference.serialize(),
+            tenant_id=teams.tenant_id,
+            team_id=teams.team_id,
+            channel_id=teams.channel_id,
+            kind=conversation_kind(activity),
+        )
+        logger.debug(
+            "conversation reference stored",
+            extra={
+                "activity_id": activity.id,
+                "conversation_type": activity.conversation.conversation_type,
+            },
+        )
+
+
+@dataclass(frozen=True)
+class TeamsChannelData:
+    """The parts of Teams' `channelData` the bot uses: tenant, team and channel ids."""
+
+    tenant_id: str | None
+    team_id: str | None
+    channel_id: str | None
+
+
+def teams_channel_data(activity: Activity) -> TeamsChannelData:
+    """Tenant, team and channel ids from `channelData` (absent ones are None)."""
+    data = activity.channel_data if isinstance(activity.channel_data, Mapping) else {}
+
+    def nested_id(key: str) -> str | None:
+        value = data.get(key)
+        return value.get("id") or None if isinstance(value, Mapping) else None
+
+    tenant_id = nested_id("tenant")
+    if tenant_id is None and activity.conversation is not None:
+        # Teams also puts it in conversation.tenantId, which the schema keeps only as an
+        # additional property (see `_remember`).
+        extra = getattr(activity.conversation, "additional_properties", None) or {}
+        tenant_id = extra.get("tenantId") or None
+    return TeamsChannelData(tenant_id, nested_id("team"), nested_id("channel"))
+
+
+def conversation_kind(activity: Activity) -> ConversationKind:
+    """personal, groupChat or channel; anything else (other channels, emulators) is personal."""
+    conversation_type = activity.conversation.conversation_type if activity.conversation else None
+    return _KINDS.get((conversation_type or "").lower(), "personal")
+
+
+def message_text(activity: Activity) -> str:
+    """The message text without the bot's @mention, Teams' HTML and extra whitespace.
+
+    Mentions of the bot are removed; mentions of other people keep the name (a question
+    may be about them). Teams HTML-encodes the text, so entities are decoded last.
+    """
+    text = activity.text or ""
+    bot_id = activity.recipient.id if activity.recipient else None
+    for entity in activity.entities or []:
+        if (entity.type or "").lower() != "mention":
+            continue
+        properties = entity.additional_properties or {}
+        mentioned = properties.get("mentioned") or {}
+        mention_text = properties.get("text")
+        if mention_text and bot_id and mentioned.get("id") == bot_id:
+            text = text.replace(mention_text, " ")
+    text = _AT_TAG.sub(lambda match: match.group(1), text)
+    text = _MARKUP_TAG.sub(" ", text)
+    text = html.unescape(text).replace("\xa0", " ")
+    return _SPACES.sub(" ", text).strip()
+
+
+def turn_language(activity: Activity) -> Language:
+    """The language to answer in: the text (without mentions) decides, the locale hints."""
+    return detect_language(message_text(activity), hint=activity.locale)
+
+
+def submitted_question(value: Any) -> str | None:
+    """The question a card button carries (`{"q": ...}` or `{"text": ...}`), if any."""
+    if not isinstance(value, Mapping):
+        return None
+    for key in ("q", "text"):
+        question = value.get(key)
+        if isinstance(question, str) and question.strip():
+            return question.strip()
+    return None

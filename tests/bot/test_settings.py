@@ -1,0 +1,145 @@
+"""Settings: defaults, the .env file under the real environment, and validation messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.settings import DEFAULT_NETWORKS_DIR, Settings, SettingsError
+
+
+def test_defaults_are_local_mode_on_loopback():
+    settings = Settings.from_env({}, env_file=None)
+
+    assert settings.local_mode
+    assert settings.host == "127.0.0.1"
+    assert settings.port == 3978
+    assert settings.database_url == "sqlite+aiosqlite:///samverkan.db"
+    assert settings.default_network == "bestservice"
+    assert settings.networks_dir == DEFAULT_NETWORKS_DIR
+    assert settings.app_type == "MultiTenant"
+    assert settings.log_level == "INFO"
+
+
+def test_the_environment_wins_over_the_env_file(tmp_path: Path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("PORT=4000\nDEFAULT_NETWORK=erad\nHOST=0.0.0.0\n", encoding="utf-8")
+
+    settings = Settings.from_env({"PORT": "5000"}, env_file=env_file)
+
+    assert settings.port == 5000
+    assert settings.default_network == "erad"
+    assert settings.host == "0.0.0.0"
+
+
+def test_a_missing_env_file_is_not_an_error(tmp_path: Path):
+    settings = Settings.from_env({"PORT": "3979"}, env_file=tmp_path / "absent.env")
+
+    assert settings.port == 3979
+
+
+def test_an_app_registration_leaves_local_mode():
+    settings = Settings.from_env(
+        {
+            "MicrosoftAppId": "00000000-0000-0000-0000-000000000001",
+            "MicrosoftAppPassword": "secret",
+            "MicrosoftAppType": "singletenant",
+            "MicrosoftAppTenantId": "00000000-0000-0000-0000-0000000000aa",
+            "NETWORKS_DIR": "/srv/networks",
+            "LOG_LEVEL": "debug",
+        },
+        env_file=None,
+    )
+
+    assert not settings.local_mode
+    assert settings.app_type == "SingleTenant"
+    assert settings.networks_dir == Path("/srv/networks")
+    assert settings.log_level == "DEBUG"
+    assert "secret" not in repr(settings)
+
+
+def test_validation_reports_every_problem_at_once():
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env(
+            {"PORT": "http", "MicrosoftAppType": "Federated", "LOG_LEVEL": "chatty"},
+            env_file=None,
+        )
+
+    message = str(raised.value)
+    assert len(raised.value.problems) == 3
+    assert "PORT is 'http'" in message
+    assert "MicrosoftAppType is 'Federated'" in message
+    assert "LOG_LEVEL" in message
+    assert ".env.example" in message
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        (
+            {
+                "MicrosoftAppId": "app",
+                "MicrosoftAppPassword": "pw",
+                "MicrosoftAppType": "SingleTenant",
+            },
+            "MicrosoftAppTenantId is required for MicrosoftAppType=SingleTenant",
+        ),
+        (
+            {"MicrosoftAppId": "app"},
+            "MicrosoftAppPassword is empty (required for MicrosoftAppType=MultiTenant)",
+        ),
+        (
+            {
+                "MicrosoftAppId": "app",
+                "MicrosoftAppType": "SingleTenant",
+                "MicrosoftAppTenantId": "t",
+            },
+            "MicrosoftAppPassword is empty (required for MicrosoftAppType=SingleTenant)",
+        ),
+        (
+            {"MicrosoftAppId": "app", "MicrosoftAppType": "UserAssignedMSI"},
+            "MicrosoftAppTenantId is required for MicrosoftAppType=UserAssignedMSI",
+        ),
+        ({"MicrosoftAppPassword": "pw"}, "MicrosoftAppId is empty"),
+        ({"PORT": "70000"}, "expected a number from 0 to 65535"),
+    ],
+)
+def test_invalid_combinations_are_explained(environment: dict[str, str], expected: str):
+    with pytest.raises(SettingsError, match=expected.replace("(", r"\(").replace(")", r"\)")):
+        Settings.from_env(environment, env_file=None)
+
+
+def test_managed_identity_needs_no_password():
+    settings = Settings.from_env(
+        {
+            "MicrosoftAppId": "app",
+            "MicrosoftAppType": "UserAssignedMSI",
+            "MicrosoftAppTenantId": "tenant",
+        },
+        env_file=None,
+    )
+
+    assert settings.app_type == "UserAssignedMSI"
+    assert not settings.local_mode
+
+
+def test_env_example_documents_every_variable():
+    example = (Path(__file__).resolve().parents[2] / ".env.example").read_text(encoding="utf-8")
+    variables = {
+        line.split("=", 1)[0] for line in example.splitlines() if line and not line.startswith("#")
+    }
+
+    assert variables == {
+        "MicrosoftAppId",
+        "MicrosoftAppPassword",
+        "MicrosoftAppType",
+        "MicrosoftAppTenantId",
+        "DATABASE_URL",
+        "HOST",
+        "PORT",
+        "DEFAULT_NETWORK",
+        "NETWORKS_DIR",
+        "LOG_LEVEL",
+    }
+    assert Settings.from_env({}, env_file=Path(__file__).resolve().parents[2] / ".env.example")

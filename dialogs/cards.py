@@ -51,8 +51,8 @@ def suggestions_card(
 def contact_card(
     *,
     language: Language,
-    heading: str,
     text: str,
+    heading: str | None = None,
     contacts: list[tuple[str, str | None]],
     suggestions: tuple[str, ...] = (),
 ) -> dict[str, Any]:
@@ -60,7 +60,8 @@ def contact_card(
 
     `contacts` are (name, work e-mail or None) pairs, best first.
     """
-    body = [text_block(heading, weight="Bolder", size="Medium"), text_block(text)]
+    body = [text_block(heading, weight="Bolder", size="Medium")] if heading else []
+    body.append(text_block(text))
     actions = [
         {
             "type": "Action.OpenUrl",

@@ -34,12 +34,6 @@ HELP_GROUPS = Localized(
 
 EXAMPLES_TITLE = Localized(sv="Prova att fråga", en="Try asking")
 
-EXAMPLE_ROLE_QUESTION = Localized(sv="Vem är {role}?", en="Who is the {role}?")
-
-EXAMPLE_GROUP_QUESTION = Localized(
-    sv="Vem är {role} i {group}?", en="Who is the {role} in {group}?"
-)
-
 UNKNOWN_NETWORK = Localized(
     sv="Jag känner inte till nätverket ”{key}”. Nätverk jag känner till: {known}.",
     en="I don't know the network \"{key}\". Networks I know: {known}.",

@@ -1,0 +1,161 @@
+"""The conversation: one user message in, the bot's replies out, in plain Python.
+
+`Conversation.respond` is what every front end calls: the Teams edge (`bot/`), the
+terminal chat and `app.py ask`. It decides the language, the intent, the network and
+group the message is about, and builds the replies. It never raises for user input:
+unknown networks or groups come back as a reply that says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import replace
+from collections.abc import Callable
+from datetime import date
+from typing import Protocol
+
+from dialogs import cards, texts
+from dialogs.intents import Intent, classify
+from dialogs.language import detect_language
+from dialogs.turns import Reply, Turn
+from dialogs.who import ContactFinder
+from storage.registry import Language, Network, RoleRegistry, UnknownGroup, UnknownNetwork
+
+log = logging.getLogger(__name__)
+
+
+class RegistrySource(Protocol):
+    """Where the registry comes from: the database in the bot, a file in tools."""
+
+    async def revision(self) -> int: ...
+
+    async def load(self) -> RoleRegistry: ...
+
+
+class RegistrySnapshots:
+    """The current registry and its search index, rebuilt only when the stored revision moves.
+
+    Every replica asks the database for the revision (one small query) per turn, so an
+    edit made through another replica is seen on the next message.
+    """
+
+    def __init__(self, source: RegistrySource):
+        self._source = source
+        self._revision: int | None = None
+        self._snapshot: tuple[RoleRegistry, ContactFinder] | None = None
+        self._lock = asyncio.Lock()
+
+    async def current(self) -> tuple[RoleRegistry, ContactFinder]:
+        revision = await self._source.revision()
+        if self._snapshot is not None and revision == self._revision:
+            return self._snapshot
+        async with self._lock:
+            if self._snapshot is None or revision != self._revision:
+                registry = await self._source.load()
+                self._snapshot = (registry, ContactFinder(registry))
+                self._revision = revision
+                log.info("registry loaded", extra={"revision": revision})
+            return self._snapshot
+
+
+class Conversation:
+    """Answers a `Turn` with `Reply` objects."""
+
+    def __init__(
+        self,
+        snapshots: RegistrySnapshots,
+        *,
+        default_network: str,
+        today: Callable[[], date] = date.today,
+    ):
+        self._snapshots = snapshots
+        self._default_network = default_network
+        self._today = today
+
+    async def respond(self, turn: Turn) -> list[Reply]:
+        language = detect_language(turn.text, hint=turn.locale)
+        registry, finder = await self._snapshots.current()
+        if not registry.networks:
+            return [Reply(texts.EMPTY_REGISTRY.get(language), language)]
+        try:
+            network = registry.network(turn.network_key or self._default_network)
+            if turn.group_key is not None:
+                network.group(turn.group_key)
+        except UnknownNetwork as err:
+            return [_unknown_network(err, language)]
+        except UnknownGroup as err:
+            return [_unknown_group(err, network, language)]
+
+        intent = classify(turn.text)
+        if intent is Intent.GREETING:
+            return [_greeting(turn, network, finder, language)]
+        if intent is Intent.THANKS:
+            return [Reply(texts.THANKS.get(language), language)]
+        if intent is Intent.HELP:
+            return [_help(turn, network, finder, language)]
+        # The finder decides the language itself: the words a question matched tell more
+        # than a two-word question's function words ("chair?").
+        reply = finder.answer(
+            turn.text,
+            network_key=network.key,
+            group_key=turn.group_key,
+            today=self._today(),
+            hint=turn.locale,
+        )
+        return [_with_contact_card(reply)]
+
+
+def _with_contact_card(reply: Reply) -> Reply:
+    """Add a card when it gives the reader something to click: a mail button or a suggestion."""
+    people = (reply.contact.holders + reply.contact.deputies) if reply.contact else ()
+    contacts = [(a.person.name, a.person.email) for a in people]
+    if not reply.suggestions and not any(email for _, email in contacts):
+        return reply
+    card = cards.contact_card(
+        language=reply.language, text=reply.text, contacts=contacts, suggestions=reply.suggestions
+    )
+    return replace(reply, card=card)
+
+
+def _greeting(turn: Turn, network: Network, finder: ContactFinder, language: Language) -> Reply:
+    name = f" {turn.user_name.split()[0]}" if turn.user_name else ""
+    heading = texts.GREETING.get(language).format(name=name, network=network.name.get(language))
+    suggestions = finder.example_questions(network.key, language)
+    text = heading + "\n\n" + "\n".join(f"- {q}" for q in suggestions)
+    card = cards.suggestions_card(heading, [], suggestions)
+    return Reply(text, language, card=card, suggestions=suggestions)
+
+
+def _help(turn: Turn, network: Network, finder: ContactFinder, language: Language) -> Reply:
+    network_name = network.name.get(language)
+    lines = [
+        texts.HELP_INTRO.get(language).format(network=network_name),
+        texts.HELP_ROLES.get(language).format(
+            roles=", ".join(r.title.get(language) for r in network.roles)
+        ),
+    ]
+    if network.groups and turn.group_key is None:
+        lines.append(
+            texts.HELP_GROUPS.get(language).format(
+                groups=", ".join(g.name.get(language) for g in network.groups)
+            )
+        )
+    suggestions = finder.example_questions(network.key, language)
+    title = texts.EXAMPLES_TITLE.get(language)
+    text = "\n\n".join(lines) + f"\n\n{title}:\n" + "\n".join(f"- {q}" for q in suggestions)
+    card = cards.suggestions_card(network_name, lines, suggestions)
+    return Reply(text, language, card=card, suggestions=suggestions)
+
+
+def _unknown_network(err: UnknownNetwork, language: Language) -> Reply:
+    text = texts.UNKNOWN_NETWORK.get(language).format(key=err.key, known=", ".join(err.known))
+    return Reply(text, language)
+
+
+def _unknown_group(err: UnknownGroup, network: Network, language: Language) -> Reply:
+    known = ", ".join(f"{g.name.get(language)} ({g.key})" for g in network.groups)
+    text = texts.UNKNOWN_GROUP.get(language).format(
+        key=err.key, network=network.name.get(language), known=known
+    )
+    return Reply(text, language)

@@ -1,9 +1,13 @@
 """The conversation: one user message in, the bot's replies out, in plain Python.
 
 `Conversation.respond` is what every front end calls: the Teams edge (`bot/`), the
-terminal chat and `app.py ask`. It decides the language, the intent, the network and
-group the message is about, and builds the replies. It never raises for user input:
-unknown networks or groups come back as a reply that says so.
+terminal chat and `app.py ask`. It decides the language, the route (small talk, a
+command, a question), the network and group the message is about, and builds the
+replies. It never raises for user input: unknown networks or groups come back as a
+reply that says so.
+
+Commands ("dagordning", "årshjul", …) live in their own modules; each is a `Command`
+(its words) and a handler, registered when the `Conversation` is built (see app.py).
 """
 
 from __future__ import annotations
@@ -11,12 +15,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
 from dialogs import cards, texts
-from dialogs.intents import Intent, classify
+from dialogs.intents import Command, SmallTalk, classify
 from dialogs.language import detect_language
 from dialogs.turns import Reply, Turn
 from dialogs.who import ContactFinder
@@ -59,6 +64,21 @@ class RegistrySnapshots:
             return self._snapshot
 
 
+@dataclass(frozen=True)
+class CommandRequest:
+    """What a command handler gets: the turn, the words after the command, and context."""
+
+    turn: Turn
+    argument: str
+    language: Language
+    network: Network
+    registry: RoleRegistry
+    today: date
+
+
+CommandHandler = Callable[[CommandRequest], Awaitable[list[Reply]]]
+
+
 class Conversation:
     """Answers a `Turn` with `Reply` objects."""
 
@@ -67,10 +87,13 @@ class Conversation:
         snapshots: RegistrySnapshots,
         *,
         default_network: str,
+        commands: Sequence[tuple[Command, CommandHandler]] = (),
         today: Callable[[], date] = date.today,
     ):
         self._snapshots = snapshots
         self._default_network = default_network
+        self._commands = tuple(command for command, _ in commands)
+        self._handlers = {command.name: handler for command, handler in commands}
         self._today = today
 
     async def respond(self, turn: Turn) -> list[Reply]:
@@ -87,13 +110,23 @@ class Conversation:
         except UnknownGroup as err:
             return [_unknown_group(err, network, language)]
 
-        intent = classify(turn.text)
-        if intent is Intent.GREETING:
+        route = classify(turn.text, self._commands)
+        if route.kind is SmallTalk.GREETING:
             return [_greeting(turn, network, finder, language)]
-        if intent is Intent.THANKS:
+        if route.kind is SmallTalk.THANKS:
             return [Reply(texts.THANKS.get(language), language)]
-        if intent is Intent.HELP:
+        if route.kind is SmallTalk.HELP:
             return [_help(turn, network, finder, language)]
+        if route.kind in self._handlers:
+            request = CommandRequest(
+                turn=turn,
+                argument=route.argument,
+                language=route.language or language,
+                network=network,
+                registry=registry,
+                today=self._today(),
+            )
+            return await self._handlers[route.kind](request)
         # The finder decides the language itself: the words a question matched tell more
         # than a two-word question's function words ("chair?").
         reply = finder.answer(

@@ -1,37 +1,72 @@
-"""Which kind of message a user sent: a greeting, thanks, a request for help, or a question.
+"""Which kind of message a user sent: small talk, a command, or a question.
 
-Routing is a table of whole-message phrases, not a chain of substring tests: a message
-is small talk only when every word in it is small talk ("Hej!", "hej hej bot",
-"thanks a lot"). Anything else is a question for the answering logic, which abstains
-by itself when it has nothing to say.
+Routing is by tables, not by chains of substring tests:
+- small talk (greeting, thanks, help) is recognised only when the whole message is small
+  talk ("Hej!", "hej hej bot", "thanks a lot");
+- a command is recognised by its leading words ("dagordning", "lägg till punkt …"), listed
+  per language in a `Command`; what follows is the command's argument;
+- anything else is a question for the answering logic, which abstains by itself when it has
+  nothing to say.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import Enum
 
+from storage.registry import Language, Localized
 
-class Intent(Enum):
+
+class SmallTalk(Enum):
     GREETING = "greeting"
     THANKS = "thanks"
     HELP = "help"
-    QUESTION = "question"
 
+
+@dataclass(frozen=True)
+class Command:
+    """A command invoked by its leading words, e.g. `dagordning` / `agenda`.
+
+    `words` are phrases of one or more words, lower case; the longest match wins, so
+    "lägg till punkt" can sit beside a shorter command.
+    """
+
+    name: str
+    words: Localized[tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Classified:
+    """The outcome of routing one message.
+
+    `kind` is a `SmallTalk` member, a command's name, or "question". `argument` is the
+    text after a command's words (the whole text for a question). `language` is set
+    when the words that decided the route tell the language (a command word).
+    """
+
+    kind: SmallTalk | str
+    argument: str = ""
+    language: Language | None = None
+
+
+QUESTION = "question"
 
 # Words that may accompany small talk without changing it ("hej bot", "hi there all").
 _FILLER = {"bot", "boten", "samverkan", "samverkansboten", "samverkan-bot", "där", "alla",
            "allihop", "there", "all", "everyone", "you", "dig", "du", "så", "mycket", "a", "lot",
            "very", "much", "och", "and", "igen", "again"}
 
-_PHRASES: dict[Intent, frozenset[str]] = {
-    Intent.GREETING: frozenset({
+_SMALL_TALK: dict[SmallTalk, frozenset[str]] = {
+    SmallTalk.GREETING: frozenset({
         "hej", "hejsan", "hallå", "tjena", "tja", "tjenare", "hejhej", "god morgon", "god dag",
         "god eftermiddag", "god kväll", "morgon", "hello", "hi", "hey", "hiya",
         "good morning", "good afternoon", "good evening",
     }),
-    Intent.THANKS: frozenset({"tack", "tusen tack", "tackar", "thanks", "thank", "thx", "cheers"}),
-    Intent.HELP: frozenset({
+    SmallTalk.THANKS: frozenset({"tack", "tusen tack", "tackar", "thanks", "thank", "thx",
+                                 "cheers"}),
+    SmallTalk.HELP: frozenset({
         "hjälp", "help", "?", "vad kan du", "vad kan du göra", "vad kan du svara på",
         "what can you do", "kommandon", "commands", "hur funkar du", "how do you work",
         "meny", "menu", "start", "/help", "/hjälp", "hjälp mig", "help me",
@@ -39,23 +74,54 @@ _PHRASES: dict[Intent, frozenset[str]] = {
 }
 
 _WORD = re.compile(r"[\w/?-]+", re.UNICODE)
+_LEADING_PUNCTUATION = " \t\n:,.;!-–"
 
 
-def classify(text: str) -> Intent:
-    """The intent of a whole message (mentions already stripped)."""
+def classify(text: str, commands: Sequence[Command] = ()) -> Classified:
+    """Route a whole message (mentions already stripped)."""
     cleaned = text.strip().lower()
     if not cleaned or cleaned.strip("?! .") == "":
-        return Intent.HELP
+        return Classified(SmallTalk.HELP)
+    command = _command(text.strip(), commands)
+    if command is not None:
+        return command
     all_words = [w.strip("?") or w for w in _WORD.findall(cleaned)]
     words = [w for w in all_words if w not in _FILLER]
     candidates = {" ".join(all_words), " ".join(words)}
-    for intent, phrases in _PHRASES.items():
+    for kind, phrases in _SMALL_TALK.items():
         if candidates & phrases:
-            return intent
+            return Classified(kind)
         # Repeated small talk ("hej hej", "tack tack"); help needs its whole phrase.
-        if intent is not Intent.HELP and words and _all_words_in(words, phrases):
-            return intent
-    return Intent.QUESTION
+        if kind is not SmallTalk.HELP and words and _all_words_in(words, phrases):
+            return Classified(kind)
+    return Classified(QUESTION, argument=text.strip())
+
+
+def _command(text: str, commands: Sequence[Command]) -> Classified | None:
+    """The command whose longest leading phrase starts `text`, with the rest as argument."""
+    lowered = text.lower()
+    best: tuple[int, Command, Language] | None = None
+    for command in commands:
+        for language in ("sv", "en"):
+            for phrase in command.words.get(language):
+                if _starts_with_phrase(lowered, phrase) and (best is None or len(phrase) > best[0]):
+                    best = (len(phrase), command, language)
+    if best is None:
+        return None
+    length, command, language = best
+    in_both = any(
+        _starts_with_phrase(lowered, p) and len(p) == length
+        for p in command.words.get("en" if language == "sv" else "sv")
+    )
+    argument = text[length:].lstrip(_LEADING_PUNCTUATION).strip()
+    return Classified(command.name, argument, None if in_both else language)
+
+
+def _starts_with_phrase(text: str, phrase: str) -> bool:
+    if not text.startswith(phrase):
+        return False
+    rest = text[len(phrase):]
+    return not rest or not (rest[0].isalnum() or rest[0] == "_")
 
 
 def _all_words_in(words: list[str], phrases: frozenset[str]) -> bool:

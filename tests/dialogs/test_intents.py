@@ -2,24 +2,25 @@
 
 import pytest
 
-from dialogs.intents import Intent, classify
+from dialogs.intents import QUESTION, Command, SmallTalk, classify
+from storage.registry import Localized
 
 
 @pytest.mark.parametrize("text", ["Hej", "hej!", "Hejsan bot", "God morgon", "hello there", "Hi",
                                   "hej hej", "Tjena alla"])
 def test_greetings(text):
-    assert classify(text) is Intent.GREETING
+    assert classify(text).kind is SmallTalk.GREETING
 
 
 @pytest.mark.parametrize("text", ["tack", "Tack så mycket!", "thanks", "Thank you", "tusen tack"])
 def test_thanks(text):
-    assert classify(text) is Intent.THANKS
+    assert classify(text).kind is SmallTalk.THANKS
 
 
 @pytest.mark.parametrize("text", ["hjälp", "Help", "?", "", "   ", "vad kan du?", "What can you do?",
                                   "hjälp mig"])
 def test_help(text):
-    assert classify(text) is Intent.HELP
+    assert classify(text).kind is SmallTalk.HELP
 
 
 @pytest.mark.parametrize("text", [
@@ -30,4 +31,30 @@ def test_help(text):
     "help with the budget",
 ])
 def test_questions(text):
-    assert classify(text) is Intent.QUESTION
+    assert classify(text).kind == QUESTION
+
+
+AGENDA = Command("agenda", Localized(sv=("dagordning", "dagordningen"), en=("agenda",)))
+ADD_ITEM = Command("add_item", Localized(sv=("lägg till punkt", "lägg till"), en=("add item",)))
+COMMANDS = (AGENDA, ADD_ITEM)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "argument", "language"),
+    [
+        ("dagordning", "agenda", "", "sv"),
+        ("Dagordningen för logistik", "agenda", "för logistik", "sv"),
+        ("agenda", "agenda", "", "en"),
+        ("Lägg till punkt: Budget 2027", "add_item", "Budget 2027", "sv"),  # longest phrase wins
+        ("lägg till Budget", "add_item", "Budget", "sv"),
+        ("add item - new website", "add_item", "new website", "en"),
+    ],
+)
+def test_commands_are_recognised_by_their_leading_words(text, name, argument, language):
+    route = classify(text, COMMANDS)
+    assert (route.kind, route.argument, route.language) == (name, argument, language)
+
+
+@pytest.mark.parametrize("text", ["agendas are boring", "Vem sätter dagordningen?", "dagordningar"])
+def test_a_command_word_inside_or_extended_is_not_a_command(text):
+    assert classify(text, COMMANDS).kind == QUESTION

@@ -1,0 +1,186 @@
+"""The command line as outside scripts use it: real processes, a fresh working directory.
+
+`app.py ask` is a contract other tools rely on (one answer line per question line,
+`--json` objects with roles/answer/holders), so it is tested exactly as they call it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+APP = str(REPO / "app.py")
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    """A fresh working directory: the default SQLite file is created here."""
+    return tmp_path
+
+
+def run_app(workdir: Path, *args: str, stdin: str | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("Microsoft")}
+    environment.pop("DATABASE_URL", None)
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, APP, *args], cwd=workdir, input=stdin, text=True,
+        capture_output=True, env=environment, timeout=120,
+    )
+
+
+def test_ask_answers_the_member_register_question_on_a_fresh_directory(workdir):
+    result = run_app(workdir, "ask", "Vem ansvarar för medlemsregistret?")
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    assert "Medlemsansvarig" in lines[0]
+    assert (workdir / "samverkan.db").exists()  # the default database, seeded on first use
+
+
+def test_ask_json_names_the_role_and_its_holder(workdir):
+    result = run_app(workdir, "ask", "vem är processledare?", "--network", "erad", "--json")
+
+    answer = json.loads(result.stdout)
+    assert answer["roles"][0] == "processledare"
+    assert answer["holders"][0]["name"] == "Sara Herrman"
+    assert "Sara Herrman" in answer["answer"]
+
+
+def test_ask_reads_stdin_and_writes_exactly_one_line_per_question_line(workdir):
+    questions = [
+        "Vem bokar möteslokalen?",
+        json.dumps({"q": "who keeps the budget?", "group": "logistik"}),
+        "{not json",
+        "",
+        "Vad är klockan?",
+        json.dumps({"q": "vem är ordförande?", "network": "nosuchnetwork"}),
+        json.dumps({"q": "who is the chair?", "network": "erad"}),
+    ]
+    result = run_app(workdir, "ask", "--json", stdin="\n".join(questions) + "\n")
+
+    assert result.returncode == 0, result.stderr
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(answers) == len(questions)
+    assert all({"roles", "answer", "holders"} <= set(a) for a in answers)
+    booking, budget, bad_json, empty, off_topic, unknown, chair = answers
+    assert booking["roles"][0] == "motesansvarig" and booking["language"] == "sv"
+    assert budget["roles"][0] == "ekonomiansvarig" and budget["group"] == "logistik"
+    assert budget["language"] == "en"
+    assert bad_json["roles"] == [] and "JSON" in bad_json["error"]
+    assert empty["roles"] == []
+    assert off_topic["roles"] == []  # abstains instead of guessing
+    assert unknown["roles"] == [] and "nosuchnetwork" in unknown["answer"]
+    assert chair["roles"][0] == "ordforande" and "Henrik Röste" in chair["answer"]
+
+
+def test_ask_plain_text_from_stdin_keeps_one_line_per_answer(workdir):
+    result = run_app(workdir, "ask", stdin="Hej\nVem är sekreterare?\n")
+
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("Hej!")
+    assert "Sekreterare" in lines[1]
+
+
+def test_registry_export_import_round_trips_and_import_changes_answers(workdir):
+    exported = workdir / "registry.yaml"
+    assert run_app(workdir, "registry", "export", str(exported)).returncode == 0
+    document = yaml.safe_load(exported.read_text(encoding="utf-8"))
+    assert [n["key"] for n in document["networks"]] == [
+        "arbetsgrupp", "bestservice", "erad", "lansprojekt"]
+
+    # A coordinator registers the Logistik secretary and imports the file back.
+    bestservice = next(n for n in document["networks"] if n["key"] == "bestservice")
+    bestservice.setdefault("holders", []).append(
+        {"role": "sekreterare", "group": "logistik", "name": "Maja Lund",
+         "email": "maja.lund@region.example"})
+    exported.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False),
+                        encoding="utf-8")
+    imported = run_app(workdir, "registry", "import", str(exported))
+    assert imported.returncode == 0, imported.stderr
+
+    answer = json.loads(run_app(workdir, "ask", "vem är sekreterare?", "--group", "logistik",
+                                "--json").stdout)
+    assert answer["holders"] == [{"name": "Maja Lund", "email": "maja.lund@region.example",
+                                  "entra_object_id": None, "group": "logistik", "deputy": False}]
+
+    # export -> import -> export gives the same file, holder included.
+    first, second = workdir / "first.yaml", workdir / "second.yaml"
+    run_app(workdir, "registry", "export", str(first))
+    run_app(workdir, "registry", "import", str(first))
+    run_app(workdir, "registry", "export", str(second))
+    assert "Maja Lund" in first.read_text(encoding="utf-8")
+    assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
+
+
+def test_registry_import_of_a_broken_file_says_where_and_changes_nothing(workdir):
+    broken = workdir / "broken.yaml"
+    broken.write_text("key: bestservice\nname: {sv: Best Service, en: Best Service}\n"
+                      "roles:\n  - key: ordforande\n    scope: everywhere\n", encoding="utf-8")
+    before = run_app(workdir, "ask", "vem är sekreterare?", "--json").stdout
+
+    result = run_app(workdir, "registry", "import", str(broken))
+
+    assert result.returncode != 0
+    assert "broken.yaml" in result.stderr and "scope" in result.stderr
+    assert run_app(workdir, "ask", "vem är sekreterare?", "--json").stdout == before
+
+
+def test_an_invalid_setting_stops_the_bot_with_a_clear_message(workdir):
+    result = run_app(workdir, "ask", "hej", env={"PORT": "not-a-port"})
+
+    assert result.returncode == 2
+    assert "PORT" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unreachable_database_is_a_clear_error_not_a_traceback(workdir):
+    result = run_app(workdir, "ask", "hej",
+                     env={"DATABASE_URL": "postgresql+asyncpg://nobody@127.0.0.1:1/none"})
+
+    assert result.returncode == 3
+    assert "database unavailable" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_starts_in_local_mode_says_so_and_answers_health_checks(workdir):
+    port = _free_port()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("Microsoft")}
+    environment.pop("DATABASE_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, APP, "serve", "--port", str(port)],
+        cwd=workdir, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        health = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
+                    health = json.loads(r.read())
+                    break
+            except OSError:
+                time.sleep(0.2)
+        assert health == {"status": "ok"}
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=30)
+    assert "LOCAL MODE" in stderr

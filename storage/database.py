@@ -171,9 +171,10 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # migration would be half applied; with its own handling off, `_begin_sqlite` BEGINs.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
+    # First: switching to WAL needs the lock another process may hold while it migrates.
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")  # readers do not block the writer
-    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 

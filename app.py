@@ -20,6 +20,7 @@ import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from aiohttp import web
@@ -27,13 +28,26 @@ from aiohttp import web
 from bot.adapter import create_adapter
 from bot.http import create_web_app
 from bot.logs import configure_logging
+from bot.proactive import ConnectorSender
 from bot.settings import Settings, SettingsError
 from bot.teams_bot import SamverkanBot
+from bot.wheel_page import wheel_routes
+from bot.wheel_source import WheelPages
 from dialogs.conversation import Conversation, RegistrySnapshots
+from dialogs.installation import TeamInstallations
+from dialogs.meetings import MeetingDialogs
+from dialogs.posts import POSTS_COMMAND, PostsOverview
 from dialogs.turns import Reply, Turn
 from manifest.package import add_package_arguments, main_package
+from scheduler.delivery import DeliveryWorker, process_worker_id
+from scheduler.planning import MeetingPlanner, sync_meeting_series
+from scheduler.posts import Planner
+from scheduler.runner import DeliveryRunner
+from storage.changes import ChangeFeed
 from storage.conversations import ConversationStore
 from storage.database import Database, DatabaseUnavailable
+from storage.meetings import MeetingRepository
+from storage.outbox import Outbox
 from storage.registry_files import RegistryFileError, load_directory, load_file, write_file
 from storage.registry_repository import RegistryRepository
 
@@ -48,33 +62,94 @@ class Services:
     registry: RegistryRepository
     conversation_store: ConversationStore
     conversation: Conversation
+    outbox: Outbox
+    planners: tuple[Planner, ...]
+    installations: TeamInstallations
+    meetings: MeetingRepository
+    snapshots: RegistrySnapshots
 
 
 @asynccontextmanager
 async def open_services(settings: Settings) -> AsyncIterator[Services]:
     """Open the database (migrated, seeded with the configured networks on first start)."""
     database = Database(settings.database_url)
+    changes = ChangeFeed(database)
     try:
         await database.migrate()
-        registry = RegistryRepository(database)
+        await changes.start()
+        registry = RegistryRepository(database, changes)
         if await registry.is_empty():
             networks = load_directory(settings.networks_dir).networks
             await registry.replace_networks(networks)
             log.info("registry seeded", extra={"networks": [n.key for n in networks]})
+        snapshots = RegistrySnapshots(registry)
+        store = ConversationStore(database, changes)
+        outbox = Outbox(database)
+        meetings = MeetingRepository(database)
+        planners: tuple[Planner, ...] = (MeetingPlanner(registry, meetings),)
+        await sync_meeting_series(await registry.load(), meetings, datetime.now(UTC))
+        meeting_dialogs = MeetingDialogs(meetings)
         conversation = Conversation(
-            RegistrySnapshots(registry), default_network=settings.default_network
+            snapshots,
+            default_network=settings.default_network,
+            commands=[
+                (POSTS_COMMAND, PostsOverview(outbox, planners).handle),
+                *meeting_dialogs.commands(),
+            ],
+            actions=meeting_dialogs.actions(),
         )
-        yield Services(database, registry, ConversationStore(database), conversation)
+        installations = TeamInstallations(
+            registry=snapshots,
+            channels=store,
+            outbox=outbox,
+            default_network=settings.default_network,
+        )
+        yield Services(
+            database=database,
+            registry=registry,
+            conversation_store=store,
+            conversation=conversation,
+            outbox=outbox,
+            planners=planners,
+            installations=installations,
+            meetings=meetings,
+            snapshots=snapshots,
+        )
     finally:
+        await changes.close()
         await database.close()
 
 
 async def create_app(settings: Settings) -> web.Application:
-    """The aiohttp application with the bot behind /api/messages; closes its services on cleanup."""
+    """The aiohttp application with the bot behind /api/messages and the scheduler.
+
+    Closes its services on cleanup, after the scheduler has stopped.
+    """
     resources = AsyncExitStack()
     services = await resources.enter_async_context(open_services(settings))
-    bot = SamverkanBot(services.conversation, services.conversation_store)
-    app = create_web_app(settings=settings, adapter=create_adapter(settings), bot=bot)
+    adapter = create_adapter(settings)
+    resources.push_async_callback(adapter.close)
+    bot = SamverkanBot(services.conversation, services.conversation_store, services.installations)
+    wheel_pages = WheelPages(
+        services.snapshots, services.meetings, default_network=settings.default_network
+    )
+    app = create_web_app(
+        settings=settings, adapter=adapter, bot=bot, extra_routes=wheel_routes(wheel_pages.load)
+    )
+    if settings.scheduler_interval_seconds:
+        worker = DeliveryWorker(
+            outbox=services.outbox,
+            channels=services.conversation_store,
+            sender=ConnectorSender(adapter),
+            worker_id=process_worker_id(),
+        )
+        runner = DeliveryRunner(
+            planners=services.planners,
+            outbox=services.outbox,
+            worker=worker,
+            interval=timedelta(seconds=settings.scheduler_interval_seconds),
+        )
+        app.cleanup_ctx.append(runner.run_with_app)  # cleaned up before `close_services`
 
     async def close_services(_: web.Application) -> None:
         await resources.aclose()

@@ -3,26 +3,69 @@
 `create_adapter` is the only place that turns our settings into Bot Framework
 configuration. The error handler is the single place where a failed turn is logged
 and explained to the user.
+
+Outbound clients are reused, not rebuilt per turn. The stock `CloudAdapter` builds a new
+msrest `ConnectorClient` and a new `UserTokenClient` for every turn and every proactive
+send (each spends ~3 ms in msrest's retry-policy set-up), a new `requests` session and TCP
+connection per client, and new credentials, so a fresh MSAL token cache too.
+`CachingBotFrameworkAuthentication` wraps the SDK's authentication without changing what
+it decides (who is authenticated, which app id, audience and credentials a client gets):
+it only keeps the clients it hands out, per (app id, serviceUrl, audience), in a bounded
+LRU, and sends every request through one shared aiohttp session (`OutboundHttp`) instead
+of a `requests` call in a thread. The token, the retries and the errors stay the SDK's:
+the `Authorization` header is set by the credentials' own `signed_session`, retries follow
+the urllib3 `Retry` msrest configures for its sender, and failures raise the same msrest
+exceptions. See bench/README.md ("Turn throughput") for the measurements.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from types import SimpleNamespace
+from typing import Any
 
+import aiohttp
+import requests
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
 )
 from botbuilder.schema import Activity, ActivityTypes
+from botframework.connector.aio import ConnectorClient
+from botframework.connector.auth import (
+    AppCredentials,
+    AuthenticateRequestResult,
+    AuthenticationConstants,
+    BotFrameworkAuthentication,
+    ClaimsIdentity,
+    ConnectorFactory,
+    ServiceClientCredentialsFactory,
+    UserTokenClient,
+)
+from botframework.connector.skills import BotFrameworkClient
+from msrest.exceptions import ClientRequestError
+from msrest.pipeline import AsyncHTTPPolicy, AsyncHTTPSender, AsyncPipeline, Request, Response
+from msrest.pipeline.universal import RawDeserializer
+from msrest.serialization import Serializer
+from msrest.universal_http.aiohttp import AioHttpClientResponse
+from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
+from urllib3.util.retry import Retry
 
 from bot.cards import edge_text, text_activity
 from bot.settings import Settings
 from bot.teams_bot import turn_language
 
 logger = logging.getLogger(__name__)
+
+# Teams posts from a handful of regional serviceUrls; anything beyond this many live
+# (app id, serviceUrl, audience) combinations is evicted least recently used first, so
+# activities naming ever new serviceUrls (possible in local mode) cannot grow memory.
+MAX_CONNECTOR_CLIENTS = 64
 
 
 def sdk_configuration(settings: Settings) -> SimpleNamespace:
@@ -35,14 +78,382 @@ def sdk_configuration(settings: Settings) -> SimpleNamespace:
     )
 
 
-def create_adapter(settings: Settings) -> CloudAdapter:
-    """A `CloudAdapter` authenticating as the configured app (or anonymously in local mode)."""
+def create_adapter(
+    settings: Settings, *, credentials_factory: ServiceClientCredentialsFactory | None = None
+) -> SamverkanAdapter:
+    """A `CloudAdapter` authenticating as the configured app (or anonymously in local mode).
+
+    `credentials_factory` replaces the one the SDK derives from the settings (tests use it
+    to sign outbound requests without Microsoft Entra ID).
+    """
     authentication = ConfigurationBotFrameworkAuthentication(
-        sdk_configuration(settings), logger=logging.getLogger("botframework")
+        sdk_configuration(settings),
+        credentials_factory=credentials_factory,
+        logger=logging.getLogger("botframework"),
     )
-    adapter = CloudAdapter(authentication)
+    adapter = SamverkanAdapter(CachingBotFrameworkAuthentication(authentication), settings.app_id)
     adapter.on_turn_error = on_turn_error
     return adapter
+
+
+class SamverkanAdapter(CloudAdapter):
+    """The SDK's `CloudAdapter` over `CachingBotFrameworkAuthentication`, and its shutdown.
+
+    `continue_conversation(reference, callback, bot_app_id=...)` reuses the cached clients
+    like any turn; `connector_client` gives a proactive sender the same client directly.
+    """
+
+    def __init__(self, authentication: CachingBotFrameworkAuthentication, app_id: str):
+        super().__init__(authentication)
+        self._authentication = authentication
+        self._app_id = app_id
+
+    async def connector_client(
+        self, service_url: str, *, audience: str | None = None
+    ) -> ConnectorClient:
+        """The cached Bot Connector client posting to `service_url` as this bot.
+
+        For sends outside a turn (scheduled posts): the same client, token and shared
+        HTTP connections as the bot's replies; `audience` as in `continue_conversation`.
+        """
+        identity = self.create_claims_identity(self._app_id)
+        factory = self._authentication.create_connector_factory(identity)
+        return await factory.create(service_url, audience)
+
+    async def close(self) -> None:
+        """Close the shared HTTP connections; call once when the application stops."""
+        await self._authentication.close()
+
+
+class CachingBotFrameworkAuthentication(BotFrameworkAuthentication):
+    """The SDK's authentication, with its connector and user-token clients kept and reused.
+
+    Every decision is the wrapped authentication's; this class only caches what it
+    creates, keyed by what the created object depends on.
+    """
+
+    def __init__(
+        self, inner: BotFrameworkAuthentication, *, max_clients: int = MAX_CONNECTOR_CLIENTS
+    ):
+        self._inner = inner
+        self._http = OutboundHttp()
+        self._connector_clients: OrderedDict[tuple[str | None, str, str | None], ConnectorClient]
+        self._connector_clients = OrderedDict()
+        self._max_clients = max_clients
+        # One per app id: the bot's own (or none in local mode).
+        self._user_token_clients: dict[str | None, UserTokenClient] = {}
+
+    async def authenticate_request(
+        self, activity: Activity, auth_header: str
+    ) -> AuthenticateRequestResult:
+        result = await self._inner.authenticate_request(activity, auth_header)
+        if result.connector_factory is not None:
+            result.connector_factory = _CachingConnectorFactory(
+                self, result.connector_factory, _app_id(result.claims_identity)
+            )
+        return result
+
+    async def authenticate_streaming_request(
+        self, auth_header: str, channel_id_header: str
+    ) -> AuthenticateRequestResult:
+        return await self._inner.authenticate_streaming_request(auth_header, channel_id_header)
+
+    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
+        return _CachingConnectorFactory(
+            self, self._inner.create_connector_factory(claims_identity), _app_id(claims_identity)
+        )
+
+    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
+        app_id = _app_id(claims_identity)
+        client = self._user_token_clients.get(app_id)
+        if client is None:
+            client = await self._inner.create_user_token_client(claims_identity)
+            if len(self._user_token_clients) >= self._max_clients:
+                self._user_token_clients.clear()
+            self._user_token_clients[app_id] = client
+        return client
+
+    def create_bot_framework_client(self) -> BotFrameworkClient:
+        return self._inner.create_bot_framework_client()
+
+    def get_originating_audience(self) -> str:
+        return self._inner.get_originating_audience()
+
+    async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
+        return await self._inner.authenticate_channel_request(auth_header)
+
+    async def connector_client(
+        self,
+        key: tuple[str | None, str, str | None],
+        create: Callable[[], Awaitable[ConnectorClient]],
+    ) -> ConnectorClient:
+        """The client cached under `key`, or a new one from `create`, sending through `OutboundHttp`."""
+        client = self._connector_clients.get(key)
+        if client is not None:
+            self._connector_clients.move_to_end(key)
+            return client
+        client = await create()
+        _use_lean_serializer(client)
+        config = client.config
+        policies: list[Any] = [config.user_agent_policy, RawDeserializer(), config.http_logger_policy]
+        if _signs_requests(config.credentials):
+            policies.insert(1, _SignedSessionPolicy(config.credentials))
+        config.pipeline = AsyncPipeline(policies, _SharedSessionSender(self._http, config))
+        self._connector_clients[key] = client
+        while len(self._connector_clients) > self._max_clients:
+            self._connector_clients.popitem(last=False)
+        logger.debug("connector client created", extra={"service_url": key[1]})
+        return client
+
+    async def close(self) -> None:
+        await self._http.close()
+
+
+class _LeanSerializer(Serializer):
+    """msrest's serializer, minus work that cannot change the result for our models.
+
+    No botbuilder schema model declares a validation constraint, so client-side
+    validation only walks every activity to find nothing; and a plain `str` is returned
+    as it is instead of after a failed `.value` lookup (msrest's enum check), which is
+    what made strings, a card's many texts above all, the serializer's costliest part.
+    """
+
+    def __init__(self, dependencies: dict[str, type]):
+        super().__init__(dependencies)
+        self.client_side_validation = False
+
+    @classmethod
+    def serialize_unicode(cls, data: Any) -> Any:
+        if type(data) is str:
+            return data
+        return super().serialize_unicode(data)
+
+
+def _use_lean_serializer(client: ConnectorClient) -> None:
+    # The generated client hands its serializer to each operation group.
+    serializer = _LeanSerializer(client._serialize.dependencies)
+    client._serialize = serializer
+    client.conversations._serialize = serializer
+    client.attachments._serialize = serializer
+
+
+class _CachingConnectorFactory(ConnectorFactory):
+    """The SDK's factory for one app id; creates through it only on a cache miss."""
+
+    def __init__(
+        self, cache: CachingBotFrameworkAuthentication, inner: ConnectorFactory, app_id: str | None
+    ):
+        self._cache = cache
+        self._inner = inner
+        self._app_id = app_id
+        self._default_audience = cache.get_originating_audience()
+
+    async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
+        # Keyed by what the SDK's factory builds the client from: no audience means the
+        # originating one, and without an app id (None or "") the credentials are empty
+        # in local mode and refused otherwise, so a turn and a proactive send share one.
+        key = (self._app_id or None, service_url, audience or self._default_audience)
+        return await self._cache.connector_client(
+            key, lambda: self._inner.create(service_url, audience)
+        )
+
+
+def _app_id(claims_identity: ClaimsIdentity) -> str | None:
+    # The rule of the SDK's `_BuiltinBotFrameworkAuthentication.get_app_id`, by which its
+    # connector factory and user-token client choose their app id: the audience claim
+    # (from a channel), else the appid claim (emulator, skills, proactive identities).
+    app_id = claims_identity.get_claim_value(AuthenticationConstants.AUDIENCE_CLAIM)
+    if app_id is None:
+        app_id = claims_identity.get_claim_value(AuthenticationConstants.APP_ID_CLAIM)
+    return app_id
+
+
+def _signs_requests(credentials: Any) -> bool:
+    """False for credentials whose `signed_session` never adds a token (local mode)."""
+    if not isinstance(credentials, AppCredentials):
+        return credentials is not None
+    # `AppCredentials._should_set_token`: no token without an app id or for anonymous skills.
+    app_id = credentials.microsoft_app_id
+    return bool(app_id) and app_id != AuthenticationConstants.ANONYMOUS_SKILL_APP_ID
+
+
+class _Headers:
+    """The one part of a `requests.Session` that `AppCredentials.signed_session` touches."""
+
+    def __init__(self) -> None:
+        self.headers: dict[str, str] = {}
+
+
+class _SignedSessionPolicy(AsyncHTTPPolicy):
+    """Sets `Authorization` exactly as the credentials' own `signed_session` does.
+
+    Getting a token may call Microsoft Entra ID with blocking `requests` (MSAL), so it
+    runs in a thread; the stock pipeline ran it on the event loop.
+    """
+
+    def __init__(self, credentials: Any):
+        super().__init__()
+        self._credentials = credentials
+
+    async def send(self, request: Request, **kwargs: Any) -> Response:
+        session = _Headers()
+        await asyncio.to_thread(self._credentials.signed_session, session)
+        authorization = session.headers.get("Authorization")
+        if authorization is not None:
+            request.http_request.headers["Authorization"] = authorization
+        return await self.next.send(request, **kwargs)
+
+
+class OutboundHttp:
+    """One aiohttp session for every outbound Bot Connector request of the process.
+
+    Opened on first use in the running event loop (a new one if the loop changed, as
+    between tests) and closed by `close`.
+    """
+
+    def __init__(self) -> None:
+        self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def session(self) -> aiohttp.ClientSession:
+        loop = asyncio.get_running_loop()
+        if self._session is None or self._session.closed or self._loop is not loop:
+            # No cookie jar: the stock per-turn session never carried cookies from one
+            # turn (or conversation) to the next, and a shared jar would.
+            self._session = aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar())
+            self._loop = loop
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None and self._loop is asyncio.get_running_loop():
+            await self._session.close()
+        self._session = None
+
+
+class _StatusResponse:
+    """What urllib3's `Retry` reads from a response: status, headers, no redirect."""
+
+    def __init__(self, status: int, headers: Any):
+        self.status = status
+        self.headers = headers
+
+    def get_redirect_location(self) -> bool:
+        return False
+
+
+class _SharedSessionSender(AsyncHTTPSender):
+    """Sends msrest requests through `OutboundHttp`, retrying as msrest's requests sender does.
+
+    The retry decisions are made by the urllib3 `Retry` that msrest configures for its
+    `requests` adapter (`config.retry_policy()`): connection failures are retried for
+    every method (nothing was sent), read failures and the listed statuses (429, 5xx but
+    501 and 505, 408) only for idempotent methods, so a POSTed message is never sent twice;
+    Retry-After is honoured. Redirects are not followed: the Bot Connector never
+    redirects, and following one would carry the bot's token to another address.
+    """
+
+    def __init__(self, http: OutboundHttp, config: Any):
+        self._http = http
+        self._config = config
+        # The proxy the environment names for this client's serviceUrl (HTTPS_PROXY,
+        # NO_PROXY, ...), as requests would use it; looked up once, not per request.
+        self._proxy = _environment_proxy(config.base_url)
+
+    async def __aenter__(self) -> _SharedSessionSender:
+        return self
+
+    async def __aexit__(self, *exc_details: object) -> None:
+        # The session outlives any one client; `OutboundHttp.close` closes it.
+        return None
+
+    async def send(self, request: Request, **kwargs: Any) -> Response:
+        http_request = request.http_request
+        if http_request.files:
+            raise ValueError("multipart uploads are not used with the Bot Connector")
+        method, url = http_request.method, http_request.url
+        headers = {**self._config.headers, **http_request.headers}
+        headers.pop("Content-Length", None)  # aiohttp counts the encoded bytes itself
+        data = http_request.data
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        seconds = self._config.connection.timeout
+        timeout = aiohttp.ClientTimeout(total=None, sock_connect=seconds, sock_read=seconds)
+        retry: Retry = self._config.retry_policy()
+        while True:
+            try:
+                response = await self._send_once(http_request, headers, data, timeout)
+            except aiohttp.ClientError as error:
+                retry = _retry_after_error(retry, method, url, error)
+                await asyncio.sleep(retry.get_backoff_time())
+                continue
+            except TimeoutError as error:
+                retry = _retry_after_error(retry, method, url, error)
+                await asyncio.sleep(retry.get_backoff_time())
+                continue
+            has_retry_after = bool(response.headers.get("Retry-After"))
+            if not retry.is_retry(method, response.status_code, has_retry_after):
+                return Response(request, response)
+            status = _StatusResponse(response.status_code, response.headers)
+            try:
+                retry = retry.increment(method, url, response=status)
+            except MaxRetryError as error:
+                raise ClientRequestError(f"Error occurred in request., {error!r}") from error
+            delay = retry.get_retry_after(status) if retry.respect_retry_after_header else None
+            await asyncio.sleep(delay if delay is not None else retry.get_backoff_time())
+
+    async def _send_once(
+        self,
+        http_request: Any,
+        headers: dict[str, str],
+        data: bytes | None,
+        timeout: aiohttp.ClientTimeout,
+    ) -> _LoadedResponse:
+        session = self._http.session()
+        async with session.request(
+            http_request.method,
+            http_request.url,
+            headers=headers,
+            data=data,
+            timeout=timeout,
+            allow_redirects=False,
+            proxy=self._proxy,
+        ) as raw:
+            response = _LoadedResponse(http_request, raw)
+            await response.load_body()
+        return response
+
+
+class _LoadedResponse(AioHttpClientResponse):
+    """msrest's aiohttp response, whose `body()` also works for an empty body.
+
+    msrest's own raises for b"" (it tests truth, not presence), so an error status
+    without a body would surface as ValueError instead of the SDK's ErrorResponseException.
+    """
+
+    def body(self) -> bytes:
+        if self._body is None:
+            raise ValueError("the body is read in _SharedSessionSender._send_once")
+        return self._body
+
+
+def _environment_proxy(base_url: str) -> str | None:
+    return requests.utils.select_proxy(base_url, requests.utils.get_environ_proxies(base_url))
+
+
+def _retry_after_error(retry: Retry, method: str, url: str, error: Exception) -> Retry:
+    """The next `Retry` after a failed attempt, or ClientRequestError when none is left.
+
+    A failure to connect is urllib3's connection error (retried for any method); any
+    other failure happened after the request started, urllib3's read error.
+    """
+    connecting = isinstance(error, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError)
+    as_urllib3 = (
+        NewConnectionError(None, str(error)) if connecting else ProtocolError(str(error), error)
+    )
+    try:
+        return retry.increment(method, url, error=as_urllib3)
+    except (MaxRetryError, NewConnectionError, ProtocolError) as exhausted:
+        raise ClientRequestError(f"Error occurred in request., {exhausted!r}") from error
 
 
 async def on_turn_error(context: TurnContext, error: Exception) -> None:

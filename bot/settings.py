@@ -57,6 +57,7 @@ class Settings:
     default_network: str = "bestservice"
     networks_dir: Path = DEFAULT_NETWORKS_DIR
     log_level: str = "INFO"
+    scheduler_interval_seconds: int = 60  # 0: this process sends no scheduled posts
 
     @property
     def local_mode(self) -> bool:
@@ -145,6 +146,18 @@ class Settings:
 
         database_url = text("DATABASE_URL", "sqlite+aiosqlite:///samverkan.db")
 
+        raw_interval = text("SCHEDULER_INTERVAL_SECONDS", "60")
+        scheduler_interval_seconds = 60
+        try:
+            scheduler_interval_seconds = int(raw_interval)
+            if not (scheduler_interval_seconds == 0 or 5 <= scheduler_interval_seconds <= 3600):
+                raise ValueError
+        except ValueError:
+            problems.append(
+                f"SCHEDULER_INTERVAL_SECONDS is {raw_interval!r}; expected 0 (off) or a "
+                "number of seconds from 5 to 3600"
+            )
+
         if problems:
             raise SettingsError(problems)
         return cls(
@@ -158,4 +171,5 @@ class Settings:
             default_network=default_network,
             networks_dir=networks_dir,
             log_level=log_level,
+            scheduler_interval_seconds=scheduler_interval_seconds,
         )

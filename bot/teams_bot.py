@@ -5,10 +5,17 @@ posts can reach the conversation later, even after a restart). A message is stri
 of the bot's @mention and of Teams' HTML, placed in its conversation (personal chat,
 group chat or a channel bound to a network group) and handed to the conversation
 logic; its replies are sent back as messages with adaptive cards.
+
+Installation events go to `dialogs.installation.TeamInstallations`: when the bot is
+added to a team it lists the team's channels and stores a reference per channel (the
+channel id is the conversation id of a new post there), then posts the proposed
+channel mapping in General; channel created/renamed/deleted events and the bot's
+removal keep the references and bindings current.
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 import re
@@ -17,9 +24,11 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from botbuilder.core import ActivityHandler, TurnContext
-from botbuilder.schema import Activity, ChannelAccount
+from botbuilder.core.teams import TeamsInfo
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
 
 from bot.cards import edge_text, reply_activities, text_activity
+from dialogs.installation import CONFIRM_ACTION, Team, TeamChannel
 from dialogs.language import detect_language
 from dialogs.turns import ConversationKind, Reply, Turn
 from storage.registry import Language
@@ -31,6 +40,8 @@ _KINDS: dict[str, ConversationKind] = {
     "channel": "channel",
     "groupchat": "groupChat",
 }
+
+_MEMBERSHIP_ACTIVITIES = {ActivityTypes.conversation_update, ActivityTypes.installation_update}
 
 # Tags Teams may wrap message text in; <at> is handled separately.
 _MARKUP_TAG = re.compile(r"</?(?:p|div|span|br)\b[^>]*>", re.IGNORECASE)
@@ -55,17 +66,42 @@ class ConversationReferences(Protocol):
         team_id: str | None,
         channel_id: str | None,
         kind: ConversationKind,
+        only_if_changed: bool = False,
     ) -> None: ...
 
     async def binding_for(self, team_id: str, channel_id: str) -> tuple[str, str | None] | None: ...
 
 
+class Installations(Protocol):
+    """What the bot needs from `dialogs.installation.TeamInstallations`."""
+
+    async def installed(
+        self, team: Team, channels: list[TeamChannel], language: Language = "sv"
+    ) -> Reply | None: ...
+
+    async def removed(self, team_id: str) -> None: ...
+
+    async def channel_created(self, team: Team, channel: TeamChannel) -> None: ...
+
+    async def channel_renamed(self, team: Team, channel: TeamChannel) -> None: ...
+
+    async def channel_deleted(self, team: Team, channel_id: str) -> None: ...
+
+    def confirmed(self, language: Language) -> Reply: ...
+
+
 class SamverkanBot(ActivityHandler):
     """Answers "who do I contact?" in Teams and remembers every conversation it is part of."""
 
-    def __init__(self, conversation: ConversationLogic, references: ConversationReferences):
+    def __init__(
+        self,
+        conversation: ConversationLogic,
+        references: ConversationReferences,
+        installations: Installations,
+    ):
         self._conversation = conversation
         self._references = references
+        self._installations = installations
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         """Store the conversation reference, then dispatch by activity type."""
@@ -77,6 +113,15 @@ class SamverkanBot(ActivityHandler):
         activity = turn_context.activity
         text = message_text(activity)
         if not text and activity.value is not None:
+            value = activity.value
+            if isinstance(value, Mapping) and value.get("action") == CONFIRM_ACTION:
+                reply = self._installations.confirmed(turn_language(activity))
+                await turn_context.send_activities(reply_activities(reply))
+                return
+        # A card submit that names an action (add an agenda point, move a meeting) goes to
+        # the conversation's action table with its data.
+        action = submitted_action(activity.value) if not text else None
+        if not text and activity.value is not None and action is None:
             question = submitted_question(activity.value)
             if question is None:
                 language = turn_language(activity)
@@ -87,7 +132,7 @@ class SamverkanBot(ActivityHandler):
             text = question
 
         # An empty text (a bare @mention) goes to the conversation too: it answers with help.
-        turn = await self._turn(activity, text)
+        turn = await self._turn(activity, text, action)
         replies = await self._conversation.respond(turn)
         activities = [a for reply in replies for a in reply_activities(reply)]
         if activities:
@@ -105,10 +150,69 @@ class SamverkanBot(ActivityHandler):
         activity = turn_context.activity
         bot_id = activity.recipient.id if activity.recipient else None
         bot_added = any(member.id == bot_id for member in members_added)
+        team = _team(activity)
+        if bot_added and team is not None:
+            # Posted in General: a team's conversationUpdate is the General channel's.
+            welcome = await self._installations.installed(
+                team, await _team_channels(turn_context, team)
+            )
+            if welcome is not None:
+                await turn_context.send_activities(reply_activities(welcome))
+            return
         if bot_added or (members_added and conversation_kind(activity) == "personal"):
             await turn_context.send_activity(text_activity(edge_text("welcome", "sv")))
 
-    async def _turn(self, activity: Activity, text: str) -> Turn:
+    async def on_members_removed_activity(
+        self, members_removed: list[ChannelAccount], turn_context: TurnContext
+    ) -> None:
+        """The bot removed from a team: its channels can no longer be posted to."""
+        activity = turn_context.activity
+        bot_id = activity.recipient.id if activity.recipient else None
+        team = _team(activity)
+        if team is not None and any(member.id == bot_id for member in members_removed):
+            await self._installations.removed(team.id)
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        """Installed (or upgraded) in a team: store and bind quietly.
+
+        Teams also sends the conversationUpdate that posts the welcome; posting here
+        too would welcome the team twice.
+        """
+        team = _team(turn_context.activity)
+        if team is not None:
+            await self._installations.installed(team, await _team_channels(turn_context, team))
+
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        """Uninstalled from a team. An upgrade ("remove-upgrade") is not a removal."""
+        team = _team(turn_context.activity)
+        if team is not None and turn_context.activity.action == "remove":
+            await self._installations.removed(team.id)
+
+    async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
+        """Channel created, renamed or deleted; otherwise members added or removed."""
+        activity = turn_context.activity
+        data = activity.channel_data if isinstance(activity.channel_data, Mapping) else {}
+        event = data.get("eventType")
+        team = _team(activity)
+        channel = data.get("channel") if isinstance(data.get("channel"), Mapping) else None
+        if team is not None and channel is not None and channel.get("id"):
+            if event in ("channelCreated", "channelRenamed"):
+                stored = TeamChannel(
+                    channel["id"], channel.get("name"), _channel_reference(activity, channel["id"])
+                )
+                if event == "channelCreated":
+                    await self._installations.channel_created(team, stored)
+                else:
+                    await self._installations.channel_renamed(team, stored)
+                return
+            if event == "channelDeleted":
+                await self._installations.channel_deleted(team, channel["id"])
+                return
+        await super().on_conversation_update_activity(turn_context)
+
+    async def _turn(
+        self, activity: Activity, text: str, action: dict[str, Any] | None = None
+    ) -> Turn:
         kind = conversation_kind(activity)
         network_key = group_key = None
         teams = teams_channel_data(activity)
@@ -124,6 +228,9 @@ class SamverkanBot(ActivityHandler):
             group_key=group_key,
             user_name=user.name if user else None,
             locale=activity.locale,
+            user_id=user.id if user else None,
+            user_aad_object_id=user.aad_object_id if user else None,
+            value=action,
         )
 
     async def _remember(self, activity: Activity) -> None:
@@ -140,6 +247,9 @@ class SamverkanBot(ActivityHandler):
             team_id=teams.team_id,
             channel_id=teams.channel_id,
             kind=conversation_kind(activity),
+            # Rewriting an unchanged reference on every message only costs a database
+            # write; membership events always write, since they may reactivate it.
+            only_if_changed=activity.type not in _MEMBERSHIP_ACTIVITIES,
         )
         logger.debug(
             "conversation reference stored",
@@ -176,6 +286,48 @@ def teams_channel_data(activity: Activity) -> TeamsChannelData:
     return TeamsChannelData(tenant_id, nested_id("team"), nested_id("channel"))
 
 
+def _team(activity: Activity) -> Team | None:
+    """The team an activity comes from (`channelData.team`), or None outside teams."""
+    data = activity.channel_data if isinstance(activity.channel_data, Mapping) else {}
+    team = data.get("team")
+    if not isinstance(team, Mapping) or not team.get("id"):
+        return None
+    return Team(team["id"], team.get("name"), teams_channel_data(activity).tenant_id)
+
+
+async def _team_channels(turn_context: TurnContext, team: Team) -> list[TeamChannel]:
+    """The team's channels with a reference each; General at least, even if listing fails."""
+    activity = turn_context.activity
+    listed: list[tuple[str, str | None]] = []
+    try:
+        client = await TeamsInfo.get_teams_connector_client(turn_context)
+        # The Teams client is synchronous (requests): off the event loop it cannot stall
+        # other turns, nor deadlock on a connector served by this same loop.
+        result = await asyncio.to_thread(client.teams.get_teams_channels, team.id)
+        listed = [(c.id, c.name) for c in result.conversations or [] if c.id]
+    except Exception as err:  # noqa: BLE001 - without the list, General still works
+        logger.warning(
+            "could not list the team's channels; only General is stored",
+            extra={"team": team.id, "error": type(err).__name__},
+        )
+    if all(channel_id != team.id for channel_id, _ in listed):
+        listed.insert(0, (team.id, None))
+    return [TeamChannel(cid, name, _channel_reference(activity, cid)) for cid, name in listed]
+
+
+def _channel_reference(activity: Activity, channel_id: str) -> dict[str, Any]:
+    """A reference for posting a new thread into a channel of the activity's team."""
+    reference = TurnContext.get_conversation_reference(activity)
+    reference.activity_id = None
+    reference.conversation = ConversationAccount(
+        id=channel_id,
+        conversation_type="channel",
+        is_group=True,
+        tenant_id=teams_channel_data(activity).tenant_id,
+    )
+    return reference.serialize()
+
+
 def conversation_kind(activity: Activity) -> ConversationKind:
     """personal, groupChat or channel; anything else (other channels, emulators) is personal."""
     conversation_type = activity.conversation.conversation_type if activity.conversation else None
@@ -207,6 +359,13 @@ def message_text(activity: Activity) -> str:
 def turn_language(activity: Activity) -> Language:
     """The language to answer in: the text (without mentions) decides, the locale hints."""
     return detect_language(message_text(activity), hint=activity.locale)
+
+
+def submitted_action(value: Any) -> dict[str, Any] | None:
+    """A card submit's data when it names an `action` (`{"action": "meeting.move", ...}`)."""
+    if isinstance(value, Mapping) and isinstance(value.get("action"), str):
+        return dict(value)
+    return None
 
 
 def submitted_question(value: Any) -> str | None:

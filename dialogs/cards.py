@@ -3,12 +3,19 @@
 Cards are plain JSON (Adaptive Card schema 1.5, what Teams renders); the Teams edge only
 wraps them in an attachment. Buttons that ask a question send `{"q": "<question>"}`
 back to the bot as a card submit, so a click and a typed question take the same path.
+Buttons that change something (add an agenda point, add or move a meeting) send
+`{"action": "<name>", ...}` with their form's inputs, handled by the conversation's
+action table (`dialogs.meetings`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from dialogs import meeting_texts as mt
+from scheduler.agenda import Agenda
+from scheduler.recurrence import local
 from storage.registry import Language, Localized
 
 CARD_VERSION = "1.5"
@@ -73,3 +80,378 @@ def contact_card(
     ][:3]
     actions += [question_button(q) for q in suggestions[:3]]
     return _card(body, actions)
+
+
+def with_footnote(card: dict[str, Any], note: str) -> dict[str, Any]:
+    """A copy of `card` with a small, subtle line of text at the end of its body."""
+    body = [*card.get("body", []), text_block(note, size="Small", isSubtle=True, spacing="Medium")]
+    return {**card, "body": body}
+
+
+def posts_overview_card(
+    title: str, sections: list[tuple[str, list[str]]], empty: str | None
+) -> dict[str, Any]:
+    """The "utskick" overview: a heading per section and one line per post."""
+    body = [text_block(title, weight="Bolder", size="Medium")]
+    if empty is not None:
+        body.append(text_block(empty))
+    for heading, lines in sections:
+        body.append(text_block(heading, weight="Bolder", spacing="Medium"))
+        body += [text_block(f"- {line}", spacing="None") for line in lines]
+    return _card(body, [])
+
+
+def channel_mapping_card(
+    *,
+    title: str,
+    intro: str,
+    mapping_heading: str,
+    mapping: list[tuple[str, str]],
+    notes: list[str],
+    confirm: tuple[str, dict[str, Any]] | None,
+) -> dict[str, Any]:
+    """The welcome in a team: which channel the bot links to which group, and a confirm button.
+
+    `mapping` is (channel name, what it is linked to) pairs; `confirm` is the button's
+    title and the data it submits.
+    """
+    body = [text_block(title, weight="Bolder", size="Medium"), text_block(intro)]
+    body.append(text_block(mapping_heading, weight="Bolder", spacing="Medium"))
+    body.append({"type": "FactSet", "facts": [{"title": c, "value": t} for c, t in mapping]})
+    body += [text_block(note, spacing="Small", isSubtle=True) for note in notes]
+    actions = []
+    if confirm is not None:
+        actions.append({"type": "Action.Submit", "title": confirm[0], "data": confirm[1]})
+    return _card(body, actions)
+
+
+# --- meetings, agendas and the annual wheel --------------------------------------------------
+
+AGENDA_ITEM_MAX_LENGTH = 500  # what one agenda point may hold; the add-item input stops there
+
+
+def submit_button(title: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A button that sends `data` (an `action` and its fields) back to the bot."""
+    return {"type": "Action.Submit", "title": title, "data": data}
+
+
+def agenda_card(
+    agenda: Agenda, language: Language, *, heading: str | None = None
+) -> dict[str, Any]:
+    """A meeting's agenda: when and where, the step, the standing points, the members' points.
+
+    Buttons: add a point (a small form), join online (when there is a link), the wheel.
+    """
+    meeting = agenda.meeting
+    start, end = local(meeting.starts_at), local(meeting.ends_at)
+    group_name = agenda.group_name.get(language)
+    title = heading or mt.AGENDA_TITLE.get(language).format(group=group_name)
+    body: list[dict[str, Any]] = [text_block(title, weight="Bolder", size="Medium")]
+    if meeting.cancelled:
+        body.append(text_block(mt.CANCELLED.get(language), color="Attention", weight="Bolder"))
+    facts = [
+        (mt.WHEN.get(language), mt.format_span(start, end, language)),
+        (mt.KIND.get(language), _meeting_kind_text(agenda, language)),
+    ]
+    if meeting.place:
+        facts.append((mt.WHERE.get(language), meeting.place))
+    body.append(_fact_set(facts))
+    if agenda.step is not None:
+        step = agenda.step
+        body.append(
+            text_block(
+                mt.STEP.get(language).format(
+                    n=meeting.step, count=agenda.step_count, title=step.title.get(language)
+                ),
+                weight="Bolder",
+                separator=True,
+            )
+        )
+        purpose = f"**{mt.STEP_PURPOSE.get(language)}:** {step.purpose.get(language)}"
+        body.append(text_block(purpose))
+        if step.homework.get(language):
+            body.append(
+                text_block(
+                    f"**{mt.STEP_HOMEWORK.get(language)}:** {step.homework.get(language)}",
+                    isSubtle=True,
+                )
+            )
+    number = 0
+    if agenda.standing_points:
+        heading_text = mt.STANDING_POINTS.get(language)
+        body.append(text_block(heading_text, weight="Bolder", separator=True))
+        for point in agenda.standing_points:
+            number += 1
+            body.append(text_block(f"{number}. {point.get(language)}", spacing="None"))
+    body.append(text_block(mt.MEMBER_ITEMS.get(language), weight="Bolder", separator=True))
+    if not agenda.items:
+        body.append(text_block(mt.NO_MEMBER_ITEMS.get(language), isSubtle=True, spacing="None"))
+    for item in agenda.items:
+        number += 1
+        author = (
+            " " + mt.ADDED_BY.get(language).format(name=item.author_name)
+            if item.author_name
+            else ""
+        )
+        body.append(text_block(f"{number}. {item.text}{author}", spacing="None"))
+    actions: list[dict[str, Any]] = []
+    if not meeting.cancelled:
+        actions.append(_add_item_form(meeting.id, language))
+    if meeting.online_url:
+        link = mt.ONLINE_LINK.get(language)
+        actions.append({"type": "Action.OpenUrl", "title": link, "url": meeting.online_url})
+    actions.append(
+        question_button_titled(
+            mt.WHEEL_BUTTON.get(language),
+            f"{mt.WHEEL_COMMAND.get(language)} {meeting.group_key}",
+        )
+    )
+    return _card(body, actions)
+
+
+def question_button_titled(title: str, question: str) -> dict[str, Any]:
+    """A button with its own title that asks the bot `question` when clicked."""
+    return {"type": "Action.Submit", "title": title, "data": {"q": question}}
+
+
+def _meeting_kind_text(agenda: Agenda, language: Language) -> str:
+    mode = mt.MODES[agenda.meeting.mode].get(language)
+    return mt.MEETING_LINE.get(language).format(kind=agenda.kind_name.get(language), mode=mode)
+
+
+def _fact_set(facts: list[tuple[str, str]]) -> dict[str, Any]:
+    return {"type": "FactSet", "facts": [{"title": t, "value": v} for t, v in facts]}
+
+
+def _add_item_form(meeting_id: int, language: Language) -> dict[str, Any]:
+    return {
+        "type": "Action.ShowCard",
+        "title": mt.ADD_ITEM_BUTTON.get(language),
+        "card": {
+            "type": "AdaptiveCard",
+            "body": [
+                {
+                    "type": "Input.Text",
+                    "id": "text",
+                    "label": mt.ADD_ITEM_LABEL.get(language),
+                    "placeholder": mt.ADD_ITEM_PLACEHOLDER.get(language),
+                    "maxLength": AGENDA_ITEM_MAX_LENGTH,
+                    "isRequired": True,
+                    "errorMessage": mt.ITEM_EMPTY.get(language),
+                }
+            ],
+            "actions": [
+                submit_button(
+                    mt.ADD_ITEM_SUBMIT.get(language),
+                    {"action": "agenda.add_item", "meeting_id": meeting_id, "lang": language},
+                )
+            ],
+        },
+    }
+
+
+def wheel_card(
+    title: str,
+    rows: list[tuple[str, str, str]],
+    language: Language,
+    *,
+    empty: str,
+    buttons: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """Coming dates of the annual wheel: (date, what, details) rows, soonest first."""
+    body: list[dict[str, Any]] = [text_block(title, weight="Bolder", size="Medium")]
+    if not rows:
+        body.append(text_block(empty))
+    for day, what, details in rows:
+        column_body = [text_block(what, weight="Bolder")]
+        if details:
+            column_body.append(text_block(details, isSubtle=True, spacing="None"))
+        body.append(
+            {
+                "type": "ColumnSet",
+                "separator": True,
+                "columns": [
+                    {"type": "Column", "width": "90px", "items": [text_block(day)]},
+                    {"type": "Column", "width": "stretch", "items": column_body},
+                ],
+            }
+        )
+    return _card(body, buttons)
+
+
+def notice_card(
+    title: str, facts: list[tuple[str, str]], lines: list[str], buttons: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """A scheduled notice (an annual-wheel deadline or a failed check): facts and text."""
+    body: list[dict[str, Any]] = [text_block(title, weight="Bolder", size="Medium")]
+    if facts:
+        body.append(_fact_set(facts))
+    body += [text_block(line) for line in lines]
+    return _card(body, buttons)
+
+
+@dataclass(frozen=True)
+class MeetingListing:
+    """One meeting as the meetings card lists it (texts already in the card's language)."""
+
+    meeting_id: int
+    when: str
+    what: str
+    date: str  # YYYY-MM-DD, local: the move form's defaults
+    start: str  # HH:MM
+    end: str
+    place: str
+    online_url: str
+
+
+@dataclass(frozen=True)
+class MeetingForm:
+    """What the admin's add-meeting form offers: (value, title) choices and defaults."""
+
+    network_key: str
+    groups: list[tuple[str, str]]
+    kinds: list[tuple[str, str]]
+    group: str | None = None
+
+
+def meetings_card(
+    title: str,
+    rows: list[MeetingListing],
+    language: Language,
+    *,
+    empty: str,
+    admin_form: MeetingForm | None,
+    buttons: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """Upcoming meetings; for an admin, a form to add one and, per meeting, move or cancel."""
+    body: list[dict[str, Any]] = [text_block(title, weight="Bolder", size="Medium")]
+    if not rows:
+        body.append(text_block(empty))
+    for row in rows:
+        container: list[dict[str, Any]] = [
+            text_block(row.when, weight="Bolder"),
+            text_block(row.what, isSubtle=True, spacing="None"),
+        ]
+        if admin_form is not None:
+            container.append(
+                {
+                    "type": "ActionSet",
+                    "actions": [_move_form(row, language), _cancel_form(row, language)],
+                }
+            )
+        body.append({"type": "Container", "separator": True, "items": container})
+    actions = [_add_meeting_form(admin_form, language)] if admin_form is not None else []
+    return _card(body, actions + buttons)
+
+
+def _time_inputs(
+    suffix: str, language: Language, date: str = "", start: str = "", end: str = ""
+) -> list[dict[str, Any]]:
+    return [
+        {"type": "Input.Date", "id": f"date{suffix}", "label": mt.FIELD_DATE.get(language),
+         "isRequired": True, "errorMessage": _required("date", language), "value": date},
+        {"type": "ColumnSet", "columns": [
+            {"type": "Column", "width": "stretch", "items": [
+                {"type": "Input.Time", "id": f"start{suffix}",
+                 "label": mt.FIELD_START.get(language), "isRequired": True,
+                 "errorMessage": _required("start", language), "value": start}]},
+            {"type": "Column", "width": "stretch", "items": [
+                {"type": "Input.Time", "id": f"end{suffix}",
+                 "label": mt.FIELD_END.get(language), "isRequired": True,
+                 "errorMessage": _required("end", language), "value": end}]},
+        ]},
+    ]  # fmt: skip
+
+
+def _place_inputs(
+    suffix: str, language: Language, place: str = "", online_url: str = ""
+) -> list[dict[str, Any]]:
+    return [
+        {"type": "Input.Text", "id": f"place{suffix}", "label": mt.FIELD_PLACE.get(language),
+         "value": place, "maxLength": 300},
+        {"type": "Input.Text", "id": f"online_url{suffix}", "style": "Url",
+         "label": mt.FIELD_LINK.get(language), "value": online_url, "maxLength": 1000},
+    ]  # fmt: skip
+
+
+def _move_form(row: MeetingListing, language: Language) -> dict[str, Any]:
+    # Every meeting's form is in the same card: input ids carry the meeting id.
+    suffix = f"_{row.meeting_id}"
+    return {
+        "type": "Action.ShowCard",
+        "title": mt.MOVE_BUTTON.get(language),
+        "card": {
+            "type": "AdaptiveCard",
+            "body": _time_inputs(suffix, language, row.date, row.start, row.end)
+            + _place_inputs(suffix, language, row.place, row.online_url),
+            "actions": [
+                submit_button(
+                    mt.SAVE.get(language),
+                    {"action": "meeting.move", "meeting_id": row.meeting_id, "lang": language},
+                )
+            ],
+        },
+    }
+
+
+def _cancel_form(row: MeetingListing, language: Language) -> dict[str, Any]:
+    return {
+        "type": "Action.ShowCard",
+        "title": mt.CANCEL_BUTTON.get(language),
+        "card": {
+            "type": "AdaptiveCard",
+            "body": [text_block(mt.CANCEL_CONFIRM.get(language).format(when=row.when))],
+            "actions": [
+                submit_button(
+                    mt.CANCEL_SUBMIT.get(language),
+                    {"action": "meeting.cancel", "meeting_id": row.meeting_id, "lang": language},
+                )
+            ],
+        },
+    }
+
+
+def _required(field: str, language: Language) -> str:
+    """The message a required input shows when left empty: "Ange ett datum"."""
+    problem = mt.FORM_PROBLEMS[field].get(language)
+    return problem[0].upper() + problem[1:]
+
+
+def _choices(
+    id_: str, label: str, choices: list[tuple[str, str]], value: str | None, language: Language
+) -> dict[str, Any]:
+    return {
+        "type": "Input.ChoiceSet",
+        "id": id_,
+        "label": label,
+        "style": "compact",
+        "isRequired": True,
+        "errorMessage": _required(id_, language),
+        "value": value or (choices[0][0] if choices else ""),
+        "choices": [{"title": title, "value": key} for key, title in choices],
+    }
+
+
+def _add_meeting_form(form: MeetingForm, language: Language) -> dict[str, Any]:
+    modes = [(mode, text.get(language)) for mode, text in mt.MODES.items()]
+    body = [
+        _choices("group", mt.FIELD_GROUP.get(language), form.groups, form.group, language),
+        _choices("kind", mt.FIELD_KIND.get(language), form.kinds, None, language),
+        *_time_inputs("", language),
+        _choices("mode", mt.FIELD_MODE.get(language), modes, "physical", language),
+        *_place_inputs("", language),
+    ]
+    return {
+        "type": "Action.ShowCard",
+        "title": mt.ADD_MEETING_BUTTON.get(language),
+        "card": {
+            "type": "AdaptiveCard",
+            "body": body,
+            "actions": [
+                submit_button(
+                    mt.SAVE.get(language),
+                    {"action": "meeting.add", "network": form.network_key, "lang": language},
+                )
+            ],
+        },
+    }

@@ -18,14 +18,21 @@ from dataclasses import replace
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 from dialogs import cards, texts
 from dialogs.intents import Command, SmallTalk, classify
 from dialogs.language import detect_language
 from dialogs.turns import Reply, Turn
 from dialogs.who import ContactFinder
-from storage.registry import Language, Network, RoleRegistry, UnknownGroup, UnknownNetwork
+from storage.registry import (
+    LANGUAGES,
+    Language,
+    Network,
+    RoleRegistry,
+    UnknownGroup,
+    UnknownNetwork,
+)
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +86,22 @@ class CommandRequest:
 CommandHandler = Callable[[CommandRequest], Awaitable[list[Reply]]]
 
 
+@dataclass(frozen=True)
+class ActionRequest:
+    """What an action handler gets: a card submit's data (`value["action"]` names the
+    handler) and the same context as a command."""
+
+    turn: Turn
+    value: dict[str, Any]
+    language: Language
+    network: Network
+    registry: RoleRegistry
+    today: date
+
+
+ActionHandler = Callable[[ActionRequest], Awaitable[list[Reply]]]
+
+
 class Conversation:
     """Answers a `Turn` with `Reply` objects."""
 
@@ -88,12 +111,14 @@ class Conversation:
         *,
         default_network: str,
         commands: Sequence[tuple[Command, CommandHandler]] = (),
+        actions: Sequence[tuple[str, ActionHandler]] = (),
         today: Callable[[], date] = date.today,
     ):
         self._snapshots = snapshots
         self._default_network = default_network
         self._commands = tuple(command for command, _ in commands)
         self._handlers = {command.name: handler for command, handler in commands}
+        self._actions = dict(actions)
         self._today = today
 
     async def respond(self, turn: Turn) -> list[Reply]:
@@ -110,6 +135,8 @@ class Conversation:
         except UnknownGroup as err:
             return [_unknown_group(err, network, language)]
 
+        if turn.value is not None and "action" in turn.value:
+            return await self._act(turn, turn.value, network, registry)
         route = classify(turn.text, self._commands)
         if route.kind is SmallTalk.GREETING:
             return [_greeting(turn, network, finder, language)]
@@ -137,6 +164,28 @@ class Conversation:
             hint=turn.locale,
         )
         return [_with_contact_card(reply)]
+
+
+    async def _act(
+        self, turn: Turn, value: dict[str, Any], network: Network, registry: RoleRegistry
+    ) -> list[Reply]:
+        # A card's buttons carry the language the card was shown in.
+        language = value.get("lang")
+        if language not in LANGUAGES:
+            language = detect_language("", hint=turn.locale)
+        handler = self._actions.get(value["action"])
+        if handler is None:
+            log.warning("unknown card action", extra={"action": str(value["action"])[:64]})
+            return [Reply(texts.UNKNOWN_ACTION.get(language), language)]
+        request = ActionRequest(
+            turn=turn,
+            value=value,
+            language=language,
+            network=network,
+            registry=registry,
+            today=self._today(),
+        )
+        return await handler(request)
 
 
 def _with_contact_card(reply: Reply) -> Reply:

@@ -48,3 +48,10 @@ EMPTY_REGISTRY = Localized(
     sv="Inga nätverk är inlagda ännu. Be administratören läsa in nätverkens datafiler.",
     en="No networks are set up yet. Ask the administrator to load the network data files.",
 )
+
+UNKNOWN_ACTION = Localized(
+    sv="Jag förstod inte den knappen. Den kan vara från ett äldre kort; skriv ”hjälp” för att "
+    "se vad jag kan.",
+    en='I didn\'t understand that button. It may be from an older card; type "help" to see '
+    "what I can do.",
+)

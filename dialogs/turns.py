@@ -25,6 +25,10 @@ class Turn:
     group_key: str | None = None  # known from the channel's binding
     user_name: str | None = None
     locale: str | None = None  # the client's locale: a hint, the text decides
+    user_id: str | None = None  # the channel's id of the sender (Teams: "29:…")
+    user_aad_object_id: str | None = None  # the sender's Entra object id, when Teams gives it
+    # A card submit's data when it names an `action` (add an agenda point, move a meeting).
+    value: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

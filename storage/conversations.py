@@ -11,14 +11,25 @@ belongs to; a binding without a channel covers the whole team.
 
 from __future__ import annotations
 
+import json
+import time
+from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
+from storage.changes import REFERENCES, ChangeFeed, notify
 from storage.database import Database
 from storage.schema import ChannelBindingRow, ConversationReferenceRow
+
+
+# How stale `updated_at` may get while messages keep arriving with an unchanged reference.
+REFERENCE_REFRESH_SECONDS = 15 * 60
+# Conversations whose last write the store remembers (about 1 KB each).
+MAX_REMEMBERED_WRITES = 10_000
 
 
 @dataclass(frozen=True)
@@ -32,13 +43,30 @@ class StoredReference:
     channel_id: str | None
     kind: str  # "personal", "channel" or "groupChat"
     updated_at: datetime
+    active: bool = True  # False once Teams said the bot is no longer there
+
+
+@dataclass(frozen=True)
+class ChannelBinding:
+    """A stored binding: a team's channel (or with `channel_id` None, the whole team)."""
+
+    team_id: str
+    channel_id: str | None
+    network_key: str
+    group_key: str | None
 
 
 class ConversationStore:
     """Conversation references and channel bindings."""
 
-    def __init__(self, database: Database):
+    def __init__(self, database: Database, changes: ChangeFeed | None = None):
         self._database = database
+        self._changes = changes
+        # conversation id -> (what was written, version before the write, when); least
+        # recently written first, at most MAX_REMEMBERED_WRITES entries. The version is
+        # the feed's and this store's own count of (de)activations.
+        self._written: OrderedDict[str, tuple[str, Hashable, float]] = OrderedDict()
+        self._state_changes = 0
 
     async def save_reference(
         self,
@@ -48,12 +76,37 @@ class ConversationStore:
         team_id: str | None,
         channel_id: str | None,
         kind: str,
+        only_if_changed: bool = False,
     ) -> None:
-        """Save (or refresh) the reference of the conversation named in `reference`."""
+        """Save (or refresh) the reference of the conversation named in `reference`.
+
+        With `only_if_changed` (the bot, on every message) nothing is written when this
+        store wrote the same reference, ids and kind within `REFERENCE_REFRESH_SECONDS`
+        and nobody may have changed the row since (the change feed's version stands and
+        this store has (de)activated nothing): the row already says exactly that, active.
+        `activityId`, which changes with every message and which nothing reads, does not
+        count as a change; `updated_at` is then at most that old. Without a change feed
+        every call writes.
+        """
         conversation = reference.get("conversation") or {}
         conversation_id = conversation.get("id") if isinstance(conversation, dict) else None
         if not conversation_id:
             raise ValueError("a conversation reference needs conversation.id")
+        # Read before the write: a deactivation committed meanwhile moves it again.
+        feed_version = self._changes.version(REFERENCES) if self._changes is not None else None
+        version = None if feed_version is None else (feed_version, self._state_changes)
+        unchanging = {key: value for key, value in reference.items() if key != "activityId"}
+        content = json.dumps([unchanging, tenant_id, team_id, channel_id, kind], sort_keys=True)
+        now = time.monotonic()
+        written = self._written.get(conversation_id)
+        if (
+            only_if_changed
+            and version is not None
+            and written is not None
+            and written[:2] == (content, version)
+            and now - written[2] < REFERENCE_REFRESH_SECONDS
+        ):
+            return
         values = {
             "reference": reference,
             "tenant_id": tenant_id,
@@ -72,6 +125,11 @@ class ConversationStore:
                     index_elements=[ConversationReferenceRow.conversation_id], set_=values
                 )
             )
+        if version is not None:
+            self._written[conversation_id] = (content, version, now)
+            self._written.move_to_end(conversation_id)
+            while len(self._written) > MAX_REMEMBERED_WRITES:
+                self._written.popitem(last=False)
 
     async def get_reference(self, conversation_id: str) -> dict[str, Any] | None:
         """The saved reference of a conversation, or None if the bot has none."""
@@ -93,16 +151,77 @@ class ConversationStore:
                     ConversationReferenceRow.channel_id, ConversationReferenceRow.conversation_id
                 )
             )
-            return [
-                StoredReference(
-                    conversation_id=row.conversation_id,
-                    reference=row.reference,
-                    tenant_id=row.tenant_id,
-                    team_id=row.team_id,
-                    channel_id=row.channel_id,
-                    kind=row.kind,
-                    updated_at=row.updated_at,
+            return [_stored(row) for row in rows]
+
+    async def channel_reference(
+        self, network_key: str, group_key: str | None
+    ) -> StoredReference | None:
+        """The channel a network's posts for a group go to (`group_key` None: General).
+
+        Found through the bindings: a group's channel is the channel bound to it; the
+        General channel of the team bound to the network has the team's id as its
+        conversation id. Active references win over inactive ones (which are returned
+        so the caller can tell "bot removed" from "no channel"), then the newest.
+        """
+        if group_key is None:
+            joined = (ChannelBindingRow.team_id == ConversationReferenceRow.conversation_id) & (
+                ChannelBindingRow.channel_id.is_(None)
+            )
+        else:
+            joined = (ChannelBindingRow.channel_id == ConversationReferenceRow.conversation_id) & (
+                ChannelBindingRow.group_key == group_key
+            )
+        async with self._database.snapshot() as session:
+            row = await session.scalar(
+                select(ConversationReferenceRow)
+                .join(ChannelBindingRow, joined)
+                .where(ChannelBindingRow.network_key == network_key)
+                .order_by(
+                    ConversationReferenceRow.active.desc(),
+                    ConversationReferenceRow.updated_at.desc(),
                 )
+                .limit(1)
+            )
+            return _stored(row) if row is not None else None
+
+    async def set_active(self, conversation_id: str, active: bool) -> bool:
+        """Mark one conversation's reference active or not; False if there is none."""
+        async with self._database.transaction() as session:
+            result = await session.execute(
+                update(ConversationReferenceRow)
+                .where(ConversationReferenceRow.conversation_id == conversation_id)
+                .values(active=active, updated_at=datetime.now(UTC))
+            )
+            await notify(session, self._database, REFERENCES)
+        # The next message must write again (and so reactivate), here and in every replica.
+        self._state_changes += 1
+        return bool(result.rowcount)
+
+    async def set_team_active(self, team_id: str, active: bool) -> int:
+        """Mark every reference of a team (its channels, General included) active or not."""
+        async with self._database.transaction() as session:
+            result = await session.execute(
+                update(ConversationReferenceRow)
+                .where(
+                    (ConversationReferenceRow.team_id == team_id)
+                    | (ConversationReferenceRow.conversation_id == team_id)
+                )
+                .values(active=active, updated_at=datetime.now(UTC))
+            )
+            await notify(session, self._database, REFERENCES)
+        self._state_changes += 1
+        return result.rowcount
+
+    async def bindings_for_team(self, team_id: str) -> list[ChannelBinding]:
+        """A team's bindings: the team's own first, then its channels'."""
+        async with self._database.snapshot() as session:
+            rows = await session.scalars(
+                select(ChannelBindingRow)
+                .where(ChannelBindingRow.team_id == team_id)
+                .order_by(ChannelBindingRow.channel_id.is_not(None), ChannelBindingRow.id)
+            )
+            return [
+                ChannelBinding(row.team_id, row.channel_id, row.network_key, row.group_key)
                 for row in rows
             ]
 
@@ -169,3 +288,16 @@ class ConversationStore:
                 delete(ChannelBindingRow).where(ChannelBindingRow.team_id == team_id, condition)
             )
         return bool(result.rowcount)
+
+
+def _stored(row: ConversationReferenceRow) -> StoredReference:
+    return StoredReference(
+        conversation_id=row.conversation_id,
+        reference=row.reference,
+        tenant_id=row.tenant_id,
+        team_id=row.team_id,
+        channel_id=row.channel_id,
+        kind=row.kind,
+        updated_at=row.updated_at,
+        active=row.active,
+    )

@@ -10,7 +10,7 @@ reads. Nothing here knows about SQL, YAML or Teams.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Generic, Literal, TypeVar
 
 T = TypeVar("T")
@@ -19,6 +19,19 @@ Language = Literal["sv", "en"]
 LANGUAGES: tuple[Language, ...] = ("sv", "en")
 
 RoleScope = Literal["group", "network"]
+
+MeetingMode = Literal["physical", "online", "hybrid"]
+MEETING_MODES: tuple[MeetingMode, ...] = ("physical", "online", "hybrid")
+
+ShiftPolicy = Literal["previous_working_day", "none"]
+SHIFT_POLICIES: tuple[ShiftPolicy, ...] = ("previous_working_day", "none")
+
+# Wheel-rule targets besides group keys and the network's own `channels`.
+TARGET_GENERAL = "general"  # the team's General channel
+TARGET_EACH_GROUP = "each_group"  # every group's channel, each about its own group
+
+# The DTSTART of a wheel rule that gives no `start`: any date well before the bot's time.
+DEFAULT_RULE_START = date(2020, 1, 1)
 
 
 class UnknownNetwork(KeyError):
@@ -121,6 +134,141 @@ class Group:
 
 
 @dataclass(frozen=True)
+class Channel:
+    """A channel of the network's team that is no group's, e.g. the board's."""
+
+    key: str
+    name: Localized[str]
+
+
+@dataclass(frozen=True)
+class MeetingStep:
+    """One meeting of a fixed sequence (a working group's meeting n of 6).
+
+    `homework` is what the participants do between this meeting and the next.
+    """
+
+    title: Localized[str]
+    purpose: Localized[str]
+    homework: Localized[str] = field(default_factory=lambda: Localized("", ""))
+
+
+@dataclass(frozen=True)
+class MeetingKind:
+    """A kind of meeting (expert-group meeting, e-council meeting, …).
+
+    `standing_agenda`: whether the network's standing points belong on its agenda.
+    `steps`: for a kind held as a numbered sequence, each meeting's purpose and homework.
+    """
+
+    key: str
+    name: Localized[str]
+    standing_agenda: bool = True
+    steps: tuple[MeetingStep, ...] = ()
+
+
+@dataclass(frozen=True)
+class AgendaSettings:
+    """The standing points of every meeting's agenda, in order, and when to post it.
+
+    `reminder_days`: the agenda is posted in the group's channel this many days before
+    each meeting (one post per number).
+    """
+
+    standing_points: tuple[Localized[str], ...] = ()
+    reminder_days: tuple[int, ...] = (7,)
+
+
+@dataclass(frozen=True)
+class MeetingSeries:
+    """Meetings of one group described by a recurrence, as shipped in the data files.
+
+    `start` and `end` are the first meeting's wall-clock times in Europe/Stockholm
+    (naive); `rrule` is an RFC 5545 RRULE (without DTSTART: `start` is it), or None
+    for a single meeting. Each occurrence keeps the first meeting's length.
+    """
+
+    key: str
+    group_key: str
+    kind: str
+    start: datetime
+    end: datetime
+    rrule: str | None = None
+    mode: MeetingMode = "physical"
+    place: str | None = None
+    online_url: str | None = None
+
+
+@dataclass(frozen=True)
+class MeetingOffset:
+    """A date relative to each meeting of a kind: `days` after it (negative: before).
+
+    `step`: only the meetings with this step number (1-based) of a numbered kind.
+    """
+
+    kind: str
+    days: int
+    step: int | None = None
+
+
+@dataclass(frozen=True)
+class MinMeetingsCheck:
+    """At least `count` meetings (of `kind`, physical ones or any) in a calendar year.
+
+    `year`: the year the check occurs in, or the next one (planning the coming year).
+    """
+
+    count: int
+    kind: str | None = None
+    mode: Literal["physical", "any"] = "physical"
+    year: Literal["current", "next"] = "current"
+
+
+@dataclass(frozen=True)
+class PrecededByCheck:
+    """Each meeting of `kind` has a meeting of `by_kind` in the `days` days before it."""
+
+    kind: str
+    by_kind: str
+    days: int
+
+
+@dataclass(frozen=True)
+class TermEndCheck:
+    """The term of office of the holders of `role` ends: time to appoint someone."""
+
+    role: str
+
+
+WheelCheck = MinMeetingsCheck | PrecededByCheck | TermEndCheck
+
+
+@dataclass(frozen=True)
+class WheelRule:
+    """One rule of the annual wheel (årshjul): a deadline, or a check, and who hears of it.
+
+    When it falls: `rrule` (an RFC 5545 RRULE over dates, DTSTART `start`), or
+    `relative_to` each meeting of a kind, or, for the checks that carry their own dates
+    (`PrecededByCheck`, `TermEndCheck`), neither. A `check` posts only when it fails.
+    `target` is a group key, a channel key, `general` or `each_group`; `responsible` a
+    role key whose holder is mentioned. Reminders go out `lead_days` before the date
+    (0: on the day); `shift` moves a date on a weekend or Swedish holiday.
+    """
+
+    key: str
+    title: Localized[str]
+    target: str
+    lead_days: tuple[int, ...] = (0,)
+    description: Localized[str] = field(default_factory=lambda: Localized("", ""))
+    responsible: str | None = None
+    rrule: str | None = None
+    start: date | None = None
+    relative_to: MeetingOffset | None = None
+    check: WheelCheck | None = None
+    shift: ShiftPolicy = "previous_working_day"
+
+
+@dataclass(frozen=True)
 class Network:
     """A collaboration network: its groups, roles and role holders."""
 
@@ -132,6 +280,13 @@ class Network:
     roles: tuple[Role, ...] = ()
     assignments: tuple[Assignment, ...] = ()
     ask_instead: tuple[str, ...] = ()  # roles to ask when a role is vacant
+    # Who may add, move and cancel meetings: work e-mails or Entra object ids.
+    admins: tuple[str, ...] = ()
+    channels: tuple[Channel, ...] = ()  # channels that are no group's
+    agenda: AgendaSettings = field(default_factory=AgendaSettings)
+    meeting_kinds: tuple[MeetingKind, ...] = ()
+    meetings: tuple[MeetingSeries, ...] = ()  # shipped meeting series
+    wheel: tuple[WheelRule, ...] = ()
 
     def group(self, key: str) -> Group:
         for group in self.groups:
@@ -144,6 +299,19 @@ class Network:
             if role.key == key:
                 return role
         raise KeyError(f"unknown role {key!r} in network {self.key!r}")
+
+    def meeting_kind(self, key: str) -> MeetingKind:
+        for kind in self.meeting_kinds:
+            if kind.key == key:
+                return kind
+        raise KeyError(f"unknown meeting kind {key!r} in network {self.key!r}")
+
+    def channel_name(self, key: str) -> Localized[str] | None:
+        """The name of a group's channel or of another declared channel; None if unknown."""
+        for item in (*self.groups, *self.channels):
+            if item.key == key:
+                return item.name
+        return None
 
     def holders(
         self, role_key: str, group_key: str | None, today: date, *, deputies: bool = False

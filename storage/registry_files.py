@@ -2,7 +2,10 @@
 
 A file holds one network document (`key:`, `name:`, `groups:`, `roles:`,
 `holders:`, ...) or several as `{networks: [...]}`; `dump` always writes the
-latter. Loading checks everything a person editing the file can get wrong and
+latter. The optional planning sections (`admins:`, `channels:`, `agenda:`,
+`meeting_kinds:`, `meetings:`, `wheel:`) describe meetings and the annual wheel;
+`planning_document` / `read_planning` give them as plain JSON-safe data, which is how
+the database stores them. Loading checks everything a person editing the file can get wrong and
 raises one `RegistryFileError` listing every problem, each with the file, the line
 and the place in the document (`roles[3].title.en`, counting from 0). Order is
 kept everywhere, so `load(dump(registry)) == registry`.
@@ -15,28 +18,51 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 import yaml
+from dateutil import rrule as rfc5545
 
 from storage.registry import (
+    DEFAULT_RULE_START,
     LANGUAGES,
+    MEETING_MODES,
+    SHIFT_POLICIES,
+    TARGET_EACH_GROUP,
+    TARGET_GENERAL,
+    AgendaSettings,
     Assignment,
+    Channel,
     Group,
     Localized,
+    MeetingKind,
+    MeetingOffset,
+    MeetingSeries,
+    MeetingStep,
+    MinMeetingsCheck,
     Network,
     Person,
+    PrecededByCheck,
     Role,
     RoleRegistry,
+    TermEndCheck,
+    WheelCheck,
+    WheelRule,
 )
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 ENTRA_OBJECT_ID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
 ISO_DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+LOCAL_TIME_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}$")
+URL_PATTERN = re.compile(r"^https?://\S+$")
+# Rules that repeat more often than daily are no meeting or deadline rhythm, and would
+# make expanding a year of them needlessly slow.
+RRULE_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+PLANNING_SECTIONS = ("admins", "channels", "agenda", "meeting_kinds", "meetings", "wheel")
 
 # Lines are never folded: a folded `{sv: ..., en: ...}` is hard to read and to edit.
 _NO_WRAP = 1_000_000
@@ -297,6 +323,7 @@ _NETWORK_FIELDS = {
     "groups": False,
     "roles": True,
     "holders": False,
+    **{section: False for section in PLANNING_SECTIONS},
 }
 _GROUP_FIELDS = {"key": True, "name": True, "aliases": False}
 _ROLE_FIELDS = {
@@ -306,6 +333,40 @@ _ROLE_FIELDS = {
     "duties": True,
     "synonyms": False,
     "ask_instead": False,
+}
+_CHANNEL_FIELDS = {"key": True, "name": True}
+_AGENDA_FIELDS = {"standing_points": False, "reminder_days": False}
+_KIND_FIELDS = {"key": True, "name": True, "standing_agenda": False, "steps": False}
+_STEP_FIELDS = {"title": True, "purpose": True, "homework": False}
+_SERIES_FIELDS = {
+    "key": True,
+    "group": True,
+    "kind": True,
+    "start": True,
+    "end": True,
+    "rrule": False,
+    "mode": False,
+    "place": False,
+    "online_url": False,
+}
+_RULE_FIELDS = {
+    "key": True,
+    "title": True,
+    "description": False,
+    "responsible": False,
+    "target": True,
+    "rrule": False,
+    "start": False,
+    "relative_to": False,
+    "check": False,
+    "lead_days": False,
+    "shift": False,
+}
+_OFFSET_FIELDS = {"kind": True, "days": True, "step": False}
+_CHECK_FIELDS = {
+    "min_meetings": {"type": True, "count": True, "kind": False, "mode": False, "year": False},
+    "preceded_by": {"type": True, "kind": True, "by_kind": True, "days": True},
+    "term_end": {"type": True, "role": True},
 }
 _HOLDER_FIELDS = {
     "role": True,
@@ -476,6 +537,8 @@ class _Reader:
             if assignment is not None:
                 holders.append((assignment, holder_path))
 
+        planning = self.planning(fields, path, group_keys, role_keys)
+
         if len(self.problems) > before:
             return None
         network = Network(
@@ -487,6 +550,7 @@ class _Reader:
             roles=tuple(role for _index, role in roles),
             assignments=tuple(assignment for assignment, _path in holders),
             ask_instead=ask_instead or (),
+            **planning,
         )
         return _Loaded(
             network,
@@ -494,6 +558,421 @@ class _Reader:
             self.at(path + ("key",)),
             tuple(self.at(holder_path) for _assignment, holder_path in holders),
         )
+
+    # --- planning: meetings and the annual wheel ---
+
+    def planning(
+        self,
+        fields: Mapping[str, Any],
+        path: KeyPath,
+        group_keys: Sequence[str],
+        role_keys: Sequence[str],
+    ) -> dict[str, Any]:
+        """The planning sections as `Network` keyword arguments (absent ones left out)."""
+        result: dict[str, Any] = {}
+        if "admins" in fields:
+            admins = self.words(fields["admins"], path + ("admins",))
+            for index, admin in enumerate(admins or ()):
+                if not (EMAIL_PATTERN.match(admin) or ENTRA_OBJECT_ID_PATTERN.match(admin)):
+                    self.problem(
+                        path + ("admins", index),
+                        f"{admin!r} is neither a work e-mail address nor an Entra object id",
+                    )
+            result["admins"] = admins or ()
+        channels = self.unique_items(
+            fields.get("channels"), path + ("channels",), self.channel, "channel"
+        )
+        for index, channel in channels:
+            if channel.key in group_keys or channel.key in (TARGET_GENERAL, TARGET_EACH_GROUP):
+                self.problem(
+                    path + ("channels", index, "key"),
+                    f"{channel.key!r} is taken: a channel key must be no group key, "
+                    f"{TARGET_GENERAL!r} or {TARGET_EACH_GROUP!r}",
+                )
+        result["channels"] = tuple(channel for _index, channel in channels)
+        if "agenda" in fields:
+            result["agenda"] = self.agenda(fields["agenda"], path + ("agenda",))
+        kinds = self.unique_items(
+            fields.get("meeting_kinds"), path + ("meeting_kinds",), self.meeting_kind, "kind"
+        )
+        result["meeting_kinds"] = tuple(kind for _index, kind in kinds)
+        steps = {kind.key: len(kind.steps) for kind in result["meeting_kinds"]}
+        kind_keys = _declared_keys(fields.get("meeting_kinds"))
+        result["meetings"] = tuple(
+            series
+            for _index, series in self.unique_items(
+                fields.get("meetings"),
+                path + ("meetings",),
+                lambda v, p: self.series(v, p, group_keys, kind_keys),
+                "meeting series",
+            )
+        )
+        targets = [
+            TARGET_EACH_GROUP,
+            TARGET_GENERAL,
+            *group_keys,
+            *_declared_keys(fields.get("channels")),
+        ]
+        result["wheel"] = tuple(
+            rule
+            for _index, rule in self.unique_items(
+                fields.get("wheel"),
+                path + ("wheel",),
+                lambda v, p: self.wheel_rule(v, p, role_keys, kind_keys, steps, targets),
+                "wheel rule",
+            )
+        )
+        return result
+
+    def channel(self, value: Any, path: KeyPath) -> Channel | None:
+        fields = self.fields(value, path, _CHANNEL_FIELDS)
+        if fields is None:
+            return None
+        key = self.key(fields["key"], path + ("key",)) if "key" in fields else None
+        name = (
+            self.localized(fields["name"], path + ("name",), self.text)
+            if "name" in fields
+            else None
+        )
+        if key is None or name is None:
+            return None
+        return Channel(key=key, name=name)
+
+    def agenda(self, value: Any, path: KeyPath) -> AgendaSettings:
+        fields = self.fields(value, path, _AGENDA_FIELDS) or {}
+        points = []
+        for index, item in enumerate(
+            self.sequence(fields.get("standing_points"), path + ("standing_points",)) or ()
+        ):
+            point = self.localized(item, path + ("standing_points", index), self.text)
+            if point is not None:
+                points.append(point)
+        days = (7,)
+        if "reminder_days" in fields:
+            days = self.day_counts(fields["reminder_days"], path + ("reminder_days",)) or ()
+        return AgendaSettings(standing_points=tuple(points), reminder_days=days)
+
+    def meeting_kind(self, value: Any, path: KeyPath) -> MeetingKind | None:
+        fields = self.fields(value, path, _KIND_FIELDS)
+        if fields is None:
+            return None
+        key = self.key(fields["key"], path + ("key",)) if "key" in fields else None
+        name = (
+            self.localized(fields["name"], path + ("name",), self.text)
+            if "name" in fields
+            else None
+        )
+        standing_agenda = self.boolean(
+            fields.get("standing_agenda", True), path + ("standing_agenda",)
+        )
+        steps = []
+        for index, item in enumerate(self.sequence(fields.get("steps"), path + ("steps",)) or ()):
+            step = self.step(item, path + ("steps", index))
+            if step is not None:
+                steps.append(step)
+        if key is None or name is None or standing_agenda is None:
+            return None
+        return MeetingKind(key=key, name=name, standing_agenda=standing_agenda, steps=tuple(steps))
+
+    def step(self, value: Any, path: KeyPath) -> MeetingStep | None:
+        fields = self.fields(value, path, _STEP_FIELDS)
+        if fields is None:
+            return None
+        texts = {
+            name: self.localized(fields[name], path + (name,), self.text)
+            for name in ("title", "purpose", "homework")
+            if name in fields
+        }
+        if None in texts.values() or "title" not in texts or "purpose" not in texts:
+            return None
+        return MeetingStep(
+            title=texts["title"],  # type: ignore[arg-type]
+            purpose=texts["purpose"],  # type: ignore[arg-type]
+            homework=texts.get("homework") or Localized("", ""),
+        )
+
+    def series(
+        self, value: Any, path: KeyPath, group_keys: Sequence[str], kind_keys: Sequence[str]
+    ) -> MeetingSeries | None:
+        fields = self.fields(value, path, _SERIES_FIELDS)
+        if fields is None:
+            return None
+        before = len(self.problems)
+        key = self.key(fields["key"], path + ("key",)) if "key" in fields else None
+        group = self.known(fields.get("group"), path + ("group",), "group", group_keys)
+        kind = self.known(fields.get("kind"), path + ("kind",), "meeting kind", kind_keys)
+        start = self.local_time(fields["start"], path + ("start",)) if "start" in fields else None
+        end = self.local_time(fields["end"], path + ("end",)) if "end" in fields else None
+        if start is not None and end is not None and end <= start:
+            self.problem(path + ("end",), f"the meeting ends ({end}) before it starts ({start})")
+        rule = None
+        if "rrule" in fields:
+            rule = self.rrule(fields["rrule"], path + ("rrule",), start or datetime(2020, 1, 1))
+        if rule is not None and start is not None:
+            # dateutil silently skips a DTSTART that does not match the rule.
+            first = rfc5545.rrulestr(rule, dtstart=start).after(start, inc=True)
+            if first != start:
+                self.problem(
+                    path + ("start",),
+                    f"{_local_time(start)} is not a date of {rule!r} (the first is "
+                    f"{_local_time(first) if first else 'never'}): start with the first meeting",
+                )
+        mode = fields.get("mode", "physical")
+        if mode not in MEETING_MODES:
+            self.problem(
+                path + ("mode",), f"must be one of {', '.join(MEETING_MODES)}, not {mode!r}"
+            )
+        place = self.text(fields["place"], path + ("place",)) if "place" in fields else None
+        online_url = None
+        if "online_url" in fields:
+            online_url = self.text(fields["online_url"], path + ("online_url",))
+            if online_url is not None and not URL_PATTERN.match(online_url):
+                self.problem(path + ("online_url",), f"{online_url!r} is not an http(s) link")
+        if len(self.problems) > before or None in (key, group, kind, start, end):
+            return None
+        return MeetingSeries(
+            key=key,  # type: ignore[arg-type]
+            group_key=group,  # type: ignore[arg-type]
+            kind=kind,  # type: ignore[arg-type]
+            start=start,  # type: ignore[arg-type]
+            end=end,  # type: ignore[arg-type]
+            rrule=rule,
+            mode=mode,
+            place=place,
+            online_url=online_url,
+        )
+
+    def wheel_rule(
+        self,
+        value: Any,
+        path: KeyPath,
+        role_keys: Sequence[str],
+        kind_keys: Sequence[str],
+        steps: Mapping[str, int],
+        targets: Sequence[str],
+    ) -> WheelRule | None:
+        fields = self.fields(value, path, _RULE_FIELDS)
+        if fields is None:
+            return None
+        before = len(self.problems)
+        key = self.key(fields["key"], path + ("key",)) if "key" in fields else None
+        title = (
+            self.localized(fields["title"], path + ("title",), self.text)
+            if "title" in fields
+            else None
+        )
+        description: Localized[Any] | None = Localized("", "")
+        if "description" in fields:
+            description = self.localized(
+                fields["description"],
+                path + ("description",),
+                lambda v, p: self.text(v, p, allow_empty=True),
+            )
+        responsible = None
+        if "responsible" in fields:
+            responsible = self.known(
+                fields["responsible"], path + ("responsible",), "role", role_keys
+            )
+        target = self.known(fields.get("target"), path + ("target",), "target", targets)
+        start = self.date(fields["start"], path + ("start",)) if "start" in fields else None
+        rule = None
+        if "rrule" in fields:
+            dtstart = datetime.combine(start or DEFAULT_RULE_START, datetime.min.time())
+            rule = self.rrule(fields["rrule"], path + ("rrule",), dtstart)
+        offset = None
+        if "relative_to" in fields:
+            offset = self.offset(fields["relative_to"], path + ("relative_to",), kind_keys, steps)
+        check = None
+        if "check" in fields:
+            check = self.check(fields["check"], path + ("check",), kind_keys, role_keys)
+        lead_days: tuple[int, ...] | None = (0,)
+        if "lead_days" in fields:
+            lead_days = self.day_counts(fields["lead_days"], path + ("lead_days",))
+        shift = fields.get("shift", "previous_working_day")
+        if shift not in SHIFT_POLICIES:
+            self.problem(
+                path + ("shift",), f"must be one of {', '.join(SHIFT_POLICIES)}, not {shift!r}"
+            )
+        # When the rule falls: exactly one source of dates.
+        own_dates = isinstance(check, PrecededByCheck | TermEndCheck)
+        sources = [name for name in ("rrule", "relative_to") if name in fields]
+        if own_dates and sources:
+            self.problem(
+                path + (sources[0],),
+                f"a {fields['check'].get('type')} check takes its dates from the meetings or "
+                f"terms it checks: remove {sources[0]!r}",
+            )
+        elif "check" in fields and isinstance(check, MinMeetingsCheck) and "rrule" not in fields:
+            self.problem(path + ("rrule",), "missing: when to run the min_meetings check")
+        elif not own_dates and "check" not in fields and len(sources) != 1:
+            self.problem(
+                path + ((sources[1],) if sources else ("rrule",)),
+                "give either rrule (dates in the year) or relative_to (around meetings)",
+            )
+        if "start" in fields and "rrule" not in fields:
+            self.problem(path + ("start",), "start is the first date of an rrule: give rrule too")
+        if len(self.problems) > before or None in (key, title, description, target, lead_days):
+            return None
+        return WheelRule(
+            key=key,  # type: ignore[arg-type]
+            title=title,  # type: ignore[arg-type]
+            target=target,  # type: ignore[arg-type]
+            lead_days=lead_days,  # type: ignore[arg-type]
+            description=description,  # type: ignore[arg-type]
+            responsible=responsible,
+            rrule=rule,
+            start=start,
+            relative_to=offset,
+            check=check,
+            shift=shift,
+        )
+
+    def offset(
+        self, value: Any, path: KeyPath, kind_keys: Sequence[str], steps: Mapping[str, int]
+    ) -> MeetingOffset | None:
+        fields = self.fields(value, path, _OFFSET_FIELDS)
+        if fields is None:
+            return None
+        kind = self.known(fields.get("kind"), path + ("kind",), "meeting kind", kind_keys)
+        days = self.integer(fields["days"], path + ("days",)) if "days" in fields else None
+        step = None
+        if "step" in fields:
+            step = self.integer(fields["step"], path + ("step",), minimum=1)
+            count = steps.get(kind or "", 0)
+            if step is not None and kind is not None and step > count:
+                self.problem(
+                    path + ("step",), f"meeting kind {kind!r} has {count} steps, not {step}"
+                )
+                step = None
+        if kind is None or days is None or ("step" in fields and step is None):
+            return None
+        return MeetingOffset(kind=kind, days=days, step=step)
+
+    def check(
+        self, value: Any, path: KeyPath, kind_keys: Sequence[str], role_keys: Sequence[str]
+    ) -> WheelCheck | None:
+        check_type = value.get("type") if isinstance(value, dict) else None
+        if check_type not in _CHECK_FIELDS:
+            self.problem(
+                path + ("type",),
+                f"must be one of {', '.join(_CHECK_FIELDS)}, not {check_type!r}",
+            )
+            return None
+        fields = self.fields(value, path, _CHECK_FIELDS[check_type])
+        if fields is None:
+            return None
+        before = len(self.problems)
+        if check_type == "term_end":
+            role = self.known(fields.get("role"), path + ("role",), "role", role_keys)
+            return TermEndCheck(role=role) if role is not None else None
+        kind = None
+        if "kind" in fields:
+            kind = self.known(fields["kind"], path + ("kind",), "meeting kind", kind_keys)
+        if check_type == "preceded_by":
+            by_kind = self.known(
+                fields.get("by_kind"), path + ("by_kind",), "meeting kind", kind_keys
+            )
+            days = (
+                self.integer(fields["days"], path + ("days",), minimum=1)
+                if "days" in fields
+                else None
+            )
+            if len(self.problems) > before or None in (kind, by_kind, days):
+                return None
+            return PrecededByCheck(kind=kind, by_kind=by_kind, days=days)  # type: ignore[arg-type]
+        count = (
+            self.integer(fields["count"], path + ("count",), minimum=1)
+            if "count" in fields
+            else None
+        )
+        mode = fields.get("mode", "physical")
+        if mode not in ("physical", "any"):
+            self.problem(path + ("mode",), f"must be physical or any, not {mode!r}")
+        year = fields.get("year", "current")
+        if year not in ("current", "next"):
+            self.problem(path + ("year",), f"must be current or next, not {year!r}")
+        if len(self.problems) > before or count is None:
+            return None
+        return MinMeetingsCheck(count=count, kind=kind, mode=mode, year=year)
+
+    # --- values of the planning sections ---
+
+    def known(self, value: Any, path: KeyPath, kind: str, known: Sequence[str]) -> str | None:
+        """A key that must be one of `known` (a group, role, meeting kind or target)."""
+        if value is None:
+            return None  # reported as a missing field already
+        text = self.text(value, path)
+        if text is not None and text not in known:
+            self.problem(path, _unknown(kind, text, known))
+            return None
+        return text
+
+    def boolean(self, value: Any, path: KeyPath) -> bool | None:
+        if not isinstance(value, bool):
+            self.problem(path, f"must be true or false, not {value!r}")
+            return None
+        return value
+
+    def integer(self, value: Any, path: KeyPath, *, minimum: int | None = None) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problem(path, f"must be a whole number; got {_kind(value)}")
+            return None
+        if minimum is not None and value < minimum:
+            self.problem(path, f"must be at least {minimum}, not {value}")
+            return None
+        return value
+
+    def day_counts(self, value: Any, path: KeyPath) -> tuple[int, ...] | None:
+        """Numbers of days before a date, each at least 0 and given once, largest first."""
+        items = self.sequence(value, path)
+        if items is None:
+            return None
+        days = [self.integer(item, path + (i,), minimum=0) for i, item in enumerate(items)]
+        if None in days:
+            return None
+        if len(set(days)) != len(days):
+            self.problem(path, f"a number of days is given twice: {days}")
+            return None
+        return tuple(sorted(days, reverse=True))  # type: ignore[arg-type]
+
+    def local_time(self, value: Any, path: KeyPath) -> datetime | None:
+        """A wall-clock time in Europe/Stockholm: `YYYY-MM-DDTHH:MM`, stored naive."""
+        if isinstance(value, datetime) and value.tzinfo is None:
+            return value.replace(second=0, microsecond=0)
+        if isinstance(value, str) and LOCAL_TIME_PATTERN.match(value):
+            try:
+                return datetime.fromisoformat(value.replace(" ", "T"))
+            except ValueError as err:
+                self.problem(path, f"{value!r} is not a time: {err}")
+                return None
+        self.problem(
+            path, f"{value!r} is not a local time like 2026-03-10T10:00 (Europe/Stockholm)"
+        )
+        return None
+
+    def rrule(self, value: Any, path: KeyPath, dtstart: datetime) -> str | None:
+        """An RFC 5545 RRULE value (`FREQ=YEARLY;BYMONTH=11`), without DTSTART."""
+        text = self.text(value, path)
+        if text is None:
+            return None
+        rule = text.strip()
+        if rule.upper().startswith("RRULE:"):
+            rule = rule[len("RRULE:") :]
+        if "\n" in rule or "DTSTART" in rule.upper():
+            self.problem(path, "give only the RRULE value; the first date is `start`")
+            return None
+        try:
+            rfc5545.rrulestr(rule, dtstart=dtstart)
+        except (ValueError, TypeError) as err:
+            self.problem(path, f"{rule!r} is not an RFC 5545 RRULE: {err}")
+            return None
+        frequency = re.search(r"FREQ=(\w+)", rule.upper())
+        if frequency is None or frequency.group(1) not in RRULE_FREQUENCIES:
+            self.problem(
+                path, f"{rule!r}: give FREQ=DAILY, WEEKLY, MONTHLY or YEARLY (no more often)"
+            )
+            return None
+        return rule
 
     def at(self, path: KeyPath) -> tuple[str, int | None]:
         return _place(path), self.lines.get(path)
@@ -734,6 +1213,147 @@ def _network_document(network: Network) -> dict[str, Any]:
     document["roles"] = [_role_document(role) for role in network.roles]
     if network.assignments:
         document["holders"] = [_holder_document(a) for a in network.assignments]
+    document.update(_planning_sections(network))
+    return document
+
+
+def planning_document(network: Network) -> dict[str, Any] | None:
+    """The network's planning sections as JSON-safe data (dates as ISO text); None if none.
+
+    `read_planning` turns it back into the same sections.
+    """
+    sections = _planning_sections(network)
+    if not sections:
+        return None
+    return yaml.safe_load(yaml.dump(sections, Dumper=_JsonSafeDumper, sort_keys=False))
+
+
+def read_planning(document: Mapping[str, Any] | None, network: Network, source: str) -> Network:
+    """`network` with the planning sections of `document` (from `planning_document`).
+
+    The sections are checked against the network's groups and roles exactly as in a data
+    file; `source` names the document in the `RegistryFileError` raised otherwise.
+    """
+    if not document:
+        return network
+    reader = _Reader(source, {})
+    reader.known_keys(document, (), PLANNING_SECTIONS)
+    planning = reader.planning(
+        document, (), [g.key for g in network.groups], [r.key for r in network.roles]
+    )
+    if reader.problems:
+        raise RegistryFileError(reader.problems)
+    return replace(network, **planning)
+
+
+class _JsonSafeDumper(yaml.SafeDumper):
+    """Writes dates and times as text, so the document reads back as JSON-safe data."""
+
+
+_JsonSafeDumper.add_representer(date, lambda d, v: d.represent_str(v.isoformat()))
+_JsonSafeDumper.add_representer(_Inline, lambda d, v: d.represent_dict(dict(v)))
+_JsonSafeDumper.add_representer(_InlineList, lambda d, v: d.represent_list(list(v)))
+
+
+def _planning_sections(network: Network) -> dict[str, Any]:
+    """The planning sections of a network document, each only when it says something."""
+    document: dict[str, Any] = {}
+    if network.admins:
+        document["admins"] = list(network.admins)
+    if network.channels:
+        document["channels"] = [
+            {"key": c.key, "name": _localized(c.name, True)} for c in network.channels
+        ]
+    if network.agenda != AgendaSettings():
+        document["agenda"] = {
+            "standing_points": [_localized(p, True) for p in network.agenda.standing_points],
+            "reminder_days": _InlineList(network.agenda.reminder_days),
+        }
+    if network.meeting_kinds:
+        document["meeting_kinds"] = [_kind_document(k) for k in network.meeting_kinds]
+    if network.meetings:
+        document["meetings"] = [_series_document(s) for s in network.meetings]
+    if network.wheel:
+        document["wheel"] = [_rule_document(r) for r in network.wheel]
+    return document
+
+
+def _local_time(value: datetime) -> str:
+    return value.strftime("%Y-%m-%dT%H:%M")
+
+
+def _kind_document(kind: MeetingKind) -> dict[str, Any]:
+    document: dict[str, Any] = {"key": kind.key, "name": _localized(kind.name, True)}
+    if not kind.standing_agenda:
+        document["standing_agenda"] = False
+    if kind.steps:
+        document["steps"] = [
+            {
+                "title": _localized(step.title, True),
+                "purpose": {"sv": step.purpose.sv, "en": step.purpose.en},
+                **(
+                    {"homework": {"sv": step.homework.sv, "en": step.homework.en}}
+                    if step.homework.sv or step.homework.en
+                    else {}
+                ),
+            }
+            for step in kind.steps
+        ]
+    return document
+
+
+def _series_document(series: MeetingSeries) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "key": series.key,
+        "group": series.group_key,
+        "kind": series.kind,
+        "start": _local_time(series.start),
+        "end": _local_time(series.end),
+    }
+    if series.rrule is not None:
+        document["rrule"] = series.rrule
+    document["mode"] = series.mode
+    if series.place is not None:
+        document["place"] = series.place
+    if series.online_url is not None:
+        document["online_url"] = series.online_url
+    return document
+
+
+def _rule_document(rule: WheelRule) -> dict[str, Any]:
+    document: dict[str, Any] = {"key": rule.key, "title": _localized(rule.title, True)}
+    if rule.description.sv or rule.description.en:
+        document["description"] = {"sv": rule.description.sv, "en": rule.description.en}
+    if rule.responsible is not None:
+        document["responsible"] = rule.responsible
+    document["target"] = rule.target
+    if rule.rrule is not None:
+        document["rrule"] = rule.rrule
+    if rule.start is not None:
+        document["start"] = rule.start
+    if rule.relative_to is not None:
+        offset = rule.relative_to
+        document["relative_to"] = _Inline(
+            kind=offset.kind, days=offset.days, **({"step": offset.step} if offset.step else {})
+        )
+    if rule.check is not None:
+        document["check"] = _check_document(rule.check)
+    document["lead_days"] = _InlineList(rule.lead_days)
+    if rule.shift != "previous_working_day":
+        document["shift"] = rule.shift
+    return document
+
+
+def _check_document(check: WheelCheck) -> dict[str, Any]:
+    if isinstance(check, TermEndCheck):
+        return _Inline(type="term_end", role=check.role)
+    if isinstance(check, PrecededByCheck):
+        return _Inline(type="preceded_by", kind=check.kind, by_kind=check.by_kind, days=check.days)
+    document = _Inline(type="min_meetings", count=check.count)
+    if check.kind is not None:
+        document["kind"] = check.kind
+    document["mode"] = check.mode
+    document["year"] = check.year
     return document
 
 

@@ -1,7 +1,9 @@
 """The role registry in the database: load it, replace networks, and tell when it changed.
 
 Every write bumps one revision counter in the same transaction, so each replica can
-ask `revision()` (one small query) and reload only when it moved.
+ask `revision()` (one small query) and reload only when it moved. With a
+`storage.changes.ChangeFeed` the query itself is skipped until the feed says another
+writer may have committed since the last one (every write also notifies the feed).
 
 Holders are stored as one person row per person across all networks. A holder is
 the same person as a stored one when `registry_files.same_person` says so (same
@@ -15,12 +17,13 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.changes import REGISTRY, ChangeFeed, notify
 from storage.database import Database
 from storage.registry import (
     Assignment,
@@ -31,7 +34,12 @@ from storage.registry import (
     Role,
     RoleRegistry,
 )
-from storage.registry_files import same_person
+from storage.registry_files import (
+    RegistryFileError,
+    planning_document,
+    read_planning,
+    same_person,
+)
 from storage.schema import (
     AssignmentRow,
     GroupRow,
@@ -49,18 +57,27 @@ _REVISION_ROW_ID = 1  # the counter is the only row of its table
 class RegistryRepository:
     """Reads and writes the whole role registry."""
 
-    def __init__(self, database: Database):
+    def __init__(self, database: Database, changes: ChangeFeed | None = None):
         self._database = database
+        self._changes = changes
+        # (feed version, revision) of the last query, reused while the version stands.
+        self._known: tuple[Hashable, int] | None = None
 
     async def revision(self) -> int:
         """The registry's revision: 0 before the first write, then larger after each write."""
+        # Read before the query: a write committed while it runs moves the version again.
+        version = self._changes.version(REGISTRY) if self._changes is not None else None
+        if version is not None and self._known is not None and self._known[0] == version:
+            return self._known[1]
         async with self._database.snapshot() as session:
             revision = await session.scalar(
                 select(RegistryRevisionRow.revision).where(
                     RegistryRevisionRow.id == _REVISION_ROW_ID
                 )
             )
-        return revision or 0
+        revision = revision or 0
+        self._known = (version, revision) if version is not None else None
+        return revision
 
     async def is_empty(self) -> bool:
         """True when no network is stored, as in a new database."""
@@ -124,6 +141,7 @@ class RegistryRepository:
                     session.add(row)
                 await _store_network(session, row, network, person_ids)
             await _delete_orphaned_persons(session)
+        self._known = None
         log.info("registry networks replaced", extra={"networks": [n.key for n in networks]})
 
     async def delete_network(self, key: str) -> bool:
@@ -134,6 +152,7 @@ class RegistryRepository:
                 return False
             await _delete_orphaned_persons(session)
             await self._bump_revision(session)
+        self._known = None
         log.info("registry network deleted", extra={"network": key})
         return True
 
@@ -145,6 +164,7 @@ class RegistryRepository:
                 set_={"revision": RegistryRevisionRow.revision + 1},
             )
         )
+        await notify(session, self._database, REGISTRY)
 
 
 def _check(networks: Sequence[Network]) -> None:
@@ -160,6 +180,10 @@ def _check(networks: Sequence[Network]) -> None:
         ):
             if len(set(keys)) != len(keys):
                 raise ValueError(f"network {network.key!r} has a {kind} key twice: {keys}")
+        try:
+            read_planning(planning_document(network), network, f"network {network.key!r}")
+        except RegistryFileError as err:
+            raise ValueError(str(err)) from None
         role_keys = {r.key for r in network.roles}
         group_keys = {g.key for g in network.groups}
         for assignment in network.assignments:
@@ -223,6 +247,7 @@ async def _store_network(
     row.description_sv, row.description_en = network.description.sv, network.description.en
     row.aliases = list(network.aliases)
     row.ask_instead = list(network.ask_instead)
+    row.planning = planning_document(network)
     await session.flush()
     await session.execute(delete(AssignmentRow).where(AssignmentRow.network_id == row.id))
     # Groups and roles are updated in place by key, so their row ids stay the same
@@ -299,7 +324,7 @@ def _role_columns(role: Role) -> dict[str, Any]:
 def _network(
     row: NetworkRow, groups: list[Group], roles: list[Role], assignments: list[Assignment]
 ) -> Network:
-    return Network(
+    network = Network(
         key=row.key,
         name=Localized(row.name_sv, row.name_en),
         description=Localized(row.description_sv, row.description_en),
@@ -309,6 +334,8 @@ def _network(
         assignments=tuple(assignments),
         ask_instead=tuple(row.ask_instead),
     )
+    # Stored only after the same checks as a data file, so it reads back without problems.
+    return read_planning(row.planning, network, f"database network {row.key!r}")
 
 
 def _group(row: GroupRow) -> Group:

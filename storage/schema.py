@@ -87,6 +87,10 @@ class NetworkRow(Base):
     description_en: Mapped[str] = mapped_column(Text)
     aliases: Mapped[list[str]] = mapped_column(JSON)
     ask_instead: Mapped[list[str]] = mapped_column(JSON)
+    # The planning sections (admins, channels, agenda, meeting kinds, meeting series, annual
+    # wheel) in the data-file form of `storage.registry_files.planning_document`; null
+    # when the network has none. Read whole, never queried into.
+    planning: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class GroupRow(Base):
@@ -181,6 +185,61 @@ class RegistryRevisionRow(Base):
     revision: Mapped[int] = mapped_column(Integer)
 
 
+# --- meetings -------------------------------------------------------------------------------
+
+
+class MeetingRow(Base):
+    """A meeting of a group (`storage.meetings.Meeting`).
+
+    Keys, not foreign keys, name the network, group and kind, so a meeting survives a
+    network being re-imported. A meeting made from a series in the data files keeps the
+    series key and the start the series gave it (`occurrence_start`, like an iCalendar
+    RECURRENCE-ID), so importing again finds it instead of adding it twice; once an admin
+    has moved or cancelled it (`edited`), imports leave it alone.
+    """
+
+    __tablename__ = "meeting"
+    __table_args__ = (
+        UniqueConstraint("network_key", "series_key", "occurrence_start"),
+        CheckConstraint("mode IN ('physical', 'online', 'hybrid')", name="mode"),
+        CheckConstraint("ends_at > starts_at", name="times"),
+        # What the reminders and the chat ask: a network's (or group's) meetings in a period.
+        Index("ix_meeting_network_key_starts_at", "network_key", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    network_key: Mapped[str] = mapped_column(String(64))
+    group_key: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(64))
+    series_key: Mapped[str | None] = mapped_column(String(64))
+    occurrence_start: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    step: Mapped[int | None] = mapped_column(Integer)  # n of a numbered kind's steps
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    mode: Mapped[str] = mapped_column(String(16))
+    place: Mapped[str | None] = mapped_column(Text)
+    online_url: Mapped[str | None] = mapped_column(Text)
+    cancelled: Mapped[bool] = mapped_column()
+    edited: Mapped[bool] = mapped_column()
+    updated_by: Mapped[str | None] = mapped_column(String(128))  # Entra object id or user id
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AgendaItemRow(Base):
+    """A point a member added to a meeting's agenda, with who added it and when."""
+
+    __tablename__ = "agenda_item"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    author_name: Mapped[str | None] = mapped_column(Text)
+    author_id: Mapped[str | None] = mapped_column(String(128))  # Entra object id or user id
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 # --- Teams conversations ------------------------------------------------------------------
 
 
@@ -224,3 +283,51 @@ class ChannelBindingRow(Base):
     channel_id: Mapped[str | None] = mapped_column(String(512))
     network_key: Mapped[str] = mapped_column(String(64))
     group_key: Mapped[str | None] = mapped_column(String(64))
+
+
+# --- scheduled posts ----------------------------------------------------------------------
+
+OUTBOX_STATUSES = ("pending", "claimed", "sent", "late-sent", "stale", "failed", "undeliverable")
+
+
+class OutboxRow(Base):
+    """One scheduled post to one channel (`scheduler.posts.PlannedPost`) and its delivery.
+
+    `key` is the post's deterministic key, so planning it again finds this row. A worker
+    claims a due row (`claimed_by` until `claimed_until`), sends it and records the
+    outcome; a claim whose lease ran out belongs to a dead worker and is claimed again.
+    `last_error` holds the HTTP status and the connector's error code, never a token.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN (" + ", ".join(f"'{status}'" for status in OUTBOX_STATUSES) + ")",
+            name="status",
+        ),
+        # What the delivery worker asks on every tick: the due rows of a status.
+        Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+        # What the overview asks: a network's posts around a time.
+        Index("ix_outbox_network_key_due_at", "network_key", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(512), unique=True)
+    network_key: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(2))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)  # text, card, mentions
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    stale_after: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16))
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    conversation_id: Mapped[str | None] = mapped_column(String(512))  # where it was sent
+    activity_id: Mapped[str | None] = mapped_column(String(512))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    late: Mapped[bool] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -142,3 +142,37 @@ def _mention() -> dict[str, Any]:
         "text": f"<at>{BOT['name']}</at>",
         "mentioned": {"id": BOT["id"], "name": BOT["name"]},
     }
+
+
+def bot_removed_from_team(service_url: str) -> dict[str, Any]:
+    """The conversationUpdate Teams sends when the bot is removed from a team."""
+    activity = bot_added_to_team(service_url)
+    activity.pop("membersAdded")
+    activity["membersRemoved"] = [dict(BOT)]
+    activity["channelData"]["eventType"] = "teamMemberRemoved"
+    return activity
+
+
+def installation_update(service_url: str, action: str) -> dict[str, Any]:
+    """The installationUpdate Teams sends in a team ("add", "remove", "remove-upgrade", …)."""
+    activity = bot_added_to_team(service_url)
+    activity.pop("membersAdded")
+    activity.update(type="installationUpdate", action=action)
+    activity["channelData"].pop("eventType")
+    return activity
+
+
+def channel_event(
+    service_url: str, event: str, channel_id: str, name: str | None = None
+) -> dict[str, Any]:
+    """A channelCreated, channelRenamed or channelDeleted conversationUpdate."""
+    activity = bot_added_to_team(service_url)
+    activity.pop("membersAdded")
+    channel = {"id": channel_id, **({"name": name} if name is not None else {})}
+    activity["channelData"] = {
+        "channel": channel,
+        "team": {"id": TEAM_ID, "name": "Best Service"},
+        "eventType": event,
+        "tenant": {"id": TENANT_ID},
+    }
+    return activity

@@ -20,6 +20,7 @@ def test_defaults_are_local_mode_on_loopback():
     assert settings.networks_dir == DEFAULT_NETWORKS_DIR
     assert settings.app_type == "MultiTenant"
     assert settings.log_level == "INFO"
+    assert settings.scheduler_interval_seconds == 60
 
 
 def test_the_environment_wins_over_the_env_file(tmp_path: Path):
@@ -103,6 +104,8 @@ def test_validation_reports_every_problem_at_once():
         ),
         ({"MicrosoftAppPassword": "pw"}, "MicrosoftAppId is empty"),
         ({"PORT": "70000"}, "expected a number from 0 to 65535"),
+        ({"SCHEDULER_INTERVAL_SECONDS": "1"}, "expected 0 (off) or a number of seconds from 5"),
+        ({"SCHEDULER_INTERVAL_SECONDS": "often"}, "SCHEDULER_INTERVAL_SECONDS is 'often'"),
     ],
 )
 def test_invalid_combinations_are_explained(environment: dict[str, str], expected: str):
@@ -141,5 +144,6 @@ def test_env_example_documents_every_variable():
         "DEFAULT_NETWORK",
         "NETWORKS_DIR",
         "LOG_LEVEL",
+        "SCHEDULER_INTERVAL_SECONDS",
     }
     assert Settings.from_env({}, env_file=Path(__file__).resolve().parents[2] / ".env.example")

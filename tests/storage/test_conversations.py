@@ -140,3 +140,66 @@ async def test_a_removed_binding_falls_back_to_the_team_then_to_none(
 async def test_a_whole_team_cannot_be_bound_to_a_group(store: ConversationStore) -> None:
     with pytest.raises(ValueError, match="give a channel"):
         await store.set_binding(TEAM, None, "bestservice", "lokalvard")
+
+
+async def _installed_team(store: ConversationStore) -> None:
+    """A team bound to bestservice with its General channel and Lokalvård stored."""
+    for conversation_id in (TEAM, CHANNEL):
+        await store.save_reference(
+            reference(conversation_id),
+            tenant_id="t1",
+            team_id=TEAM,
+            channel_id=conversation_id,
+            kind="channel",
+        )
+    await store.set_binding(TEAM, None, "bestservice", None)
+    await store.set_binding(TEAM, CHANNEL, "bestservice", "lokalvard")
+
+
+async def test_a_groups_channel_and_the_general_channel_are_found_through_the_bindings(
+    store: ConversationStore,
+) -> None:
+    await _installed_team(store)
+
+    group = await store.channel_reference("bestservice", "lokalvard")
+    general = await store.channel_reference("bestservice", None)
+
+    assert group is not None and (group.conversation_id, group.active) == (CHANNEL, True)
+    assert general is not None and general.conversation_id == TEAM
+    assert await store.channel_reference("bestservice", "logistik") is None
+    assert await store.channel_reference("erad", None) is None
+
+
+async def test_an_inactive_channel_is_still_found_but_marked_inactive(
+    store: ConversationStore,
+) -> None:
+    await _installed_team(store)
+
+    assert await store.set_active(CHANNEL, False)
+
+    group = await store.channel_reference("bestservice", "lokalvard")
+    assert group is not None and not group.active
+    assert await store.get_reference(CHANNEL) is None
+    assert [s.conversation_id for s in await store.references_for_team(TEAM)] == [TEAM]
+
+
+async def test_a_whole_team_is_made_inactive_and_active_again(store: ConversationStore) -> None:
+    await _installed_team(store)
+
+    assert await store.set_team_active(TEAM, False) == 2
+    assert await store.references_for_team(TEAM) == []
+
+    assert await store.set_team_active(TEAM, True) == 2
+    assert len(await store.references_for_team(TEAM)) == 2
+    assert not await store.set_active("19:nowhere@thread.tacv2", True)
+
+
+async def test_a_teams_bindings_list_the_team_first(store: ConversationStore) -> None:
+    await store.set_binding(TEAM, CHANNEL, "bestservice", "lokalvard")
+    await store.set_binding(TEAM, None, "bestservice", None)
+    await store.set_binding("19:other-team@thread.tacv2", None, "erad", None)
+
+    assert [(b.channel_id, b.group_key) for b in await store.bindings_for_team(TEAM)] == [
+        (None, None),
+        (CHANNEL, "lokalvard"),
+    ]

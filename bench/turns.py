@@ -1,0 +1,490 @@
+"""Benchmark of the Teams edge: turns per second, latency and memory, against a bare handler.
+
+Run from the repository root:  .venv/bin/python bench/turns.py   (about a minute)
+
+Four processes on loopback: a load generator (this one), the loopback Bot Connector
+(`bot.local_connector.LocalConnector`), the bot (the real `app.create_app`, local mode,
+a fresh SQLite database unless --database-url names another) and a bare aiohttp handler
+that does the same HTTP round trip with nothing else: parse the activity, POST a reply to
+the connector with one shared ClientSession, answer 201. Both servers are measured in the
+same run, one after the other, against the same connector; the ratio bot / bare is the figure.
+
+Two kinds of work are driven, each at --concurrency requests in flight:
+
+- inbound: who-questions from bench/questions.yaml POSTed to /api/messages as Teams
+  personal-chat messages over --conversations conversations; the bot answers each with
+  its card;
+- proactive: POST /bench/proactive {"conversation": id}, a route only these bench
+  servers have; the bot posts a scheduled-post card into the stored conversation with
+  `bot.proactive.ConnectorSender`, as the delivery worker does (the references are read
+  once, before timing, so the figure is the edge's, not the outbox's), the bare handler
+  POSTs the same card JSON to the connector.
+
+After every run the bot's resident memory (VmRSS) is printed; --turns 100000 gives the
+figure after 100,000 turns. See bench/README.md for how to read the output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import yaml
+from aiohttp import web
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+NETWORK = "bestservice"  # the default network: personal chats ask about it
+TENANT_ID = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+BOT = {"id": "28:bench-bot", "name": "samverkan"}
+PROACTIVE_CARD = {
+    "type": "AdaptiveCard",
+    "version": "1.5",
+    "body": [
+        {"type": "TextBlock", "text": "Påminnelse: dagordningen", "weight": "Bolder", "wrap": True},
+        {"type": "TextBlock", "text": "Mötet är om en vecka. Skicka punkter till sekreteraren "
+         "senast på fredag.", "wrap": True},
+    ],
+    "actions": [{"type": "Action.OpenUrl", "title": "Öppna", "url": "https://example.org/agenda"}],
+}
+
+
+# -- the load generator -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """One timed run against one server."""
+
+    target: str
+    work: str
+    turns: int
+    seconds: float
+    latencies_ms: list[float]
+    failures: int
+    rss_mb: float | None
+    cpu_ms_per_turn: float  # the server process's CPU time (user + system) per timed turn
+
+    @property
+    def per_second(self) -> float:
+        return self.turns / self.seconds
+
+    def percentile(self, share: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def who_questions() -> list[str]:
+    """The questions about the default network that name a role (off-topic ones left out)."""
+    data = yaml.safe_load((ROOT / "bench" / "questions.yaml").read_text(encoding="utf-8"))
+    return [q["question"] for q in data["questions"] if q["network"] == NETWORK and q["expect"]]
+
+
+def message_template(conversation: int) -> dict[str, Any]:
+    """A Teams personal-chat message, as Teams posts it; id and text are filled per turn."""
+    user = {"id": f"29:bench-user-{conversation}", "name": f"Bench User {conversation}",
+            "aadObjectId": f"00000000-0000-4000-8000-{conversation:012d}"}
+    return {
+        "type": "message",
+        "id": "",
+        "timestamp": "2025-11-24T09:15:00.123Z",
+        "localTimestamp": "2025-11-24T10:15:00.123+01:00",
+        "channelId": "msteams",
+        "serviceUrl": "",
+        "from": user,
+        "recipient": BOT,
+        "conversation": {"conversationType": "personal", "tenantId": TENANT_ID,
+                         "id": f"a:bench-conversation-{conversation}"},
+        "locale": "sv-SE",
+        "text": "",
+        "textFormat": "plain",
+        "entities": [{"type": "clientInfo", "locale": "sv-SE", "country": "SE",
+                      "platform": "Web", "timezone": "Europe/Stockholm"}],
+        "channelData": {"tenant": {"id": TENANT_ID}},
+    }
+
+
+class Load:
+    """Builds request bodies: inbound messages or proactive triggers, cycling conversations."""
+
+    def __init__(self, service_url: str, conversations: int):
+        self._service_url = service_url
+        self._conversations = conversations
+        self._questions = who_questions()
+        self._ids = itertools.count(1_800_000_000_000)
+
+    def inbound(self, turn: int) -> bytes:
+        activity = message_template(turn % self._conversations)
+        activity["id"] = str(next(self._ids))
+        activity["serviceUrl"] = self._service_url
+        activity["text"] = self._questions[turn % len(self._questions)]
+        return json.dumps(activity).encode()
+
+    def proactive(self, turn: int) -> bytes:
+        return json.dumps({"conversation": f"a:bench-conversation-{turn % self._conversations}"}
+                          ).encode()
+
+
+async def drive(
+    url: str, bodies: Callable[[int], bytes], *, turns: int, concurrency: int
+) -> tuple[float, list[float], int]:
+    """POST `turns` requests, `concurrency` at a time.
+
+    Returns the wall-clock seconds, each request's latency in ms and the number of
+    requests that did not get 201.
+    """
+    latencies: list[float] = []
+    failures = 0
+    headers = {"Content-Type": "application/json"}
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as http:
+
+        async def worker(counter: itertools.count) -> None:
+            nonlocal failures
+            for turn in counter:
+                if turn >= turns:
+                    return
+                body = bodies(turn)
+                started = time.perf_counter()
+                async with http.post(url, data=body, headers=headers) as response:
+                    await response.read()
+                    failures += response.status != 201
+                latencies.append((time.perf_counter() - started) * 1000)
+
+        counter = itertools.count()
+        began = time.perf_counter()
+        await asyncio.gather(*(worker(counter) for _ in range(concurrency)))
+        seconds = time.perf_counter() - began
+    return seconds, latencies, failures
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used so far (Linux /proc), 0 elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid: int) -> float | None:
+    """The resident memory of a process in MiB (Linux), or None where /proc is missing."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+class Child:
+    """A role of this script in its own process, announcing `READY <port>` on stdout."""
+
+    def __init__(self, process: asyncio.subprocess.Process, port: int):
+        self.process = process
+        self.port = port
+
+    @classmethod
+    async def start(cls, role: str, *args: str, log: str = os.devnull) -> Child:
+        with open(log, "ab") as stderr:
+            process = await asyncio.create_subprocess_exec(
+                sys.executable, __file__, "--role", role, *args,
+                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+                stderr=stderr, cwd=ROOT,
+            )
+        line = await asyncio.wait_for(process.stdout.readline(), 120)
+        if not line.startswith(b"READY "):
+            raise RuntimeError(f"{role} did not start: {line!r}")
+        return cls(process, int(line.split()[1]))
+
+    async def ask(self, command: str) -> str:
+        self.process.stdin.write(command.encode() + b"\n")
+        await self.process.stdin.drain()
+        return (await self.process.stdout.readline()).decode().strip()
+
+    async def stop(self) -> None:
+        self.process.stdin.close()
+        await self.process.wait()
+
+
+async def run_benchmark(args: argparse.Namespace) -> list[RunResult]:
+    connector = await Child.start("connector")
+    service_url = f"http://127.0.0.1:{connector.port}/"
+    load = Load(service_url, args.conversations)
+    results = []
+    with tempfile.TemporaryDirectory() as scratch:
+        database_url = args.database_url or f"sqlite+aiosqlite:///{scratch}/bench.db"
+        targets = [t for t in ("bare", "bot") if t in args.targets]
+        for target in targets:
+            server = await Child.start(target, "--database-url", database_url,
+                                       "--log-level", args.log_level, log=args.server_log)
+            base = f"http://127.0.0.1:{server.port}"
+            for work in args.work:
+                if work == "proactive":
+                    # The stored references come from inbound turns: one per conversation.
+                    await drive(f"{base}/api/messages", load.inbound, turns=args.conversations,
+                                concurrency=args.concurrency)
+                    await server.ask(f"references {args.conversations}")
+                url = f"{base}/api/messages" if work == "inbound" else f"{base}/bench/proactive"
+                bodies = load.inbound if work == "inbound" else load.proactive
+                before = int(await connector.ask("count"))
+                errors_before = int(await server.ask("errors"))
+                _, _, failures = await drive(url, bodies, turns=args.warmup,
+                                             concurrency=args.concurrency)
+                cpu_before = cpu_seconds(server.process.pid)
+                seconds, latencies, timed_failures = await drive(
+                    url, bodies, turns=args.turns, concurrency=args.concurrency)
+                cpu = cpu_seconds(server.process.pid) - cpu_before
+                failures += timed_failures
+                delivered = int(await connector.ask("count")) - before
+                expected = args.turns + args.warmup
+                if delivered < expected:
+                    failures += expected - delivered
+                failures += int(await server.ask("errors")) - errors_before
+                result = RunResult(target, work, args.turns, seconds, latencies, failures,
+                                   rss_mb(server.process.pid), cpu * 1000 / args.turns)
+                results.append(result)
+                print_result(result, flush=True)
+            await server.stop()
+    await connector.stop()
+    return results
+
+
+def print_result(result: RunResult, *, flush: bool = False) -> None:
+    rss = f"{result.rss_mb:8.1f}" if result.rss_mb is not None else "       ?"
+    print(
+        f"{result.target:<5} {result.work:<9} {result.turns:>8} {result.per_second:>9.0f} "
+        f"{result.percentile(0.50):>8.1f} {result.percentile(0.99):>8.1f} "
+        f"{result.cpu_ms_per_turn:>8.2f} {rss} {result.failures:>8}",
+        flush=flush,
+    )
+
+
+def print_summary(results: list[RunResult], args: argparse.Namespace) -> None:
+    print()
+    print(f"{'work':<9} {'bot/bare turns/s':>17} {'bot p99 ms':>11} {'targets (>= 0.5, < 50 ms)':>27}")
+    for work in args.work:
+        by_target = {r.target: r for r in results if r.work == work}
+        if {"bot", "bare"} <= by_target.keys():
+            bot, bare = by_target["bot"], by_target["bare"]
+            ratio = bot.per_second / bare.per_second
+            p99 = bot.percentile(0.99)
+            met = "met" if ratio >= 0.5 and p99 < 50 else "NOT met"
+            print(f"{work:<9} {ratio:>17.2f} {p99:>11.1f} {met:>27}")
+
+
+# -- the servers ------------------------------------------------------------------------------
+
+
+async def serve(app: web.Application, on_command: Callable[[str], Awaitable[str]]) -> None:
+    """Serve `app` on an ephemeral loopback port and answer commands on stdin until EOF."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    print(f"READY {runner.addresses[0][1]}", flush=True)
+    loop = asyncio.get_running_loop()
+    while line := await loop.run_in_executor(None, sys.stdin.readline):
+        print(await on_command(line.strip()), flush=True)
+    await runner.cleanup()
+
+
+async def connector_role(args: argparse.Namespace) -> None:
+    """The loopback connector, forgetting what it recorded so a long run stays small."""
+    from bot.local_connector import LocalConnector
+
+    connector = LocalConnector()
+    await connector.start()
+    delivered = 0
+
+    async def forget() -> None:
+        nonlocal delivered
+        while True:
+            await asyncio.sleep(0.5)
+            delivered += len(connector.activities)
+            connector.activities.clear()
+            connector.requests.clear()
+
+    forgetting = asyncio.create_task(forget())
+
+    async def on_command(command: str) -> str:
+        return str(delivered + len(connector.activities))
+
+    print(f"READY {connector.service_url.rsplit(':', 1)[1].strip('/')}", flush=True)
+    loop = asyncio.get_running_loop()
+    while line := await loop.run_in_executor(None, sys.stdin.readline):
+        print(await on_command(line.strip()), flush=True)
+    forgetting.cancel()
+    await connector.close()
+
+
+def proactive_activity() -> dict[str, Any]:
+    return {
+        "type": "message",
+        "summary": "Påminnelse: dagordningen",
+        "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive",
+                         "content": PROACTIVE_CARD}],
+    }
+
+
+async def bare_role(args: argparse.Namespace) -> None:
+    """The baseline: parse, POST a reply with one shared ClientSession, answer 201."""
+    http = aiohttp.ClientSession()
+    references: dict[str, dict[str, Any]] = {}
+
+    async def post_activity(service_url: str, conversation_id: str, activity: dict) -> None:
+        url = f"{service_url.rstrip('/')}/v3/conversations/{conversation_id}/activities"
+        async with http.post(url, json=activity) as response:
+            await response.read()
+            response.raise_for_status()
+
+    async def messages(request: web.Request) -> web.Response:
+        incoming = await request.json()
+        conversation = incoming["conversation"]
+        references[conversation["id"]] = incoming
+        reply = {
+            "type": "message",
+            "from": incoming["recipient"],
+            "recipient": incoming["from"],
+            "conversation": conversation,
+            "replyToId": incoming["id"],
+            "text": f"Du frågade: {incoming.get('text', '')}",
+        }
+        await post_activity(incoming["serviceUrl"], conversation["id"], reply)
+        return web.Response(status=201)
+
+    async def proactive(request: web.Request) -> web.Response:
+        reference = references[(await request.json())["conversation"]]
+        activity = proactive_activity() | {
+            "from": reference["recipient"], "recipient": reference["from"],
+            "conversation": reference["conversation"],
+        }
+        await post_activity(reference["serviceUrl"], reference["conversation"]["id"], activity)
+        return web.Response(status=201)
+
+    async def on_command(command: str) -> str:
+        return "0"  # errors: the bare handler fails its request instead
+
+    app = web.Application()
+    app.add_routes([web.post("/api/messages", messages), web.post("/bench/proactive", proactive)])
+    await serve(app, on_command)
+    await http.close()
+
+
+class ErrorCount(logging.Handler):
+    """Counts error log records: a failed turn still answers 201 (with an apology)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+async def bot_role(args: argparse.Namespace) -> None:
+    """The real bot, as `app.py serve` builds it, plus the bench's proactive route."""
+    from datetime import UTC, datetime, timedelta
+
+    from app import create_app
+    from bot.adapter import create_adapter
+    from bot.logs import configure_logging
+    from bot.proactive import ConnectorSender
+    from bot.settings import Settings
+    from scheduler.posts import PlannedPost, Target
+    from storage.conversations import ConversationStore
+    from storage.database import Database
+
+    settings = Settings(database_url=args.database_url, port=0, log_level=args.log_level)
+    configure_logging(settings.log_level)
+    errors = ErrorCount()
+    logging.getLogger().addHandler(errors)
+    app = await create_app(settings)
+    # The delivery worker's sender, on an adapter of its own as a separate worker would have.
+    adapter = create_adapter(settings)
+    sender = ConnectorSender(adapter)
+    references: dict[str, dict[str, Any]] = {}
+    now = datetime.now(UTC)
+    post = PlannedPost(
+        key="bench", target=Target(NETWORK, "general"), due_at=now,
+        stale_after=now + timedelta(days=1), language="sv", text="Påminnelse: dagordningen",
+        card=PROACTIVE_CARD, kind="agenda",
+    )
+
+    async def proactive(request: web.Request) -> web.Response:
+        reference = references[(await request.json())["conversation"]]
+        await sender.send(reference, post)
+        return web.Response(status=201)
+
+    async def on_command(command: str) -> str:
+        if command == "errors":
+            return str(errors.count)
+        if command.startswith("references"):
+            database = Database(settings.database_url)
+            store = ConversationStore(database)
+            for conversation in range(int(command.split()[1])):
+                conversation_id = f"a:bench-conversation-{conversation}"
+                references[conversation_id] = await store.get_reference(conversation_id)
+            await database.close()
+        return "ok"
+
+    app.router.add_post("/bench/proactive", proactive)
+    await serve(app, on_command)
+    await adapter.close()
+
+
+# -- command line -----------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--turns", type=int, default=5000, help="timed requests per run")
+    parser.add_argument("--warmup", type=int, default=500, help="untimed requests first")
+    parser.add_argument("--concurrency", type=int, default=16, help="requests in flight")
+    parser.add_argument("--conversations", type=int, default=50,
+                        help="distinct personal chats the turns cycle over")
+    parser.add_argument("--work", nargs="+", choices=("inbound", "proactive"),
+                        default=["inbound", "proactive"])
+    parser.add_argument("--targets", nargs="+", choices=("bare", "bot"), default=["bare", "bot"])
+    parser.add_argument("--database-url", help="the bot's database (default: a fresh SQLite file)")
+    parser.add_argument("--log-level", default="INFO", help="the bot's log level (as deployed)")
+    parser.add_argument("--server-log", default=os.devnull,
+                        help="file for the servers' stderr (the bot logs every turn there)")
+    parser.add_argument("--role", choices=("connector", "bare", "bot"), help=argparse.SUPPRESS)
+    return parser
+
+
+def main() -> int:
+    args = build_parser().parse_args()
+    if args.role is not None:
+        role = {"connector": connector_role, "bare": bare_role, "bot": bot_role}[args.role]
+        asyncio.run(role(args))
+        return 0
+    print(f"{args.turns} timed turns per run after {args.warmup} untimed, concurrency "
+          f"{args.concurrency}, {args.conversations} conversations, {os.cpu_count()} CPUs")
+    print(f"{'server':<5} {'work':<9} {'turns':>8} {'turns/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
+          f"{'CPU ms':>8} {'RSS MiB':>8} {'failures':>8}")
+    began = time.perf_counter()
+    results = asyncio.run(run_benchmark(args))
+    print_summary(results, args)
+    print(f"Total run time: {time.perf_counter() - began:.0f} s")
+    failed = sum(r.failures for r in results)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

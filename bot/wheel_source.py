@@ -1,0 +1,99 @@
+"""Fills the annual-wheel page (`bot.wheel_page`) from the real wheel and meetings.
+
+The page shows twelve months from the current one: every deadline of the network's
+wheel (one mark per date, listing its channels), every failed check, and every planned
+meeting, in the page's language. The texts are the same the chat and the posts use
+(`dialogs.meeting_views`), so a deadline reads alike everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+
+from bot.wheel_page import WheelEntry, WheelPage
+from dialogs.conversation import RegistrySnapshots
+from dialogs.meeting_views import (
+    channel_name,
+    deadline_problem,
+    kind_name,
+    meeting_what,
+    responsible_title,
+)
+from scheduler.recurrence import local, start_of_day
+from scheduler.wheel import wheel_deadlines
+from storage.meetings import MeetingRepository
+from storage.registry import Language
+
+# Overdue checks from shortly before the window are still worth showing as "late".
+_LOOKBACK = timedelta(days=60)
+
+
+class WheelPages:
+    """`load(network_key, language)` for `bot.wheel_page.wheel_routes`."""
+
+    def __init__(
+        self,
+        snapshots: RegistrySnapshots,
+        meetings: MeetingRepository,
+        *,
+        default_network: str,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ):
+        self._snapshots = snapshots
+        self._meetings = meetings
+        self._default_network = default_network
+        self._now = now
+
+    async def load(self, network_key: str | None, language: Language) -> WheelPage:
+        """The page for a network; raises `UnknownNetwork` (a LookupError: 404) if unknown."""
+        registry, _ = await self._snapshots.current()
+        network = registry.network(network_key or self._default_network)
+        today = local(self._now()).date()
+        year_start = today.replace(day=1)
+        year_end = date(year_start.year + 1, year_start.month, 1) - timedelta(days=1)
+        # Checks count a whole year's meetings, so read every year the window touches.
+        stored = await self._meetings.meetings(
+            network.key,
+            start_of_day(date(year_start.year - 1, 1, 1)),
+            start_of_day(date(year_end.year + 1, 1, 1)),
+        )
+        entries = []
+        for deadline in wheel_deadlines(network, stored, year_start - _LOOKBACK, year_end):
+            is_check = deadline.rule.check is not None
+            problem = deadline_problem(network, deadline, language)
+            entries.append(
+                WheelEntry(
+                    when=deadline.day,
+                    title=deadline.rule.title.get(language),
+                    detail=problem or deadline.rule.description.get(language),
+                    channel_name=channel_name(network, deadline.channel, language),
+                    role_title=responsible_title(network, deadline, language),
+                    kind="check" if is_check else "deadline",
+                    # A failed check is a problem until it is fixed; a plain deadline's
+                    # completion is not tracked, so it is never flagged.
+                    late=is_check and deadline.day <= today,
+                )
+            )
+        for meeting in stored:
+            when = local(meeting.starts_at).date()
+            if not year_start <= when <= year_end:
+                continue
+            group = network.group(meeting.group_key).name.get(language)
+            entries.append(
+                WheelEntry(
+                    when=when,
+                    title=f"{kind_name(network, meeting.kind).get(language)} {group}",
+                    detail=meeting_what(network, meeting, language, group=False),
+                    channel_name=group,
+                    kind="meeting",
+                )
+            )
+        entries.sort(key=lambda entry: entry.when)
+        return WheelPage(
+            network_name=network.name.get(language),
+            year_start=year_start,
+            today=today,
+            entries=entries,
+            language=language,
+        )

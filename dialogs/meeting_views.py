@@ -1,0 +1,126 @@
+"""How meetings and wheel deadlines read, for the chat and for the scheduled posts alike.
+
+Small pure functions from plain data to sentences in Swedish or English, so a deadline
+says the same in the channel post and in the chat's "årshjul" list.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dialogs import meeting_texts as mt
+from scheduler.posts import GENERAL_CHANNEL
+from scheduler.recurrence import local, non_working_day_name
+from scheduler.wheel import WheelDeadline
+from storage.meetings import Meeting
+from storage.registry import (
+    Assignment,
+    Language,
+    Localized,
+    MinMeetingsCheck,
+    Network,
+    PrecededByCheck,
+    TermEndCheck,
+)
+
+
+GENERAL_CHANNEL_NAME = Localized(sv="Allmänt", en="General")
+
+
+def channel_name(network: Network, channel: str, language: Language) -> str:
+    """A post target's channel as people see it: a group's name, General, or another
+    channel the network declares; its key when the data no longer has it."""
+    if channel == GENERAL_CHANNEL:
+        return GENERAL_CHANNEL_NAME.get(language)
+    for named in (*network.groups, *network.channels):
+        if named.key == channel:
+            return named.name.get(language)
+    return channel
+
+
+def meeting_when(meeting: Meeting, language: Language) -> str:
+    """`tisdag 16 mars 2027 kl. 10.00–16.00`."""
+    return mt.format_span(local(meeting.starts_at), local(meeting.ends_at), language)
+
+
+def kind_name(network: Network, kind_key: str) -> Localized[str]:
+    """A meeting kind's name; its key when the data file no longer has it."""
+    kind = next((k for k in network.meeting_kinds if k.key == kind_key), None)
+    return kind.name if kind is not None else Localized(kind_key, kind_key)
+
+
+def meeting_what(network: Network, meeting: Meeting, language: Language, *, group: bool) -> str:
+    """`Expertgruppsmöte 2 av 6, fysiskt möte · Logistik · Konferensrum A`."""
+    name = kind_name(network, meeting.kind).get(language)
+    kind = next((k for k in network.meeting_kinds if k.key == meeting.kind), None)
+    if kind is not None and kind.steps and meeting.step is not None:
+        name += f" {meeting.step}/{len(kind.steps)}"
+    parts = [f"{name}, {mt.MODES[meeting.mode].get(language)}"]
+    if group:
+        parts.append(network.group(meeting.group_key).name.get(language))
+    if meeting.place:
+        parts.append(meeting.place)
+    return " · ".join(parts)
+
+
+def responsible_holders(
+    network: Network, deadline: WheelDeadline, day: date
+) -> tuple[Assignment, ...]:
+    """Who to name for a deadline on `day`: the current holders of the responsible role
+    (in the deadline's group for a group role), or for a term-end check without a
+    responsible role the holders whose term ends."""
+    role_key = deadline.rule.responsible
+    if role_key is None:
+        return deadline.holders
+    if network.role(role_key).scope == "group" and deadline.group_key is None:
+        return ()
+    return network.holders(role_key, deadline.group_key, day)
+
+
+def responsible_title(network: Network, deadline: WheelDeadline, language: Language) -> str | None:
+    """The responsible role's title in `language`, or None."""
+    if deadline.rule.responsible is None:
+        return None
+    return network.role(deadline.rule.responsible).title.get(language)
+
+
+def deadline_problem(network: Network, deadline: WheelDeadline, language: Language) -> str | None:
+    """What a failed check found, as a sentence; None for a plain deadline."""
+    check = deadline.rule.check
+    scope = (
+        network.group(deadline.group_key).name.get(language)
+        if deadline.group_key is not None
+        else network.name.get(language)
+    )
+    if isinstance(check, MinMeetingsCheck):
+        return mt.TOO_FEW_MEETINGS.get(language).format(
+            scope=scope, found=deadline.found, year=deadline.year, count=check.count
+        )
+    if isinstance(check, PrecededByCheck) and deadline.meeting is not None:
+        return mt.UNPREPARED.get(language).format(
+            by_kind=kind_name(network, check.by_kind).get(language).lower(),
+            days=check.days,
+            kind=kind_name(network, check.kind).get(language).lower(),
+            when=meeting_when(deadline.meeting, language),
+        )
+    if isinstance(check, TermEndCheck):
+        return mt.TERM_ENDS.get(language).format(
+            role=network.role(check.role).title.get(language).lower(),
+            who=", ".join(a.person.name for a in deadline.holders),
+            day=mt.format_day(deadline.nominal, language),
+        )
+    if deadline.meeting is not None:
+        return mt.RELATIVE_TO_MEETING.get(language).format(
+            when=meeting_when(deadline.meeting, language)
+        )
+    return None
+
+
+def shift_note(deadline: WheelDeadline, language: Language) -> str:
+    """`(flyttat från lördag 31 oktober 2026, som är Alla helgons dag)`, or "" if not moved."""
+    if deadline.day == deadline.nominal:
+        return ""
+    reason = non_working_day_name(deadline.nominal) or ""
+    return mt.SHIFTED.get(language).format(
+        day=mt.format_day(deadline.nominal, language), reason=reason
+    )

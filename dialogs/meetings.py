@@ -1,0 +1,584 @@
+"""Meetings, agendas and the annual wheel in chat.
+
+Commands (Swedish and English, by their leading words):
+- "dagordning" / "agenda" [group]: the next meeting's agenda for the channel's group;
+- "lägg till punkt …" / "add item …": a point on that agenda;
+- "möten" / "meetings" [group]: the upcoming meetings, with forms for admins;
+- "årshjul" / "wheel" [group]: the coming dates of the annual wheel.
+
+In a channel bound to a group the group is the channel's; elsewhere the argument may name
+it ("dagordning logistik", "lägg till punkt logistik: budgeten"), and otherwise the bot
+asks which group with a button per group.
+
+Card actions (`{"action": ...}` submits): `agenda.add_item` (anyone), and for the
+network's admins `meeting.add`, `meeting.move` and `meeting.cancel`. An admin is someone
+whose Entra object id is in the network's `admins`, or who holds a role in the registry
+under an e-mail address listed there; others get a polite refusal.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from dialogs import cards
+from dialogs import meeting_texts as mt
+from dialogs.conversation import ActionHandler, ActionRequest, CommandHandler, CommandRequest
+from dialogs.intents import Command
+from dialogs.meeting_views import (
+    deadline_problem,
+    meeting_what,
+    meeting_when,
+    responsible_holders,
+    responsible_title,
+    shift_note,
+)
+from dialogs.text import fold
+from dialogs.turns import Reply, Turn
+from scheduler.agenda import compose_agenda
+from scheduler.recurrence import aware, local, start_of_day
+from scheduler.wheel import wheel_deadlines
+from storage.meetings import Meeting, MeetingDraft, MeetingRepository
+from storage.registry import (
+    MEETING_MODES,
+    Group,
+    Language,
+    Localized,
+    Network,
+    RoleRegistry,
+)
+
+log = logging.getLogger(__name__)
+
+AGENDA_COMMAND = Command(
+    "agenda",
+    Localized(
+        sv=("dagordning", "dagordningen", "agenda", "agendan", "nästa möte"),
+        en=("agenda", "the agenda", "next meeting"),
+    ),
+)
+ADD_ITEM_COMMAND = Command(
+    "agenda.add_item",
+    Localized(
+        sv=("lägg till punkt", "lägg till en punkt", "lägg till på dagordningen", "ny punkt"),
+        en=("add item", "add an item", "add point", "add a point", "add agenda item"),
+    ),
+)
+MEETINGS_COMMAND = Command(
+    "meetings",
+    Localized(
+        sv=("möten", "mötena", "kommande möten", "mötesplan"),
+        en=("meetings", "upcoming meetings", "meeting plan"),
+    ),
+)
+WHEEL_COMMAND = Command(
+    "wheel",
+    Localized(
+        sv=("årshjul", "årshjulet", "deadlines"),
+        en=("wheel", "annual wheel", "the wheel", "deadlines"),
+    ),
+)
+
+WHEEL_DAYS = 365  # how far ahead "årshjul" looks
+WHEEL_ROWS = 12  # and how many dates it lists
+MEETING_ROWS = 8  # how many upcoming meetings "möten" lists (each has its own forms)
+MEETINGS_AHEAD = timedelta(days=400)
+
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2})?$")
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every handler needs: the turn, its language, network and registry."""
+
+    turn: Turn
+    language: Language
+    network: Network
+    registry: RoleRegistry
+
+
+class MeetingDialogs:
+    """The chat side of meetings: commands and card actions over a `MeetingRepository`."""
+
+    def __init__(
+        self,
+        meetings: MeetingRepository,
+        *,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ):
+        self._meetings = meetings
+        self._now = now
+
+    def commands(self) -> list[tuple[Command, CommandHandler]]:
+        """The commands to register with the `Conversation`."""
+        return [
+            (AGENDA_COMMAND, self.agenda),
+            (ADD_ITEM_COMMAND, self.add_item),
+            (MEETINGS_COMMAND, self.meetings),
+            (WHEEL_COMMAND, self.wheel),
+        ]
+
+    def actions(self) -> list[tuple[str, ActionHandler]]:
+        """The card actions to register with the `Conversation`."""
+        return [
+            ("agenda.add_item", self.add_item_from_card),
+            ("meeting.add", self.add_meeting),
+            ("meeting.move", self.move_meeting),
+            ("meeting.cancel", self.cancel_meeting),
+        ]
+
+    # --- commands ---
+
+    async def agenda(self, request: CommandRequest) -> list[Reply]:
+        """The agenda of the group's next meeting."""
+        context = _context(request)
+        group, _rest = _group(context, request.argument)
+        if group is None:
+            return [_which_group(context, mt.AGENDA_COMMAND)]
+        meeting = await self._meetings.next_meeting(context.network.key, group.key, self._now())
+        if meeting is None:
+            return [_no_meeting(context, group)]
+        return [await self._agenda_reply(context, meeting)]
+
+    async def add_item(self, request: CommandRequest) -> list[Reply]:
+        """Add the argument as a point on the group's next meeting's agenda."""
+        context = _context(request)
+        group, text = _group(context, request.argument, channel_first=True)
+        if group is None:
+            return [_which_group(context, mt.AGENDA_COMMAND)]
+        meeting = await self._meetings.next_meeting(context.network.key, group.key, self._now())
+        if meeting is None:
+            return [_no_meeting(context, group)]
+        return await self._add_item(context, meeting, text)
+
+    async def meetings(self, request: CommandRequest) -> list[Reply]:
+        """The upcoming meetings of the group, or of the whole network."""
+        context = _context(request)
+        group, _rest = _group(context, request.argument)
+        return [await self._meetings_reply(context, group)]
+
+    async def wheel(self, request: CommandRequest) -> list[Reply]:
+        """The coming dates of the annual wheel for the group, or the whole network."""
+        context = _context(request)
+        network, language = context.network, context.language
+        group, _rest = _group(context, request.argument)
+        now = self._now()
+        today = local(now).date()
+        end = today + timedelta(days=WHEEL_DAYS)
+        stored = await self._meetings.meetings(
+            network.key,
+            start_of_day(date(today.year, 1, 1)),
+            start_of_day(date(end.year + 2, 1, 1)),
+        )
+        deadlines = wheel_deadlines(
+            network, stored, today, end, group_key=group.key if group else None
+        )
+        scope = _scope(network, group, language)
+        rows = []
+        for deadline in deadlines[:WHEEL_ROWS]:
+            what = deadline.rule.title.get(language)
+            if group is None and deadline.group_key is not None:
+                what += f" ({network.group(deadline.group_key).name.get(language)})"
+            holders = responsible_holders(network, deadline, today)
+            who = ", ".join(a.person.name for a in holders) or responsible_title(
+                network, deadline, language
+            )
+            details = [
+                deadline_problem(network, deadline, language),
+                f"{mt.RESPONSIBLE.get(language)}: {who}" if who else None,
+                shift_note(deadline, language) or None,
+            ]
+            rows.append(
+                (
+                    mt.format_short_day(deadline.day, language),
+                    what,
+                    " · ".join(d for d in details if d),
+                )
+            )
+        title = mt.WHEEL_TITLE.get(language).format(scope=scope)
+        empty = mt.NO_DEADLINES.get(language).format(scope=scope, days=WHEEL_DAYS)
+        text = (
+            title
+            + "\n\n"
+            + ("\n".join(f"- {day}: {what}" for day, what, _ in rows) if rows else empty)
+        )
+        buttons = [
+            cards.question_button_titled(
+                mt.MEETINGS_BUTTON.get(language),
+                f"{mt.MEETINGS_COMMAND.get(language)} {group.key if group else ''}".strip(),
+            )
+        ]
+        card = cards.wheel_card(title, rows, language, empty=empty, buttons=buttons)
+        return [Reply(text, language, card=card)]
+
+    # --- card actions ---
+
+    async def add_item_from_card(self, request: ActionRequest) -> list[Reply]:
+        """`agenda.add_item`: the add-point form of an agenda card."""
+        context = _action_context(request)
+        meeting = await self._meetings.get(_int(request.value.get("meeting_id")) or -1)
+        if meeting is None:
+            return [Reply(mt.MEETING_GONE.get(context.language), context.language)]
+        context = _for_meeting(context, meeting)
+        return await self._add_item(context, meeting, str(request.value.get("text") or ""))
+
+    async def add_meeting(self, request: ActionRequest) -> list[Reply]:
+        """`meeting.add`: an admin's add-meeting form."""
+        context = _action_context(request)
+        network_key = request.value.get("network")
+        if isinstance(network_key, str) and network_key in context.registry.keys():
+            context = _with_network(context, context.registry.network(network_key))
+        if not is_admin(context.network, context.registry, context.turn):
+            return [_refusal(context)]
+        network, language, value = context.network, context.language, request.value
+        problems = []
+        group_key = value.get("group")
+        if group_key not in [g.key for g in network.groups]:
+            problems.append("group")
+        kind = value.get("kind")
+        if kind not in [k.key for k in network.meeting_kinds]:
+            problems.append("kind")
+        mode = value.get("mode") or "physical"
+        if mode not in MEETING_MODES:
+            problems.append("mode")
+        times, time_problems = _times(value, "", self._now())
+        online_url, url_problems = _online_url(value.get("online_url"))
+        problems += time_problems + url_problems
+        if problems:
+            return [_form_problems(problems, language)]
+        assert times is not None
+        meeting = await self._meetings.add(
+            MeetingDraft(
+                network_key=network.key,
+                group_key=group_key,  # type: ignore[arg-type]
+                kind=kind,  # type: ignore[arg-type]
+                starts_at=times[0],
+                ends_at=times[1],
+                mode=mode,
+                place=_optional_text(value.get("place")),
+                online_url=online_url,
+            ),
+            by=_sender_id(context.turn),
+            now=self._now(),
+        )
+        what = meeting_what(network, meeting, language, group=True)
+        text = mt.MEETING_ADDED.get(language).format(
+            what=what, when=meeting_when(meeting, language)
+        )
+        group = network.group(meeting.group_key)
+        listing = await self._meetings_reply(context, group)
+        return [Reply(text, language), listing]
+
+    async def move_meeting(self, request: ActionRequest) -> list[Reply]:
+        """`meeting.move`: an admin's move form of one meeting."""
+        context, meeting, refusal = await self._admin_meeting(request)
+        if refusal is not None:
+            return refusal
+        assert meeting is not None
+        language, value = context.language, request.value
+        suffix = f"_{meeting.id}"
+        times, problems = _times(value, suffix, self._now())
+        online_url, url_problems = _online_url(value.get(f"online_url{suffix}"))
+        problems += url_problems
+        if problems:
+            return [_form_problems(problems, language)]
+        assert times is not None
+        moved = await self._meetings.move(
+            meeting.id,
+            times[0],
+            times[1],
+            place=_optional_text(value.get(f"place{suffix}")),
+            online_url=online_url,
+            by=_sender_id(context.turn),
+            now=self._now(),
+        )
+        assert moved is not None  # meetings are cancelled, never deleted, by the chat
+        text = mt.MEETING_MOVED.get(language).format(when=meeting_when(moved, language))
+        return [Reply(text, language), await self._agenda_reply(context, moved)]
+
+    async def cancel_meeting(self, request: ActionRequest) -> list[Reply]:
+        """`meeting.cancel`: an admin's confirmation to cancel one meeting."""
+        context, meeting, refusal = await self._admin_meeting(request)
+        if refusal is not None:
+            return refusal
+        assert meeting is not None
+        await self._meetings.cancel(meeting.id, by=_sender_id(context.turn), now=self._now())
+        language = context.language
+        text = mt.MEETING_CANCELLED.get(language).format(when=meeting_when(meeting, language))
+        return [Reply(text, language)]
+
+    # --- shared ---
+
+    async def _admin_meeting(
+        self, request: ActionRequest
+    ) -> tuple[_Context, Meeting | None, list[Reply] | None]:
+        """The meeting an admin action is about, or the reply that refuses the action."""
+        context = _action_context(request)
+        meeting = await self._meetings.get(_int(request.value.get("meeting_id")) or -1)
+        if meeting is None or meeting.network_key not in context.registry.keys():
+            return context, None, [Reply(mt.MEETING_GONE.get(context.language), context.language)]
+        context = _for_meeting(context, meeting)
+        if not is_admin(context.network, context.registry, context.turn):
+            return context, None, [_refusal(context)]
+        if meeting.cancelled:
+            text = mt.MEETING_CANCELLED_ALREADY.get(context.language)
+            return (
+                context,
+                None,
+                [
+                    Reply(
+                        text.format(when=meeting_when(meeting, context.language)), context.language
+                    )
+                ],
+            )
+        return context, meeting, None
+
+    async def _add_item(self, context: _Context, meeting: Meeting, text: str) -> list[Reply]:
+        language = context.language
+        text = " ".join(text.split())
+        when = meeting_when(meeting, language)
+        if not text:
+            return [Reply(mt.ITEM_EMPTY.get(language), language)]
+        if len(text) > cards.AGENDA_ITEM_MAX_LENGTH:
+            message = mt.ITEM_TOO_LONG.get(language).format(
+                length=len(text), limit=cards.AGENDA_ITEM_MAX_LENGTH
+            )
+            return [Reply(message, language)]
+        if meeting.cancelled:
+            return [Reply(mt.MEETING_CANCELLED_ALREADY.get(language).format(when=when), language)]
+        now = self._now()
+        if meeting.ends_at <= now:
+            return [Reply(mt.MEETING_PAST.get(language).format(when=when), language)]
+        turn = context.turn
+        await self._meetings.add_item(
+            meeting.id, text, author_name=turn.user_name, author_id=_sender_id(turn), now=now
+        )
+        confirmation = mt.ITEM_ADDED.get(language).format(text=text, when=when)
+        return [Reply(confirmation, language), await self._agenda_reply(context, meeting)]
+
+    async def _agenda_reply(self, context: _Context, meeting: Meeting) -> Reply:
+        items = await self._meetings.items([meeting.id])
+        agenda = compose_agenda(context.network, meeting, items.get(meeting.id, []))
+        language = context.language
+        lines = [
+            mt.AGENDA_TITLE.get(language).format(group=agenda.group_name.get(language)),
+            meeting_when(meeting, language),
+        ]
+        points = [p.get(language) for p in agenda.standing_points] + [i.text for i in agenda.items]
+        lines += [f"{n}. {point}" for n, point in enumerate(points, start=1)]
+        card = cards.agenda_card(agenda, language)
+        return Reply("\n".join(lines), language, card=card)
+
+    async def _meetings_reply(self, context: _Context, group: Group | None) -> Reply:
+        network, language = context.network, context.language
+        now = self._now()
+        upcoming = await self._meetings.meetings(
+            network.key, now, now + MEETINGS_AHEAD, group_key=group.key if group else None
+        )
+        admin = is_admin(network, context.registry, context.turn)
+        listings = [
+            cards.MeetingListing(
+                meeting_id=m.id,
+                when=meeting_when(m, language),
+                what=meeting_what(network, m, language, group=group is None),
+                date=local(m.starts_at).date().isoformat(),
+                start=local(m.starts_at).strftime("%H:%M"),
+                end=local(m.ends_at).strftime("%H:%M"),
+                place=m.place or "",
+                online_url=m.online_url or "",
+            )
+            for m in upcoming[:MEETING_ROWS]
+        ]
+        scope = _scope(network, group, language)
+        title = mt.MEETINGS_TITLE.get(language).format(scope=scope)
+        empty = mt.NO_MEETINGS.get(language).format(scope=scope)
+        form = None
+        if admin and network.meeting_kinds and network.groups:
+            form = cards.MeetingForm(
+                network_key=network.key,
+                groups=[(g.key, g.name.get(language)) for g in network.groups],
+                kinds=[(k.key, k.name.get(language)) for k in network.meeting_kinds],
+                group=group.key if group else None,
+            )
+        buttons = [
+            cards.question_button_titled(
+                mt.WHEEL_BUTTON.get(language),
+                f"{mt.WHEEL_COMMAND.get(language)} {group.key if group else ''}".strip(),
+            )
+        ]
+        card = cards.meetings_card(
+            title, listings, language, empty=empty, admin_form=form, buttons=buttons
+        )
+        text = (
+            title
+            + "\n\n"
+            + ("\n".join(f"- {row.when}: {row.what}" for row in listings) if listings else empty)
+        )
+        return Reply(text, language, card=card)
+
+
+def is_admin(network: Network, registry: RoleRegistry, turn: Turn) -> bool:
+    """Whether the sender of `turn` may add, move and cancel the network's meetings.
+
+    Teams tells the sender's Entra object id, not their e-mail: an e-mail in `admins`
+    counts when someone in the registry has both that e-mail and the sender's id.
+    """
+    sender = turn.user_aad_object_id
+    if not sender:
+        return False
+    admins = {admin.casefold() for admin in network.admins}
+    if sender.casefold() in admins:
+        return True
+    return any(
+        assignment.person.entra_object_id
+        and assignment.person.entra_object_id.casefold() == sender.casefold()
+        and assignment.person.email
+        and assignment.person.email.casefold() in admins
+        for other in registry.networks
+        for assignment in other.assignments
+    )
+
+
+def _context(request: CommandRequest) -> _Context:
+    return _Context(request.turn, request.language, request.network, request.registry)
+
+
+def _action_context(request: ActionRequest) -> _Context:
+    return _Context(request.turn, request.language, request.network, request.registry)
+
+
+def _with_network(context: _Context, network: Network) -> _Context:
+    return _Context(context.turn, context.language, network, context.registry)
+
+
+def _for_meeting(context: _Context, meeting: Meeting) -> _Context:
+    if meeting.network_key in context.registry.keys():
+        return _with_network(context, context.registry.network(meeting.network_key))
+    return context
+
+
+def _group(
+    context: _Context, argument: str, *, channel_first: bool = False
+) -> tuple[Group | None, str]:
+    """The group a command is about, and the rest of its argument.
+
+    A group named at the start of the argument, else the channel's group (with
+    `channel_first`, the other way round: an agenda point may begin with a group's name),
+    else the network's only group, else None (ask which).
+    """
+    network = context.network
+    channel_group = (
+        network.group(context.turn.group_key) if context.turn.group_key is not None else None
+    )
+    if channel_first and channel_group is not None:
+        return channel_group, argument
+    folded = fold(argument)
+    best: tuple[int, Group] | None = None
+    for group in network.groups:
+        for name in (group.key, group.name.sv, group.name.en, *group.aliases):
+            name = fold(name)
+            if folded == name or re.match(re.escape(name) + r"(?=[\s:,.–-])", folded):
+                if best is None or len(name) > best[0]:
+                    best = (len(name), group)
+    if best is not None:
+        # `fold` keeps the length of Swedish letters, so the rest can be cut from the original.
+        return best[1], argument[best[0] :].lstrip(" :,.–-")
+    if channel_group is not None:
+        return channel_group, argument
+    if len(network.groups) == 1:
+        return network.groups[0], argument
+    return None, argument
+
+
+def _which_group(context: _Context, command: Localized[str]) -> Reply:
+    language, network = context.language, context.network
+    word = command.get(language)
+    questions = tuple(f"{word} {g.name.get(language)}" for g in network.groups)
+    example = questions[0] if questions else word
+    text = mt.WHICH_GROUP.get(language).format(example=example)
+    card = cards.suggestions_card(text, [], questions)
+    return Reply(text, language, card=card, suggestions=questions)
+
+
+def _no_meeting(context: _Context, group: Group) -> Reply:
+    language = context.language
+    text = mt.NO_MEETING.get(language).format(group=group.name.get(language))
+    return Reply(text, language)
+
+
+def _scope(network: Network, group: Group | None, language: Language) -> str:
+    return group.name.get(language) if group is not None else network.name.get(language)
+
+
+def _refusal(context: _Context) -> Reply:
+    log.info(
+        "meeting change refused: not an admin",
+        extra={"network": context.network.key, "user": _sender_id(context.turn)},
+    )
+    return Reply(mt.NOT_ADMIN.get(context.language), context.language)
+
+
+def _form_problems(problems: list[str], language: Language) -> Reply:
+    listed = ", ".join(mt.FORM_PROBLEMS[p].get(language) for p in dict.fromkeys(problems))
+    return Reply(mt.BAD_MEETING_FORM.get(language).format(problems=listed), language)
+
+
+def _sender_id(turn: Turn) -> str | None:
+    return turn.user_aad_object_id or turn.user_id
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+def _optional_text(value: Any) -> str | None:
+    return " ".join(value.split()) or None if isinstance(value, str) else None
+
+
+def _online_url(value: Any) -> tuple[str | None, list[str]]:
+    url = _optional_text(value)
+    if url is None:
+        return None, []
+    if not re.match(r"^https?://\S+$", url):
+        return None, ["online_url"]
+    return url, []
+
+
+def _clock(value: Any) -> time | None:
+    match = _CLOCK.match(value.strip()) if isinstance(value, str) else None
+    if match is None or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        return None
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def _times(
+    value: dict[str, Any], suffix: str, now: datetime
+) -> tuple[tuple[datetime, datetime] | None, list[str]]:
+    """Start and end (Stockholm) from a form's date and time inputs, or what is wrong."""
+    problems = []
+    try:
+        day = date.fromisoformat(str(value.get(f"date{suffix}") or ""))
+    except ValueError:
+        day = None
+        problems.append("date")
+    start, end = _clock(value.get(f"start{suffix}")), _clock(value.get(f"end{suffix}"))
+    if start is None:
+        problems.append("start")
+    if end is None or (start is not None and end <= start):
+        problems.append("end")
+    if problems or day is None or start is None or end is None:
+        return None, problems
+    starts_at = aware(datetime.combine(day, start))
+    if starts_at < now:
+        return None, ["past"]
+    return (starts_at, aware(datetime.combine(day, end))), []

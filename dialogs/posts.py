@@ -1,0 +1,224 @@
+"""Scheduled posts as members see them: the "utskick" overview and the late-post note.
+
+`PostsOverview` answers the command "utskick" / "posts": for the network the message is
+about, the next planned posts, posts waiting for another try, posts that went out late,
+posts that were missed (stale: never posted, because they were no longer useful when
+the bot could send them) and posts that could not be sent, with the reason in words.
+
+`mark_late` adds the note a post carries when it is sent well after its time (after
+downtime), so readers know why a reminder comes late.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
+from zoneinfo import ZoneInfo
+
+from dialogs import cards
+from dialogs.intents import Command
+from dialogs.meeting_views import channel_name
+from dialogs.turns import Reply
+from scheduler.posts import GENERAL_CHANNEL, PlannedPost, Planner
+from storage.outbox import OutboxEntry
+from storage.registry import Language, Localized, Network
+
+if TYPE_CHECKING:  # the delivery worker imports `mark_late` without the conversation logic
+    from dialogs.conversation import CommandRequest
+
+LOCAL_TIME = ZoneInfo("Europe/Stockholm")
+
+POSTS_COMMAND = Command(
+    "posts",
+    Localized(
+        sv=("utskick", "schemalagda utskick", "visa utskick"),
+        en=("posts", "scheduled posts", "show posts"),
+    ),
+)
+
+# How far ahead the overview looks. A planner lists what is due by `until` and not stale
+# before `until` minus its look-back, so asking for more than its look-back ahead would
+# leave out near posts that go stale soon: keep this within the planners' look-back
+# (the meeting planner keeps 7 days).
+UPCOMING_DAYS = 7
+HISTORY_DAYS = 30  # how far back it lists late, missed and failed posts
+MAX_LINES = 8  # per section; the rest is counted
+
+_TEXTS: dict[str, Localized[str]] = {
+    "title": Localized(sv="Utskick i {network}", en="Posts in {network}"),
+    "upcoming": Localized(sv="Kommande", en="Upcoming"),
+    "retrying": Localized(sv="Väntar på nytt försök", en="Waiting to be retried"),
+    "late": Localized(sv="Skickade sent", en="Sent late"),
+    "missed": Localized(sv="Missade (skickades inte)", en="Missed (not sent)"),
+    "failed": Localized(sv="Kunde inte skickas", en="Could not be sent"),
+    "nothing": Localized(
+        sv="Inga utskick planerade de närmaste {days} dagarna och inget missat.",
+        en="No posts planned for the next {days} days and nothing missed.",
+    ),
+    "more": Localized(sv="… och {count} till", en="… and {count} more"),
+    "retry_at": Localized(sv="nytt försök {when} ({error})", en="retry {when} ({error})"),
+    "sent_at": Localized(sv="skickat {when}", en="sent {when}"),
+    "no_channel": Localized(
+        sv="ingen kanal är kopplad; lägg till boten i teamet eller koppla kanalen",
+        en="no channel is linked; add the bot to the team or link the channel",
+    ),
+    "gone": Localized(
+        sv="boten finns inte längre i kanalen; lägg till den igen så skickas det som går",
+        en="the bot is no longer in the channel; add it again and what still can be sent will be",
+    ),
+    "refused": Localized(sv="Teams svarade {error}", en="Teams answered {error}"),
+    "late_note": Localized(
+        sv="_Skickas sent: det skulle ha kommit {when}._",
+        en="_Sent late: it was due {when}._",
+    ),
+}
+
+_WEEKDAYS = Localized(
+    sv=("mån", "tis", "ons", "tors", "fre", "lör", "sön"),
+    en=("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+)
+_MONTHS = Localized(
+    sv=("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+        "september", "oktober", "november", "december"),
+    en=("January", "February", "March", "April", "May", "June", "July", "August",
+        "September", "October", "November", "December"),
+)
+
+
+def format_when(moment: datetime, language: Language) -> str:
+    """A time as members read it, in Swedish time: "tis 12 mars 09:00"."""
+    local = moment.astimezone(LOCAL_TIME)
+    weekday = _WEEKDAYS.get(language)[local.weekday()]
+    month = _MONTHS.get(language)[local.month - 1]
+    return f"{weekday} {local.day} {month} {local:%H:%M}"
+
+
+def mark_late(post: PlannedPost) -> PlannedPost:
+    """The post with a note that it comes late, in its own language, in text and card."""
+    note = _TEXTS["late_note"].get(post.language).format(
+        when=format_when(post.due_at, post.language)
+    )
+    card = cards.with_footnote(post.card, note) if post.card is not None else None
+    return replace(post, text=f"{post.text}\n\n{note}", card=card)
+
+
+class OutboxOverview(Protocol):
+    """What the overview needs from `storage.outbox.Outbox`."""
+
+    async def overview(self, network_key: str, since: datetime) -> list[OutboxEntry]: ...
+
+
+@dataclass(frozen=True)
+class _Line:
+    due_at: datetime
+    text: str
+
+
+class PostsOverview:
+    """The "utskick" / "posts" command."""
+
+    def __init__(
+        self,
+        outbox: OutboxOverview,
+        planners: Sequence[Planner],
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ):
+        self._outbox = outbox
+        self._planners = tuple(planners)
+        self._clock = clock
+
+    async def handle(self, request: CommandRequest) -> list[Reply]:
+        """The overview of the request's network, in the request's language."""
+        now = self._clock()
+        language = request.language
+        network = request.network
+        entries = await self._outbox.overview(network.key, now - timedelta(days=HISTORY_DAYS))
+        stored = {entry.key for entry in entries}
+        planned = [
+            post
+            for planner in self._planners
+            for post in await planner.planned_posts(now + timedelta(days=UPCOMING_DAYS))
+            if post.target.network_key == network.key
+            and post.due_at > now
+            and post.key not in stored
+        ]
+
+        def line(post: PlannedPost, detail: str = "") -> _Line:
+            channel = channel_name(network, post.target.channel, language)
+            summary = _summary(post.text)
+            parts = [format_when(post.due_at, language), channel, summary]
+            return _Line(post.due_at, " · ".join(parts) + (f" — {detail}" if detail else ""))
+
+        upcoming = [line(post) for post in planned]
+        retrying: list[_Line] = []
+        late: list[_Line] = []
+        missed: list[_Line] = []
+        failed: list[_Line] = []
+        for entry in entries:
+            post = entry.post
+            if entry.status in ("pending", "claimed"):
+                if entry.last_error is None:  # not tried yet, or being sent right now
+                    upcoming.append(line(post))
+                else:
+                    detail = _TEXTS["retry_at"].get(language).format(
+                        when=format_when(entry.next_attempt_at, language),
+                        error=entry.last_error or "–",
+                    )
+                    retrying.append(line(post, detail))
+            elif entry.status == "late-sent" and entry.sent_at is not None:
+                sent = _TEXTS["sent_at"].get(language).format(
+                    when=format_when(entry.sent_at, language)
+                )
+                late.append(line(post, sent))
+            elif entry.status == "stale":
+                missed.append(line(post))
+            elif entry.status in ("failed", "undeliverable"):
+                failed.append(line(post, _reason(entry, language)))
+
+        sections = [
+            (_TEXTS[name].get(language), _limited(lines, language))
+            for name, lines in (
+                ("upcoming", upcoming),
+                ("retrying", retrying),
+                ("late", late),
+                ("missed", missed),
+                ("failed", failed),
+            )
+            if lines
+        ]
+        title = _TEXTS["title"].get(language).format(network=network.name.get(language))
+        if not sections:
+            empty = _TEXTS["nothing"].get(language).format(days=UPCOMING_DAYS)
+            return [Reply(f"**{title}**\n\n{empty}", language, card=cards.posts_overview_card(
+                title, [], empty))]
+        text = f"**{title}**" + "".join(
+            f"\n\n**{heading}**\n" + "\n".join(f"- {item}" for item in items)
+            for heading, items in sections
+        )
+        return [Reply(text, language, card=cards.posts_overview_card(title, sections, None))]
+
+
+def _limited(lines: list[_Line], language: Language) -> list[str]:
+    ordered = [line.text for line in sorted(lines, key=lambda line: line.due_at)]
+    if len(ordered) <= MAX_LINES:
+        return ordered
+    rest = len(ordered) - MAX_LINES
+    return ordered[:MAX_LINES] + [_TEXTS["more"].get(language).format(count=rest)]
+
+
+def _summary(text: str, limit: int = 80) -> str:
+    first = next((part.strip() for part in text.splitlines() if part.strip()), "")
+    first = first.replace("**", "").replace("_", "")
+    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
+
+
+def _reason(entry: OutboxEntry, language: Language) -> str:
+    """Why a post could not be sent, in words a member can act on."""
+    error = entry.last_error or ""
+    if entry.status == "undeliverable":
+        if error.startswith("no channel"):
+            return _TEXTS["no_channel"].get(language)
+        return _TEXTS["gone"].get(language)
+    return _TEXTS["refused"].get(language).format(error=error)

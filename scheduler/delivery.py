@@ -1,0 +1,435 @@
+"""Delivery of due outbox rows to Teams: claim, respect the limits, send, record.
+
+`DeliveryWorker.deliver_due(now)` claims due rows (`storage.outbox`), finds each row's
+channel through the bindings, waits its turn under Teams' rate limits, sends through a
+`Sender` (the Teams edge, `bot.proactive`) and records the outcome on the row. Plain
+Python: the clock, the random source and the sender are given, so tests run on a fixed
+clock against a loopback connector.
+
+What is guaranteed
+------------------
+- **Never skipped.** A post is a row before anything is sent; the row stays pending or
+  claimed until an outcome is recorded. A crash, a restart or an outage leaves it due,
+  and the next tick of any replica claims it (a claim is a lease: `lease` after a
+  worker died its rows are claimed again). Missed posts that are still useful are sent
+  late and marked so (`late-sent`); after `stale_after` a post is marked stale instead,
+  listed in the overview, never posted into the channel.
+- **Not repeated, except in one window.** Rows are claimed in a transaction
+  (`FOR UPDATE SKIP LOCKED` on PostgreSQL, the single writer on SQLite), so two workers
+  never hold the same row, and a sent row is never claimed again. The Bot Connector API
+  has no idempotency key, though: if a process dies (or the database is unreachable)
+  after Teams accepted a post and before the row is marked sent, the takeover sends it
+  again. Delivery is therefore *at least once* in that window, and exactly once outside
+  it. The window is kept small: the row is marked sent in its own short transaction
+  straight after the connector answers, before anything else; the connector call has a
+  timeout well inside the lease, and a worker never starts a send whose lease could run
+  out during it, so a live worker is never overtaken mid-send. The same holds for a
+  timeout or a 502/504 after the request reached Teams: it is retried, because dropping
+  it could lose the post, and that retry may show it twice. A takeover is logged with
+  the dead worker's id and noted on the row ("delivery unknown"); a second `mark_sent`
+  is logged as a possible duplicate.
+- **Nothing dropped silently.** Every failure is recorded on the row (`last_error`:
+  HTTP status and the connector's error code, never a token) and logged: throttling
+  (429) waits `Retry-After` without using up a try; 412/502/503/504 and network errors
+  back off exponentially with jitter up to `max_attempts`, then fail; 400/401/403/413/
+  500 fail at once; 403 `BotNotInConversationRoster` marks the team's references
+  inactive and 404 the channel's, and the row undeliverable until the bot is installed
+  again (`storage.outbox.Outbox.requeue_undeliverable`). A row whose network has no
+  channel bound is undeliverable for the same reason.
+
+Rate limits are counted per process (Teams' per-thread and per-tenant windows, see
+`THREAD_LIMITS`); several replicas share Teams' budget without knowing each other's
+sends, so a 429 remains possible and is handled as above.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import socket
+import uuid
+from collections import defaultdict, deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from dialogs.posts import mark_late
+from scheduler.posts import GENERAL_CHANNEL, PlannedPost
+from storage.conversations import StoredReference
+from storage.outbox import OutboxEntry
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+# Teams' limits per bot per thread (a channel is one thread for new posts): at most
+# `count` sends in any `window`. Per app per tenant Teams allows about 30-50 a second;
+# the lower bound is the safe one.
+THREAD_LIMITS: tuple[tuple[int, timedelta], ...] = (
+    (7, timedelta(seconds=1)),
+    (8, timedelta(seconds=2)),
+    (60, timedelta(seconds=30)),
+    (1800, timedelta(hours=1)),
+)
+TENANT_LIMITS: tuple[tuple[int, timedelta], ...] = ((30, timedelta(seconds=1)),)
+
+# Statuses Teams asks to retry with backoff; None is no response at all (network, timeout).
+TRANSIENT_STATUSES = frozenset({412, 502, 503, 504, None})
+
+# Error codes that mean the conversation is gone for the bot until it is installed again.
+NOT_IN_ROSTER = "BotNotInConversationRoster"
+
+# How long after `due_at` a send counts as late (and says so in the post).
+LATE_AFTER = timedelta(minutes=15)
+
+
+def process_worker_id() -> str:
+    """A worker id unique to this process: host, pid and a random part (containers reuse pids)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class SendError(Exception):
+    """The connector refused a post: its HTTP status, error code and Retry-After.
+
+    `status` is None when no response came at all (connection refused, timeout).
+    """
+
+    def __init__(
+        self, status: int | None, code: str | None = None, retry_after: float | None = None
+    ):
+        self.status = status
+        self.code = code
+        self.retry_after = retry_after
+        super().__init__(describe_error(status, code, retry_after))
+
+
+def describe_error(status: int | None, code: str | None, retry_after: float | None = None) -> str:
+    """What is recorded in `last_error`: "503 ServiceUnavailable", "429 retry-after=3"."""
+    parts = [str(status) if status is not None else "no response"]
+    if code:
+        parts.append(code)
+    if retry_after is not None:
+        parts.append(f"retry-after={retry_after:g}")
+    return " ".join(parts)
+
+
+class Sender(Protocol):
+    """Posts a new thread into a channel; the Teams edge implements it (`bot.proactive`)."""
+
+    async def send(self, reference: dict[str, Any], post: PlannedPost) -> str:
+        """Post `post` into the reference's conversation; returns the Teams activity id.
+
+        Raises `SendError` when the connector answers with an error or not at all.
+        """
+        ...
+
+
+class OutboxRows(Protocol):
+    """What the worker needs from `storage.outbox.Outbox`."""
+
+    async def claim_due(
+        self, worker_id: str, now: datetime, limit: int, lease: timedelta
+    ) -> list[OutboxEntry]: ...
+
+    async def release(self, key: str, worker_id: str, not_before: datetime) -> bool: ...
+
+    async def mark_sent(
+        self, key: str, activity_id: str, late: bool, *, conversation_id: str, sent_at: datetime
+    ) -> bool: ...
+
+    async def mark_retry(
+        self,
+        key: str,
+        next_attempt_at: datetime,
+        error: str,
+        *,
+        worker_id: str,
+        count_attempt: bool = True,
+    ) -> bool: ...
+
+    async def mark_failed(self, key: str, error: str, *, worker_id: str) -> bool: ...
+
+    async def mark_undeliverable(self, key: str, error: str, *, worker_id: str) -> bool: ...
+
+
+class Channels(Protocol):
+    """What the worker needs from `storage.conversations.ConversationStore`."""
+
+    async def channel_reference(
+        self, network_key: str, group_key: str | None
+    ) -> StoredReference | None: ...
+
+    async def set_active(self, conversation_id: str, active: bool) -> bool: ...
+
+    async def set_team_active(self, team_id: str, active: bool) -> int: ...
+
+
+class RateLimiter:
+    """Sliding windows per key: at most `count` events in any `window`, for each pair.
+
+    Sliding windows are exactly the form of Teams' limits ("8 in 2 seconds"), so holding
+    to them here means Teams never has to say 429 to this process.
+    """
+
+    def __init__(self, limits: Sequence[tuple[int, timedelta]]):
+        self._limits = tuple(limits)
+        self._longest = max(window for _, window in self._limits)
+        self._events: dict[str, deque[datetime]] = defaultdict(deque)
+        self._blocked_until: dict[str, datetime] = {}
+
+    def next_allowed(self, key: str, now: datetime) -> datetime | None:
+        """When the next event for `key` may happen; None if it may happen now."""
+        events = self._events[key]
+        while events and events[0] <= now - self._longest:
+            events.popleft()
+        candidates = [self._blocked_until.get(key, now)]
+        for count, window in self._limits:
+            recent = [t for t in events if t > now - window]
+            if len(recent) >= count:
+                # Allowed once the oldest event that fills the window has left it.
+                candidates.append(recent[len(recent) - count] + window)
+        allowed = max(candidates)
+        return allowed if allowed > now else None
+
+    def record(self, key: str, now: datetime) -> None:
+        """Count an event for `key` at `now`."""
+        self._events[key].append(now)
+
+    def block(self, key: str, until: datetime) -> None:
+        """Allow no event for `key` before `until` (Teams said Retry-After)."""
+        self._blocked_until[key] = max(until, self._blocked_until.get(key, until))
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How long to wait before trying a transient failure again, and how often.
+
+    The wait doubles per attempt from `base` up to `cap`, and is drawn between half
+    and all of that ("equal jitter"), so replicas that failed together spread out but
+    no retry comes immediately.
+    """
+
+    base: timedelta = timedelta(seconds=30)
+    cap: timedelta = timedelta(minutes=30)
+    max_attempts: int = 8
+    throttle_default: timedelta = timedelta(seconds=10)  # a 429 without Retry-After
+
+    def backoff(self, attempts: int, rng: random.Random) -> timedelta:
+        """The wait after the `attempts`-th failed try."""
+        ceiling = min(self.cap, self.base * (2 ** max(attempts - 1, 0)))
+        return ceiling * rng.uniform(0.5, 1.0)
+
+
+@dataclass
+class DeliveryReport:
+    """What one `deliver_due` pass did, by key."""
+
+    sent: list[str] = field(default_factory=list)
+    late: list[str] = field(default_factory=list)  # also in `sent`
+    retried: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)  # rate limit: released, not attempted
+    failed: list[str] = field(default_factory=list)
+    undeliverable: list[str] = field(default_factory=list)
+
+
+class DeliveryWorker:
+    """Sends due outbox rows; one per process, with an id naming it in claims and logs.
+
+    `lease` must comfortably exceed `batch_size` sends at the sender's timeout
+    (`send_timeout`): a worker sends a claimed batch one post after another and never
+    starts a send with less than `send_timeout` of its lease left.
+    """
+
+    def __init__(
+        self,
+        *,
+        outbox: OutboxRows,
+        channels: Channels,
+        sender: Sender,
+        worker_id: str,
+        clock: Clock = lambda: datetime.now(UTC),
+        rng: random.Random | None = None,
+        retry: RetryPolicy = RetryPolicy(),
+        batch_size: int = 10,
+        lease: timedelta = timedelta(minutes=5),
+        send_timeout: timedelta = timedelta(seconds=20),
+    ):
+        if lease <= send_timeout * batch_size:
+            raise ValueError("the lease must outlast a whole batch of sends at their timeout")
+        self._outbox = outbox
+        self._channels = channels
+        self._sender = sender
+        self.worker_id = worker_id
+        self._clock = clock
+        self._rng = rng or random.Random()
+        self._retry = retry
+        self._batch_size = batch_size
+        self._lease = lease
+        self._send_timeout = send_timeout
+        self._threads = RateLimiter(THREAD_LIMITS)
+        self._tenants = RateLimiter(TENANT_LIMITS)
+
+    async def deliver_due(self, now: datetime) -> DeliveryReport:
+        """Claim and deliver every row due at `now`, batch after batch, until none is left.
+
+        `now` is the current time (the runner reads the same clock). Rows that cannot go
+        now (rate limit, retry later) are returned to the outbox with a later
+        `next_attempt_at`; a batch of nothing but such rows ends the pass.
+        """
+        report = DeliveryReport()
+        while True:
+            batch = await self._outbox.claim_due(
+                self.worker_id, now, self._batch_size, self._lease
+            )
+            held_before = len(report.held)
+            for entry in batch:
+                await self._deliver(entry, report)
+            if len(batch) < self._batch_size or len(report.held) - held_before == len(batch):
+                return report
+            now = max(now, self._clock())
+
+    async def _deliver(self, entry: OutboxEntry, report: DeliveryReport) -> None:
+        now = self._clock()
+        key = entry.key
+        if entry.claimed_until is None or now + self._send_timeout >= entry.claimed_until:
+            # Too little lease left to send safely: another worker may take the row over.
+            await self._outbox.release(key, self.worker_id, now)
+            report.held.append(key)
+            return
+        target = entry.post.target
+        group_key = None if target.channel == GENERAL_CHANNEL else target.channel
+        channel = await self._channels.channel_reference(target.network_key, group_key)
+        if channel is None or not channel.active:
+            reason = "no channel bound" if channel is None else "channel inactive"
+            await self._undeliverable(entry, reason, report)
+            return
+        conversation_id = channel.conversation_id
+        tenant = channel.tenant_id or ""
+        wait = max(
+            (t for t in (self._threads.next_allowed(conversation_id, now),
+                         self._tenants.next_allowed(tenant, now)) if t is not None),
+            default=None,
+        )
+        if wait is not None:
+            await self._outbox.release(key, self.worker_id, wait)
+            report.held.append(key)
+            log.debug("post held by the rate limit", extra={"key": key, "until": wait.isoformat()})
+            return
+
+        late = now - entry.post.due_at > LATE_AFTER
+        post = mark_late(entry.post) if late else entry.post
+        self._threads.record(conversation_id, now)
+        self._tenants.record(tenant, now)
+        try:
+            activity_id = await self._sender.send(channel.reference, post)
+        except SendError as err:
+            await self._refused(entry, channel, err, report)
+            return
+        except Exception as err:  # noqa: BLE001 - a bug must not lose the post: retry, logged
+            log.exception("sending a post failed unexpectedly", extra={"key": key})
+            await self._transient(entry, f"internal {type(err).__name__}", report)
+            return
+        # Recorded before anything else: this is the duplicate window (module docstring).
+        recorded = await self._outbox.mark_sent(
+            key, activity_id, late, conversation_id=conversation_id, sent_at=self._clock()
+        )
+        if not recorded:
+            log.warning(
+                "post sent again: it was recorded as sent already (possible duplicate)",
+                extra={"key": key, "activity_id": activity_id},
+            )
+        report.sent.append(key)
+        if late:
+            report.late.append(key)
+        log.info(
+            "post sent",
+            extra={
+                "key": key,
+                "activity_id": activity_id,
+                "late": late,
+                "attempts": entry.attempts,
+            },
+        )
+
+    async def _refused(
+        self,
+        entry: OutboxEntry,
+        channel: StoredReference,
+        err: SendError,
+        report: DeliveryReport,
+    ) -> None:
+        error = describe_error(err.status, err.code, err.retry_after)
+        if err.status == 429:
+            wait = (
+                timedelta(seconds=err.retry_after)
+                if err.retry_after is not None
+                else self._retry.throttle_default
+            )
+            until = self._clock() + wait
+            self._threads.block(channel.conversation_id, until)
+            await self._outbox.mark_retry(
+                entry.key, until, error, worker_id=self.worker_id, count_attempt=False
+            )
+            report.retried.append(entry.key)
+            log.warning("throttled by Teams", extra={"key": entry.key, "error": error})
+        elif err.status in TRANSIENT_STATUSES:
+            await self._transient(entry, error, report)
+        elif (err.status == 403 and err.code == NOT_IN_ROSTER) or err.status == 404:
+            await self._channel_gone(channel, err)
+            await self._undeliverable(entry, error, report)
+        else:
+            await self._outbox.mark_failed(entry.key, error, worker_id=self.worker_id)
+            report.failed.append(entry.key)
+            log.error("post refused by Teams", extra={"key": entry.key, "error": error})
+
+    async def _transient(self, entry: OutboxEntry, error: str, report: DeliveryReport) -> None:
+        if entry.attempts >= self._retry.max_attempts:
+            await self._outbox.mark_failed(
+                entry.key, f"{error}; gave up after {entry.attempts} attempts",
+                worker_id=self.worker_id,
+            )
+            report.failed.append(entry.key)
+            log.error(
+                "post failed: out of attempts",
+                extra={"key": entry.key, "error": error, "attempts": entry.attempts},
+            )
+            return
+        next_attempt = self._clock() + self._retry.backoff(entry.attempts, self._rng)
+        await self._outbox.mark_retry(entry.key, next_attempt, error, worker_id=self.worker_id)
+        report.retried.append(entry.key)
+        log.warning(
+            "post will be retried",
+            extra={
+                "key": entry.key,
+                "error": error,
+                "attempts": entry.attempts,
+                "next_attempt_at": next_attempt.isoformat(),
+            },
+        )
+
+    async def _channel_gone(self, channel: StoredReference, err: SendError) -> None:
+        # Not in the roster means the bot left the whole team; a 404 is this channel only.
+        if err.status == 403 and channel.team_id:
+            await self._channels.set_team_active(channel.team_id, False)
+        else:
+            await self._channels.set_active(channel.conversation_id, False)
+        log.warning(
+            "channel no longer reachable: reference made inactive until the bot is reinstalled",
+            extra={"conversation_id": channel.conversation_id, "status": err.status,
+                   "code": err.code},
+        )
+
+    async def _undeliverable(self, entry: OutboxEntry, error: str, report: DeliveryReport) -> None:
+        await self._outbox.mark_undeliverable(entry.key, error, worker_id=self.worker_id)
+        report.undeliverable.append(entry.key)
+        log.warning(
+            "post undeliverable",
+            extra={
+                "key": entry.key,
+                "network": entry.post.target.network_key,
+                "channel": entry.post.target.channel,
+                "error": error,
+            },
+        )

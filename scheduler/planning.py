@@ -1,0 +1,324 @@
+"""The posts meetings and the annual wheel call for: agenda reminders, deadlines, warnings.
+
+`MeetingPlanner` is a `scheduler.posts.Planner`: asked for the posts due by a time, it
+reads the registry and the stored meetings and returns
+- an agenda reminder (the agenda card) in the group's channel `agenda.reminder_days`
+  before each meeting;
+- for each annual-wheel deadline, a reminder `lead_days` before it in the rule's target
+  channel(s), naming the responsible role's holders (a `Mention` for those with an Entra
+  object id);
+- for each failed check (too few meetings planned, no preparation meeting, a term of
+  office ending), the same kind of notice.
+
+Keys are deterministic per occurrence, lead time and channel, e.g.
+`agenda:bestservice:logistik:2027-03-16T10:00:7d` and
+`wheel:erad:kallelse_eradsmote:2027-02-02:0d:eradet`, so planning again never doubles a
+post. A reminder is due at `post_time` (Stockholm) on its day, moved back to a working day;
+it goes stale when the next, closer reminder of the same occurrence is due, or when the
+deadline day ends (an agenda: when the meeting starts), so an outage never ends in a burst
+of outdated posts. The same module keeps the stored meetings in step with the data files'
+meeting series (`sync_meeting_series`).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Protocol
+
+from dialogs import cards
+from dialogs import meeting_texts as mt
+from dialogs.meeting_views import (
+    deadline_problem,
+    meeting_when,
+    responsible_holders,
+    responsible_title,
+    shift_note,
+)
+from scheduler.agenda import compose_agenda
+from scheduler.posts import Mention, PlannedPost, Target
+from scheduler.recurrence import (
+    at_local,
+    aware,
+    local,
+    nth_occurrence,
+    occurrences,
+    previous_working_day,
+    start_of_day,
+)
+from scheduler.wheel import WheelDeadline, wheel_deadlines
+from storage.meetings import AgendaItem, Meeting, MeetingDraft, MeetingRepository
+from storage.registry import Assignment, Language, Network, RoleRegistry
+
+log = logging.getLogger(__name__)
+
+DEFAULT_POST_TIME = time(9, 0)  # reminders appear at the start of a working day
+DEFAULT_LOOKBACK = timedelta(days=7)
+# How far ahead the data files' meeting series are stored as meetings: a year and a bit,
+# so that "next year" checks and the chat's meeting list see a whole year.
+SERIES_HORIZON = timedelta(days=400)
+
+
+class RegistrySource(Protocol):
+    """Where the planner reads the registry: `storage.registry_repository.RegistryRepository`."""
+
+    async def revision(self) -> int: ...
+
+    async def load(self) -> RoleRegistry: ...
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One reminder of an occurrence: its lead time, when it is due and when it goes stale."""
+
+    lead_days: int
+    day: date  # the local day it is posted on
+    due_at: datetime
+    stale_after: datetime
+
+
+def reminders(
+    day: date, lead_days: Sequence[int], post_time: time, ends: datetime
+) -> list[Reminder]:
+    """The reminders of an occurrence on `day` that ends (goes stale) at `ends`.
+
+    Each lead time is posted on the working day at or before `day - lead`; leads that land
+    on the same day keep only the closest one. Each reminder goes stale when the next one
+    is due; the last at `ends`. Reminders that would be due at or after `ends` are dropped.
+    """
+    by_day: dict[date, int] = {}
+    for lead in sorted(lead_days, reverse=True):
+        by_day[previous_working_day(day - timedelta(days=lead))] = lead
+    planned = sorted(by_day.items())
+    result = []
+    for index, (post_day, lead) in enumerate(planned):
+        due_at = at_local(post_day, post_time)
+        stale_after = (
+            at_local(planned[index + 1][0], post_time) if index + 1 < len(planned) else ends
+        )
+        if due_at < stale_after:
+            result.append(Reminder(lead, post_day, due_at, min(stale_after, ends)))
+    return result
+
+
+def series_drafts(network: Network, start: datetime, end: datetime) -> list[MeetingDraft]:
+    """The meetings the network's series give with a start in [start, end)."""
+    drafts = []
+    low, high = local(start).replace(tzinfo=None), local(end).replace(tzinfo=None)
+    for series in network.meetings:
+        kind = network.meeting_kind(series.kind)
+        length = series.end - series.start
+        for moment in occurrences(series.rrule, series.start, low, high):
+            if moment >= high:
+                continue
+            step = None
+            if kind.steps:
+                n = nth_occurrence(series.rrule, series.start, moment)
+                step = n if n <= len(kind.steps) else None
+            drafts.append(
+                MeetingDraft(
+                    network_key=network.key,
+                    group_key=series.group_key,
+                    kind=series.kind,
+                    starts_at=aware(moment),
+                    ends_at=aware(moment + length),
+                    mode=series.mode,
+                    place=series.place,
+                    online_url=series.online_url,
+                    step=step,
+                    series_key=series.key,
+                    occurrence_start=aware(moment),
+                )
+            )
+    return drafts
+
+
+async def sync_meeting_series(
+    registry: RoleRegistry,
+    meetings: MeetingRepository,
+    now: datetime,
+    horizon: timedelta = SERIES_HORIZON,
+) -> None:
+    """Store the meetings of every network's series from the start of this year on.
+
+    From January, so the checks that count this year's meetings see the past ones too.
+    Idempotent; run at start, after an import and by the planner once a day.
+    """
+    start = start_of_day(date(local(now).year, 1, 1))
+    end = now + horizon
+    for network in registry.networks:
+        drafts = series_drafts(network, start, end)
+        await meetings.sync_series(network.key, drafts, start, end, now=now)
+
+
+class MeetingPlanner:
+    """Plans agenda reminders, annual-wheel deadlines and failed checks (a `Planner`)."""
+
+    def __init__(
+        self,
+        registry: RegistrySource,
+        meetings: MeetingRepository,
+        *,
+        lookback: timedelta = DEFAULT_LOOKBACK,
+        post_time: time = DEFAULT_POST_TIME,
+        language: Language = "sv",
+    ):
+        self._registry = registry
+        self._meetings = meetings
+        self._lookback = lookback
+        self._post_time = post_time
+        self._language = language
+        self._synced: tuple[int, date] | None = None  # registry revision and day of the last sync
+
+    async def planned_posts(self, until: datetime) -> list[PlannedPost]:
+        """Posts due at or before `until` that are not stale before `until - lookback`.
+
+        Call it with `until` = now (or a few minutes ahead): cards are built from the
+        data as it is when they are planned, so planning far ahead would post agendas
+        without the points members add in the meantime.
+        """
+        revision = await self._registry.revision()
+        registry = await self._registry.load()
+        if self._synced != (revision, local(until).date()):
+            await sync_meeting_series(registry, self._meetings, until)
+            self._synced = (revision, local(until).date())
+        since = until - self._lookback
+        posts: list[PlannedPost] = []
+        for network in registry.networks:
+            posts += await self._network_posts(network, since, until)
+        return sorted(posts, key=lambda post: (post.due_at, post.key))
+
+    async def _network_posts(
+        self, network: Network, since: datetime, until: datetime
+    ) -> list[PlannedPost]:
+        first_day = local(since).date() - timedelta(days=1)
+        longest_lead = max(
+            [0, *network.agenda.reminder_days, *(d for r in network.wheel for d in r.lead_days)]
+        )
+        last_day = local(until).date() + timedelta(days=longest_lead + 1)
+        # Whole years around the period: the checks count a year's (or next year's) meetings.
+        meetings = await self._meetings.meetings(
+            network.key,
+            start_of_day(date(first_day.year, 1, 1)),
+            start_of_day(date(last_day.year + 2, 1, 1)),
+        )
+
+        def wanted(reminder: Reminder) -> bool:
+            return reminder.due_at <= until and reminder.stale_after > since
+
+        agenda_due = [
+            (meeting, reminder)
+            for meeting in meetings
+            if first_day <= local(meeting.starts_at).date() <= last_day
+            for reminder in reminders(
+                local(meeting.starts_at).date(),
+                network.agenda.reminder_days,
+                self._post_time,
+                meeting.starts_at,
+            )
+            if wanted(reminder)
+        ]
+        items = await self._meetings.items(meeting.id for meeting, _ in agenda_due)
+        posts = [
+            self._agenda_post(network, meeting, items.get(meeting.id, []), reminder)
+            for meeting, reminder in agenda_due
+        ]
+        for deadline in wheel_deadlines(network, meetings, first_day, last_day):
+            ends = start_of_day(deadline.day + timedelta(days=1))
+            for reminder in reminders(deadline.day, deadline.rule.lead_days, self._post_time, ends):
+                if wanted(reminder):
+                    posts.append(self._wheel_post(network, deadline, reminder))
+        return posts
+
+    def _agenda_post(
+        self, network: Network, meeting: Meeting, items: list[AgendaItem], reminder: Reminder
+    ) -> PlannedPost:
+        language = self._language
+        agenda = compose_agenda(network, meeting, items)
+        group = agenda.group_name.get(language)
+        when = meeting_when(meeting, language)
+        heading = mt.AGENDA_REMINDER_TITLE.get(language).format(
+            when=mt.format_short_day(local(meeting.starts_at).date(), language), group=group
+        )
+        start = local(meeting.starts_at).strftime("%Y-%m-%dT%H:%M")
+        return PlannedPost(
+            key=f"agenda:{network.key}:{meeting.group_key}:{start}:{reminder.lead_days}d",
+            target=Target(network.key, meeting.group_key),
+            due_at=reminder.due_at,
+            stale_after=reminder.stale_after,
+            language=language,
+            text=f"{mt.AGENDA_TITLE.get(language).format(group=group)}: {when}",
+            card=cards.agenda_card(agenda, language, heading=heading),
+            kind="agenda",
+        )
+
+    def _wheel_post(
+        self, network: Network, deadline: WheelDeadline, reminder: Reminder
+    ) -> PlannedPost:
+        language = self._language
+        rule = deadline.rule
+        title = rule.title.get(language)
+        day = mt.format_day(deadline.day, language)
+        relative = mt.days_until((deadline.day - reminder.day).days, language)
+        holders = responsible_holders(network, deadline, reminder.day)
+        mentions = tuple(
+            Mention(a.person.name, a.person.entra_object_id)
+            for a in holders
+            if a.person.entra_object_id
+        )
+        who = ", ".join(_named(a) for a in holders) or responsible_title(
+            network, deadline, language
+        )
+        problem = deadline_problem(network, deadline, language)
+        lines = [line for line in (rule.description.get(language), problem) if line]
+        text = mt.WHEEL_POST.get(language).format(title=title, day=day, relative=relative)
+        if problem:
+            text += " " + problem
+        if who:
+            text += " " + mt.RESPONSIBLE_LINE.get(language).format(who=who)
+        facts = [
+            (
+                mt.DEADLINE.get(language),
+                f"{day} ({relative}) {shift_note(deadline, language)}".strip(),
+            )
+        ]
+        if who:
+            facts.append((mt.RESPONSIBLE.get(language), who))
+        buttons = [
+            cards.question_button_titled(
+                mt.WHEEL_BUTTON.get(language),
+                f"{mt.WHEEL_COMMAND.get(language)} {deadline.group_key or ''}".strip(),
+            )
+        ]
+        if rule.check is not None:
+            buttons.append(
+                cards.question_button_titled(
+                    mt.MEETINGS_BUTTON.get(language),
+                    f"{mt.MEETINGS_COMMAND.get(language)} {deadline.group_key or ''}".strip(),
+                )
+            )
+        return PlannedPost(
+            key=f"wheel:{network.key}:{rule.key}:{deadline.nominal.isoformat()}:"
+            f"{reminder.lead_days}d:{deadline.channel}",
+            target=Target(network.key, deadline.channel),
+            due_at=reminder.due_at,
+            stale_after=reminder.stale_after,
+            language=language,
+            text=text,
+            card=cards.notice_card(
+                mt.WHEEL_TITLE.get(language).format(scope=title), facts, lines, buttons
+            ),
+            mentions=mentions,
+            kind="check" if rule.check is not None else "wheel",
+        )
+
+
+def _named(assignment: Assignment) -> str:
+    """A holder as the post names them: a Teams mention tag when they can be mentioned."""
+    person = assignment.person
+    if person.entra_object_id:
+        return f"<at>{html.escape(person.name, quote=False)}</at>"
+    return person.name

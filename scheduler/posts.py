@@ -1,0 +1,68 @@
+"""Scheduled posts as plain data: what should appear in which channel, and when.
+
+The planners (standing-agenda reminders, annual-wheel deadlines, later minutes chasers)
+produce `PlannedPost` objects; the outbox (`storage.outbox`) stores each under its
+deterministic `key` exactly once, and the delivery worker sends it to the channel's
+stored conversation reference. Nothing here knows about Teams or SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from storage.registry import Language
+
+GENERAL_CHANNEL = "general"  # the network team's General channel
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A person to @mention in a post: Teams needs their Entra object id."""
+
+    name: str
+    entra_object_id: str
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a post goes: a channel of a network's team.
+
+    `channel` is a group key (the group's channel), `GENERAL_CHANNEL`, or another channel
+    key the network declares (e.g. the board's channel).
+    """
+
+    network_key: str
+    channel: str
+
+
+@dataclass(frozen=True)
+class PlannedPost:
+    """One post to one channel at one time.
+
+    `key` is deterministic for the occurrence, the lead time and the channel (e.g.
+    `agenda:bestservice:logistik:2026-03-12T10:00:7d`), so planning the same post twice,
+    in two replicas or after a restart, finds the existing row instead of adding one.
+    A post is sent from `due_at`; after `stale_after` it is no longer worth sending and is
+    recorded as stale instead (shown in the overview, never posted late into the channel).
+    """
+
+    key: str
+    target: Target
+    due_at: datetime  # timezone-aware
+    stale_after: datetime  # timezone-aware, >= due_at
+    language: Language
+    text: str  # the notification summary and the text for clients without cards
+    card: dict[str, Any] | None = None
+    mentions: tuple[Mention, ...] = ()
+    kind: str = ""  # what planned it: "agenda", "wheel", "minutes", …
+
+
+class Planner(Protocol):
+    """Something that knows which posts are due by a given time."""
+
+    async def planned_posts(self, until: datetime) -> list[PlannedPost]:
+        """Every post due at or before `until` that is not yet stale, or stale within the
+        look-back the planner keeps (so a long outage is recorded, not forgotten)."""
+        ...

@@ -1,0 +1,189 @@
+"""The scheduler loop: plan, store, deliver — every interval, and once at start-up.
+
+`DeliveryRunner.tick(now)` is one round: ask the planners for every post due by
+`now + horizon`, store them in the outbox (idempotent by key), then deliver what is
+due. APScheduler (`AsyncIOScheduler`, memory only) merely wakes the process: one keyed
+interval job, replaced rather than duplicated, never run twice at once, late runs
+merged into one. The outbox in the database is the truth about what was sent, so
+every replica runs its own scheduler without a shared job store (STACK-NOTES: a
+shared job store duplicates or misses runs), and a restart loses nothing: the tick at
+start-up catches up with whatever came due while the process was down.
+
+After a tick the job is moved earlier when the outbox has a row due before the next
+interval (a post due at 09:00, a Retry-After, a rate-limit hold), so posts go out at
+their time rather than up to one interval late.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from scheduler.delivery import DeliveryReport
+from scheduler.posts import PlannedPost, Planner
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "outbox-delivery"
+
+# How long a shutdown waits for a running tick.
+STOP_TIMEOUT = timedelta(seconds=30)
+
+# Never wake sooner than this after a tick, so a row due "now" cannot spin the loop.
+MIN_WAKE_DELAY = timedelta(seconds=1)
+
+
+class Enqueue(Protocol):
+    """What the runner needs from `storage.outbox.Outbox`."""
+
+    async def enqueue(self, posts: Sequence[PlannedPost], now: datetime) -> int: ...
+
+    async def next_attempt_at(self) -> datetime | None: ...
+
+
+class Deliver(Protocol):
+    """What the runner needs from `scheduler.delivery.DeliveryWorker`."""
+
+    async def deliver_due(self, now: datetime) -> DeliveryReport: ...
+
+
+@dataclass(frozen=True)
+class TickReport:
+    """What one tick did: posts planned, how many were new in the outbox, deliveries."""
+
+    planned: int
+    enqueued: int
+    delivery: DeliveryReport
+
+
+class DeliveryRunner:
+    """Runs `tick` on an APScheduler interval job; start and stop it with the web app."""
+
+    def __init__(
+        self,
+        *,
+        planners: Sequence[Planner],
+        outbox: Enqueue,
+        worker: Deliver,
+        interval: timedelta,
+        horizon: timedelta | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ):
+        self._planners = tuple(planners)
+        self._outbox = outbox
+        self._worker = worker
+        self._interval = interval
+        # Planning one interval ahead lets a post due before the next tick be stored now
+        # and sent at its minute (see the module docstring), not an interval late.
+        self._horizon = interval if horizon is None else horizon
+        self._clock = clock
+        self._scheduler: AsyncIOScheduler | None = None
+        self._lock = asyncio.Lock()
+
+    async def tick(self, now: datetime) -> TickReport:
+        """Plan up to `now + horizon`, store the posts, deliver what is due at `now`.
+
+        A planner that fails is logged and skipped: the others' posts and the rows
+        already in the outbox still go out.
+        """
+        posts: list[PlannedPost] = []
+        for planner in self._planners:
+            try:
+                posts += await planner.planned_posts(now + self._horizon)
+            except Exception:  # noqa: BLE001 - one broken planner must not stop delivery
+                log.exception("planning failed", extra={"planner": type(planner).__name__})
+        enqueued = await self._outbox.enqueue(posts, now)
+        delivery = await self._worker.deliver_due(now)
+        return TickReport(planned=len(posts), enqueued=enqueued, delivery=delivery)
+
+    def start(self) -> None:
+        """Start the scheduler with the interval job, and a first tick right away."""
+        scheduler = AsyncIOScheduler(timezone=UTC)
+        scheduler.add_job(
+            self._scheduled_tick,
+            IntervalTrigger(seconds=self._interval.total_seconds(), timezone=UTC),
+            id=JOB_ID,
+            name="plan and deliver scheduled posts",
+            replace_existing=True,
+            coalesce=True,  # after a stall, one catch-up run, not one per missed interval
+            max_instances=1,
+            # APScheduler's default of 1 s would skip a run the event loop was late for;
+            # a late tick is still the right thing to do, so it runs however late.
+            misfire_grace_time=None,
+            next_run_time=datetime.now(UTC),  # the start-up tick: catch up after downtime
+        )
+        scheduler.start()
+        self._scheduler = scheduler
+        log.info("scheduler started", extra={"interval_seconds": self._interval.total_seconds()})
+
+    async def stop(self) -> None:
+        """Stop the scheduler, letting a tick in progress finish (up to `STOP_TIMEOUT`).
+
+        Stopping between Teams accepting a post and the row being marked sent is the
+        duplicate window of `scheduler.delivery`; waiting keeps a shutdown out of it.
+        """
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+        try:
+            await asyncio.wait_for(self._lock.acquire(), STOP_TIMEOUT.total_seconds())
+        except TimeoutError:
+            log.warning("stopped during a tick; its claimed posts are taken over after the lease")
+        else:
+            self._lock.release()
+        log.info("scheduler stopped")
+
+    async def run_with_app(self, _app: Any) -> AsyncIterator[None]:
+        """An aiohttp `cleanup_ctx`: the scheduler runs while the web app does."""
+        self.start()
+        yield
+        await self.stop()
+
+    async def _scheduled_tick(self) -> None:
+        async with self._lock:
+            now = self._clock()
+            try:
+                report = await self.tick(now)
+            except Exception:  # noqa: BLE001 - logged; the next tick tries again
+                log.exception("scheduled tick failed")
+            else:
+                delivery = report.delivery
+                if report.enqueued or delivery.sent or delivery.retried or delivery.failed:
+                    log.info(
+                        "tick",
+                        extra={
+                            "planned": report.planned,
+                            "enqueued": report.enqueued,
+                            "sent": len(delivery.sent),
+                            "late": len(delivery.late),
+                            "retried": len(delivery.retried),
+                            "failed": len(delivery.failed),
+                            "undeliverable": len(delivery.undeliverable),
+                        },
+                    )
+            await self._wake_for_next_due(now)
+
+    async def _wake_for_next_due(self, now: datetime) -> None:
+        scheduler = self._scheduler
+        job = scheduler.get_job(JOB_ID) if scheduler is not None else None
+        if scheduler is None or job is None or job.next_run_time is None:
+            return
+        try:
+            due = await self._outbox.next_attempt_at()
+        except Exception:  # noqa: BLE001 - the interval tick comes anyway
+            log.exception("could not read when the next post is due")
+            return
+        if due is None:
+            return
+        wake = max(due, now + MIN_WAKE_DELAY)
+        if wake < job.next_run_time:
+            # An earlier run of the same job (never two at once); the interval counts on
+            # from it.
+            scheduler.modify_job(JOB_ID, next_run_time=wake)

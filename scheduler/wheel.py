@@ -1,0 +1,227 @@
+"""The annual wheel (årshjul): a network's rules turned into dated deadlines per channel.
+
+A `WheelRule` falls on the dates of an RFC 5545 rule, or at an offset from each meeting
+of a kind, or (some checks) on the dates of what it checks. `wheel_deadlines` expands a
+network's rules over a period into `WheelDeadline`s, one per date and target channel,
+each moved off weekends and Swedish holidays as the rule says. Checks become deadlines
+only when they fail: fewer meetings planned than the rule asks for, a meeting without
+its preparation meeting, a term of office running out.
+
+Pure functions over plain data; the planner (`scheduler.planning`) adds lead times and
+texts, the chat shows the coming deadlines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from scheduler.recurrence import local, occurrences, shifted
+from storage.meetings import Meeting
+from storage.registry import (
+    DEFAULT_RULE_START,
+    TARGET_EACH_GROUP,
+    TARGET_GENERAL,
+    Assignment,
+    MinMeetingsCheck,
+    Network,
+    PrecededByCheck,
+    TermEndCheck,
+    WheelRule,
+)
+
+# A shift moves a date back over at most a long Easter or Christmas; expanding rules this
+# many days past a period's end finds every date that shifts into it.
+_SHIFT_MARGIN = timedelta(days=10)
+
+PHYSICAL_MODES = ("physical", "hybrid")  # a hybrid meeting has people in the room
+
+
+@dataclass(frozen=True)
+class WheelDeadline:
+    """One date of one rule for one channel.
+
+    `nominal` is the date the rule gives, `day` the date after the weekend/holiday shift.
+    `group_key` is the group the deadline is about (the channel's group, or a relative
+    rule's meeting's group), None for the whole network. Checks carry what they found.
+    """
+
+    network_key: str
+    rule: WheelRule
+    nominal: date
+    day: date
+    channel: str
+    group_key: str | None = None
+    meeting: Meeting | None = None  # relative rules and preceded_by checks
+    holders: tuple[Assignment, ...] = ()  # term_end: whose term ends
+    found: int | None = None  # min_meetings: how many such meetings are planned
+    year: int | None = None  # min_meetings: the year checked
+
+    @property
+    def key(self) -> str:
+        """Stable for the occurrence and channel: `network:rule:nominal-date:channel`."""
+        return f"{self.network_key}:{self.rule.key}:{self.nominal.isoformat()}:{self.channel}"
+
+
+def wheel_deadlines(
+    network: Network,
+    meetings: Sequence[Meeting],
+    start: date,
+    end: date,
+    *,
+    group_key: str | None = None,
+) -> list[WheelDeadline]:
+    """Every deadline of the network's wheel whose (shifted) day is in [start, end].
+
+    `meetings` are the network's meetings that are not cancelled; for the checks that
+    count a year's meetings they must cover the whole years concerned. `group_key`
+    keeps only what concerns that group's channel.
+    """
+    found: dict[str, WheelDeadline] = {}
+    for rule in network.wheel:
+        for deadline in _rule_deadlines(network, rule, meetings, start, end):
+            if start <= deadline.day <= end and _concerns(deadline, group_key):
+                found.setdefault(deadline.key, deadline)
+    order = {rule.key: index for index, rule in enumerate(network.wheel)}
+    # Channels in the order people know them: the groups', General, then the others.
+    channels = (
+        [g.key for g in network.groups] + [TARGET_GENERAL] + [c.key for c in network.channels]
+    )
+    return sorted(
+        found.values(), key=lambda d: (d.day, order[d.rule.key], channels.index(d.channel))
+    )
+
+
+def _concerns(deadline: WheelDeadline, group_key: str | None) -> bool:
+    return group_key is None or deadline.channel == group_key or deadline.group_key == group_key
+
+
+def _rule_deadlines(
+    network: Network, rule: WheelRule, meetings: Sequence[Meeting], start: date, end: date
+) -> Iterable[WheelDeadline]:
+    check = rule.check
+    if isinstance(check, TermEndCheck):
+        yield from _term_ends(network, rule, check, start, end)
+    elif isinstance(check, PrecededByCheck):
+        yield from _unprepared(network, rule, check, meetings)
+    elif rule.relative_to is not None:
+        yield from _relative(network, rule, meetings)
+    else:
+        for nominal in _rule_dates(rule, start, end):
+            if isinstance(check, MinMeetingsCheck):
+                yield from _too_few_meetings(network, rule, check, nominal, meetings)
+            else:
+                for channel, group in _channels(network, rule.target, None):
+                    yield _deadline(network, rule, nominal, channel, group)
+
+
+def _rule_dates(rule: WheelRule, start: date, end: date) -> list[date]:
+    """The nominal dates of an rrule rule that may shift into [start, end]."""
+    dtstart = datetime.combine(rule.start or DEFAULT_RULE_START, datetime.min.time())
+    low = datetime.combine(start, datetime.min.time())
+    high = datetime.combine(end + _SHIFT_MARGIN, datetime.min.time())
+    return [moment.date() for moment in occurrences(rule.rrule, dtstart, low, high)]
+
+
+def _deadline(
+    network: Network,
+    rule: WheelRule,
+    nominal: date,
+    channel: str,
+    group: str | None,
+    **found: Any,
+) -> WheelDeadline:
+    return WheelDeadline(
+        network_key=network.key,
+        rule=rule,
+        nominal=nominal,
+        day=shifted(nominal, rule.shift),
+        channel=channel,
+        group_key=group,
+        **found,
+    )
+
+
+def _channels(network: Network, target: str, group_key: str | None) -> list[tuple[str, str | None]]:
+    """(channel, group it concerns) pairs of a target; `group_key` narrows `each_group`."""
+    if target == TARGET_EACH_GROUP:
+        keys = [group_key] if group_key is not None else [g.key for g in network.groups]
+        return [(key, key) for key in keys]
+    is_group = any(g.key == target for g in network.groups)
+    return [(target, target if is_group else group_key)]
+
+
+def _relative(
+    network: Network, rule: WheelRule, meetings: Sequence[Meeting]
+) -> Iterable[WheelDeadline]:
+    offset = rule.relative_to
+    assert offset is not None
+    for meeting in meetings:
+        if meeting.kind != offset.kind or (offset.step is not None and meeting.step != offset.step):
+            continue
+        nominal = local(meeting.starts_at).date() + timedelta(days=offset.days)
+        for channel, group in _channels(network, rule.target, meeting.group_key):
+            yield _deadline(network, rule, nominal, channel, group, meeting=meeting)
+
+
+def _too_few_meetings(
+    network: Network,
+    rule: WheelRule,
+    check: MinMeetingsCheck,
+    nominal: date,
+    meetings: Sequence[Meeting],
+) -> Iterable[WheelDeadline]:
+    year = nominal.year + (1 if check.year == "next" else 0)
+    for channel, group in _channels(network, rule.target, None):
+        count = sum(
+            1
+            for m in meetings
+            if local(m.starts_at).year == year
+            and (group is None or m.group_key == group)
+            and (check.kind is None or m.kind == check.kind)
+            and (check.mode == "any" or m.mode in PHYSICAL_MODES)
+        )
+        if count < check.count:
+            yield _deadline(network, rule, nominal, channel, group, found=count, year=year)
+
+
+def _unprepared(
+    network: Network, rule: WheelRule, check: PrecededByCheck, meetings: Sequence[Meeting]
+) -> Iterable[WheelDeadline]:
+    each_group = rule.target == TARGET_EACH_GROUP
+    for meeting in meetings:
+        if meeting.kind != check.kind:
+            continue
+        day = local(meeting.starts_at).date()
+        nominal = day - timedelta(days=check.days)
+        prepared = any(
+            other.kind == check.by_kind
+            and nominal <= local(other.starts_at).date() < day
+            and (not each_group or other.group_key == meeting.group_key)
+            for other in meetings
+        )
+        if not prepared:
+            for channel, group in _channels(network, rule.target, meeting.group_key):
+                yield _deadline(network, rule, nominal, channel, group, meeting=meeting)
+
+
+def _term_ends(
+    network: Network, rule: WheelRule, check: TermEndCheck, start: date, end: date
+) -> Iterable[WheelDeadline]:
+    ending: dict[tuple[date, str | None], list[Assignment]] = {}
+    for assignment in network.assignments:
+        if assignment.role_key != check.role or assignment.deputy or not assignment.term_end:
+            continue
+        if start <= assignment.term_end <= end + _SHIFT_MARGIN:
+            ending.setdefault((assignment.term_end, assignment.group_key), []).append(assignment)
+    for (term_end, group_key), holders in ending.items():
+        # A network role's term concerns no group's channel: it goes to the General channel.
+        target = (
+            TARGET_GENERAL
+            if rule.target == TARGET_EACH_GROUP and group_key is None
+            else rule.target
+        )
+        for channel, group in _channels(network, target, group_key):
+            yield _deadline(network, rule, term_end, channel, group, holders=tuple(holders))

@@ -1,0 +1,149 @@
+"""Whether someone else may have written since this process last looked, without a query.
+
+Two things happen on every message: the registry's revision is checked (an edit made
+through another replica must be seen) and the conversation reference is stored. Each
+costs a database round trip, more than the rest of the turn together. The repositories
+cache what they last read or wrote and ask a `ChangeFeed` whether the cache may be stale:
+`version(topic)` moves whenever a write to the topic may have been committed by anyone
+but the repository itself, and is None when the feed cannot tell (then they query, as
+without a feed).
+
+- PostgreSQL (several replicas): the feed LISTENs on one channel; writers call `notify`
+  in their transaction, and PostgreSQL delivers the notification when it commits. A
+  topic's version counts its notifications. While the listening connection is down the
+  version is None, and it moves when the connection is back (what was sent meanwhile is
+  lost). A stalled connection is noticed by a query every `HEALTH_CHECK_SECONDS`.
+- SQLite (one serving process; the command line may write the registry from another):
+  the registry's version is `PRAGMA data_version` on a connection of the feed's own,
+  which moves with every commit of any other connection, in any process. Only the serving
+  process writes conversation references, so their version never moves; the store
+  notices its own writes itself.
+
+A notification arrives a moment after the commit (well under a millisecond on one host),
+about as long as the query it replaces would have taken to see the commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections import Counter
+from collections.abc import Hashable
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+from sqlalchemy.pool import NullPool
+
+from storage.database import POSTGRES_CONNECT_TIMEOUT, Database
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "samverkan_changes"  # the one LISTEN/NOTIFY channel; the payload is the topic
+
+REGISTRY = "registry"  # networks, groups, roles, holders (storage.registry_repository)
+REFERENCES = "references"  # conversation references (storage.conversations)
+
+# Topics that another process may write on SQLite: the command line's registry import.
+_SQLITE_EXTERNAL_TOPICS = frozenset({REGISTRY})
+
+HEALTH_CHECK_SECONDS = 5.0
+RECONNECT_SECONDS = (0.5, 1, 2, 5, 10)  # then every 10 s
+
+
+async def notify(session: AsyncSession, database: Database, topic: str) -> None:
+    """Tell every replica's feed, when `session`'s transaction commits, that `topic` changed."""
+    if database.dialect == "postgresql":
+        await session.execute(select(func.pg_notify(CHANNEL, topic)))
+
+
+class ChangeFeed:
+    """Per-topic versions that move when another writer may have changed the topic."""
+
+    def __init__(self, database: Database):
+        self._database = database
+        self._counts: Counter[str] = Counter()
+        self._epoch = 0  # moves on every (re)connection of the PostgreSQL listener
+        self._listening = False
+        self._task: asyncio.Task[None] | None = None
+        self._sqlite: sqlite3.Connection | None = None
+
+    async def start(self) -> None:
+        """Begin following changes (PostgreSQL: connect and LISTEN in the background)."""
+        if self._database.dialect == "postgresql":
+            self._task = asyncio.create_task(self._listen(), name="change-feed")
+        else:
+            path = make_url(self._database.url).database
+            if path and path != ":memory:":
+                # timeout=0: never wait for a lock; an error only means "cannot tell".
+                self._sqlite = sqlite3.connect(
+                    path, timeout=0, isolation_level=None, check_same_thread=False
+                )
+
+    async def close(self) -> None:
+        """Stop following; every version is None afterwards."""
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+        if self._sqlite is not None:
+            self._sqlite.close()
+            self._sqlite = None
+
+    def version(self, topic: str) -> Hashable | None:
+        """A value that differs from every earlier one once `topic` may have changed.
+
+        None when the feed cannot tell: not started, closed, or not listening right now.
+        """
+        if self._database.dialect == "postgresql":
+            return (self._epoch, self._counts[topic]) if self._listening else None
+        if self._sqlite is None:
+            return None
+        if topic not in _SQLITE_EXTERNAL_TOPICS:
+            return 0
+        try:
+            return self._sqlite.execute("PRAGMA data_version").fetchone()[0]
+        except sqlite3.Error:
+            return None
+
+    async def _listen(self) -> None:
+        url = make_url(self._database.url)
+        engine = create_async_engine(url, poolclass=NullPool, **_connect_args(url))
+        failures = 0
+        try:
+            while True:
+                try:
+                    async with engine.connect() as connection:
+                        raw = (await connection.get_raw_connection()).driver_connection
+                        await raw.add_listener(CHANNEL, self._on_notification)
+                        self._epoch += 1
+                        self._listening = True
+                        failures = 0
+                        log.info("following database changes", extra={"channel": CHANNEL})
+                        while True:
+                            await asyncio.sleep(HEALTH_CHECK_SECONDS)
+                            await asyncio.wait_for(raw.fetchval("SELECT 1"), HEALTH_CHECK_SECONDS)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as error:  # noqa: BLE001 - any failure: reconnect
+                    log.warning(
+                        "change feed disconnected; querying on every use until it is back",
+                        extra={"error": type(error).__name__},
+                    )
+                finally:
+                    self._listening = False
+                    self._epoch += 1
+                await asyncio.sleep(RECONNECT_SECONDS[min(failures, len(RECONNECT_SECONDS) - 1)])
+                failures += 1
+        finally:
+            await engine.dispose()
+
+    def _on_notification(self, connection: Any, pid: int, channel: str, payload: str) -> None:
+        self._counts[payload] += 1
+
+
+def _connect_args(url: Any) -> dict[str, Any]:
+    # As storage.database connects: a bounded wait for an unreachable server.
+    return {} if "timeout" in url.query else {"connect_args": {"timeout": POSTGRES_CONNECT_TIMEOUT}}

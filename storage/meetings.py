@@ -1,0 +1,378 @@
+"""Meetings of the networks' groups and the points members add to their agendas.
+
+A meeting comes either from a meeting series in a network's data file (placed here by
+`sync_series`, which runs at every start and import) or from an admin's card. Series
+meetings keep the series key and the start the series gave them, so syncing again
+adds only what is missing, updates what an admin has not touched and removes future
+meetings the series no longer has (unless an admin touched them or members added
+points). Times are stored in UTC and returned timezone-aware.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.database import Database
+from storage.registry import MeetingMode
+from storage.schema import AgendaItemRow, MeetingRow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MeetingDraft:
+    """A meeting to store: from a series occurrence (`series_key`, `occurrence_start`) or
+    from an admin (neither)."""
+
+    network_key: str
+    group_key: str
+    kind: str
+    starts_at: datetime  # timezone-aware
+    ends_at: datetime  # timezone-aware, after starts_at
+    mode: MeetingMode = "physical"
+    place: str | None = None
+    online_url: str | None = None
+    step: int | None = None
+    series_key: str | None = None
+    occurrence_start: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A stored meeting. `step` is n in "meeting n of 6" for a numbered kind."""
+
+    id: int
+    network_key: str
+    group_key: str
+    kind: str
+    starts_at: datetime  # timezone-aware (UTC)
+    ends_at: datetime
+    mode: MeetingMode
+    place: str | None = None
+    online_url: str | None = None
+    step: int | None = None
+    series_key: str | None = None
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """A point a member added to a meeting's agenda."""
+
+    id: int
+    meeting_id: int
+    text: str
+    author_name: str | None
+    author_id: str | None
+    added_at: datetime
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """What `sync_series` changed."""
+
+    added: int
+    updated: int
+    removed: int
+
+
+class MeetingRepository:
+    """Meetings and agenda items in the database."""
+
+    def __init__(self, database: Database):
+        self._database = database
+
+    # --- reading ---
+
+    async def get(self, meeting_id: int) -> Meeting | None:
+        """The meeting with this id, cancelled or not; None if there is none."""
+        async with self._database.snapshot() as session:
+            row = await session.get(MeetingRow, meeting_id)
+            return _meeting(row) if row is not None else None
+
+    async def meetings(
+        self,
+        network_key: str,
+        start: datetime,
+        end: datetime,
+        *,
+        group_key: str | None = None,
+        include_cancelled: bool = False,
+    ) -> list[Meeting]:
+        """Meetings of a network (or one group) that end after `start` and start before
+        `end`, in order of start."""
+        query = select(MeetingRow).where(
+            MeetingRow.network_key == network_key,
+            MeetingRow.ends_at > start,
+            MeetingRow.starts_at < end,
+        )
+        if group_key is not None:
+            query = query.where(MeetingRow.group_key == group_key)
+        if not include_cancelled:
+            query = query.where(~MeetingRow.cancelled)
+        async with self._database.snapshot() as session:
+            rows = await session.scalars(query.order_by(MeetingRow.starts_at, MeetingRow.id))
+            return [_meeting(row) for row in rows]
+
+    async def next_meeting(self, network_key: str, group_key: str, now: datetime) -> Meeting | None:
+        """The group's next meeting that has not ended by `now` (not cancelled)."""
+        async with self._database.snapshot() as session:
+            row = await session.scalar(
+                select(MeetingRow)
+                .where(
+                    MeetingRow.network_key == network_key,
+                    MeetingRow.group_key == group_key,
+                    MeetingRow.ends_at > now,
+                    ~MeetingRow.cancelled,
+                )
+                .order_by(MeetingRow.starts_at, MeetingRow.id)
+                .limit(1)
+            )
+            return _meeting(row) if row is not None else None
+
+    async def items(self, meeting_ids: Iterable[int]) -> dict[int, list[AgendaItem]]:
+        """The members' agenda items of each meeting, in the order they were added."""
+        ids = list(dict.fromkeys(meeting_ids))
+        found: dict[int, list[AgendaItem]] = defaultdict(list)
+        if not ids:
+            return found
+        async with self._database.snapshot() as session:
+            rows = await session.scalars(
+                select(AgendaItemRow)
+                .where(AgendaItemRow.meeting_id.in_(ids))
+                .order_by(AgendaItemRow.added_at, AgendaItemRow.id)
+            )
+            for row in rows:
+                found[row.meeting_id].append(_item(row))
+        return found
+
+    # --- writing ---
+
+    async def add(self, draft: MeetingDraft, *, by: str | None, now: datetime) -> Meeting:
+        """Store a meeting an admin added (`by`: their Entra object id or user id)."""
+        _check_times(draft.starts_at, draft.ends_at)
+        async with self._database.transaction() as session:
+            row = MeetingRow(**_columns(draft), cancelled=False, edited=True)
+            row.updated_by, row.updated_at = by, now
+            session.add(row)
+            await session.flush()
+            meeting = _meeting(row)
+        log.info(
+            "meeting added",
+            extra={"meeting": meeting.id, "network": meeting.network_key, "by": by},
+        )
+        return meeting
+
+    async def move(
+        self,
+        meeting_id: int,
+        starts_at: datetime,
+        ends_at: datetime,
+        *,
+        place: str | None,
+        online_url: str | None,
+        by: str | None,
+        now: datetime,
+    ) -> Meeting | None:
+        """Give a meeting new times (and place and link); None if there is no such meeting.
+
+        A moved meeting is no longer changed by importing its series again.
+        """
+        _check_times(starts_at, ends_at)
+        async with self._database.transaction() as session:
+            row = await session.get(MeetingRow, meeting_id)
+            if row is None:
+                return None
+            row.starts_at, row.ends_at = starts_at, ends_at
+            row.place, row.online_url = place, online_url
+            row.edited, row.updated_by, row.updated_at = True, by, now
+            await session.flush()
+            meeting = _meeting(row)
+        log.info("meeting moved", extra={"meeting": meeting_id, "by": by})
+        return meeting
+
+    async def cancel(self, meeting_id: int, *, by: str | None, now: datetime) -> Meeting | None:
+        """Cancel a meeting (kept, marked cancelled); None if there is no such meeting."""
+        async with self._database.transaction() as session:
+            row = await session.get(MeetingRow, meeting_id)
+            if row is None:
+                return None
+            row.cancelled, row.edited, row.updated_by, row.updated_at = True, True, by, now
+            await session.flush()
+            meeting = _meeting(row)
+        log.info("meeting cancelled", extra={"meeting": meeting_id, "by": by})
+        return meeting
+
+    async def add_item(
+        self,
+        meeting_id: int,
+        text: str,
+        *,
+        author_name: str | None,
+        author_id: str | None,
+        now: datetime,
+    ) -> AgendaItem | None:
+        """Add a point to a meeting's agenda; None if there is no such meeting."""
+        async with self._database.transaction() as session:
+            if await session.get(MeetingRow, meeting_id) is None:
+                return None
+            row = AgendaItemRow(
+                meeting_id=meeting_id,
+                text=text,
+                author_name=author_name,
+                author_id=author_id,
+                added_at=now,
+            )
+            session.add(row)
+            await session.flush()
+            item = _item(row)
+        log.info("agenda item added", extra={"meeting": meeting_id, "item": item.id})
+        return item
+
+    async def sync_series(
+        self,
+        network_key: str,
+        drafts: Sequence[MeetingDraft],
+        window_start: datetime,
+        window_end: datetime,
+        *,
+        now: datetime,
+    ) -> SyncResult:
+        """Make the network's series meetings in [window_start, window_end) match `drafts`.
+
+        `drafts` are every occurrence the data file's series give in that window. Missing
+        ones are added; ones an admin never touched take the draft's details; future ones
+        the series no longer gives are removed, unless an admin touched them or members
+        added points to them. Meetings outside the window are left as they are.
+        """
+        wanted = {(d.series_key, _utc(d.occurrence_start)): d for d in drafts if d.series_key}
+        added = updated = removed = 0
+        async with self._database.transaction() as session:
+            rows = await session.scalars(
+                select(MeetingRow).where(
+                    MeetingRow.network_key == network_key,
+                    MeetingRow.series_key.is_not(None),
+                    MeetingRow.occurrence_start >= window_start,
+                    MeetingRow.occurrence_start < window_end,
+                )
+            )
+            stored = {(row.series_key, _utc(row.occurrence_start)): row for row in rows}
+            for key, row in stored.items():
+                draft = wanted.get(key)
+                if row.edited:
+                    continue
+                if draft is None:
+                    if row.starts_at > now and not await _has_items(session, row.id):
+                        await session.delete(row)
+                        removed += 1
+                    continue
+                columns = _columns(draft)
+                if any(getattr(row, name) != value for name, value in columns.items()):
+                    for name, value in columns.items():
+                        setattr(row, name, value)
+                    row.updated_at = now
+                    updated += 1
+            new = [draft for key, draft in wanted.items() if key not in stored]
+            if new:
+                # Another replica may sync the same series at the same moment.
+                insert = self._database.insert(MeetingRow).values(
+                    [
+                        {
+                            **_columns(draft),
+                            "cancelled": False,
+                            "edited": False,
+                            "updated_by": None,
+                            "updated_at": now,
+                        }
+                        for draft in new
+                    ]
+                )
+                result = await session.execute(
+                    insert.on_conflict_do_nothing(
+                        index_elements=[
+                            MeetingRow.network_key,
+                            MeetingRow.series_key,
+                            MeetingRow.occurrence_start,
+                        ]
+                    )
+                )
+                added = max(result.rowcount or 0, 0)
+        if added or updated or removed:
+            log.info(
+                "meeting series synced",
+                extra={
+                    "network": network_key,
+                    "added": added,
+                    "updated": updated,
+                    "removed": removed,
+                },
+            )
+        return SyncResult(added, updated, removed)
+
+
+def _check_times(starts_at: datetime, ends_at: datetime) -> None:
+    if starts_at.tzinfo is None or ends_at.tzinfo is None:
+        raise ValueError("meeting times must be timezone-aware")
+    if ends_at <= starts_at:
+        raise ValueError(f"a meeting must end after it starts ({starts_at} – {ends_at})")
+
+
+async def _has_items(session: AsyncSession, meeting_id: int) -> bool:
+    return bool(
+        await session.scalar(select(exists().where(AgendaItemRow.meeting_id == meeting_id)))
+    )
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return value.astimezone(UTC) if value is not None else None
+
+
+def _columns(draft: MeetingDraft) -> dict[str, object]:
+    return {
+        "network_key": draft.network_key,
+        "group_key": draft.group_key,
+        "kind": draft.kind,
+        "series_key": draft.series_key,
+        "occurrence_start": _utc(draft.occurrence_start),
+        "step": draft.step,
+        "starts_at": _utc(draft.starts_at),
+        "ends_at": _utc(draft.ends_at),
+        "mode": draft.mode,
+        "place": draft.place,
+        "online_url": draft.online_url,
+    }
+
+
+def _meeting(row: MeetingRow) -> Meeting:
+    return Meeting(
+        id=row.id,
+        network_key=row.network_key,
+        group_key=row.group_key,
+        kind=row.kind,
+        starts_at=_utc(row.starts_at),  # type: ignore[arg-type]
+        ends_at=_utc(row.ends_at),  # type: ignore[arg-type]
+        mode=row.mode,  # type: ignore[arg-type]  # the table's CHECK allows only the modes
+        place=row.place,
+        online_url=row.online_url,
+        step=row.step,
+        series_key=row.series_key,
+        cancelled=row.cancelled,
+    )
+
+
+def _item(row: AgendaItemRow) -> AgendaItem:
+    return AgendaItem(
+        id=row.id,
+        meeting_id=row.meeting_id,
+        text=row.text,
+        author_name=row.author_name,
+        author_id=row.author_id,
+        added_at=_utc(row.added_at),  # type: ignore[arg-type]
+    )

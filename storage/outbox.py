@@ -1,0 +1,358 @@
+"""The outbox: every scheduled post, stored once, claimed by one worker, sent once.
+
+One row per `scheduler.posts.PlannedPost`, keyed by the post's deterministic key, so
+planning the same post again (a second replica, a restart) finds the row instead of
+adding one. A row's life:
+
+    pending ──claim──▶ claimed ──▶ sent | late-sent          (Teams accepted it)
+       ▲                  │  └────▶ failed                    (not worth retrying, or out of tries)
+       │                  │  └────▶ undeliverable             (no active channel; see requeue)
+       └──── retry ───────┘
+    pending/claimed past `stale_after` ──▶ stale              (never posted: shown in the overview)
+
+Claiming is safe across replicas: on PostgreSQL `SELECT … FOR UPDATE SKIP LOCKED`
+hands each due row to one transaction, on SQLite the write transaction itself
+(BEGIN IMMEDIATE, see `storage.database`) lets one writer claim at a time. A claim is
+a lease: a row still `claimed` after `claimed_until` belonged to a worker that died,
+and the next claim takes it over. What that means for a post that Teams accepted
+just before its worker died is spelled out in `scheduler.delivery`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import and_, or_, select, update
+
+from scheduler.posts import Mention, PlannedPost, Target
+from storage.database import Database
+from storage.schema import OutboxRow
+
+log = logging.getLogger(__name__)
+
+OutboxStatus = Literal[
+    "pending", "claimed", "sent", "late-sent", "stale", "failed", "undeliverable"
+]
+
+# Statuses a row can still leave by itself; the others are final until an operator acts
+# (or, for undeliverable, until the channel comes back: `requeue_undeliverable`).
+OPEN_STATUSES: tuple[OutboxStatus, ...] = ("pending", "claimed")
+
+# Rows inserted per statement: far below both databases' bound-parameter limits.
+_INSERT_CHUNK = 200
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """A stored post and where its delivery stands."""
+
+    post: PlannedPost
+    status: OutboxStatus
+    attempts: int
+    next_attempt_at: datetime
+    claimed_by: str | None
+    claimed_until: datetime | None
+    last_error: str | None  # "503 ServiceUnavailable", "429 retry-after=3", … never a token
+    conversation_id: str | None  # the channel it was sent to
+    activity_id: str | None  # the Teams message id it got
+    sent_at: datetime | None
+    late: bool
+    created_at: datetime
+
+    @property
+    def key(self) -> str:
+        return self.post.key
+
+
+class Outbox:
+    """The `outbox` table's repository."""
+
+    def __init__(self, database: Database):
+        self._database = database
+
+    async def enqueue(self, posts: Iterable[PlannedPost], now: datetime) -> int:
+        """Store posts not stored yet; returns how many were new.
+
+        A post whose key is stored already is left as it is, whatever its status, so
+        enqueueing is idempotent. A post already past `stale_after` is stored as stale
+        directly: it is recorded (the overview lists it) but never sent.
+        """
+        rows = [_row_values(post, now) for post in posts]
+        added = 0
+        async with self._database.transaction() as session:
+            for start in range(0, len(rows), _INSERT_CHUNK):
+                statement = (
+                    self._database.insert(OutboxRow)
+                    .values(rows[start : start + _INSERT_CHUNK])
+                    .on_conflict_do_nothing(index_elements=[OutboxRow.key])
+                )
+                result = await session.execute(statement)
+                added += max(result.rowcount, 0)
+        if added:
+            log.info("posts enqueued", extra={"added": added, "planned": len(rows)})
+        return added
+
+    async def claim_due(
+        self, worker_id: str, now: datetime, limit: int, lease: timedelta
+    ) -> list[OutboxEntry]:
+        """Claim up to `limit` due rows for `worker_id` until `now + lease`, oldest first.
+
+        Due rows are pending rows whose `next_attempt_at` has come, and claimed rows whose
+        lease ran out (their worker died; the takeover is noted in `last_error`). Each
+        claim counts an attempt. Due rows already past `stale_after` are marked stale in
+        the same transaction instead of being claimed.
+        """
+        due = or_(
+            and_(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now),
+            and_(OutboxRow.status == "claimed", OutboxRow.claimed_until <= now),
+        )
+        async with self._database.transaction() as session:
+            rows = list(
+                await session.scalars(
+                    select(OutboxRow)
+                    .where(due)
+                    .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
+                    .limit(limit)
+                    # PostgreSQL: rows another replica is claiming are skipped, not waited
+                    # for. SQLite renders no FOR UPDATE: its write lock already serialises.
+                    .with_for_update(skip_locked=True)
+                )
+            )
+            claimed: list[OutboxRow] = []
+            for row in rows:
+                if row.status == "claimed":
+                    log.warning(
+                        "claim expired: taking over",
+                        extra={"key": row.key, "dead_worker": row.claimed_by},
+                    )
+                    row.last_error = f"lease of {row.claimed_by} expired; delivery unknown"
+                if now > row.stale_after:
+                    _finish(row, "stale")
+                    continue
+                row.status = "claimed"
+                row.claimed_by = worker_id
+                row.claimed_until = now + lease
+                row.attempts += 1
+                claimed.append(row)
+            await session.flush()
+            return [_entry(row) for row in claimed]
+
+    async def release(self, key: str, worker_id: str, not_before: datetime) -> bool:
+        """Give a claimed row back without counting the attempt (e.g. a rate limit held it)."""
+        return await self._update_claimed(
+            key,
+            worker_id,
+            status="pending",
+            next_attempt_at=not_before,
+            attempts=OutboxRow.attempts - 1,
+        )
+
+    async def mark_sent(
+        self,
+        key: str,
+        activity_id: str,
+        late: bool,
+        *,
+        conversation_id: str,
+        sent_at: datetime,
+    ) -> bool:
+        """Record that Teams accepted the post; False if it was recorded as sent already.
+
+        Recorded whoever holds the claim now: if this worker's lease ran out and another
+        worker took the row over, the post has been sent all the same (the caller logs
+        the possible duplicate when this returns False).
+        """
+        values = {
+            "status": "late-sent" if late else "sent",
+            "activity_id": activity_id,
+            "conversation_id": conversation_id,
+            "sent_at": sent_at,
+            "late": late,
+            "claimed_by": None,
+            "claimed_until": None,
+        }
+        async with self._database.transaction() as session:
+            result = await session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.key == key, OutboxRow.status.not_in(("sent", "late-sent")))
+                .values(**values)
+            )
+        return bool(result.rowcount)
+
+    async def mark_retry(
+        self,
+        key: str,
+        next_attempt_at: datetime,
+        error: str,
+        *,
+        worker_id: str,
+        count_attempt: bool = True,
+    ) -> bool:
+        """Return a claimed row to pending until `next_attempt_at`, recording why.
+
+        With `count_attempt` False the claim's attempt is given back: throttling (429) is
+        not a failure of the post and must not use up its tries.
+        """
+        values: dict[str, Any] = {
+            "status": "pending",
+            "next_attempt_at": next_attempt_at,
+            "last_error": error,
+        }
+        if not count_attempt:
+            values["attempts"] = OutboxRow.attempts - 1
+        return await self._update_claimed(key, worker_id, **values)
+
+    async def mark_failed(self, key: str, error: str, *, worker_id: str) -> bool:
+        """Give up on a claimed row: Teams refused it for good or it ran out of tries."""
+        return await self._update_claimed(key, worker_id, status="failed", last_error=error)
+
+    async def mark_undeliverable(self, key: str, error: str, *, worker_id: str) -> bool:
+        """Park a claimed row whose channel is unknown or inactive until `requeue_undeliverable`."""
+        return await self._update_claimed(
+            key, worker_id, status="undeliverable", last_error=error
+        )
+
+    async def requeue_undeliverable(self, network_key: str, now: datetime) -> int:
+        """Make a network's undeliverable rows pending again (the bot was (re)installed).
+
+        Rows past `stale_after` become stale instead when claimed. Returns how many rows
+        were requeued.
+        """
+        async with self._database.transaction() as session:
+            result = await session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.network_key == network_key, OutboxRow.status == "undeliverable")
+                .values(status="pending", next_attempt_at=now)
+            )
+        if result.rowcount:
+            log.info(
+                "undeliverable posts requeued",
+                extra={"network": network_key, "count": result.rowcount},
+            )
+        return result.rowcount
+
+    async def next_attempt_at(self) -> datetime | None:
+        """When the earliest pending row becomes due (or the earliest claim expires)."""
+        async with self._database.snapshot() as session:
+            pending = await session.scalar(
+                select(OutboxRow.next_attempt_at)
+                .where(OutboxRow.status == "pending")
+                .order_by(OutboxRow.next_attempt_at)
+                .limit(1)
+            )
+            claimed = await session.scalar(
+                select(OutboxRow.claimed_until)
+                .where(OutboxRow.status == "claimed")
+                .order_by(OutboxRow.claimed_until)
+                .limit(1)
+            )
+        times = [t for t in (pending, claimed) if t is not None]
+        return min(times) if times else None
+
+    async def overview(self, network_key: str, since: datetime) -> list[OutboxEntry]:
+        """A network's rows due since `since`, and its open or undeliverable rows of any age.
+
+        Ordered by due time; what the "utskick" overview shows.
+        """
+        async with self._database.snapshot() as session:
+            rows = await session.scalars(
+                select(OutboxRow)
+                .where(
+                    OutboxRow.network_key == network_key,
+                    or_(
+                        OutboxRow.due_at >= since,
+                        OutboxRow.status.in_((*OPEN_STATUSES, "undeliverable")),
+                    ),
+                )
+                .order_by(OutboxRow.due_at, OutboxRow.id)
+            )
+            return [_entry(row) for row in rows]
+
+    async def get(self, key: str) -> OutboxEntry | None:
+        """The row stored under `key`, or None."""
+        async with self._database.snapshot() as session:
+            row = await session.scalar(select(OutboxRow).where(OutboxRow.key == key))
+            return _entry(row) if row is not None else None
+
+    async def _update_claimed(self, key: str, worker_id: str, **values: Any) -> bool:
+        # Only the worker holding the claim may change a claimed row: after a takeover the
+        # new holder decides, and the old one's late verdict is dropped (and logged).
+        async with self._database.transaction() as session:
+            result = await session.execute(
+                update(OutboxRow)
+                .where(
+                    OutboxRow.key == key,
+                    OutboxRow.status == "claimed",
+                    OutboxRow.claimed_by == worker_id,
+                )
+                .values(claimed_by=None, claimed_until=None, **values)
+            )
+        if not result.rowcount:
+            log.warning("claim lost before recording", extra={"key": key, "worker": worker_id})
+        return bool(result.rowcount)
+
+
+def _row_values(post: PlannedPost, now: datetime) -> dict[str, Any]:
+    return {
+        "key": post.key,
+        "network_key": post.target.network_key,
+        "channel": post.target.channel,
+        "kind": post.kind,
+        "language": post.language,
+        "payload": {
+            "text": post.text,
+            "card": post.card,
+            "mentions": [
+                {"name": m.name, "entra_object_id": m.entra_object_id} for m in post.mentions
+            ],
+        },
+        "due_at": post.due_at,
+        "stale_after": post.stale_after,
+        "status": "stale" if now > post.stale_after else "pending",
+        "attempts": 0,
+        "next_attempt_at": post.due_at,
+        "late": False,
+        "created_at": now,
+    }
+
+
+def _finish(row: OutboxRow, status: OutboxStatus) -> None:
+    row.status = status
+    row.claimed_by = None
+    row.claimed_until = None
+
+
+def _entry(row: OutboxRow) -> OutboxEntry:
+    payload = row.payload
+    post = PlannedPost(
+        key=row.key,
+        target=Target(row.network_key, row.channel),
+        due_at=row.due_at,
+        stale_after=row.stale_after,
+        language="en" if row.language == "en" else "sv",
+        text=payload["text"],
+        card=payload.get("card"),
+        mentions=tuple(
+            Mention(m["name"], m["entra_object_id"]) for m in payload.get("mentions", ())
+        ),
+        kind=row.kind,
+    )
+    return OutboxEntry(
+        post=post,
+        status=row.status,  # type: ignore[arg-type]  # the check constraint keeps it one
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        claimed_by=row.claimed_by,
+        claimed_until=row.claimed_until,
+        last_error=row.last_error,
+        conversation_id=row.conversation_id,
+        activity_id=row.activity_id,
+        sent_at=row.sent_at,
+        late=row.late,
+        created_at=row.created_at,
+    )
+

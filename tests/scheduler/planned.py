@@ -1,0 +1,89 @@
+"""Test data for scheduled posts: a fixed clock, planned posts, a team with bound channels."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from scheduler.posts import GENERAL_CHANNEL, PlannedPost, Target
+from storage.conversations import ConversationStore
+from storage.database import Database
+
+TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+TEAM = "19:bestservice-general@thread.tacv2"
+LOGISTIK = "19:logistik@thread.tacv2"
+MALTIDER = "19:maltider@thread.tacv2"
+
+START = datetime(2026, 3, 12, 8, 0, tzinfo=UTC)
+
+
+class FixedClock:
+    """A clock that only moves when the test moves it."""
+
+    def __init__(self, now: datetime = START):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+def channel_reference(service_url: str, conversation_id: str) -> dict[str, Any]:
+    """A channel's conversation reference as the installation stores it."""
+    return {
+        "bot": {"id": "28:samverkan-bot", "name": "samverkan"},
+        "conversation": {
+            "id": conversation_id,
+            "conversationType": "channel",
+            "isGroup": True,
+            "tenantId": TENANT,
+        },
+        "channelId": "msteams",
+        "serviceUrl": service_url,
+    }
+
+
+async def bind_team(database: Database, service_url: str) -> ConversationStore:
+    """The Best Service team installed: General, Logistik and Måltider bound, references stored."""
+    store = ConversationStore(database)
+    for conversation_id in (TEAM, LOGISTIK, MALTIDER):
+        await store.save_reference(
+            channel_reference(service_url, conversation_id),
+            tenant_id=TENANT,
+            team_id=TEAM,
+            channel_id=conversation_id,
+            kind="channel",
+        )
+    await store.set_binding(TEAM, None, "bestservice", None)
+    await store.set_binding(TEAM, LOGISTIK, "bestservice", "logistik")
+    await store.set_binding(TEAM, MALTIDER, "bestservice", "maltider")
+    return store
+
+
+def post(
+    key: str,
+    channel: str = "logistik",
+    *,
+    due_at: datetime = START,
+    stale_after: timedelta = timedelta(days=2),
+    network: str = "bestservice",
+    **fields: Any,
+) -> PlannedPost:
+    """A planned post whose text is its key, so the connector shows which one arrived."""
+    return PlannedPost(
+        key=key,
+        target=Target(network, channel),
+        due_at=due_at,
+        stale_after=due_at + stale_after,
+        language=fields.pop("language", "sv"),
+        text=fields.pop("text", f"Påminnelse {key}"),
+        kind=fields.pop("kind", "agenda"),
+        **fields,
+    )
+
+
+def general_post(key: str, **fields: Any) -> PlannedPost:
+    return post(key, GENERAL_CHANNEL, **fields)

@@ -1,0 +1,212 @@
+"""Skipping the per-message queries stays correct across replicas and processes.
+
+With a `ChangeFeed` the registry revision is not queried, and an unchanged conversation
+reference not written, on every message; what another replica (PostgreSQL) or the
+command line (SQLite) writes must still be seen by the next message, also when the
+feed's own connection dropped meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import delete, text, update
+
+from storage.changes import REFERENCES, REGISTRY, ChangeFeed
+from storage.conversations import ConversationStore
+from storage.database import Database
+from storage.registry_repository import RegistryRepository
+from storage.schema import Base, RegistryRevisionRow
+from tests.storage.registries import SARA, minimal_network
+
+TEAM = "19:team-general@thread.tacv2"
+CHANNEL = "19:lokalvard@thread.tacv2"
+THREAD = f"{CHANNEL};messageid=1712345678901"
+
+
+def reference(activity_id: str, service_url: str = "https://smba.example/emea/") -> dict[str, Any]:
+    return {
+        "activityId": activity_id,
+        "user": {"id": "29:user", "name": "Sara Herrman"},
+        "bot": {"id": "28:bot", "name": "Samverkan"},
+        "conversation": {"id": THREAD, "conversationType": "channel", "tenantId": "t1"},
+        "channelId": "msteams",
+        "locale": "sv-SE",
+        "serviceUrl": service_url,
+    }
+
+
+async def remember(store: ConversationStore, ref: dict[str, Any]) -> None:
+    """What the bot does on every message."""
+    await store.save_reference(
+        ref, tenant_id="t1", team_id=TEAM, channel_id=CHANNEL, kind="channel", only_if_changed=True
+    )
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    async def poll() -> None:
+        while not condition():
+            await asyncio.sleep(0.01)
+
+    await asyncio.wait_for(poll(), 10)
+
+
+@pytest.fixture
+async def feed(database: Database) -> AsyncIterator[ChangeFeed]:
+    feed = ChangeFeed(database)
+    await feed.start()
+    await until(lambda: feed.version(REGISTRY) is not None)
+    yield feed
+    await feed.close()
+
+
+@pytest.fixture
+async def other_replica(database: Database) -> AsyncIterator[Database]:
+    """A second connection pool to the same database: another replica, or the CLI."""
+    other = Database(database.url)
+    yield other
+    await other.close()
+
+
+@pytest.fixture
+async def postgres_database(postgres_url: str) -> AsyncIterator[Database]:
+    """The session's PostgreSQL database, emptied: for what only replicas can do."""
+    database = Database(postgres_url)
+    async with database.transaction() as session:
+        for table in reversed(Base.metadata.sorted_tables):
+            await session.execute(delete(table))
+    yield database
+    await database.close()
+
+
+async def test_a_registry_edit_elsewhere_is_seen_by_the_next_message(
+    database, feed, other_replica
+):
+    repository = RegistryRepository(database, feed)
+    before = await repository.revision()
+    seen = feed.version(REGISTRY)
+
+    await RegistryRepository(other_replica).replace_networks([minimal_network("ny", SARA)])
+    await until(lambda: feed.version(REGISTRY) != seen)
+
+    assert await repository.revision() == before + 1
+
+
+async def test_an_edit_through_this_repository_is_seen_at_once(database, feed):
+    repository = RegistryRepository(database, feed)
+    before = await repository.revision()
+
+    await repository.replace_networks([minimal_network("ny", SARA)])
+
+    assert await repository.revision() == before + 1
+
+
+async def test_between_notifications_the_revision_is_not_read_again(postgres_database):
+    feed = ChangeFeed(postgres_database)
+    await feed.start()
+    try:
+        await until(lambda: feed.version(REGISTRY) is not None)
+        repository = RegistryRepository(postgres_database, feed)
+        known = await repository.revision()
+        # A write that bypasses the repository (and so does not notify) stays unseen:
+        # the cached revision is used, no query is made.
+        async with postgres_database.transaction() as session:
+            await session.execute(update(RegistryRevisionRow).values(revision=known + 7))
+
+        assert await repository.revision() == known
+    finally:
+        await feed.close()
+
+
+async def test_after_the_feed_lost_its_connection_nothing_written_meanwhile_is_missed(
+    postgres_database,
+):
+    feed = ChangeFeed(postgres_database)
+    await feed.start()
+    other = Database(postgres_database.url)
+    try:
+        await until(lambda: feed.version(REGISTRY) is not None)
+        repository = RegistryRepository(postgres_database, feed)
+        before = await repository.revision()
+
+        async with other.transaction() as session:
+            await session.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND query ILIKE 'LISTEN%'"
+                )
+            )
+        await until(lambda: feed.version(REGISTRY) is None)
+        await RegistryRepository(other).replace_networks([minimal_network("ny", SARA)])
+
+        assert await repository.revision() == before + 1  # asked while the feed is down
+        await until(lambda: feed.version(REGISTRY) is not None)  # listening again
+        listening = feed.version(REGISTRY)
+        await RegistryRepository(other).replace_networks([minimal_network("nyare", SARA)])
+        await until(lambda: feed.version(REGISTRY) != listening)
+
+        assert await repository.revision() == before + 2
+    finally:
+        await other.close()
+        await feed.close()
+
+
+async def test_an_unchanged_reference_is_written_once_and_a_changed_one_again(database, feed):
+    store = ConversationStore(database, feed)
+
+    await remember(store, reference("1"))
+    (first,) = await store.references_for_team(TEAM)
+    await remember(store, reference("2"))
+    (unchanged,) = await store.references_for_team(TEAM)
+    await remember(store, reference("3", service_url="https://smba.example/amer/"))
+    (moved,) = await store.references_for_team(TEAM)
+
+    assert unchanged == first  # not rewritten: same updated_at, first activityId
+    assert moved.reference["serviceUrl"] == "https://smba.example/amer/"
+    assert moved.updated_at > first.updated_at
+
+
+async def test_a_message_after_a_deactivation_here_reactivates_the_reference(database, feed):
+    store = ConversationStore(database, feed)
+    await remember(store, reference("1"))
+
+    await store.set_team_active(TEAM, False)
+    await remember(store, reference("2"))
+
+    (stored,) = await store.references_for_team(TEAM)
+    assert stored.active
+
+
+async def test_a_message_after_a_deactivation_by_another_replica_reactivates_it(
+    postgres_database,
+):
+    feed = ChangeFeed(postgres_database)
+    await feed.start()
+    other = Database(postgres_database.url)
+    try:
+        await until(lambda: feed.version(REFERENCES) is not None)
+        store = ConversationStore(postgres_database, feed)
+        await remember(store, reference("1"))
+        seen = feed.version(REFERENCES)
+
+        await ConversationStore(other).set_team_active(TEAM, False)
+        await until(lambda: feed.version(REFERENCES) != seen)
+        await remember(store, reference("2"))
+
+        (stored,) = await store.references_for_team(TEAM)
+        assert stored.active
+    finally:
+        await other.close()
+        await feed.close()
+
+
+async def test_without_a_feed_every_message_writes(database):
+    store = ConversationStore(database)
+    await remember(store, reference("1"))
+
+    await remember(store, reference("2"))
+
+    assert await store.get_reference(THREAD) == reference("2")

@@ -93,8 +93,8 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
             snapshots,
             default_network=settings.default_network,
             commands=[
-                (POSTS_COMMAND, PostsOverview(outbox, planners).handle),
                 *meeting_dialogs.commands(),
+                (POSTS_COMMAND, PostsOverview(outbox, planners).handle),
             ],
             actions=meeting_dialogs.actions(),
         )

@@ -143,7 +143,7 @@ class Conversation:
         if route.kind is SmallTalk.THANKS:
             return [Reply(texts.THANKS.get(language), language)]
         if route.kind is SmallTalk.HELP:
-            return [_help(turn, network, finder, language)]
+            return [_help(turn, network, finder, language, self._commands)]
         if route.kind in self._handlers:
             request = CommandRequest(
                 turn=turn,
@@ -209,7 +209,13 @@ def _greeting(turn: Turn, network: Network, finder: ContactFinder, language: Lan
     return Reply(text, language, card=card, suggestions=suggestions)
 
 
-def _help(turn: Turn, network: Network, finder: ContactFinder, language: Language) -> Reply:
+def _help(
+    turn: Turn,
+    network: Network,
+    finder: ContactFinder,
+    language: Language,
+    commands: Sequence[Command],
+) -> Reply:
     network_name = network.name.get(language)
     lines = [
         texts.HELP_INTRO.get(language).format(network=network_name),
@@ -217,6 +223,13 @@ def _help(turn: Turn, network: Network, finder: ContactFinder, language: Languag
             roles=", ".join(r.title.get(language) for r in network.roles)
         ),
     ]
+    listed = [c for c in commands if c.summary is not None]
+    if listed:
+        lines.append(
+            texts.HELP_COMMANDS.get(language)
+            + "\n\n"
+            + "\n".join(f"- **{c.words.get(language)[0]}**: {c.summary.get(language)}" for c in listed)
+        )
     if network.groups and turn.group_key is None:
         lines.append(
             texts.HELP_GROUPS.get(language).format(

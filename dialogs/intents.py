@@ -35,6 +35,7 @@ class Command:
 
     name: str
     words: Localized[tuple[str, ...]]
+    summary: Localized[str] | None = None  # one line for the help reply; None: not listed
 
 
 @dataclass(frozen=True)

@@ -60,12 +60,20 @@ AGENDA_COMMAND = Command(
         sv=("dagordning", "dagordningen", "agenda", "agendan", "nästa möte"),
         en=("agenda", "the agenda", "next meeting"),
     ),
+    Localized(
+        sv="nästa mötes dagordning för gruppen",
+        en="the next meeting's agenda for the group",
+    ),
 )
 ADD_ITEM_COMMAND = Command(
     "agenda.add_item",
     Localized(
         sv=("lägg till punkt", "lägg till en punkt", "lägg till på dagordningen", "ny punkt"),
         en=("add item", "add an item", "add point", "add a point", "add agenda item"),
+    ),
+    Localized(
+        sv="lägg till en punkt på nästa mötes dagordning",
+        en="add an item to the next meeting's agenda",
     ),
 )
 MEETINGS_COMMAND = Command(
@@ -74,12 +82,20 @@ MEETINGS_COMMAND = Command(
         sv=("möten", "mötena", "kommande möten", "mötesplan"),
         en=("meetings", "upcoming meetings", "meeting plan"),
     ),
+    Localized(
+        sv="gruppens kommande möten",
+        en="the group's upcoming meetings",
+    ),
 )
 WHEEL_COMMAND = Command(
     "wheel",
     Localized(
         sv=("årshjul", "årshjulet", "deadlines"),
         en=("wheel", "annual wheel", "the wheel", "deadlines"),
+    ),
+    Localized(
+        sv="årshjulets kommande datum",
+        en="the annual wheel's coming dates",
     ),
 )
 

@@ -36,6 +36,10 @@ POSTS_COMMAND = Command(
         sv=("utskick", "schemalagda utskick", "visa utskick"),
         en=("posts", "scheduled posts", "show posts"),
     ),
+    Localized(
+        sv="vad boten ska posta och vad som har missats",
+        en="what the bot will post and what was missed",
+    ),
 )
 
 # How far ahead the overview looks. A planner lists what is due by `until` and not stale

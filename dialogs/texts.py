@@ -32,6 +32,8 @@ HELP_GROUPS = Localized(
     en="You can name the group in your question ({groups}).",
 )
 
+HELP_COMMANDS = Localized(sv="Det här kan du också skriva:", en="You can also type:")
+
 EXAMPLES_TITLE = Localized(sv="Prova att fråga", en="Try asking")
 
 UNKNOWN_NETWORK = Localized(

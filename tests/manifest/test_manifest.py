@@ -123,7 +123,8 @@ def test_the_bot_graph_identity_and_pages_use_the_deployments_app_id_and_host(ma
     assert manifest["webApplicationInfo"] == {"id": APP_ID, "resource": f"api://{HOST}/{APP_ID}"}
     assert manifest["validDomains"] == [HOST]
     wheel_tab = next(tab for tab in manifest["staticTabs"] if tab["entityId"] == "arshjul")
-    assert wheel_tab["contentUrl"] == f"https://{HOST}/wheel"
+    # Teams fills in the user's language and theme, so the tab matches the client.
+    assert wheel_tab["contentUrl"] == f"https://{HOST}/wheel?lang={{app.locale}}&theme={{app.theme}}"
     assert (wheel_tab["name"], EN["staticTabs[1].name"]) == ("Årshjul", "Annual wheel")
     assert "{{" not in json.dumps(manifest)
 

@@ -44,6 +44,17 @@ class BotMessage:
         """The titles of the message's buttons, in order."""
         return [" ".join(b.inner_text().split()) for b in self.locator.get_by_role("button").all()]
 
+    def numbered_lines(self) -> list[str]:
+        """The message's numbered-list items as they read, "3. Text" (Teams renders a line
+        "3. Text" as a list of its own that starts at 3, so the number is not in the text)."""
+        return self.locator.evaluate(
+            """message => [...message.querySelectorAll('ol > li')].map(li => {
+                 const list = li.parentElement;
+                 const n = list.start + [...list.children].indexOf(li);
+                 return `${n}. ${li.innerText.split(/\\s+/).join(' ').trim()}`;
+               })"""
+        )
+
     def is_card(self) -> bool:
         return self.locator.locator(".ac-adaptiveCard").count() > 0
 

@@ -4,7 +4,11 @@
     python app.py ask [QUESTION]     answer "who do I contact?" questions (stdin if no QUESTION)
     python app.py chat               talk to the bot in the terminal, through the real adapter
     python app.py registry export|import FILE, registry reload
+    python app.py audit [--network KEY] [--since DATE] [--json]   the audit log
+    python app.py person export|erase --email ADDRESS   a person's data (GDPR)
     python app.py package --app-id ID --host HOST --out FILE.zip   the Teams app package
+    python app.py minutes status [--network KEY] [--group KEY] [--json]   minutes filed/missing
+    python app.py minutes upload --group KEY --meeting YYYY-MM-DD FILE   file a meeting's minutes
 
 This module only builds things and wires them together; the behaviour lives in
 `bot/` (Teams edge), `dialogs/` (conversation logic) and `storage/` (database).
@@ -14,18 +18,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
+import getpass
 import json
 import logging
 import sys
 from collections.abc import AsyncIterator, Sequence
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from aiohttp import web
+from azure.core.credentials_async import AsyncTokenCredential
 
 from bot.adapter import create_adapter
+from bot.files import download
+from bot.graph import GraphConfig, GraphFiles, credential_for
 from bot.http import create_web_app
 from bot.logs import configure_logging
 from bot.proactive import ConnectorSender
@@ -33,25 +42,43 @@ from bot.settings import Settings, SettingsError
 from bot.teams_bot import SamverkanBot
 from bot.wheel_page import wheel_routes
 from bot.wheel_source import WheelPages
+from dialogs.admin import AuditDialogs, actor_name, describe
 from dialogs.conversation import Conversation, RegistrySnapshots
 from dialogs.installation import TeamInstallations
 from dialogs.meetings import MeetingDialogs
+from dialogs.minutes import MinutesDialogs, MinutesInbox
 from dialogs.posts import POSTS_COMMAND, PostsOverview
 from dialogs.turns import Reply, Turn
 from manifest.package import add_package_arguments, main_package
 from scheduler.delivery import DeliveryWorker, process_worker_id
+from scheduler.minutes import (
+    MinutesChaser,
+    MinutesFiler,
+    MinutesRules,
+    RejectedFile,
+    StoredChannels,
+    day_range,
+    minutes_status,
+)
 from scheduler.planning import MeetingPlanner, sync_meeting_series
 from scheduler.posts import Planner
+from scheduler.recurrence import STOCKHOLM
 from scheduler.runner import DeliveryRunner
+from storage.audit import AuditLog
 from storage.changes import ChangeFeed
 from storage.conversations import ConversationStore
 from storage.database import Database, DatabaseUnavailable
 from storage.meetings import MeetingRepository
+from storage.minutes import MinutesRepository
 from storage.outbox import Outbox
+from storage.personal_data import PersonalData
 from storage.registry_files import RegistryFileError, load_directory, load_file, write_file
 from storage.registry_repository import RegistryRepository
 
 log = logging.getLogger("samverkan")
+
+# How often files received but not yet in SharePoint are tried again.
+UPLOAD_RETRY_INTERVAL = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -67,26 +94,61 @@ class Services:
     installations: TeamInstallations
     meetings: MeetingRepository
     snapshots: RegistrySnapshots
+    audit_log: AuditLog
+    minutes: MinutesFiler
 
 
 @asynccontextmanager
-async def open_services(settings: Settings) -> AsyncIterator[Services]:
-    """Open the database (migrated, seeded with the configured networks on first start)."""
+async def open_services(
+    settings: Settings, *, graph_credential: AsyncTokenCredential | None = None
+) -> AsyncIterator[Services]:
+    """Open the database (migrated, seeded with the configured networks on first start).
+
+    `graph_credential` replaces the one the settings describe (tests: a static token).
+    """
     database = Database(settings.database_url)
     changes = ChangeFeed(database)
+    resources = AsyncExitStack()
     try:
         await database.migrate()
         await changes.start()
         registry = RegistryRepository(database, changes)
         if await registry.is_empty():
             networks = load_directory(settings.networks_dir).networks
-            await registry.replace_networks(networks)
+            await registry.replace_networks(networks, action="registry.seed")
             log.info("registry seeded", extra={"networks": [n.key for n in networks]})
+        audit_log = AuditLog(database)
+        await audit_log.purge(datetime.now(UTC) - timedelta(days=settings.audit_retention_days))
         snapshots = RegistrySnapshots(registry)
         store = ConversationStore(database, changes)
         outbox = Outbox(database)
         meetings = MeetingRepository(database)
-        planners: tuple[Planner, ...] = (MeetingPlanner(registry, meetings),)
+        minutes_repository = MinutesRepository(database, settings.data_dir)
+        minutes_rules = minutes_rules_from(settings)
+        planners: tuple[Planner, ...] = (
+            MeetingPlanner(registry, meetings),
+            MinutesChaser(registry, meetings, minutes_repository, rules=minutes_rules),
+        )
+        graph_config = graph_config_from(settings)
+        graph_files = (
+            GraphFiles(graph_config, graph_credential or credential_for(graph_config))
+            if graph_config.configured
+            else None
+        )
+        if graph_files is not None:
+            resources.push_async_callback(graph_files.close)
+        minutes = MinutesFiler(
+            minutes=minutes_repository,
+            meetings=meetings,
+            registry=registry,
+            channels=StoredChannels(store, minutes_repository),
+            files=graph_files,
+            outbox=outbox,
+            rules=minutes_rules,
+            simple_upload_limit=graph_config.simple_upload_limit,
+        )
+        minutes_dialogs = MinutesDialogs(meetings, minutes_repository, minutes_rules)
+        minutes_inbox = MinutesInbox(minutes, meetings, minutes_repository, download)
         await sync_meeting_series(await registry.load(), meetings, datetime.now(UTC))
         meeting_dialogs = MeetingDialogs(meetings)
         conversation = Conversation(
@@ -94,9 +156,15 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
             default_network=settings.default_network,
             commands=[
                 *meeting_dialogs.commands(),
+                *AuditDialogs(audit_log).commands(),
+                *minutes_dialogs.commands(),
                 (POSTS_COMMAND, PostsOverview(outbox, planners).handle),
             ],
-            actions=meeting_dialogs.actions(),
+            actions=[
+                *meeting_dialogs.actions(),
+                *minutes_dialogs.actions(),
+                *minutes_inbox.actions(),
+            ],
         )
         installations = TeamInstallations(
             registry=snapshots,
@@ -114,22 +182,54 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
             installations=installations,
             meetings=meetings,
             snapshots=snapshots,
+            audit_log=audit_log,
+            minutes=minutes,
         )
     finally:
+        await resources.aclose()
         await changes.close()
         await database.close()
 
 
-async def create_app(settings: Settings) -> web.Application:
+def graph_config_from(settings: Settings) -> GraphConfig:
+    """The Graph edge's configuration from the settings."""
+    return GraphConfig(
+        tenant_id=settings.graph_tenant_id,
+        client_id=settings.graph_client_id,
+        client_secret=settings.graph_client_secret,
+        certificate_path=settings.graph_certificate_path,
+        base_url=settings.graph_base_url,
+    )
+
+
+def minutes_rules_from(settings: Settings) -> MinutesRules:
+    """What minutes files are accepted and when they are chased, from the settings."""
+    return MinutesRules(
+        max_bytes=settings.minutes_max_mb * 1024 * 1024,
+        allowed_types=settings.minutes_types,
+        reminder_days=settings.minutes_reminder_days,
+    )
+
+
+async def create_app(
+    settings: Settings, *, graph_credential: AsyncTokenCredential | None = None
+) -> web.Application:
     """The aiohttp application with the bot behind /api/messages and the scheduler.
 
     Closes its services on cleanup, after the scheduler has stopped.
     """
     resources = AsyncExitStack()
-    services = await resources.enter_async_context(open_services(settings))
+    services = await resources.enter_async_context(
+        open_services(settings, graph_credential=graph_credential)
+    )
     adapter = create_adapter(settings)
     resources.push_async_callback(adapter.close)
-    bot = SamverkanBot(services.conversation, services.conversation_store, services.installations)
+    bot = SamverkanBot(
+        services.conversation,
+        services.conversation_store,
+        services.installations,
+        services.minutes.minutes_repository,
+    )
     wheel_pages = WheelPages(
         services.snapshots, services.meetings, default_network=settings.default_network
     )
@@ -151,11 +251,35 @@ async def create_app(settings: Settings) -> web.Application:
         )
         app.cleanup_ctx.append(runner.run_with_app)  # cleaned up before `close_services`
 
+        async def resume_uploads(_: web.Application) -> AsyncIterator[None]:
+            task = asyncio.create_task(services.minutes.resume_forever(UPLOAD_RETRY_INTERVAL))
+            yield
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+
+        app.cleanup_ctx.append(resume_uploads)
+
     async def close_services(_: web.Application) -> None:
         await resources.aclose()
 
     app.on_cleanup.append(close_services)
     return app
+
+
+async def serving_app(settings: Settings) -> web.Application:
+    """`create_app` as `serve` runs it: objects alive at startup frozen out of the GC."""
+    app = await create_app(settings)
+    app.on_startup.append(_freeze_startup_objects)
+    return app
+
+
+async def _freeze_startup_objects(_: web.Application) -> None:
+    # About 160,000 objects (modules, the SDKs) live as long as the process, and every full
+    # garbage collection walked them all on the event loop: 40-100 ms in which no turn
+    # moves, most of the p99 in bench/turns.py. Frozen, a collection walks newer objects.
+    gc.collect()
+    gc.freeze()
 
 
 # --- command line ---------------------------------------------------------------------
@@ -171,7 +295,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
             "Set MicrosoftAppId/MicrosoftAppPassword before exposing this bot."
         )
     log.info("starting", extra={"url": f"http://{host}:{port}/api/messages"})
-    web.run_app(create_app(settings), host=host, port=port, print=None)
+    web.run_app(serving_app(settings), host=host, port=port, print=None)
     return 0
 
 
@@ -268,9 +392,171 @@ async def _registry_command(settings: Settings, args: argparse.Namespace) -> int
             return 0
         source = Path(args.file) if args.action == "import" else settings.networks_dir
         imported = load_file(source) if source.is_file() else load_directory(source)
-        await services.registry.replace_networks(imported.networks)
+        await services.registry.replace_networks(
+            imported.networks, actor=cli_actor(), action=f"registry.{args.action}"
+        )
         print(f"imported {', '.join(imported.keys())} from {source}")
         return 0
+
+
+def cli_actor() -> str:
+    """Who the audit log names for a change made from the command line."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no login name, e.g. a container's numeric user
+        return "cli:unknown"
+
+
+def audit_command(settings: Settings, args: argparse.Namespace) -> int:
+    # The output is the data; start-up chatter would only be noise in it.
+    logging.getLogger().setLevel(logging.WARNING)
+    return asyncio.run(_audit_command(settings, args))
+
+
+async def _audit_command(settings: Settings, args: argparse.Namespace) -> int:
+    since = None
+    if args.since:
+        try:
+            since = datetime.fromisoformat(args.since)
+        except ValueError:
+            print(f"--since {args.since!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
+            return 2
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=UTC)
+    async with open_services(settings) as services:
+        entries = await services.audit_log.entries(network_key=args.network, since=since)
+        registry = await services.registry.load()
+    for entry in reversed(entries):  # oldest first, as a log reads
+        if args.json:
+            line = {**entry.as_json(), "actor_name": actor_name(entry.actor, registry, "en")}
+            print(json.dumps(line, ensure_ascii=False))
+        else:
+            print(describe(entry, registry, "en"))
+    return 0
+
+
+def person_command(settings: Settings, args: argparse.Namespace) -> int:
+    # The output is the data; start-up chatter would only be noise in it.
+    logging.getLogger().setLevel(logging.WARNING)
+    return asyncio.run(_person_command(settings, args))
+
+
+async def _person_command(settings: Settings, args: argparse.Namespace) -> int:
+    async with open_services(settings) as services:
+        personal_data = PersonalData(services.database)
+        if args.action == "export":
+            exported = await personal_data.export(args.email)
+            print(json.dumps(exported, ensure_ascii=False, indent=2))
+            return 0
+        erasure = await personal_data.erase(args.email, actor=cli_actor(), now=datetime.now(UTC))
+    print(f"erased {args.email}: {json.dumps(erasure.as_json())}")
+    if _in_data_files(settings.networks_dir, args.email):
+        # The data files are the registry's source: a reload would bring the person back.
+        print(
+            f"warning: {args.email} is still in the data files in {settings.networks_dir}; "
+            "remove them there before the next `registry reload`",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _in_data_files(folder: Path, email: str) -> bool:
+    if not folder.is_dir():
+        return False
+    wanted = email.casefold()
+    return any(wanted in path.read_text(encoding="utf-8").casefold()
+               for path in sorted(folder.glob("*.y*ml")))
+
+
+def minutes_command(settings: Settings, args: argparse.Namespace) -> int:
+    # The output is the data; start-up chatter would only be noise in it.
+    logging.getLogger().setLevel(logging.WARNING)
+    return asyncio.run(_minutes_command(settings, args))
+
+
+async def _minutes_command(
+    settings: Settings,
+    args: argparse.Namespace,
+    *,
+    graph_credential: AsyncTokenCredential | None = None,
+) -> int:
+    async with open_services(settings, graph_credential=graph_credential) as services:
+        registry = await services.registry.load()
+        network_key = args.network or settings.default_network
+        try:
+            network = registry.network(network_key)
+            if args.group:
+                network.group(args.group)
+        except KeyError as err:
+            print(str(err).strip("'\""), file=sys.stderr)
+            return 2
+        if args.action == "status":
+            return await _minutes_status(services, network, args)
+        return await _minutes_upload(services, network, args)
+
+
+async def _minutes_status(services: Services, network, args: argparse.Namespace) -> int:
+    groups = await minutes_status(
+        network,
+        services.meetings,
+        services.minutes.minutes_repository,
+        datetime.now(UTC),
+        days=services.minutes.rules.status_days,
+        group_key=args.group,
+    )
+    for group in groups:
+        for item in group.meetings:
+            day = item.meeting.starts_at.astimezone(STOCKHOLM).date().isoformat()
+            if args.json:
+                line = {
+                    "network": network.key,
+                    "group": group.group_key,
+                    "meeting_id": item.meeting.id,
+                    "date": day,
+                    "state": item.state,
+                    "web_url": item.minutes.web_url if item.minutes else None,
+                    "path": item.minutes.path if item.minutes else None,
+                    "size": item.minutes.size if item.minutes else None,
+                    "sha256": item.minutes.sha256 if item.minutes else None,
+                }
+                print(json.dumps(line, ensure_ascii=False))
+            else:
+                where = f" {item.minutes.web_url}" if item.minutes else ""
+                print(f"{group.group_key} {day} {item.state}{where}")
+    return 0
+
+
+async def _minutes_upload(services: Services, network, args: argparse.Namespace) -> int:
+    if not args.group:
+        print("--group is required", file=sys.stderr)
+        return 2
+    try:
+        day = date.fromisoformat(args.meeting)
+    except ValueError:
+        print(f"--meeting {args.meeting!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
+        return 2
+    start, end = day_range(day)
+    meetings = await services.meetings.meetings(network.key, start, end, group_key=args.group)
+    if len(meetings) != 1:
+        print(f"{len(meetings)} meetings of {args.group} on {day}; expected one", file=sys.stderr)
+        return 2
+    path = Path(args.file)
+    try:
+        content = await asyncio.to_thread(path.read_bytes)
+    except OSError as err:
+        print(f"cannot read {path}: {err.strerror}", file=sys.stderr)
+        return 2
+    try:
+        outcome = await services.minutes.receive(
+            meetings[0], path.name, content, by=cli_actor(), language="en"
+        )
+    except RejectedFile as refused:
+        print(refused.text("en"), file=sys.stderr)
+        return 2
+    print(outcome.message)
+    if outcome.admin_message:
+        print(outcome.admin_message, file=sys.stderr)
+    return 0 if outcome.minutes is not None else 5
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -300,6 +586,35 @@ def build_parser() -> argparse.ArgumentParser:
         action_parser.add_argument("file", help="YAML file")
     registry_actions.add_parser("reload", help="re-import the configured networks folder")
     registry_parser.set_defaults(func=registry_command)
+
+    audit_parser = commands.add_parser("audit", help="show the audit log, oldest first")
+    audit_parser.add_argument("--network", help="only this network's entries")
+    audit_parser.add_argument("--since", help="only entries from this date (YYYY-MM-DD) on")
+    audit_parser.add_argument("--json", action="store_true", help="one JSON object per entry")
+    audit_parser.set_defaults(func=audit_command)
+
+    person_parser = commands.add_parser("person", help="export or erase a person's data")
+    person_actions = person_parser.add_subparsers(dest="action", required=True)
+    for action, help_text in (
+        ("export", "print everything stored about the person as JSON"),
+        ("erase", "remove the person from the registry and their data everywhere"),
+    ):
+        action_parser = person_actions.add_parser(action, help=help_text)
+        action_parser.add_argument("--email", required=True, help="the person's work e-mail")
+    person_parser.set_defaults(func=person_command)
+
+    minutes_parser = commands.add_parser("minutes", help="meeting minutes in SharePoint")
+    minutes_actions = minutes_parser.add_subparsers(dest="action", required=True)
+    status_parser = minutes_actions.add_parser("status", help="filed and missing minutes")
+    status_parser.add_argument("--network", help="network key (default DEFAULT_NETWORK)")
+    status_parser.add_argument("--group", help="only this group")
+    status_parser.add_argument("--json", action="store_true", help="one JSON object per meeting")
+    upload_parser = minutes_actions.add_parser("upload", help="file a meeting's minutes")
+    upload_parser.add_argument("--network", help="network key (default DEFAULT_NETWORK)")
+    upload_parser.add_argument("--group", required=True, help="group key")
+    upload_parser.add_argument("--meeting", required=True, help="the meeting's date, YYYY-MM-DD")
+    upload_parser.add_argument("file", help="the minutes file")
+    minutes_parser.set_defaults(func=minutes_command)
 
     package_parser = commands.add_parser("package", help="build the Teams app package (zip)")
     add_package_arguments(package_parser)

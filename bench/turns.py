@@ -3,11 +3,12 @@
 Run from the repository root:  .venv/bin/python bench/turns.py   (about a minute)
 
 Four processes on loopback: a load generator (this one), the loopback Bot Connector
-(`bot.local_connector.LocalConnector`), the bot (the real `app.create_app`, local mode,
-a fresh SQLite database unless --database-url names another) and a bare aiohttp handler
-that does the same HTTP round trip with nothing else: parse the activity, POST a reply to
-the connector with one shared ClientSession, answer 201. Both servers are measured in the
-same run, one after the other, against the same connector; the ratio bot / bare is the figure.
+(`bot.local_connector.LocalConnector`), the bot (`app.serving_app`, as `app.py serve` runs
+it, in local mode, on a fresh SQLite database unless --database-url names another) and a
+bare aiohttp handler that does the same HTTP round trip with nothing else: parse the
+activity, POST a reply to the connector with one shared ClientSession, answer 201. Both
+servers are measured in the same run, one after the other, against the same connector; the
+ratio bot / bare is the figure.
 
 Two kinds of work are driven, each at --concurrency requests in flight:
 
@@ -38,7 +39,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import aiohttp
 import yaml
@@ -199,13 +200,12 @@ class Child:
         self.port = port
 
     @classmethod
-    async def start(cls, role: str, *args: str, log: str = os.devnull) -> Child:
-        with open(log, "ab") as stderr:
-            process = await asyncio.create_subprocess_exec(
-                sys.executable, __file__, "--role", role, *args,
-                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-                stderr=stderr, cwd=ROOT,
-            )
+    async def start(cls, role: str, *args: str, log: IO[bytes] | None = None) -> Child:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, __file__, "--role", role, *args,
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=log if log is not None else asyncio.subprocess.DEVNULL, cwd=ROOT,
+        )
         line = await asyncio.wait_for(process.stdout.readline(), 120)
         if not line.startswith(b"READY "):
             raise RuntimeError(f"{role} did not start: {line!r}")
@@ -221,7 +221,7 @@ class Child:
         await self.process.wait()
 
 
-async def run_benchmark(args: argparse.Namespace) -> list[RunResult]:
+async def run_benchmark(args: argparse.Namespace, log: IO[bytes] | None) -> list[RunResult]:
     connector = await Child.start("connector")
     service_url = f"http://127.0.0.1:{connector.port}/"
     load = Load(service_url, args.conversations)
@@ -231,7 +231,7 @@ async def run_benchmark(args: argparse.Namespace) -> list[RunResult]:
         targets = [t for t in ("bare", "bot") if t in args.targets]
         for target in targets:
             server = await Child.start(target, "--database-url", database_url,
-                                       "--log-level", args.log_level, log=args.server_log)
+                                       "--log-level", args.log_level, log=log)
             base = f"http://127.0.0.1:{server.port}"
             for work in args.work:
                 if work == "proactive":
@@ -276,7 +276,8 @@ def print_result(result: RunResult, *, flush: bool = False) -> None:
 
 def print_summary(results: list[RunResult], args: argparse.Namespace) -> None:
     print()
-    print(f"{'work':<9} {'bot/bare turns/s':>17} {'bot p99 ms':>11} {'targets (>= 0.5, < 50 ms)':>27}")
+    print(f"{'work':<9} {'bot/bare turns/s':>17} {'bot p99 ms':>11} "
+          f"{'targets (>= 0.5, < 50 ms)':>27}")
     for work in args.work:
         by_target = {r.target: r for r in results if r.work == work}
         if {"bot", "bare"} <= by_target.keys():
@@ -397,10 +398,10 @@ class ErrorCount(logging.Handler):
 
 
 async def bot_role(args: argparse.Namespace) -> None:
-    """The real bot, as `app.py serve` builds it, plus the bench's proactive route."""
+    """The real bot, as `app.py serve` builds it (`serving_app`), plus a proactive route."""
     from datetime import UTC, datetime, timedelta
 
-    from app import create_app
+    from app import serving_app
     from bot.adapter import create_adapter
     from bot.logs import configure_logging
     from bot.proactive import ConnectorSender
@@ -413,7 +414,7 @@ async def bot_role(args: argparse.Namespace) -> None:
     configure_logging(settings.log_level)
     errors = ErrorCount()
     logging.getLogger().addHandler(errors)
-    app = await create_app(settings)
+    app = await serving_app(settings)
     # The delivery worker's sender, on an adapter of its own as a separate worker would have.
     adapter = create_adapter(settings)
     sender = ConnectorSender(adapter)
@@ -462,8 +463,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--targets", nargs="+", choices=("bare", "bot"), default=["bare", "bot"])
     parser.add_argument("--database-url", help="the bot's database (default: a fresh SQLite file)")
     parser.add_argument("--log-level", default="INFO", help="the bot's log level (as deployed)")
-    parser.add_argument("--server-log", default=os.devnull,
-                        help="file for the servers' stderr (the bot logs every turn there)")
+    parser.add_argument("--server-log",
+                        help="append the servers' stderr here (the bot logs every turn)")
     parser.add_argument("--role", choices=("connector", "bare", "bot"), help=argparse.SUPPRESS)
     return parser
 
@@ -479,7 +480,11 @@ def main() -> int:
     print(f"{'server':<5} {'work':<9} {'turns':>8} {'turns/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
           f"{'CPU ms':>8} {'RSS MiB':>8} {'failures':>8}")
     began = time.perf_counter()
-    results = asyncio.run(run_benchmark(args))
+    if args.server_log:
+        with open(args.server_log, "ab") as log:
+            results = asyncio.run(run_benchmark(args, log))
+    else:
+        results = asyncio.run(run_benchmark(args, None))
     print_summary(results, args)
     print(f"Total run time: {time.perf_counter() - began:.0f} s")
     failed = sum(r.failures for r in results)

@@ -15,7 +15,9 @@ LRU, and sends every request through one shared aiohttp session (`OutboundHttp`)
 of a `requests` call in a thread. The token, the retries and the errors stay the SDK's:
 the `Authorization` header is set by the credentials' own `signed_session`, retries follow
 the urllib3 `Retry` msrest configures for its sender, and failures raise the same msrest
-exceptions. See bench/README.md ("Turn throughput") for the measurements.
+exceptions. The cached clients serialise activities with `_LeanSerializer`, msrest's
+serializer without the work that cannot change its output. See bench/README.md
+(`turns.py`) for the measurements.
 """
 
 from __future__ import annotations
@@ -187,7 +189,8 @@ class CachingBotFrameworkAuthentication(BotFrameworkAuthentication):
         key: tuple[str | None, str, str | None],
         create: Callable[[], Awaitable[ConnectorClient]],
     ) -> ConnectorClient:
-        """The client cached under `key`, or a new one from `create`, sending through `OutboundHttp`."""
+        """The client cached under `key`, or a new one from `create` that sends through
+        the shared session."""
         client = self._connector_clients.get(key)
         if client is not None:
             self._connector_clients.move_to_end(key)
@@ -195,7 +198,11 @@ class CachingBotFrameworkAuthentication(BotFrameworkAuthentication):
         client = await create()
         _use_lean_serializer(client)
         config = client.config
-        policies: list[Any] = [config.user_agent_policy, RawDeserializer(), config.http_logger_policy]
+        policies: list[Any] = [
+            config.user_agent_policy,
+            RawDeserializer(),
+            config.http_logger_policy,
+        ]
         if _signs_requests(config.credentials):
             policies.insert(1, _SignedSessionPolicy(config.credentials))
         config.pipeline = AsyncPipeline(policies, _SharedSessionSender(self._http, config))
@@ -212,10 +219,15 @@ class CachingBotFrameworkAuthentication(BotFrameworkAuthentication):
 class _LeanSerializer(Serializer):
     """msrest's serializer, minus work that cannot change the result for our models.
 
-    No botbuilder schema model declares a validation constraint, so client-side
-    validation only walks every activity to find nothing; and a plain `str` is returned
-    as it is instead of after a failed `.value` lookup (msrest's enum check), which is
-    what made strings, a card's many texts above all, the serializer's costliest part.
+    - No botbuilder schema model declares a validation constraint, so client-side
+      validation only walked every activity to find nothing.
+    - A plain `str` is returned as it is, not after a failed `.value` lookup (msrest's
+      enum check, an exception per string).
+    - An `object` field holding plain JSON (an adaptive card, channelData) is copied in
+      one pass; msrest dispatches every value through `eval` of its type name. Anything
+      else in it (models, dates, enums) goes to msrest as before.
+
+    tests/bot/test_adapter_cache.py checks the output equals msrest's.
     """
 
     def __init__(self, dependencies: dict[str, type]):
@@ -227,6 +239,36 @@ class _LeanSerializer(Serializer):
         if type(data) is str:
             return data
         return super().serialize_unicode(data)
+
+    def serialize_object(self, attr: Any, **kwargs: Any) -> Any:
+        if not kwargs.get("is_xml") and not kwargs.get("basic_types_serializers"):
+            copied = _copy_plain_json(attr)
+            if copied is not _NOT_PLAIN:
+                return copied
+        return super().serialize_object(attr, **kwargs)
+
+
+_NOT_PLAIN = object()
+_PLAIN_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _copy_plain_json(value: Any) -> Any:
+    """A copy of `value` if it is plain JSON (str keys, exact built-in types), else _NOT_PLAIN."""
+    kind = type(value)
+    if kind in _PLAIN_SCALARS:
+        return value
+    if kind is dict:
+        copy = {}
+        for key, item in value.items():
+            copied = _copy_plain_json(item)
+            if type(key) is not str or copied is _NOT_PLAIN:
+                return _NOT_PLAIN
+            copy[key] = copied
+        return copy
+    if kind is list:
+        items = [_copy_plain_json(item) for item in value]
+        return _NOT_PLAIN if any(item is _NOT_PLAIN for item in items) else items
+    return _NOT_PLAIN
 
 
 def _use_lean_serializer(client: ConnectorClient) -> None:
@@ -406,7 +448,7 @@ class _SharedSessionSender(AsyncHTTPSender):
         http_request: Any,
         headers: dict[str, str],
         data: bytes | None,
-        timeout: aiohttp.ClientTimeout,
+        client_timeout: aiohttp.ClientTimeout,
     ) -> _LoadedResponse:
         session = self._http.session()
         async with session.request(
@@ -414,7 +456,7 @@ class _SharedSessionSender(AsyncHTTPSender):
             http_request.url,
             headers=headers,
             data=data,
-            timeout=timeout,
+            timeout=client_timeout,
             allow_redirects=False,
             proxy=self._proxy,
         ) as raw:

@@ -58,6 +58,17 @@ class Settings:
     networks_dir: Path = DEFAULT_NETWORKS_DIR
     log_level: str = "INFO"
     scheduler_interval_seconds: int = 60  # 0: this process sends no scheduled posts
+    audit_retention_days: int = 730  # audit entries older than this are purged at start
+    # Microsoft Graph (minutes in SharePoint), app-only; empty ids fall back to the bot's.
+    graph_tenant_id: str = ""
+    graph_client_id: str = ""
+    graph_client_secret: str = field(default="", repr=False)
+    graph_certificate_path: Path | None = None
+    graph_base_url: str = "https://graph.microsoft.com/v1.0"
+    minutes_max_mb: int = 50
+    minutes_types: tuple[str, ...] = ("pdf", "docx", "doc", "odt", "rtf")
+    minutes_reminder_days: tuple[int, ...] = (3, 7)
+    data_dir: Path | None = None  # received files wait here (else in the database)
 
     @property
     def local_mode(self) -> bool:
@@ -158,6 +169,39 @@ class Settings:
                 "number of seconds from 5 to 3600"
             )
 
+        raw_retention = text("AUDIT_RETENTION_DAYS", "730")
+        audit_retention_days = 730
+        try:
+            audit_retention_days = int(raw_retention)
+            if audit_retention_days < 1:
+                raise ValueError
+        except ValueError:
+            problems.append(
+                f"AUDIT_RETENTION_DAYS is {raw_retention!r}; expected a number of days, 1 or more"
+            )
+
+        minutes_numbers: dict[str, tuple[int, ...]] = {}
+        for name, default in (
+            ("MINUTES_MAX_MB", "50"),
+            ("MINUTES_REMINDER_DAYS", "3,7"),
+        ):
+            raw = text(name, default)
+            try:
+                numbers = tuple(int(part) for part in raw.split(",") if part.strip())
+                if not numbers or min(numbers) < 1:
+                    raise ValueError
+                minutes_numbers[name] = numbers
+            except ValueError:
+                problems.append(f"{name} is {raw!r}; expected whole numbers, 1 or more")
+                minutes_numbers[name] = tuple(int(n) for n in default.split(","))
+        minutes_types = tuple(
+            part.strip().lstrip(".").lower()
+            for part in text("MINUTES_TYPES", "pdf,docx,doc,odt,rtf").split(",")
+            if part.strip()
+        )
+        raw_certificate = text("GRAPH_CERTIFICATE_PATH")
+        raw_data_dir = text("DATA_DIR")
+
         if problems:
             raise SettingsError(problems)
         return cls(
@@ -172,4 +216,14 @@ class Settings:
             networks_dir=networks_dir,
             log_level=log_level,
             scheduler_interval_seconds=scheduler_interval_seconds,
+            audit_retention_days=audit_retention_days,
+            graph_tenant_id=text("GRAPH_TENANT_ID") or app_tenant_id,
+            graph_client_id=text("GRAPH_CLIENT_ID") or app_id,
+            graph_client_secret=values.get("GRAPH_CLIENT_SECRET") or app_password,
+            graph_certificate_path=Path(raw_certificate) if raw_certificate else None,
+            graph_base_url=text("GRAPH_BASE_URL", "https://graph.microsoft.com/v1.0"),
+            minutes_max_mb=minutes_numbers["MINUTES_MAX_MB"][0],
+            minutes_types=minutes_types,
+            minutes_reminder_days=minutes_numbers["MINUTES_REMINDER_DAYS"],
+            data_dir=Path(raw_data_dir) if raw_data_dir else None,
         )

@@ -21,6 +21,7 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from botbuilder.core import ActivityHandler, TurnContext
@@ -28,8 +29,10 @@ from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
 
 from bot.cards import edge_text, reply_activities, text_activity
+from bot.files import received_files
 from dialogs.installation import CONFIRM_ACTION, Team, TeamChannel
 from dialogs.language import detect_language
+from dialogs.minutes import FILE_ACTION
 from dialogs.turns import ConversationKind, Reply, Turn
 from storage.registry import Language
 
@@ -90,6 +93,12 @@ class Installations(Protocol):
     def confirmed(self, language: Language) -> Reply: ...
 
 
+class GraphTeams(Protocol):
+    """What the bot needs from `storage.minutes.MinutesRepository`: teams' Graph ids."""
+
+    async def remember_team(self, team_id: str, group_id: str, now: datetime) -> None: ...
+
+
 class SamverkanBot(ActivityHandler):
     """Answers "who do I contact?" in Teams and remembers every conversation it is part of."""
 
@@ -98,19 +107,45 @@ class SamverkanBot(ActivityHandler):
         conversation: ConversationLogic,
         references: ConversationReferences,
         installations: Installations,
+        graph_teams: GraphTeams | None = None,
     ):
         self._conversation = conversation
         self._references = references
         self._installations = installations
+        self._graph_teams = graph_teams
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         """Store the conversation reference, then dispatch by activity type."""
         await self._remember(turn_context.activity)
+        await self._remember_team(turn_context.activity)
         await super().on_turn(turn_context)
 
+    async def _remember_team(self, activity: Activity) -> None:
+        """Keep the team's Microsoft 365 group id: Graph names the team by it."""
+        data = activity.channel_data if isinstance(activity.channel_data, Mapping) else {}
+        team = data.get("team")
+        if self._graph_teams is None or not isinstance(team, Mapping):
+            return
+        if team.get("id") and team.get("aadGroupId"):
+            await self._graph_teams.remember_team(team["id"], team["aadGroupId"], datetime.now(UTC))
+
     async def on_message_activity(self, turn_context: TurnContext) -> None:
-        """Answer a typed question or a card button's question."""
+        """Answer a typed question or a card button's question; take a file sent."""
         activity = turn_context.activity
+        files = received_files(activity.attachments)
+        if files:
+            # A file is the minutes: it goes to the conversation's action table.
+            sent = {
+                "action": FILE_ACTION,
+                "name": files[0].name,
+                "url": files[0].download_url,
+                "lang": turn_language(activity),
+            }
+            replies = await self._conversation.respond(await self._turn(activity, "", sent))
+            await turn_context.send_activities(
+                [a for reply in replies for a in reply_activities(reply)]
+            )
+            return
         text = message_text(activity)
         if not text and activity.value is not None:
             value = activity.value

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dialogs import meeting_texts as mt
+from dialogs import minutes_texts as xt
 from scheduler.agenda import Agenda
 from scheduler.recurrence import local
 from storage.registry import Language, Localized
@@ -455,3 +456,35 @@ def _add_meeting_form(form: MeetingForm, language: Language) -> dict[str, Any]:
             ],
         },
     }
+
+
+def minutes_request_card(
+    title: str,
+    facts: list[tuple[str, str]],
+    text: str,
+    meeting_id: int,
+    language: Language,
+    *,
+    folder_url: str | None = None,
+) -> dict[str, Any]:
+    """Asking for (or reminding of) a meeting's minutes: the meeting, the secretary, a
+    button to upload and, when known, a link to the folder they go to."""
+    body = [text_block(title, weight="Bolder", size="Medium"), _fact_set(facts), text_block(text)]
+    actions = [
+        submit_button(
+            xt.UPLOAD_BUTTON.get(language), {"action": "minutes.upload", "meeting_id": meeting_id}
+        )
+    ]
+    if folder_url:
+        actions.append(
+            {"type": "Action.OpenUrl", "title": xt.FOLDER_BUTTON.get(language), "url": folder_url}
+        )
+    return _card(body, actions)
+
+
+def minutes_pick_card(
+    title: str, choices: list[tuple[str, dict[str, Any]]]
+) -> dict[str, Any]:
+    """Which meeting a received file belongs to: one button per meeting."""
+    body = [text_block(title, weight="Bolder")]
+    return _card(body, [submit_button(label, data) for label, data in choices])

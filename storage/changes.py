@@ -10,14 +10,15 @@ without a feed).
 
 - PostgreSQL (several replicas): the feed LISTENs on one channel; writers call `notify`
   in their transaction, and PostgreSQL delivers the notification when it commits. A
-  topic's version counts its notifications. While the listening connection is down the
-  version is None, and it moves when the connection is back (what was sent meanwhile is
-  lost). A stalled connection is noticed by a query every `HEALTH_CHECK_SECONDS`.
+  topic's version counts the notifications, and this process's own `notify` calls at
+  once. While the listening connection is down the version is None, and it moves when
+  the connection is back (what was sent meanwhile is lost). A closed connection is
+  noticed at once, a silently stalled one by a query every `HEALTH_CHECK_SECONDS` (which
+  also keeps idle-timeout firewalls from dropping it).
 - SQLite (one serving process; the command line may write the registry from another):
   the registry's version is `PRAGMA data_version` on a connection of the feed's own,
   which moves with every commit of any other connection, in any process. Only the serving
-  process writes conversation references, so their version never moves; the store
-  notices its own writes itself.
+  process writes conversation references, so for them only its own `notify` counts.
 
 A notification arrives a moment after the commit (well under a millisecond on one host),
 about as long as the query it replaces would have taken to see the commit.
@@ -53,9 +54,19 @@ HEALTH_CHECK_SECONDS = 5.0
 RECONNECT_SECONDS = (0.5, 1, 2, 5, 10)  # then every 10 s
 
 
-async def notify(session: AsyncSession, database: Database, topic: str) -> None:
-    """Tell every replica's feed, when `session`'s transaction commits, that `topic` changed."""
-    if database.dialect == "postgresql":
+# Changes this process made, per topic: part of every version, so a repository also
+# notices writes made through another object (another repository, a maintenance task).
+_local_changes: Counter[str] = Counter()
+
+
+async def notify(session: AsyncSession, topic: str) -> None:
+    """Tell every feed that `topic` changed: in this process now, in the others at commit.
+
+    Call it after the statements that change the topic: their row locks (the write lock,
+    on SQLite) keep a concurrent writer waiting until this transaction commits.
+    """
+    _local_changes[topic] += 1
+    if session.bind.dialect.name == "postgresql":
         await session.execute(select(func.pg_notify(CHANNEL, topic)))
 
 
@@ -97,14 +108,15 @@ class ChangeFeed:
 
         None when the feed cannot tell: not started, closed, or not listening right now.
         """
+        local = _local_changes[topic]
         if self._database.dialect == "postgresql":
-            return (self._epoch, self._counts[topic]) if self._listening else None
+            return (self._epoch, self._counts[topic], local) if self._listening else None
         if self._sqlite is None:
             return None
         if topic not in _SQLITE_EXTERNAL_TOPICS:
-            return 0
+            return (0, local)
         try:
-            return self._sqlite.execute("PRAGMA data_version").fetchone()[0]
+            return (self._sqlite.execute("PRAGMA data_version").fetchone()[0], local)
         except sqlite3.Error:
             return None
 
@@ -117,14 +129,21 @@ class ChangeFeed:
                 try:
                     async with engine.connect() as connection:
                         raw = (await connection.get_raw_connection()).driver_connection
+                        closed = asyncio.Event()
+                        raw.add_termination_listener(lambda _, event=closed: event.set())
                         await raw.add_listener(CHANNEL, self._on_notification)
                         self._epoch += 1
                         self._listening = True
                         failures = 0
                         log.info("following database changes", extra={"channel": CHANNEL})
-                        while True:
-                            await asyncio.sleep(HEALTH_CHECK_SECONDS)
-                            await asyncio.wait_for(raw.fetchval("SELECT 1"), HEALTH_CHECK_SECONDS)
+                        while not closed.is_set():
+                            try:
+                                await asyncio.wait_for(closed.wait(), HEALTH_CHECK_SECONDS)
+                            except TimeoutError:
+                                await asyncio.wait_for(
+                                    raw.fetchval("SELECT 1"), HEALTH_CHECK_SECONDS
+                                )
+                        raise ConnectionError("the listening connection was closed")
                 except asyncio.CancelledError:
                     raise
                 except Exception as error:  # noqa: BLE001 - any failure: reconnect

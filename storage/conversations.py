@@ -11,20 +11,22 @@ belongs to; a binding without a channel covers the whole team.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import audit
 from storage.changes import REFERENCES, ChangeFeed, notify
 from storage.database import Database
 from storage.schema import ChannelBindingRow, ConversationReferenceRow
-
 
 # How stale `updated_at` may get while messages keep arriving with an unchanged reference.
 REFERENCE_REFRESH_SECONDS = 15 * 60
@@ -62,11 +64,10 @@ class ConversationStore:
     def __init__(self, database: Database, changes: ChangeFeed | None = None):
         self._database = database
         self._changes = changes
-        # conversation id -> (what was written, version before the write, when); least
-        # recently written first, at most MAX_REMEMBERED_WRITES entries. The version is
-        # the feed's and this store's own count of (de)activations.
-        self._written: OrderedDict[str, tuple[str, Hashable, float]] = OrderedDict()
-        self._state_changes = 0
+        # conversation id -> (digest of what was written, feed version before the write,
+        # when); least recently written first, at most MAX_REMEMBERED_WRITES entries. A
+        # digest, so that no personal data stays in memory after an erasure.
+        self._written: OrderedDict[str, tuple[bytes, Hashable, float]] = OrderedDict()
 
     async def save_reference(
         self,
@@ -82,8 +83,9 @@ class ConversationStore:
 
         With `only_if_changed` (the bot, on every message) nothing is written when this
         store wrote the same reference, ids and kind within `REFERENCE_REFRESH_SECONDS`
-        and nobody may have changed the row since (the change feed's version stands and
-        this store has (de)activated nothing): the row already says exactly that, active.
+        and nobody may have changed the row since (the change feed's version stands: every
+        other write to references calls `storage.changes.notify`): the row already says
+        exactly that, active.
         `activityId`, which changes with every message and which nothing reads, does not
         count as a change; `updated_at` is then at most that old. Without a change feed
         every call writes.
@@ -93,10 +95,12 @@ class ConversationStore:
         if not conversation_id:
             raise ValueError("a conversation reference needs conversation.id")
         # Read before the write: a deactivation committed meanwhile moves it again.
-        feed_version = self._changes.version(REFERENCES) if self._changes is not None else None
-        version = None if feed_version is None else (feed_version, self._state_changes)
+        version = self._changes.version(REFERENCES) if self._changes is not None else None
         unchanging = {key: value for key, value in reference.items() if key != "activityId"}
-        content = json.dumps([unchanging, tenant_id, team_id, channel_id, kind], sort_keys=True)
+        content = hashlib.blake2b(
+            json.dumps([unchanging, tenant_id, team_id, channel_id, kind], sort_keys=True).encode(),
+            digest_size=16,
+        ).digest()
         now = time.monotonic()
         written = self._written.get(conversation_id)
         if (
@@ -192,9 +196,8 @@ class ConversationStore:
                 .where(ConversationReferenceRow.conversation_id == conversation_id)
                 .values(active=active, updated_at=datetime.now(UTC))
             )
-            await notify(session, self._database, REFERENCES)
-        # The next message must write again (and so reactivate), here and in every replica.
-        self._state_changes += 1
+            # The next message must write again (and so reactivate), here and in every replica.
+            await notify(session, REFERENCES)
         return bool(result.rowcount)
 
     async def set_team_active(self, team_id: str, active: bool) -> int:
@@ -208,8 +211,7 @@ class ConversationStore:
                 )
                 .values(active=active, updated_at=datetime.now(UTC))
             )
-            await notify(session, self._database, REFERENCES)
-        self._state_changes += 1
+            await notify(session, REFERENCES)
         return result.rowcount
 
     async def bindings_for_team(self, team_id: str) -> list[ChannelBinding]:
@@ -226,12 +228,18 @@ class ConversationStore:
             ]
 
     async def set_binding(
-        self, team_id: str, channel_id: str | None, network_key: str, group_key: str | None
+        self,
+        team_id: str,
+        channel_id: str | None,
+        network_key: str,
+        group_key: str | None,
+        *,
+        actor: str | None = audit.TEAMS,
     ) -> None:
         """Bind a channel to a network (and group), or with `channel_id` None a whole team.
 
         Replaces an earlier binding of the same channel or team. A team binding names
-        no group: a group is one channel.
+        no group: a group is one channel. A change is recorded in the audit log.
         """
         if channel_id is None and group_key is not None:
             raise ValueError("a whole team is bound to a network, not to a group: give a channel")
@@ -245,12 +253,19 @@ class ConversationStore:
             }
         else:
             target = {"index_elements": [ChannelBindingRow.team_id, ChannelBindingRow.channel_id]}
+        after = {"network": network_key, "group": group_key}
         async with self._database.transaction() as session:
+            before = await _binding(session, team_id, channel_id)
             await session.execute(
                 insert.on_conflict_do_update(
                     **target, set_={"network_key": network_key, "group_key": group_key}
                 )
             )
+            if before != after:
+                await audit.record(
+                    session, action="binding.set", actor=actor, network_key=network_key,
+                    subject=_binding_subject(team_id, channel_id), before=before, after=after,
+                )
 
     async def binding_for(
         self, team_id: str, channel_id: str | None
@@ -276,7 +291,9 @@ class ConversationStore:
         chosen = min(rows, key=lambda row: row.channel_id is None)
         return chosen.network_key, chosen.group_key
 
-    async def remove_binding(self, team_id: str, channel_id: str | None) -> bool:
+    async def remove_binding(
+        self, team_id: str, channel_id: str | None, *, actor: str | None = audit.TEAMS
+    ) -> bool:
         """Remove the binding of a channel (or with `channel_id` None, of the team)."""
         condition = (
             ChannelBindingRow.channel_id.is_(None)
@@ -284,10 +301,76 @@ class ConversationStore:
             else ChannelBindingRow.channel_id == channel_id
         )
         async with self._database.transaction() as session:
+            before = await _binding(session, team_id, channel_id)
             result = await session.execute(
                 delete(ChannelBindingRow).where(ChannelBindingRow.team_id == team_id, condition)
             )
+            if before is not None:
+                await audit.record(
+                    session, action="binding.remove", actor=actor, network_key=before["network"],
+                    subject=_binding_subject(team_id, channel_id), before=before,
+                )
         return bool(result.rowcount)
+
+
+async def _binding(
+    session: AsyncSession, team_id: str, channel_id: str | None
+) -> dict[str, str | None] | None:
+    """A binding as the audit log keeps it, or None when there is none."""
+    condition = (
+        ChannelBindingRow.channel_id.is_(None)
+        if channel_id is None
+        else ChannelBindingRow.channel_id == channel_id
+    )
+    row = await session.scalar(
+        select(ChannelBindingRow).where(ChannelBindingRow.team_id == team_id, condition)
+    )
+    return {"network": row.network_key, "group": row.group_key} if row is not None else None
+
+
+def _binding_subject(team_id: str, channel_id: str | None) -> str:
+    return f"team {team_id}" if channel_id is None else f"team {team_id} channel {channel_id}"
+
+
+# --- data protection (`storage.personal_data`) ---
+
+
+async def personal_references(
+    session: AsyncSession, user_ids: Iterable[str]
+) -> list[StoredReference]:
+    """The stored references of personal chats with a user (Entra object id or Teams id)."""
+    wanted = {user_id.casefold() for user_id in user_ids if user_id}
+    rows = await session.scalars(
+        select(ConversationReferenceRow).where(ConversationReferenceRow.kind == "personal")
+    )
+    return [
+        _stored(row)
+        for row in rows
+        if {i.casefold() for i in reference_user_ids(row.reference)} & wanted
+    ]
+
+
+async def delete_personal_references(session: AsyncSession, user_ids: Iterable[str]) -> int:
+    """Forget the personal chats with a user; returns how many references were deleted."""
+    found = await personal_references(session, user_ids)
+    if found:
+        await session.execute(
+            delete(ConversationReferenceRow).where(
+                ConversationReferenceRow.conversation_id.in_([r.conversation_id for r in found])
+            )
+        )
+        # A message the user sends later must store the reference again.
+        await notify(session, REFERENCES)
+    return len(found)
+
+
+def reference_user_ids(reference: dict[str, Any]) -> set[str]:
+    """The ids a reference gives its user: the Teams user id and the Entra object id."""
+    user = reference.get("user") if isinstance(reference, dict) else None
+    if not isinstance(user, dict):
+        return set()
+    ids = (user.get("id"), user.get("aadObjectId"), user.get("aad_object_id"))
+    return {i for i in ids if isinstance(i, str) and i}
 
 
 def _stored(row: ConversationReferenceRow) -> StoredReference:
@@ -301,3 +384,37 @@ def _stored(row: ConversationReferenceRow) -> StoredReference:
         updated_at=row.updated_at,
         active=row.active,
     )
+
+
+async def references_naming(session: AsyncSession, user_ids: Iterable[str]) -> list[str]:
+    """The channel and group-chat conversations whose stored reference names the user as
+    the last sender (a reference keeps whoever last wrote to the bot there)."""
+    return [row.conversation_id for row in await _shared_rows_naming(session, user_ids)]
+
+
+async def forget_user_in_references(session: AsyncSession, user_ids: Iterable[str]) -> int:
+    """Drop the user from channel and group-chat references that name them as last sender.
+
+    Posting needs only the conversation, service URL and bot of a reference
+    (`bot.proactive`), never its user. Returns how many references were changed.
+    """
+    rows = await _shared_rows_naming(session, user_ids)
+    for row in rows:
+        # A new dict: the JSON column notices assignment, not changes inside.
+        row.reference = {key: value for key, value in row.reference.items() if key != "user"}
+    await session.flush()
+    if rows:
+        await notify(session, REFERENCES)
+    return len(rows)
+
+
+async def _shared_rows_naming(
+    session: AsyncSession, user_ids: Iterable[str]
+) -> list[ConversationReferenceRow]:
+    wanted = {user_id.casefold() for user_id in user_ids if user_id}
+    rows = await session.scalars(
+        select(ConversationReferenceRow).where(ConversationReferenceRow.kind != "personal")
+    )
+    return [
+        row for row in rows if {i.casefold() for i in reference_user_ids(row.reference)} & wanted
+    ]

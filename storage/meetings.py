@@ -16,9 +16,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import audit
 from storage.database import Database
 from storage.registry import MeetingMode
 from storage.schema import AgendaItemRow, MeetingRow
@@ -164,6 +165,11 @@ class MeetingRepository:
             session.add(row)
             await session.flush()
             meeting = _meeting(row)
+            await audit.record(
+                session, action="meeting.add", actor=by, at=now,
+                network_key=meeting.network_key, subject=f"meeting {meeting.id}",
+                after=_audited(meeting),
+            )
         log.info(
             "meeting added",
             extra={"meeting": meeting.id, "network": meeting.network_key, "by": by},
@@ -190,11 +196,17 @@ class MeetingRepository:
             row = await session.get(MeetingRow, meeting_id)
             if row is None:
                 return None
+            before = _audited(_meeting(row))
             row.starts_at, row.ends_at = starts_at, ends_at
             row.place, row.online_url = place, online_url
             row.edited, row.updated_by, row.updated_at = True, by, now
             await session.flush()
             meeting = _meeting(row)
+            await audit.record(
+                session, action="meeting.move", actor=by, at=now,
+                network_key=meeting.network_key, subject=f"meeting {meeting.id}",
+                before=before, after=_audited(meeting),
+            )
         log.info("meeting moved", extra={"meeting": meeting_id, "by": by})
         return meeting
 
@@ -204,9 +216,15 @@ class MeetingRepository:
             row = await session.get(MeetingRow, meeting_id)
             if row is None:
                 return None
+            before = _audited(_meeting(row))
             row.cancelled, row.edited, row.updated_by, row.updated_at = True, True, by, now
             await session.flush()
             meeting = _meeting(row)
+            await audit.record(
+                session, action="meeting.cancel", actor=by, at=now,
+                network_key=meeting.network_key, subject=f"meeting {meeting.id}",
+                before=before, after=_audited(meeting),
+            )
         log.info("meeting cancelled", extra={"meeting": meeting_id, "by": by})
         return meeting
 
@@ -221,7 +239,8 @@ class MeetingRepository:
     ) -> AgendaItem | None:
         """Add a point to a meeting's agenda; None if there is no such meeting."""
         async with self._database.transaction() as session:
-            if await session.get(MeetingRow, meeting_id) is None:
+            meeting_row = await session.get(MeetingRow, meeting_id)
+            if meeting_row is None:
                 return None
             row = AgendaItemRow(
                 meeting_id=meeting_id,
@@ -233,6 +252,11 @@ class MeetingRepository:
             session.add(row)
             await session.flush()
             item = _item(row)
+            await audit.record(
+                session, action="agenda.add_item", actor=author_id, at=now,
+                network_key=meeting_row.network_key, subject=f"meeting {meeting_id}",
+                after={"item": item.id, "text": text},
+            )
         log.info("agenda item added", extra={"meeting": meeting_id, "item": item.id})
         return item
 
@@ -367,6 +391,20 @@ def _meeting(row: MeetingRow) -> Meeting:
     )
 
 
+def _audited(meeting: Meeting) -> dict[str, object]:
+    """What the audit log keeps of a meeting: what admins change, nothing personal."""
+    return {
+        "group": meeting.group_key,
+        "kind": meeting.kind,
+        "starts_at": meeting.starts_at.isoformat(),
+        "ends_at": meeting.ends_at.isoformat(),
+        "mode": meeting.mode,
+        "place": meeting.place,
+        "online_url": meeting.online_url,
+        "cancelled": meeting.cancelled,
+    }
+
+
 def _item(row: AgendaItemRow) -> AgendaItem:
     return AgendaItem(
         id=row.id,
@@ -376,3 +414,44 @@ def _item(row: AgendaItemRow) -> AgendaItem:
         author_id=row.author_id,
         added_at=_utc(row.added_at),  # type: ignore[arg-type]
     )
+
+
+# --- data protection (`storage.personal_data`) ---
+
+
+async def items_by_authors(session: AsyncSession, author_ids: Iterable[str]) -> list[AgendaItem]:
+    """The agenda points added by anyone with one of `author_ids`, oldest first."""
+    ids = [author_id for author_id in author_ids if author_id]
+    if not ids:
+        return []
+    rows = await session.scalars(
+        select(AgendaItemRow).where(AgendaItemRow.author_id.in_(ids)).order_by(AgendaItemRow.id)
+    )
+    return [_item(row) for row in rows]
+
+
+async def redact_person(
+    session: AsyncSession, author_ids: Iterable[str], names: Iterable[str], placeholder: str
+) -> int:
+    """Remove a person from agendas and meetings; returns the rows changed.
+
+    Their points stay on the agenda (the meeting needs them) without author; their name in
+    any point's text, and their id as the last editor of a meeting, become `placeholder`.
+    """
+    ids = [author_id for author_id in author_ids if author_id]
+    folded = {name.casefold() for name in names if name and name.strip()}
+    changed = 0
+    for row in await session.scalars(select(AgendaItemRow)):
+        text = audit.redact(row.text, folded, placeholder)
+        if row.author_id in ids or text != row.text:
+            if row.author_id in ids:
+                row.author_id, row.author_name = None, placeholder
+            row.text = text
+            changed += 1
+    if ids:
+        result = await session.execute(
+            update(MeetingRow).where(MeetingRow.updated_by.in_(ids)).values(updated_by=placeholder)
+        )
+        changed += max(result.rowcount or 0, 0)
+    await session.flush()
+    return changed

@@ -77,7 +77,7 @@ class Localized(Generic[T]):
 class Person:
     """Someone who holds a role: the minimum needed to reach them at work.
 
-    No private contact details are kept (see the data-protection notes in README).
+    No private contact details are kept (see docs/data-protection.md).
     """
 
     name: str

@@ -62,6 +62,13 @@ URL_PATTERN = re.compile(r"^https?://\S+$")
 # Rules that repeat more often than daily are no meeting or deadline rhythm, and would
 # make expanding a year of them needlessly slow.
 RRULE_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+# Fields someone might add to a holder that the bot must not store (docs/data-protection.md).
+PRIVATE_CONTACT_FIELDS = frozenset({
+    "phone", "telephone", "mobile", "cell", "telefon", "mobil", "mobilnummer", "telefonnummer",
+    "address", "home_address", "adress", "hemadress", "postadress", "private_email",
+    "personal_email", "personnummer", "birthdate", "date_of_birth", "födelsedatum",
+})
+
 PLANNING_SECTIONS = ("admins", "channels", "agenda", "meeting_kinds", "meetings", "wheel")
 
 # Lines are never folded: a folded `{sv: ..., en: ...}` is hard to read and to edit.
@@ -401,7 +408,15 @@ class _Reader:
     def known_keys(self, mapping: Mapping[Any, Any], path: KeyPath, known: Iterable[str]) -> None:
         known = list(known)
         for key in mapping:
-            if key not in known:
+            if key in known:
+                continue
+            if str(key).casefold() in PRIVATE_CONTACT_FIELDS:
+                self.problem(
+                    path + (str(key),),
+                    f"{key!r}: the registry keeps no private contact details (data "
+                    "protection); give only name, work e-mail or Entra object id",
+                )
+            else:
                 close = difflib.get_close_matches(str(key), known, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(known)}"
                 self.problem(path + (str(key),), f"unknown field {key!r}{hint}")

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import audit
 from storage.changes import REGISTRY, ChangeFeed, notify
 from storage.database import Database
 from storage.registry import (
@@ -115,13 +116,20 @@ class RegistryRepository:
                 )
             )
 
-    async def replace_networks(self, networks: Iterable[Network]) -> None:
+    async def replace_networks(
+        self,
+        networks: Iterable[Network],
+        *,
+        actor: str | None = audit.SYSTEM,
+        action: str = "registry.import",
+    ) -> None:
         """Store the given networks, each replacing the stored network with its key.
 
         One transaction: groups, roles and holders of each given network become
         exactly the given ones; other networks stay as they are. Raises ValueError
         (and stores nothing) for a network that refers to unknown roles or groups,
         repeats a key, or gives one person with two different sets of details.
+        Each network's entry in the audit log (`action` by `actor`) lists what changed.
         """
         networks = tuple(networks)
         _check(networks)
@@ -135,13 +143,19 @@ class RegistryRepository:
             next_position = -1 if next_position is None else next_position
             for network in networks:
                 row = await session.scalar(select(NetworkRow).where(NetworkRow.key == network.key))
+                before = await _audited_network(session, row)
                 if row is None:
                     next_position += 1
                     row = NetworkRow(key=network.key, position=next_position)
                     session.add(row)
                 await _store_network(session, row, network, person_ids)
+                after = await _audited_network(session, row)
+                assert after is not None
+                await audit.record(
+                    session, action=action, actor=actor, network_key=network.key,
+                    subject=f"network {network.key}", **_changes(before, after),
+                )
             await _delete_orphaned_persons(session)
-        self._known = None
         log.info("registry networks replaced", extra={"networks": [n.key for n in networks]})
 
     async def delete_network(self, key: str) -> bool:
@@ -152,19 +166,157 @@ class RegistryRepository:
                 return False
             await _delete_orphaned_persons(session)
             await self._bump_revision(session)
-        self._known = None
         log.info("registry network deleted", extra={"network": key})
         return True
 
     async def _bump_revision(self, session: AsyncSession) -> None:
-        insert = self._database.insert(RegistryRevisionRow).values(id=_REVISION_ROW_ID, revision=1)
-        await session.execute(
-            insert.on_conflict_do_update(
-                index_elements=[RegistryRevisionRow.id],
-                set_={"revision": RegistryRevisionRow.revision + 1},
-            )
+        await _bump_revision(session, self._database)
+
+
+async def _bump_revision(session: AsyncSession, database: Database) -> None:
+    insert = database.insert(RegistryRevisionRow).values(id=_REVISION_ROW_ID, revision=1)
+    await session.execute(
+        insert.on_conflict_do_update(
+            index_elements=[RegistryRevisionRow.id],
+            set_={"revision": RegistryRevisionRow.revision + 1},
         )
-        await notify(session, self._database, REGISTRY)
+    )
+    await notify(session, REGISTRY)
+
+
+async def _audited_network(
+    session: AsyncSession, row: NetworkRow | None
+) -> dict[str, Any] | None:
+    """What the audit log compares of a stored network: keys, admins and holders."""
+    if row is None:
+        return None
+    groups = await session.scalars(
+        select(GroupRow.key).where(GroupRow.network_id == row.id).order_by(GroupRow.position)
+    )
+    roles = await session.scalars(
+        select(RoleRow.key).where(RoleRow.network_id == row.id).order_by(RoleRow.position)
+    )
+    holders = await session.execute(
+        select(AssignmentRow, RoleRow.key, GroupRow.key, PersonRow)
+        .join(RoleRow, AssignmentRow.role_id == RoleRow.id)
+        .outerjoin(GroupRow, AssignmentRow.group_id == GroupRow.id)
+        .join(PersonRow, AssignmentRow.person_id == PersonRow.id)
+        .where(AssignmentRow.network_id == row.id)
+        .order_by(AssignmentRow.position)
+    )
+    return {
+        "groups": list(groups),
+        "roles": list(roles),
+        "admins": list((row.planning or {}).get("admins") or []),
+        "holders": [_holder_line(_assignment(*found)) for found in holders],
+    }
+
+
+def _holder_line(assignment: Assignment) -> str:
+    """One holder as the audit log shows it: "role/group: Name <e-mail> (deputy) term"."""
+    person = assignment.person
+    where = assignment.role_key + (f"/{assignment.group_key}" if assignment.group_key else "")
+    contact = person.email or person.entra_object_id
+    line = f"{where}: {person.name}" + (f" <{contact}>" if contact else "")
+    if assignment.deputy:
+        line += " (deputy)"
+    if assignment.term_start or assignment.term_end:
+        line += f" {assignment.term_start or ''}–{assignment.term_end or ''}"
+    return line
+
+
+def _changes(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[str, Any]:
+    """The audit entry's before/after: only what differs (holders: removed and added);
+    a new network's whole content."""
+    if before is None:
+        return {"before": None, "after": after}
+    old: dict[str, Any] = {}
+    new: dict[str, Any] = {}
+    for name in before:
+        if name == "holders":
+            removed = [h for h in before[name] if h not in after[name]]
+            added = [h for h in after[name] if h not in before[name]]
+            if removed or added:
+                old[name], new[name] = removed, added
+        elif before[name] != after[name]:
+            old[name], new[name] = before[name], after[name]
+    return {"before": old or None, "after": new or None}
+
+
+# --- data protection (`storage.personal_data`) ---
+
+
+async def find_person(session: AsyncSession, email: str) -> tuple[int, Person] | None:
+    """The stored person with this work e-mail (any case) and their row id, if any."""
+    row = await session.scalar(
+        select(PersonRow).where(func.lower(PersonRow.email) == email.lower())
+    )
+    if row is None:
+        return None
+    return row.id, Person(name=row.name, email=row.email, entra_object_id=row.entra_object_id)
+
+
+async def person_assignments(session: AsyncSession, person_id: int) -> list[dict[str, Any]]:
+    """Every role the person holds, in every network, as JSON-ready dicts."""
+    rows = await session.execute(
+        select(AssignmentRow, RoleRow.key, GroupRow.key, NetworkRow.key)
+        .join(RoleRow, AssignmentRow.role_id == RoleRow.id)
+        .outerjoin(GroupRow, AssignmentRow.group_id == GroupRow.id)
+        .join(NetworkRow, AssignmentRow.network_id == NetworkRow.id)
+        .where(AssignmentRow.person_id == person_id)
+        .order_by(NetworkRow.position, AssignmentRow.position)
+    )
+    return [
+        {
+            "network": network_key,
+            "role": role_key,
+            "group": group_key,
+            "deputy": row.deputy,
+            "term_start": row.term_start.isoformat() if row.term_start else None,
+            "term_end": row.term_end.isoformat() if row.term_end else None,
+        }
+        for row, role_key, group_key, network_key in rows
+    ]
+
+
+async def admin_of(session: AsyncSession, identifiers: Iterable[str]) -> list[str]:
+    """The keys of the networks whose `admins` list one of `identifiers`."""
+    wanted = {i.casefold() for i in identifiers if i}
+    rows = await session.scalars(select(NetworkRow).order_by(NetworkRow.position))
+    return [
+        row.key
+        for row in rows
+        if any(a.casefold() in wanted for a in (row.planning or {}).get("admins") or [])
+    ]
+
+
+async def erase_person(
+    session: AsyncSession, database: Database, person_id: int | None, identifiers: Iterable[str]
+) -> tuple[int, int]:
+    """Remove a person from the registry: their roles, their row, and their entries in
+    every network's `admins`. Returns (roles removed, admin entries removed)."""
+    wanted = {i.casefold() for i in identifiers if i}
+    roles = 0
+    if person_id is not None:
+        result = await session.execute(
+            delete(AssignmentRow).where(AssignmentRow.person_id == person_id)
+        )
+        roles = max(result.rowcount or 0, 0)
+        await session.execute(delete(PersonRow).where(PersonRow.id == person_id))
+    admins = 0
+    for row in await session.scalars(select(NetworkRow)):
+        listed = (row.planning or {}).get("admins") or []
+        kept = [a for a in listed if a.casefold() not in wanted]
+        if len(kept) != len(listed):
+            admins += len(listed) - len(kept)
+            # A new dict: the JSON column notices assignment, not changes inside.
+            planning = {k: v for k, v in row.planning.items() if k != "admins"}
+            if kept:
+                planning["admins"] = kept
+            row.planning = planning or None
+    await session.flush()
+    await _bump_revision(session, database)
+    return roles, admins
 
 
 def _check(networks: Sequence[Network]) -> None:

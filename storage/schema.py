@@ -22,6 +22,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -240,6 +241,87 @@ class AgendaItemRow(Base):
     added_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+# --- minutes --------------------------------------------------------------------------------
+
+
+class MinutesRow(Base):
+    """The minutes of a meeting, filed in the group channel's SharePoint folder
+    (`storage.minutes.Minutes`): which drive item holds them and who sent them."""
+
+    __tablename__ = "minutes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), unique=True
+    )
+    drive_id: Mapped[str] = mapped_column(String(256))
+    item_id: Mapped[str] = mapped_column(String(256))
+    web_url: Mapped[str] = mapped_column(Text)
+    path: Mapped[str] = mapped_column(Text)  # inside the channel folder, e.g. Protokoll/2026/...
+    file_name: Mapped[str] = mapped_column(Text)  # the name the sender gave the file
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by: Mapped[str | None] = mapped_column(Text)  # display name or user id
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+PENDING_UPLOAD_STATES = ("received", "uploading", "failed")
+
+
+class PendingUploadRow(Base):
+    """A file the bot received and has not yet filed in SharePoint
+    (`storage.minutes.PendingUpload`).
+
+    The bytes stay here (`content`) or in the data folder (`data_path`) until the upload
+    succeeds, so a restart resumes it; `upload_url` and `next_offset` are the upload
+    session and the first byte Graph still expects. The row is deleted when the minutes
+    are recorded.
+    """
+
+    __tablename__ = "pending_upload"
+    __table_args__ = (
+        CheckConstraint(
+            "state IN (" + ", ".join(f"'{state}'" for state in PENDING_UPLOAD_STATES) + ")",
+            name="state",
+        ),
+        CheckConstraint(
+            "content IS NOT NULL OR data_path IS NOT NULL", name="content_or_path"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    file_name: Mapped[str] = mapped_column(Text)  # the name the sender gave the file
+    target_path: Mapped[str] = mapped_column(Text)  # inside the channel folder
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    data_path: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16))
+    upload_url: Mapped[str | None] = mapped_column(Text)
+    next_offset: Mapped[int | None] = mapped_column(Integer)
+    attempts: Mapped[int] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    uploaded_by: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(2))
+    reply_conversation_id: Mapped[str | None] = mapped_column(String(512))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class GraphTeamRow(Base):
+    """The Microsoft 365 group id of a team, which Graph names the team by; Teams gives
+    the bot the team's thread id (`19:…@thread.tacv2`) and, beside it, this id."""
+
+    __tablename__ = "graph_team"
+
+    team_id: Mapped[str] = mapped_column(String(512), primary_key=True)
+    group_id: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 # --- Teams conversations ------------------------------------------------------------------
 
 
@@ -331,3 +413,30 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     late: Mapped[bool] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# --- audit log ------------------------------------------------------------------------------
+
+
+class AuditRow(Base):
+    """One change made through the bot or the command line (`storage.audit.AuditEntry`).
+
+    `actor` is who made it: an Entra object id or Teams user id from the chat, `cli:LOGIN`
+    from the command line, `teams` for what Teams events did, `system` for the bot itself.
+    `before` and `after` describe what changed, as JSON, never with secrets.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        # What "logg" and `app.py audit --network` ask: a network's latest entries.
+        Index("ix_audit_log_network_key_at", "network_key", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)  # retention purges by it
+    actor: Mapped[str | None] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(64))
+    network_key: Mapped[str | None] = mapped_column(String(64))
+    subject: Mapped[str | None] = mapped_column(Text)  # e.g. "meeting 12", "channel 19:…"
+    before: Mapped[Any] = mapped_column(JSON, nullable=True)
+    after: Mapped[Any] = mapped_column(JSON, nullable=True)

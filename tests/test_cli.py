@@ -184,3 +184,33 @@ def test_serve_starts_in_local_mode_says_so_and_answers_health_checks(workdir):
         process.terminate()
         _, stderr = process.communicate(timeout=30)
     assert "LOCAL MODE" in stderr
+
+
+def test_imports_show_in_the_audit_log_and_a_person_can_be_exported_and_erased(workdir):
+    exported = workdir / "registry.yaml"
+    run_app(workdir, "registry", "export", str(exported))
+    document = yaml.safe_load(exported.read_text(encoding="utf-8"))
+    bestservice = next(n for n in document["networks"] if n["key"] == "bestservice")
+    bestservice.setdefault("holders", []).append({"role": "sekreterare", "group": "logistik",
+                                   "name": "Maja Lund", "email": "maja.lund@region.example"})
+    exported.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    assert run_app(workdir, "registry", "import", str(exported)).returncode == 0
+
+    audit = run_app(workdir, "audit", "--network", "bestservice", "--json")
+    assert audit.returncode == 0, audit.stderr
+    seeded, imported = [json.loads(line) for line in audit.stdout.splitlines()]
+    assert (seeded["action"], seeded["actor"]) == ("registry.seed", "system")
+    assert imported["action"] == "registry.import" and imported["actor"].startswith("cli:")
+    assert imported["after"] == {"holders": ["sekreterare/logistik: Maja Lund "
+                                             "<maja.lund@region.example>"]}
+
+    export = run_app(workdir, "person", "export", "--email", "maja.lund@region.example")
+    assert json.loads(export.stdout)["roles"][0]["group"] == "logistik"
+
+    erase = run_app(workdir, "person", "erase", "--email", "maja.lund@region.example")
+    assert erase.returncode == 0, erase.stderr
+    assert '"roles": 1' in erase.stdout
+    after = run_app(workdir, "audit", "--json").stdout
+    assert "Maja" not in after and '"action": "person.erase"' in after
+    assert json.loads(run_app(workdir, "person", "export", "--email",
+                              "maja.lund@region.example").stdout)["roles"] == []

@@ -3,7 +3,8 @@
 `create_adapter` caches the Bot Connector client per (app id, serviceUrl, audience) and
 sends through one shared HTTP session; these tests run real turns through the adapter
 and the whole app against loopback connectors, including one that drops its
-connections or restarts on the same address between turns.
+connections or restarts on the same address between turns. The cached clients'
+serializer is checked against msrest's own output.
 """
 
 from __future__ import annotations
@@ -12,22 +13,35 @@ import asyncio
 import contextlib
 import itertools
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import Activity, ConversationAccount
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    Attachment,
+    ChannelAccount,
+    ConversationAccount,
+    Entity,
+)
+from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import (
     MicrosoftAppCredentials,
     PasswordServiceClientCredentialFactory,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.adapter import (
     CachingBotFrameworkAuthentication,
     SamverkanAdapter,
+    _use_lean_serializer,
     create_adapter,
     sdk_configuration,
 )
+from bot.cards import ADAPTIVE_CARD_CONTENT_TYPE
 from bot.local_connector import LocalConnector
 from bot.settings import Settings
 from tests.bot.teams_activities import personal_message
@@ -243,9 +257,8 @@ async def test_a_registered_bot_signs_every_request_and_local_mode_none(adapter,
     try:
         for sender in (registered, registered, adapter):
             client = await sender.connector_client(connector.service_url)
-            await client.conversations.send_to_conversation(
-                "a:1", Activity(type="message", text="x", conversation=ConversationAccount(id="a:1"))
-            )
+            message = Activity(type="message", text="x", conversation=ConversationAccount(id="a:1"))
+            await client.conversations.send_to_conversation("a:1", message)
     finally:
         await registered.close()
 
@@ -269,3 +282,37 @@ async def test_a_refused_post_is_not_sent_again_but_a_refused_read_is_retried(
     assert len(connector.requests_to("POST")) == 1  # a message is never posted twice
     assert [m.name for m in members] == ["Anna"]
     assert len(connector.requests_to("GET")) == 2
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(content=json_values, channel_data=json_values, value=json_values)
+@settings(max_examples=150, deadline=None)
+def test_the_lean_serializer_writes_exactly_what_msrest_writes(content, channel_data, value):
+    activity = Activity(
+        type=ActivityTypes.message,
+        text="Vem är sekreterare?",
+        text_format="markdown",
+        timestamp=datetime(2026, 3, 2, 9, 15, tzinfo=UTC),
+        from_property=ChannelAccount(id="28:bot", name="samverkan"),
+        conversation=ConversationAccount(id="a:1", conversation_type="personal", tenant_id="t"),
+        attachments=[
+            Attachment(content_type=ADAPTIVE_CARD_CONTENT_TYPE, content=content),
+            Attachment(content_type="x", content={"who": ChannelAccount(id="29:anna")}),
+        ],
+        entities=[Entity().deserialize({"type": "mention", "text": "<at>A</at>"})],
+        channel_data=channel_data,
+        value=value,
+    )
+    client = ConnectorClient(MicrosoftAppCredentials.empty(), base_url="http://127.0.0.1/")
+    stock = client._serialize.body(activity, "Activity")
+
+    _use_lean_serializer(client)
+
+    assert client.conversations._serialize.body(activity, "Activity") == stock

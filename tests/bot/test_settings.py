@@ -106,6 +106,7 @@ def test_validation_reports_every_problem_at_once():
         ({"PORT": "70000"}, "expected a number from 0 to 65535"),
         ({"SCHEDULER_INTERVAL_SECONDS": "1"}, "expected 0 (off) or a number of seconds from 5"),
         ({"SCHEDULER_INTERVAL_SECONDS": "often"}, "SCHEDULER_INTERVAL_SECONDS is 'often'"),
+        ({"AUDIT_RETENTION_DAYS": "0"}, "AUDIT_RETENTION_DAYS is '0'; expected a number of days"),
     ],
 )
 def test_invalid_combinations_are_explained(environment: dict[str, str], expected: str):
@@ -145,5 +146,27 @@ def test_env_example_documents_every_variable():
         "NETWORKS_DIR",
         "LOG_LEVEL",
         "SCHEDULER_INTERVAL_SECONDS",
+        "AUDIT_RETENTION_DAYS",
+        "GRAPH_TENANT_ID",
+        "GRAPH_CLIENT_ID",
+        "GRAPH_CLIENT_SECRET",
+        "GRAPH_CERTIFICATE_PATH",
+        "GRAPH_BASE_URL",
+        "MINUTES_MAX_MB",
+        "MINUTES_TYPES",
+        "MINUTES_REMINDER_DAYS",
+        "DATA_DIR",
     }
     assert Settings.from_env({}, env_file=Path(__file__).resolve().parents[2] / ".env.example")
+
+
+def test_graph_falls_back_to_the_bot_credentials_and_minutes_limits_are_checked():
+    settings = Settings.from_mapping(
+        {"MicrosoftAppId": "app", "MicrosoftAppPassword": "pw", "MINUTES_TYPES": "PDF, .odt"}
+    )
+    assert (settings.graph_client_id, settings.graph_client_secret) == ("app", "pw")
+    assert settings.minutes_types == ("pdf", "odt")
+    assert "pw" not in repr(settings)
+
+    with pytest.raises(SettingsError, match="MINUTES_REMINDER_DAYS is '3,x'"):
+        Settings.from_mapping({"MINUTES_REMINDER_DAYS": "3,x"})

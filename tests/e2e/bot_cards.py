@@ -298,4 +298,29 @@ def builder_samples() -> list[SentCard]:
                 clicked=False,
             )
         )
+    # Minutes cards go out as scheduled posts and in reply to a file, not to a question.
+    samples += [
+        SentCard(
+            card_builders.minutes_request_card(
+                "Protokoll för mötet 12 mars",
+                [("Möte", "Logistik, torsdag 12 mars"), ("Sekreterare", "Anna Andersson")],
+                "Mötet är slut. Anna Andersson, skicka protokollet till mig.",
+                1,
+                "sv",
+                folder_url="https://contoso.sharepoint.com/sites/bestservice/Logistik",
+            ),
+            SAMPLE,
+            "minutes request with the folder link",
+            clicked=False,
+        ),
+        SentCard(
+            card_builders.minutes_pick_card(
+                "Vilket möte hör protokoll.pdf till?",
+                [("12 mars", {"action": "minutes.pick", "meeting_id": 1})],
+            ),
+            SAMPLE,
+            "which meeting a minutes file belongs to",
+            clicked=False,
+        ),
+    ]
     return samples

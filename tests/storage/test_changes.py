@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import delete, text, update
 
 from storage.changes import REFERENCES, REGISTRY, ChangeFeed
-from storage.conversations import ConversationStore
+from storage.conversations import ConversationStore, delete_personal_references
 from storage.database import Database
 from storage.registry_repository import RegistryRepository
 from storage.schema import Base, RegistryRevisionRow
@@ -47,8 +47,10 @@ async def remember(store: ConversationStore, ref: dict[str, Any]) -> None:
 
 
 async def until(condition: Callable[[], bool]) -> None:
+    """Wait (at most 10 s) for the feed, which changes from its connection's callbacks."""
+
     async def poll() -> None:
-        while not condition():
+        while not condition():  # noqa: ASYNC110 - the feed offers no event, by design
             await asyncio.sleep(0.01)
 
     await asyncio.wait_for(poll(), 10)
@@ -210,3 +212,25 @@ async def test_without_a_feed_every_message_writes(database):
     await remember(store, reference("2"))
 
     assert await store.get_reference(THREAD) == reference("2")
+
+
+async def test_a_user_erased_and_writing_again_has_their_chat_stored_again(database, feed):
+    store = ConversationStore(database, feed)
+    chat = reference("1") | {
+        "conversation": {"id": "a:chat-sara", "conversationType": "personal", "tenantId": "t1"}
+    }
+
+    async def message(activity_id: str) -> None:
+        await store.save_reference(
+            chat | {"activityId": activity_id}, tenant_id="t1", team_id=None, channel_id=None,
+            kind="personal", only_if_changed=True,
+        )
+
+    await message("1")
+    async with database.transaction() as session:
+        assert await delete_personal_references(session, ["29:user"]) == 1
+    assert await store.get_reference("a:chat-sara") is None
+
+    await message("2")
+
+    assert await store.get_reference("a:chat-sara") == chat | {"activityId": "2"}

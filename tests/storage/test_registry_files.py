@@ -138,6 +138,16 @@ REFUSED = {
         "unknown field 'synonym'; did you mean 'synonyms'?",
     ),
     "unknown top-level field": (_set("holder", []), "holder", "did you mean 'holders'?"),
+    "a holder's private phone number": (
+        _set("holders.0.phone", "070-123 45 67"),
+        "holders[0].phone",
+        "'phone': the registry keeps no private contact details (data protection)",
+    ),
+    "a holder's home address": (
+        _set("holders.0.hemadress", "Storgatan 1"),
+        "holders[0].hemadress",
+        "give only name, work e-mail or Entra object id",
+    ),
     "missing required field": (_set("roles.1.title.en", ...), "roles[1].title.en", "missing"),
     "missing network key": (_set("key", ...), "key", "missing required field"),
     "empty name": (_set("groups.1.name.sv", "  "), "groups[1].name.sv", "must not be empty"),

@@ -1,0 +1,163 @@
+"""Administration in chat: the audit log for a network's admins.
+
+"logg" / "audit" lists the latest changes to the network the channel talks about: who
+made them, when, and what changed. Only the network's admins (`dialogs.meetings.is_admin`)
+may read it; anyone else gets a polite refusal. The whole log, with before and after as
+JSON, is `python app.py audit`.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any, Protocol
+
+from dialogs.conversation import CommandHandler, CommandRequest
+from dialogs.intents import Command
+from dialogs.meetings import is_admin
+from dialogs.turns import Reply
+from scheduler.recurrence import local
+from storage.audit import SYSTEM, TEAMS, AuditEntry
+from storage.registry import Language, Localized, RoleRegistry
+
+log = logging.getLogger(__name__)
+
+AUDIT_COMMAND = Command(
+    "audit",
+    Localized(
+        sv=("logg", "loggen", "ändringslogg", "ändringsloggen", "granskningslogg"),
+        en=("audit", "audit log", "the audit log", "change log"),
+    ),
+)
+
+AUDIT_ROWS = 15  # how many entries "logg" shows; `app.py audit` shows them all
+
+_TEXTS: dict[str, Localized[str]] = {
+    "title": Localized(sv="Senaste ändringarna i {network}", en="Latest changes in {network}"),
+    "empty": Localized(
+        sv="Inga ändringar är loggade för {network} ännu.",
+        en="No changes are logged for {network} yet.",
+    ),
+    "refused": Localized(
+        sv="Tyvärr, ändringsloggen kan bara nätverkets administratörer se. Fråga en "
+        "administratör om du behöver veta vem som ändrade något.",
+        en="Sorry, only the network's administrators can see the change log. Ask an "
+        "administrator if you need to know who changed something.",
+    ),
+    "more": Localized(
+        sv="Hela loggen: `python app.py audit --network {key}` på servern.",
+        en="The whole log: `python app.py audit --network {key}` on the server.",
+    ),
+    "cli": Localized(sv="kommandoraden ({login})", en="the command line ({login})"),
+    "teams": Localized(sv="Teams", en="Teams"),
+    "system": Localized(sv="boten", en="the bot"),
+    "unknown": Localized(sv="okänd", en="unknown"),
+}
+
+_ACTIONS: dict[str, Localized[str]] = {
+    "registry.seed": Localized(sv="läste in registret", en="loaded the registry"),
+    "registry.import": Localized(sv="importerade registret", en="imported the registry"),
+    "registry.reload": Localized(sv="läste om registret", en="reloaded the registry"),
+    "meeting.add": Localized(sv="lade till ett möte", en="added a meeting"),
+    "meeting.move": Localized(sv="flyttade ett möte", en="moved a meeting"),
+    "meeting.cancel": Localized(sv="ställde in ett möte", en="cancelled a meeting"),
+    "agenda.add_item": Localized(sv="lade till en punkt", en="added an agenda item"),
+    "binding.set": Localized(sv="kopplade en kanal", en="linked a channel"),
+    "binding.remove": Localized(sv="tog bort en kanalkoppling", en="unlinked a channel"),
+    "person.erase": Localized(sv="raderade en persons uppgifter", en="erased a person's data"),
+}
+
+
+class AuditEntries(Protocol):
+    """What the command needs from `storage.audit.AuditLog`."""
+
+    async def entries(
+        self,
+        *,
+        network_key: str | None = None,
+        since: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[AuditEntry]: ...
+
+
+class AuditDialogs:
+    """The "logg" command over the audit log."""
+
+    def __init__(self, audit_log: AuditEntries):
+        self._audit_log = audit_log
+
+    def commands(self) -> list[tuple[Command, CommandHandler]]:
+        """The commands to register with the `Conversation`."""
+        return [(AUDIT_COMMAND, self.audit)]
+
+    async def audit(self, request: CommandRequest) -> list[Reply]:
+        """The network's latest audit entries, for its admins only."""
+        network, language = request.network, request.language
+        if not is_admin(network, request.registry, request.turn):
+            log.info(
+                "audit log refused: not an admin",
+                extra={"network": network.key, "user": request.turn.user_aad_object_id},
+            )
+            return [Reply(_TEXTS["refused"].get(language), language)]
+        entries = await self._audit_log.entries(network_key=network.key, limit=AUDIT_ROWS)
+        name = network.name.get(language)
+        if not entries:
+            return [Reply(_TEXTS["empty"].get(language).format(network=name), language)]
+        lines = [f"**{_TEXTS['title'].get(language).format(network=name)}**", ""]
+        lines += [f"- {describe(entry, request.registry, language)}" for entry in entries]
+        lines += ["", _TEXTS["more"].get(language).format(key=network.key)]
+        return [Reply("\n".join(lines), language)]
+
+
+def describe(entry: AuditEntry, registry: RoleRegistry, language: Language) -> str:
+    """One entry in a line: when, who, what, and what changed."""
+    when = local(entry.at).strftime("%Y-%m-%d %H:%M")
+    action = _ACTIONS.get(entry.action)
+    what = action.get(language) if action else entry.action
+    line = f"{when} {actor_name(entry.actor, registry, language)}: {what}"
+    if entry.subject:
+        line += f" ({entry.subject})"
+    change = _change(entry.before, entry.after)
+    return f"{line}: {change}" if change else line
+
+
+def actor_name(actor: str | None, registry: RoleRegistry, language: Language) -> str:
+    """Who made a change, by name when the registry knows their Entra object id."""
+    if actor is None:
+        return _TEXTS["unknown"].get(language)
+    if actor.startswith("cli:"):
+        return _TEXTS["cli"].get(language).format(login=actor.removeprefix("cli:"))
+    if actor in (TEAMS, SYSTEM):
+        return _TEXTS[actor].get(language)
+    for network in registry.networks:
+        for assignment in network.assignments:
+            person = assignment.person
+            if person.entra_object_id and person.entra_object_id.casefold() == actor.casefold():
+                return person.name
+    return actor
+
+
+def _change(before: Any, after: Any) -> str:
+    """What differs between before and after, briefly: "field: old → new"."""
+    if not isinstance(before, dict) and not isinstance(after, dict):
+        return ""
+    before, after = before or {}, after or {}
+    parts = []
+    for key in dict.fromkeys([*before, *after]):
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        if isinstance(old, list) or isinstance(new, list):
+            removed = [x for x in old or [] if x not in (new or [])]
+            added = [x for x in new or [] if x not in (old or [])]
+            parts += [f"−{x}" for x in removed] + [f"+{x}" for x in added]
+        elif key in before:
+            parts.append(f"{key}: {_short(old)} → {_short(new)}")
+        else:
+            parts.append(f"{key}: {_short(new)}")
+    return "; ".join(parts)
+
+
+def _short(value: Any) -> str:
+    text = "–" if value is None else str(value)
+    return text if len(text) <= 60 else text[:57] + "…"

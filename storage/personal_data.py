@@ -1,0 +1,184 @@
+"""A person's data across the bot's tables: export it, or erase it (GDPR art. 15 and 17).
+
+A person is named by their work e-mail. The registry gives their name and Entra object
+id; a stored personal chat gives their Teams user id. With those the other tables are
+searched: agenda points they added, meetings they last edited, and audit entries that
+name them. Each table is read and changed by the module that owns it; this module only
+puts the pieces together, in one transaction.
+
+Erasing keeps what the networks need without the person: their agenda points stay, with
+`PLACEHOLDER` as author, and audit entries keep what happened with `PLACEHOLDER` for who.
+The erasure itself is recorded in the audit log with counts only, never what was erased.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import audit, conversations, meetings, registry_repository
+from storage.conversations import StoredReference
+from storage.database import Database
+from storage.registry import Person
+
+log = logging.getLogger(__name__)
+
+PLACEHOLDER = "[borttagen person]"  # Swedish, as the users read it: "[removed person]"
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What `PersonalData.erase` removed or replaced, as counts."""
+
+    roles: int
+    admin_entries: int
+    personal_chats: int
+    shared_chats: int  # channel and group-chat references that named them as last sender
+    agenda_and_meetings: int
+    audit_entries: int
+
+    def as_json(self) -> dict[str, int]:
+        """The counts as a JSON-ready dict (what the erasure's own audit entry keeps)."""
+        return {
+            "roles": self.roles,
+            "admin_entries": self.admin_entries,
+            "personal_chats": self.personal_chats,
+            "shared_chats": self.shared_chats,
+            "agenda_and_meetings": self.agenda_and_meetings,
+            "audit_entries": self.audit_entries,
+        }
+
+
+@dataclass(frozen=True)
+class _Identity:
+    """How the tables name one person."""
+
+    person_id: int | None
+    person: Person | None
+    registry_ids: frozenset[str]  # e-mail and Entra object id: how `admins` lists people
+    user_ids: frozenset[str]  # those and the Teams user ids of their personal chats
+    chats: tuple[StoredReference, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.person.name,) if self.person else ()
+
+    @property
+    def needles(self) -> tuple[str, ...]:
+        """Everything that identifies them in free text: ids, e-mail and name."""
+        return (*self.user_ids, *self.names)
+
+
+async def _identify(session: AsyncSession, email: str) -> _Identity:
+    found = await registry_repository.find_person(session, email)
+    person_id, person = found if found else (None, None)
+    registry_ids = {email}
+    if person is not None and person.entra_object_id:
+        registry_ids.add(person.entra_object_id)
+    chats = await conversations.personal_references(session, registry_ids)
+    user_ids = registry_ids | {
+        user_id for chat in chats for user_id in conversations.reference_user_ids(chat.reference)
+    }
+    return _Identity(person_id, person, frozenset(registry_ids), frozenset(user_ids), tuple(chats))
+
+
+def _about(entry: audit.AuditEntry, needles: tuple[str, ...]) -> dict[str, Any]:
+    """An audit entry as exported to the person: what concerns them, not others.
+
+    A registry import lists every holder that changed; only the lines naming the person
+    are theirs to see. Another actor is not named.
+    """
+    folded = {needle.casefold() for needle in needles}
+    exported = entry.as_json()
+    if entry.actor is None or entry.actor.casefold() not in folded:
+        exported["actor"] = None
+    exported["before"] = _only_about(entry.before, folded)
+    exported["after"] = _only_about(entry.after, folded)
+    return exported
+
+
+def _only_about(value: Any, folded: set[str]) -> Any:
+    if isinstance(value, list):
+        return [_only_about(item, folded) for item in value if audit.mentions(item, folded)]
+    if isinstance(value, dict):
+        return {key: _only_about(item, folded) for key, item in value.items()}
+    return value
+
+
+class PersonalData:
+    """Export and erasure of one person's data."""
+
+    def __init__(self, database: Database):
+        self._database = database
+
+    async def export(self, email: str) -> dict[str, Any]:
+        """Everything stored about the person with this e-mail, as a JSON-ready dict."""
+        async with self._database.snapshot() as session:
+            who = await _identify(session, email)
+            return {
+                "email": email,
+                "person": (
+                    {
+                        "name": who.person.name,
+                        "email": who.person.email,
+                        "entra_object_id": who.person.entra_object_id,
+                    }
+                    if who.person
+                    else None
+                ),
+                "roles": (
+                    await registry_repository.person_assignments(session, who.person_id)
+                    if who.person_id is not None
+                    else []
+                ),
+                "admin_of": await registry_repository.admin_of(session, who.registry_ids),
+                "personal_chats": [
+                    {
+                        "conversation_id": chat.conversation_id,
+                        "reference": chat.reference,
+                        "updated_at": chat.updated_at.isoformat(),
+                        "active": chat.active,
+                    }
+                    for chat in who.chats
+                ],
+                "last_sender_in": await conversations.references_naming(session, who.user_ids),
+                "agenda_items": [
+                    {
+                        "meeting": item.meeting_id,
+                        "text": item.text,
+                        "author_name": item.author_name,
+                        "added_at": item.added_at.isoformat(),
+                    }
+                    for item in await meetings.items_by_authors(session, who.user_ids)
+                ],
+                "audit_entries": [
+                    _about(entry, who.needles)
+                    for entry in await audit.entries_naming(session, who.needles)
+                ],
+            }
+
+    async def erase(self, email: str, *, actor: str | None, now: datetime) -> Erasure:
+        """Remove the person from the registry and their data from every table, at once.
+
+        Idempotent: erasing again finds nothing more and records another (empty) erasure.
+        """
+        async with self._database.transaction() as session:
+            who = await _identify(session, email)
+            # Agendas and the log first: they are found by the ids the registry and chats give.
+            agenda = await meetings.redact_person(session, who.user_ids, who.names, PLACEHOLDER)
+            entries = await audit.redact_entries(session, who.needles, PLACEHOLDER)
+            personal_chats = await conversations.delete_personal_references(session, who.user_ids)
+            shared_chats = await conversations.forget_user_in_references(session, who.user_ids)
+            roles, admin_entries = await registry_repository.erase_person(
+                session, self._database, who.person_id, who.registry_ids
+            )
+            erasure = Erasure(roles, admin_entries, personal_chats, shared_chats, agenda, entries)
+            await audit.record(
+                session, action="person.erase", actor=actor, at=now, after=erasure.as_json()
+            )
+        log.info("person erased", extra=erasure.as_json())
+        return erasure

@@ -1,0 +1,90 @@
+"""Test data for minutes: a network with a secretary and a chair, a meeting, a filer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.graph import CHUNK_UNIT, GraphConfig, GraphFiles
+from scheduler.minutes import MinutesFiler, MinutesRules
+from storage.meetings import Meeting, MeetingDraft, MeetingRepository
+from storage.minutes import MinutesRepository
+from storage.outbox import Outbox
+from storage.registry import Assignment, Group, Localized, Network, Person, Role, RoleRegistry
+from tests.graph_fake import GraphFake, Sleeps, StaticCredential
+
+TEAM, CHANNEL = "team-1", "19:alfa@thread.tacv2"
+SECRETARY = Person("Sam Sekreterare", entra_object_id="00000000-0000-0000-0000-00000000000a")
+CHAIR = Person("Olga Ordförande", entra_object_id="00000000-0000-0000-0000-00000000000b")
+# The meeting ends 11:00 Stockholm time on Thursday 12 March 2026.
+MEETING_START = datetime(2026, 3, 12, 8, 0, tzinfo=UTC)
+MEETING_END = datetime(2026, 3, 12, 10, 0, tzinfo=UTC)
+
+
+def _role(key: str, sv: str, en: str) -> Role:
+    return Role(key, "group", Localized(sv, en), Localized((), ()))
+
+
+NETWORK = Network(
+    key="natet",
+    name=Localized("Nätet", "The network"),
+    groups=(Group("alfa", Localized("Alfa", "Alpha")), Group("beta", Localized("Beta", "Beta"))),
+    roles=(
+        _role("sekreterare", "Sekreterare", "Secretary"),
+        _role("ordforande", "Ordförande", "Chair"),
+    ),
+    assignments=(
+        Assignment("sekreterare", SECRETARY, group_key="alfa"),
+        Assignment("ordforande", CHAIR, group_key="alfa"),
+    ),
+)
+
+
+class StaticRegistry:
+    """A registry source that always has the test network."""
+
+    async def revision(self) -> int:
+        return 1
+
+    async def load(self) -> RoleRegistry:
+        return RoleRegistry((NETWORK,))
+
+
+class OneChannel:
+    """Every group's channel is the test channel."""
+
+    async def channel_of(self, network_key: str, group_key: str) -> tuple[str, str] | None:
+        return TEAM, CHANNEL
+
+
+async def add_meeting(database, group: str = "alfa") -> Meeting:
+    return await MeetingRepository(database).add(
+        MeetingDraft("natet", group, "mote", MEETING_START, MEETING_END),
+        by=None,
+        now=MEETING_START,
+    )
+
+
+def graph_files(graph: GraphFake, sleeps: Sleeps | None = None) -> GraphFiles:
+    config = GraphConfig(
+        tenant_id="t",
+        client_id="c",
+        client_secret="s",
+        base_url=graph.base_url,
+        chunk_size=CHUNK_UNIT,
+        retries=1,
+    )
+    return GraphFiles(config, StaticCredential(), sleep=sleeps or Sleeps())
+
+
+def filer(database, files: GraphFiles | None, **rules: object) -> MinutesFiler:
+    return MinutesFiler(
+        minutes=MinutesRepository(database),
+        meetings=MeetingRepository(database),
+        registry=StaticRegistry(),
+        channels=OneChannel(),
+        files=files,
+        outbox=Outbox(database),
+        rules=MinutesRules(**rules),
+        simple_upload_limit=CHUNK_UNIT,
+        now=lambda: MEETING_END,
+    )

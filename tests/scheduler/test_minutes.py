@@ -1,0 +1,217 @@
+"""Minutes: refusing bad files, filing good ones in SharePoint, chasing missing ones."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+
+from bot.graph import CHUNK_UNIT
+from scheduler.minutes import (
+    MinutesChaser,
+    MinutesRules,
+    RejectedFile,
+    check_file,
+    minutes_status,
+)
+from storage.meetings import MeetingRepository
+from storage.minutes import MinutesRepository
+from storage.outbox import Outbox
+from tests.graph_fake import GraphFake
+from tests.scheduler.minutes_fixtures import (
+    CHAIR,
+    CHANNEL,
+    MEETING_END,
+    NETWORK,
+    SECRETARY,
+    TEAM,
+    StaticRegistry,
+    add_meeting,
+    filer,
+    graph_files,
+)
+
+PDF = b"%PDF-1.7\n minutes of the meeting"
+FOLDER = "General/Protokoll/2026"
+
+
+@pytest.fixture
+async def graph() -> AsyncIterator[GraphFake]:
+    async with GraphFake() as fake:
+        fake.add_channel(TEAM, CHANNEL)
+        yield fake
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("p.pdf", PDF * 100, "Filen är för stor"),
+        ("virus.exe", b"MZ", "Filer av typen .exe tas inte emot"),
+        ("protokoll", PDF, "saknar filändelse"),
+        ("p.pdf", b"", "Filen är tom"),
+        ("p.pdf", b"PK\x03\x04 a zip", "går inte att läsa som .pdf"),
+        ("../../etc/p.pdf", PDF, "innehåller en sökväg"),
+        ("C:\\temp\\p.pdf", PDF, "innehåller en sökväg"),
+        ('mötet "mars"?.pdf', PDF, 'tecken som SharePoint inte tillåter (" ?)'),
+        ("CON.pdf", PDF, "är reserverat"),
+    ],
+)
+def test_a_bad_file_gets_a_clear_answer(name, content, says):
+    with pytest.raises(RejectedFile) as refused:
+        check_file(name, content, rules_with(max_bytes=1000))
+    assert says in refused.value.text("sv")
+
+
+def rules_with(**values):
+    return MinutesRules(**values)
+
+
+def test_an_allowed_file_is_accepted_case_blind():
+    assert check_file("Protokoll 12 mars.PDF", PDF, rules_with()) == "pdf"
+
+
+async def test_minutes_are_filed_under_protokoll_year_and_recorded(database, graph):
+    meeting = await add_meeting(database)
+    files = graph_files(graph)
+
+    outcome = await filer(database, files).receive(
+        meeting, "prot.pdf", PDF, by="Sam", language="sv"
+    )
+
+    assert graph.paths() == [f"{FOLDER}/2026-03-12 Alfa protokoll.pdf"]
+    assert "Protokollet för Alfa" in outcome.message and "https://" in outcome.message
+    recorded = (await MinutesRepository(database).minutes([meeting.id]))[meeting.id]
+    assert (recorded.size, recorded.file_name, recorded.uploaded_by) == (
+        len(PDF),
+        "prot.pdf",
+        "Sam",
+    )
+    assert recorded.path == "Protokoll/2026/2026-03-12 Alfa protokoll.pdf"
+    assert await MinutesRepository(database).unfinished() == []
+    await files.close()
+
+
+async def test_a_file_already_there_is_kept_and_the_minutes_get_a_new_name(database, graph):
+    meeting = await add_meeting(database)
+    year = graph.add_folder(graph.add_folder(graph.file_at("General"), "Protokoll"), "2026")
+    graph.add_file(year, "2026-03-12 Alfa protokoll.pdf", b"an earlier version")
+    files = graph_files(graph)
+
+    outcome = await filer(database, files).receive(meeting, "p.pdf", PDF, by="Sam", language="en")
+
+    assert graph.file_at(f"{FOLDER}/2026-03-12 Alfa protokoll.pdf").content == b"an earlier version"
+    assert graph.file_at(f"{FOLDER}/2026-03-12 Alfa protokoll (2).pdf").content == PDF
+    assert outcome.renamed and "was kept" in outcome.message
+    await files.close()
+
+
+async def test_a_large_upload_cut_off_is_kept_and_resumed_where_it_stopped(database, graph):
+    meeting = await add_meeting(database)
+    content = b"%PDF-" + bytes(CHUNK_UNIT * 2 + 100)
+    # The first chunk goes through; then Graph stops answering and the upload gives up.
+    graph.fail("PUT", "/upload/", 503, times=10, after=1)
+    files = graph_files(graph)
+    outcome = await filer(database, files).receive(meeting, "p.pdf", content, by="S", language="sv")
+
+    assert outcome.minutes is None and "försöker igen" in outcome.message
+    (kept,) = await MinutesRepository(database).unfinished()
+    assert kept.next_offset == CHUNK_UNIT and kept.upload_url
+    graph.faults.clear()
+
+    # After a restart: a new filer finds the kept file, finishes it and tells the channel.
+    restarted = filer(database, files)
+    (resumed,) = await restarted.resume()
+    await restarted.announce(resumed, in_channel=False)
+
+    assert resumed.minutes is not None
+    assert [(e.post.key, e.post.target.channel) for e in await posts(database)] == [
+        (f"minutes-filed:{meeting.id}:{resumed.minutes.item_id}", "alfa")
+    ]
+    assert graph.file_at(f"{FOLDER}/2026-03-12 Alfa protokoll.pdf").content == content
+    assert graph.count("POST", "createUploadSession") == 1  # the same session went on
+    await files.close()
+
+
+async def test_a_missing_permission_keeps_the_file_and_tells_the_admins_once(database, graph):
+    meeting = await add_meeting(database)
+    graph.fail("GET", "/filesFolder", 403, code="accessDenied", times=2)
+    files = graph_files(graph)
+    service = filer(database, files)
+
+    first = await service.receive(meeting, "p.pdf", PDF, by="Sam", language="sv")
+    second = await service.receive(meeting, "p.pdf", PDF, by="Sam", language="sv")
+    await service.announce(first, in_channel=False)
+    await filer(database, files).announce(first, in_channel=False)  # another replica
+
+    assert "saknar behörighet" in first.message
+    assert "Files.ReadWrite.All" in (first.admin_message or "")
+    assert second.admin_message is None
+    (alert,) = await posts(database)
+    assert alert.post.target.channel == "general" and "Files.ReadWrite.All" in alert.post.text
+    assert len(await MinutesRepository(database).unfinished()) == 2
+    await files.close()
+
+
+async def test_without_graph_credentials_the_sender_hears_why(database):
+    meeting = await add_meeting(database)
+
+    outcome = await filer(database, None).receive(meeting, "p.pdf", PDF, by="S", language="en")
+
+    assert "no Microsoft Graph sign-in" in outcome.message
+    assert len(await MinutesRepository(database).unfinished()) == 1
+
+
+async def posts(database):
+    return await Outbox(database).overview("natet", MEETING_END - timedelta(days=1))
+
+
+def chaser(database) -> MinutesChaser:
+    return MinutesChaser(StaticRegistry(), MeetingRepository(database), MinutesRepository(database))
+
+
+async def test_the_bot_asks_when_the_meeting_ends_then_chases_secretary_and_chair(database):
+    meeting = await add_meeting(database)
+    planner = chaser(database)
+
+    (ask,) = await planner.planned_posts(MEETING_END)
+    assert ask.key == "minutes-ask:natet:alfa:2026-03-12T09:00"
+    assert ask.card["body"][0]["text"] == "Protokoll för mötet 12 mars"
+    assert [m.name for m in ask.mentions] == [SECRETARY.name]
+
+    day3 = reminders(await planner.planned_posts(MEETING_END + timedelta(days=3)))
+    assert [p.key for p in day3] == ["minutes-reminder:natet:alfa:2026-03-12T09:00:3d"]
+    assert [m.name for m in day3[0].mentions] == [SECRETARY.name]
+    assert "3 dagar sedan mötet" in day3[0].text
+
+    day7 = reminders(await planner.planned_posts(MEETING_END + timedelta(days=7)))
+    assert day7[-1].key == "minutes-reminder:natet:alfa:2026-03-12T09:00:7d"
+    assert [m.name for m in day7[-1].mentions] == [SECRETARY.name, CHAIR.name]
+    # Planned again, the same keys: the outbox stores each post once.
+    again = reminders(await planner.planned_posts(MEETING_END + timedelta(days=7)))
+    assert [p.key for p in again] == [p.key for p in day7]
+    assert meeting.id
+
+
+def reminders(posts):
+    return [p for p in posts if p.key.startswith("minutes-reminder:")]
+
+
+async def test_filed_minutes_stop_the_chasing_and_show_in_the_status(database, graph):
+    meeting = await add_meeting(database)
+    await add_meeting(database, group="beta")
+    files = graph_files(graph)
+    await filer(database, files).receive(meeting, "p.pdf", PDF, by="Sam", language="sv")
+
+    later = MEETING_END + timedelta(days=3)
+    posts = await chaser(database).planned_posts(later)
+    status = await minutes_status(
+        NETWORK, MeetingRepository(database), MinutesRepository(database), later, days=30
+    )
+
+    assert {p.target.channel for p in posts} == {"beta"}
+    assert [(g.group_key, [m.state for m in g.meetings]) for g in status] == [
+        ("alfa", ["filed"]),
+        ("beta", ["missing"]),
+    ]
+    await files.close()

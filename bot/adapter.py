@@ -23,12 +23,14 @@ serializer without the work that cannot change its output. See bench/README.md
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 import requests
@@ -59,7 +61,7 @@ from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 from urllib3.util.retry import Retry
 
 from bot.cards import edge_text, text_activity
-from bot.settings import Settings
+from bot.settings import DEFAULT_ALLOWED_SERVICE_URL_HOSTS, Settings
 from bot.teams_bot import turn_language
 
 logger = logging.getLogger(__name__)
@@ -93,9 +95,50 @@ def create_adapter(
         credentials_factory=credentials_factory,
         logger=logging.getLogger("botframework"),
     )
-    adapter = SamverkanAdapter(CachingBotFrameworkAuthentication(authentication), settings.app_id)
+    caching = CachingBotFrameworkAuthentication(
+        authentication, allowed_hosts=settings.allowed_service_url_hosts
+    )
+    adapter = SamverkanAdapter(caching, settings.app_id)
     adapter.on_turn_error = on_turn_error
     return adapter
+
+
+class ServiceUrlNotAllowed(ValueError):
+    """A serviceUrl the bot's token must not be sent to (not https, or a host outside
+    `ALLOWED_SERVICE_URL_HOSTS`); no client is built for it, so nothing is sent."""
+
+    def __init__(self, service_url: str):
+        self.service_url = service_url
+        super().__init__(
+            f"refusing to send to serviceUrl {service_url!r}: not https on a host in "
+            "ALLOWED_SERVICE_URL_HOSTS"
+        )
+
+
+def service_url_allowed(service_url: str, allowed_hosts: tuple[str, ...]) -> bool:
+    """True if `service_url` is https (or http on loopback) on a host `allowed_hosts` names.
+
+    A pattern `*.example.com` matches any subdomain of example.com, not example.com itself.
+    Plain http is accepted only for a loopback host, which must still be listed (tests).
+    """
+    try:
+        parts = urlsplit(service_url)
+        host = (parts.hostname or "").rstrip(".")
+    except ValueError:
+        return False
+    if parts.scheme != "https" and not (parts.scheme == "http" and _is_loopback(host)):
+        return False
+    return any(
+        host.endswith(pattern[1:]) if pattern.startswith("*.") else host == pattern
+        for pattern in allowed_hosts
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 class SamverkanAdapter(CloudAdapter):
@@ -135,9 +178,14 @@ class CachingBotFrameworkAuthentication(BotFrameworkAuthentication):
     """
 
     def __init__(
-        self, inner: BotFrameworkAuthentication, *, max_clients: int = MAX_CONNECTOR_CLIENTS
+        self,
+        inner: BotFrameworkAuthentication,
+        *,
+        max_clients: int = MAX_CONNECTOR_CLIENTS,
+        allowed_hosts: tuple[str, ...] = DEFAULT_ALLOWED_SERVICE_URL_HOSTS,
     ):
         self._inner = inner
+        self._allowed_hosts = allowed_hosts
         self._http = OutboundHttp()
         self._connector_clients: OrderedDict[tuple[str | None, str, str | None], ConnectorClient]
         self._connector_clients = OrderedDict()
@@ -190,11 +238,24 @@ class CachingBotFrameworkAuthentication(BotFrameworkAuthentication):
         create: Callable[[], Awaitable[ConnectorClient]],
     ) -> ConnectorClient:
         """The client cached under `key`, or a new one from `create` that sends through
-        the shared session."""
+        the shared session.
+
+        With an app id (a client that will carry the bot's token) the serviceUrl must pass
+        `service_url_allowed`, else `ServiceUrlNotAllowed`: the inbound token's serviceurl
+        claim is checked already, this also covers stored references and proactive sends.
+        """
         client = self._connector_clients.get(key)
         if client is not None:
             self._connector_clients.move_to_end(key)
             return client
+        app_id, service_url = key[0], key[1]
+        if (
+            app_id
+            and app_id != AuthenticationConstants.ANONYMOUS_SKILL_APP_ID
+            and not service_url_allowed(service_url, self._allowed_hosts)
+        ):
+            logger.error("serviceUrl not allowed", extra={"service_url": service_url})
+            raise ServiceUrlNotAllowed(service_url)
         client = await create()
         _use_lean_serializer(client)
         config = client.config

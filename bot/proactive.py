@@ -5,7 +5,9 @@ thread into the channel of a stored conversation reference, through the adapter'
 cached Bot Connector client (`SamverkanAdapter.connector_client`: the bot's token in
 production, none in local mode). It returns the Teams activity id, or raises
 `scheduler.delivery.SendError` with the HTTP status, the connector's error code and
-Retry-After; retrying is the worker's decision. The client never re-sends a POST on an
+Retry-After; retrying is the worker's decision. A serviceUrl outside
+`ALLOWED_SERVICE_URL_HOSTS` is refused before anything is sent, as a permanent
+`403 ServiceUrlNotAllowed`. The client never re-sends a POST on an
 error status or after the request went out (only a connection that never opened is
 retried), and `send` bounds the whole call by its own timeout, which the worker's
 lease is sized against.
@@ -27,6 +29,7 @@ import asyncio
 import html
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from http import HTTPStatus
 from typing import Any
 
 from botbuilder.schema import (
@@ -41,7 +44,7 @@ from botbuilder.schema import (
 from botbuilder.schema import Mention as MentionEntity
 from msrest.exceptions import ClientRequestError
 
-from bot.adapter import SamverkanAdapter
+from bot.adapter import SamverkanAdapter, ServiceUrlNotAllowed
 from bot.cards import ADAPTIVE_CARD_CONTENT_TYPE
 from scheduler.delivery import SendError
 from scheduler.posts import Mention, PlannedPost
@@ -74,6 +77,9 @@ class ConnectorSender:
             )
         except ErrorResponseException as err:
             raise _send_error(err) from None
+        except ServiceUrlNotAllowed:
+            # Nothing was sent, and a retry would be refused the same way: a permanent failure.
+            raise SendError(int(HTTPStatus.FORBIDDEN), "ServiceUrlNotAllowed") from None
         except (ClientRequestError, OSError, TimeoutError) as err:
             # No answer: the post may or may not have arrived (see scheduler.delivery).
             raise SendError(None, type(err).__name__) from err

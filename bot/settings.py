@@ -27,6 +27,23 @@ DEFAULT_NETWORKS_DIR = REPOSITORY_ROOT / "data" / "networks"
 
 _LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
+BotEnvironment = Literal["local", "production"]
+BOT_ENVIRONMENTS: tuple[BotEnvironment, ...] = ("local", "production")
+
+# Where the bot may send its token: the Bot Framework channel service (public and US
+# government clouds) and the Teams connectors (public `smba.trafficmanager.net`, and the
+# GCC, GCC High and DoD endpoints Microsoft lists as `TeamsServiceEndpoints`). Not
+# `*.trafficmanager.net`: any Azure customer can create a name under it.
+DEFAULT_ALLOWED_SERVICE_URL_HOSTS: tuple[str, ...] = (
+    "smba.trafficmanager.net",
+    "*.botframework.com",
+    "*.botframework.us",
+    "*.botframework.azure.us",
+    "smba.infra.gcc.teams.microsoft.com",
+    "smba.infra.gov.teams.microsoft.us",
+    "smba.infra.dod.teams.microsoft.us",
+)
+
 
 class SettingsError(ValueError):
     """The configuration is unusable; `problems` lists every reason, one per entry."""
@@ -69,6 +86,9 @@ class Settings:
     minutes_types: tuple[str, ...] = ("pdf", "docx", "doc", "odt", "rtf")
     minutes_reminder_days: tuple[int, ...] = (3, 7)
     data_dir: Path | None = None  # received files wait here (else in the database)
+    environment: BotEnvironment = "local"  # production refuses to start without an app id
+    # Hosts a token may be sent to ("*.example.com": any subdomain); not checked in local mode.
+    allowed_service_url_hosts: tuple[str, ...] = DEFAULT_ALLOWED_SERVICE_URL_HOSTS
 
     @property
     def local_mode(self) -> bool:
@@ -132,6 +152,33 @@ class Settings:
                 problems.append(
                     f"MicrosoftAppType={app_type} needs a MicrosoftAppId; leave both empty "
                     "for local mode"
+                )
+
+        raw_environment = text("BOT_ENVIRONMENT", "local").lower()
+        environment = next((e for e in BOT_ENVIRONMENTS if e == raw_environment), None)
+        if environment is None:
+            problems.append(
+                f"BOT_ENVIRONMENT is {raw_environment!r}; expected one of "
+                f"{', '.join(BOT_ENVIRONMENTS)}"
+            )
+            environment = "local"
+        elif environment == "production" and not app_id:
+            problems.append(
+                "BOT_ENVIRONMENT=production needs a MicrosoftAppId: without one no inbound "
+                "token is checked (local mode)"
+            )
+
+        allowed_service_url_hosts = DEFAULT_ALLOWED_SERVICE_URL_HOSTS
+        raw_hosts = text("ALLOWED_SERVICE_URL_HOSTS")
+        if raw_hosts:
+            allowed_service_url_hosts = tuple(
+                part.strip().lower() for part in raw_hosts.split(",") if part.strip()
+            )
+            bad = [p for p in allowed_service_url_hosts if not _is_host_pattern(p)]
+            if bad or not allowed_service_url_hosts:
+                problems.append(
+                    f"ALLOWED_SERVICE_URL_HOSTS has {', '.join(map(repr, bad)) or 'no host'}; "
+                    "expected host names such as smba.trafficmanager.net or *.botframework.com"
                 )
 
         raw_port = text("PORT", "3978")
@@ -226,4 +273,12 @@ class Settings:
             minutes_types=minutes_types,
             minutes_reminder_days=minutes_numbers["MINUTES_REMINDER_DAYS"],
             data_dir=Path(raw_data_dir) if raw_data_dir else None,
+            environment=environment,
+            allowed_service_url_hosts=allowed_service_url_hosts,
         )
+
+
+def _is_host_pattern(pattern: str) -> bool:
+    """A host name or address, optionally after one leading `*.`; no scheme, port or path."""
+    host = pattern.removeprefix("*.")
+    return bool(host) and all(c.isalnum() or c in ".-" for c in host)

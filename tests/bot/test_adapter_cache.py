@@ -251,7 +251,7 @@ class StaticTokenFactory(PasswordServiceClientCredentialFactory):
 
 async def test_a_registered_bot_signs_every_request_and_local_mode_none(adapter, connector):
     registered = create_adapter(
-        Settings(app_id=APP_ID, app_password="secret"),
+        Settings(app_id=APP_ID, app_password="secret", allowed_service_url_hosts=("127.0.0.1",)),
         credentials_factory=StaticTokenFactory(APP_ID, "secret"),
     )
     try:

@@ -82,7 +82,12 @@ async def signing_keys(monkeypatch) -> AsyncIterator[SigningKeys]:
 @pytest.fixture
 async def registered_bot(settings, signing_keys) -> AsyncIterator[RunningBot]:
     """The bot with an app registration (MultiTenant), signing keys on loopback."""
-    registered = dataclasses.replace(settings, app_id=APP_ID, app_password="not-used-offline")
+    registered = dataclasses.replace(
+        settings,
+        app_id=APP_ID,
+        app_password="not-used-offline",
+        allowed_service_url_hosts=("127.0.0.1",),
+    )
     runner, base_url = await start_bot(registered)
     async with aiohttp.ClientSession() as http:
         yield RunningBot(base_url, http, registered)

@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import DEFAULT_NETWORKS_DIR, Settings, SettingsError
+from bot.settings import (
+    DEFAULT_ALLOWED_SERVICE_URL_HOSTS,
+    DEFAULT_NETWORKS_DIR,
+    Settings,
+    SettingsError,
+)
 
 
 def test_defaults_are_local_mode_on_loopback():
@@ -107,11 +112,36 @@ def test_validation_reports_every_problem_at_once():
         ({"SCHEDULER_INTERVAL_SECONDS": "1"}, "expected 0 (off) or a number of seconds from 5"),
         ({"SCHEDULER_INTERVAL_SECONDS": "often"}, "SCHEDULER_INTERVAL_SECONDS is 'often'"),
         ({"AUDIT_RETENTION_DAYS": "0"}, "AUDIT_RETENTION_DAYS is '0'; expected a number of days"),
+        ({"BOT_ENVIRONMENT": "production"}, "BOT_ENVIRONMENT=production needs a MicrosoftAppId"),
+        ({"BOT_ENVIRONMENT": "staging"}, "BOT_ENVIRONMENT is 'staging'; expected one of local"),
+        (
+            {"ALLOWED_SERVICE_URL_HOSTS": "https://evil.example/, *.botframework.com"},
+            "ALLOWED_SERVICE_URL_HOSTS has 'https://evil.example/'",
+        ),
+        ({"ALLOWED_SERVICE_URL_HOSTS": " , "}, "ALLOWED_SERVICE_URL_HOSTS has no host"),
     ],
 )
 def test_invalid_combinations_are_explained(environment: dict[str, str], expected: str):
     with pytest.raises(SettingsError, match=expected.replace("(", r"\(").replace(")", r"\)")):
         Settings.from_env(environment, env_file=None)
+
+
+def test_production_with_an_app_id_starts_and_the_allowed_hosts_are_read():
+    settings = Settings.from_env(
+        {
+            "BOT_ENVIRONMENT": "Production",
+            "MicrosoftAppId": "app",
+            "MicrosoftAppPassword": "pw",
+            "ALLOWED_SERVICE_URL_HOSTS": "smba.trafficmanager.net, *.Botframework.com",
+        },
+        env_file=None,
+    )
+
+    assert settings.environment == "production"
+    assert settings.allowed_service_url_hosts == ("smba.trafficmanager.net", "*.botframework.com")
+    assert Settings.from_env({}, env_file=None).allowed_service_url_hosts == (
+        DEFAULT_ALLOWED_SERVICE_URL_HOSTS
+    )
 
 
 def test_managed_identity_needs_no_password():
@@ -156,6 +186,8 @@ def test_env_example_documents_every_variable():
         "MINUTES_TYPES",
         "MINUTES_REMINDER_DAYS",
         "DATA_DIR",
+        "BOT_ENVIRONMENT",
+        "ALLOWED_SERVICE_URL_HOSTS",
     }
     assert Settings.from_env({}, env_file=Path(__file__).resolve().parents[2] / ".env.example")
 

@@ -1,6 +1,6 @@
 """samverkan-bot: composition root and command line.
 
-    python app.py [serve]            start the bot (POST /api/messages, GET /healthz)
+    python app.py [serve]            start the bot (POST /api/messages, GET /healthz, /readyz)
     python app.py ask [QUESTION]     answer "who do I contact?" questions (stdin if no QUESTION)
     python app.py chat               talk to the bot in the terminal, through the real adapter
     python app.py registry export|import FILE, registry reload
@@ -35,7 +35,7 @@ from azure.core.credentials_async import AsyncTokenCredential
 from bot.adapter import create_adapter
 from bot.files import download
 from bot.graph import GraphConfig, GraphFiles, credential_for
-from bot.http import create_web_app
+from bot.http import ReadinessCheck, create_web_app
 from bot.logs import configure_logging
 from bot.proactive import ConnectorSender
 from bot.settings import Settings, SettingsError
@@ -67,7 +67,7 @@ from scheduler.runner import DeliveryRunner
 from storage.audit import AuditLog
 from storage.changes import ChangeFeed
 from storage.conversations import ConversationStore
-from storage.database import Database, DatabaseUnavailable
+from storage.database import Database, DatabaseUnavailable, retry_while_unavailable
 from storage.meetings import MeetingRepository
 from storage.minutes import MinutesRepository
 from storage.outbox import Outbox
@@ -79,6 +79,9 @@ log = logging.getLogger("samverkan")
 
 # How often files received but not yet in SharePoint are tried again.
 UPLOAD_RETRY_INTERVAL = timedelta(minutes=5)
+
+# How long `serve` keeps trying a database that is not up yet (e.g. started with it).
+DATABASE_WAIT_SECONDS = 120.0
 
 
 @dataclass(frozen=True)
@@ -233,9 +236,7 @@ async def create_app(
     wheel_pages = WheelPages(
         services.snapshots, services.meetings, default_network=settings.default_network
     )
-    app = create_web_app(
-        settings=settings, adapter=adapter, bot=bot, extra_routes=wheel_routes(wheel_pages.load)
-    )
+    runner: DeliveryRunner | None = None
     if settings.scheduler_interval_seconds:
         worker = DeliveryWorker(
             outbox=services.outbox,
@@ -249,6 +250,14 @@ async def create_app(
             worker=worker,
             interval=timedelta(seconds=settings.scheduler_interval_seconds),
         )
+    app = create_web_app(
+        settings=settings,
+        adapter=adapter,
+        bot=bot,
+        extra_routes=wheel_routes(wheel_pages.load),
+        readiness=ReadinessCheck(ping=services.database.ping, scheduler=runner),
+    )
+    if runner is not None:
         app.cleanup_ctx.append(runner.run_with_app)  # cleaned up before `close_services`
 
         async def resume_uploads(_: web.Application) -> AsyncIterator[None]:
@@ -267,9 +276,17 @@ async def create_app(
     return app
 
 
-async def serving_app(settings: Settings) -> web.Application:
-    """`create_app` as `serve` runs it: objects alive at startup frozen out of the GC."""
-    app = await create_app(settings)
+async def serving_app(
+    settings: Settings, *, wait_for_database: float = DATABASE_WAIT_SECONDS
+) -> web.Application:
+    """`create_app` as `serve` runs it: objects alive at startup frozen out of the GC.
+
+    A database that is unavailable is tried again, with growing pauses, for up to
+    `wait_for_database` seconds.
+    """
+    app = await retry_while_unavailable(
+        lambda: create_app(settings), give_up_after=wait_for_database
+    )
     app.on_startup.append(_freeze_startup_objects)
     return app
 
@@ -295,14 +312,22 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
             "Set MicrosoftAppId/MicrosoftAppPassword before exposing this bot."
         )
     log.info("starting", extra={"url": f"http://{host}:{port}/api/messages"})
-    web.run_app(serving_app(settings), host=host, port=port, print=None)
+    web.run_app(
+        serving_app(settings, wait_for_database=args.wait_for_database),
+        host=host,
+        port=port,
+        print=None,
+    )
     return 0
 
 
 def ask(settings: Settings, args: argparse.Namespace) -> int:
     # Answers are the output; start-up chatter (migrations, seeding) would only be noise.
     logging.getLogger().setLevel(logging.WARNING)
-    questions = [args.question] if args.question is not None else (l.rstrip("\n") for l in sys.stdin)
+    if args.question is not None:
+        questions = [args.question]
+    else:
+        questions = (line.rstrip("\n") for line in sys.stdin)
     return asyncio.run(_ask(settings, args, questions))
 
 
@@ -566,6 +591,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve_parser = commands.add_parser("serve", help="start the bot (default)")
     serve_parser.add_argument("--host", help="address to bind (default HOST or 127.0.0.1)")
     serve_parser.add_argument("--port", type=int, help="port (default PORT or 3978)")
+    serve_parser.add_argument(
+        "--wait-for-database", type=float, default=DATABASE_WAIT_SECONDS, metavar="SECONDS",
+        help=f"keep retrying an unavailable database this long (default {DATABASE_WAIT_SECONDS:g})",
+    )
     serve_parser.set_defaults(func=serve)
 
     ask_parser = commands.add_parser("ask", help='answer "who do I contact?" questions')

@@ -1,4 +1,8 @@
-"""The bot's HTTP edge: `POST /api/messages` and `GET /healthz`.
+"""The bot's HTTP edge: `POST /api/messages`, `GET /healthz` and `GET /readyz`.
+
+`/healthz` is liveness (the process serves HTTP); `/readyz` is readiness: 200 when the
+database answers and the scheduler, if this process runs one, ticks; else 503 naming
+what is not ready, so a load balancer sends turns to another replica meanwhile.
 
 botbuilder's `CloudAdapter.process` answers many bad requests with a 500 (see
 STACK-NOTES.md): any Authorization header in local mode, forged or malformed tokens,
@@ -21,8 +25,9 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import jwt
@@ -50,6 +55,9 @@ AUTHENTICATION_TIMEOUT_SECONDS = 30
 
 _LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
+# What a readiness check returns: ready or not, and each component's state.
+Readiness = Callable[[], Awaitable[tuple[bool, dict[str, str]]]]
+
 
 def create_web_app(
     *,
@@ -57,8 +65,12 @@ def create_web_app(
     adapter: CloudAdapter,
     bot: Bot,
     extra_routes: Iterable[web.AbstractRouteDef] | None = None,
+    readiness: Readiness | None = None,
 ) -> web.Application:
-    """The aiohttp application with the bot endpoint, the health check and `extra_routes`."""
+    """The aiohttp application with the bot endpoint, the health checks and `extra_routes`.
+
+    `/readyz` is served when a `readiness` check is given.
+    """
     if settings.local_mode and settings.host not in _LOOPBACK_HOSTS:
         logger.warning(
             "local mode (no MicrosoftAppId) on a non-loopback host: anyone who can reach "
@@ -68,6 +80,8 @@ def create_web_app(
     endpoint = MessagesEndpoint(settings=settings, adapter=adapter, bot=bot)
     app = web.Application()
     app.add_routes([web.post("/api/messages", endpoint.handle), web.get("/healthz", healthz)])
+    if readiness is not None:
+        app.add_routes([web.get("/readyz", _readyz_handler(readiness))])
     if extra_routes:
         app.add_routes(list(extra_routes))
     return app
@@ -76,6 +90,59 @@ def create_web_app(
 async def healthz(request: web.Request) -> web.Response:
     """Liveness: the process serves HTTP."""
     return web.json_response({"status": "ok"})
+
+
+def _readyz_handler(readiness: Readiness) -> Callable[[web.Request], Awaitable[web.Response]]:
+    async def readyz(request: web.Request) -> web.Response:
+        ready, components = await readiness()
+        status = "ready" if ready else "not ready"
+        return web.json_response({"status": status, **components}, status=200 if ready else 503)
+
+    return readyz
+
+
+class SchedulerHealth(Protocol):
+    """What readiness needs from `scheduler.runner.DeliveryRunner`."""
+
+    def healthy(self, now: datetime) -> bool: ...
+
+
+class ReadinessCheck:
+    """Readiness: the database answers `ping()` and the scheduler (None: off) is healthy.
+
+    The answer names components only; why the database failed goes to the log, not to
+    an anonymous caller.
+    """
+
+    def __init__(
+        self,
+        *,
+        ping: Callable[[], Awaitable[None]],
+        scheduler: SchedulerHealth | None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ):
+        self._ping = ping
+        self._scheduler = scheduler
+        self._clock = clock
+
+    async def __call__(self) -> tuple[bool, dict[str, str]]:
+        try:
+            await self._ping()
+            database = "ok"
+        except Exception as error:  # noqa: BLE001 - any failure means not ready
+            logger.warning("not ready: %s", error)
+            database = "unavailable"
+        if self._scheduler is None:
+            scheduler = "off"
+        elif self._scheduler.healthy(self._clock()):
+            scheduler = "running"
+        else:
+            logger.warning("not ready: the scheduler is stopped or has not ticked lately")
+            scheduler = "not running"
+        return database == "ok" and scheduler != "not running", {
+            "database": database,
+            "scheduler": scheduler,
+        }
 
 
 class RequestRejected(Exception):

@@ -39,6 +39,10 @@ STOP_TIMEOUT = timedelta(seconds=30)
 # Never wake sooner than this after a tick, so a row due "now" cannot spin the loop.
 MIN_WAKE_DELAY = timedelta(seconds=1)
 
+# A running scheduler whose last tick (or start) is older than this many intervals is
+# stuck: `healthy` says so, and the replica reports itself not ready.
+STALE_AFTER_INTERVALS = 3
+
 
 class Enqueue(Protocol):
     """What the runner needs from `storage.outbox.Outbox`."""
@@ -86,6 +90,9 @@ class DeliveryRunner:
         self._clock = clock
         self._scheduler: AsyncIOScheduler | None = None
         self._lock = asyncio.Lock()
+        self._started_at: datetime | None = None
+        self.last_tick: datetime | None = None
+        """When the last tick finished without an error; None before the first one."""
 
     async def tick(self, now: datetime) -> TickReport:
         """Plan up to `now + horizon`, store the posts, deliver what is due at `now`.
@@ -121,6 +128,7 @@ class DeliveryRunner:
         )
         scheduler.start()
         self._scheduler = scheduler
+        self._started_at = self._clock()
         log.info("scheduler started", extra={"interval_seconds": self._interval.total_seconds()})
 
     async def stop(self) -> None:
@@ -132,6 +140,7 @@ class DeliveryRunner:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
+            self._started_at = None
         try:
             await asyncio.wait_for(self._lock.acquire(), STOP_TIMEOUT.total_seconds())
         except TimeoutError:
@@ -139,6 +148,17 @@ class DeliveryRunner:
         else:
             self._lock.release()
         log.info("scheduler stopped")
+
+    def healthy(self, now: datetime) -> bool:
+        """Whether the scheduler is running and has ticked (or started) recently.
+
+        Recently: within `STALE_AFTER_INTERVALS` intervals of `now`. Counting from the
+        start too keeps a replica ready while its first, catching-up tick runs.
+        """
+        if self._scheduler is None or self._started_at is None:
+            return False
+        last = max(self._started_at, self.last_tick or self._started_at)
+        return now - last <= self._interval * STALE_AFTER_INTERVALS
 
     async def run_with_app(self, _app: Any) -> AsyncIterator[None]:
         """An aiohttp `cleanup_ctx`: the scheduler runs while the web app does."""
@@ -154,6 +174,7 @@ class DeliveryRunner:
             except Exception:  # noqa: BLE001 - logged; the next tick tries again
                 log.exception("scheduled tick failed")
             else:
+                self.last_tick = self._clock()
                 delivery = report.delivery
                 if report.enqueued or delivery.sent or delivery.retried or delivery.failed:
                     log.info(

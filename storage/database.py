@@ -23,10 +23,12 @@ default. `tests/storage/test_database.py` fails while models and migrations diff
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -57,6 +59,14 @@ SQLITE_BUSY_TIMEOUT_MS = 5_000
 
 # Seconds to wait for a PostgreSQL server before reporting it unavailable.
 POSTGRES_CONNECT_TIMEOUT = 10
+
+# How long `ping` waits for `SELECT 1` before calling the database unavailable.
+PING_TIMEOUT_SECONDS = 2.0
+
+# The longest pause between two attempts of `retry_while_unavailable`.
+MAX_RETRY_DELAY_SECONDS = 30.0
+
+_T = TypeVar("_T")
 
 # Execution option naming a SQLite transaction that will write (see `_begin_sqlite`).
 _WRITES = "samverkan_writes"
@@ -142,6 +152,20 @@ class Database:
             await connection.close()
         log.info("database schema up to date", extra={"database": self.safe_url})
 
+    async def ping(self, within: float = PING_TIMEOUT_SECONDS) -> None:
+        """Run `SELECT 1`; raises `DatabaseUnavailable` when it fails or takes over `within` s."""
+        try:
+            async with asyncio.timeout(within):
+                connection = await self._connect()
+                try:
+                    await connection.execute(select(1))
+                finally:
+                    await connection.close()
+        except TimeoutError:
+            raise DatabaseUnavailable(self.safe_url, f"no answer within {within:g} s") from None
+        except (OSError, DBAPIError) as err:
+            raise DatabaseUnavailable(self.safe_url, _describe(err)) from err
+
     async def close(self) -> None:
         """Close every pooled connection."""
         await self._engine.dispose()
@@ -150,11 +174,43 @@ class Database:
         try:
             return await self._engine.connect()
         except (OSError, TimeoutError, DBAPIError) as err:
-            cause: BaseException = err
-            while cause.__cause__ is not None:  # the driver's own error says most
-                cause = cause.__cause__
-            detail = f"{type(cause).__name__}: {cause}" if str(cause) else type(cause).__name__
-            raise DatabaseUnavailable(self.safe_url, detail) from err
+            raise DatabaseUnavailable(self.safe_url, _describe(err)) from err
+
+
+async def retry_while_unavailable(
+    attempt: Callable[[], Awaitable[_T]],
+    *,
+    give_up_after: float,
+    max_delay: float = MAX_RETRY_DELAY_SECONDS,
+) -> _T:
+    """`await attempt()`, again after 1, 2, 4 … `max_delay` s while the database is unavailable.
+
+    Each failure is one WARNING line naming the database (no password) and the cause;
+    once `give_up_after` seconds have passed, the last `DatabaseUnavailable` is raised.
+    For a server that starts with its database; a command someone waits for fails fast.
+    """
+    loop = asyncio.get_running_loop()
+    give_up_at = loop.time() + give_up_after
+    delay, number = 1.0, 0
+    while True:
+        number += 1
+        try:
+            return await attempt()
+        except DatabaseUnavailable as err:
+            remaining = give_up_at - loop.time()
+            if remaining <= 0:
+                raise
+            pause = min(delay, remaining)
+            log.warning("%s (attempt %d); retrying in %.3g s", err, number, pause)
+            await asyncio.sleep(pause)
+            delay = min(delay * 2, max_delay)
+
+
+def _describe(err: BaseException) -> str:
+    cause = err
+    while cause.__cause__ is not None:  # the driver's own error says most
+        cause = cause.__cause__
+    return f"{type(cause).__name__}: {cause}" if str(cause) else type(cause).__name__
 
 
 def _engine_options(url: URL) -> dict[str, Any]:

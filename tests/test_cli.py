@@ -214,3 +214,19 @@ def test_imports_show_in_the_audit_log_and_a_person_can_be_exported_and_erased(w
     assert "Maja" not in after and '"action": "person.erase"' in after
     assert json.loads(run_app(workdir, "person", "export", "--email",
                               "maja.lund@region.example").stdout)["roles"] == []
+
+
+def test_serve_retries_an_unreachable_database_then_exits_with_a_clear_error(workdir):
+    started = time.monotonic()
+    result = run_app(workdir, "serve", "--port", str(_free_port()), "--wait-for-database", "2.5",
+                     env={"DATABASE_URL": "postgresql+asyncpg://nobody:s3cret@127.0.0.1:1/none"})
+
+    assert result.returncode == 3
+    assert time.monotonic() - started >= 2.5
+    warnings = [line for line in result.stderr.splitlines() if "retrying in" in line]
+    # Tries at 0 s and 1 s are retried; the third, at 2.5 s, is the last.
+    assert len(warnings) == 2, result.stderr
+    assert "nobody:***@127.0.0.1:1/none" in warnings[0] and "ConnectionRefusedError" in warnings[0]
+    assert "attempt 1" in warnings[0] and "attempt 2" in warnings[1]
+    assert "database unavailable" in result.stderr
+    assert "Traceback" not in result.stderr and "s3cret" not in result.stderr

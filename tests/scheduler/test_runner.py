@@ -176,3 +176,20 @@ def _request(text: str, language: str) -> CommandRequest:
         registry=RoleRegistry((BEST_SERVICE,)),
         today=date(2026, 3, 12),
     )
+
+
+async def test_the_runner_is_healthy_only_while_started_and_ticking(
+    sqlite_database: Database, sender, clock
+):
+    running = runner(sqlite_database, sender, clock, [])
+    assert not running.healthy(clock())  # not started
+
+    running.start()
+    try:
+        assert running.healthy(clock())
+        clock.advance(seconds=4 * INTERVAL.total_seconds())  # no tick for four intervals
+        assert running.last_tick is None
+        assert not running.healthy(clock())
+    finally:
+        await running.stop()
+    assert not running.healthy(clock())

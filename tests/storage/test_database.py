@@ -159,3 +159,15 @@ def test_the_documented_alembic_commands_find_no_missing_migration(tmp_path: Pat
         )
         assert result.returncode == 0, result.stderr
     assert "No new upgrade operations detected" in result.stdout + result.stderr
+
+
+async def test_ping_answers_on_a_working_database_and_raises_on_an_unreachable_one(
+    sqlite_database: Database,
+) -> None:
+    await sqlite_database.ping()
+
+    unreachable = Database("postgresql+asyncpg://postgres:s3cret@127.0.0.1:1/samverkan")
+    with pytest.raises(DatabaseUnavailable, match="ConnectionRefusedError") as error:
+        await unreachable.ping()
+    assert "s3cret" not in str(error.value)
+    await unreachable.close()

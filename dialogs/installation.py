@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 from dialogs import cards
+from dialogs.meeting_views import GENERAL_CHANNEL_NAME
 from dialogs.text import fold
 from dialogs.turns import Reply
 from storage.conversations import ChannelBinding
@@ -50,7 +51,6 @@ _TEXTS: dict[str, Localized[str]] = {
         "*Jag svarar också på svenska.*",
     ),
     "mapping": Localized(sv="Så här har jag kopplat kanalerna", en="How I linked the channels"),
-    "general": Localized(sv="Allmänt", en="General"),
     "whole_network": Localized(sv="hela nätverket", en="the whole network"),
     "group": Localized(sv="gruppen {group}", en="the group {group}"),
     "unbound": Localized(
@@ -311,7 +311,7 @@ def _welcome(
 ) -> Reply:
     text = _TEXTS
     groups = {g.key: g for g in network.groups}
-    mapping = [(text["general"].get(language), text["whole_network"].get(language))]
+    mapping = [(GENERAL_CHANNEL_NAME.get(language), text["whole_network"].get(language))]
     for channel in sorted(channels, key=lambda c: fold(c.name or "")):
         if channel.id == team.id:
             continue

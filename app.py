@@ -1,6 +1,7 @@
 """samverkan-bot: composition root and command line.
 
-    python app.py [serve]            start the bot (POST /api/messages, GET /healthz, /readyz)
+    python app.py [serve]            start the bot (POST /api/messages, GET /healthz, /readyz,
+                                     /metrics)
     python app.py ask [QUESTION]     answer "who do I contact?" questions (stdin if no QUESTION)
     python app.py chat               talk to the bot in the terminal, through the real adapter
     python app.py registry export|import FILE, registry reload
@@ -32,13 +33,15 @@ from pathlib import Path
 from aiohttp import web
 from azure.core.credentials_async import AsyncTokenCredential
 
-from bot.adapter import create_adapter
-from bot.files import download
-from bot.graph import GraphConfig, GraphFiles, credential_for
+from bot.adapter import SamverkanAdapter, create_adapter
+from bot.files import SharedFileReader, download
+from bot.graph import GraphConfig, GraphDirectory, GraphFiles, credential_for
 from bot.http import ReadinessCheck, create_web_app
 from bot.logs import configure_logging
-from bot.proactive import ConnectorSender
+from bot.metrics import MetricsEndpoint, TurnCounters
+from bot.proactive import SEND_TIMEOUT_SECONDS, ConnectorSender
 from bot.settings import Settings, SettingsError
+from bot.team_owners import DirectoryPeople, GraphTeamOwners
 from bot.teams_bot import SamverkanBot
 from bot.wheel_page import wheel_routes
 from bot.wheel_source import WheelPages
@@ -47,10 +50,14 @@ from dialogs.conversation import Conversation, RegistrySnapshots
 from dialogs.installation import TeamInstallations
 from dialogs.meetings import MeetingDialogs
 from dialogs.minutes import MinutesDialogs, MinutesInbox
+from dialogs.permissions import Permissions
 from dialogs.posts import POSTS_COMMAND, PostsOverview
+from dialogs.roles_admin import RolesAdminDialogs
 from dialogs.turns import Reply, Turn
+from dialogs.wheel_admin import WheelAdmin
 from manifest.package import add_package_arguments, main_package
-from scheduler.delivery import DeliveryWorker, process_worker_id
+from scheduler.delivery import DeliveryWorker, RetryPolicy, process_worker_id
+from scheduler.housekeeping import Housekeeping, RetentionPeriods
 from scheduler.minutes import (
     MinutesChaser,
     MinutesFiler,
@@ -74,6 +81,7 @@ from storage.outbox import Outbox
 from storage.personal_data import PersonalData
 from storage.registry_files import RegistryFileError, load_directory, load_file, write_file
 from storage.registry_repository import RegistryRepository
+from storage.wheel_overrides import WheelOverrideStore
 
 log = logging.getLogger("samverkan")
 
@@ -82,6 +90,10 @@ UPLOAD_RETRY_INTERVAL = timedelta(minutes=5)
 
 # How long `serve` keeps trying a database that is not up yet (e.g. started with it).
 DATABASE_WAIT_SECONDS = 120.0
+
+# New container objects (net of those freed) that start a young garbage collection in
+# `serve`; Python's default is 700 (see `_freeze_startup_objects`).
+YOUNG_GC_THRESHOLD = 20_000
 
 
 @dataclass(frozen=True)
@@ -99,15 +111,22 @@ class Services:
     snapshots: RegistrySnapshots
     audit_log: AuditLog
     minutes: MinutesFiler
+    housekeeping: Housekeeping
+    roles_admin: RolesAdminDialogs
 
 
 @asynccontextmanager
 async def open_services(
-    settings: Settings, *, graph_credential: AsyncTokenCredential | None = None
+    settings: Settings,
+    *,
+    graph_credential: AsyncTokenCredential | None = None,
+    team_owners_from_graph: bool = False,
 ) -> AsyncIterator[Services]:
     """Open the database (migrated, seeded with the configured networks on first start).
 
     `graph_credential` replaces the one the settings describe (tests: a static token).
+    `team_owners_from_graph`: a team's owners may administer its network (asked of
+    Graph, in the running bot); otherwise, as on the command line, only configured admins.
     """
     database = Database(settings.database_url)
     changes = ChangeFeed(database)
@@ -116,30 +135,51 @@ async def open_services(
         await database.migrate()
         await changes.start()
         registry = RegistryRepository(database, changes)
-        if await registry.is_empty():
-            networks = load_directory(settings.networks_dir).networks
-            await registry.replace_networks(networks, action="registry.seed")
-            log.info("registry seeded", extra={"networks": [n.key for n in networks]})
+        async with database.startup_lock():  # replicas starting together seed once
+            if await registry.is_empty():
+                networks = load_directory(settings.networks_dir).networks
+                await registry.replace_networks(networks, action="registry.seed")
+                log.info("registry seeded", extra={"networks": [n.key for n in networks]})
         audit_log = AuditLog(database)
-        await audit_log.purge(datetime.now(UTC) - timedelta(days=settings.audit_retention_days))
         snapshots = RegistrySnapshots(registry)
         store = ConversationStore(database, changes)
         outbox = Outbox(database)
         meetings = MeetingRepository(database)
         minutes_repository = MinutesRepository(database, settings.data_dir)
+        housekeeping = Housekeeping(
+            audit_log=audit_log,
+            outbox=outbox,
+            uploads=minutes_repository,
+            retention=retention_from(settings),
+        )
+        await housekeeping.run(datetime.now(UTC))  # and daily in a running bot
         minutes_rules = minutes_rules_from(settings)
+        wheel_overrides = WheelOverrideStore(database)
         planners: tuple[Planner, ...] = (
-            MeetingPlanner(registry, meetings),
+            MeetingPlanner(registry, meetings, overrides=wheel_overrides),
             MinutesChaser(registry, meetings, minutes_repository, rules=minutes_rules),
         )
         graph_config = graph_config_from(settings)
-        graph_files = (
-            GraphFiles(graph_config, graph_credential or credential_for(graph_config))
-            if graph_config.configured
+        graph_files: GraphFiles | None = None
+        graph_directory: GraphDirectory | None = None
+        if graph_config.configured:
+            credential = graph_credential or credential_for(graph_config)
+            graph_files = GraphFiles(graph_config, credential)
+            resources.push_async_callback(graph_files.close)  # closes the credential too
+            graph_directory = GraphDirectory(graph_config, credential)
+        team_owners = (
+            GraphTeamOwners(graph_directory, store, minutes_repository)
+            if graph_directory is not None and team_owners_from_graph
             else None
         )
-        if graph_files is not None:
-            resources.push_async_callback(graph_files.close)
+        permissions = Permissions(team_owners)
+        roles_admin = RolesAdminDialogs(
+            snapshots,
+            registry,
+            default_network=settings.default_network,
+            permissions=permissions,
+            directory=DirectoryPeople(graph_directory) if graph_directory is not None else None,
+        )
         minutes = MinutesFiler(
             minutes=minutes_repository,
             meetings=meetings,
@@ -151,15 +191,30 @@ async def open_services(
             simple_upload_limit=graph_config.simple_upload_limit,
         )
         minutes_dialogs = MinutesDialogs(meetings, minutes_repository, minutes_rules)
-        minutes_inbox = MinutesInbox(minutes, meetings, minutes_repository, download)
+        minutes_inbox = MinutesInbox(
+            minutes, meetings, minutes_repository, download,
+            read_shared=SharedFileReader(graph_files),
+        )  # fmt: skip
         await sync_meeting_series(await registry.load(), meetings, datetime.now(UTC))
-        meeting_dialogs = MeetingDialogs(meetings)
+        meeting_dialogs = MeetingDialogs(
+            meetings, permissions=permissions, wheel_overrides=wheel_overrides
+        )
+        wheel_admin = WheelAdmin(wheel_overrides, meetings, outbox, permissions=permissions)
+        installations = TeamInstallations(
+            registry=snapshots,
+            channels=store,
+            outbox=outbox,
+            default_network=settings.default_network,
+            permissions=permissions,
+        )
         conversation = Conversation(
             snapshots,
             default_network=settings.default_network,
             commands=[
                 *meeting_dialogs.commands(),
-                *AuditDialogs(audit_log).commands(),
+                *AuditDialogs(audit_log, permissions=permissions).commands(),
+                *roles_admin.commands(),
+                *installations.commands(),
                 *minutes_dialogs.commands(),
                 (POSTS_COMMAND, PostsOverview(outbox, planners).handle),
             ],
@@ -167,13 +222,10 @@ async def open_services(
                 *meeting_dialogs.actions(),
                 *minutes_dialogs.actions(),
                 *minutes_inbox.actions(),
+                *roles_admin.actions(),
+                *installations.actions(),
+                *wheel_admin.actions(),
             ],
-        )
-        installations = TeamInstallations(
-            registry=snapshots,
-            channels=store,
-            outbox=outbox,
-            default_network=settings.default_network,
         )
         yield Services(
             database=database,
@@ -187,6 +239,8 @@ async def open_services(
             snapshots=snapshots,
             audit_log=audit_log,
             minutes=minutes,
+            housekeeping=housekeeping,
+            roles_admin=roles_admin,
         )
     finally:
         await resources.aclose()
@@ -202,6 +256,39 @@ def graph_config_from(settings: Settings) -> GraphConfig:
         client_secret=settings.graph_client_secret,
         certificate_path=settings.graph_certificate_path,
         base_url=settings.graph_base_url,
+        backoff_seconds=settings.graph_retry_seconds,
+    )
+
+
+def delivery_worker_from(
+    settings: Settings, services: Services, adapter: SamverkanAdapter
+) -> DeliveryWorker:
+    """This process's outbox worker: lease, retry pause and send timeout from the settings.
+
+    A claimed batch must be sent well inside the lease (`scheduler.delivery`): a send may
+    take at most a quarter of the lease, and a batch holds what fits in two thirds of it
+    (10 posts of at most 20 s with the default lease of five minutes).
+    """
+    lease = timedelta(seconds=settings.outbox_lease_seconds)
+    send_timeout = min(timedelta(seconds=SEND_TIMEOUT_SECONDS), lease / 4)
+    return DeliveryWorker(
+        outbox=services.outbox,
+        channels=services.conversation_store,
+        sender=ConnectorSender(adapter, timeout=send_timeout.total_seconds()),
+        worker_id=process_worker_id(),
+        retry=RetryPolicy(base=timedelta(seconds=settings.outbox_retry_base_seconds)),
+        batch_size=max(1, min(10, int(lease / (send_timeout * 1.5)))),
+        lease=lease,
+        send_timeout=send_timeout,
+    )
+
+
+def retention_from(settings: Settings) -> RetentionPeriods:
+    """How long records with personal data are kept, from the settings."""
+    return RetentionPeriods(
+        audit_log=timedelta(days=settings.audit_retention_days),
+        outbox=timedelta(days=settings.outbox_retention_days),
+        failed_uploads=timedelta(days=settings.failed_upload_retention_days),
     )
 
 
@@ -223,7 +310,7 @@ async def create_app(
     """
     resources = AsyncExitStack()
     services = await resources.enter_async_context(
-        open_services(settings, graph_credential=graph_credential)
+        open_services(settings, graph_credential=graph_credential, team_owners_from_graph=True)
     )
     adapter = create_adapter(settings)
     resources.push_async_callback(adapter.close)
@@ -232,30 +319,37 @@ async def create_app(
         services.conversation_store,
         services.installations,
         services.minutes.minutes_repository,
+        people=services.roles_admin,
     )
     wheel_pages = WheelPages(
-        services.snapshots, services.meetings, default_network=settings.default_network
+        services.snapshots,
+        services.meetings,
+        default_network=settings.default_network,
+        overrides=WheelOverrideStore(services.database),
     )
     runner: DeliveryRunner | None = None
     if settings.scheduler_interval_seconds:
-        worker = DeliveryWorker(
-            outbox=services.outbox,
-            channels=services.conversation_store,
-            sender=ConnectorSender(adapter),
-            worker_id=process_worker_id(),
-        )
+        worker = delivery_worker_from(settings, services, adapter)
         runner = DeliveryRunner(
             planners=services.planners,
             outbox=services.outbox,
             worker=worker,
             interval=timedelta(seconds=settings.scheduler_interval_seconds),
+            housekeeping=services.housekeeping,
         )
+    turn_counters = TurnCounters()
+    metrics = MetricsEndpoint(
+        turns=turn_counters,
+        deliveries=runner.counters if runner is not None else None,
+        outbox_counts=services.outbox.count_by_status,
+    )
     app = create_web_app(
         settings=settings,
         adapter=adapter,
         bot=bot,
-        extra_routes=wheel_routes(wheel_pages.load),
+        extra_routes=[*wheel_routes(wheel_pages.load), web.get("/metrics", metrics.handle)],
         readiness=ReadinessCheck(ping=services.database.ping, scheduler=runner),
+        turn_counters=turn_counters,
     )
     if runner is not None:
         app.cleanup_ctx.append(runner.run_with_app)  # cleaned up before `close_services`
@@ -297,6 +391,11 @@ async def _freeze_startup_objects(_: web.Application) -> None:
     # moves, most of the p99 in bench/turns.py. Frozen, a collection walks newer objects.
     gc.collect()
     gc.freeze()
+    # With 16 turns in flight, the ~700 objects that start a young collection are mostly
+    # the live turns' own: each collection walked and promoted them, and the older
+    # generations' collections followed, ~35 µs of CPU per turn (bench/README.md). Freed
+    # objects are freed by reference counting whatever this says; only cycles wait longer.
+    gc.set_threshold(YOUNG_GC_THRESHOLD, *gc.get_threshold()[1:])
 
 
 # --- command line ---------------------------------------------------------------------
@@ -414,6 +513,16 @@ async def _registry_command(settings: Settings, args: argparse.Namespace) -> int
             registry = await services.registry.load()
             write_file(registry, Path(args.file))
             print(f"exported {len(registry.networks)} networks to {args.file}")
+            # Admins' wheel changes live in the database, not in data files: say so, so an
+            # export is never mistaken for everything (they survive import and reload).
+            overrides = await WheelOverrideStore(services.database).all()
+            changed = [f"{n}/{rule}" for n, rules in overrides.items() for rule in rules]
+            if changed:
+                print(
+                    f"note: {len(changed)} annual-wheel entries changed by admins are kept in "
+                    f"the database, not in {args.file}: {', '.join(changed)}",
+                    file=sys.stderr,
+                )
             return 0
         source = Path(args.file) if args.action == "import" else settings.networks_dir
         imported = load_file(source) if source.is_file() else load_directory(source)

@@ -7,8 +7,9 @@ Four processes on loopback: a load generator (this one), the loopback Bot Connec
 it, in local mode, on a fresh SQLite database unless --database-url names another) and a
 bare aiohttp handler that does the same HTTP round trip with nothing else: parse the
 activity, POST a reply to the connector with one shared ClientSession, answer 201. Both
-servers are measured in the same run, one after the other, against the same connector; the
-ratio bot / bare is the figure.
+servers run at once against the same connector and are timed in alternating rounds of
+--round-turns (so load from outside the run falls on both alike); the ratio bot / bare is
+the figure.
 
 Two kinds of work are driven, each at --concurrency requests in flight:
 
@@ -22,13 +23,15 @@ Two kinds of work are driven, each at --concurrency requests in flight:
   POSTs the same card JSON to the connector.
 
 After every run the bot's resident memory (VmRSS) is printed; --turns 100000 gives the
-figure after 100,000 turns. See bench/README.md for how to read the output.
+figure after 100,000 turns. --profile FILE samples the bot's stack per millisecond of its
+CPU time and writes where it goes. See bench/README.md for how to read the output.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import itertools
 import json
 import logging
@@ -222,45 +225,83 @@ class Child:
 
 
 async def run_benchmark(args: argparse.Namespace, log: IO[bytes] | None) -> list[RunResult]:
+    """Both servers run at once; each work is timed in alternating rounds on each.
+
+    Eight engineers share this machine's two cores: load from outside comes and goes
+    within seconds. Timing the servers in rounds of --round-turns, alternately (bare
+    first in one round, the bot first in the next), exposes both to the same background,
+    so the ratio holds even when the absolute figures do not.
+    """
     connector = await Child.start("connector")
     service_url = f"http://127.0.0.1:{connector.port}/"
     load = Load(service_url, args.conversations)
     results = []
     with tempfile.TemporaryDirectory() as scratch:
         database_url = args.database_url or f"sqlite+aiosqlite:///{scratch}/bench.db"
-        targets = [t for t in ("bare", "bot") if t in args.targets]
-        for target in targets:
-            server = await Child.start(target, "--database-url", database_url,
-                                       "--log-level", args.log_level, log=log)
-            base = f"http://127.0.0.1:{server.port}"
-            for work in args.work:
-                if work == "proactive":
-                    # The stored references come from inbound turns: one per conversation.
-                    await drive(f"{base}/api/messages", load.inbound, turns=args.conversations,
-                                concurrency=args.concurrency)
-                    await server.ask(f"references {args.conversations}")
-                url = f"{base}/api/messages" if work == "inbound" else f"{base}/bench/proactive"
-                bodies = load.inbound if work == "inbound" else load.proactive
-                before = int(await connector.ask("count"))
-                errors_before = int(await server.ask("errors"))
-                _, _, failures = await drive(url, bodies, turns=args.warmup,
-                                             concurrency=args.concurrency)
-                cpu_before = cpu_seconds(server.process.pid)
-                seconds, latencies, timed_failures = await drive(
-                    url, bodies, turns=args.turns, concurrency=args.concurrency)
-                cpu = cpu_seconds(server.process.pid) - cpu_before
-                failures += timed_failures
-                delivered = int(await connector.ask("count")) - before
-                expected = args.turns + args.warmup
-                if delivered < expected:
-                    failures += expected - delivered
-                failures += int(await server.ask("errors")) - errors_before
-                result = RunResult(target, work, args.turns, seconds, latencies, failures,
-                                   rss_mb(server.process.pid), cpu * 1000 / args.turns)
-                results.append(result)
-                print_result(result, flush=True)
+        servers: dict[str, Child] = {}
+        for target in (t for t in ("bare", "bot") if t in args.targets):
+            options = ["--database-url", database_url, "--log-level", args.log_level]
+            if args.profile and target == "bot":
+                options += ["--profile", str(Path(args.profile).resolve())]
+            servers[target] = await Child.start(target, *options, log=log)
+        for work in args.work:
+            results += await _measure_work(work, servers, connector, load, args)
+        for server in servers.values():
             await server.stop()
     await connector.stop()
+    return results
+
+
+async def _measure_work(
+    work: str, servers: dict[str, Child], connector: Child, load: Load, args: argparse.Namespace
+) -> list[RunResult]:
+    bodies = load.inbound if work == "inbound" else load.proactive
+    path = "/api/messages" if work == "inbound" else "/bench/proactive"
+    urls = {target: f"http://127.0.0.1:{server.port}{path}" for target, server in servers.items()}
+    seconds = dict.fromkeys(servers, 0.0)
+    cpu = dict.fromkeys(servers, 0.0)
+    failures = dict.fromkeys(servers, 0)
+    latencies: dict[str, list[float]] = {target: [] for target in servers}
+    errors_before = {}
+
+    async def run(target: str, turns: int, timed: bool) -> None:
+        server = servers[target]
+        delivered_before = int(await connector.ask("count"))
+        cpu_before = cpu_seconds(server.process.pid)
+        took, waited, refused = await drive(urls[target], bodies, turns=turns,
+                                            concurrency=args.concurrency)
+        if timed:
+            cpu[target] += cpu_seconds(server.process.pid) - cpu_before
+            seconds[target] += took
+            latencies[target] += waited
+        delivered = int(await connector.ask("count")) - delivered_before
+        failures[target] += refused + max(0, turns - delivered)
+
+    for target, server in servers.items():
+        base = f"http://127.0.0.1:{server.port}"
+        if work == "proactive":
+            # The stored references come from inbound turns: one per conversation.
+            await drive(f"{base}/api/messages", load.inbound, turns=args.conversations,
+                        concurrency=args.concurrency)
+            await server.ask(f"references {args.conversations}")
+        errors_before[target] = int(await server.ask("errors"))
+        await run(target, args.warmup, timed=False)
+    done, round_number = 0, 0
+    while done < args.turns:
+        turns = min(args.round_turns, args.turns - done)
+        order = list(servers) if round_number % 2 == 0 else list(reversed(servers))
+        for target in order:
+            await run(target, turns, timed=True)
+        done += turns
+        round_number += 1
+    results = []
+    for target, server in servers.items():
+        failures[target] += int(await server.ask("errors")) - errors_before[target]
+        result = RunResult(target, work, args.turns, seconds[target], latencies[target],
+                           failures[target], rss_mb(server.process.pid),
+                           cpu[target] * 1000 / args.turns)
+        results.append(result)
+        print_result(result, flush=True)
     return results
 
 
@@ -444,8 +485,68 @@ async def bot_role(args: argparse.Namespace) -> None:
         return "ok"
 
     app.router.add_post("/bench/proactive", proactive)
+    sampler = StackSampler() if args.profile else None
+    if sampler is not None:
+        sampler.start()
     await serve(app, on_command)
+    if sampler is not None:
+        sampler.stop()
+        Path(args.profile).write_text(sampler.report(), encoding="utf-8")
     await adapter.close()
+
+
+class StackSampler:
+    """A poor man's py-spy: samples the bot's Python stack every millisecond of its CPU time.
+
+    A profiling timer (`ITIMER_PROF`, process CPU time) raises SIGPROF; the handler runs
+    in the event loop's thread at the next bytecode and records the stack it interrupted,
+    so a sample falls where CPU time was spent (a C call is charged to its Python caller).
+    Reports each function's share of the samples with it on the stack (inclusive) and on
+    top (self).
+    """
+
+    def __init__(self, interval: float = 0.001):
+        self._interval = interval
+        self._stacks: collections.Counter[tuple[str, ...]] = collections.Counter()
+
+    def start(self) -> None:
+        import signal
+
+        signal.signal(signal.SIGPROF, self._sample)
+        signal.setitimer(signal.ITIMER_PROF, self._interval, self._interval)
+
+    def stop(self) -> None:
+        import signal
+
+        signal.setitimer(signal.ITIMER_PROF, 0, 0)
+        signal.signal(signal.SIGPROF, signal.SIG_DFL)
+
+    def _sample(self, signum: int, frame: Any) -> None:
+        stack = []
+        while frame is not None:
+            code = frame.f_code
+            path = code.co_filename.replace(str(ROOT) + "/", "").split("site-packages/")[-1]
+            stack.append(f"{path}:{code.co_name}")
+            frame = frame.f_back
+        self._stacks[tuple(stack)] += 1
+
+    def report(self, top: int = 80) -> str:
+        busy = self._stacks
+        total = sum(busy.values()) or 1
+        inclusive: collections.Counter[str] = collections.Counter()
+        own: collections.Counter[str] = collections.Counter()
+        for stack, count in busy.items():
+            own[stack[0]] += count
+            for name in set(stack):
+                inclusive[name] += count
+        lines = [f"{total} samples, one per {self._interval * 1000:g} ms of CPU", "",
+                 "inclusive %  self %  function"]
+        for name, count in inclusive.most_common(top):
+            lines.append(f"{100 * count / total:10.1f} {100 * own[name] / total:7.1f}  {name}")
+        lines += ["", "self %  function"]
+        for name, count in own.most_common(top // 2):
+            lines.append(f"{100 * count / total:6.1f}  {name}")
+        return "\n".join(lines) + "\n"
 
 
 # -- command line -----------------------------------------------------------------------------
@@ -455,6 +556,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--turns", type=int, default=5000, help="timed requests per run")
     parser.add_argument("--warmup", type=int, default=500, help="untimed requests first")
+    parser.add_argument("--round-turns", type=int, default=500,
+                        help="timed requests per server per round (rounds alternate servers)")
     parser.add_argument("--concurrency", type=int, default=16, help="requests in flight")
     parser.add_argument("--conversations", type=int, default=50,
                         help="distinct personal chats the turns cycle over")
@@ -465,8 +568,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-level", default="INFO", help="the bot's log level (as deployed)")
     parser.add_argument("--server-log",
                         help="append the servers' stderr here (the bot logs every turn)")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="sample the bot's stack every millisecond and write where its busy "
+                        "time goes to FILE (the sampling slows the bot a little)")
     parser.add_argument("--role", choices=("connector", "bare", "bot"), help=argparse.SUPPRESS)
     return parser
+
+
+def _load_average() -> str:
+    try:
+        return " ".join(f"{load:.1f}" for load in os.getloadavg())
+    except OSError:
+        return "?"
 
 
 def main() -> int:
@@ -476,7 +589,8 @@ def main() -> int:
         asyncio.run(role(args))
         return 0
     print(f"{args.turns} timed turns per run after {args.warmup} untimed, concurrency "
-          f"{args.concurrency}, {args.conversations} conversations, {os.cpu_count()} CPUs")
+          f"{args.concurrency}, {args.conversations} conversations, {os.cpu_count()} CPUs, "
+          f"load average {_load_average()}")
     print(f"{'server':<5} {'work':<9} {'turns':>8} {'turns/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
           f"{'CPU ms':>8} {'RSS MiB':>8} {'failures':>8}")
     began = time.perf_counter()
@@ -486,7 +600,8 @@ def main() -> int:
     else:
         results = asyncio.run(run_benchmark(args, None))
     print_summary(results, args)
-    print(f"Total run time: {time.perf_counter() - began:.0f} s")
+    print(f"Total run time: {time.perf_counter() - began:.0f} s; load average "
+          f"{_load_average()} (from others on the machine as well as this run)")
     failed = sum(r.failures for r in results)
     return 1 if failed else 0
 

@@ -16,21 +16,28 @@ of a `requests` call in a thread. The token, the retries and the errors stay the
 the `Authorization` header is set by the credentials' own `signed_session`, retries follow
 the urllib3 `Retry` msrest configures for its sender, and failures raise the same msrest
 exceptions. The cached clients serialise activities with `_LeanSerializer`, msrest's
-serializer without the work that cannot change its output. See bench/README.md
-(`turns.py`) for the measurements.
+serializer without the work that cannot change its output (models are written by
+`bot.activity_json`), build URLs without `urljoin` per request (`_LeanUrls`) and post
+replies and scheduled posts without msrest's request factory
+(`_LeanConversationsOperations`); each gives msrest's result, which tests compare. A
+turn's replies are sent by `LeanTurnContext`, the SDK's context with a shallow copy of
+each reply where the SDK deep-copies it. See bench/README.md (`turns.py`) for the
+measurements.
 """
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
+import json
 import logging
+import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from types import SimpleNamespace
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import aiohttp
 import requests
@@ -39,8 +46,15 @@ from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
 )
-from botbuilder.schema import Activity, ActivityTypes
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    DeliveryModes,
+    ErrorResponseException,
+    ResourceResponse,
+)
 from botframework.connector.aio import ConnectorClient
+from botframework.connector.aio.operations_async import ConversationsOperations
 from botframework.connector.auth import (
     AppCredentials,
     AuthenticateRequestResult,
@@ -56,13 +70,15 @@ from msrest.exceptions import ClientRequestError
 from msrest.pipeline import AsyncHTTPPolicy, AsyncHTTPSender, AsyncPipeline, Request, Response
 from msrest.pipeline.universal import RawDeserializer
 from msrest.serialization import Serializer
+from msrest.universal_http import ClientRequest
 from msrest.universal_http.aiohttp import AioHttpClientResponse
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 from urllib3.util.retry import Retry
 
+from bot.activity_json import try_model_to_json
 from bot.cards import edge_text, text_activity
 from bot.settings import DEFAULT_ALLOWED_SERVICE_URL_HOSTS, Settings
-from bot.teams_bot import turn_language
+from bot.teams_bot import conversation_reference, shallow_copy, turn_language
 
 logger = logging.getLogger(__name__)
 
@@ -169,6 +185,53 @@ class SamverkanAdapter(CloudAdapter):
         """Close the shared HTTP connections; call once when the application stops."""
         await self._authentication.close()
 
+    def _create_turn_context(self, *args: Any, **kwargs: Any) -> TurnContext:
+        # The SDK's context with its turn state, unchanged but for a leaner send path: its
+        # class is swapped rather than the construction copied, so whatever the SDK puts
+        # into a new context stays the SDK's.
+        context = super()._create_turn_context(*args, **kwargs)
+        if type(context) is TurnContext:
+            context.__class__ = LeanTurnContext
+        return context
+
+
+class LeanTurnContext(TurnContext):
+    """The SDK's `TurnContext`, sending replies without a deep copy of each.
+
+    `TurnContext.send_activities` deep-copies every activity before addressing it, so that
+    the caller's object is left as it was: ~25 µs for a reply with an adaptive card (the
+    card's whole dict tree), ~4 % of an inbound turn. Addressing only assigns attributes of
+    the copy itself (channel, conversation, from, recipient, replyToId, locale, serviceUrl,
+    type, inputHint, id), and neither the adapter nor the serializer changes anything below
+    them, so a shallow copy leaves the caller's activity just as unchanged and sends the
+    same JSON. Two cases keep the SDK's own method: handlers registered with
+    `on_send_activities` (they may change what they are given) and `expectReplies`
+    delivery (the copies are kept past the call, to be returned in the HTTP response).
+    tests/bot/test_lean_turn_context.py compares both.
+    """
+
+    async def send_activities(self, activities: list[Activity]) -> list[ResourceResponse]:
+        if self._on_send_activities or self.activity.delivery_mode == DeliveryModes.expect_replies:
+            return await super().send_activities(activities)
+        reference = conversation_reference(self.activity)
+        output = []
+        sent_non_trace_activity = False
+        for activity in activities:
+            sent = TurnContext.apply_conversation_reference(shallow_copy(activity), reference)
+            # As the SDK's `activity_validator`.
+            if not getattr(sent, "type", None):
+                sent.type = ActivityTypes.message
+            if sent.type != ActivityTypes.trace:
+                sent_non_trace_activity = True
+            if not sent.input_hint:
+                sent.input_hint = "acceptingInput"
+            sent.id = None
+            output.append(sent)
+        responses = await self.adapter.send_activities(self, output)
+        if sent_non_trace_activity:
+            self.responded = True
+        return responses
+
 
 class CachingBotFrameworkAuthentication(BotFrameworkAuthentication):
     """The SDK's authentication, with its connector and user-token clients kept and reused.
@@ -254,10 +317,12 @@ class CachingBotFrameworkAuthentication(BotFrameworkAuthentication):
             and app_id != AuthenticationConstants.ANONYMOUS_SKILL_APP_ID
             and not service_url_allowed(service_url, self._allowed_hosts)
         ):
-            logger.error("serviceUrl not allowed", extra={"service_url": service_url})
+            logger.warning("serviceUrl not allowed", extra={"service_url": service_url})
             raise ServiceUrlNotAllowed(service_url)
         client = await create()
         _use_lean_serializer(client)
+        _use_lean_urls(client)
+        _use_lean_operations(client)
         config = client.config
         policies: list[Any] = [
             config.user_agent_policy,
@@ -287,6 +352,9 @@ class _LeanSerializer(Serializer):
     - An `object` field holding plain JSON (an adaptive card, channelData) is copied in
       one pass; msrest dispatches every value through `eval` of its type name. Anything
       else in it (models, dates, enums) goes to msrest as before.
+    - A request body that is a model `bot.activity_json` can write whole is written by
+      it, without msrest first rebuilding the model from itself.
+    - A path parameter that is a plain string is quoted without the type dispatch.
 
     tests/bot/test_adapter_cache.py checks the output equals msrest's.
     """
@@ -294,6 +362,22 @@ class _LeanSerializer(Serializer):
     def __init__(self, dependencies: dict[str, type]):
         super().__init__(dependencies)
         self.client_side_validation = False
+
+    def body(self, data: Any, data_type: str, **kwargs: Any) -> Any:
+        # A model the compiled plans can write whole (bot/activity_json.py) skips msrest's
+        # model-rebuilding pass and per-value dispatch; anything else is msrest's.
+        if not kwargs:
+            written = try_model_to_json(data)
+            if written is not None:
+                return written
+        return super().body(data, data_type, **kwargs)
+
+    def url(self, name: str, data: Any, data_type: str, **kwargs: Any) -> Any:
+        # A path parameter that is a plain string: what msrest returns for it (validation
+        # is off), without its type dispatch.
+        if data_type == "str" and type(data) is str and not kwargs:
+            return quote(data, safe="")
+        return super().url(name, data, data_type, **kwargs)
 
     @classmethod
     def serialize_unicode(cls, data: Any) -> Any:
@@ -330,6 +414,156 @@ def _copy_plain_json(value: Any) -> Any:
         items = [_copy_plain_json(item) for item in value]
         return _NOT_PLAIN if any(item is _NOT_PLAIN for item in items) else items
     return _NOT_PLAIN
+
+
+# What a path is made of once its parameters are quoted (quote(..., safe="")).
+_QUOTED_PATH = re.compile(r"/[A-Za-z0-9_.~%-]+(?:/[A-Za-z0-9_.~%-]+)*")
+
+
+class _LeanUrls:
+    """msrest's `ServiceClient.format_url` for one client, without `urljoin` per request.
+
+    msrest joins the formatted path onto the base URL with `urljoin`, which also drops
+    empty and dot segments; for a base that joins as plain text (checked once) and a path
+    of non-empty, non-dot segments, the result is the concatenation. Anything else is
+    msrest's (tests/bot/test_adapter_cache.py compares the two).
+    """
+
+    def __init__(self, client: Any):
+        self._format_url = client.format_url
+        base_url = client.config.base_url
+        base = base_url.rstrip("/")
+        probe = "v3/x"
+        joins_plainly = (
+            "{" not in base_url
+            and "}" not in base_url
+            and urljoin(base + "/", probe) == f"{base}/{probe}"
+        )
+        self._base = base if joins_plainly else None
+
+    def __call__(self, url: str, **kwargs: Any) -> str:
+        path = url.format(**kwargs)
+        if (
+            self._base is not None
+            and _QUOTED_PATH.fullmatch(path)
+            and "/./" not in path + "/"
+            and "/../" not in path + "/"
+        ):
+            return self._base + path
+        return self._format_url(url, **kwargs)
+
+
+class _LeanConversationsOperations(ConversationsOperations):
+    """The generated conversation operations, with the two that post activities leaner.
+
+    `send_to_conversation` (scheduled posts) and `reply_to_activity` (every reply) build
+    the request as the generated code does, but with the body written by
+    `bot.activity_json` and without msrest's second `format_url` and request factory;
+    the request then runs through the client's own pipeline (user agent, token, JSON
+    response parsing, logging, the shared-session sender with its retries) and errors
+    raise the same `ErrorResponseException`. Calls with options (custom headers, raw,
+    operation config) or a body the plans cannot write go to the generated code.
+    """
+
+    def __init__(self, inner: ConversationsOperations):
+        super().__init__(inner._client, inner.config, inner._serialize, inner._deserialize)
+
+    async def send_to_conversation(
+        self,
+        conversation_id: Any,
+        activity: Any,
+        *,
+        custom_headers: Any = None,
+        raw: bool = False,
+        **operation_config: Any,
+    ) -> Any:
+        body = None
+        if type(conversation_id) is str and not (custom_headers or raw or operation_config):
+            body = try_model_to_json(activity)
+        if body is None:
+            return await super().send_to_conversation(
+                conversation_id, activity, custom_headers=custom_headers, raw=raw,
+                **operation_config,
+            )
+        url = self._client.format_url(
+            _SEND_TO_CONVERSATION_URL,
+            conversationId=self._serialize.url("conversation_id", conversation_id, "str"),
+        )
+        return await self._post_activity(url, {}, body)
+
+    send_to_conversation.metadata = ConversationsOperations.send_to_conversation.metadata
+
+    async def reply_to_activity(
+        self,
+        conversation_id: Any,
+        activity_id: Any,
+        activity: Any,
+        *,
+        custom_headers: Any = None,
+        raw: bool = False,
+        **operation_config: Any,
+    ) -> Any:
+        body = None
+        if (
+            type(conversation_id) is str
+            and type(activity_id) is str
+            and not (custom_headers or raw or operation_config)
+        ):
+            body = try_model_to_json(activity)
+        if body is None:
+            return await super().reply_to_activity(
+                conversation_id, activity_id, activity, custom_headers=custom_headers, raw=raw,
+                **operation_config,
+            )
+        url = self._client.format_url(
+            _REPLY_TO_ACTIVITY_URL,
+            conversationId=self._serialize.url("conversation_id", conversation_id, "str"),
+            activityId=self._serialize.url("activity_id", activity_id, "str"),
+        )
+        return await self._post_activity(url, {"x-ms-conversation-id": conversation_id}, body)
+
+    reply_to_activity.metadata = ConversationsOperations.reply_to_activity.metadata
+
+    async def _post_activity(self, url: str, headers: dict[str, str], body: Any) -> Any:
+        # As the generated code, `ServiceClient.post` and `async_send` do it.
+        request = ClientRequest("POST", url)
+        request.headers.update(
+            {"Accept": "application/json", "Content-Type": "application/json; charset=utf-8"}
+        )
+        request.headers.update(headers)
+        request.data = json.dumps(body)
+        request.headers["Content-Length"] = str(len(request.data))
+        pipeline_response = await self.config.pipeline.run(request, stream=False)
+        response = pipeline_response.http_response
+        response.context = pipeline_response.context
+        if response.status_code not in (200, 201, 202):
+            raise ErrorResponseException(self._deserialize, response)
+        return _resource_response(response) or self._deserialize("ResourceResponse", response)
+
+
+def _resource_response(response: Any) -> ResourceResponse | None:
+    """The connector's answer `{"id": "…"}` (or `{}`) as msrest reads it, without msrest's
+    dispatch (~10 µs); None for anything else, which msrest then reads."""
+    data = (response.context or {}).get(RawDeserializer.CONTEXT_NAME)
+    if type(data) is not dict or not data.keys() <= {"id"}:
+        return None
+    activity_id = data.get("id")
+    if activity_id is not None and type(activity_id) is not str:
+        return None
+    return ResourceResponse(id=activity_id)
+
+
+_SEND_TO_CONVERSATION_URL = ConversationsOperations.send_to_conversation.metadata["url"]
+_REPLY_TO_ACTIVITY_URL = ConversationsOperations.reply_to_activity.metadata["url"]
+
+
+def _use_lean_operations(client: ConnectorClient) -> None:
+    client.conversations = _LeanConversationsOperations(client.conversations)
+
+
+def _use_lean_urls(client: ConnectorClient) -> None:
+    # The operation groups share the client's ServiceClient, hence its format_url.
+    client._client.format_url = _LeanUrls(client._client)
 
 
 def _use_lean_serializer(client: ConnectorClient) -> None:

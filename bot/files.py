@@ -1,9 +1,16 @@
 """Files users send the bot in Teams: the attachment Teams delivers, and fetching it.
 
-With `supportsFiles` in the manifest, a file sent in a personal chat (or posted in a
-channel with an @mention) arrives as an attachment of content type
-`application/vnd.microsoft.teams.file.download.info` whose `content.downloadUrl` is a
-short-lived, pre-authenticated link: the bot fetches it with a plain GET, no token.
+With `supportsFiles` in the manifest, a file sent in a personal chat arrives as an
+attachment of content type `application/vnd.microsoft.teams.file.download.info` whose
+`content.downloadUrl` is a short-lived, pre-authenticated link: the bot fetches it
+with a plain GET, no token (`download`).
+
+A file posted in a channel (with an @mention of the bot) is already in the channel's
+SharePoint folder; Teams' bot API does not hand out its bytes. It arrives as a
+`reference` attachment whose `contentUrl` is the file's SharePoint link (`shared` is
+set): `SharedFileReader` resolves the link through Graph
+(`GET /shares/{u!base64url}/driveItem`) and reads the content with the app's own
+Graph permission, so the bot files a copy under the minutes' name.
 """
 
 from __future__ import annotations
@@ -15,11 +22,13 @@ from typing import Any
 
 import aiohttp
 
+from bot.graph import GraphError, GraphFiles
 from scheduler.minutes import DownloadFailed, FileTooLarge
 
 log = logging.getLogger(__name__)
 
 FILE_DOWNLOAD_INFO = "application/vnd.microsoft.teams.file.download.info"
+FILE_REFERENCE = "reference"  # a file already in SharePoint or OneDrive, by its link
 DOWNLOAD_TIMEOUT_SECONDS = 120
 
 
@@ -29,17 +38,52 @@ class ReceivedFile:
 
     name: str
     download_url: str
+    shared: bool = False  # a SharePoint link, read through Graph (`SharedFileReader`)
 
 
 def received_files(attachments: list[Any] | None) -> list[ReceivedFile]:
     """The files among a message's attachments (botbuilder `Attachment`s)."""
     files = []
     for attachment in attachments or []:
+        if attachment is None:  # `"attachments": [null]` deserialises to a None
+            continue
         content = attachment.content if isinstance(attachment.content, Mapping) else {}
         url = content.get("downloadUrl")
         if attachment.content_type == FILE_DOWNLOAD_INFO and isinstance(url, str) and url:
             files.append(ReceivedFile(attachment.name or "", url))
+        elif attachment.content_type == FILE_REFERENCE and _is_link(attachment.content_url):
+            files.append(ReceivedFile(attachment.name or "", attachment.content_url, shared=True))
     return files
+
+
+def _is_link(url: Any) -> bool:
+    return isinstance(url, str) and url.lower().startswith("https://")
+
+
+class SharedFileReader:
+    """Reads a file posted in a channel from its SharePoint link, through Graph."""
+
+    def __init__(self, files: GraphFiles | None):
+        self._files = files
+
+    async def __call__(self, url: str, max_bytes: int) -> bytes:
+        """The file's bytes; `DownloadFailed` when Graph cannot give them (not set up,
+        no permission, not found), `FileTooLarge` past `max_bytes` (before reading)."""
+        if self._files is None:
+            raise DownloadFailed("Microsoft Graph is not configured")
+        try:
+            file = await self._files.shared_file(url)
+            if file.size > max_bytes:
+                raise FileTooLarge(file.size)
+            content = await self._files.file_content(file)
+        except GraphError as error:
+            log.warning(
+                "shared file not readable", extra={"status": error.status, "code": error.code}
+            )
+            raise DownloadFailed(str(error)) from error
+        if len(content) > max_bytes:
+            raise FileTooLarge(len(content))
+        return content
 
 
 async def download(url: str, max_bytes: int) -> bytes:

@@ -1,9 +1,12 @@
 """The Microsoft Graph edge: the channel's files folder in SharePoint, through msgraph-sdk.
 
 `GraphFiles` finds a channel's files folder, makes folders, lists names and uploads a
-file (one request when small, an upload session in 320 KiB multiples otherwise). It
+file (one request when small, an upload session in 320 KiB multiples otherwise); it
+also reads a file someone posted in a channel, from its SharePoint link (`/shares`). It
 returns plain dataclasses (`DriveFolder`, `DriveFile`) and raises `GraphError`
-subclasses; no Graph type leaves this module.
+subclasses; no Graph type leaves this module. `GraphDirectory` answers the chat's
+administration: who owns a team (`GET /teams/{id}/members`, paged) and who is in the
+tenant's directory (`GET /users` with `$search`, and one user by id).
 
 Authentication is app-only with azure-identity (client secret or certificate); the
 client lets `GraphServiceClient` build its own authentication provider, because
@@ -17,7 +20,9 @@ errors, so the result could not be trusted.
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +33,7 @@ import httpx
 from azure.core.credentials_async import AsyncTokenCredential
 from azure.core.exceptions import AzureError, ClientAuthenticationError
 from kiota_abstractions.api_error import APIError
+from kiota_abstractions.base_request_configuration import RequestConfiguration
 from msgraph import GraphServiceClient
 from msgraph.generated.drives.item.items.item.create_upload_session.create_upload_session_post_request_body import (  # noqa: E501
     CreateUploadSessionPostRequestBody,
@@ -37,6 +43,9 @@ from msgraph.generated.models.drive_item_uploadable_properties import (
     DriveItemUploadableProperties,
 )
 from msgraph.generated.models.folder import Folder
+from msgraph.generated.models.user import User
+from msgraph.generated.users.item.user_item_request_builder import UserItemRequestBuilder
+from msgraph.generated.users.users_request_builder import UsersRequestBuilder
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +57,14 @@ CHUNK_UNIT = 320 * 1024
 
 # What an admin must grant the app (application permissions, admin consent) for minutes.
 REQUIRED_PERMISSIONS = "Files.ReadWrite.All (application), with admin consent"
+# And for administration by cards: finding people for the people picker (application).
+DIRECTORY_PERMISSIONS = "User.ReadBasic.All (application), with admin consent"
+
+# What is read of a directory user: the minimum to name and reach them at work.
+USER_FIELDS = ["id", "displayName", "mail", "userPrincipalName"]
 
 _CONFLICT = "@microsoft.graph.conflictBehavior"
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
 T = TypeVar("T")
 
@@ -157,8 +172,8 @@ class NameTaken(GraphError):
     """409 nameAlreadyExists: a file of that name is already there."""
 
 
-class GraphFiles:
-    """Files in channels' SharePoint folders, through one `GraphServiceClient`."""
+class _GraphEdge:
+    """One `GraphServiceClient` and the way every request through it is run (`_call`)."""
 
     def __init__(
         self,
@@ -172,6 +187,47 @@ class GraphFiles:
         self._sleep = sleep
         self._client = GraphServiceClient(credentials=credential, scopes=GRAPH_SCOPES)
         self._client.request_adapter.base_url = config.base_url
+
+    def _backoff(self, attempt: int) -> float:
+        return self._config.backoff_seconds * 2 ** (attempt - 1)
+
+    async def _call(self, request: Callable[[], Awaitable[T]]) -> T:
+        """Run one SDK request, translating its errors and retrying 5xx and time-outs."""
+        attempt = 0
+        while True:
+            try:
+                result = await asyncio.wait_for(request(), self._config.timeout_seconds)
+            except ClientAuthenticationError as error:
+                raise GraphCredentialsRejected(
+                    f"the app's credentials were refused: {error.message}"
+                ) from error
+            except AzureError as error:  # no answer from Entra ID when asking for a token
+                problem = GraphUnavailable(f"no token from Entra ID: {type(error).__name__}")
+            except APIError as error:
+                problem = _api_error(error)
+            except (TimeoutError, httpx.TransportError) as error:
+                problem = GraphUnavailable(f"no answer from Graph: {type(error).__name__}")
+            else:
+                if result is None:
+                    raise GraphError("Graph answered with no body")
+                return result
+            attempt += 1
+            if not problem.retryable or attempt > self._config.retries:
+                raise problem
+            await self._sleep(getattr(problem, "retry_after", None) or self._backoff(attempt))
+
+
+class GraphFiles(_GraphEdge):
+    """Files in channels' SharePoint folders, through one `GraphServiceClient`."""
+
+    def __init__(
+        self,
+        config: GraphConfig,
+        credential: AsyncTokenCredential,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ):
+        super().__init__(config, credential, sleep=sleep)
         self._http: aiohttp.ClientSession | None = None
 
     async def close(self) -> None:
@@ -244,6 +300,24 @@ class GraphFiles:
                 return None
             raise
         return _file(item, folder.drive_id)
+
+    # --- files shared in a channel post ---
+
+    async def shared_file(self, sharing_url: str) -> DriveFile:
+        """The drive item a SharePoint or OneDrive link points to (a file posted in a
+        channel): `GET /shares/{u!base64url(link)}/driveItem`."""
+        item = await self._call(
+            lambda: self._client.shares.by_shared_drive_item_id(share_id(sharing_url))
+            .drive_item.get()
+        )
+        parent = item.parent_reference
+        return _file(item, (parent.drive_id if parent else None) or "")
+
+    async def file_content(self, file: DriveFile) -> bytes:
+        """A file's bytes (`GET /drives/{drive}/items/{item}/content`)."""
+        return await self._call(
+            lambda: self._items(file.drive_id).by_drive_item_id(file.item_id).content.get()
+        )
 
     # --- uploading ---
 
@@ -339,34 +413,6 @@ class GraphFiles:
             raise GraphError(f"Graph stored {file.size} bytes of {size}", code="sizeMismatch")
         return file
 
-    def _backoff(self, attempt: int) -> float:
-        return self._config.backoff_seconds * 2 ** (attempt - 1)
-
-    async def _call(self, request: Callable[[], Awaitable[T]]) -> T:
-        """Run one SDK request, translating its errors and retrying 5xx and time-outs."""
-        attempt = 0
-        while True:
-            try:
-                result = await asyncio.wait_for(request(), self._config.timeout_seconds)
-            except ClientAuthenticationError as error:
-                raise GraphCredentialsRejected(
-                    f"the app's credentials were refused: {error.message}"
-                ) from error
-            except AzureError as error:  # no answer from Entra ID when asking for a token
-                problem = GraphUnavailable(f"no token from Entra ID: {type(error).__name__}")
-            except APIError as error:
-                problem = _api_error(error)
-            except (TimeoutError, httpx.TransportError) as error:
-                problem = GraphUnavailable(f"no answer from Graph: {type(error).__name__}")
-            else:
-                if result is None:
-                    raise GraphError("Graph answered with no body")
-                return result
-            attempt += 1
-            if not problem.retryable or attempt > self._config.retries:
-                raise problem
-            await self._sleep(getattr(problem, "retry_after", None) or self._backoff(attempt))
-
     async def _session_request(
         self,
         method: str,
@@ -394,6 +440,99 @@ class GraphFiles:
             raise GraphUnavailable(
                 f"no answer from the upload session: {type(error).__name__}"
             ) from error
+
+
+@dataclass(frozen=True)
+class DirectoryUser:
+    """A user of the tenant's directory: Entra object id, display name, work addresses."""
+
+    id: str
+    name: str
+    mail: str | None = None
+    user_principal_name: str | None = None
+
+
+class GraphDirectory(_GraphEdge):
+    """Team owners and directory users, through one `GraphServiceClient`.
+
+    The credential is the caller's: it is shared with `GraphFiles`, which closes it.
+    """
+
+    async def team_owner_ids(self, group_id: str) -> frozenset[str]:
+        """The Entra object ids of the team's owners, following every page of members.
+
+        Members whose `roles` contain "owner" count; a member from another tenant never
+        does (Graph lists out-of-tenant external members as owners too).
+        """
+        members = self._client.teams.by_team_id(group_id).members
+        page = await self._call(lambda: members.get())
+        owners: set[str] = set()
+        while True:
+            for member in page.value or []:
+                extra = member.additional_data or {}
+                user_id = getattr(member, "user_id", None) or extra.get("userId")
+                tenant = getattr(member, "tenant_id", None) or extra.get("tenantId")
+                # The tenant may be configured by domain name; then it cannot be compared.
+                ours = self._config.tenant_id if _GUID.match(self._config.tenant_id) else ""
+                foreign = bool(tenant and ours and tenant.casefold() != ours.casefold())
+                if user_id and "owner" in (member.roles or []) and not foreign:
+                    owners.add(str(user_id).casefold())
+            link = page.odata_next_link
+            if not link:
+                return frozenset(owners)
+            page = await self._call(lambda link=link: members.with_url(link).get())
+
+    async def search_users(self, text: str, top: int = 10) -> list[DirectoryUser]:
+        """Users whose display name or e-mail starts with the words of `text`, at most `top`.
+
+        `$search` needs the `ConsistencyLevel: eventual` header; quotes in `text` are
+        dropped, since they would end the search phrase.
+        """
+        words = " ".join(text.replace('"', " ").replace("\\", " ").split())
+        if not words:
+            return []
+        configuration = RequestConfiguration(
+            query_parameters=UsersRequestBuilder.UsersRequestBuilderGetQueryParameters(
+                search=f'"displayName:{words}" OR "mail:{words}"',
+                select=USER_FIELDS,
+                top=top,
+            )
+        )
+        configuration.headers.add("ConsistencyLevel", "eventual")
+        page = await self._call(lambda: self._client.users.get(configuration))
+        return [_user(user) for user in page.value or [] if user.id][:top]
+
+    async def user(self, user_id: str) -> DirectoryUser | None:
+        """One user by Entra object id; None when the directory has no such user."""
+        configuration = RequestConfiguration(
+            query_parameters=UserItemRequestBuilder.UserItemRequestBuilderGetQueryParameters(
+                select=USER_FIELDS
+            )
+        )
+        try:
+            found = await self._call(
+                lambda: self._client.users.by_user_id(user_id).get(configuration)
+            )
+        except GraphError as error:
+            if error.status in (400, 404):  # 400: not even an id Graph could look up
+                return None
+            raise
+        return _user(found) if found.id else None
+
+
+def _user(user: User) -> DirectoryUser:
+    return DirectoryUser(
+        id=user.id or "",
+        name=user.display_name or user.user_principal_name or user.id or "",
+        mail=user.mail or None,
+        user_principal_name=user.user_principal_name or None,
+    )
+
+
+def share_id(sharing_url: str) -> str:
+    """A sharing link as Graph's `/shares` names it: "u!" and the link in unpadded base64url."""
+    encoded = base64.urlsafe_b64encode(sharing_url.encode("utf-8")).decode("ascii")
+    return "u!" + encoded.rstrip("=")
 
 
 def _by_path(parent_id: str, relative: str) -> str:

@@ -12,11 +12,17 @@ checks the request itself, authenticates it through the SDK, runs the turn with
 right 4xx with a JSON error body and only our own failures are 5xx:
 
     415  not JSON                          413  body larger than MAX_ACTIVITY_BYTES
-    400  malformed JSON, not an object, missing type / conversation.id / serviceUrl
+    400  malformed JSON, nested deeper than MAX_JSON_DEPTH, strings with NUL or unpaired
+         surrogates, not an object, missing type / conversation.id / serviceUrl, ids too
+         long for a URL
     401  local mode with an Authorization header; with an app id a missing, malformed
          or invalid token (any validation error)
+    403  a serviceUrl the bot must not send its token to (`ServiceUrlNotAllowed`): the
+         turn does not run, nothing is stored or sent
     200  expectReplies ({"activities": [...]}) and invokes (their own status and body)
     201  any other accepted activity
+    503  the database is unavailable (down, restarting): Retry-After, so the connector
+         delivers the activity again; logged as a WARNING, not a failed turn
 """
 
 from __future__ import annotations
@@ -24,10 +30,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 import jwt
@@ -39,7 +46,11 @@ from botframework.connector.auth import AuthenticateRequestResult, Authenticatio
 from msrest.exceptions import DeserializationError
 from msrest.serialization import Model
 
+from bot.activity_json import activity_from_json
+from bot.adapter import ServiceUrlNotAllowed
+from bot.metrics import TurnCounters, observe_turns
 from bot.settings import Settings
+from storage.database import is_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -49,9 +60,18 @@ logger = logging.getLogger(__name__)
 # buffer and parse.
 MAX_ACTIVITY_BYTES = 256 * 1024
 
+# Real activities nest a dozen levels (an adaptive card's submit data inside `value`);
+# anything much deeper is hostile, and walking it recursively (msrest, json.dumps of the
+# stored reference) could exhaust Python's recursion limit mid-turn.
+MAX_JSON_DEPTH = 64
+
 # Validating a token may fetch Bot Framework's signing keys; a stalled fetch must not
 # hold the request open forever.
 AUTHENTICATION_TIMEOUT_SECONDS = 30
+
+# What a 503 for an unavailable database asks the connector to wait: a restart or a
+# failover takes seconds; the connector may wait longer.
+DATABASE_RETRY_AFTER_SECONDS = 5
 
 _LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
@@ -66,10 +86,13 @@ def create_web_app(
     bot: Bot,
     extra_routes: Iterable[web.AbstractRouteDef] | None = None,
     readiness: Readiness | None = None,
+    turn_counters: TurnCounters | None = None,
 ) -> web.Application:
     """The aiohttp application with the bot endpoint, the health checks and `extra_routes`.
 
-    `/readyz` is served when a `readiness` check is given.
+    `/readyz` is served when a `readiness` check is given. Every request to
+    `/api/messages` gets a correlation id and is counted in `turn_counters` by outcome
+    (`bot.metrics.observe_turns`).
     """
     if settings.local_mode and settings.host not in _LOOPBACK_HOSTS:
         logger.warning(
@@ -78,7 +101,7 @@ def create_web_app(
             extra={"host": settings.host},
         )
     endpoint = MessagesEndpoint(settings=settings, adapter=adapter, bot=bot)
-    app = web.Application()
+    app = web.Application(middlewares=[observe_turns(turn_counters or TurnCounters())])
     app.add_routes([web.post("/api/messages", endpoint.handle), web.get("/healthz", healthz)])
     if readiness is not None:
         app.add_routes([web.get("/readyz", _readyz_handler(readiness))])
@@ -191,12 +214,44 @@ class MessagesEndpoint:
             )
             return rejected.response()
 
+        unavailable: list[BaseException] = []
+
+        async def run_turn(context: Any) -> None:
+            try:
+                await self._bot.on_turn(context)
+            except Exception as error:
+                if not is_unavailable(error):
+                    raise  # to the adapter's turn error handler: logged, user told
+                # No apology to the user: the 503 makes the connector send it again.
+                unavailable.append(error)
+
         try:
             invoke_response = await self._adapter.process_activity(
-                authentication, activity, self._bot.on_turn
+                authentication, activity, run_turn
             )
+            if unavailable:
+                return _database_unavailable(activity, unavailable[0])
             response = _http_response(invoke_response)
+        except ServiceUrlNotAllowed as refused:
+            # Raised while the adapter builds the turn's connector client, before the
+            # turn runs: a caller's mistake (or forgery), not ours, so 403, not 500.
+            logger.warning(
+                "request rejected",
+                extra={
+                    "status": 403,
+                    "code": "service_url_not_allowed",
+                    "activity_id": activity.id,
+                },
+            )
+            return RequestRejected(
+                403,
+                "service_url_not_allowed",
+                f"The bot does not send to serviceUrl {refused.service_url[:200]!r}: not https "
+                "on an allowed Bot Framework host (ALLOWED_SERVICE_URL_HOSTS).",
+            ).response()
         except Exception as error:  # noqa: BLE001 - the turn handler already logged turn errors
+            if is_unavailable(error):
+                return _database_unavailable(activity, error)
             # Only failures outside the turn pipeline get here (building the connector
             # client, serialising the response): they are ours, hence 500.
             logger.exception(
@@ -266,7 +321,8 @@ class MessagesEndpoint:
             # so a slow key endpoint cannot stall every other conversation.
             return await asyncio.wait_for(
                 asyncio.to_thread(
-                    lambda: asyncio.run(authentication.authenticate_request(activity, auth_header))
+                    _run_on_worker_loop,
+                    lambda: authentication.authenticate_request(activity, auth_header),
                 ),
                 timeout=AUTHENTICATION_TIMEOUT_SECONDS,
             )
@@ -280,6 +336,22 @@ class MessagesEndpoint:
             raise RequestRejected(
                 401, "invalid_token", "The token could not be validated."
             ) from error
+
+
+_worker_loops = threading.local()
+T = TypeVar("T")
+
+
+def _run_on_worker_loop(coroutine: Callable[[], Awaitable[T]]) -> T:
+    """Run `coroutine()` to completion on the calling worker thread's own event loop.
+
+    `asyncio.run` builds and tears down a loop on every call, ~50 µs of CPU per
+    authenticated request; a pool thread keeps one, idle between calls.
+    """
+    loop = getattr(_worker_loops, "loop", None)
+    if loop is None or loop.is_closed():
+        loop = _worker_loops.loop = asyncio.new_event_loop()
+    return loop.run_until_complete(coroutine())
 
 
 async def _read_json_object(request: web.Request) -> dict[str, Any]:
@@ -301,17 +373,81 @@ async def _read_json_object(request: web.Request) -> dict[str, Any]:
         if size > MAX_ACTIVITY_BYTES:
             raise too_large
         chunks.append(chunk)
+    too_deep = RequestRejected(
+        400, "too_deeply_nested", f"JSON may nest at most {MAX_JSON_DEPTH} levels deep."
+    )
     try:
         body = json.loads(b"".join(chunks))
+    except RecursionError as error:  # the parser's own limit, around 1,000 levels
+        raise too_deep from error
     except (UnicodeDecodeError, ValueError) as error:
         raise RequestRejected(
             400, "malformed_json", f"The body is not valid JSON: {error}"
         ) from error
+    problem = _json_problem(body)
+    if problem == "depth":
+        raise too_deep
+    if problem == "text":
+        raise RequestRejected(
+            400,
+            "invalid_text",
+            "Strings may not contain NUL characters or unpaired surrogates (\\u0000, "
+            "\\ud800): no database stores them.",
+        )
     if not isinstance(body, dict):
         raise RequestRejected(
             400, "not_an_activity", "The body must be a JSON object (an activity)."
         )
     return body
+
+
+def _json_problem(value: Any) -> str | None:
+    """What is wrong with `value`: "depth" if it nests deeper than MAX_JSON_DEPTH, "text"
+    if a string in it (key or value) holds a NUL or an unpaired surrogate, else None.
+
+    PostgreSQL refuses both in text and JSON columns, so such a string would fail the
+    turn half-way (after the reply, say, but before the agenda point is stored).
+    """
+    if isinstance(value, str):
+        return None if _storable(value) else "text"
+    if isinstance(value, dict | list):
+        return _container_problem(value, 1)
+    return None
+
+
+def _container_problem(item: dict | list, depth: int) -> str | None:
+    # Recursive, at most MAX_JSON_DEPTH deep: every activity is walked, and a plain loop
+    # per container costs a third of a stack of (value, depth) pairs.
+    if depth > MAX_JSON_DEPTH:
+        return "depth"
+    if isinstance(item, dict):
+        for key in item:
+            if not _storable(key):
+                return "text"
+        children: Any = item.values()
+    else:
+        children = item
+    for child in children:
+        if isinstance(child, str):
+            if not _storable(child):
+                return "text"
+        elif isinstance(child, dict | list):
+            problem = _container_problem(child, depth + 1)
+            if problem is not None:
+                return problem
+    return None
+
+
+def _storable(text: str) -> bool:
+    if "\x00" in text:
+        return False
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # an unpaired surrogate, from a "\ud800" escape
+        return False
+    return True
 
 
 def _check_required_fields(body: dict[str, Any]) -> None:
@@ -326,12 +462,7 @@ def _check_required_fields(body: dict[str, Any]) -> None:
         or not conversation["id"]
     ):
         missing.append("conversation.id")
-    service_url = body.get("serviceUrl")
-    if (
-        not isinstance(service_url, str)
-        or urlsplit(service_url).scheme not in ("http", "https")
-        or not urlsplit(service_url).netloc
-    ):
+    if not _is_http_url(body.get("serviceUrl")):
         missing.append("serviceUrl (an absolute http(s) URL)")
     if missing:
         raise RequestRejected(
@@ -339,11 +470,44 @@ def _check_required_fields(body: dict[str, Any]) -> None:
             "invalid_activity",
             "The activity lacks required fields: " + ", ".join(missing) + ".",
         )
+    # Both ids go into the path of the reply's URL; the connector refuses a request line
+    # past a few KB, and the turn would fail after running.
+    unusable = [
+        name
+        for name, value in (("id", body.get("id")), ("conversation.id", conversation["id"]))
+        if value is not None and not (isinstance(value, str) and _is_usable_id(value))
+    ]
+    if unusable:
+        raise RequestRejected(
+            400,
+            "invalid_activity",
+            f"{' and '.join(unusable)} must be a string of at most {MAX_ID_LENGTH} "
+            "printable ASCII characters.",
+        )
+
+
+# Teams' ids are under 200 characters ("19:…@thread.tacv2;messageid=…").
+MAX_ID_LENGTH = 1024
+
+
+def _is_usable_id(value: str) -> bool:
+    return len(value) <= MAX_ID_LENGTH and value.isascii() and value.isprintable()
+
+
+def _is_http_url(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # "http://[", an unclosed IPv6 literal
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def _deserialize(body: dict[str, Any]) -> Activity:
     try:
-        return Activity().deserialize(body)
+        # msrest's result without msrest's per-value cost (bot/activity_json.py).
+        return activity_from_json(body)
     except DeserializationError as error:
         raise RequestRejected(
             400, "invalid_activity", f"The activity is malformed: {error}"
@@ -370,6 +534,29 @@ def _token_shape_problem(header: str) -> str | None:
     if not token_header.get("kid"):
         return "The token does not name its signing key."
     return None
+
+
+def _database_unavailable(activity: Activity, error: BaseException) -> web.Response:
+    """503 with Retry-After for a turn the database could not serve; one WARNING line."""
+    # The error names the database without its password; no stack trace: not a bug.
+    logger.warning(
+        "database unavailable: answered 503",
+        extra={
+            "activity_id": activity.id,
+            "activity_type": activity.type,
+            "error": f"{type(error).__name__}: {error}".splitlines()[0][:300],
+        },
+    )
+    return web.json_response(
+        {
+            "error": {
+                "code": "database_unavailable",
+                "message": "The bot's database is unavailable; send the activity again later.",
+            }
+        },
+        status=503,
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+    )
 
 
 def _http_response(invoke_response: InvokeResponse | None) -> web.Response:

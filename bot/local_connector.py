@@ -7,6 +7,12 @@ the bot makes (send, reply, update, delete, members, create conversation, team
 channels) and can be scripted to fail (429 with Retry-After, 503, 403
 BotNotInConversationRoster, ...) for testing retries and clean-up.
 
+A personal chat the bot opens (`POST /v3/conversations` with one member and
+`isGroup: false`) gets one conversation id per member, the same on every call as in
+Teams; `personal_chats` maps the member's id (the Entra object id the bot gave) to it,
+`sent_to_person` lists what was posted there, and a member in `not_installed` is
+refused with 403, as Teams refuses a user who has not got the app.
+
     async with LocalConnector() as connector:
         activity["serviceUrl"] = connector.service_url
         ...
@@ -105,6 +111,8 @@ class LocalConnector:
         self.created_conversations: list[dict[str, Any]] = []
         self.members: dict[str, list[dict[str, Any]]] = {}
         self.channels: dict[str, list[dict[str, Any]]] = {}
+        self.personal_chats: dict[str, str] = {}  # member id -> conversation id
+        self.not_installed: set[str] = set()  # member ids whose chat cannot be opened
         self._script: deque[ScriptedResponse] = deque()
         self._ids = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -187,6 +195,11 @@ class LocalConnector:
                     f"{len(self.activities)}: {[a.text for a in self.activities]}"
                 ) from None
             return list(self.activities)
+
+    def sent_to_person(self, member_id: str) -> list[SentActivity]:
+        """What was posted in the personal chat with a member (by the id the bot gave)."""
+        conversation_id = self.personal_chats.get(member_id)
+        return [a for a in self.activities if a.conversation_id == conversation_id]
 
     def requests_to(self, method: str, path_prefix: str = "") -> list[RecordedRequest]:
         """The recorded requests with `method` whose decoded path starts with `path_prefix`."""
@@ -278,8 +291,19 @@ class LocalConnector:
     ) -> web.Response:
         if not isinstance(body, dict):
             return _error(400, "BadArgument", "the body must be ConversationParameters")
+        members = body.get("members") if isinstance(body.get("members"), list) else []
+        only = members[0] if len(members) == 1 and isinstance(members[0], dict) else {}
+        member_id = only.get("id")
+        personal = not body.get("isGroup") and isinstance(member_id, str) and bool(member_id)
+        if personal and member_id in self.not_installed:
+            return _error(403, "Forbidden", "the app is not installed for this user")
         self.created_conversations.append(body)
-        conversation_id = f"a:local-{self._new_id()}"
+        if personal:
+            conversation_id = self.personal_chats.setdefault(
+                member_id, f"a:local-personal-{self._new_id()}"
+            )
+        else:
+            conversation_id = f"a:local-{self._new_id()}"
         result: dict[str, Any] = {"id": conversation_id}
         if isinstance(body.get("activity"), dict):
             activity_id = self._new_id()

@@ -1,4 +1,5 @@
-"""Scheduled posts into Teams channels: the delivery worker's `Sender` at the edge.
+"""Scheduled posts into Teams channels and personal chats: the delivery worker's `Sender`
+at the edge.
 
 `ConnectorSender.send` turns a `PlannedPost` into an activity and posts it as a new
 thread into the channel of a stored conversation reference, through the adapter's
@@ -11,6 +12,12 @@ Retry-After; retrying is the worker's decision. A serviceUrl outside
 error status or after the request went out (only a connection that never opened is
 retried), and `send` bounds the whole call by its own timeout, which the worker's
 lease is sized against.
+
+A post to one person whose personal chat the bot has no reference for opens the chat
+first (`open_personal_chat`): `POST /v3/conversations` with the bot, the person's Entra
+object id as the only member, `isGroup: false` and the tenant in `channelData`, on the
+serviceUrl of a reference in the same tenant (the network's team). Teams answers 403
+or 404 when the app is not installed for that person; the error is raised like a send's.
 
 `CloudAdapter.continue_conversation` is not used: it runs the callback through the
 adapter's turn pipeline, whose error handler would log and swallow the very errors
@@ -27,6 +34,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
@@ -37,6 +45,8 @@ from botbuilder.schema import (
     ActivityTypes,
     Attachment,
     ChannelAccount,
+    ConversationAccount,
+    ConversationParameters,
     ConversationReference,
     ErrorResponseException,
     TextFormatTypes,
@@ -52,6 +62,10 @@ from scheduler.posts import Mention, PlannedPost
 # The delivery worker's `send_timeout` (20 s by default) must not be shorter: it never
 # starts a send with less than that left of its lease (`scheduler.delivery`).
 SEND_TIMEOUT_SECONDS = 20
+
+# Lines logged here carry the worker's `delivery=<key> attempt=<id>` (bot.logs); never
+# the post's text or card, never a header.
+logger = logging.getLogger(__name__)
 
 
 class ConnectorSender:
@@ -76,16 +90,62 @@ class ConnectorSender:
                 self._timeout,
             )
         except ErrorResponseException as err:
-            raise _send_error(err) from None
+            refusal = _send_error(err)
+            logger.info(
+                "connector refused the post",
+                extra={"status": refusal.status, "code": refusal.code},
+            )
+            raise refusal from None
         except ServiceUrlNotAllowed:
             # Nothing was sent, and a retry would be refused the same way: a permanent failure.
             raise SendError(int(HTTPStatus.FORBIDDEN), "ServiceUrlNotAllowed") from None
         except (ClientRequestError, OSError, TimeoutError) as err:
             # No answer: the post may or may not have arrived (see scheduler.delivery).
+            logger.info("no answer from the connector", extra={"error": type(err).__name__})
             raise SendError(None, type(err).__name__) from err
         if response is None or not response.id:
             raise SendError(None, "NoActivityId")
+        logger.debug("post accepted by the connector", extra={"activity_id": response.id})
         return response.id
+
+    async def open_personal_chat(
+        self, template: dict[str, Any], entra_object_id: str, tenant_id: str | None
+    ) -> dict[str, Any]:
+        """Open (or find: Teams returns the existing one) the personal chat of the person
+        with `entra_object_id`, through the serviceUrl and bot of `template` (a reference
+        in their tenant); returns the new chat's conversation reference."""
+        stored = ConversationReference().deserialize(template)
+        parameters = ConversationParameters(
+            is_group=False,
+            bot=stored.bot,
+            members=[ChannelAccount(id=entra_object_id)],
+            channel_data={"tenant": {"id": tenant_id}} if tenant_id else None,
+            tenant_id=tenant_id,
+        )
+        try:
+            client = await self._adapter.connector_client(stored.service_url)
+            response = await asyncio.wait_for(
+                client.conversations.create_conversation(parameters), self._timeout
+            )
+        except ErrorResponseException as err:
+            raise _send_error(err) from None
+        except ServiceUrlNotAllowed:
+            raise SendError(int(HTTPStatus.FORBIDDEN), "ServiceUrlNotAllowed") from None
+        except (ClientRequestError, OSError, TimeoutError) as err:
+            raise SendError(None, type(err).__name__) from err
+        if response is None or not response.id:
+            raise SendError(None, "NoConversationId")
+        reference = ConversationReference(
+            bot=stored.bot,
+            channel_id=stored.channel_id,
+            service_url=response.service_url or stored.service_url,
+            conversation=ConversationAccount(
+                id=response.id, conversation_type="personal", is_group=False, tenant_id=tenant_id
+            ),
+            # Teams' own user id ("29:…") is not known yet; the Entra id finds the chat again.
+            user=ChannelAccount(aad_object_id=entra_object_id),
+        )
+        return reference.serialize()
 
 
 def post_activity(post: PlannedPost) -> Activity:

@@ -75,13 +75,20 @@ class Settings:
     networks_dir: Path = DEFAULT_NETWORKS_DIR
     log_level: str = "INFO"
     scheduler_interval_seconds: int = 60  # 0: this process sends no scheduled posts
-    audit_retention_days: int = 730  # audit entries older than this are purged at start
+    # How long a claimed outbox row stays this replica's before another may take it over
+    # (the replica died), and the first pause before retrying a post Teams failed on.
+    outbox_lease_seconds: int = 300
+    outbox_retry_base_seconds: int = 30
+    audit_retention_days: int = 730  # audit entries older than this are purged daily
+    outbox_retention_days: int = 180  # finished scheduled posts, days after they went stale
+    failed_upload_retention_days: int = 90  # received files given up on, days untouched
     # Microsoft Graph (minutes in SharePoint), app-only; empty ids fall back to the bot's.
     graph_tenant_id: str = ""
     graph_client_id: str = ""
     graph_client_secret: str = field(default="", repr=False)
     graph_certificate_path: Path | None = None
     graph_base_url: str = "https://graph.microsoft.com/v1.0"
+    graph_retry_seconds: float = 2.0  # first pause before retrying Graph (5xx); doubles
     minutes_max_mb: int = 50
     minutes_types: tuple[str, ...] = ("pdf", "docx", "doc", "odt", "rtf")
     minutes_reminder_days: tuple[int, ...] = (3, 7)
@@ -216,6 +223,22 @@ class Settings:
                 "number of seconds from 5 to 3600"
             )
 
+        outbox_numbers: dict[str, int] = {}
+        for name, default, lowest, highest in (
+            ("OUTBOX_LEASE_SECONDS", 300, 5, 3600),
+            ("OUTBOX_RETRY_BASE_SECONDS", 30, 1, 3600),
+        ):
+            raw = text(name, str(default))
+            outbox_numbers[name] = default
+            try:
+                outbox_numbers[name] = int(raw)
+                if not lowest <= outbox_numbers[name] <= highest:
+                    raise ValueError
+            except ValueError:
+                problems.append(
+                    f"{name} is {raw!r}; expected a number of seconds from {lowest} to {highest}"
+                )
+
         raw_retention = text("AUDIT_RETENTION_DAYS", "730")
         audit_retention_days = 730
         try:
@@ -226,6 +249,20 @@ class Settings:
             problems.append(
                 f"AUDIT_RETENTION_DAYS is {raw_retention!r}; expected a number of days, 1 or more"
             )
+        # Posts are re-planned for a week after they go stale (scheduler.housekeeping).
+        retention_days: dict[str, int] = {}
+        for name, default, least in (
+            ("OUTBOX_RETENTION_DAYS", 180, 30),
+            ("FAILED_UPLOAD_RETENTION_DAYS", 90, 1),
+        ):
+            raw = text(name, str(default))
+            retention_days[name] = default
+            try:
+                retention_days[name] = int(raw)
+                if retention_days[name] < least:
+                    raise ValueError
+            except ValueError:
+                problems.append(f"{name} is {raw!r}; expected a number of days, {least} or more")
 
         minutes_numbers: dict[str, tuple[int, ...]] = {}
         for name, default in (
@@ -263,7 +300,11 @@ class Settings:
             networks_dir=networks_dir,
             log_level=log_level,
             scheduler_interval_seconds=scheduler_interval_seconds,
+            outbox_lease_seconds=outbox_numbers["OUTBOX_LEASE_SECONDS"],
+            outbox_retry_base_seconds=outbox_numbers["OUTBOX_RETRY_BASE_SECONDS"],
             audit_retention_days=audit_retention_days,
+            outbox_retention_days=retention_days["OUTBOX_RETENTION_DAYS"],
+            failed_upload_retention_days=retention_days["FAILED_UPLOAD_RETENTION_DAYS"],
             graph_tenant_id=text("GRAPH_TENANT_ID") or app_tenant_id,
             graph_client_id=text("GRAPH_CLIENT_ID") or app_id,
             graph_client_secret=values.get("GRAPH_CLIENT_SECRET") or app_password,

@@ -11,11 +11,16 @@ added to a team it lists the team's channels and stores a reference per channel 
 channel id is the conversation id of a new post there), then posts the proposed
 channel mapping in General; channel created/renamed/deleted events and the bot's
 removal keep the references and bindings current.
+
+The people picker of the role-holder cards (an `Input.ChoiceSet` with a `Data.Query`)
+makes Teams send an `application/search` invoke as one types; it is answered with a
+`searchResponse` from `dialogs.roles_admin.RolesAdminDialogs.search_people`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
 import html
 import logging
 import re
@@ -24,12 +29,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from botbuilder.core import ActivityHandler, TurnContext
+from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsInfo
-from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    ChannelAccount,
+    ConversationAccount,
+    ConversationReference,
+)
+from botframework.connector import Channels
 
+from bot.activity_json import model_to_json
 from bot.cards import edge_text, reply_activities, text_activity
 from bot.files import received_files
+from dialogs.cards import PEOPLE_DATASET
 from dialogs.installation import CONFIRM_ACTION, Team, TeamChannel
 from dialogs.language import detect_language
 from dialogs.minutes import FILE_ACTION
@@ -84,6 +98,8 @@ class Installations(Protocol):
 
     async def removed(self, team_id: str) -> None: ...
 
+    async def installed_personally(self, user_entra_object_id: str | None) -> int: ...
+
     async def channel_created(self, team: Team, channel: TeamChannel) -> None: ...
 
     async def channel_renamed(self, team: Team, channel: TeamChannel) -> None: ...
@@ -99,6 +115,25 @@ class GraphTeams(Protocol):
     async def remember_team(self, team_id: str, group_id: str, now: datetime) -> None: ...
 
 
+class PeopleSearch(Protocol):
+    """What the bot needs from `dialogs.roles_admin.RolesAdminDialogs`: picker choices."""
+
+    async def search_people(self, turn: Turn, text: str, top: int) -> list[tuple[str, str]]: ...
+
+
+SEARCH_INVOKE = "application/search"
+SEARCH_RESPONSE = "application/vnd.microsoft.search.searchResponse"
+MAX_SEARCH_RESULTS = 15  # what Teams' typeahead shows
+
+# Universal Actions (`Action.Execute`). The bot's cards use `Action.Submit` only; the
+# SDK's own answer to a malformed one puts an Exception in the body and fails to
+# serialise it (a 500), so the bot answers these invokes itself.
+ACTION_EXECUTE_INVOKE = "adaptiveCard/action"
+# The bot has no sign-in; the SDK's `ActivityHandler` answers this invoke by calling a
+# method only `TeamsActivityHandler` has, an AttributeError (a failed turn) per request.
+TOKEN_EXCHANGE_INVOKE = "signin/tokenExchange"
+
+
 class SamverkanBot(ActivityHandler):
     """Answers "who do I contact?" in Teams and remembers every conversation it is part of."""
 
@@ -108,11 +143,13 @@ class SamverkanBot(ActivityHandler):
         references: ConversationReferences,
         installations: Installations,
         graph_teams: GraphTeams | None = None,
+        people: PeopleSearch | None = None,
     ):
         self._conversation = conversation
         self._references = references
         self._installations = installations
         self._graph_teams = graph_teams
+        self._people = people
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         """Store the conversation reference, then dispatch by activity type."""
@@ -126,8 +163,9 @@ class SamverkanBot(ActivityHandler):
         team = data.get("team")
         if self._graph_teams is None or not isinstance(team, Mapping):
             return
-        if team.get("id") and team.get("aadGroupId"):
-            await self._graph_teams.remember_team(team["id"], team["aadGroupId"], datetime.now(UTC))
+        team_id, group_id = _text(team.get("id")), _text(team.get("aadGroupId"))
+        if team_id and group_id:
+            await self._graph_teams.remember_team(team_id, group_id, datetime.now(UTC))
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         """Answer a typed question or a card button's question; take a file sent."""
@@ -139,6 +177,7 @@ class SamverkanBot(ActivityHandler):
                 "action": FILE_ACTION,
                 "name": files[0].name,
                 "url": files[0].download_url,
+                "shared": files[0].shared,
                 "lang": turn_language(activity),
             }
             replies = await self._conversation.respond(await self._turn(activity, "", sent))
@@ -173,6 +212,30 @@ class SamverkanBot(ActivityHandler):
         if activities:
             await turn_context.send_activities(activities)
 
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
+        """Answer the people picker's search and refuse Action.Execute and token exchange
+        (no such cards, no sign-in); other invokes as the SDK does."""
+        activity = turn_context.activity
+        if activity.name == ACTION_EXECUTE_INVOKE:
+            return _action_execute_not_supported()
+        if activity.name == TOKEN_EXCHANGE_INVOKE:
+            return InvokeResponse(status=501)  # what the SDK answers other sign-in invokes
+        if activity.name != SEARCH_INVOKE:
+            return await super().on_invoke_activity(turn_context)
+        value = activity.value if isinstance(activity.value, Mapping) else {}
+        text = value.get("queryText")
+        options = value.get("queryOptions")
+        top = options.get("top") if isinstance(options, Mapping) else None
+        top = min(top, MAX_SEARCH_RESULTS) if isinstance(top, int) and top > 0 else 10
+        results: list[tuple[str, str]] = []
+        if value.get("dataset") == PEOPLE_DATASET and isinstance(text, str) and self._people:
+            results = await self._people.search_people(await self._turn(activity, ""), text, top)
+        body = {
+            "type": SEARCH_RESPONSE,
+            "value": {"results": [{"title": title, "value": v} for title, v in results]},
+        }
+        return InvokeResponse(status=200, body=body)
+
     async def on_members_added_activity(
         self, members_added: list[ChannelAccount], turn_context: TurnContext
     ) -> None:
@@ -184,7 +247,8 @@ class SamverkanBot(ActivityHandler):
         """
         activity = turn_context.activity
         bot_id = activity.recipient.id if activity.recipient else None
-        bot_added = any(member.id == bot_id for member in members_added)
+        # `"membersAdded": [null]` gives a None member.
+        bot_added = any(member is not None and member.id == bot_id for member in members_added)
         team = _team(activity)
         if bot_added and team is not None:
             # Posted in General: a team's conversationUpdate is the General channel's.
@@ -195,6 +259,8 @@ class SamverkanBot(ActivityHandler):
                 await turn_context.send_activities(reply_activities(welcome))
             return
         if bot_added or (members_added and conversation_kind(activity) == "personal"):
+            if conversation_kind(activity) == "personal":
+                await self._installations.installed_personally(_sender_entra_id(activity))
             await turn_context.send_activity(text_activity(edge_text("welcome", "sv")))
 
     async def on_members_removed_activity(
@@ -204,7 +270,9 @@ class SamverkanBot(ActivityHandler):
         activity = turn_context.activity
         bot_id = activity.recipient.id if activity.recipient else None
         team = _team(activity)
-        if team is not None and any(member.id == bot_id for member in members_removed):
+        if team is not None and any(
+            member is not None and member.id == bot_id for member in members_removed
+        ):
             await self._installations.removed(team.id)
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
@@ -216,6 +284,8 @@ class SamverkanBot(ActivityHandler):
         team = _team(turn_context.activity)
         if team is not None:
             await self._installations.installed(team, await _team_channels(turn_context, team))
+        elif conversation_kind(turn_context.activity) == "personal":
+            await self._installations.installed_personally(_sender_entra_id(turn_context.activity))
 
     async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
         """Uninstalled from a team. An upgrade ("remove-upgrade") is not a removal."""
@@ -230,10 +300,12 @@ class SamverkanBot(ActivityHandler):
         event = data.get("eventType")
         team = _team(activity)
         channel = data.get("channel") if isinstance(data.get("channel"), Mapping) else None
-        if team is not None and channel is not None and channel.get("id"):
+        if team is not None and channel is not None and _text(channel.get("id")):
             if event in ("channelCreated", "channelRenamed"):
                 stored = TeamChannel(
-                    channel["id"], channel.get("name"), _channel_reference(activity, channel["id"])
+                    channel["id"],
+                    _text(channel.get("name")),
+                    _channel_reference(activity, channel["id"]),
                 )
                 if event == "channelCreated":
                     await self._installations.channel_created(team, stored)
@@ -266,18 +338,20 @@ class SamverkanBot(ActivityHandler):
             user_id=user.id if user else None,
             user_aad_object_id=user.aad_object_id if user else None,
             value=action,
+            team_id=teams.team_id if kind == "channel" else None,
+            conversation_id=activity.conversation.id if activity.conversation else None,
         )
 
     async def _remember(self, activity: Activity) -> None:
         if activity.conversation is None or not activity.conversation.id:
             return
         teams = teams_channel_data(activity)
-        reference = TurnContext.get_conversation_reference(activity)
+        reference = conversation_reference(activity)
         # The schema maps tenant_id to the JSON key "tenantID", so Teams' conversation.tenantId
         # never reaches the model; put it back so the stored reference is complete.
         reference.conversation.tenant_id = teams.tenant_id
         await self._references.save_reference(
-            reference.serialize(),
+            model_to_json(reference),  # what reference.serialize() gives, cheaper
             tenant_id=teams.tenant_id,
             team_id=teams.team_id,
             channel_id=teams.channel_id,
@@ -295,6 +369,41 @@ class SamverkanBot(ActivityHandler):
         )
 
 
+def conversation_reference(activity: Activity) -> ConversationReference:
+    """What `TurnContext.get_conversation_reference(activity)` gives, built for a fraction
+    of its cost: it runs twice per message (the reference stored, the reply addressed)."""
+    if (
+        activity.type != ActivityTypes.conversation_update
+        and activity.channel_id != Channels.direct_line
+        and activity.channel_id != Channels.webchat
+    ):
+        activity_id = activity.id
+    else:
+        activity_id = None
+    return ConversationReference(
+        activity_id=activity_id,
+        user=shallow_copy(activity.from_property),
+        bot=shallow_copy(activity.recipient),
+        conversation=shallow_copy(activity.conversation),
+        channel_id=activity.channel_id,
+        locale=activity.locale,
+        service_url=activity.service_url,
+    )
+
+
+_PLAIN_MODELS = frozenset({Activity, ChannelAccount, ConversationAccount})
+
+
+def shallow_copy(value: Any) -> Any:
+    """`copy.copy(value)`: for the schema's msrest models (no `__copy__`, `__reduce__` or
+    slots) a new object sharing the attribute values, made directly (a third of the time)."""
+    if type(value) not in _PLAIN_MODELS:
+        return copy.copy(value)
+    copied = object.__new__(type(value))
+    copied.__dict__.update(value.__dict__)
+    return copied
+
+
 @dataclass(frozen=True)
 class TeamsChannelData:
     """The parts of Teams' `channelData` the bot uses: tenant, team and channel ids."""
@@ -310,24 +419,51 @@ def teams_channel_data(activity: Activity) -> TeamsChannelData:
 
     def nested_id(key: str) -> str | None:
         value = data.get(key)
-        return value.get("id") or None if isinstance(value, Mapping) else None
+        return _text(value.get("id")) if isinstance(value, Mapping) else None
 
     tenant_id = nested_id("tenant")
     if tenant_id is None and activity.conversation is not None:
         # Teams also puts it in conversation.tenantId, which the schema keeps only as an
         # additional property (see `_remember`).
         extra = getattr(activity.conversation, "additional_properties", None) or {}
-        tenant_id = extra.get("tenantId") or None
+        tenant_id = _text(extra.get("tenantId"))
     return TeamsChannelData(tenant_id, nested_id("team"), nested_id("channel"))
+
+
+def _action_execute_not_supported() -> InvokeResponse:
+    """The Universal Actions error response: this bot's cards have no `Action.Execute`."""
+    return InvokeResponse(
+        status=400,
+        body={
+            "statusCode": 400,
+            "type": "application/vnd.microsoft.error",
+            "value": {
+                "code": "NotSupported",
+                "message": "This bot's cards use Action.Submit; Action.Execute is not supported.",
+            },
+        },
+    )
+
+
+def _text(value: Any) -> str | None:
+    """`value` if it is a non-empty string, else None: ids and names in `channelData` are
+    whatever the sender put there, and only strings may reach the database."""
+    return value if isinstance(value, str) and value else None
+
+
+def _sender_entra_id(activity: Activity) -> str | None:
+    """The sender's Entra object id, when Teams gives one (and it is a string)."""
+    sender = activity.from_property
+    return _text(sender.aad_object_id) if sender is not None else None
 
 
 def _team(activity: Activity) -> Team | None:
     """The team an activity comes from (`channelData.team`), or None outside teams."""
     data = activity.channel_data if isinstance(activity.channel_data, Mapping) else {}
     team = data.get("team")
-    if not isinstance(team, Mapping) or not team.get("id"):
+    if not isinstance(team, Mapping) or not _text(team.get("id")):
         return None
-    return Team(team["id"], team.get("name"), teams_channel_data(activity).tenant_id)
+    return Team(team["id"], _text(team.get("name")), teams_channel_data(activity).tenant_id)
 
 
 async def _team_channels(turn_context: TurnContext, team: Team) -> list[TeamChannel]:
@@ -378,15 +514,23 @@ def message_text(activity: Activity) -> str:
     text = activity.text or ""
     bot_id = activity.recipient.id if activity.recipient else None
     for entity in activity.entities or []:
-        if (entity.type or "").lower() != "mention":
+        kind = getattr(entity, "type", None)  # `"entities": [null]` gives a None
+        if not isinstance(kind, str) or kind.lower() != "mention":
             continue
         properties = entity.additional_properties or {}
-        mentioned = properties.get("mentioned") or {}
+        mentioned = properties.get("mentioned")
         mention_text = properties.get("text")
-        if mention_text and bot_id and mentioned.get("id") == bot_id:
+        if (
+            isinstance(mention_text, str)
+            and mention_text
+            and bot_id
+            and isinstance(mentioned, Mapping)
+            and mentioned.get("id") == bot_id
+        ):
             text = text.replace(mention_text, " ")
-    text = _AT_TAG.sub(lambda match: match.group(1), text)
-    text = _MARKUP_TAG.sub(" ", text)
+    if "<" in text:  # both tag patterns start with one; most messages have none
+        text = _AT_TAG.sub(lambda match: match.group(1), text)
+        text = _MARKUP_TAG.sub(" ", text)
     text = html.unescape(text).replace("\xa0", " ")
     return _SPACES.sub(" ", text).strip()
 
@@ -397,8 +541,16 @@ def turn_language(activity: Activity) -> Language:
 
 
 def submitted_action(value: Any) -> dict[str, Any] | None:
-    """A card submit's data when it names an `action` (`{"action": "meeting.move", ...}`)."""
-    if isinstance(value, Mapping) and isinstance(value.get("action"), str):
+    """A card submit's data when it names an `action` (`{"action": "meeting.move", ...}`).
+
+    Not the file action: a file comes as an attachment Teams delivers, never as data a
+    sender types, else anyone could make the bot fetch (and file) any address.
+    """
+    if (
+        isinstance(value, Mapping)
+        and isinstance(value.get("action"), str)
+        and value["action"] != FILE_ACTION
+    ):
         return dict(value)
     return None
 

@@ -24,6 +24,7 @@ from scheduler.recurrence import local, start_of_day
 from scheduler.wheel import wheel_deadlines
 from storage.meetings import MeetingRepository
 from storage.registry import Language
+from storage.wheel_overrides import WheelOverrideStore
 
 # Overdue checks from shortly before the window are still worth showing as "late".
 _LOOKBACK = timedelta(days=60)
@@ -39,9 +40,11 @@ class WheelPages:
         *,
         default_network: str,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        overrides: WheelOverrideStore | None = None,
     ):
         self._snapshots = snapshots
         self._meetings = meetings
+        self._overrides = overrides  # admins' changes to wheel entries
         self._default_network = default_network
         self._now = now
 
@@ -58,8 +61,13 @@ class WheelPages:
             start_of_day(date(year_start.year - 1, 1, 1)),
             start_of_day(date(year_end.year + 1, 1, 1)),
         )
+        overrides = (
+            await self._overrides.for_network(network.key) if self._overrides is not None else {}
+        )
         entries = []
-        for deadline in wheel_deadlines(network, stored, year_start - _LOOKBACK, year_end):
+        for deadline in wheel_deadlines(
+            network, stored, year_start - _LOOKBACK, year_end, overrides=overrides
+        ):
             is_check = deadline.rule.check is not None
             problem = deadline_problem(network, deadline, language)
             entries.append(

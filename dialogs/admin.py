@@ -1,7 +1,7 @@
 """Administration in chat: the audit log for a network's admins.
 
 "logg" / "audit" lists the latest changes to the network the channel talks about: who
-made them, when, and what changed. Only the network's admins (`dialogs.meetings.is_admin`)
+made them, when, and what changed. Only the network's admins and team owners (`dialogs.permissions`)
 may read it; anyone else gets a polite refusal. The whole log, with before and after as
 JSON, is `python app.py audit`.
 """
@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from dialogs.conversation import CommandHandler, CommandRequest
 from dialogs.intents import Command
-from dialogs.meetings import is_admin
+from dialogs.permissions import Permissions
 from dialogs.turns import Reply
 from scheduler.recurrence import local
 from storage.audit import SYSTEM, TEAMS, AuditEntry
@@ -62,8 +62,11 @@ _ACTIONS: dict[str, Localized[str]] = {
     "meeting.move": Localized(sv="flyttade ett möte", en="moved a meeting"),
     "meeting.cancel": Localized(sv="ställde in ett möte", en="cancelled a meeting"),
     "agenda.add_item": Localized(sv="lade till en punkt", en="added an agenda item"),
+    "roles.set": Localized(sv="ändrade innehavarna av en roll", en="changed a role's holders"),
     "binding.set": Localized(sv="kopplade en kanal", en="linked a channel"),
     "binding.remove": Localized(sv="tog bort en kanalkoppling", en="unlinked a channel"),
+    "wheel.override": Localized(sv="ändrade en årshjulspost", en="changed an annual-wheel entry"),
+    "wheel.reset": Localized(sv="återställde en årshjulspost", en="reset an annual-wheel entry"),
     "person.erase": Localized(sv="raderade en persons uppgifter", en="erased a person's data"),
 }
 
@@ -83,8 +86,9 @@ class AuditEntries(Protocol):
 class AuditDialogs:
     """The "logg" command over the audit log."""
 
-    def __init__(self, audit_log: AuditEntries):
+    def __init__(self, audit_log: AuditEntries, permissions: Permissions | None = None):
         self._audit_log = audit_log
+        self._permissions = permissions or Permissions()
 
     def commands(self) -> list[tuple[Command, CommandHandler]]:
         """The commands to register with the `Conversation`."""
@@ -93,7 +97,7 @@ class AuditDialogs:
     async def audit(self, request: CommandRequest) -> list[Reply]:
         """The network's latest audit entries, for its admins only."""
         network, language = request.network, request.language
-        if not is_admin(network, request.registry, request.turn):
+        if not await self._permissions.may_administer(network, request.registry, request.turn):
             log.info(
                 "audit log refused: not an admin",
                 extra={"network": network.key, "user": request.turn.user_aad_object_id},

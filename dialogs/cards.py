@@ -15,6 +15,8 @@ from typing import Any
 
 from dialogs import meeting_texts as mt
 from dialogs import minutes_texts as xt
+from dialogs import roles_texts as rt
+from dialogs import wheel_admin_texts as wt
 from scheduler.agenda import Agenda
 from scheduler.recurrence import local
 from storage.registry import Language, Localized
@@ -110,19 +112,21 @@ def channel_mapping_card(
     mapping: list[tuple[str, str]],
     notes: list[str],
     confirm: tuple[str, dict[str, Any]] | None,
+    change: tuple[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The welcome in a team: which channel the bot links to which group, and a confirm button.
 
-    `mapping` is (channel name, what it is linked to) pairs; `confirm` is the button's
-    title and the data it submits.
+    `mapping` is (channel name, what it is linked to) pairs; `confirm` and `change` are
+    buttons' titles and the data they submit (`change` opens `channel_edit_card`).
     """
     body = [text_block(title, weight="Bolder", size="Medium"), text_block(intro)]
     body.append(text_block(mapping_heading, weight="Bolder", spacing="Medium"))
     body.append({"type": "FactSet", "facts": [{"title": c, "value": t} for c, t in mapping]})
     body += [text_block(note, spacing="Small", isSubtle=True) for note in notes]
     actions = []
-    if confirm is not None:
-        actions.append({"type": "Action.Submit", "title": confirm[0], "data": confirm[1]})
+    for button in (confirm, change):
+        if button is not None:
+            actions.append({"type": "Action.Submit", "title": button[0], "data": button[1]})
     return _card(body, actions)
 
 
@@ -258,25 +262,29 @@ def wheel_card(
     *,
     empty: str,
     buttons: list[dict[str, Any]],
+    row_buttons: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Coming dates of the annual wheel: (date, what, details) rows, soonest first."""
+    """Coming dates of the annual wheel: (date, what, details) rows, soonest first.
+
+    `row_buttons` (for admins): one button per row, e.g. to edit the row's entry.
+    """
     body: list[dict[str, Any]] = [text_block(title, weight="Bolder", size="Medium")]
     if not rows:
         body.append(text_block(empty))
-    for day, what, details in rows:
+    for index, (day, what, details) in enumerate(rows):
         column_body = [text_block(what, weight="Bolder")]
         if details:
             column_body.append(text_block(details, isSubtle=True, spacing="None"))
-        body.append(
-            {
-                "type": "ColumnSet",
-                "separator": True,
-                "columns": [
-                    {"type": "Column", "width": "90px", "items": [text_block(day)]},
-                    {"type": "Column", "width": "stretch", "items": column_body},
-                ],
-            }
-        )
+        columns = [
+            {"type": "Column", "width": "90px", "items": [text_block(day)]},
+            {"type": "Column", "width": "stretch", "items": column_body},
+        ]
+        if row_buttons is not None and index < len(row_buttons):
+            columns.append(
+                {"type": "Column", "width": "auto", "verticalContentAlignment": "Center",
+                 "items": [{"type": "ActionSet", "actions": [row_buttons[index]]}]}
+            )  # fmt: skip
+        body.append({"type": "ColumnSet", "separator": True, "columns": columns})
     return _card(body, buttons)
 
 
@@ -488,3 +496,325 @@ def minutes_pick_card(
     """Which meeting a received file belongs to: one button per meeting."""
     body = [text_block(title, weight="Bolder")]
     return _card(body, [submit_button(label, data) for label, data in choices])
+
+
+# --- administration: channel links and annual-wheel entries ----------------------------------
+
+
+def _choice_set(
+    id_: str, label: str, choices: list[tuple[str, str]], value: str, *, multi: bool = False
+) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "Input.ChoiceSet",
+        "id": id_,
+        "label": label,
+        "style": "compact",
+        "value": value,
+        "choices": [{"title": title, "value": key} for key, title in choices],
+    }
+    if multi:
+        element.update(isMultiSelect=True, style="expanded")
+    return element
+
+
+def channel_edit_card(
+    *,
+    title: str,
+    intro: str,
+    channels: list[tuple[str, str, str]],
+    choices: list[tuple[str, str]],
+    submit: tuple[str, dict[str, Any]],
+    network: tuple[str, list[tuple[str, str]], str] | None = None,
+    notes: list[str] | None = None,
+) -> dict[str, Any]:
+    """An admin's form to link each channel of a team to a group (or to none).
+
+    `channels` are (input id, channel name, chosen value) triples, each offered `choices`
+    ((value, title) pairs); `network`, when the team may change network, is the label,
+    the networks and the current one. `submit` is the save button's title and data.
+    """
+    body: list[dict[str, Any]] = [
+        text_block(title, weight="Bolder", size="Medium"),
+        text_block(intro),
+    ]
+    if network is not None:
+        label, networks, current = network
+        body.append(_choice_set("team_network", label, networks, current))
+    body += [_choice_set(id_, name, choices, value) for id_, name, value in channels]
+    body += [text_block(note, spacing="Small", isSubtle=True) for note in notes or []]
+    return _card(body, [submit_button(*submit)])
+
+
+@dataclass(frozen=True)
+class WheelEntryForm:
+    """One annual-wheel entry's edit form, texts already in the card's language.
+
+    `months`/`day` are offered for entries on given days of the year, `offset` for
+    entries relative to meetings; neither for checks that carry their own dates.
+    Choices are (value, title) pairs; multi-select values are comma-separated.
+    """
+
+    data: dict[str, Any]  # what the save button submits besides the inputs
+    title: str
+    facts: list[tuple[str, str]]  # the entry as it stands
+    lead_days: str
+    targets: list[tuple[str, str]]
+    target: str
+    roles: list[tuple[str, str]]
+    responsible: str
+    years: list[tuple[str, str]]
+    paused: str
+    months: list[tuple[str, str]] | None = None
+    chosen_months: str = ""
+    days: list[tuple[str, str]] | None = None
+    day: str = ""
+    offset: str | None = None  # days before the meeting, as text
+    note: str | None = None  # why the date cannot be changed here
+    reset: dict[str, Any] | None = None  # the reset button's data, when changed
+
+
+def wheel_entry_form_card(form: WheelEntryForm, language: Language) -> dict[str, Any]:
+    """An admin's form to change one annual-wheel entry: when, reminders, where, who, pause."""
+    body: list[dict[str, Any]] = [
+        text_block(wt.FORM_TITLE.get(language).format(title=form.title), weight="Bolder",
+                   size="Medium"),
+        _fact_set(form.facts),
+    ]  # fmt: skip
+    if form.months is not None and form.days is not None:
+        body.append(
+            _choice_set("months", wt.FIELD_MONTHS.get(language), form.months,
+                        form.chosen_months, multi=True)
+        )  # fmt: skip
+        body.append(_choice_set("day", wt.FIELD_DAY.get(language), form.days, form.day))
+    if form.offset is not None:
+        body.append(
+            {"type": "Input.Number", "id": "offset", "label": wt.FIELD_OFFSET.get(language),
+             "min": -365, "max": 365, "value": int(form.offset)}
+        )  # fmt: skip
+    if form.note:
+        body.append(text_block(form.note, isSubtle=True))
+    body += [
+        {"type": "Input.Text", "id": "lead_days", "label": wt.FIELD_LEAD.get(language),
+         "value": form.lead_days, "maxLength": 60},
+        _choice_set("target", wt.FIELD_TARGET.get(language), form.targets, form.target),
+        _choice_set("responsible", wt.FIELD_RESPONSIBLE.get(language), form.roles,
+                    form.responsible),
+        _choice_set("paused", wt.FIELD_PAUSED.get(language), form.years, form.paused,
+                    multi=True),
+    ]  # fmt: skip
+    actions = [submit_button(wt.SAVE.get(language), {**form.data, "action": "wheel.save"})]
+    if form.reset is not None:
+        actions.append(submit_button(wt.RESET.get(language), form.reset))
+    return _card(body, actions)
+
+
+def wheel_entries_card(
+    title: str, intro: str, entries: list[tuple[str, str, dict[str, Any]]], language: Language
+) -> dict[str, Any]:
+    """Every entry of a network's annual wheel, each with its edit button.
+
+    `entries` are (title, how it stands, edit button data) triples.
+    """
+    body: list[dict[str, Any]] = [
+        text_block(title, weight="Bolder", size="Medium"),
+        text_block(intro),
+    ]
+    for what, details, data in entries:
+        body.append(
+            {
+                "type": "ColumnSet",
+                "separator": True,
+                "columns": [
+                    {"type": "Column", "width": "stretch", "items": [
+                        text_block(what, weight="Bolder"),
+                        text_block(details, isSubtle=True, spacing="None")]},
+                    {"type": "Column", "width": "auto", "verticalContentAlignment": "Center",
+                     "items": [{"type": "ActionSet", "actions": [
+                         submit_button(wt.EDIT_BUTTON.get(language), data)]}]},
+                ],
+            }
+        )  # fmt: skip
+    return _card(body, [])
+
+
+# --- role holders (dialogs.roles_admin) ------------------------------------------------------
+
+# The people picker's dataset: Teams asks the bot (`application/search` invoke) as one types.
+PEOPLE_DATASET = "samverkan.people"
+
+
+@dataclass(frozen=True)
+class RoleListing:
+    """One role on the roles card: its title, its holders' lines and its deputies' names."""
+
+    title: str
+    holders: list[str]
+    deputies: list[str]
+
+
+@dataclass(frozen=True)
+class HolderInput:
+    """A current holder in the edit form: name, deputy or not, term (ISO dates or "")."""
+
+    name: str
+    deputy: bool
+    term_start: str
+    term_end: str
+
+
+@dataclass(frozen=True)
+class RoleEditForm:
+    """The edit card of one role: who holds it now, and the submits' common data.
+
+    `people` are the picker's fixed choices (value, title), e.g. people already in the
+    registry; the directory search adds to them as one types.
+    """
+
+    title: str
+    intro: str
+    current: list[str]
+    holders: list[HolderInput]
+    people: list[tuple[str, str]]
+    data: dict[str, Any]
+
+
+def roles_card(
+    title: str,
+    listings: list[RoleListing],
+    language: Language,
+    *,
+    empty: str,
+    note: str | None,
+    edit: tuple[list[tuple[str, str]], dict[str, Any]] | None,
+    buttons: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """Who holds each role of a group (or network-wide), with terms and deputies.
+
+    For those who may change them, `edit` is the roles to choose from (key, title) and
+    the data the "edit a role" form submits.
+    """
+    body: list[dict[str, Any]] = [text_block(title, weight="Bolder", size="Medium")]
+    if not listings:
+        body.append(text_block(empty))
+    for listing in listings:
+        items = [text_block(listing.title, weight="Bolder")]
+        items += [text_block(line, spacing="None") for line in listing.holders]
+        if listing.deputies:
+            deputies = f"{rt.DEPUTIES.get(language)}: {', '.join(listing.deputies)}"
+            items.append(text_block(deputies, spacing="None", isSubtle=True))
+        body.append({"type": "Container", "separator": True, "items": items})
+    if note:
+        body.append(text_block(note, size="Small", isSubtle=True, spacing="Medium"))
+    actions = []
+    if edit is not None:
+        roles, data = edit
+        actions.append(
+            {
+                "type": "Action.ShowCard",
+                "title": rt.EDIT_A_ROLE.get(language),
+                "card": {
+                    "type": "AdaptiveCard",
+                    "body": [
+                        {
+                            "type": "Input.ChoiceSet",
+                            "id": "role",
+                            "label": rt.FIELD_ROLE.get(language),
+                            "style": "compact",
+                            "isRequired": True,
+                            "errorMessage": rt.CHOOSE.get(language),
+                            "value": roles[0][0] if roles else "",
+                            "choices": [{"title": t, "value": key} for key, t in roles],
+                        }
+                    ],
+                    "actions": [submit_button(rt.SHOW_FORM.get(language), data)],
+                },
+            }
+        )
+    return _card(body, (actions + buttons)[:6])
+
+
+def role_edit_card(form: RoleEditForm, language: Language) -> dict[str, Any]:
+    """One role's holders, with a form to add a person (people picker, deputy, term) and
+    one to change or remove those who hold it now."""
+    body = [text_block(form.title, weight="Bolder", size="Medium")]
+    body += [text_block(line, spacing="None") for line in form.current]
+    body.append(text_block(form.intro, size="Small", isSubtle=True, spacing="Medium"))
+    add = {
+        "type": "Action.ShowCard",
+        "title": rt.ADD_BUTTON.get(language),
+        "card": {
+            "type": "AdaptiveCard",
+            "body": [
+                {
+                    "type": "Input.ChoiceSet",
+                    "id": "person",
+                    "label": rt.FIELD_PERSON.get(language),
+                    "style": "filtered",
+                    "placeholder": rt.PERSON_PLACEHOLDER.get(language),
+                    "isRequired": True,
+                    "errorMessage": rt.PERSON_REQUIRED.get(language),
+                    "choices": [{"title": title, "value": value} for value, title in form.people],
+                    "choices.data": {"type": "Data.Query", "dataset": PEOPLE_DATASET},
+                },
+                _toggle("deputy_new", rt.FIELD_DEPUTY.get(language), False),
+                *_term_inputs("new", language, "", ""),
+            ],
+            "actions": [
+                submit_button(rt.SAVE.get(language), {**form.data, "action": "roles.add"})
+            ],
+        },
+    }
+    actions = [add]
+    if form.holders:
+        rows: list[dict[str, Any]] = []
+        for number, holder in enumerate(form.holders):
+            rows.append(
+                {
+                    "type": "Container",
+                    "separator": number > 0,
+                    "items": [
+                        text_block(holder.name, weight="Bolder"),
+                        _toggle(f"deputy_{number}", rt.FIELD_DEPUTY.get(language), holder.deputy),
+                        *_term_inputs(str(number), language, holder.term_start, holder.term_end),
+                        _toggle(
+                            f"remove_{number}",
+                            rt.FIELD_REMOVE.get(language).format(name=holder.name),
+                            False,
+                        ),
+                    ],
+                }
+            )
+        actions.append(
+            {
+                "type": "Action.ShowCard",
+                "title": rt.CHANGE_BUTTON.get(language),
+                "card": {
+                    "type": "AdaptiveCard",
+                    "body": rows,
+                    "actions": [
+                        submit_button(
+                            rt.SAVE.get(language), {**form.data, "action": "roles.update"}
+                        )
+                    ],
+                },
+            }
+        )
+    return _card(body, actions)
+
+
+def _toggle(id_: str, title: str, on: bool) -> dict[str, Any]:
+    return {"type": "Input.Toggle", "id": id_, "title": title, "value": "true" if on else "false",
+            "valueOn": "true", "valueOff": "false"}  # fmt: skip
+
+
+def _term_inputs(suffix: str, language: Language, start: str, end: str) -> list[dict[str, Any]]:
+    return [
+        {"type": "ColumnSet", "columns": [
+            {"type": "Column", "width": "stretch", "items": [
+                {"type": "Input.Date", "id": f"start_{suffix}",
+                 "label": rt.FIELD_TERM_START.get(language), "value": start}]},
+            {"type": "Column", "width": "stretch", "items": [
+                {"type": "Input.Date", "id": f"end_{suffix}",
+                 "label": rt.FIELD_TERM_END.get(language), "value": end}]},
+        ]},
+    ]  # fmt: skip

@@ -121,6 +121,10 @@ class Conversation:
         self._actions = dict(actions)
         self._today = today
 
+    def action_names(self) -> tuple[str, ...]:
+        """The card actions registered, by the name a submit's `value["action"]` carries."""
+        return tuple(self._actions)
+
     async def respond(self, turn: Turn) -> list[Reply]:
         language = detect_language(turn.text, hint=turn.locale)
         registry, finder = await self._snapshots.current()
@@ -128,6 +132,9 @@ class Conversation:
             return [Reply(texts.EMPTY_REGISTRY.get(language), language)]
         try:
             network = registry.network(turn.network_key or self._default_network)
+            if turn.group_key in {c.key for c in network.channels}:
+                # A channel bound to a declared channel (the board's) is no group's.
+                turn = replace(turn, group_key=None)
             if turn.group_key is not None:
                 network.group(turn.group_key)
         except UnknownNetwork as err:

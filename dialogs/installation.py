@@ -14,22 +14,36 @@ a renamed one is rebound when its new name matches a group (and otherwise keeps 
 binding, so a rename never silently stops reminders), a deleted one is unbound. When
 the bot is removed the team's references become inactive; when it comes back they
 are active again and posts parked as undeliverable meanwhile are queued again.
+
+Team owners and the network's admins (`dialogs.permissions`) change the mapping by card:
+the welcome's "Ändra" button, or "kanaler" ("channels") in one of the team's channels,
+opens a form with a choice per channel (a group, a declared channel such as the board's,
+or none), and, when several networks are configured, the team's network. Saving checks
+the whole form first (channels deleted meanwhile, a group chosen twice, a mapping
+changed by someone else meanwhile): then nothing is written and the reply says why;
+otherwise every change is written and audited (`binding.set`/`binding.remove`, before
+and after). Changing the network needs the rights in both networks (nobody may pull
+another network's posts into their team); the channels are then linked by their names
+in the new network, to be adjusted in the form that follows.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 from dialogs import cards
+from dialogs.conversation import ActionHandler, ActionRequest, CommandHandler, CommandRequest
+from dialogs.intents import Command
 from dialogs.meeting_views import GENERAL_CHANNEL_NAME
+from dialogs.permissions import Permissions
 from dialogs.text import fold
-from dialogs.turns import Reply
-from storage.conversations import ChannelBinding
+from dialogs.turns import Reply, Turn
+from storage.conversations import ChannelBinding, StoredReference
 from storage.registry import Group, Language, Localized, Network, RoleRegistry
 
 log = logging.getLogger(__name__)
@@ -37,6 +51,21 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 CONFIRM_ACTION = "confirm_channel_mapping"  # what the welcome card's button submits
+EDIT_ACTION = "channels.edit"  # the welcome's "Ändra" button: the edit form
+SAVE_ACTION = "channels.save"  # the edit form's save button
+NO_GROUP = "-"  # the edit form's value for "no group"
+
+CHANNELS_COMMAND = Command(
+    "channels",
+    Localized(
+        sv=("kanaler", "kanalerna", "kanalkoppling", "koppla kanaler", "ändra kanaler"),
+        en=("channels", "the channels", "channel mapping", "change channels"),
+    ),
+    Localized(
+        sv="vilken kanal som hör till vilken grupp; administratörer kan ändra det",
+        en="which channel belongs to which group; admins can change it",
+    ),
+)
 
 _TEXTS: dict[str, Localized[str]] = {
     "title": Localized(sv="Hej {team}!", en="Hello {team}!"),
@@ -68,6 +97,85 @@ _TEXTS: dict[str, Localized[str]] = {
         en="The team's name matched no network, so I assumed {network}.",
     ),
     "confirm": Localized(sv="Det stämmer", en="That's right"),
+    "change": Localized(sv="Ändra", en="Change"),
+    "edit_title": Localized(sv="Ändra kanalkopplingen", en="Change the channel links"),
+    "edit_intro": Localized(
+        sv="Välj vad varje kanal i teamet hör till. Allmänt gäller alltid hela nätverket. "
+        "Inget ändras förrän du sparar.",
+        en="Choose what each of the team's channels belongs to. General is always the whole "
+        "network. Nothing changes until you save.",
+    ),
+    "network_label": Localized(sv="Teamets nätverk", en="The team's network"),
+    "network_note": Localized(
+        sv="Byter du nätverk kopplas kanalerna om efter sina namn i det nya nätverket (du kan "
+        "justera dem efteråt). Det kräver att du är administratör i båda nätverken.",
+        en="If you change the network, the channels are linked again by their names in the new "
+        "network (you can adjust them afterwards). It needs admin rights in both networks.",
+    ),
+    "no_group": Localized(sv="ingen grupp", en="no group"),
+    "declared": Localized(sv="kanalen {channel}", en="the channel {channel}"),
+    "save": Localized(sv="Spara", en="Save"),
+    "not_in_team": Localized(
+        sv="Kanalkopplingen gäller ett team: skriv ”kanaler” i en av teamets kanaler.",
+        en='Channel links belong to a team: type "channels" in one of its channels.',
+    ),
+    "not_installed": Localized(
+        sv="Jag känner inte till det här teamets kanaler ännu. Ta bort mig från teamet och "
+        "lägg till mig igen, så listar jag dem.",
+        en="I do not know this team's channels yet. Remove me from the team and add me again, "
+        "and I will list them.",
+    ),
+    "not_admin": Localized(
+        sv="Tyvärr, kanalkopplingen kan bara teamets ägare och nätverkets administratörer "
+        "ändra. Inget har ändrats.",
+        en="Sorry, only the team's owners and the network's admins may change the channel "
+        "links. Nothing was changed.",
+    ),
+    "not_admin_target": Localized(
+        sv="Tyvärr, du är inte administratör i {network}, så teamet kan inte flyttas dit. "
+        "Inget har ändrats.",
+        en="Sorry, you are not an admin of {network}, so the team cannot be moved there. "
+        "Nothing was changed.",
+    ),
+    "gone": Localized(
+        sv="Kanalen {channels} finns inte längre i teamet, så jag har inte ändrat något. "
+        "Här är formuläret som teamet ser ut nu.",
+        en="The channel {channels} is no longer in the team, so I changed nothing. Here is "
+        "the form as the team is now.",
+    ),
+    "moved_meanwhile": Localized(
+        sv="Teamets nätverk ändrades medan formuläret var öppet, så jag har inte ändrat något. "
+        "Här är formuläret som det är nu.",
+        en="The team's network changed while the form was open, so I changed nothing. Here is "
+        "the form as it is now.",
+    ),
+    "bad_choice": Localized(
+        sv="{choice} finns inte i {network}, så jag har inte ändrat något.",
+        en="{choice} is not in {network}, so I changed nothing.",
+    ),
+    "twice": Localized(
+        sv="{target} kan bara höra till en kanal, men du valde den för {channels}. Inget har "
+        "ändrats; välj en av dem och spara igen.",
+        en="{target} can belong to one channel only, but you chose it for {channels}. Nothing "
+        "was changed; choose one of them and save again.",
+    ),
+    "saved": Localized(
+        sv="Klart! Ändrade kopplingar: {count}. Påminnelser och årshjulsdatum går nu till "
+        "kanalerna nedan.",
+        en="Done! Links changed: {count}. Reminders and annual-wheel dates now go to the "
+        "channels below.",
+    ),
+    "unchanged": Localized(
+        sv="Inget att ändra: kanalerna var redan kopplade så.",
+        en="Nothing to change: the channels were linked like that already.",
+    ),
+    "network_changed": Localized(
+        sv="Teamet hör nu till {network}. Kanalerna kopplades efter sina namn; stämmer det "
+        "inte, ändra dem här nedan.",
+        en="The team now belongs to {network}. The channels were linked by their names; if "
+        "that is not right, change them below.",
+    ),
+    "current": Localized(sv="Så här är kanalerna kopplade", en="How the channels are linked"),
     "confirmed": Localized(
         sv="Tack! Kopplingen gäller. Påminnelser och årshjulsdatum postas i kanalerna ovan.",
         en="Thank you! The links stand. Reminders and annual-wheel dates go to the channels "
@@ -116,12 +224,30 @@ class Channels(Protocol):
     ) -> None: ...
 
     async def set_binding(
-        self, team_id: str, channel_id: str | None, network_key: str, group_key: str | None
+        self,
+        team_id: str,
+        channel_id: str | None,
+        network_key: str,
+        group_key: str | None,
+        *,
+        actor: str | None = ...,
     ) -> None: ...
 
-    async def remove_binding(self, team_id: str, channel_id: str | None) -> bool: ...
+    async def remove_binding(
+        self, team_id: str, channel_id: str | None, *, actor: str | None = ...
+    ) -> bool: ...
+
+    async def change_bindings(
+        self,
+        team_id: str,
+        changes: Mapping[str | None, tuple[str, str | None] | None],
+        *,
+        actor: str | None = ...,
+    ) -> None: ...
 
     async def bindings_for_team(self, team_id: str) -> list[ChannelBinding]: ...
+
+    async def references_for_team(self, team_id: str) -> list[StoredReference]: ...
 
     async def set_active(self, conversation_id: str, active: bool) -> bool: ...
 
@@ -132,6 +258,8 @@ class Requeue(Protocol):
     """What installations need from `storage.outbox.Outbox`."""
 
     async def requeue_undeliverable(self, network_key: str, now: datetime) -> int: ...
+
+    async def requeue_undeliverable_to_person(self, entra_object_id: str, now: datetime) -> int: ...
 
 
 def normalized(name: str) -> str:
@@ -161,12 +289,35 @@ class TeamInstallations:
         outbox: Requeue,
         default_network: str,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        permissions: Permissions | None = None,
     ):
         self._registry = registry
         self._channels = channels
         self._outbox = outbox
         self._default_network = default_network
         self._clock = clock
+        self._permissions = permissions or Permissions()
+
+    def commands(self) -> list[tuple[Command, CommandHandler]]:
+        """The commands to register with the `Conversation`."""
+        return [(CHANNELS_COMMAND, self.edit_from_command)]
+
+    def actions(self) -> list[tuple[str, ActionHandler]]:
+        """The card actions to register with the `Conversation`."""
+        return [(EDIT_ACTION, self.edit_from_card), (SAVE_ACTION, self.save_mapping)]
+
+    async def installed_personally(self, user_entra_object_id: str | None) -> int:
+        """A user installed the bot for themself (or wrote to it after removing it).
+
+        Posts to them that were undeliverable because the app was not installed for them
+        (a secretary's asking card, a reminder) go out again if still worth sending;
+        returns how many were requeued.
+        """
+        if not user_entra_object_id:
+            return 0
+        return await self._outbox.requeue_undeliverable_to_person(
+            user_entra_object_id, self._clock()
+        )
 
     async def installed(
         self, team: Team, channels: Sequence[TeamChannel], language: Language = "sv"
@@ -215,6 +366,210 @@ class TeamInstallations:
         )
         return _welcome(team, network, channels, bound, guessed, language)
 
+    async def edit_from_command(self, request: CommandRequest) -> list[Reply]:
+        """"kanaler": the team's mapping, as an edit form for admins and as facts for others."""
+        if request.turn.team_id is None:
+            return [_text("not_in_team", request.language)]
+        return await self._edit(
+            request.turn, request.turn.team_id, request.registry, request.language, read=True
+        )
+
+    async def edit_from_card(self, request: ActionRequest) -> list[Reply]:
+        """The welcome card's "Ändra" button: the edit form (admins only)."""
+        team_id = request.value.get("team")
+        if not isinstance(team_id, str) or not team_id:
+            team_id = request.turn.team_id
+        if team_id is None:
+            return [_text("not_in_team", request.language)]
+        return await self._edit(request.turn, team_id, request.registry, request.language)
+
+    async def save_mapping(self, request: ActionRequest) -> list[Reply]:
+        """The edit form's save button: check the whole form, then apply it in one go."""
+        value, language, registry = request.value, request.language, request.registry
+        team_id = value.get("team")
+        state = await self._state(team_id, registry) if isinstance(team_id, str) else None
+        if state is None:
+            return [_text("not_installed", language)]
+        if not await self._permissions.may_administer(state.network, registry, request.turn):
+            _log_refusal(state, request.turn)
+            return [_text("not_admin", language)]
+        if value.get("network") != state.network.key:
+            return [_text("moved_meanwhile", language), self._form(state, registry, language)]
+        listed = _listed_channels(value.get("channels"))
+        active = {c.conversation_id for c in state.channels}
+        gone = [name for channel_id, name in listed if channel_id not in active]
+        if gone:
+            text = _TEXTS["gone"].get(language).format(channels=", ".join(gone))
+            return [Reply(text, language), self._form(state, registry, language)]
+
+        wanted_network = value.get("team_network", state.network.key)
+        if wanted_network != state.network.key:
+            return await self._move(state, wanted_network, request)
+
+        targets = _targets(state.network, language)
+        wanted: dict[str, str | None] = {}
+        for index, (channel_id, name) in enumerate(listed):
+            choice = value.get(f"channel_{index}", NO_GROUP)
+            if choice not in targets:
+                text = _TEXTS["bad_choice"].get(language).format(
+                    choice=choice, network=state.network.name.get(language)
+                )
+                return [Reply(text, language)]
+            wanted[channel_id] = None if choice == NO_GROUP else choice
+        names = dict(listed)
+        current = state.bound()
+        final = {**current, **wanted}
+        for target in {t for t in final.values() if t is not None}:
+            holders = [c for c, t in final.items() if t == target]
+            if len(holders) > 1:
+                text = _TEXTS["twice"].get(language).format(
+                    target=targets.get(target, target),
+                    channels=", ".join(sorted((names.get(c, c) for c in holders), key=fold)),
+                )
+                return [Reply(text, language)]
+
+        actor = request.turn.user_aad_object_id or request.turn.user_id
+        changes: dict[str | None, tuple[str, str | None] | None] = {
+            channel_id: None if target is None else (state.network.key, target)
+            for channel_id, target in wanted.items()
+            if current.get(channel_id) != target
+        }
+        changed = len(changes)
+        if changed:
+            await self._channels.change_bindings(state.team_id, changes, actor=actor)
+            await self._outbox.requeue_undeliverable(state.network.key, self._clock())
+            log.info(
+                "channel mapping changed by card",
+                extra={"team": state.team_id, "network": state.network.key, "changes": changed},
+            )
+        state = await self._state(state.team_id, registry)
+        assert state is not None
+        text = (
+            _TEXTS["saved"].get(language).format(count=changed)
+            if changed
+            else _TEXTS["unchanged"].get(language)
+        )
+        return [_mapping_reply(state, text, language)]
+
+    async def _move(
+        self, state: _TeamState, network_key: Any, request: ActionRequest
+    ) -> list[Reply]:
+        """Bind the team to another network and its channels to that network's groups by name."""
+        language, registry = request.language, request.registry
+        target = _known(registry, network_key if isinstance(network_key, str) else None)
+        if target is None:
+            text = _TEXTS["bad_choice"].get(language).format(
+                choice=network_key, network=state.network.name.get(language)
+            )
+            return [Reply(text, language)]
+        if not await self._permissions.may_administer(target, registry, request.turn):
+            _log_refusal(state, request.turn)
+            text = _TEXTS["not_admin_target"].get(language).format(
+                network=target.name.get(language)
+            )
+            return [Reply(text, language)]
+        actor = request.turn.user_aad_object_id or request.turn.user_id
+        changes: dict[str | None, tuple[str, str | None] | None] = {None: (target.key, None)}
+        taken: set[str] = set()
+        for reference in state.channels:
+            channel_id = reference.conversation_id
+            if channel_id == state.team_id:
+                continue
+            group = group_for_channel(target, _channel_name(reference))
+            if group is not None and group.key not in taken:
+                taken.add(group.key)
+                changes[channel_id] = (target.key, group.key)
+            elif channel_id in state.bound():
+                changes[channel_id] = None
+        await self._channels.change_bindings(state.team_id, changes, actor=actor)
+        await self._outbox.requeue_undeliverable(target.key, self._clock())
+        log.info(
+            "team moved to another network by card",
+            extra={"team": state.team_id, "from": state.network.key, "to": target.key},
+        )
+        moved = await self._state(state.team_id, registry)
+        assert moved is not None
+        text = _TEXTS["network_changed"].get(language).format(network=target.name.get(language))
+        return [_mapping_reply(moved, text, language), self._form(moved, registry, language)]
+
+    async def _edit(
+        self,
+        turn: Turn,
+        team_id: str,
+        registry: RoleRegistry,
+        language: Language,
+        *,
+        read: bool = False,
+    ) -> list[Reply]:
+        """The edit form for admins; for others the mapping to read (`read`) or a refusal."""
+        state = await self._state(team_id, registry)
+        if state is None:
+            return [_text("not_installed", language)]
+        if not await self._permissions.may_administer(state.network, registry, turn):
+            if not read:
+                _log_refusal(state, turn)
+                return [_text("not_admin", language)]
+            heading = _TEXTS["current"].get(language)
+            return [_mapping_reply(state, heading, language, editable=False)]
+        return [self._form(state, registry, language)]
+
+    async def _state(self, team_id: str, registry: RoleRegistry) -> _TeamState | None:
+        """The team's network, bindings and active channels; None for a team not known."""
+        bindings = await self._channels.bindings_for_team(team_id)
+        team_binding = next((b for b in bindings if b.channel_id is None), None)
+        network = _known(registry, team_binding.network_key if team_binding else None)
+        if network is None:
+            return None
+        # A channel's own reference (the installation's), not those of threads in it.
+        channels = [
+            r
+            for r in await self._channels.references_for_team(team_id)
+            if r.kind == "channel" and r.conversation_id == r.channel_id
+        ]
+        return _TeamState(team_id, network, bindings, channels)
+
+    def _form(self, state: _TeamState, registry: RoleRegistry, language: Language) -> Reply:
+        text = _TEXTS
+        targets = _targets(state.network, language)
+        bound = state.bound()
+        listed = state.editable()
+        # A binding to a group the network no longer has shows as "no group".
+        chosen = {cid: key if key in targets else NO_GROUP for cid, key in bound.items()}
+        rows = [
+            (f"channel_{index}", name, chosen.get(channel_id, NO_GROUP))
+            for index, (channel_id, name) in enumerate(listed)
+        ]
+        network_choice = None
+        notes = []
+        if len(registry.networks) > 1:
+            network_choice = (
+                text["network_label"].get(language),
+                [(n.key, n.name.get(language)) for n in registry.networks],
+                state.network.key,
+            )
+            notes.append(text["network_note"].get(language))
+        data = {
+            "action": SAVE_ACTION,
+            "team": state.team_id,
+            "network": state.network.key,
+            "channels": [[channel_id, name] for channel_id, name in listed],
+            "lang": language,
+        }
+        title = text["edit_title"].get(language)
+        card = cards.channel_edit_card(
+            title=title,
+            intro=text["edit_intro"].get(language),
+            channels=rows,
+            choices=list(targets.items()),
+            submit=(text["save"].get(language), data),
+            network=network_choice,
+            notes=notes,
+        )
+        lines = "\n".join(
+            f"- {name}: {targets[chosen.get(cid, NO_GROUP)]}" for cid, name in listed
+        )
+        return Reply(f"**{title}**\n{lines}", language, card=card)
+
     async def removed(self, team_id: str) -> None:
         """The bot was removed from the team: nothing can be posted there until it is back."""
         count = await self._channels.set_team_active(team_id, False)
@@ -241,8 +596,14 @@ class TeamInstallations:
         return Reply(_TEXTS["confirmed"].get(language), language)
 
     async def _save(self, team: Team, channel: TeamChannel) -> None:
+        reference = channel.reference
+        conversation = reference.get("conversation")
+        if channel.name and isinstance(conversation, dict):
+            # The name rides along in the reference (Bot Framework's conversation.name), so
+            # the mapping form can name the channel without asking Teams again.
+            reference = {**reference, "conversation": {**conversation, "name": channel.name}}
         await self._channels.save_reference(
-            channel.reference,
+            reference,
             tenant_id=team.tenant_id,
             team_id=team.id,
             channel_id=channel.id,
@@ -266,6 +627,117 @@ class TeamInstallations:
                 "channel bound by its name",
                 extra={"team": team.id, "channel": channel.id, "group": group.key},
             )
+
+
+@dataclass(frozen=True)
+class _TeamState:
+    """A team as the mapping form sees it: its network, bindings and active channels."""
+
+    team_id: str
+    network: Network
+    bindings: list[ChannelBinding]
+    channels: list[StoredReference]
+
+    def bound(self) -> dict[str, str | None]:
+        """Channel id -> group (or declared channel) key, for the channels bound to one."""
+        return {
+            b.channel_id: b.group_key
+            for b in self.bindings
+            if b.channel_id is not None and b.network_key == self.network.key and b.group_key
+        }
+
+    def editable(self) -> list[tuple[str, str]]:
+        """(channel id, name) of every channel but General, by name."""
+        listed = [
+            (r.conversation_id, _channel_name(r))
+            for r in self.channels
+            if r.conversation_id != self.team_id
+        ]
+        return sorted(listed, key=lambda pair: fold(pair[1]))
+
+
+def _channel_name(reference: StoredReference) -> str:
+    conversation = reference.reference.get("conversation") or {}
+    name = conversation.get("name") if isinstance(conversation, dict) else None
+    return name or reference.conversation_id
+
+
+def _targets(network: Network, language: Language) -> dict[str, str]:
+    """What a channel may be linked to: value -> title, "no group" first."""
+    targets = {NO_GROUP: _TEXTS["no_group"].get(language)}
+    targets.update({g.key: g.name.get(language) for g in network.groups})
+    targets.update(
+        {
+            c.key: _TEXTS["declared"].get(language).format(channel=c.name.get(language))
+            for c in network.channels
+        }
+    )
+    return targets
+
+
+def _listed_channels(value: Any) -> list[tuple[str, str]]:
+    """The (channel id, name) pairs a form listed, as its save button sent them back."""
+    if not isinstance(value, list):
+        return []
+    return [
+        (str(item[0]), str(item[1]))
+        for item in value
+        if isinstance(item, list | tuple) and len(item) == 2 and isinstance(item[0], str)
+    ]
+
+
+def _text(key: str, language: Language) -> Reply:
+    return Reply(_TEXTS[key].get(language), language)
+
+
+def _log_refusal(state: _TeamState, turn: Turn) -> None:
+    log.info(
+        "channel mapping change refused: not an admin",
+        extra={"team": state.team_id, "network": state.network.key,
+               "user": turn.user_aad_object_id or turn.user_id},
+    )  # fmt: skip
+
+
+def _mapping_reply(
+    state: _TeamState, heading: str, language: Language, *, editable: bool = True
+) -> Reply:
+    """The mapping as facts (General first), with the "Ändra" button for admins."""
+    bound = state.bound()
+    mapping = [(GENERAL_CHANNEL_NAME.get(language), _TEXTS["whole_network"].get(language))]
+    mapping += [
+        (name, _described(state.network, bound.get(cid), language))
+        for cid, name in state.editable()
+    ]
+    change = (
+        (_TEXTS["change"].get(language),
+         {"action": EDIT_ACTION, "team": state.team_id, "lang": language})
+        if editable
+        else None
+    )  # fmt: skip
+    title = state.network.name.get(language)
+    card = cards.channel_mapping_card(
+        title=title,
+        intro=heading,
+        mapping_heading=_TEXTS["current"].get(language),
+        mapping=mapping,
+        notes=[],
+        confirm=None,
+        change=change,
+    )
+    lines = "\n".join(f"- {channel}: {target}" for channel, target in mapping)
+    return Reply(f"**{title}**\n\n{heading}\n\n{lines}", language, card=card)
+
+
+def _described(network: Network, key: str | None, language: Language) -> str:
+    """What a channel is linked to, as the welcome says it."""
+    if key is None:
+        return _TEXTS["unbound"].get(language)
+    group = next((g for g in network.groups if g.key == key), None)
+    if group is not None:
+        return _TEXTS["group"].get(language).format(group=group.name.get(language))
+    channel = next((c for c in network.channels if c.key == key), None)
+    name = channel.name.get(language) if channel is not None else key
+    return _TEXTS["declared"].get(language).format(channel=name)
 
 
 def _known(registry: RoleRegistry, key: str | None) -> Network | None:
@@ -310,17 +782,11 @@ def _welcome(
     language: Language,
 ) -> Reply:
     text = _TEXTS
-    groups = {g.key: g for g in network.groups}
     mapping = [(GENERAL_CHANNEL_NAME.get(language), text["whole_network"].get(language))]
     for channel in sorted(channels, key=lambda c: fold(c.name or "")):
         if channel.id == team.id:
             continue
-        group = groups.get(bound.get(channel.id) or "")
-        target = (
-            text["group"].get(language).format(group=group.name.get(language))
-            if group is not None
-            else text["unbound"].get(language)
-        )
+        target = _described(network, bound.get(channel.id), language)
         mapping.append((channel.name or channel.id, target))
     notes = []
     if guessed:
@@ -340,7 +806,9 @@ def _welcome(
         mapping=mapping,
         notes=notes,
         confirm=(text["confirm"].get(language), {"action": CONFIRM_ACTION}),
-    )
+        change=(text["change"].get(language),
+                {"action": EDIT_ACTION, "team": team.id, "lang": language}),
+    )  # fmt: skip
     lines = "\n".join(f"- {channel}: {target}" for channel, target in mapping)
     summary = "\n\n".join([f"**{title}**", intro, f"**{heading}**\n{lines}", *notes])
     return Reply(summary, language, card=card)

@@ -12,9 +12,10 @@ Routing is by tables, not by chains of substring tests:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 from storage.registry import Language, Localized
 
@@ -102,11 +103,9 @@ def _command(text: str, commands: Sequence[Command]) -> Classified | None:
     """The command whose longest leading phrase starts `text`, with the rest as argument."""
     lowered = text.lower()
     best: tuple[int, Command, Language] | None = None
-    for command in commands:
-        for language in ("sv", "en"):
-            for phrase in command.words.get(language):
-                if _starts_with_phrase(lowered, phrase) and (best is None or len(phrase) > best[0]):
-                    best = (len(phrase), command, language)
+    for command, language, phrase in _phrases_starting(lowered, commands):
+        if _starts_with_phrase(lowered, phrase) and (best is None or len(phrase) > best[0]):
+            best = (len(phrase), command, language)
     if best is None:
         return None
     length, command, language = best
@@ -118,6 +117,52 @@ def _command(text: str, commands: Sequence[Command]) -> Classified | None:
     return Classified(command.name, argument, None if in_both else language)
 
 
+_Phrase = tuple[Command, Language, str]
+
+# Every message is checked against every command phrase (about 70): the phrases of a
+# command tuple are indexed by their first character, in the order they are tried, so
+# only the few that can start the text are. Kept for the last few tuples seen (a
+# `Conversation` has one for its lifetime); the tuple itself is held, so its id cannot be
+# reused by another while it is here.
+_PHRASE_INDEXES: dict[int, tuple[tuple[Command, ...], dict[str, list[_Phrase]] | None]] = {}
+_MAX_PHRASE_INDEXES = 8
+
+
+def _phrases_starting(lowered: str, commands: Sequence[Command]) -> Iterable[_Phrase]:
+    """(command, language, phrase) that may start `lowered`, in the order of `commands`."""
+    index = None
+    if type(commands) is tuple:
+        cached = _PHRASE_INDEXES.get(id(commands))
+        if cached is not None and cached[0] is commands:
+            index = cached[1]
+        else:
+            index = _phrase_index(commands)
+            if len(_PHRASE_INDEXES) >= _MAX_PHRASE_INDEXES:
+                _PHRASE_INDEXES.clear()
+            _PHRASE_INDEXES[id(commands)] = (commands, index)
+    if index is None:  # not a tuple, or an empty phrase (which starts every text)
+        return _all_phrases(commands)
+    return index.get(lowered[:1], ())
+
+
+def _all_phrases(commands: Sequence[Command]) -> list[_Phrase]:
+    return [
+        (command, language, phrase)
+        for command in commands
+        for language in ("sv", "en")
+        for phrase in command.words.get(language)
+    ]
+
+
+def _phrase_index(commands: Sequence[Command]) -> dict[str, list[_Phrase]] | None:
+    index: dict[str, list[_Phrase]] = {}
+    for command, language, phrase in _all_phrases(commands):
+        if not phrase:
+            return None
+        index.setdefault(phrase[0], []).append((command, language, phrase))
+    return index
+
+
 def _starts_with_phrase(text: str, phrase: str) -> bool:
     if not text.startswith(phrase):
         return False
@@ -127,5 +172,10 @@ def _starts_with_phrase(text: str, phrase: str) -> bool:
 
 def _all_words_in(words: list[str], phrases: frozenset[str]) -> bool:
     """True when the message is made only of the phrases' words ("hej hej", "thanks thanks")."""
-    vocabulary = {part for phrase in phrases for part in phrase.split()}
+    vocabulary = _words_of(phrases)
     return all(w in vocabulary for w in words)
+
+
+@lru_cache(maxsize=16)  # called with the few constant phrase sets of `_SMALL_TALK`
+def _words_of(phrases: frozenset[str]) -> frozenset[str]:
+    return frozenset(part for phrase in phrases for part in phrase.split())

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from storage.registry import Language
 
@@ -65,6 +66,24 @@ class LanguageScores:
 
 def language_scores(text: str) -> LanguageScores:
     """Count function words of each language and Swedish letters in `text`."""
+    # One question is scored three times per turn (the conversation, the finder's reading
+    # of it, its answer); the last few hundred short texts are remembered, not re-scored.
+    if len(text) <= _REMEMBERED_TEXT_LENGTH:
+        return _remembered_scores(text)
+    return _scores(text)
+
+
+# A Teams message can be 28 KB; only texts up to this long are remembered (at most
+# `maxsize` of them), so the memory held stays small whatever is sent.
+_REMEMBERED_TEXT_LENGTH = 400
+
+
+@lru_cache(maxsize=512)
+def _remembered_scores(text: str) -> LanguageScores:
+    return _scores(text)
+
+
+def _scores(text: str) -> LanguageScores:
     text = unicodedata.normalize("NFC", text)
     sv = en = 0.0
     for word in _WORD.findall(text):

@@ -11,7 +11,8 @@ it ("dagordning logistik", "lägg till punkt logistik: budgeten"), and otherwise
 asks which group with a button per group.
 
 Card actions (`{"action": ...}` submits): `agenda.add_item` (anyone), and for the
-network's admins `meeting.add`, `meeting.move` and `meeting.cancel`. An admin is someone
+network's admins `meeting.add`, `meeting.move` and `meeting.cancel`; admins also get the
+wheel card's edit buttons (`dialogs.wheel_admin`). An admin is someone
 whose Entra object id is in the network's `admins`, or who holds a role in the registry
 under an e-mail address listed there; others get a polite refusal.
 """
@@ -37,6 +38,8 @@ from dialogs.meeting_views import (
     responsible_title,
     shift_note,
 )
+from dialogs.permissions import Permissions
+from dialogs.wheel_admin import Overrides, edit_button, entries_button
 from dialogs.text import fold
 from dialogs.turns import Reply, Turn
 from scheduler.agenda import compose_agenda
@@ -125,9 +128,19 @@ class MeetingDialogs:
         meetings: MeetingRepository,
         *,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        permissions: Permissions | None = None,
+        wheel_overrides: Overrides | None = None,
     ):
         self._meetings = meetings
         self._now = now
+        self._permissions = permissions or Permissions()
+        # Admins' changes to wheel entries; with them, admins get the wheel's edit buttons.
+        self._wheel_overrides = wheel_overrides
+
+    async def _may_administer(self, context: _Context) -> bool:
+        return await self._permissions.may_administer(
+            context.network, context.registry, context.turn
+        )
 
     def commands(self) -> list[tuple[Command, CommandHandler]]:
         """The commands to register with the `Conversation`."""
@@ -190,8 +203,18 @@ class MeetingDialogs:
             start_of_day(date(today.year, 1, 1)),
             start_of_day(date(end.year + 2, 1, 1)),
         )
+        overrides = (
+            await self._wheel_overrides.for_network(network.key)
+            if self._wheel_overrides is not None
+            else {}
+        )
         deadlines = wheel_deadlines(
-            network, stored, today, end, group_key=group.key if group else None
+            network,
+            stored,
+            today,
+            end,
+            group_key=group.key if group else None,
+            overrides=overrides,
         )
         scope = _scope(network, group, language)
         rows = []
@@ -228,7 +251,15 @@ class MeetingDialogs:
                 f"{mt.MEETINGS_COMMAND.get(language)} {group.key if group else ''}".strip(),
             )
         ]
-        card = cards.wheel_card(title, rows, language, empty=empty, buttons=buttons)
+        row_buttons = None
+        if self._wheel_overrides is not None and await self._may_administer(context):
+            row_buttons = [
+                edit_button(network.key, d.rule.key, language) for d in deadlines[:WHEEL_ROWS]
+            ]
+            buttons.append(entries_button(network.key, language))
+        card = cards.wheel_card(
+            title, rows, language, empty=empty, buttons=buttons, row_buttons=row_buttons
+        )
         return [Reply(text, language, card=card)]
 
     # --- card actions ---
@@ -248,7 +279,7 @@ class MeetingDialogs:
         network_key = request.value.get("network")
         if isinstance(network_key, str) and network_key in context.registry.keys():
             context = _with_network(context, context.registry.network(network_key))
-        if not is_admin(context.network, context.registry, context.turn):
+        if not await self._may_administer(context):
             return [_refusal(context)]
         network, language, value = context.network, context.language, request.value
         problems = []
@@ -338,7 +369,7 @@ class MeetingDialogs:
         if meeting is None or meeting.network_key not in context.registry.keys():
             return context, None, [Reply(mt.MEETING_GONE.get(context.language), context.language)]
         context = _for_meeting(context, meeting)
-        if not is_admin(context.network, context.registry, context.turn):
+        if not await self._may_administer(context):
             return context, None, [_refusal(context)]
         if meeting.cancelled:
             text = mt.MEETING_CANCELLED_ALREADY.get(context.language)
@@ -395,7 +426,7 @@ class MeetingDialogs:
         upcoming = await self._meetings.meetings(
             network.key, now, now + MEETINGS_AHEAD, group_key=group.key if group else None
         )
-        admin = is_admin(network, context.registry, context.turn)
+        admin = await self._may_administer(context)
         listings = [
             cards.MeetingListing(
                 meeting_id=m.id,
@@ -435,28 +466,6 @@ class MeetingDialogs:
             + ("\n".join(f"- {row.when}: {row.what}" for row in listings) if listings else empty)
         )
         return Reply(text, language, card=card)
-
-
-def is_admin(network: Network, registry: RoleRegistry, turn: Turn) -> bool:
-    """Whether the sender of `turn` may add, move and cancel the network's meetings.
-
-    Teams tells the sender's Entra object id, not their e-mail: an e-mail in `admins`
-    counts when someone in the registry has both that e-mail and the sender's id.
-    """
-    sender = turn.user_aad_object_id
-    if not sender:
-        return False
-    admins = {admin.casefold() for admin in network.admins}
-    if sender.casefold() in admins:
-        return True
-    return any(
-        assignment.person.entra_object_id
-        and assignment.person.entra_object_id.casefold() == sender.casefold()
-        and assignment.person.email
-        and assignment.person.email.casefold() in admins
-        for other in registry.networks
-        for assignment in other.assignments
-    )
 
 
 def _context(request: CommandRequest) -> _Context:
@@ -547,14 +556,20 @@ def _sender_id(turn: Turn) -> str | None:
     return turn.user_aad_object_id or turn.user_id
 
 
+# The largest id a database row can have (PostgreSQL's integer); a submit naming a larger
+# one names no row, and must not reach the database driver, which refuses to bind it.
+MAX_ROW_ID = 2**31 - 1
+
+
 def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
+    """A row id from a card's data (an int or a string of ASCII digits), else None."""
+    if isinstance(value, str):
+        digits = value.strip()
+        # At most ten digits: Python refuses to read a number of thousands of them.
+        value = int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 10 else None
+    if isinstance(value, bool) or not isinstance(value, int):
         return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return None
+    return value if 0 < value <= MAX_ROW_ID else None
 
 
 def _optional_text(value: Any) -> str | None:

@@ -13,6 +13,12 @@ ASK_TEXT = Localized(
     en="The meeting has ended. {secretary}, send me the minutes in a personal chat (or here "
     "with @samverkansboten) and I will file them in the channel's files.",
 )
+ASK_PERSONAL_TEXT = Localized(
+    sv="Mötet i {group} är slut. Skicka protokollet till mig här i chatten så sparar jag det "
+    "i kanalens filer.",
+    en="The meeting of {group} has ended. Send me the minutes here in this chat and I will "
+    "file them in the channel's files.",
+)
 SECRETARY = Localized(sv="Sekreterare", en="Secretary")
 NO_SECRETARY = Localized(sv="sekreteraren", en="the secretary")
 MEETING = Localized(sv="Möte", en="Meeting")
@@ -74,6 +80,12 @@ BAD_NAME_RESERVED = Localized(
 DOWNLOAD_FAILED = Localized(
     sv="Jag kunde inte hämta filen från Teams. Försök skicka den igen.",
     en="I could not fetch the file from Teams. Please send it again.",
+)
+SHARED_UNREADABLE = Localized(
+    sv="Jag kunde inte läsa filen från SharePoint (boten kanske saknar behörighet till den). "
+    "Skicka den till mig i en personlig chatt i stället.",
+    en="I could not read the file from SharePoint (the bot may lack permission to it). "
+    "Send it to me in a personal chat instead.",
 )
 
 NOT_CONFIGURED = Localized(
@@ -150,4 +162,24 @@ HOW_TO_UPLOAD = Localized(
     en="Send me the minutes as a file here in the personal chat (or in the group's channel "
     "with @samverkansboten) and I will file them in the channel's files under Protokoll.",
 )
+CHANNEL_ONLY = Localized(
+    sv="Gruppen har ingen sekreterare med Teams-konto (Entra-id) i registret, så jag frågar "
+    "efter protokollen och påminner bara i kanalen, inte i personlig chatt.",
+    en="The group has no secretary with a Teams account (Entra id) in the registry, so I ask "
+    "for the minutes and remind only in the channel, not in personal chat.",
+)
 STATUS_LINE = Localized(sv="{day}: {state}", en="{day}: {state}")
+PICK_UNKNOWN = Localized(
+    sv="Jag har inte kvar den filen: antingen är den redan sparad, eller så skickades den för "
+    "mer än ett dygn sedan. Skicka filen till mig igen om den inte är sparad.",
+    en="I no longer have that file: either it has been filed already, or it was sent more "
+    "than a day ago. Send me the file again if it is not filed.",
+)
+PICK_NOT_SENDER = Localized(
+    sv="Bara den som skickade filen kan välja vilket möte den hör till.",
+    en="Only the person who sent the file can choose which meeting it belongs to.",
+)
+PICK_ELSEWHERE = Localized(
+    sv="Välj mötet på kortet i chatten där du skickade filen.",
+    en="Choose the meeting on the card in the chat where you sent the file.",
+)

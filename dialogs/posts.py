@@ -21,7 +21,7 @@ from dialogs import cards
 from dialogs.intents import Command
 from dialogs.meeting_views import channel_name
 from dialogs.turns import Reply
-from scheduler.posts import GENERAL_CHANNEL, PlannedPost, Planner
+from scheduler.posts import GENERAL_CHANNEL, PERSONAL_CHAT_UNREACHABLE, PlannedPost, Planner
 from storage.outbox import OutboxEntry
 from storage.registry import Language, Localized, Network
 
@@ -73,6 +73,13 @@ _TEXTS: dict[str, Localized[str]] = {
         en="the bot is no longer in the channel; add it again and what still can be sent will be",
     ),
     "refused": Localized(sv="Teams svarade {error}", en="Teams answered {error}"),
+    "personally": Localized(sv="personligt till {name}", en="personally to {name}"),
+    "no_personal_chat": Localized(
+        sv="{name} nås inte i personlig chatt: appen är inte installerad för hen; be hen "
+        "öppna boten i Teams",
+        en="{name} cannot be reached in personal chat: the app is not installed for them; "
+        "ask them to open the bot in Teams",
+    ),
     "late_note": Localized(
         sv="_Skickas sent: det skulle ha kommit {when}._",
         en="_Sent late: it was due {when}._",
@@ -151,6 +158,10 @@ class PostsOverview:
 
         def line(post: PlannedPost, detail: str = "") -> _Line:
             channel = channel_name(network, post.target.channel, language)
+            if post.target.person is not None:
+                channel += " · " + _TEXTS["personally"].get(language).format(
+                    name=post.target.person.name
+                )
             summary = _summary(post.text)
             parts = [format_when(post.due_at, language), channel, summary]
             return _Line(post.due_at, " · ".join(parts) + (f" — {detail}" if detail else ""))
@@ -221,6 +232,10 @@ def _summary(text: str, limit: int = 80) -> str:
 def _reason(entry: OutboxEntry, language: Language) -> str:
     """Why a post could not be sent, in words a member can act on."""
     error = entry.last_error or ""
+    if entry.status == "undeliverable" and error.startswith(PERSONAL_CHAT_UNREACHABLE):
+        person = entry.post.target.person
+        name = person.name if person is not None else "–"
+        return _TEXTS["no_personal_chat"].get(language).format(name=name)
     if entry.status == "undeliverable":
         if error.startswith("no channel"):
             return _TEXTS["no_channel"].get(language)

@@ -84,6 +84,7 @@ _MIN_PART = 3  # shortest compound part ("möt", "råd"); shorter ones split wor
 # parts this long, and such a split ranks below one into known parts.
 _MIN_NEW_HEAD, _MIN_NEW_TAIL, _NEW_TAIL_QUALITY = 4, 5, 0.85
 _MIN_FUZZY_LENGTH = 5  # words shorter than this have too many neighbours to guess a typo safely
+_MAX_COMPOUND_LENGTH = 60  # longer "words" (pasted links, blobs) are not split into parts
 _PREFIX_SLACK = 3  # letters an inflection may add to a registry term ("regist" + "ret")
 _PREFIX_QUALITY = 0.9
 _CACHE_LIMIT = 50_000  # analysed question words kept per analyzer
@@ -98,6 +99,22 @@ _STEMMERS = {
 
 def fold(text: str) -> str:
     """Lowercase and strip diacritics: "Ordförande" -> "ordforande", "é" -> "e"."""
+    # Called for every word of every message, mostly the same few thousand words: a word's
+    # folding is remembered like its stem; long texts are folded afresh and not kept.
+    if len(text) <= _REMEMBERED_WORD_LENGTH:
+        return _remembered_fold(text)
+    return _fold(text)
+
+
+_REMEMBERED_WORD_LENGTH = 40
+
+
+@lru_cache(maxsize=16384)
+def _remembered_fold(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -430,6 +447,10 @@ class Analyzer:
         `new_tail` (for registry texts) also accepts a last part the registry uses nowhere else
         after a known first part: "möteslokaler" then gives "lokal" for "vem bokar lokalen?".
         """
+        if len(word) > _MAX_COMPOUND_LENGTH:
+            # Splitting tries every cut, recursively: cubic in the length, so one pasted
+            # 16,000-letter token held the event loop for a minute. No compound is this long.
+            return None
         cache_key = f"+{word}" if new_tail else word
         if cache_key in self._split_cache:
             return self._split_cache[cache_key]

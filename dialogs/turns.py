@@ -29,6 +29,8 @@ class Turn:
     user_aad_object_id: str | None = None  # the sender's Entra object id, when Teams gives it
     # A card submit's data when it names an `action` (add an agenda point, move a meeting).
     value: dict[str, Any] | None = None
+    team_id: str | None = None  # the team of a channel message (Teams: "19:…@thread.tacv2")
+    conversation_id: str | None = None  # where it was said (a personal chat: "a:…")
 
 
 @dataclass(frozen=True)

@@ -149,6 +149,8 @@ class ContactFinder:
     def __init__(self, registry: RoleRegistry):
         self.registry = registry
         self._analyzer = Analyzer(_swedish_texts(registry))
+        # (a name's terms, a network's terms) -> whether the name is ordinary words there.
+        self._ordinary: dict[tuple[tuple[frozenset[str], ...], frozenset[str]], bool] = {}
         vocabulary: dict[str, set[Language]] = defaultdict(set)
         role_terms_by_network: dict[str, list[list[tuple[str, float, int | None]]]] = {}
         document_frequency: dict[str, int] = defaultdict(int)
@@ -325,7 +327,7 @@ class ContactFinder:
         for match in self._network_names.find(question_words):
             if match.key == current:
                 return match
-            if not _ordinary_words(match.name, current_terms):
+            if not self._ordinary_words(match.name, current_terms):
                 others.append(match)
         return max(others, key=lambda m: len(m.name), default=None)
 
@@ -333,9 +335,19 @@ class ContactFinder:
         found = [
             m
             for m in index.group_names.find(question_words)
-            if not _ordinary_words(m.name, index.role_terms)
+            if not self._ordinary_words(m.name, index.role_terms)
         ]
         return max(found, key=lambda m: len(m.name), default=None)
+
+    def _ordinary_words(self, name: list[frozenset[str]], terms: frozenset[str]) -> bool:
+        """`_ordinary_words`, remembered: both come from the registry (a network's or group's
+        name, a network's terms), so there are only so many pairs, and comparing a name's
+        words with every ending of a network's terms is the costliest step of a question."""
+        key = (tuple(name), terms)
+        known = self._ordinary.get(key)
+        if known is None:
+            known = self._ordinary[key] = _ordinary_words(name, terms)
+        return known
 
     def _rank(
         self, index: _NetworkIndex, question_words: list[Word], asking: bool
@@ -554,6 +566,8 @@ def _best_duty(
     best: tuple[int | None, int, float] = (None, 0, 0.0)
     for position, terms in enumerate(entry.duty_terms):
         shared = terms & matched
+        if not shared:  # scores 0.0, which never beats `best`: most duties share nothing
+            continue
         value = sum(index.term_weight.get(t, 0.0) for t in shared)
         if value > best[2]:
             best = (position, len(shared), value)

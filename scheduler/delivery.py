@@ -37,6 +37,17 @@ What is guaranteed
   again (`storage.outbox.Outbox.requeue_undeliverable`). A row whose network has no
   channel bound is undeliverable for the same reason.
 
+Posts to one person
+-------------------
+A post whose target names a person (`scheduler.posts.Recipient`) goes to their personal
+chat: the stored reference of that chat (saved when they talk to the bot), or else a
+chat the bot opens (`Sender.open_personal_chat`) through the serviceUrl and tenant of
+the network's team, whose reference is then stored. Teams answers 403 or 404 when the
+app is not installed for that person: the post is undeliverable with a reason starting
+`PERSONAL_CHAT_UNREACHABLE` (the overview says so), the person's stored chat (if any)
+inactive, and nothing else is affected: the team's channels stay active. A personal
+chat is a conversation like a channel, with the same per-thread limits.
+
 Rate limits are counted per process (Teams' per-thread and per-tenant windows, see
 `THREAD_LIMITS`); several replicas share Teams' budget without knowing each other's
 sends, so a 429 remains possible and is handled as above.
@@ -55,8 +66,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from bot.logs import log_context, new_correlation_id
 from dialogs.posts import mark_late
-from scheduler.posts import GENERAL_CHANNEL, PlannedPost
+from scheduler.posts import GENERAL_CHANNEL, PERSONAL_CHAT_UNREACHABLE, PlannedPost
 from storage.conversations import StoredReference
 from storage.outbox import OutboxEntry
 
@@ -125,6 +137,13 @@ class Sender(Protocol):
         """
         ...
 
+    async def open_personal_chat(
+        self, template: dict[str, Any], entra_object_id: str, tenant_id: str | None
+    ) -> dict[str, Any]:
+        """Open the personal chat with a person through the serviceUrl of `template`;
+        returns its reference. Raises `SendError` like `send`."""
+        ...
+
 
 class OutboxRows(Protocol):
     """What the worker needs from `storage.outbox.Outbox`."""
@@ -164,6 +183,18 @@ class Channels(Protocol):
     async def set_active(self, conversation_id: str, active: bool) -> bool: ...
 
     async def set_team_active(self, team_id: str, active: bool) -> int: ...
+
+    async def personal_reference(self, entra_object_id: str) -> StoredReference | None: ...
+
+    async def save_reference(
+        self,
+        reference: dict[str, Any],
+        *,
+        tenant_id: str | None,
+        team_id: str | None,
+        channel_id: str | None,
+        kind: str,
+    ) -> None: ...
 
 
 class RateLimiter:
@@ -285,7 +316,9 @@ class DeliveryWorker:
             )
             held_before = len(report.held)
             for entry in batch:
-                await self._deliver(entry, report)
+                # Every line of this send, the edge sender's too, names the row and the try.
+                with log_context(delivery=entry.key, attempt=new_correlation_id()):
+                    await self._deliver(entry, report)
             if len(batch) < self._batch_size or len(report.held) - held_before == len(batch):
                 return report
             now = max(now, self._clock())
@@ -299,12 +332,23 @@ class DeliveryWorker:
             report.held.append(key)
             return
         target = entry.post.target
-        group_key = None if target.channel == GENERAL_CHANNEL else target.channel
-        channel = await self._channels.channel_reference(target.network_key, group_key)
-        if channel is None or not channel.active:
-            reason = "no channel bound" if channel is None else "channel inactive"
-            await self._undeliverable(entry, reason, report)
-            return
+        if target.person is not None:
+            channel = await self._personal_chat(entry, report)
+            if channel is None:
+                return
+            now = self._clock()
+            if now + self._send_timeout >= entry.claimed_until:
+                # Opening the chat used up the lease: the chat is stored, the next claim sends.
+                await self._outbox.release(key, self.worker_id, now)
+                report.held.append(key)
+                return
+        else:
+            group_key = None if target.channel == GENERAL_CHANNEL else target.channel
+            channel = await self._channels.channel_reference(target.network_key, group_key)
+            if channel is None or not channel.active:
+                reason = "no channel bound" if channel is None else "channel inactive"
+                await self._undeliverable(entry, reason, report)
+                return
         conversation_id = channel.conversation_id
         tenant = channel.tenant_id or ""
         wait = max(
@@ -353,13 +397,81 @@ class DeliveryWorker:
             },
         )
 
+    async def _personal_chat(
+        self, entry: OutboxEntry, report: DeliveryReport
+    ) -> StoredReference | None:
+        """The person's personal chat: stored, or opened now through the network's team.
+
+        None when the post was dealt with instead (undeliverable, retried, failed).
+        """
+        person = entry.post.target.person
+        assert person is not None
+        stored = await self._channels.personal_reference(person.entra_object_id)
+        if stored is not None:
+            return stored
+        # Any active channel of the network's team knows the serviceUrl and tenant to open
+        # the chat through: the post's own channel first, else General.
+        target = entry.post.target
+        group_key = None if target.channel == GENERAL_CHANNEL else target.channel
+        team = await self._channels.channel_reference(target.network_key, group_key)
+        if (team is None or not team.active) and group_key is not None:
+            team = await self._channels.channel_reference(target.network_key, None)
+        if team is None or not team.active:
+            await self._undeliverable(
+                entry, f"{PERSONAL_CHAT_UNREACHABLE}: no team of the network to open it", report
+            )
+            return None
+        now = self._clock()
+        wait = self._tenants.next_allowed(team.tenant_id or "", now)
+        if wait is not None:
+            await self._outbox.release(entry.key, self.worker_id, wait)
+            report.held.append(entry.key)
+            return None
+        self._tenants.record(team.tenant_id or "", now)
+        try:
+            reference = await self._sender.open_personal_chat(
+                team.reference, person.entra_object_id, team.tenant_id
+            )
+        except SendError as err:
+            if err.status in (403, 404):
+                error = describe_error(err.status, err.code, err.retry_after)
+                await self._undeliverable(
+                    entry,
+                    f"{PERSONAL_CHAT_UNREACHABLE}: {error} (is the app installed for them?)",
+                    report,
+                )
+            else:
+                await self._refused(entry, team, err, report, opening=True)
+            return None
+        except Exception as err:  # noqa: BLE001 - a bug must not lose the post: retry, logged
+            log.exception("opening a personal chat failed unexpectedly", extra={"key": entry.key})
+            await self._transient(entry, f"internal {type(err).__name__}", report)
+            return None
+        await self._channels.save_reference(
+            reference, tenant_id=team.tenant_id, team_id=None, channel_id=None, kind="personal"
+        )
+        log.info("personal chat opened", extra={"key": entry.key})
+        return StoredReference(
+            conversation_id=reference["conversation"]["id"],
+            reference=reference,
+            tenant_id=team.tenant_id,
+            team_id=None,
+            channel_id=None,
+            kind="personal",
+            updated_at=now,
+        )
+
     async def _refused(
         self,
         entry: OutboxEntry,
         channel: StoredReference,
         err: SendError,
         report: DeliveryReport,
+        *,
+        opening: bool = False,
     ) -> None:
+        # `opening`: the refusal came when opening a personal chat through `channel`, the
+        # team's reference, which says nothing about the team itself.
         error = describe_error(err.status, err.code, err.retry_after)
         if err.status == 429:
             wait = (
@@ -368,7 +480,10 @@ class DeliveryWorker:
                 else self._retry.throttle_default
             )
             until = self._clock() + wait
-            self._threads.block(channel.conversation_id, until)
+            if opening:
+                self._tenants.block(channel.tenant_id or "", until)
+            else:
+                self._threads.block(channel.conversation_id, until)
             await self._outbox.mark_retry(
                 entry.key, until, error, worker_id=self.worker_id, count_attempt=False
             )
@@ -376,7 +491,13 @@ class DeliveryWorker:
             log.warning("throttled by Teams", extra={"key": entry.key, "error": error})
         elif err.status in TRANSIENT_STATUSES:
             await self._transient(entry, error, report)
-        elif (err.status == 403 and err.code == NOT_IN_ROSTER) or err.status == 404:
+        elif channel.kind == "personal" and err.status in (403, 404):
+            # The person removed the app, or the chat is gone: ask Teams afresh next time.
+            await self._channels.set_active(channel.conversation_id, False)
+            await self._undeliverable(entry, f"{PERSONAL_CHAT_UNREACHABLE}: {error}", report)
+        elif not opening and (
+            (err.status == 403 and err.code == NOT_IN_ROSTER) or err.status == 404
+        ):
             await self._channel_gone(channel, err)
             await self._undeliverable(entry, error, report)
         else:

@@ -6,8 +6,12 @@ forbids); `minutes_path` names the file `Protokoll/<year>/<date> <group> protoko
 `MinutesFiler` keeps a received file as a pending upload before it talks to Graph,
 uploads it (one request, or an upload session resumed from where Graph says it
 stopped), never overwrites a file already there, and records the drive item against
-the meeting. `MinutesChaser` is a `Planner`: it asks for the minutes when a meeting has
-ended and reminds the secretary (and later the chair too) while they are missing.
+the meeting; a resumed upload is announced in the channel and to its sender's personal
+chat, and the channel's files folder is remembered for the asking card (`refresh_folders`
+keeps it current). `MinutesChaser` is a `Planner`: it asks for the minutes when a meeting
+has ended, in the channel and in the secretary's personal chat, and reminds the secretary
+(and at the last reminder the chair too) while they are missing; who hears what, and
+why, is in its docstring.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import logging
 import posixpath
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 
@@ -37,7 +41,7 @@ from dialogs import cards
 from dialogs import meeting_texts as mt
 from dialogs import minutes_texts as xt
 from dialogs.conversation import RegistrySource
-from scheduler.posts import GENERAL_CHANNEL, Mention, PlannedPost, Target
+from scheduler.posts import GENERAL_CHANNEL, Mention, PlannedPost, Recipient, Target
 from scheduler.recurrence import at_local, local, start_of_day
 from storage.meetings import Meeting, MeetingRepository
 from storage.minutes import Minutes, MinutesRepository, PendingUpload
@@ -68,6 +72,8 @@ MAX_NAME_ATTEMPTS = 20  # "name (2).pdf" … before giving up on finding a free 
 RESUME_IDLE = timedelta(minutes=10)
 # How long a filing notice or an admin alert is still worth posting.
 NOTICE_STALE_AFTER = timedelta(days=1)
+# How long a channel's files folder, as Graph reported it, is trusted for the asking card.
+FOLDER_MAX_AGE = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -211,9 +217,12 @@ class ChannelFiles(Protocol):
 
 
 class ChannelLocator(Protocol):
-    """Which Teams channel a group has: (Graph team id, channel id), or None."""
+    """Which Teams channel a group has: (Graph team id, channel id), or None; and who
+    is at the other end of a personal chat."""
 
     async def channel_of(self, network_key: str, group_key: str) -> tuple[str, str] | None: ...
+
+    async def personal_recipient(self, conversation_id: str) -> Recipient | None: ...
 
 
 class PostQueue(Protocol):
@@ -226,6 +235,8 @@ class ChannelReferences(Protocol):
     """Where the stored channel references are (`storage.conversations.ConversationStore`)."""
 
     async def channel_reference(self, network_key: str, group_key: str | None) -> Any: ...
+
+    async def stored_reference(self, conversation_id: str) -> Any: ...
 
 
 class StoredChannels:
@@ -248,6 +259,17 @@ class StoredChannels:
             return None
         return group_id, reference.channel_id or reference.conversation_id
 
+    async def personal_recipient(self, conversation_id: str) -> Recipient | None:
+        """The person of a stored personal chat, when Teams named their Entra object id."""
+        stored = await self._references.stored_reference(conversation_id)
+        if stored is None or stored.kind != "personal":
+            return None
+        user = stored.reference.get("user") or {}
+        object_id = user.get("aadObjectId") if isinstance(user, dict) else None
+        if not isinstance(object_id, str) or not object_id:
+            return None
+        return Recipient(str(user.get("name") or ""), object_id)
+
 
 @dataclass(frozen=True)
 class FilingOutcome:
@@ -260,6 +282,10 @@ class FilingOutcome:
     language: Language = "sv"
     admin_message: str | None = None
     renamed: bool = False
+    # The personal chat the file came from (told when a later try files it), and whether
+    # this was such a later try (a resumed upload) rather than the sender's own turn.
+    reply_to: str | None = None
+    resumed: bool = False
 
 
 class MinutesFiler:
@@ -327,29 +353,106 @@ class MinutesFiler:
         left alone for `idle` (so an upload under way is not started twice)."""
         outcomes = []
         for pending in await self._minutes.unfinished(self._now() - idle):
-            outcomes.append(await self.upload(pending))
+            outcome = await self.upload(pending)
+            outcomes.append(
+                replace(outcome, resumed=True, reply_to=pending.reply_conversation_id)
+            )
+        return outcomes
+
+    async def resume_and_announce(self, idle: timedelta = RESUME_IDLE) -> list[FilingOutcome]:
+        """One round of the retry job: `resume`, then announce each filed file in its
+        group's channel and to its sender's personal chat (`announce`)."""
+        outcomes = await self.resume(idle=idle)
+        for outcome in outcomes:
+            log.info(
+                "pending minutes upload tried",
+                extra={"meeting": outcome.meeting.id, "filed": bool(outcome.minutes)},
+            )
+            await self.announce(outcome, in_channel=False)
         return outcomes
 
     async def resume_forever(self, interval: timedelta) -> None:
-        """`resume` now and every `interval`, until cancelled; a failure is logged."""
+        """Every `interval` until cancelled, from now: `resume_and_announce`, and look up
+        the channels' files folders not known or not checked for a day
+        (`refresh_folders`); a failure is logged and tried again next round."""
         while True:
             try:
-                for outcome in await self.resume(idle=RESUME_IDLE):
-                    log.info(
-                        "pending minutes upload tried",
-                        extra={"meeting": outcome.meeting.id, "filed": bool(outcome.minutes)},
-                    )
-                    await self.announce(outcome, in_channel=False)
+                await self.resume_and_announce()
             except Exception:  # noqa: BLE001 - the next round tries again
                 log.exception("resuming minutes uploads failed")
+            try:
+                await self.refresh_folders()
+            except Exception:  # noqa: BLE001 - the next round tries again
+                log.exception("looking up the channels' files folders failed")
             await asyncio.sleep(interval.total_seconds())
+
+    async def refresh_folders(self, max_age: timedelta = FOLDER_MAX_AGE) -> int:
+        """Ask Graph for the files folder of every group channel whose folder is not
+        known or older than `max_age`, and keep it (the asking card links to it);
+        returns how many were looked up. Graph faults are logged, not raised."""
+        if self._files is None:
+            return 0
+        registry = await self._registry.load()
+        looked_up = 0
+        for network in registry.networks:
+            for group in network.groups:
+                channel = await self._channels.channel_of(network.key, group.key)
+                if channel is None:
+                    continue
+                checked = await self._minutes.folder_checked(channel[1])
+                if checked is not None and self._now() - checked < max_age:
+                    continue
+                try:
+                    await self._folder(channel)
+                except GraphError as error:
+                    log.warning(
+                        "files folder not found",
+                        extra={"network": network.key, "group": group.key, "error": str(error)},
+                    )
+                    if isinstance(error, (GraphForbidden, GraphCredentialsRejected)):
+                        return looked_up  # the same for every channel: the upload reports it
+                    continue
+                looked_up += 1
+        return looked_up
+
+    async def _folder(self, channel: tuple[str, str]) -> DriveFolder:
+        """The channel's files folder from Graph, remembered for the asking card."""
+        assert self._files is not None
+        folder = await self._files.channel_folder(*channel)
+        await self._minutes.remember_folder(
+            channel[1],
+            drive_id=folder.drive_id,
+            item_id=folder.item_id,
+            web_url=folder.web_url,
+            now=self._now(),
+        )
+        return folder
 
     async def announce(self, outcome: FilingOutcome, *, in_channel: bool) -> None:
         """Through the outbox: minutes filed outside the group's channel (personal chat,
-        a resumed upload) are announced there with their link; a problem the admins must
-        fix goes to the General channel, once a day."""
+        a resumed upload) are announced there with their link; a resumed upload of a file
+        sent in a personal chat is also told to its sender there; a problem the admins
+        must fix goes to the General channel, once a day."""
         meeting, now = outcome.meeting, self._now()
         posts = []
+        sender = (
+            await self._channels.personal_recipient(outcome.reply_to)
+            if outcome.minutes is not None and outcome.resumed and outcome.reply_to
+            else None
+        )
+        if sender is not None and outcome.minutes is not None:
+            # The sender was told "I will try again" in their chat: close that loop there.
+            posts.append(
+                PlannedPost(
+                    key=f"minutes-filed:{meeting.id}:{outcome.minutes.item_id}:to-sender",
+                    target=Target(meeting.network_key, meeting.group_key, sender),
+                    due_at=now,
+                    stale_after=now + NOTICE_STALE_AFTER,
+                    language=outcome.language,
+                    text=outcome.message,
+                    kind="minutes",
+                )
+            )
         if outcome.minutes is not None and not in_channel:
             posts.append(
                 PlannedPost(
@@ -452,7 +555,7 @@ class MinutesFiler:
     ) -> tuple[DriveFile, str]:
         assert self._files is not None
         files = self._files
-        root = await files.channel_folder(*channel)
+        root = await self._folder(channel)
         folder_path, _, wanted = pending.target_path.rpartition("/")
         folder = await files.ensure_folder(root, folder_path.split("/"))
         if pending.upload_url is not None:
@@ -586,11 +689,29 @@ DEFAULT_POST_TIME = time(9, 0)
 
 
 class MinutesChaser:
-    """Plans the minutes posts (a `Planner`): the asking card in the group's channel when a
-    meeting ends, and reminders `reminder_days` after it while the minutes are missing.
+    """Plans the minutes posts (a `Planner`): asking for the minutes when a meeting ends,
+    and reminders `reminder_days` after it while they are missing.
 
-    Keys: `minutes-ask:{network}:{group}:{start}` and
-    `minutes-reminder:{network}:{group}:{start}:{days}d`, so each goes out once.
+    Who hears what (so nobody is nagged in public before it helps, and nothing is
+    missed in private only):
+
+    - **Asking** (when the meeting ends): the card in the group's channel, the secretary
+      @mentioned, and the same card to the secretary in personal chat.
+    - **Earlier reminders** (e.g. day 3): to the secretary in personal chat only; the
+      channel is not reminded. Without a secretary the bot can reach personally (no
+      holder, or no Entra object id) the reminder goes to the channel instead.
+    - **The last reminder** (e.g. day 7): in the channel, the secretary and the chair
+      @mentioned, and to each of them in personal chat.
+
+    A secretary without an Entra object id gets no personal copy; the status says so
+    (`personal_reach`). Nothing is planned for a meeting whose minutes are filed, or
+    being filed (a received file waiting for SharePoint). The card links to the
+    channel's files folder when it is known (`MinutesRepository.folder_urls`, kept by
+    `MinutesFiler`); planning never calls Graph.
+
+    Keys: `minutes-ask:{network}:{group}:{start}`,
+    `minutes-reminder:{network}:{group}:{start}:{days}d` for the channel and the same
+    with `:to:{entra object id}` for a person, so each goes out once.
     """
 
     def __init__(
@@ -627,15 +748,21 @@ class MinutesChaser:
                 if m.ends_at <= until
             ]
             filed = await self._minutes.minutes(m.id for m in ended)
+            pending = await self._minutes.pending_for(m.id for m in ended)
+            folders = await self._minutes.folder_urls(network.key) if ended else {}
             for meeting in ended:
-                if meeting.id in filed:
+                if meeting.id in filed or any(
+                    p.state != "failed" for p in pending.get(meeting.id, ())
+                ):
                     continue
-                for post in self._posts(network, meeting):
+                for post in self._posts(network, meeting, folders.get(meeting.group_key)):
                     if post.due_at <= until and post.stale_after > since:
                         posts.append(post)
         return sorted(posts, key=lambda post: (post.due_at, post.key))
 
-    def _posts(self, network: Network, meeting: Meeting) -> list[PlannedPost]:
+    def _posts(
+        self, network: Network, meeting: Meeting, folder_url: str | None
+    ) -> list[PlannedPost]:
         language = self._language
         start = local(meeting.starts_at)
         today = start.date()
@@ -643,31 +770,56 @@ class MinutesChaser:
         day = mt.format_short_day(today, language)
         secretaries = _holders(network, self._rules.secretary_role, meeting.group_key, today)
         base = f"{network.key}:{meeting.group_key}:{start.strftime('%Y-%m-%dT%H:%M')}"
-        secretary_text = ", ".join(_named(a) for a in secretaries) or xt.NO_SECRETARY.get(language)
-        facts = [
-            (xt.MEETING.get(language), f"{group}, {mt.format_day(today, language)}"),
-            (xt.SECRETARY.get(language), secretary_text),
-        ]
-        ask_text = xt.ASK_TEXT.get(language).format(secretary=secretary_text)
-        posts = [
-            PlannedPost(
-                key=f"minutes-ask:{base}",
-                target=Target(network.key, meeting.group_key),
-                due_at=meeting.ends_at,
-                stale_after=meeting.ends_at + ASK_STALE_AFTER,
+
+        def card_and_text(
+            title: str, text_template: Localized[str], who: list[Assignment], tagged: bool,
+            **values: object,
+        ) -> tuple[dict[str, Any], str]:
+            # In the channel people are @mentioned; in a personal chat they are named.
+            name = _named if tagged else _plain
+            names = ", ".join(name(a) for a in who) or xt.NO_SECRETARY.get(language)
+            secretary = ", ".join(name(a) for a in secretaries) or xt.NO_SECRETARY.get(language)
+            facts = [
+                (xt.MEETING.get(language), f"{group}, {mt.format_day(today, language)}"),
+                (xt.SECRETARY.get(language), secretary),
+            ]
+            text = text_template.get(language).format(who=names, secretary=names, **values)
+            card = cards.minutes_request_card(
+                title, facts, text, meeting.id, language, folder_url=folder_url
+            )
+            return card, text
+
+        def post(
+            key: str, due: datetime, stale: datetime, title: str, card: dict[str, Any],
+            text: str, mentions: tuple[Mention, ...] = (), person: Recipient | None = None,
+        ) -> PlannedPost:
+            return PlannedPost(
+                key=key if person is None else f"{key}:to:{person.entra_object_id}",
+                target=Target(network.key, meeting.group_key, person),
+                due_at=due,
+                stale_after=stale,
                 language=language,
-                text=f"{xt.ASK_TITLE.get(language).format(day=day)}: {ask_text}",
-                card=cards.minutes_request_card(
-                    xt.ASK_TITLE.get(language).format(day=day),
-                    facts,
-                    ask_text,
-                    meeting.id,
-                    language,
-                ),
-                mentions=_mentions(secretaries),
+                text=text if person is None else f"{title}: {text}",
+                card=card,
+                mentions=mentions,
                 kind="minutes",
             )
+
+        ask_title = xt.ASK_TITLE.get(language).format(day=day)
+        ask_due, ask_stale = meeting.ends_at, meeting.ends_at + ASK_STALE_AFTER
+        card, text = card_and_text(ask_title, xt.ASK_TEXT, secretaries, True)
+        posts = [
+            post(
+                f"minutes-ask:{base}", ask_due, ask_stale, ask_title, card,
+                f"{ask_title}: {text}", _mentions(secretaries),
+            )
         ]
+        card, text = card_and_text(ask_title, xt.ASK_PERSONAL_TEXT, secretaries, False,
+                                   group=group)  # fmt: skip
+        for person in _recipients(secretaries):
+            posts.append(post(f"minutes-ask:{base}", ask_due, ask_stale, ask_title, card, text,
+                              person=person))  # fmt: skip
+
         days = sorted(self._rules.reminder_days)
         for index, after in enumerate(days):
             last = index == len(days) - 1
@@ -680,30 +832,23 @@ class MinutesChaser:
                 if not last
                 else due + timedelta(days=7)
             )
-            names = ", ".join(_named(a) for a in who) or xt.NO_SECRETARY.get(language)
-            text = xt.REMINDER_TEXT.get(language).format(
-                group=group, day=day, days=after, who=names
-            )
-            posts.append(
-                PlannedPost(
-                    key=f"minutes-reminder:{base}:{after}d",
-                    target=Target(network.key, meeting.group_key),
-                    due_at=due,
-                    stale_after=stale,
-                    language=language,
-                    text=text,
-                    card=cards.minutes_request_card(
-                        xt.REMINDER_TITLE.get(language).format(day=day),
-                        facts,
-                        text,
-                        meeting.id,
-                        language,
-                    ),
-                    mentions=_mentions(who),
-                    kind="minutes",
-                )
-            )
+            key = f"minutes-reminder:{base}:{after}d"
+            title = xt.REMINDER_TITLE.get(language).format(day=day)
+            people = _recipients(who)
+            values = {"group": group, "day": day, "days": after}
+            if last or not people:
+                card, text = card_and_text(title, xt.REMINDER_TEXT, who, True, **values)
+                posts.append(post(key, due, stale, title, card, text, _mentions(who)))
+            card, text = card_and_text(title, xt.REMINDER_TEXT, who, False, **values)
+            for person in people:
+                posts.append(post(key, due, stale, title, card, text, person=person))
         return posts
+
+
+def personal_reach(network: Network, group_key: str, rules: MinutesRules, today: date) -> bool:
+    """Whether the group's secretary can be reached in personal chat (a holder with an
+    Entra object id); if not, the minutes are asked for in the channel only."""
+    return bool(_recipients(_holders(network, rules.secretary_role, group_key, today)))
 
 
 def _holders(network: Network, role: str, group_key: str, today: date) -> list[Assignment]:
@@ -721,6 +866,15 @@ def _mentions(holders: Sequence[Assignment]) -> tuple[Mention, ...]:
                 a.person.entra_object_id, Mention(a.person.name, a.person.entra_object_id)
             )
     return tuple(seen.values())
+
+
+def _recipients(holders: Sequence[Assignment]) -> list[Recipient]:
+    """The holders the bot can reach in personal chat, each once."""
+    return [Recipient(m.name, m.entra_object_id) for m in _mentions(holders)]
+
+
+def _plain(assignment: Assignment) -> str:
+    return assignment.person.name
 
 
 def _named(assignment: Assignment) -> str:

@@ -16,8 +16,9 @@ Keys are deterministic per occurrence, lead time and channel, e.g.
 post. A reminder is due at `post_time` (Stockholm) on its day, moved back to a working day;
 it goes stale when the next, closer reminder of the same occurrence is due, or when the
 deadline day ends (an agenda: when the meeting starts), so an outage never ends in a burst
-of outdated posts. The same module keeps the stored meetings in step with the data files'
-meeting series (`sync_meeting_series`).
+of outdated posts. Admins' changes to wheel entries (`storage.wheel_overrides`) are read
+on every pass, so the next pass plans the changed dates. The same module keeps the stored
+meetings in step with the data files' meeting series (`sync_meeting_series`).
 """
 
 from __future__ import annotations
@@ -49,9 +50,10 @@ from scheduler.recurrence import (
     previous_working_day,
     start_of_day,
 )
-from scheduler.wheel import WheelDeadline, wheel_deadlines
+from scheduler.wheel import WheelDeadline, effective_rules, wheel_deadlines
 from storage.meetings import AgendaItem, Meeting, MeetingDraft, MeetingRepository
 from storage.registry import Assignment, Language, Network, RoleRegistry
+from storage.wheel_overrides import WheelOverride
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,12 @@ class RegistrySource(Protocol):
     async def revision(self) -> int: ...
 
     async def load(self) -> RoleRegistry: ...
+
+
+class WheelOverrideSource(Protocol):
+    """Admins' changes to wheel entries: `storage.wheel_overrides.WheelOverrideStore`."""
+
+    async def all(self) -> dict[str, dict[str, WheelOverride]]: ...
 
 
 @dataclass(frozen=True)
@@ -165,9 +173,11 @@ class MeetingPlanner:
         lookback: timedelta = DEFAULT_LOOKBACK,
         post_time: time = DEFAULT_POST_TIME,
         language: Language = "sv",
+        overrides: WheelOverrideSource | None = None,
     ):
         self._registry = registry
         self._meetings = meetings
+        self._overrides = overrides
         self._lookback = lookback
         self._post_time = post_time
         self._language = language
@@ -186,17 +196,25 @@ class MeetingPlanner:
             await sync_meeting_series(registry, self._meetings, until)
             self._synced = (revision, local(until).date())
         since = until - self._lookback
+        overrides = await self._overrides.all() if self._overrides is not None else {}
         posts: list[PlannedPost] = []
         for network in registry.networks:
-            posts += await self._network_posts(network, since, until)
+            posts += await self._network_posts(
+                network, since, until, overrides.get(network.key, {})
+            )
         return sorted(posts, key=lambda post: (post.due_at, post.key))
 
     async def _network_posts(
-        self, network: Network, since: datetime, until: datetime
+        self,
+        network: Network,
+        since: datetime,
+        until: datetime,
+        overrides: dict[str, WheelOverride],
     ) -> list[PlannedPost]:
         first_day = local(since).date() - timedelta(days=1)
+        rules = effective_rules(network, overrides)
         longest_lead = max(
-            [0, *network.agenda.reminder_days, *(d for r in network.wheel for d in r.lead_days)]
+            [0, *network.agenda.reminder_days, *(d for r in rules for d in r.lead_days)]
         )
         last_day = local(until).date() + timedelta(days=longest_lead + 1)
         # Whole years around the period: the checks count a year's (or next year's) meetings.
@@ -226,7 +244,9 @@ class MeetingPlanner:
             self._agenda_post(network, meeting, items.get(meeting.id, []), reminder)
             for meeting, reminder in agenda_due
         ]
-        for deadline in wheel_deadlines(network, meetings, first_day, last_day):
+        for deadline in wheel_deadlines(
+            network, meetings, first_day, last_day, overrides=overrides
+        ):
             ends = start_of_day(deadline.day + timedelta(days=1))
             for reminder in reminders(deadline.day, deadline.rule.lead_days, self._post_time, ends):
                 if wanted(reminder):

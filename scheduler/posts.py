@@ -1,9 +1,11 @@
-"""Scheduled posts as plain data: what should appear in which channel, and when.
+"""Scheduled posts as plain data: what should appear in which channel (or personal chat),
+and when.
 
-The planners (standing-agenda reminders, annual-wheel deadlines, later minutes chasers)
+The planners (standing-agenda reminders, annual-wheel deadlines, minutes chasers)
 produce `PlannedPost` objects; the outbox (`storage.outbox`) stores each under its
 deterministic `key` exactly once, and the delivery worker sends it to the channel's
-stored conversation reference. Nothing here knows about Teams or SQL.
+stored conversation reference, or, for a post to one person (`Target.person`), to
+their personal chat with the bot. Nothing here knows about Teams or SQL.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from typing import Any, Protocol
 from storage.registry import Language
 
 GENERAL_CHANNEL = "general"  # the network team's General channel
+# How the outbox records a post to a person that Teams will not deliver (`last_error`
+# starts so): the app is not installed for them, or their chat is gone.
+PERSONAL_CHAT_UNREACHABLE = "personal chat unreachable"
 
 
 @dataclass(frozen=True)
@@ -26,15 +31,27 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class Recipient:
+    """One person a post goes to in their personal chat with the bot; Teams finds the
+    chat (or the bot opens one) by their Entra object id."""
+
+    name: str
+    entra_object_id: str
+
+
+@dataclass(frozen=True)
 class Target:
-    """Where a post goes: a channel of a network's team.
+    """Where a post goes: a channel of a network's team, or one person.
 
     `channel` is a group key (the group's channel), `GENERAL_CHANNEL`, or another channel
-    key the network declares (e.g. the board's channel).
+    key the network declares (e.g. the board's channel). With `person` the post goes to
+    that person's personal chat instead; `channel` still says what it is about (the
+    overview lists it there) and whose team's Teams service a new chat is opened through.
     """
 
     network_key: str
     channel: str
+    person: Recipient | None = None
 
 
 @dataclass(frozen=True)

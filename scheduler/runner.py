@@ -12,6 +12,14 @@ start-up catches up with whatever came due while the process was down.
 After a tick the job is moved earlier when the outbox has a row due before the next
 interval (a post due at 09:00, a Retry-After, a rate-limit hold), so posts go out at
 their time rather than up to one interval late.
+
+Every tick counts what it delivered in `counters` (`scheduler.metrics`, served at
+`/metrics`), and every line logged during a scheduled tick carries `tick=<id>`; the
+worker adds `delivery=<outbox key> attempt=<id>` to the lines of each send.
+
+With a `Housekeeping`, a second keyed job runs it daily (`HOUSEKEEPING_JOB_ID`): the
+retention periods apply while the bot runs for months, not only at start. Its purges
+are plain DELETEs by age, so replicas need not agree on who runs them.
 """
 
 from __future__ import annotations
@@ -26,12 +34,18 @@ from typing import Any, Protocol
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.logs import log_context, new_correlation_id
 from scheduler.delivery import DeliveryReport
+from scheduler.housekeeping import Housekeeping
+from scheduler.metrics import DeliveryCounters
 from scheduler.posts import PlannedPost, Planner
+from storage.database import is_unavailable
 
 log = logging.getLogger(__name__)
 
 JOB_ID = "outbox-delivery"
+HOUSEKEEPING_JOB_ID = "housekeeping"
+HOUSEKEEPING_INTERVAL = timedelta(days=1)
 
 # How long a shutdown waits for a running tick.
 STOP_TIMEOUT = timedelta(seconds=30)
@@ -79,6 +93,8 @@ class DeliveryRunner:
         interval: timedelta,
         horizon: timedelta | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        counters: DeliveryCounters | None = None,
+        housekeeping: Housekeeping | None = None,
     ):
         self._planners = tuple(planners)
         self._outbox = outbox
@@ -93,6 +109,9 @@ class DeliveryRunner:
         self._started_at: datetime | None = None
         self.last_tick: datetime | None = None
         """When the last tick finished without an error; None before the first one."""
+        self.counters = counters if counters is not None else DeliveryCounters()
+        """Posts by outcome and ticks, since this process started."""
+        self._housekeeping = housekeeping
 
     async def tick(self, now: datetime) -> TickReport:
         """Plan up to `now + horizon`, store the posts, deliver what is due at `now`.
@@ -108,6 +127,7 @@ class DeliveryRunner:
                 log.exception("planning failed", extra={"planner": type(planner).__name__})
         enqueued = await self._outbox.enqueue(posts, now)
         delivery = await self._worker.deliver_due(now)
+        self.counters.add(delivery)
         return TickReport(planned=len(posts), enqueued=enqueued, delivery=delivery)
 
     def start(self) -> None:
@@ -126,6 +146,18 @@ class DeliveryRunner:
             misfire_grace_time=None,
             next_run_time=datetime.now(UTC),  # the start-up tick: catch up after downtime
         )
+        if self._housekeeping is not None:
+            # The services ran it at start (`app.open_services`): the first run is a day on.
+            scheduler.add_job(
+                self.run_housekeeping,
+                IntervalTrigger(seconds=HOUSEKEEPING_INTERVAL.total_seconds(), timezone=UTC),
+                id=HOUSEKEEPING_JOB_ID,
+                name="purge what is past its retention period",
+                replace_existing=True,
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=None,
+            )
         scheduler.start()
         self._scheduler = scheduler
         self._started_at = self._clock()
@@ -137,17 +169,41 @@ class DeliveryRunner:
         Stopping between Teams accepting a post and the row being marked sent is the
         duplicate window of `scheduler.delivery`; waiting keeps a shutdown out of it.
         """
-        if self._scheduler is not None:
-            self._scheduler.shutdown(wait=False)
-            self._scheduler = None
-            self._started_at = None
+        scheduler, self._scheduler, self._started_at = self._scheduler, None, None
+        if scheduler is not None:
+            # Paused first: APScheduler's shutdown cancels a running coroutine job, which
+            # would cut a tick off mid-send, inside the duplicate window.
+            scheduler.pause()
+        locked = False
         try:
             await asyncio.wait_for(self._lock.acquire(), STOP_TIMEOUT.total_seconds())
+            locked = True
         except TimeoutError:
             log.warning("stopped during a tick; its claimed posts are taken over after the lease")
-        else:
-            self._lock.release()
+        try:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)  # cancels only a run still waiting for the lock
+        finally:
+            if locked:
+                self._lock.release()
         log.info("scheduler stopped")
+
+    @property
+    def next_housekeeping_at(self) -> datetime | None:
+        """When the daily housekeeping runs next; None while it is not scheduled."""
+        job = self._scheduler.get_job(HOUSEKEEPING_JOB_ID) if self._scheduler else None
+        return job.next_run_time if job is not None else None
+
+    async def run_housekeeping(self) -> None:
+        """One housekeeping run (the daily job); never at the same time as a tick, so
+        `stop` waits for it as for a tick."""
+        if self._housekeeping is None:
+            return
+        async with self._lock:
+            try:
+                await self._housekeeping.run(self._clock())
+            except Exception:  # noqa: BLE001 - logged; tomorrow's run tries again
+                log.exception("housekeeping failed")
 
     def healthy(self, now: datetime) -> bool:
         """Whether the scheduler is running and has ticked (or started) recently.
@@ -168,28 +224,38 @@ class DeliveryRunner:
 
     async def _scheduled_tick(self) -> None:
         async with self._lock:
-            now = self._clock()
-            try:
-                report = await self.tick(now)
-            except Exception:  # noqa: BLE001 - logged; the next tick tries again
-                log.exception("scheduled tick failed")
+            with log_context(tick=new_correlation_id()):
+                await self._tick_and_wake()
+
+    async def _tick_and_wake(self) -> None:
+        now = self._clock()
+        try:
+            report = await self.tick(now)
+        except Exception as err:  # noqa: BLE001 - logged; the next tick tries again
+            self.counters.tick_failed()
+            if is_unavailable(err):
+                # An outage, not a bug: one line per tick, no traceback, until it is back.
+                log.warning("scheduled tick skipped: database unavailable (%s)", type(err).__name__)
             else:
-                self.last_tick = self._clock()
-                delivery = report.delivery
-                if report.enqueued or delivery.sent or delivery.retried or delivery.failed:
-                    log.info(
-                        "tick",
-                        extra={
-                            "planned": report.planned,
-                            "enqueued": report.enqueued,
-                            "sent": len(delivery.sent),
-                            "late": len(delivery.late),
-                            "retried": len(delivery.retried),
-                            "failed": len(delivery.failed),
-                            "undeliverable": len(delivery.undeliverable),
-                        },
-                    )
-            await self._wake_for_next_due(now)
+                log.exception("scheduled tick failed")
+        else:
+            self.last_tick = self._clock()
+            self.counters.tick_finished(self.last_tick)
+            delivery = report.delivery
+            if report.enqueued or delivery.sent or delivery.retried or delivery.failed:
+                log.info(
+                    "tick",
+                    extra={
+                        "planned": report.planned,
+                        "enqueued": report.enqueued,
+                        "sent": len(delivery.sent),
+                        "late": len(delivery.late),
+                        "retried": len(delivery.retried),
+                        "failed": len(delivery.failed),
+                        "undeliverable": len(delivery.undeliverable),
+                    },
+                )
+        await self._wake_for_next_due(now)
 
     async def _wake_for_next_due(self, now: datetime) -> None:
         scheduler = self._scheduler
@@ -198,8 +264,9 @@ class DeliveryRunner:
             return
         try:
             due = await self._outbox.next_attempt_at()
-        except Exception:  # noqa: BLE001 - the interval tick comes anyway
-            log.exception("could not read when the next post is due")
+        except Exception as err:  # noqa: BLE001 - the interval tick comes anyway
+            if not is_unavailable(err):
+                log.exception("could not read when the next post is due")
             return
         if due is None:
             return

@@ -7,14 +7,20 @@ each moved off weekends and Swedish holidays as the rule says. Checks become dea
 only when they fail: fewer meetings planned than the rule asks for, a meeting without
 its preparation meeting, a term of office running out.
 
+Admins may change an entry from chat: `storage.wheel_overrides.WheelOverride`s replace a
+rule's months and day, its offset from meetings, lead days, target or responsible role,
+or pause it for whole years. `wheel_deadlines` applies them when given (`overrides`), so
+the planner, "årshjul" and the wheel page all see the entry as changed; `effective_rule`
+gives one rule as it stands.
+
 Pure functions over plain data; the planner (`scheduler.planning`) adds lead times and
 texts, the chat shows the coming deadlines.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -31,6 +37,7 @@ from storage.registry import (
     TermEndCheck,
     WheelRule,
 )
+from storage.wheel_overrides import NO_RESPONSIBLE, WheelOverride
 
 # A shift moves a date back over at most a long Easter or Christmas; expanding rules this
 # many days past a period's end finds every date that shifts into it.
@@ -72,16 +79,25 @@ def wheel_deadlines(
     end: date,
     *,
     group_key: str | None = None,
+    overrides: Mapping[str, WheelOverride] | None = None,
 ) -> list[WheelDeadline]:
     """Every deadline of the network's wheel whose (shifted) day is in [start, end].
 
     `meetings` are the network's meetings that are not cancelled; for the checks that
     count a year's meetings they must cover the whole years concerned. `group_key`
-    keeps only what concerns that group's channel.
+    keeps only what concerns that group's channel. `overrides` (by rule key) change
+    rules as admins set them; a deadline's `rule` is then the changed rule, and the
+    dates of a paused year are left out.
     """
+    overrides = overrides or {}
     found: dict[str, WheelDeadline] = {}
-    for rule in network.wheel:
+    for shipped in network.wheel:
+        override = overrides.get(shipped.key)
+        rule = _usable(network, effective_rule(shipped, override), shipped)
+        paused = set(override.paused_years) if override is not None else set()
         for deadline in _rule_deadlines(network, rule, meetings, start, end):
+            if deadline.nominal.year in paused:
+                continue
             if start <= deadline.day <= end and _concerns(deadline, group_key):
                 found.setdefault(deadline.key, deadline)
     order = {rule.key: index for index, rule in enumerate(network.wheel)}
@@ -92,6 +108,77 @@ def wheel_deadlines(
     return sorted(
         found.values(), key=lambda d: (d.day, order[d.rule.key], channels.index(d.channel))
     )
+
+
+def yearly_date(rule: WheelRule) -> tuple[tuple[int, ...], int] | None:
+    """(months, day of the month) of a rule that falls on a day of given months each year
+    (`FREQ=YEARLY;BYMONTH=…;BYMONTHDAY=…`), the date people can change; None otherwise."""
+    if rule.rrule is None or rule.relative_to is not None:
+        return None
+    parts = dict(
+        part.split("=", 1) for part in rule.rrule.upper().split(";") if "=" in part
+    )
+    if set(parts) != {"FREQ", "BYMONTH", "BYMONTHDAY"} or parts["FREQ"] != "YEARLY":
+        return None
+    try:
+        months = tuple(int(m) for m in parts["BYMONTH"].split(","))
+        day = int(parts["BYMONTHDAY"])
+    except ValueError:
+        return None
+    return months, day
+
+
+def effective_rule(rule: WheelRule, override: WheelOverride | None) -> WheelRule:
+    """`rule` as an admin's override changes it (the rule itself without one)."""
+    if override is None:
+        return rule
+    changed = rule
+    date_rule = yearly_date(rule)
+    if date_rule is not None and (override.months is not None or override.day is not None):
+        months = override.months if override.months is not None else date_rule[0]
+        day = override.day if override.day is not None else date_rule[1]
+        rrule = f"FREQ=YEARLY;BYMONTH={','.join(str(m) for m in months)};BYMONTHDAY={day}"
+        changed = replace(changed, rrule=rrule)
+    if rule.relative_to is not None and override.offset_days is not None:
+        changed = replace(changed, relative_to=replace(rule.relative_to, days=override.offset_days))
+    if override.lead_days is not None:
+        changed = replace(changed, lead_days=override.lead_days)
+    if override.target is not None:
+        changed = replace(changed, target=override.target)
+    if override.responsible is not None:
+        responsible = None if override.responsible == NO_RESPONSIBLE else override.responsible
+        changed = replace(changed, responsible=responsible)
+    return changed
+
+
+def effective_rules(
+    network: Network, overrides: Mapping[str, WheelOverride] | None
+) -> list[WheelRule]:
+    """The network's wheel rules as its overrides change them, in the file's order."""
+    overrides = overrides or {}
+    return [
+        _usable(network, effective_rule(rule, overrides.get(rule.key)), rule)
+        for rule in network.wheel
+    ]
+
+
+def wheel_targets(network: Network) -> list[str]:
+    """Where a wheel entry may post: each group's channel, a group's, General, a declared one."""
+    each = [TARGET_EACH_GROUP] if network.groups else []
+    groups = [g.key for g in network.groups]
+    return [*each, *groups, TARGET_GENERAL, *(c.key for c in network.channels)]
+
+
+def _usable(network: Network, rule: WheelRule, shipped: WheelRule) -> WheelRule:
+    # An override outlives data-file imports: a target or role the network no longer has
+    # falls back to the shipped rule's rather than breaking the whole wheel.
+    if rule.target != shipped.target and rule.target not in wheel_targets(network):
+        rule = replace(rule, target=shipped.target)
+    if rule.responsible not in (shipped.responsible, None) and rule.responsible not in {
+        r.key for r in network.roles
+    }:
+        rule = replace(rule, responsible=shipped.responsible)
+    return rule
 
 
 def _concerns(deadline: WheelDeadline, group_key: str | None) -> bool:

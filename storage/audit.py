@@ -2,7 +2,8 @@
 
 Repositories call `record` inside the transaction that makes the change, so a change
 and its entry are committed together or not at all. `AuditLog` reads the log for
-admins ("logg", `app.py audit`) and purges entries older than the retention period.
+admins ("logg", `app.py audit`) and purges entries older than the retention period
+(`scheduler.housekeeping`: at start and daily).
 
 For data protection (`storage.personal_data`), `entries_naming` finds the entries that
 name a person and `redact_entries` replaces those names with a placeholder.

@@ -14,7 +14,9 @@ without a feed).
   once. While the listening connection is down the version is None, and it moves when
   the connection is back (what was sent meanwhile is lost). A closed connection is
   noticed at once, a silently stalled one by a query every `HEALTH_CHECK_SECONDS` (which
-  also keeps idle-timeout firewalls from dropping it).
+  also keeps idle-timeout firewalls from dropping it). Until then the caches are trusted
+  (a turn needing nothing else is answered even while the server is down: no one can
+  commit then); once noticed, never: every use queries, and gets the outage's error.
 - SQLite (one serving process; the command line may write the registry from another):
   the registry's version is `PRAGMA data_version` on a connection of the feed's own,
   which moves with every commit of any other connection, in any process. Only the serving

@@ -7,6 +7,9 @@ Framework objects is the Teams edge's job (`bot/`).
 
 A channel binding says which network, and which group of it, a Teams channel
 belongs to; a binding without a channel covers the whole team.
+
+A personal chat's reference is also found by its user's Entra object id
+(`personal_reference`), which is how a post to one person reaches them.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import hashlib
 import json
 import time
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -24,7 +27,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
-from storage.changes import REFERENCES, ChangeFeed, notify
+from storage.changes import REFERENCES, REGISTRY, ChangeFeed, notify
 from storage.database import Database
 from storage.schema import ChannelBindingRow, ConversationReferenceRow
 
@@ -32,6 +35,10 @@ from storage.schema import ChannelBindingRow, ConversationReferenceRow
 REFERENCE_REFRESH_SECONDS = 15 * 60
 # Conversations whose last write the store remembers (about 1 KB each).
 MAX_REMEMBERED_WRITES = 10_000
+# Channels whose binding the store remembers between messages (about 200 bytes each).
+MAX_REMEMBERED_BINDINGS = 10_000
+# The change-feed topic of channel bindings: every write to them goes through this module.
+BINDINGS = "bindings"
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,10 @@ class ConversationStore:
         # when); least recently written first, at most MAX_REMEMBERED_WRITES entries. A
         # digest, so that no personal data stays in memory after an erasure.
         self._written: OrderedDict[str, tuple[bytes, Hashable, float]] = OrderedDict()
+        # (team id, channel id) -> (binding_for's answer, feed versions before the query).
+        self._bindings: OrderedDict[
+            tuple[str, str | None], tuple[tuple[str, str | None] | None, Hashable]
+        ] = OrderedDict()
 
     async def save_reference(
         self,
@@ -119,6 +130,7 @@ class ConversationStore:
             "kind": kind,
             "updated_at": datetime.now(UTC),
             "active": True,
+            "user_entra_object_id": _personal_user(reference) if kind == "personal" else None,
         }
         insert = self._database.insert(ConversationReferenceRow).values(
             conversation_id=conversation_id, **values
@@ -144,6 +156,27 @@ class ConversationStore:
                     ConversationReferenceRow.active,
                 )
             )
+
+    async def personal_reference(self, entra_object_id: str) -> StoredReference | None:
+        """The newest active personal chat with the user of this Entra object id, or None."""
+        async with self._database.snapshot() as session:
+            row = await session.scalar(
+                select(ConversationReferenceRow)
+                .where(
+                    ConversationReferenceRow.user_entra_object_id == entra_object_id.lower(),
+                    ConversationReferenceRow.kind == "personal",
+                    ConversationReferenceRow.active,
+                )
+                .order_by(ConversationReferenceRow.updated_at.desc())
+                .limit(1)
+            )
+            return _stored(row) if row is not None else None
+
+    async def stored_reference(self, conversation_id: str) -> StoredReference | None:
+        """The saved reference of a conversation with what is known about it, active or not."""
+        async with self._database.snapshot() as session:
+            row = await session.get(ConversationReferenceRow, conversation_id)
+            return _stored(row) if row is not None else None
 
     async def references_for_team(self, team_id: str) -> list[StoredReference]:
         """Every saved conversation of a team (its channels), ordered by channel."""
@@ -241,8 +274,45 @@ class ConversationStore:
         Replaces an earlier binding of the same channel or team. A team binding names
         no group: a group is one channel. A change is recorded in the audit log.
         """
-        if channel_id is None and group_key is not None:
-            raise ValueError("a whole team is bound to a network, not to a group: give a channel")
+        await self.change_bindings(team_id, {channel_id: (network_key, group_key)}, actor=actor)
+
+    async def change_bindings(
+        self,
+        team_id: str,
+        changes: Mapping[str | None, tuple[str, str | None] | None],
+        *,
+        actor: str | None = audit.TEAMS,
+    ) -> None:
+        """Apply several binding changes of one team in one transaction: all or none.
+
+        `changes` maps a channel id (None: the whole team) to (network key, group key),
+        or to None to remove that channel's binding. Removals are applied first, so a
+        group can move from one channel to another in the same call. Each change is
+        recorded in the audit log like `set_binding` and `remove_binding` record theirs.
+        """
+        for channel_id, binding in changes.items():
+            if channel_id is None and binding is not None and binding[1] is not None:
+                raise ValueError(
+                    "a whole team is bound to a network, not to a group: give a channel"
+                )
+        ordered = sorted(changes.items(), key=lambda item: item[1] is not None)
+        async with self._database.transaction() as session:
+            for channel_id, binding in ordered:
+                if binding is None:
+                    await self._remove_binding(session, team_id, channel_id, actor)
+                else:
+                    await self._set_binding(session, team_id, channel_id, *binding, actor)
+            await notify(session, BINDINGS)
+
+    async def _set_binding(
+        self,
+        session: AsyncSession,
+        team_id: str,
+        channel_id: str | None,
+        network_key: str,
+        group_key: str | None,
+        actor: str | None,
+    ) -> None:
         insert = self._database.insert(ChannelBindingRow).values(
             team_id=team_id, channel_id=channel_id, network_key=network_key, group_key=group_key
         )
@@ -254,23 +324,55 @@ class ConversationStore:
         else:
             target = {"index_elements": [ChannelBindingRow.team_id, ChannelBindingRow.channel_id]}
         after = {"network": network_key, "group": group_key}
-        async with self._database.transaction() as session:
-            before = await _binding(session, team_id, channel_id)
-            await session.execute(
-                insert.on_conflict_do_update(
-                    **target, set_={"network_key": network_key, "group_key": group_key}
-                )
+        before = await _binding(session, team_id, channel_id)
+        await session.execute(
+            insert.on_conflict_do_update(
+                **target, set_={"network_key": network_key, "group_key": group_key}
             )
-            if before != after:
-                await audit.record(
-                    session, action="binding.set", actor=actor, network_key=network_key,
-                    subject=_binding_subject(team_id, channel_id), before=before, after=after,
-                )
+        )
+        if before != after:
+            await audit.record(
+                session, action="binding.set", actor=actor, network_key=network_key,
+                subject=_binding_subject(team_id, channel_id), before=before, after=after,
+            )
 
     async def binding_for(
         self, team_id: str, channel_id: str | None
     ) -> tuple[str, str | None] | None:
-        """(network key, group key) for a channel: its own binding, else its team's; or None."""
+        """(network key, group key) for a channel: its own binding, else its team's; or None.
+
+        Asked on every channel message. The answer is kept until the change feed says a
+        binding may have changed (every binding write notifies `BINDINGS`; on SQLite the
+        registry's version, which moves with any other connection's commit, counts too, so
+        a write from another process is seen). Without a feed every call queries.
+        """
+        key = (team_id, channel_id)
+        version = self._bindings_version()
+        if version is not None:
+            cached = self._bindings.get(key)
+            if cached is not None and cached[1] == version:
+                self._bindings.move_to_end(key)
+                return cached[0]
+        answer = await self._query_binding(team_id, channel_id)
+        if version is not None:
+            self._bindings[key] = (answer, version)
+            self._bindings.move_to_end(key)
+            while len(self._bindings) > MAX_REMEMBERED_BINDINGS:
+                self._bindings.popitem(last=False)
+        return answer
+
+    def _bindings_version(self) -> Hashable | None:
+        if self._changes is None:
+            return None
+        bindings = self._changes.version(BINDINGS)
+        registry = self._changes.version(REGISTRY)
+        if bindings is None or registry is None:
+            return None
+        return (bindings, registry)
+
+    async def _query_binding(
+        self, team_id: str, channel_id: str | None
+    ) -> tuple[str, str | None] | None:
         async with self._database.snapshot() as session:
             rows = (
                 await session.execute(
@@ -295,23 +397,29 @@ class ConversationStore:
         self, team_id: str, channel_id: str | None, *, actor: str | None = audit.TEAMS
     ) -> bool:
         """Remove the binding of a channel (or with `channel_id` None, of the team)."""
+        async with self._database.transaction() as session:
+            removed = await self._remove_binding(session, team_id, channel_id, actor)
+            await notify(session, BINDINGS)
+        return removed
+
+    async def _remove_binding(
+        self, session: AsyncSession, team_id: str, channel_id: str | None, actor: str | None
+    ) -> bool:
         condition = (
             ChannelBindingRow.channel_id.is_(None)
             if channel_id is None
             else ChannelBindingRow.channel_id == channel_id
         )
-        async with self._database.transaction() as session:
-            before = await _binding(session, team_id, channel_id)
-            result = await session.execute(
-                delete(ChannelBindingRow).where(ChannelBindingRow.team_id == team_id, condition)
+        before = await _binding(session, team_id, channel_id)
+        result = await session.execute(
+            delete(ChannelBindingRow).where(ChannelBindingRow.team_id == team_id, condition)
+        )
+        if before is not None:
+            await audit.record(
+                session, action="binding.remove", actor=actor, network_key=before["network"],
+                subject=_binding_subject(team_id, channel_id), before=before,
             )
-            if before is not None:
-                await audit.record(
-                    session, action="binding.remove", actor=actor, network_key=before["network"],
-                    subject=_binding_subject(team_id, channel_id), before=before,
-                )
         return bool(result.rowcount)
-
 
 async def _binding(
     session: AsyncSession, team_id: str, channel_id: str | None
@@ -371,6 +479,13 @@ def reference_user_ids(reference: dict[str, Any]) -> set[str]:
         return set()
     ids = (user.get("id"), user.get("aadObjectId"), user.get("aad_object_id"))
     return {i for i in ids if isinstance(i, str) and i}
+
+
+def _personal_user(reference: dict[str, Any]) -> str | None:
+    """The Entra object id of a personal chat's user (lower-case: Teams' casing varies)."""
+    user = reference.get("user")
+    object_id = user.get("aadObjectId") if isinstance(user, dict) else None
+    return object_id.lower()[:64] if isinstance(object_id, str) and object_id else None
 
 
 def _stored(row: ConversationReferenceRow) -> StoredReference:

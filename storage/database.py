@@ -19,14 +19,23 @@ Read the generated `storage/migrations/versions/0002_add_meetings.py` before
 committing it (autogenerate misses renames and server defaults), and delete
 scratch.db. Without `-x url=` the commands use `DATABASE_URL`, then this module's
 default. `tests/storage/test_database.py` fails while models and migrations differ.
+
+Outages: on PostgreSQL every pooled connection is pinged when it is checked out, so a
+server restarted or failed over costs nothing but the reconnection; a connection that
+breaks mid-statement invalidates the pool. While the server cannot be reached, opening
+a connection raises `DatabaseUnavailable`, and `is_unavailable(error)` tells such
+errors (and statements cut off by a server going down) from bugs, so that callers can
+answer "try again shortly" (the HTTP edge: 503 with Retry-After) instead of failing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from contextlib import AbstractAsyncContextManager
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -36,6 +45,7 @@ from sqlalchemy import Connection, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncSession,
@@ -53,9 +63,12 @@ SUPPORTED_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
 
 # Any fixed 64-bit number ("SAMVERKA" in ASCII); every replica must use the same one.
 MIGRATION_LOCK_ID = 0x53_41_4D_56_45_52_4B_41
+# Held around the first-start work after migrating (seeding the registry), likewise.
+STARTUP_LOCK_ID = MIGRATION_LOCK_ID + 1
 
 # How long SQLite waits for another writer before giving up with "database is locked".
 SQLITE_BUSY_TIMEOUT_MS = 5_000
+SQLITE_WAL_ATTEMPTS = 10  # switching a new file to WAL, see `_configure_sqlite`
 
 # Seconds to wait for a PostgreSQL server before reporting it unavailable.
 POSTGRES_CONNECT_TIMEOUT = 10
@@ -67,6 +80,10 @@ PING_TIMEOUT_SECONDS = 2.0
 MAX_RETRY_DELAY_SECONDS = 30.0
 
 _T = TypeVar("_T")
+
+# SQLSTATE classes of an unusable server: 08 connection exception, 57P01-57P03 admin or
+# crash shutdown and "cannot connect now" (starting up or in recovery).
+_UNAVAILABLE_STATES = ("08", "57P01", "57P02", "57P03")
 
 # Execution option naming a SQLite transaction that will write (see `_begin_sqlite`).
 _WRITES = "samverkan_writes"
@@ -107,7 +124,10 @@ class Database:
             )
         self._engine = create_async_engine(parsed, **_engine_options(parsed))
         writer, reader = self._engine, self._engine
+        if self.dialect == "postgresql":
+            event.listen(self._engine.sync_engine, "do_connect", self._connect_or_unavailable)
         if self.dialect == "sqlite":
+            event.listen(self._engine.sync_engine, "do_connect", _check_sqlite_file_opens)
             event.listen(self._engine.sync_engine, "connect", _configure_sqlite)
             event.listen(self._engine.sync_engine, "begin", _begin_sqlite)
             writer = self._engine.execution_options(**{_WRITES: True})
@@ -152,6 +172,31 @@ class Database:
             await connection.close()
         log.info("database schema up to date", extra={"database": self.safe_url})
 
+    @asynccontextmanager
+    async def startup_lock(self) -> AsyncIterator[None]:
+        """Run the block in one process at a time: the first-start work of replicas that
+        start together ("is the registry empty? then seed it") must not interleave.
+
+        PostgreSQL: a session advisory lock on a connection of its own, released at the
+        end (or by the server, should the process die). SQLite: nothing to do, one process
+        serves.
+        """
+        if self.dialect != "postgresql":
+            yield
+            return
+        connection = await self._connect()
+        try:
+            await connection.execute(select(func.pg_advisory_lock(STARTUP_LOCK_ID)))
+            await connection.commit()  # a session lock: it outlives this transaction
+            try:
+                yield
+            finally:
+                with suppress(OSError, DBAPIError):  # a broken connection released it already
+                    await connection.execute(select(func.pg_advisory_unlock(STARTUP_LOCK_ID)))
+                    await connection.commit()
+        finally:
+            await connection.close()
+
     async def ping(self, within: float = PING_TIMEOUT_SECONDS) -> None:
         """Run `SELECT 1`; raises `DatabaseUnavailable` when it fails or takes over `within` s."""
         try:
@@ -175,6 +220,73 @@ class Database:
             return await self._engine.connect()
         except (OSError, TimeoutError, DBAPIError) as err:
             raise DatabaseUnavailable(self.safe_url, _describe(err)) from err
+
+    def _connect_or_unavailable(
+        self, dialect: Any, _record: Any, cargs: list[Any], cparams: dict[str, Any]
+    ) -> Any:
+        # The driver reports an unreachable server as a bare OSError or TimeoutError,
+        # indistinguishable from any other failed socket in a turn; named here, where it
+        # is known to be the database, every caller can tell it apart (`is_unavailable`).
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except Exception as err:
+            if isinstance(err, OSError | TimeoutError) or _sqlstate(err).startswith(
+                _UNAVAILABLE_STATES
+            ):
+                raise DatabaseUnavailable(self.safe_url, _describe(err)) from err
+            raise
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether `error` (or what caused it) means the database cannot be used right now.
+
+    True for `DatabaseUnavailable` (no connection could be opened), for a statement cut
+    off because its connection broke (server restarted, failed over, network dropped),
+    for the server refusing work while it starts or shuts down, and for no pooled
+    connection coming free in time (overload); False for anything else, bugs and
+    constraint violations included. Such an operation may succeed when tried again.
+    """
+    seen: set[int] = set()
+    pending: list[BaseException] = [error]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, DatabaseUnavailable | PoolTimeout):
+            return True
+        if isinstance(current, OSError | TimeoutError) and _raised_by_driver(current):
+            return True  # the socket to the server broke under the driver, not wrapped
+        if isinstance(current, DBAPIError) and (
+            current.connection_invalidated
+            or _sqlstate(current.orig).startswith(_UNAVAILABLE_STATES)
+        ):
+            return True
+        # A failed rollback raises its own error with the real one as its context.
+        pending += [e for e in (current.__cause__, current.__context__) if e is not None]
+    return False
+
+
+def _raised_by_driver(error: BaseException) -> bool:
+    """Whether `error` was raised inside SQLAlchemy or asyncpg (not, e.g., by an HTTP call)."""
+    frame = error.__traceback__
+    while frame is not None:
+        if frame.tb_frame.f_globals.get("__name__", "").startswith(("asyncpg.", "sqlalchemy.")):
+            return True
+        frame = frame.tb_next
+    return False
+
+
+def _sqlstate(error: BaseException | None) -> str:
+    """The SQLSTATE of a driver error, or "" when it has none."""
+    # asyncpg's own exception, with its SQLSTATE, is the cause of SQLAlchemy's adapter's.
+    cause = error
+    while cause is not None:
+        state = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+        if isinstance(state, str):
+            return state
+        cause = cause.__cause__
+    return ""
 
 
 async def retry_while_unavailable(
@@ -222,6 +334,18 @@ def _engine_options(url: URL) -> dict[str, Any]:
     return options
 
 
+def _check_sqlite_file_opens(
+    _dialect: Any, _record: Any, cargs: list[Any], cparams: dict[str, Any]
+) -> None:
+    # aiosqlite (0.22) answers a file it cannot open by stopping its worker thread without
+    # waiting for it; the thread then reports to an event loop that may be closed by then
+    # ("RuntimeError: Event loop is closed" in a thread, seen in the tests). Opening the file
+    # with sqlite3 first raises the same error with no thread left behind; returning None
+    # lets the dialect connect as usual. A local open: well under a millisecond, and only
+    # when the pool opens a new connection.
+    sqlite3.connect(*cargs, **cparams).close()
+
+
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # The sqlite3 driver opens transactions lazily and never before DDL, so a failed
     # migration would be half applied; with its own handling off, `_begin_sqlite` BEGINs.
@@ -230,7 +354,18 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # First: switching to WAL needs the lock another process may hold while it migrates.
     cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA journal_mode = WAL")  # readers do not block the writer
+    # Readers do not block the writer in WAL. Two processes opening a new file at once may
+    # both hold a shared lock and both want the exclusive one to switch: SQLite answers one
+    # of them "database is locked" at once, without the busy timeout (it would deadlock), so
+    # try again briefly; the other has switched the file by then.
+    for attempt in range(SQLITE_WAL_ATTEMPTS):
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            break
+        except Exception as error:  # the driver's OperationalError, whichever module's
+            if "locked" not in str(error) or attempt == SQLITE_WAL_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
     cursor.close()
 
 

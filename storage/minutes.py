@@ -9,7 +9,15 @@ pending upload in one transaction; the spilled file is removed after that commit
 
 Graph names a team by its Microsoft 365 group id, which Teams sends beside the team's
 thread id (`channelData.team.aadGroupId`); `remember_team` keeps it for uploads that
-run outside a conversation (a restart, the command line).
+run outside a conversation (a restart, the command line). A channel's files folder
+(`remember_folder`) is kept the same way, so the asking card can link to it without a
+Graph call while planning (`folder_urls`).
+
+A file whose meeting is not yet known (several lack minutes) is fetched at once and kept
+as a `ReceivedFile` under a random id until its sender picks the meeting: the picking
+card carries only that id, so a forged card submit cannot make the bot fetch an address
+of its choosing, and only the sender may use it. It is unusable after
+`RECEIVED_FILE_LIFETIME` and deleted by the daily housekeeping (`purge_received`).
 """
 
 from __future__ import annotations
@@ -17,18 +25,35 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import secrets
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import audit
 from storage.database import Database
-from storage.schema import GraphTeamRow, MinutesRow, PendingUploadRow
+from storage.schema import (
+    ChannelBindingRow,
+    ChannelFolderRow,
+    GraphTeamRow,
+    MinutesRow,
+    PendingUploadRow,
+    ReceivedFileRow,
+)
 
 log = logging.getLogger(__name__)
+
+# How long a received file waits for its sender to pick the meeting. Teams' download
+# links last about an hour; the file itself is kept, so a day is for the sender's sake.
+RECEIVED_FILE_LIFETIME = timedelta(hours=24)
+# A pick that claimed a file and died (no finish, no release) frees it after this.
+RECEIVED_FILE_TAKE_TIMEOUT = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -67,6 +92,32 @@ class PendingUpload:
     language: str
     reply_conversation_id: str | None
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class ReceivedFile:
+    """A received file waiting for its sender to pick the meeting; `id` is random and is
+    all the picking card carries."""
+
+    id: str
+    network_key: str
+    group_key: str
+    file_name: str
+    size: int
+    sha256: str
+    sender_id: str | None  # Teams' user id ("29:…")
+    sender_aad_object_id: str | None
+    sender_name: str | None
+    conversation_id: str | None
+    language: str
+    created_at: datetime
+
+    def sent_by(self, user_id: str | None, aad_object_id: str | None) -> bool:
+        """Whether a turn from these ids is the sender's: an id is known on both sides,
+        and every id known on both sides is the same."""
+        pairs = [(self.sender_id, user_id), (self.sender_aad_object_id, aad_object_id)]
+        known = [(mine, theirs) for mine, theirs in pairs if mine and theirs]
+        return bool(known) and all(mine == theirs for mine, theirs in known)
 
 
 class MinutesRepository:
@@ -253,6 +304,163 @@ class MinutesRepository:
                 await session.delete(row)
         _remove(data_path)
 
+    async def purge_failed(self, untouched_since: datetime) -> int:
+        """Delete the uploads given up on (`failed`) and untouched since `untouched_since`,
+        with their bytes; returns how many. Received files still being filed are kept."""
+        # A plain DELETE: a second replica purging at once deletes nothing more.
+        async with self._database.transaction() as session:
+            data_paths = list(
+                await session.scalars(
+                    delete(PendingUploadRow)
+                    .where(
+                        PendingUploadRow.state == "failed",
+                        PendingUploadRow.updated_at < untouched_since,
+                    )
+                    .returning(PendingUploadRow.data_path)
+                )
+            )
+        # After the commit, as `file_minutes` does: a row never points at a missing file.
+        for data_path in data_paths:
+            _remove(data_path)
+        if data_paths:
+            log.info("failed uploads purged", extra={"uploads": len(data_paths)})
+        return len(data_paths)
+
+    # --- received files waiting for a meeting ---
+
+    async def add_received(
+        self,
+        *,
+        network_key: str,
+        group_key: str,
+        file_name: str,
+        content: bytes,
+        sha256: str,
+        sender_id: str | None,
+        sender_aad_object_id: str | None,
+        sender_name: str | None,
+        conversation_id: str | None,
+        language: str,
+        now: datetime,
+    ) -> ReceivedFile:
+        """Keep a fetched file until its sender picks the meeting, under a new random id
+        (written to disk before the row exists, as `add_pending`). Expired ones go first."""
+        await self.purge_received(now - RECEIVED_FILE_LIFETIME)
+        data_path = (
+            await asyncio.to_thread(self._spill, content, "received") if self._data_dir else None
+        )
+        try:
+            async with self._database.transaction() as session:
+                row = ReceivedFileRow(
+                    # 256 random bits: the id is the only thing that names the file.
+                    id=secrets.token_urlsafe(32),
+                    network_key=network_key,
+                    group_key=group_key,
+                    file_name=file_name,
+                    size=len(content),
+                    sha256=sha256,
+                    content=None if data_path else content,
+                    data_path=data_path,
+                    sender_id=sender_id,
+                    sender_aad_object_id=sender_aad_object_id,
+                    sender_name=sender_name,
+                    conversation_id=conversation_id,
+                    language=language,
+                    created_at=now,
+                )
+                session.add(row)
+                await session.flush()
+                received = _received(row)
+        except BaseException:
+            _remove(data_path)
+            raise
+        log.info("file awaits its meeting", extra={"group": group_key, "size": len(content)})
+        return received
+
+    async def received(self, file_id: str, *, now: datetime) -> ReceivedFile | None:
+        """A received file still waiting; None if unknown, taken or expired at `now`."""
+        async with self._database.snapshot() as session:
+            row = await session.get(ReceivedFileRow, file_id)
+            if row is None or row.created_at <= now - RECEIVED_FILE_LIFETIME:
+                return None
+            return _received(row)
+
+    async def take_received(
+        self, file_id: str, *, now: datetime
+    ) -> tuple[ReceivedFile, bytes] | None:
+        """Claim a received file for filing and return it with its bytes; None if unknown,
+        expired, or claimed meanwhile (a second click, another replica): one taker gets it.
+
+        The file stays until `finish_received` (it is safely a pending upload, or refused)
+        or `release_received`; a taker that dies without either leaves it to be picked
+        again after `RECEIVED_FILE_TAKE_TIMEOUT`, so a crash mid-pick loses nothing.
+        """
+        async with self._database.transaction() as session:
+            # One UPDATE … RETURNING: of two takers at once, only one gets the row.
+            row = (
+                await session.execute(
+                    update(ReceivedFileRow)
+                    .where(
+                        ReceivedFileRow.id == file_id,
+                        ReceivedFileRow.created_at > now - RECEIVED_FILE_LIFETIME,
+                        or_(
+                            ReceivedFileRow.taken_at.is_(None),
+                            ReceivedFileRow.taken_at <= now - RECEIVED_FILE_TAKE_TIMEOUT,
+                        ),
+                    )
+                    .values(taken_at=now)
+                    .returning(*ReceivedFileRow.__table__.columns)
+                )
+            ).one_or_none()
+        if row is None:
+            return None
+        received = _received(row)
+        if row.content is not None:
+            return received, bytes(row.content)
+        try:
+            content = await asyncio.to_thread(Path(row.data_path).read_bytes)
+        except BaseException:
+            await self.release_received(file_id)
+            raise
+        return received, content
+
+    async def finish_received(self, file_id: str) -> None:
+        """Forget a taken file: it is a pending upload now (or was refused)."""
+        async with self._database.transaction() as session:
+            data_path = (
+                await session.execute(
+                    delete(ReceivedFileRow)
+                    .where(ReceivedFileRow.id == file_id)
+                    .returning(ReceivedFileRow.data_path)
+                )
+            ).scalar_one_or_none()
+        _remove(data_path)
+
+    async def release_received(self, file_id: str) -> None:
+        """Give a taken file back (filing it failed): it can be picked again at once."""
+        async with self._database.transaction() as session:
+            await session.execute(
+                update(ReceivedFileRow)
+                .where(ReceivedFileRow.id == file_id)
+                .values(taken_at=None)
+            )
+
+    async def purge_received(self, created_before: datetime) -> int:
+        """Delete the received files that arrived before `created_before` (their sender
+        never picked a meeting), with their bytes; returns how many."""
+        async with self._database.transaction() as session:
+            data_paths = list(
+                await session.scalars(
+                    delete(ReceivedFileRow)
+                    .where(ReceivedFileRow.created_at < created_before)
+                    .returning(ReceivedFileRow.data_path)
+                )
+            )
+        remove_spilled(data_paths)
+        if data_paths:
+            log.info("expired received files purged", extra={"files": len(data_paths)})
+        return len(data_paths)
+
     # --- teams' Graph ids ---
 
     async def remember_team(self, team_id: str, group_id: str, now: datetime) -> None:
@@ -273,9 +481,50 @@ class MinutesRepository:
             row = await session.get(GraphTeamRow, team_id)
             return row.group_id if row is not None else None
 
-    def _spill(self, content: bytes) -> str:
+    # --- channels' files folders ---
+
+    async def remember_folder(
+        self, channel_id: str, *, drive_id: str, item_id: str, web_url: str, now: datetime
+    ) -> None:
+        """Record (or refresh) a channel's files folder as Graph reported it at `now`."""
+        async with self._database.transaction() as session:
+            row = await session.get(ChannelFolderRow, channel_id)
+            if row is None:
+                session.add(
+                    ChannelFolderRow(
+                        channel_id=channel_id,
+                        drive_id=drive_id,
+                        item_id=item_id,
+                        web_url=web_url,
+                        updated_at=now,
+                    )
+                )
+            else:
+                row.drive_id, row.item_id, row.web_url = drive_id, item_id, web_url
+                row.updated_at = now
+
+    async def folder_checked(self, channel_id: str) -> datetime | None:
+        """When the channel's folder was last reported by Graph; None if never."""
+        async with self._database.snapshot() as session:
+            row = await session.get(ChannelFolderRow, channel_id)
+            return row.updated_at if row is not None else None
+
+    async def folder_urls(self, network_key: str) -> dict[str, str]:
+        """The known files-folder web URL of each group channel of a network, by group key."""
+        async with self._database.snapshot() as session:
+            rows = await session.execute(
+                select(ChannelBindingRow.group_key, ChannelFolderRow.web_url)
+                .join(ChannelFolderRow, ChannelFolderRow.channel_id == ChannelBindingRow.channel_id)
+                .where(
+                    ChannelBindingRow.network_key == network_key,
+                    ChannelBindingRow.group_key.is_not(None),
+                )
+            )
+            return {group_key: web_url for group_key, web_url in rows if group_key and web_url}
+
+    def _spill(self, content: bytes, folder_name: str = "pending") -> str:
         assert self._data_dir is not None
-        folder = self._data_dir / "pending"
+        folder = self._data_dir / folder_name
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / uuid.uuid4().hex
         partial = path.with_suffix(".part")
@@ -291,6 +540,31 @@ class MinutesRepository:
 def _remove(path: str | None) -> None:
     if path is not None:
         Path(path).unlink(missing_ok=True)
+
+
+def remove_spilled(data_paths: Iterable[str | None]) -> None:
+    """Remove the files deleted rows kept their bytes in; call after the commit, so a
+    row never points at a missing file."""
+    for data_path in data_paths:
+        _remove(data_path)
+
+
+def _received(row: Any) -> ReceivedFile:
+    """A `ReceivedFile` from its row (or a RETURNING row with the same columns)."""
+    return ReceivedFile(
+        id=row.id,
+        network_key=row.network_key,
+        group_key=row.group_key,
+        file_name=row.file_name,
+        size=row.size,
+        sha256=row.sha256,
+        sender_id=row.sender_id,
+        sender_aad_object_id=row.sender_aad_object_id,
+        sender_name=row.sender_name,
+        conversation_id=row.conversation_id,
+        language=row.language,
+        created_at=row.created_at,
+    )
 
 
 def _minutes(row: MinutesRow) -> Minutes:
@@ -326,3 +600,123 @@ def _pending(row: PendingUploadRow) -> PendingUpload:
         reply_conversation_id=row.reply_conversation_id,
         created_at=row.created_at,
     )
+
+
+# --- data protection (`storage.personal_data`) ---
+
+
+async def uploads_naming(session: AsyncSession, needles: Iterable[str]) -> dict[str, Any]:
+    """The filed minutes and pending uploads whose sender or file name names one of
+    `needles` (ids, e-mail, name; case-insensitive), as JSON-ready dicts for an export."""
+    folded = _folded(needles)
+    filed = await session.scalars(select(MinutesRow).order_by(MinutesRow.id))
+    pending = await session.scalars(select(PendingUploadRow).order_by(PendingUploadRow.id))
+    return {
+        "minutes": [
+            {
+                "meeting": row.meeting_id,
+                "file_name": row.file_name,
+                "uploaded_by": row.uploaded_by,
+                "uploaded_at": row.uploaded_at.isoformat(),
+                "web_url": row.web_url,
+            }
+            for row in filed
+            if audit.mentions([row.uploaded_by, row.file_name], folded)
+        ],
+        "pending_uploads": [
+            {
+                "meeting": row.meeting_id,
+                "file_name": row.file_name,
+                "uploaded_by": row.uploaded_by,
+                "state": row.state,
+                "received_at": row.created_at.isoformat(),
+            }
+            for row in pending
+            if audit.mentions([row.uploaded_by, row.file_name], folded)
+        ],
+        "received_files": [
+            {
+                "network": row.network_key,
+                "group": row.group_key,
+                "file_name": row.file_name,
+                "size": row.size,
+                "sender_name": row.sender_name,
+                "received_at": row.created_at.isoformat(),
+            }
+            for row in await session.scalars(
+                select(ReceivedFileRow).order_by(ReceivedFileRow.created_at)
+            )
+            if audit.mentions(_received_mentions(row), folded)
+        ],
+    }
+
+
+async def forget_received(
+    session: AsyncSession,
+    needles: Iterable[str],
+    conversation_ids: Iterable[str],
+    placeholder: str,
+) -> tuple[int, list[str | None]]:
+    """Take a person out of the received files waiting for a meeting; returns how many
+    rows changed, and the `data_path` of each row deleted (call `remove_spilled` with
+    them after the commit).
+
+    A file they sent (by their ids or name, or in one of their chats) is deleted: it has
+    no meeting yet, and they can send it again. In a file someone else sent, a mention of
+    them in its name becomes `placeholder`.
+    """
+    folded = _folded(needles)
+    chats = set(conversation_ids)
+    changed, deleted = 0, []
+    for row in await session.scalars(select(ReceivedFileRow)):
+        sender = [row.sender_id, row.sender_aad_object_id, row.sender_name]
+        if audit.mentions(sender, folded) or row.conversation_id in chats:
+            deleted.append(row.data_path)
+            await session.delete(row)
+        elif audit.mentions(row.file_name, folded):
+            row.file_name = audit.redact(row.file_name, folded, placeholder)
+        else:
+            continue
+        changed += 1
+    await session.flush()
+    return changed, deleted
+
+
+def _received_mentions(row: ReceivedFileRow) -> list[str | None]:
+    return [row.sender_id, row.sender_aad_object_id, row.sender_name, row.file_name]
+
+
+async def redact_uploader(
+    session: AsyncSession,
+    needles: Iterable[str],
+    conversation_ids: Iterable[str],
+    placeholder: str,
+) -> int:
+    """Take a person out of filed minutes and pending uploads; returns the rows changed.
+
+    The records and files stay (the meeting needs its minutes): the sender and any
+    mention of `needles` in a file name become `placeholder`, and a pending upload stops
+    replying into the person's chats (`conversation_ids`) once filed.
+    """
+    folded = _folded(needles)
+    chats = set(conversation_ids)
+    changed = 0
+    for row in [
+        *await session.scalars(select(MinutesRow)),
+        *await session.scalars(select(PendingUploadRow)),
+    ]:
+        reply = getattr(row, "reply_conversation_id", None)
+        if not (audit.mentions([row.uploaded_by, row.file_name], folded) or reply in chats):
+            continue
+        if audit.mentions(row.uploaded_by, folded):
+            row.uploaded_by = placeholder
+        row.file_name = audit.redact(row.file_name, folded, placeholder)
+        if reply in chats:
+            row.reply_conversation_id = None  # type: ignore[union-attr]  # pending only
+        changed += 1
+    await session.flush()
+    return changed
+
+
+def _folded(needles: Iterable[str]) -> set[str]:
+    return {needle.casefold() for needle in needles if needle and needle.strip()}

@@ -2,11 +2,13 @@
 
 One row per `scheduler.posts.PlannedPost`, keyed by the post's deterministic key, so
 planning the same post again (a second replica, a restart) finds the row instead of
-adding one. A row's life:
+adding one. A post to one person keeps them in `person_entra_object_id` and
+`person_name`. A row's life:
 
     pending ──claim──▶ claimed ──▶ sent | late-sent          (Teams accepted it)
        ▲                  │  └────▶ failed                    (not worth retrying, or out of tries)
-       │                  │  └────▶ undeliverable             (no active channel; see requeue)
+       │                  │  └────▶ undeliverable             (no active channel, or a person
+       │                  │                                    without the app; see requeue)
        └──── retry ───────┘
     pending/claimed past `stale_after` ──▶ stale              (never posted: shown in the overview)
 
@@ -20,15 +22,18 @@ just before its worker died is spelled out in `scheduler.delivery`.
 
 from __future__ import annotations
 
+import html
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from scheduler.posts import Mention, PlannedPost, Target
+from scheduler.posts import Mention, PlannedPost, Recipient, Target
+from storage import audit
 from storage.database import Database
 from storage.schema import OutboxRow
 
@@ -57,7 +62,7 @@ class OutboxEntry:
     claimed_by: str | None
     claimed_until: datetime | None
     last_error: str | None  # "503 ServiceUnavailable", "429 retry-after=3", … never a token
-    conversation_id: str | None  # the channel it was sent to
+    conversation_id: str | None  # the channel (or personal chat) it was sent to
     activity_id: str | None  # the Teams message id it got
     sent_at: datetime | None
     late: bool
@@ -235,6 +240,40 @@ class Outbox:
             )
         return result.rowcount
 
+    async def requeue_undeliverable_to_person(self, entra_object_id: str, now: datetime) -> int:
+        """Make the undeliverable posts to one person pending again (they installed the
+        app for themself). Rows past `stale_after` become stale instead when claimed."""
+        async with self._database.transaction() as session:
+            result = await session.execute(
+                update(OutboxRow)
+                .where(
+                    OutboxRow.person_entra_object_id == entra_object_id,
+                    OutboxRow.status == "undeliverable",
+                )
+                .values(status="pending", next_attempt_at=now)
+            )
+        if result.rowcount:
+            log.info("undeliverable personal posts requeued", extra={"count": result.rowcount})
+        return result.rowcount
+
+    async def withdraw_pending(self, key_prefix: str) -> int:
+        """Forget the rows under `key_prefix` not sent yet (pending or undeliverable).
+
+        For plans that changed, e.g. an annual-wheel entry's date: its reminders of the old
+        date must not go out. The next planning pass stores again those still planned.
+        Rows being sent (claimed) or done are left as they are. Returns how many went.
+        """
+        async with self._database.transaction() as session:
+            result = await session.execute(
+                delete(OutboxRow).where(
+                    OutboxRow.key.startswith(key_prefix, autoescape=True),
+                    OutboxRow.status.in_(("pending", "undeliverable")),
+                )
+            )
+        if result.rowcount:
+            log.info("posts withdrawn", extra={"prefix": key_prefix, "count": result.rowcount})
+        return result.rowcount
+
     async def next_attempt_at(self) -> datetime | None:
         """When the earliest pending row becomes due (or the earliest claim expires)."""
         async with self._database.snapshot() as session:
@@ -252,6 +291,17 @@ class Outbox:
             )
         times = [t for t in (pending, claimed) if t is not None]
         return min(times) if times else None
+
+    async def count_by_status(self) -> dict[str, int]:
+        """How many rows the whole outbox holds in each status (every replica's rows).
+
+        One GROUP BY over the status column; a status with no rows is absent.
+        """
+        async with self._database.snapshot() as session:
+            result = await session.execute(
+                select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
+            )
+            return {status: count for status, count in result.all()}
 
     async def overview(self, network_key: str, since: datetime) -> list[OutboxEntry]:
         """A network's rows due since `since`, and its open or undeliverable rows of any age.
@@ -278,6 +328,29 @@ class Outbox:
             row = await session.scalar(select(OutboxRow).where(OutboxRow.key == key))
             return _entry(row) if row is not None else None
 
+    async def purge_finished(self, stale_before: datetime) -> int:
+        """Delete finished rows (sent, stale, failed, undeliverable) whose `stale_after`
+        is before `stale_before`; pending and claimed rows are never touched.
+
+        Keyed by `stale_after`, not by when a row was sent: a planner re-plans a post
+        until it has been stale for its look-back (a week), so a row purged earlier
+        would come back and be posted again. `scheduler.housekeeping` keeps the cut-off
+        far behind that. A plain DELETE: two replicas purging at once do no harm.
+        """
+        async with self._database.transaction() as session:
+            result = await session.execute(
+                delete(OutboxRow).where(
+                    OutboxRow.status.not_in(OPEN_STATUSES),
+                    OutboxRow.stale_after < stale_before,
+                )
+            )
+        purged = max(result.rowcount or 0, 0)
+        if purged:
+            log.info(
+                "outbox purged", extra={"rows": purged, "stale_before": stale_before.isoformat()}
+            )
+        return purged
+
     async def _update_claimed(self, key: str, worker_id: str, **values: Any) -> bool:
         # Only the worker holding the claim may change a claimed row: after a takeover the
         # new holder decides, and the old one's late verdict is dropped (and logged).
@@ -297,6 +370,7 @@ class Outbox:
 
 
 def _row_values(post: PlannedPost, now: datetime) -> dict[str, Any]:
+    person = post.target.person
     return {
         "key": post.key,
         "network_key": post.target.network_key,
@@ -317,6 +391,8 @@ def _row_values(post: PlannedPost, now: datetime) -> dict[str, Any]:
         "next_attempt_at": post.due_at,
         "late": False,
         "created_at": now,
+        "person_entra_object_id": person.entra_object_id if person else None,
+        "person_name": person.name if person else None,
     }
 
 
@@ -330,7 +406,13 @@ def _entry(row: OutboxRow) -> OutboxEntry:
     payload = row.payload
     post = PlannedPost(
         key=row.key,
-        target=Target(row.network_key, row.channel),
+        target=Target(
+            row.network_key,
+            row.channel,
+            Recipient(row.person_name or "", row.person_entra_object_id)
+            if row.person_entra_object_id
+            else None,
+        ),
         due_at=row.due_at,
         stale_after=row.stale_after,
         language="en" if row.language == "en" else "sv",
@@ -356,3 +438,102 @@ def _entry(row: OutboxRow) -> OutboxEntry:
         created_at=row.created_at,
     )
 
+
+
+# --- data protection (`storage.personal_data`) ---
+
+# Why a post addressed to an erased person was given up (`last_error`).
+RECIPIENT_ERASED = "recipient erased (person erase)"
+
+
+async def posts_naming(session: AsyncSession, needles: Iterable[str]) -> list[dict[str, Any]]:
+    """The posts addressed to, mentioning or naming one of `needles` (ids, e-mail, name;
+    case-insensitive), oldest first, as JSON-ready dicts for an export."""
+    folded = _folded(needles)
+    rows = await session.scalars(select(OutboxRow).order_by(OutboxRow.due_at, OutboxRow.id))
+    return [
+        {
+            "key": row.key,
+            "status": row.status,
+            "due_at": row.due_at.isoformat(),
+            "sent_at": row.sent_at.isoformat() if row.sent_at else None,
+            "to_them": _addressed_to(row, folded),
+            "text": row.payload.get("text"),
+            "card": row.payload.get("card"),
+        }
+        for row in rows
+        if _names_them(row, folded)
+    ]
+
+
+async def redact_posts(
+    session: AsyncSession,
+    needles: Iterable[str],
+    names: Iterable[str],
+    *,
+    stand_in: Callable[[str, str, str], str],
+    cleared: Callable[[str], str],
+) -> int:
+    """Take a person out of every post; returns the rows changed.
+
+    `needles` are their ids, e-mail and name, `names` their display names. A post that
+    may still go out (pending, claimed, undeliverable) keeps going without them: their
+    mention is dropped and the tag or name in its text and card becomes
+    `stand_in(network_key, channel, language)` (e.g. the role's title); one addressed to
+    them is given up as failed. A post already sent or given up keeps no content at all:
+    its payload becomes `cleared(language)`.
+    """
+    folded = _folded(needles)
+    tags = _folded(f"<at>{html.escape(name, quote=False)}</at>" for name in names)
+    escaped = _folded(html.escape(name, quote=False) for name in names)
+    changed = 0
+    for row in await session.scalars(select(OutboxRow)):
+        if not _names_them(row, folded):
+            continue
+        to_them = _addressed_to(row, folded)
+        if to_them:
+            # Their personal chat's id too: it names them as much as their object id does.
+            row.person_entra_object_id, row.person_name = None, None
+            row.conversation_id = None
+        # A post to one holder is keyed `…:to:<object id>`. Planners no longer plan posts
+        # to someone erased from the registry, so the key may change; the row id keeps it
+        # unique.
+        row.key = audit.redact(row.key, folded, f"erased-{row.id}")
+        if row.status in (*OPEN_STATUSES, "undeliverable") and not to_them:
+            words = stand_in(row.network_key, row.channel, row.language)
+            payload = audit.redact(row.payload, tags, words)
+            payload = audit.redact(payload, folded | escaped, words)
+            payload["mentions"] = [
+                m
+                for m in row.payload.get("mentions", ())
+                if not _is_one_of(m.get("entra_object_id"), folded)
+                and not _is_one_of(m.get("name"), folded)
+            ]
+            row.payload = payload  # a new dict: the JSON column notices assignment only
+        else:
+            row.payload = {"text": cleared(row.language), "card": None, "mentions": []}
+            if row.status in (*OPEN_STATUSES, "undeliverable"):
+                _finish(row, "failed")
+                row.last_error = RECIPIENT_ERASED
+        changed += 1
+    await session.flush()
+    return changed
+
+
+def _folded(needles: Iterable[str]) -> set[str]:
+    return {needle.casefold() for needle in needles if needle and needle.strip()}
+
+
+def _addressed_to(row: OutboxRow, folded: set[str]) -> bool:
+    # Exact, not a substring: erasing "Anna Ek" must not touch Anna Ekström's posts.
+    return _is_one_of(row.person_entra_object_id, folded)
+
+
+def _is_one_of(value: Any, folded: set[str]) -> bool:
+    return isinstance(value, str) and value.casefold() in folded
+
+
+def _names_them(row: OutboxRow, folded: set[str]) -> bool:
+    return bool(folded) and (
+        _addressed_to(row, folded) or audit.mentions([row.key, row.payload], folded)
+    )

@@ -1,33 +1,46 @@
 """A person's data across the bot's tables: export it, or erase it (GDPR art. 15 and 17).
 
 A person is named by their work e-mail. The registry gives their name and Entra object
-id; a stored personal chat gives their Teams user id. With those the other tables are
-searched: agenda points they added, meetings they last edited, and audit entries that
-name them. Each table is read and changed by the module that owns it; this module only
-puts the pieces together, in one transaction.
+id; a stored personal chat gives their Teams user id. With those every table that can
+name a person is searched: the registry and networks' admins, conversation references,
+agenda points they added and meetings they last edited, minutes they sent (filed,
+still pending, or received and waiting for them to pick the meeting), scheduled posts
+that mention them or go to them, and audit entries. Each table is read and changed by
+the module that owns it; this module only puts the pieces together, in one transaction.
 
-Erasing keeps what the networks need without the person: their agenda points stay, with
-`PLACEHOLDER` as author, and audit entries keep what happened with `PLACEHOLDER` for who.
-The erasure itself is recorded in the audit log with counts only, never what was erased.
+Erasing keeps what the networks need without the person: their agenda points and
+minutes stay, with `PLACEHOLDER` as author or sender (a received file still waiting
+for them to pick its meeting is deleted: they can send it again); audit entries keep
+what happened with `PLACEHOLDER` for who; a post still to be sent names the role they
+held instead of them, and a post already sent keeps no text at all. The erasure itself
+is recorded in the audit log with counts only, never what was erased.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import audit, conversations, meetings, registry_repository
+from storage import audit, conversations, meetings, minutes, outbox, registry_repository
 from storage.conversations import StoredReference
 from storage.database import Database
-from storage.registry import Person
+from storage.registry import Localized, Person, RoleRegistry
+from storage.registry_repository import RegistryRepository
 
 log = logging.getLogger(__name__)
 
 PLACEHOLDER = "[borttagen person]"  # Swedish, as the users read it: "[removed person]"
+
+# What a scheduled post that named an erased person says instead, once sent or given up.
+CLEARED_POST = Localized(
+    "[Inlägget rensat: det nämnde en person vars uppgifter har tagits bort.]",
+    "[Post cleared: it named a person whose data has been erased.]",
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +53,9 @@ class Erasure:
     shared_chats: int  # channel and group-chat references that named them as last sender
     agenda_and_meetings: int
     audit_entries: int
+    minutes: int = 0  # filed minutes and pending uploads they sent
+    posts: int = 0  # scheduled posts that mentioned them or went to them
+    received_files: int = 0  # files waiting for a meeting: theirs deleted, others' renamed
 
     def as_json(self) -> dict[str, int]:
         """The counts as a JSON-ready dict (what the erasure's own audit entry keeps)."""
@@ -50,6 +66,9 @@ class Erasure:
             "shared_chats": self.shared_chats,
             "agenda_and_meetings": self.agenda_and_meetings,
             "audit_entries": self.audit_entries,
+            "minutes": self.minutes,
+            "posts": self.posts,
+            "received_files": self.received_files,
         }
 
 
@@ -155,6 +174,8 @@ class PersonalData:
                     }
                     for item in await meetings.items_by_authors(session, who.user_ids)
                 ],
+                **await minutes.uploads_naming(session, who.needles),
+                "scheduled_posts": await outbox.posts_naming(session, who.needles),
                 "audit_entries": [
                     _about(entry, who.needles)
                     for entry in await audit.entries_naming(session, who.needles)
@@ -166,19 +187,81 @@ class PersonalData:
 
         Idempotent: erasing again finds nothing more and records another (empty) erasure.
         """
+        # Read before the transaction (its own snapshot): which roles a post's mention of
+        # them stands for. A registry change in between only changes those words.
+        registry = await RegistryRepository(self._database).load()
         async with self._database.transaction() as session:
             who = await _identify(session, email)
-            # Agendas and the log first: they are found by the ids the registry and chats give.
+            # Everything found by the ids the registry and chats give comes first.
             agenda = await meetings.redact_person(session, who.user_ids, who.names, PLACEHOLDER)
+            uploads = await minutes.redact_uploader(
+                session,
+                who.needles,
+                [chat.conversation_id for chat in who.chats],
+                PLACEHOLDER,
+            )
+            received, received_paths = await minutes.forget_received(
+                session,
+                who.needles,
+                [chat.conversation_id for chat in who.chats],
+                PLACEHOLDER,
+            )
+            posts = await outbox.redact_posts(
+                session,
+                who.needles,
+                who.names,
+                stand_in=_role_titles(registry, email),
+                cleared=lambda language: CLEARED_POST.get("en" if language == "en" else "sv"),
+            )
             entries = await audit.redact_entries(session, who.needles, PLACEHOLDER)
             personal_chats = await conversations.delete_personal_references(session, who.user_ids)
             shared_chats = await conversations.forget_user_in_references(session, who.user_ids)
             roles, admin_entries = await registry_repository.erase_person(
                 session, self._database, who.person_id, who.registry_ids
             )
-            erasure = Erasure(roles, admin_entries, personal_chats, shared_chats, agenda, entries)
+            erasure = Erasure(
+                roles,
+                admin_entries,
+                personal_chats,
+                shared_chats,
+                agenda,
+                entries,
+                minutes=uploads,
+                posts=posts,
+                received_files=received,
+            )
             await audit.record(
                 session, action="person.erase", actor=actor, at=now, after=erasure.as_json()
             )
+        minutes.remove_spilled(received_paths)  # after the commit: no row points at a missing file
         log.info("person erased", extra=erasure.as_json())
         return erasure
+
+
+def _role_titles(registry: RoleRegistry, email: str) -> Callable[[str, str, str], str]:
+    """What stands in a post for the erased holder: the titles of the roles they hold in
+    the post's network, those of the post's group (channel) first, else `PLACEHOLDER`."""
+    wanted = email.casefold()
+
+    def stand_in(network_key: str, channel: str, language: str) -> str:
+        network = next((n for n in registry.networks if n.key == network_key), None)
+        if network is None:
+            return PLACEHOLDER
+        held = [
+            a
+            for a in network.assignments
+            if a.person.email is not None and a.person.email.casefold() == wanted
+        ]
+        here = [a for a in held if a.group_key in (channel, None)] or held
+        lang = "en" if language == "en" else "sv"
+        titles: list[str] = []
+        for assignment in here:
+            try:
+                title = network.role(assignment.role_key).title.get(lang)
+            except KeyError:
+                continue
+            if title not in titles:
+                titles.append(title)
+        return ", ".join(titles) or PLACEHOLDER
+
+    return stand_in

@@ -11,6 +11,9 @@ e-mail in any case, or same Entra object id; by name only for people with
 neither). The stored person then takes the details last written, so correcting a
 name in one network corrects it in every network; persons no longer holding any
 role are deleted.
+
+`set_role_holders` changes one role's holders in one group (or for the whole network),
+as the administration cards do: one transaction, one revision, one audit entry.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ from storage.registry import (
     Person,
     Role,
     RoleRegistry,
+    UnknownGroup,
+    UnknownNetwork,
 )
 from storage.registry_files import (
     RegistryFileError,
@@ -53,6 +58,16 @@ from storage.schema import (
 log = logging.getLogger(__name__)
 
 _REVISION_ROW_ID = 1  # the counter is the only row of its table
+
+ROLE_HOLDERS_ACTION = "roles.set"
+
+
+class HoldersChanged(Exception):
+    """The role's holders are no longer the ones the change was based on."""
+
+    def __init__(self, current: tuple[Assignment, ...]):
+        super().__init__("the role's holders changed since they were read")
+        self.current = current
 
 
 class RegistryRepository:
@@ -158,6 +173,122 @@ class RegistryRepository:
             await _delete_orphaned_persons(session)
         log.info("registry networks replaced", extra={"networks": [n.key for n in networks]})
 
+    async def set_role_holders(
+        self,
+        network_key: str,
+        role_key: str,
+        group_key: str | None,
+        holders: Sequence[Assignment],
+        *,
+        actor: str | None,
+        expected: Sequence[Assignment] | None = None,
+    ) -> bool:
+        """Make `holders` (holders and deputies, in order) the role's only holders in the
+        group, or network-wide when `group_key` is None; other roles stay as they are.
+
+        One transaction: the revision is bumped (so every replica's snapshot shows the
+        new holders on its next turn) and an audit entry (`roles.set` by `actor`) keeps
+        the holders before and after. With `expected`, the change is made only if those
+        are still the holders (else `HoldersChanged`, nothing written): a form shown
+        before someone else's change must not undo it. Raises `UnknownNetwork`,
+        `UnknownGroup` or ValueError (unknown role, a group for a network role or none
+        for a group role, a holder of another role or group, a term ending before it
+        starts, one person given with two sets of details), writing nothing. Returns
+        False when the holders were already exactly these.
+        """
+        holders = tuple(holders)
+        for holder in holders:
+            if holder.role_key != role_key or holder.group_key != group_key:
+                raise ValueError(
+                    f"{holder.person.name!r} is given for {holder.role_key!r} in "
+                    f"{holder.group_key!r}, not for {role_key!r} in {group_key!r}"
+                )
+            if holder.term_start and holder.term_end and holder.term_end < holder.term_start:
+                raise ValueError(
+                    f"the term of {holder.person.name!r} ends ({holder.term_end}) before it "
+                    f"starts ({holder.term_start})"
+                )
+        async with self._database.transaction() as session:
+            # First, so that on PostgreSQL concurrent registry writers queue on this row
+            # and the holders read below are the ones this change replaces.
+            await self._bump_revision(session)
+            network = await session.scalar(select(NetworkRow).where(NetworkRow.key == network_key))
+            if network is None:
+                known = tuple(await session.scalars(select(NetworkRow.key)))
+                raise UnknownNetwork(network_key, known)
+            role = await session.scalar(
+                select(RoleRow).where(RoleRow.network_id == network.id, RoleRow.key == role_key)
+            )
+            if role is None:
+                raise ValueError(f"unknown role {role_key!r} in network {network_key!r}")
+            group_id = await _role_group_id(session, network, role, group_key)
+            rows = await session.execute(
+                select(AssignmentRow, RoleRow.key, GroupRow.key, PersonRow)
+                .join(RoleRow, AssignmentRow.role_id == RoleRow.id)
+                .outerjoin(GroupRow, AssignmentRow.group_id == GroupRow.id)
+                .join(PersonRow, AssignmentRow.person_id == PersonRow.id)
+                .where(AssignmentRow.network_id == network.id)
+                .order_by(AssignmentRow.position, AssignmentRow.id)
+            )
+            found_rows = list(rows)
+            mine = [
+                found
+                for found in found_rows
+                if found[0].role_id == role.id and found[0].group_id == group_id
+            ]
+            before = tuple(_assignment(*found) for found in mine)
+            if expected is not None and before != tuple(expected):
+                raise HoldersChanged(before)
+            if before == holders:
+                return False
+            person_ids = await _store_persons(session, [h.person for h in holders])
+            mine_ids = {found[0].id for found in mine}
+            everyone = [found[0] for found in found_rows]
+            # The role's holders take the place of the first of the old ones (else the
+            # end), so the network's order (and its exported file) stays as it was.
+            slot = next(
+                (n for n, row in enumerate(everyone) if row.id in mine_ids), len(everyone)
+            )
+            for row in everyone:
+                if row.id in mine_ids:
+                    await session.delete(row)
+            await session.flush()
+            added = [
+                AssignmentRow(
+                    network_id=network.id,
+                    role_id=role.id,
+                    group_id=group_id,
+                    person_id=person_ids[holder.person],
+                    position=0,
+                    deputy=holder.deputy,
+                    term_start=holder.term_start,
+                    term_end=holder.term_end,
+                )
+                for holder in holders
+            ]
+            session.add_all(added)
+            kept = [row for row in everyone if row.id not in mine_ids]
+            ordered = kept[:slot] + added + kept[slot:]
+            for position, row in enumerate(ordered):
+                row.position = position
+            await session.flush()
+            await _delete_orphaned_persons(session)
+            where = role_key + (f" in {group_key}" if group_key else "")
+            await audit.record(
+                session,
+                action=ROLE_HOLDERS_ACTION,
+                actor=actor,
+                network_key=network_key,
+                subject=f"role {where}",
+                before={"holders": [_holder_line(h) for h in before]},
+                after={"holders": [_holder_line(h) for h in holders]},
+            )
+        log.info(
+            "role holders set",
+            extra={"network": network_key, "role": role_key, "group": group_key},
+        )
+        return True
+
     async def delete_network(self, key: str) -> bool:
         """Delete a network with its groups, roles and holders; False if there was none."""
         async with self._database.transaction() as session:
@@ -182,6 +313,31 @@ async def _bump_revision(session: AsyncSession, database: Database) -> None:
         )
     )
     await notify(session, REGISTRY)
+
+
+async def _role_group_id(
+    session: AsyncSession, network: NetworkRow, role: RoleRow, group_key: str | None
+) -> int | None:
+    """The group row a role's holders are kept under: None for a network-scope role."""
+    if role.scope == "network":
+        if group_key is not None:
+            raise ValueError(f"role {role.key!r} is held network-wide, not in a group")
+        return None
+    if group_key is None:
+        raise ValueError(f"role {role.key!r} is held in a group: give the group")
+    group_id = await session.scalar(
+        select(GroupRow.id).where(GroupRow.network_id == network.id, GroupRow.key == group_key)
+    )
+    if group_id is None:
+        known = tuple(
+            await session.scalars(
+                select(GroupRow.key)
+                .where(GroupRow.network_id == network.id)
+                .order_by(GroupRow.position)
+            )
+        )
+        raise UnknownGroup(network.key, group_key, known)
+    return group_id
 
 
 async def _audited_network(

@@ -311,6 +311,42 @@ class PendingUploadRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class ReceivedFileRow(Base):
+    """A file sent to the bot whose meeting the sender still has to pick
+    (`storage.minutes.ReceivedFile`).
+
+    Fetched when it arrived (Teams' download links expire within about an hour): the
+    bytes are here (`content`) or in the data folder (`data_path`). The picking card names
+    the row by its random `id` only, never by an address, and only the sender (`sender_id`,
+    `sender_aad_object_id`) may pick. Deleted once filed as a pending upload, or after a day
+    (housekeeping).
+    """
+
+    __tablename__ = "received_file"
+    __table_args__ = (
+        CheckConstraint(
+            "content IS NOT NULL OR data_path IS NOT NULL", name="content_or_path"
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # secrets.token_urlsafe
+    network_key: Mapped[str] = mapped_column(String(64))
+    group_key: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(Text)  # the name the sender gave the file
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    data_path: Mapped[str | None] = mapped_column(Text)
+    sender_id: Mapped[str | None] = mapped_column(String(512))  # Teams' user id ("29:…")
+    sender_aad_object_id: Mapped[str | None] = mapped_column(String(64))
+    sender_name: Mapped[str | None] = mapped_column(Text)
+    conversation_id: Mapped[str | None] = mapped_column(String(512))  # where it was sent
+    language: Mapped[str] = mapped_column(String(2))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # Set while a pick files it; a pick that died leaves it to be picked again after a while.
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 class GraphTeamRow(Base):
     """The Microsoft 365 group id of a team, which Graph names the team by; Teams gives
     the bot the team's thread id (`19:…@thread.tacv2`) and, beside it, this id."""
@@ -319,6 +355,19 @@ class GraphTeamRow(Base):
 
     team_id: Mapped[str] = mapped_column(String(512), primary_key=True)
     group_id: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ChannelFolderRow(Base):
+    """A channel's files folder in SharePoint as Graph last reported it (`filesFolder`),
+    kept so the asking card can link to it without calling Graph while planning."""
+
+    __tablename__ = "channel_folder"
+
+    channel_id: Mapped[str] = mapped_column(String(512), primary_key=True)  # Teams' thread id
+    drive_id: Mapped[str] = mapped_column(String(256))
+    item_id: Mapped[str] = mapped_column(String(256))
+    web_url: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -338,6 +387,8 @@ class ConversationReferenceRow(Base):
     kind: Mapped[str] = mapped_column(String(16))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     active: Mapped[bool] = mapped_column()
+    # The user of a personal chat, so a post to a person finds their chat.
+    user_entra_object_id: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class ChannelBindingRow(Base):
@@ -413,6 +464,9 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     late: Mapped[bool] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A post to one person's personal chat (`scheduler.posts.Recipient`); null: the channel.
+    person_entra_object_id: Mapped[str | None] = mapped_column(String(64))
+    person_name: Mapped[str | None] = mapped_column(Text)
 
 
 # --- audit log ------------------------------------------------------------------------------
@@ -440,3 +494,27 @@ class AuditRow(Base):
     subject: Mapped[str | None] = mapped_column(Text)  # e.g. "meeting 12", "channel 19:…"
     before: Mapped[Any] = mapped_column(JSON, nullable=True)
     after: Mapped[Any] = mapped_column(JSON, nullable=True)
+
+
+# --- annual-wheel overrides -----------------------------------------------------------------
+
+
+class WheelOverrideRow(Base):
+    """An admin's change to one annual-wheel entry, on top of the rule the data file ships
+    (`storage.wheel_overrides.WheelOverride`).
+
+    `changes` holds only what differs from the shipped rule (JSON: months, day,
+    offset_days, lead_days, target, responsible, paused_years), so a later import of the
+    data file still changes everything the override leaves alone. Keys, not foreign keys:
+    an override survives a network being re-imported.
+    """
+
+    __tablename__ = "wheel_override"
+    __table_args__ = (UniqueConstraint("network_key", "rule_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    network_key: Mapped[str] = mapped_column(String(64))
+    rule_key: Mapped[str] = mapped_column(String(64))
+    changes: Mapped[Any] = mapped_column(JSON)
+    # Who changed it is in the audit log only: one place to erase a person from.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -6,7 +6,12 @@ It plays one team whose channels each have a files folder in one drive, and answ
 `PUT .../content` (with `@microsoft.graph.conflictBehavior`), `createUploadSession`
 and the session URL (Content-Range chunks that must be multiples of 320 KiB,
 `nextExpectedRanges`, GET for status); and it serves Teams-style download links
-(`add_download`). Item ids arrive percent-encoded in the path
+(`add_download`). For administration it plays a team's members
+(`GET /teams/{group}/members`, paged; `add_member`) and a directory of users
+(`GET /users?$search=…`, which like Graph needs `ConsistencyLevel: eventual`, and
+`GET /users/{id}`; `add_user`). A file posted in a channel is found by its link
+(`share`, `GET /shares/{u!base64url}/driveItem`) and read (`GET .../content`). Item
+ids arrive percent-encoded in the path
 (`folder-1%3A%2FProtokoll%3A`), as the SDK sends them.
 
 Faults are scripted: `fail(...)` makes the next matching request answer with a status
@@ -19,6 +24,7 @@ fails, as when a response is lost after the server took the bytes.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import time
@@ -28,6 +34,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from aiohttp import web
+from multidict import CIMultiDict
 from azure.core.credentials import AccessToken
 from azure.core.exceptions import ClientAuthenticationError
 
@@ -83,6 +90,7 @@ class GraphRequest:
     query: Mapping[str, str]
     body: Any
     authorized: bool
+    headers: Mapping[str, str] = field(default_factory=dict)  # case-insensitive keys
 
 
 @dataclass
@@ -129,6 +137,9 @@ class GraphFake:
         self.faults: list[Fault] = []
         self.requests: list[GraphRequest] = []
         self.downloads: dict[str, bytes] = {}
+        self.shares: dict[str, str] = {}  # `/shares` id (u!base64url of a link) -> item id
+        self.members: dict[str, list[dict[str, Any]]] = {}  # by team (group) id
+        self.users: list[dict[str, Any]] = []
         self._sessions: dict[str, _Session] = {}
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -167,11 +178,42 @@ class GraphFake:
     def add_folder(self, parent: FakeItem, name: str) -> FakeItem:
         return self._add(name, parent.id, folder=True)
 
+    def share(self, item: FakeItem) -> str:
+        """The SharePoint link of a file, as Teams puts it in a channel post's `reference`
+        attachment; Graph resolves it at `/shares/u!{base64url}/driveItem`."""
+        link = f"https://contoso.sharepoint.com/sites/team/Shared Documents/{self._path(item)}"
+        encoded = base64.urlsafe_b64encode(link.encode()).decode().rstrip("=")
+        self.shares[f"u!{encoded}"] = item.id
+        return link
+
     def add_download(self, content: bytes) -> str:
         """A pre-authenticated link to `content`, as Teams' `downloadUrl` is."""
         download_id = f"d{next(self._ids)}"
         self.downloads[download_id] = content
         return f"{self.root_url}/download/{download_id}"
+
+    def add_member(
+        self, group_id: str, user_id: str, name: str, *, owner: bool = False, tenant_id: str = ""
+    ) -> None:
+        """A member of the team Graph names by `group_id` (an owner with `owner`)."""
+        self.members.setdefault(group_id, []).append(
+            {
+                "@odata.type": "#microsoft.graph.aadUserConversationMember",
+                "id": f"member-{next(self._ids)}",
+                "roles": ["owner"] if owner else [],
+                "displayName": name,
+                "userId": user_id,
+                "tenantId": tenant_id or None,
+            }
+        )
+
+    def add_user(self, user_id: str, name: str, mail: str | None = None) -> None:
+        """A user of the tenant's directory."""
+        upn = mail or f"{name.split()[0].lower()}@contoso.onmicrosoft.com"
+        self.users.append(
+            {"id": user_id, "displayName": name, "mail": mail, "userPrincipalName": upn,
+             "mobilePhone": "+46 70 000 00 00"}  # never asked for: must not be read
+        )  # fmt: skip
 
     def fail(
         self,
@@ -262,7 +304,14 @@ class GraphFake:
         path = "/" + "/".join(segments)
         authorized = request.headers.get("Authorization") == f"Bearer {TOKEN}"
         self.requests.append(
-            GraphRequest(request.method, path, dict(request.query), body, authorized)
+            GraphRequest(
+                request.method,
+                path,
+                dict(request.query),
+                body,
+                authorized,
+                CIMultiDict(request.headers),
+            )
         )
         fault = next(
             (f for f in self.faults if f.method == request.method and f.path_contains in path),
@@ -294,6 +343,17 @@ class GraphFake:
             if folder_id is None:
                 return _error(404, "NotFound")
             return web.json_response(self.items[folder_id].json(self.root_url))
+        if len(segments) == 3 and segments[0] == "teams" and segments[2] == "members":
+            if segments[1] not in self.members:
+                return _error(404, "NotFound")
+            return self._page(request, self.members[segments[1]])
+        if len(segments) == 3 and segments[0] == "shares" and segments[2] == "driveItem":
+            shared = self.items.get(self.shares.get(segments[1], ""))
+            if shared is None:
+                return _error(404, "itemNotFound")
+            return web.json_response(shared.json(self.root_url))
+        if segments[0] == "users" and method == "GET":
+            return self._users(request, segments[1:])
         if len(segments) < 4 or segments[0] != "drives" or segments[2] != "items":
             return _error(400, "invalidRequest")
         reference, action = segments[3], segments[4] if len(segments) > 4 else None
@@ -309,6 +369,9 @@ class GraphFake:
             if method == "GET":
                 return self._list(request, parent)
             return self._create_folder(parent, body)
+        if action == "content" and method == "GET":
+            item = self._resolve(reference)
+            return web.Response(body=item.content) if item else _error(404, "itemNotFound")
         if action in ("content", "createUploadSession"):
             # The reference names the new file: `{parent id}:/{name}:`.
             parent_ref, _, name = reference.rstrip(":").rpartition("/")
@@ -348,6 +411,42 @@ class GraphFake:
                 f"{self.root_url}{request.path}?$skiptoken={start + self.page_size}"
             )
         return web.json_response(body)
+
+    def _page(self, request: web.Request, values: list[dict[str, Any]]) -> web.Response:
+        start = int(request.query.get("$skiptoken", "0"))
+        body: dict[str, Any] = {"value": values[start : start + self.page_size]}
+        if start + self.page_size < len(values):
+            body["@odata.nextLink"] = (
+                f"{self.root_url}{request.path}?$skiptoken={start + self.page_size}"
+            )
+        return web.json_response(body)
+
+    def _users(self, request: web.Request, segments: list[str]) -> web.Response:
+        fields = request.query.get("$select", "id,displayName").split(",")
+        if segments:
+            user = next((u for u in self.users if u["id"] == segments[0]), None)
+            if user is None:
+                return _error(404, "Request_ResourceNotFound")
+            return web.json_response({k: user[k] for k in fields if k in user})
+        search = request.query.get("$search")
+        if search is None:
+            return web.json_response({"value": [{k: u[k] for k in fields} for u in self.users]})
+        if request.headers.get("ConsistencyLevel") != "eventual":
+            return _error(400, "Request_UnsupportedQuery")
+        # '"displayName:anna l" OR "mail:anna l"': each word starts a word of the field.
+        phrases = [p.split(":", 1) for p in search.split('"')[1::2]]
+        top = int(request.query.get("$top", "100"))
+
+        def matches(user: dict[str, Any]) -> bool:
+            for name, words in phrases:
+                value = (user.get(name) or "").lower().replace(".", " ").replace("@", " ")
+                tokens = value.split()
+                if all(any(t.startswith(w) for t in tokens) for w in words.lower().split()):
+                    return True
+            return False
+
+        found = [{k: u[k] for k in fields} for u in self.users if matches(u)][:top]
+        return web.json_response({"value": found})
 
     def _create_folder(self, parent: FakeItem, body: Any) -> web.Response:
         name = body["name"]

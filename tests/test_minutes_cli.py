@@ -61,9 +61,14 @@ async def test_uploading_from_the_command_line_files_the_minutes_and_status_show
 ):
     assert (await run_minutes(tmp_path, graph, capsys, "status"))[0] == 0  # migrate and seed
     database = Database(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
-    await bind_team(database, "http://127.0.0.1:1")
-    await MinutesRepository(database).remember_team(TEAM, GROUP_ID, datetime.now(UTC))
-    await seed_meeting(database)
+    try:
+        await bind_team(database, "http://127.0.0.1:1")
+        await MinutesRepository(database).remember_team(TEAM, GROUP_ID, datetime.now(UTC))
+        await seed_meeting(database)
+    finally:
+        # Closed on this test's loop: a pooled connection left open would be closed by the
+        # garbage collector later, reporting to a loop that is gone by then.
+        await database.close()
     (tmp_path / "Protokoll mars.pdf").write_bytes(PDF)
 
     code, out = await run_minutes(
@@ -88,8 +93,7 @@ def test_a_file_of_a_type_not_allowed_is_refused_by_the_real_process(tmp_path):
     (tmp_path / "notes.exe").write_bytes(b"MZ")
     environment = {k: v for k, v in os.environ.items() if not k.startswith("Microsoft")}
     environment["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
-    store = Database(environment["DATABASE_URL"])
-    asyncio.run(seed_meeting(store))
+    asyncio.run(seed_meeting_in(environment["DATABASE_URL"]))
 
     result = subprocess.run(
         [sys.executable, str(REPO / "app.py"), "minutes", "upload", "--group", "logistik",
@@ -99,6 +103,15 @@ def test_a_file_of_a_type_not_allowed_is_refused_by_the_real_process(tmp_path):
 
     assert result.returncode == 2
     assert "Files of type .exe are not accepted as minutes" in result.stderr
+
+
+async def seed_meeting_in(url: str) -> None:
+    """`seed_meeting` through a database opened and closed on the running loop."""
+    database = Database(url)
+    try:
+        await seed_meeting(database)
+    finally:
+        await database.close()
 
 
 async def seed_meeting(database: Database) -> None:

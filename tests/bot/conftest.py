@@ -41,8 +41,15 @@ class RunningBot:
             return response.status, (await response.json(content_type=None) if text else None)
 
 
-async def start_bot(settings: Settings) -> tuple[web.AppRunner, str]:
-    runner = web.AppRunner(await create_app(settings), access_log=None)
+async def start_bot(
+    settings: Settings, graph_credential: Any = None
+) -> tuple[web.AppRunner, str]:
+    """The bot's web app served on a free loopback port; its runner and base URL.
+
+    `graph_credential`: a static token for the loopback Graph (`tests.graph_fake`)."""
+    runner = web.AppRunner(
+        await create_app(settings, graph_credential=graph_credential), access_log=None
+    )
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -25,6 +26,7 @@ from botbuilder.schema import (
     ChannelAccount,
     ConversationAccount,
     Entity,
+    ErrorResponseException,
 )
 from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import (
@@ -38,6 +40,7 @@ from bot.adapter import (
     CachingBotFrameworkAuthentication,
     SamverkanAdapter,
     _use_lean_serializer,
+    _use_lean_urls,
     create_adapter,
     sdk_configuration,
 )
@@ -316,3 +319,89 @@ def test_the_lean_serializer_writes_exactly_what_msrest_writes(content, channel_
     _use_lean_serializer(client)
 
     assert client.conversations._serialize.body(activity, "Activity") == stock
+
+
+service_urls = st.sampled_from(
+    [
+        "https://smba.trafficmanager.net/emea/",
+        "https://smba.trafficmanager.net/amer",
+        "http://127.0.0.1:3978/",
+        "http://localhost:56150/_connector",
+        "https://h.example//emea/",
+        "https://h.example/emea/../",
+        "https://h.example/emea/./x/",
+        "https://h.example/emea?x=1",
+        "https://h.example/emea#f",
+        "https://h.example/{tenant}/",
+        "https://h.example",
+    ]
+)
+conversation_ids = st.sampled_from(
+    ["a:1Xy8-personal", "19:abc@thread.tacv2;messageid=17", ".", "..", ""]
+) | st.text(max_size=12)
+
+
+@given(base_url=service_urls, conversation_id=conversation_ids, activity_id=conversation_ids)
+@settings(max_examples=300, deadline=None)
+def test_the_lean_clients_build_the_urls_msrest_builds(base_url, conversation_id, activity_id):
+    stock = ConnectorClient(MicrosoftAppCredentials.empty(), base_url=base_url)
+    lean = ConnectorClient(MicrosoftAppCredentials.empty(), base_url=base_url)
+    _use_lean_serializer(lean)
+    _use_lean_urls(lean)
+    template = stock.conversations.reply_to_activity.metadata["url"]
+
+    def url(client: ConnectorClient) -> str:
+        serialize = client.conversations._serialize
+        return client._client.format_url(
+            template,
+            conversationId=serialize.url("conversation_id", conversation_id, "str"),
+            activityId=serialize.url("activity_id", activity_id, "str"),
+        )
+
+    try:
+        expected = url(stock)
+    except Exception as error:  # noqa: BLE001 - then the lean client must fail alike
+        with pytest.raises(type(error)):
+            url(lean)
+        return
+    assert url(lean) == expected
+
+
+async def test_the_lean_posts_send_what_the_generated_operations_send(adapter, connector):
+    # The client the SDK's own factory builds, as the stock adapter would use it.
+    stock_factory = ConfigurationBotFrameworkAuthentication(
+        sdk_configuration(Settings())
+    ).create_connector_factory(adapter.create_claims_identity(""))
+    stock = await stock_factory.create(connector.service_url, None)
+    lean = await adapter.connector_client(connector.service_url)
+    reply = Activity(
+        type=ActivityTypes.message,
+        summary="Sekreteraren",
+        from_property=ChannelAccount(id="28:bot", name="samverkan"),
+        conversation=ConversationAccount(id="a:1", conversation_type="personal", tenant_id="t"),
+        attachments=[Attachment(content_type=ADAPTIVE_CARD_CONTENT_TYPE, content={"body": ["å"]})],
+    )
+    answers = []
+    async with stock:
+        for client in (stock, lean):
+            answers.append(await client.conversations.reply_to_activity("a:1", "17", reply))
+            answers.append(await client.conversations.send_to_conversation("a:1", reply))
+            connector.script(403, {"error": {"code": "BotNotInConversationRoster", "message": "x"}})
+            with pytest.raises(ErrorResponseException) as refused:
+                await client.conversations.send_to_conversation("a:1", reply)
+            raw_response = refused.value.response  # aiohttp's (status), requests' (status_code)
+            status = getattr(raw_response, "status", None) or raw_response.status_code
+            answers.append((refused.value.error.error.code, status))
+
+    posts = connector.requests_to("POST")
+    assert len(posts) == 6
+    for sent_stock, sent_lean in zip(posts[:3], posts[3:], strict=True):
+        assert (sent_lean.path, json.dumps(sent_lean.body)) == (
+            sent_stock.path,
+            json.dumps(sent_stock.body),
+        )
+        for header in ("Content-Type", "Accept", "x-ms-conversation-id", "User-Agent"):
+            assert sent_lean.headers.get(header) == sent_stock.headers.get(header)
+    assert [type(a).__name__ for a in answers[3:]] == [type(a).__name__ for a in answers[:3]]
+    assert answers[5] == answers[2] == ("BotNotInConversationRoster", 403)
+    assert all(a.id for a in answers[3:5])

@@ -2,7 +2,9 @@
 
 The running bot, a loopback Bot Connector and a loopback Graph (which also serves the
 file's Teams download link); the network comes from a data file in which the test
-user is the secretary of the group Alfa.
+user is the secretary of the group Alfa. The bot runs without its scheduler; a test
+ticks the same services' scheduler itself (`scheduler_tick`, as a second replica
+would), on a clock it chooses, and reads what the connector received.
 """
 
 from __future__ import annotations
@@ -12,22 +14,31 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import aiohttp
 import pytest
-from aiohttp import web
+from sqlalchemy import select, update
 
-from app import create_app
+from app import open_services
+from bot.adapter import create_adapter
 from bot.files import FILE_DOWNLOAD_INFO
+from bot.proactive import ConnectorSender
 from bot.settings import Settings
+from scheduler.delivery import DeliveryWorker
 from scheduler.recurrence import STOCKHOLM
+from scheduler.runner import DeliveryRunner, TickReport
 from storage.conversations import ConversationStore
 from storage.database import Database
 from storage.meetings import MeetingDraft, MeetingRepository
 from storage.minutes import MinutesRepository
 from storage.outbox import Outbox
-from tests.bot.conftest import RunningBot
+from storage.schema import ReceivedFileRow
+from tests.bot.conftest import RunningBot, start_bot
 from tests.bot.teams_activities import (
+    BOT,
     CHANNEL_ID,
+    PERSONAL_CONVERSATION_ID,
     TEAM_ID,
+    TENANT_ID,
     USER,
+    bot_added_to_personal_chat,
     channel_message,
     personal_message,
 )
@@ -45,6 +56,8 @@ name: {{sv: Nätet, en: The network}}
 groups:
   - key: alfa
     name: {{sv: Alfa, en: Alpha}}
+  - key: beta
+    name: {{sv: Beta, en: Beta}}
 roles:
   - key: sekreterare
     scope: group
@@ -82,12 +95,9 @@ async def minutes_bot(tmp_path, graph) -> AsyncIterator[RunningBot]:
         graph_client_id="client",
         graph_client_secret="secret",
         graph_base_url=graph.base_url,
+        graph_retry_seconds=0,  # Graph down: retried at once, so the test does not wait
     )
-    runner = web.AppRunner(await create_app(settings, graph_credential=StaticCredential()))
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
+    runner, base_url = await start_bot(settings, StaticCredential())
     database = Database(settings.database_url)
     store = ConversationStore(database)
     await store.save_reference(
@@ -100,7 +110,7 @@ async def minutes_bot(tmp_path, graph) -> AsyncIterator[RunningBot]:
     await store.set_binding(TEAM_ID, CHANNEL_ID, "natet", "alfa")
     await database.close()
     async with aiohttp.ClientSession() as http:
-        yield RunningBot(f"http://{host}:{port}", http, settings)
+        yield RunningBot(base_url, http, settings)
     await runner.cleanup()
 
 
@@ -225,3 +235,410 @@ async def test_a_file_of_a_type_not_allowed_gets_an_answer_and_nothing_is_kept(
     assert "Filer av typen .exe tas inte emot som protokoll" in reply.visible_text
     assert graph.paths() == []
     assert not any(r.path.startswith("/download/") for r in graph.requests)
+
+
+# --- the whole loop: asked in the channel and in personal chat, filed, confirmed, quiet ---
+
+
+async def scheduler_tick(bot: RunningBot, now: datetime) -> TickReport:
+    """One tick of the scheduler (plan, store, deliver) at `now`, as a replica runs it."""
+    async with open_services(bot.settings, graph_credential=StaticCredential()) as services:
+        adapter = create_adapter(bot.settings)
+        try:
+            worker = DeliveryWorker(
+                outbox=services.outbox,
+                channels=services.conversation_store,
+                sender=ConnectorSender(adapter),
+                worker_id="scheduler",
+                clock=lambda: now,
+            )
+            runner = DeliveryRunner(
+                planners=services.planners,
+                outbox=services.outbox,
+                worker=worker,
+                interval=timedelta(minutes=1),
+                clock=lambda: now,
+            )
+            return await runner.tick(now)
+        finally:
+            await adapter.close()
+
+
+async def resume_uploads(bot: RunningBot) -> None:
+    """One round of the upload retry job, as a running bot does every few minutes
+    (`MinutesFiler.resume_forever`): resume uploads, look up the channels' folders."""
+    async with open_services(bot.settings, graph_credential=StaticCredential()) as services:
+        await services.minutes.resume_and_announce(idle=timedelta(0))
+        await services.minutes.refresh_folders()
+
+
+async def channel_reachable(bot: RunningBot, connector) -> None:
+    """The group's channel as the installation stores it: the bot, the tenant, the
+    connector's serviceUrl (the fixture's reference points nowhere)."""
+    database = Database(bot.settings.database_url)
+    try:
+        await ConversationStore(database).save_reference(
+            {
+                "bot": dict(BOT),
+                "conversation": {"id": CHANNEL_ID, "conversationType": "channel",
+                                 "isGroup": True, "tenantId": TENANT_ID},
+                "channelId": "msteams",
+                "serviceUrl": connector.service_url,
+            },  # fmt: skip
+            tenant_id=TENANT_ID,
+            team_id=TEAM_ID,
+            channel_id=CHANNEL_ID,
+            kind="channel",
+        )
+    finally:
+        await database.close()
+    await remember_group_id(bot)
+
+
+def meeting_end(day: date) -> datetime:
+    return datetime.combine(day, time(11), STOCKHOLM)
+
+
+async def test_asked_in_the_channel_and_personally_filed_confirmed_and_no_more_reminders(
+    minutes_bot, connector, graph
+):
+    day = TODAY - timedelta(days=5)
+    await add_meeting(minutes_bot, day)
+    await channel_reachable(minutes_bot, connector)
+    folder = graph.items[graph.channel_folders[(GROUP_ID, CHANNEL_ID)]]
+
+    # The meeting ends: the card in the channel, and to the secretary in a chat the bot opens.
+    await resume_uploads(minutes_bot)  # also looks up the channel's folder for the card
+    await scheduler_tick(minutes_bot, meeting_end(day) + timedelta(minutes=1))
+
+    in_channel = [a for a in connector.activities if a.conversation_id == CHANNEL_ID]
+    personally = connector.sent_to_person(USER["aadObjectId"])
+    assert len(in_channel) == len(personally) == 1
+    for card in (in_channel[0], personally[0]):
+        assert "Protokoll för mötet" in card.visible_text
+        actions = card.attachments[0]["content"]["actions"]
+        assert {"type": "Action.OpenUrl", "title": "Öppna mappen",
+                "url": f"https://contoso.sharepoint.com/items/{folder.id}"} in actions  # fmt: skip
+    assert f"<at>{USER['name']}</at>" in in_channel[0].visible_text
+    (opened,) = connector.created_conversations
+    assert opened["members"] == [{"id": USER["aadObjectId"]}] and opened["isGroup"] is False
+    assert opened["channelData"] == {"tenant": {"id": TENANT_ID}}
+    assert opened["bot"]["id"] == BOT["id"]
+
+    # The secretary sends the file in personal chat: filed under the minutes' name.
+    before = len(connector.activities)
+    await minutes_bot.post(file_message(connector, graph, "Protokoll 12.pdf", PDF))
+    reply = (await connector.wait_for_activities(before + 1))[before]
+    assert reply.conversation_id == PERSONAL_CONVERSATION_ID
+    assert "är sparat" in reply.visible_text
+    path = f"Alfa/Protokoll/{day.year}/{day.isoformat()} Alfa protokoll.pdf"
+    assert graph.file_at(path).content == PDF
+
+    # The channel is told; no reminder comes, on day 3 or day 7.
+    await scheduler_tick(minutes_bot, datetime.now(UTC))
+    confirmation = connector.activities[-1]
+    assert confirmation.conversation_id == CHANNEL_ID
+    assert "är sparat" in confirmation.visible_text and path.rpartition("/")[2] in (
+        confirmation.visible_text
+    )
+    after_filing = len(connector.activities)
+    for days in (3, 7):
+        report = await scheduler_tick(
+            minutes_bot, datetime.combine(day + timedelta(days=days), time(9, 5), STOCKHOLM)
+        )
+        assert report.enqueued == 0  # nothing new: no reminder was planned
+    assert len(connector.activities) == after_filing
+
+
+async def test_graph_down_keeps_the_file_and_the_sender_hears_in_personal_chat_when_filed(
+    minutes_bot, connector, graph
+):
+    day = TODAY - timedelta(days=2)
+    meeting_id = await add_meeting(minutes_bot, day)
+    await channel_reachable(minutes_bot, connector)
+    graph.fail("GET", "filesFolder", 500, times=4)  # every try of the sender's turn
+
+    await minutes_bot.post(file_message(connector, graph, "p.pdf", PDF))
+
+    (kept,) = await connector.wait_for_activities(1)
+    assert kept.conversation_id == PERSONAL_CONVERSATION_ID
+    assert "Jag har kvar filen och försöker igen" in kept.visible_text
+    assert graph.paths() == []
+    assert (await stored(minutes_bot, meeting_id))[0] is None
+
+    # Graph is back; the retry job files it (here: as after a restart, another process).
+    await resume_uploads(minutes_bot)
+    await scheduler_tick(minutes_bot, datetime.now(UTC))
+
+    path = f"Alfa/Protokoll/{day.year}/{day.isoformat()} Alfa protokoll.pdf"
+    assert graph.file_at(path).content == PDF
+    told = [a for a in connector.activities[1:] if a.conversation_id == PERSONAL_CONVERSATION_ID]
+    in_channel = [a for a in connector.activities if a.conversation_id == CHANNEL_ID]
+    assert len(told) == 1 and "är sparat" in told[0].visible_text
+    assert len(in_channel) == 1 and "är sparat" in in_channel[0].visible_text
+    assert connector.created_conversations == []  # the sender's own chat was known
+
+
+# --- a file posted in the channel with an @mention ---
+
+
+def channel_file_post(connector, name: str, link: str) -> dict:
+    """A channel post with a file, as Teams sends it: the file as a `reference` to its
+    SharePoint link, beside the message's HTML."""
+    activity = channel_message(connector.service_url, "protokollet")
+    activity["channelData"]["team"]["aadGroupId"] = GROUP_ID
+    activity["attachments"] = [
+        {"contentType": "text/html", "content": "<p><at>samverkan</at> protokollet</p>"},
+        {"contentType": "reference", "contentUrl": link, "name": name},
+    ]
+    return activity
+
+
+async def test_a_file_posted_in_the_channel_is_filed_as_a_copy_under_the_minutes_name(
+    minutes_bot, connector, graph
+):
+    day = TODAY - timedelta(days=2)
+    meeting_id = await add_meeting(minutes_bot, day)
+    folder = graph.items[graph.channel_folders[(GROUP_ID, CHANNEL_ID)]]
+    posted = graph.add_file(folder, "Anteckningar mars.pdf", PDF)
+
+    await minutes_bot.post(channel_file_post(connector, posted.name, graph.share(posted)))
+
+    (reply,) = await connector.wait_for_activities(1)
+    assert "är sparat" in reply.visible_text
+    assert graph.paths() == [
+        "Alfa/Anteckningar mars.pdf",  # the posted file stays where it was
+        f"Alfa/Protokoll/{day.year}/{day.isoformat()} Alfa protokoll.pdf",
+    ]
+    minutes, posts = await stored(minutes_bot, meeting_id)
+    assert minutes.file_name == "Anteckningar mars.pdf"
+    # Announced in the channel already by the reply: no second notice is queued.
+    assert not [p for p in posts if p.key.startswith("minutes-filed:")]
+
+
+async def test_a_posted_file_the_bot_cannot_read_gets_a_clear_answer(
+    minutes_bot, connector, graph
+):
+    meeting_id = await add_meeting(minutes_bot, TODAY - timedelta(days=2))
+    link = "https://contoso.sharepoint.com/sites/other/Shared Documents/p.pdf"
+
+    await minutes_bot.post(channel_file_post(connector, "p.pdf", link))
+
+    (reply,) = await connector.wait_for_activities(1)
+    assert "Jag kunde inte läsa filen från SharePoint" in reply.visible_text
+    assert graph.paths() == [] and (await stored(minutes_bot, meeting_id))[0] is None
+
+
+async def test_a_secretary_without_the_app_gets_the_asking_card_once_they_install_it(
+    minutes_bot, connector
+):
+    day = TODAY - timedelta(days=1)
+    await add_meeting(minutes_bot, day)
+    await channel_reachable(minutes_bot, connector)
+    connector.not_installed.add(USER["aadObjectId"])
+
+    # The meeting ends: the channel gets the card; the secretary's chat cannot be opened.
+    report = await scheduler_tick(minutes_bot, meeting_end(day) + timedelta(minutes=1))
+    assert len(report.delivery.undeliverable) == 1
+    assert [a.conversation_id for a in connector.activities] == [CHANNEL_ID]
+    assert connector.sent_to_person(USER["aadObjectId"]) == []
+
+    # The secretary installs the app for themself: Teams says so in their new chat.
+    connector.not_installed.discard(USER["aadObjectId"])
+    welcome = bot_added_to_personal_chat(connector.service_url, member=USER)
+    await minutes_bot.post(welcome)
+
+    # The next tick sends the waiting card to them, into the chat they just opened.
+    await scheduler_tick(minutes_bot, datetime.now(UTC))
+    (card,) = [
+        a for a in connector.activities
+        if a.conversation_id == PERSONAL_CONVERSATION_ID and "Protokoll för mötet" in a.visible_text
+    ]  # fmt: skip
+    assert card.attachments, "the asking card itself, not only a text"
+
+
+# --- several meetings without minutes: the file is kept and the card names it by an id ---
+
+MEMBER = {**USER, "id": "29:member-bo", "name": "Bo Ek", "aadObjectId": "aad-member-bo"}
+SECRET = b"%PDF-1.7 not for the bot"
+UNKNOWN_FILE = "Jag har inte kvar den filen"
+NOT_THE_SENDER = "Bara den som skickade filen kan välja vilket möte den hör till."
+
+
+async def two_meetings_missing_minutes(bot: RunningBot) -> tuple[int, int]:
+    """The older and the newer of two past meetings of Alfa without minutes."""
+    older = await add_meeting(bot, TODAY - timedelta(days=9))
+    newer = await add_meeting(bot, TODAY - timedelta(days=2))
+    await remember_group_id(bot)
+    return older, newer
+
+
+def card_click(
+    connector, value: dict, *, sender: dict = USER, where: str = "personal",
+    channel_id: str = CHANNEL_ID,
+) -> dict:  # fmt: skip
+    """A card button's submit, by `sender`, in the personal chat or a channel."""
+    fields = {"value": value, "from": dict(sender)}
+    activity = (
+        channel_message(connector.service_url, "", channel_id=channel_id, **fields)
+        if where == "channel"
+        else personal_message(connector.service_url, "", **fields)
+    )
+    activity.pop("text")
+    return activity
+
+
+async def choices_on_card(connector, count: int) -> dict[int, dict]:
+    """The picking card's button data by meeting id; the card is the `count`th activity."""
+    activity = (await connector.wait_for_activities(count))[count - 1]
+    card = next(a["content"] for a in activity.attachments if "content" in a)
+    return {action["data"]["meeting_id"]: action["data"] for action in card["actions"]}
+
+
+async def kept_files(bot: RunningBot) -> list[ReceivedFileRow]:
+    database = Database(bot.settings.database_url)
+    try:
+        async with database.snapshot() as session:
+            return list(await session.scalars(select(ReceivedFileRow)))
+    finally:
+        await database.close()
+
+
+async def test_the_picking_card_names_the_kept_file_by_an_id_and_is_used_once(
+    minutes_bot, connector, graph
+):
+    older, newer = await two_meetings_missing_minutes(minutes_bot)
+
+    await minutes_bot.post(file_message(connector, graph, "p.pdf", PDF))
+
+    choices = await choices_on_card(connector, 1)
+    assert set(choices) == {newer, older}
+    for data in choices.values():
+        # No address and no file name: only the kept file's random id.
+        assert set(data) == {"action", "file", "meeting_id", "lang"}
+        assert len(data["file"]) >= 40 and data["file"] == choices[newer]["file"]
+    assert graph.count("GET", "/download/") == 1  # fetched at once: the link expires soon
+    assert graph.paths() == []
+
+    await minutes_bot.post(card_click(connector, choices[older]))
+    filed = (await connector.wait_for_activities(2))[1]
+    assert "är sparat" in filed.visible_text
+    day = TODAY - timedelta(days=9)
+    path = f"Alfa/Protokoll/{day.year}/{day.isoformat()} Alfa protokoll.pdf"
+    assert graph.file_at(path).content == PDF
+    assert graph.count("GET", "/download/") == 1  # filed from what was kept
+    assert await kept_files(minutes_bot) == []
+
+    # The same card clicked again (the other meeting): the file is not filed twice.
+    await minutes_bot.post(card_click(connector, choices[newer]))
+    again = (await connector.wait_for_activities(3))[2]
+    assert UNKNOWN_FILE in again.visible_text
+    assert graph.paths() == [path]
+    assert (await stored(minutes_bot, newer))[0] is None
+
+
+async def test_a_forged_pick_naming_an_address_or_an_unknown_file_fetches_nothing(
+    minutes_bot, connector, graph
+):
+    _, newer = await two_meetings_missing_minutes(minutes_bot)
+    folder = graph.items[graph.channel_folders[(GROUP_ID, CHANNEL_ID)]]
+    elsewhere = graph.add_file(graph.add_folder(folder, "Ekonomi"), "lön.pdf", SECRET)
+    # The card as it was before: the address and the flag in the submit's data.
+    forged = [
+        {"url": graph.add_download(SECRET), "shared": False, "name": "p.pdf"},
+        {"url": graph.share(elsewhere), "shared": True, "name": "p.pdf"},
+        {"url": f"{connector.service_url}secret", "shared": False, "name": "p.pdf"},
+        # An id the bot never gave, a wrong type, one too long; with an address beside.
+        {"file": "x" * 43, "url": graph.add_download(SECRET)},
+        {"file": 12345},
+        {"file": "y" * 5000},
+    ]
+    graph_requests = len(graph.requests)
+
+    for count, fields in enumerate(forged, start=1):
+        value = {"action": "minutes.pick", "meeting_id": newer, "lang": "sv", **fields}
+        status, _ = await minutes_bot.post(card_click(connector, value))
+        assert status == 201
+        reply = (await connector.wait_for_activities(count))[count - 1]
+        assert UNKNOWN_FILE in reply.visible_text, fields
+
+    assert graph.requests[graph_requests:] == []  # neither a download nor a share read
+    assert connector.requests_to("GET") == []
+    assert graph.paths() == ["Alfa/Ekonomi/lön.pdf"]
+    assert (await stored(minutes_bot, newer))[0] is None
+
+
+async def test_only_the_sender_can_pick_the_meeting_of_a_file_posted_in_the_channel(
+    minutes_bot, connector, graph
+):
+    _, newer = await two_meetings_missing_minutes(minutes_bot)
+    folder = graph.items[graph.channel_folders[(GROUP_ID, CHANNEL_ID)]]
+    posted = graph.add_file(folder, "Anteckningar.pdf", PDF)
+
+    await minutes_bot.post(channel_file_post(connector, posted.name, graph.share(posted)))
+    choice = (await choices_on_card(connector, 1))[newer]
+    assert graph.count("GET", "/shares/") == 1  # read at once
+
+    # Another member clicks the card in the channel, and tries it in their own chat.
+    await minutes_bot.post(card_click(connector, choice, sender=MEMBER, where="channel"))
+    await minutes_bot.post(card_click(connector, choice, sender=MEMBER))
+    refusals = (await connector.wait_for_activities(3))[1:]
+    assert [r.visible_text for r in refusals] == [NOT_THE_SENDER] * 2
+    assert (await stored(minutes_bot, newer))[0] is None
+    assert len(await kept_files(minutes_bot)) == 1  # still the secretary's to pick
+
+    # The secretary picks: filed from the copy read when it was posted.
+    await minutes_bot.post(card_click(connector, choice, where="channel"))
+    filed = (await connector.wait_for_activities(4))[3]
+    assert "är sparat" in filed.visible_text
+    day = TODAY - timedelta(days=2)
+    assert graph.file_at(f"Alfa/Protokoll/{day.year}/{day.isoformat()} Alfa protokoll.pdf")
+    assert graph.count("GET", "/shares/") == 1
+    minutes, _ = await stored(minutes_bot, newer)
+    assert (minutes.file_name, minutes.uploaded_by) == ("Anteckningar.pdf", USER["name"])
+
+
+async def test_a_kept_file_expires_after_a_day_and_housekeeping_deletes_it(
+    minutes_bot, connector, graph
+):
+    _, newer = await two_meetings_missing_minutes(minutes_bot)
+    await minutes_bot.post(file_message(connector, graph, "p.pdf", PDF))
+    choice = (await choices_on_card(connector, 1))[newer]
+    database = Database(minutes_bot.settings.database_url)
+    try:  # a day and a minute pass
+        async with database.transaction() as session:
+            await session.execute(
+                update(ReceivedFileRow).values(
+                    created_at=datetime.now(UTC) - timedelta(hours=24, minutes=1)
+                )
+            )
+    finally:
+        await database.close()
+
+    await minutes_bot.post(card_click(connector, choice))
+
+    (_, expired) = await connector.wait_for_activities(2)
+    assert UNKNOWN_FILE in expired.visible_text and "mer än ett dygn" in expired.visible_text
+    assert graph.paths() == [] and (await stored(minutes_bot, newer))[0] is None
+    assert len(await kept_files(minutes_bot)) == 1
+    await resume_uploads(minutes_bot)  # opening the services runs the housekeeping
+    assert await kept_files(minutes_bot) == []
+
+
+async def test_a_kept_file_is_picked_only_in_its_own_group(minutes_bot, connector, graph):
+    _, newer = await two_meetings_missing_minutes(minutes_bot)
+    beta_channel = "19:BetaChannel@thread.tacv2"
+    database = Database(minutes_bot.settings.database_url)
+    try:
+        await ConversationStore(database).set_binding(TEAM_ID, beta_channel, "natet", "beta")
+    finally:
+        await database.close()
+    await minutes_bot.post(file_message(connector, graph, "p.pdf", PDF))
+    choice = (await choices_on_card(connector, 1))[newer]
+
+    # The secretary submits the card's data in Beta's channel: Alfa's file stays Alfa's.
+    await minutes_bot.post(card_click(connector, choice, where="channel", channel_id=beta_channel))
+
+    (_, refused) = await connector.wait_for_activities(2)
+    assert refused.visible_text == "Välj mötet på kortet i chatten där du skickade filen."
+    assert graph.paths() == [] and len(await kept_files(minutes_bot)) == 1

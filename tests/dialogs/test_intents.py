@@ -58,3 +58,32 @@ def test_commands_are_recognised_by_their_leading_words(text, name, argument, la
 @pytest.mark.parametrize("text", ["agendas are boring", "Vem sätter dagordningen?", "dagordningar"])
 def test_a_command_word_inside_or_extended_is_not_a_command(text):
     assert classify(text, COMMANDS).kind == QUESTION
+
+
+# Phrases sharing first letters, one phrase in both languages, and the commands above.
+ANNUAL = Command("wheel", Localized(sv=("årshjul", "år", "a"), en=("annual wheel", "a")))
+MORE = Command("more", Localized(sv=("dagordning för styrelsen",), en=("agenda board",)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dagordning", "Dagordning för styrelsen i morgon", "agenda board", "agenda", "årshjul",
+        "år 2027", "åren", "a", "A b", "annual wheel 2026", "add item x", "lägg till", "",
+        "Vem är ordförande?", "?", "ärende", "ÅRSHJUL!", "İstanbul", "agendaboard",
+    ],
+)
+def test_commands_are_found_the_same_with_the_phrase_index_and_without(text):
+    commands = (AGENDA, ADD_ITEM, ANNUAL, MORE)
+
+    indexed = classify(text, commands)  # a tuple: its phrases are indexed and reused
+    scanned = classify(text, list(commands))  # anything else: every phrase is tried
+
+    assert indexed == scanned
+    assert classify(text, commands) == indexed  # the second time, from the index
+
+
+def test_an_empty_command_phrase_is_tried_as_before():
+    anything = Command("anything", Localized(sv=("",), en=()))
+    assert classify("? hej", (anything,)) == classify("? hej", [anything])
+    assert classify("? hej", (anything,)).kind == "anything"

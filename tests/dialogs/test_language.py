@@ -55,3 +55,15 @@ def test_the_text_outweighs_the_hint():
 )
 def test_locales(locale, language):
     assert language_from_locale(locale) == language
+
+
+def test_long_texts_are_scored_alike_and_not_remembered():
+    from dialogs.language import _remembered_scores, _scores
+
+    long_text = "vem ansvarar för budgeten " * 20_000  # 500 KB
+    remembered = _remembered_scores.cache_info().currsize
+
+    assert language_scores(long_text) == _scores(long_text)
+    assert _remembered_scores.cache_info().currsize == remembered
+    assert language_scores("who is the chair?") == _scores("who is the chair?")
+    assert language_scores("who is the chair?") is language_scores("who is the chair?")

@@ -110,3 +110,15 @@ def test_typos_close_to_a_registry_word_read_as_that_word(analyzer, typo, meant)
 )
 def test_off_topic_words_do_not_become_registry_words(analyzer, word):
     assert terms_of(analyzer, word) == set()
+
+
+@pytest.mark.parametrize(
+    "text", ["Ordförande", "É", "logistikgruppen", "Å" * 40, "Ö" * 41, "ﬁnans", "x" * 5000, ""]
+)
+def test_folding_is_the_same_remembered_or_not(text):
+    from dialogs.text import _fold, _remembered_fold
+
+    remembered = _remembered_fold.cache_info().currsize
+    assert fold(text) == _fold(text) == fold(text)
+    # Only words up to 40 characters are remembered, so long texts are not kept.
+    assert _remembered_fold.cache_info().currsize <= remembered + (len(text) <= 40)

@@ -47,6 +47,7 @@ SMALL_TALK: dict[Language, tuple[str, ...]] = {
         "dagordning",
         "årshjulet",
         "möten",
+        "roller",
     ),
     "en": (
         "Hello",
@@ -57,6 +58,7 @@ SMALL_TALK: dict[Language, tuple[str, ...]] = {
         "agenda",
         "annual wheel",
         "meetings",
+        "roles",
     ),
 }
 ROLE_QUESTION: dict[Language, str] = {"sv": "Vem är {role}?", "en": "Who is the {role}?"}
@@ -298,6 +300,100 @@ def builder_samples() -> list[SentCard]:
                 clicked=False,
             )
         )
+    # A role's edit card is for administrators, whom the collection does not play.
+    samples += [
+        SentCard(
+            card_builders.role_edit_card(
+                card_builders.RoleEditForm(
+                    title="Ändra Ordförande – Logistik",
+                    intro="Lägg till en person, eller ändra eller ta bort de som har rollen nu.",
+                    current=["Anna Andersson (2025-01-01 – 2026-12-31)", "Bo Berg (ersättare)"],
+                    holders=[
+                        card_builders.HolderInput("Anna Andersson", False, "2025-01-01",
+                                                  "2026-12-31"),
+                        card_builders.HolderInput("Bo Berg", True, "", ""),
+                    ],
+                    people=[("email:anna.andersson@region.example.se", "Anna Andersson")],
+                    data={"network": "bestservice", "group": "logistik", "role": "ordforande",
+                          "lang": "sv", "before": []},
+                ),
+                "sv",
+            ),
+            SAMPLE,
+            "a role's edit card with the people picker",
+            clicked=False,
+        ),
+        SentCard(
+            card_builders.roles_card(
+                "Roller – Logistik",
+                [card_builders.RoleListing("Ordförande", ["Anna Andersson"], ["Bo Berg"])],
+                "sv",
+                empty="",
+                note=None,
+                edit=([("ordforande", "Ordförande")], {"action": "roles.edit", "lang": "sv"}),
+                buttons=[],
+            ),
+            SAMPLE,
+            "the roles card as an administrator sees it",
+            clicked=False,
+        ),
+    ]  # fmt: skip
+    # Administrators' forms for the channel links and the annual wheel's entries.
+    samples += [
+        SentCard(
+            card_builders.channel_edit_card(
+                title="Ändra kanalkopplingen",
+                intro="Välj vad varje kanal i teamet hör till.",
+                channels=[("channel_0", "Fika", "-"), ("channel_1", "Logistik", "logistik")],
+                choices=[("-", "ingen grupp"), ("logistik", "Logistik"),
+                         ("styrelsen", "kanalen Styrelsen")],
+                submit=("Spara", {"action": "channels.save", "team": "19:team", "lang": "sv"}),
+                network=("Teamets nätverk", [("bestservice", "Best Service"),
+                                             ("erad", "Fyrbodals e-råd")], "bestservice"),
+                notes=["Byter du nätverk kopplas kanalerna om efter sina namn."],
+            ),
+            SAMPLE,
+            "the channel links form as an administrator sees it",
+            clicked=False,
+        ),
+        SentCard(
+            card_builders.wheel_entry_form_card(
+                card_builders.WheelEntryForm(
+                    data={"network": "bestservice", "rule": "budget", "lang": "sv"},
+                    title="Budget för kommande år",
+                    facts=[("När", "1 november varje år"), ("Påminnelser", "30, 7 dagar före")],
+                    lead_days="30, 7, 0",
+                    targets=[("each_group", "varje grupps egen kanal"), ("general", "Allmänt")],
+                    target="each_group",
+                    roles=[("-", "ingen särskild roll"), ("ekonomiansvarig", "Ekonomiansvarig")],
+                    responsible="ekonomiansvarig",
+                    years=[("2026", "2026"), ("2027", "2027")],
+                    paused="2027",
+                    months=[("10", "oktober"), ("11", "november")],
+                    chosen_months="11",
+                    days=[("1", "1"), ("-1", "sista dagen")],
+                    day="1",
+                    reset={"action": "wheel.reset", "network": "bestservice", "rule": "budget"},
+                ),
+                "sv",
+            ),
+            SAMPLE,
+            "an annual-wheel entry's edit form",
+            clicked=False,
+        ),
+        SentCard(
+            card_builders.wheel_entries_card(
+                "Årshjulets poster i Best Service",
+                "Välj en post att ändra.",
+                [("Budget för kommande år", "1 november varje år · Allmänt",
+                  {"action": "wheel.edit", "network": "bestservice", "rule": "budget"})],
+                "sv",
+            ),
+            SAMPLE,
+            "every annual-wheel entry with its edit button",
+            clicked=False,
+        ),
+    ]  # fmt: skip
     # Minutes cards go out as scheduled posts and in reply to a file, not to a question.
     samples += [
         SentCard(

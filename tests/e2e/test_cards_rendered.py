@@ -219,7 +219,7 @@ def text_problems(card: RenderedCard) -> list[str]:
 
 def button_problems(card: RenderedCard) -> list[str]:
     """Buttons missing, or doing something other than what the card says they do."""
-    actions = card.sent.card.get("actions", [])
+    actions = list(_actions_in_render_order(card.sent.card))
     titles = [b["title"] for b in card.report["buttons"]]
     if titles != [a["title"] for a in actions]:
         return [f"{card.where()}: buttons shown {titles}, the card has {actions}"]
@@ -238,8 +238,10 @@ def button_problems(card: RenderedCard) -> list[str]:
 
 
 def _texts_in_render_order(elements: list[dict[str, Any]]) -> Iterator[str]:
-    """The card's texts in the order the renderer draws them as TextBlocks: TextBlocks, and
-    a FactSet's title and value per fact; containers are walked into."""
+    """The card's texts in the order the renderer draws them as TextBlocks: TextBlocks, a
+    FactSet's title and value per fact, the choices of a choice set shown as radio buttons
+    or check boxes, a toggle's title; containers are walked into. (Input labels are drawn
+    as HTML labels, not TextBlocks.)"""
     for element in elements:
         kind = element.get("type")
         if kind == "TextBlock":
@@ -248,11 +250,37 @@ def _texts_in_render_order(elements: list[dict[str, Any]]) -> Iterator[str]:
             for fact in element.get("facts", []):
                 yield fact["title"]
                 yield fact["value"]
+        elif kind == "Input.ChoiceSet" and (
+            element.get("isMultiSelect") or element.get("style") == "expanded"
+        ):
+            for choice in element.get("choices", []):
+                yield choice["title"]
+        elif kind == "Input.Toggle":
+            yield element["title"]
         elif kind == "ColumnSet":
             for column in element.get("columns", []):
                 yield from _texts_in_render_order(column.get("items", []))
         elif kind == "Container":
             yield from _texts_in_render_order(element.get("items", []))
+
+
+def _actions_in_render_order(card: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The card's buttons in the order the renderer draws them: those of ActionSets in the
+    body (containers walked into), then the card's own actions."""
+
+    def walk(elements: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        for element in elements:
+            kind = element.get("type")
+            if kind == "ActionSet":
+                yield from element.get("actions", [])
+            elif kind == "ColumnSet":
+                for column in element.get("columns", []):
+                    yield from walk(column.get("items", []))
+            elif kind == "Container":
+                yield from walk(element.get("items", []))
+
+    yield from walk(card.get("body", []))
+    yield from card.get("actions", [])
 
 
 def _words(text: str) -> list[str]:

@@ -15,8 +15,8 @@ from tests.manifest.conftest import APP_ID, HOST, teams_schema, validation_error
 EN = json.loads((MANIFEST_DIR / "en.json").read_text(encoding="utf-8"))
 README = (MANIFEST_DIR / "README.md").read_text(encoding="utf-8")
 
-SWEDISH_COMMANDS = ["vem", "dagordning", "årshjul", "protokoll", "hjälp"]
-ENGLISH_COMMANDS = ["who", "agenda", "wheel", "minutes", "help"]
+SWEDISH_COMMANDS = ["vem", "dagordning", "årshjul", "protokoll", "roller", "hjälp"]
+ENGLISH_COMMANDS = ["who", "agenda", "wheel", "minutes", "roles", "help"]
 
 
 def manifest_schema(manifest: dict[str, Any]) -> dict[str, Any]:
@@ -133,7 +133,11 @@ def test_the_app_asks_a_team_only_for_the_permissions_it_uses(manifest):
     permissions = manifest["authorization"]["permissions"]["resourceSpecific"]
     names = {permission["name"] for permission in permissions}
 
-    assert names == {"ChannelSettings.Read.Group", "TeamSettings.Read.Group"}
+    assert names == {
+        "ChannelSettings.Read.Group",
+        "TeamSettings.Read.Group",
+        "TeamMember.Read.Group",
+    }
     assert {permission["type"] for permission in permissions} == {"Application"}
     # Reading every channel message would send a team's whole conversation to the bot.
     assert "ChannelMessage.Read.Group" not in names

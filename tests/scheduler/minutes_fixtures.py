@@ -55,6 +55,9 @@ class OneChannel:
     async def channel_of(self, network_key: str, group_key: str) -> tuple[str, str] | None:
         return TEAM, CHANNEL
 
+    async def personal_recipient(self, conversation_id: str) -> None:
+        return None  # no personal chats here: the scenario tests cover them
+
 
 async def add_meeting(database, group: str = "alfa") -> Meeting:
     return await MeetingRepository(database).add(

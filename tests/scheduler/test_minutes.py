@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -14,10 +15,14 @@ from scheduler.minutes import (
     RejectedFile,
     check_file,
     minutes_status,
+    personal_reach,
 )
+from scheduler.posts import Recipient, Target
+from storage.conversations import ConversationStore
 from storage.meetings import MeetingRepository
 from storage.minutes import MinutesRepository
 from storage.outbox import Outbox
+from storage.registry import Assignment, Person, RoleRegistry
 from tests.graph_fake import GraphFake
 from tests.scheduler.minutes_fixtures import (
     CHAIR,
@@ -171,26 +176,108 @@ def chaser(database) -> MinutesChaser:
 
 
 async def test_the_bot_asks_when_the_meeting_ends_then_chases_secretary_and_chair(database):
-    meeting = await add_meeting(database)
+    await add_meeting(database)
     planner = chaser(database)
 
-    (ask,) = await planner.planned_posts(MEETING_END)
-    assert ask.key == "minutes-ask:natet:alfa:2026-03-12T09:00"
-    assert ask.card["body"][0]["text"] == "Protokoll för mötet 12 mars"
-    assert [m.name for m in ask.mentions] == [SECRETARY.name]
+    asks = await planner.planned_posts(MEETING_END)
+    assert [(p.key, p.target.person) for p in asks] == [
+        ("minutes-ask:natet:alfa:2026-03-12T09:00", None),
+        (f"minutes-ask:natet:alfa:2026-03-12T09:00:to:{SECRETARY.entra_object_id}",
+         Recipient(SECRETARY.name, SECRETARY.entra_object_id)),
+    ]  # fmt: skip
+    channel, personal = asks
+    assert channel.card["body"][0]["text"] == "Protokoll för mötet 12 mars"
+    assert [m.name for m in channel.mentions] == [SECRETARY.name]
+    assert personal.card["body"][0]["text"] == "Protokoll för mötet 12 mars"
+    assert personal.mentions == () and "<at>" not in str(personal.card)
+    assert "här i chatten" in personal.text
 
+    # Day 3: the secretary personally, the channel is left alone.
     day3 = reminders(await planner.planned_posts(MEETING_END + timedelta(days=3)))
-    assert [p.key for p in day3] == ["minutes-reminder:natet:alfa:2026-03-12T09:00:3d"]
-    assert [m.name for m in day3[0].mentions] == [SECRETARY.name]
+    assert [(p.key, p.target.person and p.target.person.name) for p in day3] == [
+        (f"minutes-reminder:natet:alfa:2026-03-12T09:00:3d:to:{SECRETARY.entra_object_id}",
+         SECRETARY.name),
+    ]  # fmt: skip
     assert "3 dagar sedan mötet" in day3[0].text
 
-    day7 = reminders(await planner.planned_posts(MEETING_END + timedelta(days=7)))
-    assert day7[-1].key == "minutes-reminder:natet:alfa:2026-03-12T09:00:7d"
-    assert [m.name for m in day7[-1].mentions] == [SECRETARY.name, CHAIR.name]
+    # Day 7: the channel with secretary and chair mentioned, and each of them personally.
+    day7 = [p for p in reminders(await planner.planned_posts(MEETING_END + timedelta(days=7)))
+            if p.key.split(":to:")[0].endswith(":7d")]  # fmt: skip
+    assert [(p.target.person.name if p.target.person else "channel") for p in day7] == [
+        "channel", SECRETARY.name, CHAIR.name,
+    ]  # fmt: skip
+    assert [m.name for m in day7[0].mentions] == [SECRETARY.name, CHAIR.name]
     # Planned again, the same keys: the outbox stores each post once.
     again = reminders(await planner.planned_posts(MEETING_END + timedelta(days=7)))
-    assert [p.key for p in again] == [p.key for p in day7]
-    assert meeting.id
+    assert [p.key for p in again] == [
+        p.key for p in reminders(await planner.planned_posts(MEETING_END + timedelta(days=7)))
+    ]
+
+
+async def test_a_secretary_without_an_entra_id_is_asked_in_the_channel_only(database):
+    await add_meeting(database, group="beta")  # Beta's secretary is not in Entra ID
+    with_beta = replace(
+        NETWORK,
+        assignments=(*NETWORK.assignments,
+                     Assignment("sekreterare", Person("Nils Utan"), group_key="beta")),
+    )  # fmt: skip
+
+    class BetaRegistry:
+        async def revision(self) -> int:
+            return 1
+
+        async def load(self) -> RoleRegistry:
+            return RoleRegistry((with_beta,))
+
+    planner = MinutesChaser(
+        BetaRegistry(), MeetingRepository(database), MinutesRepository(database)
+    )
+    asks = await planner.planned_posts(MEETING_END)
+    day3 = reminders(await planner.planned_posts(MEETING_END + timedelta(days=3)))
+
+    assert [p.target for p in asks] == [Target("natet", "beta")]
+    assert "Nils Utan" in asks[0].text
+    # Nobody to remind personally: the channel hears the first reminder.
+    assert [p.target for p in day3] == [Target("natet", "beta")]
+    today = MEETING_END.date()
+    assert not personal_reach(with_beta, "beta", MinutesRules(), today)
+    assert personal_reach(with_beta, "alfa", MinutesRules(), today)
+
+
+async def test_the_asking_card_links_to_the_channel_folder_once_it_is_known(database, graph):
+    await add_meeting(database)
+    store = ConversationStore(database)
+    await store.set_binding(TEAM, CHANNEL, "natet", "alfa")
+    before = await chaser(database).planned_posts(MEETING_END)
+    assert all(a["type"] != "Action.OpenUrl" for a in before[0].card["actions"])
+
+    files = graph_files(graph)
+    looked_up = await filer(database, files).refresh_folders()
+    after = await chaser(database).planned_posts(MEETING_END)
+    await files.close()
+
+    assert looked_up == 1  # Alfa and Beta share the test channel here
+    folder = graph.items[graph.channel_folders[(TEAM, CHANNEL)]]
+    for planned in after:
+        (link,) = [a for a in planned.card["actions"] if a["type"] == "Action.OpenUrl"]
+        assert (link["title"], link["url"]) == (
+            "Öppna mappen", f"https://contoso.sharepoint.com/items/{folder.id}"
+        )
+    # Fresh: the next round asks Graph nothing.
+    files = graph_files(graph)
+    assert await filer(database, files).refresh_folders() == 0
+    await files.close()
+
+
+async def test_a_file_waiting_for_sharepoint_stops_the_reminders(database, graph):
+    meeting = await add_meeting(database)
+    graph.fail("GET", "filesFolder", 500, times=2)  # more than the tries: Graph is down
+    files = graph_files(graph)
+    outcome = await filer(database, files).receive(meeting, "p.pdf", PDF, by="Sam", language="sv")
+    await files.close()
+    assert outcome.minutes is None and "försöker igen" in outcome.message
+
+    assert reminders(await chaser(database).planned_posts(MEETING_END + timedelta(days=3))) == []
 
 
 def reminders(posts):

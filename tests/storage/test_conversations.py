@@ -142,6 +142,33 @@ async def test_a_whole_team_cannot_be_bound_to_a_group(store: ConversationStore)
         await store.set_binding(TEAM, None, "bestservice", "lokalvard")
 
 
+async def test_several_binding_changes_are_applied_together(store: ConversationStore) -> None:
+    other = "19:logistik@thread.tacv2"
+    await store.set_binding(TEAM, None, "bestservice", None)
+    await store.set_binding(TEAM, CHANNEL, "bestservice", "lokalvard")
+
+    # Lokalvård's group moves to the other channel; the old channel is unlinked.
+    await store.change_bindings(
+        TEAM, {CHANNEL: None, other: ("bestservice", "lokalvard")}, actor="aad-admin"
+    )
+
+    assert await store.binding_for(TEAM, CHANNEL) == ("bestservice", None)  # the team's
+    assert await store.binding_for(TEAM, other) == ("bestservice", "lokalvard")
+
+
+async def test_a_change_set_with_one_impossible_change_changes_nothing(
+    store: ConversationStore,
+) -> None:
+    await store.set_binding(TEAM, CHANNEL, "bestservice", "lokalvard")
+
+    with pytest.raises(ValueError, match="give a channel"):
+        await store.change_bindings(
+            TEAM, {CHANNEL: None, None: ("bestservice", "lokalvard")}, actor="aad-admin"
+        )
+
+    assert await store.binding_for(TEAM, CHANNEL) == ("bestservice", "lokalvard")
+
+
 async def _installed_team(store: ConversationStore) -> None:
     """A team bound to bestservice with its General channel and Lokalvård stored."""
     for conversation_id in (TEAM, CHANNEL):

@@ -6,6 +6,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -129,10 +130,15 @@ async def test_an_unreachable_server_is_reported_without_the_password() -> None:
 
 async def test_an_unopenable_sqlite_file_is_reported(tmp_path: Path) -> None:
     database = Database(f"sqlite+aiosqlite:///{tmp_path / 'missing-folder' / 'x.db'}")
+    threads = set(threading.enumerate())
 
     with pytest.raises(DatabaseUnavailable, match="unable to open database file"):
         await database.migrate()
     await database.close()
+
+    # No aiosqlite worker thread left to report to this test's loop after it closed
+    # ("RuntimeError: Event loop is closed" in a later test).
+    assert set(threading.enumerate()) - threads == set()
 
 
 @pytest.mark.parametrize(

@@ -1,13 +1,21 @@
-"""Filed minutes and pending uploads in the database (SQLite and PostgreSQL)."""
+"""Filed minutes, pending uploads and received files in the database (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import asyncio
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from storage.meetings import MeetingDraft, MeetingRepository
-from storage.minutes import Minutes, MinutesRepository
+from storage.minutes import (
+    RECEIVED_FILE_LIFETIME,
+    RECEIVED_FILE_TAKE_TIMEOUT,
+    Minutes,
+    MinutesRepository,
+    ReceivedFile,
+)
 
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 
@@ -101,3 +109,108 @@ async def test_a_failed_upload_is_kept_but_not_resumed(database):
     kept = await repository.pending(pending.id)
     assert (kept.state, kept.attempts, kept.last_error) == ("failed", 1, "HTTP 403")
     assert (await repository.pending_for([meeting_id]))[meeting_id] == [kept]
+
+
+# --- received files waiting for their sender to pick the meeting ---
+
+
+async def keep(repository: MinutesRepository, content: bytes, *, now: datetime = NOW):
+    return await repository.add_received(
+        network_key="testnet",
+        group_key="alfa",
+        file_name="prot.pdf",
+        content=content,
+        sha256="ab" * 32,
+        sender_id="29:kim",
+        sender_aad_object_id="aad-kim",
+        sender_name="Kim",
+        conversation_id="a:kim-chat",
+        language="sv",
+        now=now,
+    )
+
+
+@pytest.mark.parametrize("spill", [False, True], ids=["in-database", "in-data-folder"])
+async def test_a_received_file_is_taken_once_and_only_within_a_day(database, tmp_path, spill):
+    repository = MinutesRepository(database, tmp_path if spill else None)
+    kept = await keep(repository, b"%PDF-1.7 minutes")
+    other = await keep(repository, b"%PDF-1.7 other")
+    a_day_later = NOW + RECEIVED_FILE_LIFETIME
+
+    assert kept.id != other.id and len(kept.id) >= 40
+    assert await repository.received(kept.id, now=NOW) == kept
+    assert await repository.received(kept.id, now=a_day_later) is None
+    assert await repository.take_received(kept.id, now=a_day_later) is None
+    assert await repository.received("not-an-id", now=NOW) is None
+
+    assert await repository.take_received(kept.id, now=NOW) == (kept, b"%PDF-1.7 minutes")
+    assert await repository.take_received(kept.id, now=NOW) is None  # a second click
+    await repository.finish_received(kept.id)  # filed as a pending upload
+    assert await repository.received(kept.id, now=NOW) is None
+    assert await repository.received(other.id, now=NOW) == other
+    if spill:
+        assert len(list((tmp_path / "received").iterdir())) == 1  # the other file's
+
+
+@pytest.mark.parametrize("spill", [False, True], ids=["in-database", "in-data-folder"])
+async def test_a_file_whose_pick_failed_or_died_can_be_picked_again(database, tmp_path, spill):
+    repository = MinutesRepository(database, tmp_path if spill else None)
+    kept = await keep(repository, b"%PDF-1.7 minutes")
+
+    # Filing failed (the database went away): the file is given back at once.
+    assert await repository.take_received(kept.id, now=NOW) is not None
+    await repository.release_received(kept.id)
+    assert await repository.take_received(kept.id, now=NOW) == (kept, b"%PDF-1.7 minutes")
+
+    # The replica died mid-pick (neither finished nor released): free after the timeout.
+    later = NOW + RECEIVED_FILE_TAKE_TIMEOUT
+    assert await repository.take_received(kept.id, now=later - timedelta(seconds=1)) is None
+    assert await repository.take_received(kept.id, now=later) == (kept, b"%PDF-1.7 minutes")
+
+
+async def test_only_expired_received_files_are_purged_with_their_bytes(database, tmp_path):
+    repository = MinutesRepository(database, tmp_path)
+    old = await keep(repository, b"%PDF old", now=NOW - timedelta(hours=25))
+    recent = await keep(repository, b"%PDF recent", now=NOW - timedelta(hours=1))
+
+    assert await repository.purge_received(NOW - RECEIVED_FILE_LIFETIME) == 1
+
+    assert await repository.received(old.id, now=NOW) is None
+    assert await repository.take_received(recent.id, now=NOW) == (recent, b"%PDF recent")
+    await repository.finish_received(recent.id)
+    assert list((tmp_path / "received").iterdir()) == []
+
+
+async def test_keeping_a_file_purges_the_expired_ones_first(database):
+    repository = MinutesRepository(database)
+    old = await keep(repository, b"%PDF old", now=NOW - timedelta(days=2))
+
+    await keep(repository, b"%PDF new")
+
+    # Gone, not merely refused: a later clock would still not find it.
+    assert await repository.received(old.id, now=NOW - timedelta(days=2)) is None
+
+
+def test_a_received_file_is_the_senders_by_their_teams_ids():
+    kept = ReceivedFile(
+        "id", "testnet", "alfa", "p.pdf", 1, "ab" * 32, "29:kim", "aad-kim", "Kim",
+        "a:kim-chat", "sv", NOW,
+    )  # fmt: skip
+
+    assert kept.sent_by("29:kim", "aad-kim")
+    assert kept.sent_by("29:kim", None)  # Teams did not send the Entra id this time
+    assert not kept.sent_by("29:bo", "aad-bo")
+    assert not kept.sent_by("29:kim", "aad-bo")  # one id of another person is enough
+    assert not kept.sent_by(None, None)
+    assert not replace(kept, sender_id=None, sender_aad_object_id=None).sent_by("29:kim", None)
+
+
+async def test_of_two_clicks_at_once_only_one_gets_the_file(database):
+    repository = MinutesRepository(database)
+    kept = await keep(repository, b"%PDF-1.7 minutes")
+
+    taken = await asyncio.gather(
+        repository.take_received(kept.id, now=NOW), repository.take_received(kept.id, now=NOW)
+    )
+
+    assert sorted(taken, key=lambda t: t is None) == [(kept, b"%PDF-1.7 minutes"), None]

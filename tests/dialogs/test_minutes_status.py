@@ -1,0 +1,50 @@
+"""The "protokoll" status says when the bot can ask the secretary in the channel only."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from dialogs.conversation import CommandRequest
+from dialogs.minutes import MinutesDialogs
+from dialogs.turns import Turn
+from scheduler.minutes import MinutesRules
+from storage.database import Database
+from storage.meetings import MeetingRepository
+from storage.minutes import MinutesRepository
+from storage.registry import Assignment, Person, RoleRegistry
+from tests.scheduler.minutes_fixtures import NETWORK
+
+# Beta's secretary is in the registry by name only: no Entra object id to reach them by.
+WITH_BETA = replace(
+    NETWORK,
+    assignments=(*NETWORK.assignments,
+                 Assignment("sekreterare", Person("Nils Utan"), group_key="beta")),
+)  # fmt: skip
+
+
+async def status(database: Database, group: str) -> str:
+    dialogs = MinutesDialogs(MeetingRepository(database), MinutesRepository(database),
+                             MinutesRules())  # fmt: skip
+    (reply,) = await dialogs.status(
+        CommandRequest(
+            turn=Turn(text=f"protokoll {group}"),
+            argument=group,
+            language="sv",
+            network=WITH_BETA,
+            registry=RoleRegistry((WITH_BETA,)),
+            today=date(2026, 3, 12),
+        )
+    )
+    assert reply.card is not None
+    assert reply.text.rpartition("\n\n")[2] in str(reply.card)  # the card says it too
+    return reply.text
+
+
+async def test_the_status_says_when_the_secretary_is_asked_in_the_channel_only(
+    sqlite_database: Database,
+):
+    assert "frågar efter protokollen och påminner bara i kanalen" in await status(
+        sqlite_database, "beta"
+    )
+    assert "bara i kanalen" not in await status(sqlite_database, "alfa")

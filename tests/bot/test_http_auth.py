@@ -19,6 +19,7 @@ import jwt
 import pytest
 from aiohttp import web
 from botframework.connector.auth import ChannelValidation
+from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.bot.conftest import RunningBot, start_bot
@@ -75,6 +76,10 @@ async def signing_keys(monkeypatch) -> AsyncIterator[SigningKeys]:
     monkeypatch.setattr(
         ChannelValidation, "open_id_metadata_endpoint", f"{base_url}/openidconfiguration"
     )
+    # The SDK caches signing keys per metadata URL for a day, in a class attribute. An
+    # earlier test's key server may have had this same ephemeral port, so its (other) key
+    # would still be served from that cache and every valid token here would be a 401.
+    monkeypatch.setattr(JwtTokenExtractor, "metadataCache", {})
     yield keys
     await runner.cleanup()
 

@@ -18,8 +18,9 @@ the urllib3 `Retry` msrest configures for its sender, and failures raise the sam
 exceptions. The cached clients serialise activities with `_LeanSerializer`, msrest's
 serializer without the work that cannot change its output (models are written by
 `bot.activity_json`), build URLs without `urljoin` per request (`_LeanUrls`) and post
-replies and scheduled posts without msrest's request factory
-(`_LeanConversationsOperations`); each gives msrest's result, which tests compare. A
+replies and scheduled posts without msrest's request factory and pipeline
+(`_LeanConversationsOperations`, `_ActivityPoster`: the same headers, token, retries and
+errors); each gives msrest's result, which tests compare. A
 turn's replies are sent by `LeanTurnContext`, the SDK's context with a shallow copy of
 each reply where the SDK deep-copies it. See bench/README.md (`turns.py`) for the
 measurements.
@@ -71,7 +72,8 @@ from msrest.pipeline import AsyncHTTPPolicy, AsyncHTTPSender, AsyncPipeline, Req
 from msrest.pipeline.universal import RawDeserializer
 from msrest.serialization import Serializer
 from msrest.universal_http import ClientRequest
-from msrest.universal_http.aiohttp import AioHttpClientResponse
+from msrest.universal_http.async_abc import AsyncClientResponse
+from multidict import CIMultiDict
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 from urllib3.util.retry import Retry
 
@@ -322,16 +324,20 @@ class CachingBotFrameworkAuthentication(BotFrameworkAuthentication):
         client = await create()
         _use_lean_serializer(client)
         _use_lean_urls(client)
-        _use_lean_operations(client)
         config = client.config
+        credentials = config.credentials if _signs_requests(config.credentials) else None
+        sender = _SharedSessionSender(self._http, config)
         policies: list[Any] = [
             config.user_agent_policy,
             RawDeserializer(),
             config.http_logger_policy,
         ]
-        if _signs_requests(config.credentials):
-            policies.insert(1, _SignedSessionPolicy(config.credentials))
-        config.pipeline = AsyncPipeline(policies, _SharedSessionSender(self._http, config))
+        if credentials is not None:
+            policies.insert(1, _SignedSessionPolicy(credentials))
+        config.pipeline = AsyncPipeline(policies, sender)
+        client.conversations = _LeanConversationsOperations(
+            client.conversations, _ActivityPoster(sender, config, credentials)
+        )
         self._connector_clients[key] = client
         while len(self._connector_clients) > self._max_clients:
             self._connector_clients.popitem(last=False)
@@ -456,17 +462,18 @@ class _LeanUrls:
 class _LeanConversationsOperations(ConversationsOperations):
     """The generated conversation operations, with the two that post activities leaner.
 
-    `send_to_conversation` (scheduled posts) and `reply_to_activity` (every reply) build
-    the request as the generated code does, but with the body written by
-    `bot.activity_json` and without msrest's second `format_url` and request factory;
-    the request then runs through the client's own pipeline (user agent, token, JSON
-    response parsing, logging, the shared-session sender with its retries) and errors
-    raise the same `ErrorResponseException`. Calls with options (custom headers, raw,
+    `send_to_conversation` (scheduled posts) and `reply_to_activity` (every reply) send
+    what the generated code sends (same URL, headers and body; the body written by
+    `bot.activity_json`), but through `_ActivityPoster` instead of msrest's request
+    factory and pipeline, and read the connector's usual answer (`{"id": ...}`) without
+    msrest's deserializer. Every other answer, and every error status, is read by msrest
+    and raises the same `ErrorResponseException`. Calls with options (custom headers, raw,
     operation config) or a body the plans cannot write go to the generated code.
     """
 
-    def __init__(self, inner: ConversationsOperations):
+    def __init__(self, inner: ConversationsOperations, poster: _ActivityPoster):
         super().__init__(inner._client, inner.config, inner._serialize, inner._deserialize)
+        self._poster = poster
 
     async def send_to_conversation(
         self,
@@ -525,26 +532,36 @@ class _LeanConversationsOperations(ConversationsOperations):
     reply_to_activity.metadata = ConversationsOperations.reply_to_activity.metadata
 
     async def _post_activity(self, url: str, headers: dict[str, str], body: Any) -> Any:
-        # As the generated code, `ServiceClient.post` and `async_send` do it.
-        request = ClientRequest("POST", url)
-        request.headers.update(
-            {"Accept": "application/json", "Content-Type": "application/json; charset=utf-8"}
-        )
-        request.headers.update(headers)
-        request.data = json.dumps(body)
-        request.headers["Content-Length"] = str(len(request.data))
-        pipeline_response = await self.config.pipeline.run(request, stream=False)
-        response = pipeline_response.http_response
-        response.context = pipeline_response.context
-        if response.status_code not in (200, 201, 202):
+        answer = await self._poster.post(url, headers, json.dumps(body).encode("utf-8"))
+        if answer.status in _POSTED:
+            resource = _resource_response(answer)
+            if resource is not None:
+                return resource
+        # Anything unusual is read as msrest reads it: the same models, the same errors.
+        response = _AnswerResponse(ClientRequest("POST", url), answer)
+        response.context = {
+            RawDeserializer.CONTEXT_NAME: RawDeserializer.deserialize_from_http_generics(
+                response.text(), response.headers
+            )
+        }
+        if answer.status not in _POSTED:
             raise ErrorResponseException(self._deserialize, response)
-        return _resource_response(response) or self._deserialize("ResourceResponse", response)
+        return self._deserialize("ResourceResponse", response)
 
 
-def _resource_response(response: Any) -> ResourceResponse | None:
+_POSTED = frozenset({200, 201, 202})  # the statuses the generated operations accept
+
+
+def _resource_response(answer: _Answer) -> ResourceResponse | None:
     """The connector's answer `{"id": "…"}` (or `{}`) as msrest reads it, without msrest's
-    dispatch (~10 µs); None for anything else, which msrest then reads."""
-    data = (response.context or {}).get(RawDeserializer.CONTEXT_NAME)
+    dispatch; None for anything else, which msrest then reads."""
+    content_type = answer.headers.get("Content-Type", "")
+    if not content_type.startswith("application/json"):
+        return None
+    try:
+        data = json.loads(answer.body)
+    except ValueError:
+        return None
     if type(data) is not dict or not data.keys() <= {"id"}:
         return None
     activity_id = data.get("id")
@@ -555,10 +572,6 @@ def _resource_response(response: Any) -> ResourceResponse | None:
 
 _SEND_TO_CONVERSATION_URL = ConversationsOperations.send_to_conversation.metadata["url"]
 _REPLY_TO_ACTIVITY_URL = ConversationsOperations.reply_to_activity.metadata["url"]
-
-
-def _use_lean_operations(client: ConnectorClient) -> None:
-    client.conversations = _LeanConversationsOperations(client.conversations)
 
 
 def _use_lean_urls(client: ConnectorClient) -> None:
@@ -622,23 +635,57 @@ class _Headers:
 
 
 class _SignedSessionPolicy(AsyncHTTPPolicy):
-    """Sets `Authorization` exactly as the credentials' own `signed_session` does.
-
-    Getting a token may call Microsoft Entra ID with blocking `requests` (MSAL), so it
-    runs in a thread; the stock pipeline ran it on the event loop.
-    """
+    """Sets `Authorization` exactly as the credentials' own `signed_session` does."""
 
     def __init__(self, credentials: Any):
         super().__init__()
         self._credentials = credentials
 
     async def send(self, request: Request, **kwargs: Any) -> Response:
-        session = _Headers()
-        await asyncio.to_thread(self._credentials.signed_session, session)
-        authorization = session.headers.get("Authorization")
+        authorization = await _authorization(self._credentials)
         if authorization is not None:
             request.http_request.headers["Authorization"] = authorization
         return await self.next.send(request, **kwargs)
+
+
+async def _authorization(credentials: Any) -> str | None:
+    """The `Authorization` header the credentials' own `signed_session` would set.
+
+    Getting a token may call Microsoft Entra ID with blocking `requests` (MSAL), so it runs
+    in a thread; the stock pipeline ran it on the event loop.
+    """
+    session = _Headers()
+    await asyncio.to_thread(credentials.signed_session, session)
+    return session.headers.get("Authorization")
+
+
+class _ActivityPoster:
+    """POSTs an activity's JSON as the client's msrest pipeline would, without the pipeline.
+
+    The same headers (the client's own, its User-Agent, Accept, Content-Type, the token of
+    `_authorization`) and the same sender, so the same retries and errors; but no msrest
+    request, policy chain or response objects per post: these cost ~8 % of an inbound turn
+    (bench/README.md, fifth round). msrest's HTTP logger is not run: it would log the
+    token, and `bot.logs` keeps it silent anyway.
+    """
+
+    def __init__(self, sender: _SharedSessionSender, config: Any, credentials: Any | None):
+        self._sender = sender
+        self._credentials = credentials
+        self._headers = {
+            **config.headers,
+            "Accept": "application/json",
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": config.user_agent_policy.user_agent,
+        }
+
+    async def post(self, url: str, headers: dict[str, str], data: bytes) -> _Answer:
+        request_headers = {**self._headers, **headers}
+        if self._credentials is not None:
+            authorization = await _authorization(self._credentials)
+            if authorization is not None:
+                request_headers["Authorization"] = authorization
+        return await self._sender.exchange("POST", url, request_headers, data)
 
 
 class OutboundHttp:
@@ -687,6 +734,7 @@ class _SharedSessionSender(AsyncHTTPSender):
     501 and 505, 408) only for idempotent methods, so a POSTed message is never sent twice;
     Retry-After is honoured. Redirects are not followed: the Bot Connector never
     redirects, and following one would carry the bot's token to another address.
+    `exchange` is the same without msrest's request and response objects (`_ActivityPoster`).
     """
 
     def __init__(self, http: OutboundHttp, config: Any):
@@ -695,6 +743,8 @@ class _SharedSessionSender(AsyncHTTPSender):
         # The proxy the environment names for this client's serviceUrl (HTTPS_PROXY,
         # NO_PROXY, ...), as requests would use it; looked up once, not per request.
         self._proxy = _environment_proxy(config.base_url)
+        seconds = config.connection.timeout
+        self._timeout = aiohttp.ClientTimeout(total=None, sock_connect=seconds, sock_read=seconds)
 
     async def __aenter__(self) -> _SharedSessionSender:
         return self
@@ -707,18 +757,22 @@ class _SharedSessionSender(AsyncHTTPSender):
         http_request = request.http_request
         if http_request.files:
             raise ValueError("multipart uploads are not used with the Bot Connector")
-        method, url = http_request.method, http_request.url
         headers = {**self._config.headers, **http_request.headers}
         headers.pop("Content-Length", None)  # aiohttp counts the encoded bytes itself
         data = http_request.data
         if isinstance(data, str):
             data = data.encode("utf-8")
-        seconds = self._config.connection.timeout
-        timeout = aiohttp.ClientTimeout(total=None, sock_connect=seconds, sock_read=seconds)
+        answer = await self.exchange(http_request.method, http_request.url, headers, data)
+        return Response(request, _AnswerResponse(http_request, answer))
+
+    async def exchange(
+        self, method: str, url: str, headers: dict[str, str], data: bytes | None
+    ) -> _Answer:
+        """The answer to `method url`, after the retries msrest's sender would make."""
         retry: Retry = self._config.retry_policy()
         while True:
             try:
-                response = await self._send_once(http_request, headers, data, timeout)
+                answer = await self._send_once(method, url, headers, data)
             except aiohttp.ClientError as error:
                 retry = _retry_after_error(retry, method, url, error)
                 await asyncio.sleep(retry.get_backoff_time())
@@ -727,10 +781,10 @@ class _SharedSessionSender(AsyncHTTPSender):
                 retry = _retry_after_error(retry, method, url, error)
                 await asyncio.sleep(retry.get_backoff_time())
                 continue
-            has_retry_after = bool(response.headers.get("Retry-After"))
-            if not retry.is_retry(method, response.status_code, has_retry_after):
-                return Response(request, response)
-            status = _StatusResponse(response.status_code, response.headers)
+            has_retry_after = bool(answer.headers.get("Retry-After"))
+            if not retry.is_retry(method, answer.status, has_retry_after):
+                return answer
+            status = _StatusResponse(answer.status, answer.headers)
             try:
                 retry = retry.increment(method, url, response=status)
             except MaxRetryError as error:
@@ -739,37 +793,50 @@ class _SharedSessionSender(AsyncHTTPSender):
             await asyncio.sleep(delay if delay is not None else retry.get_backoff_time())
 
     async def _send_once(
-        self,
-        http_request: Any,
-        headers: dict[str, str],
-        data: bytes | None,
-        client_timeout: aiohttp.ClientTimeout,
-    ) -> _LoadedResponse:
+        self, method: str, url: str, headers: dict[str, str], data: bytes | None
+    ) -> _Answer:
         session = self._http.session()
         async with session.request(
-            http_request.method,
-            http_request.url,
+            method,
+            url,
             headers=headers,
             data=data,
-            timeout=client_timeout,
+            timeout=self._timeout,
             allow_redirects=False,
             proxy=self._proxy,
         ) as raw:
-            response = _LoadedResponse(http_request, raw)
-            await response.load_body()
-        return response
+            return _Answer(raw.status, raw.reason, raw.headers, await raw.read())
 
 
-class _LoadedResponse(AioHttpClientResponse):
-    """msrest's aiohttp response, whose `body()` also works for an empty body.
+class _Answer:
+    """An HTTP answer read whole: status, reason, headers (case-insensitive) and body."""
 
-    msrest's own raises for b"" (it tests truth, not presence), so an error status
-    without a body would surface as ValueError instead of the SDK's ErrorResponseException.
+    __slots__ = ("status", "reason", "headers", "body")
+
+    def __init__(self, status: int, reason: str | None, headers: Any, body: bytes):
+        self.status = status
+        self.reason = reason
+        self.headers = headers
+        self.body = body
+
+
+class _AnswerResponse(AsyncClientResponse):
+    """An `_Answer` as the msrest response the pipeline, deserializer and errors read.
+
+    Like msrest's aiohttp response (status_code, a mutable copy of the headers, reason,
+    body), except that `body()` also works for an empty body: msrest's raises for b""
+    (it tests truth, not presence), so an error status without a body would surface as
+    ValueError instead of the SDK's ErrorResponseException.
     """
 
+    def __init__(self, request: ClientRequest, answer: _Answer):
+        super().__init__(request, answer)
+        self.status_code = answer.status
+        self.headers = CIMultiDict(answer.headers)
+        self.reason = answer.reason
+        self._body = answer.body
+
     def body(self) -> bytes:
-        if self._body is None:
-            raise ValueError("the body is read in _SharedSessionSender._send_once")
         return self._body
 
 

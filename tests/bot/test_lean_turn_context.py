@@ -13,7 +13,6 @@ import io
 import json
 import logging
 from collections.abc import AsyncIterator
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -27,10 +26,20 @@ from botbuilder.schema import (
     DeliveryModes,
     ResourceResponse,
 )
+from msrest.pipeline.universal import RawDeserializer
 from msrest.serialization import Deserializer
+from msrest.universal_http import ClientRequest
+from multidict import CIMultiDict
 
 from bot.activity_json import model_to_json
-from bot.adapter import LeanTurnContext, SamverkanAdapter, _resource_response, create_adapter
+from bot.adapter import (
+    LeanTurnContext,
+    SamverkanAdapter,
+    _Answer,
+    _AnswerResponse,
+    _resource_response,
+    create_adapter,
+)
 from bot.cards import reply_activities, text_activity
 from bot.logs import KeyValueFormatter, format_value
 from bot.settings import Settings
@@ -215,26 +224,42 @@ def test_a_subclassed_account_is_copied_as_copy_copies_it():
 
 @pytest.mark.parametrize(
     "body",
-    [{"id": "1800000000001"}, {}, {"id": None}, {"id": 5}, {"id": "x", "extra": 1}, [], "x"],
+    [
+        {"id": "1800000000001"}, {}, {"id": None}, {"id": 5}, {"id": "x", "extra": 1}, [], "x",
+    ],
 )
-def test_the_connectors_answer_reads_as_msrest_reads_it(body):
+@pytest.mark.parametrize(
+    "content_type", ["application/json; charset=utf-8", "application/json", "text/plain", ""]
+)
+def test_the_connectors_answer_reads_as_msrest_reads_it(body, content_type):
     import botbuilder.schema as schema
 
-    response = SimpleNamespace(context={"deserialized_data": body})
+    headers = CIMultiDict({"Content-Type": content_type} if content_type else {})
+    answer = _Answer(201, "Created", headers, json.dumps(body).encode())
+    response = _AnswerResponse(ClientRequest("POST", "http://x/"), answer)
     msrest = Deserializer({k: v for k, v in vars(schema).items() if isinstance(v, type)})
     try:
+        response.context = {
+            "deserialized_data": RawDeserializer.deserialize_from_http_generics(
+                response.text(), response.headers
+            )
+        }
         expected = msrest("ResourceResponse", response)
     except Exception as error:  # noqa: BLE001 - then the fast path must leave it to msrest
-        assert _resource_response(response) is None, error
+        assert _resource_response(answer) is None, error
         return
 
-    fast = _resource_response(response)
+    fast = _resource_response(answer)
 
     if fast is not None:
         assert type(fast) is ResourceResponse
         assert vars(fast) == vars(expected)
     else:
-        assert body not in ({"id": "1800000000001"}, {}, {"id": None})  # the usual answers
+        # The usual answers, as the connector sends them, take the fast path.
+        assert not (
+            content_type.startswith("application/json")
+            and body in ({"id": "1800000000001"}, {}, {"id": None})
+        )
 
 
 def test_the_formatter_prints_time_as_the_standard_formatter_does():

@@ -22,7 +22,8 @@ from typing import Any
 
 import aiohttp
 
-from bot.graph import GraphError, GraphFiles
+from bot.graph import GraphFiles
+from scheduler.filing import GraphError
 from scheduler.minutes import DownloadFailed, FileTooLarge
 
 log = logging.getLogger(__name__)

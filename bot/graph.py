@@ -3,8 +3,9 @@
 `GraphFiles` finds a channel's files folder, makes folders, lists names and uploads a
 file (one request when small, an upload session in 320 KiB multiples otherwise); it
 also reads a file someone posted in a channel, from its SharePoint link (`/shares`). It
-returns plain dataclasses (`DriveFolder`, `DriveFile`) and raises `GraphError`
-subclasses; no Graph type leaves this module. `GraphDirectory` answers the chat's
+implements `scheduler.filing.ChannelFiles`: it returns that module's plain dataclasses
+(`DriveFolder`, `DriveFile`) and raises its `GraphError` subclasses; no Graph type
+leaves this module. `GraphDirectory` answers the chat's
 administration: who owns a team (`GET /teams/{id}/members`, paged) and who is in the
 tenant's directory (`GET /users` with `$search`, and one user by id).
 
@@ -47,6 +48,17 @@ from msgraph.generated.models.user import User
 from msgraph.generated.users.item.user_item_request_builder import UserItemRequestBuilder
 from msgraph.generated.users.users_request_builder import UsersRequestBuilder
 
+from scheduler.filing import (
+    DriveFile,
+    DriveFolder,
+    GraphCredentialsRejected,
+    GraphError,
+    GraphForbidden,
+    GraphUnavailable,
+    NameTaken,
+    UploadState,
+)
+
 log = logging.getLogger(__name__)
 
 GRAPH_BASE_URL = "https://graph.microsoft.com/v1.0"
@@ -55,9 +67,8 @@ GRAPH_SCOPES = ["https://graph.microsoft.com/.default"]
 # Upload session chunks must be multiples of 320 KiB (and each request under 60 MiB).
 CHUNK_UNIT = 320 * 1024
 
-# What an admin must grant the app (application permissions, admin consent) for minutes.
-REQUIRED_PERMISSIONS = "Files.ReadWrite.All (application), with admin consent"
-# And for administration by cards: finding people for the people picker (application).
+# What an admin must grant the app for administration by cards: finding people for the
+# people picker (application). What minutes need is `scheduler.filing.REQUIRED_PERMISSIONS`.
 DIRECTORY_PERMISSIONS = "User.ReadBasic.All (application), with admin consent"
 
 # What is read of a directory user: the minimum to name and reach them at work.
@@ -101,75 +112,6 @@ def credential_for(config: GraphConfig) -> AsyncTokenCredential:
             config.tenant_id, config.client_id, certificate_path=str(config.certificate_path)
         )
     return ClientSecretCredential(config.tenant_id, config.client_id, config.client_secret)
-
-
-@dataclass(frozen=True)
-class DriveFolder:
-    """A folder in a drive (the channel's files folder or one below it)."""
-
-    drive_id: str
-    item_id: str
-    web_url: str
-
-
-@dataclass(frozen=True)
-class DriveFile:
-    """A file in a drive, as Graph reports it after an upload."""
-
-    drive_id: str
-    item_id: str
-    name: str
-    web_url: str
-    size: int
-    quick_xor_hash: str | None = None
-
-
-@dataclass(frozen=True)
-class UploadState:
-    """An upload session and the first byte it still expects."""
-
-    upload_url: str
-    next_offset: int
-
-
-class GraphError(Exception):
-    """Graph refused or failed a request. `retryable`: trying later may succeed."""
-
-    retryable = False
-
-    def __init__(self, message: str, *, status: int | None = None, code: str | None = None):
-        super().__init__(message)
-        self.status = status
-        self.code = code
-
-
-class GraphUnavailable(GraphError):
-    """Throttled (429), a 5xx answer or a time-out that outlasted the retries."""
-
-    retryable = True
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        status: int | None = None,
-        code: str | None = None,
-        retry_after: float | None = None,
-    ):
-        super().__init__(message, status=status, code=code)
-        self.retry_after = retry_after
-
-
-class GraphForbidden(GraphError):
-    """403: the app lacks a permission (see `REQUIRED_PERMISSIONS`)."""
-
-
-class GraphCredentialsRejected(GraphError):
-    """The app's credentials were refused: expired or wrong secret or certificate."""
-
-
-class NameTaken(GraphError):
-    """409 nameAlreadyExists: a file of that name is already there."""
 
 
 class _GraphEdge:

@@ -71,7 +71,7 @@ class GraphTeamOwners:
     async def is_team_owner(self, network_key: str, user_aad_object_id: str) -> bool:
         """True when Graph lists the person as an owner of the network's team.
 
-        Raises `TeamNotKnown` or a `bot.graph.GraphError` when that cannot be told.
+        Raises `TeamNotKnown` or a `scheduler.filing.GraphError` when that cannot be told.
         """
         group_id = await self._group_id(network_key)
         owners = await self._team_owners(group_id)
@@ -111,7 +111,7 @@ class DirectoryPeople:
     async def person(self, entra_object_id: str) -> Person | None:
         """The person with this Entra object id; None if the directory has none.
 
-        Raises a `bot.graph.GraphError` when Graph cannot be asked.
+        Raises a `scheduler.filing.GraphError` when Graph cannot be asked.
         """
         user = await self._directory.user(entra_object_id)
         return _person(user) if user is not None else None

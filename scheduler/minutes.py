@@ -22,13 +22,18 @@ import html
 import logging
 import posixpath
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 
-from bot.graph import (
+from dialogs import cards
+from dialogs import meeting_texts as mt
+from dialogs import minutes_texts as xt
+from dialogs.conversation import RegistrySource
+from scheduler.filing import (
     REQUIRED_PERMISSIONS,
+    ChannelFiles,
     DriveFile,
     DriveFolder,
     GraphCredentialsRejected,
@@ -37,10 +42,6 @@ from bot.graph import (
     NameTaken,
     UploadState,
 )
-from dialogs import cards
-from dialogs import meeting_texts as mt
-from dialogs import minutes_texts as xt
-from dialogs.conversation import RegistrySource
 from scheduler.posts import GENERAL_CHANNEL, Mention, PlannedPost, Recipient, Target
 from scheduler.recurrence import at_local, local, start_of_day
 from storage.meetings import Meeting, MeetingRepository
@@ -196,24 +197,6 @@ def free_name(name: str, taken: set[str], attempt: int = 1) -> str:
 
 def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".replace(".0", "")
-
-
-class ChannelFiles(Protocol):
-    """The Graph operations the filer needs (`bot.graph.GraphFiles`)."""
-
-    async def channel_folder(self, team_id: str, channel_id: str) -> DriveFolder: ...
-    async def ensure_folder(self, parent: DriveFolder, names: list[str]) -> DriveFolder: ...
-    async def names(self, folder: DriveFolder) -> set[str]: ...
-    async def upload_small(self, folder: DriveFolder, name: str, content: bytes) -> DriveFile: ...
-    async def start_session(self, folder: DriveFolder, name: str) -> UploadState: ...
-    async def session_offset(self, upload_url: str) -> int | None: ...
-    async def upload_chunks(
-        self,
-        folder: DriveFolder,
-        state: UploadState,
-        content: bytes,
-        on_progress: Callable[[UploadState], Awaitable[None]],
-    ) -> DriveFile: ...
 
 
 class ChannelLocator(Protocol):

@@ -6,11 +6,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.graph import (
-    CHUNK_UNIT,
-    GraphConfig,
+from bot.graph import CHUNK_UNIT, GraphConfig, GraphFiles
+from scheduler.filing import (
     GraphCredentialsRejected,
-    GraphFiles,
     GraphForbidden,
     GraphUnavailable,
     NameTaken,

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.graph import GraphConfig, GraphDirectory, GraphForbidden, GraphUnavailable
+from bot.graph import GraphConfig, GraphDirectory
 from bot.team_owners import DirectoryPeople, GraphTeamOwners, TeamNotKnown
+from scheduler.filing import GraphForbidden, GraphUnavailable
 from storage.conversations import ConversationStore
 from storage.database import Database
 from storage.minutes import MinutesRepository

@@ -128,7 +128,9 @@ async def open_services(
     `team_owners_from_graph`: a team's owners may administer its network (asked of
     Graph, in the running bot); otherwise, as on the command line, only configured admins.
     """
-    database = Database(settings.database_url)
+    database = Database(
+        settings.database_url, statement_timeout=settings.database_statement_timeout_seconds
+    )
     changes = ChangeFeed(database)
     resources = AsyncExitStack()
     try:

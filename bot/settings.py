@@ -69,6 +69,8 @@ class Settings:
     app_tenant_id: str = ""
     app_type: AppType = "MultiTenant"
     database_url: str = "sqlite+aiosqlite:///samverkan.db"
+    # The longest a PostgreSQL statement may run or wait for a lock (storage.database).
+    database_statement_timeout_seconds: float = 15.0
     host: str = "127.0.0.1"
     port: int = 3978
     default_network: str = "bestservice"
@@ -211,6 +213,18 @@ class Settings:
 
         database_url = text("DATABASE_URL", "sqlite+aiosqlite:///samverkan.db")
 
+        raw_statement_timeout = text("DATABASE_STATEMENT_TIMEOUT_SECONDS", "15")
+        database_statement_timeout_seconds = 15.0
+        try:
+            database_statement_timeout_seconds = float(raw_statement_timeout)
+            if not 0 < database_statement_timeout_seconds <= 3600:
+                raise ValueError
+        except ValueError:
+            problems.append(
+                f"DATABASE_STATEMENT_TIMEOUT_SECONDS is {raw_statement_timeout!r}; expected a "
+                "number of seconds above 0, at most 3600"
+            )
+
         raw_interval = text("SCHEDULER_INTERVAL_SECONDS", "60")
         scheduler_interval_seconds = 60
         try:
@@ -294,6 +308,7 @@ class Settings:
             app_tenant_id=app_tenant_id,
             app_type=app_type,
             database_url=database_url,
+            database_statement_timeout_seconds=database_statement_timeout_seconds,
             host=host,
             port=port,
             default_network=default_network,

@@ -26,6 +26,13 @@ breaks mid-statement invalidates the pool. While the server cannot be reached, o
 a connection raises `DatabaseUnavailable`, and `is_unavailable(error)` tells such
 errors (and statements cut off by a server going down) from bugs, so that callers can
 answer "try again shortly" (the HTTP edge: 503 with Retry-After) instead of failing.
+
+Every PostgreSQL statement is bounded (`statement_timeout`, default
+`STATEMENT_TIMEOUT_SECONDS`): one waiting for a lock that a stuck replica holds, or on a
+server that stopped answering, fails after that long, and `is_unavailable` counts it as
+an outage, so a turn answers 503 and a scheduler tick is skipped instead of hanging.
+Migrating, and waiting for another replica's migration or first-start work, is exempt:
+it may rightly take longer.
 """
 
 from __future__ import annotations
@@ -48,10 +55,12 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
+    AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import NullPool
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +82,15 @@ SQLITE_WAL_ATTEMPTS = 10  # switching a new file to WAL, see `_configure_sqlite`
 # Seconds to wait for a PostgreSQL server before reporting it unavailable.
 POSTGRES_CONNECT_TIMEOUT = 10
 
+# How long one PostgreSQL statement may run, waiting for locks included, before the
+# server cancels it (`DATABASE_STATEMENT_TIMEOUT_SECONDS`). The bot's statements take
+# milliseconds, and the Bot Connector waits about 15 s for a turn: a statement this slow
+# is stuck behind something, not busy.
+STATEMENT_TIMEOUT_SECONDS = 15.0
+# How much longer the client waits for an answer before giving up by itself: only a
+# server that answers nothing at all (hung, or cut off without a reset) takes that long.
+CLIENT_TIMEOUT_GRACE_SECONDS = 5.0
+
 # How long `ping` waits for `SELECT 1` before calling the database unavailable.
 PING_TIMEOUT_SECONDS = 2.0
 
@@ -84,6 +102,8 @@ _T = TypeVar("_T")
 # SQLSTATE classes of an unusable server: 08 connection exception, 57P01-57P03 admin or
 # crash shutdown and "cannot connect now" (starting up or in recovery).
 _UNAVAILABLE_STATES = ("08", "57P01", "57P02", "57P03")
+# query_canceled: the statement timeout ran out (or an administrator cancelled it).
+_CANCELLED_STATE = "57014"
 
 # Execution option naming a SQLite transaction that will write (see `_begin_sqlite`).
 _WRITES = "samverkan_writes"
@@ -108,7 +128,16 @@ class Database:
     tables consistently; nothing outside `storage/` touches the engine.
     """
 
-    def __init__(self, url: str = DEFAULT_DATABASE_URL):
+    def __init__(
+        self,
+        url: str = DEFAULT_DATABASE_URL,
+        *,
+        statement_timeout: float = STATEMENT_TIMEOUT_SECONDS,
+    ):
+        """Open (lazily) the database at `url`; on PostgreSQL no statement of a turn, a
+        tick or a command runs longer than `statement_timeout` seconds."""
+        if not statement_timeout > 0:
+            raise ValueError(f"statement_timeout must be positive, not {statement_timeout!r}")
         self.url = url  # as given, password included: log `safe_url` instead
         try:
             parsed = make_url(url)
@@ -122,10 +151,16 @@ class Database:
                 "unsupported URL; use sqlite+aiosqlite:///FILE.db or "
                 "postgresql+asyncpg://USER@HOST:PORT/DB",
             )
-        self._engine = create_async_engine(parsed, **_engine_options(parsed))
+        self._engine = create_async_engine(parsed, **_engine_options(parsed, statement_timeout))
+        # For work that may rightly outlast any statement of a turn (see `migrate`).
+        self._unbounded_engine = self._engine
         writer, reader = self._engine, self._engine
         if self.dialect == "postgresql":
-            event.listen(self._engine.sync_engine, "do_connect", self._connect_or_unavailable)
+            self._unbounded_engine = create_async_engine(
+                parsed, poolclass=NullPool, **_engine_options(parsed, None)
+            )
+            for engine in (self._engine, self._unbounded_engine):
+                event.listen(engine.sync_engine, "do_connect", self._connect_or_unavailable)
         if self.dialect == "sqlite":
             event.listen(self._engine.sync_engine, "do_connect", _check_sqlite_file_opens)
             event.listen(self._engine.sync_engine, "connect", _configure_sqlite)
@@ -156,9 +191,11 @@ class Database:
     async def migrate(self) -> None:
         """Bring the schema to the newest migration; a no-op when it is already there.
 
-        Raises `DatabaseUnavailable` when the database cannot be reached.
+        Not bounded by the statement timeout: a migration may rewrite a large table, and
+        a replica waits here for as long as another one migrates. Raises
+        `DatabaseUnavailable` when the database cannot be reached.
         """
-        connection = await self._connect()
+        connection = await self._connect(self._unbounded_engine)
         try:
             if self.dialect == "sqlite":
                 # Take the write lock at BEGIN, so a second process waits instead of failing.
@@ -178,13 +215,14 @@ class Database:
         start together ("is the registry empty? then seed it") must not interleave.
 
         PostgreSQL: a session advisory lock on a connection of its own, released at the
-        end (or by the server, should the process die). SQLite: nothing to do, one process
-        serves.
+        end (or by the server, should the process die); waiting for it is not bounded by
+        the statement timeout, since the other replica's work may take longer. SQLite:
+        nothing to do, one process serves.
         """
         if self.dialect != "postgresql":
             yield
             return
-        connection = await self._connect()
+        connection = await self._connect(self._unbounded_engine)
         try:
             await connection.execute(select(func.pg_advisory_lock(STARTUP_LOCK_ID)))
             await connection.commit()  # a session lock: it outlives this transaction
@@ -214,10 +252,12 @@ class Database:
     async def close(self) -> None:
         """Close every pooled connection."""
         await self._engine.dispose()
+        if self._unbounded_engine is not self._engine:
+            await self._unbounded_engine.dispose()
 
-    async def _connect(self) -> AsyncConnection:
+    async def _connect(self, engine: AsyncEngine | None = None) -> AsyncConnection:
         try:
-            return await self._engine.connect()
+            return await (engine or self._engine).connect()
         except (OSError, TimeoutError, DBAPIError) as err:
             raise DatabaseUnavailable(self.safe_url, _describe(err)) from err
 
@@ -242,9 +282,11 @@ def is_unavailable(error: BaseException) -> bool:
 
     True for `DatabaseUnavailable` (no connection could be opened), for a statement cut
     off because its connection broke (server restarted, failed over, network dropped),
-    for the server refusing work while it starts or shuts down, and for no pooled
-    connection coming free in time (overload); False for anything else, bugs and
-    constraint violations included. Such an operation may succeed when tried again.
+    for the server refusing work while it starts or shuts down, for a statement that
+    outlasted the statement timeout (a lock held by a stuck replica, a server too slow
+    or not answering), and for no pooled connection coming free in time (overload);
+    False for anything else, bugs and constraint violations included. Such an operation
+    may succeed when tried again.
     """
     seen: set[int] = set()
     pending: list[BaseException] = [error]
@@ -259,7 +301,7 @@ def is_unavailable(error: BaseException) -> bool:
             return True  # the socket to the server broke under the driver, not wrapped
         if isinstance(current, DBAPIError) and (
             current.connection_invalidated
-            or _sqlstate(current.orig).startswith(_UNAVAILABLE_STATES)
+            or _sqlstate(current.orig).startswith((*_UNAVAILABLE_STATES, _CANCELLED_STATE))
         ):
             return True
         # A failed rollback raises its own error with the real one as its context.
@@ -325,13 +367,22 @@ def _describe(err: BaseException) -> str:
     return f"{type(cause).__name__}: {cause}" if str(cause) else type(cause).__name__
 
 
-def _engine_options(url: URL) -> dict[str, Any]:
+def _engine_options(url: URL, statement_timeout: float | None) -> dict[str, Any]:
+    """Engine options for `url`; on PostgreSQL, statements bounded by `statement_timeout`
+    seconds (None: unbounded)."""
     if url.get_backend_name() == "sqlite":
         return {}
-    options: dict[str, Any] = {"pool_pre_ping": True}  # survive a server restart or failover
+    connect_args: dict[str, Any] = {}
     if "timeout" not in url.query:
-        options["connect_args"] = {"timeout": POSTGRES_CONNECT_TIMEOUT}
-    return options
+        connect_args["timeout"] = POSTGRES_CONNECT_TIMEOUT
+    if statement_timeout is not None:
+        # The server cancels the statement (a clean error; the connection stays usable);
+        # the client's own limit is for a server that cannot even do that.
+        milliseconds = max(1, round(statement_timeout * 1000))
+        connect_args["server_settings"] = {"statement_timeout": str(milliseconds)}
+        connect_args["command_timeout"] = statement_timeout + CLIENT_TIMEOUT_GRACE_SECONDS
+    # Pinging on checkout survives a server restart or failover.
+    return {"pool_pre_ping": True, "connect_args": connect_args}
 
 
 def _check_sqlite_file_opens(

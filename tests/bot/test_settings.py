@@ -26,6 +26,13 @@ def test_defaults_are_local_mode_on_loopback():
     assert settings.app_type == "MultiTenant"
     assert settings.log_level == "INFO"
     assert settings.scheduler_interval_seconds == 60
+    assert settings.database_statement_timeout_seconds == 15.0
+
+
+def test_the_database_statement_timeout_may_be_a_fraction_of_a_second():
+    settings = Settings.from_env({"DATABASE_STATEMENT_TIMEOUT_SECONDS": "2.5"}, env_file=None)
+
+    assert settings.database_statement_timeout_seconds == 2.5
 
 
 def test_the_environment_wins_over_the_env_file(tmp_path: Path):
@@ -112,6 +119,8 @@ def test_validation_reports_every_problem_at_once():
         ({"SCHEDULER_INTERVAL_SECONDS": "1"}, "expected 0 (off) or a number of seconds from 5"),
         ({"SCHEDULER_INTERVAL_SECONDS": "often"}, "SCHEDULER_INTERVAL_SECONDS is 'often'"),
         ({"OUTBOX_LEASE_SECONDS": "2"}, "OUTBOX_LEASE_SECONDS is '2'; expected a number of seconds"),
+        ({"DATABASE_STATEMENT_TIMEOUT_SECONDS": "0"}, "DATABASE_STATEMENT_TIMEOUT_SECONDS is '0'"),
+        ({"DATABASE_STATEMENT_TIMEOUT_SECONDS": "nan"}, "expected a number of seconds above 0"),
         ({"OUTBOX_RETRY_BASE_SECONDS": "soon"}, "OUTBOX_RETRY_BASE_SECONDS is 'soon'; expected"),
         ({"AUDIT_RETENTION_DAYS": "0"}, "AUDIT_RETENTION_DAYS is '0'; expected a number of days"),
         ({"OUTBOX_RETENTION_DAYS": "7"}, "OUTBOX_RETENTION_DAYS is '7'; expected a number of days"),
@@ -174,6 +183,7 @@ def test_env_example_documents_every_variable():
         "MicrosoftAppType",
         "MicrosoftAppTenantId",
         "DATABASE_URL",
+        "DATABASE_STATEMENT_TIMEOUT_SECONDS",
         "HOST",
         "PORT",
         "DEFAULT_NETWORK",

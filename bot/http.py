@@ -100,8 +100,11 @@ def create_web_app(
             "this port can talk to the bot and make it post to any serviceUrl",
             extra={"host": settings.host},
         )
-    endpoint = MessagesEndpoint(settings=settings, adapter=adapter, bot=bot)
-    app = web.Application(middlewares=[observe_turns(turn_counters or TurnCounters())])
+    turn_counters = turn_counters or TurnCounters()
+    endpoint = MessagesEndpoint(
+        settings=settings, adapter=adapter, bot=bot, turn_counters=turn_counters
+    )
+    app = web.Application(middlewares=[observe_turns(turn_counters)])
     app.add_routes([web.post("/api/messages", endpoint.handle), web.get("/healthz", healthz)])
     if readiness is not None:
         app.add_routes([web.get("/readyz", _readyz_handler(readiness))])
@@ -189,10 +192,18 @@ class RequestRejected(Exception):
 class MessagesEndpoint:
     """`POST /api/messages`: check, authenticate and run one incoming activity."""
 
-    def __init__(self, *, settings: Settings, adapter: CloudAdapter, bot: Bot):
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        adapter: CloudAdapter,
+        bot: Bot,
+        turn_counters: TurnCounters | None = None,
+    ):
         self._settings = settings
         self._adapter = adapter
         self._bot = bot
+        self._turn_counters = turn_counters or TurnCounters()
 
     async def handle(self, request: web.Request) -> web.Response:
         started = time.perf_counter()
@@ -221,6 +232,7 @@ class MessagesEndpoint:
                 await self._bot.on_turn(context)
             except Exception as error:
                 if not is_unavailable(error):
+                    self._turn_counters.failed += 1
                     raise  # to the adapter's turn error handler: logged, user told
                 # No apology to the user: the 503 makes the connector send it again.
                 unavailable.append(error)

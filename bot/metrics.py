@@ -49,6 +49,9 @@ class TurnCounters:
     by_outcome: dict[TurnOutcome, int] = field(
         default_factory=lambda: {"2xx": 0, "4xx": 0, "5xx": 0}
     )
+    # Turns whose handling raised (logged "turn failed"). A failed message turn is still
+    # answered (201, with an apology to the user), so its status alone does not show it.
+    failed: int = 0
 
     def count(self, status: int) -> None:
         """Count one answered request (1xx and 3xx never happen; they count as 2xx)."""
@@ -152,6 +155,13 @@ class MetricsEndpoint:
                 "counter",
                 "Requests to /api/messages answered by this process, by HTTP status class.",
                 [({"outcome": o}, n) for o, n in self._turns.by_outcome.items()],
+            ),
+            MetricFamily(
+                "samverkan_turns_failed_total",
+                "counter",
+                "Turns whose handling failed in the bot (the user got an apology, an invoke "
+                "a 500); each has a turn failed line in the log.",
+                [({}, self._turns.failed)],
             ),
         ]
         if self._deliveries is not None:

@@ -15,7 +15,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from functools import lru_cache
 
 from storage.registry import Language, Localized
 
@@ -75,6 +74,14 @@ _SMALL_TALK: dict[SmallTalk, frozenset[str]] = {
     }),
 }
 
+# The words each kind of small talk is made of, and of any: a message with a word outside
+# them (and `_FILLER`) is no small talk, which settles nearly every question at once.
+_SMALL_TALK_WORDS: dict[SmallTalk, frozenset[str]] = {
+    kind: frozenset(part for phrase in phrases for part in phrase.split())
+    for kind, phrases in _SMALL_TALK.items()
+}
+_ANY_SMALL_TALK_WORD = frozenset().union(*_SMALL_TALK_WORDS.values())
+
 _WORD = re.compile(r"[\w/?-]+", re.UNICODE)
 _LEADING_PUNCTUATION = " \t\n:,.;!-–"
 
@@ -89,13 +96,14 @@ def classify(text: str, commands: Sequence[Command] = ()) -> Classified:
         return command
     all_words = [w.strip("?") or w for w in _WORD.findall(cleaned)]
     words = [w for w in all_words if w not in _FILLER]
-    candidates = {" ".join(all_words), " ".join(words)}
-    for kind, phrases in _SMALL_TALK.items():
-        if candidates & phrases:
-            return Classified(kind)
-        # Repeated small talk ("hej hej", "tack tack"); help needs its whole phrase.
-        if kind is not SmallTalk.HELP and words and _all_words_in(words, phrases):
-            return Classified(kind)
+    if _ANY_SMALL_TALK_WORD.issuperset(words):
+        candidates = {" ".join(all_words), " ".join(words)}
+        for kind, phrases in _SMALL_TALK.items():
+            if candidates & phrases:
+                return Classified(kind)
+            # Repeated small talk ("hej hej", "tack tack"); help needs its whole phrase.
+            if kind is not SmallTalk.HELP and words and _SMALL_TALK_WORDS[kind].issuperset(words):
+                return Classified(kind)
     return Classified(QUESTION, argument=text.strip())
 
 
@@ -168,14 +176,3 @@ def _starts_with_phrase(text: str, phrase: str) -> bool:
         return False
     rest = text[len(phrase):]
     return not rest or not (rest[0].isalnum() or rest[0] == "_")
-
-
-def _all_words_in(words: list[str], phrases: frozenset[str]) -> bool:
-    """True when the message is made only of the phrases' words ("hej hej", "thanks thanks")."""
-    vocabulary = _words_of(phrases)
-    return all(w in vocabulary for w in words)
-
-
-@lru_cache(maxsize=16)  # called with the few constant phrase sets of `_SMALL_TALK`
-def _words_of(phrases: frozenset[str]) -> frozenset[str]:
-    return frozenset(part for phrase in phrases for part in phrase.split())

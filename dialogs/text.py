@@ -168,11 +168,6 @@ def carries_no_role_information(word: str) -> bool:
 _ASKING_FOR_SOMEONE_WORDS = frozenset(fold(w) for w in _ASKING_FOR_SOMEONE.split())
 
 
-def asks_for_someone(text: str) -> bool:
-    """True when the message asks who ("vem", "who"), or whom to contact or ask."""
-    return any(fold(w) in _ASKING_FOR_SOMEONE_WORDS for w in words(text))
-
-
 def stems(word: str, language: Language) -> tuple[str, ...]:
     """The stem of a word as written and, if different, as written without diacritics.
 
@@ -202,6 +197,8 @@ class Word:
     `languages` are the languages of the registry texts its exact readings come from.
     `genitive` marks an owner ("projektledarens", "the board's"): a role named in the genitive
     is usually not the one asked for ("vem ansvarar för projektledarens kompetensutveckling?").
+    `asks_for_someone` marks a word with which a message asks who ("vem", "who"), or whom to
+    contact or ask.
     """
 
     surface: str
@@ -209,6 +206,7 @@ class Word:
     readings: tuple[Reading, ...]
     languages: frozenset[Language]
     genitive: bool = False
+    asks_for_someone: bool = False
 
     def without(self, consumed: frozenset[str]) -> Word:
         """This word with the terms that named a group or network removed from its readings."""
@@ -217,7 +215,14 @@ class Word:
             for r in self.readings
             if (kept := tuple(t for t in r.terms if t not in consumed))
         )
-        return Word(self.surface, self.names - consumed, readings, self.languages, self.genitive)
+        return Word(
+            self.surface,
+            self.names - consumed,
+            readings,
+            self.languages,
+            self.genitive,
+            self.asks_for_someone,
+        )
 
 
 class Analyzer:
@@ -305,7 +310,9 @@ class Analyzer:
         language's stemmer only reads words the first cannot ("who is the ordförande?"), so the
         Swedish stemmer does not turn the English "leader" into "lead".
         """
-        return [self._query_word(w, language) for w in words(text)]
+        cache = self._word_cache
+        # Nearly every word is one asked before: looked up here, analysed only when new.
+        return [cache.get((w, language)) or self._query_word(w, language) for w in words(text)]
 
     def _query_word(self, word: str, language: Language | None) -> Word:
         key = (word, language)
@@ -319,6 +326,7 @@ class Analyzer:
         return cached
 
     def _analyse_query_word(self, word: str, language: Language | None) -> Word:
+        asks = fold(word) in _ASKING_FOR_SOMEONE_WORDS
         possessive = bool(_POSSESSIVE.search(word))
         word = _POSSESSIVE.sub("", word)
         joined = _joined(word)
@@ -355,7 +363,7 @@ class Analyzer:
             readings = []
         for reading in readings:
             names.update(reading.terms)
-        return Word(word, frozenset(names), tuple(readings), frozenset(languages), genitive)
+        return Word(word, frozenset(names), tuple(readings), frozenset(languages), genitive, asks)
 
     def _exact_readings(
         self, word: str, language: Language | None

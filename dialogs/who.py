@@ -34,12 +34,21 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from dialogs.language import language_from_locale, language_scores
-from dialogs.text import Analyzer, Word, asks_for_someone, carries_no_role_information
+from dialogs.text import Analyzer, Word, carries_no_role_information
 from dialogs.turns import ContactAnswer, Reply
 from dialogs.who_texts import escape, join_list, person_link, render, role_in_question
-from storage.registry import Assignment, Language, Localized, Network, Role, RoleRegistry
+from storage.registry import (
+    Assignment,
+    Group,
+    Language,
+    Localized,
+    Network,
+    Role,
+    RoleRegistry,
+)
 
 TITLE_WEIGHT = 3.0
 SYNONYM_WEIGHT = 2.0  # synonyms and the role key
@@ -56,6 +65,7 @@ MAX_MATCHES = 3
 TOPIC_WORDS = 2  # a message this short names a topic ("budget?") rather than chatting
 MAX_SUGGESTIONS = 3
 MIN_COMPOUND_ENDING = 4  # a name this long at the end of a compound is that compound's word
+_EVIDENCE_LIMIT = 4096  # question words whose evidence is kept per network
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,20 @@ class _RoleEntry:
     role: Role
     phrases: list[tuple[frozenset[str], float]] = field(default_factory=list)
     duty_terms: list[set[str]] = field(default_factory=list)
+    duty_texts: tuple[Localized[str], ...] = ()  # each duty in both languages
+
+
+class _WordEvidence(NamedTuple):
+    """What one question word says about the roles of one network (see `_rank`).
+
+    `best` holds, per role the word matches, the value of its best reading and that reading's
+    terms; `strongest` the strongest field each role was matched in; `terms` every term of the
+    word's readings.
+    """
+
+    best: tuple[tuple[int, float, tuple[str, ...]], ...]
+    strongest: tuple[tuple[int, float], ...]
+    terms: frozenset[str]
 
 
 @dataclass
@@ -100,9 +124,56 @@ class _NetworkIndex:
     entries: list[_RoleEntry]
     postings: dict[str, list[tuple[int, float]]]  # term -> (entry, field weight)
     term_weight: dict[str, float]
+    # term -> (entry, phrase, its bonus) for each phrase with the term: a question is checked
+    # against the phrases its terms occur in, not against every phrase of every role it matches.
+    phrases: dict[str, list[tuple[int, frozenset[str], float]]]
     role_terms: frozenset[str]  # every term of the network's role texts
     own_terms: frozenset[str]  # and of its group names: what the network's own texts say
     group_names: _Names
+    # Question words seen in this network, with what they say about its roles: members ask
+    # the same few hundred words over and over.
+    evidence: dict[Word, _WordEvidence] = field(default_factory=dict)
+
+
+class _NetworkFacts:
+    """A network's roles, groups and role holders by key, for the answer text.
+
+    `Network.role`, `.group` and `.holders` scan the network's tuples; an answer asks them
+    several times, so the finder looks them up here. Results, order and errors are the same.
+    """
+
+    def __init__(self, network: Network):
+        self.network = network
+        self._roles: dict[str, Role] = {}
+        for role in network.roles:
+            self._roles.setdefault(role.key, role)
+        self._groups: dict[str, Group] = {}
+        for group in network.groups:
+            self._groups.setdefault(group.key, group)
+        self._assignments: dict[tuple[str, str | None, bool], list[Assignment]] = {}
+        for assignment in network.assignments:
+            key = (assignment.role_key, assignment.group_key, assignment.deputy)
+            self._assignments.setdefault(key, []).append(assignment)
+
+    def role(self, key: str) -> Role:
+        """`Network.role`: the role with this key; KeyError if there is none."""
+        role = self._roles.get(key)
+        return role if role is not None else self.network.role(key)
+
+    def group(self, key: str) -> Group:
+        """`Network.group`: the group with this key; `UnknownGroup` if there is none."""
+        group = self._groups.get(key)
+        return group if group is not None else self.network.group(key)
+
+    def holders(
+        self, role_key: str, group_key: str | None, today: date, *, deputies: bool = False
+    ) -> tuple[Assignment, ...]:
+        """`Network.holders`: current holders (or deputies) of a role, in the data's order."""
+        wanted_group = group_key if self.role(role_key).scope == "group" else None
+        assignments = self._assignments.get((role_key, wanted_group, deputies))
+        if not assignments:  # no deputies, a vacant role: the common case
+            return ()
+        return tuple(a for a in assignments if a.is_current(today))
 
 
 @dataclass(frozen=True)
@@ -128,11 +199,14 @@ class _Names:
             for term in name[0]:
                 self.by_first_term[term].append((key, name))
             self.terms.update(t for word_terms in name for t in word_terms)
+        self.first_terms = frozenset(self.by_first_term)
 
     def find(self, question_words: list[Word]) -> list[_NameMatch]:
         """Every name that occurs in the question as consecutive words (first occurrence)."""
         found: dict[tuple[str, int], _NameMatch] = {}
         for start, word in enumerate(question_words):
+            if word.names.isdisjoint(self.first_terms):  # most words start no name
+                continue
             for term in word.names:
                 for key, name in self.by_first_term.get(term, ()):
                     end = start + len(name)
@@ -184,6 +258,10 @@ class ContactFinder:
                 for text in _names(network.key, network.name, network.aliases)
             )
         self._network_names = _Names(network_names)
+        self._facts: dict[str, _NetworkFacts] = {}
+        for network in registry.networks:
+            self._facts.setdefault(network.key, _NetworkFacts(network))
+        self._examples: dict[tuple[str, Language], tuple[str, ...]] = {}
         # Names are looked up like any word (so "logistik" is known to typo tolerance) but, with
         # no language, say nothing about the language of a question.
         for term in self._network_names.terms.union(
@@ -255,6 +333,15 @@ class ContactFinder:
         for position, weights in enumerate(best_weight):
             for term, weight in weights.items():
                 postings[term].append((position, weight))
+        phrases: dict[str, list[tuple[int, frozenset[str], float]]] = defaultdict(list)
+        for position, entry in enumerate(entries):
+            for phrase, weight in entry.phrases:
+                bonus = WHOLE_PHRASE_BONUS * weight * sum(term_weight[t] for t in phrase)
+                for term in phrase:
+                    phrases[term].append((position, phrase, bonus))
+            entry.duty_texts = tuple(
+                _duty_texts(entry.role, duty) for duty in range(len(entry.duty_terms))
+            )
 
         group_names = _Names(
             (group.key, self._analyzer.name_terms(text))
@@ -265,6 +352,7 @@ class ContactFinder:
             entries=entries,
             postings=dict(postings),
             term_weight=term_weight,
+            phrases=dict(phrases),
             role_terms=frozenset(network_frequency),
             own_terms=frozenset(network_frequency) | frozenset(group_names.terms),
             group_names=group_names,
@@ -281,10 +369,20 @@ class ContactFinder:
         a network or group named in the question replaces them. Raises `UnknownNetwork` or
         `UnknownGroup` for keys that are not in the registry.
         """
-        network = self.registry.network(network_key)
+        return self._find(question, network_key, group_key, language_scores(question).decided)
+
+    def _find(
+        self,
+        question: str,
+        network_key: str,
+        group_key: str | None,
+        decided: Language | None,
+    ) -> ContactSearch:
+        """`find`, given what the question's own words say of its language (`decided`)."""
+        facts = self._network_facts(network_key)
         if group_key is not None:
-            network.group(group_key)
-        question_words = self._analyzer.query_words(question, language_scores(question).decided)
+            facts.group(group_key)
+        question_words = self._analyzer.query_words(question, decided)
 
         network_named = False
         consumed: dict[int, set[str]] = defaultdict(set)
@@ -301,12 +399,18 @@ class ContactFinder:
             _consume(consumed, question_words, named_group)
             group_key, group_named = named_group.key, True
 
-        scoped_words = [
-            w.without(frozenset(consumed[i])) if i in consumed else w
-            for i, w in enumerate(question_words)
-        ]
-        # Asks who, or is short enough to name just a topic: one telling word may then suffice.
-        asking = asks_for_someone(question) or len(question_words) <= TOPIC_WORDS
+        scoped_words = (
+            [
+                w.without(frozenset(consumed[i])) if i in consumed else w
+                for i, w in enumerate(question_words)
+            ]
+            if consumed
+            else question_words
+        )
+        # Short enough to name just a topic, or asks who: one telling word may then suffice.
+        asking = len(question_words) <= TOPIC_WORDS or any(
+            w.asks_for_someone for w in question_words
+        )
         matches = self._rank(index, scoped_words, asking)
         if not matches and consumed:
             # "vem sitter i e-rådet?": the name is all the question says, so it is the topic.
@@ -319,6 +423,12 @@ class ContactFinder:
             group_named=group_named,
             language=_vocabulary_language(question_words),
         )
+
+    def _network_facts(self, network_key: str) -> _NetworkFacts:
+        """The network's facts; `UnknownNetwork` (from the registry) for an unknown key."""
+        facts = self._facts.get(network_key)
+        # A key the finder does not know is none of the registry's: `network` raises.
+        return facts if facts is not None else _NetworkFacts(self.registry.network(network_key))
 
     def _named_network(self, question_words: list[Word], current: str) -> _NameMatch | None:
         """The network the question names: the current one if named, else the longest other."""
@@ -352,62 +462,82 @@ class ContactFinder:
     def _rank(
         self, index: _NetworkIndex, question_words: list[Word], asking: bool
     ) -> tuple[RoleMatch, ...]:
-        scores: dict[int, float] = defaultdict(float)
-        matched: dict[int, set[str]] = defaultdict(set)
-        matched_words: dict[int, int] = defaultdict(int)
-        strongest_field: dict[int, float] = defaultdict(float)
+        scores: dict[int, float] = {}
+        matched: dict[int, set[str]] = {}
+        matched_words: dict[int, int] = {}
+        strongest_field: dict[int, float] = {}
         question_terms: set[str] = set()
         for word in question_words:
-            best: dict[int, tuple[float, tuple[str, ...]]] = {}
-            for reading in word.readings:
-                question_terms.update(reading.terms)
-                evidence: dict[int, float] = defaultdict(float)
-                for term in reading.terms:
-                    weight = index.term_weight.get(term, 0.0) * reading.quality
-                    for position, field_weight in index.postings.get(term, ()):
-                        if word.genitive:  # an owner, not the role asked for
-                            field_weight = min(field_weight, DUTY_WEIGHT)
-                        evidence[position] += weight * field_weight
-                        strongest_field[position] = max(strongest_field[position], field_weight)
-                for position, value in evidence.items():
-                    if value > best.get(position, (0.0,))[0]:
-                        best[position] = (value, reading.terms)
-            for position, (value, terms) in best.items():
-                scores[position] += value
-                matched[position].update(terms)
-                matched_words[position] += 1
+            if not word.readings:  # "vem", "the": says nothing of any role
+                continue
+            evidence = index.evidence.get(word)
+            if evidence is None:
+                evidence = _word_evidence(index, word)
+                if len(index.evidence) >= _EVIDENCE_LIMIT:
+                    index.evidence.clear()  # members' words are open-ended: start afresh
+                index.evidence[word] = evidence
+            question_terms |= evidence.terms
+            for position, value in evidence.strongest:
+                if value > strongest_field.get(position, 0.0):
+                    strongest_field[position] = value
+            for position, value, terms in evidence.best:
+                if position in scores:
+                    scores[position] += value
+                    matched[position].update(terms)
+                    matched_words[position] += 1
+                else:
+                    scores[position] = value
+                    matched[position] = set(terms)
+                    matched_words[position] = 1
+
+        # The best whole phrase of each role that the question contains.
+        phrase_bonus: dict[int, float] = {}
+        for term in question_terms:
+            for position, phrase, bonus in index.phrases.get(term, ()):
+                if bonus > phrase_bonus.get(position, 0.0) and phrase <= question_terms:
+                    phrase_bonus[position] = bonus
+
+        for position, bonus in phrase_bonus.items():
+            if position in scores:
+                scores[position] += bonus
 
         duties: dict[int, int | None] = {}
-        for position in scores:
-            entry = index.entries[position]
-            scores[position] += max(
-                (
-                    WHOLE_PHRASE_BONUS * weight * sum(index.term_weight[t] for t in phrase)
-                    for phrase, weight in entry.phrases
-                    if phrase <= question_terms
-                ),
-                default=0.0,
-            )
-            duties[position], shared, value = _best_duty(index, entry, matched[position])
-            if shared >= 2:
-                scores[position] += SAME_DUTY_BONUS * DUTY_WEIGHT * value
+        term_weight = index.term_weight
+        for position, terms in matched.items():
+            # A duty shares at most the role's matched terms, and two earn the bonus: the duty
+            # of a role matched by one term is only looked for if the role is in the answer.
+            if len(terms) >= 2:
+                duties[position], shared, value = _best_duty(
+                    term_weight, index.entries[position], terms
+                )
+                if shared >= 2:
+                    scores[position] += SAME_DUTY_BONUS * DUTY_WEIGHT * value
 
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-        if not ranked or ranked[0][1] < MIN_SCORE:
+        # Best first; equal scores in the roles' order (a stable sort of the sorted positions).
+        ranked = sorted(sorted(scores), key=scores.__getitem__, reverse=True)
+        if not ranked or scores[ranked[0]] < MIN_SCORE:
             return ()
-        top = ranked[0][0]
+        top = ranked[0]
         if not asking and strongest_field[top] < SYNONYM_WEIGHT and matched_words[top] < 2:
             return ()
-        floor = max(MIN_SCORE, RUNNER_UP_SHARE * ranked[0][1])
-        return tuple(
-            RoleMatch(
-                role_key=index.entries[position].role.key,
-                score=round(score, 3),
-                duty=_duty_texts(index.entries[position].role, duties[position]),
-            )
-            for position, score in ranked[:MAX_MATCHES]
-            if score >= floor
-        )
+        floor = max(MIN_SCORE, RUNNER_UP_SHARE * scores[top])
+        matches = []
+        for position in ranked[:MAX_MATCHES]:
+            score = scores[position]
+            if score >= floor:
+                entry = index.entries[position]
+                if position in duties:
+                    duty = duties[position]
+                else:
+                    duty = _best_duty(term_weight, entry, matched[position])[0]
+                matches.append(
+                    RoleMatch(
+                        role_key=entry.role.key,
+                        score=round(score, 3),
+                        duty=None if duty is None else entry.duty_texts[duty],
+                    )
+                )
+        return tuple(matches)
 
     # -- answering ---------------------------------------------------------------------------
 
@@ -427,30 +557,26 @@ class ContactFinder:
         matched, then `hint` (the client's locale), then Swedish. `today` decides whose terms
         of office are current. Raises `UnknownNetwork`/`UnknownGroup` for unknown keys.
         """
-        search = self.find(question, network_key=network_key, group_key=group_key)
-        language = (
-            language
-            or language_scores(question).decided
-            or search.language
-            or language_from_locale(hint)
-            or "sv"
-        )
-        network = self.registry.network(search.network_key)
+        decided = language_scores(question).decided
+        search = self._find(question, network_key, group_key, decided)
+        language = language or decided or search.language or language_from_locale(hint) or "sv"
+        facts = self._network_facts(search.network_key)
+        network = facts.network
         if not search.matches:
             return self._abstain(network, search, language)
 
         best = search.matches[0]
-        role = network.role(best.role_key)
+        role = facts.role(best.role_key)
         roles = tuple(m.role_key for m in search.matches)
         if role.scope == "group" and search.group_key is None and network.groups:
-            text = _per_group_text(network, role, best, language, today)
+            text = _per_group_text(facts, role, best, language, today)
             contact = ContactAnswer(roles=roles, network_key=network.key, group_key=None)
             return Reply(text=text, language=language, contact=contact)
 
         group_key = search.group_key if role.scope == "group" else None
-        holders = network.holders(role.key, group_key, today)
-        deputies = network.holders(role.key, group_key, today, deputies=True)
-        scope = _scope(network, group_key, language)
+        holders = facts.holders(role.key, group_key, today)
+        deputies = facts.holders(role.key, group_key, today, deputies=True)
+        scope = _scope(facts, group_key, language)
         title = escape(role.title.get(language))
         if holders:
             paragraphs = [
@@ -461,7 +587,7 @@ class ContactFinder:
         if deputies:
             paragraphs.append(render("deputies", language, people=_people(deputies)))
         if not holders:
-            paragraphs.append(_ask_instead(network, role, group_key, language, today))
+            paragraphs.append(_ask_instead(facts, role, group_key, language, today))
         paragraphs.append(_duty_line(role, best, language))
         contact = ContactAnswer(
             roles=roles,
@@ -490,7 +616,17 @@ class ContactFinder:
     def example_questions(self, network_key: str, language: Language) -> tuple[str, ...]:
         """Up to three "Vem är <role>?" questions for roles of the network, each checked to
         be answered with its own role, so that a suggestion never leads to another dead end."""
-        network = self.registry.network(network_key)
+        # Each check is a whole question: worked out once per network and language, since the
+        # finder (and so every answer) stays the same for its registry.
+        known = self._examples.get((network_key, language))
+        if known is None:
+            known = self._examples[(network_key, language)] = self._example_questions(
+                network_key, language
+            )
+        return known
+
+    def _example_questions(self, network_key: str, language: Language) -> tuple[str, ...]:
+        network = self._network_facts(network_key).network
         questions: list[str] = []
         for role in network.roles:
             question = render(
@@ -545,18 +681,57 @@ def _consume(consumed: dict[int, set[str]], question_words: list[Word], match: _
         consumed[position] |= word_terms & question_words[position].names
 
 
+_SWEDISH_ONLY: frozenset[Language] = frozenset({"sv"})
+_ENGLISH_ONLY: frozenset[Language] = frozenset({"en"})
+
+
 def _vocabulary_language(question_words: list[Word]) -> Language | None:
-    votes = {"sv": 0, "en": 0}
+    swedish = english = 0
     for word in question_words:
-        if len(word.languages) == 1:
-            votes[next(iter(word.languages))] += 1
-    if votes["sv"] == votes["en"]:
+        if word.languages == _SWEDISH_ONLY:
+            swedish += 1
+        elif word.languages == _ENGLISH_ONLY:
+            english += 1
+    if swedish == english:
         return None
-    return "sv" if votes["sv"] > votes["en"] else "en"
+    return "sv" if swedish > english else "en"
+
+
+def _word_evidence(index: _NetworkIndex, word: Word) -> _WordEvidence:
+    """What `word` says about each role of the network, whatever else the question says.
+
+    A reading's terms count by their weight, the reading's quality and the field each role
+    uses them in; a role is credited with the word's best reading for it.
+    """
+    best: dict[int, tuple[float, tuple[str, ...]]] = {}
+    strongest: dict[int, float] = {}
+    terms: set[str] = set()
+    for reading in word.readings:
+        terms.update(reading.terms)
+        evidence: dict[int, float] = {}
+        for term in reading.terms:
+            term_postings = index.postings.get(term)
+            if term_postings is None:
+                continue
+            weight = index.term_weight[term] * reading.quality
+            for position, field_weight in term_postings:
+                if word.genitive:  # an owner, not the role asked for
+                    field_weight = min(field_weight, DUTY_WEIGHT)
+                evidence[position] = evidence.get(position, 0.0) + weight * field_weight
+                if field_weight > strongest.get(position, 0.0):
+                    strongest[position] = field_weight
+        for position, value in evidence.items():
+            if value > best.get(position, (0.0,))[0]:
+                best[position] = (value, reading.terms)
+    return _WordEvidence(
+        best=tuple((position, value, ts) for position, (value, ts) in best.items()),
+        strongest=tuple(strongest.items()),
+        terms=frozenset(terms),
+    )
 
 
 def _best_duty(
-    index: _NetworkIndex, entry: _RoleEntry, matched: set[str]
+    term_weight: dict[str, float], entry: _RoleEntry, matched: set[str]
 ) -> tuple[int | None, int, float]:
     """The duty sentence sharing the most telling terms with the question.
 
@@ -568,16 +743,15 @@ def _best_duty(
         shared = terms & matched
         if not shared:  # scores 0.0, which never beats `best`: most duties share nothing
             continue
-        value = sum(index.term_weight.get(t, 0.0) for t in shared)
+        # Every duty term is a term of the network, so it has a weight.
+        value = sum(map(term_weight.__getitem__, shared))
         if value > best[2]:
             best = (position, len(shared), value)
     return best
 
 
-def _duty_texts(role: Role, position: int | None) -> Localized[str] | None:
+def _duty_texts(role: Role, position: int) -> Localized[str]:
     """The duty at `position` in both languages."""
-    if position is None:
-        return None
     return Localized(sv=_nth(role.duties.sv, position), en=_nth(role.duties.en, position))
 
 
@@ -593,11 +767,11 @@ def _people(assignments: Iterable[Assignment]) -> str:
     return ", ".join(person_link(a.person.name, a.person.email) for a in assignments)
 
 
-def _scope(network: Network, group_key: str | None, language: Language) -> str:
+def _scope(facts: _NetworkFacts, group_key: str | None, language: Language) -> str:
     if group_key is not None:
-        group = network.group(group_key)
+        group = facts.group(group_key)
         return render("in_group", language, group=escape(group.name.get(language)))
-    return render("in_network", language, network=escape(network.name.get(language)))
+    return render("in_network", language, network=escape(facts.network.name.get(language)))
 
 
 def _duty_line(role: Role, match: RoleMatch, language: Language) -> str:
@@ -606,12 +780,13 @@ def _duty_line(role: Role, match: RoleMatch, language: Language) -> str:
 
 
 def _per_group_text(
-    network: Network, role: Role, match: RoleMatch, language: Language, today: date
+    facts: _NetworkFacts, role: Role, match: RoleMatch, language: Language, today: date
 ) -> str:
     """A group role asked without a group: its holders group by group, and how to ask."""
+    network = facts.network
     lines = []
     for group in network.groups:
-        holders = network.holders(role.key, group.key, today)
+        holders = facts.holders(role.key, group.key, today)
         people = _people(holders) if holders else render("vacant_short", language)
         lines.append(
             render("group_line", language, group=escape(group.name.get(language)), people=people)
@@ -636,13 +811,14 @@ def _per_group_text(
 
 
 def _ask_instead(
-    network: Network, role: Role, group_key: str | None, language: Language, today: date
+    facts: _NetworkFacts, role: Role, group_key: str | None, language: Language, today: date
 ) -> str:
     """Whom to ask while `role` is vacant: the role's (or the network's) ask_instead roles.
 
     When those are vacant too, their own ask_instead roles are tried, each role once, so a
     chain that leads back to where it started ends instead of looping.
     """
+    network = facts.network
     visited = {role.key}
     first = [k for k in (role.ask_instead or network.ask_instead) if k not in visited]
     frontier = first
@@ -650,7 +826,7 @@ def _ask_instead(
         found = []
         for key in frontier:
             visited.add(key)
-            candidate = network.role(key)
+            candidate = facts.role(key)
             if candidate.scope == "group" and group_key is None:
                 found.append(
                     render(
@@ -658,7 +834,7 @@ def _ask_instead(
                     )
                 )
                 continue
-            holders = network.holders(key, group_key if candidate.scope == "group" else None, today)
+            holders = facts.holders(key, group_key if candidate.scope == "group" else None, today)
             if holders:
                 found.append(
                     render(
@@ -672,7 +848,7 @@ def _ask_instead(
             return render("ask_instead", language, roles=join_list(found, language, "or"))
         following: list[str] = []
         for key in frontier:
-            candidate = network.role(key)
+            candidate = facts.role(key)
             for next_key in candidate.ask_instead or network.ask_instead:
                 if next_key not in visited and next_key not in following:
                     following.append(next_key)
@@ -680,7 +856,7 @@ def _ask_instead(
     if not first:
         return ""
     titles = [
-        render("role_alone", language, role=escape(network.role(k).title.get(language)))
+        render("role_alone", language, role=escape(facts.role(k).title.get(language)))
         for k in first
     ]
     return render("ask_instead_nobody", language, roles=join_list(titles, language, "or"))

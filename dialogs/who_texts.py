@@ -55,14 +55,22 @@ TEXTS: dict[str, Localized[str]] = {
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")
 
+# Every answer renders a dozen texts: each language's are looked up directly.
+_SWEDISH = {key: text.sv for key, text in TEXTS.items()}
+_ENGLISH = {key: text.en for key, text in TEXTS.items()}
+
 
 def render(key: str, language: Language, **values: str) -> str:
     """The text `key` in `language` with its placeholders filled."""
-    return TEXTS[key].get(language).format(**values)
+    return (_ENGLISH if language == "en" else _SWEDISH)[key].format(**values)
 
 
 def escape(text: str) -> str:
     """Data (names, titles) made safe to put inside markdown."""
+    # Most names and titles have nothing to escape: finding that out is cheaper than a
+    # substitution that changes nothing.
+    if _MARKDOWN_SPECIAL.search(text) is None:
+        return text
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 

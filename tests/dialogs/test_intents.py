@@ -12,7 +12,8 @@ def test_greetings(text):
     assert classify(text).kind is SmallTalk.GREETING
 
 
-@pytest.mark.parametrize("text", ["tack", "Tack så mycket!", "thanks", "Thank you", "tusen tack"])
+@pytest.mark.parametrize("text", ["tack", "Tack så mycket!", "thanks", "Thank you", "tusen tack",
+                                  "tack tack"])
 def test_thanks(text):
     assert classify(text).kind is SmallTalk.THANKS
 
@@ -29,6 +30,8 @@ def test_help(text):
     "Vad är klockan?",              # off-topic: the answering logic abstains, not the router
     "thanks, who keeps the budget?",
     "help with the budget",
+    "hjälp hjälp",                  # help needs its whole phrase, repeated or not
+    "hej tack",                     # small talk of two kinds at once is no one kind
 ])
 def test_questions(text):
     assert classify(text).kind == QUESTION

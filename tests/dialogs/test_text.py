@@ -122,3 +122,8 @@ def test_folding_is_the_same_remembered_or_not(text):
     assert fold(text) == _fold(text) == fold(text)
     # Only words up to 40 characters are remembered, so long texts are not kept.
     assert _remembered_fold.cache_info().currsize <= remembered + (len(text) <= 40)
+
+
+def test_words_that_ask_for_someone_are_marked(analyzer):
+    words = analyzer.query_words("Vem ansvarar för budgeten? Who's the contact?", None)
+    assert [w.surface for w in words if w.asks_for_someone] == ["vem", "ansvarar", "contact"]

@@ -231,3 +231,20 @@ def test_a_name_that_is_an_ordinary_word_of_the_current_network_is_not_taken_as_
     assert finder.find("vem är processledare i e-rådet?", network_key="expert").network_key == (
         "council"
     )
+
+
+def test_answers_stay_the_same_once_the_finder_forgets_the_words_it_has_seen(monkeypatch):
+    # The finder keeps what each question word says about each network's roles, up to a
+    # limit; past it, it starts afresh and must find the same roles as before.
+    questions = [
+        "vem är ordförande?",
+        "Vem skriver protokollet?",
+        "who keeps the budget?",
+        "vem ansvarar för medlemsregistret?",
+        "vem ordnar lokalen till träffen?",
+    ]
+    expected = [top_role(ContactFinder(REGISTRY), q) for q in questions]
+    monkeypatch.setattr("dialogs.who._EVIDENCE_LIMIT", 2)
+    forgetful = ContactFinder(REGISTRY)
+    for _ in range(2):
+        assert [top_role(forgetful, q) for q in questions] == expected

@@ -24,9 +24,10 @@ import copy
 import html
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any, Protocol
 
 from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
@@ -84,7 +85,10 @@ class ConversationReferences(Protocol):
         channel_id: str | None,
         kind: ConversationKind,
         only_if_changed: bool = False,
+        inputs: Hashable | None = None,
     ) -> None: ...
+
+    def reference_unchanged(self, conversation_id: str, inputs: Hashable) -> bool: ...
 
     async def binding_for(self, team_id: str, channel_id: str) -> tuple[str, str | None] | None: ...
 
@@ -343,9 +347,30 @@ class SamverkanBot(ActivityHandler):
         )
 
     async def _remember(self, activity: Activity) -> None:
-        if activity.conversation is None or not activity.conversation.id:
+        """Store the activity's conversation reference, unless it is known to be stored.
+
+        A message does not even build the reference when the store says that one built
+        from equal `reference_inputs` is what the row holds
+        (`ConversationStore.reference_unchanged` says exactly when). So, as when only the
+        built reference was compared, it is written whenever anything it is built from
+        changed, after the row was deactivated or deleted (the bot removed from a team, a
+        personal-data erasure, another replica), whenever the change feed cannot tell,
+        and at least every `storage.conversations.REFERENCE_REFRESH_SECONDS`.
+        """
+        conversation = activity.conversation
+        if conversation is None or not conversation.id:
             return
         teams = teams_channel_data(activity)
+        # Rewriting an unchanged reference on every message only costs a database
+        # write; membership events always write, since they may reactivate it.
+        only_if_changed = activity.type not in _MEMBERSHIP_ACTIVITIES
+        inputs = reference_inputs(activity, teams)
+        if (
+            only_if_changed
+            and inputs is not None
+            and self._references.reference_unchanged(conversation.id, inputs)
+        ):
+            return
         reference = conversation_reference(activity)
         # The schema maps tenant_id to the JSON key "tenantID", so Teams' conversation.tenantId
         # never reaches the model; put it back so the stored reference is complete.
@@ -356,15 +381,14 @@ class SamverkanBot(ActivityHandler):
             team_id=teams.team_id,
             channel_id=teams.channel_id,
             kind=conversation_kind(activity),
-            # Rewriting an unchanged reference on every message only costs a database
-            # write; membership events always write, since they may reactivate it.
-            only_if_changed=activity.type not in _MEMBERSHIP_ACTIVITIES,
+            only_if_changed=only_if_changed,
+            inputs=inputs,
         )
         logger.debug(
             "conversation reference stored",
             extra={
                 "activity_id": activity.id,
-                "conversation_type": activity.conversation.conversation_type,
+                "conversation_type": conversation.conversation_type,
             },
         )
 
@@ -392,6 +416,45 @@ def conversation_reference(activity: Activity) -> ConversationReference:
 
 
 _PLAIN_MODELS = frozenset({Activity, ChannelAccount, ConversationAccount})
+
+# The attributes an account's JSON is written from (`bot.activity_json`, msrest).
+_ACCOUNT_FIELDS = {
+    cls: attrgetter(*cls._attribute_map) for cls in (ChannelAccount, ConversationAccount)
+}
+_PLAIN_VALUES = frozenset({str, bool, type(None)})
+
+
+def reference_inputs(activity: Activity, teams: TeamsChannelData) -> tuple[Any, ...] | None:
+    """What `_remember` stores is built from: equal inputs, equal stored reference and ids.
+
+    Every activity attribute `conversation_reference` reads but the activity id (which
+    the store ignores), each account by every attribute its JSON is written from, and
+    the channelData ids: change them together. None when a value is not a plain string
+    or bool, or an account not a plain model (then the reference is built and compared
+    whole): equal values of other types may be written differently (1 and true).
+    """
+    inputs: list[Any] = [
+        activity.channel_id,
+        activity.locale,
+        activity.service_url,
+        teams.tenant_id,
+        teams.team_id,
+        teams.channel_id,
+    ]
+    if not _PLAIN_VALUES.issuperset(map(type, inputs)):
+        return None
+    for account in (activity.from_property, activity.recipient, activity.conversation):
+        if account is None:
+            inputs.append(None)  # no account: no key in the JSON, unlike an empty one
+            continue
+        fields = _ACCOUNT_FIELDS.get(type(account))
+        if fields is None:
+            return None
+        values = fields(account)
+        if not _PLAIN_VALUES.issuperset(map(type, values)):
+            return None
+        inputs.append(values)
+    return tuple(inputs)
 
 
 def shallow_copy(value: Any) -> Any:

@@ -55,6 +55,19 @@ class StoredReference:
     active: bool = True  # False once Teams said the bot is no longer there
 
 
+@dataclass(frozen=True, slots=True)
+class _Written:
+    """What a `ConversationStore` last wrote to one conversation's reference row.
+
+    Digests and hashes only, so that no personal data stays in memory after an erasure.
+    """
+
+    content: bytes  # digest of the reference (but its activityId), ids and kind
+    version: Hashable  # the change feed's version, read before the write
+    at: float  # time.monotonic() of the write
+    inputs: int | None  # hash of what the caller built the reference from, if it said
+
+
 @dataclass(frozen=True)
 class ChannelBinding:
     """A stored binding: a team's channel (or with `channel_id` None, the whole team)."""
@@ -71,10 +84,9 @@ class ConversationStore:
     def __init__(self, database: Database, changes: ChangeFeed | None = None):
         self._database = database
         self._changes = changes
-        # conversation id -> (digest of what was written, feed version before the write,
-        # when); least recently written first, at most MAX_REMEMBERED_WRITES entries. A
-        # digest, so that no personal data stays in memory after an erasure.
-        self._written: OrderedDict[str, tuple[bytes, Hashable, float]] = OrderedDict()
+        # conversation id -> what this store last wrote there; least recently written
+        # first, at most MAX_REMEMBERED_WRITES entries.
+        self._written: OrderedDict[str, _Written] = OrderedDict()
         # (team id, channel id) -> (binding_for's answer, feed versions before the query).
         self._bindings: OrderedDict[
             tuple[str, str | None], tuple[tuple[str, str | None] | None, Hashable]
@@ -89,6 +101,7 @@ class ConversationStore:
         channel_id: str | None,
         kind: str,
         only_if_changed: bool = False,
+        inputs: Hashable | None = None,
     ) -> None:
         """Save (or refresh) the reference of the conversation named in `reference`.
 
@@ -100,6 +113,11 @@ class ConversationStore:
         `activityId`, which changes with every message and which nothing reads, does not
         count as a change; `updated_at` is then at most that old. Without a change feed
         every call writes.
+
+        `inputs`: what the caller built the reference, ids and kind from, such that equal
+        inputs always give an equal reference (but its `activityId`), ids and kind. They
+        are remembered with the write, or with a call that found the row unchanged, for
+        `reference_unchanged`.
         """
         conversation = reference.get("conversation") or {}
         conversation_id = conversation.get("id") if isinstance(conversation, dict) else None
@@ -112,15 +130,23 @@ class ConversationStore:
             json.dumps([unchanging, tenant_id, team_id, channel_id, kind], sort_keys=True).encode(),
             digest_size=16,
         ).digest()
+        inputs_hash = hash(inputs) if inputs is not None else None
         now = time.monotonic()
         written = self._written.get(conversation_id)
         if (
             only_if_changed
             and version is not None
             and written is not None
-            and written[:2] == (content, version)
-            and now - written[2] < REFERENCE_REFRESH_SECONDS
+            and written.content == content
+            and written.version == version
+            and now - written.at < REFERENCE_REFRESH_SECONDS
         ):
+            if inputs_hash is not None and written.inputs != inputs_hash:
+                # Other inputs, the same reference: the next message with them can skip
+                # building it.
+                self._written[conversation_id] = _Written(
+                    content, version, written.at, inputs_hash
+                )
             return
         values = {
             "reference": reference,
@@ -142,10 +168,37 @@ class ConversationStore:
                 )
             )
         if version is not None:
-            self._written[conversation_id] = (content, version, now)
+            self._written[conversation_id] = _Written(content, version, now, inputs_hash)
             self._written.move_to_end(conversation_id)
             while len(self._written) > MAX_REMEMBERED_WRITES:
                 self._written.popitem(last=False)
+
+    def reference_unchanged(self, conversation_id: str, inputs: Hashable) -> bool:
+        """True when `save_reference(..., only_if_changed=True)` of a reference built from
+        `inputs` would write nothing, known without building it.
+
+        True only when all of these hold, the same conditions `save_reference` skips on:
+        - this store's last write of the conversation's reference, or a later call that
+          found it unchanged, had the same `inputs` (compared by hash: two different
+          inputs with one hash, a chance of 2**-64, leave the row as it was until the
+          refresh below);
+        - that write is less than `REFERENCE_REFRESH_SECONDS` old;
+        - the change feed's version stands: nothing that notifies `REFERENCES` has been
+          committed since (deactivation, the bot leaving a team, a personal-data erasure;
+          from another replica too, on PostgreSQL). On SQLite only this process's own
+          notifications count (`storage.changes`): an erasure by the command line is
+          followed by a new write after the refresh at the latest, as before this check.
+        Never True without a change feed, nor while it cannot tell.
+        """
+        if self._changes is None:
+            return False
+        written = self._written.get(conversation_id)
+        return (
+            written is not None
+            and written.inputs == hash(inputs)
+            and written.version == self._changes.version(REFERENCES)
+            and time.monotonic() - written.at < REFERENCE_REFRESH_SECONDS
+        )
 
     async def get_reference(self, conversation_id: str) -> dict[str, Any] | None:
         """The saved reference of a conversation, or None if the bot has none."""

@@ -9,17 +9,26 @@ feed's own connection dropped meanwhile.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Callable, Hashable
+from contextlib import closing
 from typing import Any
 
 import pytest
 from sqlalchemy import delete, text, update
+from sqlalchemy.engine import make_url
 
+from storage import changes
 from storage.changes import REFERENCES, REGISTRY, ChangeFeed
-from storage.conversations import ConversationStore, delete_personal_references
+from storage.conversations import (
+    REFERENCE_REFRESH_SECONDS,
+    ConversationStore,
+    delete_personal_references,
+)
 from storage.database import Database
 from storage.registry_repository import RegistryRepository
-from storage.schema import Base, RegistryRevisionRow
+from storage.schema import Base, ConversationReferenceRow, RegistryRevisionRow
 from tests.storage.registries import SARA, minimal_network
 
 TEAM = "19:team-general@thread.tacv2"
@@ -39,11 +48,14 @@ def reference(activity_id: str, service_url: str = "https://smba.example/emea/")
     }
 
 
-async def remember(store: ConversationStore, ref: dict[str, Any]) -> None:
+async def remember(
+    store: ConversationStore, ref: dict[str, Any], inputs: Hashable | None = None
+) -> None:
     """What the bot does on every message."""
     await store.save_reference(
-        ref, tenant_id="t1", team_id=TEAM, channel_id=CHANNEL, kind="channel", only_if_changed=True
-    )
+        ref, tenant_id="t1", team_id=TEAM, channel_id=CHANNEL, kind="channel",
+        only_if_changed=True, inputs=inputs,
+    )  # fmt: skip
 
 
 async def until(condition: Callable[[], bool]) -> None:
@@ -234,3 +246,105 @@ async def test_a_user_erased_and_writing_again_has_their_chat_stored_again(datab
     await message("2")
 
     assert await store.get_reference("a:chat-sara") == chat | {"activityId": "2"}
+
+
+async def test_a_reference_is_known_unchanged_only_when_built_from_the_same_inputs(
+    database, feed
+):
+    store = ConversationStore(database, feed)
+    await remember(store, reference("1"), inputs=("sara", "emea"))
+
+    assert store.reference_unchanged(THREAD, ("sara", "emea"))
+    assert not store.reference_unchanged(THREAD, ("sara", "amer"))
+    # Other inputs that build the same reference: found unchanged, and remembered.
+    await remember(store, reference("2"), inputs=("sara", "emea", "1"))
+    assert store.reference_unchanged(THREAD, ("sara", "emea", "1"))
+
+
+async def test_a_reference_is_not_known_unchanged_once_the_refresh_is_due(
+    database, feed, monkeypatch
+):
+    store = ConversationStore(database, feed)
+    await remember(store, reference("1"), inputs=("sara",))
+    written = time.monotonic()
+
+    with monkeypatch.context() as later:
+        later.setattr(time, "monotonic", lambda: written + REFERENCE_REFRESH_SECONDS)
+
+        assert not store.reference_unchanged(THREAD, ("sara",))
+
+
+async def test_a_reference_deleted_by_another_writer_is_stored_again(database, feed, other_replica):
+    store = ConversationStore(database, feed)
+    chat = reference("1") | {
+        "conversation": {"id": "a:chat-sara", "conversationType": "personal", "tenantId": "t1"}
+    }
+    await store.save_reference(
+        chat, tenant_id="t1", team_id=None, channel_id=None, kind="personal",
+        only_if_changed=True, inputs=("sara",),
+    )  # fmt: skip
+    async with other_replica.transaction() as session:
+        assert await delete_personal_references(session, ["29:user"]) == 1
+
+    assert not store.reference_unchanged("a:chat-sara", ("sara",))
+    await store.save_reference(
+        chat, tenant_id="t1", team_id=None, channel_id=None, kind="personal",
+        only_if_changed=True, inputs=("sara",),
+    )  # fmt: skip
+    assert await store.get_reference("a:chat-sara") == chat
+
+
+@pytest.mark.postgres
+async def test_a_reference_another_replica_deactivated_is_stored_again(postgres_database):
+    """Two replicas, each with its store and feed; the other's write reaches this one only
+    by its NOTIFY (sent here as SQL: this process's own count of changes stays put)."""
+    feed = ChangeFeed(postgres_database)
+    other = Database(postgres_database.url)
+    other_feed = ChangeFeed(other)
+    await feed.start()
+    await other_feed.start()
+    try:
+        await until(lambda: feed.version(REFERENCES) is not None)
+        store = ConversationStore(postgres_database, feed)
+        other_store = ConversationStore(other, other_feed)
+        await remember(store, reference("1"), inputs=("sara",))
+        await remember(other_store, reference("2"), inputs=("sara",))
+        seen = feed.version(REFERENCES)
+
+        async with other.transaction() as session:
+            await session.execute(update(ConversationReferenceRow).values(active=False))
+            # What `storage.changes.notify` sends, without counting it as this process's.
+            await session.execute(
+                text("SELECT pg_notify(:channel, :topic)"),
+                {"channel": changes.CHANNEL, "topic": REFERENCES},
+            )
+        await until(lambda: feed.version(REFERENCES) != seen)
+
+        assert not store.reference_unchanged(THREAD, ("sara",))
+        await remember(store, reference("3"), inputs=("sara",))
+        (stored,) = await store.references_for_team(TEAM)
+        assert stored.active
+    finally:
+        await other_feed.close()
+        await other.close()
+        await feed.close()
+
+
+async def test_a_commit_by_another_process_moves_the_registry_version_at_once(sqlite_database):
+    # SQLite's data_version; PostgreSQL's replicas notify (tested above).
+    feed = ChangeFeed(sqlite_database)
+    await feed.start()
+    try:
+        before = feed.version(REGISTRY)
+        assert feed.version(REGISTRY) == before  # nothing committed: the caches stand
+        # What the command line does: commit through a connection of its own.
+        with closing(sqlite3.connect(make_url(sqlite_database.url).database)) as command_line:
+            command_line.execute(
+                "INSERT INTO registry_revision (id, revision) VALUES (1, 1) "
+                "ON CONFLICT (id) DO UPDATE SET revision = revision + 1"
+            )
+            command_line.commit()
+
+        assert feed.version(REGISTRY) != before
+    finally:
+        await feed.close()

@@ -80,9 +80,14 @@ async def test_between_binding_changes_the_binding_is_not_read_again(postgres_ur
     await feed.start()
     try:
         await until(lambda: feed.version(BINDINGS) is not None)
+        _, heard, _ = feed.version(BINDINGS)
         store = ConversationStore(database, feed)
         await store.remove_binding(TEAM, CHANNEL)
         await store.set_binding(TEAM, CHANNEL, "bestservice", "logistik")
+        # The feed hears its own two notifications a moment after the commits, and each
+        # rightly makes the next message read again: wait for them, so that what follows
+        # is "between changes".
+        await until(lambda: feed.version(BINDINGS)[1] == heard + 2)
         assert await store.binding_for(TEAM, CHANNEL) == ("bestservice", "logistik")
         # A write that bypasses the store (and so does not notify) stays unseen: the
         # remembered answer is used, no query is made.

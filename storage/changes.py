@@ -19,8 +19,13 @@ without a feed).
   commit then); once noticed, never: every use queries, and gets the outage's error.
 - SQLite (one serving process; the command line may write the registry from another):
   the registry's version is `PRAGMA data_version` on a connection of the feed's own,
-  which moves with every commit of any other connection, in any process. Only the serving
-  process writes conversation references, so for them only its own `notify` counts.
+  which moves with every commit of any other connection, in any process. It is read at
+  most once every `SQLITE_RECHECK_SECONDS` (20 ms): in the middle of a turn the PRAGMA
+  costs ~15-30 µs (a read transaction's file locks, cold caches), 2-4 % of the turn,
+  and under load a few turns share one read. So a commit by another process (the command
+  line's registry import) is seen by every message that arrives 20 ms after it; this
+  process's own writes count at once, through its `notify`. Only the serving process
+  writes conversation references, so for them only its own `notify` counts.
 
 A notification arrives a moment after the commit (well under a millisecond on one host),
 about as long as the query it replaces would have taken to see the commit.
@@ -31,6 +36,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import time
 from collections import Counter
 from collections.abc import Hashable
 from typing import Any
@@ -53,6 +59,7 @@ REFERENCES = "references"  # conversation references (storage.conversations)
 _SQLITE_EXTERNAL_TOPICS = frozenset({REGISTRY})
 
 HEALTH_CHECK_SECONDS = 5.0
+SQLITE_RECHECK_SECONDS = 0.02  # how long one read of PRAGMA data_version stands
 RECONNECT_SECONDS = (0.5, 1, 2, 5, 10)  # then every 10 s
 
 
@@ -83,6 +90,7 @@ class ChangeFeed:
         self._task: asyncio.Task[None] | None = None
         self._sqlite: sqlite3.Connection | None = None
         self._data_version_cursor: sqlite3.Cursor | None = None  # reused: a little cheaper
+        self._data_version_read: tuple[int, float] | None = None  # value, time.monotonic()
 
     async def start(self) -> None:
         """Begin following changes (PostgreSQL: connect and LISTEN in the background)."""
@@ -107,6 +115,7 @@ class ChangeFeed:
             self._sqlite.close()
             self._sqlite = None
             self._data_version_cursor = None
+            self._data_version_read = None
 
     def version(self, topic: str) -> Hashable | None:
         """A value that differs from every earlier one once `topic` may have changed.
@@ -124,12 +133,20 @@ class ChangeFeed:
         return (data_version, local) if data_version is not None else None
 
     def _data_version(self) -> int | None:
-        """PRAGMA data_version; None on an error."""
+        """PRAGMA data_version, as read within the last `SQLITE_RECHECK_SECONDS`; None on
+        an error."""
+        now = time.monotonic()
+        if self._data_version_read is not None:
+            value, read_at = self._data_version_read
+            if now - read_at < SQLITE_RECHECK_SECONDS:
+                return value
         try:
             # fetchone also finishes the statement: no read transaction stays open.
             (data_version,) = self._data_version_cursor.execute("PRAGMA data_version").fetchone()
         except sqlite3.Error:
+            self._data_version_read = None
             return None
+        self._data_version_read = (data_version, now)
         return data_version
 
     async def _listen(self) -> None:

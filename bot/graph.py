@@ -67,10 +67,6 @@ GRAPH_SCOPES = ["https://graph.microsoft.com/.default"]
 # Upload session chunks must be multiples of 320 KiB (and each request under 60 MiB).
 CHUNK_UNIT = 320 * 1024
 
-# What an admin must grant the app for administration by cards: finding people for the
-# people picker (application). What minutes need is `scheduler.filing.REQUIRED_PERMISSIONS`.
-DIRECTORY_PERMISSIONS = "User.ReadBasic.All (application), with admin consent"
-
 # What is read of a directory user: the minimum to name and reach them at work.
 USER_FIELDS = ["id", "displayName", "mail", "userPrincipalName"]
 
@@ -391,7 +387,6 @@ class DirectoryUser:
     id: str
     name: str
     mail: str | None = None
-    user_principal_name: str | None = None
 
 
 class GraphDirectory(_GraphEdge):
@@ -409,13 +404,13 @@ class GraphDirectory(_GraphEdge):
         members = self._client.teams.by_team_id(group_id).members
         page = await self._call(lambda: members.get())
         owners: set[str] = set()
+        # The tenant may be configured by domain name; then it cannot be compared.
+        ours = self._config.tenant_id if _GUID.match(self._config.tenant_id) else ""
         while True:
             for member in page.value or []:
                 extra = member.additional_data or {}
                 user_id = getattr(member, "user_id", None) or extra.get("userId")
                 tenant = getattr(member, "tenant_id", None) or extra.get("tenantId")
-                # The tenant may be configured by domain name; then it cannot be compared.
-                ours = self._config.tenant_id if _GUID.match(self._config.tenant_id) else ""
                 foreign = bool(tenant and ours and tenant.casefold() != ours.casefold())
                 if user_id and "owner" in (member.roles or []) and not foreign:
                     owners.add(str(user_id).casefold())
@@ -467,7 +462,6 @@ def _user(user: User) -> DirectoryUser:
         id=user.id or "",
         name=user.display_name or user.user_principal_name or user.id or "",
         mail=user.mail or None,
-        user_principal_name=user.user_principal_name or None,
     )
 
 

@@ -198,12 +198,12 @@ class MessagesEndpoint:
         settings: Settings,
         adapter: CloudAdapter,
         bot: Bot,
-        turn_counters: TurnCounters | None = None,
+        turn_counters: TurnCounters,
     ):
         self._settings = settings
         self._adapter = adapter
         self._bot = bot
-        self._turn_counters = turn_counters or TurnCounters()
+        self._turn_counters = turn_counters
 
     async def handle(self, request: web.Request) -> web.Response:
         started = time.perf_counter()

@@ -59,11 +59,6 @@ def log_context(**fields: object) -> Iterator[None]:
         _bound.reset(token)
 
 
-def bound_fields() -> Mapping[str, str]:
-    """The fields `log_context` has bound where this is called."""
-    return _bound.get()
-
-
 class CorrelationFilter(logging.Filter):
     """Copies the fields bound by `log_context` onto each record (an `extra` wins)."""
 

@@ -134,12 +134,11 @@ class MetricsEndpoint:
         turns: TurnCounters,
         deliveries: DeliveryCounters | None,
         outbox_counts: Callable[[], Awaitable[Mapping[str, int]]],
-        started_at: float | None = None,
     ):
         self._turns = turns
         self._deliveries = deliveries
         self._outbox_counts = outbox_counts
-        self._started_at = time.time() if started_at is None else started_at
+        self._started_at = time.time()
 
     async def handle(self, request: web.Request) -> web.Response:
         """The exposition text of every family."""

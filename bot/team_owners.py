@@ -57,16 +57,14 @@ class GraphTeamOwners:
         channels: TeamOfNetwork,
         graph_teams: GraphGroupIds,
         *,
-        cache_seconds: float = OWNERS_CACHE_SECONDS,
         clock: Callable[[], float] = time.monotonic,
     ):
         self._directory = directory
         self._channels = channels
         self._graph_teams = graph_teams
-        self._cache_seconds = cache_seconds
         self._clock = clock
         self._owners: dict[str, tuple[float, frozenset[str]]] = {}
-        self._lock = asyncio.Lock()
+        self._lookups: dict[str, asyncio.Lock] = {}  # one per team, kept like its owners
 
     async def is_team_owner(self, network_key: str, user_aad_object_id: str) -> bool:
         """True when Graph lists the person as an owner of the network's team.
@@ -89,12 +87,13 @@ class GraphTeamOwners:
 
     async def _team_owners(self, group_id: str) -> frozenset[str]:
         cached = self._owners.get(group_id)
-        if cached is not None and self._clock() - cached[0] < self._cache_seconds:
+        if cached is not None and self._clock() - cached[0] < OWNERS_CACHE_SECONDS:
             return cached[1]
-        # One lookup per team at a time: the clicks of a busy minute wait for it.
-        async with self._lock:
+        # One lookup per team at a time: the clicks of a busy minute wait for it, and a
+        # slow lookup for one team holds up no other team's admins.
+        async with self._lookups.setdefault(group_id, asyncio.Lock()):
             cached = self._owners.get(group_id)
-            if cached is not None and self._clock() - cached[0] < self._cache_seconds:
+            if cached is not None and self._clock() - cached[0] < OWNERS_CACHE_SECONDS:
                 return cached[1]
             owners = await self._directory.team_owner_ids(group_id)
             self._owners[group_id] = (self._clock(), owners)

@@ -33,7 +33,7 @@ from isodate.isotzinfo import build_tzinfo
 from msrest.serialization import Deserializer, Model, Serializer, _decode_attribute_map_key
 
 
-class _GiveUp(Exception):
+class Unconvertible(Exception):
     """The plan cannot tell msrest's result for this value: msrest does the object.
 
     Raised as a new instance each time: a raised instance collects the traceback of
@@ -41,7 +41,7 @@ class _GiveUp(Exception):
     """
 
 
-# A converter turns one non-None value into its result, or raises _GiveUp.
+# A converter turns one non-None value into its result, or raises Unconvertible.
 Converter = Callable[[Any], Any]
 
 
@@ -52,7 +52,7 @@ def activity_from_json(data: dict[str, Any]) -> Activity:
     """
     try:
         return _reader(Activity)(data)
-    except (_GiveUp, TypeError):
+    except (Unconvertible, TypeError):
         # TypeError: a model's constructor refused the values; msrest says how.
         return Activity().deserialize(data)
 
@@ -61,7 +61,7 @@ def model_to_json(model: Model) -> dict[str, Any]:
     """The JSON object msrest's `model.serialize()` gives (None attributes left out)."""
     try:
         return _writer(type(model))(model)
-    except (_GiveUp, AttributeError):
+    except (Unconvertible, AttributeError):
         return model.serialize()
 
 
@@ -71,7 +71,7 @@ def try_model_to_json(model: Any) -> dict[str, Any] | None:
         return None
     try:
         return _writer(type(model))(model)
-    except (_GiveUp, AttributeError):
+    except (Unconvertible, AttributeError):
         return None
 
 
@@ -114,7 +114,7 @@ def _compile_reader(cls: type) -> Converter:
 
     def read(data: Any) -> Any:
         if type(data) is not dict:
-            raise _GiveUp
+            raise Unconvertible
         kwargs = {}
         for attribute, key, convert in fields:
             value = data.get(key)
@@ -139,7 +139,7 @@ def _value_reader(type_name: str, dependencies: dict[str, type]) -> Converter:
     if type_name == "float":
         return _exactly(float)
     if type_name == "object":
-        return _plain_json
+        return plain_json_copy
     if type_name == "iso-8601":
         return _read_iso
     if type_name.startswith("[") and type_name.endswith("]"):
@@ -147,7 +147,7 @@ def _value_reader(type_name: str, dependencies: dict[str, type]) -> Converter:
 
         def read_list(value: Any) -> Any:
             if type(value) is not list:
-                raise _GiveUp
+                raise Unconvertible
             return [None if v is None else item(v) for v in value]
 
         return read_list
@@ -156,7 +156,7 @@ def _value_reader(type_name: str, dependencies: dict[str, type]) -> Converter:
 
         def read_dict(value: Any) -> Any:
             if type(value) is not dict:
-                raise _GiveUp
+                raise Unconvertible
             return {k: None if v is None else item(v) for k, v in value.items()}
 
         return read_dict
@@ -186,7 +186,7 @@ def _read_iso(value: Any) -> Any:
     from at most six digits); anything else goes to msrest.
     """
     if type(value) is not str:
-        raise _GiveUp
+        raise Unconvertible
     match = _PLAIN_ISO.fullmatch(value.upper())
     if match is not None:
         year, month, day, hour, minute, second, fraction, zone, sign, tz_hour, tz_minute = (
@@ -212,7 +212,7 @@ def _read_iso(value: Any) -> Any:
     try:
         return Deserializer.deserialize_iso(value)
     except Exception:  # noqa: BLE001 - msrest raises its own error for it
-        raise _GiveUp from None
+        raise Unconvertible from None
 
 
 # --- writing: models -> JSON ---------------------------------------------------------------
@@ -265,7 +265,7 @@ def _value_writer(type_name: str) -> Converter:
     if type_name == "float":
         return _exactly(float)
     if type_name == "object":
-        return _plain_json
+        return plain_json_copy
     if type_name == "iso-8601":
         return _write_iso
     if type_name.startswith("[") and type_name.endswith("]"):
@@ -273,7 +273,7 @@ def _value_writer(type_name: str) -> Converter:
 
         def write_list(value: Any) -> Any:
             if type(value) is not list:
-                raise _GiveUp
+                raise Unconvertible
             return [None if v is None else item(v) for v in value]
 
         return write_list
@@ -282,11 +282,11 @@ def _value_writer(type_name: str) -> Converter:
 
         def write_dict(value: Any) -> Any:
             if type(value) is not dict:
-                raise _GiveUp
+                raise Unconvertible
             result = {}
             for k, v in value.items():
                 if type(k) is not str:
-                    raise _GiveUp
+                    raise Unconvertible
                 result[k] = None if v is None else item(v)
             return result
 
@@ -305,7 +305,7 @@ _BASIC_OR_SPECIAL = frozenset(
 
 def _write_model(value: Any) -> Any:
     if not isinstance(value, Model):
-        raise _GiveUp
+        raise Unconvertible
     return _writer(type(value))(value)
 
 
@@ -315,16 +315,16 @@ def _write_str(value: Any) -> Any:
     if isinstance(value, Enum):
         # msrest writes an enum's value (ActivityTypes.message -> "message").
         return value.value
-    raise _GiveUp
+    raise Unconvertible
 
 
 def _write_iso(value: Any) -> Any:
     if type(value) is not datetime.datetime or value.tzinfo is None:
-        raise _GiveUp
+        raise Unconvertible
     try:
         return Serializer.serialize_iso(value)
     except Exception:  # noqa: BLE001 - msrest raises its own error for it
-        raise _GiveUp from None
+        raise Unconvertible from None
 
 
 # --- shared --------------------------------------------------------------------------------
@@ -333,21 +333,22 @@ def _write_iso(value: Any) -> Any:
 def _exactly(kind: type) -> Converter:
     def check(value: Any) -> Any:
         if type(value) is not kind:
-            raise _GiveUp
+            raise Unconvertible
         return value
 
     return check
 
 
 def _unsupported(value: Any) -> Any:
-    raise _GiveUp
+    raise Unconvertible
 
 
 _PLAIN_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
-def _plain_json(value: Any) -> Any:
-    """A copy of plain JSON (str keys, exact built-in types); anything else gives up.
+def plain_json_copy(value: Any) -> Any:
+    """A copy of plain JSON (str keys, exact built-in types); anything else raises
+    `Unconvertible`.
 
     msrest copies an `object` value the same way, in both directions.
     """
@@ -358,9 +359,9 @@ def _plain_json(value: Any) -> Any:
         copy = {}
         for key, item in value.items():
             if type(key) is not str:
-                raise _GiveUp
-            copy[key] = _plain_json(item)
+                raise Unconvertible
+            copy[key] = plain_json_copy(item)
         return copy
     if kind is list:
-        return [_plain_json(item) for item in value]
-    raise _GiveUp
+        return [plain_json_copy(item) for item in value]
+    raise Unconvertible

@@ -77,7 +77,7 @@ from multidict import CIMultiDict
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 from urllib3.util.retry import Retry
 
-from bot.activity_json import try_model_to_json
+from bot.activity_json import Unconvertible, plain_json_copy, try_model_to_json
 from bot.cards import edge_text, text_activity
 from bot.settings import DEFAULT_ALLOWED_SERVICE_URL_HOSTS, Settings
 from bot.teams_bot import conversation_reference, shallow_copy, turn_language
@@ -393,33 +393,11 @@ class _LeanSerializer(Serializer):
 
     def serialize_object(self, attr: Any, **kwargs: Any) -> Any:
         if not kwargs.get("is_xml") and not kwargs.get("basic_types_serializers"):
-            copied = _copy_plain_json(attr)
-            if copied is not _NOT_PLAIN:
-                return copied
+            try:
+                return plain_json_copy(attr)
+            except Unconvertible:
+                pass
         return super().serialize_object(attr, **kwargs)
-
-
-_NOT_PLAIN = object()
-_PLAIN_SCALARS = frozenset({str, int, float, bool, type(None)})
-
-
-def _copy_plain_json(value: Any) -> Any:
-    """A copy of `value` if it is plain JSON (str keys, exact built-in types), else _NOT_PLAIN."""
-    kind = type(value)
-    if kind in _PLAIN_SCALARS:
-        return value
-    if kind is dict:
-        copy = {}
-        for key, item in value.items():
-            copied = _copy_plain_json(item)
-            if type(key) is not str or copied is _NOT_PLAIN:
-                return _NOT_PLAIN
-            copy[key] = copied
-        return copy
-    if kind is list:
-        items = [_copy_plain_json(item) for item in value]
-        return _NOT_PLAIN if any(item is _NOT_PLAIN for item in items) else items
-    return _NOT_PLAIN
 
 
 # What a path is made of once its parameters are quoted (quote(..., safe="")).

@@ -24,6 +24,7 @@ fails, as when a response is lost after the server took the bytes.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import itertools
 import json
@@ -135,6 +136,7 @@ class GraphFake:
         self.items: dict[str, FakeItem] = {}
         self.channel_folders: dict[tuple[str, str], str] = {}
         self.faults: list[Fault] = []
+        self.holds: list[tuple[str, str, asyncio.Event]] = []
         self.requests: list[GraphRequest] = []
         self.downloads: dict[str, bytes] = {}
         self.shares: dict[str, str] = {}  # `/shares` id (u!base64url of a link) -> item id
@@ -214,6 +216,12 @@ class GraphFake:
             {"id": user_id, "displayName": name, "mail": mail, "userPrincipalName": upn,
              "mobilePhone": "+46 70 000 00 00"}  # never asked for: must not be read
         )  # fmt: skip
+
+    def hold(self, method: str, path_contains: str) -> asyncio.Event:
+        """Keep matching requests waiting (a stalled Graph) until the event returned is set."""
+        gate = asyncio.Event()
+        self.holds.append((method, path_contains, gate))
+        return gate
 
     def fail(
         self,
@@ -313,6 +321,9 @@ class GraphFake:
                 CIMultiDict(request.headers),
             )
         )
+        for method, path_contains, gate in self.holds:
+            if method == request.method and path_contains in path:
+                await gate.wait()
         fault = next(
             (f for f in self.faults if f.method == request.method and f.path_contains in path),
             None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -48,15 +49,17 @@ class Clock:
         return self.now
 
 
-async def bound_team(database: Database, *, group_id: str | None = GROUP) -> None:
+async def bound_team(
+    database: Database, *, group_id: str | None = GROUP, team: str = TEAM, network: str = "natet"
+) -> None:
     store = ConversationStore(database)
     await store.save_reference(
-        {"conversation": {"id": TEAM}}, tenant_id=None, team_id=TEAM, channel_id=TEAM,
+        {"conversation": {"id": team}}, tenant_id=None, team_id=team, channel_id=team,
         kind="channel",
     )  # fmt: skip
-    await store.set_binding(TEAM, None, "natet", None)
+    await store.set_binding(team, None, network, None)
     if group_id is not None:
-        await MinutesRepository(database).remember_team(TEAM, group_id, datetime.now(UTC))
+        await MinutesRepository(database).remember_team(team, group_id, datetime.now(UTC))
 
 
 def owners_of(database: Database, directory: GraphDirectory, clock: Clock) -> GraphTeamOwners:
@@ -96,6 +99,27 @@ async def test_a_refused_or_failing_lookup_raises_and_is_not_kept(
     with pytest.raises(GraphUnavailable):
         await owners.is_team_owner("natet", OWNER)
     assert await owners.is_team_owner("natet", OWNER)
+
+
+async def test_a_stalled_lookup_of_one_team_holds_up_no_other_team(
+    sqlite_database, directory, graph
+):
+    other_team, other_group = "19:other@thread.tacv2", "b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e"
+    graph.add_member(other_group, "owner-2", "Åsa Ägare", owner=True, tenant_id=TENANT)
+    await bound_team(sqlite_database)
+    await bound_team(sqlite_database, team=other_team, group_id=other_group, network="andra")
+    owners = owners_of(sqlite_database, directory, Clock())
+    stalled = graph.hold("GET", f"/teams/{GROUP}/members")
+
+    first = asyncio.create_task(owners.is_team_owner("natet", OWNER))
+    while not graph.count("GET", f"/teams/{GROUP}/members"):
+        await asyncio.sleep(0.01)
+    # The other network's admin is answered while the first team's lookup hangs.
+    assert await asyncio.wait_for(owners.is_team_owner("andra", "owner-2"), 5)
+    assert not first.done()
+
+    stalled.set()
+    assert await asyncio.wait_for(first, 5)
 
 
 async def test_a_network_without_a_team_or_its_group_id_has_no_owners_to_ask(

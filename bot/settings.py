@@ -12,12 +12,14 @@ everything that is wrong instead of one thing at a time.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from dotenv import dotenv_values
+
+N = TypeVar("N", int, float)  # a setting that is a number
 
 AppType = Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"]
 APP_TYPES: tuple[AppType, ...] = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
@@ -130,6 +132,18 @@ class Settings:
         def text(name: str, default: str = "") -> str:
             return (values.get(name) or default).strip()
 
+        def number(name: str, default: N, accepted: Callable[[N], bool], expected: str) -> N:
+            """The variable as a number of `default`'s type, or `default` and a problem."""
+            raw = text(name, str(default))
+            try:
+                value = type(default)(raw)
+            except ValueError:
+                value = None
+            if value is not None and accepted(value):
+                return value
+            problems.append(f"{name} is {raw!r}; expected {expected}")
+            return default
+
         app_id = text("MicrosoftAppId")
         app_password = values.get("MicrosoftAppPassword") or ""
         app_tenant_id = text("MicrosoftAppTenantId")
@@ -190,14 +204,7 @@ class Settings:
                     "expected host names such as smba.trafficmanager.net or *.botframework.com"
                 )
 
-        raw_port = text("PORT", "3978")
-        port = 3978
-        try:
-            port = int(raw_port)
-            if not 0 <= port <= 65535:
-                raise ValueError
-        except ValueError:
-            problems.append(f"PORT is {raw_port!r}; expected a number from 0 to 65535")
+        port = number("PORT", 3978, lambda p: 0 <= p <= 65535, "a number from 0 to 65535")
 
         host = text("HOST", "127.0.0.1")
         default_network = text("DEFAULT_NETWORK", "bestservice")
@@ -213,70 +220,36 @@ class Settings:
 
         database_url = text("DATABASE_URL", "sqlite+aiosqlite:///samverkan.db")
 
-        raw_statement_timeout = text("DATABASE_STATEMENT_TIMEOUT_SECONDS", "15")
-        database_statement_timeout_seconds = 15.0
-        try:
-            database_statement_timeout_seconds = float(raw_statement_timeout)
-            if not 0 < database_statement_timeout_seconds <= 3600:
-                raise ValueError
-        except ValueError:
-            problems.append(
-                f"DATABASE_STATEMENT_TIMEOUT_SECONDS is {raw_statement_timeout!r}; expected a "
-                "number of seconds above 0, at most 3600"
+        database_statement_timeout_seconds = number(
+            "DATABASE_STATEMENT_TIMEOUT_SECONDS",
+            15.0,
+            lambda seconds: 0 < seconds <= 3600,
+            "a number of seconds above 0, at most 3600",
+        )
+        scheduler_interval_seconds = number(
+            "SCHEDULER_INTERVAL_SECONDS",
+            60,
+            lambda seconds: seconds == 0 or 5 <= seconds <= 3600,
+            "0 (off) or a number of seconds from 5 to 3600",
+        )
+        def seconds(name: str, default: int, lowest: int, highest: int) -> int:
+            return number(
+                name,
+                default,
+                lambda value: lowest <= value <= highest,
+                f"a number of seconds from {lowest} to {highest}",
             )
 
-        raw_interval = text("SCHEDULER_INTERVAL_SECONDS", "60")
-        scheduler_interval_seconds = 60
-        try:
-            scheduler_interval_seconds = int(raw_interval)
-            if not (scheduler_interval_seconds == 0 or 5 <= scheduler_interval_seconds <= 3600):
-                raise ValueError
-        except ValueError:
-            problems.append(
-                f"SCHEDULER_INTERVAL_SECONDS is {raw_interval!r}; expected 0 (off) or a "
-                "number of seconds from 5 to 3600"
-            )
+        outbox_lease_seconds = seconds("OUTBOX_LEASE_SECONDS", 300, 5, 3600)
+        outbox_retry_base_seconds = seconds("OUTBOX_RETRY_BASE_SECONDS", 30, 1, 3600)
 
-        outbox_numbers: dict[str, int] = {}
-        for name, default, lowest, highest in (
-            ("OUTBOX_LEASE_SECONDS", 300, 5, 3600),
-            ("OUTBOX_RETRY_BASE_SECONDS", 30, 1, 3600),
-        ):
-            raw = text(name, str(default))
-            outbox_numbers[name] = default
-            try:
-                outbox_numbers[name] = int(raw)
-                if not lowest <= outbox_numbers[name] <= highest:
-                    raise ValueError
-            except ValueError:
-                problems.append(
-                    f"{name} is {raw!r}; expected a number of seconds from {lowest} to {highest}"
-                )
+        def days(name: str, default: int, least: int) -> int:
+            return number(name, default, lambda d: d >= least, f"a number of days, {least} or more")
 
-        raw_retention = text("AUDIT_RETENTION_DAYS", "730")
-        audit_retention_days = 730
-        try:
-            audit_retention_days = int(raw_retention)
-            if audit_retention_days < 1:
-                raise ValueError
-        except ValueError:
-            problems.append(
-                f"AUDIT_RETENTION_DAYS is {raw_retention!r}; expected a number of days, 1 or more"
-            )
+        audit_retention_days = days("AUDIT_RETENTION_DAYS", 730, 1)
         # Posts are re-planned for a week after they go stale (scheduler.housekeeping).
-        retention_days: dict[str, int] = {}
-        for name, default, least in (
-            ("OUTBOX_RETENTION_DAYS", 180, 30),
-            ("FAILED_UPLOAD_RETENTION_DAYS", 90, 1),
-        ):
-            raw = text(name, str(default))
-            retention_days[name] = default
-            try:
-                retention_days[name] = int(raw)
-                if retention_days[name] < least:
-                    raise ValueError
-            except ValueError:
-                problems.append(f"{name} is {raw!r}; expected a number of days, {least} or more")
+        outbox_retention_days = days("OUTBOX_RETENTION_DAYS", 180, 30)
+        failed_upload_retention_days = days("FAILED_UPLOAD_RETENTION_DAYS", 90, 1)
 
         minutes_numbers: dict[str, tuple[int, ...]] = {}
         for name, default in (
@@ -315,11 +288,11 @@ class Settings:
             networks_dir=networks_dir,
             log_level=log_level,
             scheduler_interval_seconds=scheduler_interval_seconds,
-            outbox_lease_seconds=outbox_numbers["OUTBOX_LEASE_SECONDS"],
-            outbox_retry_base_seconds=outbox_numbers["OUTBOX_RETRY_BASE_SECONDS"],
+            outbox_lease_seconds=outbox_lease_seconds,
+            outbox_retry_base_seconds=outbox_retry_base_seconds,
             audit_retention_days=audit_retention_days,
-            outbox_retention_days=retention_days["OUTBOX_RETENTION_DAYS"],
-            failed_upload_retention_days=retention_days["FAILED_UPLOAD_RETENTION_DAYS"],
+            outbox_retention_days=outbox_retention_days,
+            failed_upload_retention_days=failed_upload_retention_days,
             graph_tenant_id=text("GRAPH_TENANT_ID") or app_tenant_id,
             graph_client_id=text("GRAPH_CLIENT_ID") or app_id,
             graph_client_secret=values.get("GRAPH_CLIENT_SECRET") or app_password,

@@ -42,7 +42,6 @@ from dialogs.turns import ContactAnswer, Reply
 from dialogs.who_texts import escape, join_list, person_link, render, role_in_question
 from storage.registry import (
     Assignment,
-    Group,
     Language,
     Localized,
     Network,
@@ -135,47 +134,6 @@ class _NetworkIndex:
     evidence: dict[Word, _WordEvidence] = field(default_factory=dict)
 
 
-class _NetworkFacts:
-    """A network's roles, groups and role holders by key, for the answer text.
-
-    `Network.role`, `.group` and `.holders` scan the network's tuples; an answer asks them
-    several times, so the finder looks them up here. Results, order and errors are the same.
-    """
-
-    def __init__(self, network: Network):
-        self.network = network
-        self._roles: dict[str, Role] = {}
-        for role in network.roles:
-            self._roles.setdefault(role.key, role)
-        self._groups: dict[str, Group] = {}
-        for group in network.groups:
-            self._groups.setdefault(group.key, group)
-        self._assignments: dict[tuple[str, str | None, bool], list[Assignment]] = {}
-        for assignment in network.assignments:
-            key = (assignment.role_key, assignment.group_key, assignment.deputy)
-            self._assignments.setdefault(key, []).append(assignment)
-
-    def role(self, key: str) -> Role:
-        """`Network.role`: the role with this key; KeyError if there is none."""
-        role = self._roles.get(key)
-        return role if role is not None else self.network.role(key)
-
-    def group(self, key: str) -> Group:
-        """`Network.group`: the group with this key; `UnknownGroup` if there is none."""
-        group = self._groups.get(key)
-        return group if group is not None else self.network.group(key)
-
-    def holders(
-        self, role_key: str, group_key: str | None, today: date, *, deputies: bool = False
-    ) -> tuple[Assignment, ...]:
-        """`Network.holders`: current holders (or deputies) of a role, in the data's order."""
-        wanted_group = group_key if self.role(role_key).scope == "group" else None
-        assignments = self._assignments.get((role_key, wanted_group, deputies))
-        if not assignments:  # no deputies, a vacant role: the common case
-            return ()
-        return tuple(a for a in assignments if a.is_current(today))
-
-
 @dataclass(frozen=True)
 class _NameMatch:
     key: str
@@ -258,9 +216,6 @@ class ContactFinder:
                 for text in _names(network.key, network.name, network.aliases)
             )
         self._network_names = _Names(network_names)
-        self._facts: dict[str, _NetworkFacts] = {}
-        for network in registry.networks:
-            self._facts.setdefault(network.key, _NetworkFacts(network))
         self._examples: dict[tuple[str, Language], tuple[str, ...]] = {}
         # Names are looked up like any word (so "logistik" is known to typo tolerance) but, with
         # no language, say nothing about the language of a question.
@@ -379,9 +334,9 @@ class ContactFinder:
         decided: Language | None,
     ) -> ContactSearch:
         """`find`, given what the question's own words say of its language (`decided`)."""
-        facts = self._network_facts(network_key)
+        network = self.registry.network(network_key)
         if group_key is not None:
-            facts.group(group_key)
+            network.group(group_key)
         question_words = self._analyzer.query_words(question, decided)
 
         network_named = False
@@ -423,12 +378,6 @@ class ContactFinder:
             group_named=group_named,
             language=_vocabulary_language(question_words),
         )
-
-    def _network_facts(self, network_key: str) -> _NetworkFacts:
-        """The network's facts; `UnknownNetwork` (from the registry) for an unknown key."""
-        facts = self._facts.get(network_key)
-        # A key the finder does not know is none of the registry's: `network` raises.
-        return facts if facts is not None else _NetworkFacts(self.registry.network(network_key))
 
     def _named_network(self, question_words: list[Word], current: str) -> _NameMatch | None:
         """The network the question names: the current one if named, else the longest other."""
@@ -560,23 +509,22 @@ class ContactFinder:
         decided = language_scores(question).decided
         search = self._find(question, network_key, group_key, decided)
         language = language or decided or search.language or language_from_locale(hint) or "sv"
-        facts = self._network_facts(search.network_key)
-        network = facts.network
+        network = self.registry.network(search.network_key)
         if not search.matches:
             return self._abstain(network, search, language)
 
         best = search.matches[0]
-        role = facts.role(best.role_key)
+        role = network.role(best.role_key)
         roles = tuple(m.role_key for m in search.matches)
         if role.scope == "group" and search.group_key is None and network.groups:
-            text = _per_group_text(facts, role, best, language, today)
+            text = _per_group_text(network, role, best, language, today)
             contact = ContactAnswer(roles=roles, network_key=network.key, group_key=None)
             return Reply(text=text, language=language, contact=contact)
 
         group_key = search.group_key if role.scope == "group" else None
-        holders = facts.holders(role.key, group_key, today)
-        deputies = facts.holders(role.key, group_key, today, deputies=True)
-        scope = _scope(facts, group_key, language)
+        holders = network.holders(role.key, group_key, today)
+        deputies = network.holders(role.key, group_key, today, deputies=True)
+        scope = _scope(network, group_key, language)
         title = escape(role.title.get(language))
         if holders:
             paragraphs = [
@@ -587,7 +535,7 @@ class ContactFinder:
         if deputies:
             paragraphs.append(render("deputies", language, people=_people(deputies)))
         if not holders:
-            paragraphs.append(_ask_instead(facts, role, group_key, language, today))
+            paragraphs.append(_ask_instead(network, role, group_key, language, today))
         paragraphs.append(_duty_line(role, best, language))
         contact = ContactAnswer(
             roles=roles,
@@ -626,7 +574,7 @@ class ContactFinder:
         return known
 
     def _example_questions(self, network_key: str, language: Language) -> tuple[str, ...]:
-        network = self._network_facts(network_key).network
+        network = self.registry.network(network_key)
         questions: list[str] = []
         for role in network.roles:
             question = render(
@@ -767,11 +715,11 @@ def _people(assignments: Iterable[Assignment]) -> str:
     return ", ".join(person_link(a.person.name, a.person.email) for a in assignments)
 
 
-def _scope(facts: _NetworkFacts, group_key: str | None, language: Language) -> str:
+def _scope(network: Network, group_key: str | None, language: Language) -> str:
     if group_key is not None:
-        group = facts.group(group_key)
+        group = network.group(group_key)
         return render("in_group", language, group=escape(group.name.get(language)))
-    return render("in_network", language, network=escape(facts.network.name.get(language)))
+    return render("in_network", language, network=escape(network.name.get(language)))
 
 
 def _duty_line(role: Role, match: RoleMatch, language: Language) -> str:
@@ -780,13 +728,12 @@ def _duty_line(role: Role, match: RoleMatch, language: Language) -> str:
 
 
 def _per_group_text(
-    facts: _NetworkFacts, role: Role, match: RoleMatch, language: Language, today: date
+    network: Network, role: Role, match: RoleMatch, language: Language, today: date
 ) -> str:
     """A group role asked without a group: its holders group by group, and how to ask."""
-    network = facts.network
     lines = []
     for group in network.groups:
-        holders = facts.holders(role.key, group.key, today)
+        holders = network.holders(role.key, group.key, today)
         people = _people(holders) if holders else render("vacant_short", language)
         lines.append(
             render("group_line", language, group=escape(group.name.get(language)), people=people)
@@ -811,14 +758,13 @@ def _per_group_text(
 
 
 def _ask_instead(
-    facts: _NetworkFacts, role: Role, group_key: str | None, language: Language, today: date
+    network: Network, role: Role, group_key: str | None, language: Language, today: date
 ) -> str:
     """Whom to ask while `role` is vacant: the role's (or the network's) ask_instead roles.
 
     When those are vacant too, their own ask_instead roles are tried, each role once, so a
     chain that leads back to where it started ends instead of looping.
     """
-    network = facts.network
     visited = {role.key}
     first = [k for k in (role.ask_instead or network.ask_instead) if k not in visited]
     frontier = first
@@ -826,7 +772,7 @@ def _ask_instead(
         found = []
         for key in frontier:
             visited.add(key)
-            candidate = facts.role(key)
+            candidate = network.role(key)
             if candidate.scope == "group" and group_key is None:
                 found.append(
                     render(
@@ -834,7 +780,7 @@ def _ask_instead(
                     )
                 )
                 continue
-            holders = facts.holders(key, group_key if candidate.scope == "group" else None, today)
+            holders = network.holders(key, group_key if candidate.scope == "group" else None, today)
             if holders:
                 found.append(
                     render(
@@ -848,7 +794,7 @@ def _ask_instead(
             return render("ask_instead", language, roles=join_list(found, language, "or"))
         following: list[str] = []
         for key in frontier:
-            candidate = facts.role(key)
+            candidate = network.role(key)
             for next_key in candidate.ask_instead or network.ask_instead:
                 if next_key not in visited and next_key not in following:
                     following.append(next_key)
@@ -856,7 +802,7 @@ def _ask_instead(
     if not first:
         return ""
     titles = [
-        render("role_alone", language, role=escape(facts.role(k).title.get(language)))
+        render("role_alone", language, role=escape(network.role(k).title.get(language)))
         for k in first
     ]
     return render("ask_instead_nobody", language, roles=join_list(titles, language, "or"))

@@ -10,6 +10,7 @@ reads. Nothing here knows about SQL, YAML or Teams.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime
 from typing import Generic, Literal, TypeVar
 
@@ -288,17 +289,41 @@ class Network:
     meetings: tuple[MeetingSeries, ...] = ()  # shipped meeting series
     wheel: tuple[WheelRule, ...] = ()
 
-    def group(self, key: str) -> Group:
+    # Lookups by key, built on first use: a registry snapshot lives for many turns, and
+    # answering one question asks for its roles, groups and holders several times.
+    # (Not fields: equality, hashing and `replace` see only the data.)
+    @cached_property
+    def _groups_by_key(self) -> dict[str, Group]:
+        found: dict[str, Group] = {}
         for group in self.groups:
-            if group.key == key:
-                return group
-        raise UnknownGroup(self.key, key, tuple(g.key for g in self.groups))
+            found.setdefault(group.key, group)  # the first of a key, as a scan finds it
+        return found
+
+    @cached_property
+    def _roles_by_key(self) -> dict[str, Role]:
+        found: dict[str, Role] = {}
+        for role in self.roles:
+            found.setdefault(role.key, role)
+        return found
+
+    @cached_property
+    def _assignments_by_post(self) -> dict[tuple[str, str | None, bool], tuple[Assignment, ...]]:
+        found: dict[tuple[str, str | None, bool], list[Assignment]] = {}
+        for a in self.assignments:
+            found.setdefault((a.role_key, a.group_key, a.deputy), []).append(a)
+        return {post: tuple(assignments) for post, assignments in found.items()}
+
+    def group(self, key: str) -> Group:
+        group = self._groups_by_key.get(key)
+        if group is None:
+            raise UnknownGroup(self.key, key, tuple(g.key for g in self.groups))
+        return group
 
     def role(self, key: str) -> Role:
-        for role in self.roles:
-            if role.key == key:
-                return role
-        raise KeyError(f"unknown role {key!r} in network {self.key!r}")
+        role = self._roles_by_key.get(key)
+        if role is None:
+            raise KeyError(f"unknown role {key!r} in network {self.key!r}")
+        return role
 
     def meeting_kind(self, key: str) -> MeetingKind:
         for kind in self.meeting_kinds:
@@ -319,14 +344,8 @@ class Network:
         """Current holders (or deputies) of a role; `group_key` is ignored for network roles."""
         role = self.role(role_key)
         wanted_group = group_key if role.scope == "group" else None
-        return tuple(
-            a
-            for a in self.assignments
-            if a.role_key == role_key
-            and a.group_key == wanted_group
-            and a.deputy == deputies
-            and a.is_current(today)
-        )
+        assignments = self._assignments_by_post.get((role_key, wanted_group, deputies), ())
+        return tuple(a for a in assignments if a.is_current(today))
 
 
 @dataclass(frozen=True)
@@ -335,11 +354,18 @@ class RoleRegistry:
 
     networks: tuple[Network, ...] = ()
 
-    def network(self, key: str) -> Network:
+    @cached_property
+    def _networks_by_key(self) -> dict[str, Network]:
+        found: dict[str, Network] = {}
         for network in self.networks:
-            if network.key == key:
-                return network
-        raise UnknownNetwork(key, self.keys())
+            found.setdefault(network.key, network)
+        return found
+
+    def network(self, key: str) -> Network:
+        network = self._networks_by_key.get(key)
+        if network is None:
+            raise UnknownNetwork(key, self.keys())
+        return network
 
     def keys(self) -> tuple[str, ...]:
         return tuple(n.key for n in self.networks)

@@ -21,12 +21,14 @@ from datetime import date
 from typing import Any, Protocol
 
 from dialogs import cards, texts
-from dialogs.intents import Command, SmallTalk, classify
+from dialogs.intents import Command, CommandPhrases, SmallTalk, classify
 from dialogs.language import detect_language
+from dialogs.text import fold
 from dialogs.turns import Reply, Turn
 from dialogs.who import ContactFinder
 from storage.registry import (
     LANGUAGES,
+    Group,
     Language,
     Network,
     RoleRegistry,
@@ -116,7 +118,7 @@ class Conversation:
     ):
         self._snapshots = snapshots
         self._default_network = default_network
-        self._commands = tuple(command for command, _ in commands)
+        self._command_phrases = CommandPhrases(command for command, _ in commands)
         self._handlers = {command.name: handler for command, handler in commands}
         self._actions = dict(actions)
         self._today = today
@@ -144,13 +146,13 @@ class Conversation:
 
         if turn.value is not None and "action" in turn.value:
             return await self._act(turn, turn.value, network, registry)
-        route = classify(turn.text, self._commands)
+        route = classify(turn.text, self._command_phrases)
         if route.kind is SmallTalk.GREETING:
             return [_greeting(turn, network, finder, language)]
         if route.kind is SmallTalk.THANKS:
             return [Reply(texts.THANKS.get(language), language)]
         if route.kind is SmallTalk.HELP:
-            return [_help(turn, network, finder, language, self._commands)]
+            return [_help(turn, network, finder, language, self._command_phrases.commands)]
         if route.kind in self._handlers:
             request = CommandRequest(
                 turn=turn,
@@ -193,6 +195,17 @@ class Conversation:
             today=self._today(),
         )
         return await handler(request)
+
+
+def named_group(network: Network, argument: str) -> Group | None:
+    """The group a command's argument names (its key, name or an alias), if any."""
+    wanted = fold(argument.strip())
+    if not wanted:
+        return None
+    for group in network.groups:
+        if wanted in {fold(n) for n in (group.key, group.name.sv, group.name.en, *group.aliases)}:
+            return group
+    return None
 
 
 def _with_contact_card(reply: Reply) -> Reply:

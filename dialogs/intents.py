@@ -86,8 +86,12 @@ _WORD = re.compile(r"[\w/?-]+", re.UNICODE)
 _LEADING_PUNCTUATION = " \t\n:,.;!-–"
 
 
-def classify(text: str, commands: Sequence[Command] = ()) -> Classified:
-    """Route a whole message (mentions already stripped)."""
+def classify(text: str, commands: Sequence[Command] | CommandPhrases = ()) -> Classified:
+    """Route a whole message (mentions already stripped).
+
+    `commands`: the commands to recognise, best as `CommandPhrases` built once; a plain
+    sequence has every phrase tried.
+    """
     cleaned = text.strip().lower()
     if not cleaned or cleaned.strip("?! .") == "":
         return Classified(SmallTalk.HELP)
@@ -107,11 +111,16 @@ def classify(text: str, commands: Sequence[Command] = ()) -> Classified:
     return Classified(QUESTION, argument=text.strip())
 
 
-def _command(text: str, commands: Sequence[Command]) -> Classified | None:
+def _command(text: str, commands: Sequence[Command] | CommandPhrases) -> Classified | None:
     """The command whose longest leading phrase starts `text`, with the rest as argument."""
     lowered = text.lower()
+    phrases = (
+        commands.starting(lowered)
+        if isinstance(commands, CommandPhrases)
+        else _all_phrases(commands)
+    )
     best: tuple[int, Command, Language] | None = None
-    for command, language, phrase in _phrases_starting(lowered, commands):
+    for command, language, phrase in phrases:
         if _starts_with_phrase(lowered, phrase) and (best is None or len(phrase) > best[0]):
             best = (len(phrase), command, language)
     if best is None:
@@ -127,30 +136,31 @@ def _command(text: str, commands: Sequence[Command]) -> Classified | None:
 
 _Phrase = tuple[Command, Language, str]
 
-# Every message is checked against every command phrase (about 70): the phrases of a
-# command tuple are indexed by their first character, in the order they are tried, so
-# only the few that can start the text are. Kept for the last few tuples seen (a
-# `Conversation` has one for its lifetime); the tuple itself is held, so its id cannot be
-# reused by another while it is here.
-_PHRASE_INDEXES: dict[int, tuple[tuple[Command, ...], dict[str, list[_Phrase]] | None]] = {}
-_MAX_PHRASE_INDEXES = 8
 
+class CommandPhrases:
+    """The phrases of some commands, indexed by their first character.
 
-def _phrases_starting(lowered: str, commands: Sequence[Command]) -> Iterable[_Phrase]:
-    """(command, language, phrase) that may start `lowered`, in the order of `commands`."""
-    index = None
-    if type(commands) is tuple:
-        cached = _PHRASE_INDEXES.get(id(commands))
-        if cached is not None and cached[0] is commands:
-            index = cached[1]
-        else:
-            index = _phrase_index(commands)
-            if len(_PHRASE_INDEXES) >= _MAX_PHRASE_INDEXES:
-                _PHRASE_INDEXES.clear()
-            _PHRASE_INDEXES[id(commands)] = (commands, index)
-    if index is None:  # not a tuple, or an empty phrase (which starts every text)
-        return _all_phrases(commands)
-    return index.get(lowered[:1], ())
+    Every message is checked against every command phrase (about 70); indexed in the order
+    they are tried, only the few that can start the text are. Build it once for a list of
+    commands (a `Conversation` does, for its lifetime) and pass it to `classify`.
+    """
+
+    def __init__(self, commands: Iterable[Command]):
+        self.commands = tuple(commands)
+        self._all = _all_phrases(self.commands)
+        index: dict[str, list[_Phrase]] | None = {}
+        for command, language, phrase in self._all:
+            if not phrase:  # an empty phrase starts every text: no index
+                index = None
+                break
+            index.setdefault(phrase[0], []).append((command, language, phrase))
+        self._index = index
+
+    def starting(self, lowered: str) -> Sequence[_Phrase]:
+        """(command, language, phrase) that may start `lowered`, in the order of the commands."""
+        if self._index is None:
+            return self._all
+        return self._index.get(lowered[:1], ())
 
 
 def _all_phrases(commands: Sequence[Command]) -> list[_Phrase]:
@@ -160,15 +170,6 @@ def _all_phrases(commands: Sequence[Command]) -> list[_Phrase]:
         for language in ("sv", "en")
         for phrase in command.words.get(language)
     ]
-
-
-def _phrase_index(commands: Sequence[Command]) -> dict[str, list[_Phrase]] | None:
-    index: dict[str, list[_Phrase]] = {}
-    for command, language, phrase in _all_phrases(commands):
-        if not phrase:
-            return None
-        index.setdefault(phrase[0], []).append((command, language, phrase))
-    return index
 
 
 def _starts_with_phrase(text: str, phrase: str) -> bool:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from dialogs.intents import QUESTION, Command, SmallTalk, classify
+from dialogs.intents import QUESTION, Command, CommandPhrases, SmallTalk, classify
 from storage.registry import Localized
 
 
@@ -79,14 +79,15 @@ MORE = Command("more", Localized(sv=("dagordning för styrelsen",), en=("agenda 
 def test_commands_are_found_the_same_with_the_phrase_index_and_without(text):
     commands = (AGENDA, ADD_ITEM, ANNUAL, MORE)
 
-    indexed = classify(text, commands)  # a tuple: its phrases are indexed and reused
-    scanned = classify(text, list(commands))  # anything else: every phrase is tried
+    phrases = CommandPhrases(commands)
+    indexed = classify(text, phrases)  # phrases indexed once, reused per message
+    scanned = classify(text, commands)  # a plain sequence: every phrase is tried
 
     assert indexed == scanned
-    assert classify(text, commands) == indexed  # the second time, from the index
+    assert classify(text, phrases) == indexed  # the second time, from the same index
 
 
 def test_an_empty_command_phrase_is_tried_as_before():
     anything = Command("anything", Localized(sv=("",), en=()))
-    assert classify("? hej", (anything,)) == classify("? hej", [anything])
-    assert classify("? hej", (anything,)).kind == "anything"
+    assert classify("? hej", CommandPhrases((anything,))) == classify("? hej", [anything])
+    assert classify("? hej", CommandPhrases((anything,))).kind == "anything"

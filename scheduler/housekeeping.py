@@ -63,8 +63,6 @@ class RetentionPeriods:
     audit_log: timedelta = timedelta(days=730)
     outbox: timedelta = timedelta(days=180)
     failed_uploads: timedelta = timedelta(days=90)
-    # Not a setting: past it the file is of no use (the picking card refuses it).
-    received_files: timedelta = RECEIVED_FILE_LIFETIME
 
     def __post_init__(self) -> None:
         if self.outbox < MIN_OUTBOX_RETENTION:
@@ -115,8 +113,10 @@ class Housekeeping:
             failed_uploads=await _purge(
                 "failed uploads", self._uploads.purge_failed(now - retention.failed_uploads)
             ),
+            # Not a setting: past its lifetime a file is of no use (the picking card
+            # refuses it).
             received_files=await _purge(
-                "received files", self._uploads.purge_received(now - retention.received_files)
+                "received files", self._uploads.purge_received(now - RECEIVED_FILE_LIFETIME)
             ),
         )
         if report.audit_entries or report.posts or report.failed_uploads or report.received_files:

@@ -44,6 +44,7 @@ from scheduler.filing import (
 )
 from scheduler.posts import GENERAL_CHANNEL, Mention, PlannedPost, Recipient, Target
 from scheduler.recurrence import at_local, local, start_of_day
+from storage.conversations import personal_user
 from storage.meetings import Meeting, MeetingRepository
 from storage.minutes import Minutes, MinutesRepository, PendingUpload
 from storage.registry import Assignment, Language, Localized, Network, RoleRegistry
@@ -247,11 +248,8 @@ class StoredChannels:
         stored = await self._references.stored_reference(conversation_id)
         if stored is None or stored.kind != "personal":
             return None
-        user = stored.reference.get("user") or {}
-        object_id = user.get("aadObjectId") if isinstance(user, dict) else None
-        if not isinstance(object_id, str) or not object_id:
-            return None
-        return Recipient(str(user.get("name") or ""), object_id)
+        user = personal_user(stored.reference)
+        return Recipient(user.name, user.entra_object_id) if user is not None else None
 
 
 @dataclass(frozen=True)
@@ -265,10 +263,9 @@ class FilingOutcome:
     language: Language = "sv"
     admin_message: str | None = None
     renamed: bool = False
-    # The personal chat the file came from (told when a later try files it), and whether
-    # this was such a later try (a resumed upload) rather than the sender's own turn.
+    # Set only on a later try (a resumed upload, not the sender's own turn) of a file
+    # sent in a personal chat: that chat, told when the try files it.
     reply_to: str | None = None
-    resumed: bool = False
 
 
 class MinutesFiler:
@@ -337,9 +334,7 @@ class MinutesFiler:
         outcomes = []
         for pending in await self._minutes.unfinished(self._now() - idle):
             outcome = await self.upload(pending)
-            outcomes.append(
-                replace(outcome, resumed=True, reply_to=pending.reply_conversation_id)
-            )
+            outcomes.append(replace(outcome, reply_to=pending.reply_conversation_id))
         return outcomes
 
     async def resume_and_announce(self, idle: timedelta = RESUME_IDLE) -> list[FilingOutcome]:
@@ -420,7 +415,7 @@ class MinutesFiler:
         posts = []
         sender = (
             await self._channels.personal_recipient(outcome.reply_to)
-            if outcome.minutes is not None and outcome.resumed and outcome.reply_to
+            if outcome.minutes is not None and outcome.reply_to
             else None
         )
         if sender is not None and outcome.minutes is not None:

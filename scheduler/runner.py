@@ -93,7 +93,6 @@ class DeliveryRunner:
         interval: timedelta,
         horizon: timedelta | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-        counters: DeliveryCounters | None = None,
         housekeeping: Housekeeping | None = None,
     ):
         self._planners = tuple(planners)
@@ -107,11 +106,14 @@ class DeliveryRunner:
         self._scheduler: AsyncIOScheduler | None = None
         self._lock = asyncio.Lock()
         self._started_at: datetime | None = None
-        self.last_tick: datetime | None = None
-        """When the last tick finished without an error; None before the first one."""
-        self.counters = counters if counters is not None else DeliveryCounters()
+        self.counters = DeliveryCounters()
         """Posts by outcome and ticks, since this process started."""
         self._housekeeping = housekeeping
+
+    @property
+    def last_tick(self) -> datetime | None:
+        """When the last tick finished without an error; None before the first one."""
+        return self.counters.last_tick
 
     async def tick(self, now: datetime) -> TickReport:
         """Plan up to `now + horizon`, store the posts, deliver what is due at `now`.
@@ -239,8 +241,7 @@ class DeliveryRunner:
             else:
                 log.exception("scheduled tick failed")
         else:
-            self.last_tick = self._clock()
-            self.counters.tick_finished(self.last_tick)
+            self.counters.tick_finished(self._clock())
             delivery = report.delivery
             if report.enqueued or delivery.sent or delivery.retried or delivery.failed:
                 log.info(

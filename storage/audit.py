@@ -126,7 +126,7 @@ async def entries_naming(session: AsyncSession, needles: Iterable[str]) -> list[
     Compared case-insensitively. The log is read whole: JSON columns cannot be searched
     alike on SQLite and PostgreSQL, and a data-protection request is rare.
     """
-    folded = _needles(needles)
+    folded = folded_needles(needles)
     if not folded:
         return []
     rows = await session.scalars(select(AuditRow).order_by(AuditRow.at, AuditRow.id))
@@ -135,7 +135,7 @@ async def entries_naming(session: AsyncSession, needles: Iterable[str]) -> list[
 
 async def redact_entries(session: AsyncSession, needles: Iterable[str], placeholder: str) -> int:
     """Replace every mention of `needles` in actors and before/after; returns entries changed."""
-    folded = _needles(needles)
+    folded = folded_needles(needles)
     changed = 0
     for row in await session.scalars(select(AuditRow)):
         if not _names(row, folded):
@@ -176,7 +176,9 @@ def mentions(value: Any, needles: Iterable[str]) -> bool:
     return False
 
 
-def _needles(needles: Iterable[str]) -> set[str]:
+def folded_needles(needles: Iterable[str]) -> set[str]:
+    """`needles` case-folded for `mentions` and `redact`, blank ones left out (a blank
+    needle would match everything)."""
     return {needle.casefold() for needle in needles if needle and needle.strip()}
 
 

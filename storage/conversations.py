@@ -148,6 +148,7 @@ class ConversationStore:
                     content, version, written.at, inputs_hash
                 )
             return
+        user = personal_user(reference) if kind == "personal" else None
         values = {
             "reference": reference,
             "tenant_id": tenant_id,
@@ -156,7 +157,7 @@ class ConversationStore:
             "kind": kind,
             "updated_at": datetime.now(UTC),
             "active": True,
-            "user_entra_object_id": _personal_user(reference) if kind == "personal" else None,
+            "user_entra_object_id": user.entra_object_id if user else None,
         }
         insert = self._database.insert(ConversationReferenceRow).values(
             conversation_id=conversation_id, **values
@@ -534,11 +535,23 @@ def reference_user_ids(reference: dict[str, Any]) -> set[str]:
     return {i for i in ids if isinstance(i, str) and i}
 
 
-def _personal_user(reference: dict[str, Any]) -> str | None:
-    """The Entra object id of a personal chat's user (lower-case: Teams' casing varies)."""
+@dataclass(frozen=True)
+class PersonalUser:
+    """The user of a personal chat as its reference names them."""
+
+    entra_object_id: str  # lower-case: Teams' casing varies
+    name: str
+
+
+def personal_user(reference: dict[str, Any]) -> PersonalUser | None:
+    """The user of a personal chat's reference; None when Teams gave no Entra object id."""
     user = reference.get("user")
-    object_id = user.get("aadObjectId") if isinstance(user, dict) else None
-    return object_id.lower()[:64] if isinstance(object_id, str) and object_id else None
+    if not isinstance(user, dict):
+        return None
+    object_id = user.get("aadObjectId")
+    if not isinstance(object_id, str) or not object_id:
+        return None
+    return PersonalUser(object_id.lower()[:64], str(user.get("name") or ""))
 
 
 def _stored(row: ConversationReferenceRow) -> StoredReference:

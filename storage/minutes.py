@@ -35,6 +35,7 @@ from typing import Any
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from storage import audit
 from storage.database import Database
@@ -228,7 +229,12 @@ class MinutesRepository:
         """Pending uploads not given up on (received or under way), oldest first: what
         to resume after a restart. With `idle_since`, only those untouched since then
         (one being uploaded right now is touched at every chunk)."""
-        query = select(PendingUploadRow).where(PendingUploadRow.state != "failed")
+        # The bytes are read only when uploading (`content`), not with every state check.
+        query = (
+            select(PendingUploadRow)
+            .options(defer(PendingUploadRow.content))
+            .where(PendingUploadRow.state != "failed")
+        )
         if idle_since is not None:
             query = query.where(PendingUploadRow.updated_at <= idle_since)
         async with self._database.snapshot() as session:
@@ -244,6 +250,7 @@ class MinutesRepository:
         async with self._database.snapshot() as session:
             rows = await session.scalars(
                 select(PendingUploadRow)
+                .options(defer(PendingUploadRow.content))
                 .where(PendingUploadRow.meeting_id.in_(ids))
                 .order_by(PendingUploadRow.id)
             )
@@ -320,8 +327,7 @@ class MinutesRepository:
                 )
             )
         # After the commit, as `file_minutes` does: a row never points at a missing file.
-        for data_path in data_paths:
-            _remove(data_path)
+        remove_spilled(data_paths)
         if data_paths:
             log.info("failed uploads purged", extra={"uploads": len(data_paths)})
         return len(data_paths)
@@ -608,7 +614,7 @@ def _pending(row: PendingUploadRow) -> PendingUpload:
 async def uploads_naming(session: AsyncSession, needles: Iterable[str]) -> dict[str, Any]:
     """The filed minutes and pending uploads whose sender or file name names one of
     `needles` (ids, e-mail, name; case-insensitive), as JSON-ready dicts for an export."""
-    folded = _folded(needles)
+    folded = audit.folded_needles(needles)
     filed = await session.scalars(select(MinutesRow).order_by(MinutesRow.id))
     pending = await session.scalars(select(PendingUploadRow).order_by(PendingUploadRow.id))
     return {
@@ -665,7 +671,7 @@ async def forget_received(
     no meeting yet, and they can send it again. In a file someone else sent, a mention of
     them in its name becomes `placeholder`.
     """
-    folded = _folded(needles)
+    folded = audit.folded_needles(needles)
     chats = set(conversation_ids)
     changed, deleted = 0, []
     for row in await session.scalars(select(ReceivedFileRow)):
@@ -698,7 +704,7 @@ async def redact_uploader(
     mention of `needles` in a file name become `placeholder`, and a pending upload stops
     replying into the person's chats (`conversation_ids`) once filed.
     """
-    folded = _folded(needles)
+    folded = audit.folded_needles(needles)
     chats = set(conversation_ids)
     changed = 0
     for row in [
@@ -717,6 +723,3 @@ async def redact_uploader(
     await session.flush()
     return changed
 
-
-def _folded(needles: Iterable[str]) -> set[str]:
-    return {needle.casefold() for needle in needles if needle and needle.strip()}

@@ -2,8 +2,8 @@
 
 One row per `scheduler.posts.PlannedPost`, keyed by the post's deterministic key, so
 planning the same post again (a second replica, a restart) finds the row instead of
-adding one. A post to one person keeps them in `person_entra_object_id` and
-`person_name`. A row's life:
+adding one. A post to one person keeps them in `person_entra_object_id` (lower-case:
+registry files and Teams write a GUID in either case) and `person_name`. A row's life:
 
     pending ──claim──▶ claimed ──▶ sent | late-sent          (Teams accepted it)
        ▲                  │  └────▶ failed                    (not worth retrying, or out of tries)
@@ -247,7 +247,8 @@ class Outbox:
             result = await session.execute(
                 update(OutboxRow)
                 .where(
-                    OutboxRow.person_entra_object_id == entra_object_id,
+                    # lower() on the column too: rows stored before ids were folded.
+                    func.lower(OutboxRow.person_entra_object_id) == entra_object_id.lower(),
                     OutboxRow.status == "undeliverable",
                 )
                 .values(status="pending", next_attempt_at=now)
@@ -391,7 +392,7 @@ def _row_values(post: PlannedPost, now: datetime) -> dict[str, Any]:
         "next_attempt_at": post.due_at,
         "late": False,
         "created_at": now,
-        "person_entra_object_id": person.entra_object_id if person else None,
+        "person_entra_object_id": person.entra_object_id.lower() if person else None,
         "person_name": person.name if person else None,
     }
 
@@ -449,7 +450,7 @@ RECIPIENT_ERASED = "recipient erased (person erase)"
 async def posts_naming(session: AsyncSession, needles: Iterable[str]) -> list[dict[str, Any]]:
     """The posts addressed to, mentioning or naming one of `needles` (ids, e-mail, name;
     case-insensitive), oldest first, as JSON-ready dicts for an export."""
-    folded = _folded(needles)
+    folded = audit.folded_needles(needles)
     rows = await session.scalars(select(OutboxRow).order_by(OutboxRow.due_at, OutboxRow.id))
     return [
         {
@@ -483,9 +484,10 @@ async def redact_posts(
     them is given up as failed. A post already sent or given up keeps no content at all:
     its payload becomes `cleared(language)`.
     """
-    folded = _folded(needles)
-    tags = _folded(f"<at>{html.escape(name, quote=False)}</at>" for name in names)
-    escaped = _folded(html.escape(name, quote=False) for name in names)
+    folded = audit.folded_needles(needles)
+    escaped_names = [html.escape(name, quote=False) for name in names]
+    tags = audit.folded_needles(f"<at>{name}</at>" for name in escaped_names)
+    escaped = audit.folded_needles(escaped_names)
     changed = 0
     for row in await session.scalars(select(OutboxRow)):
         if not _names_them(row, folded):
@@ -519,9 +521,6 @@ async def redact_posts(
     await session.flush()
     return changed
 
-
-def _folded(needles: Iterable[str]) -> set[str]:
-    return {needle.casefold() for needle in needles if needle and needle.strip()}
 
 
 def _addressed_to(row: OutboxRow, folded: set[str]) -> bool:

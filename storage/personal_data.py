@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage import audit, conversations, meetings, minutes, outbox, registry_repository
 from storage.conversations import StoredReference
 from storage.database import Database
-from storage.registry import Localized, Person, RoleRegistry
+from storage.registry import Localized, Person, RoleRegistry, UnknownNetwork
 from storage.registry_repository import RegistryRepository
 
 log = logging.getLogger(__name__)
@@ -244,8 +244,9 @@ def _role_titles(registry: RoleRegistry, email: str) -> Callable[[str, str, str]
     wanted = email.casefold()
 
     def stand_in(network_key: str, channel: str, language: str) -> str:
-        network = next((n for n in registry.networks if n.key == network_key), None)
-        if network is None:
+        try:
+            network = registry.network(network_key)
+        except UnknownNetwork:
             return PLACEHOLDER
         held = [
             a

@@ -39,7 +39,7 @@ from bot.graph import GraphConfig, GraphDirectory, GraphFiles, credential_for
 from bot.http import ReadinessCheck, create_web_app
 from bot.logs import configure_logging
 from bot.metrics import MetricsEndpoint, TurnCounters
-from bot.proactive import SEND_TIMEOUT_SECONDS, ConnectorSender
+from bot.proactive import ConnectorSender
 from bot.settings import Settings, SettingsError
 from bot.team_owners import DirectoryPeople, GraphTeamOwners
 from bot.teams_bot import SamverkanBot
@@ -56,7 +56,7 @@ from dialogs.roles_admin import RolesAdminDialogs
 from dialogs.turns import Reply, Turn
 from dialogs.wheel_admin import WheelAdmin
 from manifest.package import add_package_arguments, main_package
-from scheduler.delivery import DeliveryWorker, RetryPolicy, process_worker_id
+from scheduler.delivery import DeliveryWorker, RetryPolicy, process_worker_id, sends_within
 from scheduler.housekeeping import Housekeeping, RetentionPeriods
 from scheduler.minutes import (
     MinutesChaser,
@@ -113,6 +113,7 @@ class Services:
     minutes: MinutesFiler
     housekeeping: Housekeeping
     roles_admin: RolesAdminDialogs
+    wheel_overrides: WheelOverrideStore
 
 
 @asynccontextmanager
@@ -243,6 +244,7 @@ async def open_services(
             minutes=minutes,
             housekeeping=housekeeping,
             roles_admin=roles_admin,
+            wheel_overrides=wheel_overrides,
         )
     finally:
         await resources.aclose()
@@ -265,21 +267,16 @@ def graph_config_from(settings: Settings) -> GraphConfig:
 def delivery_worker_from(
     settings: Settings, services: Services, adapter: SamverkanAdapter
 ) -> DeliveryWorker:
-    """This process's outbox worker: lease, retry pause and send timeout from the settings.
-
-    A claimed batch must be sent well inside the lease (`scheduler.delivery`): a send may
-    take at most a quarter of the lease, and a batch holds what fits in two thirds of it
-    (10 posts of at most 20 s with the default lease of five minutes).
-    """
+    """This process's outbox worker: lease and retry pause from the settings."""
     lease = timedelta(seconds=settings.outbox_lease_seconds)
-    send_timeout = min(timedelta(seconds=SEND_TIMEOUT_SECONDS), lease / 4)
+    send_timeout, batch_size = sends_within(lease)
     return DeliveryWorker(
         outbox=services.outbox,
         channels=services.conversation_store,
         sender=ConnectorSender(adapter, timeout=send_timeout.total_seconds()),
         worker_id=process_worker_id(),
         retry=RetryPolicy(base=timedelta(seconds=settings.outbox_retry_base_seconds)),
-        batch_size=max(1, min(10, int(lease / (send_timeout * 1.5)))),
+        batch_size=batch_size,
         lease=lease,
         send_timeout=send_timeout,
     )
@@ -327,7 +324,7 @@ async def create_app(
         services.snapshots,
         services.meetings,
         default_network=settings.default_network,
-        overrides=WheelOverrideStore(services.database),
+        overrides=services.wheel_overrides,
     )
     runner: DeliveryRunner | None = None
     if settings.scheduler_interval_seconds:
@@ -517,7 +514,7 @@ async def _registry_command(settings: Settings, args: argparse.Namespace) -> int
             print(f"exported {len(registry.networks)} networks to {args.file}")
             # Admins' wheel changes live in the database, not in data files: say so, so an
             # export is never mistaken for everything (they survive import and reload).
-            overrides = await WheelOverrideStore(services.database).all()
+            overrides = await services.wheel_overrides.all()
             changed = [f"{n}/{rule}" for n, rules in overrides.items() for rule in rules]
             if changed:
                 print(

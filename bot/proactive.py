@@ -35,6 +35,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
@@ -52,16 +53,17 @@ from botbuilder.schema import (
     TextFormatTypes,
 )
 from botbuilder.schema import Mention as MentionEntity
+from botframework.connector.aio import ConnectorClient
 from msrest.exceptions import ClientRequestError
 
 from bot.adapter import SamverkanAdapter, ServiceUrlNotAllowed
 from bot.cards import ADAPTIVE_CARD_CONTENT_TYPE
-from scheduler.delivery import SendError
+from scheduler.delivery import SEND_TIMEOUT, SendError
 from scheduler.posts import Mention, PlannedPost
 
-# The delivery worker's `send_timeout` (20 s by default) must not be shorter: it never
-# starts a send with less than that left of its lease (`scheduler.delivery`).
-SEND_TIMEOUT_SECONDS = 20
+# The delivery worker never starts a send with less than its send timeout left of its
+# lease (`scheduler.delivery`), so a send must give up by then.
+SEND_TIMEOUT_SECONDS = SEND_TIMEOUT.total_seconds()
 
 # Lines logged here carry the worker's `delivery=<key> attempt=<id>` (bot.logs); never
 # the post's text or card, never a header.
@@ -83,26 +85,12 @@ class ConnectorSender:
         activity.service_url = stored.service_url
         activity.conversation = stored.conversation
         activity.from_property = stored.bot
-        try:
-            client = await self._adapter.connector_client(stored.service_url)
-            response = await asyncio.wait_for(
-                client.conversations.send_to_conversation(stored.conversation.id, activity),
-                self._timeout,
-            )
-        except ErrorResponseException as err:
-            refusal = _send_error(err)
-            logger.info(
-                "connector refused the post",
-                extra={"status": refusal.status, "code": refusal.code},
-            )
-            raise refusal from None
-        except ServiceUrlNotAllowed:
-            # Nothing was sent, and a retry would be refused the same way: a permanent failure.
-            raise SendError(int(HTTPStatus.FORBIDDEN), "ServiceUrlNotAllowed") from None
-        except (ClientRequestError, OSError, TimeoutError) as err:
-            # No answer: the post may or may not have arrived (see scheduler.delivery).
-            logger.info("no answer from the connector", extra={"error": type(err).__name__})
-            raise SendError(None, type(err).__name__) from err
+        response = await self._call_connector(
+            stored.service_url,
+            lambda client: client.conversations.send_to_conversation(
+                stored.conversation.id, activity
+            ),
+        )
         if response is None or not response.id:
             raise SendError(None, "NoActivityId")
         logger.debug("post accepted by the connector", extra={"activity_id": response.id})
@@ -122,17 +110,10 @@ class ConnectorSender:
             channel_data={"tenant": {"id": tenant_id}} if tenant_id else None,
             tenant_id=tenant_id,
         )
-        try:
-            client = await self._adapter.connector_client(stored.service_url)
-            response = await asyncio.wait_for(
-                client.conversations.create_conversation(parameters), self._timeout
-            )
-        except ErrorResponseException as err:
-            raise _send_error(err) from None
-        except ServiceUrlNotAllowed:
-            raise SendError(int(HTTPStatus.FORBIDDEN), "ServiceUrlNotAllowed") from None
-        except (ClientRequestError, OSError, TimeoutError) as err:
-            raise SendError(None, type(err).__name__) from err
+        response = await self._call_connector(
+            stored.service_url,
+            lambda client: client.conversations.create_conversation(parameters),
+        )
         if response is None or not response.id:
             raise SendError(None, "NoConversationId")
         reference = ConversationReference(
@@ -146,6 +127,29 @@ class ConnectorSender:
             user=ChannelAccount(aad_object_id=entra_object_id),
         )
         return reference.serialize()
+
+    async def _call_connector(
+        self, service_url: str, call: Callable[[ConnectorClient], Awaitable[Any]]
+    ) -> Any:
+        """`call` on the client for `service_url`, within the send timeout; every way it
+        can fail becomes a `SendError` (what `scheduler.delivery` decides on)."""
+        try:
+            client = await self._adapter.connector_client(service_url)
+            return await asyncio.wait_for(call(client), self._timeout)
+        except ErrorResponseException as err:
+            refusal = _send_error(err)
+            logger.info(
+                "connector refused the post",
+                extra={"status": refusal.status, "code": refusal.code},
+            )
+            raise refusal from None
+        except ServiceUrlNotAllowed:
+            # Nothing was sent, and a retry would be refused the same way: a permanent failure.
+            raise SendError(int(HTTPStatus.FORBIDDEN), "ServiceUrlNotAllowed") from None
+        except (ClientRequestError, OSError, TimeoutError) as err:
+            # No answer: the post may or may not have arrived (see scheduler.delivery).
+            logger.info("no answer from the connector", extra={"error": type(err).__name__})
+            raise SendError(None, type(err).__name__) from err
 
 
 def post_activity(post: PlannedPost) -> Activity:

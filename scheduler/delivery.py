@@ -96,6 +96,22 @@ NOT_IN_ROSTER = "BotNotInConversationRoster"
 # How long after `due_at` a send counts as late (and says so in the post).
 LATE_AFTER = timedelta(minutes=15)
 
+# The longest one send may take (the sender gives up then), and the most posts one claim
+# takes: with the default lease of five minutes, 10 posts of at most 20 s.
+SEND_TIMEOUT = timedelta(seconds=20)
+MAX_BATCH_SIZE = 10
+
+
+def sends_within(lease: timedelta) -> tuple[timedelta, int]:
+    """The send timeout and batch size that keep a claimed batch well inside `lease`.
+
+    A send may take at most a quarter of the lease (and `SEND_TIMEOUT`), and a batch
+    holds what fits in two thirds of it, so `DeliveryWorker` never starts a send its
+    lease may not cover.
+    """
+    send_timeout = min(SEND_TIMEOUT, lease / 4)
+    return send_timeout, max(1, min(MAX_BATCH_SIZE, int(lease / (send_timeout * 1.5))))
+
 
 def process_worker_id() -> str:
     """A worker id unique to this process: host, pid and a random part (containers reuse pids)."""
@@ -283,9 +299,9 @@ class DeliveryWorker:
         clock: Clock = lambda: datetime.now(UTC),
         rng: random.Random | None = None,
         retry: RetryPolicy = RetryPolicy(),
-        batch_size: int = 10,
+        batch_size: int = MAX_BATCH_SIZE,
         lease: timedelta = timedelta(minutes=5),
-        send_timeout: timedelta = timedelta(seconds=20),
+        send_timeout: timedelta = SEND_TIMEOUT,
     ):
         if lease <= send_timeout * batch_size:
             raise ValueError("the lease must outlast a whole batch of sends at their timeout")
@@ -332,8 +348,9 @@ class DeliveryWorker:
             report.held.append(key)
             return
         target = entry.post.target
+        group_key = None if target.channel == GENERAL_CHANNEL else target.channel
         if target.person is not None:
-            channel = await self._personal_chat(entry, report)
+            channel = await self._personal_chat(entry, group_key, report)
             if channel is None:
                 return
             now = self._clock()
@@ -343,7 +360,6 @@ class DeliveryWorker:
                 report.held.append(key)
                 return
         else:
-            group_key = None if target.channel == GENERAL_CHANNEL else target.channel
             channel = await self._channels.channel_reference(target.network_key, group_key)
             if channel is None or not channel.active:
                 reason = "no channel bound" if channel is None else "channel inactive"
@@ -398,7 +414,7 @@ class DeliveryWorker:
         )
 
     async def _personal_chat(
-        self, entry: OutboxEntry, report: DeliveryReport
+        self, entry: OutboxEntry, group_key: str | None, report: DeliveryReport
     ) -> StoredReference | None:
         """The person's personal chat: stored, or opened now through the network's team.
 
@@ -412,7 +428,6 @@ class DeliveryWorker:
         # Any active channel of the network's team knows the serviceUrl and tenant to open
         # the chat through: the post's own channel first, else General.
         target = entry.post.target
-        group_key = None if target.channel == GENERAL_CHANNEL else target.channel
         team = await self._channels.channel_reference(target.network_key, group_key)
         if (team is None or not team.active) and group_key is not None:
             team = await self._channels.channel_reference(target.network_key, None)
@@ -471,7 +486,8 @@ class DeliveryWorker:
         opening: bool = False,
     ) -> None:
         # `opening`: the refusal came when opening a personal chat through `channel`, the
-        # team's reference, which says nothing about the team itself.
+        # team's reference, which says nothing about the team itself (`_personal_chat`
+        # deals with a 403 or 404 there, so only the status-only branches below apply).
         error = describe_error(err.status, err.code, err.retry_after)
         if err.status == 429:
             wait = (
@@ -495,9 +511,7 @@ class DeliveryWorker:
             # The person removed the app, or the chat is gone: ask Teams afresh next time.
             await self._channels.set_active(channel.conversation_id, False)
             await self._undeliverable(entry, f"{PERSONAL_CHAT_UNREACHABLE}: {error}", report)
-        elif not opening and (
-            (err.status == 403 and err.code == NOT_IN_ROSTER) or err.status == 404
-        ):
+        elif (err.status == 403 and err.code == NOT_IN_ROSTER) or err.status == 404:
             await self._channel_gone(channel, err)
             await self._undeliverable(entry, error, report)
         else:

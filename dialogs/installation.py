@@ -229,13 +229,9 @@ class Channels(Protocol):
         channel_id: str | None,
         network_key: str,
         group_key: str | None,
-        *,
-        actor: str | None = ...,
     ) -> None: ...
 
-    async def remove_binding(
-        self, team_id: str, channel_id: str | None, *, actor: str | None = ...
-    ) -> bool: ...
+    async def remove_binding(self, team_id: str, channel_id: str | None) -> bool: ...
 
     async def change_bindings(
         self,
@@ -428,7 +424,7 @@ class TeamInstallations:
                 )
                 return [Reply(text, language)]
 
-        actor = request.turn.user_aad_object_id or request.turn.user_id
+        actor = request.turn.sender_id
         changes: dict[str | None, tuple[str, str | None] | None] = {
             channel_id: None if target is None else (state.network.key, target)
             for channel_id, target in wanted.items()
@@ -468,9 +464,10 @@ class TeamInstallations:
                 network=target.name.get(language)
             )
             return [Reply(text, language)]
-        actor = request.turn.user_aad_object_id or request.turn.user_id
+        actor = request.turn.sender_id
         changes: dict[str | None, tuple[str, str | None] | None] = {None: (target.key, None)}
         taken: set[str] = set()
+        bound = state.bound()
         for reference in state.channels:
             channel_id = reference.conversation_id
             if channel_id == state.team_id:
@@ -479,7 +476,7 @@ class TeamInstallations:
             if group is not None and group.key not in taken:
                 taken.add(group.key)
                 changes[channel_id] = (target.key, group.key)
-            elif channel_id in state.bound():
+            elif channel_id in bound:
                 changes[channel_id] = None
         await self._channels.change_bindings(state.team_id, changes, actor=actor)
         await self._outbox.requeue_undeliverable(target.key, self._clock())
@@ -693,9 +690,8 @@ def _text(key: str, language: Language) -> Reply:
 def _log_refusal(state: _TeamState, turn: Turn) -> None:
     log.info(
         "channel mapping change refused: not an admin",
-        extra={"team": state.team_id, "network": state.network.key,
-               "user": turn.user_aad_object_id or turn.user_id},
-    )  # fmt: skip
+        extra={"team": state.team_id, "network": state.network.key, "user": turn.sender_id},
+    )
 
 
 def _mapping_reply(

@@ -309,7 +309,7 @@ class MeetingDialogs:
                 place=_optional_text(value.get("place")),
                 online_url=online_url,
             ),
-            by=_sender_id(context.turn),
+            by=context.turn.sender_id,
             now=self._now(),
         )
         what = meeting_what(network, meeting, language, group=True)
@@ -340,7 +340,7 @@ class MeetingDialogs:
             times[1],
             place=_optional_text(value.get(f"place{suffix}")),
             online_url=online_url,
-            by=_sender_id(context.turn),
+            by=context.turn.sender_id,
             now=self._now(),
         )
         assert moved is not None  # meetings are cancelled, never deleted, by the chat
@@ -353,7 +353,7 @@ class MeetingDialogs:
         if refusal is not None:
             return refusal
         assert meeting is not None
-        await self._meetings.cancel(meeting.id, by=_sender_id(context.turn), now=self._now())
+        await self._meetings.cancel(meeting.id, by=context.turn.sender_id, now=self._now())
         language = context.language
         text = mt.MEETING_CANCELLED.get(language).format(when=meeting_when(meeting, language))
         return [Reply(text, language)]
@@ -402,7 +402,7 @@ class MeetingDialogs:
             return [Reply(mt.MEETING_PAST.get(language).format(when=when), language)]
         turn = context.turn
         await self._meetings.add_item(
-            meeting.id, text, author_name=turn.user_name, author_id=_sender_id(turn), now=now
+            meeting.id, text, author_name=turn.user_name, author_id=turn.sender_id, now=now
         )
         confirmation = mt.ITEM_ADDED.get(language).format(text=text, when=when)
         return [Reply(confirmation, language), await self._agenda_reply(context, meeting)]
@@ -542,7 +542,7 @@ def _scope(network: Network, group: Group | None, language: Language) -> str:
 def _refusal(context: _Context) -> Reply:
     log.info(
         "meeting change refused: not an admin",
-        extra={"network": context.network.key, "user": _sender_id(context.turn)},
+        extra={"network": context.network.key, "user": context.turn.sender_id},
     )
     return Reply(mt.NOT_ADMIN.get(context.language), context.language)
 
@@ -550,10 +550,6 @@ def _refusal(context: _Context) -> Reply:
 def _form_problems(problems: list[str], language: Language) -> Reply:
     listed = ", ".join(mt.FORM_PROBLEMS[p].get(language) for p in dict.fromkeys(problems))
     return Reply(mt.BAD_MEETING_FORM.get(language).format(problems=listed), language)
-
-
-def _sender_id(turn: Turn) -> str | None:
-    return turn.user_aad_object_id or turn.user_id
 
 
 # The largest id a database row can have (PostgreSQL's integer); a submit naming a larger

@@ -34,9 +34,14 @@ from datetime import UTC, datetime, timedelta
 from dialogs import cards
 from dialogs import meeting_texts as mt
 from dialogs import minutes_texts as xt
-from dialogs.conversation import ActionHandler, ActionRequest, CommandHandler, CommandRequest
+from dialogs.conversation import (
+    ActionHandler,
+    ActionRequest,
+    CommandHandler,
+    CommandRequest,
+    named_group,
+)
 from dialogs.intents import Command
-from dialogs.text import fold
 from dialogs.turns import Reply
 from scheduler.minutes import (
     DownloadFailed,
@@ -97,7 +102,7 @@ class MinutesDialogs:
     async def status(self, request: CommandRequest) -> list[Reply]:
         """The group's minutes, or every group's in the General channel and personal chat."""
         network, language = request.network, request.language
-        group = _named_group(network, request.argument) or (
+        group = named_group(network, request.argument) or (
             network.group(request.turn.group_key) if request.turn.group_key else None
         )
         groups = await minutes_status(
@@ -166,16 +171,6 @@ def _with_note(card: dict[str, Any] | None, note: str) -> dict[str, Any] | None:
     if card is None:
         return None
     return {**card, "body": [*card.get("body", []), cards.text_block(note, isSubtle=True)]}
-
-
-def _named_group(network: Network, argument: str) -> Group | None:
-    wanted = fold(argument.strip())
-    if not wanted:
-        return None
-    for group in network.groups:
-        if wanted in {fold(n) for n in (group.key, group.name.sv, group.name.en, *group.aliases)}:
-            return group
-    return None
 
 
 FILE_ACTION = "minutes.file"
@@ -291,7 +286,7 @@ class MinutesInbox:
             return [Reply(xt.PICK_ELSEWHERE.get(language), language)]
         candidates = await self._candidates(network, group)
         picked = request.value.get("meeting_id")
-        meeting = next((m for m in candidates if _is_row_id(picked) and m.id == picked), None)
+        meeting = next((m for m in candidates if type(picked) is int and m.id == picked), None)
         if meeting is None:
             if not candidates:
                 text = xt.NO_MEETING.get(language).format(group=group.name.get(language))
@@ -350,11 +345,6 @@ def _pick_reply(kept: ReceivedFile, candidates: list[Meeting], language: Languag
         for m in candidates[:PICK_CHOICES]
     ]
     return Reply(title, language, card=cards.minutes_pick_card(title, choices))
-
-
-def _is_row_id(value: object) -> bool:
-    """A row id: an int, not True (an int too) nor one past the database's integers."""
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
 
 
 def _sender_group(request: ActionRequest, rules: MinutesRules) -> Group | None:

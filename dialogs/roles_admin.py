@@ -37,6 +37,7 @@ from dialogs.conversation import (
     CommandHandler,
     CommandRequest,
     RegistrySnapshots,
+    named_group,
 )
 from dialogs.intents import Command
 from dialogs.permissions import Permissions
@@ -134,7 +135,7 @@ class RolesAdminDialogs:
     async def roles(self, request: CommandRequest) -> list[Reply]:
         """The roles of the group named or of the channel, else the network-wide ones."""
         network, language = request.network, request.language
-        group = _named_group(network, request.argument) or (
+        group = named_group(network, request.argument.strip(" ?!.:")) or (
             network.group(request.turn.group_key) if request.turn.group_key else None
         )
         admin = await self._permissions.may_administer(network, request.registry, request.turn)
@@ -277,7 +278,7 @@ class RolesAdminDialogs:
         if not await self._permissions.may_administer(network, registry, request.turn):
             log.info(
                 "role change refused: not an admin",
-                extra={"network": network.key, "user": _sender(request.turn)},
+                extra={"network": network.key, "user": request.turn.sender_id},
             )
             return Reply(rt.NOT_ADMIN.get(language), language)
         role_key = str(value.get("role") or "")
@@ -363,7 +364,7 @@ class RolesAdminDialogs:
                 role.key,
                 group.key if group else None,
                 holders,
-                actor=_sender(request.turn),
+                actor=request.turn.sender_id,
                 expected=current,
             )
         except HoldersChanged:
@@ -571,17 +572,6 @@ def _same(a: Person, b: Person) -> bool:
     return a.name == b.name and not (a.email or a.entra_object_id or b.email or b.entra_object_id)
 
 
-def _named_group(network: Network, argument: str) -> Group | None:
-    """The group the command's argument names (key, name or alias), if any."""
-    wanted = fold(argument.strip(" ?!.:"))
-    if not wanted:
-        return None
-    for group in network.groups:
-        if wanted in {fold(n) for n in (group.key, group.name.sv, group.name.en, *group.aliases)}:
-            return group
-    return None
-
-
 def _scope(network: Network, group: Group | None, language: Language) -> str:
     return group.name.get(language) if group is not None else network.name.get(language)
 
@@ -607,7 +597,3 @@ def _term_order(name: str, start: date, end: date, language: Language) -> str:
 def _problems(problems: list[str], language: Language) -> Reply:
     listed = "; ".join(dict.fromkeys(problems))
     return Reply(rt.FORM_PROBLEMS.get(language).format(problems=listed), language)
-
-
-def _sender(turn: Turn) -> str | None:
-    return turn.user_aad_object_id or turn.user_id

@@ -310,11 +310,10 @@ class Analyzer:
         language's stemmer only reads words the first cannot ("who is the ordförande?"), so the
         Swedish stemmer does not turn the English "leader" into "lead".
         """
-        cache = self._word_cache
-        # Nearly every word is one asked before: looked up here, analysed only when new.
-        return [cache.get((w, language)) or self._query_word(w, language) for w in words(text)]
+        return [self._query_word(w, language) for w in words(text)]
 
     def _query_word(self, word: str, language: Language | None) -> Word:
+        # Nearly every word is one asked before: looked up here, analysed only when new.
         key = (word, language)
         cached = self._word_cache.get(key)
         if cached is None:

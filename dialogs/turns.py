@@ -32,6 +32,11 @@ class Turn:
     team_id: str | None = None  # the team of a channel message (Teams: "19:…@thread.tacv2")
     conversation_id: str | None = None  # where it was said (a personal chat: "a:…")
 
+    @property
+    def sender_id(self) -> str | None:
+        """The Entra object id when Teams gave one (as admins are configured), else user_id."""
+        return self.user_aad_object_id or self.user_id
+
 
 @dataclass(frozen=True)
 class ContactAnswer:

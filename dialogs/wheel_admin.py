@@ -216,7 +216,7 @@ class WheelAdmin:
         title = shipped.title.get(language)
         if before == after:
             return [Reply(wt.UNCHANGED.get(language).format(title=title), language)]
-        actor = request.turn.user_aad_object_id or request.turn.user_id
+        actor = request.turn.sender_id
         now = self._now()
         await self._overrides.save(new, actor=actor, now=now, before=before, after=after)
         withdrawn = await self._outbox.withdraw_pending(wheel_key_prefix(network.key, shipped.key))
@@ -244,7 +244,7 @@ class WheelAdmin:
         title = shipped.title.get(language)
         if old is None:
             return [Reply(wt.RESET_NOTHING.get(language).format(title=title), language)]
-        actor = request.turn.user_aad_object_id or request.turn.user_id
+        actor = request.turn.sender_id
         await self._overrides.reset(
             network.key,
             shipped.key,
@@ -269,10 +269,7 @@ class WheelAdmin:
         if not await self._permissions.may_administer(network, request.registry, request.turn):
             log.info(
                 "wheel change refused: not an admin",
-                extra={
-                    "network": network.key,
-                    "user": request.turn.user_aad_object_id or request.turn.user_id,
-                },
+                extra={"network": network.key, "user": request.turn.sender_id},
             )
             return network, [Reply(wt.NOT_ADMIN.get(request.language), request.language)]
         return network, None

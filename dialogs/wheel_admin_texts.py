@@ -17,7 +17,6 @@ ENTRIES_INTRO = Localized(
 NO_ENTRIES = Localized(sv="{network} har inget årshjul.", en="{network} has no annual wheel.")
 FORM_TITLE = Localized(sv="Ändra: {title}", en="Edit: {title}")
 SHIPPED = Localized(sv="Enligt datafilen", en="As the data file says")
-CHANGED = Localized(sv="Ändrad av administratör", en="Changed by an admin")
 SAVE = Localized(sv="Spara", en="Save")
 RESET = Localized(sv="Återställ till datafilens regel", en="Back to the data file's rule")
 
@@ -37,7 +36,6 @@ FIELD_RESPONSIBLE = Localized(sv="Ansvarig roll", en="Responsible role")
 FIELD_PAUSED = Localized(sv="Pausad dessa år", en="Paused in these years")
 NOBODY = Localized(sv="ingen särskild roll", en="no particular role")
 EACH_GROUP = Localized(sv="varje grupps egen kanal", en="each group's own channel")
-GENERAL = Localized(sv="Allmänt", en="General")
 DATE_FROM_CHECK = Localized(
     sv="Datumet följer av det kontrollen gäller (möten, mandattider) och ändras inte här.",
     en="The date follows from what the check is about (meetings, terms of office) and is "

@@ -722,4 +722,3 @@ async def redact_uploader(
         changed += 1
     await session.flush()
     return changed
-

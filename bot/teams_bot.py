@@ -28,7 +28,7 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import attrgetter
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsInfo
@@ -371,16 +371,13 @@ class SamverkanBot(ActivityHandler):
             and self._references.reference_unchanged(conversation.id, inputs)
         ):
             return
-        reference = conversation_reference(activity)
-        # The schema maps tenant_id to the JSON key "tenantID", so Teams' conversation.tenantId
-        # never reaches the model; put it back so the stored reference is complete.
-        reference.conversation.tenant_id = teams.tenant_id
+        row = stored_reference(activity, teams)
         await self._references.save_reference(
-            model_to_json(reference),  # what reference.serialize() gives, cheaper
-            tenant_id=teams.tenant_id,
-            team_id=teams.team_id,
-            channel_id=teams.channel_id,
-            kind=conversation_kind(activity),
+            row.reference,
+            tenant_id=row.tenant_id,
+            team_id=row.team_id,
+            channel_id=row.channel_id,
+            kind=row.kind,
             only_if_changed=only_if_changed,
             inputs=inputs,
         )
@@ -412,6 +409,32 @@ def conversation_reference(activity: Activity) -> ConversationReference:
         channel_id=activity.channel_id,
         locale=activity.locale,
         service_url=activity.service_url,
+    )
+
+
+class ReferenceRow(NamedTuple):
+    """What `SamverkanBot._remember` stores for an activity."""
+
+    reference: dict[str, Any]
+    tenant_id: str | None
+    team_id: str | None
+    channel_id: str | None
+    kind: ConversationKind
+
+
+def stored_reference(activity: Activity, teams: TeamsChannelData) -> ReferenceRow:
+    """The conversation reference JSON, ids and kind stored for `activity`, whose
+    `channelData` ids are `teams`."""
+    reference = conversation_reference(activity)
+    # The schema maps tenant_id to the JSON key "tenantID", so Teams' conversation.tenantId
+    # never reaches the model; put it back so the stored reference is complete.
+    reference.conversation.tenant_id = teams.tenant_id
+    return ReferenceRow(
+        model_to_json(reference),  # what reference.serialize() gives, cheaper
+        teams.tenant_id,
+        teams.team_id,
+        teams.channel_id,
+        conversation_kind(activity),
     )
 
 

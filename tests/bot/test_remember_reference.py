@@ -16,11 +16,11 @@ import pytest
 from azure.core.exceptions import SerializationError
 from botbuilder.schema import Activity, ChannelAccount, ConversationAccount
 
-from bot.activity_json import activity_from_json, model_to_json
+from bot.activity_json import activity_from_json
 from bot.teams_bot import (
-    conversation_kind,
-    conversation_reference,
+    ReferenceRow,
     reference_inputs,
+    stored_reference,
     teams_channel_data,
 )
 from storage.conversations import (
@@ -132,15 +132,12 @@ async def test_a_message_in_a_team_the_bot_was_removed_from_reactivates_the_thre
     assert stored[thread["id"]] is True
 
 
-def _stored_form(activity: Activity) -> tuple[Any, ...]:
+def _stored_form(activity: Activity) -> ReferenceRow:
     """What `_remember` stores for an activity: the reference but its activityId, the ids
     and the kind."""
-    teams = teams_channel_data(activity)
-    reference = conversation_reference(activity)
-    reference.conversation.tenant_id = teams.tenant_id
-    written = model_to_json(reference)
-    written.pop("activityId", None)
-    return written, teams.tenant_id, teams.team_id, teams.channel_id, conversation_kind(activity)
+    row = stored_reference(activity, teams_channel_data(activity))
+    row.reference.pop("activityId", None)
+    return row
 
 
 def _other_values(value: Any) -> list[Any]:

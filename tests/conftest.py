@@ -9,6 +9,9 @@ PostgreSQL comes from `SAMVERKAN_TEST_POSTGRES_URL` (default: the local server);
 fresh database is created on it for the session and dropped at the end. Without a
 server the PostgreSQL cases are skipped with the reason, except when `CI` is set to a
 true value: then they fail, because a skipped PostgreSQL suite proves nothing.
+
+`sender` is the real proactive sender of a local-mode adapter, for the scheduler and
+bot suites alike; `until` waits for what changes outside the test's own awaits.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import asyncio
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,11 +29,25 @@ from sqlalchemy import delete
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bot.adapter import create_adapter
+from bot.proactive import ConnectorSender
+from bot.settings import Settings
 from storage.database import Database
 from storage.schema import Base
 
 POSTGRES_URL_VARIABLE = "SAMVERKAN_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+
+
+async def until(condition: Callable[[], bool], timeout: float = 10) -> None:
+    """Wait (at most `timeout` seconds) for `condition`, which changes from callbacks or
+    other connections, not from anything the test awaits."""
+
+    async def poll() -> None:
+        while not condition():  # noqa: ASYNC110 - what changes it offers no event, by design
+            await asyncio.sleep(0.01)
+
+    await asyncio.wait_for(poll(), timeout)
 
 
 def running_in_ci() -> bool:
@@ -142,6 +159,14 @@ async def database(database_url: str) -> AsyncIterator[Database]:
                 await session.execute(delete(table))
     yield database
     await database.close()
+
+
+@pytest.fixture
+async def sender() -> AsyncIterator[ConnectorSender]:
+    """The real sender of a local-mode adapter (no tokens)."""
+    adapter = create_adapter(Settings())
+    yield ConnectorSender(adapter)
+    await adapter.close()
 
 
 def _copy_sqlite(template: Path, directory: Path) -> str:

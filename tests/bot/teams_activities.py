@@ -8,7 +8,9 @@ Shapes follow what Teams posts to /api/messages: ids with their Teams prefixes
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from typing import Any, Literal
+
+from dialogs.cards import PEOPLE_DATASET
 
 TENANT_ID = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 BOT = {"id": "28:7c9c3a8e-6f1b-4d3e-9a7e-samverkan", "name": "samverkan"}
@@ -17,6 +19,8 @@ USER = {
     "name": "Anna Lindqvist",
     "aadObjectId": "6b1e3f3a-2c1d-4e5f-8a9b-0c1d2e3f4a5b",
 }
+# A plain member of the team: in no network's `admins`, owner of nothing.
+MEMBER = {"id": "29:member-bo", "name": "Bo Ek", "aadObjectId": "aad-member-bo"}
 TEAM_ID = "19:Jk3b8xQ2team@thread.tacv2"
 CHANNEL_ID = "19:Qz7LogistikChannel@thread.tacv2"
 PERSONAL_CONVERSATION_ID = "a:1Xy8-personal-chat-anna"
@@ -103,6 +107,60 @@ def channel_message(
         "team": {"id": team_id},
         "tenant": {"id": TENANT_ID},
     }
+    return activity
+
+
+Where = Literal["personal", "channel"]
+
+
+def card_submit(
+    service_url: str,
+    data: dict[str, Any],
+    *,
+    sender: dict[str, Any] = USER,
+    where: Where = "channel",
+    channel_id: str = CHANNEL_ID,
+    **inputs: Any,
+) -> dict[str, Any]:
+    """A card button's `Action.Submit` by `sender`, in a channel or the personal chat: a
+    message without text whose value is the button's data and the card's inputs."""
+    return _card_activity(service_url, sender, where, channel_id, value={**data, **inputs})
+
+
+def people_search(
+    service_url: str,
+    query: str,
+    *,
+    sender: dict[str, Any] = USER,
+    where: Where = "personal",
+    channel_id: str = CHANNEL_ID,
+    options: dict[str, int] | None = None,
+) -> dict[str, Any]:
+    """The `application/search` invoke Teams sends while `sender` types `query` into a
+    people picker (an `Input.ChoiceSet` over the bot's `PEOPLE_DATASET`)."""
+    activity = _card_activity(service_url, sender, where, channel_id)
+    activity.update(
+        type="invoke",
+        name="application/search",
+        value={
+            "queryText": query,
+            "dataset": PEOPLE_DATASET,
+            "queryOptions": {"skip": 0, "top": 15} if options is None else options,
+        },
+    )
+    return activity
+
+
+def _card_activity(
+    service_url: str, sender: dict[str, Any], where: Where, channel_id: str, **fields: Any
+) -> dict[str, Any]:
+    """An activity from a card (no text) by `sender` in the channel or the personal chat."""
+    if where == "channel":
+        activity = channel_message(service_url, "", channel_id=channel_id, **fields)
+    else:
+        activity = personal_message(service_url, "", **fields)
+    activity.pop("text")
+    activity["from"] = dict(sender)
     return activity
 
 

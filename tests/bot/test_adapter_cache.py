@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -47,31 +46,12 @@ from bot.adapter import (
 from bot.cards import ADAPTIVE_CARD_CONTENT_TYPE
 from bot.local_connector import LocalConnector
 from bot.settings import Settings
+from tests.bot.conftest import run_turn
 from tests.bot.teams_activities import personal_message
+from tests.conftest import until
 
 APP_ID = "3f0d9a51-7c2e-4b8f-9e1a-5d6c7b8a9f00"
 TOKEN = "token-from-entra-id"
-
-
-@pytest.fixture
-async def adapter() -> AsyncIterator[SamverkanAdapter]:
-    adapter = create_adapter(Settings())
-    yield adapter
-    await adapter.close()
-
-
-async def run_turn(adapter: SamverkanAdapter, activity: dict) -> TurnContext:
-    """One inbound turn through the adapter that echoes the text; returns its context."""
-    incoming = Activity().deserialize(activity)
-    authentication = await adapter.bot_framework_authentication.authenticate_request(incoming, "")
-    seen: list[TurnContext] = []
-
-    async def echo(context: TurnContext) -> None:
-        seen.append(context)
-        await context.send_activity(f"eko: {context.activity.text}")
-
-    await adapter.process_activity(authentication, incoming, echo)
-    return seen[0]
 
 
 def connector_client(context: TurnContext):
@@ -196,20 +176,13 @@ async def address(connector) -> AsyncIterator[RestartableAddress]:
     await address.stop()
 
 
-async def wait_until(condition) -> None:
-    for _ in itertools.count():
-        if condition():
-            return
-        await asyncio.sleep(0.01)
-
-
 async def test_a_dropped_connection_is_replaced_on_the_next_turn(adapter, connector, address):
     await run_turn(adapter, personal_message(address.service_url, "före"))
     await run_turn(adapter, personal_message(address.service_url, "igen"))
     assert address.connections == 1  # kept alive between turns
 
     address.drop()
-    await asyncio.wait_for(wait_until(lambda: not address._writers), 5)
+    await until(lambda: not address._writers, timeout=5)
     await run_turn(adapter, personal_message(address.service_url, "efter"))
 
     assert [a.text for a in connector.activities] == ["eko: före", "eko: igen", "eko: efter"]

@@ -7,33 +7,23 @@ admin, is served from a copy of the data files; a member who is not an admin is 
 from __future__ import annotations
 
 import dataclasses
-import shutil
-from pathlib import Path
 
 import pytest
 
-from tests.bot.teams_activities import USER, channel_message
+from tests.bot.conftest import shipped_networks
+from tests.bot.teams_activities import MEMBER, channel_message
 from tests.bot.test_meeting_scenarios import bind_channel
-
-SHIPPED = Path(__file__).resolve().parents[2] / "data" / "networks"
-
 
 @pytest.fixture
 def settings(settings, tmp_path):
-    networks = tmp_path / "networks"
-    networks.mkdir()
-    shutil.copy(SHIPPED / "bestservice.yaml", networks)
-    with (networks / "bestservice.yaml").open("a", encoding="utf-8") as data_file:
-        data_file.write(f"\nadmins: [{USER['aadObjectId']}]\n")
+    networks = shipped_networks(tmp_path, ["bestservice.yaml"])
     return dataclasses.replace(settings, networks_dir=networks)
 
 
 async def test_an_admin_reads_the_log_and_a_member_is_refused(bot, connector):
     await bind_channel(bot, "bestservice", "logistik")
-    member = {**USER, "id": "29:member-bo", "name": "Bo", "aadObjectId": "aad-member-bo"}
-
     await bot.post(channel_message(connector.service_url, "logg"))
-    await bot.post(channel_message(connector.service_url, "logg", **{"from": member}))
+    await bot.post(channel_message(connector.service_url, "logg", **{"from": MEMBER}))
 
     admin_reply, member_reply = await connector.wait_for_activities(2)
     admin_lines = admin_reply.visible_text.splitlines()

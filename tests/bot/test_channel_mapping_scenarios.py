@@ -9,8 +9,6 @@ with the form's inputs.
 from __future__ import annotations
 
 import dataclasses
-import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,11 +16,14 @@ import pytest
 from storage.audit import AuditLog
 from storage.conversations import ConversationStore
 from storage.database import Database
+from tests.bot.conftest import shipped_networks
 from tests.bot.teams_activities import (
     CHANNEL_ID,
+    MEMBER,
     TEAM_ID,
     USER,
     bot_added_to_team,
+    card_submit,
     channel_event,
     channel_message,
 )
@@ -30,19 +31,15 @@ from tests.bot.test_installation import FIKA_ID, MALTIDER_ID, card_of, delivery
 from tests.manifest.card_schema import validate_card
 from tests.scheduler.planned import post
 
-SHIPPED = Path(__file__).resolve().parents[2] / "data" / "networks"
-MEMBER = {**USER, "id": "29:member-bo", "name": "Bo", "aadObjectId": "aad-member-bo"}
 
 
 @pytest.fixture
 def settings(settings, tmp_path):
-    networks = tmp_path / "networks"
-    networks.mkdir()
-    for name in ("bestservice.yaml", "erad.yaml", "arbetsgrupp.yaml"):
-        shutil.copy(SHIPPED / name, networks)
-    for administered in ("bestservice.yaml", "arbetsgrupp.yaml"):  # not erad
-        with (networks / administered).open("a", encoding="utf-8") as data_file:
-            data_file.write(f"\nadmins: [{USER['aadObjectId']}]\n")
+    networks = shipped_networks(
+        tmp_path,
+        ["bestservice.yaml", "erad.yaml", "arbetsgrupp.yaml"],
+        administered=["bestservice.yaml", "arbetsgrupp.yaml"],  # not erad
+    )
     return dataclasses.replace(settings, networks_dir=networks, scheduler_interval_seconds=0)
 
 
@@ -66,13 +63,9 @@ async def installed(bot, connector):
     return card_of(welcome)
 
 
-def click(connector, data: dict[str, Any], *, sender=USER, **inputs: Any) -> dict[str, Any]:
+def click(connector, data: dict[str, Any], **fields: Any) -> dict[str, Any]:
     """A card submit in the General channel: the button's data and the inputs."""
-    value = {**data, **inputs}
-    activity = channel_message(connector.service_url, "", channel_id=TEAM_ID, value=value)
-    activity.pop("text")
-    activity["from"] = dict(sender)
-    return activity
+    return card_submit(connector.service_url, data, channel_id=TEAM_ID, **fields)
 
 
 def choice_sets(card: dict) -> dict[str, dict]:

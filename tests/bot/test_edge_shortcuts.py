@@ -27,7 +27,6 @@ from bot.teams_bot import message_text
 from tests.bot.teams_activities import personal_message
 from tests.bot.test_service_url_allowlist import registered_adapter
 
-SERVICE_URL = "http://127.0.0.1:1/"
 
 def nested(depth: int) -> object:
     value: object = "x"

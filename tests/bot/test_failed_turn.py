@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
 from aiohttp import web
@@ -21,9 +20,8 @@ from bot.adapter import create_adapter
 from bot.http import create_web_app
 from bot.metrics import MetricsEndpoint, TurnCounters
 from bot.teams_bot import SamverkanBot
-from dialogs.cards import PEOPLE_DATASET
 from dialogs.turns import Reply, Turn
-from tests.bot.teams_activities import personal_message
+from tests.bot.teams_activities import people_search, personal_message
 from tests.bot.test_observability import parse_exposition
 
 # What the fakes raise with: internal detail that must reach neither Teams nor the user.
@@ -120,13 +118,7 @@ async def test_a_message_whose_logic_fails_is_apologised_for_in_swedish_and_logg
 async def test_an_invoke_whose_logic_fails_answers_500_without_detail_and_no_message(
     client: TestClient, connector, caplog
 ) -> None:
-    activity: dict[str, Any] = personal_message(connector.service_url, "")
-    activity.pop("text")
-    activity.update(
-        type="invoke",
-        name="application/search",
-        value={"queryText": "an", "dataset": PEOPLE_DATASET, "queryOptions": {"top": 5}},
-    )
+    activity = people_search(connector.service_url, "an", options={"top": 5})
 
     with caplog.at_level(logging.INFO):
         response = await client.post("/api/messages", json=activity)

@@ -20,13 +20,10 @@ import dataclasses
 import gc
 import json
 import logging
-import shutil
 import tracemalloc
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -38,7 +35,7 @@ from bot.local_connector import LocalConnector
 from dialogs.language import detect_language
 from storage.database import Database
 from storage.schema import Base
-from tests.bot.conftest import RunningBot, start_bot
+from tests.bot.conftest import RunningBot, shipped_networks
 from tests.bot.hostile_input import (
     EDGE_FUZZ,
     FUZZ,
@@ -49,23 +46,18 @@ from tests.bot.hostile_input import (
     submit_values,
     table_contents,
 )
-from tests.bot.teams_activities import USER, channel_message, personal_message
+from tests.bot.teams_activities import MEMBER, USER, channel_message, personal_message
 from tests.bot.test_http_auth import registered_bot, signing_keys  # noqa: F401 - fixtures
 from tests.bot.test_meeting_scenarios import bind_channel
 
-SHIPPED = Path(__file__).resolve().parents[2] / "data" / "networks"
 APOLOGIES = {edge_text("apology", "sv"), edge_text("apology", "en")}
-MEMBER = {**USER, "id": "29:member-bo", "name": "Bo Ek", "aadObjectId": "aad-member-bo"}
 
 
 @pytest.fixture
 def settings(settings, tmp_path):
     """No scheduler (its posts would change the outbox under the checks) and the shipped
     networks, with Anna (USER) as an admin of bestservice."""
-    networks = tmp_path / "networks"
-    shutil.copytree(SHIPPED, networks)
-    with (networks / "bestservice.yaml").open("a", encoding="utf-8") as data_file:
-        data_file.write(f"\nadmins: [{USER['aadObjectId']}]\n")
+    networks = shipped_networks(tmp_path)
     return dataclasses.replace(settings, networks_dir=networks, scheduler_interval_seconds=0)
 
 
@@ -152,14 +144,6 @@ async def test_no_hostile_request_gets_a_500_on_postgresql(
     await _post_and_check(postgres_bot, connector, errors, request)
 
 
-@pytest.fixture
-async def postgres_bot(settings, empty_postgres_url) -> AsyncIterator[RunningBot]:
-    """The bot on a new PostgreSQL database of its own."""
-    on_postgres = dataclasses.replace(settings, database_url=empty_postgres_url)
-    runner, base_url = await start_bot(on_postgres)
-    async with aiohttp.ClientSession() as http:
-        yield RunningBot(base_url, http, on_postgres)
-    await runner.cleanup()
 
 
 async def _post_and_check(bot, connector, errors, request: HostileRequest) -> None:

@@ -14,7 +14,6 @@ import json
 import time
 from collections.abc import AsyncIterator
 
-import aiohttp
 import jwt
 import pytest
 from aiohttp import web
@@ -22,7 +21,7 @@ from botframework.connector.auth import ChannelValidation
 from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tests.bot.conftest import RunningBot, start_bot
+from tests.bot.conftest import RunningBot, running_bot
 from tests.bot.teams_activities import personal_message
 
 APP_ID = "3f0d9a51-7c2e-4b8f-9e1a-5d6c7b8a9f00"
@@ -93,10 +92,8 @@ async def registered_bot(settings, signing_keys) -> AsyncIterator[RunningBot]:
         app_password="not-used-offline",
         allowed_service_url_hosts=("127.0.0.1",),
     )
-    runner, base_url = await start_bot(registered)
-    async with aiohttp.ClientSession() as http:
-        yield RunningBot(base_url, http, registered)
-    await runner.cleanup()
+    async with running_bot(registered) as running:
+        yield running
 
 
 def _unsigned(header: dict, payload: dict) -> str:

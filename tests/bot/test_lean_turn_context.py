@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -20,7 +19,6 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import (
     Activity,
     ActivityTypes,
-    Attachment,
     ChannelAccount,
     ConversationAccount,
     DeliveryModes,
@@ -32,20 +30,13 @@ from msrest.universal_http import ClientRequest
 from multidict import CIMultiDict
 
 from bot.activity_json import model_to_json
-from bot.adapter import (
-    LeanTurnContext,
-    SamverkanAdapter,
-    _Answer,
-    _AnswerResponse,
-    _resource_response,
-    create_adapter,
-)
+from bot.adapter import LeanTurnContext, _Answer, _AnswerResponse, _resource_response
 from bot.cards import reply_activities, text_activity
 from bot.logs import KeyValueFormatter, format_value
-from bot.settings import Settings
 from bot.teams_bot import conversation_reference
 from dialogs.turns import Reply
 from tests.bot import teams_activities as teams
+from tests.bot.conftest import run_turn
 
 CARD = {
     "type": "AdaptiveCard",
@@ -63,26 +54,6 @@ def replies() -> list[Activity]:
         Activity(text="utan typ"),
         Activity(type=ActivityTypes.trace, name="debug", value={"a": 1}),
     ]
-
-
-@pytest.fixture
-async def adapter() -> AsyncIterator[SamverkanAdapter]:
-    adapter = create_adapter(Settings())
-    yield adapter
-    await adapter.close()
-
-
-async def in_turn(adapter: SamverkanAdapter, activity: dict, logic) -> TurnContext:
-    incoming = Activity().deserialize(activity)
-    authentication = await adapter.bot_framework_authentication.authenticate_request(incoming, "")
-    seen: list[TurnContext] = []
-
-    async def run(context: TurnContext) -> None:
-        seen.append(context)
-        await logic(context)
-
-    await adapter.process_activity(authentication, incoming, run)
-    return seen[0]
 
 
 def stock_context(context: TurnContext) -> TurnContext:
@@ -120,7 +91,7 @@ async def test_replies_go_out_as_the_sdks_context_sends_them(adapter, connector,
         results["bodies"] = (lean_requests, sent_bodies(connector))
         results["responded"] = (context.responded, stock.responded)
 
-    context = await in_turn(adapter, activity, logic)
+    context = await run_turn(adapter, activity, logic)
 
     assert type(context) is LeanTurnContext
     lean_requests, stock_requests = results["bodies"]
@@ -150,7 +121,7 @@ async def test_with_a_send_handler_the_sdks_deep_copy_protects_the_callers_card(
         context.on_send_activities(stamp)
         await context.send_activities(mine)
 
-    await in_turn(adapter, teams.personal_message(connector.service_url, "vem?"), logic)
+    await run_turn(adapter, teams.personal_message(connector.service_url, "vem?"), logic)
 
     assert connector.activities[0].attachments[0]["content"]["body"][0]["text"] == "ändrad"
     assert mine[0].attachments[0].content == CARD
@@ -168,7 +139,7 @@ async def test_expected_replies_are_buffered_as_the_sdk_buffers_them(adapter, co
         buffered["lean"] = context.buffered_reply_activities
         buffered["stock"] = stock.buffered_reply_activities
 
-    await in_turn(adapter, activity, logic)
+    await run_turn(adapter, activity, logic)
 
     assert connector.activities == []
     assert [json.dumps(model_to_json(a)) for a in buffered["lean"]] == [

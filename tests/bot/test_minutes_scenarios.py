@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 
-import aiohttp
 import pytest
 from sqlalchemy import select, update
 
@@ -30,15 +29,17 @@ from storage.meetings import MeetingDraft, MeetingRepository
 from storage.minutes import MinutesRepository
 from storage.outbox import Outbox
 from storage.schema import ReceivedFileRow
-from tests.bot.conftest import RunningBot, start_bot
+from tests.bot.conftest import RunningBot, running_bot
 from tests.bot.teams_activities import (
     BOT,
     CHANNEL_ID,
     PERSONAL_CONVERSATION_ID,
     TEAM_ID,
     TENANT_ID,
+    MEMBER,
     USER,
     bot_added_to_personal_chat,
+    card_submit,
     channel_message,
     personal_message,
 )
@@ -97,21 +98,19 @@ async def minutes_bot(tmp_path, graph) -> AsyncIterator[RunningBot]:
         graph_base_url=graph.base_url,
         graph_retry_seconds=0,  # Graph down: retried at once, so the test does not wait
     )
-    runner, base_url = await start_bot(settings, StaticCredential())
-    database = Database(settings.database_url)
-    store = ConversationStore(database)
-    await store.save_reference(
-        {"conversation": {"id": CHANNEL_ID}, "serviceUrl": "http://127.0.0.1:1"},
-        tenant_id=None,
-        team_id=TEAM_ID,
-        channel_id=CHANNEL_ID,
-        kind="channel",
-    )
-    await store.set_binding(TEAM_ID, CHANNEL_ID, "natet", "alfa")
-    await database.close()
-    async with aiohttp.ClientSession() as http:
-        yield RunningBot(base_url, http, settings)
-    await runner.cleanup()
+    async with running_bot(settings, StaticCredential()) as running:
+        database = Database(settings.database_url)
+        store = ConversationStore(database)
+        await store.save_reference(
+            {"conversation": {"id": CHANNEL_ID}, "serviceUrl": "http://127.0.0.1:1"},
+            tenant_id=None,
+            team_id=TEAM_ID,
+            channel_id=CHANNEL_ID,
+            kind="channel",
+        )
+        await store.set_binding(TEAM_ID, CHANNEL_ID, "natet", "alfa")
+        await database.close()
+        yield running
 
 
 async def ask_in_the_channel(bot: RunningBot, connector, text: str):
@@ -459,7 +458,6 @@ async def test_a_secretary_without_the_app_gets_the_asking_card_once_they_instal
 
 # --- several meetings without minutes: the file is kept and the card names it by an id ---
 
-MEMBER = {**USER, "id": "29:member-bo", "name": "Bo Ek", "aadObjectId": "aad-member-bo"}
 SECRET = b"%PDF-1.7 not for the bot"
 UNKNOWN_FILE = "Jag har inte kvar den filen"
 NOT_THE_SENDER = "Bara den som skickade filen kan välja vilket möte den hör till."
@@ -471,21 +469,6 @@ async def two_meetings_missing_minutes(bot: RunningBot) -> tuple[int, int]:
     newer = await add_meeting(bot, TODAY - timedelta(days=2))
     await remember_group_id(bot)
     return older, newer
-
-
-def card_click(
-    connector, value: dict, *, sender: dict = USER, where: str = "personal",
-    channel_id: str = CHANNEL_ID,
-) -> dict:  # fmt: skip
-    """A card button's submit, by `sender`, in the personal chat or a channel."""
-    fields = {"value": value, "from": dict(sender)}
-    activity = (
-        channel_message(connector.service_url, "", channel_id=channel_id, **fields)
-        if where == "channel"
-        else personal_message(connector.service_url, "", **fields)
-    )
-    activity.pop("text")
-    return activity
 
 
 async def choices_on_card(connector, count: int) -> dict[int, dict]:
@@ -520,7 +503,7 @@ async def test_the_picking_card_names_the_kept_file_by_an_id_and_is_used_once(
     assert graph.count("GET", "/download/") == 1  # fetched at once: the link expires soon
     assert graph.paths() == []
 
-    await minutes_bot.post(card_click(connector, choices[older]))
+    await minutes_bot.post(card_submit(connector.service_url, choices[older], where="personal"))
     filed = (await connector.wait_for_activities(2))[1]
     assert "är sparat" in filed.visible_text
     day = TODAY - timedelta(days=9)
@@ -530,7 +513,7 @@ async def test_the_picking_card_names_the_kept_file_by_an_id_and_is_used_once(
     assert await kept_files(minutes_bot) == []
 
     # The same card clicked again (the other meeting): the file is not filed twice.
-    await minutes_bot.post(card_click(connector, choices[newer]))
+    await minutes_bot.post(card_submit(connector.service_url, choices[newer], where="personal"))
     again = (await connector.wait_for_activities(3))[2]
     assert UNKNOWN_FILE in again.visible_text
     assert graph.paths() == [path]
@@ -557,7 +540,9 @@ async def test_a_forged_pick_naming_an_address_or_an_unknown_file_fetches_nothin
 
     for count, fields in enumerate(forged, start=1):
         value = {"action": "minutes.pick", "meeting_id": newer, "lang": "sv", **fields}
-        status, _ = await minutes_bot.post(card_click(connector, value))
+        status, _ = await minutes_bot.post(
+            card_submit(connector.service_url, value, where="personal")
+        )
         assert status == 201
         reply = (await connector.wait_for_activities(count))[count - 1]
         assert UNKNOWN_FILE in reply.visible_text, fields
@@ -580,15 +565,17 @@ async def test_only_the_sender_can_pick_the_meeting_of_a_file_posted_in_the_chan
     assert graph.count("GET", "/shares/") == 1  # read at once
 
     # Another member clicks the card in the channel, and tries it in their own chat.
-    await minutes_bot.post(card_click(connector, choice, sender=MEMBER, where="channel"))
-    await minutes_bot.post(card_click(connector, choice, sender=MEMBER))
+    for where in ("channel", "personal"):
+        await minutes_bot.post(
+            card_submit(connector.service_url, choice, sender=MEMBER, where=where)
+        )
     refusals = (await connector.wait_for_activities(3))[1:]
     assert [r.visible_text for r in refusals] == [NOT_THE_SENDER] * 2
     assert (await stored(minutes_bot, newer))[0] is None
     assert len(await kept_files(minutes_bot)) == 1  # still the secretary's to pick
 
     # The secretary picks: filed from the copy read when it was posted.
-    await minutes_bot.post(card_click(connector, choice, where="channel"))
+    await minutes_bot.post(card_submit(connector.service_url, choice, where="channel"))
     filed = (await connector.wait_for_activities(4))[3]
     assert "är sparat" in filed.visible_text
     day = TODAY - timedelta(days=2)
@@ -615,7 +602,7 @@ async def test_a_kept_file_expires_after_a_day_and_housekeeping_deletes_it(
     finally:
         await database.close()
 
-    await minutes_bot.post(card_click(connector, choice))
+    await minutes_bot.post(card_submit(connector.service_url, choice, where="personal"))
 
     (_, expired) = await connector.wait_for_activities(2)
     assert UNKNOWN_FILE in expired.visible_text and "mer än ett dygn" in expired.visible_text
@@ -637,7 +624,9 @@ async def test_a_kept_file_is_picked_only_in_its_own_group(minutes_bot, connecto
     choice = (await choices_on_card(connector, 1))[newer]
 
     # The secretary submits the card's data in Beta's channel: Alfa's file stays Alfa's.
-    await minutes_bot.post(card_click(connector, choice, where="channel", channel_id=beta_channel))
+    await minutes_bot.post(
+        card_submit(connector.service_url, choice, where="channel", channel_id=beta_channel)
+    )
 
     (_, refused) = await connector.wait_for_activities(2)
     assert refused.visible_text == "Välj mötet på kortet i chatten där du skickade filen."

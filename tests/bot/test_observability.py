@@ -11,33 +11,35 @@ from __future__ import annotations
 import dataclasses
 import io
 import logging
-import random
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 
-import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.adapter import create_adapter
-from bot.local_connector import LocalConnector
 from bot.logs import QUIET_LOGGERS, configure_logging
 from bot.metrics import MetricsEndpoint, TurnCounters
 from bot.proactive import ConnectorSender
-from bot.settings import Settings
-from scheduler.delivery import DeliveryWorker
 from scheduler.runner import DeliveryRunner
-from storage.conversations import ConversationStore
 from storage.database import Database
 from storage.outbox import Outbox
-from tests.bot.conftest import RunningBot, start_bot
+from tests.bot.conftest import RunningBot, running_bot
 from tests.bot.teams_activities import personal_message
 from tests.bot.test_adapter_cache import TOKEN as OUTBOUND_TOKEN
 from tests.bot.test_adapter_cache import StaticTokenFactory
 from tests.bot.test_http_auth import APP_ID, SigningKeys, signing_keys  # noqa: F401 - fixture
-from tests.scheduler.planned import START, FixedClock, bind_team, post
+from tests.scheduler.planned import (
+    START,
+    FixedClock,
+    FixedPlanner,
+    bind_team,
+    delivery_runner,
+    error,
+    post,
+)
 
 # --- helpers ---------------------------------------------------------------------------
 
@@ -124,30 +126,6 @@ def parse_exposition(text: str) -> dict[str, float]:
     return samples
 
 
-def runner_for(database: Database, connector: LocalConnector, clock: FixedClock, posts, sender):
-    """The runner as `create_app` builds it, over a planner that plans `posts`."""
-
-    class FixedPlanner:
-        async def planned_posts(self, until):
-            return [p for p in posts if p.due_at <= until]
-
-    worker = DeliveryWorker(
-        outbox=Outbox(database),
-        channels=ConversationStore(database),
-        sender=sender,
-        worker_id="replica-1",
-        clock=clock,
-        rng=random.Random(3),
-    )
-    return DeliveryRunner(
-        planners=[FixedPlanner()],
-        outbox=Outbox(database),
-        worker=worker,
-        interval=timedelta(minutes=1),
-        clock=clock,
-    )
-
-
 async def scrape(runner: DeliveryRunner | None, outbox: Outbox) -> dict[str, float]:
     """GET /metrics of an app serving these counters, parsed."""
     endpoint = MetricsEndpoint(
@@ -162,17 +140,6 @@ async def scrape(runner: DeliveryRunner | None, outbox: Outbox) -> dict[str, flo
         assert response.status == 200
         assert response.headers["Content-Type"].startswith("text/plain; version=0.0.4")
         return parse_exposition(await response.text())
-
-
-@pytest.fixture
-async def sender() -> AsyncIterator[ConnectorSender]:
-    adapter = create_adapter(Settings())
-    yield ConnectorSender(adapter)
-    await adapter.close()
-
-
-def error(code: str) -> dict[str, object]:
-    return {"error": {"code": code, "message": "from the loopback connector"}}
 
 
 POST_COUNTERS = ("sent", "late", "retried", "held", "failed", "undeliverable")
@@ -204,7 +171,8 @@ async def test_post_counters_follow_what_the_connector_answered(
     await bind_team(sqlite_database, connector.service_url)
     for status, body, headers in answers:
         connector.script(status, body, headers=headers)
-    runner = runner_for(sqlite_database, connector, clock, [post("agenda:1")], sender)
+    planner = FixedPlanner([post("agenda:1")])
+    runner = delivery_runner(sqlite_database, sender, clock, [planner])
 
     await runner.tick(clock())
     clock.advance(minutes=1)  # past the Retry-After or the first backoff, not late yet
@@ -223,7 +191,7 @@ async def test_a_post_sent_an_hour_after_its_time_counts_as_sent_and_late(
     clock = FixedClock(START + timedelta(hours=1))
     await bind_team(sqlite_database, connector.service_url)
     posts = [post("agenda:1"), post("agenda:2", due_at=clock())]
-    runner = runner_for(sqlite_database, connector, clock, posts, sender)
+    runner = delivery_runner(sqlite_database, sender, clock, [FixedPlanner(posts)])
 
     await runner.tick(clock())
 
@@ -327,7 +295,8 @@ async def test_every_line_of_a_send_carries_the_delivery_and_its_attempt(
     clock = FixedClock()
     await bind_team(sqlite_database, connector.service_url)
     connector.script(429, error("Throttled"), headers={"Retry-After": "2"})
-    runner = runner_for(sqlite_database, connector, clock, [post("agenda:1")], sender)
+    planner = FixedPlanner([post("agenda:1")])
+    runner = delivery_runner(sqlite_database, sender, clock, [planner])
 
     await runner.tick(clock())
     clock.advance(seconds=3)
@@ -364,25 +333,16 @@ async def test_no_message_text_card_token_or_password_reaches_the_log(
         app_password=APP_PASSWORD,
         allowed_service_url_hosts=("127.0.0.1",),
     )
-    runner, base_url = await start_bot(registered)
     inbound_token = signing_keys.token(connector.service_url)
-    try:
-        async with aiohttp.ClientSession() as http:
-            bot = RunningBot(base_url, http, registered)
-            answered = personal_message(
-                connector.service_url, MESSAGE_TEXT, deliveryMode="expectReplies"
-            )
-            status, _ = await bot.post(
-                answered, headers={"Authorization": f"Bearer {inbound_token}"}
-            )
-            assert status == 200
-            forged = personal_message(connector.service_url, MESSAGE_TEXT)
-            status, _ = await bot.post(
-                forged, headers={"Authorization": f"Bearer {inbound_token}x"}
-            )
-            assert status == 401
-    finally:
-        await runner.cleanup()
+    async with running_bot(registered) as bot:
+        answered = personal_message(
+            connector.service_url, MESSAGE_TEXT, deliveryMode="expectReplies"
+        )
+        status, _ = await bot.post(answered, headers={"Authorization": f"Bearer {inbound_token}"})
+        assert status == 200
+        forged = personal_message(connector.service_url, MESSAGE_TEXT)
+        status, _ = await bot.post(forged, headers={"Authorization": f"Bearer {inbound_token}x"})
+        assert status == 401
 
     adapter = create_adapter(
         registered, credentials_factory=StaticTokenFactory(APP_ID, APP_PASSWORD)
@@ -397,8 +357,8 @@ async def test_no_message_text_card_token_or_password_reaches_the_log(
         }
         posts = [post("agenda:1", text=CARD_TEXT, card=card), post("agenda:2", text=CARD_TEXT)]
         connector.script(500, {"error": {"code": "Boom", "message": f"echo {CARD_TEXT}"}})
-        delivery = runner_for(
-            sqlite_database, connector, clock, posts, ConnectorSender(adapter)
+        delivery = delivery_runner(
+            sqlite_database, ConnectorSender(adapter), clock, [FixedPlanner(posts)]
         )
         await delivery.tick(clock())
     finally:

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
-from bot.adapter import create_adapter
 from bot.cards import ADAPTIVE_CARD_CONTENT_TYPE
 from bot.local_connector import LocalConnector
 from bot.proactive import ConnectorSender
-from bot.settings import Settings
 from scheduler.delivery import SendError
 from scheduler.posts import Mention
 from tests.scheduler.planned import LOGISTIK, channel_reference, post
 
 ANNA = Mention("Anna Berg", "6b1e3f3a-2c1d-4e5f-8a9b-0c1d2e3f4a5b")
 BO = Mention("Bo Ek", "0f0f0f0f-1111-2222-3333-444455556666")
-
-
-@pytest.fixture
-async def sender() -> AsyncIterator[ConnectorSender]:
-    adapter = create_adapter(Settings())
-    yield ConnectorSender(adapter)
-    await adapter.close()
 
 
 async def test_a_post_is_a_new_thread_in_the_channel_with_the_connectors_id(

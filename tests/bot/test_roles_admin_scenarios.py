@@ -12,7 +12,6 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-import aiohttp
 import pytest
 
 from bot.settings import Settings
@@ -21,9 +20,16 @@ from storage.audit import AuditLog
 from storage.conversations import ConversationStore
 from storage.database import Database
 from storage.registry_repository import RegistryRepository
-from tests.bot.conftest import RunningBot, start_bot
+from tests.bot.conftest import RunningBot, running_bot
 from tests.bot.test_meeting_scenarios import card_of
-from tests.bot.teams_activities import CHANNEL_ID, TEAM_ID, USER, channel_message
+from tests.bot.teams_activities import (
+    CHANNEL_ID,
+    TEAM_ID,
+    USER,
+    card_submit,
+    channel_message,
+    people_search,
+)
 from tests.graph_fake import GraphFake, StaticCredential
 from tests.manifest.card_schema import validate_card
 
@@ -100,24 +106,22 @@ async def roles_bot(tmp_path, graph) -> AsyncIterator[RunningBot]:
         graph_client_secret="secret",
         graph_base_url=graph.base_url,
     )
-    runner, base_url = await start_bot(settings, StaticCredential())
-    # The bot installed in the team: General (the team's id) and Alfa's channel are bound.
-    database = Database(settings.database_url)
-    store = ConversationStore(database)
-    for channel in (TEAM_ID, CHANNEL_ID):
-        await store.save_reference(
-            {"conversation": {"id": channel}, "serviceUrl": "http://127.0.0.1:1"},
-            tenant_id=None,
-            team_id=TEAM_ID,
-            channel_id=channel,
-            kind="channel",
-        )
-    await store.set_binding(TEAM_ID, None, "natet", None)
-    await store.set_binding(TEAM_ID, CHANNEL_ID, "natet", "alfa")
-    await database.close()
-    async with aiohttp.ClientSession() as http:
-        yield RunningBot(base_url, http, settings)
-    await runner.cleanup()
+    async with running_bot(settings, StaticCredential()) as running:
+        # The bot installed in the team: General (the team's id) and Alfa's channel are bound.
+        database = Database(settings.database_url)
+        store = ConversationStore(database)
+        for channel in (TEAM_ID, CHANNEL_ID):
+            await store.save_reference(
+                {"conversation": {"id": channel}, "serviceUrl": "http://127.0.0.1:1"},
+                tenant_id=None,
+                team_id=TEAM_ID,
+                channel_id=channel,
+                kind="channel",
+            )
+        await store.set_binding(TEAM_ID, None, "natet", None)
+        await store.set_binding(TEAM_ID, CHANNEL_ID, "natet", "alfa")
+        await database.close()
+        yield running
 
 
 class Chat:
@@ -128,35 +132,27 @@ class Chat:
         self.connector = connector
         self.seen = 0
 
-    def _activity(self, sender: dict[str, Any], text: str, value: Any = None) -> dict[str, Any]:
-        activity = channel_message(self.connector.service_url, text, **{"from": sender})
+    @staticmethod
+    def _in_team(activity: dict[str, Any]) -> dict[str, Any]:
         # Teams names the team's Microsoft 365 group beside its thread id.
         activity["channelData"]["team"]["aadGroupId"] = GROUP_ID
-        if value is not None:
-            activity.pop("text")
-            activity["value"] = value
         return activity
 
     async def say(self, sender: dict[str, Any], text: str, replies: int = 1) -> list:
-        status, _ = await self.bot.post(self._activity(sender, text))
+        said = channel_message(self.connector.service_url, text, **{"from": sender})
+        status, _ = await self.bot.post(self._in_team(said))
         assert status == 201
         return await self._replies(replies)
 
     async def submit(self, sender: dict[str, Any], value: dict[str, Any], replies: int = 1):
-        status, _ = await self.bot.post(self._activity(sender, "", value))
+        clicked = card_submit(self.connector.service_url, value, sender=sender)
+        status, _ = await self.bot.post(self._in_team(clicked))
         assert status == 201
         return await self._replies(replies)
 
     async def search(self, sender: dict[str, Any], text: str) -> tuple[int, Any]:
-        activity = self._activity(sender, "")
-        activity.pop("text")
-        activity.update(
-            type="invoke",
-            name="application/search",
-            value={"queryText": text, "dataset": PEOPLE_DATASET,
-                   "queryOptions": {"skip": 0, "top": 15}},
-        )  # fmt: skip
-        return await self.bot.post(activity)
+        typed = people_search(self.connector.service_url, text, sender=sender, where="channel")
+        return await self.bot.post(self._in_team(typed))
 
     async def _replies(self, count: int) -> list:
         activities = await self.connector.wait_for_activities(self.seen + count)

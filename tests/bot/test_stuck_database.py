@@ -12,13 +12,12 @@ import logging
 import time
 from collections.abc import AsyncIterator
 
-import aiohttp
 import pytest
 from sqlalchemy import text
 
 from storage.conversations import ConversationStore
 from storage.database import Database
-from tests.bot.conftest import RunningBot, start_bot
+from tests.bot.conftest import RunningBot
 from tests.bot.teams_activities import PERSONAL_CONVERSATION_ID, personal_message
 
 pytestmark = pytest.mark.postgres
@@ -27,15 +26,9 @@ TIMEOUT = 0.5
 
 
 @pytest.fixture
-async def postgres_bot(settings, empty_postgres_url) -> AsyncIterator[RunningBot]:
-    """The bot on a new PostgreSQL database of its own, statements bounded to 0.5 s."""
-    on_postgres = dataclasses.replace(
-        settings, database_url=empty_postgres_url, database_statement_timeout_seconds=TIMEOUT
-    )
-    runner, base_url = await start_bot(on_postgres)
-    async with aiohttp.ClientSession() as http:
-        yield RunningBot(base_url, http, on_postgres)
-    await runner.cleanup()
+def postgres_settings(postgres_settings):
+    """The bot's own PostgreSQL database, statements bounded to 0.5 s."""
+    return dataclasses.replace(postgres_settings, database_statement_timeout_seconds=TIMEOUT)
 
 
 @pytest.fixture

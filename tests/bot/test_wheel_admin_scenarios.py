@@ -8,10 +8,7 @@ real clock, so expected dates are worked out from today.
 from __future__ import annotations
 
 import dataclasses
-import shutil
 from datetime import date, datetime
-from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -20,12 +17,11 @@ from scheduler.recurrence import STOCKHOLM, shifted
 from storage.audit import AuditLog
 from storage.database import Database
 from storage.wheel_overrides import WheelOverrideStore
-from tests.bot.teams_activities import USER, channel_message
+from tests.bot.conftest import shipped_networks
+from tests.bot.teams_activities import MEMBER, USER, card_submit, channel_message
 from tests.bot.test_meeting_scenarios import bind_channel, card_of
 from tests.manifest.card_schema import validate_card
 
-SHIPPED = Path(__file__).resolve().parents[2] / "data" / "networks"
-MEMBER = {**USER, "id": "29:member-bo", "name": "Bo", "aadObjectId": "aad-member-bo"}
 BUDGET = "Budget för kommande år inför årsmötet i november"
 PLAN = "Aktivitetsplan för kommande år klar"
 EDIT_BUDGET = {"action": "wheel.edit", "network": "bestservice", "rule": "budget", "lang": "sv"}
@@ -33,11 +29,7 @@ EDIT_BUDGET = {"action": "wheel.edit", "network": "bestservice", "rule": "budget
 
 @pytest.fixture
 def settings(settings, tmp_path):
-    networks = tmp_path / "networks"
-    networks.mkdir()
-    shutil.copy(SHIPPED / "bestservice.yaml", networks)
-    with (networks / "bestservice.yaml").open("a", encoding="utf-8") as data_file:
-        data_file.write(f"\nadmins: [{USER['aadObjectId']}]\n")
+    networks = shipped_networks(tmp_path, ["bestservice.yaml"])
     return dataclasses.replace(settings, networks_dir=networks, scheduler_interval_seconds=0)
 
 
@@ -49,12 +41,8 @@ async def stored(bot):
     await database.close()
 
 
-def said(connector, text: str = "", *, sender=USER, value: dict[str, Any] | None = None):
-    activity = channel_message(connector.service_url, text, value=value)
-    if value is not None:
-        activity.pop("text")
-    activity["from"] = dict(sender)
-    return activity
+def said(connector, text: str, *, sender=USER):
+    return channel_message(connector.service_url, text, **{"from": dict(sender)})
 
 
 def rows(card: dict) -> list[tuple[str, str, dict | None]]:
@@ -95,7 +83,7 @@ async def test_admins_see_edit_buttons_on_the_wheel_and_members_do_not(bot, conn
     assert "wheel.entries" not in str(member_card["actions"])
 
     entries = next(a for a in admin_card["actions"] if a["data"].get("action") == "wheel.entries")
-    await bot.post(said(connector, value=entries["data"]))
+    await bot.post(card_submit(connector.service_url, entries["data"]))
     listing = card_of((await connector.wait_for_activities(3))[2])
     validate_card(listing)
     listed = [c["columns"][0]["items"][0]["text"] for c in listing["body"][2:]]
@@ -105,7 +93,7 @@ async def test_admins_see_edit_buttons_on_the_wheel_and_members_do_not(bot, conn
 
 async def test_an_admin_moves_an_entry_and_the_wheel_shows_the_new_date(bot, connector, stored):
     overrides, audit = stored
-    await bot.post(said(connector, value=EDIT_BUDGET))
+    await bot.post(card_submit(connector.service_url, EDIT_BUDGET))
     (form,) = await connector.wait_for_activities(1)
     card = card_of(form)
     validate_card(card)
@@ -120,8 +108,8 @@ async def test_an_admin_moves_an_entry_and_the_wheel_shows_the_new_date(bot, con
     }
     save = card["actions"][0]["data"]
 
-    await bot.post(said(connector, value={**save, **inputs, "months": "10", "day": "15",
-                                          "lead_days": "14,0"}))  # fmt: skip
+    moved_form = {**inputs, "months": "10", "day": "15", "lead_days": "14,0"}
+    await bot.post(card_submit(connector.service_url, save, **moved_form))
     await bot.post(said(connector, "årshjul"))
 
     _, saved, wheel = await connector.wait_for_activities(3)
@@ -150,8 +138,8 @@ async def test_a_member_is_refused_and_nothing_is_stored(bot, connector, stored)
     save = {**EDIT_BUDGET, "action": "wheel.save", "months": "10", "day": "15",
             "lead_days": "0", "target": "general", "responsible": "-", "paused": ""}  # fmt: skip
 
-    await bot.post(said(connector, value=EDIT_BUDGET, sender=MEMBER))
-    await bot.post(said(connector, value=save, sender=MEMBER))
+    await bot.post(card_submit(connector.service_url, EDIT_BUDGET, sender=MEMBER))
+    await bot.post(card_submit(connector.service_url, save, sender=MEMBER))
 
     for reply in await connector.wait_for_activities(2):
         assert reply.visible_text.startswith(
@@ -167,7 +155,7 @@ async def test_a_wrong_form_says_what_is_wrong_and_stores_nothing(bot, connector
             "lead_days": "30, sju", "target": "each_group", "responsible": "ordforande",
             "paused": ""}  # fmt: skip
 
-    await bot.post(said(connector, value=save))
+    await bot.post(card_submit(connector.service_url, save))
 
     (reply,) = await connector.wait_for_activities(1)
     assert reply.visible_text == (
@@ -184,15 +172,15 @@ async def test_a_paused_entry_leaves_the_wheel_page_and_a_reset_brings_it_back(
     overrides, audit = stored
     year = datetime.now(STOCKHOLM).year
     edit = {**EDIT_BUDGET, "rule": "aktivitetsplan"}
-    await bot.post(said(connector, value=edit))
+    await bot.post(card_submit(connector.service_url, edit))
     (form,) = await connector.wait_for_activities(1)
     card = card_of(form)
     inputs = {e["id"]: e.get("value") for e in card["body"] if e["type"].startswith("Input.")}
     years = [c["value"] for c in card["body"][-1]["choices"]]
     assert years == [str(year), str(year + 1)]
 
-    await bot.post(said(connector, value={**card["actions"][0]["data"], **inputs,
-                                          "paused": f"{year},{year + 1}"}))  # fmt: skip
+    paused_form = {**inputs, "paused": f"{year},{year + 1}"}
+    await bot.post(card_submit(connector.service_url, card["actions"][0]["data"], **paused_form))
     async with bot.http.get(f"{bot.base_url}/wheel", params={"network": "bestservice"}) as page:
         paused_page = await page.text()
     (saved,) = (await connector.wait_for_activities(2))[1:]
@@ -202,11 +190,11 @@ async def test_a_paused_entry_leaves_the_wheel_page_and_a_reset_brings_it_back(
     assert PLAN not in paused_page
 
     reset = [a for a in card_of(saved)["actions"] if a["data"].get("action") == "wheel.edit"]
-    await bot.post(said(connector, value=reset[0]["data"]))
+    await bot.post(card_submit(connector.service_url, reset[0]["data"]))
     (again,) = (await connector.wait_for_activities(3))[2:]
     back = card_of(again)["actions"][1]
     assert back["title"] == "Återställ till datafilens regel"
-    await bot.post(said(connector, value=back["data"]))
+    await bot.post(card_submit(connector.service_url, back["data"]))
     async with bot.http.get(f"{bot.base_url}/wheel", params={"network": "bestservice"}) as page:
         restored_page = await page.text()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from dialogs.conversation import CommandRequest
@@ -12,15 +11,8 @@ from scheduler.minutes import MinutesRules
 from storage.database import Database
 from storage.meetings import MeetingRepository
 from storage.minutes import MinutesRepository
-from storage.registry import Assignment, Person, RoleRegistry
-from tests.scheduler.minutes_fixtures import NETWORK
-
-# Beta's secretary is in the registry by name only: no Entra object id to reach them by.
-WITH_BETA = replace(
-    NETWORK,
-    assignments=(*NETWORK.assignments,
-                 Assignment("sekreterare", Person("Nils Utan"), group_key="beta")),
-)  # fmt: skip
+from storage.registry import RoleRegistry
+from tests.scheduler.minutes_fixtures import WITH_BETA
 
 
 async def status(database: Database, group: str) -> str:

@@ -1,13 +1,18 @@
-"""Test data for scheduled posts: a fixed clock, planned posts, a team with bound channels."""
+"""Test data for scheduled posts: a fixed clock, planned posts, a team with bound channels,
+and the delivery worker and runner over them."""
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from scheduler.posts import GENERAL_CHANNEL, PlannedPost, Target
+from scheduler.delivery import DeliveryWorker, Sender
+from scheduler.posts import GENERAL_CHANNEL, PlannedPost, Planner, Target
+from scheduler.runner import DeliveryRunner
 from storage.conversations import ConversationStore
 from storage.database import Database
+from storage.outbox import Outbox
 
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 TEAM = "19:bestservice-general@thread.tacv2"
@@ -87,3 +92,50 @@ def post(
 
 def general_post(key: str, **fields: Any) -> PlannedPost:
     return post(key, GENERAL_CHANNEL, **fields)
+
+
+class FixedPlanner:
+    """Plans the posts it was given, as a real planner would: due by `until`, not forgotten."""
+
+    def __init__(self, posts: list[PlannedPost]):
+        self.posts = posts
+
+    async def planned_posts(self, until: datetime) -> list[PlannedPost]:
+        return [p for p in self.posts if p.due_at <= until]
+
+
+def error(code: str) -> dict[str, object]:
+    """An error body as the Bot Connector sends it."""
+    return {"error": {"code": code, "message": "from the loopback connector"}}
+
+
+def worker(
+    database: Database,
+    sender: Sender,
+    clock: FixedClock,
+    name: str = "replica-1",
+    **options: object,
+) -> DeliveryWorker:
+    """A delivery worker named `name` on `clock`, with seeded jitter."""
+    return DeliveryWorker(
+        outbox=Outbox(database),
+        channels=ConversationStore(database),
+        sender=sender,
+        worker_id=name,
+        clock=clock,
+        rng=random.Random(4),
+        **options,  # type: ignore[arg-type]
+    )
+
+
+def delivery_runner(
+    database: Database, sender: Sender, clock: FixedClock, planners: list[Planner]
+) -> DeliveryRunner:
+    """The runner as `create_app` builds it, ticking every minute over `planners`."""
+    return DeliveryRunner(
+        planners=planners,
+        outbox=Outbox(database),
+        worker=worker(database, sender, clock),
+        interval=timedelta(minutes=1),
+        clock=clock,
+    )

@@ -8,7 +8,6 @@ reads the result where a user would see it (the connector) and where an operator
 from __future__ import annotations
 
 import asyncio
-import random
 from datetime import timedelta
 
 import pytest
@@ -17,8 +16,7 @@ from bot.adapter import create_adapter
 from bot.local_connector import LocalConnector
 from bot.proactive import ConnectorSender
 from bot.settings import Settings
-from scheduler.delivery import DeliveryWorker, RetryPolicy
-from storage.conversations import ConversationStore
+from scheduler.delivery import RetryPolicy
 from storage.database import Database
 from storage.outbox import Outbox
 from tests.scheduler.planned import (
@@ -26,36 +24,14 @@ from tests.scheduler.planned import (
     MALTIDER,
     START,
     TEAM,
-    FixedClock,
     bind_team,
+    error,
     general_post,
     post,
+    worker,
 )
 
 LEASE = timedelta(minutes=5)
-
-
-def error(code: str) -> dict[str, object]:
-    """An error body as the Bot Connector sends it."""
-    return {"error": {"code": code, "message": "from the loopback connector"}}
-
-
-def worker(
-    database: Database,
-    sender: ConnectorSender,
-    clock: FixedClock,
-    name: str = "replica-1",
-    **options: object,
-) -> DeliveryWorker:
-    return DeliveryWorker(
-        outbox=Outbox(database),
-        channels=ConversationStore(database),
-        sender=sender,
-        worker_id=name,
-        clock=clock,
-        rng=random.Random(4),
-        **options,  # type: ignore[arg-type]
-    )
 
 
 async def status_of(database: Database, key: str) -> tuple[str, int, str | None]:

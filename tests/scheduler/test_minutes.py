@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -22,7 +21,6 @@ from storage.conversations import ConversationStore
 from storage.meetings import MeetingRepository
 from storage.minutes import MinutesRepository
 from storage.outbox import Outbox
-from storage.registry import Assignment, Person, RoleRegistry
 from tests.graph_fake import GraphFake
 from tests.scheduler.minutes_fixtures import (
     CHAIR,
@@ -31,6 +29,7 @@ from tests.scheduler.minutes_fixtures import (
     NETWORK,
     SECRETARY,
     TEAM,
+    WITH_BETA,
     StaticRegistry,
     add_meeting,
     filer,
@@ -216,21 +215,8 @@ async def test_the_bot_asks_when_the_meeting_ends_then_chases_secretary_and_chai
 
 async def test_a_secretary_without_an_entra_id_is_asked_in_the_channel_only(database):
     await add_meeting(database, group="beta")  # Beta's secretary is not in Entra ID
-    with_beta = replace(
-        NETWORK,
-        assignments=(*NETWORK.assignments,
-                     Assignment("sekreterare", Person("Nils Utan"), group_key="beta")),
-    )  # fmt: skip
-
-    class BetaRegistry:
-        async def revision(self) -> int:
-            return 1
-
-        async def load(self) -> RoleRegistry:
-            return RoleRegistry((with_beta,))
-
     planner = MinutesChaser(
-        BetaRegistry(), MeetingRepository(database), MinutesRepository(database)
+        StaticRegistry(WITH_BETA), MeetingRepository(database), MinutesRepository(database)
     )
     asks = await planner.planned_posts(MEETING_END)
     day3 = reminders(await planner.planned_posts(MEETING_END + timedelta(days=3)))
@@ -240,8 +226,8 @@ async def test_a_secretary_without_an_entra_id_is_asked_in_the_channel_only(data
     # Nobody to remind personally: the channel hears the first reminder.
     assert [p.target for p in day3] == [Target("natet", "beta")]
     today = MEETING_END.date()
-    assert not personal_reach(with_beta, "beta", MinutesRules(), today)
-    assert personal_reach(with_beta, "alfa", MinutesRules(), today)
+    assert not personal_reach(WITH_BETA, "beta", MinutesRules(), today)
+    assert personal_reach(WITH_BETA, "alfa", MinutesRules(), today)
 
 
 async def test_the_asking_card_links_to_the_channel_folder_once_it_is_known(database, graph):

@@ -7,20 +7,17 @@ where the person (the connector's chat with them) and an operator (the outbox ro
 
 from __future__ import annotations
 
-import random
 from dataclasses import replace
 from datetime import date
 
 from dialogs.conversation import CommandRequest
 from dialogs.posts import PostsOverview
 from dialogs.turns import Turn
-from scheduler.delivery import DeliveryWorker
 from scheduler.posts import PERSONAL_CHAT_UNREACHABLE, PlannedPost, Recipient, Target
 from storage.conversations import ConversationStore
-from storage.database import Database
 from storage.outbox import Outbox
 from storage.registry import Group, Localized, Network, RoleRegistry
-from tests.scheduler.planned import LOGISTIK, START, TEAM, TENANT, bind_team, post
+from tests.scheduler.planned import LOGISTIK, START, TEAM, TENANT, bind_team, post, worker
 
 ANNA = Recipient("Anna Berg", "6b1e3f3a-2c1d-4e5f-8a9b-0c1d2e3f4a5b")
 BO = Recipient("Bo Ek", "0f0e0d0c-0b0a-4909-8807-060504030201")
@@ -35,17 +32,6 @@ def to_person(key: str, person: Recipient = ANNA, **fields: object) -> PlannedPo
     """A post about Logistik to one person's personal chat."""
     planned = post(key, **fields)  # type: ignore[arg-type]
     return replace(planned, target=Target("bestservice", "logistik", person))
-
-
-def worker(database: Database, sender, clock) -> DeliveryWorker:
-    return DeliveryWorker(
-        outbox=Outbox(database),
-        channels=ConversationStore(database),
-        sender=sender,
-        worker_id="replica-1",
-        clock=clock,
-        rng=random.Random(4),
-    )
 
 
 async def test_a_post_to_a_person_opens_their_chat_once_and_goes_there(

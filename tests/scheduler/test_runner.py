@@ -6,7 +6,6 @@ planners are tested with their own modules).
 
 from __future__ import annotations
 
-import random
 from datetime import UTC, date, datetime, timedelta
 
 from dialogs.conversation import CommandRequest
@@ -19,7 +18,15 @@ from storage.conversations import ConversationStore
 from storage.database import Database
 from storage.outbox import Outbox
 from storage.registry import Group, Localized, Network, RoleRegistry
-from tests.scheduler.planned import LOGISTIK, START, bind_team, general_post, post
+from tests.scheduler.planned import (
+    LOGISTIK,
+    START,
+    FixedPlanner,
+    bind_team,
+    general_post,
+    post,
+    delivery_runner,
+)
 
 INTERVAL = timedelta(minutes=1)
 
@@ -30,33 +37,9 @@ BEST_SERVICE = Network(
 )
 
 
-class FixedPlanner:
-    """Plans the posts it was given, as a real planner would: due by `until`, not forgotten."""
-
-    def __init__(self, posts: list[PlannedPost]):
-        self.posts = posts
-
-    async def planned_posts(self, until: datetime) -> list[PlannedPost]:
-        return [p for p in self.posts if p.due_at <= until]
-
-
 class BrokenPlanner:
     async def planned_posts(self, until: datetime) -> list[PlannedPost]:
         raise RuntimeError("the wheel file is unreadable")
-
-
-def runner(database, sender, clock, planners) -> DeliveryRunner:
-    worker = DeliveryWorker(
-        outbox=Outbox(database),
-        channels=ConversationStore(database),
-        sender=sender,
-        worker_id="replica-1",
-        clock=clock,
-        rng=random.Random(1),
-    )
-    return DeliveryRunner(
-        planners=planners, outbox=Outbox(database), worker=worker, interval=INTERVAL, clock=clock
-    )
 
 
 async def test_a_tick_stores_what_is_due_soon_and_sends_what_is_due_now_once(
@@ -70,7 +53,7 @@ async def test_a_tick_stores_what_is_due_soon_and_sends_what_is_due_now_once(
             post("agenda:tomorrow", due_at=START + timedelta(days=1)),
         ]
     )
-    running = runner(database, sender, clock, [planner])
+    running = delivery_runner(database, sender, clock, [planner])
 
     first = await running.tick(clock())
     again = await running.tick(clock())
@@ -103,7 +86,7 @@ async def test_after_downtime_a_useful_post_goes_out_late_and_a_stale_one_is_onl
         ]
     )
 
-    report = await runner(database, sender, clock, [planner]).tick(clock())
+    report = await delivery_runner(database, sender, clock, [planner]).tick(clock())
 
     assert report.delivery.late == ["agenda:useful"]
     (sent,) = connector.activities
@@ -128,7 +111,7 @@ async def test_a_failing_planner_does_not_stop_the_others_posts(
     await bind_team(database, connector.service_url)
     planners = [BrokenPlanner(), FixedPlanner([general_post("wheel:budget")])]
 
-    report = await runner(database, sender, clock, planners).tick(clock())
+    report = await delivery_runner(database, sender, clock, planners).tick(clock())
 
     assert report.delivery.sent == ["wheel:budget"]
 
@@ -181,7 +164,7 @@ def _request(text: str, language: str) -> CommandRequest:
 async def test_the_runner_is_healthy_only_while_started_and_ticking(
     sqlite_database: Database, sender, clock
 ):
-    running = runner(sqlite_database, sender, clock, [])
+    running = delivery_runner(sqlite_database, sender, clock, [])
     assert not running.healthy(clock())  # not started
 
     running.start()

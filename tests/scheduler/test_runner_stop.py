@@ -16,7 +16,7 @@ from scheduler.posts import PlannedPost
 from scheduler.runner import DeliveryRunner
 from storage.conversations import ConversationStore
 from storage.outbox import Outbox
-from tests.scheduler.planned import bind_team, post
+from tests.scheduler.planned import FixedPlanner, bind_team, post
 
 
 class SlowSender:
@@ -33,20 +33,12 @@ class SlowSender:
         return await self._sender.send(reference, planned)
 
 
-class DueNow:
-    def __init__(self, posts: list[PlannedPost]):
-        self.posts = posts
-
-    async def planned_posts(self, until: datetime) -> list[PlannedPost]:
-        return self.posts
-
-
 async def test_stopping_during_a_send_lets_the_tick_record_it(sqlite_database, connector, sender):
     await bind_team(sqlite_database, connector.service_url)
     slow = SlowSender(sender)
     outbox = Outbox(sqlite_database)
     runner = DeliveryRunner(
-        planners=[DueNow([post("agenda:1", due_at=datetime.now(UTC))])],
+        planners=[FixedPlanner([post("agenda:1", due_at=datetime.now(UTC))])],
         outbox=outbox,
         worker=DeliveryWorker(
             outbox=outbox,

@@ -7,35 +7,16 @@ answers from memory until a binding may have changed: written here, by another r
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from sqlalchemy import update
 
 from storage.changes import REGISTRY, ChangeFeed
 from storage.conversations import BINDINGS, ConversationStore
-from storage.database import Database
 from storage.schema import ChannelBindingRow
-from tests.storage.test_changes import until
+from tests.conftest import until
 
 TEAM = "19:team-general@thread.tacv2"
 CHANNEL = "19:lokalvard@thread.tacv2"
-
-
-@pytest.fixture
-async def feed(database: Database) -> AsyncIterator[ChangeFeed]:
-    feed = ChangeFeed(database)
-    await feed.start()
-    await until(lambda: feed.version(BINDINGS) is not None)
-    yield feed
-    await feed.close()
-
-
-@pytest.fixture
-async def other_replica(database: Database) -> AsyncIterator[Database]:
-    other = Database(database.url)
-    yield other
-    await other.close()
 
 
 def versions(feed: ChangeFeed) -> tuple[object, object]:
@@ -74,14 +55,13 @@ async def test_a_binding_changed_by_another_replica_is_seen_by_the_next_message(
 
 
 @pytest.mark.postgres
-async def test_between_binding_changes_the_binding_is_not_read_again(postgres_url):
-    database = Database(postgres_url)
-    feed = ChangeFeed(database)
+async def test_between_binding_changes_the_binding_is_not_read_again(postgres_database):
+    feed = ChangeFeed(postgres_database)
     await feed.start()
     try:
         await until(lambda: feed.version(BINDINGS) is not None)
         _, heard, _ = feed.version(BINDINGS)
-        store = ConversationStore(database, feed)
+        store = ConversationStore(postgres_database, feed)
         await store.remove_binding(TEAM, CHANNEL)
         await store.set_binding(TEAM, CHANNEL, "bestservice", "logistik")
         # The feed hears its own two notifications a moment after the commits, and each
@@ -91,7 +71,7 @@ async def test_between_binding_changes_the_binding_is_not_read_again(postgres_ur
         assert await store.binding_for(TEAM, CHANNEL) == ("bestservice", "logistik")
         # A write that bypasses the store (and so does not notify) stays unseen: the
         # remembered answer is used, no query is made.
-        async with database.transaction() as session:
+        async with postgres_database.transaction() as session:
             await session.execute(
                 update(ChannelBindingRow)
                 .where(ChannelBindingRow.team_id == TEAM)
@@ -100,12 +80,7 @@ async def test_between_binding_changes_the_binding_is_not_read_again(postgres_ur
 
         assert await store.binding_for(TEAM, CHANNEL) == ("bestservice", "logistik")
     finally:
-        async with database.transaction() as session:
-            await session.execute(
-                ChannelBindingRow.__table__.delete().where(ChannelBindingRow.team_id == TEAM)
-            )
         await feed.close()
-        await database.close()
 
 
 async def test_without_a_feed_every_message_reads_the_binding(database):

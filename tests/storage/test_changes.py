@@ -11,12 +11,12 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable, Hashable
+from collections.abc import Hashable
 from contextlib import closing
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, text, update
+from sqlalchemy import text, update
 from sqlalchemy.engine import make_url
 
 from storage import changes
@@ -28,7 +28,8 @@ from storage.conversations import (
 )
 from storage.database import Database
 from storage.registry_repository import RegistryRepository
-from storage.schema import Base, ConversationReferenceRow, RegistryRevisionRow
+from storage.schema import ConversationReferenceRow, RegistryRevisionRow
+from tests.conftest import until
 from tests.storage.registries import SARA, minimal_network
 
 TEAM = "19:team-general@thread.tacv2"
@@ -56,44 +57,6 @@ async def remember(
         ref, tenant_id="t1", team_id=TEAM, channel_id=CHANNEL, kind="channel",
         only_if_changed=True, inputs=inputs,
     )  # fmt: skip
-
-
-async def until(condition: Callable[[], bool]) -> None:
-    """Wait (at most 10 s) for the feed, which changes from its connection's callbacks."""
-
-    async def poll() -> None:
-        while not condition():  # noqa: ASYNC110 - the feed offers no event, by design
-            await asyncio.sleep(0.01)
-
-    await asyncio.wait_for(poll(), 10)
-
-
-@pytest.fixture
-async def feed(database: Database) -> AsyncIterator[ChangeFeed]:
-    feed = ChangeFeed(database)
-    await feed.start()
-    await until(lambda: feed.version(REGISTRY) is not None)
-    yield feed
-    await feed.close()
-
-
-@pytest.fixture
-async def other_replica(database: Database) -> AsyncIterator[Database]:
-    """A second connection pool to the same database: another replica, or the CLI."""
-    other = Database(database.url)
-    yield other
-    await other.close()
-
-
-@pytest.fixture
-async def postgres_database(postgres_url: str) -> AsyncIterator[Database]:
-    """The session's PostgreSQL database, emptied: for what only replicas can do."""
-    database = Database(postgres_url)
-    async with database.transaction() as session:
-        for table in reversed(Base.metadata.sorted_tables):
-            await session.execute(delete(table))
-    yield database
-    await database.close()
 
 
 async def test_a_registry_edit_elsewhere_is_seen_by_the_next_message(

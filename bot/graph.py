@@ -259,21 +259,27 @@ class GraphFiles(_GraphEdge):
 
     # --- uploading ---
 
-    async def upload_small(self, folder: DriveFolder, name: str, content: bytes) -> DriveFile:
-        """Upload in one request, failing with `NameTaken` rather than overwriting."""
+    async def upload_small(
+        self, folder: DriveFolder, name: str, content: bytes, *, replace: bool = False
+    ) -> DriveFile:
+        """Upload in one request, failing with `NameTaken` rather than overwriting; with
+        `replace`, as a new version of the file already there."""
         builder = (
             self._items(folder.drive_id).by_drive_item_id(_by_path(folder.item_id, name)).content
         )
         relative = builder.to_put_request_information(content).url
         # The request builder has no conflict parameter; the URL carries it.
-        url = f"{self._config.base_url}{relative}?{_CONFLICT}=fail"
+        url = f"{self._config.base_url}{relative}?{_CONFLICT}={_conflict(replace)}"
         item = await self._call(lambda: builder.with_url(url).put(content))
         return self._checked(_file(item, folder.drive_id), len(content))
 
-    async def start_session(self, folder: DriveFolder, name: str) -> UploadState:
-        """A new upload session for `name`, failing with `NameTaken` rather than overwriting."""
+    async def start_session(
+        self, folder: DriveFolder, name: str, *, replace: bool = False
+    ) -> UploadState:
+        """A new upload session for `name`, failing with `NameTaken` rather than
+        overwriting; with `replace`, the upload becomes a new version of the file there."""
         body = CreateUploadSessionPostRequestBody(
-            item=DriveItemUploadableProperties(additional_data={_CONFLICT: "fail"})
+            item=DriveItemUploadableProperties(additional_data={_CONFLICT: _conflict(replace)})
         )
         session = await self._call(
             lambda: (
@@ -283,6 +289,15 @@ class GraphFiles(_GraphEdge):
             )
         )
         return UploadState(session.upload_url, _first_offset(session.next_expected_ranges or []))
+
+    async def version(self, file: DriveFile) -> str | None:
+        """The label of a file's current version ("1.0", "2.0" …) from
+        `GET /drives/{drive}/items/{item}/versions`; None where the drive keeps none."""
+        page = await self._call(
+            lambda: self._items(file.drive_id).by_drive_item_id(file.item_id).versions.get()
+        )
+        labels = [version.id for version in page.value or [] if version.id]
+        return max(labels, key=_version_order, default=None)
 
     async def session_offset(self, upload_url: str) -> int | None:
         """The first byte an upload session still expects; None if the session is gone."""
@@ -474,6 +489,19 @@ def share_id(sharing_url: str) -> str:
 def _by_path(parent_id: str, relative: str) -> str:
     """An item reference by path relative to an item: `{id}:/{path}:`."""
     return f"{parent_id}:/{relative}:"
+
+
+def _conflict(replace: bool) -> str:
+    """The conflict behaviour of an upload: a new version of the file there, or fail."""
+    return "replace" if replace else "fail"
+
+
+def _version_order(label: str) -> tuple[int, ...]:
+    """"2.0" after "1.0" and "10.0" after "9.0"; a label that is not numbers sorts first."""
+    try:
+        return tuple(int(part) for part in label.split("."))
+    except ValueError:
+        return ()
 
 
 def _first_offset(ranges: list[str]) -> int:

@@ -48,7 +48,7 @@ async def sent_post(outbox: Outbox, key: str, due: datetime) -> None:
 
 
 async def received_file(minutes: MinutesRepository, meeting_id: int, at: datetime) -> int:
-    pending = await minutes.add_pending(
+    pending, _ = await minutes.add_pending(
         meeting_id=meeting_id,
         file_name="protokoll.pdf",
         target_path="Protokoll/2026/protokoll.pdf",

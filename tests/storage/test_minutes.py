@@ -36,7 +36,7 @@ async def a_meeting(database) -> int:
 
 
 async def receive(repository: MinutesRepository, meeting_id: int, content: bytes):
-    return await repository.add_pending(
+    pending, _ = await repository.add_pending(
         meeting_id=meeting_id,
         file_name="prot.pdf",
         target_path="Protokoll/2026/2026-03-12 Alfa protokoll.pdf",
@@ -47,6 +47,7 @@ async def receive(repository: MinutesRepository, meeting_id: int, content: bytes
         reply_conversation_id="conv",
         now=NOW,
     )
+    return pending
 
 
 def filed(meeting_id: int, item_id: str = "item-1") -> Minutes:

@@ -9,6 +9,7 @@ would), on a clock it chooses, and reads what the connector received.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -164,6 +165,35 @@ async def remember_group_id(bot: RunningBot) -> None:
         await database.close()
 
 
+async def filed(bot: RunningBot, meeting_id: int, timeout: float = 10):
+    """The meeting's minutes once the bot has filed them in the background."""
+    database = Database(bot.settings.database_url)
+    try:
+        async with asyncio.timeout(timeout):
+            while True:
+                found = (await MinutesRepository(database).minutes([meeting_id])).get(meeting_id)
+                if found is not None:
+                    return found
+                await asyncio.sleep(0.02)
+    finally:
+        await database.close()
+
+
+async def notices(bot: RunningBot, prefix: str, count: int = 1, timeout: float = 10):
+    """The notices about a file queued so far whose key starts with `prefix`, once
+    there are `count` of them."""
+    async with asyncio.timeout(timeout):
+        while True:
+            _, posts = await stored(bot, 0)
+            found = [entry.post for entry in posts if entry.post.key.startswith(prefix)]
+            if len(found) >= count:
+                return found
+            await asyncio.sleep(0.02)
+
+
+RECEIVED = "Mottaget, jag arkiverar"
+
+
 async def stored(bot: RunningBot, meeting_id: int):
     database = Database(bot.settings.database_url)
     try:
@@ -187,13 +217,17 @@ async def test_a_file_sent_in_personal_chat_is_filed_and_the_channel_hears_of_it
 
     assert status == 201
     reply = (await connector.wait_for_activities(2))[1]
-    assert "Protokollet för Alfa" in reply.visible_text and "är sparat" in reply.visible_text
+    assert reply.visible_text.startswith(
+        f"{RECEIVED} Protokoll.pdf i Alfas mapp i SharePoint som protokoll för mötet"
+    )
+    minutes = await filed(minutes_bot, meeting_id)
     path = f"Alfa/Protokoll/{day.year}/{day.isoformat()} Alfa protokoll.pdf"
     assert graph.file_at(path).content == PDF
-    minutes, posts = await stored(minutes_bot, meeting_id)
-    assert (minutes.size, minutes.file_name) == (len(PDF), "Protokoll.pdf")
-    assert [p.key for p in posts if p.key.startswith("minutes-filed:")] == [
-        f"minutes-filed:{meeting_id}:{minutes.item_id}"
+    assert (minutes.size, minutes.file_name, minutes.version) == (len(PDF), "Protokoll.pdf", "1.0")
+    # What became of it goes to the sender's chat and to the channel, each once.
+    told = await notices(minutes_bot, f"minutes-filed:{meeting_id}:", 2)
+    assert sorted((p.target.person is not None, "är sparat" in p.text) for p in told) == [
+        (False, True), (True, True)
     ]
     await ask_in_the_channel(minutes_bot, connector, "protokoll")
     after = (await connector.wait_for_activities(3))[2]
@@ -218,9 +252,9 @@ async def test_with_two_meetings_missing_minutes_the_secretary_picks_one(
     click.pop("text")
     await minutes_bot.post(click)
 
-    (_, filed) = await connector.wait_for_activities(2)
-    assert "är sparat" in filed.visible_text
-    assert (await stored(minutes_bot, picked))[0] is not None
+    (_, answer) = await connector.wait_for_activities(2)
+    assert answer.visible_text.startswith(RECEIVED)
+    assert await filed(minutes_bot, picked) is not None
 
 
 async def test_a_file_of_a_type_not_allowed_gets_an_answer_and_nothing_is_kept(
@@ -264,10 +298,11 @@ async def scheduler_tick(bot: RunningBot, now: datetime) -> TickReport:
 
 
 async def resume_uploads(bot: RunningBot) -> None:
-    """One round of the upload retry job, as a running bot does every few minutes
-    (`MinutesFiler.resume_forever`): resume uploads, look up the channels' folders."""
+    """The first round of the filing job, as a bot starting up runs it
+    (`MinutesFiler.work_forever`): take up every waiting upload, look up the channels'
+    folders."""
     async with open_services(bot.settings, graph_credential=StaticCredential()) as services:
-        await services.minutes.resume_and_announce(idle=timedelta(0))
+        await services.minutes.run_round(ignore_backoff=True)
         await services.minutes.refresh_folders()
 
 
@@ -302,7 +337,7 @@ async def test_asked_in_the_channel_and_personally_filed_confirmed_and_no_more_r
     minutes_bot, connector, graph
 ):
     day = TODAY - timedelta(days=5)
-    await add_meeting(minutes_bot, day)
+    meeting_id = await add_meeting(minutes_bot, day)
     await channel_reachable(minutes_bot, connector)
     folder = graph.items[graph.channel_folders[(GROUP_ID, CHANNEL_ID)]]
 
@@ -329,17 +364,20 @@ async def test_asked_in_the_channel_and_personally_filed_confirmed_and_no_more_r
     await minutes_bot.post(file_message(connector, graph, "Protokoll 12.pdf", PDF))
     reply = (await connector.wait_for_activities(before + 1))[before]
     assert reply.conversation_id == PERSONAL_CONVERSATION_ID
-    assert "är sparat" in reply.visible_text
+    assert reply.visible_text.startswith(RECEIVED)
+    await filed(minutes_bot, meeting_id)
     path = f"Alfa/Protokoll/{day.year}/{day.isoformat()} Alfa protokoll.pdf"
     assert graph.file_at(path).content == PDF
 
-    # The channel is told; no reminder comes, on day 3 or day 7.
+    # The secretary and the channel are told; no reminder comes, on day 3 or day 7.
     await scheduler_tick(minutes_bot, datetime.now(UTC))
-    confirmation = connector.activities[-1]
-    assert confirmation.conversation_id == CHANNEL_ID
-    assert "är sparat" in confirmation.visible_text and path.rpartition("/")[2] in (
-        confirmation.visible_text
+    confirmations = connector.activities[before + 1 :]
+    assert sorted(a.conversation_id for a in confirmations) == sorted(
+        [CHANNEL_ID, PERSONAL_CONVERSATION_ID]
     )
+    for confirmation in confirmations:
+        assert "är sparat" in confirmation.visible_text
+        assert path.rpartition("/")[2] in confirmation.visible_text
     after_filing = len(connector.activities)
     for days in (3, 7):
         report = await scheduler_tick(
@@ -355,13 +393,21 @@ async def test_graph_down_keeps_the_file_and_the_sender_hears_in_personal_chat_w
     day = TODAY - timedelta(days=2)
     meeting_id = await add_meeting(minutes_bot, day)
     await channel_reachable(minutes_bot, connector)
-    graph.fail("GET", "filesFolder", 500, times=4)  # every try of the sender's turn
+    graph.fail("GET", "filesFolder", 500, times=4)  # every try of the first attempt
 
     await minutes_bot.post(file_message(connector, graph, "p.pdf", PDF))
 
-    (kept,) = await connector.wait_for_activities(1)
-    assert kept.conversation_id == PERSONAL_CONVERSATION_ID
-    assert "Jag har kvar filen och försöker igen" in kept.visible_text
+    (received,) = await connector.wait_for_activities(1)
+    assert received.conversation_id == PERSONAL_CONVERSATION_ID
+    assert received.visible_text.startswith(RECEIVED)
+    await notices(minutes_bot, f"minutes-waiting:{meeting_id}:", 2)
+    await scheduler_tick(minutes_bot, datetime.now(UTC))
+    waiting = connector.activities[1:]
+    assert sorted(a.conversation_id for a in waiting) == sorted(
+        [CHANNEL_ID, PERSONAL_CONVERSATION_ID]
+    )
+    for notice in waiting:
+        assert "Jag har kvar filen och försöker igen" in notice.visible_text
     assert graph.paths() == []
     assert (await stored(minutes_bot, meeting_id))[0] is None
 
@@ -371,10 +417,11 @@ async def test_graph_down_keeps_the_file_and_the_sender_hears_in_personal_chat_w
 
     path = f"Alfa/Protokoll/{day.year}/{day.isoformat()} Alfa protokoll.pdf"
     assert graph.file_at(path).content == PDF
-    told = [a for a in connector.activities[1:] if a.conversation_id == PERSONAL_CONVERSATION_ID]
-    in_channel = [a for a in connector.activities if a.conversation_id == CHANNEL_ID]
-    assert len(told) == 1 and "är sparat" in told[0].visible_text
-    assert len(in_channel) == 1 and "är sparat" in in_channel[0].visible_text
+    later = connector.activities[3:]
+    assert sorted(a.conversation_id for a in later) == sorted(
+        [CHANNEL_ID, PERSONAL_CONVERSATION_ID]
+    )
+    assert all("är sparat" in a.visible_text for a in later)
     assert connector.created_conversations == []  # the sender's own chat was known
 
 
@@ -404,15 +451,16 @@ async def test_a_file_posted_in_the_channel_is_filed_as_a_copy_under_the_minutes
     await minutes_bot.post(channel_file_post(connector, posted.name, graph.share(posted)))
 
     (reply,) = await connector.wait_for_activities(1)
-    assert "är sparat" in reply.visible_text
+    assert reply.visible_text.startswith(RECEIVED)
+    minutes = await filed(minutes_bot, meeting_id)
     assert graph.paths() == [
         "Alfa/Anteckningar mars.pdf",  # the posted file stays where it was
         f"Alfa/Protokoll/{day.year}/{day.isoformat()} Alfa protokoll.pdf",
     ]
-    minutes, posts = await stored(minutes_bot, meeting_id)
     assert minutes.file_name == "Anteckningar mars.pdf"
-    # Announced in the channel already by the reply: no second notice is queued.
-    assert not [p for p in posts if p.key.startswith("minutes-filed:")]
+    # Sent in the channel: the channel hears once, no personal chat.
+    (notice,) = await notices(minutes_bot, f"minutes-filed:{meeting_id}:")
+    assert notice.target.person is None and "är sparat" in notice.text
 
 
 async def test_a_posted_file_the_bot_cannot_read_gets_a_clear_answer(
@@ -424,7 +472,10 @@ async def test_a_posted_file_the_bot_cannot_read_gets_a_clear_answer(
     await minutes_bot.post(channel_file_post(connector, "p.pdf", link))
 
     (reply,) = await connector.wait_for_activities(1)
-    assert "Jag kunde inte läsa filen från SharePoint" in reply.visible_text
+    assert reply.visible_text.startswith(RECEIVED)
+    (notice,) = await notices(minutes_bot, f"minutes-failed:{meeting_id}:")
+    assert notice.target.person is None
+    assert "Jag kunde inte läsa filen från SharePoint" in notice.text
     assert graph.paths() == [] and (await stored(minutes_bot, meeting_id))[0] is None
 
 
@@ -504,8 +555,9 @@ async def test_the_picking_card_names_the_kept_file_by_an_id_and_is_used_once(
     assert graph.paths() == []
 
     await minutes_bot.post(card_submit(connector.service_url, choices[older], where="personal"))
-    filed = (await connector.wait_for_activities(2))[1]
-    assert "är sparat" in filed.visible_text
+    answer = (await connector.wait_for_activities(2))[1]
+    assert answer.visible_text.startswith(RECEIVED)
+    await filed(minutes_bot, older)
     day = TODAY - timedelta(days=9)
     path = f"Alfa/Protokoll/{day.year}/{day.isoformat()} Alfa protokoll.pdf"
     assert graph.file_at(path).content == PDF
@@ -576,8 +628,9 @@ async def test_only_the_sender_can_pick_the_meeting_of_a_file_posted_in_the_chan
 
     # The secretary picks: filed from the copy read when it was posted.
     await minutes_bot.post(card_submit(connector.service_url, choice, where="channel"))
-    filed = (await connector.wait_for_activities(4))[3]
-    assert "är sparat" in filed.visible_text
+    answer = (await connector.wait_for_activities(4))[3]
+    assert answer.visible_text.startswith(RECEIVED)
+    await filed(minutes_bot, newer)
     day = TODAY - timedelta(days=2)
     assert graph.file_at(f"Alfa/Protokoll/{day.year}/{day.isoformat()} Alfa protokoll.pdf")
     assert graph.count("GET", "/shares/") == 1

@@ -662,6 +662,7 @@ async def _minutes_status(services: Services, network, args: argparse.Namespace)
                     "path": item.minutes.path if item.minutes else None,
                     "size": item.minutes.size if item.minutes else None,
                     "sha256": item.minutes.sha256 if item.minutes else None,
+                    "version": item.minutes.version if item.minutes else None,
                 }
                 print(json.dumps(line, ensure_ascii=False))
             else:

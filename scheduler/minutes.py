@@ -269,7 +269,7 @@ class FilingOutcome:
     renamed: bool = False
     # The sender's personal chat (None: sent in the channel, or from the command line).
     reply_to: str | None = None
-    pending_id: int | None = None
+    upload_key: str | None = None  # `PendingUpload.key`: the notices' keys name it
     state: str = "filed"
 
 
@@ -561,7 +561,7 @@ class MinutesFiler:
         day. Keyed by the pending upload, so a notice goes out once however often the
         upload is tried."""
         meeting, now = outcome.meeting, self._now()
-        key = f"minutes-{outcome.state}:{meeting.id}:{outcome.pending_id}"
+        key = f"minutes-{outcome.state}:{meeting.id}:{outcome.upload_key}"
 
         def post(target: Target, suffix: str = "") -> PlannedPost:
             return PlannedPost(
@@ -620,7 +620,7 @@ class MinutesFiler:
             keeper.cancel()
         if outcome is not None:
             outcome = replace(outcome, reply_to=pending.reply_conversation_id,
-                              pending_id=pending.id)  # fmt: skip
+                              upload_key=pending.key)  # fmt: skip
             await self.announce(outcome)
         return outcome
 

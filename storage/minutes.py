@@ -115,6 +115,11 @@ class PendingUpload:
     next_attempt_at: datetime | None = None
 
     @property
+    def key(self) -> str:
+        """A name of this upload that is never reused (SQLite reuses a deleted row's id)."""
+        return f"{self.id}.{self.created_at.strftime('%Y%m%dT%H%M%S%f')}"
+
+    @property
     def fetched(self) -> bool:
         """Whether the bytes are here (no longer only behind `download_url`)."""
         return self.download_url is None

@@ -10,8 +10,11 @@ would), on a clock it chooses, and reads what the connector received.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 
 import pytest
 from sqlalchemy import select, update
@@ -31,6 +34,7 @@ from storage.minutes import MinutesRepository
 from storage.outbox import Outbox
 from storage.schema import ReceivedFileRow
 from tests.bot.conftest import RunningBot, running_bot
+from tests.conftest import until
 from tests.bot.teams_activities import (
     BOT,
     CHANNEL_ID,
@@ -82,10 +86,10 @@ async def graph() -> AsyncIterator[GraphFake]:
         yield fake
 
 
-@pytest.fixture
-async def minutes_bot(tmp_path, graph) -> AsyncIterator[RunningBot]:
+def minutes_settings(tmp_path, graph: GraphFake, **changes) -> Settings:
+    """The bot's settings: the network file, the loopback Graph, no scheduler."""
     networks = tmp_path / "networks"
-    networks.mkdir()
+    networks.mkdir(exist_ok=True)
     (networks / "natet.yaml").write_text(NETWORK_YAML, encoding="utf-8")
     settings = Settings(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
@@ -99,6 +103,12 @@ async def minutes_bot(tmp_path, graph) -> AsyncIterator[RunningBot]:
         graph_base_url=graph.base_url,
         graph_retry_seconds=0,  # Graph down: retried at once, so the test does not wait
     )
+    return dataclasses.replace(settings, **changes)
+
+
+@contextlib.asynccontextmanager
+async def serving(settings: Settings) -> AsyncIterator[RunningBot]:
+    """The bot served on `settings`, its channel bound to Alfa."""
     async with running_bot(settings, StaticCredential()) as running:
         database = Database(settings.database_url)
         store = ConversationStore(database)
@@ -111,6 +121,12 @@ async def minutes_bot(tmp_path, graph) -> AsyncIterator[RunningBot]:
         )
         await store.set_binding(TEAM_ID, CHANNEL_ID, "natet", "alfa")
         await database.close()
+        yield running
+
+
+@pytest.fixture
+async def minutes_bot(tmp_path, graph) -> AsyncIterator[RunningBot]:
+    async with serving(minutes_settings(tmp_path, graph)) as running:
         yield running
 
 
@@ -684,3 +700,234 @@ async def test_a_kept_file_is_picked_only_in_its_own_group(minutes_bot, connecto
     (_, refused) = await connector.wait_for_activities(2)
     assert refused.visible_text == "Välj mötet på kortet i chatten där du skickade filen."
     assert graph.paths() == [] and len(await kept_files(minutes_bot)) == 1
+
+
+# --- the turn never waits for Graph; the filing runs in the background ---
+
+# Teams gives a bot about 15 s before it retries the request; a file's turn answers in 1.
+REPLY_WITHIN_SECONDS = 1.0
+CORRECTED = b"%PDF-1.7 protokoll fran motet, rattat"
+
+
+async def timed_reply(bot: RunningBot, connector, activity: dict, count: int):
+    """POST an activity; its status, the `count`th activity the connector has then, and
+    the seconds from sending it until both the reply and the HTTP answer were in."""
+    started = monotonic()
+    status, _ = await bot.post(activity)
+    reply = (await connector.wait_for_activities(count))[count - 1]
+    return status, reply, monotonic() - started
+
+
+async def waiting_uploads(bot: RunningBot):
+    database = Database(bot.settings.database_url)
+    try:
+        return await MinutesRepository(database).unfinished()
+    finally:
+        await database.close()
+
+
+def alfa_path(day: date) -> str:
+    return f"Alfa/Protokoll/{day.year}/{day.isoformat()} Alfa protokoll.pdf"
+
+
+@pytest.mark.parametrize("stalled", ["/download/", "/filesFolder"], ids=["link", "graph"])
+async def test_the_reply_comes_at_once_while_graph_or_the_link_stalls(
+    minutes_bot, connector, graph, stalled
+):
+    day = TODAY - timedelta(days=2)
+    meeting_id = await add_meeting(minutes_bot, day)
+    await remember_group_id(minutes_bot)
+    gate = graph.hold("GET", stalled)
+
+    status, reply, seconds = await timed_reply(
+        minutes_bot, connector, file_message(connector, graph, "p.pdf", PDF), 1
+    )
+
+    assert status == 201 and reply.visible_text.startswith(RECEIVED)
+    assert seconds < REPLY_WITHIN_SECONDS, f"the turn took {seconds:.2f} s"
+    await until(lambda: graph.count("GET", stalled) == 1)  # the background job is waiting
+    assert graph.paths() == []
+    gate.set()
+    await filed(minutes_bot, meeting_id)
+    assert graph.file_at(alfa_path(day)).content == PDF
+
+
+async def test_the_reply_comes_at_once_while_graph_is_down_and_the_sender_hears_later(
+    tmp_path, connector, graph
+):
+    # Real pauses between Graph's retries (0.3 + 0.6 + 1.2 s): longer than the turn may take.
+    async with serving(minutes_settings(tmp_path, graph, graph_retry_seconds=0.3)) as bot:
+        day = TODAY - timedelta(days=2)
+        meeting_id = await add_meeting(bot, day)
+        await remember_group_id(bot)
+        # 500: retried by this bot's Graph edge only (the SDK retries 503 for a minute).
+        graph.fail("GET", "filesFolder", 500, times=100)
+
+        status, reply, seconds = await timed_reply(
+            bot, connector, file_message(connector, graph, "p.pdf", PDF), 1
+        )
+
+        assert status == 201 and reply.visible_text.startswith(RECEIVED)
+        assert seconds < REPLY_WITHIN_SECONDS, f"the turn took {seconds:.2f} s"
+        told = await notices(bot, f"minutes-waiting:{meeting_id}:", 2)
+        assert graph.count("GET", "filesFolder") == 4  # one try: the first and 3 retries
+        for notice in told:
+            assert notice.text.startswith("Protokollet för Alfa")
+            assert "SharePoint svarar inte just nu" in notice.text
+        (waiting,) = await waiting_uploads(bot)
+        # The next try waits with backoff (30 s doubled per try, half of it jitter).
+        assert waiting.attempts == 1
+        pause = waiting.next_attempt_at - datetime.now(UTC)
+        assert timedelta(seconds=10) < pause <= timedelta(seconds=30)
+
+
+async def test_a_restart_takes_up_a_file_that_failed_a_moment_ago(tmp_path, connector, graph):
+    settings = minutes_settings(tmp_path, graph)
+    day = TODAY - timedelta(days=2)
+    async with serving(settings) as bot:
+        meeting_id = await add_meeting(bot, day)
+        await remember_group_id(bot)
+        graph.fail("GET", "filesFolder", 500, times=4)
+        await bot.post(file_message(connector, graph, "p.pdf", PDF))
+        await notices(bot, f"minutes-waiting:{meeting_id}:", 2)
+        (waiting,) = await waiting_uploads(bot)
+        assert waiting.next_attempt_at > datetime.now(UTC) + timedelta(seconds=10)
+
+    # Graph is back and the bot restarts: the file goes in at start, not after the pause.
+    restarted_at = monotonic()
+    async with serving(settings) as restarted:
+        minutes = await filed(restarted, meeting_id, timeout=5)
+        seconds = monotonic() - restarted_at
+        await notices(restarted, f"minutes-filed:{meeting_id}:", 2)
+
+    assert seconds < 5 and minutes.file_name == "p.pdf"
+    assert graph.file_at(alfa_path(day)).content == PDF
+
+
+async def test_a_corrected_file_replaces_the_one_still_waiting(minutes_bot, connector, graph):
+    day = TODAY - timedelta(days=2)
+    meeting_id = await add_meeting(minutes_bot, day)
+    await remember_group_id(minutes_bot)
+    graph.fail("GET", "filesFolder", 500, times=4)  # down for the first file's try
+    await minutes_bot.post(file_message(connector, graph, "p.pdf", PDF))
+    await notices(minutes_bot, f"minutes-waiting:{meeting_id}:", 2)
+
+    await minutes_bot.post(file_message(connector, graph, "p rättad.pdf", CORRECTED))
+
+    (_, reply) = await connector.wait_for_activities(2)
+    assert reply.visible_text.startswith(f"{RECEIVED} p rättad.pdf i Alfas mapp")
+    assert "Filen ersätter p.pdf, som inte hann arkiveras." in reply.visible_text
+    minutes = await filed(minutes_bot, meeting_id)
+    await notices(minutes_bot, f"minutes-filed:{meeting_id}:", 2)
+    await asyncio.sleep(0.3)  # time enough for a second upload, were one to come
+
+    assert graph.paths() == [alfa_path(day)]  # one file: no "(2)"
+    assert graph.file_at(alfa_path(day)).versions == [CORRECTED]
+    assert (minutes.file_name, minutes.size) == ("p rättad.pdf", len(CORRECTED))
+    assert len(await notices(minutes_bot, f"minutes-filed:{meeting_id}:", 2)) == 2
+    assert await waiting_uploads(minutes_bot) == []
+
+
+def card_of(activity) -> dict:
+    return next(a["content"] for a in activity.attachments if "content" in a)
+
+
+async def test_a_file_for_filed_minutes_replaces_them_as_a_new_version_once_confirmed(
+    minutes_bot, connector, graph
+):
+    day = TODAY - timedelta(days=2)
+    meeting_id = await add_meeting(minutes_bot, day)
+    await remember_group_id(minutes_bot)
+    await minutes_bot.post(file_message(connector, graph, "p.pdf", PDF))
+    assert (await filed(minutes_bot, meeting_id)).version == "1.0"
+
+    status, question, seconds = await timed_reply(
+        minutes_bot, connector, file_message(connector, graph, "p rättad.pdf", CORRECTED), 2
+    )
+
+    assert status == 201 and seconds < REPLY_WITHIN_SECONDS
+    card = card_of(question)
+    assert card["body"][0]["text"] == (
+        "Ersätta det arkiverade protokollet? SharePoint sparar den gamla versionen"
+    )
+    assert "är redan arkiverat" in card["body"][1]["text"]
+    answers = {action["title"]: action["data"] for action in card["actions"]}
+    assert set(answers) == {"Ersätt", "Behåll det arkiverade"}
+    assert set(answers["Ersätt"]) == {"action", "upload", "replace", "lang"}  # no address
+
+    # Someone else cannot answer for the sender.
+    await minutes_bot.post(card_submit(connector.service_url, answers["Ersätt"], sender=MEMBER,
+                                       where="personal"))  # fmt: skip
+    refused = (await connector.wait_for_activities(3))[2]
+    assert refused.visible_text == (
+        "Bara den som skickade filen kan välja om den ska ersätta protokollet."
+    )
+
+    await minutes_bot.post(card_submit(connector.service_url, answers["Ersätt"], where="personal"))
+
+    confirmed = (await connector.wait_for_activities(4))[3]
+    assert confirmed.visible_text.startswith("Mottaget, jag arkiverar p rättad.pdf som en ny version")
+    (notice,) = [n for n in await notices(minutes_bot, f"minutes-filed:{meeting_id}:", 4)
+                 if n.target.person is None and "version 2.0" in n.text]  # fmt: skip
+    assert "SharePoint sparar de tidigare versionerna" in notice.text
+    minutes = await filed(minutes_bot, meeting_id)
+    assert (minutes.version, minutes.file_name, minutes.size) == (
+        "2.0", "p rättad.pdf", len(CORRECTED)
+    )
+    assert graph.paths() == [alfa_path(day)]  # the same file: never a "(2)" copy
+    assert graph.file_at(alfa_path(day)).versions == [PDF, CORRECTED]
+
+    # The card clicked again: nothing more happens.
+    await minutes_bot.post(card_submit(connector.service_url, answers["Ersätt"], where="personal"))
+    again = (await connector.wait_for_activities(5))[4]
+    assert again.visible_text.startswith("Jag har inte kvar den filen")
+
+
+async def test_keeping_the_filed_minutes_drops_the_new_file(minutes_bot, connector, graph):
+    day = TODAY - timedelta(days=2)
+    meeting_id = await add_meeting(minutes_bot, day)
+    await remember_group_id(minutes_bot)
+    await minutes_bot.post(file_message(connector, graph, "p.pdf", PDF))
+    await filed(minutes_bot, meeting_id)
+    await minutes_bot.post(file_message(connector, graph, "annan.pdf", CORRECTED))
+    question = (await connector.wait_for_activities(2))[1]
+    keep = next(a["data"] for a in card_of(question)["actions"] if a["data"]["replace"] is False)
+
+    await minutes_bot.post(card_submit(connector.service_url, keep, where="personal"))
+
+    kept = (await connector.wait_for_activities(3))[2]
+    assert kept.visible_text == (
+        "Okej, det arkiverade protokollet får vara kvar; annan.pdf sparas inte."
+    )
+    assert await waiting_uploads(minutes_bot) == []
+    assert graph.file_at(alfa_path(day)).versions == [PDF]
+    assert (await filed(minutes_bot, meeting_id)).version == "1.0"
+
+
+@pytest.mark.postgres
+async def test_two_replicas_upload_one_waiting_file_once(
+    tmp_path, connector, graph, empty_postgres_url
+):
+    settings = minutes_settings(tmp_path, graph, database_url=empty_postgres_url)
+    day = TODAY - timedelta(days=2)
+    # A file waits: received by a replica while Graph was down.
+    async with serving(settings) as first:
+        meeting_id = await add_meeting(first, day)
+        await remember_group_id(first)
+        graph.fail("GET", "filesFolder", 500, times=4)
+        await first.post(file_message(connector, graph, "p.pdf", PDF))
+        await notices(first, f"minutes-waiting:{meeting_id}:", 2)
+
+    # Two replicas start on the database; the upload is slow, so both would be at it.
+    uploading = graph.hold("PUT", "/content")
+    async with serving(settings) as one, serving(settings) as other:
+        await until(lambda: graph.count("PUT", "/content") == 1)
+        await asyncio.sleep(0.5)  # the other replica's start-up round has run meanwhile
+        uploading.set()
+        await filed(one, meeting_id)
+        await notices(other, f"minutes-filed:{meeting_id}:", 2)
+        await asyncio.sleep(0.3)
+
+    assert graph.count("PUT", "/content") == 1
+    assert graph.paths() == [alfa_path(day)]
+    assert len(await notices(one, f"minutes-filed:{meeting_id}:", 2)) == 2

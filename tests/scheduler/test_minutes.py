@@ -130,8 +130,8 @@ async def test_a_large_upload_cut_off_is_kept_and_resumed_where_it_stopped(datab
 
     assert resumed.minutes is not None
     assert [(e.post.key, e.post.target.channel) for e in await posts(database)] == [
-        (f"minutes-waiting:{meeting.id}:{kept.id}", "alfa"),
-        (f"minutes-filed:{meeting.id}:{kept.id}", "alfa"),
+        (f"minutes-waiting:{meeting.id}:{kept.key}", "alfa"),
+        (f"minutes-filed:{meeting.id}:{kept.key}", "alfa"),
     ]
     assert graph.file_at(f"{FOLDER}/2026-03-12 Alfa protokoll.pdf").content == content
     assert graph.count("POST", "createUploadSession") == 1  # the same session went on

@@ -365,6 +365,7 @@ async def create_app(
         services.minutes.on_posts = runner.deliver_soon
 
     async def file_minutes(_: web.Application) -> AsyncIterator[None]:
+        services.minutes.warm_up()  # before the site takes requests
         task = asyncio.create_task(services.minutes.work_forever())
         yield
         task.cancel()

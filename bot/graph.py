@@ -40,10 +40,16 @@ from msgraph.generated.drives.item.items.item.create_upload_session.create_uploa
     CreateUploadSessionPostRequestBody,
 )
 from msgraph.generated.models.drive_item import DriveItem
+from msgraph.generated.models.drive_item_collection_response import DriveItemCollectionResponse
 from msgraph.generated.models.drive_item_uploadable_properties import (
     DriveItemUploadableProperties,
 )
+from msgraph.generated.models.drive_item_version_collection_response import (
+    DriveItemVersionCollectionResponse,
+)
 from msgraph.generated.models.folder import Folder
+from msgraph.generated.models.item_reference import ItemReference
+from msgraph.generated.models.upload_session import UploadSession
 from msgraph.generated.models.user import User
 from msgraph.generated.users.item.user_item_request_builder import UserItemRequestBuilder
 from msgraph.generated.users.users_request_builder import UsersRequestBuilder
@@ -99,6 +105,15 @@ class GraphConfig:
         )
 
 
+def scopes_for(config: GraphConfig) -> list[str]:
+    """The token scope of the Graph `base_url` names: a sovereign cloud's Graph host
+    accepts only tokens for itself."""
+    url = httpx.URL(config.base_url)
+    if url.host == "graph.microsoft.com":
+        return GRAPH_SCOPES
+    return [f"{url.scheme}://{url.netloc.decode('ascii')}/.default"]
+
+
 def credential_for(config: GraphConfig) -> AsyncTokenCredential:
     """The azure-identity credential the config describes (certificate wins over secret)."""
     from azure.identity.aio import CertificateCredential, ClientSecretCredential
@@ -123,7 +138,7 @@ class _GraphEdge:
         self._config = config
         self._credential = credential
         self._sleep = sleep
-        self._client = GraphServiceClient(credentials=credential, scopes=GRAPH_SCOPES)
+        self._client = GraphServiceClient(credentials=credential, scopes=scopes_for(config))
         self._client.request_adapter.base_url = config.base_url
 
     def _backoff(self, attempt: int) -> float:
@@ -167,6 +182,24 @@ class GraphFiles(_GraphEdge):
     ):
         super().__init__(config, credential, sleep=sleep)
         self._http: aiohttp.ClientSession | None = None
+
+    def warm_up(self) -> None:
+        """Import now what the first filing would import: msgraph-sdk loads its request
+        builders and models on first use, over a thousand modules and seconds of CPU
+        that would otherwise stall the event loop, and every turn with it, in the middle
+        of serving. Sends nothing."""
+        client = self._client
+        item = client.drives.by_drive_id("d").items.by_drive_item_id("i")
+        # Each request builder's module is imported when its property is first read.
+        builders = (
+            client.teams.by_team_id("t").channels.by_channel_id("c").files_folder,
+            client.shares.by_shared_drive_item_id("s").drive_item,
+            item.children, item.content, item.versions, item.create_upload_session,
+        )  # fmt: skip
+        log.debug("Graph request builders loaded", extra={"builders": len(builders)})
+        for model in (DriveItem, DriveItemVersionCollectionResponse,
+                      DriveItemCollectionResponse, UploadSession, ItemReference):  # fmt: skip
+            model().get_field_deserializers()
 
     async def close(self) -> None:
         """Release the HTTP sessions and the credential."""

@@ -375,6 +375,12 @@ class MinutesFiler:
         """The filed minutes and pending uploads this filer keeps."""
         return self._minutes
 
+    def warm_up(self) -> None:
+        """Load what the first upload needs (`ChannelFiles.warm_up`) before turns are
+        served, so the first file's background work does not stall them."""
+        if self._files is not None:
+            self._files.warm_up()
+
     def notify(self) -> None:
         """A pending upload was added or confirmed: `work_forever` takes it up now."""
         self._wake.set()

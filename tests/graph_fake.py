@@ -17,7 +17,9 @@ ids arrive percent-encoded in the path
 
 Faults are scripted: `fail(...)` makes the next matching request answer with a status
 (429 with Retry-After, 503, 403, ...); `accept=True` stores a chunk first and then
-fails, as when a response is lost after the server took the bytes.
+fails, as when a response is lost after the server took the bytes. `hold` stalls matching
+requests until released, `delay` slows every request down, and `outage` makes every
+Graph request (not the download links) answer with one status.
 
     async with GraphFake() as graph:
         client = GraphClient(GraphConfig(base_url=graph.base_url, ...), credential)
@@ -159,6 +161,8 @@ class GraphFake:
         self.requests: list[GraphRequest] = []
         self.downloads: dict[str, bytes] = {}
         self.shares: dict[str, str] = {}  # `/shares` id (u!base64url of a link) -> item id
+        self.delay = 0.0  # seconds every request waits before it is answered (a slow Graph)
+        self.outage: int | None = None  # every Graph request answers this status (Graph down)
         self.members: dict[str, list[dict[str, Any]]] = {}  # by team (group) id
         self.users: list[dict[str, Any]] = []
         self._sessions: dict[str, _Session] = {}
@@ -340,6 +344,10 @@ class GraphFake:
                 CIMultiDict(request.headers),
             )
         )
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.outage is not None and segments[0] not in ("download", "upload"):
+            return _error(self.outage, "serviceNotAvailable")
         for method, path_contains, gate in self.holds:
             if method == request.method and path_contains in path:
                 await gate.wait()

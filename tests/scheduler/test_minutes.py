@@ -12,6 +12,7 @@ from scheduler.minutes import (
     MinutesChaser,
     MinutesRules,
     RejectedFile,
+    UploadRetry,
     check_file,
     minutes_status,
     personal_reach,
@@ -290,3 +291,15 @@ async def test_filed_minutes_stop_the_chasing_and_show_in_the_status(database, g
         ("beta", ["missing"]),
     ]
     await files.close()
+
+
+def test_the_pause_between_upload_tries_doubles_up_to_the_cap_with_jitter():
+    retry = UploadRetry(base=timedelta(seconds=30), cap=timedelta(minutes=15))
+
+    lowest = [retry.pause(n, random=lambda: 0.0) for n in (1, 2, 3, 6, 20)]
+    highest = [retry.pause(n, random=lambda: 1.0) for n in (1, 2, 3, 6, 20)]
+
+    assert [p.total_seconds() for p in highest] == [30, 60, 120, 900, 900]
+    assert [p.total_seconds() for p in lowest] == [15, 30, 60, 450, 450]
+    # Graph's Retry-After is waited at least.
+    assert retry.pause(1, retry_after=120, random=lambda: 0.5) == timedelta(seconds=120)

@@ -22,17 +22,18 @@ meanwhile, and on "Replace" filed as a new version of the same file. The card na
 waiting file by a random token; only its sender may answer, within
 `RECEIVED_FILE_LIFETIME`.
 
-When several meetings lack minutes the file is fetched at once and kept
-(`MinutesRepository.add_received`), and a card asks which meeting: its buttons
+When several meetings lack minutes the file is kept (`MinutesRepository.add_received`)
+and fetched in the background at once, and a card asks which meeting: its buttons
 (`minutes.pick`) carry the kept file's random id and a meeting id, never an address, so
 a forged submit cannot make the bot fetch anything. Only the sender may pick (their
 Teams ids), in the same group, within `RECEIVED_FILE_LIFETIME`; the file is filed from
-what was kept.
+what was kept (or, if fetching it failed, from its link, by the filer).
 """
 
 from __future__ import annotations
 
-import hashlib
+import asyncio
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -51,8 +52,6 @@ from dialogs.conversation import (
 from dialogs.intents import Command
 from dialogs.turns import Reply
 from scheduler.minutes import (
-    DownloadFailed,
-    FileTooLarge,
     GroupMinutes,
     MinutesFiler,
     MinutesRules,
@@ -60,7 +59,6 @@ from scheduler.minutes import (
     check_file,
     minutes_status,
     personal_reach,
-    too_large_file,
 )
 from scheduler.recurrence import local
 from storage.meetings import Meeting, MeetingRepository
@@ -72,6 +70,8 @@ from storage.minutes import (
     ReceivedFile,
 )
 from storage.registry import Group, Language, Localized, Network
+
+log = logging.getLogger(__name__)
 
 MINUTES_COMMAND = Command(
     "minutes",
@@ -209,6 +209,7 @@ class MinutesInbox:
         self._meetings = meetings
         self._minutes = minutes
         self._now = now
+        self._prefetching: set[asyncio.Task[None]] = set()
 
     def actions(self) -> list[tuple[str, ActionHandler]]:
         """The card actions to register with the `Conversation`."""
@@ -259,34 +260,40 @@ class MinutesInbox:
                 meeting, name, download_url=url, shared=shared, confirm_first=True, **sender
             )
             return [_replace_reply(network, meeting, filed, pending, language)]
-        try:
-            content = await self._filer.fetch(url, shared)
-            check_file(name, content, rules)
-            # The download link expires within the hour, and a card must never carry it
-            # (a forged submit would make the bot fetch any address): keep the file and
-            # let the card name it by a random id.
-            kept = await self._minutes.add_received(
-                network_key=network.key,
-                group_key=group.key,
-                file_name=name,
-                content=content,
-                sha256=hashlib.sha256(content).hexdigest(),
-                sender_id=turn.user_id,
-                sender_aad_object_id=turn.user_aad_object_id,
-                sender_name=turn.user_name,
-                conversation_id=turn.conversation_id,
-                language=language,
-                now=self._now(),
-            )
-        except DownloadFailed:
-            failed = xt.SHARED_UNREADABLE if shared else xt.DOWNLOAD_FAILED
-            return [Reply(failed.get(language), language)]
-        except FileTooLarge as too_large:
-            refused = too_large_file(too_large.size, rules.max_bytes)
-            return [Reply(refused.text(language), language)]
-        except RejectedFile as refused:
-            return [Reply(refused.text(language), language)]
+        # The card must never carry the link (a forged submit would make the bot fetch
+        # any address): the file is kept under a random id the card names, and fetched
+        # in the background now, since the link expires within the hour.
+        kept = await self._minutes.add_received(
+            network_key=network.key,
+            group_key=group.key,
+            file_name=name,
+            content=None,
+            download_url=url,
+            shared=shared,
+            sha256="",
+            sender_id=turn.user_id,
+            sender_aad_object_id=turn.user_aad_object_id,
+            sender_name=turn.user_name,
+            conversation_id=turn.conversation_id,
+            language=language,
+            now=self._now(),
+        )
+        task = asyncio.create_task(self._prefetch(kept))
+        self._prefetching.add(task)  # a reference, so the task is not collected midway
+        task.add_done_callback(self._prefetching.discard)
         return [_pick_reply(kept, candidates, language)]
+
+    async def _prefetch(self, kept: ReceivedFile) -> None:
+        """Fetch a file waiting for its meeting and keep its bytes. Best effort: if this
+        fails (or the process stops first) the pick files it from its link, as a pending
+        upload the filer fetches, and the sender hears if that fails too."""
+        assert kept.download_url is not None
+        try:
+            content = await self._filer.fetch(kept.download_url, kept.shared)
+            await self._minutes.store_received(kept.id, content)
+        except Exception as error:  # noqa: BLE001 - the pick falls back to the link
+            log.warning("fetching a file that waits for its meeting failed",
+                        extra={"error": type(error).__name__})  # fmt: skip
 
     async def picked(self, request: ActionRequest) -> list[Reply]:
         """The meeting picked on the card for a kept file: only its sender may pick, in
@@ -325,6 +332,8 @@ class MinutesInbox:
                 meeting,
                 kept.file_name,
                 content=content,
+                download_url=kept.download_url,
+                shared=kept.shared,
                 by=kept.sender_name,
                 language=language,
                 reply_to=turn.conversation_id if turn.kind == "personal" else None,

@@ -148,6 +148,8 @@ class ReceivedFile:
     conversation_id: str | None
     language: str
     created_at: datetime
+    download_url: str | None = None  # set until the bytes are fetched
+    shared: bool = False  # `download_url` is a SharePoint link, read through Graph
 
     def sent_by(self, user_id: str | None, aad_object_id: str | None) -> bool:
         """Whether a turn from these ids is the sender's: an id is known on both sides,
@@ -587,7 +589,7 @@ class MinutesRepository:
         network_key: str,
         group_key: str,
         file_name: str,
-        content: bytes,
+        content: bytes | None,
         sha256: str,
         sender_id: str | None,
         sender_aad_object_id: str | None,
@@ -595,12 +597,17 @@ class MinutesRepository:
         conversation_id: str | None,
         language: str,
         now: datetime,
+        download_url: str | None = None,
+        shared: bool = False,
     ) -> ReceivedFile:
-        """Keep a fetched file until its sender picks the meeting, under a new random id
-        (written to disk before the row exists, as `add_pending`). Expired ones go first."""
+        """Keep a file until its sender picks the meeting, under a new random id: its
+        bytes, or (`content` None) where to fetch them until `store_received` has them.
+        Written to disk before the row exists, as `add_pending`. Expired ones go first."""
         await self.purge_received(now - RECEIVED_FILE_LIFETIME)
         data_path = (
-            await asyncio.to_thread(self._spill, content, "received") if self._data_dir else None
+            await asyncio.to_thread(self._spill, content, "received")
+            if self._data_dir and content is not None
+            else None
         )
         try:
             async with self._database.transaction() as session:
@@ -610,10 +617,12 @@ class MinutesRepository:
                     network_key=network_key,
                     group_key=group_key,
                     file_name=file_name,
-                    size=len(content),
+                    size=len(content) if content is not None else 0,
                     sha256=sha256,
-                    content=None if data_path else content,
+                    content=None if data_path else (content or b""),
                     data_path=data_path,
+                    download_url=download_url if content is None else None,
+                    shared=shared,
                     sender_id=sender_id,
                     sender_aad_object_id=sender_aad_object_id,
                     sender_name=sender_name,
@@ -627,8 +636,26 @@ class MinutesRepository:
         except BaseException:
             _remove(data_path)
             raise
-        log.info("file awaits its meeting", extra={"group": group_key, "size": len(content)})
+        log.info("file awaits its meeting", extra={"group": group_key, "fetched": bool(content)})
         return received
+
+    async def store_received(self, file_id: str, content: bytes) -> bool:
+        """Keep the fetched bytes of a received file and forget its link; False if it is
+        gone or taken meanwhile (then it is filed from its link)."""
+        data_path = (
+            await asyncio.to_thread(self._spill, content, "received") if self._data_dir else None
+        )
+        async with self._database.transaction() as session:
+            row = await session.get(ReceivedFileRow, file_id)
+            if row is None or row.taken_at is not None or row.download_url is None:
+                _remove(data_path)
+                return False
+            row.content = None if data_path else content
+            row.data_path = data_path
+            row.size = len(content)
+            row.sha256 = hashlib.sha256(content).hexdigest()
+            row.download_url = None
+        return True
 
     async def received(self, file_id: str, *, now: datetime) -> ReceivedFile | None:
         """A received file still waiting; None if unknown, taken or expired at `now`."""
@@ -640,9 +667,10 @@ class MinutesRepository:
 
     async def take_received(
         self, file_id: str, *, now: datetime
-    ) -> tuple[ReceivedFile, bytes] | None:
-        """Claim a received file for filing and return it with its bytes; None if unknown,
-        expired, or claimed meanwhile (a second click, another replica): one taker gets it.
+    ) -> tuple[ReceivedFile, bytes | None] | None:
+        """Claim a received file for filing and return it with its bytes (None while they
+        are still only behind its `download_url`); None if unknown, expired, or claimed
+        meanwhile (a second click, another replica): one taker gets it.
 
         The file stays until `finish_received` (it is safely a pending upload, or refused)
         or `release_received`; a taker that dies without either leaves it to be picked
@@ -668,6 +696,8 @@ class MinutesRepository:
         if row is None:
             return None
         received = _received(row)
+        if row.download_url is not None:
+            return received, None
         if row.content is not None:
             return received, bytes(row.content)
         try:
@@ -699,8 +729,9 @@ class MinutesRepository:
             )
 
     async def purge_received(self, created_before: datetime) -> int:
-        """Delete the received files that arrived before `created_before` (their sender
-        never picked a meeting), with their bytes; returns how many."""
+        """Delete the received files that arrived before `created_before` and still wait
+        for their sender (who never picked a meeting, or never answered whether the file
+        replaces filed minutes), with their bytes; returns how many."""
         async with self._database.transaction() as session:
             data_paths = list(
                 await session.scalars(
@@ -708,6 +739,14 @@ class MinutesRepository:
                     .where(ReceivedFileRow.created_at < created_before)
                     .returning(ReceivedFileRow.data_path)
                 )
+            )
+            data_paths += await session.scalars(
+                delete(PendingUploadRow)
+                .where(
+                    PendingUploadRow.awaiting_confirmation.is_(True),
+                    PendingUploadRow.created_at < created_before,
+                )
+                .returning(PendingUploadRow.data_path)
             )
         remove_spilled(data_paths)
         if data_paths:
@@ -817,6 +856,8 @@ def _received(row: Any) -> ReceivedFile:
         conversation_id=row.conversation_id,
         language=row.language,
         created_at=row.created_at,
+        download_url=row.download_url,
+        shared=bool(row.shared),
     )
 
 
@@ -967,13 +1008,19 @@ async def redact_uploader(
         *await session.scalars(select(PendingUploadRow)),
     ]:
         reply = getattr(row, "reply_conversation_id", None)
-        if not (audit.mentions([row.uploaded_by, row.file_name], folded) or reply in chats):
+        sender = [getattr(row, "sender_id", None), getattr(row, "sender_aad_object_id", None)]
+        if not (
+            audit.mentions([row.uploaded_by, row.file_name, *sender], folded) or reply in chats
+        ):
             continue
         if audit.mentions(row.uploaded_by, folded):
             row.uploaded_by = placeholder
         row.file_name = audit.redact(row.file_name, folded, placeholder)
-        if reply in chats:
-            row.reply_conversation_id = None  # type: ignore[union-attr]  # pending only
+        if isinstance(row, PendingUploadRow):
+            if reply in chats:
+                row.reply_conversation_id = None
+            if audit.mentions(sender, folded) or reply in chats:
+                row.sender_id = row.sender_aad_object_id = None
         changed += 1
     await session.flush()
     return changed

@@ -331,7 +331,8 @@ class ReceivedFileRow(Base):
     """A file sent to the bot whose meeting the sender still has to pick
     (`storage.minutes.ReceivedFile`).
 
-    Fetched when it arrived (Teams' download links expire within about an hour): the
+    Fetched in the background as soon as it arrived (Teams' download links expire within
+    about an hour): until then `download_url` names it and `content` is empty; then the
     bytes are here (`content`) or in the data folder (`data_path`). The picking card names
     the row by its random `id` only, never by an address, and only the sender (`sender_id`,
     `sender_aad_object_id`) may pick. Deleted once filed as a pending upload, or after a day
@@ -359,6 +360,9 @@ class ReceivedFileRow(Base):
     conversation_id: Mapped[str | None] = mapped_column(String(512))  # where it was sent
     language: Mapped[str] = mapped_column(String(2))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # Set until the bytes are fetched (`content` is empty until then).
+    download_url: Mapped[str | None] = mapped_column(Text)
+    shared: Mapped[bool] = mapped_column(server_default=false())  # a SharePoint link
     # Set while a pick files it; a pick that died leaves it to be picked again after a while.
     taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -554,6 +554,35 @@ async def kept_files(bot: RunningBot) -> list[ReceivedFileRow]:
         await database.close()
 
 
+async def fetched(bot: RunningBot, timeout: float = 10) -> None:
+    """Wait until every kept file's bytes are fetched (no longer only behind its link)."""
+    async with asyncio.timeout(timeout):
+        while any(row.download_url is not None for row in await kept_files(bot)):
+            await asyncio.sleep(0.02)
+
+
+async def test_a_file_waiting_for_its_meeting_is_filed_from_its_link_if_the_fetch_failed(
+    minutes_bot, connector, graph
+):
+    _, newer = await two_meetings_missing_minutes(minutes_bot)
+    gate = graph.hold("GET", "/download/")  # the link stalls: nothing is fetched yet
+
+    status, card, seconds = await timed_reply(
+        minutes_bot, connector, file_message(connector, graph, "p.pdf", PDF), 1
+    )
+    assert status == 201 and seconds < REPLY_WITHIN_SECONDS
+    choice = (await choices_on_card(connector, 1))[newer]
+    await minutes_bot.post(card_submit(connector.service_url, choice, where="personal"))
+    answer = (await connector.wait_for_activities(2))[1]
+    assert answer.visible_text.startswith(RECEIVED)
+    gate.set()
+
+    await filed(minutes_bot, newer)
+    day = TODAY - timedelta(days=2)
+    assert graph.file_at(alfa_path(day)).content == PDF
+    assert await kept_files(minutes_bot) == []
+
+
 async def test_the_picking_card_names_the_kept_file_by_an_id_and_is_used_once(
     minutes_bot, connector, graph
 ):
@@ -567,7 +596,8 @@ async def test_the_picking_card_names_the_kept_file_by_an_id_and_is_used_once(
         # No address and no file name: only the kept file's random id.
         assert set(data) == {"action", "file", "meeting_id", "lang"}
         assert len(data["file"]) >= 40 and data["file"] == choices[newer]["file"]
-    assert graph.count("GET", "/download/") == 1  # fetched at once: the link expires soon
+    await fetched(minutes_bot)  # at once, in the background: the link expires soon
+    assert graph.count("GET", "/download/") == 1
     assert graph.paths() == []
 
     await minutes_bot.post(card_submit(connector.service_url, choices[older], where="personal"))
@@ -630,7 +660,8 @@ async def test_only_the_sender_can_pick_the_meeting_of_a_file_posted_in_the_chan
 
     await minutes_bot.post(channel_file_post(connector, posted.name, graph.share(posted)))
     choice = (await choices_on_card(connector, 1))[newer]
-    assert graph.count("GET", "/shares/") == 1  # read at once
+    await fetched(minutes_bot)  # read at once, in the background
+    assert graph.count("GET", "/shares/") == 1
 
     # Another member clicks the card in the channel, and tries it in their own chat.
     for where in ("channel", "personal"):

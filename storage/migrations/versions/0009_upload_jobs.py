@@ -1,5 +1,6 @@
 """Pending uploads as background jobs: fetched later, leased, retried with backoff; one
-file per meeting, replacing a filed one as a new SharePoint version.
+file per meeting, replacing a filed one as a new SharePoint version; received files kept
+by their link until fetched.
 
 Revision ID: 0009
 Revises: 0008
@@ -37,9 +38,16 @@ def upgrade() -> None:
         op.f("ix_pending_upload_token"), "pending_upload", ["token"], unique=True
     )
     op.add_column("minutes", sa.Column("version", sa.String(length=64), nullable=True))
+    op.add_column("received_file", sa.Column("download_url", sa.Text(), nullable=True))
+    op.add_column(
+        "received_file",
+        sa.Column("shared", sa.Boolean(), nullable=False, server_default=_FALSE),
+    )
 
 
 def downgrade() -> None:
+    op.drop_column("received_file", "shared")
+    op.drop_column("received_file", "download_url")
     op.drop_column("minutes", "version")
     op.drop_index(op.f("ix_pending_upload_token"), table_name="pending_upload")
     for name in (

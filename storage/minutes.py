@@ -88,7 +88,7 @@ class PendingUpload:
     link, read through Graph). `next_offset` is the first byte the upload session
     (`upload_url`) still expects. `awaiting_confirmation`: the meeting's minutes are
     filed, and the sender still has to confirm replacing them (on the card that names
-    the row by `token`).
+    the row by its random `token`).
     """
 
     id: int
@@ -116,7 +116,10 @@ class PendingUpload:
 
     @property
     def key(self) -> str:
-        """A name of this upload that is never reused (SQLite reuses a deleted row's id)."""
+        """A name of this upload that is never reused (SQLite reuses a deleted row's id):
+        part of its random token (a row from before tokens: its id and arrival)."""
+        if self.token:
+            return self.token[:16]
         return f"{self.id}.{self.created_at.strftime('%Y%m%dT%H%M%S%f')}"
 
     @property
@@ -283,7 +286,7 @@ class MinutesRepository:
                     download_url=download_url if content is None else None,
                     shared=shared,
                     awaiting_confirmation=awaiting_confirmation,
-                    token=secrets.token_urlsafe(32) if awaiting_confirmation else None,
+                    token=secrets.token_urlsafe(32),
                     sender_id=sender_id,
                     sender_aad_object_id=sender_aad_object_id,
                 )

@@ -282,7 +282,8 @@ class PendingUploadRow(Base):
     first byte Graph still expects. A worker claims the row until `claimed_until` (a
     lease, renewed while it works); a failed try waits until `next_attempt_at`.
     `awaiting_confirmation`: the meeting's minutes are filed and the sender has not yet
-    confirmed replacing them (the card names the row by its random `token`). The row is deleted when the minutes are recorded.
+    confirmed replacing them (the card names the row by its random `token`, which also
+    keys the notices about the file). The row is deleted when the minutes are recorded.
     """
 
     __tablename__ = "pending_upload"

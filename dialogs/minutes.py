@@ -381,7 +381,9 @@ class MinutesInbox:
         assert meeting is not None  # pending uploads go with their meeting (cascade)
         day = mt.format_short_day(local(meeting.starts_at).date(), language)
         group = request.network.group(meeting.group_key).name.get(language)
-        text = xt.RECEIVED_AS_VERSION.get(language).format(name=held.file_name, group=group, day=day)
+        text = xt.RECEIVED_AS_VERSION.get(language).format(
+            name=held.file_name, group=group, day=day
+        )
         return [Reply(text, language)]
 
     async def _candidates(self, network: Network, group: Group) -> list[Meeting]:

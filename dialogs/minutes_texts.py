@@ -45,7 +45,9 @@ FILED_AS_VERSION = Localized(
     en="It replaced the filed minutes as version {version}; SharePoint keeps the earlier "
     "versions.",
 )
-ABOUT_MINUTES = Localized(sv="Protokollet för {group} {day}:", en="The minutes of {group} on {day}:")
+ABOUT_MINUTES = Localized(
+    sv="Protokollet för {group} {day}:", en="The minutes of {group} on {day}:"
+)
 RECEIVED = Localized(
     sv="Mottaget, jag arkiverar {name} i {group_of} mapp i SharePoint som protokoll för "
     "mötet {day}. Jag skriver här när det är klart.",

@@ -3,10 +3,11 @@
 `ChannelFiles` is the store the filer talks to: a channel's files folder, folders below
 it, the names in a folder, uploads that never overwrite unless asked to replace (then
 SharePoint keeps the old file as an earlier version), in one request or an upload session
-resumed from the first byte it still expects, and a file's current version. It answers with plain dataclasses
-(`DriveFolder`, `DriveFile`, `UploadState`) and fails with `GraphError` subclasses, so the
-minutes flow can tell a missing permission, refused credentials, a name already taken and
-a fault worth retrying apart without importing a Graph client.
+resumed from the first byte it still expects, and a file's current version. It answers
+with plain dataclasses (`DriveFolder`, `DriveFile`, `UploadState`) and fails with
+`GraphError` subclasses, so the minutes flow can tell a missing permission, refused
+credentials, a name already taken and a fault worth retrying apart without importing a
+Graph client.
 """
 
 from __future__ import annotations

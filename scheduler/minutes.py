@@ -10,10 +10,10 @@ stopped), never overwrites a file it did not file (for a meeting already filed t
 upload is a new version of its file), records the drive item and its version against
 the meeting, and tells the sender and the channel; a failed try is repeated with
 exponential backoff and jitter (`UploadRetry`). The channel's files folder is remembered
-for the asking card (`refresh_folders` keeps it current). `MinutesChaser` is a `Planner`: it asks for the minutes when a meeting
-has ended, in the channel and in the secretary's personal chat, and reminds the secretary
-(and at the last reminder the chair too) while they are missing; who hears what, and
-why, is in its docstring.
+for the asking card (`refresh_folders` keeps it current). `MinutesChaser` is a `Planner`:
+it asks for the minutes when a meeting has ended, in the channel and in the secretary's
+personal chat, and reminds the secretary (and at the last reminder the chair too) while
+they are missing; who hears what, and why, is in its docstring.
 """
 
 from __future__ import annotations
@@ -761,7 +761,9 @@ class MinutesFiler:
         return FilingOutcome(meeting, None, message, language, admin_message=admin_message,
                              state="waiting")  # fmt: skip
 
-    async def _refuse(self, pending: PendingUpload, meeting: Meeting, message: str) -> FilingOutcome:
+    async def _refuse(
+        self, pending: PendingUpload, meeting: Meeting, message: str
+    ) -> FilingOutcome:
         """A fetched file that will not be filed: nothing is kept, the sender hears why."""
         await self._minutes.discard(pending.id)
         language: Language = "en" if pending.language == "en" else "sv"

@@ -897,7 +897,9 @@ async def test_a_file_for_filed_minutes_replaces_them_as_a_new_version_once_conf
     await minutes_bot.post(card_submit(connector.service_url, answers["Ersätt"], where="personal"))
 
     confirmed = (await connector.wait_for_activities(4))[3]
-    assert confirmed.visible_text.startswith("Mottaget, jag arkiverar p rättad.pdf som en ny version")
+    assert confirmed.visible_text.startswith(
+        "Mottaget, jag arkiverar p rättad.pdf som en ny version"
+    )
     (notice,) = [n for n in await notices(minutes_bot, f"minutes-filed:{meeting_id}:", 4)
                  if n.target.person is None and "version 2.0" in n.text]  # fmt: skip
     assert "SharePoint sparar de tidigare versionerna" in notice.text

@@ -964,3 +964,32 @@ async def test_two_replicas_upload_one_waiting_file_once(
     assert graph.count("PUT", "/content") == 1
     assert graph.paths() == [alfa_path(day)]
     assert len(await notices(one, f"minutes-filed:{meeting_id}:", 2)) == 2
+
+
+async def test_an_english_sender_hears_in_english_and_the_notices_go_out_at_once(
+    tmp_path, connector, graph
+):
+    # The scheduler ticks hourly: only the filer's nudge can send the notices soon.
+    settings = minutes_settings(tmp_path, graph, scheduler_interval_seconds=3600)
+    async with serving(settings) as bot:
+        day = TODAY - timedelta(days=2)
+        meeting_id = await add_meeting(bot, day)
+        await channel_reachable(bot, connector)
+        activity = file_message(connector, graph, "minutes.pdf", PDF)
+        activity["text"], activity["locale"] = "Here are the minutes", "en-US"
+
+        await bot.post(activity)
+
+        (received,) = await connector.wait_for_activities(1)
+        assert received.visible_text.startswith(
+            "Received, I'm filing minutes.pdf in Alpha's folder in SharePoint as the minutes of "
+            "the meeting on"
+        )
+        await filed(bot, meeting_id)
+        told = (await connector.wait_for_activities(3))[1:]
+        assert sorted(a.conversation_id for a in told) == sorted(
+            [CHANNEL_ID, PERSONAL_CONVERSATION_ID]
+        )
+        for notice in told:
+            assert notice.visible_text.startswith("The minutes of Alpha on")
+            assert "are filed" in notice.visible_text

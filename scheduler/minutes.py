@@ -49,6 +49,7 @@ from scheduler.filing import (
 from scheduler.posts import GENERAL_CHANNEL, Mention, PlannedPost, Recipient, Target
 from scheduler.recurrence import at_local, local, start_of_day
 from storage.conversations import personal_user
+from storage.database import is_unavailable
 from storage.meetings import Meeting, MeetingRepository
 from storage.minutes import Minutes, MinutesRepository, PendingUpload
 from storage.registry import Assignment, Language, Localized, Network, RoleRegistry
@@ -500,8 +501,11 @@ class MinutesFiler:
             try:
                 await self.run_round(ignore_backoff=starting)
                 starting = False
-            except Exception:  # noqa: BLE001 - the next round tries again
-                log.exception("filing pending minutes failed")
+            except Exception as error:  # noqa: BLE001 - the next round tries again
+                if is_unavailable(error):  # an outage, not a bug: one line, no traceback
+                    log.warning("filing skipped: database unavailable (%s)", type(error).__name__)
+                else:
+                    log.exception("filing pending minutes failed")
             if self._now() >= refresh_at:
                 try:
                     await self.refresh_folders()

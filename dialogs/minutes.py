@@ -222,9 +222,10 @@ class MinutesInbox:
     async def received(self, request: ActionRequest) -> list[Reply]:
         """A file sent (only ever from a real Teams attachment, `bot.teams_bot`): check its
         name, find its group and meeting, and keep it as a pending upload; the reply says
-        it is being filed. When several meetings lack minutes it is fetched now and kept,
-        and the sender picks the meeting (`picked`); when the meeting's minutes are filed,
-        a card asks whether the file replaces them (`replace_answered`)."""
+        it is being filed. When several meetings lack minutes it is kept by its link and
+        fetched in the background, and the sender picks the meeting (`picked`); when the
+        meeting's minutes are filed, a card asks whether the file replaces them
+        (`replace_answered`). Nothing is fetched or uploaded inside the turn."""
         language, network, turn = request.language, request.network, request.turn
         name, url = str(request.value.get("name") or ""), str(request.value.get("url") or "")
         shared = request.value.get("shared") is True

@@ -18,7 +18,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from app import build_parser
 from bot.local_connector import LocalConnector
+from bot.settings import Settings
 from storage.conversations import ConversationStore
 from storage.database import Database
 from storage.meetings import MeetingRepository
@@ -59,7 +61,7 @@ async def serving(tmp_path: Path) -> AsyncIterator[tuple[Replica, str, Path]]:
 
 
 async def test_a_backup_of_a_serving_bot_restores_registry_outbox_and_waiting_files(
-    serving: tuple[Replica, str, Path], tmp_path: Path
+    serving: tuple[Replica, str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bot, live_url, live_files = serving
     live = Database(live_url)
@@ -115,8 +117,8 @@ async def test_a_backup_of_a_serving_bot_restores_registry_outbox_and_waiting_fi
 
     fresh = tmp_path / "fresh"
     fresh_url = sqlite_url(fresh / "samverkan.db")
-    status, out, err = await run_app(
-        tmp_path, "restore", str(tmp_path / "samverkan-backup.tar.gz"),
+    status, err = cli(
+        capsys, "restore", str(tmp_path / "samverkan-backup.tar.gz"),
         DATABASE_URL=fresh_url, DATA_DIR=str(fresh / "files"),
     )  # fmt: skip
     assert status == 0, err
@@ -141,19 +143,30 @@ async def test_a_backup_of_a_serving_bot_restores_registry_outbox_and_waiting_fi
         await restored.close()
 
 
-async def test_restore_refuses_a_location_that_holds_data_and_changes_nothing(
-    tmp_path: Path,
-) -> None:
-    source = sqlite_url(tmp_path / "source.db")
-    assert (await run_app(tmp_path, "ask", "vem bokar lokalen?", DATABASE_URL=source))[0] == 0
-    backup = tmp_path / "backup.tar.gz"
-    assert (await run_app(tmp_path, "backup", str(backup), DATABASE_URL=source))[0] == 0
+def cli(capsys: pytest.CaptureFixture[str], *argv: str, **environment: str) -> tuple[int, str]:
+    """An `app.py` command run in this process with these settings: (status, stderr)."""
+    args = build_parser().parse_args(argv)
+    status = args.func(Settings.from_mapping(environment), args)
+    return status, capsys.readouterr().err
 
+
+@pytest.fixture
+async def backup(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A backup of a new, migrated SQLite database."""
+    source = Database(sqlite_url(tmp_path / "source.db"))
+    await source.migrate()
+    await source.close()
+    path = tmp_path / "backup.tar.gz"
+    assert cli(capsys, "backup", str(path), DATABASE_URL=source.url)[0] == 0
+    return path
+
+
+def test_restore_refuses_a_location_that_holds_data_and_changes_nothing(
+    backup: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "in-use.db"
     target.write_bytes(b"someone's database")
-    status, _, err = await run_app(
-        tmp_path, "restore", str(backup), DATABASE_URL=sqlite_url(target)
-    )
+    status, err = cli(capsys, "restore", str(backup), DATABASE_URL=sqlite_url(target))
     assert status == 2
     assert "in-use.db exists and is not empty" in err
     assert target.read_bytes() == b"someone's database"
@@ -161,24 +174,23 @@ async def test_restore_refuses_a_location_that_holds_data_and_changes_nothing(
     data_dir = tmp_path / "files"
     data_dir.mkdir()
     (data_dir / "kept.pdf").write_bytes(b"kept")
-    status, _, err = await run_app(
-        tmp_path, "restore", str(backup),
+    status, err = cli(
+        capsys, "restore", str(backup),
         DATABASE_URL=sqlite_url(tmp_path / "new.db"), DATA_DIR=str(data_dir),
     )  # fmt: skip
     assert status == 2
     assert "is not empty" in err
     assert not (tmp_path / "new.db").exists()
+    assert [p.name for p in data_dir.iterdir()] == ["kept.pdf"]
 
     # A backup is never written over an existing file.
-    status, _, err = await run_app(tmp_path, "backup", str(backup), DATABASE_URL=source)
+    status, err = cli(capsys, "backup", str(backup), DATABASE_URL=sqlite_url(tmp_path / "source.db"))
     assert status == 2 and "exists already" in err
 
 
-async def test_restore_refuses_a_damaged_or_foreign_file(tmp_path: Path) -> None:
-    source = sqlite_url(tmp_path / "source.db")
-    assert (await run_app(tmp_path, "ask", "vem bokar lokalen?", DATABASE_URL=source))[0] == 0
-    backup = tmp_path / "backup.tar.gz"
-    assert (await run_app(tmp_path, "backup", str(backup), DATABASE_URL=source))[0] == 0
+def test_restore_refuses_a_damaged_or_foreign_file(
+    backup: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with tarfile.open(backup) as archive:
         members = {m.name: archive.extractfile(m).read() for m in archive.getmembers()}
     damaged = tmp_path / "damaged.tar.gz"
@@ -194,21 +206,21 @@ async def test_restore_refuses_a_damaged_or_foreign_file(tmp_path: Path) -> None
 
     for file, expected in ((damaged, "is damaged"), (foreign, "is not a backup")):
         target = tmp_path / f"restored-{file.stem}.db"
-        status, _, err = await run_app(
-            tmp_path, "restore", str(file), DATABASE_URL=sqlite_url(target)
-        )
+        status, err = cli(capsys, "restore", str(file), DATABASE_URL=sqlite_url(target))
         assert status == 2 and expected in err, err
         assert not target.exists()
 
 
-async def test_backup_on_postgresql_names_the_pg_dump_commands(tmp_path: Path) -> None:
+def test_backup_on_postgresql_names_the_pg_dump_commands(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     url = "postgresql+asyncpg://samverkan:secret@db.example.se:5432/samverkan?ssl=require"
-    status, out, err = await run_app(tmp_path, "backup", "x.tar.gz", DATABASE_URL=url)
+    status, err = cli(capsys, "backup", str(tmp_path / "x.tar.gz"), DATABASE_URL=url)
 
     assert status == 2
     assert (
-        'pg_dump --format=custom --no-owner --file=samverkan.dump '
+        "pg_dump --format=custom --no-owner --file=samverkan.dump "
         '"postgresql://samverkan@db.example.se:5432/samverkan?sslmode=require"'
     ) in err
-    assert "pg_restore" in err and "secret" not in err + out
+    assert "pg_restore" in err and "secret" not in err
     assert not (tmp_path / "x.tar.gz").exists()

@@ -94,6 +94,7 @@ async def test_a_backup_of_a_serving_bot_restores_registry_outbox_and_waiting_fi
         keys = {entry.key for entry in planned}
 
         async with LocalConnector() as connector, aiohttp.ClientSession() as http:
+
             async def talk() -> None:
                 """Who-questions the whole time the backup runs: the bot writes meanwhile."""
                 while True:
@@ -184,7 +185,8 @@ def test_restore_refuses_a_location_that_holds_data_and_changes_nothing(
     assert [p.name for p in data_dir.iterdir()] == ["kept.pdf"]
 
     # A backup is never written over an existing file.
-    status, err = cli(capsys, "backup", str(backup), DATABASE_URL=sqlite_url(tmp_path / "source.db"))
+    source = sqlite_url(tmp_path / "source.db")
+    status, err = cli(capsys, "backup", str(backup), DATABASE_URL=source)
     assert status == 2 and "exists already" in err
 
 

@@ -47,8 +47,8 @@ def base_image() -> str:
         _unavailable(f"{DEPS_SCRIPT.name} failed: {result.stderr.strip()[-2000:]}")
     if not result.stdout.strip():
         _unavailable(UNAVAILABLE.read_text().strip() if UNAVAILABLE.exists() else result.stderr)
-    made = "made" in result.stderr
-    record(f"base image ({'made now' if made else 'cached'})", f"{time.monotonic() - started:.0f} s")
+    how = "made now" if "made" in result.stderr else "cached"
+    record(f"base image ({how})", f"{time.monotonic() - started:.0f} s")
     return result.stdout.strip().splitlines()[-1]
 
 

@@ -93,12 +93,8 @@ async def test_the_image_serves_answers_runs_commands_and_keeps_its_data_on_the_
             assert (await asyncio.to_thread(first.exec, "id", "-u")).strip() != "0"
 
             assert "Karin Provsson" in await ask(first, connector, http)
-            exported = json.loads(
-                await timed(
-                    "exec app.py person export", first.exec,
-                    "python", "app.py", "person", "export", "--email", KARIN.email,
-                )  # fmt: skip
-            )
+            export = ("python", "app.py", "person", "export", "--email", KARIN.email)
+            exported = json.loads(await timed("exec app.py person export", first.exec, *export))
             assert exported["person"]["name"] == "Karin Provsson"
 
             # A new container on the same volume, without the mounted files: the shipped
@@ -110,11 +106,7 @@ async def test_the_image_serves_answers_runs_commands_and_keeps_its_data_on_the_
             started.append(second)
             await timed("second start on the same volume to /healthz", second.wait_healthy)
             assert "Karin Provsson" in await ask(second, connector, http)
-            exported = json.loads(
-                await asyncio.to_thread(
-                    second.exec, "python", "app.py", "person", "export", "--email", KARIN.email
-                )
-            )
+            exported = json.loads(await asyncio.to_thread(second.exec, *export))
             assert exported["person"]["name"] == "Karin Provsson"
     finally:
         for container in started:

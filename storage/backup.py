@@ -35,9 +35,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from storage.database import MIGRATIONS_DIR
 from storage.schema import PendingUploadRow, ReceivedFileRow
 
 FORMAT = "samverkan-backup"
@@ -122,6 +124,13 @@ def restore(backup: Path, database_url: str, data_dir: Path | None) -> BackupSum
         )
     with _open_backup(backup) as archive:
         manifest = _read_manifest(archive, backup)
+        migrations = ScriptDirectory(str(MIGRATIONS_DIR))
+        known = {script.revision for script in migrations.walk_revisions()}
+        if manifest["revision"] is not None and manifest["revision"] not in known:
+            raise BackupError(
+                f"{backup} is from a newer version of the bot (schema {manifest['revision']}); "
+                "restore it with that version or a later one"
+            )
         files = manifest["files"]
         if files and data_dir is None:
             raise BackupError(

@@ -11,7 +11,7 @@ import io
 import os
 import sys
 import tarfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -195,18 +195,36 @@ def test_restore_refuses_a_damaged_or_foreign_file(
 ) -> None:
     with tarfile.open(backup) as archive:
         members = {m.name: archive.extractfile(m).read() for m in archive.getmembers()}
-    damaged = tmp_path / "damaged.tar.gz"
-    with tarfile.open(damaged, "w:gz") as archive:
-        for name, content in members.items():
-            if name == "database.sqlite3":
-                content = content[:-1] + bytes([content[-1] ^ 1])
-            info = tarfile.TarInfo(name)
-            info.size = len(content)
-            archive.addfile(info, io.BytesIO(content))
+
+    def rewritten(name: str, change: Callable[[str, bytes], bytes]) -> Path:
+        """The backup again, each member's bytes passed through `change`."""
+        path = tmp_path / name
+        with tarfile.open(path, "w:gz") as archive:
+            for member, content in members.items():
+                content = change(member, content)
+                info = tarfile.TarInfo(member)
+                info.size = len(content)
+                archive.addfile(info, io.BytesIO(content))
+        return path
+
+    damaged = rewritten(
+        "damaged.tar.gz",
+        lambda name, content: content[:-1] + bytes([content[-1] ^ 1])
+        if name == "database.sqlite3" else content,
+    )  # fmt: skip
+    newer = rewritten(
+        "newer.tar.gz",
+        lambda name, content: content.replace(b'"revision": "00', b'"revision": "99')
+        if name == "manifest.json" else content,
+    )  # fmt: skip
     foreign = tmp_path / "notes.txt"
     foreign.write_text("not a backup")
 
-    for file, expected in ((damaged, "is damaged"), (foreign, "is not a backup")):
+    for file, expected in (
+        (damaged, "is damaged"),
+        (foreign, "is not a backup"),
+        (newer, "is from a newer version of the bot"),
+    ):
         target = tmp_path / f"restored-{file.stem}.db"
         status, err = cli(capsys, "restore", str(file), DATABASE_URL=sqlite_url(target))
         assert status == 2 and expected in err, err

@@ -3,17 +3,18 @@
 // docs/deployment.md, "Azure in one command", for what was and was not run.
 targetScope = 'subscription'
 
-@minLength(1)
+@minLength(4)
 @maxLength(20)
 @description('azd environment name, e.g. samverkan-prod; names the resource group and resources')
 param environmentName string
 
 @description('Azure region for everything but the global Bot resource')
-@allowed(['swedencentral', 'swedensouth', 'northeurope', 'westeurope'])
+@allowed(['swedencentral', 'northeurope', 'westeurope'])
 param location string = 'swedencentral'
 
-@description('Entra tenant of the organisation (the bot is single-tenant in it)')
-param tenantId string = tenant().tenantId
+@description('Entra tenant of the organisation (the bot is single-tenant in it); empty: this deployment\'s')
+param tenantId string = ''
+
 
 @description('Administrator login of the PostgreSQL server')
 param postgresAdminLogin string = 'samverkan'
@@ -38,7 +39,7 @@ param botLocation string = 'global'
 @description('The image the Container App runs: a placeholder until the first `azd deploy`')
 param containerImage string = 'mcr.microsoft.com/k8se/quickstart:latest'
 
-resource group 'Microsoft.Resources/resourceGroups@2022-09-01' = {
+resource rg 'Microsoft.Resources/resourceGroups@2022-09-01' = {
   name: 'rg-${environmentName}'
   location: location
   tags: { 'azd-env-name': environmentName }
@@ -46,7 +47,7 @@ resource group 'Microsoft.Resources/resourceGroups@2022-09-01' = {
 
 module resources 'resources.bicep' = {
   name: 'samverkan-resources'
-  scope: group
+  scope: rg
   params: {
     resourceBaseName: environmentName
     location: location
@@ -63,7 +64,7 @@ module resources 'resources.bicep' = {
 
 // azd reads these: where to push the image, and what to show after `azd up`.
 output AZURE_CONTAINER_REGISTRY_ENDPOINT string = resources.outputs.registryEndpoint
-output AZURE_RESOURCE_GROUP string = group.name
+output AZURE_RESOURCE_GROUP string = rg.name
 output BOT_ID string = resources.outputs.botId
 output BOT_DOMAIN string = resources.outputs.botDomain
 output BOT_ENDPOINT string = 'https://${resources.outputs.botDomain}/api/messages'

@@ -15,7 +15,8 @@
 @minLength(4)
 param resourceBaseName string
 param location string = resourceGroup().location
-param tenantId string = tenant().tenantId
+@description('Entra tenant of the bot; empty: this deployment\'s')
+param tenantId string = ''
 param postgresAdminLogin string = 'samverkan'
 @secure()
 param postgresAdminPassword string
@@ -23,19 +24,24 @@ param graphClientId string = ''
 @secure()
 param graphClientSecret string = ''
 param defaultNetwork string = 'bestservice'
+@description('global, or westeurope for a bot whose data stays in the EU; empty: global')
 param botLocation string = 'global'
 @description('The image to run; azd and the Agents Toolkit replace it on deploy')
 param containerImage string = 'mcr.microsoft.com/k8se/quickstart:latest'
 
+var botTenantId = empty(tenantId) ? tenant().tenantId : tenantId
 var suffix = uniqueString(resourceGroup().id)
+var base = toLower(resourceBaseName)
+var compact = replace(base, '-', '')
 var names = {
-  identity: 'id-${resourceBaseName}'
-  logs: 'log-${resourceBaseName}'
-  registry: take('cr${replace(resourceBaseName, '-', '')}${suffix}', 50)
-  vault: take('kv-${resourceBaseName}-${suffix}', 24)
-  postgres: 'psql-${resourceBaseName}-${suffix}'
-  environment: 'cae-${resourceBaseName}'
-  app: take('ca-${resourceBaseName}', 32)
+  identity: 'id-${base}'
+  logs: 'log-${base}'
+  registry: 'cr${compact}${suffix}' // 5-50 letters and digits, globally unique
+  vault: 'kv${take(compact, 9)}${suffix}' // at most 24, globally unique
+  postgres: 'psql-${base}-${suffix}' // globally unique
+  environment: 'cae-${base}'
+  app: 'ca-${base}'
+  bot: 'bot-${base}-${suffix}' // bot handles are globally unique
 }
 var roles = {
   acrPull: '7f951dda-4ed3-4ba1-b4e4-2b0e6aa3e4d0'
@@ -78,7 +84,7 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: names.vault
   location: location
   properties: {
-    tenantId: tenantId
+    tenantId: botTenantId
     sku: { family: 'A', name: 'standard' }
     enableRbacAuthorization: true
     enablePurgeProtection: true
@@ -96,7 +102,7 @@ resource vaultRead 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-resource postgres 'Microsoft.DBforPostgreSQL/flexibleServers@2022-12-01' = {
+resource postgres 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
   name: names.postgres
   location: location
   sku: { name: 'Standard_B1ms', tier: 'Burstable' }
@@ -110,7 +116,7 @@ resource postgres 'Microsoft.DBforPostgreSQL/flexibleServers@2022-12-01' = {
   }
 }
 
-resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2022-12-01' = {
+resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2024-08-01' = {
   parent: postgres
   name: 'samverkan'
   properties: { charset: 'UTF8', collation: 'en_US.utf8' }
@@ -118,7 +124,7 @@ resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2022-12-0
 
 // 0.0.0.0 to 0.0.0.0 is Azure's "allow Azure services": the Container App's outbound
 // addresses are not fixed. Replace with a virtual network where policy asks for one.
-resource postgresFromAzure 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2022-12-01' = {
+resource postgresFromAzure 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2024-08-01' = {
   parent: postgres
   name: 'AllowAzureServices'
   properties: { startIpAddress: '0.0.0.0', endIpAddress: '0.0.0.0' }
@@ -163,7 +169,7 @@ var secretReferences = concat(
   withGraph ? [{ name: 'graph-client-secret', keyVaultUrl: graphSecret.properties.secretUri, identity: identity.id }] : []
 )
 var graphSettings = withGraph ? [
-  { name: 'GRAPH_TENANT_ID', value: tenantId }
+  { name: 'GRAPH_TENANT_ID', value: botTenantId }
   { name: 'GRAPH_CLIENT_ID', value: graphClientId }
   { name: 'GRAPH_CLIENT_SECRET', secretRef: 'graph-client-secret' }
 ] : []
@@ -192,7 +198,7 @@ resource app 'Microsoft.App/containerApps@2023-05-01' = {
           env: concat([
             { name: 'MicrosoftAppType', value: 'UserAssignedMSI' }
             { name: 'MicrosoftAppId', value: identity.properties.clientId }
-            { name: 'MicrosoftAppTenantId', value: tenantId }
+            { name: 'MicrosoftAppTenantId', value: botTenantId }
             { name: 'BOT_ENVIRONMENT', value: 'production' }
             { name: 'DATABASE_URL', secretRef: 'database-url' }
             { name: 'DATA_DIR', value: '' } // received files wait in PostgreSQL: no volume needed
@@ -214,11 +220,11 @@ resource app 'Microsoft.App/containerApps@2023-05-01' = {
 module bot 'modules/azurebot.bicep' = {
   name: 'azure-bot'
   params: {
-    resourceBaseName: resourceBaseName
-    botLocation: botLocation
+    botName: names.bot
+    botLocation: empty(botLocation) ? 'global' : botLocation
     identityClientId: identity.properties.clientId
     identityResourceId: identity.id
-    tenantId: tenantId
+    tenantId: botTenantId
     botDomain: app.properties.configuration.ingress.fqdn
   }
 }

@@ -2,9 +2,8 @@
 // (botRegistration/azurebot.bicep), with a user-assigned managed identity instead of an app
 // registration and a secret.
 
-@maxLength(20)
-@minLength(4)
-param resourceBaseName string
+@description('The bot handle: globally unique, letters, digits, hyphens')
+param botName string
 @maxLength(42)
 param botDisplayName string = 'Samverkan'
 @description('global, or westeurope for a bot whose data stays in the EU')
@@ -18,7 +17,7 @@ param botDomain string
 resource botService 'Microsoft.BotService/botServices@2022-09-15' = {
   kind: 'azurebot'
   location: botLocation
-  name: resourceBaseName
+  name: botName
   properties: {
     displayName: botDisplayName
     endpoint: 'https://${botDomain}/api/messages'

@@ -14,7 +14,7 @@ import os
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -63,12 +63,19 @@ def image(base_image: str) -> str:
 
 
 @pytest.fixture
-def volume() -> Iterator[str]:
-    """A new named volume, removed after the test."""
-    name = f"samverkan-test-{uuid.uuid4().hex[:12]}"
-    podman("volume", "create", name)
-    yield name
-    podman("volume", "rm", "--force", name)
+def new_volume() -> Iterator[Callable[[], str]]:
+    """Make new named volumes (`new_volume()` is the name); all are removed after the test."""
+    made: list[str] = []
+
+    def make() -> str:
+        name = f"samverkan-test-{uuid.uuid4().hex[:12]}"
+        podman("volume", "create", name)
+        made.append(name)
+        return name
+
+    yield make
+    for name in made:
+        podman("volume", "rm", "--force", name)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

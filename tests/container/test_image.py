@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp
@@ -72,8 +73,9 @@ async def timed(what: str, work, *arguments):
 
 
 async def test_the_image_serves_answers_runs_commands_and_keeps_its_data_on_the_volume(
-    image: str, volume: str, tmp_path: Path
+    image: str, new_volume: Callable[[], str], tmp_path: Path
 ) -> None:
+    volume = new_volume()
     networks = own_networks_folder(tmp_path)
     environment = {"DEFAULT_NETWORK": "provkommun", "SCHEDULER_INTERVAL_SECONDS": "0"}
     started: list[Container] = []
@@ -108,6 +110,20 @@ async def test_the_image_serves_answers_runs_commands_and_keeps_its_data_on_the_
             assert "Karin Provsson" in await ask(second, connector, http)
             exported = json.loads(await asyncio.to_thread(second.exec, *export))
             assert exported["person"]["name"] == "Karin Provsson"
+
+            # A backup taken in the running container, as docs/deployment.md says...
+            backup = ("python", "app.py", "backup", "/data/backup.tar.gz")
+            await timed("exec app.py backup (while serving)", second.exec, *backup)
+        # ...restores into a new, empty volume, where the registry is found again.
+        restored = new_volume()
+        output = await timed(
+            "restore into a new volume and export from it", podman,
+            "run", "--rm", "--network", "host", "-v", f"{restored}:/data",
+            "-v", f"{volume}:/backups:ro", "--entrypoint", "sh", image, "-c",
+            "python app.py restore /backups/backup.tar.gz && " + " ".join(export),
+        )  # fmt: skip
+        assert "restored schema" in output
+        assert json.loads(output[output.index("{") :])["person"]["name"] == "Karin Provsson"
     finally:
         for container in started:
             await asyncio.to_thread(container.stop)

@@ -309,23 +309,20 @@ class MinutesRepository:
             row = await session.get(PendingUploadRow, pending_id)
             return _pending(row) if row is not None else None
 
-    async def unfinished(self, idle_since: datetime | None = None) -> list[PendingUpload]:
-        """Pending uploads not given up on (received or under way), oldest first: what
-        to resume after a restart. With `idle_since`, only those untouched since then
-        (one being uploaded right now is touched at every chunk)."""
+    async def unfinished(self) -> list[PendingUpload]:
+        """Pending uploads not given up on and not waiting for their sender's answer
+        (received or under way), oldest first: what the filing worker still has to do."""
         # The bytes are read only when uploading (`content`), not with every state check.
-        query = (
-            select(PendingUploadRow)
-            .options(defer(PendingUploadRow.content))
-            .where(
-                PendingUploadRow.state != "failed",
-                PendingUploadRow.awaiting_confirmation.is_(False),
-            )
-        )
-        if idle_since is not None:
-            query = query.where(PendingUploadRow.updated_at <= idle_since)
         async with self._database.snapshot() as session:
-            rows = await session.scalars(query.order_by(PendingUploadRow.id))
+            rows = await session.scalars(
+                select(PendingUploadRow)
+                .options(defer(PendingUploadRow.content))
+                .where(
+                    PendingUploadRow.state != "failed",
+                    PendingUploadRow.awaiting_confirmation.is_(False),
+                )
+                .order_by(PendingUploadRow.id)
+            )
             return [_pending(row) for row in rows]
 
     async def pending_for(self, meeting_ids: Iterable[int]) -> dict[int, list[PendingUpload]]:

@@ -778,22 +778,15 @@ class MinutesRepository:
     async def remember_folder(
         self, channel_id: str, *, drive_id: str, item_id: str, web_url: str, now: datetime
     ) -> None:
-        """Record (or refresh) a channel's files folder as Graph reported it at `now`."""
+        """Record (or refresh) a channel's files folder as Graph reported it at `now`.
+
+        One upsert: two replicas filing into the same channel at once both write it."""
+        values = {"drive_id": drive_id, "item_id": item_id, "web_url": web_url, "updated_at": now}
+        insert = self._database.insert(ChannelFolderRow).values(channel_id=channel_id, **values)
         async with self._database.transaction() as session:
-            row = await session.get(ChannelFolderRow, channel_id)
-            if row is None:
-                session.add(
-                    ChannelFolderRow(
-                        channel_id=channel_id,
-                        drive_id=drive_id,
-                        item_id=item_id,
-                        web_url=web_url,
-                        updated_at=now,
-                    )
-                )
-            else:
-                row.drive_id, row.item_id, row.web_url = drive_id, item_id, web_url
-                row.updated_at = now
+            await session.execute(
+                insert.on_conflict_do_update(index_elements=["channel_id"], set_=values)
+            )
 
     async def folder_checked(self, channel_id: str) -> datetime | None:
         """When the channel's folder was last reported by Graph; None if never."""

@@ -949,11 +949,16 @@ async def test_two_replicas_upload_one_waiting_file_once(
         await first.post(file_message(connector, graph, "p.pdf", PDF))
         await notices(first, f"minutes-waiting:{meeting_id}:", 2)
 
-    # Two replicas start on the database; the upload is slow, so both would be at it.
+    # Two replicas start together on the database; the upload is slow, so both would be
+    # at it: each one's start-up round takes up every waiting file.
     uploading = graph.hold("PUT", "/content")
-    async with serving(settings) as one, serving(settings) as other:
+    async with contextlib.AsyncExitStack() as replicas:
+        one, other = await asyncio.gather(
+            replicas.enter_async_context(serving(settings)),
+            replicas.enter_async_context(serving(settings)),
+        )
         await until(lambda: graph.count("PUT", "/content") == 1)
-        await asyncio.sleep(0.5)  # the other replica's start-up round has run meanwhile
+        await asyncio.sleep(0.5)  # time for the other one to upload too, were it to
         uploading.set()
         await filed(one, meeting_id)
         await notices(other, f"minutes-filed:{meeting_id}:", 2)

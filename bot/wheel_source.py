@@ -92,9 +92,10 @@ class WheelPages:
                 WheelEntry(
                     when=when,
                     title=f"{kind_name(network, meeting.kind).get(language)} {group}",
-                    detail=meeting_what(network, meeting, language, group=False),
+                    detail=meeting_what(network, meeting, language, group=False, place=False),
                     channel_name=group,
                     kind="meeting",
+                    place=meeting.place or "",
                 )
             )
         entries.sort(key=lambda entry: entry.when)

@@ -3,11 +3,16 @@
 A ring of the twelve months of the wheel's year, starting at the top with the month the
 year starts in, with every deadline, meeting and checkpoint placed at its day in its
 month's sector, today marked by a needle, and a list of the same dates beside it. The
-list is the source of truth for screen readers; the ring is one labelled image.
+list is the source of truth for screen readers; the ring is a labelled group whose
+drawing is hidden from them and whose marks are a list of links to the list's lines.
+
+It is built to WCAG 2.1 AA (EN 301 549, which Swedish public bodies must meet; see
+tests/e2e/test_wheel_accessible.py): text and marks keep their contrast in every theme,
+every link shows keyboard focus, and the text on the ring grows with browser zoom.
 
 The page is one self-contained HTML document: inline SVG and CSS, a few lines of plain
-script that only link hovering between the ring and the list, no fonts, images or
-scripts from elsewhere, so it works offline and inside the Teams tab's iframe. It renders
+script that only link hovering and focus between the ring and the list, no fonts, images
+or scripts from elsewhere, so it works offline and inside the Teams tab's iframe. It renders
 plain data (`WheelPage`, `WheelEntry`); whoever serves it fills that from the wheel.
 
 Query parameters: `lang` (`sv` by default; `en`, or a Teams locale such as `en-us` for
@@ -541,7 +546,8 @@ def _ring_svg(page: WheelPage, placed: list[PlacedEntry], start: date) -> str:
     parts.append(_hub(page, placed, year, today_angle is not None))
     parts.append("</g>")
     if placed:
-        parts.append(f'<g class="marks" role="list" aria-label="{escape(_text("dates", language))}">')
+        list_name = escape(_text("dates", language))
+        parts.append(f'<g class="marks" role="list" aria-label="{list_name}">')
     for item in placed:
         entry = item.entry
         x, y = _point(item.mark_angle, LANE_RADII[item.lane])
@@ -797,6 +803,13 @@ _DARK_COLOURS = """
 --elapsed-track:rgba(255,255,255,.04);--shadow:rgba(0,0,0,.5)
 """
 
+# Sizes and zoom (WCAG 1.4.4): the root font size is a share of the reader's own, never
+# of the window, so browser zoom doubles every text of the list. The ring scales with
+# its box, and its box cannot outgrow a window that zoom has made narrow; so a ring in
+# a box of 640 CSS px or less (a zoomed window, a phone) draws its text and marks 1.2
+# times larger within it, and a single-column ring is no longer capped at the window's
+# height below 40rem. Past dates are hollow marks and muted text, not faded, so that
+# they keep 3:1 (marks) and 4.5:1 (text) in every theme (WCAG 1.4.3, 1.4.11).
 _STYLE = (
     """
 :root{color-scheme:light dark;
@@ -865,10 +878,10 @@ fill:var(--band-fg)}
 .past .shape{fill:var(--surface);stroke:var(--kind)}
 .past .num{fill:var(--fg)}
 .mark.late .shape,.badge.late .shape{stroke:var(--late);stroke-width:3.5}
-.mark{cursor:pointer;outline:none}
 .mark:hover .shape,.mark.hot .shape,.mark:focus-visible .shape{stroke:var(--fg);stroke-width:3}
 .focus-ring{fill:none;stroke:none}
 .mark:focus-visible .focus-ring{stroke:var(--fg);stroke-width:2.5}
+.mark{cursor:pointer}.mark:focus-visible{outline:none}
 .needle{stroke:var(--now);stroke-width:2.5;stroke-linecap:round}
 .needle-hub,.needle-tip{fill:var(--now)}
 .today-pill{fill:var(--now)}
@@ -915,7 +928,7 @@ clip:rect(0 0 0 0);white-space:nowrap}
 @media (min-width:1380px){.months{column-count:2;column-gap:2rem}}
 @media (max-width:1000px){main{grid-template-columns:minmax(0,1fr)}
 .months{column-count:2;column-gap:1.5rem}
-.wheel{position:static;max-width:min(100%,680px,max(calc(100vh - 2rem),40rem));margin:0 auto;
+.wheel{position:static;max-width:min(100%,45rem,max(calc(100vh - 2rem),40rem));margin:0 auto;
 width:100%}}
 @media (max-width:640px){.months{column-count:1}header{padding:1rem .75rem .5rem}
 main{padding:0 .75rem 1.5rem}}

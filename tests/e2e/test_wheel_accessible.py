@@ -202,6 +202,7 @@ def test_axe_finds_nothing_on_the_sample_year(contexts, axe_source, wheel_url): 
         "Best Service sv": f"{wheel_url}?lang=sv",
         "Best Service en": f"{wheel_url}?lang=en",
         "a crowded month": f"{wheel_url}?network=crowded&lang=sv",
+        "a year begun in March": f"{wheel_url}?network=from-march&lang=en",
     }
     not_found = {"unknown network": f"{wheel_url}?network=okänt&lang=en"}
 

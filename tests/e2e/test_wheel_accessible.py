@@ -284,6 +284,10 @@ def test_tab_reaches_every_link_in_order_with_a_visible_focus(
         assert item["style"] == "solid" and item["width"] >= 2, f"focus not shown: {item}"
         assert item["contrast"] >= 3, f"focus indicator below 3:1: {item}"
         assert item.get("lineLit", True), f"the mark's line is not lit: {item}"
+    # Enter on a mark does what a click does: it brings its line in the list.
+    page.locator("a.mark[data-entry='3']").focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#entry-3"
 
 
 # Sizes in device pixels of one text of each kind, and what zoom could break: sideways

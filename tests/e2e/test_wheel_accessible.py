@@ -28,6 +28,8 @@ from typing import Any
 
 import pytest
 
+from storage.registry_files import load_directory
+from tests.e2e.bot_cards import SHIPPED_NETWORKS
 from tests.e2e.test_wheel_browser import ON_THE_RING, wheel_url  # noqa: F401  (a fixture)
 from tests.manifest.node_deps import require_node_modules
 
@@ -36,7 +38,6 @@ pytestmark = pytest.mark.e2e
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-SHIPPED_NETWORKS = ("bestservice", "erad", "arbetsgrupp", "lansprojekt")
 # (name, window, the system's colour scheme, query): Teams passes its theme in the query;
 # a browser outside Teams has none and follows the system. Every page is audited in
 # VARIANTS; the sample year also in MORE_THEMES (the same colours reached another way,
@@ -214,11 +215,13 @@ def test_axe_finds_nothing_on_the_sample_year(contexts, axe_source, wheel_url): 
 
 def test_axe_finds_nothing_on_the_shipped_networks(contexts, axe_source, bot_process):
     base = f"http://127.0.0.1:{bot_process.port}/wheel"
+    networks = [network.key for network in load_directory(SHIPPED_NETWORKS).networks]
     urls = {
         f"{network} {language}": f"{base}?network={network}&lang={language}"
-        for network in SHIPPED_NETWORKS
+        for network in networks
         for language in ("sv", "en")
     }
+    assert len(networks) == 4, networks
 
     findings = audit_variants(contexts, axe_source, urls)
     assert not findings, "WCAG 2.1 AA violations:\n" + report(findings)

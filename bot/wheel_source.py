@@ -91,7 +91,9 @@ class WheelPages:
             entries.append(
                 WheelEntry(
                     when=when,
-                    title=f"{kind_name(network, meeting.kind).get(language)} {group}",
+                    # "E-council meeting · The e-council": a space alone ran the two
+                    # names together ("E-rådsmöte E-rådet").
+                    title=f"{kind_name(network, meeting.kind).get(language)} · {group}",
                     detail=meeting_what(network, meeting, language, group=False, place=False),
                     channel_name=group,
                     kind="meeting",

@@ -350,7 +350,7 @@ def test_text_grows_to_twice_its_size_at_200_percent_zoom(
         assert not view["sideways"] and view["cut"] == [], view
 
 
-def test_english_pages_mark_swedish_place_names(browser, bot_process):
+def test_english_pages_mark_swedish_place_names_and_read_as_english(browser, bot_process):
     context = browser.new_context(viewport=DESKTOP)
     try:
         page = context.new_page()
@@ -358,6 +358,9 @@ def test_english_pages_mark_swedish_place_names(browser, bot_process):
         marked = page.evaluate(
             "[...document.body.querySelectorAll('[lang]')]"
             ".map(el => [el.getAttribute('lang'), el.textContent])"
+        )
+        titles = page.evaluate(
+            "[...document.querySelectorAll('li.kind-meeting .title')].map(p => p.textContent)"
         )
         page.goto(f"http://127.0.0.1:{bot_process.port}/wheel?network=erad&lang=sv")
         marked_sv = page.evaluate(
@@ -372,3 +375,8 @@ def test_english_pages_mark_swedish_place_names(browser, bot_process):
     assert marked[0] == ["sv", "På svenska"]
     assert len(marked) > 3 and marked[1:] == [["sv", place]] * (len(marked) - 1), marked
     assert marked_sv == [["en", "In English"]]
+    # A meeting's title names its kind and its group apart.
+    assert set(titles) == {
+        "E-council meeting · The e-council",
+        "Preparation meeting · The preparation group",
+    }, titles

@@ -237,7 +237,7 @@ _FOCUSED = (
   if (!el || el === document.body) return null;
   const page = rgba(getComputedStyle(document.body).backgroundColor);
   const base = {visible: el.matches(':focus-visible'),
-                name: el.dataset.entry || el.getAttribute('class')};
+                name: el.dataset.entry || el.getAttribute('href')};
   if (!(el instanceof SVGElement)) {
     const style = getComputedStyle(el);
     return {...base, style: style.outlineStyle, width: parseFloat(style.outlineWidth),
@@ -269,18 +269,24 @@ def test_tab_reaches_every_link_in_order_with_a_visible_focus(
     listed = page.evaluate(
         "[...document.querySelectorAll('li[data-entry]')].map(li => li.dataset.entry)"
     )
+    header_links = page.evaluate(
+        "[...document.querySelectorAll('header a[href]')].map(a => a.getAttribute('href'))"
+    )
+    links = page.evaluate("document.querySelectorAll('a[href]').length")
 
     reached = []
-    for _ in range(len(marks) + 3):
+    for _ in range(links + 3):
         page.keyboard.press("Tab")
         focused = page.evaluate(_FOCUSED)
         if focused is None or (reached and focused["name"] == reached[0]["name"]):
             break
         reached.append(focused)
 
-    # The other language first (in the header), then the ring's marks in date order:
-    # the order of the list.
-    assert [item["name"] for item in reached] == ["language", *listed], reached
+    # The header's links (the other language among them), then the ring's marks in date
+    # order: the order of the list. Nothing else takes focus, nothing is skipped.
+    assert any(link.startswith("?lang=en") for link in header_links), header_links
+    assert [item["name"] for item in reached] == [*header_links, *listed], reached
+    assert len(reached) == links
     assert marks == listed and len(marks) == len(ON_THE_RING)
     for item in reached:
         assert item["visible"], f"no :focus-visible on {item}"

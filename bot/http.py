@@ -48,6 +48,7 @@ from msrest.serialization import Model
 
 from bot.activity_json import activity_from_json
 from bot.adapter import ServiceUrlNotAllowed
+from bot.compression import compress_pages
 from bot.metrics import TurnCounters, observe_turns
 from bot.settings import Settings
 from storage.database import is_unavailable
@@ -92,7 +93,8 @@ def create_web_app(
 
     `/readyz` is served when a `readiness` check is given. Every request to
     `/api/messages` gets a correlation id and is counted in `turn_counters` by outcome
-    (`bot.metrics.observe_turns`).
+    (`bot.metrics.observe_turns`); pages go out gzipped to clients that take it
+    (`bot.compression`).
     """
     if settings.local_mode and settings.host not in _LOOPBACK_HOSTS:
         logger.warning(
@@ -104,7 +106,7 @@ def create_web_app(
     endpoint = MessagesEndpoint(
         settings=settings, adapter=adapter, bot=bot, turn_counters=turn_counters
     )
-    app = web.Application(middlewares=[observe_turns(turn_counters)])
+    app = web.Application(middlewares=[observe_turns(turn_counters), compress_pages])
     app.add_routes([web.post("/api/messages", endpoint.handle), web.get("/healthz", healthz)])
     if readiness is not None:
         app.add_routes([web.get("/readyz", _readyz_handler(readiness))])

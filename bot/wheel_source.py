@@ -91,10 +91,13 @@ class WheelPages:
             entries.append(
                 WheelEntry(
                     when=when,
-                    title=f"{kind_name(network, meeting.kind).get(language)} {group}",
-                    detail=meeting_what(network, meeting, language, group=False),
+                    # "E-council meeting · The e-council": a space alone ran the two
+                    # names together ("E-rådsmöte E-rådet").
+                    title=f"{kind_name(network, meeting.kind).get(language)} · {group}",
+                    detail=meeting_what(network, meeting, language, group=False, place=False),
                     channel_name=group,
                     kind="meeting",
+                    place=meeting.place or "",
                 )
             )
         entries.sort(key=lambda entry: entry.when)

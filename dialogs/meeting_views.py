@@ -49,8 +49,13 @@ def kind_name(network: Network, kind_key: str) -> Localized[str]:
     return kind.name if kind is not None else Localized(kind_key, kind_key)
 
 
-def meeting_what(network: Network, meeting: Meeting, language: Language, *, group: bool) -> str:
-    """`Expertgruppsmöte 2 av 6, fysiskt möte · Logistik · Konferensrum A`."""
+def meeting_what(
+    network: Network, meeting: Meeting, language: Language, *, group: bool, place: bool = True
+) -> str:
+    """`Expertgruppsmöte 2 av 6, fysiskt möte · Logistik · Konferensrum A`.
+
+    `place=False` leaves the place out, for a caller that shows it apart.
+    """
     name = kind_name(network, meeting.kind).get(language)
     kind = next((k for k in network.meeting_kinds if k.key == meeting.kind), None)
     if kind is not None and kind.steps and meeting.step is not None:
@@ -58,7 +63,7 @@ def meeting_what(network: Network, meeting: Meeting, language: Language, *, grou
     parts = [f"{name}, {mt.MODES[meeting.mode].get(language)}"]
     if group:
         parts.append(network.group(meeting.group_key).name.get(language))
-    if meeting.place:
+    if place and meeting.place:
         parts.append(meeting.place)
     return " · ".join(parts)
 

@@ -34,6 +34,33 @@ def format_day(day: date, language: Language) -> str:
     return f"{weekday} {day.day} {_MONTHS.get(language)[day.month - 1]} {day.year}"
 
 
+_SHORT_WEEKDAYS = Localized(
+    sv=("mån", "tis", "ons", "tors", "fre", "lör", "sön"),
+    en=("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+)
+_SHORT_MONTHS = Localized(
+    sv=(
+        "jan.", "feb.", "mars", "apr.", "maj", "juni",
+        "juli", "aug.", "sep.", "okt.", "nov.", "dec.",
+    ),
+    en=(
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ),
+)  # fmt: skip
+
+
+def format_compact_day(day: date, language: Language) -> str:
+    """`fre 29 okt. 2027` / `Fri 29 Oct 2027`: a dated row in a list."""
+    weekday = _SHORT_WEEKDAYS.get(language)[day.weekday()]
+    return f"{weekday} {day.day} {_SHORT_MONTHS.get(language)[day.month - 1]} {day.year}"
+
+
+def format_month(day: date, language: Language) -> str:
+    """`Oktober 2027` / `October 2027`: the heading of a month in a list."""
+    return f"{_MONTHS.get(language)[day.month - 1].capitalize()} {day.year}"
+
+
 def format_short_day(day: date, language: Language) -> str:
     """`16 mars` / `16 March`."""
     return f"{day.day} {_MONTHS.get(language)[day.month - 1]}"
@@ -188,10 +215,22 @@ FORM_PROBLEMS = {
 # --- the annual wheel -------------------------------------------------------------------------
 
 WHEEL_TITLE = Localized(sv="Årshjulet – {scope}", en="Annual wheel – {scope}")
+WHEEL_WINDOW = Localized(
+    sv="Från {start} till {end}.", en="From {start} to {end}."
+)
 NO_DEADLINES = Localized(
     sv="Inga datum i årshjulet för {scope} de närmaste {days} dagarna.",
     en="No dates in the annual wheel for {scope} in the next {days} days.",
 )
+WHEEL_MORE = Localized(
+    sv="… och {count} till. Hela årshjulet finns på fliken Årshjul.",
+    en="… and {count} more. The whole wheel is on the Annual wheel tab.",
+)
+WHEEL_MORE_LINKED = Localized(
+    sv="… och {count} till. Hela årshjulet: [fliken Årshjul]({url}).",
+    en="… and {count} more. The whole wheel: [the Annual wheel tab]({url}).",
+)
+WHEEL_PAGE_BUTTON = Localized(sv="Hela årshjulet", en="The whole wheel")
 RESPONSIBLE = Localized(sv="Ansvarig", en="Responsible")
 DEADLINE = Localized(sv="Senast", en="Deadline")
 SHIFTED = Localized(

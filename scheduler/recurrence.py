@@ -5,7 +5,8 @@ on the third Tuesday at 13.00" stays at 13.00 across daylight-saving changes. Ru
 expanded over naive Europe/Stockholm times with python-dateutil's `rrule` and only then
 turned into timezone-aware times. Deadlines that fall on a weekend or a Swedish public
 holiday (or Midsummer Eve, Christmas Eve or New Year's Eve, which workplaces keep as
-holidays) move to the working day before, with the `holidays` package as the calendar.
+holidays) move to the working day before (or after, where a rule says so), with the
+`holidays` package as the calendar.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 # Public holidays and the eves Swedish workplaces close on (holidays' "de_facto" category).
 _HOLIDAY_CATEGORIES = ("public", "de_facto")
+
+# The furthest a shift moves a day: over a long Easter or Christmas and a weekend. Who
+# looks for what shifts into a period looks this much past its ends.
+LONGEST_SHIFT = timedelta(days=10)
 
 
 def occurrences(
@@ -83,9 +88,20 @@ def previous_working_day(day: date) -> date:
     return day
 
 
+def next_working_day(day: date) -> date:
+    """`day` itself if it is a working day, else the first working day after it."""
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
 def shifted(day: date, policy: ShiftPolicy) -> date:
-    """The day a deadline on `day` really falls on under `policy`."""
-    return previous_working_day(day) if policy == "previous_working_day" else day
+    """The day something due on `day` really falls on under `policy`."""
+    if policy == "previous_working_day":
+        return previous_working_day(day)
+    if policy == "next_working_day":
+        return next_working_day(day)
+    return day
 
 
 @lru_cache(maxsize=64)

@@ -243,8 +243,8 @@ WHEEL_POST = Localized(
 )
 RESPONSIBLE_LINE = Localized(sv="Ansvarig: {who}.", en="Responsible: {who}.")
 TOO_FEW_MEETINGS = Localized(
-    sv="För {scope} är {found} möten av det slaget inplanerade {year}; minst {count} behövs.",
-    en="{found} such meetings are planned for {scope} in {year}; at least {count} are needed.",
+    sv="{scope}: minst {count} sådana möten behövs {year}, inplanerade: {found}.",
+    en="{scope}: at least {count} such meetings are needed in {year}; planned: {found}.",
 )
 UNPREPARED = Localized(
     sv="Inget {by_kind} är inplanerat under de {days} dagarna före {kind} {when}.",

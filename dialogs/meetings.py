@@ -255,19 +255,16 @@ class MeetingDialogs:
                 if link
                 else mt.WHEEL_MORE.get(language).format(count=hidden)
             )
-        lines = [title, window]
-        month = None
+        sections = [f"**{title}**", window]
         for entry in shown:
-            if entry.month != month:
-                month = entry.month
-                lines.append(f"**{month}**")
             channels = f" ({entry.channels})" if entry.channels else ""
-            lines.append(f"- {entry.day}: {entry.what}{channels}")
-        if not shown:
-            lines.append(empty)
-        if more:
-            lines.append(more)
-        text = "\n\n".join(lines[:2]) + "\n\n" + "\n".join(lines[2:])
+            line = f"- {entry.day}: {entry.what}{channels}"
+            if sections[-1].startswith(f"**{entry.month}**"):
+                sections[-1] += "\n" + line
+            else:
+                sections.append(f"**{entry.month}**\n{line}")
+        sections += [part for part in (None if shown else empty, more) if part]
+        text = "\n\n".join(sections)
         buttons = [
             cards.question_button_titled(
                 mt.MEETINGS_BUTTON.get(language),
@@ -585,20 +582,23 @@ def wheel_rows(
     *,
     group: Group | None = None,
 ) -> list[WheelRow]:
-    """The deadlines as rows, soonest first: one per rule, date and finding, naming every
-    channel it goes to (a deadline for each group is one row, not one per group).
+    """The deadlines as rows, soonest first: one per rule, date (and meeting, for the
+    rules tied to meetings), naming every channel it goes to and what each check found
+    (a deadline for each group is one row, not one per group).
 
     Responsible: the holders when every channel has the same ones, else the role's title.
     """
-    merged: dict[tuple[str, date, date, str | None], list[WheelDeadline]] = {}
+    merged: dict[tuple[str, date, date, int | None], list[WheelDeadline]] = {}
     for deadline in deadlines:
-        problem = deadline_problem(network, deadline, language)
-        merged.setdefault((deadline.rule.key, deadline.nominal, deadline.day, problem), []).append(
-            deadline
-        )
+        meeting = deadline.meeting.id if deadline.meeting is not None else None
+        merged.setdefault(
+            (deadline.rule.key, deadline.nominal, deadline.day, meeting), []
+        ).append(deadline)
     rows = []
-    for (rule_key, _nominal, day, problem), same in merged.items():
+    for (rule_key, _nominal, day, _meeting), same in merged.items():
         first = same[0]
+        problems = dict.fromkeys(deadline_problem(network, d, language) for d in same)
+        problem = " ".join(p for p in problems if p) or None
         channels = list(dict.fromkeys(channel_name(network, d.channel, language) for d in same))
         if group is not None and [d.channel for d in same] == [group.key]:
             channels = []  # the group's own channel: saying so on every row is noise

@@ -139,7 +139,7 @@ async def test_a_failed_check_warns_the_chair_of_the_group_concerned(planner):
         "wheel:testnet:fysiska:2027-09-15:0d:beredning",
     }  # alfa's series has its two meetings in person in 2027
     warning = warnings["wheel:testnet:fysiska:2027-09-15:0d:beta"]
-    assert "För Beta är 0 möten av det slaget inplanerade 2027; minst 2 behövs." in warning.text
+    assert "Beta: minst 2 sådana möten behövs 2027, inplanerade: 0." in warning.text
     assert "Ansvarig: Bo Berg." in warning.text
     validate_card(warning.card)
 

@@ -144,7 +144,7 @@ REFUSED = {
     "lead time twice": ("wheel.0.lead_days", [7, 7], "wheel[0].lead_days", "given twice"),
     "unknown shift": (
         "wheel.0.shift",
-        "next_working_day",
+        "nearest_working_day",
         "wheel[0].shift",
         "previous_working_day",
     ),

@@ -407,14 +407,14 @@ async def _freeze_startup_objects(_: web.Application) -> None:
 def serve(settings: Settings, args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
+    # Bound before the app is built: nothing is planned or posted by a bot that cannot serve.
+    sock = listening_socket(host, port)
     if settings.local_mode:
         log.warning(
             "LOCAL MODE: MicrosoftAppId is empty, so /api/messages accepts unauthenticated "
             "requests from local clients only (Agents Playground, `app.py chat`). "
             "Set MicrosoftAppId/MicrosoftAppPassword before exposing this bot."
         )
-    # Bound before the app is built: nothing is planned or posted by a bot that cannot serve.
-    sock = listening_socket(host, port)
     log.info("starting", extra={"url": f"http://{host}:{sock.getsockname()[1]}/api/messages"})
     web.run_app(
         serving_app(settings, wait_for_database=args.wait_for_database),

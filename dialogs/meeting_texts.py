@@ -82,6 +82,14 @@ def format_span(start: datetime, end: datetime, language: Language) -> str:
     return f"{day}, {format_clock(start, language)}–{until}"
 
 
+def in_sentence(name: str, language: Language) -> str:
+    """A group's or network's name inside a sentence: English names that start with
+    "The" ("The e-council") take a small "the" there; other names stay as they are."""
+    if language == "en" and name.startswith("The "):
+        return "the " + name[4:]
+    return name
+
+
 def days_until(days: int, language: Language) -> str:
     """`i dag`, `i morgon`, `om 7 dagar` / `today`, `tomorrow`, `in 7 days`."""
     if days == 0:
@@ -103,7 +111,7 @@ MODES = {
 
 AGENDA_TITLE = Localized(sv="Dagordning – {group}", en="Agenda – {group}")
 AGENDA_REMINDER_TITLE = Localized(
-    sv="Dagordning inför mötet {when} – {group}", en="Agenda for the meeting {when} – {group}"
+    sv="Dagordning inför mötet {when} – {group}", en="Agenda for the meeting on {when} – {group}"
 )
 WHEN = Localized(sv="När", en="When")
 WHERE = Localized(sv="Var", en="Where")
@@ -233,8 +241,9 @@ WHEEL_MORE_LINKED = Localized(
 WHEEL_PAGE_BUTTON = Localized(sv="Hela årshjulet", en="The whole wheel")
 RESPONSIBLE = Localized(sv="Ansvarig", en="Responsible")
 DEADLINE = Localized(sv="Senast", en="Deadline")
-SHIFTED = Localized(
-    sv="(flyttat från {day}, som är {reason})", en="(moved from {day}, a non-working day)"
+SHIFTED = Localized(sv="(flyttat från {day})", en="(moved from {day})")
+SHIFTED_HOLIDAY = Localized(
+    sv="(flyttat från {day}, som är {holiday})", en="(moved from {day}, {holiday})"
 )
 MEETINGS_BUTTON = Localized(sv="Visa möten", en="Show meetings")
 WHEEL_POST = Localized(

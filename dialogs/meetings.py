@@ -243,7 +243,9 @@ class MeetingDialogs:
         shown, hidden = entries[:WHEEL_ROWS], len(entries) - WHEEL_ROWS
         scope = _scope(network, group, language)
         title = mt.WHEEL_TITLE.get(language).format(scope=scope)
-        empty = mt.NO_DEADLINES.get(language).format(scope=scope, days=days)
+        empty = mt.NO_DEADLINES.get(language).format(
+            scope=mt.in_sentence(scope, language), days=days
+        )
         window = mt.WHEEL_WINDOW.get(language).format(
             start=mt.format_compact_day(today, language), end=mt.format_compact_day(end, language)
         )
@@ -469,7 +471,7 @@ class MeetingDialogs:
         ]
         scope = _scope(network, group, language)
         title = mt.MEETINGS_TITLE.get(language).format(scope=scope)
-        empty = mt.NO_MEETINGS.get(language).format(scope=scope)
+        empty = mt.NO_MEETINGS.get(language).format(scope=mt.in_sentence(scope, language))
         form = None
         if admin and network.meeting_kinds and network.groups:
             form = cards.MeetingForm(
@@ -558,7 +560,9 @@ def _which_group(context: _Context, command: Localized[str]) -> Reply:
 
 def _no_meeting(context: _Context, group: Group) -> Reply:
     language = context.language
-    text = mt.NO_MEETING.get(language).format(group=group.name.get(language))
+    text = mt.NO_MEETING.get(language).format(
+        group=mt.in_sentence(group.name.get(language), language)
+    )
     return Reply(text, language)
 
 
@@ -607,7 +611,7 @@ def wheel_rows(
         who = names or responsible_title(network, first, language)
         details = [
             ", ".join(channels) if channels else None,
-            problem,
+            problem.rstrip(".") if problem else None,  # the parts are joined with " · "
             f"{mt.RESPONSIBLE.get(language)}: {who}" if who else None,
             shift_note(first, language) or None,
         ]

@@ -42,6 +42,13 @@ REMINDER_TEXT = Localized(
     en="The minutes of {group} on {day} have not arrived ({since}). {who}, please send them "
     "to me and I will file them.",
 )
+REMINDER_TEXT_CHAIR_ONLY = Localized(
+    sv="Protokollet från {group} {day} har inte kommit in ({since}). Gruppen har ingen "
+    "sekreterare registrerad; {who}, se till att någon skickar det till mig så sparar jag det.",
+    en="The minutes of {group} on {day} have not arrived ({since}). The group has no "
+    "secretary registered; {who}, please make sure someone sends them to me and I will file "
+    "them.",
+)
 REMINDER_TEXT_NO_SECRETARY = Localized(
     sv="Protokollet från {group} {day} har inte kommit in ({since}). Gruppen har ingen "
     "sekreterare registrerad, så den som förde protokollet: skicka det till mig så sparar "

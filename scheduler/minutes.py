@@ -489,7 +489,10 @@ class MinutesFiler:
         channel = await self._channels.channel_of(meeting.network_key, meeting.group_key)
         if channel is None:
             return FilingOutcome(
-                meeting, None, xt.NO_CHANNEL.get(language).format(group=group_name), language
+                meeting,
+                None,
+                xt.NO_CHANNEL.get(language).format(group=mt.in_sentence(group_name, language)),
+                language,
             )
         content = await self._minutes.content(pending.id)
         if content is None:  # filed meanwhile by another replica
@@ -538,7 +541,7 @@ class MinutesFiler:
         )
         day = mt.format_short_day(local(meeting.starts_at).date(), language)
         message = xt.FILED.get(language).format(
-            group=group_name, day=day, name=file.name, url=file.web_url
+            group=mt.in_sentence(group_name, language), day=day, name=file.name, url=file.web_url
         )
         wanted = posixpath.basename(pending.target_path)
         renamed = file.name.lower() != wanted.lower()
@@ -786,8 +789,14 @@ class MinutesChaser:
                 (xt.MEETING.get(language), f"{group}, {mt.format_day(today, language)}"),
                 (xt.SECRETARY.get(language), secretary),
             ]
-            template = text_template if names else nobody_template
-            text = template.get(language).format(who=names, secretary=names, **values)
+            template = text_template
+            if not names:
+                template = nobody_template
+            elif not secretaries and text_template is xt.REMINDER_TEXT:
+                template = xt.REMINDER_TEXT_CHAIR_ONLY  # only the chair: not "secretary"
+            text = template.get(language).format(
+                who=names, secretary=names, group=mt.in_sentence(group, language), **values
+            )
             card = cards.minutes_request_card(
                 title, facts, text, meeting.id, language, folder_url=folder_url
             )
@@ -827,7 +836,7 @@ class MinutesChaser:
             )
         ]
         card, text = card_and_text(ask_title, xt.ASK_PERSONAL_TEXT, xt.ASK_PERSONAL_TEXT,
-                                   secretaries, False, group=group)  # fmt: skip
+                                   secretaries, False)  # fmt: skip
         for person in _recipients(secretaries):
             posts.append(post(f"minutes-ask:{base}", ask_due, ask_stale, ask_title, card, text,
                               person=person))  # fmt: skip
@@ -846,7 +855,7 @@ class MinutesChaser:
             people = _recipients(who)
             since = xt.days_since_meeting((post_day - today).days, language)
             countdown = Countdown(today, since, "since")
-            values = {"group": group, "day": day, "since": since}
+            values = {"day": day, "since": since}
             if last or not people:
                 card, text = card_and_text(
                     title, xt.REMINDER_TEXT, xt.REMINDER_TEXT_NO_SECRETARY, who, True, **values

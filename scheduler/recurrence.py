@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from dateutil import rrule as rfc5545
 
-from storage.registry import ShiftPolicy
+from storage.registry import Language, ShiftPolicy
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -76,6 +76,13 @@ def non_working_day_name(day: date) -> str | None:
     return _holidays(day.year).get(day)
 
 
+def holiday_name(day: date, language: Language) -> str | None:
+    """The name of the Swedish holiday (or closed eve) on `day` in `language`: "Nyårsafton",
+    "New Year's Eve"; None on other days, weekends included."""
+    names = _holidays(day.year) if language == "sv" else _holidays(day.year, "en_US")
+    return names.get(day)
+
+
 def is_working_day(day: date) -> bool:
     """A weekday that is no Swedish public holiday, Midsummer, Christmas or New Year's Eve."""
     return non_working_day_name(day) is None
@@ -105,7 +112,7 @@ def shifted(day: date, policy: ShiftPolicy) -> date:
 
 
 @lru_cache(maxsize=64)
-def _holidays(year: int) -> holidays.HolidayBase:
+def _holidays(year: int, language: str = "sv") -> holidays.HolidayBase:
     return holidays.Sweden(
-        years=year, categories=_HOLIDAY_CATEGORIES, include_sundays=False, language="sv"
+        years=year, categories=_HOLIDAY_CATEGORIES, include_sundays=False, language=language
     )

@@ -209,7 +209,7 @@ async def test_the_wheel_lists_the_groups_coming_dates(chat):
     ]
     details = rows[1][2]
     assert "Ansvarig: Kontaktperson och ordförande" in details
-    assert "flyttat från söndag 31 oktober 2027, som är söndag" in details
+    assert "(flyttat från söndag 31 oktober 2027)" in details
     assert not details.startswith("Logistik")  # its own channel goes without saying
     assert headings(reply.card)[:3] == ["September 2027", "Oktober 2027", "November 2027"]
 
@@ -234,6 +234,11 @@ async def test_the_network_wheel_lists_each_deadline_once_with_its_channels_by_m
         "november (Lokalvård, Logistik, Måltider, VNS)" in swedish.text
     assert "**November 2027**\n- Mon 1 Nov 2027: Budget for the coming year" in english.text
     assert "(Cleaning services, Logistics, Meals, VNS)" in english.text
+    rooms = [r for r in wheel_rows(english.card) if r[1] == "Meeting rooms for the coming year booked"]
+    assert rooms[0][0] == "Thu 30 Dec 2027"
+    assert rooms[0][2].endswith("(moved from Friday 31 December 2027, New Year's Eve)")
+    swedish_rooms = [r for r in rows if r[1] == "Möteslokaler för kommande år bokade"]
+    assert swedish_rooms[0][2].endswith("(flyttat från fredag 31 december 2027, som är nyårsafton)")
     assert "till" not in swedish.text.split("\n")[-1]  # nothing left out
 
 

@@ -352,3 +352,28 @@ async def test_without_a_secretary_the_request_and_the_chase_read_properly(
     }
     assert chase.text == chased
     assert chase.mentions == ()
+
+
+async def test_with_only_a_chair_the_last_chase_asks_the_chair_to_see_to_it(database):
+    await add_meeting(database)
+    chair_only = replace(
+        NETWORK, assignments=tuple(a for a in NETWORK.assignments if a.role_key == "ordforande")
+    )
+    chaser = MinutesChaser(
+        StaticRegistry(chair_only),
+        MeetingRepository(database),
+        MinutesRepository(database),
+        language="en",
+    )
+
+    (last,) = [
+        p
+        for p in await chaser.planned_posts(MEETING_END + timedelta(days=7))
+        if p.key.endswith(":7d")
+    ]
+
+    assert last.text == (
+        "The minutes of Alpha on 12 March have not arrived (7 days since the meeting). The group "
+        "has no secretary registered; <at>Olga Ordförande</at>, please make sure someone sends "
+        "them to me and I will file them."
+    )

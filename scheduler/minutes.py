@@ -42,6 +42,7 @@ from scheduler.filing import (
     NameTaken,
     UploadState,
 )
+from scheduler.planning import Reminder, reminder_chain
 from scheduler.posts import GENERAL_CHANNEL, Countdown, Mention, PlannedPost, Recipient, Target
 from scheduler.recurrence import (
     LONGEST_SHIFT,
@@ -683,6 +684,7 @@ async def minutes_status(
 # --- asking and chasing ---------------------------------------------------------------------
 
 ASK_STALE_AFTER = timedelta(days=2)
+LAST_REMINDER_STALE_AFTER = timedelta(days=7)
 DEFAULT_LOOKBACK = timedelta(days=7)
 DEFAULT_POST_TIME = time(9, 0)
 
@@ -703,10 +705,10 @@ class MinutesChaser:
       @mentioned, and to each of them in personal chat.
 
     A reminder day on a weekend or Swedish holiday moves as `MinutesRules.reminder_shift`
-    says (to the working day after by default); each reminder
-    is superseded by the next from the start of the next one's day, so after downtime only
-    the newest goes out. The days since the meeting a reminder states are counted on the
-    day it is sent (`Countdown`).
+    says (to the working day after by default); each reminder is superseded by the next
+    from the start of the next one's day, so after downtime only the newest goes out. The
+    days since the meeting a reminder states are counted on the day it is sent
+    (`Countdown`).
 
     A secretary without an Entra object id gets no personal copy; the status says so
     (`personal_reach`). Nothing is planned for a meeting whose minutes are filed, or
@@ -841,16 +843,15 @@ class MinutesChaser:
             posts.append(post(f"minutes-ask:{base}", ask_due, ask_stale, ask_title, card, text,
                               person=person))  # fmt: skip
 
-        chases = self._chase_days(today)
-        for index, (post_day, after) in enumerate(chases):
-            last = index == len(chases) - 1
+        chases = self._chases(today)
+        for chase in chases:
+            last = chase.next_lead is None
             who = list(secretaries)
             if last and len(chases) > 1:
                 who += _holders(network, self._rules.chair_role, meeting.group_key, today)
-            due = at_local(post_day, self._post_time)
-            stale = start_of_day(chases[index + 1][0]) if not last else due + timedelta(days=7)
-            key = f"minutes-reminder:{base}:{after}d"
-            next_key = None if last else f"minutes-reminder:{base}:{chases[index + 1][1]}d"
+            due, stale, post_day = chase.due_at, chase.stale_after, chase.day
+            key = f"minutes-reminder:{base}:{chase.lead_days}d"
+            next_key = None if last else f"minutes-reminder:{base}:{chase.next_lead}d"
             title = xt.REMINDER_TITLE.get(language).format(day=day)
             people = _recipients(who)
             since = xt.days_since_meeting((post_day - today).days, language)
@@ -870,8 +871,9 @@ class MinutesChaser:
                                   countdown=countdown, next_key=next_key))  # fmt: skip
         return posts
 
-    def _chase_days(self, meeting_day: date) -> list[tuple[date, int]]:
-        """(posting day, days after the meeting) of each reminder, soonest first.
+    def _chases(self, meeting_day: date) -> list[Reminder]:
+        """The reminders of a meeting's minutes, soonest first (`lead_days`: the days after
+        the meeting its key names), the last stale a week after it is due.
 
         A day on a weekend or holiday moves by `reminder_shift`, but never to the meeting's
         day or before it (then to the first working day after); days that land on one day
@@ -883,7 +885,10 @@ class MinutesChaser:
             if day <= meeting_day:
                 day = next_working_day(meeting_day + timedelta(days=max(after, 1)))
             by_day[day] = after
-        return sorted(by_day.items())
+        if not by_day:
+            return []
+        ends = at_local(max(by_day), self._post_time) + LAST_REMINDER_STALE_AFTER
+        return reminder_chain(by_day, self._post_time, ends)
 
 
 def personal_reach(network: Network, group_key: str, rules: MinutesRules, today: date) -> bool:

@@ -20,16 +20,18 @@ first start only the newest reminder goes out and the older ones are recorded as
 superseded; the last goes stale when the deadline day ends (an agenda: when the meeting
 starts). Every deadline has a post on its day unless its rule opts out
 (`WheelRule.reminder_leads`). A post states its countdown ("om 7 dagar") for the day it
-is due; one sent on another day has it rewritten when it is sent (`Countdown`). Admins' changes to wheel entries (`storage.wheel_overrides`) are read
-on every pass, so the next pass plans the changed dates. The same module keeps the stored
-meetings in step with the data files' meeting series (`sync_meeting_series`).
+is due; one sent on another day has it rewritten when it is sent (`Countdown`).
+
+Admins' changes to wheel entries (`storage.wheel_overrides`) are read on every pass, so
+the next pass plans the changed dates. The same module keeps the stored meetings in step
+with the data files' meeting series (`sync_meeting_series`).
 """
 
 from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
@@ -108,14 +110,23 @@ def reminders(
     """The reminders of an occurrence on `day` that ends (goes stale) at `ends`.
 
     Each lead time is posted on `day - lead`, shifted off weekends and holidays by
-    `shift`; leads that land on the same day keep only the closest one, and reminders that
-    would be due at or after `ends` are dropped. Each reminder is superseded by the next
-    from the start of the next one's day (so one day never has two posts of one
-    occurrence); the last goes stale at `ends`.
+    `shift`; leads that land on the same day keep only the closest one. Chained as
+    `reminder_chain` says.
     """
     by_day: dict[date, int] = {}
     for lead in sorted(set(lead_days), reverse=True):
         by_day[shifted(day - timedelta(days=lead), shift)] = lead
+    return reminder_chain(by_day, post_time, ends)
+
+
+def reminder_chain(by_day: Mapping[date, int], post_time: time, ends: datetime) -> list[Reminder]:
+    """Reminders of one occurrence on the posting days of `by_day` (day: the lead time or
+    other number its key names), soonest first, each at `post_time`.
+
+    Those due at or after `ends` are dropped. Each is superseded by the next from the start
+    of the next one's day (so one day never has two posts of one occurrence, and after
+    downtime only the newest goes out); the last goes stale at `ends`.
+    """
     planned = [
         (post_day, lead)
         for post_day, lead in sorted(by_day.items())

@@ -23,7 +23,6 @@ from storage.registry import (
     TermEndCheck,
 )
 
-
 GENERAL_CHANNEL_NAME = Localized(sv="Allmänt", en="General")
 
 

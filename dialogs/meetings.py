@@ -40,9 +40,9 @@ from dialogs.meeting_views import (
     shift_note,
 )
 from dialogs.permissions import Permissions
-from dialogs.wheel_admin import Overrides, edit_button, entries_button
 from dialogs.text import fold
 from dialogs.turns import Reply, Turn
+from dialogs.wheel_admin import Overrides, edit_button, entries_button
 from scheduler.agenda import compose_agenda
 from scheduler.recurrence import aware, local, start_of_day
 from scheduler.wheel import WheelDeadline, wheel_deadlines
@@ -606,7 +606,9 @@ def wheel_rows(
         channels = list(dict.fromkeys(channel_name(network, d.channel, language) for d in same))
         if group is not None and [d.channel for d in same] == [group.key]:
             channels = []  # the group's own channel: saying so on every row is noise
-        holders = {tuple(a.person.name for a in responsible_holders(network, d, today)) for d in same}
+        holders = {
+            tuple(a.person.name for a in responsible_holders(network, d, today)) for d in same
+        }
         names = ", ".join(holders.pop()) if len(holders) == 1 else ""
         who = names or responsible_title(network, first, language)
         details = [

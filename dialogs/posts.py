@@ -27,14 +27,13 @@ from dialogs.intents import Command
 from dialogs.meeting_views import channel_name
 from dialogs.turns import Reply
 from scheduler.posts import (
-    GENERAL_CHANNEL,
     PERSONAL_CHAT_UNREACHABLE,
     Countdown,
     PlannedPost,
     Planner,
 )
 from storage.outbox import OutboxEntry
-from storage.registry import Language, Localized, Network
+from storage.registry import Language, Localized
 
 if TYPE_CHECKING:  # the delivery worker imports `as_sent` without the conversation logic
     from dialogs.conversation import CommandRequest

@@ -10,8 +10,8 @@ reads. Nothing here knows about SQL, YAML or Teams.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, datetime
+from functools import cached_property
 from typing import Generic, Literal, TypeVar
 
 T = TypeVar("T")

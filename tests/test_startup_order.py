@@ -101,15 +101,14 @@ async def test_the_port_is_bound_before_housekeeping_planning_or_posting_runs(tm
         environment.update(
             DATABASE_URL=database_url, SCHEDULER_INTERVAL_SECONDS="5", NETWORKS_DIR=str(networks)
         )
-        process = subprocess.Popen(
-            [sys.executable, APP, "serve", "--port", str(port)],
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, APP, "serve", "--port", str(port),
             cwd=tmp_path, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            text=True,
         )  # fmt: skip
         try:
             when_bound = None  # (post arrived, old row still there) when the port first accepted
             deadline = time.monotonic() + START_TIMEOUT_SECONDS
-            while time.monotonic() < deadline and process.poll() is None:
+            while time.monotonic() < deadline and process.returncode is None:
                 arrived = bool(connector.activities)  # read before trying the port
                 if when_bound is None and await _accepts(port):
                     when_bound = (arrived, _stored(database_path, "agenda:long-ago"))
@@ -124,14 +123,15 @@ async def test_the_port_is_bound_before_housekeeping_planning_or_posting_runs(tm
         finally:
             process.terminate()
             try:
-                _, stderr = process.communicate(timeout=30)
-            except subprocess.TimeoutExpired:
+                _, stderr = await asyncio.wait_for(process.communicate(), 30)
+            except TimeoutError:
                 process.kill()
-                _, stderr = process.communicate()
-        assert "Traceback" not in stderr
+                _, stderr = await process.communicate()
+        assert b"Traceback" not in stderr
 
 
 def _stored(database_path: Path, key: str) -> bool:
     """Whether the outbox holds `key`, read straight from the file the bot writes."""
     with closing(sqlite3.connect(database_path, timeout=10)) as connection:
-        return connection.execute("SELECT 1 FROM outbox WHERE key = ?", (key,)).fetchone() is not None
+        found = connection.execute("SELECT 1 FROM outbox WHERE key = ?", (key,)).fetchone()
+    return found is not None

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dialogs.conversation import Conversation, RegistrySnapshots
 from dialogs import meetings as meetings_dialogs
+from dialogs.conversation import Conversation, RegistrySnapshots
 from dialogs.meetings import MeetingDialogs
 from dialogs.turns import Turn
 from scheduler.planning import sync_meeting_series
@@ -234,7 +234,9 @@ async def test_the_network_wheel_lists_each_deadline_once_with_its_channels_by_m
         "november (Lokalvård, Logistik, Måltider, VNS)" in swedish.text
     assert "**November 2027**\n- Mon 1 Nov 2027: Budget for the coming year" in english.text
     assert "(Cleaning services, Logistics, Meals, VNS)" in english.text
-    rooms = [r for r in wheel_rows(english.card) if r[1] == "Meeting rooms for the coming year booked"]
+    rooms = [
+        r for r in wheel_rows(english.card) if r[1] == "Meeting rooms for the coming year booked"
+    ]
     assert rooms[0][0] == "Thu 30 Dec 2027"
     assert rooms[0][2].endswith("(moved from Friday 31 December 2027, New Year's Eve)")
     swedish_rooms = [r for r in rows if r[1] == "Möteslokaler för kommande år bokade"]

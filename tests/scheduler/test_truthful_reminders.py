@@ -340,9 +340,8 @@ async def test_without_a_secretary_the_request_and_the_chase_read_properly(
     )
 
     (ask,) = await chaser.planned_posts(MEETING_END)
-    (chase,) = [
-        p for p in await chaser.planned_posts(MEETING_END + timedelta(days=7)) if "reminder" in p.key
-    ]
+    later = await chaser.planned_posts(MEETING_END + timedelta(days=7))
+    (chase,) = [p for p in later if "reminder" in p.key]
 
     assert asked in ask.text and ", skicka" not in ask.text and ", send" not in ask.text
     facts = ask.card["body"][1]["facts"]

@@ -91,11 +91,14 @@ def in_sentence(name: str, language: Language) -> str:
 
 
 def days_until(days: int, language: Language) -> str:
-    """`i dag`, `i morgon`, `om 7 dagar` / `today`, `tomorrow`, `in 7 days`."""
+    """`i dag`, `i morgon`, `om 7 dagar`, `i går` / `today`, `tomorrow`, `in 7 days`,
+    `yesterday`: how far off a day is, as a post says it on the day it is sent."""
     if days == 0:
         return "i dag" if language == "sv" else "today"
     if days == 1:
         return "i morgon" if language == "sv" else "tomorrow"
+    if days == -1:
+        return "i går" if language == "sv" else "yesterday"
     if days < 0:
         return f"för {-days} dagar sedan" if language == "sv" else f"{-days} days ago"
     return f"om {days} dagar" if language == "sv" else f"in {days} days"

@@ -4,7 +4,8 @@ Commands (Swedish and English, by their leading words):
 - "dagordning" / "agenda" [group]: the next meeting's agenda for the channel's group;
 - "lägg till punkt …" / "add item …": a point on that agenda;
 - "möten" / "meetings" [group]: the upcoming meetings, with forms for admins;
-- "årshjul" / "wheel" [group]: the coming dates of the annual wheel.
+- "årshjul" / "wheel" [group] [window]: the coming dates of the annual wheel, by month,
+  each deadline once (a year ahead, or the window asked for: "årshjul 90 dagar").
 
 In a channel bound to a group the group is the channel's; elsewhere the argument may name
 it ("dagordning logistik", "lägg till punkt logistik: budgeten"), and otherwise the bot

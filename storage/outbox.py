@@ -139,7 +139,7 @@ class Outbox:
                     )
                     row.last_error = f"lease of {row.claimed_by} expired; delivery unknown"
                 if now > row.stale_after:
-                    _finish(row, _expired_status(row.payload))
+                    _finish(row, _expired_status(row.payload.get("superseded_by")))
                     continue
                 row.status = "claimed"
                 row.claimed_by = worker_id
@@ -392,11 +392,7 @@ def _row_values(post: PlannedPost, now: datetime) -> dict[str, Any]:
         },
         "due_at": post.due_at,
         "stale_after": post.stale_after,
-        "status": (
-            ("superseded" if post.superseded_by else "stale")
-            if now > post.stale_after
-            else "pending"
-        ),
+        "status": _expired_status(post.superseded_by) if now > post.stale_after else "pending",
         "attempts": 0,
         "next_attempt_at": post.due_at,
         "late": False,
@@ -429,9 +425,9 @@ def _countdown(payload: dict[str, Any]) -> Countdown | None:
     )
 
 
-def _expired_status(payload: dict[str, Any]) -> OutboxStatus:
+def _expired_status(superseded_by: str | None) -> OutboxStatus:
     """What a row past `stale_after` becomes: superseded when a newer reminder replaces it."""
-    return "superseded" if payload.get("superseded_by") else "stale"
+    return "superseded" if superseded_by else "stale"
 
 
 def _finish(row: OutboxRow, status: OutboxStatus) -> None:

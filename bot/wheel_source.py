@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import quote, urlencode
 
+from bot.settings import Settings
 from bot.wheel_page import WheelEntry, WheelPage
 from dialogs.conversation import RegistrySnapshots
 from dialogs.meeting_views import (
@@ -108,3 +110,27 @@ class WheelPages:
             entries=entries,
             language=language,
         )
+
+
+# The wheel's static tab, as `manifest/manifest.template.json` declares it.
+WHEEL_TAB_ENTITY_ID = "arshjul"
+
+
+def wheel_page_link(settings: Settings) -> Callable[[str, Language], str]:
+    """Where people open a network's wheel page from chat, in a language.
+
+    With an app id (in Teams): a deep link to the app's "Årshjul" tab (the Teams app's id
+    is the bot's). In local mode: the page this process serves.
+    """
+
+    def link(network_key: str, language: Language) -> str:
+        if settings.app_id:
+            return (
+                f"https://teams.microsoft.com/l/entity/{quote(settings.app_id)}/"
+                f"{WHEEL_TAB_ENTITY_ID}"
+            )
+        host = "127.0.0.1" if settings.host in ("", "0.0.0.0", "::") else settings.host
+        query = urlencode({"network": network_key, "lang": language})
+        return f"http://{host}:{settings.port}/wheel?{query}"
+
+    return link

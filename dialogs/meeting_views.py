@@ -10,7 +10,7 @@ from datetime import date
 
 from dialogs import meeting_texts as mt
 from scheduler.posts import GENERAL_CHANNEL
-from scheduler.recurrence import local, non_working_day_name
+from scheduler.recurrence import holiday_name, local
 from scheduler.wheel import WheelDeadline
 from storage.meetings import Meeting
 from storage.registry import (
@@ -22,7 +22,6 @@ from storage.registry import (
     PrecededByCheck,
     TermEndCheck,
 )
-
 
 GENERAL_CHANNEL_NAME = Localized(sv="Allmänt", en="General")
 
@@ -122,10 +121,14 @@ def deadline_problem(network: Network, deadline: WheelDeadline, language: Langua
 
 
 def shift_note(deadline: WheelDeadline, language: Language) -> str:
-    """`(flyttat från lördag 31 oktober 2026, som är Alla helgons dag)`, or "" if not moved."""
+    """`(flyttat från torsdag 31 december 2026, som är nyårsafton)`, `(moved from Sunday
+    31 October 2027)`, or "" if not moved."""
     if deadline.day == deadline.nominal:
         return ""
-    reason = non_working_day_name(deadline.nominal) or ""
-    return mt.SHIFTED.get(language).format(
-        day=mt.format_day(deadline.nominal, language), reason=reason
-    )
+    day = mt.format_day(deadline.nominal, language)
+    holiday = holiday_name(deadline.nominal, language)
+    if holiday is None:  # a weekend: the weekday already says so
+        return mt.SHIFTED.get(language).format(day=day)
+    if language == "sv" and not holiday.startswith("Sveriges"):
+        holiday = holiday[0].lower() + holiday[1:]  # Swedish writes holidays in lower case
+    return mt.SHIFTED_HOLIDAY.get(language).format(day=day, holiday=holiday)

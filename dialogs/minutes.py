@@ -381,7 +381,8 @@ class MinutesInbox:
         meeting = await self._meetings.get(held.meeting_id)
         assert meeting is not None  # pending uploads go with their meeting (cascade)
         day = mt.format_short_day(local(meeting.starts_at).date(), language)
-        group = request.network.group(meeting.group_key).name.get(language)
+        name = request.network.group(meeting.group_key).name.get(language)
+        group = mt.in_sentence(name, language)
         text = xt.RECEIVED_AS_VERSION.get(language).format(
             name=held.file_name, group=group, day=day
         )
@@ -417,7 +418,7 @@ def _received_reply(
     network: Network, meeting: Meeting, file_name: str, replaced: list[str], language: Language
 ) -> Reply:
     """"Received, I'm filing it in Alpha's folder …", and which waiting file it replaces."""
-    group = network.group(meeting.group_key).name.get(language)
+    group = mt.in_sentence(network.group(meeting.group_key).name.get(language), language)
     day = mt.format_short_day(local(meeting.starts_at).date(), language)
     text = xt.RECEIVED.get(language).format(
         name=file_name, group_of=genitive(group, language), day=day
@@ -432,7 +433,7 @@ def _replace_reply(
 ) -> Reply:
     """The card asking whether a file replaces the meeting's filed minutes; its buttons
     name the waiting file by its random token only."""
-    group = network.group(meeting.group_key).name.get(language)
+    group = mt.in_sentence(network.group(meeting.group_key).name.get(language), language)
     day = mt.format_short_day(local(meeting.starts_at).date(), language)
     title = xt.REPLACE_TITLE.get(language)
     facts = xt.ALREADY_FILED.get(language).format(

@@ -212,6 +212,7 @@ def test_env_example_documents_every_variable():
         "MINUTES_MAX_MB",
         "MINUTES_TYPES",
         "MINUTES_REMINDER_DAYS",
+        "MINUTES_REMINDER_SHIFT",
         "DATA_DIR",
         "BOT_ENVIRONMENT",
         "ALLOWED_SERVICE_URL_HOSTS",
@@ -238,3 +239,12 @@ def test_the_graph_and_upload_retry_pauses_are_read():
     )  # fmt: skip
     assert (settings.graph_retry_seconds, settings.minutes_retry_base_seconds,
             settings.minutes_retry_max_seconds) == (0.5, 10, 120)  # fmt: skip
+
+
+def test_the_minutes_chases_shift_is_read_and_a_wrong_one_refused():
+    assert Settings.from_mapping({}).minutes_reminder_shift == "next_working_day"
+    chosen = Settings.from_mapping({"MINUTES_REMINDER_SHIFT": "Previous_Working_Day"})
+    assert chosen.minutes_reminder_shift == "previous_working_day"
+
+    with pytest.raises(SettingsError, match="MINUTES_REMINDER_SHIFT is 'saturday'; expected"):
+        Settings.from_mapping({"MINUTES_REMINDER_SHIFT": "saturday"})

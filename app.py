@@ -27,6 +27,7 @@ import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
+from functools import partial
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from aiohttp import web
 from azure.core.credentials_async import AsyncTokenCredential
 
 from bot.adapter import SamverkanAdapter, create_adapter
+from bot.file_hosts import FileHosts
 from bot.files import SharedFileReader, download
 from bot.graph import GraphConfig, GraphDirectory, GraphFiles, credential_for
 from bot.http import ReadinessCheck, create_web_app
@@ -195,7 +197,8 @@ async def open_services(
         )
         minutes_dialogs = MinutesDialogs(meetings, minutes_repository, minutes_rules)
         minutes_inbox = MinutesInbox(
-            minutes, meetings, minutes_repository, download,
+            minutes, meetings, minutes_repository,
+            partial(download, hosts=FileHosts.from_settings(settings)),
             read_shared=SharedFileReader(graph_files),
         )  # fmt: skip
         await sync_meeting_series(await registry.load(), meetings, datetime.now(UTC))
@@ -319,6 +322,7 @@ async def create_app(
         services.installations,
         services.minutes.minutes_repository,
         people=services.roles_admin,
+        file_hosts=FileHosts.from_settings(settings),
     )
     wheel_pages = WheelPages(
         services.snapshots,

@@ -266,7 +266,8 @@ class MessagesEndpoint:
                 return _database_unavailable(activity, error)
             # Only failures outside the turn pipeline get here (building the connector
             # client, serialising the response): they are ours, hence 500.
-            logger.exception(
+            logger.debug("activity failed: traceback", exc_info=error)
+            logger.error(
                 "activity failed",
                 extra={
                     "activity_id": activity.id,

@@ -17,7 +17,9 @@ right 4xx with a JSON error body and only our own failures are 5xx:
          long for a URL or for the column that stores them (`STORED_IDS`; an over-long
          name is dropped instead, `DROPPABLE_FIELDS`)
     401  local mode with an Authorization header; with an app id a missing, malformed
-         or invalid token (any validation error)
+         or invalid token (any validation error; the SDK allows 5 minutes of clock skew
+         on `exp` and `nbf`), and in production a token from the Bot Framework Emulator's
+         issuers unless ALLOW_EMULATOR_TOKENS
     403  a serviceUrl the bot must not send its token to (`ServiceUrlNotAllowed`): the
          turn does not run, nothing is stored or sent
     200  expectReplies ({"activities": [...]}) and invokes (their own status and body)
@@ -43,7 +45,11 @@ from aiohttp import web
 from botbuilder.core import Bot, InvokeResponse, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
-from botframework.connector.auth import AuthenticateRequestResult, AuthenticationConstants
+from botframework.connector.auth import (
+    AuthenticateRequestResult,
+    AuthenticationConstants,
+    EmulatorValidation,
+)
 from msrest.exceptions import DeserializationError
 from msrest.serialization import Model
 
@@ -328,6 +334,19 @@ class MessagesEndpoint:
         problem = _token_shape_problem(header)
         if problem is not None:
             raise RequestRejected(401, "invalid_token", problem)
+        if (
+            self._settings.environment == "production"
+            and not self._settings.allow_emulator_tokens
+            and EmulatorValidation.is_token_from_emulator(header)
+        ):
+            # The SDK accepts the Bot Framework Emulator's Entra tokens wherever it runs;
+            # a bot in production talks only to the Bot Framework channels.
+            raise RequestRejected(
+                401,
+                "emulator_token_refused",
+                "Tokens from the Bot Framework Emulator are not accepted in production "
+                "(BOT_ENVIRONMENT=production; ALLOW_EMULATOR_TOKENS=true would allow them).",
+            )
         return header
 
     async def _authenticate(

@@ -115,6 +115,8 @@ class Settings:
     environment: BotEnvironment = "local"  # production refuses to start without an app id
     # Hosts a token may be sent to ("*.example.com": any subdomain); not checked in local mode.
     allowed_service_url_hosts: tuple[str, ...] = DEFAULT_ALLOWED_SERVICE_URL_HOSTS
+    # Production refuses the Bot Framework Emulator's tokens unless this allows them.
+    allow_emulator_tokens: bool = False
     # Hosts a file sent to the bot may be fetched from (and redirected to); same patterns.
     allowed_file_hosts: tuple[str, ...] = DEFAULT_ALLOWED_FILE_HOSTS
 
@@ -230,6 +232,10 @@ class Settings:
             "ALLOWED_FILE_HOSTS", DEFAULT_ALLOWED_FILE_HOSTS, "*.sharepoint.com"
         )
 
+        raw_allow_emulator = text("ALLOW_EMULATOR_TOKENS", "false").lower()
+        if raw_allow_emulator not in ("true", "false"):
+            problems.append(f"ALLOW_EMULATOR_TOKENS is {raw_allow_emulator!r}; expected true or false")
+
         port = number("PORT", 3978, lambda p: 0 <= p <= 65535, "a number from 0 to 65535")
 
         host = text("HOST", "127.0.0.1")
@@ -331,6 +337,7 @@ class Settings:
             environment=environment,
             allowed_service_url_hosts=allowed_service_url_hosts,
             allowed_file_hosts=allowed_file_hosts,
+            allow_emulator_tokens=raw_allow_emulator == "true",
         )
 
 

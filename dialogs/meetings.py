@@ -30,6 +30,7 @@ from dialogs import cards
 from dialogs import meeting_texts as mt
 from dialogs.conversation import ActionHandler, ActionRequest, CommandHandler, CommandRequest
 from dialogs.intents import Command
+from dialogs.markdown import escape
 from dialogs.meeting_views import (
     deadline_problem,
     meeting_what,
@@ -219,11 +220,11 @@ class MeetingDialogs:
         scope = _scope(network, group, language)
         rows = []
         for deadline in deadlines[:WHEEL_ROWS]:
-            what = deadline.rule.title.get(language)
+            what = escape(deadline.rule.title.get(language))
             if group is None and deadline.group_key is not None:
-                what += f" ({network.group(deadline.group_key).name.get(language)})"
+                what += f" ({escape(network.group(deadline.group_key).name.get(language))})"
             holders = responsible_holders(network, deadline, today)
-            who = ", ".join(a.person.name for a in holders) or responsible_title(
+            who = ", ".join(escape(a.person.name) for a in holders) or responsible_title(
                 network, deadline, language
             )
             details = [
@@ -404,7 +405,7 @@ class MeetingDialogs:
         await self._meetings.add_item(
             meeting.id, text, author_name=turn.user_name, author_id=turn.sender_id, now=now
         )
-        confirmation = mt.ITEM_ADDED.get(language).format(text=text, when=when)
+        confirmation = mt.ITEM_ADDED.get(language).format(text=escape(text), when=when)
         return [Reply(confirmation, language), await self._agenda_reply(context, meeting)]
 
     async def _agenda_reply(self, context: _Context, meeting: Meeting) -> Reply:
@@ -536,7 +537,8 @@ def _no_meeting(context: _Context, group: Group) -> Reply:
 
 
 def _scope(network: Network, group: Group | None, language: Language) -> str:
-    return group.name.get(language) if group is not None else network.name.get(language)
+    """The group's (or network's) name, markdown-escaped for the texts it goes into."""
+    return escape(group.name.get(language) if group is not None else network.name.get(language))
 
 
 def _refusal(context: _Context) -> Reply:

@@ -35,7 +35,9 @@ class FileHosts:
     plain http is accepted too, for a listed host (the tests' loopback file server).
     """
 
-    def __init__(self, patterns: tuple[str, ...] = DEFAULT_ALLOWED_FILE_HOSTS, *, https_only: bool):
+    def __init__(
+        self, patterns: tuple[str, ...] = DEFAULT_ALLOWED_FILE_HOSTS, *, https_only: bool
+    ):
         self.patterns = patterns
         self.https_only = https_only
 

@@ -20,9 +20,10 @@ loggers would log request headers and bodies at DEBUG, so they stay at WARNING w
 - a traceback is printed with its frames and exception types but without the exceptions'
   messages (`KeyValueFormatter.formatException`): a database error's message can quote
   the statement's row (PostgreSQL's "Failing row contains (…)");
-- the fields naming a person (`PERSON_FIELDS`: an Entra object id or a Teams user id) are
-  printed as a short keyed hash (`person_hash`), the same for one person within one
-  process, so a person's actions can be followed without the log naming them.
+- the fields naming a person (`PERSON_FIELDS`: an Entra object id or a Teams user id),
+  and any GUID inside another field (an Entra object id in an outbox key), are printed
+  as a short keyed hash (`person_hash`), the same for one person within one process, so
+  a person's actions can be followed without the log naming them.
 """
 
 from __future__ import annotations
@@ -52,6 +53,10 @@ _NEEDS_QUOTES = re.compile(r'[\s"=]')
 
 # `extra` fields whose value identifies a person: printed only as `person_hash`.
 PERSON_FIELDS = frozenset({"user", "by", "actor", "sender", "person"})
+
+# An Entra object id (a GUID) inside another field's value, such as the outbox key of a
+# post to one person (`delivery=minutes-reminder:…:to:<object id>`): hashed in place.
+_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 # Keys the hash with a secret of this process: the hash cannot be reversed by hashing
 # every known object id, and lines of one process can still be matched by person.
@@ -94,6 +99,13 @@ def person_hash(value: object) -> str:
     return "p:" + digest.hexdigest()[:10]
 
 
+# What joins two exceptions of a chain, as Python's own traceback says it.
+_CHAIN_LINKS = {
+    "direct cause": "\nThe above exception was the direct cause of the following exception:\n\n",
+    "context": "\nDuring handling of the above exception, another exception occurred:\n\n",
+}
+
+
 def format_exception_without_messages(
     exc_info: tuple[type[BaseException], BaseException, TracebackType | None]
     | tuple[None, None, None],
@@ -119,10 +131,8 @@ def format_exception_without_messages(
         parts.append("Traceback (most recent call last):\n")
         parts.extend(traceback.format_tb(error.__traceback__))
         parts.append(f"{kind.__module__}.{kind.__qualname__} (message not logged)\n")
-        if link == "direct cause":
-            parts.append("\nThe above exception was the direct cause of the following exception:\n\n")
-        elif link == "context":
-            parts.append("\nDuring handling of the above exception, another exception occurred:\n\n")
+        if link:
+            parts.append(_CHAIN_LINKS[link])
     return "".join(parts).rstrip("\n")
 
 
@@ -178,6 +188,8 @@ class KeyValueFormatter(logging.Formatter):
             if key not in _STANDARD:
                 if key in PERSON_FIELDS and value is not None:
                     value = person_hash(value)
+                elif type(value) is str and _GUID.search(value) is not None:
+                    value = _GUID.sub(lambda match: person_hash(match[0]), value)
                 fields.append(key + "=" + format_value(value))
         if len(fields) > 1:
             line = " ".join(fields)

@@ -234,7 +234,9 @@ class Settings:
 
         raw_allow_emulator = text("ALLOW_EMULATOR_TOKENS", "false").lower()
         if raw_allow_emulator not in ("true", "false"):
-            problems.append(f"ALLOW_EMULATOR_TOKENS is {raw_allow_emulator!r}; expected true or false")
+            problems.append(
+                f"ALLOW_EMULATOR_TOKENS is {raw_allow_emulator!r}; expected true or false"
+            )
 
         port = number("PORT", 3978, lambda p: 0 <= p <= 65535, "a number from 0 to 65535")
 

@@ -525,14 +525,14 @@ def _which_group(context: _Context, command: Localized[str]) -> Reply:
     word = command.get(language)
     questions = tuple(f"{word} {g.name.get(language)}" for g in network.groups)
     example = questions[0] if questions else word
-    text = mt.WHICH_GROUP.get(language).format(example=example)
+    text = mt.WHICH_GROUP.get(language).format(example=escape(example))
     card = cards.suggestions_card(text, [], questions)
     return Reply(text, language, card=card, suggestions=questions)
 
 
 def _no_meeting(context: _Context, group: Group) -> Reply:
     language = context.language
-    text = mt.NO_MEETING.get(language).format(group=group.name.get(language))
+    text = mt.NO_MEETING.get(language).format(group=escape(group.name.get(language)))
     return Reply(text, language)
 
 

@@ -4,11 +4,11 @@ A person is named by their work e-mail, their Entra object id or their name (`Pe
 the shipped data registers some people by name alone). A name that several people in
 the registry share is refused (`AmbiguousPerson`, listing them): nothing is exported or
 erased until the person is named by e-mail or Entra object id. The registry gives their
-name, e-mail and Entra object id; a stored personal chat gives their Teams user id. With those every table that can
-name a person is searched: the registry and networks' admins, conversation references,
-agenda points they added and meetings they last edited, minutes they sent (filed,
-still pending, or received and waiting for them to pick the meeting), scheduled posts
-that mention them or go to them, and audit entries. Each table is read and changed by
+name, e-mail and Entra object id; a stored personal chat gives their Teams user id.
+With those every table that can name a person is searched: the registry and networks'
+admins, conversation references, agenda points they added and meetings they last
+edited, minutes they sent (filed, still pending, or received and waiting for them to
+pick the meeting), scheduled posts that mention them or go to them, and audit entries. Each table is read and changed by
 the module that owns it; this module only puts the pieces together, in one transaction.
 
 Erasing keeps what the networks need without the person: their agenda points and
@@ -173,7 +173,8 @@ class PersonalData:
         """The registry's people so named: none, one, or (a shared name) several."""
         key = PersonKey.of(person)
         async with self._database.snapshot() as session:
-            return [p for _, p in await registry_repository.find_people(session, key.field, key.value)]
+            found = await registry_repository.find_people(session, key.field, key.value)
+        return [person for _, person in found]
 
     async def export(self, person: str | PersonKey) -> dict[str, Any]:
         """Everything stored about the person (by e-mail, or by `PersonKey`), as a

@@ -16,7 +16,7 @@ import pytest
 from aiohttp import web
 
 from bot.cards import edge_text
-from bot.file_hosts import FileHostRefused, FileHosts
+from bot.file_hosts import MAX_REDIRECTS, FileHostRefused, FileHosts
 from bot.files import download
 from bot.settings import DEFAULT_ALLOWED_FILE_HOSTS, Settings
 from scheduler.minutes import DownloadFailed, FileTooLarge
@@ -34,7 +34,8 @@ LOOPBACK_ONLY = FileHosts(("127.0.0.1",), https_only=False)
 
 @dataclasses.dataclass
 class FileServer:
-    """A loopback server: `/file` (PDF), `/redirect?to=URL`, `/endless` (never ends)."""
+    """A loopback server: `/file` (PDF), `/redirect?to=URL`, `/loop` (to itself) and
+    `/endless` (a body that never ends)."""
 
     base_url: str
     endless_chunks_sent: int = 0
@@ -53,6 +54,10 @@ async def file_server() -> AsyncIterator[FileServer]:
         server.requests.append(request.path)
         raise web.HTTPFound(request.query["to"])
 
+    async def loop(request: web.Request) -> web.Response:
+        server.requests.append(request.path)
+        raise web.HTTPFound("/loop")
+
     async def endless(request: web.Request) -> web.StreamResponse:
         server.requests.append(request.path)
         response = web.StreamResponse()  # chunked: no length announced
@@ -65,7 +70,12 @@ async def file_server() -> AsyncIterator[FileServer]:
 
     app = web.Application()
     app.add_routes(
-        [web.get("/file", file), web.get("/redirect", redirect), web.get("/endless", endless)]
+        [
+            web.get("/file", file),
+            web.get("/redirect", redirect),
+            web.get("/loop", loop),
+            web.get("/endless", endless),
+        ]
     )
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
@@ -121,10 +131,10 @@ async def test_a_redirect_within_the_list_is_followed(file_server):
 
 
 async def test_endless_redirects_give_up(file_server):
-    loop = f"{file_server.base_url}/redirect?to={file_server.base_url}/redirect"
-    with pytest.raises(DownloadFailed):
-        await download(f"{loop}%3Fto%3D{loop}", 1024, hosts=LOOPBACK_ONLY)
-    assert len(file_server.requests) <= 6
+    with pytest.raises(DownloadFailed, match="too many redirects"):
+        await download(f"{file_server.base_url}/loop", 1024, hosts=LOOPBACK_ONLY)
+
+    assert file_server.requests == ["/loop"] * (MAX_REDIRECTS + 1)
 
 
 async def test_the_size_limit_stops_a_stream_that_announces_no_length(file_server):

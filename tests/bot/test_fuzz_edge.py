@@ -2,8 +2,9 @@
 
 Hypothesis draws requests (tests/bot/hostile_input.py) and POSTs them to the running bot,
 whose replies go to a loopback Bot Connector. Every request must get a 4xx with a JSON
-error (an invoke the bot does not handle: 400), or be accepted (200/201) with its replies at the connector and none of them the apology for a failed
-turn; no ERROR is logged; and afterwards the bot still answers a question.
+error (an invoke the bot does not handle: 400), or be accepted (200/201) with its
+replies at the connector and none of them the apology for a failed turn; no ERROR is
+logged; and afterwards the bot still answers a question.
 
 Card submits are drawn for every action the bot registers, from a member and from an
 admin: each gets a reply, and a refused one leaves every table as it was. Both fuzzers run

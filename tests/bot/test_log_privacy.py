@@ -91,9 +91,13 @@ def test_person_fields_are_logged_as_a_short_keyed_hash(log_buffer: LogBuffer):
 
     logger.info("meeting moved", extra={"meeting": 3, "by": USER["aadObjectId"]})
     logger.info("role changed", extra={"user": USER["aadObjectId"].upper()})
+    key = f"minutes-reminder:natet:alfa:2026-11-24T09:00:3d:to:{USER['aadObjectId']}"
+    logger.info("post sent", extra={"key": key})
 
     first, second = log_buffer.lines("meeting moved") + log_buffer.lines("role changed")
     assert fields(first)["by"] == fields(second)["user"] == person_hash(USER["aadObjectId"])
+    (sent,) = log_buffer.lines("post sent")
+    assert fields(sent)["key"] == key.replace(USER["aadObjectId"], fields(first)["by"])
     assert re.fullmatch(r"p:[0-9a-f]{10}", fields(first)["by"])
     assert USER["aadObjectId"] not in log_buffer.text
     assert USER["aadObjectId"].upper() not in log_buffer.text

@@ -16,8 +16,9 @@ import re
 from urllib.parse import quote
 
 # Characters that open inline syntax anywhere: emphasis, code, links and images, HTML
-# (mentions) and entities, tables, strikethrough, and the backslash itself.
-_INLINE = re.compile(r"([\\`*_\[\]<>&|~])")
+# (mentions), tables, strikethrough, the backslash itself, and an `&` that starts an
+# entity (`&amp;` shows as typed; a lone `&`, as in "F&U", needs nothing).
+_INLINE = re.compile(r"([\\`*_\[\]<>|~]|&(?=#?[0-9A-Za-z]+;))")
 # Line breaks (a user's text is one line where the bot shows it: a paragraph, a list
 # item or a fact). Leading blanks would make an indented code block, and trailing ones
 # keep the bot's own emphasis around the text (`_{example}_`) from closing: both go.

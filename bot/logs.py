@@ -37,9 +37,9 @@ import os
 import re
 import time
 import traceback
-from types import TracebackType
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from types import TracebackType
 from typing import IO, Any
 
 # Attributes every LogRecord has; anything else on a record came from `extra`.

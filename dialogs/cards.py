@@ -117,8 +117,9 @@ def channel_mapping_card(
 ) -> dict[str, Any]:
     """The welcome in a team: which channel the bot links to which group, and a confirm button.
 
-    `mapping` is (channel name, what it is linked to as markdown) pairs; `confirm` and `change` are
-    buttons' titles and the data they submit (`change` opens `channel_edit_card`).
+    `mapping` is (channel name, what it is linked to as markdown) pairs; `confirm` and
+    `change` are buttons' titles and the data they submit (`change` opens
+    `channel_edit_card`).
     """
     body = [text_block(title, weight="Bolder", size="Medium"), text_block(intro)]
     body.append(text_block(mapping_heading, weight="Bolder", spacing="Medium"))

@@ -8,8 +8,9 @@ name, e-mail and Entra object id; a stored personal chat gives their Teams user 
 With those every table that can name a person is searched: the registry and networks'
 admins, conversation references, agenda points they added and meetings they last
 edited, minutes they sent (filed, still pending, or received and waiting for them to
-pick the meeting), scheduled posts that mention them or go to them, and audit entries. Each table is read and changed by
-the module that owns it; this module only puts the pieces together, in one transaction.
+pick the meeting), scheduled posts that mention them or go to them, and audit entries.
+Each table is read and changed by the module that owns it; this module only puts the
+pieces together, in one transaction.
 
 Erasing keeps what the networks need without the person: their agenda points and
 minutes stay, with `PLACEHOLDER` as author or sender (a received file still waiting

@@ -3,9 +3,9 @@
 Hostile strings ("[Log in here](https://evil.example) **URGENT**", `<at>` tags, headings,
 list markers, line breaks, backslashes) are put into every name, title, place and text a
 network's data and its members supply: the network, group, role, meeting kind, wheel entry
-and channel names, holders' names and e-mails, the standing points, a meeting's place, an
-agenda point and the name of who added it. Every command's reply and the scheduled agenda
-post are then parsed as CommonMark (markdown-it, with tables and strikethrough, as Teams
+and channel names, holders' names, the standing points, duties, a meeting's place, an
+agenda point and the name of who added it (a hostile e-mail: the `mailto` test below).
+Every command's reply and the scheduled agenda post are then parsed as CommonMark (markdown-it, with tables and strikethrough, as Teams
 renders a message or an Adaptive Card TextBlock): the links, emphasis, code, HTML (a
 mention) and blocks in it must be exactly those the same replies have when every one of
 those strings is a plain word. The services are the running bot's (`open_services`).

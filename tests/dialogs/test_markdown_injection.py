@@ -5,10 +5,11 @@ list markers, line breaks, backslashes) are put into every name, title, place an
 network's data and its members supply: the network, group, role, meeting kind, wheel entry
 and channel names, holders' names, the standing points, duties, a meeting's place, an
 agenda point and the name of who added it (a hostile e-mail: the `mailto` test below).
-Every command's reply and the scheduled agenda post are then parsed as CommonMark (markdown-it, with tables and strikethrough, as Teams
-renders a message or an Adaptive Card TextBlock): the links, emphasis, code, HTML (a
-mention) and blocks in it must be exactly those the same replies have when every one of
-those strings is a plain word. The services are the running bot's (`open_services`).
+Every command's reply and the scheduled posts are then parsed as CommonMark (markdown-it,
+with tables and strikethrough, as Teams renders a message or an Adaptive Card TextBlock):
+they may hold no link, emphasis, code, HTML (a mention) or block beyond what the same
+replies hold when every one of those strings is a plain word, and every link and mention
+the bot puts there is still there. The services are the running bot's (`open_services`).
 """
 
 from __future__ import annotations

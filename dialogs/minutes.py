@@ -50,6 +50,7 @@ from dialogs.conversation import (
     named_group,
 )
 from dialogs.intents import Command
+from dialogs.markdown import escape
 from dialogs.turns import Reply
 from scheduler.minutes import (
     GroupMinutes,
@@ -143,14 +144,14 @@ class MinutesDialogs:
 
 def group_reply(network: Network, group: GroupMinutes, language: Language, days: int) -> Reply:
     """One group's past meetings and the state of their minutes."""
-    name = network.group(group.group_key).name.get(language)
+    name = escape(network.group(group.group_key).name.get(language))
     title = xt.STATUS_TITLE.get(language).format(scope=name)
     lines = []
     for item in reversed(group.meetings):  # newest first
         day = mt.format_short_day(local(item.meeting.starts_at).date(), language)
         state = _STATES[item.state].get(language)
         if item.minutes is not None:
-            state += f" – [{item.minutes.path.rpartition('/')[2]}]({item.minutes.web_url})"
+            state += f" – [{escape(item.minutes.path.rpartition('/')[2])}]({item.minutes.web_url})"
         lines.append(xt.STATUS_LINE.get(language).format(day=day, state=state))
     if not lines:
         lines = [xt.STATUS_NONE.get(language).format(days=days)]
@@ -161,7 +162,7 @@ def group_reply(network: Network, group: GroupMinutes, language: Language, days:
 
 def rollup_reply(network: Network, groups: list[GroupMinutes], language: Language) -> Reply:
     """Every group of the network: how many minutes are filed and which are missing."""
-    title = xt.ROLLUP_TITLE.get(language).format(network=network.name.get(language))
+    title = xt.ROLLUP_TITLE.get(language).format(network=escape(network.name.get(language)))
     lines = []
     for group in groups:
         missing = ", ".join(
@@ -169,7 +170,7 @@ def rollup_reply(network: Network, groups: list[GroupMinutes], language: Languag
         )
         lines.append(
             xt.ROLLUP_LINE.get(language).format(
-                group=network.group(group.group_key).name.get(language),
+                group=escape(network.group(group.group_key).name.get(language)),
                 filed=sum(1 for m in group.meetings if m.state == "filed"),
                 total=len(group.meetings),
                 missing=xt.ROLLUP_MISSING.get(language).format(days=missing) if missing else "",
@@ -254,7 +255,7 @@ class MinutesInbox:
         if not candidates:
             last = await self._last_filed(network, group)
             if last is None:
-                text = xt.NO_MEETING.get(language).format(group=group.name.get(language))
+                text = xt.NO_MEETING.get(language).format(group=escape(group.name.get(language)))
                 return [Reply(text, language)]
             meeting, filed = last
             pending, _ = await self._filer.accept(
@@ -320,7 +321,7 @@ class MinutesInbox:
         meeting = next((m for m in candidates if type(picked) is int and m.id == picked), None)
         if meeting is None:
             if not candidates:
-                text = xt.NO_MEETING.get(language).format(group=group.name.get(language))
+                text = xt.NO_MEETING.get(language).format(group=escape(group.name.get(language)))
                 return [Reply(text, language)]
             # Filed meanwhile, or not one of the group's: the meetings still open.
             return [_pick_reply(kept, candidates, language)]
@@ -373,7 +374,8 @@ class MinutesInbox:
             return [Reply(xt.REPLACE_NOT_SENDER.get(language), language)]
         if request.value.get("replace") is not True:
             await self._minutes.discard(held.id)
-            return [Reply(xt.REPLACE_KEPT.get(language).format(name=held.file_name), language)]
+            kept_text = xt.REPLACE_KEPT.get(language).format(name=escape(held.file_name))
+            return [Reply(kept_text, language)]
         if held.state == "failed" or not await self._minutes.confirm(held.id, now=self._now()):
             # The file could not be fetched (the sender heard why), or a second click.
             return [Reply(xt.REPLACE_UNKNOWN.get(language), language)]
@@ -382,9 +384,9 @@ class MinutesInbox:
         assert meeting is not None  # pending uploads go with their meeting (cascade)
         day = mt.format_short_day(local(meeting.starts_at).date(), language)
         name = request.network.group(meeting.group_key).name.get(language)
-        group = mt.in_sentence(name, language)
+        group = escape(mt.in_sentence(name, language))
         text = xt.RECEIVED_AS_VERSION.get(language).format(
-            name=held.file_name, group=group, day=day
+            name=escape(held.file_name), group=group, day=day
         )
         return [Reply(text, language)]
 
@@ -421,10 +423,11 @@ def _received_reply(
     group = mt.in_sentence(network.group(meeting.group_key).name.get(language), language)
     day = mt.format_short_day(local(meeting.starts_at).date(), language)
     text = xt.RECEIVED.get(language).format(
-        name=file_name, group_of=genitive(group, language), day=day
+        name=escape(file_name), group_of=escape(genitive(group, language)), day=day
     )
     if replaced:
-        text += " " + xt.REPLACES_WAITING.get(language).format(names=", ".join(replaced))
+        names = ", ".join(escape(name) for name in replaced)
+        text += " " + xt.REPLACES_WAITING.get(language).format(names=names)
     return Reply(text, language)
 
 
@@ -433,13 +436,13 @@ def _replace_reply(
 ) -> Reply:
     """The card asking whether a file replaces the meeting's filed minutes; its buttons
     name the waiting file by its random token only."""
-    group = mt.in_sentence(network.group(meeting.group_key).name.get(language), language)
+    group = escape(mt.in_sentence(network.group(meeting.group_key).name.get(language), language))
     day = mt.format_short_day(local(meeting.starts_at).date(), language)
     title = xt.REPLACE_TITLE.get(language)
     facts = xt.ALREADY_FILED.get(language).format(
-        group=group, day=day, name=filed.path.rpartition("/")[2], url=filed.web_url
+        group=group, day=day, name=escape(filed.path.rpartition("/")[2]), url=filed.web_url
     )
-    question = xt.REPLACE_WITH.get(language).format(name=pending.file_name)
+    question = xt.REPLACE_WITH.get(language).format(name=escape(pending.file_name))
     data = {"action": REPLACE_ACTION, "upload": pending.token, "lang": language}
     card = cards.minutes_replace_card(
         title,
@@ -463,7 +466,7 @@ def genitive(name: str, language: Language) -> str:
 def _pick_reply(kept: ReceivedFile, candidates: list[Meeting], language: Language) -> Reply:
     """The card asking which meeting a kept file belongs to; its buttons name the file by
     its id only."""
-    title = xt.PICK_MEETING.get(language).format(name=kept.file_name)
+    title = xt.PICK_MEETING.get(language).format(name=escape(kept.file_name))
     choices = [
         (
             mt.format_short_day(local(m.starts_at).date(), language),

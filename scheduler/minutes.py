@@ -35,6 +35,7 @@ from dialogs import cards
 from dialogs import meeting_texts as mt
 from dialogs import minutes_texts as xt
 from dialogs.conversation import RegistrySource
+from dialogs.markdown import escape
 from scheduler.filing import (
     REQUIRED_PERMISSIONS,
     ChannelFiles,
@@ -122,7 +123,9 @@ class RejectedFile(Exception):
         self.values = values
 
     def text(self, language: Language) -> str:
-        return self.message.get(language).format(**self.values)
+        """The message in `language`, its values (a file's name or type) markdown-escaped."""
+        values = {k: escape(v) if isinstance(v, str) else v for k, v in self.values.items()}
+        return self.message.get(language).format(**values)
 
 
 class DownloadFailed(Exception):
@@ -710,7 +713,7 @@ class MinutesFiler:
         header: str,
     ) -> FilingOutcome:
         """Upload a fetched pending upload; on a Graph fault keep it and say what happens next."""
-        group_name = _group_name(registry, meeting, language)
+        group_name = escape(_group_name(registry, meeting, language))
         if self._files is None:
             await self._record_failure(pending, "Microsoft Graph is not configured", None)
             return self._waiting(meeting, header + xt.NOT_CONFIGURED.get(language), language)
@@ -769,14 +772,17 @@ class MinutesFiler:
         )
         day = mt.format_short_day(local(meeting.starts_at).date(), language)
         message = xt.FILED.get(language).format(
-            group=mt.in_sentence(group_name, language), day=day, name=file.name, url=file.web_url
+            group=mt.in_sentence(group_name, language),
+            day=day,
+            name=escape(file.name),
+            url=file.web_url,
         )
         if filed is not None and filed.item_id == file.item_id:
             message += " " + xt.FILED_AS_VERSION.get(language).format(version=version or "?")
         wanted = posixpath.basename(pending.target_path)
         renamed = filed is None and file.name.lower() != wanted.lower()
         if renamed:
-            message += " " + xt.FILED_RENAMED.get(language).format(name=file.name)
+            message += " " + xt.FILED_RENAMED.get(language).format(name=escape(file.name))
         return FilingOutcome(meeting, minutes, message, language, renamed=renamed)
 
     def _waiting(
@@ -910,7 +916,7 @@ def _extension(path: str) -> str:
 def _header(registry: RoleRegistry, meeting: Meeting, language: Language) -> str:
     """"The minutes of Alpha on 12 March: " before a notice about them."""
     day = mt.format_short_day(local(meeting.starts_at).date(), language)
-    group = mt.in_sentence(_group_name(registry, meeting, language), language)
+    group = escape(mt.in_sentence(_group_name(registry, meeting, language), language))
     return xt.ABOUT_MINUTES.get(language).format(group=group, day=day) + " "
 
 
@@ -918,9 +924,9 @@ def _already_filed(
     registry: RoleRegistry, meeting: Meeting, filed: Minutes, language: Language
 ) -> str:
     day = mt.format_short_day(local(meeting.starts_at).date(), language)
-    group = mt.in_sentence(_group_name(registry, meeting, language), language)
+    group = escape(mt.in_sentence(_group_name(registry, meeting, language), language))
     return xt.ALREADY_FILED.get(language).format(
-        group=group, day=day, name=filed.path.rpartition("/")[2], url=filed.web_url
+        group=group, day=day, name=escape(filed.path.rpartition("/")[2]), url=filed.web_url
     )
 
 
@@ -1087,7 +1093,7 @@ class MinutesChaser:
         language = self._language
         start = local(meeting.starts_at)
         today = start.date()
-        group = _group_name(RoleRegistry((network,)), meeting, language)
+        group = escape(_group_name(RoleRegistry((network,)), meeting, language))
         day = mt.format_short_day(today, language)
         secretaries = _holders(network, self._rules.secretary_role, meeting.group_key, today)
         base = f"{network.key}:{meeting.group_key}:{start.strftime('%Y-%m-%dT%H:%M')}"
@@ -1233,14 +1239,14 @@ def _recipients(holders: Sequence[Assignment]) -> list[Recipient]:
 
 
 def _plain(assignment: Assignment) -> str:
-    return assignment.person.name
+    return escape(assignment.person.name)
 
 
 def _named(assignment: Assignment) -> str:
     person = assignment.person
     if person.entra_object_id:
         return f"<at>{html.escape(person.name, quote=False)}</at>"
-    return person.name
+    return escape(person.name)
 
 
 def day_range(day: date) -> tuple[datetime, datetime]:

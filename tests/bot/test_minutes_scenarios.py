@@ -102,6 +102,8 @@ def minutes_settings(tmp_path, graph: GraphFake, **changes) -> Settings:
         graph_client_secret="secret",
         graph_base_url=graph.base_url,
         graph_retry_seconds=0,  # Graph down: retried at once, so the test does not wait
+        # The loopback Graph serves the downloads; shared files are SharePoint links.
+        allowed_file_hosts=("127.0.0.1", "*.sharepoint.com"),
     )
     return dataclasses.replace(settings, **changes)
 

@@ -10,6 +10,10 @@
     python app.py package --app-id ID --host HOST --out FILE.zip   the Teams app package
     python app.py minutes status [--network KEY] [--group KEY] [--json]   minutes filed/missing
     python app.py minutes upload --group KEY --meeting YYYY-MM-DD FILE   file a meeting's minutes
+    python app.py wheel [--network KEY] [--group KEY] [--from DATE] [--days N] [--json]
+    python app.py agenda --network KEY --group KEY [--json]   the next meeting's agenda
+    python app.py calendar --network KEY [--group KEY] [--out FILE | --link --base-url URL
+                           | --revoke]   the calendar feed (RFC 5545) and its subscription link
 
 This module only builds things and wires them together; the behaviour lives in
 `bot/` (Teams edge), `dialogs/` (conversation logic) and `storage/` (database).
@@ -34,6 +38,7 @@ from aiohttp import web
 from azure.core.credentials_async import AsyncTokenCredential
 
 from bot.adapter import SamverkanAdapter, create_adapter
+from bot.calendar_routes import calendar_routes
 from bot.files import SharedFileReader, download
 from bot.graph import GraphConfig, GraphDirectory, GraphFiles, credential_for
 from bot.http import ReadinessCheck, create_web_app
@@ -46,6 +51,7 @@ from bot.teams_bot import SamverkanBot
 from bot.wheel_page import wheel_routes
 from bot.wheel_source import WheelPages
 from dialogs.admin import AuditDialogs, actor_name, describe
+from dialogs.calendar_feed import CalendarFeeds, CalendarLinks
 from dialogs.conversation import Conversation, RegistrySnapshots
 from dialogs.installation import TeamInstallations
 from dialogs.meetings import MeetingDialogs
@@ -53,6 +59,8 @@ from dialogs.minutes import MinutesDialogs, MinutesInbox
 from dialogs.permissions import Permissions
 from dialogs.posts import POSTS_COMMAND, PostsOverview
 from dialogs.roles_admin import RolesAdminDialogs
+from dialogs.schedule import Schedule
+from dialogs.schedule_cli import Streams, agenda_command, calendar_command, wheel_command
 from dialogs.turns import Reply, Turn
 from dialogs.wheel_admin import WheelAdmin
 from manifest.package import add_package_arguments, main_package
@@ -72,6 +80,7 @@ from scheduler.posts import Planner
 from scheduler.recurrence import STOCKHOLM
 from scheduler.runner import DeliveryRunner
 from storage.audit import AuditLog
+from storage.calendar_tokens import CalendarTokenStore
 from storage.changes import ChangeFeed
 from storage.conversations import ConversationStore
 from storage.database import Database, DatabaseUnavailable, retry_while_unavailable
@@ -114,6 +123,9 @@ class Services:
     housekeeping: Housekeeping
     roles_admin: RolesAdminDialogs
     wheel_overrides: WheelOverrideStore
+    schedule: Schedule
+    calendar_feeds: CalendarFeeds
+    calendar_links: CalendarLinks
 
 
 @asynccontextmanager
@@ -203,6 +215,10 @@ async def open_services(
             meetings, permissions=permissions, wheel_overrides=wheel_overrides
         )
         wheel_admin = WheelAdmin(wheel_overrides, meetings, outbox, permissions=permissions)
+        schedule = Schedule(meetings, wheel_overrides)
+        calendar_links = CalendarLinks(
+            CalendarTokenStore(database), settings.calendar_link_key.encode() or None
+        )
         installations = TeamInstallations(
             registry=snapshots,
             channels=store,
@@ -245,6 +261,9 @@ async def open_services(
             housekeeping=housekeeping,
             roles_admin=roles_admin,
             wheel_overrides=wheel_overrides,
+            schedule=schedule,
+            calendar_feeds=CalendarFeeds(snapshots, schedule),
+            calendar_links=calendar_links,
         )
     finally:
         await resources.aclose()
@@ -346,7 +365,11 @@ async def create_app(
         settings=settings,
         adapter=adapter,
         bot=bot,
-        extra_routes=[*wheel_routes(wheel_pages.load), web.get("/metrics", metrics.handle)],
+        extra_routes=[
+            *wheel_routes(wheel_pages.load),
+            *calendar_routes(services.calendar_links, services.calendar_feeds),
+            web.get("/metrics", metrics.handle),
+        ],
         readiness=ReadinessCheck(ping=services.database.ping, scheduler=runner),
         turn_counters=turn_counters,
     )
@@ -692,6 +715,36 @@ async def _minutes_upload(services: Services, network, args: argparse.Namespace)
     return 0 if outcome.minutes is not None else 5
 
 
+def schedule_cli(settings: Settings, args: argparse.Namespace) -> int:
+    # The output is the data; start-up chatter would only be noise in it.
+    logging.getLogger().setLevel(logging.WARNING)
+    return asyncio.run(_schedule_command(settings, args))
+
+
+async def _schedule_command(settings: Settings, args: argparse.Namespace) -> int:
+    streams = Streams(out=sys.stdout, err=sys.stderr)
+    async with open_services(settings) as services:
+        registry = await services.registry.load()
+        now = datetime.now(UTC)
+        if args.command == "wheel":
+            return await wheel_command(
+                registry, services.schedule, streams,
+                network_key=args.network, group_key=args.group, start=args.start,
+                days=args.days, as_json=args.json, language=args.lang, now=now,
+            )  # fmt: skip
+        if args.command == "agenda":
+            return await agenda_command(
+                registry, services.schedule, streams,
+                network_key=args.network, group_key=args.group, as_json=args.json,
+                language=args.lang, now=now,
+            )  # fmt: skip
+        return await calendar_command(
+            registry, services.calendar_feeds, services.calendar_links, streams,
+            network_key=args.network, group_key=args.group, out=args.out, link=args.link,
+            revoke=args.revoke, base_url=args.base_url, language=args.lang, actor=cli_actor(),
+        )  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="app.py", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command")
@@ -752,6 +805,34 @@ def build_parser() -> argparse.ArgumentParser:
     upload_parser.add_argument("--meeting", required=True, help="the meeting's date, YYYY-MM-DD")
     upload_parser.add_argument("file", help="the minutes file")
     minutes_parser.set_defaults(func=minutes_command)
+
+    wheel_parser = commands.add_parser("wheel", help="what the annual wheel has due, soonest first")
+    wheel_parser.add_argument("--network", help="network key (default: every network)")
+    wheel_parser.add_argument("--group", help="only what concerns this group")
+    wheel_parser.add_argument("--from", dest="start", metavar="YYYY-MM-DD",
+                              help="first day (default: today)")  # fmt: skip
+    wheel_parser.add_argument("--days", type=int, help="days in the window (default 90)")
+    wheel_parser.add_argument("--json", action="store_true", help="one JSON array")
+    agenda_parser = commands.add_parser("agenda", help="the agenda of a group's next meeting")
+    agenda_parser.add_argument("--network", required=True, help="network key")
+    agenda_parser.add_argument("--group", required=True, help="group key")
+    agenda_parser.add_argument("--json", action="store_true", help="one JSON object")
+    calendar_parser = commands.add_parser(
+        "calendar", help="the calendar feed (iCalendar) of a network or group, or its link"
+    )
+    calendar_parser.add_argument("--network", required=True, help="network key")
+    calendar_parser.add_argument("--group", help="only this group (default: the whole network)")
+    calendar_parser.add_argument("--out", metavar="FILE", help="write here (default: stdout)")
+    calendar_parser.add_argument("--link", action="store_true",
+                                 help="print the subscription URL (made if there is none)")  # fmt: skip
+    calendar_parser.add_argument("--base-url", metavar="URL",
+                                 help="the bot's public address, for --link")  # fmt: skip
+    calendar_parser.add_argument("--revoke", action="store_true",
+                                 help="revoke the subscription link; --link then makes a new one")  # fmt: skip
+    for schedule_parser in (wheel_parser, agenda_parser, calendar_parser):
+        schedule_parser.add_argument("--lang", choices=("sv", "en"), default="sv",
+                                     help="language of the texts (default sv)")  # fmt: skip
+        schedule_parser.set_defaults(func=schedule_cli)
 
     package_parser = commands.add_parser("package", help="build the Teams app package (zip)")
     add_package_arguments(package_parser)

@@ -69,7 +69,7 @@ class WheelPages:
             network, stored, year_start - _LOOKBACK, year_end, overrides=overrides
         ):
             is_check = deadline.rule.check is not None
-            problem = deadline_problem(network, deadline, language)
+            problem = deadline_problem(network, deadline, language, names=False)
             entries.append(
                 WheelEntry(
                     when=deadline.day,

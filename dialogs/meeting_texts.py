@@ -215,4 +215,8 @@ TERM_ENDS = Localized(
     sv="Mandatperioden för {role} ({who}) går ut {day}.",
     en="The term of the {role} ({who}) ends on {day}.",
 )
+TERM_ENDS_UNNAMED = Localized(
+    sv="Mandatperioden för {role} går ut {day}.",
+    en="The term of the {role} ends on {day}.",
+)
 RELATIVE_TO_MEETING = Localized(sv="Gäller mötet {when}.", en="For the meeting {when}.")

@@ -112,10 +112,10 @@ async def wheel_command(
         return 0
     for item in items:
         where = item.network_key + (f"/{item.group_key}" if item.group_key else "")
-        clock = f" {local(item.meeting.starts_at):%H.%M}" if item.meeting else ""
+        clock = f"{local(item.meeting.starts_at):%H.%M}" if item.meeting else ""
         who = f" [{item.responsible}]" if item.responsible else ""
-        print(f"{item.day.isoformat()}{clock}  {item.kind:<8}  {where:<24}  {item.title}{who}",
-              file=streams.out)  # fmt: skip
+        print(f"{item.day.isoformat()} {clock:<5}  {item.kind:<8}  {where:<24}  "
+              f"{item.title}{who}", file=streams.out)  # fmt: skip
     if not items:
         print(f"nothing due from {first.isoformat()} to {last.isoformat()}", file=streams.err)
     return 0

@@ -47,6 +47,7 @@ from bot.metrics import MetricsEndpoint, TurnCounters
 from bot.proactive import ConnectorSender
 from bot.settings import Settings, SettingsError
 from bot.team_owners import DirectoryPeople, GraphTeamOwners
+from bot.tab_pages import tab_routes
 from bot.teams_bot import SamverkanBot
 from bot.wheel_page import wheel_routes
 from bot.wheel_source import WheelPages
@@ -344,6 +345,9 @@ async def create_app(
         services.meetings,
         default_network=settings.default_network,
         overrides=services.wheel_overrides,
+        calendar_links=services.calendar_links,
+        public_base_url=settings.public_base_url,
+        team_bindings=services.conversation_store.bindings_for_team,
     )
     runner: DeliveryRunner | None = None
     if settings.scheduler_interval_seconds:
@@ -366,7 +370,8 @@ async def create_app(
         adapter=adapter,
         bot=bot,
         extra_routes=[
-            *wheel_routes(wheel_pages.load),
+            *wheel_routes(wheel_pages.load, wheel_pages.subscription),
+            *tab_routes(wheel_pages.tab_networks),
             *calendar_routes(services.calendar_links, services.calendar_feeds),
             web.get("/metrics", metrics.handle),
         ],

@@ -23,8 +23,9 @@ import calendar
 import hashlib
 import logging
 import math
+import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from html import escape
 from typing import Literal
@@ -75,7 +76,15 @@ class WheelPage:
     today: date
     entries: Sequence[WheelEntry]
     language: Language = "sv"
+    # The calendar feed's subscription address (https), shown as "Subscribe in Outlook"
+    # only when the page was opened with that link's token (it is no public address).
+    subscribe_url: str | None = None
 
+
+SubscriptionLookup = Callable[[str, str | None, str], Awaitable[str | None]]
+"""The calendar subscription address (https) that a token from `?calendar=` opens, for
+the page's network key (None: the default network) under a base URL; None when the
+token opens no calendar of that network."""
 
 PageLoader = Callable[[str | None, Language], Awaitable[WheelPage]]
 """Builds the page for a network key (None: the default network) in a language.
@@ -125,6 +134,11 @@ _TEXTS: dict[str, Localized[str]] = {
     "channel": Localized(sv="Kanal", en="Channel"),
     "responsible": Localized(sv="Ansvarig", en="Responsible"),
     "other_language": Localized(sv="In English", en="På svenska"),
+    "subscribe": Localized(sv="Prenumerera i Outlook", en="Subscribe in Outlook"),
+    "subscribe_how": Localized(
+        sv="Prenumerera i Outlook: skriv ”årshjul” till Samverkan, så har svaret länken.",
+        en='Subscribe in Outlook: write "wheel" to Samverkan; the answer has the link.',
+    ),
     "legend": Localized(sv="Teckenförklaring", en="Legend"),
     "ring_desc": Localized(
         sv="Årets tolv månader som en ring, med {first} överst och sedan medurs. "
@@ -805,6 +819,7 @@ font-size:.9rem;color:var(--muted)}
 .legend .count{color:var(--fg);font-weight:600}
 .language{color:var(--accent);font-size:.9rem;text-decoration:none;font-weight:600}
 .language:hover,.language:focus-visible{text-decoration:underline}
+.subscribe-how{margin:0;color:var(--muted);font-size:.9rem;max-width:28rem}
 main{display:grid;grid-template-columns:min(56vw,calc(100vh - 6.5rem)) minmax(0,1fr);
 gap:1.5rem;align-items:start;padding:0 1.5rem 1.5rem}
 .wheel{position:sticky;top:.5rem;margin:0}
@@ -940,6 +955,18 @@ def _other_language_link(language: Language, network: str | None, theme: Theme |
     )
 
 
+def _subscribe(page: WheelPage) -> str:
+    """The calendar subscription: the link when the page has it, else how to get it."""
+    language = page.language
+    if page.subscribe_url is None:
+        return f'<p class="subscribe-how">{escape(_text("subscribe_how", language))}</p>'
+    webcal = re.sub(r"^https?://", "webcal://", page.subscribe_url)
+    return (
+        f'<a class="language subscribe" href="{escape(webcal)}">'
+        f'{escape(_text("subscribe", language))}</a>'
+    )
+
+
 def _document(language: Language, title: str, theme: Theme | None, body: str) -> str:
     theme_attribute = f' data-theme="{theme}"' if theme else ""
     return (
@@ -977,7 +1004,8 @@ def render_wheel_page(
         f'<p class="subtitle"><strong>{escape(heading)}</strong> · {escape(span)}</p>'
         "</div>"
         f'<div class="tools">{_legend(placed, language)}'
-        f"{_other_language_link(language, network_key, theme)}</div>"
+        f"{_other_language_link(language, network_key, theme)}"
+        f"{_subscribe(page)}</div>"
         "</header><main>"
         f'<figure class="wheel">{_ring_svg(page, placed, start)}</figure>'
         f'<div class="months">{dates}</div>'
@@ -1005,8 +1033,14 @@ _HEADERS = {
 }
 
 
-def wheel_routes(load_page: PageLoader) -> list[web.RouteDef]:
-    """`GET /wheel`: the annual-wheel page of `?network=` (default network without it)."""
+def wheel_routes(
+    load_page: PageLoader, subscription: SubscriptionLookup | None = None
+) -> list[web.RouteDef]:
+    """`GET /wheel`: the annual-wheel page of `?network=` (default network without it).
+
+    With `?calendar=TOKEN` of a subscription link of that network, the page offers the
+    link ("Subscribe in Outlook"); without, it says how to get it.
+    """
 
     async def wheel(request: web.Request) -> web.Response:
         language = page_language(request.query.get("lang"))
@@ -1023,6 +1057,10 @@ def wheel_routes(load_page: PageLoader) -> list[web.RouteDef]:
                 charset="utf-8",
                 headers=_HEADERS,
             )
+        token = request.query.get("calendar")
+        if token and subscription is not None:
+            base = f"{request.scheme}://{request.host}"
+            page = replace(page, subscribe_url=await subscription(token, network, base))
         return web.Response(
             text=render_wheel_page(page, theme=theme, network_key=network),
             content_type="text/html",

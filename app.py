@@ -212,14 +212,18 @@ async def open_services(
             read_shared=SharedFileReader(graph_files),
         )  # fmt: skip
         await sync_meeting_series(await registry.load(), meetings, datetime.now(UTC))
-        meeting_dialogs = MeetingDialogs(
-            meetings, permissions=permissions, wheel_overrides=wheel_overrides
-        )
-        wheel_admin = WheelAdmin(wheel_overrides, meetings, outbox, permissions=permissions)
-        schedule = Schedule(meetings, wheel_overrides)
         calendar_links = CalendarLinks(
             CalendarTokenStore(database), settings.calendar_link_key.encode() or None
         )
+        meeting_dialogs = MeetingDialogs(
+            meetings,
+            permissions=permissions,
+            wheel_overrides=wheel_overrides,
+            calendar_links=calendar_links,
+            public_base_url=settings.public_base_url,
+        )
+        wheel_admin = WheelAdmin(wheel_overrides, meetings, outbox, permissions=permissions)
+        schedule = Schedule(meetings, wheel_overrides)
         installations = TeamInstallations(
             registry=snapshots,
             channels=store,

@@ -263,10 +263,12 @@ def wheel_card(
     empty: str,
     buttons: list[dict[str, Any]],
     row_buttons: list[dict[str, Any]] | None = None,
+    note: str | None = None,
 ) -> dict[str, Any]:
     """Coming dates of the annual wheel: (date, what, details) rows, soonest first.
 
     `row_buttons` (for admins): one button per row, e.g. to edit the row's entry.
+    `note`: a line below the dates (how to subscribe to the calendar).
     """
     body: list[dict[str, Any]] = [text_block(title, weight="Bolder", size="Medium")]
     if not rows:
@@ -285,6 +287,8 @@ def wheel_card(
                  "items": [{"type": "ActionSet", "actions": [row_buttons[index]]}]}
             )  # fmt: skip
         body.append({"type": "ColumnSet", "separator": True, "columns": columns})
+    if note:
+        body.append(text_block(note, isSubtle=True, size="Small", separator=True))
     return _card(body, buttons)
 
 

@@ -198,6 +198,13 @@ SHIFTED = Localized(
     sv="(flyttat från {day}, som är {reason})", en="(moved from {day}, a non-working day)"
 )
 MEETINGS_BUTTON = Localized(sv="Visa möten", en="Show meetings")
+SUBSCRIBE_BUTTON = Localized(sv="Prenumerera i Outlook", en="Subscribe in Outlook")
+SUBSCRIBE_NOTE = Localized(
+    sv="Möten och datum i din Outlook-kalender: knappen öppnar kalenderappen. I Outlook på "
+    "webben: Lägg till kalender → Prenumerera från webben, och klistra in {url}",
+    en="Meetings and dates in your Outlook calendar: the button opens your calendar app. In "
+    "Outlook on the web: Add calendar → Subscribe from web, and paste {url}",
+)
 WHEEL_POST = Localized(
     sv="Årshjulet: {title} – senast {day} ({relative}).",
     en="Annual wheel: {title} – by {day} ({relative}).",

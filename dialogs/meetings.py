@@ -28,6 +28,7 @@ from typing import Any
 
 from dialogs import cards
 from dialogs import meeting_texts as mt
+from dialogs.calendar_feed import CalendarLinks, webcal_url
 from dialogs.conversation import ActionHandler, ActionRequest, CommandHandler, CommandRequest
 from dialogs.intents import Command
 from dialogs.meeting_views import (
@@ -45,6 +46,7 @@ from dialogs.turns import Reply, Turn
 from scheduler.agenda import compose_agenda
 from scheduler.recurrence import aware, local, start_of_day
 from scheduler.wheel import wheel_deadlines
+from storage.calendar_tokens import CalendarScope
 from storage.meetings import Meeting, MeetingDraft, MeetingRepository
 from storage.registry import (
     MEETING_MODES,
@@ -130,8 +132,13 @@ class MeetingDialogs:
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         permissions: Permissions | None = None,
         wheel_overrides: Overrides | None = None,
+        calendar_links: CalendarLinks | None = None,
+        public_base_url: str = "",
     ):
         self._meetings = meetings
+        # Subscription links for the wheel card: only with a key and a public address.
+        self._calendar_links = calendar_links
+        self._public_base_url = public_base_url
         self._now = now
         self._permissions = permissions or Permissions()
         # Admins' changes to wheel entries; with them, admins get the wheel's edit buttons.
@@ -257,10 +264,29 @@ class MeetingDialogs:
                 edit_button(network.key, d.rule.key, language) for d in deadlines[:WHEEL_ROWS]
             ]
             buttons.append(entries_button(network.key, language))
+        note = None
+        subscribe = await self._subscription(context, group)
+        if subscribe is not None:
+            buttons.append(
+                {"type": "Action.OpenUrl", "title": mt.SUBSCRIBE_BUTTON.get(language),
+                 "url": webcal_url(subscribe)}
+            )  # fmt: skip
+            note = mt.SUBSCRIBE_NOTE.get(language).format(url=subscribe)
         card = cards.wheel_card(
-            title, rows, language, empty=empty, buttons=buttons, row_buttons=row_buttons
-        )
+            title, rows, language, empty=empty, buttons=buttons, row_buttons=row_buttons,
+            note=note,
+        )  # fmt: skip
         return [Reply(text, language, card=card)]
+
+    async def _subscription(self, context: _Context, group: Group | None) -> str | None:
+        """The calendar subscription URL of the group (or network), made on first ask."""
+        links = self._calendar_links
+        if links is None or not links.enabled or not self._public_base_url:
+            return None
+        scope = CalendarScope(context.network.key, group.key if group else None)
+        return await links.link(
+            scope, self._public_base_url, actor=context.turn.sender_id, now=self._now()
+        )
 
     # --- card actions ---
 

@@ -27,16 +27,15 @@ import hashlib
 import hmac
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event, vDuration
 
-from dialogs.conversation import RegistrySnapshots
-from dialogs.schedule import DueItem, Schedule, deadline_item, meeting_item
-from dialogs.meeting_views import meeting_when
 from dialogs import meeting_texts as mt
+from dialogs.conversation import RegistrySnapshots
+from dialogs.meeting_views import meeting_when
+from dialogs.schedule import DueItem, Schedule
 from scheduler.agenda import compose_agenda
 from scheduler.recurrence import STOCKHOLM, local
 from storage.calendar_tokens import CalendarScope, CalendarTokenStore

@@ -29,6 +29,7 @@ from storage.calendar_tokens import CalendarScope
 from storage.registry import Language, Network, RoleRegistry, UnknownGroup, UnknownNetwork
 
 WHEEL_DAYS = 90  # `wheel` without --days
+MAX_WHEEL_DAYS = 3660  # ten years: enough for any plan, and a bound on the work asked for
 USAGE_ERROR = 2
 
 
@@ -96,8 +97,8 @@ async def wheel_command(
         scopes = networks_for(registry, network_key, group_key)
         first = parse_day(start, "--from", local(now).date())
         count = WHEEL_DAYS if days is None else days
-        if count < 1:
-            raise UsageError(f"--days {count} is not a number of days, 1 or more")
+        if not 1 <= count <= MAX_WHEEL_DAYS:
+            raise UsageError(f"--days {count} is not a number of days from 1 to {MAX_WHEEL_DAYS}")
     except UsageError as err:
         print(f"error: {err}", file=streams.err)
         return USAGE_ERROR
@@ -277,15 +278,12 @@ def check_base_url(url: str) -> str:
 def _network(registry: RoleRegistry, key: str) -> Network:
     try:
         return registry.network(key)
-    except LookupError:
-        known = ", ".join(n.key for n in registry.networks)
-        raise UsageError(f"unknown network {key!r} (known: {known})") from None
+    except UnknownNetwork as err:
+        raise UsageError(str(err)) from None
 
 
 def _group(network: Network, key: str) -> None:
     try:
         network.group(key)
-    except LookupError:
-        known = ", ".join(g.key for g in network.groups)
-        raise UsageError(f"unknown group {key!r} in {network.key} (groups: {known})") from None
-
+    except UnknownGroup as err:
+        raise UsageError(str(err)) from None

@@ -832,12 +832,16 @@ def build_parser() -> argparse.ArgumentParser:
     calendar_parser.add_argument("--network", required=True, help="network key")
     calendar_parser.add_argument("--group", help="only this group (default: the whole network)")
     calendar_parser.add_argument("--out", metavar="FILE", help="write here (default: stdout)")
-    calendar_parser.add_argument("--link", action="store_true",
-                                 help="print the subscription URL (made if there is none)")  # fmt: skip
-    calendar_parser.add_argument("--base-url", metavar="URL",
-                                 help="the bot's public address, for --link")  # fmt: skip
-    calendar_parser.add_argument("--revoke", action="store_true",
-                                 help="revoke the subscription link; --link then makes a new one")  # fmt: skip
+    calendar_parser.add_argument(
+        "--link", action="store_true", help="print the subscription URL (made if there is none)"
+    )
+    calendar_parser.add_argument(
+        "--base-url", metavar="URL", help="the bot's public address, for --link"
+    )
+    calendar_parser.add_argument(
+        "--revoke", action="store_true",
+        help="revoke the subscription link; --link then makes a new one",
+    )  # fmt: skip
     for schedule_parser in (wheel_parser, agenda_parser, calendar_parser):
         schedule_parser.add_argument("--lang", choices=("sv", "en"), default="sv",
                                      help="language of the texts (default sv)")  # fmt: skip

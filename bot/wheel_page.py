@@ -819,7 +819,7 @@ font-size:.9rem;color:var(--muted)}
 .legend .count{color:var(--fg);font-weight:600}
 .language{color:var(--accent);font-size:.9rem;text-decoration:none;font-weight:600}
 .language:hover,.language:focus-visible{text-decoration:underline}
-.subscribe-how{margin:0;color:var(--muted);font-size:.9rem;max-width:28rem}
+.subscribe-how{margin:0 1.5rem 1.5rem;color:var(--muted);font-size:.9rem}
 main{display:grid;grid-template-columns:min(56vw,calc(100vh - 6.5rem)) minmax(0,1fr);
 gap:1.5rem;align-items:start;padding:0 1.5rem 1.5rem}
 .wheel{position:sticky;top:.5rem;margin:0}
@@ -955,16 +955,23 @@ def _other_language_link(language: Language, network: str | None, theme: Theme |
     )
 
 
-def _subscribe(page: WheelPage) -> str:
-    """The calendar subscription: the link when the page has it, else how to get it."""
-    language = page.language
+def _subscribe_link(page: WheelPage) -> str:
+    """"Subscribe in Outlook" beside the language link, when the page has the link."""
     if page.subscribe_url is None:
-        return f'<p class="subscribe-how">{escape(_text("subscribe_how", language))}</p>'
+        return ""
     webcal = re.sub(r"^https?://", "webcal://", page.subscribe_url)
     return (
         f'<a class="language subscribe" href="{escape(webcal)}">'
-        f'{escape(_text("subscribe", language))}</a>'
+        f'{escape(_text("subscribe", page.language))}</a>'
     )
+
+
+def _subscribe_how(page: WheelPage) -> str:
+    """Below the dates: how to get the subscription link, when the page does not have it."""
+    if page.subscribe_url is not None:
+        return ""
+    how = escape(_text("subscribe_how", page.language))
+    return f'<footer><p class="subscribe-how">{how}</p></footer>'
 
 
 def _document(language: Language, title: str, theme: Theme | None, body: str) -> str:
@@ -1005,11 +1012,12 @@ def render_wheel_page(
         "</div>"
         f'<div class="tools">{_legend(placed, language)}'
         f"{_other_language_link(language, network_key, theme)}"
-        f"{_subscribe(page)}</div>"
+        f"{_subscribe_link(page)}</div>"
         "</header><main>"
         f'<figure class="wheel">{_ring_svg(page, placed, start)}</figure>'
         f'<div class="months">{dates}</div>'
         "</main>"
+        f"{_subscribe_how(page)}"
     )
     return _document(language, f"{heading} – {page.network_name}", theme, body)
 

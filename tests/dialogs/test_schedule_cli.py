@@ -42,8 +42,9 @@ async def test_a_window_of_no_days_or_too_many_is_refused(days):
     streams = Streams(io.StringIO(), io.StringIO())
 
     code = await wheel_command(
-        REGISTRY, None, streams, network_key="testnet", group_key=None, start=None,  # type: ignore[arg-type]
-        days=days, as_json=True, language="sv", now=datetime.now(UTC),
+        REGISTRY, None, streams,  # type: ignore[arg-type]  # refused before any reading
+        network_key="testnet", group_key=None, start=None, days=days, as_json=True,
+        language="sv", now=datetime.now(UTC),
     )  # fmt: skip
 
     assert code == 2

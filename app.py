@@ -725,6 +725,7 @@ async def _minutes_upload(services: Services, network, args: argparse.Namespace)
 
 
 def schedule_cli(settings: Settings, args: argparse.Namespace) -> int:
+    """`wheel`, `agenda` and `calendar` (`dialogs.schedule_cli`)."""
     # The output is the data; start-up chatter would only be noise in it.
     logging.getLogger().setLevel(logging.WARNING)
     return asyncio.run(_schedule_command(settings, args))

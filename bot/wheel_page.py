@@ -23,7 +23,6 @@ import calendar
 import hashlib
 import logging
 import math
-import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -33,6 +32,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from dialogs.calendar_feed import webcal_url
 from storage.registry import Language, Localized
 
 logger = logging.getLogger(__name__)
@@ -959,9 +959,8 @@ def _subscribe_link(page: WheelPage) -> str:
     """"Subscribe in Outlook" beside the language link, when the page has the link."""
     if page.subscribe_url is None:
         return ""
-    webcal = re.sub(r"^https?://", "webcal://", page.subscribe_url)
     return (
-        f'<a class="language subscribe" href="{escape(webcal)}">'
+        f'<a class="language subscribe" href="{escape(webcal_url(page.subscribe_url))}">'
         f'{escape(_text("subscribe", page.language))}</a>'
     )
 

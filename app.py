@@ -61,7 +61,16 @@ from dialogs.permissions import Permissions
 from dialogs.posts import POSTS_COMMAND, PostsOverview
 from dialogs.roles_admin import RolesAdminDialogs
 from dialogs.schedule import Schedule
-from dialogs.schedule_cli import Streams, agenda_command, calendar_command, wheel_command
+from dialogs.schedule_cli import (
+    USAGE_ERROR,
+    Streams,
+    UsageError,
+    agenda_command,
+    calendar_command,
+    check_link_options,
+    check_window,
+    wheel_command,
+)
 from dialogs.turns import Reply, Turn
 from dialogs.wheel_admin import WheelAdmin
 from manifest.package import add_package_arguments, main_package
@@ -726,6 +735,14 @@ async def _minutes_upload(services: Services, network, args: argparse.Namespace)
 
 def schedule_cli(settings: Settings, args: argparse.Namespace) -> int:
     """`wheel`, `agenda` and `calendar` (`dialogs.schedule_cli`)."""
+    try:  # what needs no database is refused before opening it
+        if args.command == "wheel":
+            check_window(args.start, args.days)
+        if args.command == "calendar":
+            check_link_options(args.link, args.revoke, args.base_url)
+    except UsageError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return USAGE_ERROR
     # The output is the data; start-up chatter would only be noise in it.
     logging.getLogger().setLevel(logging.WARNING)
     return asyncio.run(_schedule_command(settings, args))

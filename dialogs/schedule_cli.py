@@ -94,11 +94,10 @@ async def wheel_command(
 ) -> int:
     """`app.py wheel`: what is due in the window, soonest first."""
     try:
+        check_window(start, days)
         scopes = networks_for(registry, network_key, group_key)
         first = parse_day(start, "--from", local(now).date())
         count = WHEEL_DAYS if days is None else days
-        if not 1 <= count <= MAX_WHEEL_DAYS:
-            raise UsageError(f"--days {count} is not a number of days from 1 to {MAX_WHEEL_DAYS}")
     except UsageError as err:
         print(f"error: {err}", file=streams.err)
         return USAGE_ERROR
@@ -228,12 +227,7 @@ async def calendar_command(
         network = _network(registry, network_key)
         if group_key is not None:
             _group(network, group_key)
-        if link and revoke:
-            raise UsageError("--link and --revoke exclude each other")
-        if link and not base_url:
-            raise UsageError("--link needs --base-url (the bot's public address)")
-        if link:
-            check_base_url(base_url or "")
+        check_link_options(link, revoke, base_url)
     except UsageError as err:
         print(f"error: {err}", file=streams.err)
         return USAGE_ERROR
@@ -264,6 +258,23 @@ async def calendar_command(
         return USAGE_ERROR
     print(f"wrote {path}", file=streams.err)
     return 0
+
+
+def check_window(start: str | None, days: int | None) -> None:
+    """`wheel`'s --from and --days, checked before anything is read; else `UsageError`."""
+    parse_day(start, "--from", date.today())
+    if days is not None and not 1 <= days <= MAX_WHEEL_DAYS:
+        raise UsageError(f"--days {days} is not a number of days from 1 to {MAX_WHEEL_DAYS}")
+
+
+def check_link_options(link: bool, revoke: bool, base_url: str | None) -> None:
+    """`calendar`'s --link, --revoke and --base-url, checked before anything is read."""
+    if link and revoke:
+        raise UsageError("--link and --revoke exclude each other")
+    if link and not base_url:
+        raise UsageError("--link needs --base-url (the bot's public address)")
+    if link:
+        check_base_url(base_url or "")
 
 
 def check_base_url(url: str) -> str:

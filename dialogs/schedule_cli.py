@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -22,7 +22,7 @@ from dialogs.calendar_feed import (
     CalendarLinks,
     is_base_url,
 )
-from dialogs.schedule import Schedule
+from dialogs.schedule import DueItem, Schedule
 from scheduler.agenda import Agenda
 from scheduler.recurrence import local
 from storage.calendar_tokens import CalendarScope
@@ -105,7 +105,9 @@ async def wheel_command(
     items = []
     for network, group in scopes:
         items += await schedule.due(network, first, last, language, group_key=group)
-    items.sort(key=lambda item: (item.day, item.meeting is None))  # stable: each's order kept
+    # Networks' lists merged: by day, meetings by time first, then deadlines (stable sort:
+    # each network's wheel order is kept).
+    items.sort(key=lambda item: (item.day, item.meeting is None, _clock(item)))
     if as_json:
         print(json.dumps([i.as_json() for i in items], ensure_ascii=False, indent=2),
               file=streams.out)  # fmt: skip
@@ -119,6 +121,10 @@ async def wheel_command(
     if not items:
         print(f"nothing due from {first.isoformat()} to {last.isoformat()}", file=streams.err)
     return 0
+
+
+def _clock(item: DueItem) -> time:
+    return local(item.meeting.starts_at).time() if item.meeting is not None else time.min
 
 
 async def agenda_command(

@@ -167,6 +167,8 @@ def test_a_subscription_link_is_served_a_wrong_token_refused_and_a_revoked_one_t
     with _serving(tmp_path, port):
         status, content_type, body = _get(url)
         assert (status, content_type) == (200, "text/calendar")
+        etag = _headers(url)["ETag"]
+        assert _get(url, {"If-None-Match": etag})[0] == 304  # nothing changed since
         events = Calendar.from_ical(body).walk("VEVENT")
         assert any("Logistik" in str(e["SUMMARY"]) for e in events)
         wrong = url.replace(token, token[:-2] + ("AA" if token[-2:] != "AA" else "BB"))
@@ -212,9 +214,15 @@ class _serving:
         self.process.communicate(timeout=30)
 
 
-def _get(url: str) -> tuple[int, str | None, bytes]:
+def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, str | None, bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
     try:
-        with urllib.request.urlopen(url, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, response.headers.get_content_type(), response.read()
     except urllib.error.HTTPError as err:
         return err.code, err.headers.get_content_type(), err.read()
+
+
+def _headers(url: str) -> dict[str, str]:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return dict(response.headers)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -30,6 +31,8 @@ from aiohttp import web
 
 from bot.wheel_page import page_language, page_theme
 from storage.registry import Language, Localized
+
+logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 TEAMS_JS = "MicrosoftTeams-2.58.0.min.js"
@@ -206,9 +209,9 @@ def render_configure(
     )
 
 
-def render_privacy(language: Language, theme: str | None) -> str:
-    """`docs/data-protection.md` as a page (the document is in English)."""
-    html = markdown.markdown(DATA_PROTECTION.read_text(encoding="utf-8"), extensions=["tables"])
+def render_privacy(document: str, language: Language, theme: str | None) -> str:
+    """The data-protection document (Markdown, in English) as a page."""
+    html = markdown.markdown(document, extensions=["tables"])
     note = (
         f'<p class="note" lang="{language}">{escape(_text("privacy_language", language))}</p>'
         if language != "en"
@@ -237,9 +240,18 @@ def tab_routes(networks: TabNetworks) -> list[web.RouteDef]:
         choices, chosen = await networks(request.query.get("team") or None, language)
         return html(render_configure(choices, chosen, language, theme))
 
+    try:  # read once: the document changes with a new release only
+        data_protection: str | None = DATA_PROTECTION.read_text(encoding="utf-8")
+    except OSError:
+        logger.error("no privacy page: %s is missing from this installation", DATA_PROTECTION)
+        data_protection = None
+
     async def privacy(request: web.Request) -> web.Response:
+        if data_protection is None:
+            raise web.HTTPNotFound()
         language = page_language(request.query.get("lang"))
-        return html(render_privacy(language, page_theme(request.query.get("theme"))))
+        theme = page_theme(request.query.get("theme"))
+        return html(render_privacy(data_protection, language, theme))
 
     async def terms(request: web.Request) -> web.Response:
         language = page_language(request.query.get("lang"))

@@ -43,7 +43,7 @@ from bot.adapter import SamverkanAdapter, create_adapter
 from bot.calendar_routes import calendar_routes
 from bot.files import SharedFileReader, download
 from bot.graph import GraphConfig, GraphDirectory, GraphFiles, credential_for
-from bot.http import ReadinessCheck, create_web_app
+from bot.http import PortUnavailable, ReadinessCheck, create_web_app, listening_socket
 from bot.logs import configure_logging
 from bot.metrics import MetricsEndpoint, TurnCounters
 from bot.proactive import ConnectorSender
@@ -52,7 +52,7 @@ from bot.team_owners import DirectoryPeople, GraphTeamOwners
 from bot.tab_pages import tab_routes
 from bot.teams_bot import SamverkanBot
 from bot.wheel_page import wheel_routes
-from bot.wheel_source import WheelPages
+from bot.wheel_source import WheelPages, wheel_page_link
 from dialogs.admin import AuditDialogs, actor_name, describe
 from dialogs.calendar_feed import CalendarFeeds, CalendarLinks
 from dialogs.conversation import Conversation, RegistrySnapshots
@@ -233,6 +233,7 @@ async def open_services(
             wheel_overrides=wheel_overrides,
             calendar_links=calendar_links,
             public_base_url=settings.public_base_url,
+            wheel_link=wheel_page_link(settings),
         )
         wheel_admin = WheelAdmin(wheel_overrides, meetings, outbox, permissions=permissions)
         schedule = Schedule(meetings, wheel_overrides)
@@ -333,6 +334,7 @@ def minutes_rules_from(settings: Settings) -> MinutesRules:
         max_bytes=settings.minutes_max_mb * 1024 * 1024,
         allowed_types=settings.minutes_types,
         reminder_days=settings.minutes_reminder_days,
+        reminder_shift=settings.minutes_reminder_shift,
     )
 
 
@@ -447,17 +449,18 @@ async def _freeze_startup_objects(_: web.Application) -> None:
 def serve(settings: Settings, args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
+    # Bound before the app is built: nothing is planned or posted by a bot that cannot serve.
+    sock = listening_socket(host, port)
     if settings.local_mode:
         log.warning(
             "LOCAL MODE: MicrosoftAppId is empty, so /api/messages accepts unauthenticated "
             "requests from local clients only (Agents Playground, `app.py chat`). "
             "Set MicrosoftAppId/MicrosoftAppPassword before exposing this bot."
         )
-    log.info("starting", extra={"url": f"http://{host}:{port}/api/messages"})
+    log.info("starting", extra={"url": f"http://{host}:{sock.getsockname()[1]}/api/messages"})
     web.run_app(
         serving_app(settings, wait_for_database=args.wait_for_database),
-        host=host,
-        port=port,
+        sock=sock,
         print=None,
     )
     return 0
@@ -933,6 +936,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RegistryFileError as err:
         print(f"registry file error: {err}", file=sys.stderr)
         return 4
+    except PortUnavailable as err:
+        print(err, file=sys.stderr)
+        return 5
 
 
 if __name__ == "__main__":

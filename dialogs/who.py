@@ -39,7 +39,8 @@ from typing import NamedTuple
 from dialogs.language import language_from_locale, language_scores
 from dialogs.text import Analyzer, Word, carries_no_role_information
 from dialogs.turns import ContactAnswer, Reply
-from dialogs.who_texts import escape, join_list, person_link, render, role_in_question
+from dialogs.markdown import escape
+from dialogs.who_texts import join_list, person_link, render, role_in_question
 from storage.registry import (
     Assignment,
     Language,

@@ -209,6 +209,8 @@ def test_env_example_documents_every_variable():
         "ALLOWED_SERVICE_URL_HOSTS",
         "CALENDAR_LINK_KEY",
         "PUBLIC_BASE_URL",
+        "ALLOW_EMULATOR_TOKENS",
+        "ALLOWED_FILE_HOSTS",
     }
     assert Settings.from_env({}, env_file=Path(__file__).resolve().parents[2] / ".env.example")
 

@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from dialogs import cards, texts
-from dialogs.intents import Command, CommandPhrases, SmallTalk, classify
+from dialogs.intents import UNSUPPORTED, Classified, Command, CommandPhrases, SmallTalk, classify
 from dialogs.language import detect_language
 from dialogs.text import fold
 from dialogs.turns import Reply, Turn
@@ -30,6 +30,7 @@ from storage.registry import (
     LANGUAGES,
     Group,
     Language,
+    Localized,
     Network,
     RoleRegistry,
     UnknownGroup,
@@ -83,6 +84,8 @@ class CommandRequest:
     network: Network
     registry: RoleRegistry
     today: date
+    # The group the message names anywhere ("what's on the agenda for Logistics?"), if any.
+    group_key: str | None = None
 
 
 CommandHandler = Callable[[CommandRequest], Awaitable[list[Reply]]]
@@ -146,25 +149,25 @@ class Conversation:
 
         if turn.value is not None and "action" in turn.value:
             return await self._act(turn, turn.value, network, registry)
-        route = classify(turn.text, self._command_phrases)
-        if route.kind is SmallTalk.GREETING:
-            return [_greeting(turn, network, finder, language)]
-        if route.kind is SmallTalk.THANKS:
-            return [Reply(texts.THANKS.get(language), language)]
-        if route.kind is SmallTalk.HELP:
-            return [_help(turn, network, finder, language, self._command_phrases.commands)]
+        route = self.classify(turn.text, finder)
+        language = route.language or language
+        own_reply = _REPLIES.get(route.kind)
+        if own_reply is not None:
+            commands = self._command_phrases.commands
+            return [own_reply(turn, network, finder, language, commands)]
         if route.kind in self._handlers:
             request = CommandRequest(
                 turn=turn,
                 argument=route.argument,
-                language=route.language or language,
+                language=language,
                 network=network,
                 registry=registry,
                 today=self._today(),
+                group_key=finder.named_group(turn.text, network_key=network.key),
             )
             return await self._handlers[route.kind](request)
-        # The finder decides the language itself: the words a question matched tell more
-        # than a two-word question's function words ("chair?").
+        # Only a who-question gets here. The finder decides the language itself: the words a
+        # question matched tell more than a two-word question's function words ("chair?").
         reply = finder.answer(
             turn.text,
             network_key=network.key,
@@ -174,6 +177,11 @@ class Conversation:
         )
         return [_with_contact_card(reply)]
 
+    def classify(self, text: str, finder: ContactFinder | None = None) -> Classified:
+        """What kind of message `text` is, with this conversation's commands (and, given the
+        current finder, the registry's duty verbs)."""
+        verbs = finder.request_verbs if finder is not None else frozenset()
+        return classify(text, self._command_phrases, verbs)
 
     async def _act(
         self, turn: Turn, value: dict[str, Any], network: Network, registry: RoleRegistry
@@ -220,7 +228,13 @@ def _with_contact_card(reply: Reply) -> Reply:
     return replace(reply, card=card)
 
 
-def _greeting(turn: Turn, network: Network, finder: ContactFinder, language: Language) -> Reply:
+def _greeting(
+    turn: Turn,
+    network: Network,
+    finder: ContactFinder,
+    language: Language,
+    commands: Sequence[Command] = (),
+) -> Reply:
     name = f" {turn.user_name.split()[0]}" if turn.user_name else ""
     heading = texts.GREETING.get(language).format(name=name, network=network.name.get(language))
     suggestions = finder.example_questions(network.key, language)
@@ -234,7 +248,7 @@ def _help(
     network: Network,
     finder: ContactFinder,
     language: Language,
-    commands: Sequence[Command],
+    commands: Sequence[Command] = (),
 ) -> Reply:
     network_name = network.name.get(language)
     lines = [
@@ -261,6 +275,49 @@ def _help(
     text = "\n\n".join(lines) + f"\n\n{title}:\n" + "\n".join(f"- {q}" for q in suggestions)
     card = cards.suggestions_card(network_name, lines, suggestions)
     return Reply(text, language, card=card, suggestions=suggestions)
+
+
+def _thanks(
+    turn: Turn,
+    network: Network,
+    finder: ContactFinder,
+    language: Language,
+    commands: Sequence[Command] = (),
+) -> Reply:
+    return Reply(texts.THANKS.get(language), language)
+
+
+def _cannot(opening: Localized[str]) -> Callable[..., Reply]:
+    """A reply that says what the bot cannot do, then what it can: the help's suggestions."""
+
+    def reply(
+        turn: Turn,
+        network: Network,
+        finder: ContactFinder,
+        language: Language,
+        commands: Sequence[Command] = (),
+    ) -> Reply:
+        suggestions = (*finder.example_questions(network.key, language), _HELP_WORD[language])
+        title = texts.EXAMPLES_TITLE.get(language)
+        text = (
+            opening.get(language) + f"\n\n{title}:\n" + "\n".join(f"- {q}" for q in suggestions)
+        )
+        card = cards.suggestions_card(opening.get(language), [], suggestions)
+        return Reply(text, language, card=card, suggestions=suggestions)
+
+    return reply
+
+
+_HELP_WORD: dict[Language, str] = {"sv": "hjälp", "en": "help"}
+
+# Replies of the bot's own, by the kind of message: no role in any of them.
+_REPLIES: dict[SmallTalk | str, Callable[..., Reply]] = {
+    SmallTalk.GREETING: _greeting,
+    SmallTalk.THANKS: _thanks,
+    SmallTalk.HELP: _help,
+    SmallTalk.CHAT: _cannot(texts.CHAT),
+    UNSUPPORTED: _cannot(texts.CANNOT),
+}
 
 
 def _unknown_network(err: UnknownNetwork, language: Language) -> Reply:

@@ -67,6 +67,11 @@ AGENDA_COMMAND = Command(
         sv="nästa mötes dagordning för gruppen",
         en="the next meeting's agenda for the group",
     ),
+    topics=Localized(
+        sv=("dagordning", "dagordningen", "agenda", "agendan", "föredragningslista*"),
+        en=("agenda", "the agenda"),
+    ),
+    rank=20,
 )
 ADD_ITEM_COMMAND = Command(
     "agenda.add_item",
@@ -78,6 +83,12 @@ ADD_ITEM_COMMAND = Command(
         sv="lägg till en punkt på nästa mötes dagordning",
         en="add an item to the next meeting's agenda",
     ),
+    topics=Localized(
+        sv=("dagordning", "dagordningen", "agenda", "agendan", "punkt"),
+        en=("agenda", "item", "point"),
+    ),
+    rank=10,
+    verbs=Localized(sv=("lägg till", "lägg upp", "sätt upp", "för upp"), en=("add", "put")),
 )
 MEETINGS_COMMAND = Command(
     "meetings",
@@ -89,6 +100,12 @@ MEETINGS_COMMAND = Command(
         sv="gruppens kommande möten",
         en="the group's upcoming meetings",
     ),
+    topics=Localized(
+        sv=("möte", "möten", "mötet", "mötena", "mötesplan*", "ses vi", "träffas vi",
+            "nästa träff", "träffarna"),
+        en=("meeting", "meetings", "meet", "meet next", "upcoming meetings"),
+    ),
+    rank=90,  # the weakest topic: "meeting" accompanies most others
 )
 WHEEL_COMMAND = Command(
     "wheel",
@@ -100,6 +117,8 @@ WHEEL_COMMAND = Command(
         sv="årshjulets kommande datum",
         en="the annual wheel's coming dates",
     ),
+    topics=Localized(sv=("årshjul*", "deadline*"), en=("wheel", "annual wheel", "deadline*")),
+    rank=30,
 )
 
 WHEEL_DAYS = 365  # how far ahead "årshjul" looks

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
+from dialogs.intents import request_verbs
 from dialogs.language import language_from_locale, language_scores
 from dialogs.text import Analyzer, Word, carries_no_role_information
 from dialogs.turns import ContactAnswer, Reply
@@ -224,6 +225,15 @@ class ContactFinder:
         ):
             vocabulary.setdefault(term, set())
         self._analyzer.set_vocabulary({t: frozenset(ls) for t, ls in vocabulary.items()})
+        # A message that starts with the imperative of a duty ("boka ett rum åt oss") asks the
+        # bot to do a role's work, not who does it.
+        self.request_verbs = request_verbs(
+            (duty, language)
+            for network in registry.networks
+            for role in network.roles
+            for language in ("sv", "en")
+            for duty in role.duties.get(language)
+        )
 
     # -- building ----------------------------------------------------------------------------
 
@@ -378,6 +388,15 @@ class ContactFinder:
             group_named=group_named,
             language=_vocabulary_language(question_words),
         )
+
+    def named_group(self, text: str, *, network_key: str) -> str | None:
+        """The key of the group of `network_key` that `text` names anywhere, if any
+        ("dagordning för VNS", "what's on the agenda for Logistics?", "e-rådsmötet")."""
+        question_words = self._analyzer.query_words(text, language_scores(text).decided)
+        # Unlike in a question, a name that is also an ordinary word of the network
+        # ("beredningen") is the group here: a command asks about a group, not a duty.
+        found = self._networks[network_key].group_names.find(question_words)
+        return max(found, key=lambda m: len(m.name)).key if found else None
 
     def _named_network(self, question_words: list[Word], current: str) -> _NameMatch | None:
         """The network the question names: the current one if named, else the longest other."""

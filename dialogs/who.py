@@ -30,6 +30,7 @@ name is also an ordinary word of the current network's own texts ("nätverket", 
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ from typing import NamedTuple
 
 from dialogs.intents import request_verbs
 from dialogs.language import language_from_locale, language_scores
-from dialogs.text import Analyzer, Word, carries_no_role_information
+from dialogs.text import Analyzer, Word, carries_no_role_information, fold, stems, words
 from dialogs.turns import ContactAnswer, Reply
 from dialogs.who_texts import escape, join_list, person_link, render, role_in_question
 from storage.registry import (
@@ -66,6 +67,40 @@ TOPIC_WORDS = 2  # a message this short names a topic ("budget?") rather than ch
 MAX_SUGGESTIONS = 3
 MIN_COMPOUND_ENDING = 4  # a name this long at the end of a compound is that compound's word
 _EVIDENCE_LIMIT = 4096  # question words whose evidence is kept per network
+
+# Verbs of acting on something, by kind, in both languages. A question that asks who does one
+# of them to a role it names ("vem väljer ordförande?", "who appoints the representatives?")
+# is answered with the role whose duty does it to that role, read from the duties: nothing
+# here names a role. Kinds a duty may answer a question's kind with are in `_ANSWERED_BY`.
+_ACTING_VERBS: dict[str, tuple[str, str]] = {
+    "elect": ("välja väljer väljs väljas vald utse utser utses tillsätta tillsätter",
+              "elect elects elected appoint appoints appointed choose chooses select selects"),
+    "decide": ("besluta beslutar bestämma bestämmer avgöra avgör",
+               "decide decides determine determines"),
+    "approve": ("godkänna godkänner fastställa fastställer",
+                "approve approves adopt adopts"),
+    "call": ("kalla kallar sammankalla sammankallar", "call calls convene convenes summon"),
+    "support": ("stödja stödjer stöttar stötta", "support supports"),
+    "commission": ("uppdrar", "commission commissions"),
+    "inform": ("informera informerar kommunicera kommunicerar meddela meddelar",
+               "tell tells inform informs communicate communicates"),
+    "send": ("skicka skickar lyfta lyfter eskalera eskalerar vidare",
+             "send sends escalate escalates forward"),
+    "receive": ("emot", "receive receives"),
+}
+_ANSWERED_BY: dict[str, frozenset[str]] = {
+    "elect": frozenset({"elect", "decide"}),
+    "decide": frozenset({"decide", "elect", "approve"}),
+    "approve": frozenset({"approve", "decide"}),
+    "call": frozenset({"call"}),
+    "support": frozenset({"support"}),
+    "commission": frozenset({"commission"}),
+    "inform": frozenset({"inform"}),
+    "send": frozenset({"send"}),
+}
+# "Till vem lyfter ordföranden …?", "who does the process leader escalate decisions to?": the
+# role asked for is the one the named role's duty sends to.
+_TO_WHOM = re.compile(r"\btill vem\b|\bvem\b.*\btill\s*\??\s*$|\bto whom\b|\bwho\b.*\bto\s*\??\s*$")
 
 
 @dataclass(frozen=True)
@@ -104,6 +139,11 @@ class _RoleEntry:
     phrases: list[tuple[frozenset[str], float]] = field(default_factory=list)
     duty_terms: list[set[str]] = field(default_factory=list)
     duty_texts: tuple[Localized[str], ...] = ()  # each duty in both languages
+    title_terms: set[str] = field(default_factory=set)  # every term of its titles
+    title_words: set[str] = field(default_factory=set)  # the stems of its titles' whole words
+    # The stems of each duty's first word when it is an active verb ("Beslutar", "Appoints";
+    # not "Utses", "Appointed"), in either language.
+    duty_heads: list[set[str]] = field(default_factory=list)
 
 
 class _WordEvidence(NamedTuple):
@@ -130,6 +170,9 @@ class _NetworkIndex:
     role_terms: frozenset[str]  # every term of the network's role texts
     own_terms: frozenset[str]  # and of its group names: what the network's own texts say
     group_names: _Names
+    # Per role, the whole words of its titles no other role's title uses ("styrgrup", "erad";
+    # not "ordfor", which "Vice ordförande" shares): what names that role and no other.
+    own_title_terms: list[frozenset[str]] = field(default_factory=list)
     # Question words seen in this network, with what they say about its roles: members ask
     # the same few hundred words over and over.
     evidence: dict[Word, _WordEvidence] = field(default_factory=dict)
@@ -225,6 +268,15 @@ class ContactFinder:
         ):
             vocabulary.setdefault(term, set())
         self._analyzer.set_vocabulary({t: frozenset(ls) for t, ls in vocabulary.items()})
+        self._acting_terms: dict[str, frozenset[str]] = {
+            kind: frozenset(
+                term
+                for language, text in zip(("sv", "en"), texts, strict=True)
+                for word in text.split()
+                for term in stems(word, language)
+            )
+            for kind, texts in _ACTING_VERBS.items()
+        }
         # A message that starts with the imperative of a duty ("boka ett rum åt oss") asks the
         # bot to do a role's work, not who does it.
         self.request_verbs = request_verbs(
@@ -252,6 +304,12 @@ class ContactFinder:
             )
         fields.append((role.key.replace("_", " "), None, SYNONYM_WEIGHT, None))
         entry.duty_terms = [set() for _ in range(max(len(role.duties.sv), len(role.duties.en)))]
+        entry.duty_heads = [set() for _ in entry.duty_terms]
+        for language in ("sv", "en"):
+            for i, duty in enumerate(role.duties.get(language)):
+                first = words(duty)[:1]
+                if first and not _passive(first[0], language):
+                    entry.duty_heads[i].update(stems(first[0], language))
 
         for text, language, weight, duty_index in fields:
             word_terms = self._analyzer.index_words(text, language)
@@ -264,6 +322,9 @@ class ContactFinder:
                         vocabulary.setdefault(term, set())
                     if duty_index is not None:
                         entry.duty_terms[duty_index].add(term)
+            if weight == TITLE_WEIGHT:
+                entry.title_terms.update(t for terms_of_word in word_terms for t in terms_of_word)
+                entry.title_words.update(terms_of_word[0] for terms_of_word in word_terms)
             # A one-word synonym is fully matched whenever it matches at all: no bonus for it.
             if duty_index is None and (weight == TITLE_WEIGHT or len(word_terms) > 1):
                 entry.phrases.append((frozenset(w[0] for w in word_terms), weight))
@@ -313,7 +374,15 @@ class ContactFinder:
             for group in network.groups
             for text in _names(group.key, group.name, group.aliases)
         )
+        title_use: dict[str, int] = defaultdict(int)
+        for entry in entries:
+            for term in entry.title_words:
+                title_use[term] += 1
+        own_title_terms = [
+            frozenset(t for t in entry.title_words if title_use[t] == 1) for entry in entries
+        ]
         return _NetworkIndex(
+            own_title_terms=own_title_terms,
             entries=entries,
             postings=dict(postings),
             term_weight=term_weight,
@@ -376,10 +445,11 @@ class ContactFinder:
         asking = len(question_words) <= TOPIC_WORDS or any(
             w.asks_for_someone for w in question_words
         )
-        matches = self._rank(index, scoped_words, asking)
+        to_whom = bool(_TO_WHOM.search(fold(question)))
+        matches = self._rank(index, scoped_words, asking, to_whom)
         if not matches and consumed:
             # "vem sitter i e-rådet?": the name is all the question says, so it is the topic.
-            matches = self._rank(index, question_words, asking)
+            matches = self._rank(index, question_words, asking, to_whom)
         return ContactSearch(
             network_key=network_key,
             group_key=group_key,
@@ -397,6 +467,92 @@ class ContactFinder:
         # ("beredningen") is the group here: a command asks about a group, not a duty.
         found = self._networks[network_key].group_names.find(question_words)
         return max(found, key=lambda m: len(m.name)).key if found else None
+
+    def _acting(
+        self,
+        index: _NetworkIndex,
+        asked_terms: set[str],
+        naming: dict[int, set[str]],
+        owners: set[int],
+        titled: set[int],
+        ranked: list[int],
+        to_whom: bool,
+    ) -> tuple[int, int] | None:
+        """The role that acts on a role the question names, and the duty that says so.
+
+        "vem väljer ordförande?": a duty of another role elects (or decides about) a role
+        named in the question. "vem tar emot sekreterarens utkast?" and "till vem lyfter
+        ordföranden beslut?": a duty of the named role sends to the role asked for. None when
+        the question asks for no such act, or no duty does it.
+        """
+        kinds = {k for k, terms in self._acting_terms.items() if terms & asked_terms}
+        if not kinds:
+            return None
+        acting_terms = frozenset().union(*(self._acting_terms[k] for k in kinds))
+        named = {
+            position: (terms - acting_terms) | index.own_title_terms[position]
+            for position, terms in naming.items()
+        }
+        entries = index.entries
+        if "receive" in kinds or ("send" in kinds and to_whom):
+            sending = self._acting_terms["send"]
+            order = sorted(named, key=lambda p: (p not in owners, _rank_of(ranked, p)))
+            for position in order:
+                for terms in entries[position].duty_terms:
+                    if not terms & sending:
+                        continue
+                    for other, entry in enumerate(entries):
+                        own = index.own_title_terms[other]
+                        if other != position and own & terms:
+                            return other, _duty_of(entry, own)
+        answering = frozenset().union(*(_ANSWERED_BY.get(k, frozenset()) for k in kinds))
+        if not answering:
+            return None
+        own_kind_terms = acting_terms & asked_terms
+        kind_terms = frozenset().union(*(self._acting_terms[k] for k in kinds))
+        answering_terms = frozenset().union(*(self._acting_terms[k] for k in answering))
+        best: tuple[tuple, int, int] | None = None
+        for position, entry in enumerate(entries):
+            for duty, terms in enumerate(entry.duty_terms):
+                if not terms & answering_terms:
+                    continue
+                head = entry.duty_heads[duty]
+                if head & own_kind_terms:
+                    verb = 3  # the very verb asked about leads the duty
+                elif head & kind_terms:
+                    verb = 2
+                elif head & answering_terms:
+                    verb = 1
+                else:
+                    verb = 0  # the verb is elsewhere in the duty, or a noun ("beslut")
+                names = sum(
+                    1 for other, other_terms in named.items()
+                    if other != position and other_terms & terms
+                )
+                mentions = sum(
+                    1 for other, other_entry in enumerate(entries)
+                    if other != position and other_entry.title_terms & terms
+                )
+                key = (names > 0, verb, names, -mentions, -_rank_of(ranked, position))
+                if best is None or key > best[0]:
+                    best = (key, position, duty)
+        if best is None:
+            return None
+        (names, verb, *_), position, duty = best
+        top = ranked[0]
+        if not names and verb < 2:
+            return None
+        # A role whose own duty does what is asked stays, unless the question names it by
+        # its title as the one acted on ("vem bestämmer vilka som sitter i styrgruppen?").
+        named_by_title = top in titled or any(
+            term.startswith(word)  # the two stemmers may leave a letter more ("-grupp")
+            for term in naming.get(top, ())
+            for word in entries[top].title_words
+            if len(word) >= MIN_COMPOUND_ENDING
+        )
+        if not named_by_title and any(terms & kind_terms for terms in entries[top].duty_terms):
+            return None
+        return position, duty
 
     def _named_network(self, question_words: list[Word], current: str) -> _NameMatch | None:
         """The network the question names: the current one if named, else the longest other."""
@@ -428,13 +584,15 @@ class ContactFinder:
         return known
 
     def _rank(
-        self, index: _NetworkIndex, question_words: list[Word], asking: bool
+        self, index: _NetworkIndex, question_words: list[Word], asking: bool, to_whom: bool = False
     ) -> tuple[RoleMatch, ...]:
         scores: dict[int, float] = {}
         matched: dict[int, set[str]] = {}
         matched_words: dict[int, int] = {}
         strongest_field: dict[int, float] = {}
         question_terms: set[str] = set()
+        naming: dict[int, set[str]] = defaultdict(set)  # the terms that name each role
+        owners: set[int] = set()  # roles named in the genitive ("sekreterarens utkast")
         for word in question_words:
             if not word.readings:  # "vem", "the": says nothing of any role
                 continue
@@ -448,6 +606,13 @@ class ContactFinder:
             for position, value in evidence.strongest:
                 if value > strongest_field.get(position, 0.0):
                     strongest_field[position] = value
+                if value >= SYNONYM_WEIGHT:
+                    naming[position] |= evidence.terms
+            if word.genitive:
+                for position, _, terms in evidence.best:
+                    if index.own_title_terms[position] & set(terms):
+                        naming[position] |= set(terms)
+                        owners.add(position)
             for position, value, terms in evidence.best:
                 if position in scores:
                     scores[position] += value
@@ -485,6 +650,19 @@ class ContactFinder:
         ranked = sorted(sorted(scores), key=scores.__getitem__, reverse=True)
         if not ranked or scores[ranked[0]] < MIN_SCORE:
             return ()
+        # Verbs of acting are seldom registry words, so the question's own stems are read too.
+        asked_terms = question_terms.union(
+            *(stems(w.surface, language) for w in question_words for language in ("sv", "en"))
+        )
+        acting = self._acting(index, asked_terms, naming, owners, set(phrase_bonus), ranked, to_whom)
+        if acting is not None and acting[0] != ranked[0]:
+            position, duty = acting
+            scores[position] = scores[ranked[0]] + SAME_DUTY_BONUS
+            duties[position] = duty
+            matched.setdefault(position, set())
+            strongest_field.setdefault(position, DUTY_WEIGHT)
+            matched_words[position] = max(2, matched_words.get(position, 0))
+            ranked = [position, *(p for p in ranked if p != position)]
         top = ranked[0]
         if not asking and strongest_field[top] < SYNONYM_WEIGHT and matched_words[top] < 2:
             return ()
@@ -715,6 +893,23 @@ def _best_duty(
         if value > best[2]:
             best = (position, len(shared), value)
     return best
+
+
+def _duty_of(entry: _RoleEntry, terms: set[str]) -> int:
+    """The first duty of `entry` that uses one of `terms` (its title's, naming it)."""
+    return next((d for d, ts in enumerate(entry.duty_terms) if ts & terms), 0)
+
+
+def _passive(word: str, language: Language) -> bool:
+    """"Utses", "Appointed": a duty that says how the role is chosen, not what it does."""
+    if language == "sv":
+        return word.endswith("s") and not word.endswith("ss")
+    return word.endswith("ed")
+
+
+def _rank_of(ranked: list[int], position: int) -> int:
+    """A role's place in the ranking; roles the question did not match come last."""
+    return ranked.index(position) if position in ranked else len(ranked)
 
 
 def _duty_texts(role: Role, position: int) -> Localized[str]:

@@ -27,7 +27,6 @@ def test_help(text):
 @pytest.mark.parametrize("text", [
     "Vem är ordförande?",
     "Hej, vem bokar lokalen?",      # a greeting with a question is a question
-    "Vad är klockan?",              # off-topic: the answering logic abstains, not the router
     "thanks, who keeps the budget?",
     "help with the budget",
     "hjälp hjälp",                  # help needs its whole phrase, repeated or not

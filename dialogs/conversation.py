@@ -25,7 +25,7 @@ from dialogs.intents import UNSUPPORTED, Classified, Command, CommandPhrases, Sm
 from dialogs.language import detect_language
 from dialogs.text import fold
 from dialogs.turns import Reply, Turn
-from dialogs.who import ContactFinder
+from dialogs.who import MAX_GROUP_LINES, ContactFinder
 from storage.registry import (
     LANGUAGES,
     Group,
@@ -267,7 +267,10 @@ def _help(
     if network.groups and turn.group_key is None:
         lines.append(
             texts.HELP_GROUPS.get(language).format(
-                groups=", ".join(g.name.get(language) for g in network.groups)
+                groups=", ".join(
+                    [g.name.get(language) for g in network.groups[:MAX_GROUP_LINES]]
+                    + (["…"] if len(network.groups) > MAX_GROUP_LINES else [])
+                )
             )
         )
     suggestions = finder.example_questions(network.key, language)

@@ -230,19 +230,43 @@ def classify(
     folded = [w for w in folded if w]
     if _has_phrase(folded, _ASKS_FOR_A_PERSON):
         return Classified(QUESTION, argument=text.strip())
+    short = _short_small_talk(folded)
+    if short is not None:
+        return short
     if _has_phrase(folded, _CHAT):
         return Classified(SmallTalk.CHAT)
-    topic = _topic_command(folded, commands, text.strip())
+    rest, polite = _without_politeness(folded)
+    # "boka ett rum", "can you send the minutes": a request to do something, which no
+    # command does; "visa årshjulet", "can you show the agenda": a command.
+    asks_to_do = bool(rest) and rest[0] not in _REQUEST_STARTS and (
+        rest[0] in _REQUEST_VERBS or rest[0] in request_verbs
+    )
+    topic = _topic_command(folded, commands, text.strip(), verbs_only=asks_to_do)
     if topic is not None:
         return topic
-    if _has_phrase(folded, _NOT_FOR_A_ROLE):
-        return Classified(UNSUPPORTED, argument=text.strip())
-    rest, polite = _without_politeness(folded)
-    if rest and (rest[0] in _REQUEST_VERBS or rest[0] in request_verbs):
+    if asks_to_do or _has_phrase(folded, _NOT_FOR_A_ROLE):
         return Classified(UNSUPPORTED, argument=text.strip())
     if polite or (folded and folded[0] in _QUESTION_OF_FACT_STARTS):
         return Classified(UNSUPPORTED, argument=text.strip())
     return Classified(QUESTION, argument=text.strip())
+
+
+def _short_small_talk(words: list[str]) -> Classified | None:
+    """Thanks with a few words more ("tack för hjälpen!", "thanks, that helped"), or a call
+    for help followed by another way to ask for it ("hjälp, vad kan du?")."""
+    if not words or len(words) > _SHORT_SMALL_TALK_WORDS:
+        return None
+    first, rest = words[0], " ".join(words[1:])
+    for language, by_kind in _SMALL_TALK_BY_LANGUAGE.items():
+        if first in by_kind[SmallTalk.THANKS]:
+            return Classified(SmallTalk.THANKS, language=language)
+        help_phrases = {fold(p) for p in by_kind[SmallTalk.HELP]}
+        if first in help_phrases and rest in help_phrases and rest != first:
+            return Classified(SmallTalk.HELP, language=language)
+    return None
+
+
+_SHORT_SMALL_TALK_WORDS = 5
 
 
 def _small_talk_language(words: list[str]) -> Language | None:
@@ -304,10 +328,15 @@ def _topic_matches(word: str, topic: str) -> bool:
 
 
 def _topic_command(
-    words: list[str], commands: Sequence[Command] | CommandPhrases, text: str
+    words: list[str],
+    commands: Sequence[Command] | CommandPhrases,
+    text: str,
+    *,
+    verbs_only: bool = False,
 ) -> Classified | None:
     """The command whose topic a plain-language request names, with the whole text as its
-    argument (the group may be named anywhere in it)."""
+    argument (the group may be named anywhere in it). `verbs_only`: only commands whose own
+    verbs start the request ("lägg till … på dagordningen")."""
     known = commands.commands if isinstance(commands, CommandPhrases) else commands
     if not words or words[0] in _FIRST_PERSON:
         return None
@@ -337,7 +366,7 @@ def _topic_command(
                     or len(words) <= 3
                     or _without_politeness(words)[1]
                 )
-                if command.verbs.sv or command.verbs.en:
+                if command.verbs.sv or command.verbs.en or verbs_only:
                     requested = started
                 if requested and (best is None or (command.rank, found) < best[:2]):
                     best = (command.rank, found, command, language)

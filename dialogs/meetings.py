@@ -184,7 +184,7 @@ class MeetingDialogs:
     async def agenda(self, request: CommandRequest) -> list[Reply]:
         """The agenda of the group's next meeting."""
         context = _context(request)
-        group, _rest = _group(context, request.argument)
+        group, _rest = _group(context, request.argument, named=request.group_key)
         if group is None:
             return [_which_group(context, mt.AGENDA_COMMAND)]
         meeting = await self._meetings.next_meeting(context.network.key, group.key, self._now())
@@ -206,14 +206,14 @@ class MeetingDialogs:
     async def meetings(self, request: CommandRequest) -> list[Reply]:
         """The upcoming meetings of the group, or of the whole network."""
         context = _context(request)
-        group, _rest = _group(context, request.argument)
+        group, _rest = _group(context, request.argument, named=request.group_key)
         return [await self._meetings_reply(context, group)]
 
     async def wheel(self, request: CommandRequest) -> list[Reply]:
         """The coming dates of the annual wheel for the group, or the whole network."""
         context = _context(request)
         network, language = context.network, context.language
-        group, _rest = _group(context, request.argument)
+        group, _rest = _group(context, request.argument, named=request.group_key)
         now = self._now()
         today = local(now).date()
         end = today + timedelta(days=WHEEL_DAYS)
@@ -506,12 +506,13 @@ def _for_meeting(context: _Context, meeting: Meeting) -> _Context:
 
 
 def _group(
-    context: _Context, argument: str, *, channel_first: bool = False
+    context: _Context, argument: str, *, channel_first: bool = False, named: str | None = None
 ) -> tuple[Group | None, str]:
     """The group a command is about, and the rest of its argument.
 
-    A group named at the start of the argument, else the channel's group (with
-    `channel_first`, the other way round: an agenda point may begin with a group's name),
+    A group named at the start of the argument, else the group `named` anywhere in the
+    message ("what's on the agenda for Logistics?"), else the channel's group (with
+    `channel_first`, the channel's first: an agenda point may begin with a group's name),
     else the network's only group, else None (ask which).
     """
     network = context.network
@@ -531,6 +532,8 @@ def _group(
     if best is not None:
         # `fold` keeps the length of Swedish letters, so the rest can be cut from the original.
         return best[1], argument[best[0] :].lstrip(" :,.–-")
+    if named is not None and named in {g.key for g in network.groups}:
+        return network.group(named), argument
     if channel_group is not None:
         return channel_group, argument
     if len(network.groups) == 1:

@@ -39,7 +39,7 @@ from typing import NamedTuple
 
 from dialogs.intents import request_verbs
 from dialogs.language import language_from_locale, language_scores
-from dialogs.text import Analyzer, Word, carries_no_role_information, fold, stems, words
+from dialogs.text import Analyzer, Word, carries_no_role_information, fold, stem, stems, words
 from dialogs.turns import ContactAnswer, Reply
 from dialogs.who_texts import escape, join_list, person_link, render, role_in_question
 from storage.registry import (
@@ -65,6 +65,7 @@ RUNNER_UP_SHARE = 0.5  # further roles are listed while they score at least this
 MAX_MATCHES = 3
 TOPIC_WORDS = 2  # a message this short names a topic ("budget?") rather than chatting
 MAX_SUGGESTIONS = 3
+MAX_GROUP_LINES = 10  # groups listed for a group role asked without a group
 MIN_COMPOUND_ENDING = 4  # a name this long at the end of a compound is that compound's word
 _EVIDENCE_LIMIT = 4096  # question words whose evidence is kept per network
 
@@ -141,6 +142,8 @@ class _RoleEntry:
     duty_texts: tuple[Localized[str], ...] = ()  # each duty in both languages
     title_terms: set[str] = field(default_factory=set)  # every term of its titles
     title_words: set[str] = field(default_factory=set)  # the stems of its titles' whole words
+    # The same per language, to find the role named in full in another role's duty.
+    title_words_by_language: dict[str, set[str]] = field(default_factory=dict)
     # The stems of each duty's first word when it is an active verb ("Beslutar", "Appoints";
     # not "Utses", "Appointed"), in either language.
     duty_heads: list[set[str]] = field(default_factory=list)
@@ -260,6 +263,13 @@ class ContactFinder:
                 for text in _names(network.key, network.name, network.aliases)
             )
         self._network_names = _Names(network_names)
+        self._members: dict[tuple[str, str], tuple[str, ...]] = {
+            (network.key, entries[position].role.key): members
+            for network in registry.networks
+            for entries in [entries_by_network[network.key]]
+            for position in range(len(entries))
+            if (members := _members(entries, position))
+        }
         self._examples: dict[tuple[str, Language], tuple[str, ...]] = {}
         # Names are looked up like any word (so "logistik" is known to typo tolerance) but, with
         # no language, say nothing about the language of a question.
@@ -325,6 +335,9 @@ class ContactFinder:
             if weight == TITLE_WEIGHT:
                 entry.title_terms.update(t for terms_of_word in word_terms for t in terms_of_word)
                 entry.title_words.update(terms_of_word[0] for terms_of_word in word_terms)
+                entry.title_words_by_language.setdefault(language, set()).update(
+                    terms_of_word[0] for terms_of_word in word_terms
+                )
             # A one-word synonym is fully matched whenever it matches at all: no bonus for it.
             if duty_index is None and (weight == TITLE_WEIGHT or len(word_terms) > 1):
                 entry.phrases.append((frozenset(w[0] for w in word_terms), weight))
@@ -723,16 +736,28 @@ class ContactFinder:
         deputies = network.holders(role.key, group_key, today, deputies=True)
         scope = _scope(network, group_key, language)
         title = escape(role.title.get(language))
+        members = self._members.get((network.key, role.key), ())
+        member_holders = tuple(
+            a for key in members for a in _holders(network, key, search.group_key, today)
+        )
         if holders:
             paragraphs = [
                 render("held_by", language, role=title, scope=scope, people=_people(holders))
             ]
-        else:
+        elif not member_holders:
             paragraphs = [render("vacant", language, role=title, scope=scope)]
+        else:
+            paragraphs = []
+        if members:
+            # A composite role is its members: name them, and who holds each.
+            paragraphs.append(
+                _members_text(network, role, members, search.group_key, language, today, scope)
+            )
         if deputies:
             paragraphs.append(render("deputies", language, people=_people(deputies)))
-        if not holders:
+        if not holders and not member_holders:
             paragraphs.append(_ask_instead(network, role, group_key, language, today))
+        holders = holders + member_holders
         paragraphs.append(_duty_line(role, best, language))
         contact = ContactAnswer(
             roles=roles,
@@ -895,6 +920,34 @@ def _best_duty(
     return best
 
 
+# Words with which a duty says what a role is made of ("Består av ordförande, vice ordförande
+# och processledare", "Made up of the chair, ..."): the roles it then names are its members.
+_MADE_OF = frozenset(stem(w, "sv") for w in "består utgörs".split()) | frozenset(
+    stem(w, "en") for w in "made consists composed comprises".split()
+)
+
+
+def _members(entries: list[_RoleEntry], position: int) -> tuple[str, ...]:
+    """The keys of the roles a composite role is made of, read from its duties: a duty that
+    says so (`_MADE_OF`) and names other roles by their whole titles."""
+    entry = entries[position]
+    for language, duties in (("sv", entry.role.duties.sv), ("en", entry.role.duties.en)):
+        for duty in duties:
+            duty_words = {s for word in words(duty) for s in stems(word, language)}
+            if not duty_words & _MADE_OF:
+                continue
+            members = tuple(
+                other.role.key
+                for index, other in enumerate(entries)
+                if index != position
+                and (title := other.title_words_by_language.get(language))
+                and title <= duty_words
+            )
+            if len(members) >= 2:
+                return members
+    return ()
+
+
 def _duty_of(entry: _RoleEntry, terms: set[str]) -> int:
     """The first duty of `entry` that uses one of `terms` (its title's, naming it)."""
     return next((d for d, ts in enumerate(entry.duty_terms) if ts & terms), 0)
@@ -925,6 +978,40 @@ def _nth(duties: tuple[str, ...], position: int) -> str:
 # -- helpers: answer text --------------------------------------------------------------------
 
 
+def _holders(
+    network: Network, role_key: str, group_key: str | None, today: date
+) -> tuple[Assignment, ...]:
+    """Who holds a role: in the group for a group role (none when no group is known)."""
+    role = network.role(role_key)
+    if role.scope == "group" and group_key is None:
+        return ()
+    return tuple(network.holders(role_key, group_key if role.scope == "group" else None, today))
+
+
+def _members_text(
+    network: Network,
+    role: Role,
+    members: tuple[str, ...],
+    group_key: str | None,
+    language: Language,
+    today: date,
+    scope: str,
+) -> str:
+    """"**Beredning** i Fyrbodals e-råd består av:" and a line per member role and holders."""
+    lines = [render("made_of", language, role=escape(role.title.get(language)), scope=scope)]
+    for key in members:
+        held = _holders(network, key, group_key, today)
+        lines.append(
+            render(
+                "member_line",
+                language,
+                role=escape(network.role(key).title.get(language)),
+                people=_people(held) if held else render("vacant_short", language),
+            )
+        )
+    return "\n".join(lines)
+
+
 def _people(assignments: Iterable[Assignment]) -> str:
     return ", ".join(person_link(a.person.name, a.person.email) for a in assignments)
 
@@ -946,11 +1033,17 @@ def _per_group_text(
 ) -> str:
     """A group role asked without a group: its holders group by group, and how to ask."""
     lines = []
-    for group in network.groups:
+    # A network of hundreds of groups would not fit in one Teams message (about 28 KB), and
+    # nobody reads such a list: the first few groups, and how to ask for the rest.
+    for group in network.groups[:MAX_GROUP_LINES]:
         holders = network.holders(role.key, group.key, today)
         people = _people(holders) if holders else render("vacant_short", language)
         lines.append(
             render("group_line", language, group=escape(group.name.get(language)), people=people)
+        )
+    if len(network.groups) > MAX_GROUP_LINES:
+        lines.append(
+            render("more_groups", language, count=str(len(network.groups) - MAX_GROUP_LINES))
         )
     title = role.title.get(language)
     example = render(

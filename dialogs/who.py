@@ -498,12 +498,14 @@ class ContactFinder:
         ordföranden beslut?": a duty of the named role sends to the role asked for. None when
         the question asks for no such act, or no duty does it.
         """
-        kinds = {k for k, terms in self._acting_terms.items() if terms & asked_terms}
+        # Words that name a role by its whole title ("the election committee") ask for no act.
+        verbs = asked_terms.difference(*(naming.get(p, ()) for p in titled))
+        kinds = {k for k, terms in self._acting_terms.items() if terms & verbs}
         if not kinds:
             return None
         acting_terms = frozenset().union(*(self._acting_terms[k] for k in kinds))
         named = {
-            position: (terms - acting_terms) | index.own_title_terms[position]
+            position: (terms | index.own_title_terms[position]) - acting_terms
             for position, terms in naming.items()
         }
         entries = index.entries

@@ -77,6 +77,27 @@ def escape(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
+_LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\(([^)\s]*)\)")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_ITALIC = re.compile(r"(?<![\w\\])_(.+?)(?<!\\)_(?!\w)")
+_ESCAPED = re.compile(r"\\([\\`*_\[\]])")
+
+
+def plain_text(markdown: str) -> str:
+    """The bot's markdown as plain text for a terminal: no ** or _, links as "name <address>",
+    escaped characters as themselves. Lines stay lines."""
+    text = _LINK.sub(_plain_link, markdown)
+    text = _BOLD.sub(r"\1", text)
+    text = _ITALIC.sub(r"\1", text)
+    return _ESCAPED.sub(r"\1", text)
+
+
+def _plain_link(match: re.Match[str]) -> str:
+    label, target = match.group(1), match.group(2)
+    address = target.removeprefix("mailto:")
+    return label if address in ("", _ESCAPED.sub(r"\1", label)) else f"{label} <{address}>"
+
+
 def person_link(name: str, email: str | None) -> str:
     """ "Anna Berg ([anna@x.se](mailto:anna@x.se))", or the bare name without an e-mail."""
     if not email:

@@ -670,6 +670,8 @@ class ContactFinder:
             *(stems(w.surface, language) for w in question_words for language in ("sv", "en"))
         )
         acting = self._acting(index, asked_terms, naming, owners, set(phrase_bonus), ranked, to_whom)
+        if acting is None:
+            acting = _towards(index, question_words, scores, ranked)
         if acting is not None and acting[0] != ranked[0]:
             position, duty = acting
             scores[position] = scores[ranked[0]] + SAME_DUTY_BONUS
@@ -948,6 +950,57 @@ def _members(entries: list[_RoleEntry], position: int) -> tuple[str, ...]:
             if len(members) >= 2:
                 return members
     return ()
+
+
+# Prepositions after which a role is the one turned to, not the one asked for: "en fråga till
+# styrelsen", "kontakt mot styrelsen", "reports to the steering group".
+_TOWARDS = frozenset({"till", "mot", "gentemot", "to", "towards", "toward"})
+_ARTICLES = frozenset({"the", "den", "det", "our", "vår", "var", "their"})
+
+
+def _towards(
+    index: _NetworkIndex, question_words: list[Word], scores: dict[int, float], ranked: list[int]
+) -> tuple[int, int] | None:
+    """When the best role is named only after "till"/"to" ("jag har en fråga till
+    styrelsen"), the role whose duty names it and that the question matches best: the one
+    who deals with it for the asker (the board's contact person). None otherwise."""
+    top = ranked[0]
+    title = index.entries[top].title_words
+    after_towards = False
+    named_towards = named_elsewhere = False
+    for word in question_words:
+        terms = {t for reading in word.readings for t in reading.terms}
+        if title and (terms & title) and _names_whole_title(index.entries[top], terms):
+            if after_towards:
+                named_towards = True
+            else:
+                named_elsewhere = True
+        if word.surface in _TOWARDS:
+            after_towards = True
+        elif word.surface not in _ARTICLES:
+            after_towards = False
+    if not named_towards or named_elsewhere:
+        return None
+    named = index.entries[top]
+    candidates = [
+        (scores.get(position, 0.0), -position, position, duty)
+        for position, entry in enumerate(index.entries)
+        if position != top
+        for duty in [next(
+            (d for d, terms in enumerate(entry.duty_terms) if _names_whole_title(named, terms)),
+            None,
+        )]
+        if duty is not None
+    ]
+    if not candidates:
+        return None
+    _, _, position, duty = max(candidates)
+    return position, duty
+
+
+def _names_whole_title(entry: _RoleEntry, terms: set[str]) -> bool:
+    """True when a word's terms hold a whole title of the role ("styrelsen": Styrelsen)."""
+    return any(words <= terms for words in entry.title_words_by_language.values() if words)
 
 
 def _duty_of(entry: _RoleEntry, terms: set[str]) -> int:

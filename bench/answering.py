@@ -366,10 +366,13 @@ class Bot:
 
     def __init__(self, services):
         self.services = services
-        conversation = services.conversation
-        self._classify = getattr(conversation, "classify", None) or (
-            lambda text: classify(text, conversation._command_phrases)
-        )
+
+    async def _classify(self, text: str):
+        conversation = self.services.conversation
+        if hasattr(conversation, "classify"):
+            _, finder = await self.services.snapshots.current()
+            return conversation.classify(text, finder)
+        return classify(text, conversation._command_phrases)  # before the classifier existed
 
     async def outcome(self, q: dict) -> Outcome:
         turn = Turn(text=q["question"], network_key=q["network"], group_key=q.get("group"))
@@ -381,7 +384,7 @@ class Bot:
             top=top,
             right=_right(q, top),
             language_right=reply.language == q["lang"] if q.get("lang") in ("sv", "en") else None,
-            intent=predicted_intent(self._classify(q["question"])),
+            intent=predicted_intent(await self._classify(q["question"])),
         )
 
 

@@ -180,8 +180,9 @@ class Conversation:
     def classify(self, text: str, finder: ContactFinder | None = None) -> Classified:
         """What kind of message `text` is, with this conversation's commands (and, given the
         current finder, the registry's duty verbs)."""
-        verbs = finder.request_verbs if finder is not None else frozenset()
-        return classify(text, self._command_phrases, verbs)
+        if finder is None:
+            return classify(text, self._command_phrases)
+        return classify(text, self._command_phrases, finder.request_verbs, finder.role_words)
 
     async def _act(
         self, turn: Turn, value: dict[str, Any], network: Network, registry: RoleRegistry

@@ -202,12 +202,15 @@ def classify(
     text: str,
     commands: Sequence[Command] | CommandPhrases = (),
     request_verbs: frozenset[str] = frozenset(),
+    role_words: frozenset[str] = frozenset(),
 ) -> Classified:
     """Route a whole message (mentions already stripped).
 
     `commands`: the commands to recognise, best as `CommandPhrases` built once; a plain
     sequence has every phrase tried. `request_verbs`: imperatives of the registry's duties
     (`request_verbs`), which make a message starting with one a request to the bot.
+    `role_words`: the registry's words for roles, folded (titles, one-word synonyms): "vilken
+    X …?" asks for a person only when X is one of them.
     """
     cleaned = text.strip().lower()
     if not cleaned or cleaned.strip("?! .") == "":
@@ -248,6 +251,11 @@ def classify(
         return Classified(UNSUPPORTED, argument=text.strip())
     if polite or (folded and folded[0] in _QUESTION_OF_FACT_STARTS):
         return Classified(UNSUPPORTED, argument=text.strip())
+    if role_words and len(folded) > 2 and folded[0] in _WHICH and not _is_role_word(
+        folded[1], role_words
+    ):
+        # "vilket resurscentrum ska ta över?": which thing, not which person.
+        return Classified(UNSUPPORTED, argument=text.strip())
     return Classified(QUESTION, argument=text.strip())
 
 
@@ -278,6 +286,24 @@ def _small_talk_language(words: list[str]) -> Language | None:
         if any(word in phrase.split() for phrases in by_kind.values() for phrase in phrases)
     }
     return used.pop() if len(used) == 1 else None
+
+
+_WHICH = frozenset({"vilket", "vilken", "which", "wich"})
+
+
+def _is_role_word(word: str, role_words: frozenset[str]) -> bool:
+    """True when `word` is a role word or an inflection of one ("kontaktpersonen")."""
+    return word in role_words or any(
+        word.startswith(r) for r in role_words if len(r) >= _MIN_ROLE_WORD
+    )
+
+
+_MIN_ROLE_WORD = 4
+
+
+def role_words(texts: Iterable[str]) -> frozenset[str]:
+    """The folded words of role titles and synonyms (`classify`'s `role_words`)."""
+    return frozenset(fold(w) for text in texts for w in _WORD.findall(text.lower()) if len(w) > 2)
 
 
 def request_verbs(duties: Iterable[tuple[str, Language]]) -> frozenset[str]:

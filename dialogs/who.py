@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from dialogs.intents import request_verbs
+from dialogs.intents import request_verbs, role_words
 from dialogs.language import language_from_locale, language_scores
 from dialogs.text import Analyzer, Word, carries_no_role_information, fold, stem, stems, words
 from dialogs.turns import ContactAnswer, Reply
@@ -287,6 +287,13 @@ class ContactFinder:
             )
             for kind, texts in _ACTING_VERBS.items()
         }
+        self.role_words = role_words(
+            text
+            for network in registry.networks
+            for role in network.roles
+            for language in ("sv", "en")
+            for text in (role.title.get(language), *role.synonyms.get(language))
+        )
         # A message that starts with the imperative of a duty ("boka ett rum åt oss") asks the
         # bot to do a role's work, not who does it.
         self.request_verbs = request_verbs(

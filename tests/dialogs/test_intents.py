@@ -14,6 +14,7 @@ from dialogs.intents import (
     SmallTalk,
     classify,
     request_verbs,
+    role_words,
 )
 from dialogs.meetings import ADD_ITEM_COMMAND, AGENDA_COMMAND, MEETINGS_COMMAND, WHEEL_COMMAND
 from dialogs.minutes import MINUTES_COMMAND
@@ -115,18 +116,27 @@ BOT_COMMANDS = CommandPhrases([
     AGENDA_COMMAND, ADD_ITEM_COMMAND, MEETINGS_COMMAND, WHEEL_COMMAND, ROLES_COMMAND,
     CHANNELS_COMMAND, MINUTES_COMMAND, POSTS_COMMAND,
 ])
-# The imperatives of the shipped networks' duties, as the conversation passes them.
+# The imperatives of the shipped networks' duties and their role words, as the conversation
+# passes them.
+SHIPPED = load_directory(Path(__file__).resolve().parents[2] / "data" / "networks")
 DUTY_VERBS = request_verbs(
     (duty, language)
-    for network in load_directory(Path(__file__).resolve().parents[2] / "data" / "networks").networks
+    for network in SHIPPED.networks
     for role in network.roles
     for language in ("sv", "en")
     for duty in role.duties.get(language)
 )
+ROLE_WORDS = role_words(
+    text
+    for network in SHIPPED.networks
+    for role in network.roles
+    for language in ("sv", "en")
+    for text in (role.title.get(language), *role.synonyms.get(language))
+)
 
 
 def intent_of(text: str) -> Intent:
-    return classify(text, BOT_COMMANDS, DUTY_VERBS).intent
+    return classify(text, BOT_COMMANDS, DUTY_VERBS, ROLE_WORDS).intent
 
 
 @pytest.mark.parametrize("text", [
@@ -137,6 +147,8 @@ def intent_of(text: str) -> Intent:
     "we'll be two more from our region at the next meeting",
     "vem sätter dagordningen?",  # a command's topic, but asked who
     "who writes the minutes?",
+    "vilken kontaktperson har vi mot styrelsen?",  # which person: a role word follows
+    "which board member looks after the expert groups?",
 ])
 def test_who_questions_asked_outright_or_as_a_situation(text):
     assert intent_of(text) is Intent.WHO
@@ -193,6 +205,7 @@ def test_small_talk_in_both_languages(text):
     "kommer inte in i Projectplace, lösenordet funkar inte",  # IT trouble
     "the wifi in the conference room is down again",
     "vad tycker du om den nya städstandarden?",
+    "vilket resurscentrum ska ta över förvaltningen?",  # which thing, not which person
 ])
 def test_requests_the_bot_does_not_carry_out_in_both_languages(text):
     assert intent_of(text) is Intent.UNSUPPORTED

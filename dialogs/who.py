@@ -114,6 +114,9 @@ class RoleMatch:
     role_key: str
     score: float
     duty: Localized[str] | None = None
+    # Whether a word of the question names the role (its title or a synonym), rather than
+    # only sharing words with its duties.
+    named: bool = False
 
 
 @dataclass(frozen=True)
@@ -176,6 +179,9 @@ class _NetworkIndex:
     # Per role, the whole words of its titles no other role's title uses ("styrgrup", "erad";
     # not "ordfor", which "Vice ordförande" shares): what names that role and no other.
     own_title_terms: list[frozenset[str]] = field(default_factory=list)
+    # Groups whose name is a role's title (the group "Beredningen", the role "Beredning"):
+    # group key -> role key.
+    group_roles: dict[str, str] = field(default_factory=dict)
     # Question words seen in this network, with what they say about its roles: members ask
     # the same few hundred words over and over.
     evidence: dict[Word, _WordEvidence] = field(default_factory=dict)
@@ -401,7 +407,18 @@ class ContactFinder:
         own_title_terms = [
             frozenset(t for t in entry.title_words if title_use[t] == 1) for entry in entries
         ]
+        group_roles = {
+            group.key: entry.role.key
+            for group in network.groups
+            for entry in entries
+            if any(
+                title and title <= {t for w in words(name) for t in stems(w, language)}
+                for language, name in (("sv", group.name.sv), ("en", group.name.en))
+                for title in [entry.title_words_by_language.get(language)]
+            )
+        }
         return _NetworkIndex(
+            group_roles=group_roles,
             own_title_terms=own_title_terms,
             entries=entries,
             postings=dict(postings),
@@ -445,6 +462,7 @@ class ContactFinder:
             _consume(consumed, question_words, named_network)
             if named_network.key != network_key:
                 network_key, group_key, network_named = named_network.key, None, True
+        by_network = {i: set(terms) for i, terms in consumed.items()}
         index = self._networks[network_key]
 
         group_named = False
@@ -467,9 +485,19 @@ class ContactFinder:
         )
         to_whom = bool(_TO_WHOM.search(fold(question)))
         matches = self._rank(index, scoped_words, asking, to_whom)
-        if not matches and consumed:
-            # "vem sitter i e-rådet?": the name is all the question says, so it is the topic.
-            matches = self._rank(index, question_words, asking, to_whom)
+        if consumed and (not matches or not matches[0].named):
+            # "vem sitter i e-rådet?", "vilka ingår i styrgruppen?": the group's name is all
+            # the question says of a role (nothing, or a duty word), so it names the role.
+            unnamed = [
+                w.without(frozenset(by_network[i])) if i in by_network else w
+                for i, w in enumerate(question_words)
+            ]
+            named = self._rank(index, unnamed, asking, to_whom)
+            if named and (not matches or named[0].named):
+                matches = named
+            elif not matches and group_named and group_key in index.group_roles:
+                # "vilka är med i beredningsgruppen?": a group that is also a role's body.
+                matches = (RoleMatch(index.group_roles[group_key], MIN_SCORE, named=True),)
         return ContactSearch(
             network_key=network_key,
             group_key=group_key,
@@ -679,6 +707,8 @@ class ContactFinder:
         acting = self._acting(index, asked_terms, naming, owners, set(phrase_bonus), ranked, to_whom)
         if acting is None:
             acting = _towards(index, question_words, scores, ranked)
+        if acting is None:
+            acting = _membership(question_words, scores, strongest_field, ranked)
         if acting is not None and acting[0] != ranked[0]:
             position, duty = acting
             scores[position] = scores[ranked[0]] + SAME_DUTY_BONUS
@@ -705,6 +735,7 @@ class ContactFinder:
                         role_key=entry.role.key,
                         score=round(score, 3),
                         duty=None if duty is None else entry.duty_texts[duty],
+                        named=strongest_field.get(position, 0.0) >= SYNONYM_WEIGHT,
                     )
                 )
         return tuple(matches)
@@ -1003,6 +1034,30 @@ def _towards(
         return None
     _, _, position, duty = max(candidates)
     return position, duty
+
+
+# Words of belonging to a body: "vilka ingår i styrgruppen?", "who sits on the board?" ask who
+# makes up the role named, not who has a duty that uses the word.
+_MEMBERSHIP = frozenset({"ingår", "ingar", "ingå", "inga", "sitter", "sits", "sit", "member",
+                         "members", "part"})
+
+
+def _membership(
+    question_words: list[Word],
+    scores: dict[int, float],
+    strongest_field: dict[int, float],
+    ranked: list[int],
+) -> tuple[int, None] | None:
+    """In a question of membership, the best role the question names by title or synonym,
+    when the best role overall is only matched by duty words."""
+    if not any(w.surface in _MEMBERSHIP for w in question_words):
+        return None
+    if strongest_field.get(ranked[0], 0.0) >= SYNONYM_WEIGHT:
+        return None
+    named = [p for p in ranked if strongest_field.get(p, 0.0) >= SYNONYM_WEIGHT]
+    if not named or scores[named[0]] < MIN_SCORE:
+        return None
+    return named[0], None
 
 
 def _names_whole_title(entry: _RoleEntry, terms: set[str]) -> bool:

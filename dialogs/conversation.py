@@ -1,10 +1,11 @@
 """The conversation: one user message in, the bot's replies out, in plain Python.
 
 `Conversation.respond` is what every front end calls: the Teams edge (`bot/`), the
-terminal chat and `app.py ask`. It decides the language, the route (small talk, a
-command, a question), the network and group the message is about, and builds the
-replies. It never raises for user input: unknown networks or groups come back as a
-reply that says so.
+terminal chat and `app.py ask`. It classifies the message first (`dialogs.intents`: a
+who-question, a command, small talk, or a request the bot does not carry out), decides
+the language, the network and group the message is about, and builds the replies; only a
+who-question reaches the finder and may name a role. It never raises for user input:
+unknown networks or groups come back as a reply that says so.
 
 Commands ("dagordning", "årshjul", …) live in their own modules; each is a `Command`
 (its words) and a handler, registered when the `Conversation` is built (see app.py).

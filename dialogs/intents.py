@@ -151,7 +151,7 @@ _ASKS_FOR_A_PERSON = frozenset({
 # Chat with the bot itself, or about nothing the networks do: a friendly answer, no role.
 _CHAT = frozenset({
     "hur mar du", "hur ar laget", "laget", "how are you", "how's it going", "joke", "skamt",
-    "vits", "tell me a joke", "berätta ett skamt", "weather", "vader", "vadret", "regn",
+    "vits", "tell me a joke", "beratta ett skamt", "weather", "vader", "vadret", "regn",
     "regna", "rain", "snow", "sno", "who are you", "vem ar du", "are you a bot", "ar du en bot",
 })
 # Opinions asked of the bot, questions of fact that no role answers, and IT trouble: no role.
@@ -185,13 +185,13 @@ _POLITE = ("kan du", "kan ni", "skulle du kunna", "kan jag fa", "snalla", "vanli
 _REQUEST_VERBS = frozenset({
     "boka", "avboka", "skicka", "mejla", "maila", "ring", "bestall", "uppdatera", "registrera",
     "skriv", "andra", "radera", "ta", "flytta", "kalla", "publicera", "godkann", "oversatt",
-    "skapa", "lagg", "fixa", "ordna", "paminn", "berata", "berätta", "anmal", "stall",
+    "skapa", "lagg", "fixa", "ordna", "paminn", "beratta", "anmal", "stall",
     "book", "cancel", "send", "email", "mail", "call", "order", "update", "register", "write",
     "change", "delete", "remove", "move", "publish", "approve", "translate", "create", "add",
     "fix", "arrange", "remind", "tell", "sign", "set", "schedule", "invite", "bjud",
 })
 # First words of a situation told in the first person: not a request to show something.
-_FIRST_PERSON = frozenset({"jag", "vi", "min", "mitt", "mina", "var", "vår", "i", "we", "my",
+_FIRST_PERSON = frozenset({"jag", "vi", "min", "mitt", "mina", "var", "i", "we", "my",
                            "our", "i'm", "im", "we're", "we'll", "i've"})
 
 _WORD = re.compile(r"[\w/?'’-]+", re.UNICODE)

@@ -101,6 +101,7 @@ UNSUPPORTED = "unsupported"  # a request the bot does not carry out, or a questi
 # Words that may accompany small talk without changing it ("hej bot", "hi there all").
 _FILLER = {"bot", "boten", "samverkan", "samverkansboten", "samverkan-bot", "där", "alla",
            "allihop", "there", "all", "everyone", "you", "dig", "du", "så", "mycket", "a", "lot",
+           "ok", "okej", "okay",
            "very", "much", "och", "and", "igen", "again"}
 
 # Small talk per language: the language of the phrase is the language of the reply ("help"
@@ -152,7 +153,7 @@ _ASKS_FOR_A_PERSON = frozenset({
 _CHAT = frozenset({
     "hur mar du", "hur ar laget", "laget", "how are you", "how's it going", "joke", "skamt",
     "vits", "tell me a joke", "beratta ett skamt", "weather", "vader", "vadret", "regn",
-    "regna", "rain", "snow", "sno", "who are you", "vem ar du", "are you a bot", "ar du en bot",
+    "regna", "rain", "snow", "sno", "who are you", "vem ar du", "are you a bot", "ar du en bot", "robot",
 })
 # Opinions asked of the bot, questions of fact that no role answers, and IT trouble: no role.
 _NOT_FOR_A_ROLE = frozenset({
@@ -189,6 +190,7 @@ _REQUEST_VERBS = frozenset({
     "book", "cancel", "send", "email", "mail", "call", "order", "update", "register", "write",
     "change", "delete", "remove", "move", "publish", "approve", "translate", "create", "add",
     "fix", "arrange", "remind", "tell", "sign", "set", "schedule", "invite", "bjud",
+    "glom", "forget", "remember",
 })
 # First words of a situation told in the first person: not a request to show something.
 _FIRST_PERSON = frozenset({"jag", "vi", "min", "mitt", "mina", "var", "i", "we", "my",

@@ -590,8 +590,14 @@ class ContactFinder:
             return None
         (names, verb, *_), position, duty = best
         top = ranked[0]
-        if not names and verb < 2:
-            return None
+        if not names:
+            # No duty does it to a role the question names. The very verb asked about leads
+            # another role's duty, and the role named has nothing to do with it ("who
+            # commissions the work the chair plans?"): that role. Else the finder's answer.
+            top_concerned = any(terms & kind_terms for terms in entries[top].duty_terms)
+            if verb < 3 or top_concerned or not naming.get(top):
+                return None
+            return position, duty
         # A role whose own duty does what is asked stays, unless the question names it by
         # its title as the one acted on ("vem bestämmer vilka som sitter i styrgruppen?").
         named_by_title = top in titled or any(

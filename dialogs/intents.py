@@ -403,7 +403,14 @@ def _topic_command(
     _, _, command, language = best
     in_both = any(t in command.topics.get("en" if language == "sv" else "sv")
                   for t in command.topics.get(language))
-    return Classified(command.name, text, None if in_both else language)
+    # A command with its own verbs takes what follows them ("lägg till X på …" → "X på …").
+    verb = next(
+        (v for lang in ("sv", "en") for v in command.verbs.get(lang)
+         if tuple(words[: len(fold(v).split())]) == tuple(fold(v).split())),
+        None,
+    )
+    argument = text[len(verb):].lstrip(_LEADING_PUNCTUATION) if verb else text
+    return Classified(command.name, argument, None if in_both else language)
 
 
 def _command(text: str, commands: Sequence[Command] | CommandPhrases) -> Classified | None:

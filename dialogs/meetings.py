@@ -195,13 +195,15 @@ class MeetingDialogs:
     async def add_item(self, request: CommandRequest) -> list[Reply]:
         """Add the argument as a point on the group's next meeting's agenda."""
         context = _context(request)
-        group, text = _group(context, request.argument, channel_first=True)
+        group, text = _group(
+            context, request.argument, channel_first=True, named=request.group_key
+        )
         if group is None:
             return [_which_group(context, mt.AGENDA_COMMAND)]
         meeting = await self._meetings.next_meeting(context.network.key, group.key, self._now())
         if meeting is None:
             return [_no_meeting(context, group)]
-        return await self._add_item(context, meeting, text)
+        return await self._add_item(context, meeting, _item_text(text, group))
 
     async def meetings(self, request: CommandRequest) -> list[Reply]:
         """The upcoming meetings of the group, or of the whole network."""
@@ -539,6 +541,38 @@ def _group(
     if len(network.groups) == 1:
         return network.groups[0], argument
     return None, argument
+
+
+# How a sentence says where the point goes ("… på dagordningen", "to the agenda: …") and
+# what it is ("en punkt om …", "an item:"): not part of the point itself.
+_ON_THE_AGENDA = re.compile(
+    r"\b(?:på|pa|till|to|on|onto)\s+(?:the\s+|next\s+|nästa\s+)?"
+    r"(?:dagordningen|dagordning|agendan|agenda)\b\s*[:,.–-]?",
+    re.IGNORECASE,
+)
+_A_POINT = re.compile(
+    r"^(?:(?:en\s+|a\s+|an\s+)?(?:punkt|item|point)\b\s*)?(?:om\b|about\b)?\s*[:,.–-]?",
+    re.IGNORECASE,
+)
+_QUOTES = "'\"”“‘’«»"
+
+
+def _item_text(text: str, group: Group) -> str:
+    """The agenda point a request names, without the words around it: "lägg till 'Ny
+    upphandling' på dagordningen för Logistik" adds "Ny upphandling"."""
+    text = _ON_THE_AGENDA.sub(" ", text)
+    names = sorted(
+        {n for n in (group.key, group.name.sv, group.name.en, *group.aliases) if n},
+        key=len,
+        reverse=True,
+    )
+    named = "|".join(re.escape(n) for n in names)
+    text = re.sub(rf"\b(?:för|for|i|in)\s+(?:the\s+)?(?:{named})\b(?:\s+group)?", " ", text,
+                  flags=re.IGNORECASE)
+    text = _A_POINT.sub("", " ".join(text.split())).strip(" :,.–-")
+    if len(text) > 1 and text[0] in _QUOTES and text[-1] in _QUOTES:
+        text = text[1:-1].strip()
+    return text
 
 
 def _which_group(context: _Context, command: Localized[str]) -> Reply:

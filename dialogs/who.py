@@ -997,8 +997,8 @@ def _members(entries: list[_RoleEntry], position: int) -> tuple[str, ...]:
 
 
 # Prepositions after which a role is the one turned to, not the one asked for: "en fråga till
-# styrelsen", "kontakt mot styrelsen", "reports to the steering group".
-_TOWARDS = frozenset({"till", "mot", "gentemot", "to", "towards", "toward"})
+# styrelsen", "kontakt mot styrelsen", "kontakt med styrelsen", "reports to the steering group".
+_TOWARDS = frozenset({"till", "mot", "gentemot", "med", "to", "towards", "toward", "with"})
 _ARTICLES = frozenset({"the", "den", "det", "our", "vår", "var", "their"})
 
 

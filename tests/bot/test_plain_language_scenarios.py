@@ -7,7 +7,7 @@ and a request the bot cannot carry out gets a polite "I can't" with suggestions,
 
 from __future__ import annotations
 
-from tests.bot.teams_activities import channel_message, personal_message
+from tests.bot.teams_activities import USER, channel_message, personal_message
 from tests.bot.test_meeting_scenarios import bind_channel, body_texts, card_of
 
 
@@ -88,3 +88,17 @@ async def test_an_english_request_the_bot_cannot_do_is_declined_in_english(bot, 
 
     assert reply.visible_text.startswith("Sorry, I can't do that.")
     assert "**Secretary**" not in reply.visible_text
+
+
+async def test_an_item_added_in_a_sentence_lands_on_the_named_groups_agenda_as_written(
+    bot, connector
+):
+    status, _ = await bot.post(
+        personal_message(connector.service_url, "lägg till 'Nya skyltar' på dagordningen för VNS")
+    )
+
+    assert status == 201
+    confirmation, agenda = await connector.wait_for_activities(2)
+    assert "Punkten ”Nya skyltar” är tillagd" in confirmation.visible_text
+    assert body_texts(card_of(agenda))[0] == "Dagordning – VNS"
+    assert any(t.endswith(f"Nya skyltar (från {USER['name']})") for t in body_texts(card_of(agenda)))

@@ -158,6 +158,8 @@ _CHAT = frozenset({
 # Opinions asked of the bot, questions of fact that no role answers, and IT trouble: no role.
 _NOT_FOR_A_ROLE = frozenset({
     "tycker du", "vad tycker", "what do you think", "do you think", "your opinion",
+    # The bot asked to act: "jag vill att du skickar …", "I want you to send …".
+    "att du", "you to",
     "hur manga", "hur mycket", "hur stor", "hur stort", "hur lange", "hur lang", "how many",
     "how much", "how long", "how big", "vad betyder", "betyder", "what does", "mean",
     "skillnaden", "difference", "vad ar", "what is", "what's", "whats",
@@ -190,7 +192,7 @@ _REQUEST_VERBS = frozenset({
     "book", "cancel", "send", "email", "mail", "call", "order", "update", "register", "write",
     "change", "delete", "remove", "move", "publish", "approve", "translate", "create", "add",
     "fix", "arrange", "remind", "tell", "sign", "set", "schedule", "invite", "bjud",
-    "glom", "forget", "remember",
+    "glom", "forget", "remember", "byt", "utse", "valj", "andra",
 })
 # First words of a situation told in the first person: not a request to show something.
 _FIRST_PERSON = frozenset({"jag", "vi", "min", "mitt", "mina", "var", "i", "we", "my",
@@ -321,6 +323,7 @@ def request_verbs(duties: Iterable[tuple[str, Language]]) -> frozenset[str]:
                 verbs.add(first[:-1])  # bokar → boka, publicerar → publicera
             elif first.endswith("er"):
                 verbs.add(first[:-2])  # godkänner → godkänn, skriver → skriv
+                verbs.add(first[:-1])  # utser → utse
         elif first.endswith(("shes", "ches", "sses", "xes")):
             verbs.add(first[:-2])  # publishes → publish
         elif first.endswith("s") and not first.endswith("ss"):

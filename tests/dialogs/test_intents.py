@@ -206,6 +206,8 @@ def test_small_talk_in_both_languages(text):
     "the wifi in the conference room is down again",
     "vad tycker du om den nya städstandarden?",
     "vilket resurscentrum ska ta över förvaltningen?",  # which thing, not which person
+    "jag vill att du skickar ut kallelsen",  # the bot asked to act
+    "utse en ny sekreterare",
 ])
 def test_requests_the_bot_does_not_carry_out_in_both_languages(text):
     assert intent_of(text) is Intent.UNSUPPORTED

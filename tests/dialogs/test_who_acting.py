@@ -92,6 +92,21 @@ def test_who_receives_what_a_named_role_sends_is_read_from_that_roles_duty():
     assert top(finder, "who does the treasurer send the accounts to?") == "revisor"
 
 
+def test_a_role_named_after_to_or_with_is_the_one_turned_to_not_the_answer():
+    finder = ContactFinder(registry())
+
+    # The treasurer's duty sends the accounts to the auditor: the auditor's contact.
+    assert top(finder, "vem har kontakt med revisorn?") == "kassor"
+    assert top(finder, "vem är revisor?") == "revisor"
+
+
+def test_asked_who_sits_in_a_body_the_body_named_is_the_answer():
+    finder = ContactFinder(registry())
+
+    assert top(finder, "vilka sitter i valberedningen?") == "valberedning"
+    assert top(finder, "who sits on the election committee?") == "valberedning"
+
+
 def test_a_question_about_the_role_itself_still_gets_that_role():
     finder = ContactFinder(registry())
 

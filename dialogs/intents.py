@@ -5,16 +5,18 @@ Routing is by tables, not by chains of substring tests. In the order they are tr
 - a command's leading words ("dagordning", "lägg till punkt …", accents optional), listed per
   language in a `Command`; what follows is the command's argument;
 - small talk (greeting, thanks, help) when the whole message is small talk ("Hej!", "hej hej
-  bot", "thanks a lot");
+  bot", "thanks a lot"), in the language of its words;
 - a word that asks for a person ("vem", "who", "vilka sitter i …"): a who-question;
-- chat with the bot ("hur mår du", "tell me a joke") and questions of fact that no role
-  answers ("hur många …", "what does … mean"), IT trouble ("lösenordet funkar inte"): no role;
+- thanks or help in a few words more ("tack för hjälpen!"), chat with the bot ("hur mår du",
+  "tell me a joke"): small talk, no role;
 - a command asked in plain language: one of its `topics` ("vad står på dagordningen för
   Logistik?", "show the roles in the council") in a request ("visa", "show", "när", "what",
   or the topic among the first words); the group may be named anywhere;
 - a request to the bot to do something ("boka ett rum", "can you send …"): its first verb is
   an imperative, of the registry's own duties ("Bokar" → "boka") or of everyday requests;
-- a question of fact ("när", "how", "what" and no person asked for): no role;
+- opinions asked of the bot, questions of fact no role answers ("hur många …", "what does …
+  mean", "när …", "how …"), IT trouble ("lösenordet funkar inte"), "vilket X …?" when X is
+  no role word: no role;
 - anything else — a who-question asked outright or a situation described ("jag är ny i
   gruppen och vill komma med på listan") — is for the answering logic, which abstains by
   itself when no role fits.

@@ -21,6 +21,19 @@ How a question is scored against a role:
   ask for someone ("I lost my keys") needs more: a title or synonym, or two words that match;
   a message of one or two words ("budget?") is taken as the topic it names.
 
+Which of the matched roles is meant, read from the duties (nothing here names a role):
+
+* The acting role wins: "vem väljer ordförande?", "who appoints the representatives?" are
+  answered with the role whose duty does that (elects, decides, approves, calls, supports,
+  informs, sends, receives) to the role named, not with the role named; "till vem lyfter
+  ordföranden beslut?" follows the named role's own sending duty.
+* A role named after "till"/"mot"/"med"/"to" is the one turned to ("en fråga till
+  styrelsen"): the role whose duty deals with it answers.
+* Asked who sits in or belongs to a body ("vilka ingår i styrgruppen?"), the body named is
+  the answer; a group named like a role's body ("Beredningen") stands for that role.
+* A composite role (a duty "Består av …"/"Made up of …" naming other roles) is answered with
+  its members and who holds them; it is vacant only when nobody holds it or a member role.
+
 A network named in the question ("e-rådet", "Fyrbodal", "Best Service") and a group named in it
 ("i logistikgruppen", "in the meals group") replace the conversation's defaults, unless the
 name is also an ordinary word of the current network's own texts ("nätverket", "projektet",

@@ -138,7 +138,9 @@ Dokument = Records; Projekt = Project; Säkerhets = Security
 
 
 def large_registry(
-    networks_count: int = LARGE_NETWORKS, groups_per_network: int = GROUPS_PER_NETWORK, seed: int = 7
+    networks_count: int = LARGE_NETWORKS,
+    groups_per_network: int = GROUPS_PER_NETWORK,
+    seed: int = 7,
 ) -> tuple[RoleRegistry, list[tuple[str, str | None, str, str]]]:
     """A registry of `networks_count` x `groups_per_network` groups, and questions over it.
 
@@ -435,7 +437,10 @@ def accuracy_report(path: Path, questions: list[dict], bot_outcomes: list[Outcom
         f"\nAccuracy on {path}: {len(questions)} messages, {len(with_role)} with a role, "
         f"{len(no_role)} that must get none (load {_load()})"
     )
-    print(f"{'method':<26} {'overall':>14} {'top-1 role':>14} {'no role':>14} {'off-topic given a role':>23}")
+    print(
+        f"{'method':<26} {'overall':>14} {'top-1 role':>14} {'no role':>14} "
+        f"{'off-topic given a role':>23}"
+    )
     for method, outcomes in results:
         given = sum(1 for i in no_role if outcomes[i].top is not None)
         print(
@@ -454,12 +459,14 @@ def accuracy_report(path: Path, questions: list[dict], bot_outcomes: list[Outcom
     judged = [o for o in bot_outcomes if o.language_right is not None]
     if judged:
         right = sum(o.language_right for o in judged)
-        print(f"\nReply language as labelled (bot): {right / len(judged):.1%} ({right}/{len(judged)})")
+        share = right / len(judged)
+        print(f"\nReply language as labelled (bot): {share:.1%} ({right}/{len(judged)})")
 
     labelled = [(q, o) for q, o in zip(questions, bot_outcomes, strict=True) if "intent" in q]
     if labelled:
         right = sum(expected_intent(q["intent"]) == o.intent for q, o in labelled)
-        print(f"\nMessage classifier (bot): {right / len(labelled):.1%} right ({right}/{len(labelled)})")
+        share = right / len(labelled)
+        print(f"\nMessage classifier (bot): {share:.1%} right ({right}/{len(labelled)})")
         confusion: dict[tuple[str, str], int] = {}
         for q, o in labelled:
             pair = (expected_intent(q["intent"]), o.intent or "?")

@@ -155,7 +155,8 @@ _ASKS_FOR_A_PERSON = frozenset({
 _CHAT = frozenset({
     "hur mar du", "hur ar laget", "laget", "how are you", "how's it going", "joke", "skamt",
     "vits", "tell me a joke", "beratta ett skamt", "weather", "vader", "vadret", "regn",
-    "regna", "rain", "snow", "sno", "who are you", "vem ar du", "are you a bot", "ar du en bot", "robot",
+    "regna", "rain", "snow", "sno", "who are you", "vem ar du", "are you a bot", "ar du en bot",
+    "robot",
 })
 # Opinions asked of the bot, questions of fact that no role answers, and IT trouble: no role.
 _NOT_FOR_A_ROLE = frozenset({

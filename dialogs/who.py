@@ -723,7 +723,9 @@ class ContactFinder:
         asked_terms = question_terms.union(
             *(stems(w.surface, language) for w in question_words for language in ("sv", "en"))
         )
-        acting = self._acting(index, asked_terms, naming, owners, set(phrase_bonus), ranked, to_whom)
+        acting = self._acting(
+            index, asked_terms, naming, owners, set(phrase_bonus), ranked, to_whom
+        )
         if acting is None:
             acting = _towards(index, question_words, scores, ranked)
         if acting is None:

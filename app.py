@@ -10,6 +10,8 @@
     python app.py package --app-id ID --host HOST --out FILE.zip   the Teams app package
     python app.py minutes status [--network KEY] [--group KEY] [--json]   minutes filed/missing
     python app.py minutes upload --group KEY --meeting YYYY-MM-DD FILE   file a meeting's minutes
+    python app.py backup FILE        a consistent backup of a SQLite deployment, while it runs
+    python app.py restore FILE       a backup into a new, empty location
 
 This module only builds things and wires them together; the behaviour lives in
 `bot/` (Teams edge), `dialogs/` (conversation logic) and `storage/` (database).
@@ -73,6 +75,7 @@ from scheduler.posts import Planner
 from scheduler.recurrence import STOCKHOLM
 from scheduler.runner import DeliveryRunner
 from storage.audit import AuditLog
+from storage.backup import BackupError, back_up, restore
 from storage.changes import ChangeFeed
 from storage.conversations import ConversationStore
 from storage.database import Database, DatabaseUnavailable, retry_while_unavailable
@@ -722,6 +725,33 @@ async def _minutes_upload(services: Services, network, args: argparse.Namespace)
     return 0 if outcome.minutes is not None else 5
 
 
+def backup_command(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        summary = back_up(settings.database_url, settings.data_dir, Path(args.file))
+    except BackupError as err:
+        print(f"backup: {err}", file=sys.stderr)
+        return 2
+    print(
+        f"backed up schema {summary.revision}, {sum(summary.rows.values())} rows and "
+        f"{summary.files} waiting files to {summary.path}"
+    )
+    return 0
+
+
+def restore_command(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        summary = restore(Path(args.file), settings.database_url, settings.data_dir)
+    except BackupError as err:
+        print(f"restore: {err}", file=sys.stderr)
+        return 2
+    print(
+        f"restored schema {summary.revision}, {sum(summary.rows.values())} rows and "
+        f"{summary.files} waiting files into {summary.path}"
+        + (f" and {settings.data_dir}" if summary.files else "")
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="app.py", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command")
@@ -782,6 +812,17 @@ def build_parser() -> argparse.ArgumentParser:
     upload_parser.add_argument("--meeting", required=True, help="the meeting's date, YYYY-MM-DD")
     upload_parser.add_argument("file", help="the minutes file")
     minutes_parser.set_defaults(func=minutes_command)
+
+    backup_parser = commands.add_parser(
+        "backup", help="back up the SQLite database and the files waiting in DATA_DIR"
+    )
+    backup_parser.add_argument("file", help="the backup file to write (.tar.gz; must not exist)")
+    backup_parser.set_defaults(func=backup_command)
+    restore_parser = commands.add_parser(
+        "restore", help="restore a backup into an empty DATABASE_URL file and DATA_DIR"
+    )
+    restore_parser.add_argument("file", help="a file written by `backup`")
+    restore_parser.set_defaults(func=restore_command)
 
     package_parser = commands.add_parser("package", help="build the Teams app package (zip)")
     add_package_arguments(package_parser)

@@ -38,7 +38,7 @@ from azure.core.credentials_async import AsyncTokenCredential
 from bot.adapter import SamverkanAdapter, create_adapter
 from bot.files import SharedFileReader, download
 from bot.graph import GraphConfig, GraphDirectory, GraphFiles, credential_for
-from bot.http import ReadinessCheck, create_web_app
+from bot.http import PortUnavailable, ReadinessCheck, create_web_app, listening_socket
 from bot.logs import configure_logging
 from bot.metrics import MetricsEndpoint, TurnCounters
 from bot.proactive import ConnectorSender
@@ -46,7 +46,7 @@ from bot.settings import Settings, SettingsError
 from bot.team_owners import DirectoryPeople, GraphTeamOwners
 from bot.teams_bot import SamverkanBot
 from bot.wheel_page import wheel_routes
-from bot.wheel_source import WheelPages
+from bot.wheel_source import WheelPages, wheel_page_link
 from dialogs.admin import AuditDialogs, actor_name, describe
 from dialogs.conversation import Conversation, RegistrySnapshots
 from dialogs.installation import TeamInstallations
@@ -205,7 +205,10 @@ async def open_services(
         )  # fmt: skip
         await sync_meeting_series(await registry.load(), meetings, datetime.now(UTC))
         meeting_dialogs = MeetingDialogs(
-            meetings, permissions=permissions, wheel_overrides=wheel_overrides
+            meetings,
+            permissions=permissions,
+            wheel_overrides=wheel_overrides,
+            wheel_link=wheel_page_link(settings),
         )
         wheel_admin = WheelAdmin(wheel_overrides, meetings, outbox, permissions=permissions)
         installations = TeamInstallations(
@@ -302,6 +305,7 @@ def minutes_rules_from(settings: Settings) -> MinutesRules:
         max_bytes=settings.minutes_max_mb * 1024 * 1024,
         allowed_types=settings.minutes_types,
         reminder_days=settings.minutes_reminder_days,
+        reminder_shift=settings.minutes_reminder_shift,
     )
 
 
@@ -408,17 +412,18 @@ async def _freeze_startup_objects(_: web.Application) -> None:
 def serve(settings: Settings, args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
+    # Bound before the app is built: nothing is planned or posted by a bot that cannot serve.
+    sock = listening_socket(host, port)
     if settings.local_mode:
         log.warning(
             "LOCAL MODE: MicrosoftAppId is empty, so /api/messages accepts unauthenticated "
             "requests from local clients only (Agents Playground, `app.py chat`). "
             "Set MicrosoftAppId/MicrosoftAppPassword before exposing this bot."
         )
-    log.info("starting", extra={"url": f"http://{host}:{port}/api/messages"})
+    log.info("starting", extra={"url": f"http://{host}:{sock.getsockname()[1]}/api/messages"})
     web.run_app(
         serving_app(settings, wait_for_database=args.wait_for_database),
-        host=host,
-        port=port,
+        sock=sock,
         print=None,
     )
     return 0
@@ -851,6 +856,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RegistryFileError as err:
         print(f"registry file error: {err}", file=sys.stderr)
         return 4
+    except PortUnavailable as err:
+        print(err, file=sys.stderr)
+        return 5
 
 
 if __name__ == "__main__":

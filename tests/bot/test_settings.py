@@ -203,6 +203,7 @@ def test_env_example_documents_every_variable():
         "MINUTES_MAX_MB",
         "MINUTES_TYPES",
         "MINUTES_REMINDER_DAYS",
+        "MINUTES_REMINDER_SHIFT",
         "DATA_DIR",
         "BOT_ENVIRONMENT",
         "ALLOWED_SERVICE_URL_HOSTS",
@@ -220,3 +221,12 @@ def test_graph_falls_back_to_the_bot_credentials_and_minutes_limits_are_checked(
 
     with pytest.raises(SettingsError, match="MINUTES_REMINDER_DAYS is '3,x'"):
         Settings.from_mapping({"MINUTES_REMINDER_DAYS": "3,x"})
+
+
+def test_the_minutes_chases_shift_is_read_and_a_wrong_one_refused():
+    assert Settings.from_mapping({}).minutes_reminder_shift == "next_working_day"
+    chosen = Settings.from_mapping({"MINUTES_REMINDER_SHIFT": "Previous_Working_Day"})
+    assert chosen.minutes_reminder_shift == "previous_working_day"
+
+    with pytest.raises(SettingsError, match="MINUTES_REMINDER_SHIFT is 'saturday'; expected"):
+        Settings.from_mapping({"MINUTES_REMINDER_SHIFT": "saturday"})

@@ -6,7 +6,7 @@
     python app.py chat               talk to the bot in the terminal, through the real adapter
     python app.py registry export|import FILE, registry reload
     python app.py audit [--network KEY] [--since DATE] [--json]   the audit log
-    python app.py person export|erase --email ADDRESS   a person's data (GDPR)
+    python app.py person export|erase --email A|--entra-id ID|--name N   a person's data (GDPR)
     python app.py package --app-id ID --host HOST --out FILE.zip   the Teams app package
     python app.py minutes status [--network KEY] [--group KEY] [--json]   minutes filed/missing
     python app.py minutes upload --group KEY --meeting YYYY-MM-DD FILE   file a meeting's minutes
@@ -29,6 +29,7 @@ import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
+from functools import partial
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -36,6 +37,7 @@ from aiohttp import web
 from azure.core.credentials_async import AsyncTokenCredential
 
 from bot.adapter import SamverkanAdapter, create_adapter
+from bot.file_hosts import FileHosts
 from bot.files import SharedFileReader, download
 from bot.graph import GraphConfig, GraphDirectory, GraphFiles, credential_for
 from bot.http import PortUnavailable, ReadinessCheck, create_web_app, listening_socket
@@ -57,7 +59,7 @@ from dialogs.posts import POSTS_COMMAND, PostsOverview
 from dialogs.roles_admin import RolesAdminDialogs
 from dialogs.turns import Reply, Turn
 from dialogs.wheel_admin import WheelAdmin
-from dialogs.who_texts import plain_text
+from dialogs.markdown import plain_text
 from manifest.package import add_package_arguments, main_package
 from scheduler.delivery import DeliveryWorker, RetryPolicy, process_worker_id, sends_within
 from scheduler.housekeeping import Housekeeping, RetentionPeriods
@@ -82,8 +84,8 @@ from storage.database import Database, DatabaseUnavailable, retry_while_unavaila
 from storage.meetings import MeetingRepository
 from storage.minutes import MinutesRepository
 from storage.outbox import Outbox
-from storage.personal_data import PersonalData
-from storage.registry import RoleRegistry, UnknownGroup, UnknownNetwork
+from storage.personal_data import PersonalData, PersonKey
+from storage.registry import Person, RoleRegistry, UnknownGroup, UnknownNetwork
 from storage.registry_files import RegistryFileError, load_directory, load_file, write_file
 from storage.registry_repository import RegistryRepository
 from storage.wheel_overrides import WheelOverrideStore
@@ -200,7 +202,8 @@ async def open_services(
         )
         minutes_dialogs = MinutesDialogs(meetings, minutes_repository, minutes_rules)
         minutes_inbox = MinutesInbox(
-            minutes, meetings, minutes_repository, download,
+            minutes, meetings, minutes_repository,
+            partial(download, hosts=FileHosts.from_settings(settings)),
             read_shared=SharedFileReader(graph_files),
         )  # fmt: skip
         await sync_meeting_series(await registry.load(), meetings, datetime.now(UTC))
@@ -328,6 +331,7 @@ async def create_app(
         services.installations,
         services.minutes.minutes_repository,
         people=services.roles_admin,
+        file_hosts=FileHosts.from_settings(settings),
     )
     wheel_pages = WheelPages(
         services.snapshots,
@@ -613,28 +617,63 @@ def person_command(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _person_command(settings: Settings, args: argparse.Namespace) -> int:
+    key = person_key(args)
     async with open_services(settings) as services:
         personal_data = PersonalData(services.database)
+        people = await personal_data.find(key)
+        if len(people) > 1:
+            # A shared name: which of them is meant must be said by e-mail or object id.
+            print(
+                f"{len(people)} people are named {key.value!r}; nothing was "
+                f"{'exported' if args.action == 'export' else 'erased'}. Name one of them "
+                "by --email or --entra-id:",
+                file=sys.stderr,
+            )
+            for person in people:
+                print(f"  {describe_person(person)}", file=sys.stderr)
+            return 2
         if args.action == "export":
-            exported = await personal_data.export(args.email)
+            exported = await personal_data.export(key)
             print(json.dumps(exported, ensure_ascii=False, indent=2))
             return 0
-        erasure = await personal_data.erase(args.email, actor=cli_actor(), now=datetime.now(UTC))
-    print(f"erased {args.email}: {json.dumps(erasure.as_json())}")
-    if _in_data_files(settings.networks_dir, args.email):
+        erasure = await personal_data.erase(key, actor=cli_actor(), now=datetime.now(UTC))
+    print(f"erased {key.describe()}: {json.dumps(erasure.as_json())}")
+    needles = {key.value, *(i for p in people for i in (p.email, p.entra_object_id) if i)}
+    if any(_in_data_files(settings.networks_dir, needle) for needle in needles):
         # The data files are the registry's source: a reload would bring the person back.
         print(
-            f"warning: {args.email} is still in the data files in {settings.networks_dir}; "
+            f"warning: {key.value} is still in the data files in {settings.networks_dir}; "
             "remove them there before the next `registry reload`",
             file=sys.stderr,
         )
     return 0
 
 
-def _in_data_files(folder: Path, email: str) -> bool:
+def person_key(args: argparse.Namespace) -> PersonKey:
+    """The person the command line names: by --email, --entra-id or --name."""
+    if args.email is not None:
+        return PersonKey("email", args.email)
+    if args.entra_id is not None:
+        return PersonKey("entra_object_id", args.entra_id)
+    return PersonKey("name", args.name)
+
+
+def describe_person(person: Person) -> str:
+    """`Name <e-mail> (entra id)`, what of it is known, for listing people on a terminal."""
+    parts = [person.name]
+    if person.email:
+        parts.append(f"<{person.email}>")
+    if person.entra_object_id:
+        parts.append(f"(--entra-id {person.entra_object_id})")
+    if len(parts) == 1:
+        parts.append("(registered by name only)")
+    return " ".join(parts)
+
+
+def _in_data_files(folder: Path, needle: str) -> bool:
     if not folder.is_dir():
         return False
-    wanted = email.casefold()
+    wanted = needle.casefold()
     return any(wanted in path.read_text(encoding="utf-8").casefold()
                for path in sorted(folder.glob("*.y*ml")))
 
@@ -802,7 +841,12 @@ def build_parser() -> argparse.ArgumentParser:
         ("erase", "remove the person from the registry and their data everywhere"),
     ):
         action_parser = person_actions.add_parser(action, help=help_text)
-        action_parser.add_argument("--email", required=True, help="the person's work e-mail")
+        named = action_parser.add_mutually_exclusive_group(required=True)
+        named.add_argument("--email", help="the person's work e-mail")
+        named.add_argument("--entra-id", help="the person's Entra object id")
+        named.add_argument(
+            "--name", help="the person's name (several people so named: listed, none chosen)"
+        )
     person_parser.set_defaults(func=person_command)
 
     minutes_parser = commands.add_parser("minutes", help="meeting minutes in SharePoint")

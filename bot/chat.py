@@ -23,7 +23,7 @@ from aiohttp import web
 from bot.cards import ADAPTIVE_CARD_CONTENT_TYPE
 from bot.local_connector import LocalConnector, SentActivity
 from bot.settings import Settings
-from dialogs.who_texts import plain_text
+from dialogs.markdown import plain_text
 
 PROMPT = "du> "
 QUIT = "/quit"

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from dialogs import cards, texts
 from dialogs.intents import UNSUPPORTED, Classified, Command, CommandPhrases, SmallTalk, classify
 from dialogs.language import detect_language
+from dialogs.markdown import escape
 from dialogs.text import fold
 from dialogs.turns import Reply, Turn
 from dialogs.who import MAX_GROUP_LINES, ContactFinder
@@ -237,10 +238,13 @@ def _greeting(
     language: Language,
     commands: Sequence[Command] = (),
 ) -> Reply:
-    name = f" {turn.user_name.split()[0]}" if turn.user_name else ""
-    heading = texts.GREETING.get(language).format(name=name, network=network.name.get(language))
+    first_name = turn.user_name.split()[0] if turn.user_name and turn.user_name.split() else ""
+    name = f" {escape(first_name)}" if first_name else ""
+    heading = texts.GREETING.get(language).format(
+        name=name, network=escape(network.name.get(language))
+    )
     suggestions = finder.example_questions(network.key, language)
-    text = heading + "\n\n" + "\n".join(f"- {q}" for q in suggestions)
+    text = heading + "\n\n" + "\n".join(f"- {escape(q)}" for q in suggestions)
     card = cards.suggestions_card(heading, [], suggestions)
     return Reply(text, language, card=card, suggestions=suggestions)
 
@@ -252,11 +256,11 @@ def _help(
     language: Language,
     commands: Sequence[Command] = (),
 ) -> Reply:
-    network_name = network.name.get(language)
+    network_name = escape(network.name.get(language))
     lines = [
         texts.HELP_INTRO.get(language).format(network=network_name),
         texts.HELP_ROLES.get(language).format(
-            roles=", ".join(r.title.get(language) for r in network.roles)
+            roles=", ".join(escape(r.title.get(language)) for r in network.roles)
         ),
     ]
     listed = [c for c in commands if c.summary is not None]
@@ -270,14 +274,14 @@ def _help(
         lines.append(
             texts.HELP_GROUPS.get(language).format(
                 groups=", ".join(
-                    [g.name.get(language) for g in network.groups[:MAX_GROUP_LINES]]
+                    [escape(g.name.get(language)) for g in network.groups[:MAX_GROUP_LINES]]
                     + (["…"] if len(network.groups) > MAX_GROUP_LINES else [])
                 )
             )
         )
     suggestions = finder.example_questions(network.key, language)
     title = texts.EXAMPLES_TITLE.get(language)
-    text = "\n\n".join(lines) + f"\n\n{title}:\n" + "\n".join(f"- {q}" for q in suggestions)
+    text = "\n\n".join(lines) + f"\n\n{title}:\n" + "\n".join(f"- {escape(q)}" for q in suggestions)
     card = cards.suggestions_card(network_name, lines, suggestions)
     return Reply(text, language, card=card, suggestions=suggestions)
 
@@ -304,9 +308,8 @@ def _cannot(opening: Localized[str]) -> Callable[..., Reply]:
     ) -> Reply:
         suggestions = (*finder.example_questions(network.key, language), _HELP_WORD[language])
         title = texts.EXAMPLES_TITLE.get(language)
-        text = (
-            opening.get(language) + f"\n\n{title}:\n" + "\n".join(f"- {q}" for q in suggestions)
-        )
+        listed = "\n".join(f"- {escape(q)}" for q in suggestions)
+        text = opening.get(language) + f"\n\n{title}:\n" + listed
         card = cards.suggestions_card(opening.get(language), [], suggestions)
         return Reply(text, language, card=card, suggestions=suggestions)
 
@@ -326,13 +329,15 @@ _REPLIES: dict[SmallTalk | str, Callable[..., Reply]] = {
 
 
 def _unknown_network(err: UnknownNetwork, language: Language) -> Reply:
-    text = texts.UNKNOWN_NETWORK.get(language).format(key=err.key, known=", ".join(err.known))
+    text = texts.UNKNOWN_NETWORK.get(language).format(
+        key=escape(err.key), known=", ".join(map(escape, err.known))
+    )
     return Reply(text, language)
 
 
 def _unknown_group(err: UnknownGroup, network: Network, language: Language) -> Reply:
-    known = ", ".join(f"{g.name.get(language)} ({g.key})" for g in network.groups)
+    known = ", ".join(f"{escape(g.name.get(language))} ({escape(g.key)})" for g in network.groups)
     text = texts.UNKNOWN_GROUP.get(language).format(
-        key=err.key, network=network.name.get(language), known=known
+        key=escape(err.key), network=escape(network.name.get(language)), known=known
     )
     return Reply(text, language)

@@ -31,6 +31,7 @@ from dialogs import cards
 from dialogs import meeting_texts as mt
 from dialogs.conversation import ActionHandler, ActionRequest, CommandHandler, CommandRequest
 from dialogs.intents import Command
+from dialogs.markdown import escape
 from dialogs.meeting_views import (
     channel_name,
     deadline_problem,
@@ -455,7 +456,7 @@ class MeetingDialogs:
         await self._meetings.add_item(
             meeting.id, text, author_name=turn.user_name, author_id=turn.sender_id, now=now
         )
-        confirmation = mt.ITEM_ADDED.get(language).format(text=text, when=when)
+        confirmation = mt.ITEM_ADDED.get(language).format(text=escape(text), when=when)
         return [Reply(confirmation, language), await self._agenda_reply(context, meeting)]
 
     async def _agenda_reply(self, context: _Context, meeting: Meeting) -> Reply:
@@ -610,7 +611,7 @@ def _which_group(context: _Context, command: Localized[str]) -> Reply:
     word = command.get(language)
     questions = tuple(f"{word} {g.name.get(language)}" for g in network.groups)
     example = questions[0] if questions else word
-    text = mt.WHICH_GROUP.get(language).format(example=example)
+    text = mt.WHICH_GROUP.get(language).format(example=escape(example))
     card = cards.suggestions_card(text, [], questions)
     return Reply(text, language, card=card, suggestions=questions)
 
@@ -618,7 +619,7 @@ def _which_group(context: _Context, command: Localized[str]) -> Reply:
 def _no_meeting(context: _Context, group: Group) -> Reply:
     language = context.language
     text = mt.NO_MEETING.get(language).format(
-        group=mt.in_sentence(group.name.get(language), language)
+        group=escape(mt.in_sentence(group.name.get(language), language))
     )
     return Reply(text, language)
 
@@ -643,7 +644,7 @@ def wheel_rows(
     *,
     group: Group | None = None,
 ) -> list[WheelRow]:
-    """The deadlines as rows, soonest first: one per rule, date (and meeting, for the
+    """The deadlines as rows (markdown: names and titles escaped), soonest first: one per rule, date (and meeting, for the
     rules tied to meetings), naming every channel it goes to and what each check found
     (a deadline for each group is one row, not one per group).
 
@@ -660,11 +661,14 @@ def wheel_rows(
         first = same[0]
         problems = dict.fromkeys(deadline_problem(network, d, language) for d in same)
         problem = " ".join(p for p in problems if p) or None
-        channels = list(dict.fromkeys(channel_name(network, d.channel, language) for d in same))
+        channels = list(
+            dict.fromkeys(escape(channel_name(network, d.channel, language)) for d in same)
+        )
         if group is not None and [d.channel for d in same] == [group.key]:
             channels = []  # the group's own channel: saying so on every row is noise
         holders = {
-            tuple(a.person.name for a in responsible_holders(network, d, today)) for d in same
+            tuple(escape(a.person.name) for a in responsible_holders(network, d, today))
+            for d in same
         }
         names = ", ".join(holders.pop()) if len(holders) == 1 else ""
         who = names or responsible_title(network, first, language)
@@ -679,7 +683,7 @@ def wheel_rows(
                 rule_key=rule_key,
                 month=mt.format_month(day, language),
                 day=mt.format_compact_day(day, language),
-                what=first.rule.title.get(language),
+                what=escape(first.rule.title.get(language)),
                 channels=", ".join(channels),
                 details=" · ".join(d for d in details if d),
             )
@@ -702,7 +706,8 @@ def _window_days(argument: str) -> int:
 
 
 def _scope(network: Network, group: Group | None, language: Language) -> str:
-    return group.name.get(language) if group is not None else network.name.get(language)
+    """The group's (or network's) name, markdown-escaped for the texts it goes into."""
+    return escape(group.name.get(language) if group is not None else network.name.get(language))
 
 
 def _refusal(context: _Context) -> Reply:

@@ -54,7 +54,8 @@ from dialogs.intents import request_verbs, role_words
 from dialogs.language import language_from_locale, language_scores
 from dialogs.text import Analyzer, Word, carries_no_role_information, fold, stem, stems, words
 from dialogs.turns import ContactAnswer, Reply
-from dialogs.who_texts import escape, join_list, person_link, render, role_in_question
+from dialogs.markdown import escape
+from dialogs.who_texts import join_list, person_link, render, role_in_question
 from storage.registry import (
     Assignment,
     Language,

@@ -6,8 +6,7 @@ a blank line between paragraphs. Placeholders in braces are filled by `render`.
 
 from __future__ import annotations
 
-import re
-
+from dialogs.markdown import escape, mailto
 from storage.registry import Language, Localized
 
 TEXTS: dict[str, Localized[str]] = {
@@ -56,8 +55,6 @@ TEXTS: dict[str, Localized[str]] = {
     "suggestion_line": Localized("- {question}", "- {question}"),
 }
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")
-
 # Every answer renders a dozen texts: each language's are looked up directly.
 _SWEDISH = {key: text.sv for key, text in TEXTS.items()}
 _ENGLISH = {key: text.en for key, text in TEXTS.items()}
@@ -68,41 +65,11 @@ def render(key: str, language: Language, **values: str) -> str:
     return (_ENGLISH if language == "en" else _SWEDISH)[key].format(**values)
 
 
-def escape(text: str) -> str:
-    """Data (names, titles) made safe to put inside markdown."""
-    # Most names and titles have nothing to escape: finding that out is cheaper than a
-    # substitution that changes nothing.
-    if _MARKDOWN_SPECIAL.search(text) is None:
-        return text
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-_LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\(([^)\s]*)\)")
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-_ITALIC = re.compile(r"(?<![\w\\])_(.+?)(?<!\\)_(?!\w)")
-_ESCAPED = re.compile(r"\\([\\`*_\[\]])")
-
-
-def plain_text(markdown: str) -> str:
-    """The bot's markdown as plain text for a terminal: no ** or _, links as "name <address>",
-    escaped characters as themselves. Lines stay lines."""
-    text = _LINK.sub(_plain_link, markdown)
-    text = _BOLD.sub(r"\1", text)
-    text = _ITALIC.sub(r"\1", text)
-    return _ESCAPED.sub(r"\1", text)
-
-
-def _plain_link(match: re.Match[str]) -> str:
-    label, target = match.group(1), match.group(2)
-    address = target.removeprefix("mailto:")
-    return label if address in ("", _ESCAPED.sub(r"\1", label)) else f"{label} <{address}>"
-
-
 def person_link(name: str, email: str | None) -> str:
     """ "Anna Berg ([anna@x.se](mailto:anna@x.se))", or the bare name without an e-mail."""
     if not email:
         return escape(name)
-    return f"{escape(name)} ([{escape(email)}](mailto:{email}))"
+    return f"{escape(name)} ([{escape(email)}]({mailto(email)}))"
 
 
 def join_list(items: list[str], language: Language, conjunction: str = "and") -> str:

@@ -207,6 +207,8 @@ def test_env_example_documents_every_variable():
         "DATA_DIR",
         "BOT_ENVIRONMENT",
         "ALLOWED_SERVICE_URL_HOSTS",
+        "ALLOW_EMULATOR_TOKENS",
+        "ALLOWED_FILE_HOSTS",
     }
     assert Settings.from_env({}, env_file=Path(__file__).resolve().parents[2] / ".env.example")
 

@@ -77,6 +77,7 @@ from dialogs.schedule_cli import (
 )
 from dialogs.turns import Reply, Turn
 from dialogs.wheel_admin import WheelAdmin
+from dialogs.markdown import plain_text
 from manifest.package import add_package_arguments, main_package
 from scheduler.delivery import DeliveryWorker, RetryPolicy, process_worker_id, sends_within
 from scheduler.housekeeping import Housekeeping, RetentionPeriods
@@ -103,7 +104,7 @@ from storage.meetings import MeetingRepository
 from storage.minutes import MinutesRepository
 from storage.outbox import Outbox
 from storage.personal_data import PersonalData, PersonKey
-from storage.registry import Person
+from storage.registry import Person, RoleRegistry, UnknownGroup, UnknownNetwork
 from storage.registry_files import RegistryFileError, load_directory, load_file, write_file
 from storage.registry_repository import RegistryRepository
 from storage.wheel_overrides import WheelOverrideStore
@@ -483,15 +484,43 @@ def ask(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _ask(settings: Settings, args: argparse.Namespace, questions) -> int:
     async with open_services(settings) as services:
+        registry, _ = await services.snapshots.current()
+        problem = _unknown_place(registry, args.network, args.group)
+        if problem is not None:
+            print(f"error: {problem}", file=sys.stderr)
+            return 2
+        status = 0
         for line in questions:
             try:
                 turn = _turn_from_line(line, args)
+                problem = _unknown_place(registry, turn.network_key, turn.group_key)
+                if problem is not None:
+                    raise ValueError(problem)
             except ValueError as err:
+                # One answer line per question line still: the error takes this line's place.
+                print(f"error: {err}", file=sys.stderr)
                 print(_format_error(str(err), args.json), flush=True)
+                status = 1
                 continue
             replies = await services.conversation.respond(turn)
             print(_format_reply(replies[0], turn, args.json), flush=True)
-    return 0
+    return status
+
+
+def _unknown_place(registry: RoleRegistry, network_key: str | None, group_key: str | None):
+    """What is wrong with a network and group given on the command line, or None."""
+    if not registry.networks:
+        return None  # the conversation says so itself
+    try:
+        network = registry.network(network_key or "")
+        if group_key is not None:
+            network.group(group_key)
+    except UnknownNetwork as err:
+        return f"unknown network {err.key!r}; known: {', '.join(err.known)}"
+    except UnknownGroup as err:
+        known = ", ".join(g.key for g in network.groups)
+        return f"unknown group {err.key!r} in {network.key}; known: {known}"
+    return None
 
 
 def _turn_from_line(line: str, args: argparse.Namespace) -> Turn:
@@ -513,7 +542,7 @@ def _turn_from_line(line: str, args: argparse.Namespace) -> Turn:
 def _format_reply(reply: Reply, turn: Turn, as_json: bool) -> str:
     one_line = " ".join(part.strip() for part in reply.text.splitlines() if part.strip())
     if not as_json:
-        return one_line
+        return plain_text(one_line)
     contact = reply.contact
     holders = [
         {

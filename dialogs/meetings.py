@@ -72,6 +72,11 @@ AGENDA_COMMAND = Command(
         sv="nästa mötes dagordning för gruppen",
         en="the next meeting's agenda for the group",
     ),
+    topics=Localized(
+        sv=("dagordning", "dagordningen", "agenda", "agendan", "föredragningslista*"),
+        en=("agenda", "the agenda"),
+    ),
+    rank=20,
 )
 ADD_ITEM_COMMAND = Command(
     "agenda.add_item",
@@ -83,6 +88,12 @@ ADD_ITEM_COMMAND = Command(
         sv="lägg till en punkt på nästa mötes dagordning",
         en="add an item to the next meeting's agenda",
     ),
+    topics=Localized(
+        sv=("dagordning", "dagordningen", "agenda", "agendan", "punkt"),
+        en=("agenda", "item", "point"),
+    ),
+    rank=10,
+    verbs=Localized(sv=("lägg till", "lägg upp", "sätt upp", "för upp"), en=("add", "put")),
 )
 MEETINGS_COMMAND = Command(
     "meetings",
@@ -94,6 +105,12 @@ MEETINGS_COMMAND = Command(
         sv="gruppens kommande möten",
         en="the group's upcoming meetings",
     ),
+    topics=Localized(
+        sv=("möte", "möten", "mötet", "mötena", "mötesplan*", "ses vi", "träffas vi",
+            "nästa träff", "träffarna"),
+        en=("meeting", "meetings", "meet", "meet next", "upcoming meetings"),
+    ),
+    rank=90,  # the weakest topic: "meeting" accompanies most others
 )
 WHEEL_COMMAND = Command(
     "wheel",
@@ -105,6 +122,8 @@ WHEEL_COMMAND = Command(
         sv="årshjulets kommande datum",
         en="the annual wheel's coming dates",
     ),
+    topics=Localized(sv=("årshjul*", "deadline*"), en=("wheel", "annual wheel", "deadline*")),
+    rank=30,
 )
 
 WHEEL_DAYS = 365  # how far ahead "årshjul" looks unless asked for another window
@@ -191,7 +210,7 @@ class MeetingDialogs:
     async def agenda(self, request: CommandRequest) -> list[Reply]:
         """The agenda of the group's next meeting."""
         context = _context(request)
-        group, _rest = _group(context, request.argument)
+        group, _rest = _group(context, request.argument, named=request.group_key)
         if group is None:
             return [_which_group(context, mt.AGENDA_COMMAND)]
         meeting = await self._meetings.next_meeting(context.network.key, group.key, self._now())
@@ -202,18 +221,20 @@ class MeetingDialogs:
     async def add_item(self, request: CommandRequest) -> list[Reply]:
         """Add the argument as a point on the group's next meeting's agenda."""
         context = _context(request)
-        group, text = _group(context, request.argument, channel_first=True)
+        group, text = _group(
+            context, request.argument, channel_first=True, named=request.group_key
+        )
         if group is None:
             return [_which_group(context, mt.AGENDA_COMMAND)]
         meeting = await self._meetings.next_meeting(context.network.key, group.key, self._now())
         if meeting is None:
             return [_no_meeting(context, group)]
-        return await self._add_item(context, meeting, text)
+        return await self._add_item(context, meeting, _item_text(text, group))
 
     async def meetings(self, request: CommandRequest) -> list[Reply]:
         """The upcoming meetings of the group, or of the whole network."""
         context = _context(request)
-        group, _rest = _group(context, request.argument)
+        group, _rest = _group(context, request.argument, named=request.group_key)
         return [await self._meetings_reply(context, group)]
 
     async def wheel(self, request: CommandRequest) -> list[Reply]:
@@ -225,7 +246,7 @@ class MeetingDialogs:
         """
         context = _context(request)
         network, language = context.network, context.language
-        group, rest = _group(context, request.argument)
+        group, rest = _group(context, request.argument, named=request.group_key)
         days = _window_days(rest)
         now = self._now()
         today = local(now).date()
@@ -543,12 +564,13 @@ def _for_meeting(context: _Context, meeting: Meeting) -> _Context:
 
 
 def _group(
-    context: _Context, argument: str, *, channel_first: bool = False
+    context: _Context, argument: str, *, channel_first: bool = False, named: str | None = None
 ) -> tuple[Group | None, str]:
     """The group a command is about, and the rest of its argument.
 
-    A group named at the start of the argument, else the channel's group (with
-    `channel_first`, the other way round: an agenda point may begin with a group's name),
+    A group named at the start of the argument, else the group `named` anywhere in the
+    message ("what's on the agenda for Logistics?"), else the channel's group (with
+    `channel_first`, the channel's first: an agenda point may begin with a group's name),
     else the network's only group, else None (ask which).
     """
     network = context.network
@@ -568,11 +590,45 @@ def _group(
     if best is not None:
         # `fold` keeps the length of Swedish letters, so the rest can be cut from the original.
         return best[1], argument[best[0] :].lstrip(" :,.–-")
+    if named is not None and named in {g.key for g in network.groups}:
+        return network.group(named), argument
     if channel_group is not None:
         return channel_group, argument
     if len(network.groups) == 1:
         return network.groups[0], argument
     return None, argument
+
+
+# How a sentence says where the point goes ("… på dagordningen", "to the agenda: …") and
+# what it is ("en punkt om …", "an item:"): not part of the point itself.
+_ON_THE_AGENDA = re.compile(
+    r"\b(?:på|pa|till|to|on|onto)\s+(?:the\s+|next\s+|nästa\s+)?"
+    r"(?:dagordningen|dagordning|agendan|agenda)\b\s*[:,.–-]?",
+    re.IGNORECASE,
+)
+_A_POINT = re.compile(
+    r"^(?:(?:en\s+|a\s+|an\s+)?(?:punkt|item|point)\b\s*)?(?:om\b|about\b)?\s*[:,.–-]?",
+    re.IGNORECASE,
+)
+_QUOTES = "'\"”“‘’«»"
+
+
+def _item_text(text: str, group: Group) -> str:
+    """The agenda point a request names, without the words around it: "lägg till 'Ny
+    upphandling' på dagordningen för Logistik" adds "Ny upphandling"."""
+    text = _ON_THE_AGENDA.sub(" ", text)
+    names = sorted(
+        {n for n in (group.key, group.name.sv, group.name.en, *group.aliases) if n},
+        key=len,
+        reverse=True,
+    )
+    named = "|".join(re.escape(n) for n in names)
+    text = re.sub(rf"\b(?:för|for|i|in)\s+(?:the\s+)?(?:{named})\b(?:\s+group)?", " ", text,
+                  flags=re.IGNORECASE)
+    text = _A_POINT.sub("", " ".join(text.split())).strip(" :,.–-")
+    if len(text) > 1 and text[0] in _QUOTES and text[-1] in _QUOTES:
+        text = text[1:-1].strip()
+    return text
 
 
 def _which_group(context: _Context, command: Localized[str]) -> Reply:

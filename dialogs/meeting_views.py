@@ -89,8 +89,13 @@ def responsible_title(network: Network, deadline: WheelDeadline, language: Langu
     return escape(network.role(deadline.rule.responsible).title.get(language))
 
 
-def deadline_problem(network: Network, deadline: WheelDeadline, language: Language) -> str | None:
-    """What a failed check found, as a sentence (markdown); None for a plain deadline."""
+def deadline_problem(
+    network: Network, deadline: WheelDeadline, language: Language, *, names: bool = True
+) -> str | None:
+    """What a failed check found, as a sentence (markdown); None for a plain deadline.
+
+    `names=False` leaves people out (role titles only), for what is served without sign-in.
+    """
     check = deadline.rule.check
     scope = escape(
         network.group(deadline.group_key).name.get(language)
@@ -107,6 +112,11 @@ def deadline_problem(network: Network, deadline: WheelDeadline, language: Langua
             days=check.days,
             kind=escape(kind_name(network, check.kind).get(language).lower()),
             when=meeting_when(deadline.meeting, language),
+        )
+    if isinstance(check, TermEndCheck) and not names:
+        return mt.TERM_ENDS_UNNAMED.get(language).format(
+            role=escape(network.role(check.role).title.get(language).lower()),
+            day=mt.format_day(deadline.nominal, language),
         )
     if isinstance(check, TermEndCheck):
         return mt.TERM_ENDS.get(language).format(

@@ -29,6 +29,7 @@ from typing import Any
 
 from dialogs import cards
 from dialogs import meeting_texts as mt
+from dialogs.calendar_feed import CalendarLinks, webcal_url
 from dialogs.conversation import ActionHandler, ActionRequest, CommandHandler, CommandRequest
 from dialogs.intents import Command
 from dialogs.markdown import escape
@@ -48,6 +49,7 @@ from dialogs.wheel_admin import Overrides, edit_button, entries_button
 from scheduler.agenda import compose_agenda
 from scheduler.recurrence import aware, local, start_of_day
 from scheduler.wheel import WheelDeadline, wheel_deadlines
+from storage.calendar_tokens import CalendarScope
 from storage.meetings import Meeting, MeetingDraft, MeetingRepository
 from storage.registry import (
     MEETING_MODES,
@@ -165,9 +167,14 @@ class MeetingDialogs:
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         permissions: Permissions | None = None,
         wheel_overrides: Overrides | None = None,
+        calendar_links: CalendarLinks | None = None,
+        public_base_url: str = "",
         wheel_link: Callable[[str, Language], str | None] | None = None,
     ):
         self._meetings = meetings
+        # Subscription links for the wheel card: only with a key and a public address.
+        self._calendar_links = calendar_links
+        self._public_base_url = public_base_url
         self._now = now
         self._permissions = permissions or Permissions()
         # Admins' changes to wheel entries; with them, admins get the wheel's edit buttons.
@@ -302,6 +309,13 @@ class MeetingDialogs:
         if self._wheel_overrides is not None and await self._may_administer(context):
             row_buttons = [edit_button(network.key, e.rule_key, language) for e in shown]
             buttons.append(entries_button(network.key, language))
+        note = None
+        subscribe = await self._subscription(context, group)
+        if subscribe is not None:
+            buttons.append(
+                cards.link_button(mt.SUBSCRIBE_BUTTON.get(language), webcal_url(subscribe))
+            )
+            note = mt.SUBSCRIBE_NOTE.get(language).format(url=subscribe)
         card = cards.wheel_card(
             title,
             [(e.month, e.day, e.what, e.details) for e in shown],
@@ -311,8 +325,19 @@ class MeetingDialogs:
             row_buttons=row_buttons,
             intro=window,
             more=more,
+            note=note,
         )
         return [Reply(text, language, card=card)]
+
+    async def _subscription(self, context: _Context, group: Group | None) -> str | None:
+        """The calendar subscription URL of the group (or network), made on first ask."""
+        links = self._calendar_links
+        if links is None or not links.enabled or not self._public_base_url:
+            return None
+        scope = CalendarScope(context.network.key, group.key if group else None)
+        return await links.link(
+            scope, self._public_base_url, actor=context.turn.sender_id, now=self._now()
+        )
 
     # --- card actions ---
 

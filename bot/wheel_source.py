@@ -105,14 +105,14 @@ class WheelPages:
             network, stored, year_start - _LOOKBACK, year_end, overrides=overrides
         ):
             is_check = deadline.rule.check is not None
-            problem = deadline_problem(network, deadline, language, names=False)
+            problem = deadline_problem(network, deadline, language, names=False, markdown=False)
             entries.append(
                 WheelEntry(
                     when=deadline.day,
                     title=deadline.rule.title.get(language),
                     detail=problem or deadline.rule.description.get(language),
                     channel_name=channel_name(network, deadline.channel, language),
-                    role_title=responsible_title(network, deadline, language),
+                    role_title=responsible_title(network, deadline, language, markdown=False),
                     kind="check" if is_check else "deadline",
                     # A failed check is a problem until it is fixed; a plain deadline's
                     # completion is not tracked, so it is never flagged.
@@ -130,7 +130,9 @@ class WheelPages:
                     # "E-council meeting · The e-council": a space alone ran the two
                     # names together ("E-rådsmöte E-rådet").
                     title=f"{kind_name(network, meeting.kind).get(language)} · {group}",
-                    detail=meeting_what(network, meeting, language, group=False, place=False),
+                    detail=meeting_what(
+                        network, meeting, language, group=False, place=False, markdown=False
+                    ),
                     channel_name=group,
                     kind="meeting",
                     place=meeting.place or "",

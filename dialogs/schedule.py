@@ -166,7 +166,7 @@ def meeting_item(network: Network, meeting: Meeting, language: Language) -> DueI
         group_key=meeting.group_key,
         channel=meeting.group_key,
         title=f"{kind_name(network, meeting.kind).get(language)} {group}",
-        detail=meeting_what(network, meeting, language, group=False),
+        detail=meeting_what(network, meeting, language, group=False, markdown=False),
         channel_name=group,
         meeting=meeting,
     )
@@ -174,7 +174,7 @@ def meeting_item(network: Network, meeting: Meeting, language: Language) -> DueI
 
 def deadline_item(network: Network, deadline: WheelDeadline, language: Language) -> DueItem:
     """A wheel deadline or failed check as listed: what is due, or what the check found."""
-    problem = deadline_problem(network, deadline, language, names=False)
+    problem = deadline_problem(network, deadline, language, names=False, markdown=False)
     details = [problem or deadline.rule.description.get(language), shift_note(deadline, language)]
     return DueItem(
         day=deadline.day,
@@ -186,6 +186,6 @@ def deadline_item(network: Network, deadline: WheelDeadline, language: Language)
         title=deadline.rule.title.get(language),
         detail=" ".join(d for d in details if d),
         channel_name=channel_name(network, deadline.channel, language),
-        responsible=responsible_title(network, deadline, language),
+        responsible=responsible_title(network, deadline, language, markdown=False),
         deadline=deadline,
     )

@@ -195,3 +195,21 @@ async def test_without_a_key_no_link_is_made(database):
     with pytest.raises(CalendarLinkKeyMissing, match="CALENDAR_LINK_KEY"):
         await links.link(ALFA, "https://bot.example.se", actor=None, now=NOW)
     assert await links.scope_of("A" * 43) is None
+
+
+async def test_names_from_the_data_read_as_written_not_escaped_for_teams(database, meetings):
+    # Chat and posts escape markdown; a calendar is not markdown, so a place with `_` or `*`
+    # must reach Outlook as the admin wrote it, without backslashes.
+    (march, *_) = await meetings.meetings(
+        "testnet", NOW, NOW + timedelta(days=365), group_key="alfa"
+    )
+    place = "Rum_2 (plan *3*)"
+    await meetings.move(
+        march.id, march.starts_at, march.ends_at,
+        place=place, online_url=None, by="admin", now=NOW,
+    )  # fmt: skip
+    found = await events(feeds_on(database))
+
+    (event,) = [e for e in found.values() if str(e.get("LOCATION", "")) == place]
+    assert "\\" not in str(event["DESCRIPTION"]) + str(event["SUMMARY"])
+    assert place in str(event["DESCRIPTION"]) or str(event["LOCATION"]) == place

@@ -19,6 +19,7 @@ from typing import Literal, TypeVar
 
 from dotenv import dotenv_values
 
+from dialogs.calendar_feed import is_base_url
 from storage.registry import SHIFT_POLICIES, ShiftPolicy
 
 N = TypeVar("N", int, float)  # a setting that is a number
@@ -28,6 +29,10 @@ APP_TYPES: tuple[AppType, ...] = ("MultiTenant", "SingleTenant", "UserAssignedMS
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_NETWORKS_DIR = REPOSITORY_ROOT / "data" / "networks"
+
+# The shortest CALENDAR_LINK_KEY accepted: 32 characters of `secrets.token_urlsafe` are
+# about 190 bits, more than the 128 a subscription token must resist.
+CALENDAR_LINK_KEY_MIN = 32
 
 _LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
@@ -123,6 +128,10 @@ class Settings:
     environment: BotEnvironment = "local"  # production refuses to start without an app id
     # Hosts a token may be sent to ("*.example.com": any subdomain); not checked in local mode.
     allowed_service_url_hosts: tuple[str, ...] = DEFAULT_ALLOWED_SERVICE_URL_HOSTS
+    # Calendar subscription links: the key their tokens are derived from (never stored in
+    # the database), and the public address the links (and the wheel card) point at.
+    calendar_link_key: str = field(default="", repr=False)
+    public_base_url: str = ""
     # Production refuses the Bot Framework Emulator's tokens unless this allows them.
     allow_emulator_tokens: bool = False
     # Hosts a file sent to the bot may be fetched from (and redirected to); same patterns.
@@ -335,6 +344,20 @@ class Settings:
             )
             minutes_reminder_shift = "next_working_day"
         raw_certificate = text("GRAPH_CERTIFICATE_PATH")
+
+        calendar_link_key = values.get("CALENDAR_LINK_KEY") or ""
+        if calendar_link_key and len(calendar_link_key.strip()) < CALENDAR_LINK_KEY_MIN:
+            problems.append(
+                f"CALENDAR_LINK_KEY has {len(calendar_link_key.strip())} characters; expected "
+                f"at least {CALENDAR_LINK_KEY_MIN} random ones (e.g. from `python -c \"import "
+                "secrets; print(secrets.token_urlsafe(32))\"`)"
+            )
+        public_base_url = text("PUBLIC_BASE_URL").rstrip("/")
+        if public_base_url and not is_base_url(public_base_url):
+            problems.append(
+                f"PUBLIC_BASE_URL is {public_base_url!r}; expected the bot's public address "
+                "such as https://bot.example.se (no query or fragment)"
+            )
         raw_data_dir = text("DATA_DIR")
 
         if problems:
@@ -372,6 +395,8 @@ class Settings:
             data_dir=Path(raw_data_dir) if raw_data_dir else None,
             environment=environment,
             allowed_service_url_hosts=allowed_service_url_hosts,
+            calendar_link_key=calendar_link_key.strip(),
+            public_base_url=public_base_url,
             allowed_file_hosts=allowed_file_hosts,
             allow_emulator_tokens=raw_allow_emulator == "true",
         )

@@ -69,6 +69,13 @@ _ACTIONS: dict[str, Localized[str]] = {
     "wheel.override": Localized(sv="ändrade en årshjulspost", en="changed an annual-wheel entry"),
     "wheel.reset": Localized(sv="återställde en årshjulspost", en="reset an annual-wheel entry"),
     "person.erase": Localized(sv="raderade en persons uppgifter", en="erased a person's data"),
+    "calendar.link": Localized(
+        sv="skapade en prenumerationslänk till kalendern", en="made a calendar subscription link"
+    ),
+    "calendar.revoke": Localized(
+        sv="återkallade en prenumerationslänk till kalendern",
+        en="revoked a calendar subscription link",
+    ),
 }
 
 

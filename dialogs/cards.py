@@ -270,6 +270,7 @@ def wheel_card(
     row_buttons: list[dict[str, Any]] | None = None,
     intro: str | None = None,
     more: str | None = None,
+    note: str | None = None,
 ) -> dict[str, Any]:
     """Coming dates of the annual wheel: (month, date, what, details) rows, soonest first,
     under a heading per month.
@@ -277,6 +278,7 @@ def wheel_card(
     `intro` (the window shown) follows the title; `more` (how many rows were left out,
     where to see them) ends the list. `row_buttons` (for admins): one button per row,
     e.g. to edit the row's entry.
+    `note`: a line below the dates (how to subscribe to the calendar).
     """
     body: list[dict[str, Any]] = [text_block(title, weight="Bolder", size="Medium")]
     if intro:
@@ -303,6 +305,8 @@ def wheel_card(
         body.append({"type": "ColumnSet", "separator": True, "columns": columns})
     if more:
         body.append(text_block(more, spacing="Medium"))
+    if note:
+        body.append(text_block(note, isSubtle=True, size="Small", separator=True))
     return _card(body, buttons)
 
 

@@ -66,6 +66,8 @@ CHANNELS_COMMAND = Command(
         sv="vilken kanal som hör till vilken grupp; administratörer kan ändra det",
         en="which channel belongs to which group; admins can change it",
     ),
+    topics=Localized(sv=("kanal*",), en=("channel", "channels")),
+    rank=40,
 )
 
 _TEXTS: dict[str, Localized[str]] = {

@@ -13,7 +13,7 @@ Only markdown contexts need it: button titles, input labels and choices are plai
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 # Characters that open inline syntax anywhere: emphasis, code, links and images, HTML
 # (mentions), tables, strikethrough, the backslash itself, and an `&` that starts an
@@ -55,3 +55,24 @@ def mailto(email: str) -> str:
     characters of a plain address percent-encoded, so an e-mail cannot end the link,
     add a query (`?subject=`, `&cc=`) or another recipient."""
     return "mailto:" + quote(email.strip(), safe="@.-_+")
+
+
+_LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\(([^)\s]*)\)")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_ITALIC = re.compile(r"(?<![\w\\])_(.+?)(?<!\\)_(?!\w)")
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash before ASCII punctuation
+
+
+def plain_text(markdown: str) -> str:
+    """The bot's markdown as plain text for a terminal: no ** or _, links as "name <address>",
+    escaped characters as themselves (`escape` undone). Lines stay lines."""
+    text = _LINK.sub(_plain_link, markdown)
+    text = _BOLD.sub(r"\1", text)
+    text = _ITALIC.sub(r"\1", text)
+    return _ESCAPED.sub(r"\1", text)
+
+
+def _plain_link(match: re.Match[str]) -> str:
+    label, target = match.group(1), match.group(2)
+    address = unquote(target.removeprefix("mailto:"))
+    return label if address in ("", _ESCAPED.sub(r"\1", label)) else f"{label} <{address}>"

@@ -27,6 +27,16 @@ from storage.registry import (
 GENERAL_CHANNEL_NAME = Localized(sv="Allmänt", en="General")
 
 
+def _plain(text: str) -> str:
+    return text
+
+
+def _quoting(markdown: bool):
+    """How a value from the data goes into a sentence: escaped for Teams' markdown in chat
+    and posts, as it is for what is not markdown (the page, the calendar feed, the CLI)."""
+    return escape if markdown else _plain
+
+
 def channel_name(network: Network, channel: str, language: Language) -> str:
     """A post target's channel as people see it: a group's name, General, or another
     channel the network declares; its key when the data no longer has it."""
@@ -50,12 +60,20 @@ def kind_name(network: Network, kind_key: str) -> Localized[str]:
 
 
 def meeting_what(
-    network: Network, meeting: Meeting, language: Language, *, group: bool, place: bool = True
+    network: Network,
+    meeting: Meeting,
+    language: Language,
+    *,
+    group: bool,
+    place: bool = True,
+    markdown: bool = True,
 ) -> str:
-    """`Expertgruppsmöte 2 av 6, fysiskt möte · Logistik · Konferensrum A` (markdown).
+    """`Expertgruppsmöte 2 av 6, fysiskt möte · Logistik · Konferensrum A` (markdown, or
+    plain text with `markdown=False`).
 
     `place=False` leaves the place out, for a caller that shows it apart.
     """
+    escape = _quoting(markdown)
     name = escape(kind_name(network, meeting.kind).get(language))
     kind = next((k for k in network.meeting_kinds if k.key == meeting.kind), None)
     if kind is not None and kind.steps and meeting.step is not None:
@@ -82,15 +100,30 @@ def responsible_holders(
     return network.holders(role_key, deadline.group_key, day)
 
 
-def responsible_title(network: Network, deadline: WheelDeadline, language: Language) -> str | None:
-    """The responsible role's title in `language` (markdown-escaped), or None."""
+def responsible_title(
+    network: Network, deadline: WheelDeadline, language: Language, *, markdown: bool = True
+) -> str | None:
+    """The responsible role's title in `language` (markdown-escaped unless `markdown=False`),
+    or None."""
     if deadline.rule.responsible is None:
         return None
-    return escape(network.role(deadline.rule.responsible).title.get(language))
+    return _quoting(markdown)(network.role(deadline.rule.responsible).title.get(language))
 
 
-def deadline_problem(network: Network, deadline: WheelDeadline, language: Language) -> str | None:
-    """What a failed check found, as a sentence (markdown); None for a plain deadline."""
+def deadline_problem(
+    network: Network,
+    deadline: WheelDeadline,
+    language: Language,
+    *,
+    names: bool = True,
+    markdown: bool = True,
+) -> str | None:
+    """What a failed check found, as a sentence (markdown, or plain text with
+    `markdown=False`); None for a plain deadline.
+
+    `names=False` leaves people out (role titles only), for what is served without sign-in.
+    """
+    escape = _quoting(markdown)
     check = deadline.rule.check
     scope = escape(
         network.group(deadline.group_key).name.get(language)
@@ -107,6 +140,11 @@ def deadline_problem(network: Network, deadline: WheelDeadline, language: Langua
             days=check.days,
             kind=escape(kind_name(network, check.kind).get(language).lower()),
             when=meeting_when(deadline.meeting, language),
+        )
+    if isinstance(check, TermEndCheck) and not names:
+        return mt.TERM_ENDS_UNNAMED.get(language).format(
+            role=escape(network.role(check.role).title.get(language).lower()),
+            day=mt.format_day(deadline.nominal, language),
         )
     if isinstance(check, TermEndCheck):
         return mt.TERM_ENDS.get(language).format(

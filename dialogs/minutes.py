@@ -84,6 +84,8 @@ MINUTES_COMMAND = Command(
         sv="vilka mötesprotokoll som är sparade och vilka som saknas",
         en="which meeting minutes are filed and which are missing",
     ),
+    topics=Localized(sv=("protokoll*", "protokol*", "mötesprotokoll*"), en=("minutes",)),
+    rank=15,
 )
 
 _STATES = {"filed": xt.STATUS_FILED, "missing": xt.STATUS_MISSING, "uploading": xt.STATUS_UPLOADING}

@@ -52,6 +52,10 @@ POSTS_COMMAND = Command(
         sv="vad boten ska posta och vad som har missats",
         en="what the bot will post and what was missed",
     ),
+    topics=Localized(
+        sv=("utskick*", "inlägg", "inläggen", "schemalagda*"), en=("posts", "scheduled posts")
+    ),
+    rank=40,
 )
 
 # How far ahead the overview looks. A planner lists what is due by `until` and not stale

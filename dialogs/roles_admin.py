@@ -68,6 +68,8 @@ ROLES_COMMAND = Command(
         sv="vem som har gruppens roller; administratörer kan ändra dem",
         en="who holds the group's roles; administrators can change them",
     ),
+    topics=Localized(sv=("roller", "rollerna", "rollinnehavare*"), en=("roles", "role holders")),
+    rank=40,
 )
 
 EDIT_ACTION = "roles.edit"

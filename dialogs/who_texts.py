@@ -36,6 +36,9 @@ TEXTS: dict[str, Localized[str]] = {
     ),
     "group_line": Localized("- {group}: {people}", "- {group}: {people}"),
     "vacant_short": Localized("vakant", "vacant"),
+    "more_groups": Localized("- … och {count} grupper till", "- … and {count} more groups"),
+    "made_of": Localized("**{role}** {scope} består av:", "**{role}** {scope} is made up of:"),
+    "member_line": Localized("- **{role}**: {people}", "- **{role}**: {people}"),
     "name_the_group": Localized(
         "Skriv vilken grupp du menar, till exempel: _{example}_",
         "Say which group you mean, for example: _{example}_",

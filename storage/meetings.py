@@ -61,6 +61,9 @@ class Meeting:
     step: int | None = None
     series_key: str | None = None
     cancelled: bool = False
+    # Raised by every move, cancellation or change from the series: iCalendar's SEQUENCE.
+    sequence: int = 0
+    updated_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -200,6 +203,7 @@ class MeetingRepository:
             row.starts_at, row.ends_at = starts_at, ends_at
             row.place, row.online_url = place, online_url
             row.edited, row.updated_by, row.updated_at = True, by, now
+            row.sequence += 1
             await session.flush()
             meeting = _meeting(row)
             await audit.record(
@@ -218,6 +222,7 @@ class MeetingRepository:
                 return None
             before = _audited(_meeting(row))
             row.cancelled, row.edited, row.updated_by, row.updated_at = True, True, by, now
+            row.sequence += 1
             await session.flush()
             meeting = _meeting(row)
             await audit.record(
@@ -302,6 +307,7 @@ class MeetingRepository:
                     for name, value in columns.items():
                         setattr(row, name, value)
                     row.updated_at = now
+                    row.sequence += 1
                     updated += 1
             new = [draft for key, draft in wanted.items() if key not in stored]
             if new:
@@ -312,6 +318,7 @@ class MeetingRepository:
                             **_columns(draft),
                             "cancelled": False,
                             "edited": False,
+                            "sequence": 0,
                             "updated_by": None,
                             "updated_at": now,
                         }
@@ -388,6 +395,8 @@ def _meeting(row: MeetingRow) -> Meeting:
         step=row.step,
         series_key=row.series_key,
         cancelled=row.cancelled,
+        sequence=row.sequence or 0,
+        updated_at=_utc(row.updated_at),
     )
 
 

@@ -234,6 +234,9 @@ class MeetingRow(Base):
     online_url: Mapped[str | None] = mapped_column(Text)
     cancelled: Mapped[bool] = mapped_column()
     edited: Mapped[bool] = mapped_column()
+    # Raised at every change of time, place or status: the calendar feed's SEQUENCE, so a
+    # subscribed calendar replaces its copy of the meeting instead of keeping the old one.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     # Entra object id or user id
     updated_by: Mapped[str | None] = mapped_column(String(USER_ID_LENGTH))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -554,3 +557,29 @@ class WheelOverrideRow(Base):
     changes: Mapped[Any] = mapped_column(JSON)
     # Who changed it is in the audit log only: one place to erase a person from.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# --- calendar subscriptions -------------------------------------------------------------------
+
+
+class CalendarTokenRow(Base):
+    """A calendar subscription link of a network or one of its groups
+    (`storage.calendar_tokens.CalendarToken`).
+
+    Only the SHA-256 of the link's token is stored: the token itself is derived from a
+    key kept outside the database (`CALENDAR_LINK_KEY`) and the `generation`, so a copy
+    of the database opens no calendar. Revoking sets `revoked_at`; the next link of the
+    scope is the next generation, a new token. `group_key` '' is the whole network (a
+    NULL would not take part in the unique constraint on PostgreSQL).
+    """
+
+    __tablename__ = "calendar_token"
+    __table_args__ = (UniqueConstraint("network_key", "group_key", "generation"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    network_key: Mapped[str] = mapped_column(String(64))
+    group_key: Mapped[str] = mapped_column(String(64))
+    generation: Mapped[int] = mapped_column(Integer)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

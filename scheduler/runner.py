@@ -10,7 +10,7 @@ Two activities run side by side, so neither waits for the other:
 - **Delivery** (`deliver`): a task of its own claims and sends due rows at the rate the
   limits allow (`scheduler.delivery`) until none is left, then sleeps until the outbox's
   next due row (a post due at 09:00, a Retry-After, a rate-limit hold), a planning pass
-  or the interval, whichever comes first. A long planning pass never holds it up, and a
+  or `MAX_IDLE`, whichever comes first. A long planning pass never holds it up, and a
   delivery wake never plans.
 
 The outbox in the database is the truth about what was sent, so every replica runs its
@@ -63,6 +63,11 @@ STOP_TIMEOUT = timedelta(seconds=30)
 # After a delivery pass that sent nothing, never look again sooner than this: a row due
 # "now" that another replica holds must not spin the loop.
 MIN_WAKE_DELAY = timedelta(seconds=1)
+
+# The longest the delivery loop sleeps without looking at the outbox: rows another
+# replica (or an admin's action) stored are seen within this, not only at this
+# replica's next planning pass. One indexed query.
+MAX_IDLE = timedelta(seconds=5)
 
 # A running scheduler whose last planning pass (or start) is older than this many
 # intervals, or whose delivery loop has ended, is stuck: `healthy` says so, and the
@@ -347,11 +352,11 @@ class DeliveryRunner:
         except Exception as err:  # noqa: BLE001 - the next planning pass wakes the loop
             if not is_unavailable(err):
                 log.exception("could not read when the next post is due")
-            return self._interval.total_seconds()
+            return MAX_IDLE.total_seconds()
         if due is None:
-            return self._interval.total_seconds()  # a planning pass wakes it sooner
+            return MAX_IDLE.total_seconds()
         progressed = report is not None and bool(
             report.sent or report.retried or report.failed or report.undeliverable
         )
         earliest = now if progressed else now + MIN_WAKE_DELAY
-        return min(max(due, earliest) - now, self._interval).total_seconds()
+        return min(max(due, earliest) - now, MAX_IDLE).total_seconds()

@@ -87,6 +87,21 @@ async def connector_role(args: argparse.Namespace) -> None:
 # -- the run ----------------------------------------------------------------------------------
 
 
+async def _retrying(write: Any) -> Any:
+    """Run `write()` again while SQLite says the bot holds the write lock (its start-up
+    stores a year of meetings in long transactions)."""
+    from sqlalchemy.exc import OperationalError
+
+    for _ in range(100):
+        try:
+            return await write()
+        except OperationalError as err:
+            if "locked" not in str(err):
+                raise
+            await asyncio.sleep(0.2)  # the bot's transaction ends soon
+    return await write()
+
+
 def _cpu_seconds(pid: int) -> float:
     """User plus system CPU time a process has used so far (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -185,22 +200,22 @@ async def one_run(args: argparse.Namespace, name: str, throttle_at: int) -> dict
                          "conversation": {"id": channel, "conversationType": "channel",
                                           "isGroup": True, "tenantId": TENANT},
                          "channelId": "msteams", "serviceUrl": service_url}
-            await store.save_reference(reference, tenant_id=TENANT, team_id=team,
-                                       channel_id=channel, kind="channel")
-            await store.set_binding(team, channel, network, group)
+            await _retrying(lambda: store.save_reference(
+                reference, tenant_id=TENANT, team_id=team, channel_id=channel, kind="channel"))
+            await _retrying(lambda: store.set_binding(team, channel, network, group))
         due = datetime.now(UTC) + timedelta(seconds=args.lead)
         posts = [PlannedPost(key=f"fanout:{network}:{group}", target=Target(network, group),
                              due_at=due, stale_after=due + timedelta(hours=1), language="sv",
                              text=f"fanout:{network}:{group}", kind="wheel")
                  for network, group in targets[: args.posts]]
-        await outbox.enqueue(posts, datetime.now(UTC))
+        await _retrying(lambda: outbox.enqueue(posts, datetime.now(UTC)))
         await asyncio.sleep(max(0.0, args.lead - 1))
         meetings = MeetingRepository(database)
         start = due + timedelta(days=3)
         for n in range(args.networks):  # the next planning pass must work it all out again
-            await meetings.add(MeetingDraft(network_key(n), group_key(n, 0), "gruppmote", start,
-                                            start + timedelta(hours=1)),
-                               by="bench", now=datetime.now(UTC))
+            draft = MeetingDraft(network_key(n), group_key(n, 0), "gruppmote", start,
+                                 start + timedelta(hours=1))
+            await _retrying(lambda: meetings.add(draft, by="bench", now=datetime.now(UTC)))
         expected = {post.key for post in posts}
         cpu_before = _cpu_seconds(bot.pid)
         spy = None

@@ -13,7 +13,10 @@ database, then times, each `--repeat` times (median printed, CPU time of this pr
   Linear planning makes the year cost about as much as its meetings, not meetings ×
   dates or meetings × meetings;
 - **planning pass**: one `MeetingPlanner.planned_posts` pass (what every scheduler
-  interval runs: read the registry and the meetings, work out what is due).
+  interval runs: read the registry and the meetings, work out what is due), nothing
+  changed since the last pass;
+- **pass, meetings changed**: the same after a meeting was added to every network (as
+  on the first pass of a day), so every network's year is read and checked again.
 
 With `--code DIR` the modules are imported from DIR instead of this checkout (a
 `git archive` of another commit), so old and new code run the same bench.
@@ -39,15 +42,20 @@ def _load_average() -> str:
 
 
 async def run(args: argparse.Namespace) -> None:
-    sys.path.insert(0, str(args.code or ROOT))
-    sys.path.insert(1, str(ROOT / "bench"))
+    sys.path.insert(0, str(ROOT / "bench"))
     from registry import write_registry
+
+    # After `registry`, which puts this checkout first on the path: the code under test wins.
+    sys.path.insert(0, str(args.code or ROOT))
+    import scheduler
+
+    print(f"bot modules from {Path(scheduler.__file__).parent.parent}")
 
     from scheduler.planning import MeetingPlanner, sync_meeting_series
     from scheduler.recurrence import local, start_of_day
     from scheduler.wheel import wheel_deadlines
     from storage.database import Database
-    from storage.meetings import MeetingRepository
+    from storage.meetings import MeetingDraft, MeetingRepository
     from storage.registry_files import load_directory
     from storage.registry_repository import RegistryRepository
 
@@ -104,6 +112,28 @@ async def run(args: argparse.Namespace) -> None:
             return len(await planner.planned_posts(datetime.now(UTC) + timedelta(minutes=1)))
 
         await timed("planning pass", one_pass, is_async=True)
+
+        async def changed_pass() -> int:
+            return len(await planner.planned_posts(datetime.now(UTC) + timedelta(minutes=1)))
+
+        async def change_every_network() -> None:
+            start = now + timedelta(days=3)
+            for network in registry.networks:
+                await meetings.add(
+                    MeetingDraft(network.key, network.groups[0].key, network.meeting_kinds[0].key,
+                                 start, start + timedelta(hours=1)),
+                    by="bench", now=datetime.now(UTC),
+                )  # fmt: skip
+
+        cpu: list[float] = []
+        for _ in range(args.repeat):
+            await change_every_network()  # outside the timing
+            began = time.process_time()
+            found = await changed_pass()
+            cpu.append(time.process_time() - began)
+        print(f"{'pass, meetings changed':<22} {statistics.median(cpu):8.3f} s CPU (median of "
+              f"{args.repeat}; min {min(cpu):.3f}, max {max(cpu):.3f})  -> {found} "
+              f"| load {_load_average()}", flush=True)
         await database.close()
 
 

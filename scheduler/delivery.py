@@ -308,7 +308,10 @@ class DeliveryWorker:
 
     `lease` must comfortably exceed `batch_size` sends at the sender's timeout
     (`send_timeout`): a worker sends a claimed batch one post after another and never
-    starts a send with less than `send_timeout` of its lease left.
+    starts a send with less than `send_timeout` of its lease left. `budget` is the
+    tenant's rate shared with the other replicas (`storage.send_budget.SendBudgetStore`;
+    without one the worker keeps a budget of its own); `sleep` is how a pause for a rate
+    limit waits (a test's fake clock moves on instead).
     """
 
     def __init__(

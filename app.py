@@ -10,6 +10,8 @@
     python app.py package --app-id ID --host HOST --out FILE.zip   the Teams app package
     python app.py minutes status [--network KEY] [--group KEY] [--json]   minutes filed/missing
     python app.py minutes upload --group KEY --meeting YYYY-MM-DD FILE   file a meeting's minutes
+    python app.py backup FILE        a consistent backup of a SQLite deployment, while it runs
+    python app.py restore FILE       a backup into a new, empty location
 
 This module only builds things and wires them together; the behaviour lives in
 `bot/` (Teams edge), `dialogs/` (conversation logic) and `storage/` (database).
@@ -36,7 +38,7 @@ from azure.core.credentials_async import AsyncTokenCredential
 from bot.adapter import SamverkanAdapter, create_adapter
 from bot.files import SharedFileReader, download
 from bot.graph import GraphConfig, GraphDirectory, GraphFiles, credential_for
-from bot.http import ReadinessCheck, create_web_app
+from bot.http import PortUnavailable, ReadinessCheck, create_web_app, listening_socket
 from bot.logs import configure_logging
 from bot.metrics import MetricsEndpoint, TurnCounters
 from bot.proactive import ConnectorSender
@@ -44,7 +46,7 @@ from bot.settings import Settings, SettingsError
 from bot.team_owners import DirectoryPeople, GraphTeamOwners
 from bot.teams_bot import SamverkanBot
 from bot.wheel_page import wheel_routes
-from bot.wheel_source import WheelPages
+from bot.wheel_source import WheelPages, wheel_page_link
 from dialogs.admin import AuditDialogs, actor_name, describe
 from dialogs.conversation import Conversation, RegistrySnapshots
 from dialogs.installation import TeamInstallations
@@ -72,6 +74,7 @@ from scheduler.posts import Planner
 from scheduler.recurrence import STOCKHOLM
 from scheduler.runner import DeliveryRunner
 from storage.audit import AuditLog
+from storage.backup import BackupError, back_up, restore
 from storage.changes import ChangeFeed
 from storage.conversations import ConversationStore
 from storage.database import Database, DatabaseUnavailable, retry_while_unavailable
@@ -201,7 +204,10 @@ async def open_services(
         )  # fmt: skip
         await sync_meeting_series(await registry.load(), meetings, datetime.now(UTC))
         meeting_dialogs = MeetingDialogs(
-            meetings, permissions=permissions, wheel_overrides=wheel_overrides
+            meetings,
+            permissions=permissions,
+            wheel_overrides=wheel_overrides,
+            wheel_link=wheel_page_link(settings),
         )
         wheel_admin = WheelAdmin(wheel_overrides, meetings, outbox, permissions=permissions)
         installations = TeamInstallations(
@@ -300,6 +306,7 @@ def minutes_rules_from(settings: Settings) -> MinutesRules:
         max_bytes=settings.minutes_max_mb * 1024 * 1024,
         allowed_types=settings.minutes_types,
         reminder_days=settings.minutes_reminder_days,
+        reminder_shift=settings.minutes_reminder_shift,
     )
 
 
@@ -406,17 +413,18 @@ async def _freeze_startup_objects(_: web.Application) -> None:
 def serve(settings: Settings, args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
+    # Bound before the app is built: nothing is planned or posted by a bot that cannot serve.
+    sock = listening_socket(host, port)
     if settings.local_mode:
         log.warning(
             "LOCAL MODE: MicrosoftAppId is empty, so /api/messages accepts unauthenticated "
             "requests from local clients only (Agents Playground, `app.py chat`). "
             "Set MicrosoftAppId/MicrosoftAppPassword before exposing this bot."
         )
-    log.info("starting", extra={"url": f"http://{host}:{port}/api/messages"})
+    log.info("starting", extra={"url": f"http://{host}:{sock.getsockname()[1]}/api/messages"})
     web.run_app(
         serving_app(settings, wait_for_database=args.wait_for_database),
-        host=host,
-        port=port,
+        sock=sock,
         print=None,
     )
     return 0
@@ -695,6 +703,33 @@ async def _minutes_upload(services: Services, network, args: argparse.Namespace)
     return 0 if outcome.minutes is not None else 5
 
 
+def backup_command(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        summary = back_up(settings.database_url, settings.data_dir, Path(args.file))
+    except BackupError as err:
+        print(f"backup: {err}", file=sys.stderr)
+        return 2
+    print(
+        f"backed up schema {summary.revision}, {sum(summary.rows.values())} rows and "
+        f"{summary.files} waiting files to {summary.path}"
+    )
+    return 0
+
+
+def restore_command(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        summary = restore(Path(args.file), settings.database_url, settings.data_dir)
+    except BackupError as err:
+        print(f"restore: {err}", file=sys.stderr)
+        return 2
+    print(
+        f"restored schema {summary.revision}, {sum(summary.rows.values())} rows and "
+        f"{summary.files} waiting files into {summary.path}"
+        + (f" and {settings.data_dir}" if summary.files else "")
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="app.py", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command")
@@ -756,6 +791,17 @@ def build_parser() -> argparse.ArgumentParser:
     upload_parser.add_argument("file", help="the minutes file")
     minutes_parser.set_defaults(func=minutes_command)
 
+    backup_parser = commands.add_parser(
+        "backup", help="back up the SQLite database and the files waiting in DATA_DIR"
+    )
+    backup_parser.add_argument("file", help="the backup file to write (.tar.gz; must not exist)")
+    backup_parser.set_defaults(func=backup_command)
+    restore_parser = commands.add_parser(
+        "restore", help="restore a backup into an empty DATABASE_URL file and DATA_DIR"
+    )
+    restore_parser.add_argument("file", help="a file written by `backup`")
+    restore_parser.set_defaults(func=restore_command)
+
     package_parser = commands.add_parser("package", help="build the Teams app package (zip)")
     add_package_arguments(package_parser)
     # Built from its options only, never from settings: a broken .env must not stop it.
@@ -783,6 +829,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RegistryFileError as err:
         print(f"registry file error: {err}", file=sys.stderr)
         return 4
+    except PortUnavailable as err:
+        print(err, file=sys.stderr)
+        return 5
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the npm packages the Python tests read offline (tests/node/package.json: Microsoft's
-# Teams app manifest schemas and the Adaptive Cards parser) into tests/node/node_modules.
+# Teams app manifest schemas, the Adaptive Cards parser and axe-core) into tests/node/node_modules.
 #
 # Runs `npm ci` only when tests/node/package-lock.json changed since the last install (a stamp
 # inside node_modules records the lock's hash). Without Node.js it installs Debian's nodejs and

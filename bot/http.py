@@ -28,8 +28,10 @@ right 4xx with a JSON error body and only our own failures are 5xx:
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import logging
+import socket
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -48,6 +50,7 @@ from msrest.serialization import Model
 
 from bot.activity_json import activity_from_json
 from bot.adapter import ServiceUrlNotAllowed
+from bot.compression import compress_pages
 from bot.metrics import TurnCounters, observe_turns
 from bot.settings import Settings
 from storage.database import is_unavailable
@@ -92,7 +95,8 @@ def create_web_app(
 
     `/readyz` is served when a `readiness` check is given. Every request to
     `/api/messages` gets a correlation id and is counted in `turn_counters` by outcome
-    (`bot.metrics.observe_turns`).
+    (`bot.metrics.observe_turns`); pages go out gzipped to clients that take it
+    (`bot.compression`).
     """
     if settings.local_mode and settings.host not in _LOOPBACK_HOSTS:
         logger.warning(
@@ -104,7 +108,7 @@ def create_web_app(
     endpoint = MessagesEndpoint(
         settings=settings, adapter=adapter, bot=bot, turn_counters=turn_counters
     )
-    app = web.Application(middlewares=[observe_turns(turn_counters)])
+    app = web.Application(middlewares=[observe_turns(turn_counters), compress_pages])
     app.add_routes([web.post("/api/messages", endpoint.handle), web.get("/healthz", healthz)])
     if readiness is not None:
         app.add_routes([web.get("/readyz", _readyz_handler(readiness))])
@@ -594,3 +598,32 @@ def _model_json(value: Any) -> Any:
     if isinstance(value, Model):
         return serializer_helper(value)
     raise TypeError(f"cannot serialise {type(value).__name__} to JSON")
+
+
+class PortUnavailable(Exception):
+    """The address to serve on cannot be listened on (taken, not allowed, unknown host)."""
+
+
+# Connections that wait while the start-up work runs, before the web app accepts them.
+LISTEN_BACKLOG = 128
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to `host:port` and listening, before anything else starts.
+
+    `serve` binds first so that a taken port is found before any scheduled work runs
+    (which would otherwise post, then fail), and connections made while the bot starts
+    wait in the backlog instead of being refused. Raises `PortUnavailable` with one line
+    that says what to do.
+    """
+    try:
+        return socket.create_server((host, port), backlog=LISTEN_BACKLOG)
+    except OSError as err:
+        reason = (
+            "the address is already in use (is the bot running already?)"
+            if err.errno == errno.EADDRINUSE
+            else err.strerror or type(err).__name__
+        )
+        raise PortUnavailable(
+            f"cannot listen on {host}:{port}: {reason}; choose another with --port or PORT"
+        ) from None

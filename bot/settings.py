@@ -19,6 +19,8 @@ from typing import Literal, TypeVar
 
 from dotenv import dotenv_values
 
+from storage.registry import SHIFT_POLICIES, ShiftPolicy
+
 N = TypeVar("N", int, float)  # a setting that is a number
 
 AppType = Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"]
@@ -99,6 +101,8 @@ class Settings:
     minutes_max_mb: int = 50
     minutes_types: tuple[str, ...] = ("pdf", "docx", "doc", "odt", "rtf")
     minutes_reminder_days: tuple[int, ...] = (3, 7)
+    # Where a reminder day on a weekend or Swedish holiday moves.
+    minutes_reminder_shift: ShiftPolicy = "next_working_day"
     data_dir: Path | None = None  # received files wait here (else in the database)
     environment: BotEnvironment = "local"  # production refuses to start without an app id
     # Hosts a token may be sent to ("*.example.com": any subdomain); not checked in local mode.
@@ -279,6 +283,14 @@ class Settings:
             for part in text("MINUTES_TYPES", "pdf,docx,doc,odt,rtf").split(",")
             if part.strip()
         )
+        raw_shift = text("MINUTES_REMINDER_SHIFT", "next_working_day").lower()
+        minutes_reminder_shift = next((p for p in SHIFT_POLICIES if p == raw_shift), None)
+        if minutes_reminder_shift is None:
+            problems.append(
+                f"MINUTES_REMINDER_SHIFT is {raw_shift!r}; expected one of "
+                f"{', '.join(SHIFT_POLICIES)}"
+            )
+            minutes_reminder_shift = "next_working_day"
         raw_certificate = text("GRAPH_CERTIFICATE_PATH")
         raw_data_dir = text("DATA_DIR")
 
@@ -311,6 +323,7 @@ class Settings:
             minutes_max_mb=minutes_numbers["MINUTES_MAX_MB"][0],
             minutes_types=minutes_types,
             minutes_reminder_days=minutes_numbers["MINUTES_REMINDER_DAYS"],
+            minutes_reminder_shift=minutes_reminder_shift,
             data_dir=Path(raw_data_dir) if raw_data_dir else None,
             environment=environment,
             allowed_service_url_hosts=allowed_service_url_hosts,

@@ -3,11 +3,16 @@
 A ring of the twelve months of the wheel's year, starting at the top with the month the
 year starts in, with every deadline, meeting and checkpoint placed at its day in its
 month's sector, today marked by a needle, and a list of the same dates beside it. The
-list is the source of truth for screen readers; the ring is one labelled image.
+list is the source of truth for screen readers; the ring is a labelled group whose
+drawing is hidden from them and whose marks are a list of links to the list's lines.
+
+It is built to WCAG 2.1 AA (EN 301 549, which Swedish public bodies must meet; see
+tests/e2e/test_wheel_accessible.py): text and marks keep their contrast in every theme,
+every link shows keyboard focus, and the text on the ring grows with browser zoom.
 
 The page is one self-contained HTML document: inline SVG and CSS, a few lines of plain
-script that only link hovering between the ring and the list, no fonts, images or
-scripts from elsewhere, so it works offline and inside the Teams tab's iframe. It renders
+script that only link hovering and focus between the ring and the list, no fonts, images
+or scripts from elsewhere, so it works offline and inside the Teams tab's iframe. It renders
 plain data (`WheelPage`, `WheelEntry`); whoever serves it fills that from the wheel.
 
 Query parameters: `lang` (`sv` by default; `en`, or a Teams locale such as `en-us` for
@@ -40,6 +45,9 @@ EntryKind = Literal["deadline", "meeting", "check"]
 Theme = Literal["default", "dark", "contrast"]
 
 KINDS: tuple[EntryKind, ...] = ("deadline", "meeting", "check")
+# The networks' data gives places as one free text, written in Swedish: on an English
+# page it is marked `lang="sv"` so that a screen reader pronounces it as Swedish.
+PLACE_LANGUAGE: Language = "sv"
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,8 @@ class WheelEntry:
     says more. `channel_name` is the Teams channel the wheel posts it to and
     `role_title` the responsible role, both already in the page's language. `late` marks
     something that is due or past and not done: it is flagged wherever it is shown.
+    `place` is where a meeting is held, as the data writes it: free text in
+    `PLACE_LANGUAGE`, marked as such on a page in another language.
     """
 
     when: date
@@ -59,6 +69,7 @@ class WheelEntry:
     role_title: str | None = None
     kind: EntryKind = "deadline"
     late: bool = False
+    place: str = ""
 
 
 @dataclass(frozen=True)
@@ -281,7 +292,7 @@ def merge_channels(entries: Iterable[WheelEntry]) -> list[tuple[WheelEntry, ...]
     """
     merged: dict[tuple[object, ...], list[WheelEntry]] = {}
     for entry in sorted(entries, key=_sort_key):
-        same = (entry.when, entry.kind, entry.title, entry.detail, entry.role_title)
+        same = (entry.when, entry.kind, entry.title, entry.detail, entry.place, entry.role_title)
         merged.setdefault(same, []).append(entry)
     return [tuple(group) for group in merged.values()]
 
@@ -430,13 +441,18 @@ def _two_lines(text: str, widths: tuple[int, int]) -> tuple[str, str]:
     return lines[0], lines[1]
 
 
-def _sector(index: int, first_day: date, current: bool, language: Language) -> str:
+def _sector(index: int, first_day: date, current: bool, elapsed: bool, language: Language) -> str:
     """One month's sector of the band, tinted by season, with its name along the arc.
 
-    Names on the lower half run along a reversed arc so that they read upright.
+    Names on the lower half run along a reversed arc so that they read upright. An
+    elapsed month's band fades; its name keeps its contrast.
     """
     a0, a1 = index * 30.0, (index + 1) * 30.0
-    classes = f"sector season-{_season(first_day.month)}" + (" current" if current else "")
+    classes = (
+        f"sector season-{_season(first_day.month)}"
+        + (" current" if current else "")
+        + (" elapsed" if elapsed else "")
+    )
     if 90 < (a0 + a1) / 2 < 270:
         r = R_LABEL_BOTTOM
         arc = f"M{_xy(a1 - 1, r)} A{r} {r} 0 0 0 {_xy(a0 + 1, r)}"
@@ -474,11 +490,15 @@ def _ring_svg(page: WheelPage, placed: list[PlacedEntry], start: date) -> str:
         count=len(placed),
         today=today_sentence,
     )
+    # A labelled group rather than role="img": an image may not hold links (WCAG 4.1.2).
+    # The drawing is hidden from assistive technology; the marks are a list of links to
+    # the lines of the date list, in date order, reachable with Tab.
     parts = [
         f'<svg class="ring" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SIZE} {SIZE}" '
-        'role="img" aria-labelledby="ring-title ring-desc">',
+        'role="group" aria-labelledby="ring-title" aria-describedby="ring-desc">',
         f'<title id="ring-title">{escape(title)}</title>',
         f'<desc id="ring-desc">{escape(desc)}</desc>',
+        '<g class="drawing" aria-hidden="true">',
         f'<circle class="track" cx="{CENTER}" cy="{CENTER}" r="{R_INNER}"/>',
     ]
     # The part of the year already behind us, greyed over the track.
@@ -486,17 +506,12 @@ def _ring_svg(page: WheelPage, placed: list[PlacedEntry], start: date) -> str:
     if elapsed >= 0.5:
         sector = _annulus_sector(0, min(elapsed, 359.99), R_HUB, R_INNER)
         parts.append(f'<path class="elapsed-track" d="{sector}"/>')
-    parts += [
-        _sector(index, first_day, index == today_month, language)
-        for index, first_day in enumerate(months)
-    ]
     # Months already over fade; the current month stays bright (the needle shows the day).
     done_months = 12 if after_window else (today_month or 0)
-    if done_months:
-        parts.append(
-            f'<path class="elapsed-band" '
-            f'd="{_annulus_sector(0, min(done_months * 30.0, 359.99), R_INNER, R_OUTER)}"/>'
-        )
+    parts += [
+        _sector(index, first_day, index == today_month, index < done_months, language)
+        for index, first_day in enumerate(months)
+    ]
     for index in range(12):
         angle = index * 30.0
         year_change = months[index].month == 1 and index > 0
@@ -528,6 +543,11 @@ def _ring_svg(page: WheelPage, placed: list[PlacedEntry], start: date) -> str:
         )
     if today_angle is not None:
         parts.append(_needle(today_angle, page.today, language))
+    parts.append(_hub(page, placed, year, today_angle is not None))
+    parts.append("</g>")
+    if placed:
+        list_name = escape(_text("dates", language))
+        parts.append(f'<g class="marks" role="list" aria-label="{list_name}">')
     for item in placed:
         entry = item.entry
         x, y = _point(item.mark_angle, LANE_RADII[item.lane])
@@ -538,15 +558,20 @@ def _ring_svg(page: WheelPage, placed: list[PlacedEntry], start: date) -> str:
             f"{_KIND_NAMES[entry.kind].get(language)[0]}: {entry.title}"
             + (f" ({channels})" if channels else "")
         )
+        # The inner group is what grows with the text on a small ring (see _STYLE); the
+        # focus ring shows only while the mark has keyboard focus.
         parts.append(
+            '<g role="listitem">'
             f'<a class="mark kind-{entry.kind}{state}" href="#entry-{item.number}" '
             f'data-entry="{item.number}" data-month="{_month_key(entry.when)}" '
-            f'data-date="{entry.when.isoformat()}" data-kind="{entry.kind}" tabindex="-1">'
+            f'data-date="{entry.when.isoformat()}" data-kind="{entry.kind}">'
             f"<title>{escape(label)}</title>"
-            f'<g transform="translate({x:.1f} {y:.1f})">{_mark_shape(entry.kind)}'
-            f'<text class="num" dy="0.35em">{item.number}</text></g></a>'
+            f'<g transform="translate({x:.1f} {y:.1f})"><g class="glyph">'
+            f'<circle class="focus-ring" r="{MARK_EXTENT + 3}"/>{_mark_shape(entry.kind)}'
+            f'<text class="num" dy="0.35em">{item.number}</text></g></g></a></g>'
         )
-    parts.append(_hub(page, placed, year, today_angle is not None))
+    if placed:
+        parts.append("</g>")
     parts.append("</svg>")
     return "".join(parts)
 
@@ -569,10 +594,10 @@ def _needle(angle: float, today: date, language: Language) -> str:
         f'<line class="needle" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"/>'
         f'<circle class="needle-hub" cx="{x1:.1f}" cy="{y1:.1f}" r="4"/>'
         f'<path class="needle-tip" d="M{tip} L{left} L{right} Z"/>'
-        f'<rect class="today-pill" x="{tx - width / 2:.1f}" y="{ty - 11:.1f}" '
-        f'width="{width:.1f}" height="22" rx="11"/>'
+        f'<g class="today-tag"><rect class="today-pill" x="{tx - width / 2:.1f}" '
+        f'y="{ty - 11:.1f}" width="{width:.1f}" height="22" rx="11"/>'
         f'<text class="today-label" x="{tx:.1f}" y="{ty:.1f}" text-anchor="middle" '
-        f'dy="0.35em">{escape(label)}</text></g>'
+        f'dy="0.35em">{escape(label)}</text></g></g>'
     )
 
 
@@ -581,6 +606,7 @@ def _hub(page: WheelPage, placed: list[PlacedEntry], year: str, has_today: bool)
     language = page.language
     parts = [
         f'<g class="hub"><circle class="hub-disc" cx="{CENTER}" cy="{CENTER}" r="{R_HUB}"/>',
+        '<g class="hub-text">',
         f'<text class="hub-kicker" x="{CENTER}" y="{CENTER - 58}" text-anchor="middle">'
         f"{escape(_text('wheel', language))}</text>",
         f'<text class="hub-year" x="{CENTER}" y="{CENTER - 24}" text-anchor="middle">'
@@ -625,8 +651,15 @@ def _hub(page: WheelPage, placed: list[PlacedEntry], year: str, has_today: bool)
                     f'<text class="hub-next-title" x="{CENTER}" y="{CENTER + 88}" '
                     f'text-anchor="middle">{escape(second)}</text>'
                 )
-    parts.append("</g>")
+    parts.append("</g></g>")
     return "".join(parts)
+
+
+def _in_language(text: str, text_language: Language, page_language: Language) -> str:
+    """`text` escaped, marked with its language when the page is in another (WCAG 3.1.2)."""
+    if text_language == page_language:
+        return escape(text)
+    return f'<span lang="{text_language}">{escape(text)}</span>'
 
 
 def _entry_state(entries: Sequence[WheelEntry], today: date) -> str:
@@ -679,7 +712,10 @@ def _entry_item(
             f'<span class="role">{escape(_text("responsible", language))}: '
             f"{escape(entry.role_title)}</span>"
         )
-    detail = f'<p class="detail">{escape(entry.detail)}</p>' if entry.detail else ""
+    detail_parts = [escape(entry.detail)] if entry.detail else []
+    if entry.place:
+        detail_parts.append(_in_language(entry.place, PLACE_LANGUAGE, language))
+    detail = f'<p class="detail">{" · ".join(detail_parts)}</p>' if detail_parts else ""
     meta_html = f'<p class="meta">{"".join(meta)}</p>' if meta else ""
     return (
         f'<li class="entry kind-{entry.kind}{state}"{attributes}>'
@@ -761,12 +797,19 @@ def _legend(placed: list[PlacedEntry], language: Language) -> str:
 # Teams' dark theme colours; used for ?theme=dark and, without a theme, a dark system.
 _DARK_COLOURS = """
 --bg:#1f1f1f;--surface:#292929;--fg:#fff;--muted:#adadad;--line:#3d3d3d;
---accent:#7f85f5;--accent-fg:#1f1f1f;--accent-soft:#2f2f4a;--now:#f1707b;
+--accent:#7f85f5;--accent-fg:#1f1f1f;--accent-soft:#25253d;--now:#f1707b;
 --meeting:#7f85f5;--deadline:#f08c5a;--check:#5ec25e;--late:#f1707b;--mark-fg:#1f1f1f;
 --winter:#22303e;--spring:#243527;--summer:#3a3421;--autumn:#3d2b21;--band-fg:#e6e6e6;
---elapsed-band:rgba(0,0,0,.45);--elapsed-track:rgba(255,255,255,.04);--shadow:rgba(0,0,0,.5)
+--elapsed-track:rgba(255,255,255,.04);--shadow:rgba(0,0,0,.5)
 """
 
+# Sizes and zoom (WCAG 1.4.4): the root font size is a share of the reader's own, never
+# of the window, so browser zoom doubles every text of the list. The ring scales with
+# its box, and its box cannot outgrow a window that zoom has made narrow; so a ring in
+# a box of 640 CSS px or less (a zoomed window, a phone) draws its text and marks 1.2
+# times larger within it, and a single-column ring is no longer capped at the window's
+# height below 40rem. Past dates are hollow marks and muted text, not faded, so that
+# they keep 3:1 (marks) and 4.5:1 (text) in every theme (WCAG 1.4.3, 1.4.11).
 _STYLE = (
     """
 :root{color-scheme:light dark;
@@ -774,7 +817,7 @@ _STYLE = (
 --accent:#5b5fc7;--accent-fg:#fff;--accent-soft:#e8ebfa;--now:#c4314b;
 --meeting:#5b5fc7;--deadline:#ca5010;--check:#237b4b;--late:#c4314b;--mark-fg:#fff;
 --winter:#e2edf9;--spring:#e3f2e5;--summer:#fbf1cf;--autumn:#fae6d8;--band-fg:#3d3d3d;
---elapsed-band:rgba(255,255,255,.6);--elapsed-track:rgba(0,0,0,.04);--shadow:rgba(0,0,0,.10)}
+--elapsed-track:rgba(0,0,0,.04);--shadow:rgba(0,0,0,.10)}
 :root[data-theme=dark]{color-scheme:dark;"""
     + _DARK_COLOURS
     + """}
@@ -787,9 +830,9 @@ _STYLE = (
 --accent:#ffff01;--accent-fg:#000;--accent-soft:#1a1a00;--now:#ffff01;
 --meeting:#fff;--deadline:#ffff01;--check:#3ff23f;--late:#ff6b6b;--mark-fg:#000;
 --winter:#000;--spring:#000;--summer:#000;--autumn:#000;--band-fg:#fff;
---elapsed-band:rgba(0,0,0,0);--elapsed-track:rgba(0,0,0,0);--shadow:rgba(0,0,0,0)}
+--elapsed-track:rgba(0,0,0,0);--shadow:rgba(0,0,0,0)}
 *{box-sizing:border-box}
-html{font-size:clamp(14px,calc(8px + .55vw),17px)}
+html{font-size:93.75%}
 body{margin:0;background:var(--bg);color:var(--fg);
 font-family:"Segoe UI","Segoe UI Web (West European)",-apple-system,BlinkMacSystemFont,Roboto,
 "Helvetica Neue",Arial,sans-serif;line-height:1.4;-webkit-font-smoothing:antialiased}
@@ -805,9 +848,10 @@ font-size:.9rem;color:var(--muted)}
 .legend .count{color:var(--fg);font-weight:600}
 .language{color:var(--accent);font-size:.9rem;text-decoration:none;font-weight:600}
 .language:hover,.language:focus-visible{text-decoration:underline}
+a:focus-visible{outline:2px solid var(--fg);outline-offset:2px}
 main{display:grid;grid-template-columns:min(56vw,calc(100vh - 6.5rem)) minmax(0,1fr);
 gap:1.5rem;align-items:start;padding:0 1.5rem 1.5rem}
-.wheel{position:sticky;top:.5rem;margin:0}
+.wheel{position:sticky;top:.5rem;margin:0;container:wheel/inline-size}
 .ring{display:block;width:100%;height:auto;overflow:visible;
 font-family:inherit;filter:drop-shadow(0 1px 2px var(--shadow))}
 .track{fill:var(--surface)}
@@ -821,21 +865,23 @@ font-family:inherit;filter:drop-shadow(0 1px 2px var(--shadow))}
 .month-label{font-size:15.5px;font-weight:600;letter-spacing:.09em;text-transform:uppercase;
 fill:var(--band-fg)}
 .current .month-label{fill:var(--accent-fg);font-weight:700}
-.elapsed-band{fill:var(--elapsed-band);pointer-events:none}
+.elapsed .band{opacity:.4}
 .divider{stroke:var(--line);stroke-width:1;stroke-dasharray:2 4}
 .year-divider{stroke:var(--muted);stroke-width:1.5}
 .year-tag{font-size:12px;font-weight:700;fill:var(--muted)}
-.stem{stroke:var(--muted);stroke-width:1;opacity:.55}
-.mark .shape,.badge .shape{stroke:var(--surface);stroke-width:2}
-.kind-meeting .shape{fill:var(--meeting)}.kind-deadline .shape{fill:var(--deadline)}
-.kind-check .shape{fill:var(--check)}
+.stem{stroke:var(--muted);stroke-width:1;opacity:.8}
+.kind-meeting{--kind:var(--meeting)}.kind-deadline{--kind:var(--deadline)}
+.kind-check{--kind:var(--check)}
+.mark .shape,.badge .shape{fill:var(--kind);stroke:var(--surface);stroke-width:2}
 .num{font-size:11.5px;font-weight:700;fill:var(--mark-fg);text-anchor:middle}
 .kind-deadline .num{font-size:10.5px}
-.mark.past{opacity:.45}
+.past .shape{fill:var(--surface);stroke:var(--kind)}
+.past .num{fill:var(--fg)}
 .mark.late .shape,.badge.late .shape{stroke:var(--late);stroke-width:3.5}
-.mark{cursor:pointer;outline:none}
-.mark:hover .shape,.mark.hot .shape{stroke:var(--fg);stroke-width:3}
-.mark:hover,.mark.hot{opacity:1}
+.mark:hover .shape,.mark.hot .shape,.mark:focus-visible .shape{stroke:var(--fg);stroke-width:3}
+.focus-ring{fill:none;stroke:none}
+.mark:focus-visible .focus-ring{stroke:var(--fg);stroke-width:2.5}
+.mark{cursor:pointer}.mark:focus-visible{outline:none}
 .needle{stroke:var(--now);stroke-width:2.5;stroke-linecap:round}
 .needle-hub,.needle-tip{fill:var(--now)}
 .today-pill{fill:var(--now)}
@@ -859,7 +905,7 @@ border-bottom:1px solid var(--line);font-size:.95rem;font-weight:600;color:var(-
 .entry{display:grid;grid-template-columns:1.9rem minmax(0,1fr);gap:.6rem;padding:.45rem .55rem;
 margin:0 -.55rem;border-radius:6px;break-inside:avoid;scroll-margin-top:1rem}
 .entry:target,.entry.hot{background:var(--accent-soft)}
-.entry.past .entry-body{opacity:.62}
+.entry.past .entry-body,.entry.past .when time{color:var(--muted)}
 .entry p{margin:0}
 .badge{width:1.9rem;height:1.9rem;overflow:visible}
 .legend-mark{width:1.25rem;height:1.25rem}
@@ -869,7 +915,7 @@ margin:0 -.55rem;border-radius:6px;break-inside:avoid;scroll-margin-top:1rem}
 .detail{font-size:.9rem;overflow-wrap:anywhere}
 .meta{display:flex;flex-wrap:wrap;gap:.2rem .8rem;margin-top:.15rem!important;font-size:.82rem;
 color:var(--muted)}
-.channel::before{content:"#";margin-right:.1em;opacity:.7}
+.channel::before{content:"#";margin-right:.1em}
 .channel.late{color:var(--late);font-weight:600}
 .flag{display:inline-block;padding:0 .45em;border-radius:999px;font-size:.75rem;font-weight:600;
 vertical-align:.05em}
@@ -882,16 +928,22 @@ clip:rect(0 0 0 0);white-space:nowrap}
 @media (min-width:1380px){.months{column-count:2;column-gap:2rem}}
 @media (max-width:1000px){main{grid-template-columns:minmax(0,1fr)}
 .months{column-count:2;column-gap:1.5rem}
-.wheel{position:static;max-width:min(100%,680px,calc(100vh - 2rem));margin:0 auto;width:100%}}
-@media (max-width:640px){.months{column-count:1}}
+.wheel{position:static;max-width:min(100%,45rem,max(calc(100vh - 2rem),40rem));margin:0 auto;
+width:100%}}
+@media (max-width:640px){.months{column-count:1}header{padding:1rem .75rem .5rem}
+main{padding:0 .75rem 1.5rem}}
+@container wheel (max-width:640px){.month-label{font-size:19px;letter-spacing:.04em}
+.glyph,.today-tag,.hub-text{transform:scale(1.2)}}
+.today-tag{transform-box:fill-box;transform-origin:center}
+.hub-text{transform-origin:50% 50%}
 @media print{:root{--bg:#fff}main{grid-template-columns:minmax(0,1fr)}
 .wheel{position:static;max-width:17cm;margin:0 auto}.language{display:none}
 .months{column-count:2}}
 """
 )
 
-# Hovering a mark lights its line in the list and the other way round. The ring works
-# without it: each mark links to its line.
+# Hovering or focusing a mark lights its line in the list and the other way round. The
+# ring works without it: each mark links to its line.
 _SCRIPT = """
 (function () {
   function light(number, on) {
@@ -903,6 +955,8 @@ _SCRIPT = """
     var number = el.getAttribute('data-entry');
     el.addEventListener('mouseenter', function () { light(number, true); });
     el.addEventListener('mouseleave', function () { light(number, false); });
+    el.addEventListener('focus', function () { light(number, true); });
+    el.addEventListener('blur', function () { light(number, false); });
   });
 })();
 """

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import quote, urlencode
 
+from bot.settings import Settings
 from bot.wheel_page import WheelEntry, WheelPage
 from dialogs.conversation import RegistrySnapshots
 from dialogs.meeting_views import (
@@ -91,10 +93,13 @@ class WheelPages:
             entries.append(
                 WheelEntry(
                     when=when,
-                    title=f"{kind_name(network, meeting.kind).get(language)} {group}",
-                    detail=meeting_what(network, meeting, language, group=False),
+                    # "E-council meeting · The e-council": a space alone ran the two
+                    # names together ("E-rådsmöte E-rådet").
+                    title=f"{kind_name(network, meeting.kind).get(language)} · {group}",
+                    detail=meeting_what(network, meeting, language, group=False, place=False),
                     channel_name=group,
                     kind="meeting",
+                    place=meeting.place or "",
                 )
             )
         entries.sort(key=lambda entry: entry.when)
@@ -105,3 +110,27 @@ class WheelPages:
             entries=entries,
             language=language,
         )
+
+
+# The wheel's static tab, as `manifest/manifest.template.json` declares it.
+WHEEL_TAB_ENTITY_ID = "arshjul"
+
+
+def wheel_page_link(settings: Settings) -> Callable[[str, Language], str]:
+    """Where people open a network's wheel page from chat, in a language.
+
+    With an app id (in Teams): a deep link to the app's "Årshjul" tab (the Teams app's id
+    is the bot's). In local mode: the page this process serves.
+    """
+
+    def link(network_key: str, language: Language) -> str:
+        if settings.app_id:
+            return (
+                f"https://teams.microsoft.com/l/entity/{quote(settings.app_id)}/"
+                f"{WHEEL_TAB_ENTITY_ID}"
+            )
+        host = "127.0.0.1" if settings.host in ("", "0.0.0.0", "::") else settings.host
+        query = urlencode({"network": network_key, "lang": language})
+        return f"http://{host}:{settings.port}/wheel?{query}"
+
+    return link

@@ -257,26 +257,37 @@ def _add_item_form(meeting_id: int, language: Language) -> dict[str, Any]:
 
 def wheel_card(
     title: str,
-    rows: list[tuple[str, str, str]],
+    rows: list[tuple[str, str, str, str]],
     language: Language,
     *,
     empty: str,
     buttons: list[dict[str, Any]],
     row_buttons: list[dict[str, Any]] | None = None,
+    intro: str | None = None,
+    more: str | None = None,
 ) -> dict[str, Any]:
-    """Coming dates of the annual wheel: (date, what, details) rows, soonest first.
+    """Coming dates of the annual wheel: (month, date, what, details) rows, soonest first,
+    under a heading per month.
 
-    `row_buttons` (for admins): one button per row, e.g. to edit the row's entry.
+    `intro` (the window shown) follows the title; `more` (how many rows were left out,
+    where to see them) ends the list. `row_buttons` (for admins): one button per row,
+    e.g. to edit the row's entry.
     """
     body: list[dict[str, Any]] = [text_block(title, weight="Bolder", size="Medium")]
+    if intro:
+        body.append(text_block(intro, isSubtle=True, spacing="None"))
     if not rows:
         body.append(text_block(empty))
-    for index, (day, what, details) in enumerate(rows):
+    month = None
+    for index, (row_month, day, what, details) in enumerate(rows):
+        if row_month != month:
+            month = row_month
+            body.append(text_block(month, weight="Bolder", spacing="Large"))
         column_body = [text_block(what, weight="Bolder")]
         if details:
             column_body.append(text_block(details, isSubtle=True, spacing="None"))
         columns = [
-            {"type": "Column", "width": "90px", "items": [text_block(day)]},
+            {"type": "Column", "width": "120px", "items": [text_block(day)]},
             {"type": "Column", "width": "stretch", "items": column_body},
         ]
         if row_buttons is not None and index < len(row_buttons):
@@ -285,7 +296,14 @@ def wheel_card(
                  "items": [{"type": "ActionSet", "actions": [row_buttons[index]]}]}
             )  # fmt: skip
         body.append({"type": "ColumnSet", "separator": True, "columns": columns})
+    if more:
+        body.append(text_block(more, spacing="Medium"))
     return _card(body, buttons)
+
+
+def link_button(title: str, url: str) -> dict[str, Any]:
+    """A button that opens `url`."""
+    return {"type": "Action.OpenUrl", "title": title, "url": url}
 
 
 def notice_card(

@@ -34,6 +34,33 @@ def format_day(day: date, language: Language) -> str:
     return f"{weekday} {day.day} {_MONTHS.get(language)[day.month - 1]} {day.year}"
 
 
+_SHORT_WEEKDAYS = Localized(
+    sv=("mån", "tis", "ons", "tors", "fre", "lör", "sön"),
+    en=("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+)
+_SHORT_MONTHS = Localized(
+    sv=(
+        "jan.", "feb.", "mars", "apr.", "maj", "juni",
+        "juli", "aug.", "sep.", "okt.", "nov.", "dec.",
+    ),
+    en=(
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ),
+)  # fmt: skip
+
+
+def format_compact_day(day: date, language: Language) -> str:
+    """`fre 29 okt. 2027` / `Fri 29 Oct 2027`: a dated row in a list."""
+    weekday = _SHORT_WEEKDAYS.get(language)[day.weekday()]
+    return f"{weekday} {day.day} {_SHORT_MONTHS.get(language)[day.month - 1]} {day.year}"
+
+
+def format_month(day: date, language: Language) -> str:
+    """`Oktober 2027` / `October 2027`: the heading of a month in a list."""
+    return f"{_MONTHS.get(language)[day.month - 1].capitalize()} {day.year}"
+
+
 def format_short_day(day: date, language: Language) -> str:
     """`16 mars` / `16 March`."""
     return f"{day.day} {_MONTHS.get(language)[day.month - 1]}"
@@ -55,12 +82,23 @@ def format_span(start: datetime, end: datetime, language: Language) -> str:
     return f"{day}, {format_clock(start, language)}–{until}"
 
 
+def in_sentence(name: str, language: Language) -> str:
+    """A group's or network's name inside a sentence: English names that start with
+    "The" ("The e-council") take a small "the" there; other names stay as they are."""
+    if language == "en" and name.startswith("The "):
+        return "the " + name[4:]
+    return name
+
+
 def days_until(days: int, language: Language) -> str:
-    """`i dag`, `i morgon`, `om 7 dagar` / `today`, `tomorrow`, `in 7 days`."""
+    """`i dag`, `i morgon`, `om 7 dagar`, `i går` / `today`, `tomorrow`, `in 7 days`,
+    `yesterday`: how far off a day is, as a post says it on the day it is sent."""
     if days == 0:
         return "i dag" if language == "sv" else "today"
     if days == 1:
         return "i morgon" if language == "sv" else "tomorrow"
+    if days == -1:
+        return "i går" if language == "sv" else "yesterday"
     if days < 0:
         return f"för {-days} dagar sedan" if language == "sv" else f"{-days} days ago"
     return f"om {days} dagar" if language == "sv" else f"in {days} days"
@@ -76,7 +114,7 @@ MODES = {
 
 AGENDA_TITLE = Localized(sv="Dagordning – {group}", en="Agenda – {group}")
 AGENDA_REMINDER_TITLE = Localized(
-    sv="Dagordning inför mötet {when} – {group}", en="Agenda for the meeting {when} – {group}"
+    sv="Dagordning inför mötet {when} – {group}", en="Agenda for the meeting on {when} – {group}"
 )
 WHEN = Localized(sv="När", en="When")
 WHERE = Localized(sv="Var", en="Where")
@@ -188,14 +226,27 @@ FORM_PROBLEMS = {
 # --- the annual wheel -------------------------------------------------------------------------
 
 WHEEL_TITLE = Localized(sv="Årshjulet – {scope}", en="Annual wheel – {scope}")
+WHEEL_WINDOW = Localized(
+    sv="Från {start} till {end}.", en="From {start} to {end}."
+)
 NO_DEADLINES = Localized(
     sv="Inga datum i årshjulet för {scope} de närmaste {days} dagarna.",
     en="No dates in the annual wheel for {scope} in the next {days} days.",
 )
+WHEEL_MORE = Localized(
+    sv="… och {count} till. Hela årshjulet finns på fliken Årshjul.",
+    en="… and {count} more. The whole wheel is on the Annual wheel tab.",
+)
+WHEEL_MORE_LINKED = Localized(
+    sv="… och {count} till. Hela årshjulet: [fliken Årshjul]({url}).",
+    en="… and {count} more. The whole wheel: [the Annual wheel tab]({url}).",
+)
+WHEEL_PAGE_BUTTON = Localized(sv="Hela årshjulet", en="The whole wheel")
 RESPONSIBLE = Localized(sv="Ansvarig", en="Responsible")
 DEADLINE = Localized(sv="Senast", en="Deadline")
-SHIFTED = Localized(
-    sv="(flyttat från {day}, som är {reason})", en="(moved from {day}, a non-working day)"
+SHIFTED = Localized(sv="(flyttat från {day})", en="(moved from {day})")
+SHIFTED_HOLIDAY = Localized(
+    sv="(flyttat från {day}, som är {holiday})", en="(moved from {day}, {holiday})"
 )
 MEETINGS_BUTTON = Localized(sv="Visa möten", en="Show meetings")
 WHEEL_POST = Localized(
@@ -204,8 +255,8 @@ WHEEL_POST = Localized(
 )
 RESPONSIBLE_LINE = Localized(sv="Ansvarig: {who}.", en="Responsible: {who}.")
 TOO_FEW_MEETINGS = Localized(
-    sv="För {scope} är {found} möten av det slaget inplanerade {year}; minst {count} behövs.",
-    en="{found} such meetings are planned for {scope} in {year}; at least {count} are needed.",
+    sv="{scope}: minst {count} sådana möten behövs {year}, inplanerade: {found}.",
+    en="{scope}: at least {count} such meetings are needed in {year}; planned: {found}.",
 )
 UNPREPARED = Localized(
     sv="Inget {by_kind} är inplanerat under de {days} dagarna före {kind} {when}.",

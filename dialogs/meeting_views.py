@@ -10,7 +10,7 @@ from datetime import date
 
 from dialogs import meeting_texts as mt
 from scheduler.posts import GENERAL_CHANNEL
-from scheduler.recurrence import local, non_working_day_name
+from scheduler.recurrence import holiday_name, local
 from scheduler.wheel import WheelDeadline
 from storage.meetings import Meeting
 from storage.registry import (
@@ -22,7 +22,6 @@ from storage.registry import (
     PrecededByCheck,
     TermEndCheck,
 )
-
 
 GENERAL_CHANNEL_NAME = Localized(sv="Allmänt", en="General")
 
@@ -49,8 +48,13 @@ def kind_name(network: Network, kind_key: str) -> Localized[str]:
     return kind.name if kind is not None else Localized(kind_key, kind_key)
 
 
-def meeting_what(network: Network, meeting: Meeting, language: Language, *, group: bool) -> str:
-    """`Expertgruppsmöte 2 av 6, fysiskt möte · Logistik · Konferensrum A`."""
+def meeting_what(
+    network: Network, meeting: Meeting, language: Language, *, group: bool, place: bool = True
+) -> str:
+    """`Expertgruppsmöte 2 av 6, fysiskt möte · Logistik · Konferensrum A`.
+
+    `place=False` leaves the place out, for a caller that shows it apart.
+    """
     name = kind_name(network, meeting.kind).get(language)
     kind = next((k for k in network.meeting_kinds if k.key == meeting.kind), None)
     if kind is not None and kind.steps and meeting.step is not None:
@@ -58,7 +62,7 @@ def meeting_what(network: Network, meeting: Meeting, language: Language, *, grou
     parts = [f"{name}, {mt.MODES[meeting.mode].get(language)}"]
     if group:
         parts.append(network.group(meeting.group_key).name.get(language))
-    if meeting.place:
+    if place and meeting.place:
         parts.append(meeting.place)
     return " · ".join(parts)
 
@@ -117,10 +121,14 @@ def deadline_problem(network: Network, deadline: WheelDeadline, language: Langua
 
 
 def shift_note(deadline: WheelDeadline, language: Language) -> str:
-    """`(flyttat från lördag 31 oktober 2026, som är Alla helgons dag)`, or "" if not moved."""
+    """`(flyttat från torsdag 31 december 2026, som är nyårsafton)`, `(moved from Sunday
+    31 October 2027)`, or "" if not moved."""
     if deadline.day == deadline.nominal:
         return ""
-    reason = non_working_day_name(deadline.nominal) or ""
-    return mt.SHIFTED.get(language).format(
-        day=mt.format_day(deadline.nominal, language), reason=reason
-    )
+    day = mt.format_day(deadline.nominal, language)
+    holiday = holiday_name(deadline.nominal, language)
+    if holiday is None:  # a weekend: the weekday already says so
+        return mt.SHIFTED.get(language).format(day=day)
+    if language == "sv" and not holiday.startswith("Sveriges"):
+        holiday = holiday[0].lower() + holiday[1:]  # Swedish writes holidays in lower case
+    return mt.SHIFTED_HOLIDAY.get(language).format(day=day, holiday=holiday)

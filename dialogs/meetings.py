@@ -4,7 +4,8 @@ Commands (Swedish and English, by their leading words):
 - "dagordning" / "agenda" [group]: the next meeting's agenda for the channel's group;
 - "lägg till punkt …" / "add item …": a point on that agenda;
 - "möten" / "meetings" [group]: the upcoming meetings, with forms for admins;
-- "årshjul" / "wheel" [group]: the coming dates of the annual wheel.
+- "årshjul" / "wheel" [group] [window]: the coming dates of the annual wheel, by month,
+  each deadline once (a year ahead, or the window asked for: "årshjul 90 dagar").
 
 In a channel bound to a group the group is the channel's; elsewhere the argument may name
 it ("dagordning logistik", "lägg till punkt logistik: budgeten"), and otherwise the bot
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -31,6 +32,7 @@ from dialogs import meeting_texts as mt
 from dialogs.conversation import ActionHandler, ActionRequest, CommandHandler, CommandRequest
 from dialogs.intents import Command
 from dialogs.meeting_views import (
+    channel_name,
     deadline_problem,
     meeting_what,
     meeting_when,
@@ -39,12 +41,12 @@ from dialogs.meeting_views import (
     shift_note,
 )
 from dialogs.permissions import Permissions
-from dialogs.wheel_admin import Overrides, edit_button, entries_button
 from dialogs.text import fold
 from dialogs.turns import Reply, Turn
+from dialogs.wheel_admin import Overrides, edit_button, entries_button
 from scheduler.agenda import compose_agenda
 from scheduler.recurrence import aware, local, start_of_day
-from scheduler.wheel import wheel_deadlines
+from scheduler.wheel import WheelDeadline, wheel_deadlines
 from storage.meetings import Meeting, MeetingDraft, MeetingRepository
 from storage.registry import (
     MEETING_MODES,
@@ -102,8 +104,21 @@ WHEEL_COMMAND = Command(
     ),
 )
 
-WHEEL_DAYS = 365  # how far ahead "årshjul" looks
-WHEEL_ROWS = 12  # and how many dates it lists
+WHEEL_DAYS = 365  # how far ahead "årshjul" looks unless asked for another window
+MAX_WHEEL_DAYS = 3 * 365  # the longest window one may ask for
+# How many deadlines it lists; a network's year has far fewer (Best Service about ten),
+# so the rest is counted only when a long window is asked for.
+WHEEL_ROWS = 30
+_WINDOW = re.compile(
+    r"(?P<count>\d{1,4})\s*(?P<unit>dagar|dag|days|day|d|veckor|vecka|weeks|week|"
+    r"månader|månad|months|month|mån|år|years|year)?\b",
+    re.IGNORECASE,
+)
+_UNIT_DAYS = {
+    "vecka": 7, "veckor": 7, "week": 7, "weeks": 7,
+    "månad": 30, "månader": 30, "mån": 30, "month": 30, "months": 30,
+    "år": 365, "year": 365, "years": 365,
+}  # fmt: skip
 MEETING_ROWS = 8  # how many upcoming meetings "möten" lists (each has its own forms)
 MEETINGS_AHEAD = timedelta(days=400)
 
@@ -130,12 +145,15 @@ class MeetingDialogs:
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         permissions: Permissions | None = None,
         wheel_overrides: Overrides | None = None,
+        wheel_link: Callable[[str, Language], str | None] | None = None,
     ):
         self._meetings = meetings
         self._now = now
         self._permissions = permissions or Permissions()
         # Admins' changes to wheel entries; with them, admins get the wheel's edit buttons.
         self._wheel_overrides = wheel_overrides
+        # Where the wheel page of a network is, in a language (for "N more" in "årshjul").
+        self._wheel_link = wheel_link
 
     async def _may_administer(self, context: _Context) -> bool:
         return await self._permissions.may_administer(
@@ -191,13 +209,19 @@ class MeetingDialogs:
         return [await self._meetings_reply(context, group)]
 
     async def wheel(self, request: CommandRequest) -> list[Reply]:
-        """The coming dates of the annual wheel for the group, or the whole network."""
+        """The coming dates of the annual wheel for the group, or the whole network.
+
+        Each deadline once, with the channels it concerns, grouped by month, for the
+        window asked for ("årshjul 90 dagar", a year by default); past `WHEEL_ROWS`
+        rows the rest is counted and the wheel page linked.
+        """
         context = _context(request)
         network, language = context.network, context.language
-        group, _rest = _group(context, request.argument)
+        group, rest = _group(context, request.argument)
+        days = _window_days(rest)
         now = self._now()
         today = local(now).date()
-        end = today + timedelta(days=WHEEL_DAYS)
+        end = today + timedelta(days=days)
         stored = await self._meetings.meetings(
             network.key,
             start_of_day(date(today.year, 1, 1)),
@@ -216,49 +240,55 @@ class MeetingDialogs:
             group_key=group.key if group else None,
             overrides=overrides,
         )
+        entries = wheel_rows(network, deadlines, today, language, group=group)
+        shown, hidden = entries[:WHEEL_ROWS], len(entries) - WHEEL_ROWS
         scope = _scope(network, group, language)
-        rows = []
-        for deadline in deadlines[:WHEEL_ROWS]:
-            what = deadline.rule.title.get(language)
-            if group is None and deadline.group_key is not None:
-                what += f" ({network.group(deadline.group_key).name.get(language)})"
-            holders = responsible_holders(network, deadline, today)
-            who = ", ".join(a.person.name for a in holders) or responsible_title(
-                network, deadline, language
-            )
-            details = [
-                deadline_problem(network, deadline, language),
-                f"{mt.RESPONSIBLE.get(language)}: {who}" if who else None,
-                shift_note(deadline, language) or None,
-            ]
-            rows.append(
-                (
-                    mt.format_short_day(deadline.day, language),
-                    what,
-                    " · ".join(d for d in details if d),
-                )
-            )
         title = mt.WHEEL_TITLE.get(language).format(scope=scope)
-        empty = mt.NO_DEADLINES.get(language).format(scope=scope, days=WHEEL_DAYS)
-        text = (
-            title
-            + "\n\n"
-            + ("\n".join(f"- {day}: {what}" for day, what, _ in rows) if rows else empty)
+        empty = mt.NO_DEADLINES.get(language).format(
+            scope=mt.in_sentence(scope, language), days=days
         )
+        window = mt.WHEEL_WINDOW.get(language).format(
+            start=mt.format_compact_day(today, language), end=mt.format_compact_day(end, language)
+        )
+        link = self._wheel_link(network.key, language) if self._wheel_link else None
+        more = None
+        if hidden > 0:
+            more = (
+                mt.WHEEL_MORE_LINKED.get(language).format(count=hidden, url=link)
+                if link
+                else mt.WHEEL_MORE.get(language).format(count=hidden)
+            )
+        sections = [f"**{title}**", window]
+        for entry in shown:
+            channels = f" ({entry.channels})" if entry.channels else ""
+            line = f"- {entry.day}: {entry.what}{channels}"
+            if sections[-1].startswith(f"**{entry.month}**"):
+                sections[-1] += "\n" + line
+            else:
+                sections.append(f"**{entry.month}**\n{line}")
+        sections += [part for part in (None if shown else empty, more) if part]
+        text = "\n\n".join(sections)
         buttons = [
             cards.question_button_titled(
                 mt.MEETINGS_BUTTON.get(language),
                 f"{mt.MEETINGS_COMMAND.get(language)} {group.key if group else ''}".strip(),
             )
         ]
+        if hidden > 0 and link:
+            buttons.append(cards.link_button(mt.WHEEL_PAGE_BUTTON.get(language), link))
         row_buttons = None
         if self._wheel_overrides is not None and await self._may_administer(context):
-            row_buttons = [
-                edit_button(network.key, d.rule.key, language) for d in deadlines[:WHEEL_ROWS]
-            ]
+            row_buttons = [edit_button(network.key, e.rule_key, language) for e in shown]
             buttons.append(entries_button(network.key, language))
         card = cards.wheel_card(
-            title, rows, language, empty=empty, buttons=buttons, row_buttons=row_buttons
+            title,
+            [(e.month, e.day, e.what, e.details) for e in shown],
+            language,
+            empty=empty,
+            buttons=buttons,
+            row_buttons=row_buttons,
+            intro=window,
+            more=more,
         )
         return [Reply(text, language, card=card)]
 
@@ -442,7 +472,7 @@ class MeetingDialogs:
         ]
         scope = _scope(network, group, language)
         title = mt.MEETINGS_TITLE.get(language).format(scope=scope)
-        empty = mt.NO_MEETINGS.get(language).format(scope=scope)
+        empty = mt.NO_MEETINGS.get(language).format(scope=mt.in_sentence(scope, language))
         form = None
         if admin and network.meeting_kinds and network.groups:
             form = cards.MeetingForm(
@@ -531,8 +561,88 @@ def _which_group(context: _Context, command: Localized[str]) -> Reply:
 
 def _no_meeting(context: _Context, group: Group) -> Reply:
     language = context.language
-    text = mt.NO_MEETING.get(language).format(group=group.name.get(language))
+    text = mt.NO_MEETING.get(language).format(
+        group=mt.in_sentence(group.name.get(language), language)
+    )
     return Reply(text, language)
+
+
+@dataclass(frozen=True)
+class WheelRow:
+    """One deadline as "årshjul" lists it, once for all the channels it concerns."""
+
+    rule_key: str
+    month: str  # "Oktober 2027": the heading it is listed under
+    day: str  # "fre 29 okt. 2027"
+    what: str
+    channels: str  # "Logistik, Lokalvård", or "" when it is the listed group's own
+    details: str  # the channels, what a check found, who is responsible, a shift
+
+
+def wheel_rows(
+    network: Network,
+    deadlines: Sequence[WheelDeadline],
+    today: date,
+    language: Language,
+    *,
+    group: Group | None = None,
+) -> list[WheelRow]:
+    """The deadlines as rows, soonest first: one per rule, date (and meeting, for the
+    rules tied to meetings), naming every channel it goes to and what each check found
+    (a deadline for each group is one row, not one per group).
+
+    Responsible: the holders when every channel has the same ones, else the role's title.
+    """
+    merged: dict[tuple[str, date, date, int | None], list[WheelDeadline]] = {}
+    for deadline in deadlines:
+        meeting = deadline.meeting.id if deadline.meeting is not None else None
+        merged.setdefault(
+            (deadline.rule.key, deadline.nominal, deadline.day, meeting), []
+        ).append(deadline)
+    rows = []
+    for (rule_key, _nominal, day, _meeting), same in merged.items():
+        first = same[0]
+        problems = dict.fromkeys(deadline_problem(network, d, language) for d in same)
+        problem = " ".join(p for p in problems if p) or None
+        channels = list(dict.fromkeys(channel_name(network, d.channel, language) for d in same))
+        if group is not None and [d.channel for d in same] == [group.key]:
+            channels = []  # the group's own channel: saying so on every row is noise
+        holders = {
+            tuple(a.person.name for a in responsible_holders(network, d, today)) for d in same
+        }
+        names = ", ".join(holders.pop()) if len(holders) == 1 else ""
+        who = names or responsible_title(network, first, language)
+        details = [
+            ", ".join(channels) if channels else None,
+            problem.rstrip(".") if problem else None,  # the parts are joined with " · "
+            f"{mt.RESPONSIBLE.get(language)}: {who}" if who else None,
+            shift_note(first, language) or None,
+        ]
+        rows.append(
+            WheelRow(
+                rule_key=rule_key,
+                month=mt.format_month(day, language),
+                day=mt.format_compact_day(day, language),
+                what=first.rule.title.get(language),
+                channels=", ".join(channels),
+                details=" · ".join(d for d in details if d),
+            )
+        )
+    return rows
+
+
+def _window_days(argument: str) -> int:
+    """The days "årshjul" was asked to cover ("90 dagar", "6 månader", "2 år"), else
+    `WHEEL_DAYS`; at most `MAX_WHEEL_DAYS`."""
+    found = _WINDOW.search(argument)
+    if found is None:
+        return WHEEL_DAYS
+    unit = (found.group("unit") or "").lower()
+    count = int(found.group("count"))
+    if not unit and count > MAX_WHEEL_DAYS:
+        return WHEEL_DAYS  # "årshjul 2027" names a year, not a number of days
+    days = count * _UNIT_DAYS.get(unit, 1)
+    return max(1, min(days, MAX_WHEEL_DAYS))
 
 
 def _scope(network: Network, group: Group | None, language: Language) -> str:

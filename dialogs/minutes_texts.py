@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage.registry import Localized
+from storage.registry import Language, Localized
 
 MINUTES_COMMAND = Localized(sv="protokoll", en="minutes")
 
@@ -19,8 +19,16 @@ ASK_PERSONAL_TEXT = Localized(
     en="The meeting of {group} has ended. Send me the minutes here in this chat and I will "
     "file them in the channel's files.",
 )
+ASK_TEXT_NO_SECRETARY = Localized(
+    sv="Mötet är slut. Gruppen har ingen sekreterare registrerad, så den som förde "
+    "protokollet: skicka det till mig i en personlig chatt (eller här med @samverkansboten) "
+    "så sparar jag det i kanalens filer.",
+    en="The meeting has ended. The group has no secretary registered, so whoever took the "
+    "minutes: please send them to me in a personal chat (or here with @samverkansboten) and "
+    "I will file them in the channel's files.",
+)
 SECRETARY = Localized(sv="Sekreterare", en="Secretary")
-NO_SECRETARY = Localized(sv="sekreteraren", en="the secretary")
+NO_SECRETARY = Localized(sv="ingen registrerad", en="none registered")
 MEETING = Localized(sv="Möte", en="Meeting")
 FOLDER_BUTTON = Localized(sv="Öppna mappen", en="Open the folder")
 UPLOAD_BUTTON = Localized(sv="Ladda upp protokollet", en="Upload the minutes")
@@ -29,11 +37,35 @@ REMINDER_TITLE = Localized(
     sv="Protokollet saknas för mötet {day}", en="The minutes of the meeting on {day} are missing"
 )
 REMINDER_TEXT = Localized(
-    sv="Protokollet från {group} {day} har inte kommit in ({days} dagar sedan mötet). {who}, "
-    "skicka det till mig så sparar jag det.",
-    en="The minutes of {group} on {day} have not arrived ({days} days since the meeting). "
-    "{who}, send them to me and I will file them.",
+    sv="Protokollet från {group} {day} har inte kommit in ({since}). {who}, skicka det till "
+    "mig så sparar jag det.",
+    en="The minutes of {group} on {day} have not arrived ({since}). {who}, please send them "
+    "to me and I will file them.",
 )
+REMINDER_TEXT_CHAIR_ONLY = Localized(
+    sv="Protokollet från {group} {day} har inte kommit in ({since}). Gruppen har ingen "
+    "sekreterare registrerad; {who}, se till att någon skickar det till mig så sparar jag det.",
+    en="The minutes of {group} on {day} have not arrived ({since}). The group has no "
+    "secretary registered; {who}, please make sure someone sends them to me and I will file "
+    "them.",
+)
+REMINDER_TEXT_NO_SECRETARY = Localized(
+    sv="Protokollet från {group} {day} har inte kommit in ({since}). Gruppen har ingen "
+    "sekreterare registrerad, så den som förde protokollet: skicka det till mig så sparar "
+    "jag det.",
+    en="The minutes of {group} on {day} have not arrived ({since}). The group has no "
+    "secretary registered, so whoever took the minutes: please send them to me and I will "
+    "file them.",
+)
+
+
+def days_since_meeting(days: int, language: Language) -> str:
+    """`3 dagar sedan mötet` / `3 days since the meeting` (`mötet var i dag` for 0)."""
+    if days <= 0:
+        return "mötet var i dag" if language == "sv" else "the meeting was today"
+    if language == "sv":
+        return f"{days} {'dag' if days == 1 else 'dagar'} sedan mötet"
+    return f"{days} {'day' if days == 1 else 'days'} since the meeting"
 
 FILED = Localized(
     sv="Protokollet för {group} {day} är sparat: [{name}]({url})",

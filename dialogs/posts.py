@@ -3,29 +3,39 @@
 `PostsOverview` answers the command "utskick" / "posts": for the network the message is
 about, the next planned posts, posts waiting for another try, posts that went out late,
 posts that were missed (stale: never posted, because they were no longer useful when
-the bot could send them) and posts that could not be sent, with the reason in words.
+the bot could send them), reminders a newer one replaced (superseded: after downtime
+only the newest reminder of a deadline goes out) and posts that could not be sent, with
+the reason in words.
 
-`mark_late` adds the note a post carries when it is sent well after its time (after
-downtime), so readers know why a reminder comes late.
+`as_sent` is a post as it goes out: its countdown ("om 7 dagar", "3 dagar sedan mötet")
+restated for the day it is sent, and, when it is sent well after its time (after
+downtime), the note that it comes late (`mark_late`), so readers know why.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from dialogs import cards
+from dialogs import meeting_texts as mt
+from dialogs import minutes_texts as xt
 from dialogs.intents import Command
 from dialogs.meeting_views import channel_name
 from dialogs.turns import Reply
-from scheduler.posts import GENERAL_CHANNEL, PERSONAL_CHAT_UNREACHABLE, PlannedPost, Planner
+from scheduler.posts import (
+    PERSONAL_CHAT_UNREACHABLE,
+    Countdown,
+    PlannedPost,
+    Planner,
+)
 from storage.outbox import OutboxEntry
-from storage.registry import Language, Localized, Network
+from storage.registry import Language, Localized
 
-if TYPE_CHECKING:  # the delivery worker imports `mark_late` without the conversation logic
+if TYPE_CHECKING:  # the delivery worker imports `as_sent` without the conversation logic
     from dialogs.conversation import CommandRequest
 
 LOCAL_TIME = ZoneInfo("Europe/Stockholm")
@@ -56,6 +66,10 @@ _TEXTS: dict[str, Localized[str]] = {
     "retrying": Localized(sv="Väntar på nytt försök", en="Waiting to be retried"),
     "late": Localized(sv="Skickade sent", en="Sent late"),
     "missed": Localized(sv="Missade (skickades inte)", en="Missed (not sent)"),
+    "superseded": Localized(
+        sv="Ersatta av en nyare påminnelse (skickades inte)",
+        en="Replaced by a newer reminder (not sent)",
+    ),
     "failed": Localized(sv="Kunde inte skickas", en="Could not be sent"),
     "nothing": Localized(
         sv="Inga utskick planerade de närmaste {days} dagarna och inget missat.",
@@ -104,6 +118,45 @@ def format_when(moment: datetime, language: Language) -> str:
     weekday = _WEEKDAYS.get(language)[local.weekday()]
     month = _MONTHS.get(language)[local.month - 1]
     return f"{weekday} {local.day} {month} {local:%H:%M}"
+
+
+def countdown_phrase(countdown: Countdown, today: date, language: Language) -> str:
+    """What a countdown says on `today`: "om 3 dagar", "i dag", "3 dagar sedan mötet"."""
+    if countdown.style == "since":
+        return xt.days_since_meeting((today - countdown.day).days, language)
+    return mt.days_until((countdown.day - today).days, language)
+
+
+def as_sent(post: PlannedPost, now: datetime, *, late: bool) -> PlannedPost:
+    """`post` as it goes out at `now`: its countdown true on the day it is sent, and the
+    late note when it is `late`.
+
+    The planner wrote the countdown for the day the post was due, in parentheses, in the
+    text and the card (`Countdown.shown`); sent on another day, it is restated there.
+    """
+    if post.countdown is not None:
+        today = now.astimezone(LOCAL_TIME).date()
+        phrase = countdown_phrase(post.countdown, today, post.language)
+        if phrase != post.countdown.shown:
+            old, new = f"({post.countdown.shown})", f"({phrase})"
+            post = replace(
+                post,
+                text=post.text.replace(old, new),
+                card=_replaced(post.card, old, new) if post.card is not None else None,
+                countdown=replace(post.countdown, shown=phrase),
+            )
+    return mark_late(post) if late else post
+
+
+def _replaced(value: Any, old: str, new: str) -> Any:
+    """`value` (a card's JSON) with `old` replaced by `new` in every string."""
+    if isinstance(value, str):
+        return value.replace(old, new)
+    if isinstance(value, list):
+        return [_replaced(item, old, new) for item in value]
+    if isinstance(value, dict):
+        return {key: _replaced(item, old, new) for key, item in value.items()}
+    return value
 
 
 def mark_late(post: PlannedPost) -> PlannedPost:
@@ -170,6 +223,7 @@ class PostsOverview:
         retrying: list[_Line] = []
         late: list[_Line] = []
         missed: list[_Line] = []
+        superseded: list[_Line] = []
         failed: list[_Line] = []
         for entry in entries:
             post = entry.post
@@ -189,6 +243,8 @@ class PostsOverview:
                 late.append(line(post, sent))
             elif entry.status == "stale":
                 missed.append(line(post))
+            elif entry.status == "superseded":
+                superseded.append(line(post))
             elif entry.status in ("failed", "undeliverable"):
                 failed.append(line(post, _reason(entry, language)))
 
@@ -199,6 +255,7 @@ class PostsOverview:
                 ("retrying", retrying),
                 ("late", late),
                 ("missed", missed),
+                ("superseded", superseded),
                 ("failed", failed),
             )
             if lines

@@ -443,7 +443,7 @@ def _facts(
 ) -> list[tuple[str, str]]:
     facts = [
         (wt.WHEN.get(language), describe_when(network, rule, language)),
-        (wt.LEAD.get(language), describe_lead(rule.lead_days, language)),
+        (wt.LEAD.get(language), describe_lead(rule.reminder_leads, language)),
         (wt.WHERE.get(language), _target_name(network, rule.target, language)),
         (wt.WHO.get(language), _role_title(network, rule.responsible, language)),
     ]

@@ -77,7 +77,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from bot.logs import log_context, new_correlation_id
-from dialogs.posts import mark_late
+from dialogs.posts import as_sent
 from scheduler.posts import GENERAL_CHANNEL, PERSONAL_CHAT_UNREACHABLE, PlannedPost
 from storage.conversations import StoredReference
 from storage.outbox import OutboxEntry
@@ -410,7 +410,7 @@ class DeliveryWorker:
         now = turn
 
         late = now - entry.post.due_at > LATE_AFTER
-        post = mark_late(entry.post) if late else entry.post
+        post = as_sent(entry.post, now, late=late)
         self._threads.record(conversation_id, now)
         try:
             activity_id = await self._sender.send(channel.reference, post)

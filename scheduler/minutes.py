@@ -42,12 +42,27 @@ from scheduler.filing import (
     NameTaken,
     UploadState,
 )
-from scheduler.posts import GENERAL_CHANNEL, Mention, PlannedPost, Recipient, Target
-from scheduler.recurrence import at_local, local, start_of_day
+from scheduler.planning import Reminder, reminder_chain
+from scheduler.posts import GENERAL_CHANNEL, Countdown, Mention, PlannedPost, Recipient, Target
+from scheduler.recurrence import (
+    LONGEST_SHIFT,
+    at_local,
+    local,
+    next_working_day,
+    shifted,
+    start_of_day,
+)
 from storage.conversations import personal_user
 from storage.meetings import Meeting, MeetingRepository
 from storage.minutes import Minutes, MinutesRepository, PendingUpload
-from storage.registry import Assignment, Language, Localized, Network, RoleRegistry
+from storage.registry import (
+    Assignment,
+    Language,
+    Localized,
+    Network,
+    RoleRegistry,
+    ShiftPolicy,
+)
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +100,10 @@ class MinutesRules:
     max_bytes: int = 50 * 1024 * 1024
     allowed_types: tuple[str, ...] = ("pdf", "docx", "doc", "odt", "rtf")
     reminder_days: tuple[int, ...] = (3, 7)  # after the meeting; the last one adds the chair
+    # Where a reminder day on a weekend or holiday moves. After, by default: a chase is
+    # "at least so many days after the meeting", and moved back it could come the day
+    # after a Thursday meeting. Moved back it never lands on the meeting's day or before.
+    reminder_shift: ShiftPolicy = "next_working_day"
     secretary_role: str = "sekreterare"
     chair_role: str = "ordforande"
     status_days: int = 180  # how far back "protokoll" looks
@@ -471,7 +490,10 @@ class MinutesFiler:
         channel = await self._channels.channel_of(meeting.network_key, meeting.group_key)
         if channel is None:
             return FilingOutcome(
-                meeting, None, xt.NO_CHANNEL.get(language).format(group=group_name), language
+                meeting,
+                None,
+                xt.NO_CHANNEL.get(language).format(group=mt.in_sentence(group_name, language)),
+                language,
             )
         content = await self._minutes.content(pending.id)
         if content is None:  # filed meanwhile by another replica
@@ -520,7 +542,7 @@ class MinutesFiler:
         )
         day = mt.format_short_day(local(meeting.starts_at).date(), language)
         message = xt.FILED.get(language).format(
-            group=group_name, day=day, name=file.name, url=file.web_url
+            group=mt.in_sentence(group_name, language), day=day, name=file.name, url=file.web_url
         )
         wanted = posixpath.basename(pending.target_path)
         renamed = file.name.lower() != wanted.lower()
@@ -662,6 +684,7 @@ async def minutes_status(
 # --- asking and chasing ---------------------------------------------------------------------
 
 ASK_STALE_AFTER = timedelta(days=2)
+LAST_REMINDER_STALE_AFTER = timedelta(days=7)
 DEFAULT_LOOKBACK = timedelta(days=7)
 DEFAULT_POST_TIME = time(9, 0)
 
@@ -680,6 +703,12 @@ class MinutesChaser:
       holder, or no Entra object id) the reminder goes to the channel instead.
     - **The last reminder** (e.g. day 7): in the channel, the secretary and the chair
       @mentioned, and to each of them in personal chat.
+
+    A reminder day on a weekend or Swedish holiday moves as `MinutesRules.reminder_shift`
+    says (to the working day after by default); each reminder is superseded by the next
+    from the start of the next one's day, so after downtime only the newest goes out. The
+    days since the meeting a reminder states are counted on the day it is sent
+    (`Countdown`).
 
     A secretary without an Entra object id gets no personal copy; the status says so
     (`personal_reach`). Nothing is planned for a meeting whose minutes are filed, or
@@ -715,7 +744,8 @@ class MinutesChaser:
         """Asking cards and reminders due by `until`, not stale before `until - lookback`."""
         registry = await self._registry.load()
         since = until - self._lookback
-        longest = max(self._rules.reminder_days, default=0)
+        # A reminder shifted forward over a long holiday is due this much later.
+        longest = max(self._rules.reminder_days, default=0) + LONGEST_SHIFT.days
         posts: list[PlannedPost] = []
         for network in registry.networks:
             ended = [
@@ -750,18 +780,25 @@ class MinutesChaser:
         base = f"{network.key}:{meeting.group_key}:{start.strftime('%Y-%m-%dT%H:%M')}"
 
         def card_and_text(
-            title: str, text_template: Localized[str], who: list[Assignment], tagged: bool,
-            **values: object,
+            title: str, text_template: Localized[str], nobody_template: Localized[str],
+            who: list[Assignment], tagged: bool, **values: object,
         ) -> tuple[dict[str, Any], str]:
             # In the channel people are @mentioned; in a personal chat they are named.
             name = _named if tagged else _plain
-            names = ", ".join(name(a) for a in who) or xt.NO_SECRETARY.get(language)
+            names = ", ".join(name(a) for a in who)
             secretary = ", ".join(name(a) for a in secretaries) or xt.NO_SECRETARY.get(language)
             facts = [
                 (xt.MEETING.get(language), f"{group}, {mt.format_day(today, language)}"),
                 (xt.SECRETARY.get(language), secretary),
             ]
-            text = text_template.get(language).format(who=names, secretary=names, **values)
+            template = text_template
+            if not names:
+                template = nobody_template
+            elif not secretaries and text_template is xt.REMINDER_TEXT:
+                template = xt.REMINDER_TEXT_CHAIR_ONLY  # only the chair: not "secretary"
+            text = template.get(language).format(
+                who=names, secretary=names, group=mt.in_sentence(group, language), **values
+            )
             card = cards.minutes_request_card(
                 title, facts, text, meeting.id, language, folder_url=folder_url
             )
@@ -770,9 +807,13 @@ class MinutesChaser:
         def post(
             key: str, due: datetime, stale: datetime, title: str, card: dict[str, Any],
             text: str, mentions: tuple[Mention, ...] = (), person: Recipient | None = None,
+            countdown: Countdown | None = None, next_key: str | None = None,
         ) -> PlannedPost:
+            def personal(key: str) -> str:
+                return key if person is None else f"{key}:to:{person.entra_object_id}"
+
             return PlannedPost(
-                key=key if person is None else f"{key}:to:{person.entra_object_id}",
+                key=personal(key),
                 target=Target(network.key, meeting.group_key, person),
                 due_at=due,
                 stale_after=stale,
@@ -781,46 +822,73 @@ class MinutesChaser:
                 card=card,
                 mentions=mentions,
                 kind="minutes",
+                countdown=countdown,
+                superseded_by=personal(next_key) if next_key is not None else None,
             )
 
         ask_title = xt.ASK_TITLE.get(language).format(day=day)
         ask_due, ask_stale = meeting.ends_at, meeting.ends_at + ASK_STALE_AFTER
-        card, text = card_and_text(ask_title, xt.ASK_TEXT, secretaries, True)
+        card, text = card_and_text(
+            ask_title, xt.ASK_TEXT, xt.ASK_TEXT_NO_SECRETARY, secretaries, True
+        )
         posts = [
             post(
                 f"minutes-ask:{base}", ask_due, ask_stale, ask_title, card,
                 f"{ask_title}: {text}", _mentions(secretaries),
             )
         ]
-        card, text = card_and_text(ask_title, xt.ASK_PERSONAL_TEXT, secretaries, False,
-                                   group=group)  # fmt: skip
+        card, text = card_and_text(ask_title, xt.ASK_PERSONAL_TEXT, xt.ASK_PERSONAL_TEXT,
+                                   secretaries, False)  # fmt: skip
         for person in _recipients(secretaries):
             posts.append(post(f"minutes-ask:{base}", ask_due, ask_stale, ask_title, card, text,
                               person=person))  # fmt: skip
 
-        days = sorted(self._rules.reminder_days)
-        for index, after in enumerate(days):
-            last = index == len(days) - 1
+        chases = self._chases(today)
+        for chase in chases:
+            last = chase.next_lead is None
             who = list(secretaries)
-            if last and len(days) > 1:
+            if last and len(chases) > 1:
                 who += _holders(network, self._rules.chair_role, meeting.group_key, today)
-            due = at_local(today + timedelta(days=after), self._post_time)
-            stale = (
-                at_local(today + timedelta(days=days[index + 1]), self._post_time)
-                if not last
-                else due + timedelta(days=7)
-            )
-            key = f"minutes-reminder:{base}:{after}d"
+            due, stale, post_day = chase.due_at, chase.stale_after, chase.day
+            key = f"minutes-reminder:{base}:{chase.lead_days}d"
+            next_key = None if last else f"minutes-reminder:{base}:{chase.next_lead}d"
             title = xt.REMINDER_TITLE.get(language).format(day=day)
             people = _recipients(who)
-            values = {"group": group, "day": day, "days": after}
+            since = xt.days_since_meeting((post_day - today).days, language)
+            countdown = Countdown(today, since, "since")
+            values = {"day": day, "since": since}
             if last or not people:
-                card, text = card_and_text(title, xt.REMINDER_TEXT, who, True, **values)
-                posts.append(post(key, due, stale, title, card, text, _mentions(who)))
-            card, text = card_and_text(title, xt.REMINDER_TEXT, who, False, **values)
+                card, text = card_and_text(
+                    title, xt.REMINDER_TEXT, xt.REMINDER_TEXT_NO_SECRETARY, who, True, **values
+                )
+                posts.append(post(key, due, stale, title, card, text, _mentions(who),
+                                  countdown=countdown, next_key=next_key))  # fmt: skip
+            card, text = card_and_text(
+                title, xt.REMINDER_TEXT, xt.REMINDER_TEXT_NO_SECRETARY, who, False, **values
+            )
             for person in people:
-                posts.append(post(key, due, stale, title, card, text, person=person))
+                posts.append(post(key, due, stale, title, card, text, person=person,
+                                  countdown=countdown, next_key=next_key))  # fmt: skip
         return posts
+
+    def _chases(self, meeting_day: date) -> list[Reminder]:
+        """The reminders of a meeting's minutes, soonest first (`lead_days`: the days after
+        the meeting its key names), the last stale a week after it is due.
+
+        A day on a weekend or holiday moves by `reminder_shift`, but never to the meeting's
+        day or before it (then to the first working day after); days that land on one day
+        keep the later reminder, which is the one that also names the chair.
+        """
+        by_day: dict[date, int] = {}
+        for after in sorted(set(self._rules.reminder_days)):
+            day = shifted(meeting_day + timedelta(days=after), self._rules.reminder_shift)
+            if day <= meeting_day:
+                day = next_working_day(meeting_day + timedelta(days=max(after, 1)))
+            by_day[day] = after
+        if not by_day:
+            return []
+        ends = at_local(max(by_day), self._post_time) + LAST_REMINDER_STALE_AFTER
+        return reminder_chain(by_day, self._post_time, ends)
 
 
 def personal_reach(network: Network, group_key: str, rules: MinutesRules, today: date) -> bool:

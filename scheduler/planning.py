@@ -13,19 +13,25 @@ reads the registry and the stored meetings and returns
 Keys are deterministic per occurrence, lead time and channel, e.g.
 `agenda:bestservice:logistik:2027-03-16T10:00:7d` and
 `wheel:erad:kallelse_eradsmote:2027-02-02:0d:eradet`, so planning again never doubles a
-post. A reminder is due at `post_time` (Stockholm) on its day, moved back to a working day;
-it goes stale when the next, closer reminder of the same occurrence is due, or when the
-deadline day ends (an agenda: when the meeting starts), so an outage never ends in a burst
-of outdated posts. Admins' changes to wheel entries (`storage.wheel_overrides`) are read
-on every pass, so the next pass plans the changed dates. The same module keeps the stored
-meetings in step with the data files' meeting series (`sync_meeting_series`).
+post. A reminder is due at `post_time` (Stockholm) on its day, moved off weekends and
+holidays (back, unless the agenda's `shift` says otherwise). The next, closer reminder of
+the same occurrence supersedes it from the start of its day, so after an outage or at a
+first start only the newest reminder goes out and the older ones are recorded as
+superseded; the last goes stale when the deadline day ends (an agenda: when the meeting
+starts). Every deadline has a post on its day unless its rule opts out
+(`WheelRule.reminder_leads`). A post states its countdown ("om 7 dagar") for the day it
+is due; one sent on another day has it rewritten when it is sent (`Countdown`).
+
+Admins' changes to wheel entries (`storage.wheel_overrides`) are read on every pass, so
+the next pass plans the changed dates. The same module keeps the stored meetings in step
+with the data files' meeting series (`sync_meeting_series`).
 """
 
 from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
@@ -40,19 +46,20 @@ from dialogs.meeting_views import (
     shift_note,
 )
 from scheduler.agenda import compose_agenda
-from scheduler.posts import Mention, PlannedPost, Target
+from scheduler.posts import Countdown, Mention, PlannedPost, Target
 from scheduler.recurrence import (
+    LONGEST_SHIFT,
     at_local,
     aware,
     local,
     nth_occurrence,
     occurrences,
-    previous_working_day,
+    shifted,
     start_of_day,
 )
 from scheduler.wheel import WheelDeadline, effective_rules, wheel_deadlines
 from storage.meetings import AgendaItem, Meeting, MeetingDraft, MeetingRepository
-from storage.registry import Assignment, Language, Network, RoleRegistry
+from storage.registry import Assignment, Language, Network, RoleRegistry, ShiftPolicy
 from storage.wheel_overrides import WheelOverride
 
 log = logging.getLogger(__name__)
@@ -80,35 +87,63 @@ class WheelOverrideSource(Protocol):
 
 @dataclass(frozen=True)
 class Reminder:
-    """One reminder of an occurrence: its lead time, when it is due and when it goes stale."""
+    """One reminder of an occurrence: its lead time, when it is due and when it goes stale.
+
+    `next_lead` is the lead time of the reminder that supersedes this one from
+    `stale_after` on; None for the last reminder, which goes stale when it is too late.
+    """
 
     lead_days: int
     day: date  # the local day it is posted on
     due_at: datetime
     stale_after: datetime
+    next_lead: int | None = None
 
 
 def reminders(
-    day: date, lead_days: Sequence[int], post_time: time, ends: datetime
+    day: date,
+    lead_days: Sequence[int],
+    post_time: time,
+    ends: datetime,
+    shift: ShiftPolicy = "previous_working_day",
 ) -> list[Reminder]:
     """The reminders of an occurrence on `day` that ends (goes stale) at `ends`.
 
-    Each lead time is posted on the working day at or before `day - lead`; leads that land
-    on the same day keep only the closest one. Each reminder goes stale when the next one
-    is due; the last at `ends`. Reminders that would be due at or after `ends` are dropped.
+    Each lead time is posted on `day - lead`, shifted off weekends and holidays by
+    `shift`; leads that land on the same day keep only the closest one. Chained as
+    `reminder_chain` says.
     """
     by_day: dict[date, int] = {}
-    for lead in sorted(lead_days, reverse=True):
-        by_day[previous_working_day(day - timedelta(days=lead))] = lead
-    planned = sorted(by_day.items())
+    for lead in sorted(set(lead_days), reverse=True):
+        by_day[shifted(day - timedelta(days=lead), shift)] = lead
+    return reminder_chain(by_day, post_time, ends)
+
+
+def reminder_chain(by_day: Mapping[date, int], post_time: time, ends: datetime) -> list[Reminder]:
+    """Reminders of one occurrence on the posting days of `by_day` (day: the lead time or
+    other number its key names), soonest first, each at `post_time`.
+
+    Those due at or after `ends` are dropped. Each is superseded by the next from the start
+    of the next one's day (so one day never has two posts of one occurrence, and after
+    downtime only the newest goes out); the last goes stale at `ends`.
+    """
+    planned = [
+        (post_day, lead)
+        for post_day, lead in sorted(by_day.items())
+        if at_local(post_day, post_time) < ends
+    ]
     result = []
     for index, (post_day, lead) in enumerate(planned):
-        due_at = at_local(post_day, post_time)
-        stale_after = (
-            at_local(planned[index + 1][0], post_time) if index + 1 < len(planned) else ends
+        later = planned[index + 1] if index + 1 < len(planned) else None
+        result.append(
+            Reminder(
+                lead_days=lead,
+                day=post_day,
+                due_at=at_local(post_day, post_time),
+                stale_after=start_of_day(later[0]) if later is not None else ends,
+                next_lead=later[1] if later is not None else None,
+            )
         )
-        if due_at < stale_after:
-            result.append(Reminder(lead, post_day, due_at, min(stale_after, ends)))
     return result
 
 
@@ -234,9 +269,11 @@ class MeetingPlanner:
         first_day = local(since).date() - timedelta(days=1)
         rules = effective_rules(network, overrides)
         longest_lead = max(
-            [0, *network.agenda.reminder_days, *(d for r in rules for d in r.lead_days)]
+            [0, *network.agenda.reminder_days, *(d for r in rules for d in r.reminder_leads)]
         )
-        last_day = local(until).date() + timedelta(days=longest_lead + 1)
+        # A reminder due by `until` is for a day at most the longest lead after it, plus
+        # however far a weekend or holiday moved its posting day back.
+        last_day = local(until).date() + timedelta(days=longest_lead) + LONGEST_SHIFT
         depends_on = (revision, fingerprint, overrides, first_day, last_day)
         known = self._plans.get(network.key)
         if known is not None and known.depends_on == depends_on:
@@ -273,6 +310,7 @@ class MeetingPlanner:
                 network.agenda.reminder_days,
                 self._post_time,
                 meeting.starts_at,
+                network.agenda.shift,
             )
             if wanted(reminder)
         ]
@@ -283,7 +321,8 @@ class MeetingPlanner:
         ]
         for deadline in plan.deadlines:
             ends = start_of_day(deadline.day + timedelta(days=1))
-            for reminder in reminders(deadline.day, deadline.rule.lead_days, self._post_time, ends):
+            leads = deadline.rule.reminder_leads
+            for reminder in reminders(deadline.day, leads, self._post_time, ends):
                 if wanted(reminder):
                     posts.append(self._wheel_post(network, deadline, reminder))
         return posts
@@ -299,8 +338,12 @@ class MeetingPlanner:
             when=mt.format_short_day(local(meeting.starts_at).date(), language), group=group
         )
         start = local(meeting.starts_at).strftime("%Y-%m-%dT%H:%M")
+
+        def key(lead: int) -> str:
+            return f"agenda:{network.key}:{meeting.group_key}:{start}:{lead}d"
+
         return PlannedPost(
-            key=f"agenda:{network.key}:{meeting.group_key}:{start}:{reminder.lead_days}d",
+            key=key(reminder.lead_days),
             target=Target(network.key, meeting.group_key),
             due_at=reminder.due_at,
             stale_after=reminder.stale_after,
@@ -308,6 +351,7 @@ class MeetingPlanner:
             text=f"{mt.AGENDA_TITLE.get(language).format(group=group)}: {when}",
             card=cards.agenda_card(agenda, language, heading=heading),
             kind="agenda",
+            superseded_by=key(reminder.next_lead) if reminder.next_lead is not None else None,
         )
 
     def _wheel_post(
@@ -355,9 +399,14 @@ class MeetingPlanner:
                     f"{mt.MEETINGS_COMMAND.get(language)} {deadline.group_key or ''}".strip(),
                 )
             )
+        def key(lead: int) -> str:
+            return (
+                f"wheel:{network.key}:{rule.key}:{deadline.nominal.isoformat()}:"
+                f"{lead}d:{deadline.channel}"
+            )
+
         return PlannedPost(
-            key=f"wheel:{network.key}:{rule.key}:{deadline.nominal.isoformat()}:"
-            f"{reminder.lead_days}d:{deadline.channel}",
+            key=key(reminder.lead_days),
             target=Target(network.key, deadline.channel),
             due_at=reminder.due_at,
             stale_after=reminder.stale_after,
@@ -368,6 +417,8 @@ class MeetingPlanner:
             ),
             mentions=mentions,
             kind="check" if rule.check is not None else "wheel",
+            countdown=Countdown(deadline.day, relative),
+            superseded_by=key(reminder.next_lead) if reminder.next_lead is not None else None,
         )
 
 

@@ -11,8 +11,8 @@ their personal chat with the bot. Nothing here knows about Teams or SQL.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Protocol
+from datetime import date, datetime
+from typing import Any, Literal, Protocol
 
 from storage.registry import Language
 
@@ -55,6 +55,21 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Countdown:
+    """The days a post counts to (`until`: "om 3 dagar", "i dag") or from (`since`: "3
+    dagar sedan mötet") `day`, as its text and card state it: `shown`, written for the
+    local day the post is due.
+
+    A post sent on another day (late, after downtime) has `shown` rewritten for the day it
+    is sent (`dialogs.posts.as_sent`), so the count is true when it is read.
+    """
+
+    day: date
+    shown: str
+    style: Literal["until", "since"] = "until"
+
+
+@dataclass(frozen=True)
 class PlannedPost:
     """One post to one channel at one time.
 
@@ -63,6 +78,8 @@ class PlannedPost:
     in two replicas or after a restart, finds the existing row instead of adding one.
     A post is sent from `due_at`; after `stale_after` it is no longer worth sending and is
     recorded as stale instead (shown in the overview, never posted late into the channel).
+    A reminder with `superseded_by` (the key of the next, closer reminder of the same
+    occurrence) goes stale because that one replaces it: it is recorded as superseded.
     """
 
     key: str
@@ -74,6 +91,8 @@ class PlannedPost:
     card: dict[str, Any] | None = None
     mentions: tuple[Mention, ...] = ()
     kind: str = ""  # what planned it: "agenda", "wheel", "minutes", …
+    countdown: Countdown | None = None
+    superseded_by: str | None = None
 
 
 class Planner(Protocol):

@@ -5,7 +5,8 @@ on the third Tuesday at 13.00" stays at 13.00 across daylight-saving changes. Ru
 expanded over naive Europe/Stockholm times with python-dateutil's `rrule` and only then
 turned into timezone-aware times. Deadlines that fall on a weekend or a Swedish public
 holiday (or Midsummer Eve, Christmas Eve or New Year's Eve, which workplaces keep as
-holidays) move to the working day before, with the `holidays` package as the calendar.
+holidays) move to the working day before (or after, where a rule says so), with the
+`holidays` package as the calendar.
 """
 
 from __future__ import annotations
@@ -17,12 +18,16 @@ from zoneinfo import ZoneInfo
 import holidays
 from dateutil import rrule as rfc5545
 
-from storage.registry import ShiftPolicy
+from storage.registry import Language, ShiftPolicy
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 # Public holidays and the eves Swedish workplaces close on (holidays' "de_facto" category).
 _HOLIDAY_CATEGORIES = ("public", "de_facto")
+
+# The furthest a shift moves a day: over a long Easter or Christmas and a weekend. Who
+# looks for what shifts into a period looks this much past its ends.
+LONGEST_SHIFT = timedelta(days=10)
 
 
 def occurrences(
@@ -71,6 +76,13 @@ def non_working_day_name(day: date) -> str | None:
     return _holidays(day.year).get(day)
 
 
+def holiday_name(day: date, language: Language) -> str | None:
+    """The name of the Swedish holiday (or closed eve) on `day` in `language`: "Nyårsafton",
+    "New Year's Eve"; None on other days, weekends included."""
+    names = _holidays(day.year) if language == "sv" else _holidays(day.year, "en_US")
+    return names.get(day)
+
+
 def is_working_day(day: date) -> bool:
     """A weekday that is no Swedish public holiday, Midsummer, Christmas or New Year's Eve."""
     return non_working_day_name(day) is None
@@ -83,13 +95,24 @@ def previous_working_day(day: date) -> date:
     return day
 
 
+def next_working_day(day: date) -> date:
+    """`day` itself if it is a working day, else the first working day after it."""
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
 def shifted(day: date, policy: ShiftPolicy) -> date:
-    """The day a deadline on `day` really falls on under `policy`."""
-    return previous_working_day(day) if policy == "previous_working_day" else day
+    """The day something due on `day` really falls on under `policy`."""
+    if policy == "previous_working_day":
+        return previous_working_day(day)
+    if policy == "next_working_day":
+        return next_working_day(day)
+    return day
 
 
 @lru_cache(maxsize=64)
-def _holidays(year: int) -> holidays.HolidayBase:
+def _holidays(year: int, language: str = "sv") -> holidays.HolidayBase:
     return holidays.Sweden(
-        years=year, categories=_HOLIDAY_CATEGORIES, include_sundays=False, language="sv"
+        years=year, categories=_HOLIDAY_CATEGORIES, include_sundays=False, language=language
     )

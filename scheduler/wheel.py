@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from scheduler.recurrence import local, occurrences, shifted
+from scheduler.recurrence import LONGEST_SHIFT, local, occurrences, shifted
 from storage.meetings import Meeting
 from storage.registry import (
     DEFAULT_RULE_START,
@@ -41,9 +41,8 @@ from storage.registry import (
 )
 from storage.wheel_overrides import NO_RESPONSIBLE, WheelOverride
 
-# A shift moves a date back over at most a long Easter or Christmas; expanding rules this
-# many days past a period's end finds every date that shifts into it.
-_SHIFT_MARGIN = timedelta(days=10)
+# Expanding rules this far past a period's ends finds every date that shifts into it.
+_SHIFT_MARGIN = LONGEST_SHIFT
 
 PHYSICAL_MODES = ("physical", "hybrid")  # a hybrid meeting has people in the room
 
@@ -213,9 +212,9 @@ def _rule_deadlines(
 
 
 def _rule_dates(rule: WheelRule, start: date, end: date) -> list[date]:
-    """The nominal dates of an rrule rule that may shift into [start, end]."""
+    """The nominal dates of an rrule rule that may shift into [start, end] (back or forth)."""
     dtstart = datetime.combine(rule.start or DEFAULT_RULE_START, datetime.min.time())
-    low = datetime.combine(start, datetime.min.time())
+    low = datetime.combine(start - _SHIFT_MARGIN, datetime.min.time())
     high = datetime.combine(end + _SHIFT_MARGIN, datetime.min.time())
     return [moment.date() for moment in occurrences(rule.rrule, dtstart, low, high)]
 

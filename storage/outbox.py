@@ -11,6 +11,8 @@ registry files and Teams write a GUID in either case) and `person_name`. A row's
        │                  │                                    without the app; see requeue)
        └──── retry ───────┘
     pending/claimed past `stale_after` ──▶ stale              (never posted: shown in the overview)
+                                       └─▶ superseded         (the same, for a reminder a newer
+                                                               one of its occurrence replaces)
 
 Claiming is safe across replicas: on PostgreSQL `SELECT … FOR UPDATE SKIP LOCKED`
 hands each due row to one transaction, on SQLite the write transaction itself
@@ -26,13 +28,13 @@ import html
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scheduler.posts import Mention, PlannedPost, Recipient, Target
+from scheduler.posts import Countdown, Mention, PlannedPost, Recipient, Target
 from storage import audit
 from storage.database import Database
 from storage.schema import OutboxRow
@@ -40,7 +42,7 @@ from storage.schema import OutboxRow
 log = logging.getLogger(__name__)
 
 OutboxStatus = Literal[
-    "pending", "claimed", "sent", "late-sent", "stale", "failed", "undeliverable"
+    "pending", "claimed", "sent", "late-sent", "stale", "superseded", "failed", "undeliverable"
 ]
 
 # Statuses a row can still leave by itself; the others are final until an operator acts
@@ -83,8 +85,8 @@ class Outbox:
         """Store posts not stored yet; returns how many were new.
 
         A post whose key is stored already is left as it is, whatever its status, so
-        enqueueing is idempotent. A post already past `stale_after` is stored as stale
-        directly: it is recorded (the overview lists it) but never sent.
+        enqueueing is idempotent. A post already past `stale_after` is stored as stale (or
+        superseded) directly: it is recorded (the overview lists it) but never sent.
         """
         rows = [_row_values(post, now) for post in posts]
         added = 0
@@ -108,8 +110,9 @@ class Outbox:
 
         Due rows are pending rows whose `next_attempt_at` has come, and claimed rows whose
         lease ran out (their worker died; the takeover is noted in `last_error`). Each
-        claim counts an attempt. Due rows already past `stale_after` are marked stale in
-        the same transaction instead of being claimed.
+        claim counts an attempt. Due rows already past `stale_after` are marked stale (or
+        superseded, `PlannedPost.superseded_by`) in the same transaction instead of being
+        claimed.
         """
         due = or_(
             and_(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now),
@@ -136,7 +139,7 @@ class Outbox:
                     )
                     row.last_error = f"lease of {row.claimed_by} expired; delivery unknown"
                 if now > row.stale_after:
-                    _finish(row, "stale")
+                    _finish(row, _expired_status(row.payload.get("superseded_by")))
                     continue
                 row.status = "claimed"
                 row.claimed_by = worker_id
@@ -384,10 +387,12 @@ def _row_values(post: PlannedPost, now: datetime) -> dict[str, Any]:
             "mentions": [
                 {"name": m.name, "entra_object_id": m.entra_object_id} for m in post.mentions
             ],
+            **_countdown_values(post.countdown),
+            **({"superseded_by": post.superseded_by} if post.superseded_by else {}),
         },
         "due_at": post.due_at,
         "stale_after": post.stale_after,
-        "status": "stale" if now > post.stale_after else "pending",
+        "status": _expired_status(post.superseded_by) if now > post.stale_after else "pending",
         "attempts": 0,
         "next_attempt_at": post.due_at,
         "late": False,
@@ -395,6 +400,34 @@ def _row_values(post: PlannedPost, now: datetime) -> dict[str, Any]:
         "person_entra_object_id": person.entra_object_id.lower() if person else None,
         "person_name": person.name if person else None,
     }
+
+
+def _countdown_values(countdown: Countdown | None) -> dict[str, Any]:
+    if countdown is None:
+        return {}
+    return {
+        "countdown": {
+            "day": countdown.day.isoformat(),
+            "shown": countdown.shown,
+            "style": countdown.style,
+        }
+    }
+
+
+def _countdown(payload: dict[str, Any]) -> Countdown | None:
+    stored = payload.get("countdown")
+    if not isinstance(stored, dict):
+        return None
+    return Countdown(
+        day=date.fromisoformat(stored["day"]),
+        shown=stored["shown"],
+        style="since" if stored.get("style") == "since" else "until",
+    )
+
+
+def _expired_status(superseded_by: str | None) -> OutboxStatus:
+    """What a row past `stale_after` becomes: superseded when a newer reminder replaces it."""
+    return "superseded" if superseded_by else "stale"
 
 
 def _finish(row: OutboxRow, status: OutboxStatus) -> None:
@@ -423,6 +456,8 @@ def _entry(row: OutboxRow) -> OutboxEntry:
             Mention(m["name"], m["entra_object_id"]) for m in payload.get("mentions", ())
         ),
         kind=row.kind,
+        countdown=_countdown(payload),
+        superseded_by=payload.get("superseded_by"),
     )
     return OutboxEntry(
         post=post,

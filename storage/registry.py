@@ -10,8 +10,8 @@ reads. Nothing here knows about SQL, YAML or Teams.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, datetime
+from functools import cached_property
 from typing import Generic, Literal, TypeVar
 
 T = TypeVar("T")
@@ -24,8 +24,8 @@ RoleScope = Literal["group", "network"]
 MeetingMode = Literal["physical", "online", "hybrid"]
 MEETING_MODES: tuple[MeetingMode, ...] = ("physical", "online", "hybrid")
 
-ShiftPolicy = Literal["previous_working_day", "none"]
-SHIFT_POLICIES: tuple[ShiftPolicy, ...] = ("previous_working_day", "none")
+ShiftPolicy = Literal["previous_working_day", "next_working_day", "none"]
+SHIFT_POLICIES: tuple[ShiftPolicy, ...] = ("previous_working_day", "next_working_day", "none")
 
 # Wheel-rule targets besides group keys and the network's own `channels`.
 TARGET_GENERAL = "general"  # the team's General channel
@@ -173,11 +173,13 @@ class AgendaSettings:
     """The standing points of every meeting's agenda, in order, and when to post it.
 
     `reminder_days`: the agenda is posted in the group's channel this many days before
-    each meeting (one post per number).
+    each meeting (one post per number); `shift` moves a posting day off a weekend or
+    Swedish holiday (to the working day before, by default).
     """
 
     standing_points: tuple[Localized[str], ...] = ()
     reminder_days: tuple[int, ...] = (7,)
+    shift: ShiftPolicy = "previous_working_day"
 
 
 @dataclass(frozen=True)
@@ -253,7 +255,9 @@ class WheelRule:
     (`PrecededByCheck`, `TermEndCheck`), neither. A `check` posts only when it fails.
     `target` is a group key, a channel key, `general` or `each_group`; `responsible` a
     role key whose holder is mentioned. Reminders go out `lead_days` before the date
-    (0: on the day); `shift` moves a date on a weekend or Swedish holiday.
+    (0: on the day), each on the working day at or before; with `on_the_day` (the default)
+    there is a post on the day itself even when `lead_days` has no 0. `shift` moves a
+    date on a weekend or Swedish holiday.
     """
 
     key: str
@@ -267,6 +271,14 @@ class WheelRule:
     relative_to: MeetingOffset | None = None
     check: WheelCheck | None = None
     shift: ShiftPolicy = "previous_working_day"
+    on_the_day: bool = True
+
+    @property
+    def reminder_leads(self) -> tuple[int, ...]:
+        """The days before the date a reminder goes out: `lead_days`, and 0 (the day
+        itself) unless the rule opts out with `on_the_day: false`; longest first."""
+        leads = set(self.lead_days) | ({0} if self.on_the_day else set())
+        return tuple(sorted(leads, reverse=True))
 
 
 @dataclass(frozen=True)

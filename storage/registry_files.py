@@ -48,6 +48,7 @@ from storage.registry import (
     PrecededByCheck,
     Role,
     RoleRegistry,
+    ShiftPolicy,
     TermEndCheck,
     WheelCheck,
     WheelRule,
@@ -342,7 +343,7 @@ _ROLE_FIELDS = {
     "ask_instead": False,
 }
 _CHANNEL_FIELDS = {"key": True, "name": True}
-_AGENDA_FIELDS = {"standing_points": False, "reminder_days": False}
+_AGENDA_FIELDS = {"standing_points": False, "reminder_days": False, "shift": False}
 _KIND_FIELDS = {"key": True, "name": True, "standing_agenda": False, "steps": False}
 _STEP_FIELDS = {"title": True, "purpose": True, "homework": False}
 _SERIES_FIELDS = {
@@ -367,6 +368,7 @@ _RULE_FIELDS = {
     "relative_to": False,
     "check": False,
     "lead_days": False,
+    "on_the_day": False,
     "shift": False,
 }
 _OFFSET_FIELDS = {"kind": True, "days": True, "step": False}
@@ -665,7 +667,8 @@ class _Reader:
         days = (7,)
         if "reminder_days" in fields:
             days = self.day_counts(fields["reminder_days"], path + ("reminder_days",)) or ()
-        return AgendaSettings(standing_points=tuple(points), reminder_days=days)
+        shift = self.shift_policy(fields, path)
+        return AgendaSettings(standing_points=tuple(points), reminder_days=days, shift=shift)
 
     def meeting_kind(self, value: Any, path: KeyPath) -> MeetingKind | None:
         fields = self.fields(value, path, _KIND_FIELDS)
@@ -803,11 +806,8 @@ class _Reader:
         lead_days: tuple[int, ...] | None = (0,)
         if "lead_days" in fields:
             lead_days = self.day_counts(fields["lead_days"], path + ("lead_days",))
-        shift = fields.get("shift", "previous_working_day")
-        if shift not in SHIFT_POLICIES:
-            self.problem(
-                path + ("shift",), f"must be one of {', '.join(SHIFT_POLICIES)}, not {shift!r}"
-            )
+        shift = self.shift_policy(fields, path)
+        on_the_day = self.boolean(fields.get("on_the_day", True), path + ("on_the_day",))
         # When the rule falls: exactly one source of dates.
         own_dates = isinstance(check, PrecededByCheck | TermEndCheck)
         sources = [name for name in ("rrule", "relative_to") if name in fields]
@@ -826,7 +826,9 @@ class _Reader:
             )
         if "start" in fields and "rrule" not in fields:
             self.problem(path + ("start",), "start is the first date of an rrule: give rrule too")
-        if len(self.problems) > before or None in (key, title, description, target, lead_days):
+        if len(self.problems) > before or None in (
+            key, title, description, target, lead_days, on_the_day
+        ):
             return None
         return WheelRule(
             key=key,  # type: ignore[arg-type]
@@ -840,7 +842,19 @@ class _Reader:
             relative_to=offset,
             check=check,
             shift=shift,
+            on_the_day=bool(on_the_day),
         )
+
+    def shift_policy(self, fields: dict[str, Any], path: KeyPath) -> ShiftPolicy:
+        """The `shift` of a section (a wheel rule, the agenda): how a day on a weekend or
+        holiday moves; the working day before when not given."""
+        shift = fields.get("shift", "previous_working_day")
+        if shift not in SHIFT_POLICIES:
+            self.problem(
+                path + ("shift",), f"must be one of {', '.join(SHIFT_POLICIES)}, not {shift!r}"
+            )
+            return "previous_working_day"
+        return shift  # type: ignore[no-any-return]
 
     def offset(
         self, value: Any, path: KeyPath, kind_keys: Sequence[str], steps: Mapping[str, int]
@@ -1284,6 +1298,8 @@ def _planning_sections(network: Network) -> dict[str, Any]:
             "standing_points": [_localized(p, True) for p in network.agenda.standing_points],
             "reminder_days": _InlineList(network.agenda.reminder_days),
         }
+        if network.agenda.shift != "previous_working_day":
+            document["agenda"]["shift"] = network.agenda.shift
     if network.meeting_kinds:
         document["meeting_kinds"] = [_kind_document(k) for k in network.meeting_kinds]
     if network.meetings:
@@ -1354,6 +1370,8 @@ def _rule_document(rule: WheelRule) -> dict[str, Any]:
     if rule.check is not None:
         document["check"] = _check_document(rule.check)
     document["lead_days"] = _InlineList(rule.lead_days)
+    if not rule.on_the_day:
+        document["on_the_day"] = False
     if rule.shift != "previous_working_day":
         document["shift"] = rule.shift
     return document

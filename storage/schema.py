@@ -420,7 +420,9 @@ class ChannelBindingRow(Base):
 
 # --- scheduled posts ----------------------------------------------------------------------
 
-OUTBOX_STATUSES = ("pending", "claimed", "sent", "late-sent", "stale", "failed", "undeliverable")
+OUTBOX_STATUSES = (
+    "pending", "claimed", "sent", "late-sent", "stale", "superseded", "failed", "undeliverable"
+)
 
 
 class OutboxRow(Base):

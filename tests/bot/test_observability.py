@@ -223,6 +223,7 @@ async def test_outbox_gauges_count_every_row_in_the_database_by_status(database)
         'samverkan_outbox_rows{status="sent"}': 0,
         'samverkan_outbox_rows{status="late-sent"}': 0,
         'samverkan_outbox_rows{status="stale"}': 1,
+        'samverkan_outbox_rows{status="superseded"}': 0,
         'samverkan_outbox_rows{status="failed"}': 1,
         'samverkan_outbox_rows{status="undeliverable"}': 0,
     }

@@ -207,6 +207,7 @@ def test_env_example_documents_every_variable():
         "MINUTES_MAX_MB",
         "MINUTES_TYPES",
         "MINUTES_REMINDER_DAYS",
+        "MINUTES_REMINDER_SHIFT",
         "DATA_DIR",
         "BOT_ENVIRONMENT",
         "ALLOWED_SERVICE_URL_HOSTS",
@@ -227,6 +228,15 @@ def test_graph_falls_back_to_the_bot_credentials_and_minutes_limits_are_checked(
 
 
 def test_the_tenants_post_rate_is_read_as_a_number_of_posts_a_second():
-    settings = Settings.from_env({"TENANT_POSTS_PER_SECOND": "12.5"}, env_file=None)
+    settings = Settings.from_mapping({"TENANT_POSTS_PER_SECOND": "12.5"})
 
     assert settings.tenant_posts_per_second == 12.5
+
+
+def test_the_minutes_chases_shift_is_read_and_a_wrong_one_refused():
+    assert Settings.from_mapping({}).minutes_reminder_shift == "next_working_day"
+    chosen = Settings.from_mapping({"MINUTES_REMINDER_SHIFT": "Previous_Working_Day"})
+    assert chosen.minutes_reminder_shift == "previous_working_day"
+
+    with pytest.raises(SettingsError, match="MINUTES_REMINDER_SHIFT is 'saturday'; expected"):
+        Settings.from_mapping({"MINUTES_REMINDER_SHIFT": "saturday"})

@@ -117,7 +117,7 @@ async def test_an_admin_moves_an_entry_and_the_wheel_shows_the_new_date(bot, con
     assert saved.visible_text.startswith(f"{BUDGET}\n\nSparat. ”{BUDGET}” gäller nu så här")
     assert f"Nästa datum: {mt.format_day(moved, 'sv')}" in saved.visible_text
     budget_rows = [(day, what) for day, what, _ in rows(card_of(wheel)) if what == BUDGET]
-    assert budget_rows == [(mt.format_short_day(moved, "sv"), BUDGET)]
+    assert budget_rows == [(mt.format_compact_day(moved, "sv"), BUDGET)]
 
     stored_override = (await overrides.for_network("bestservice"))["budget"]
     assert (stored_override.months, stored_override.day) == ((10,), 15)

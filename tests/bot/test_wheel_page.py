@@ -292,15 +292,50 @@ def test_an_empty_wheel_says_so():
     assert len(ring_labels(root)) == 12
 
 
-def test_the_ring_is_one_labelled_image():
+def test_the_ring_is_a_labelled_group_whose_marks_are_a_list_of_links():
     root = parse(render_wheel_page(page()))
 
     svg = root.find(f".//{SVG}svg[@class='ring']")
-    assert svg.get("role") == "img"
-    assert svg.get("aria-labelledby") == "ring-title ring-desc"
+    # Not role="img": an image may not hold links (WCAG 4.1.2).
+    assert svg.get("role") == "group"
+    assert svg.get("aria-labelledby") == "ring-title"
+    assert svg.get("aria-describedby") == "ring-desc"
     assert text_of(svg.find(f"{SVG}title")) == "Årshjul 2026/27 – Best Service"
     desc = text_of(svg.find(f"{SVG}desc"))
     assert "med november överst" in desc and "4 datum" in desc and "24 november 2026" in desc
+    # The drawing is hidden from assistive technology and holds no link; the marks are
+    # the list's items, each one link in the tab order, named by its date and title.
+    drawing = svg.find(f"{SVG}g[@class='drawing']")
+    assert drawing.get("aria-hidden") == "true"
+    assert not list(drawing.iter(f"{SVG}a"))
+    marks_list = svg.find(f"{SVG}g[@role='list']")
+    assert marks_list.get("aria-label") == "Datum i årshjulet"
+    items = marks_list.findall(f"{SVG}g")
+    assert [item.get("role") for item in items] == ["listitem"] * 4
+    links = [item.find(f"{SVG}a") for item in items]
+    assert [link.get("data-entry") for link in links] == ["1", "2", "3", "4"]
+    assert all(link.get("tabindex") is None for link in links)
+    assert text_of(links[0].find(f"{SVG}title")) == (
+        "1. tors 19 november, Möte: Årsmöte (Allmänt)"
+    )
+
+
+def test_a_meetings_place_is_marked_swedish_on_the_english_page():
+    place = "Konferensrum, Fyrbodals kommunalförbund"
+    entries = [
+        WheelEntry(date(2026, 12, 8), "E-council meeting", "E-council meeting, in person",
+                   "The e-council", kind="meeting", place=place),
+    ]  # fmt: skip
+    english = parse(render_wheel_page(page(entries, language="en")))
+    swedish = parse(render_wheel_page(page(entries, language="sv")))
+
+    detail = english.find(".//p[@class='detail']")
+    assert text_of(detail) == f"E-council meeting, in person · {place}"
+    assert [(span.get("lang"), span.text) for span in detail.iter("span")] == [("sv", place)]
+    # On the Swedish page the place is in the page's own language: no markup.
+    detail = swedish.find(".//p[@class='detail']")
+    assert text_of(detail) == f"E-council meeting, in person · {place}"
+    assert not list(detail.iter("span"))
 
 
 class Loader:

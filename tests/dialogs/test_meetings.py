@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from dialogs import meetings as meetings_dialogs
 from dialogs.conversation import Conversation, RegistrySnapshots
 from dialogs.meetings import MeetingDialogs
 from dialogs.turns import Turn
@@ -175,23 +176,103 @@ async def test_a_working_groups_agenda_shows_the_steps_purpose_and_homework_firs
     validate_card(reply.card)
 
 
+def wheel_rows(card: dict) -> list[tuple[str, str, str]]:
+    """(date, what, details) of each row of a wheel card."""
+    return [
+        (
+            element["columns"][0]["items"][0]["text"],
+            element["columns"][1]["items"][0]["text"],
+            " ".join(i["text"] for i in element["columns"][1]["items"][1:]),
+        )
+        for element in card["body"]
+        if element["type"] == "ColumnSet"
+    ]
+
+
+def headings(card: dict) -> list[str]:
+    """The month headings of a wheel card, in order."""
+    return [
+        e["text"] for e in card["body"][1:] if e["type"] == "TextBlock" and e.get("weight")
+    ]
+
+
 async def test_the_wheel_lists_the_groups_coming_dates(chat):
     (reply,) = await chat.respond(Turn("årshjul", **in_channel("logistik")))
 
     validate_card(reply.card)
-    rows = [column_set["columns"] for column_set in reply.card["body"][1:]]
-    first_dates = [cols[0]["items"][0]["text"] for cols in rows[:4]]
-    first_titles = [cols[1]["items"][0]["text"] for cols in rows[:4]]
-    assert first_dates == ["15 september", "29 oktober", "1 november", "30 december"]
-    assert first_titles == [
-        "Boka tid för höstens redovisning till styrelsen",
-        "Aktivitetsplan för kommande år klar",
-        "Budget för kommande år inför årsmötet i november",
-        "Möteslokaler för kommande år bokade",
+    rows = wheel_rows(reply.card)
+    assert [(day, what) for day, what, _ in rows[:4]] == [
+        ("ons 15 sep. 2027", "Boka tid för höstens redovisning till styrelsen"),
+        ("fre 29 okt. 2027", "Aktivitetsplan för kommande år klar"),
+        ("mån 1 nov. 2027", "Budget för kommande år inför årsmötet i november"),
+        ("tors 30 dec. 2027", "Möteslokaler för kommande år bokade"),
     ]
-    details = rows[1][1]["items"][1]["text"]
+    details = rows[1][2]
     assert "Ansvarig: Kontaktperson och ordförande" in details
-    assert "flyttat från söndag 31 oktober 2027, som är söndag" in details
+    assert "(flyttat från söndag 31 oktober 2027)" in details
+    assert not details.startswith("Logistik")  # its own channel goes without saying
+    assert headings(reply.card)[:3] == ["September 2027", "Oktober 2027", "November 2027"]
+
+
+async def test_the_network_wheel_lists_each_deadline_once_with_its_channels_by_month(chat):
+    (swedish,) = await chat.respond(Turn("årshjul"))
+    (english,) = await chat.respond(Turn("annual wheel"))
+
+    for reply in (swedish, english):
+        validate_card(reply.card)
+        rows = wheel_rows(reply.card)
+        assert len({(day, what) for day, what, _ in rows}) == len(rows)  # each deadline once
+    rows = wheel_rows(swedish.card)
+    budget = [r for r in rows if r[1] == "Budget för kommande år inför årsmötet i november"]
+    assert [(day, details.split(" · ")[0]) for day, _, details in budget] == [
+        ("mån 1 nov. 2027", "Lokalvård, Logistik, Måltider, VNS")
+    ]
+    # The whole year asked for: from March 2027 to the end of February 2028.
+    assert "Från mån 1 mars 2027 till tis 29 feb. 2028." in swedish.text
+    assert headings(swedish.card)[-1] == "Januari 2028"
+    assert "**November 2027**\n- mån 1 nov. 2027: Budget för kommande år inför årsmötet i " \
+        "november (Lokalvård, Logistik, Måltider, VNS)" in swedish.text
+    assert "**November 2027**\n- Mon 1 Nov 2027: Budget for the coming year" in english.text
+    assert "(Cleaning services, Logistics, Meals, VNS)" in english.text
+    rooms = [
+        r for r in wheel_rows(english.card) if r[1] == "Meeting rooms for the coming year booked"
+    ]
+    assert rooms[0][0] == "Thu 30 Dec 2027"
+    assert rooms[0][2].endswith("(moved from Friday 31 December 2027, New Year's Eve)")
+    swedish_rooms = [r for r in rows if r[1] == "Möteslokaler för kommande år bokade"]
+    assert swedish_rooms[0][2].endswith("(flyttat från fredag 31 december 2027, som är nyårsafton)")
+    assert "till" not in swedish.text.split("\n")[-1]  # nothing left out
+
+
+async def test_a_window_with_more_rows_than_shown_counts_and_links_the_rest(
+    sqlite_database, meetings, monkeypatch
+):
+    dialogs = MeetingDialogs(
+        meetings, now=lambda: NOW, wheel_link=lambda network, language: f"https://w/{network}"
+    )
+    chat = Conversation(
+        RegistrySnapshots(RegistryRepository(sqlite_database)),
+        default_network="erad",
+        commands=dialogs.commands(),
+        actions=dialogs.actions(),
+        today=lambda: NOW.date(),
+    )
+    (short,) = await chat.respond(Turn("årshjul 30 dagar"))
+    (year,) = await chat.respond(Turn("årshjul"))
+    monkeypatch.setattr(meetings_dialogs, "WHEEL_ROWS", 5)
+    (long,) = await chat.respond(Turn("årshjul"))
+
+    assert "Från mån 1 mars 2027 till ons 31 mars 2027." in short.text
+    assert 0 < len(wheel_rows(short.card)) < len(wheel_rows(year.card))
+    assert wheel_rows(long.card) == wheel_rows(year.card)[:5]
+    more = long.card["body"][-1]["text"]
+    hidden = len(wheel_rows(year.card)) - 5
+    assert more == f"… och {hidden} till. Hela årshjulet: [fliken Årshjul](https://w/erad)."
+    assert long.text.endswith(more)
+    assert ("Hela årshjulet", "https://w/erad") in [
+        (a["title"], a.get("url")) for a in long.card["actions"]
+    ]
+    validate_card(long.card)
 
 
 async def test_the_meetings_list_offers_forms_to_admins_only(chat):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 
 from dialogs.conversation import CommandRequest
-from dialogs.posts import PostsOverview
+from dialogs.posts import PostsOverview, as_sent
 from dialogs.turns import Turn
-from scheduler.posts import PlannedPost
+from scheduler.posts import Countdown, PlannedPost
 from storage.database import Database
 from storage.outbox import Outbox
 from storage.registry import Group, Localized, Network, RoleRegistry
@@ -106,3 +107,35 @@ async def test_a_long_list_is_cut_and_counted(sqlite_database: Database) -> None
     assert len(lines) == 9
     assert lines[0].startswith("- tors 12 mars 21:00 · Logistik · Påminnelse agenda:0")
     assert lines[-1] == "- … och 2 till"
+
+
+def test_a_post_sent_on_another_day_states_the_days_as_they_are_then_in_both_languages():
+    fact = {"title": "Senast", "value": "fredag 30 oktober 2026 (om 7 dagar)"}
+    card = {"type": "AdaptiveCard", "body": [{"type": "FactSet", "facts": [fact]}]}
+    swedish = post(
+        "wheel:x:7d",
+        due_at=datetime(2026, 10, 23, 7, 0, tzinfo=UTC),
+        text="Årshjulet: Budget – senast fredag 30 oktober 2026 (om 7 dagar).",
+        card=card,
+        countdown=Countdown(date(2026, 10, 30), "om 7 dagar"),
+    )
+    english = replace(
+        swedish,
+        language="en",
+        text="Annual wheel: Budget – by Friday 30 October 2026 (in 7 days).",
+        card=None,
+        countdown=Countdown(date(2026, 10, 30), "in 7 days"),
+    )
+
+    on_time = as_sent(swedish, datetime(2026, 10, 23, 7, 0, tzinfo=UTC), late=False)
+    monday = as_sent(swedish, datetime(2026, 10, 26, 9, 0, tzinfo=UTC), late=True)
+    day_after = as_sent(english, datetime(2026, 10, 31, 0, 5, tzinfo=UTC), late=True)
+
+    assert on_time == swedish
+    assert monday.text.startswith("Årshjulet: Budget – senast fredag 30 oktober 2026 (om 4 dagar).")
+    assert "_Skickas sent: det skulle ha kommit fre 23 oktober 09:00._" in monday.text
+    assert "fredag 30 oktober 2026 (om 4 dagar)" in str(monday.card)
+    assert "om 7 dagar" not in str(monday.card)
+    assert day_after.text.startswith(
+        "Annual wheel: Budget – by Friday 30 October 2026 (yesterday)."
+    )

@@ -77,7 +77,8 @@ async def test_a_relative_entry_is_edited_as_days_before_the_meeting(chat):
 
     facts = {f["title"]: f["value"] for f in saved.card["body"][1]["facts"]}
     assert facts["När"] == "21 dagar före varje rådsmöte"
-    assert facts["Påminnelser"] == "7 dagar före"
+    # Every deadline also gets its post on the day, unless the data file opts out.
+    assert facts["Påminnelser"] == "7 dagar före och samma dag"
 
 
 async def test_a_check_with_its_own_dates_offers_no_date_and_english_reads_english(chat):

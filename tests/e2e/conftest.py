@@ -2,7 +2,7 @@
 
 Chromium is Debian's /usr/bin/chromium, installed by .ci/browser-deps.sh (Playwright's own
 browser download is never used). The npm packages (the Playground, the Adaptive Cards
-renderer) come from tests/node, installed by .ci/node-deps.sh. When one of them cannot be
+renderer, axe-core) come from tests/node, installed by .ci/node-deps.sh. When one of them cannot be
 had, the tests skip with the reason the script recorded; with CI=true that is a failure.
 
 Everything a test leaves to look at goes under artifacts/ (gitignored): screenshots of each

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from dialogs import meeting_texts as mt
-from dialogs.meetings import WHEEL_DAYS, WHEEL_ROWS
+from dialogs.meetings import WHEEL_DAYS, WHEEL_ROWS, wheel_rows
 from scheduler.planning import SERIES_HORIZON, series_drafts
 from scheduler.recurrence import local, start_of_day
 from scheduler.wheel import wheel_deadlines
@@ -101,19 +101,15 @@ def upcoming(network: Network, group_key: str | None = None) -> list[Meeting]:
 
 
 def wheel_lines(network: Network, language: Language, count: int = 3) -> list[str]:
-    """The first `count` lines of the network-wide wheel card with a title of their own
-    (one rule's deadline is listed once per group, its group's name after the title)."""
+    """The titles of the first `count` deadlines of the network-wide wheel card (each
+    deadline is listed once, whatever the number of channels it goes to)."""
     now = datetime.now(UTC)
     today = local(now).date()
     deadlines = wheel_deadlines(
         network, stored_meetings(network, now), today, today + timedelta(days=WHEEL_DAYS)
     )
-    lines: dict[str, str] = {}
-    for deadline in deadlines[:WHEEL_ROWS]:
-        what = deadline.rule.title.get(language)
-        group = network.group(deadline.group_key) if deadline.group_key is not None else None
-        lines.setdefault(what, f"{what} ({group.name.get(language)})" if group else what)
-    return list(lines.values())[:count]
+    rows = wheel_rows(network, deadlines, today, language)[:WHEEL_ROWS]
+    return list(dict.fromkeys(row.what for row in rows))[:count]
 
 
 def date_text(moment: datetime, language: Language) -> str:

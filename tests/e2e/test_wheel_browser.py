@@ -2,7 +2,8 @@
 
 The page is served by `wheel_routes` from an aiohttp app on a loopback port, with Best
 Service's year as the glue would fill it, and read back from the rendered DOM at the size
-of the Teams tab (about 900 px wide) and of a projector (1600 px): every date is a mark on
+of the Teams tab (about 900 px wide), of a projector (1600 px) and of a phone (390 px,
+where the ring draws its text and marks larger): every date is a mark on
 the ring, inside its own month's sector (found by what is drawn under the mark's
 direction, not by our own arithmetic), with its number and a line in the list; marks and
 month names never overlap; the whole ring fits the window; today is marked in the current
@@ -38,6 +39,7 @@ TODAY = date(2026, 11, 24)
 VIEWS = {
     "teams-tab": {"width": 900, "height": 800},
     "projector": {"width": 1600, "height": 900},
+    "phone": {"width": 390, "height": 844},
 }
 
 
@@ -123,6 +125,8 @@ async def load_page(network: str | None, language: str) -> WheelPage:
         return WheelPage("Best Service", date(2026, 11, 1), TODAY, BEST_SERVICE_YEAR, language)
     if network == "crowded":
         return WheelPage("Trängseln", date(2026, 11, 1), TODAY, CROWDED_MARCH, language)
+    if network == "from-march":  # eight months of it behind us
+        return WheelPage("Best Service", date(2026, 3, 1), TODAY, BEST_SERVICE_YEAR, language)
     raise LookupError(network)
 
 

@@ -4,11 +4,14 @@ test_wheel_browser.py checks the page's drawing with sample entries; this opens 
 on the bot the e2e fixtures start (`app.py serve`, shipped networks, the real clock) and
 reads it back with the same helpers: the page lists the year's entries, every mark sits
 in its own month's sector, and today is marked in the current month. Screenshot:
-artifacts/wheel/served.png (and served-full.png, the whole list).
+artifacts/wheel/served.png (and served-full.png, the whole list). The page goes out
+gzipped to a client that takes gzip, and as it is to one that does not.
 """
 
 from __future__ import annotations
 
+import gzip
+import urllib.request
 from datetime import UTC, date, datetime
 
 import pytest
@@ -59,3 +62,20 @@ def test_the_bots_wheel_page_shows_the_shipped_year(browser, bot_process):
         "sector": {"month": f"{today:%Y-%m}", "current": True},
     }
     assert errors == []
+
+
+def test_the_bot_sends_its_page_gzipped_to_a_client_that_takes_gzip(bot_process):
+    url = f"http://127.0.0.1:{bot_process.port}/wheel?network=erad&lang=en"
+    # urllib sends no Accept-Encoding of its own and never decompresses.
+    with urllib.request.urlopen(url, timeout=30) as plain:
+        assert plain.headers["Content-Encoding"] is None
+        assert plain.headers["Vary"] == "Accept-Encoding"
+        html = plain.read()
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+    with urllib.request.urlopen(request, timeout=30) as zipped:
+        assert zipped.headers["Content-Encoding"] == "gzip"
+        assert zipped.headers["Content-Type"] == "text/html; charset=utf-8"
+        raw = zipped.read()
+
+    assert gzip.decompress(raw) == html
+    assert len(raw) * 4 < len(html), (len(raw), len(html))

@@ -172,8 +172,10 @@ async def test_serve_waits_for_a_database_that_is_down_and_comes_up_when_it_appe
     assert await impatient.wait_exit() == 3
     log = impatient.log()
     warnings = [line for line in log.splitlines() if "retrying in" in line]
-    # Tries at 0 s and 1 s are retried; the third, at 1.5 s, is the last.
-    assert len(warnings) == 2, log
+    # On a quiet machine the tries at 0 s and 1 s are retried and the third, at 1.5 s, is the
+    # last; on a busy one a slow first connect attempt can use up the budget sooner. What must
+    # hold either way: at least one WARNING per retry, never more than the budget allows.
+    assert 1 <= len(warnings) <= 2, log
     assert all(" WARNING " in line and "ConnectionRefusedError" in line for line in warnings)
     assert f"postgres:***@127.0.0.1:{private_cluster.port}/" in warnings[0]
     assert "database unavailable: cannot use database" in log

@@ -37,6 +37,8 @@ from tests.scheduler.minutes_fixtures import (
 )
 
 PDF = b"%PDF-1.7\n minutes of the meeting"
+# The day-3 reminder of the Thursday meeting: Sunday 15 March moves to Monday the 16th.
+DAY_3 = MEETING_END + timedelta(days=4)
 FOLDER = "General/Protokoll/2026"
 
 
@@ -191,13 +193,13 @@ async def test_the_bot_asks_when_the_meeting_ends_then_chases_secretary_and_chai
     assert personal.mentions == () and "<at>" not in str(personal.card)
     assert "här i chatten" in personal.text
 
-    # Day 3: the secretary personally, the channel is left alone.
-    day3 = reminders(await planner.planned_posts(MEETING_END + timedelta(days=3)))
+    # Day 3 (a Sunday, so Monday, day 4): the secretary personally, the channel left alone.
+    day3 = reminders(await planner.planned_posts(DAY_3))
     assert [(p.key, p.target.person and p.target.person.name) for p in day3] == [
         (f"minutes-reminder:natet:alfa:2026-03-12T09:00:3d:to:{SECRETARY.entra_object_id}",
          SECRETARY.name),
     ]  # fmt: skip
-    assert "3 dagar sedan mötet" in day3[0].text
+    assert "4 dagar sedan mötet" in day3[0].text
 
     # Day 7: the channel with secretary and chair mentioned, and each of them personally.
     day7 = [p for p in reminders(await planner.planned_posts(MEETING_END + timedelta(days=7)))
@@ -219,7 +221,7 @@ async def test_a_secretary_without_an_entra_id_is_asked_in_the_channel_only(data
         StaticRegistry(WITH_BETA), MeetingRepository(database), MinutesRepository(database)
     )
     asks = await planner.planned_posts(MEETING_END)
-    day3 = reminders(await planner.planned_posts(MEETING_END + timedelta(days=3)))
+    day3 = reminders(await planner.planned_posts(DAY_3))
 
     assert [p.target for p in asks] == [Target("natet", "beta")]
     assert "Nils Utan" in asks[0].text
@@ -263,7 +265,7 @@ async def test_a_file_waiting_for_sharepoint_stops_the_reminders(database, graph
     await files.close()
     assert outcome.minutes is None and "försöker igen" in outcome.message
 
-    assert reminders(await chaser(database).planned_posts(MEETING_END + timedelta(days=3))) == []
+    assert reminders(await chaser(database).planned_posts(DAY_3)) == []
 
 
 def reminders(posts):
@@ -276,7 +278,7 @@ async def test_filed_minutes_stop_the_chasing_and_show_in_the_status(database, g
     files = graph_files(graph)
     await filer(database, files).receive(meeting, "p.pdf", PDF, by="Sam", language="sv")
 
-    later = MEETING_END + timedelta(days=3)
+    later = DAY_3
     posts = await chaser(database).planned_posts(later)
     status = await minutes_status(
         NETWORK, MeetingRepository(database), MinutesRepository(database), later, days=30

@@ -19,7 +19,7 @@ def local(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=STOCKHOLM)
 
 
-def test_each_reminder_goes_stale_when_the_next_is_due_and_the_last_when_the_day_ends():
+def test_each_reminder_is_superseded_on_the_next_ones_day_and_the_last_stale_when_it_ends():
     ends = at_local(date(2027, 3, 9), time(10, 0))
 
     planned = reminders(date(2027, 3, 9), (30, 7, 0), time(9, 0), ends)
@@ -29,8 +29,10 @@ def test_each_reminder_goes_stale_when_the_next_is_due_and_the_last_when_the_day
         (7, date(2027, 3, 2)),
         (0, date(2027, 3, 9)),
     ]
-    assert planned[0].stale_after == planned[1].due_at
-    assert planned[1].stale_after == planned[2].due_at
+    # From the start of the next one's day: one day never has two posts of one deadline.
+    assert planned[0].stale_after == at_local(date(2027, 3, 2), time(0, 0))
+    assert planned[1].stale_after == at_local(date(2027, 3, 9), time(0, 0))
+    assert [r.next_lead for r in planned] == [7, 0, None]
     assert planned[2].stale_after == ends
 
 
@@ -75,7 +77,8 @@ async def test_the_agenda_is_posted_a_week_and_a_day_before_each_meeting(planner
 
     post = week["agenda:testnet:alfa:2027-03-09T10:00:7d"]
     assert post.target == Target("testnet", "alfa")
-    assert (post.due_at, post.stale_after) == (local("2027-03-02T09:00"), local("2027-03-08T09:00"))
+    assert (post.due_at, post.stale_after) == (local("2027-03-02T09:00"), local("2027-03-08T00:00"))
+    assert post.superseded_by == "agenda:testnet:alfa:2027-03-09T10:00:1d"
     assert post.kind == "agenda" and post.language == "sv"
     assert "tisdag 9 mars 2027 kl. 10.00–16.00" in post.text
     card_texts = [block.get("text") for block in post.card["body"]]
@@ -136,7 +139,7 @@ async def test_a_failed_check_warns_the_chair_of_the_group_concerned(planner):
         "wheel:testnet:fysiska:2027-09-15:0d:beredning",
     }  # alfa's series has its two meetings in person in 2027
     warning = warnings["wheel:testnet:fysiska:2027-09-15:0d:beta"]
-    assert "För Beta är 0 möten av det slaget inplanerade 2027; minst 2 behövs." in warning.text
+    assert "Beta: minst 2 sådana möten behövs 2027, inplanerade: 0." in warning.text
     assert "Ansvarig: Bo Berg." in warning.text
     validate_card(warning.card)
 

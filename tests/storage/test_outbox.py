@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
-from scheduler.posts import Mention
+from scheduler.posts import Countdown, Mention
 from storage.database import Database
 from storage.outbox import Outbox
 from tests.scheduler.planned import START, post
@@ -101,6 +101,26 @@ async def test_a_row_past_stale_after_when_due_is_marked_stale_not_claimed(
     assert await outbox.claim_due("w1", START + timedelta(hours=3), 10, LEASE) == []
     stored = await outbox.get("agenda:1")
     assert stored is not None and stored.status == "stale"
+
+
+async def test_a_reminder_a_newer_one_replaces_is_recorded_as_superseded_with_its_countdown(
+    outbox: Outbox,
+) -> None:
+    countdown = Countdown(date(2026, 3, 19), "om 7 dagar")
+    older = post("wheel:x:30d", due_at=START - timedelta(days=23), stale_after=timedelta(days=2),
+                 superseded_by="wheel:x:7d")  # fmt: skip
+    waiting = post("wheel:x:7d", stale_after=timedelta(hours=2), superseded_by="wheel:x:0d",
+                   countdown=countdown)  # fmt: skip
+
+    await outbox.enqueue([older, waiting], START - timedelta(minutes=1))
+    assert await outbox.claim_due("w1", START + timedelta(hours=3), 10, LEASE) == []
+
+    stored_older, stored_waiting = await outbox.get("wheel:x:30d"), await outbox.get("wheel:x:7d")
+    assert stored_older is not None and stored_older.status == "superseded"
+    assert stored_waiting is not None and stored_waiting.status == "superseded"
+    assert stored_waiting.post.superseded_by == "wheel:x:0d"
+    assert stored_waiting.post.countdown == countdown
+    assert (await outbox.count_by_status()) == {"superseded": 2}
 
 
 async def test_a_retry_waits_and_a_throttle_gives_the_attempt_back(outbox: Outbox) -> None:

@@ -48,6 +48,30 @@ def test_planning_sections_survive_dump_and_load(tmp_path: Path):
     assert dump(load_file(path)) == dump(registry)
 
 
+async def test_no_post_on_the_day_and_the_agendas_shift_survive_files_and_the_database(
+    tmp_path: Path, database
+):
+    changed = replace(
+        WHEEL_NETWORK,
+        agenda=replace(WHEEL_NETWORK.agenda, shift="next_working_day"),
+        wheel=tuple(
+            replace(rule, lead_days=(30, 7), on_the_day=False) if rule.key == "budget" else rule
+            for rule in WHEEL_NETWORK.wheel
+        ),
+    )
+    path = tmp_path / "export.yaml"
+    path.write_text(dump(RoleRegistry((changed,))), encoding="utf-8")
+    repository = RegistryRepository(database)
+    await repository.replace_networks([changed])
+
+    budget = next(rule for rule in load_file(path).networks[0].wheel if rule.key == "budget")
+    assert (budget.on_the_day, budget.reminder_leads) == (False, (30, 7))
+    assert load_file(path) == RoleRegistry((changed,)) == await repository.load()
+    assert "on_the_day: false" in path.read_text(encoding="utf-8")
+    # Without the opt-out a rule's reminders end on the day, whatever its lead days.
+    assert replace(budget, on_the_day=True).reminder_leads == (30, 7, 0)
+
+
 async def test_planning_sections_load_back_from_the_database_exactly(database):
     repository = RegistryRepository(database)
     shipped = load_directory(SHIPPED_NETWORKS)
@@ -144,7 +168,7 @@ REFUSED = {
     "lead time twice": ("wheel.0.lead_days", [7, 7], "wheel[0].lead_days", "given twice"),
     "unknown shift": (
         "wheel.0.shift",
-        "next_working_day",
+        "nearest_working_day",
         "wheel[0].shift",
         "previous_working_day",
     ),

@@ -89,7 +89,7 @@ async def test_due_posts_go_out_while_a_planning_pass_is_still_running(
     planner = StuckPlanner()
     adapter = create_adapter(Settings())
     runner = replica(database, ConnectorSender(adapter), "replica-1", 30, [planner],
-                     interval=timedelta(seconds=5))
+                     interval=timedelta(seconds=60))
     loop = asyncio.get_running_loop()
     began = loop.time()
     runner.start()

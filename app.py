@@ -6,10 +6,14 @@
     python app.py chat               talk to the bot in the terminal, through the real adapter
     python app.py registry export|import FILE, registry reload
     python app.py audit [--network KEY] [--since DATE] [--json]   the audit log
-    python app.py person export|erase --email ADDRESS   a person's data (GDPR)
+    python app.py person export|erase --email A|--entra-id ID|--name N   a person's data (GDPR)
     python app.py package --app-id ID --host HOST --out FILE.zip   the Teams app package
     python app.py minutes status [--network KEY] [--group KEY] [--json]   minutes filed/missing
     python app.py minutes upload --group KEY --meeting YYYY-MM-DD FILE   file a meeting's minutes
+    python app.py wheel [--network KEY] [--group KEY] [--from DATE] [--days N] [--json]
+    python app.py agenda --network KEY --group KEY [--json]   the next meeting's agenda
+    python app.py calendar --network KEY [--group KEY] [--out FILE | --link --base-url URL
+                           | --revoke]   the calendar feed (RFC 5545) and its subscription link
     python app.py backup FILE        a consistent backup of a SQLite deployment, while it runs
     python app.py restore FILE       a backup into a new, empty location
 
@@ -29,6 +33,7 @@ import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
+from functools import partial
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -36,6 +41,8 @@ from aiohttp import web
 from azure.core.credentials_async import AsyncTokenCredential
 
 from bot.adapter import SamverkanAdapter, create_adapter
+from bot.calendar_routes import calendar_routes
+from bot.file_hosts import FileHosts
 from bot.files import SharedFileReader, download
 from bot.graph import GraphConfig, GraphDirectory, GraphFiles, credential_for
 from bot.http import PortUnavailable, ReadinessCheck, create_web_app, listening_socket
@@ -44,10 +51,12 @@ from bot.metrics import MetricsEndpoint, TurnCounters
 from bot.proactive import ConnectorSender
 from bot.settings import Settings, SettingsError
 from bot.team_owners import DirectoryPeople, GraphTeamOwners
+from bot.tab_pages import tab_routes
 from bot.teams_bot import SamverkanBot
 from bot.wheel_page import wheel_routes
 from bot.wheel_source import WheelPages, wheel_page_link
 from dialogs.admin import AuditDialogs, actor_name, describe
+from dialogs.calendar_feed import CalendarFeeds, CalendarLinks
 from dialogs.conversation import Conversation, RegistrySnapshots
 from dialogs.installation import TeamInstallations
 from dialogs.meetings import MeetingDialogs
@@ -55,8 +64,20 @@ from dialogs.minutes import MinutesDialogs, MinutesInbox
 from dialogs.permissions import Permissions
 from dialogs.posts import POSTS_COMMAND, PostsOverview
 from dialogs.roles_admin import RolesAdminDialogs
+from dialogs.schedule import Schedule
+from dialogs.schedule_cli import (
+    USAGE_ERROR,
+    Streams,
+    UsageError,
+    agenda_command,
+    calendar_command,
+    check_link_options,
+    check_window,
+    wheel_command,
+)
 from dialogs.turns import Reply, Turn
 from dialogs.wheel_admin import WheelAdmin
+from dialogs.markdown import plain_text
 from manifest.package import add_package_arguments, main_package
 from scheduler.delivery import DeliveryWorker, RetryPolicy, process_worker_id, sends_within
 from scheduler.housekeeping import Housekeeping, RetentionPeriods
@@ -75,13 +96,15 @@ from scheduler.recurrence import STOCKHOLM
 from scheduler.runner import DeliveryRunner
 from storage.audit import AuditLog
 from storage.backup import BackupError, back_up, restore
+from storage.calendar_tokens import CalendarTokenStore
 from storage.changes import ChangeFeed
 from storage.conversations import ConversationStore
 from storage.database import Database, DatabaseUnavailable, retry_while_unavailable
 from storage.meetings import MeetingRepository
 from storage.minutes import MinutesRepository
 from storage.outbox import Outbox
-from storage.personal_data import PersonalData
+from storage.personal_data import PersonalData, PersonKey
+from storage.registry import Person, RoleRegistry, UnknownGroup, UnknownNetwork
 from storage.registry_files import RegistryFileError, load_directory, load_file, write_file
 from storage.registry_repository import RegistryRepository
 from storage.send_budget import SendBudgetStore
@@ -118,6 +141,9 @@ class Services:
     housekeeping: Housekeeping
     roles_admin: RolesAdminDialogs
     wheel_overrides: WheelOverrideStore
+    schedule: Schedule
+    calendar_feeds: CalendarFeeds
+    calendar_links: CalendarLinks
 
 
 @asynccontextmanager
@@ -199,17 +225,24 @@ async def open_services(
         )
         minutes_dialogs = MinutesDialogs(meetings, minutes_repository, minutes_rules)
         minutes_inbox = MinutesInbox(
-            minutes, meetings, minutes_repository, download,
+            minutes, meetings, minutes_repository,
+            partial(download, hosts=FileHosts.from_settings(settings)),
             read_shared=SharedFileReader(graph_files),
         )  # fmt: skip
         await sync_meeting_series(await registry.load(), meetings, datetime.now(UTC))
+        calendar_links = CalendarLinks(
+            CalendarTokenStore(database), settings.calendar_link_key.encode() or None
+        )
         meeting_dialogs = MeetingDialogs(
             meetings,
             permissions=permissions,
             wheel_overrides=wheel_overrides,
+            calendar_links=calendar_links,
+            public_base_url=settings.public_base_url,
             wheel_link=wheel_page_link(settings),
         )
         wheel_admin = WheelAdmin(wheel_overrides, meetings, outbox, permissions=permissions)
+        schedule = Schedule(meetings, wheel_overrides)
         installations = TeamInstallations(
             registry=snapshots,
             channels=store,
@@ -252,6 +285,9 @@ async def open_services(
             housekeeping=housekeeping,
             roles_admin=roles_admin,
             wheel_overrides=wheel_overrides,
+            schedule=schedule,
+            calendar_feeds=CalendarFeeds(snapshots, schedule),
+            calendar_links=calendar_links,
         )
     finally:
         await resources.aclose()
@@ -329,12 +365,16 @@ async def create_app(
         services.installations,
         services.minutes.minutes_repository,
         people=services.roles_admin,
+        file_hosts=FileHosts.from_settings(settings),
     )
     wheel_pages = WheelPages(
         services.snapshots,
         services.meetings,
         default_network=settings.default_network,
         overrides=services.wheel_overrides,
+        calendar_links=services.calendar_links,
+        public_base_url=settings.public_base_url,
+        team_bindings=services.conversation_store.bindings_for_team,
     )
     runner: DeliveryRunner | None = None
     if settings.scheduler_interval_seconds:
@@ -356,7 +396,12 @@ async def create_app(
         settings=settings,
         adapter=adapter,
         bot=bot,
-        extra_routes=[*wheel_routes(wheel_pages.load), web.get("/metrics", metrics.handle)],
+        extra_routes=[
+            *wheel_routes(wheel_pages.load, wheel_pages.subscription),
+            *tab_routes(wheel_pages.tab_networks),
+            *calendar_routes(services.calendar_links, services.calendar_feeds),
+            web.get("/metrics", metrics.handle),
+        ],
         readiness=ReadinessCheck(ping=services.database.ping, scheduler=runner),
         turn_counters=turn_counters,
     )
@@ -442,15 +487,43 @@ def ask(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _ask(settings: Settings, args: argparse.Namespace, questions) -> int:
     async with open_services(settings) as services:
+        registry, _ = await services.snapshots.current()
+        problem = _unknown_place(registry, args.network, args.group)
+        if problem is not None:
+            print(f"error: {problem}", file=sys.stderr)
+            return 2
+        status = 0
         for line in questions:
             try:
                 turn = _turn_from_line(line, args)
+                problem = _unknown_place(registry, turn.network_key, turn.group_key)
+                if problem is not None:
+                    raise ValueError(problem)
             except ValueError as err:
+                # One answer line per question line still: the error takes this line's place.
+                print(f"error: {err}", file=sys.stderr)
                 print(_format_error(str(err), args.json), flush=True)
+                status = 1
                 continue
             replies = await services.conversation.respond(turn)
             print(_format_reply(replies[0], turn, args.json), flush=True)
-    return 0
+    return status
+
+
+def _unknown_place(registry: RoleRegistry, network_key: str | None, group_key: str | None):
+    """What is wrong with a network and group given on the command line, or None."""
+    if not registry.networks:
+        return None  # the conversation says so itself
+    try:
+        network = registry.network(network_key or "")
+        if group_key is not None:
+            network.group(group_key)
+    except UnknownNetwork as err:
+        return f"unknown network {err.key!r}; known: {', '.join(err.known)}"
+    except UnknownGroup as err:
+        known = ", ".join(g.key for g in network.groups)
+        return f"unknown group {err.key!r} in {network.key}; known: {known}"
+    return None
 
 
 def _turn_from_line(line: str, args: argparse.Namespace) -> Turn:
@@ -472,7 +545,7 @@ def _turn_from_line(line: str, args: argparse.Namespace) -> Turn:
 def _format_reply(reply: Reply, turn: Turn, as_json: bool) -> str:
     one_line = " ".join(part.strip() for part in reply.text.splitlines() if part.strip())
     if not as_json:
-        return one_line
+        return plain_text(one_line)
     contact = reply.contact
     holders = [
         {
@@ -586,28 +659,63 @@ def person_command(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _person_command(settings: Settings, args: argparse.Namespace) -> int:
+    key = person_key(args)
     async with open_services(settings) as services:
         personal_data = PersonalData(services.database)
+        people = await personal_data.find(key)
+        if len(people) > 1:
+            # A shared name: which of them is meant must be said by e-mail or object id.
+            print(
+                f"{len(people)} people are named {key.value!r}; nothing was "
+                f"{'exported' if args.action == 'export' else 'erased'}. Name one of them "
+                "by --email or --entra-id:",
+                file=sys.stderr,
+            )
+            for person in people:
+                print(f"  {describe_person(person)}", file=sys.stderr)
+            return 2
         if args.action == "export":
-            exported = await personal_data.export(args.email)
+            exported = await personal_data.export(key)
             print(json.dumps(exported, ensure_ascii=False, indent=2))
             return 0
-        erasure = await personal_data.erase(args.email, actor=cli_actor(), now=datetime.now(UTC))
-    print(f"erased {args.email}: {json.dumps(erasure.as_json())}")
-    if _in_data_files(settings.networks_dir, args.email):
+        erasure = await personal_data.erase(key, actor=cli_actor(), now=datetime.now(UTC))
+    print(f"erased {key.describe()}: {json.dumps(erasure.as_json())}")
+    needles = {key.value, *(i for p in people for i in (p.email, p.entra_object_id) if i)}
+    if any(_in_data_files(settings.networks_dir, needle) for needle in needles):
         # The data files are the registry's source: a reload would bring the person back.
         print(
-            f"warning: {args.email} is still in the data files in {settings.networks_dir}; "
+            f"warning: {key.value} is still in the data files in {settings.networks_dir}; "
             "remove them there before the next `registry reload`",
             file=sys.stderr,
         )
     return 0
 
 
-def _in_data_files(folder: Path, email: str) -> bool:
+def person_key(args: argparse.Namespace) -> PersonKey:
+    """The person the command line names: by --email, --entra-id or --name."""
+    if args.email is not None:
+        return PersonKey("email", args.email)
+    if args.entra_id is not None:
+        return PersonKey("entra_object_id", args.entra_id)
+    return PersonKey("name", args.name)
+
+
+def describe_person(person: Person) -> str:
+    """`Name <e-mail> (entra id)`, what of it is known, for listing people on a terminal."""
+    parts = [person.name]
+    if person.email:
+        parts.append(f"<{person.email}>")
+    if person.entra_object_id:
+        parts.append(f"(--entra-id {person.entra_object_id})")
+    if len(parts) == 1:
+        parts.append("(registered by name only)")
+    return " ".join(parts)
+
+
+def _in_data_files(folder: Path, needle: str) -> bool:
     if not folder.is_dir():
         return False
-    wanted = email.casefold()
+    wanted = needle.casefold()
     return any(wanted in path.read_text(encoding="utf-8").casefold()
                for path in sorted(folder.glob("*.y*ml")))
 
@@ -703,6 +811,45 @@ async def _minutes_upload(services: Services, network, args: argparse.Namespace)
     return 0 if outcome.minutes is not None else 5
 
 
+def schedule_cli(settings: Settings, args: argparse.Namespace) -> int:
+    """`wheel`, `agenda` and `calendar` (`dialogs.schedule_cli`)."""
+    try:  # what needs no database is refused before opening it
+        if args.command == "wheel":
+            check_window(args.start, args.days)
+        if args.command == "calendar":
+            check_link_options(args.link, args.revoke, args.base_url)
+    except UsageError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return USAGE_ERROR
+    # The output is the data; start-up chatter would only be noise in it.
+    logging.getLogger().setLevel(logging.WARNING)
+    return asyncio.run(_schedule_command(settings, args))
+
+
+async def _schedule_command(settings: Settings, args: argparse.Namespace) -> int:
+    streams = Streams(out=sys.stdout, err=sys.stderr)
+    async with open_services(settings) as services:
+        registry = await services.registry.load()
+        now = datetime.now(UTC)
+        if args.command == "wheel":
+            return await wheel_command(
+                registry, services.schedule, streams,
+                network_key=args.network, group_key=args.group, start=args.start,
+                days=args.days, as_json=args.json, language=args.lang, now=now,
+            )  # fmt: skip
+        if args.command == "agenda":
+            return await agenda_command(
+                registry, services.schedule, streams,
+                network_key=args.network, group_key=args.group, as_json=args.json,
+                language=args.lang, now=now,
+            )  # fmt: skip
+        return await calendar_command(
+            registry, services.calendar_feeds, services.calendar_links, streams,
+            network_key=args.network, group_key=args.group, out=args.out, link=args.link,
+            revoke=args.revoke, base_url=args.base_url, language=args.lang, actor=cli_actor(),
+        )  # fmt: skip
+
+
 def backup_command(settings: Settings, args: argparse.Namespace) -> int:
     try:
         summary = back_up(settings.database_url, settings.data_dir, Path(args.file))
@@ -775,7 +922,12 @@ def build_parser() -> argparse.ArgumentParser:
         ("erase", "remove the person from the registry and their data everywhere"),
     ):
         action_parser = person_actions.add_parser(action, help=help_text)
-        action_parser.add_argument("--email", required=True, help="the person's work e-mail")
+        named = action_parser.add_mutually_exclusive_group(required=True)
+        named.add_argument("--email", help="the person's work e-mail")
+        named.add_argument("--entra-id", help="the person's Entra object id")
+        named.add_argument(
+            "--name", help="the person's name (several people so named: listed, none chosen)"
+        )
     person_parser.set_defaults(func=person_command)
 
     minutes_parser = commands.add_parser("minutes", help="meeting minutes in SharePoint")
@@ -790,6 +942,38 @@ def build_parser() -> argparse.ArgumentParser:
     upload_parser.add_argument("--meeting", required=True, help="the meeting's date, YYYY-MM-DD")
     upload_parser.add_argument("file", help="the minutes file")
     minutes_parser.set_defaults(func=minutes_command)
+
+    wheel_parser = commands.add_parser("wheel", help="what the annual wheel has due, soonest first")
+    wheel_parser.add_argument("--network", help="network key (default: every network)")
+    wheel_parser.add_argument("--group", help="only what concerns this group")
+    wheel_parser.add_argument("--from", dest="start", metavar="YYYY-MM-DD",
+                              help="first day (default: today)")  # fmt: skip
+    wheel_parser.add_argument("--days", type=int, help="days in the window (default 90)")
+    wheel_parser.add_argument("--json", action="store_true", help="one JSON array")
+    agenda_parser = commands.add_parser("agenda", help="the agenda of a group's next meeting")
+    agenda_parser.add_argument("--network", required=True, help="network key")
+    agenda_parser.add_argument("--group", required=True, help="group key")
+    agenda_parser.add_argument("--json", action="store_true", help="one JSON object")
+    calendar_parser = commands.add_parser(
+        "calendar", help="the calendar feed (iCalendar) of a network or group, or its link"
+    )
+    calendar_parser.add_argument("--network", required=True, help="network key")
+    calendar_parser.add_argument("--group", help="only this group (default: the whole network)")
+    calendar_parser.add_argument("--out", metavar="FILE", help="write here (default: stdout)")
+    calendar_parser.add_argument(
+        "--link", action="store_true", help="print the subscription URL (made if there is none)"
+    )
+    calendar_parser.add_argument(
+        "--base-url", metavar="URL", help="the bot's public address, for --link"
+    )
+    calendar_parser.add_argument(
+        "--revoke", action="store_true",
+        help="revoke the subscription link; --link then makes a new one",
+    )  # fmt: skip
+    for schedule_parser in (wheel_parser, agenda_parser, calendar_parser):
+        schedule_parser.add_argument("--lang", choices=("sv", "en"), default="sv",
+                                     help="language of the texts (default sv)")  # fmt: skip
+        schedule_parser.set_defaults(func=schedule_cli)
 
     backup_parser = commands.add_parser(
         "backup", help="back up the SQLite database and the files waiting in DATA_DIR"

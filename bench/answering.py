@@ -1,21 +1,31 @@
-"""Benchmark of the "who do I contact?" answering: speed and accuracy, against plain BM25.
+"""Benchmark of the "who do I contact?" answering: speed, reply size and accuracy, beside BM25.
 
-Run from the repository root:  .venv/bin/python bench/answering.py  (about 20-40 s)
+Run from the repository root:  .venv/bin/python bench/answering.py [--questions PATH]
 
-Measures `ContactFinder` (dialogs/who.py) over the shipped registry (data/networks/) and over a
-generated large one (500 groups in 50 networks, roles with generated duties), side by side with
-a plain BM25 baseline (rank_bm25.BM25Okapi per network over the same role texts: titles, duties
-and synonyms in both languages, lowercase word tokens; the top role if its score clears a
-threshold, else abstain). Prints index build times, answers per second, p50/p99 latency, and
-both methods' accuracy on bench/questions.yaml. See bench/README.md for how to read it.
+Speed: `ContactFinder` (dialogs/who.py) over the shipped registry (4 groups) and over generated
+ones of 500 groups (50 networks x 10) and 2,000 groups (one network), side by side with a plain
+BM25 baseline (rank_bm25.BM25Okapi per network over the same role texts: titles, duties and
+synonyms in both languages, lowercase word tokens; the top role if its score clears a
+threshold, else abstain); and the largest reply each registry gives.
+
+Accuracy on a labelled set (default bench/questions.yaml): the whole bot as `app.py ask --json`
+runs it (the message classifier, the commands, the finder; on a fresh database), the finder
+alone, and BM25, each overall, per `category`, network and `lang`, with the number of messages
+that must get no role but got one; and, where items carry `intent`, the classifier's accuracy.
+See bench/README.md for how to read it.
 """
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import json
+import logging
 import random
 import re
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +38,11 @@ from rank_bm25 import BM25Okapi
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from app import open_services  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from dialogs import cards  # noqa: E402
+from dialogs.intents import QUESTION, SmallTalk, classify  # noqa: E402
+from dialogs.turns import Turn  # noqa: E402
 from dialogs.who import ContactFinder  # noqa: E402
 from storage.registry import (  # noqa: E402
     Assignment,
@@ -43,6 +58,7 @@ from storage.registry_files import load_directory  # noqa: E402
 TODAY = date(2026, 3, 2)
 LARGE_NETWORKS, GROUPS_PER_NETWORK = 50, 10
 LATENCY_SAMPLES = 2000  # timed calls per method and registry
+TIME_BUDGET_S = 10.0  # but no more than about this long per method and registry
 _TOKEN = re.compile(r"\w+")
 
 
@@ -121,8 +137,12 @@ Dokument = Records; Projekt = Project; Säkerhets = Security
 """)
 
 
-def large_registry(seed: int = 7) -> tuple[RoleRegistry, list[tuple[str, str | None, str, str]]]:
-    """A registry of LARGE_NETWORKS networks x GROUPS_PER_NETWORK groups, and questions over it.
+def large_registry(
+    networks_count: int = LARGE_NETWORKS,
+    groups_per_network: int = GROUPS_PER_NETWORK,
+    seed: int = 7,
+) -> tuple[RoleRegistry, list[tuple[str, str | None, str, str]]]:
+    """A registry of `networks_count` x `groups_per_network` groups, and questions over it.
 
     Each network has eight roles (five per group, three for the network) with three generated
     duties each and one holder per role and group. Questions ask for one duty of a random role
@@ -130,10 +150,10 @@ def large_registry(seed: int = 7) -> tuple[RoleRegistry, list[tuple[str, str | N
     """
     rng = random.Random(seed)
     networks, questions = [], []
-    for n in range(LARGE_NETWORKS):
+    for n in range(networks_count):
         groups = tuple(
             Group(f"grupp{g}", Localized(f"Grupp {n}-{g}", f"Group {n}-{g}"))
-            for g in range(GROUPS_PER_NETWORK)
+            for g in range(groups_per_network)
         )
         roles, assignments = [], []
         for r, (sv_head, en_head) in enumerate(rng.sample(_TITLE_NOUNS, 8)):
@@ -169,28 +189,41 @@ def large_registry(seed: int = 7) -> tuple[RoleRegistry, list[tuple[str, str | N
     return RoleRegistry(tuple(networks)), questions
 
 
-# -- measuring -------------------------------------------------------------------------------
+# -- measuring speed -------------------------------------------------------------------------
 
 
 @dataclass
 class Timing:
+    calls: int
     per_second: float
     p50_ms: float
     p99_ms: float
+    # The same call's CPU time (this thread's): what other processes on a busy machine do
+    # not add to, unlike the wall-clock figures.
+    p99_cpu_ms: float
 
 
 def timed(call: Callable[[tuple], object], inputs: list[tuple]) -> Timing:
-    samples = []
+    """Time up to LATENCY_SAMPLES calls cycling through `inputs` (at most TIME_BUDGET_S)."""
+    samples, cpu = [], []
+    budget_end = time.perf_counter() + TIME_BUDGET_S
     for i in range(LATENCY_SAMPLES):
         args = inputs[i % len(inputs)]
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         call(args)
+        cpu.append(time.thread_time() - start_cpu)
         samples.append(time.perf_counter() - start)
+        if start > budget_end and i >= len(inputs):
+            break
     samples.sort()
+    cpu.sort()
+    p99 = min(len(samples) - 1, int(len(samples) * 0.99))
     return Timing(
+        calls=len(samples),
         per_second=len(samples) / sum(samples),
         p50_ms=statistics.median(samples) * 1000,
-        p99_ms=samples[int(len(samples) * 0.99)] * 1000,
+        p99_ms=samples[p99] * 1000,
+        p99_cpu_ms=cpu[p99] * 1000,
     )
 
 
@@ -200,28 +233,255 @@ def built(make: Callable[[], object]) -> tuple[object, float]:
     return made, (time.perf_counter() - start) * 1000
 
 
-@dataclass
-class Accuracy:
-    role: float  # questions with a role: the top role is acceptable
-    abstention: float  # off-topic questions: no role
-    overall: float
-    held_out: float  # the questions not used to tune the finder
+def reply_bytes(reply) -> int:
+    """What a reply weighs on the wire: its text and, if it gets one, its card (UTF-8 JSON)."""
+    size = len(reply.text.encode("utf-8"))
+    people = (reply.contact.holders + reply.contact.deputies) if reply.contact else ()
+    contacts = [(a.person.name, a.person.email) for a in people]
+    if reply.suggestions or any(email for _, email in contacts):
+        card = cards.contact_card(
+            language=reply.language, text=reply.text, contacts=contacts,
+            suggestions=reply.suggestions,
+        )
+        size += len(json.dumps(card, ensure_ascii=False).encode("utf-8"))
+    return size
 
 
-def accuracy(top: Callable[[dict], str | None], questions: list[dict]) -> Accuracy:
-    def right(q: dict) -> bool:
-        found = top(q)
-        return found is None if not q["expect"] else found in q["expect"]
+def speed(questions: list[dict]) -> None:
+    """Latency and reply size at 4 groups (the shipped networks), 500 and 2,000 groups."""
+    default = load_directory(ROOT / "data" / "networks")
+    registries = [
+        (
+            f"shipped ({sum(len(n.groups) for n in default.networks)} groups)",
+            default,
+            [(q["network"], q.get("group"), q["question"]) for q in questions],
+            None,
+        )
+    ]
+    for networks_count, groups in [(LARGE_NETWORKS, GROUPS_PER_NETWORK), (1, 2000)]:
+        registry, generated = large_registry(networks_count, groups)
+        # Asked with the group and without one: a group role asked network-wide is the
+        # answer that grows with the number of groups.
+        asked = [(n, g, q) for n, g, q, _ in generated] + [(n, None, q) for n, _, q, _ in generated]
+        label = f"{networks_count} x {groups} ({networks_count * groups} groups)"
+        registries.append((label, registry, asked, generated))
 
-    def share(subset: list[dict]) -> float:
-        return sum(right(q) for q in subset) / len(subset) if subset else float("nan")
+    rows, sizes, generated_accuracy = [], [], []
+    for label, registry, asked, generated in registries:
+        finder, finder_ms = built(lambda registry=registry: ContactFinder(registry))
+        baseline, baseline_ms = built(lambda registry=registry: Bm25Baseline(registry))
+        find = timed(lambda a, f=finder: f.find(a[2], network_key=a[0], group_key=a[1]), asked)
+        answer = timed(
+            lambda a, f=finder: f.answer(a[2], network_key=a[0], group_key=a[1], today=TODAY),
+            asked,
+        )
+        bm25 = timed(lambda a, b=baseline: b.top(a[2], a[0]), asked)
+        rows.append((label, "ContactFinder.find", finder_ms, find))
+        rows.append((label, "ContactFinder.answer", None, answer))
+        rows.append((label, "BM25 baseline", baseline_ms, bm25))
+        largest = max(
+            reply_bytes(finder.answer(q, network_key=n, group_key=g, today=TODAY))
+            for n, g, q in asked
+        )
+        sizes.append((label, largest))
+        if generated is not None:
+            top = finder_top(finder)
+            generated_accuracy.append((label, sum(
+                top({"question": q, "network": n, "group": g}) == expected
+                for n, g, q, expected in generated
+            ) / len(generated), len(generated)))
 
-    return Accuracy(
-        role=share([q for q in questions if q["expect"]]),
-        abstention=share([q for q in questions if not q["expect"]]),
-        overall=share(questions),
-        held_out=share([q for q in questions if q.get("holdout")]),
+    print(f"Speed (up to {LATENCY_SAMPLES} timed calls each, one process; load {_load()})")
+    print(
+        f"{'registry':<28} {'method':<21} {'build ms':>9} {'calls':>6} {'per s':>8} "
+        f"{'p50 ms':>8} {'p99 ms':>8} {'p99 cpu':>8}"
     )
+    for label, method, build_ms, timing in rows:
+        build = f"{build_ms:9.1f}" if build_ms is not None else f"{'':>9}"
+        print(
+            f"{label:<28} {method:<21} {build} {timing.calls:6d} {timing.per_second:8.0f} "
+            f"{timing.p50_ms:8.3f} {timing.p99_ms:8.3f} {timing.p99_cpu_ms:8.3f}"
+        )
+    print("\nLargest reply (text + card, UTF-8 bytes; Teams' limit is about 28 KB):")
+    for label, largest in sizes:
+        print(f"  {label:<28} {largest:8d}")
+    for label, share, count in generated_accuracy:
+        print(f"Generated questions, {label}: top-1 role {share:.1%} ({count} questions)")
+
+
+# -- measuring accuracy ----------------------------------------------------------------------
+
+# What the question sets call the kinds of message, read as the four the bot tells apart.
+_INTENT_ALIASES = {
+    "who": {"who", "who-question", "who_question", "question", "situation", "role", "contact"},
+    "command": {"command", "cmd", "help"},
+    "smalltalk": {"smalltalk", "small talk", "small-talk", "small_talk", "greeting", "thanks",
+                  "chitchat", "chat"},
+    "unsupported": {"unsupported", "other", "off-topic", "offtopic", "off_topic", "refuse",
+                    "cannot", "not supported", "not-supported", "out-of-scope", "none"},
+}
+
+
+def expected_intent(label: object) -> str:
+    text = str(label).strip().lower()
+    for intent, aliases in _INTENT_ALIASES.items():
+        if text in aliases or text.startswith(intent):
+            return intent
+    if text.startswith("command") or text in _COMMAND_NAMES:
+        return "command"
+    return text
+
+
+_COMMAND_NAMES = {"agenda", "add_item", "agenda.add_item", "meetings", "wheel", "minutes",
+                  "roles", "channels", "posts", "audit"}
+
+
+def predicted_intent(classified) -> str:
+    """The kind of message the bot's classifier made of it, as one of the four intents."""
+    intent = getattr(classified, "intent", None)
+    if intent is not None:
+        return str(getattr(intent, "value", intent))
+    kind = classified.kind
+    if kind == QUESTION:
+        return "who"
+    if kind is SmallTalk.HELP or isinstance(kind, str):
+        return "command"
+    return "smalltalk"
+
+
+@dataclass
+class Outcome:
+    """One method's answer to one labelled message."""
+
+    top: str | None
+    right: bool
+    language_right: bool | None = None  # None: not known for this method or not labelled
+    intent: str | None = None
+
+
+def _right(q: dict, top: str | None) -> bool:
+    return top is None if not q["expect"] else top in q["expect"]
+
+
+class Bot:
+    """The whole bot as `app.py ask --json` runs it: classification, commands, the finder."""
+
+    def __init__(self, services):
+        self.services = services
+
+    async def _classify(self, text: str):
+        conversation = self.services.conversation
+        if hasattr(conversation, "classify"):
+            _, finder = await self.services.snapshots.current()
+            return conversation.classify(text, finder)
+        return classify(text, conversation._command_phrases)  # before the classifier existed
+
+    async def outcome(self, q: dict) -> Outcome:
+        turn = Turn(text=q["question"], network_key=q["network"], group_key=q.get("group"))
+        replies = await self.services.conversation.respond(turn)
+        reply = replies[0]
+        roles = list(reply.contact.roles) if reply.contact else []
+        top = roles[0] if roles else None
+        return Outcome(
+            top=top,
+            right=_right(q, top),
+            language_right=reply.language == q["lang"] if q.get("lang") in ("sv", "en") else None,
+            intent=predicted_intent(await self._classify(q["question"])),
+        )
+
+
+def _load() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
+
+
+def _share(outcomes: list[Outcome]) -> str:
+    if not outcomes:
+        return "-"
+    right = sum(o.right for o in outcomes)
+    return f"{right / len(outcomes):6.1%} {right:>3}/{len(outcomes):<3}"
+
+
+def _breakdown(title: str, key: Callable[[dict], str], questions: list[dict],
+               results: list[tuple[str, list[Outcome]]]) -> None:
+    values = sorted({key(q) for q in questions})
+    print(f"\nBy {title}:")
+    print(f"  {title:<22}" + "".join(f" {method:>22}" for method, _ in results))
+    for value in values:
+        cells = []
+        for _, outcomes in results:
+            chosen = [o for q, o in zip(questions, outcomes, strict=True) if key(q) == value]
+            cells.append(f" {_share(chosen):>22}")
+        print(f"  {value:<22}" + "".join(cells))
+
+
+def accuracy_report(path: Path, questions: list[dict], bot_outcomes: list[Outcome]) -> None:
+    default = load_directory(ROOT / "data" / "networks")
+    finder = ContactFinder(default)
+    finder_outcomes = [Outcome(top, _right(q, top)) for q in questions
+                       for top in [finder_top(finder)(q)]]
+    baseline = Bm25Baseline(default)
+    baseline.threshold = best_bm25_threshold(baseline, questions)
+    bm25_outcomes = [Outcome(top, _right(q, top)) for q in questions
+                     for top in [baseline.top(q["question"], q["network"])]]
+    results = [
+        ("bot (ask --json)", bot_outcomes),
+        ("ContactFinder alone", finder_outcomes),
+        (f"BM25 (threshold {baseline.threshold:g})", bm25_outcomes),
+    ]
+    with_role = [i for i, q in enumerate(questions) if q["expect"]]
+    no_role = [i for i, q in enumerate(questions) if not q["expect"]]
+    print(
+        f"\nAccuracy on {path}: {len(questions)} messages, {len(with_role)} with a role, "
+        f"{len(no_role)} that must get none (load {_load()})"
+    )
+    print(
+        f"{'method':<26} {'overall':>14} {'top-1 role':>14} {'no role':>14} "
+        f"{'off-topic given a role':>23}"
+    )
+    for method, outcomes in results:
+        given = sum(1 for i in no_role if outcomes[i].top is not None)
+        print(
+            f"{method:<26} {_share(outcomes):>14} {_share([outcomes[i] for i in with_role]):>14} "
+            f"{_share([outcomes[i] for i in no_role]):>14} {given:>23}"
+        )
+    _breakdown("category", lambda q: str(q.get("category", "(none)")), questions, results)
+    _breakdown("network", lambda q: str(q["network"]), questions, results)
+    _breakdown("lang", lambda q: str(q.get("lang", "(none)")), questions, results)
+    held_out = [i for i, q in enumerate(questions) if q.get("holdout")]
+    if held_out:
+        print("\nMarked holdout: " + "  ".join(
+            f"{method} {_share([outcomes[i] for i in held_out])}" for method, outcomes in results
+        ))
+
+    judged = [o for o in bot_outcomes if o.language_right is not None]
+    if judged:
+        right = sum(o.language_right for o in judged)
+        share = right / len(judged)
+        print(f"\nReply language as labelled (bot): {share:.1%} ({right}/{len(judged)})")
+
+    labelled = [(q, o) for q, o in zip(questions, bot_outcomes, strict=True) if "intent" in q]
+    if labelled:
+        right = sum(expected_intent(q["intent"]) == o.intent for q, o in labelled)
+        share = right / len(labelled)
+        print(f"\nMessage classifier (bot): {share:.1%} right ({right}/{len(labelled)})")
+        confusion: dict[tuple[str, str], int] = {}
+        for q, o in labelled:
+            pair = (expected_intent(q["intent"]), o.intent or "?")
+            confusion[pair] = confusion.get(pair, 0) + 1
+        for (expected, got), count in sorted(confusion.items()):
+            mark = "" if expected == got else "   <- wrong"
+            print(f"  labelled {expected:<12} classified {got:<12} {count:4d}{mark}")
+
+    wrong = [(q, o) for q, o in zip(questions, bot_outcomes, strict=True) if not o.right]
+    if wrong:
+        print(f"\nWrong answers of the bot ({len(wrong)}):")
+        for q, o in wrong:
+            where = q["network"] + (f"/{q['group']}" if q.get("group") else "")
+            print(f"  [{q.get('category', '-')}] {where}: {q['question']!r} -> {o.top} "
+                  f"(expected {q['expect'] or 'no role'})")
 
 
 def finder_top(finder: ContactFinder) -> Callable[[dict], str | None]:
@@ -237,88 +497,44 @@ def best_bm25_threshold(baseline: Bm25Baseline, questions: list[dict]) -> float:
     best = (-1.0, 0.0)
     for threshold in [t / 4 for t in range(0, 41)]:
         baseline.threshold = threshold
-        score = accuracy(lambda q: baseline.top(q["question"], q["network"]), questions).overall
+        score = sum(
+            _right(q, baseline.top(q["question"], q["network"])) for q in questions
+        ) / len(questions)
         best = max(best, (score, threshold))
     return best[1]
 
 
-def main() -> None:
+async def bot_outcomes(questions: list[dict]) -> list[Outcome]:
+    """Every message asked of the whole bot, on a fresh database seeded from data/networks."""
+    logging.getLogger().setLevel(logging.WARNING)
+    with tempfile.TemporaryDirectory() as folder:
+        settings = Settings.from_mapping(
+            {"DATABASE_URL": f"sqlite+aiosqlite:///{folder}/bench.db", "DATA_DIR": folder}
+        )
+        async with open_services(settings) as services:
+            bot = Bot(services)
+            return [await bot.outcome(q) for q in questions]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--questions", type=Path, default=ROOT / "bench" / "questions.yaml",
+        help="a labelled question set (default: bench/questions.yaml)",
+    )
+    parser.add_argument("--no-speed", action="store_true", help="accuracy only")
+    args = parser.parse_args(argv)
     began = time.perf_counter()
-    questions = yaml.safe_load((ROOT / "bench" / "questions.yaml").read_text(encoding="utf-8"))[
-        "questions"
-    ]
-    default = load_directory(ROOT / "data" / "networks")
-    large, large_questions = large_registry()
-
-    rows = []
-    for label, registry, asked in [
-        (
-            f"default ({len(default.networks)} networks)",
-            default,
-            [(q["network"], q.get("group"), q["question"]) for q in questions],
-        ),
-        (
-            f"large ({LARGE_NETWORKS} networks, {LARGE_NETWORKS * GROUPS_PER_NETWORK} groups)",
-            large,
-            [(n, g, q) for n, g, q, _ in large_questions],
-        ),
-    ]:
-        finder, finder_ms = built(lambda registry=registry: ContactFinder(registry))
-        baseline, baseline_ms = built(lambda registry=registry: Bm25Baseline(registry))
-        find = timed(lambda a, f=finder: f.find(a[2], network_key=a[0], group_key=a[1]), asked)
-        answer = timed(
-            lambda a, f=finder: f.answer(a[2], network_key=a[0], group_key=a[1], today=TODAY),
-            asked,
-        )
-        bm25 = timed(lambda a, b=baseline: b.top(a[2], a[0]), asked)
-        rows.append((label, "ContactFinder.find", finder_ms, find))
-        rows.append((label, "ContactFinder.answer", None, answer))
-        rows.append((label, "BM25 baseline", baseline_ms, bm25))
-        if registry is large:
-            large_accuracy = sum(
-                finder_top(finder)({"question": q, "network": n, "group": g}) == expected
-                for n, g, q, expected in large_questions
-            ) / len(large_questions)
-
-    print(f"Speed ({LATENCY_SAMPLES} timed calls each, one process, one core)")
-    print(
-        f"{'registry':<32} {'method':<21} {'build ms':>9} {'per s':>8} {'p50 ms':>8} {'p99 ms':>8}"
-    )
-    for label, method, build_ms, timing in rows:
-        build = f"{build_ms:9.1f}" if build_ms is not None else f"{'':>9}"
-        print(
-            f"{label:<32} {method:<21} {build} {timing.per_second:8.0f} "
-            f"{timing.p50_ms:8.3f} {timing.p99_ms:8.3f}"
-        )
-
-    finder = ContactFinder(default)
-    baseline = Bm25Baseline(default)
-    baseline.threshold = best_bm25_threshold(baseline, questions)
-    results = [
-        ("ContactFinder", accuracy(finder_top(finder), questions)),
-        (
-            f"BM25 (threshold {baseline.threshold:g})",
-            accuracy(lambda q: baseline.top(q["question"], q["network"]), questions),
-        ),
-    ]
-    with_role = sum(1 for q in questions if q["expect"])
-    held_out = sum(1 for q in questions if q.get("holdout"))
-    print()
-    print(
-        f"Accuracy on bench/questions.yaml: {len(questions)} questions, {with_role} with a role, "
-        f"{len(questions) - with_role} off-topic, {held_out} held out"
-    )
-    print(f"{'method':<24} {'top-1 role':>10} {'abstention':>10} {'overall':>8} {'held out':>9}")
-    for method, result in results:
-        print(
-            f"{method:<24} {result.role:10.1%} {result.abstention:10.1%} "
-            f"{result.overall:8.1%} {result.held_out:9.1%}"
-        )
-    print(
-        f"\nGenerated questions on the large registry, top-1 role: {large_accuracy:.1%} "
-        f"({len(large_questions)} questions; each asks for one generated duty)"
-    )
-    print(f"Total run time: {time.perf_counter() - began:.1f} s")
+    loaded = yaml.safe_load(args.questions.read_text(encoding="utf-8"))
+    questions = loaded["questions"] if isinstance(loaded, dict) else loaded
+    for q in questions:
+        q.setdefault("expect", [])
+        q["expect"] = list(q["expect"] or [])
+    if not args.no_speed:
+        speed(questions)
+    outcomes = asyncio.run(bot_outcomes(questions))
+    accuracy_report(args.questions, questions, outcomes)
+    print(f"\nTotal run time: {time.perf_counter() - began:.1f} s")
 
 
 if __name__ == "__main__":

@@ -79,7 +79,7 @@ from urllib3.util.retry import Retry
 
 from bot.activity_json import Unconvertible, plain_json_copy, try_model_to_json
 from bot.cards import edge_text, text_activity
-from bot.settings import DEFAULT_ALLOWED_SERVICE_URL_HOSTS, Settings
+from bot.settings import DEFAULT_ALLOWED_SERVICE_URL_HOSTS, Settings, host_allowed
 from bot.teams_bot import conversation_reference, shallow_copy, turn_language
 
 logger = logging.getLogger(__name__)
@@ -121,6 +121,16 @@ def create_adapter(
     return adapter
 
 
+# In local mode the connector is a local client (Agents Playground, `app.py chat`, a test):
+# it answers in milliseconds or not at all, so a send gives up after this long, retries
+# included, instead of the minute and more of retries meant for Teams.
+LOCAL_CONNECTOR_TIMEOUT_SECONDS = 2.0
+
+
+class ConnectorUnreachable(ClientRequestError):
+    """Local mode: the connector did not answer within LOCAL_CONNECTOR_TIMEOUT_SECONDS."""
+
+
 class ServiceUrlNotAllowed(ValueError):
     """A serviceUrl the bot's token must not be sent to (not https, or a host outside
     `ALLOWED_SERVICE_URL_HOSTS`); no client is built for it, so nothing is sent."""
@@ -146,10 +156,7 @@ def service_url_allowed(service_url: str, allowed_hosts: tuple[str, ...]) -> boo
         return False
     if parts.scheme != "https" and not (parts.scheme == "http" and _is_loopback(host)):
         return False
-    return any(
-        host.endswith(pattern[1:]) if pattern.startswith("*.") else host == pattern
-        for pattern in allowed_hosts
-    )
+    return host_allowed(host, allowed_hosts)
 
 
 def _is_loopback(host: str) -> bool:
@@ -326,7 +333,9 @@ class CachingBotFrameworkAuthentication(BotFrameworkAuthentication):
         _use_lean_urls(client)
         config = client.config
         credentials = config.credentials if _signs_requests(config.credentials) else None
-        sender = _SharedSessionSender(self._http, config)
+        # No app id: local mode, a local connector (see LOCAL_CONNECTOR_TIMEOUT_SECONDS).
+        deadline = None if app_id else LOCAL_CONNECTOR_TIMEOUT_SECONDS
+        sender = _SharedSessionSender(self._http, config, deadline=deadline)
         policies: list[Any] = [
             config.user_agent_policy,
             RawDeserializer(),
@@ -715,9 +724,10 @@ class _SharedSessionSender(AsyncHTTPSender):
     `exchange` is the same without msrest's request and response objects (`_ActivityPoster`).
     """
 
-    def __init__(self, http: OutboundHttp, config: Any):
+    def __init__(self, http: OutboundHttp, config: Any, *, deadline: float | None = None):
         self._http = http
         self._config = config
+        self._deadline = deadline  # seconds for a whole exchange, retries included
         # The proxy the environment names for this client's serviceUrl (HTTPS_PROXY,
         # NO_PROXY, ...), as requests would use it; looked up once, not per request.
         self._proxy = _environment_proxy(config.base_url)
@@ -746,7 +756,21 @@ class _SharedSessionSender(AsyncHTTPSender):
     async def exchange(
         self, method: str, url: str, headers: dict[str, str], data: bytes | None
     ) -> _Answer:
-        """The answer to `method url`, after the retries msrest's sender would make."""
+        """The answer to `method url`, after the retries msrest's sender would make;
+        `ConnectorUnreachable` when there is a deadline and it passes first."""
+        if self._deadline is None:
+            return await self._exchange(method, url, headers, data)
+        try:
+            async with asyncio.timeout(self._deadline):
+                return await self._exchange(method, url, headers, data)
+        except (TimeoutError, ClientRequestError) as error:
+            raise ConnectorUnreachable(
+                f"no answer from the connector within {self._deadline:g} s"
+            ) from error
+
+    async def _exchange(
+        self, method: str, url: str, headers: dict[str, str], data: bytes | None
+    ) -> _Answer:
         retry: Retry = self._config.retry_policy()
         while True:
             try:
@@ -841,15 +865,29 @@ def _retry_after_error(retry: Retry, method: str, url: str, error: Exception) ->
 async def on_turn_error(context: TurnContext, error: Exception) -> None:
     """Log a failed turn and tell the user, in their language, that it failed.
 
-    The log names the activity (its id is the correlation id) and the error, never the
-    message text. Invokes get an invoke response of 500 instead of a chat message,
-    because the client is waiting for that response, not for a message.
+    The ERROR line names the turn (its correlation id, bound by `observe_turns`), the
+    activity and the error's type, never its message (a database error's message can
+    quote the row: a message text, a name); the traceback follows at DEBUG, without any
+    exception's message either (`bot.logs.KeyValueFormatter`). Invokes get an invoke
+    response of 500 instead of a chat message, because the client is waiting for that
+    response, not for a message.
     """
     activity = context.activity
     conversation = activity.conversation
+    if isinstance(error, ConnectorUnreachable):
+        # Local mode, the local client gone: not a bug, and an apology could not reach it.
+        logger.warning(
+            "the local connector did not answer",
+            extra={
+                "activity_id": activity.id,
+                "seconds": LOCAL_CONNECTOR_TIMEOUT_SECONDS,
+                "error": type(error.__cause__ or error).__name__,
+            },
+        )
+        return
+    logger.debug("turn failed: traceback", exc_info=error)
     logger.error(
         "turn failed",
-        exc_info=error,
         extra={
             "activity_id": activity.id,
             "activity_type": activity.type,

@@ -34,6 +34,14 @@ _EDGE_TEXTS: dict[str, Localized[str]] = {
         en="Something went wrong on my side and I could not answer. Please try again in a "
         "moment; if it happens again, contact whoever administers the bot.",
     ),
+    "file_refused": Localized(
+        sv="Jag kan inte ta emot den filen: jag hämtar bara filer som skickats i Teams och "
+        "ligger i Microsofts fillagring (SharePoint eller OneDrive). Skicka filen till mig "
+        "i Teams igen, som en bifogad fil.",
+        en="I cannot take that file: I only fetch files sent in Teams and stored in "
+        "Microsoft's file storage (SharePoint or OneDrive). Please send me the file in "
+        "Teams again, as an attachment.",
+    ),
     "unknown_button": Localized(
         sv="Jag förstod inte den knappen. Skriv din fråga i stället, eller skriv ”hjälp”.",
         en='I didn\'t understand that button. Please type your question instead, or type "help".',
@@ -42,7 +50,8 @@ _EDGE_TEXTS: dict[str, Localized[str]] = {
 
 
 def edge_text(key: str, language: Language) -> str:
-    """One of the edge's own sentences (`welcome`, `apology`, `unknown_button`)."""
+    """One of the edge's own sentences (`welcome`, `apology`, `file_refused`,
+    `unknown_button`)."""
     return _EDGE_TEXTS[key].get(language)
 
 

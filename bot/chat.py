@@ -23,6 +23,7 @@ from aiohttp import web
 from bot.cards import ADAPTIVE_CARD_CONTENT_TYPE
 from bot.local_connector import LocalConnector, SentActivity
 from bot.settings import Settings
+from dialogs.markdown import plain_text
 
 PROMPT = "du> "
 QUIT = "/quit"
@@ -186,7 +187,7 @@ class _ChatSession:
             self._print(reply)
 
     def _print(self, reply: SentActivity) -> None:
-        lines = (reply.text or "").splitlines() or [""]
+        lines = plain_text(reply.text or "").splitlines() or [""]
         self._write("bot> " + lines[0])
         for line in lines[1:]:
             self._write("     " + line)
@@ -229,6 +230,8 @@ def _render_elements(elements: list[Any], lines: list[str], buttons: dict[str, A
                 "Large",
                 "ExtraLarge",
             )
+            # A title is marked with stars, the chat's own way; the text's markdown is not.
+            text = plain_text(text)
             lines.append(f"*{text}*" if bold else text)
         elif kind == "RichTextBlock":
             lines.append(

@@ -3,7 +3,8 @@
 With `supportsFiles` in the manifest, a file sent in a personal chat arrives as an
 attachment of content type `application/vnd.microsoft.teams.file.download.info` whose
 `content.downloadUrl` is a short-lived, pre-authenticated link: the bot fetches it
-with a plain GET, no token (`download`).
+with a plain GET, no token (`download`), and only from Microsoft's file hosts
+(`bot.file_hosts`).
 
 A file posted in a channel (with an @mention of the bot) is already in the channel's
 SharePoint folder; Teams' bot API does not hand out its bytes. It arrives as a
@@ -20,8 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import aiohttp
-
+from bot.file_hosts import FileHosts
 from bot.graph import GraphFiles
 from scheduler.filing import GraphError
 from scheduler.minutes import DownloadFailed, FileTooLarge
@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 FILE_DOWNLOAD_INFO = "application/vnd.microsoft.teams.file.download.info"
 FILE_REFERENCE = "reference"  # a file already in SharePoint or OneDrive, by its link
 DOWNLOAD_TIMEOUT_SECONDS = 120
+# The default: Microsoft's file hosts over https (a running bot passes its settings').
+TEAMS_FILE_HOSTS = FileHosts(https_only=True)
 
 
 @dataclass(frozen=True)
@@ -87,22 +89,7 @@ class SharedFileReader:
         return content
 
 
-async def download(url: str, max_bytes: int) -> bytes:
-    """The file at `url`; `FileTooLarge` past `max_bytes` (without reading the rest)."""
-    timeout = aiohttp.ClientTimeout(total=DOWNLOAD_TIMEOUT_SECONDS)
-    try:
-        async with (
-            aiohttp.ClientSession(timeout=timeout) as session,
-            session.get(url) as response,
-        ):
-            if response.status != 200:
-                raise DownloadFailed(f"HTTP {response.status}")
-            content = bytearray()
-            async for chunk in response.content.iter_chunked(64 * 1024):
-                content += chunk
-                if len(content) > max_bytes:
-                    raise FileTooLarge(len(content))
-            return bytes(content)
-    except (TimeoutError, aiohttp.ClientError) as error:
-        log.warning("file download failed", extra={"error": type(error).__name__})
-        raise DownloadFailed(type(error).__name__) from error
+async def download(url: str, max_bytes: int, *, hosts: FileHosts = TEAMS_FILE_HOSTS) -> bytes:
+    """The file at `url`; `FileTooLarge` past `max_bytes` (without reading the rest),
+    `FileHostRefused` when it (or a redirect) is not on one of `hosts`."""
+    return await hosts.fetch(url, max_bytes, timeout=DOWNLOAD_TIMEOUT_SECONDS)

@@ -14,9 +14,12 @@ right 4xx with a JSON error body and only our own failures are 5xx:
     415  not JSON                          413  body larger than MAX_ACTIVITY_BYTES
     400  malformed JSON, nested deeper than MAX_JSON_DEPTH, strings with NUL or unpaired
          surrogates, not an object, missing type / conversation.id / serviceUrl, ids too
-         long for a URL
+         long for a URL or for the column that stores them (`STORED_IDS`; an over-long
+         name is dropped instead, `DROPPABLE_FIELDS`)
     401  local mode with an Authorization header; with an app id a missing, malformed
-         or invalid token (any validation error)
+         or invalid token (any validation error; the SDK allows 5 minutes of clock skew
+         on `exp` and `nbf`), and in production a token from the Bot Framework Emulator's
+         issuers unless ALLOW_EMULATOR_TOKENS
     403  a serviceUrl the bot must not send its token to (`ServiceUrlNotAllowed`): the
          turn does not run, nothing is stored or sent
     200  expectReplies ({"activities": [...]}) and invokes (their own status and body)
@@ -44,7 +47,11 @@ from aiohttp import web
 from botbuilder.core import Bot, InvokeResponse, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
-from botframework.connector.auth import AuthenticateRequestResult, AuthenticationConstants
+from botframework.connector.auth import (
+    AuthenticateRequestResult,
+    AuthenticationConstants,
+    EmulatorValidation,
+)
 from msrest.exceptions import DeserializationError
 from msrest.serialization import Model
 
@@ -54,6 +61,13 @@ from bot.compression import compress_pages
 from bot.metrics import TurnCounters, observe_turns
 from bot.settings import Settings
 from storage.database import is_unavailable
+from storage.schema import (
+    ENTRA_ID_LENGTH,
+    NAME_LENGTH,
+    TEAMS_ID_LENGTH,
+    TENANT_ID_LENGTH,
+    USER_ID_LENGTH,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -216,6 +230,7 @@ class MessagesEndpoint:
             body = await _read_json_object(request)
             auth_header = self._checked_auth_header(request)
             _check_required_fields(body)
+            _check_stored_lengths(body)
             activity = _deserialize(body)
             authentication = await self._authenticate(activity, auth_header)
         except RequestRejected as rejected:
@@ -270,7 +285,8 @@ class MessagesEndpoint:
                 return _database_unavailable(activity, error)
             # Only failures outside the turn pipeline get here (building the connector
             # client, serialising the response): they are ours, hence 500.
-            logger.exception(
+            logger.debug("activity failed: traceback", exc_info=error)
+            logger.error(
                 "activity failed",
                 extra={
                     "activity_id": activity.id,
@@ -322,6 +338,19 @@ class MessagesEndpoint:
         problem = _token_shape_problem(header)
         if problem is not None:
             raise RequestRejected(401, "invalid_token", problem)
+        if (
+            self._settings.environment == "production"
+            and not self._settings.allow_emulator_tokens
+            and EmulatorValidation.is_token_from_emulator(header)
+        ):
+            # The SDK accepts the Bot Framework Emulator's Entra tokens wherever it runs;
+            # a bot in production talks only to the Bot Framework channels.
+            raise RequestRejected(
+                401,
+                "emulator_token_refused",
+                "Tokens from the Bot Framework Emulator are not accepted in production "
+                "(BOT_ENVIRONMENT=production; ALLOW_EMULATOR_TOKENS=true would allow them).",
+            )
         return header
 
     async def _authenticate(
@@ -489,25 +518,78 @@ def _check_required_fields(body: dict[str, Any]) -> None:
     # Both ids go into the path of the reply's URL; the connector refuses a request line
     # past a few KB, and the turn would fail after running.
     unusable = [
-        name
-        for name, value in (("id", body.get("id")), ("conversation.id", conversation["id"]))
-        if value is not None and not (isinstance(value, str) and _is_usable_id(value))
+        f"{name} must be a string of at most {limit} printable ASCII characters"
+        for name, value, limit in (
+            ("id", body.get("id"), MAX_ID_LENGTH),
+            ("conversation.id", conversation["id"], TEAMS_ID_LENGTH),  # stored: its column
+        )
+        if value is not None and not (isinstance(value, str) and _is_usable_id(value, limit))
     ]
     if unusable:
-        raise RequestRejected(
-            400,
-            "invalid_activity",
-            f"{' and '.join(unusable)} must be a string of at most {MAX_ID_LENGTH} "
-            "printable ASCII characters.",
-        )
+        raise RequestRejected(400, "invalid_activity", "; ".join(unusable) + ".")
 
 
 # Teams' ids are under 200 characters ("19:…@thread.tacv2;messageid=…").
 MAX_ID_LENGTH = 1024
 
 
-def _is_usable_id(value: str) -> bool:
-    return len(value) <= MAX_ID_LENGTH and value.isascii() and value.isprintable()
+def _is_usable_id(value: str, limit: int) -> bool:
+    return len(value) <= limit and value.isascii() and value.isprintable()
+
+
+# Every other field of an activity that a turn stores, with the length of its column
+# (`storage.schema`). An id past it is refused: the turn could not be stored, and the
+# bot cannot do without it. A name past it is dropped with a warning: the bot answers
+# without it ("conversation.id" is checked above).
+STORED_IDS: tuple[tuple[tuple[str, ...], int], ...] = (
+    (("conversation", "tenantId"), TENANT_ID_LENGTH),
+    (("channelData", "tenant", "id"), TENANT_ID_LENGTH),
+    (("channelData", "team", "id"), TEAMS_ID_LENGTH),
+    (("channelData", "channel", "id"), TEAMS_ID_LENGTH),
+    (("from", "id"), USER_ID_LENGTH),
+    (("from", "aadObjectId"), ENTRA_ID_LENGTH),
+)
+DROPPABLE_FIELDS: tuple[tuple[tuple[str, ...], int], ...] = (
+    (("from", "name"), NAME_LENGTH),
+    (("channelData", "team", "name"), NAME_LENGTH),
+    (("channelData", "channel", "name"), NAME_LENGTH),
+    (("channelData", "team", "aadGroupId"), ENTRA_ID_LENGTH),
+)
+
+
+def _check_stored_lengths(body: dict[str, Any]) -> None:
+    """400 for an id longer than its column; an over-long name is dropped (a WARNING).
+
+    Lengths in characters, as PostgreSQL's `varchar(n)` counts them; SQLite would store
+    anything, so the same limits hold on both databases.
+    """
+    too_long = [
+        f"{'.'.join(path)} may be at most {limit} characters"
+        for path, limit in STORED_IDS
+        if len(_string_at(body, path)) > limit
+    ]
+    if too_long:
+        raise RequestRejected(400, "field_too_long", "; ".join(too_long) + ".")
+    for path, limit in DROPPABLE_FIELDS:
+        length = len(_string_at(body, path))
+        if length > limit:
+            parent = _string_at(body, path[:-1], container=True)
+            del parent[path[-1]]
+            logger.warning(
+                "over-long field dropped",
+                extra={"field": ".".join(path), "length": length, "limit": limit},
+            )
+
+
+def _string_at(body: dict[str, Any], path: tuple[str, ...], *, container: bool = False) -> Any:
+    """The string at `path` in `body` ("" when absent or not a string); with `container`,
+    the dict at `path`."""
+    value: Any = body
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    if container:
+        return value
+    return value if isinstance(value, str) else ""
 
 
 def _is_http_url(value: Any) -> bool:

@@ -13,21 +13,34 @@ the same id without passing it around. `CorrelationFilter` copies the bound fiel
 each record; `configure_logging` installs it.
 
 What is never logged at any level by this code base: tokens, the app password, message
-texts, card contents, file contents. The Azure/msrest/urllib3 loggers would log request
-headers and bodies at DEBUG, so they stay at WARNING whatever `LOG_LEVEL` says.
+texts, names, e-mail addresses, card contents, file contents. The Azure/msrest/urllib3
+loggers would log request headers and bodies at DEBUG, so they stay at WARNING whatever
+`LOG_LEVEL` says. Two safeguards hold for every logger, ours or a library's:
+
+- a traceback is printed with its frames and exception types but without the exceptions'
+  messages (`KeyValueFormatter.formatException`): a database error's message can quote
+  the statement's row (PostgreSQL's "Failing row contains (…)");
+- the fields naming a person (`PERSON_FIELDS`: an Entra object id or a Teams user id),
+  and any GUID inside another field (an Entra object id in an outbox key), are printed
+  as a short keyed hash (`person_hash`), the same for one person within one process, so
+  a person's actions can be followed without the log naming them.
 """
 
 from __future__ import annotations
 
 import contextvars
+import hashlib
+import hmac
 import json
 import logging
 import os
 import re
 import time
+import traceback
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import IO
+from types import TracebackType
+from typing import IO, Any
 
 # Attributes every LogRecord has; anything else on a record came from `extra`.
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
@@ -37,6 +50,17 @@ QUIET_LOGGERS = ("azure", "msrest", "urllib3", "aiohttp.access", "aiosqlite")
 
 # A value with any of these is printed as a JSON string (one plain word is printed bare).
 _NEEDS_QUOTES = re.compile(r'[\s"=]')
+
+# `extra` fields whose value identifies a person: printed only as `person_hash`.
+PERSON_FIELDS = frozenset({"user", "by", "actor", "sender", "person"})
+
+# An Entra object id (a GUID) inside another field's value, such as the outbox key of a
+# post to one person (`delivery=minutes-reminder:…:to:<object id>`): hashed in place.
+_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+# Keys the hash with a secret of this process: the hash cannot be reversed by hashing
+# every known object id, and lines of one process can still be matched by person.
+_PERSON_HASH_KEY = os.urandom(32)
 
 _bound: contextvars.ContextVar[Mapping[str, str]] = contextvars.ContextVar(
     "samverkan_log_context", default={}
@@ -67,6 +91,49 @@ class CorrelationFilter(logging.Filter):
             if not hasattr(record, key):
                 setattr(record, key, value)
         return True
+
+
+def person_hash(value: object) -> str:
+    """A short keyed hash of a person's id (`p:` and 10 hex digits) for a log line."""
+    digest = hmac.new(_PERSON_HASH_KEY, str(value).casefold().encode(), hashlib.sha256)
+    return "p:" + digest.hexdigest()[:10]
+
+
+# What joins two exceptions of a chain, as Python's own traceback says it.
+_CHAIN_LINKS = {
+    "direct cause": "\nThe above exception was the direct cause of the following exception:\n\n",
+    "context": "\nDuring handling of the above exception, another exception occurred:\n\n",
+}
+
+
+def format_exception_without_messages(
+    exc_info: tuple[type[BaseException], BaseException, TracebackType | None]
+    | tuple[None, None, None],
+) -> str:
+    """A traceback with every frame and exception type of the chain, but no exception's
+    message: messages carry data (a database error quotes the failing row)."""
+    chain: list[tuple[BaseException, str]] = []
+    error: BaseException | None = exc_info[1]
+    seen: set[int] = set()
+    link = ""
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        chain.append((error, link))
+        if error.__cause__ is not None:
+            error, link = error.__cause__, "direct cause"
+        elif error.__context__ is not None and not error.__suppress_context__:
+            error, link = error.__context__, "context"
+        else:
+            error = None
+    parts: list[str] = []
+    for error, link in reversed(chain):
+        kind = type(error)
+        parts.append("Traceback (most recent call last):\n")
+        parts.extend(traceback.format_tb(error.__traceback__))
+        parts.append(f"{kind.__module__}.{kind.__qualname__} (message not logged)\n")
+        if link:
+            parts.append(_CHAIN_LINKS[link])
+    return "".join(parts).rstrip("\n")
 
 
 def format_value(value: object) -> str:
@@ -104,6 +171,10 @@ class KeyValueFormatter(logging.Formatter):
             )
         return self.default_msec_format % (self._second[1], record.msecs)
 
+    def formatException(self, ei: Any) -> str:  # noqa: N802 - the name `logging.Formatter` calls
+        """The traceback without the exceptions' messages (see the module's docstring)."""
+        return format_exception_without_messages(ei)
+
     def format(self, record: logging.LogRecord) -> str:
         # As `logging.Formatter.format`, but the fields go on the event's own line, before
         # a traceback, so that grepping for `turn=…` finds the line that says what failed.
@@ -115,6 +186,10 @@ class KeyValueFormatter(logging.Formatter):
         fields = [line]
         for key, value in record.__dict__.items():
             if key not in _STANDARD:
+                if key in PERSON_FIELDS and value is not None:
+                    value = person_hash(value)
+                elif type(value) is str and _GUID.search(value) is not None:
+                    value = _GUID.sub(lambda match: person_hash(match[0]), value)
                 fields.append(key + "=" + format_value(value))
         if len(fields) > 1:
             line = " ".join(fields)

@@ -19,6 +19,7 @@ from typing import Literal, TypeVar
 
 from dotenv import dotenv_values
 
+from dialogs.calendar_feed import is_base_url
 from storage.registry import SHIFT_POLICIES, ShiftPolicy
 
 N = TypeVar("N", int, float)  # a setting that is a number
@@ -28,6 +29,10 @@ APP_TYPES: tuple[AppType, ...] = ("MultiTenant", "SingleTenant", "UserAssignedMS
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_NETWORKS_DIR = REPOSITORY_ROOT / "data" / "networks"
+
+# The shortest CALENDAR_LINK_KEY accepted: 32 characters of `secrets.token_urlsafe` are
+# about 190 bits, more than the 128 a subscription token must resist.
+CALENDAR_LINK_KEY_MIN = 32
 
 _LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
@@ -46,6 +51,21 @@ DEFAULT_ALLOWED_SERVICE_URL_HOSTS: tuple[str, ...] = (
     "smba.infra.gcc.teams.microsoft.com",
     "smba.infra.gov.teams.microsoft.us",
     "smba.infra.dod.teams.microsoft.us",
+)
+
+# Where the bot may fetch a file sent to it from: SharePoint and OneDrive for Business
+# (Teams' download links, public, US government GCC High and DoD, 21Vianet), consumer
+# OneDrive, and Microsoft Graph's own hosts (a download may be answered from Graph).
+DEFAULT_ALLOWED_FILE_HOSTS: tuple[str, ...] = (
+    "*.sharepoint.com",
+    "*.sharepoint.us",
+    "*.sharepoint-mil.us",
+    "*.sharepoint.cn",
+    "*.1drv.com",
+    "graph.microsoft.com",
+    "graph.microsoft.us",
+    "dod-graph.microsoft.us",
+    "microsoftgraph.chinacloudapi.cn",
 )
 
 
@@ -107,6 +127,14 @@ class Settings:
     environment: BotEnvironment = "local"  # production refuses to start without an app id
     # Hosts a token may be sent to ("*.example.com": any subdomain); not checked in local mode.
     allowed_service_url_hosts: tuple[str, ...] = DEFAULT_ALLOWED_SERVICE_URL_HOSTS
+    # Calendar subscription links: the key their tokens are derived from (never stored in
+    # the database), and the public address the links (and the wheel card) point at.
+    calendar_link_key: str = field(default="", repr=False)
+    public_base_url: str = ""
+    # Production refuses the Bot Framework Emulator's tokens unless this allows them.
+    allow_emulator_tokens: bool = False
+    # Hosts a file sent to the bot may be fetched from (and redirected to); same patterns.
+    allowed_file_hosts: tuple[str, ...] = DEFAULT_ALLOWED_FILE_HOSTS
 
     @property
     def local_mode(self) -> bool:
@@ -198,18 +226,33 @@ class Settings:
                 "token is checked (local mode)"
             )
 
-        allowed_service_url_hosts = DEFAULT_ALLOWED_SERVICE_URL_HOSTS
-        raw_hosts = text("ALLOWED_SERVICE_URL_HOSTS")
-        if raw_hosts:
-            allowed_service_url_hosts = tuple(
-                part.strip().lower() for part in raw_hosts.split(",") if part.strip()
-            )
-            bad = [p for p in allowed_service_url_hosts if not _is_host_pattern(p)]
-            if bad or not allowed_service_url_hosts:
+        def hosts(name: str, default: tuple[str, ...], examples: str) -> tuple[str, ...]:
+            raw_hosts = text(name)
+            if not raw_hosts:
+                return default
+            patterns = tuple(part.strip().lower() for part in raw_hosts.split(",") if part.strip())
+            bad = [p for p in patterns if not _is_host_pattern(p)]
+            if bad or not patterns:
                 problems.append(
-                    f"ALLOWED_SERVICE_URL_HOSTS has {', '.join(map(repr, bad)) or 'no host'}; "
-                    "expected host names such as smba.trafficmanager.net or *.botframework.com"
+                    f"{name} has {', '.join(map(repr, bad)) or 'no host'}; "
+                    f"expected host names such as {examples}"
                 )
+            return patterns
+
+        allowed_service_url_hosts = hosts(
+            "ALLOWED_SERVICE_URL_HOSTS",
+            DEFAULT_ALLOWED_SERVICE_URL_HOSTS,
+            "smba.trafficmanager.net or *.botframework.com",
+        )
+        allowed_file_hosts = hosts(
+            "ALLOWED_FILE_HOSTS", DEFAULT_ALLOWED_FILE_HOSTS, "*.sharepoint.com"
+        )
+
+        raw_allow_emulator = text("ALLOW_EMULATOR_TOKENS", "false").lower()
+        if raw_allow_emulator not in ("true", "false"):
+            problems.append(
+                f"ALLOW_EMULATOR_TOKENS is {raw_allow_emulator!r}; expected true or false"
+            )
 
         port = number("PORT", 3978, lambda p: 0 <= p <= 65535, "a number from 0 to 65535")
 
@@ -292,6 +335,20 @@ class Settings:
             )
             minutes_reminder_shift = "next_working_day"
         raw_certificate = text("GRAPH_CERTIFICATE_PATH")
+
+        calendar_link_key = values.get("CALENDAR_LINK_KEY") or ""
+        if calendar_link_key and len(calendar_link_key.strip()) < CALENDAR_LINK_KEY_MIN:
+            problems.append(
+                f"CALENDAR_LINK_KEY has {len(calendar_link_key.strip())} characters; expected "
+                f"at least {CALENDAR_LINK_KEY_MIN} random ones (e.g. from `python -c \"import "
+                "secrets; print(secrets.token_urlsafe(32))\"`)"
+            )
+        public_base_url = text("PUBLIC_BASE_URL").rstrip("/")
+        if public_base_url and not is_base_url(public_base_url):
+            problems.append(
+                f"PUBLIC_BASE_URL is {public_base_url!r}; expected the bot's public address "
+                "such as https://bot.example.se (no query or fragment)"
+            )
         raw_data_dir = text("DATA_DIR")
 
         if problems:
@@ -327,6 +384,10 @@ class Settings:
             data_dir=Path(raw_data_dir) if raw_data_dir else None,
             environment=environment,
             allowed_service_url_hosts=allowed_service_url_hosts,
+            calendar_link_key=calendar_link_key.strip(),
+            public_base_url=public_base_url,
+            allowed_file_hosts=allowed_file_hosts,
+            allow_emulator_tokens=raw_allow_emulator == "true",
         )
 
 
@@ -334,3 +395,13 @@ def _is_host_pattern(pattern: str) -> bool:
     """A host name or address, optionally after one leading `*.`; no scheme, port or path."""
     host = pattern.removeprefix("*.")
     return bool(host) and all(c.isalnum() or c in ".-" for c in host)
+
+
+def host_allowed(host: str, patterns: tuple[str, ...]) -> bool:
+    """True if `host` is one that `patterns` names (`*.example.com`: any subdomain of
+    example.com, not example.com itself)."""
+    host = host.lower().rstrip(".")
+    return any(
+        host.endswith(pattern[1:]) if pattern.startswith("*.") else host == pattern
+        for pattern in patterns
+    )

@@ -43,7 +43,8 @@ from botframework.connector import Channels
 
 from bot.activity_json import model_to_json
 from bot.cards import edge_text, reply_activities, text_activity
-from bot.files import received_files
+from bot.file_hosts import FileHosts
+from bot.files import TEAMS_FILE_HOSTS, ReceivedFile, received_files
 from dialogs.cards import PEOPLE_DATASET
 from dialogs.installation import CONFIRM_ACTION, Team, TeamChannel
 from dialogs.language import detect_language
@@ -133,9 +134,11 @@ MAX_SEARCH_RESULTS = 15  # what Teams' typeahead shows
 # SDK's own answer to a malformed one puts an Exception in the body and fails to
 # serialise it (a 500), so the bot answers these invokes itself.
 ACTION_EXECUTE_INVOKE = "adaptiveCard/action"
-# The bot has no sign-in; the SDK's `ActivityHandler` answers this invoke by calling a
-# method only `TeamsActivityHandler` has, an AttributeError (a failed turn) per request.
-TOKEN_EXCHANGE_INVOKE = "signin/tokenExchange"
+# The invokes the bot answers (the README lists them). Every other invoke (sign-in,
+# task modules, message extensions, …) gets `_invoke_not_supported`: the SDK's own answer
+# is a 501 with an empty body, and for `signin/tokenExchange` an AttributeError (a failed
+# turn), since it calls a method only `TeamsActivityHandler` has.
+HANDLED_INVOKES = (SEARCH_INVOKE,)
 
 
 class SamverkanBot(ActivityHandler):
@@ -148,7 +151,9 @@ class SamverkanBot(ActivityHandler):
         installations: Installations,
         graph_teams: GraphTeams | None = None,
         people: PeopleSearch | None = None,
+        file_hosts: FileHosts = TEAMS_FILE_HOSTS,
     ):
+        self._file_hosts = file_hosts
         self._conversation = conversation
         self._references = references
         self._installations = installations
@@ -175,6 +180,11 @@ class SamverkanBot(ActivityHandler):
         """Answer a typed question or a card button's question; take a file sent."""
         activity = turn_context.activity
         files = received_files(activity.attachments)
+        if files and not self._file_accepted(activity, files[0]):
+            await turn_context.send_activity(
+                text_activity(edge_text("file_refused", turn_language(activity)))
+            )
+            return
         if files:
             # A file is the minutes: it goes to the conversation's action table.
             sent = {
@@ -216,16 +226,27 @@ class SamverkanBot(ActivityHandler):
         if activities:
             await turn_context.send_activities(activities)
 
+    def _file_accepted(self, activity: Activity, file: ReceivedFile) -> bool:
+        """Only Teams delivers files, from Microsoft's file hosts (`bot.file_hosts`): any
+        other address would make the bot fetch, or ask Graph about, what a sender chose."""
+        accepted = activity.channel_id == Channels.ms_teams and self._file_hosts.allows(
+            file.download_url
+        )
+        if not accepted:
+            logger.warning(
+                "file refused",
+                extra={"channel": activity.channel_id, "shared": file.shared},
+            )
+        return accepted
+
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
-        """Answer the people picker's search and refuse Action.Execute and token exchange
-        (no such cards, no sign-in); other invokes as the SDK does."""
+        """Answer the people picker's search and refuse Action.Execute (no such cards);
+        any other invoke gets a 400 with a JSON error naming the invokes handled."""
         activity = turn_context.activity
         if activity.name == ACTION_EXECUTE_INVOKE:
             return _action_execute_not_supported()
-        if activity.name == TOKEN_EXCHANGE_INVOKE:
-            return InvokeResponse(status=501)  # what the SDK answers other sign-in invokes
         if activity.name != SEARCH_INVOKE:
-            return await super().on_invoke_activity(turn_context)
+            return _invoke_not_supported(activity.name)
         value = activity.value if isinstance(activity.value, Mapping) else {}
         text = value.get("queryText")
         options = value.get("queryOptions")
@@ -514,6 +535,22 @@ def teams_channel_data(activity: Activity) -> TeamsChannelData:
         extra = getattr(activity.conversation, "additional_properties", None) or {}
         tenant_id = _text(extra.get("tenantId"))
     return TeamsChannelData(tenant_id, nested_id("team"), nested_id("channel"))
+
+
+def _invoke_not_supported(name: Any) -> InvokeResponse:
+    """The edge's JSON error (`bot.http`) for an invoke this bot does not handle."""
+    shown = name[:100] if isinstance(name, str) else None
+    return InvokeResponse(
+        status=400,
+        body={
+            "error": {
+                "code": "invoke_not_supported",
+                "message": f"This bot does not handle the invoke {shown!r}; it answers "
+                + ", ".join(HANDLED_INVOKES)
+                + " (and refuses adaptiveCard/action: its cards use Action.Submit).",
+            }
+        },
+    )
 
 
 def _action_execute_not_supported() -> InvokeResponse:

@@ -29,7 +29,7 @@ import hashlib
 import logging
 import math
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from html import escape
 from typing import Literal
@@ -37,6 +37,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from dialogs.calendar_feed import webcal_url
 from storage.registry import Language, Localized
 
 logger = logging.getLogger(__name__)
@@ -86,7 +87,15 @@ class WheelPage:
     today: date
     entries: Sequence[WheelEntry]
     language: Language = "sv"
+    # The calendar feed's subscription address (https), shown as "Subscribe in Outlook"
+    # only when the page was opened with that link's token (it is no public address).
+    subscribe_url: str | None = None
 
+
+SubscriptionLookup = Callable[[str, str | None, str], Awaitable[str | None]]
+"""The calendar subscription address (https) that a token from `?calendar=` opens, for
+the page's network key (None: the default network) under a base URL; None when the
+token opens no calendar of that network."""
 
 PageLoader = Callable[[str | None, Language], Awaitable[WheelPage]]
 """Builds the page for a network key (None: the default network) in a language.
@@ -136,6 +145,11 @@ _TEXTS: dict[str, Localized[str]] = {
     "channel": Localized(sv="Kanal", en="Channel"),
     "responsible": Localized(sv="Ansvarig", en="Responsible"),
     "other_language": Localized(sv="In English", en="På svenska"),
+    "subscribe": Localized(sv="Prenumerera i Outlook", en="Subscribe in Outlook"),
+    "subscribe_how": Localized(
+        sv="Prenumerera i Outlook: skriv ”årshjul” till Samverkan, så har svaret länken.",
+        en='Subscribe in Outlook: write "wheel" to Samverkan; the answer has the link.',
+    ),
     "legend": Localized(sv="Teckenförklaring", en="Legend"),
     "ring_desc": Localized(
         sv="Årets tolv månader som en ring, med {first} överst och sedan medurs. "
@@ -848,6 +862,7 @@ font-size:.9rem;color:var(--muted)}
 .legend .count{color:var(--fg);font-weight:600}
 .language{color:var(--accent);font-size:.9rem;text-decoration:none;font-weight:600}
 .language:hover,.language:focus-visible{text-decoration:underline}
+.subscribe-how{margin:0 1.5rem 1.5rem;color:var(--muted);font-size:.9rem}
 a:focus-visible{outline:2px solid var(--fg);outline-offset:2px}
 main{display:grid;grid-template-columns:min(56vw,calc(100vh - 6.5rem)) minmax(0,1fr);
 gap:1.5rem;align-items:start;padding:0 1.5rem 1.5rem}
@@ -994,6 +1009,24 @@ def _other_language_link(language: Language, network: str | None, theme: Theme |
     )
 
 
+def _subscribe_link(page: WheelPage) -> str:
+    """"Subscribe in Outlook" beside the language link, when the page has the link."""
+    if page.subscribe_url is None:
+        return ""
+    return (
+        f'<a class="language subscribe" href="{escape(webcal_url(page.subscribe_url))}">'
+        f'{escape(_text("subscribe", page.language))}</a>'
+    )
+
+
+def _subscribe_how(page: WheelPage) -> str:
+    """Below the dates: how to get the subscription link, when the page does not have it."""
+    if page.subscribe_url is not None:
+        return ""
+    how = escape(_text("subscribe_how", page.language))
+    return f'<footer><p class="subscribe-how">{how}</p></footer>'
+
+
 def _document(language: Language, title: str, theme: Theme | None, body: str) -> str:
     theme_attribute = f' data-theme="{theme}"' if theme else ""
     return (
@@ -1031,11 +1064,13 @@ def render_wheel_page(
         f'<p class="subtitle"><strong>{escape(heading)}</strong> · {escape(span)}</p>'
         "</div>"
         f'<div class="tools">{_legend(placed, language)}'
-        f"{_other_language_link(language, network_key, theme)}</div>"
+        f"{_other_language_link(language, network_key, theme)}"
+        f"{_subscribe_link(page)}</div>"
         "</header><main>"
         f'<figure class="wheel">{_ring_svg(page, placed, start)}</figure>'
         f'<div class="months">{dates}</div>'
         "</main>"
+        f"{_subscribe_how(page)}"
     )
     return _document(language, f"{heading} – {page.network_name}", theme, body)
 
@@ -1059,8 +1094,14 @@ _HEADERS = {
 }
 
 
-def wheel_routes(load_page: PageLoader) -> list[web.RouteDef]:
-    """`GET /wheel`: the annual-wheel page of `?network=` (default network without it)."""
+def wheel_routes(
+    load_page: PageLoader, subscription: SubscriptionLookup | None = None
+) -> list[web.RouteDef]:
+    """`GET /wheel`: the annual-wheel page of `?network=` (default network without it).
+
+    With `?calendar=TOKEN` of a subscription link of that network, the page offers the
+    link ("Subscribe in Outlook"); without, it says how to get it.
+    """
 
     async def wheel(request: web.Request) -> web.Response:
         language = page_language(request.query.get("lang"))
@@ -1077,6 +1118,10 @@ def wheel_routes(load_page: PageLoader) -> list[web.RouteDef]:
                 charset="utf-8",
                 headers=_HEADERS,
             )
+        token = request.query.get("calendar")
+        if token and subscription is not None:
+            base = f"{request.scheme}://{request.host}"
+            page = replace(page, subscribe_url=await subscription(token, network, base))
         return web.Response(
             text=render_wheel_page(page, theme=theme, network_key=network),
             content_type="text/html",

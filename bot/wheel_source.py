@@ -8,12 +8,14 @@ meeting, in the page's language. The texts are the same the chat and the posts u
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote, urlencode
 
 from bot.settings import Settings
+from bot.tab_pages import NetworkChoice
 from bot.wheel_page import WheelEntry, WheelPage
+from dialogs.calendar_feed import CalendarLinks, feed_url
 from dialogs.conversation import RegistrySnapshots
 from dialogs.meeting_views import (
     channel_name,
@@ -24,6 +26,7 @@ from dialogs.meeting_views import (
 )
 from scheduler.recurrence import local, start_of_day
 from scheduler.wheel import wheel_deadlines
+from storage.conversations import ChannelBinding
 from storage.meetings import MeetingRepository
 from storage.registry import Language
 from storage.wheel_overrides import WheelOverrideStore
@@ -33,7 +36,8 @@ _LOOKBACK = timedelta(days=60)
 
 
 class WheelPages:
-    """`load(network_key, language)` for `bot.wheel_page.wheel_routes`."""
+    """`load(network_key, language)` and `subscription` for `bot.wheel_page.wheel_routes`,
+    `tab_networks` for the channel tab's configuration page (`bot.tab_pages`)."""
 
     def __init__(
         self,
@@ -43,12 +47,42 @@ class WheelPages:
         default_network: str,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         overrides: WheelOverrideStore | None = None,
+        calendar_links: CalendarLinks | None = None,
+        public_base_url: str = "",
+        team_bindings: Callable[[str], Awaitable[Sequence[ChannelBinding]]] | None = None,
     ):
         self._snapshots = snapshots
+        self._calendar_links = calendar_links
+        self._public_base_url = public_base_url  # else the address the page was asked at
+        self._team_bindings = team_bindings
         self._meetings = meetings
         self._overrides = overrides  # admins' changes to wheel entries
         self._default_network = default_network
         self._now = now
+
+    async def subscription(self, token: str, network_key: str | None, base: str) -> str | None:
+        """The subscription address a page's `?calendar=` token opens, if it is a live
+        link of the page's network (the whole network's or one group's)."""
+        if self._calendar_links is None:
+            return None
+        scope = await self._calendar_links.scope_of(token)
+        if scope is None or scope.network_key != (network_key or self._default_network):
+            return None
+        return feed_url(self._public_base_url or base, token)
+
+    async def tab_networks(
+        self, team_id: str | None, language: Language
+    ) -> tuple[list[NetworkChoice], str]:
+        """The networks a channel tab may show, and the team's own network (the one the
+        bot bound the team to; the default network for a team it does not know)."""
+        registry, _ = await self._snapshots.current()
+        choices = [NetworkChoice(n.key, n.name.get(language)) for n in registry.networks]
+        chosen = self._default_network
+        if team_id and self._team_bindings is not None:
+            bindings = await self._team_bindings(team_id)
+            if bindings:  # the team's own binding comes first
+                chosen = bindings[0].network_key
+        return choices, chosen
 
     async def load(self, network_key: str | None, language: Language) -> WheelPage:
         """The page for a network; raises `UnknownNetwork` (a LookupError: 404) if unknown."""
@@ -71,7 +105,7 @@ class WheelPages:
             network, stored, year_start - _LOOKBACK, year_end, overrides=overrides
         ):
             is_check = deadline.rule.check is not None
-            problem = deadline_problem(network, deadline, language)
+            problem = deadline_problem(network, deadline, language, names=False)
             entries.append(
                 WheelEntry(
                     when=deadline.day,

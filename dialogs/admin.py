@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from dialogs.conversation import CommandHandler, CommandRequest
 from dialogs.intents import Command
+from dialogs.markdown import escape
 from dialogs.permissions import Permissions
 from dialogs.turns import Reply
 from scheduler.recurrence import local
@@ -68,6 +69,13 @@ _ACTIONS: dict[str, Localized[str]] = {
     "wheel.override": Localized(sv="ändrade en årshjulspost", en="changed an annual-wheel entry"),
     "wheel.reset": Localized(sv="återställde en årshjulspost", en="reset an annual-wheel entry"),
     "person.erase": Localized(sv="raderade en persons uppgifter", en="erased a person's data"),
+    "calendar.link": Localized(
+        sv="skapade en prenumerationslänk till kalendern", en="made a calendar subscription link"
+    ),
+    "calendar.revoke": Localized(
+        sv="återkallade en prenumerationslänk till kalendern",
+        en="revoked a calendar subscription link",
+    ),
 }
 
 
@@ -104,11 +112,12 @@ class AuditDialogs:
             )
             return [Reply(_TEXTS["refused"].get(language), language)]
         entries = await self._audit_log.entries(network_key=network.key, limit=AUDIT_ROWS)
-        name = network.name.get(language)
+        name = escape(network.name.get(language))
         if not entries:
             return [Reply(_TEXTS["empty"].get(language).format(network=name), language)]
         lines = [f"**{_TEXTS['title'].get(language).format(network=name)}**", ""]
-        lines += [f"- {describe(entry, request.registry, language)}" for entry in entries]
+        # `describe` is plain text (the command line prints it): escaped for the chat.
+        lines += [f"- {escape(describe(entry, request.registry, language))}" for entry in entries]
         lines += ["", _TEXTS["more"].get(language).format(key=network.key)]
         return [Reply("\n".join(lines), language)]
 

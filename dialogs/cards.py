@@ -17,6 +17,7 @@ from dialogs import meeting_texts as mt
 from dialogs import minutes_texts as xt
 from dialogs import roles_texts as rt
 from dialogs import wheel_admin_texts as wt
+from dialogs.markdown import escape, mailto
 from scheduler.agenda import Agenda
 from scheduler.recurrence import local
 from storage.registry import Language, Localized
@@ -76,7 +77,7 @@ def contact_card(
         {
             "type": "Action.OpenUrl",
             "title": _MAIL_BUTTON.get(language).format(name=name),
-            "url": f"mailto:{email}",
+            "url": mailto(email),
         }
         for name, email in contacts
         if email
@@ -116,12 +117,15 @@ def channel_mapping_card(
 ) -> dict[str, Any]:
     """The welcome in a team: which channel the bot links to which group, and a confirm button.
 
-    `mapping` is (channel name, what it is linked to) pairs; `confirm` and `change` are
-    buttons' titles and the data they submit (`change` opens `channel_edit_card`).
+    `mapping` is (channel name, what it is linked to as markdown) pairs; `confirm` and
+    `change` are buttons' titles and the data they submit (`change` opens
+    `channel_edit_card`).
     """
     body = [text_block(title, weight="Bolder", size="Medium"), text_block(intro)]
     body.append(text_block(mapping_heading, weight="Bolder", spacing="Medium"))
-    body.append({"type": "FactSet", "facts": [{"title": c, "value": t} for c, t in mapping]})
+    # Channel names are the team's own, typed by its members: shown as text.
+    facts = [{"title": escape(c), "value": t} for c, t in mapping]
+    body.append({"type": "FactSet", "facts": facts})
     body += [text_block(note, spacing="Small", isSubtle=True) for note in notes]
     actions = []
     for button in (confirm, change):
@@ -149,7 +153,7 @@ def agenda_card(
     """
     meeting = agenda.meeting
     start, end = local(meeting.starts_at), local(meeting.ends_at)
-    group_name = agenda.group_name.get(language)
+    group_name = escape(agenda.group_name.get(language))
     title = heading or mt.AGENDA_TITLE.get(language).format(group=group_name)
     body: list[dict[str, Any]] = [text_block(title, weight="Bolder", size="Medium")]
     if meeting.cancelled:
@@ -159,25 +163,25 @@ def agenda_card(
         (mt.KIND.get(language), _meeting_kind_text(agenda, language)),
     ]
     if meeting.place:
-        facts.append((mt.WHERE.get(language), meeting.place))
+        facts.append((mt.WHERE.get(language), escape(meeting.place)))
     body.append(_fact_set(facts))
     if agenda.step is not None:
         step = agenda.step
         body.append(
             text_block(
                 mt.STEP.get(language).format(
-                    n=meeting.step, count=agenda.step_count, title=step.title.get(language)
+                    n=meeting.step, count=agenda.step_count, title=escape(step.title.get(language))
                 ),
                 weight="Bolder",
                 separator=True,
             )
         )
-        purpose = f"**{mt.STEP_PURPOSE.get(language)}:** {step.purpose.get(language)}"
+        purpose = f"**{mt.STEP_PURPOSE.get(language)}:** {escape(step.purpose.get(language))}"
         body.append(text_block(purpose))
         if step.homework.get(language):
             body.append(
                 text_block(
-                    f"**{mt.STEP_HOMEWORK.get(language)}:** {step.homework.get(language)}",
+                    f"**{mt.STEP_HOMEWORK.get(language)}:** {escape(step.homework.get(language))}",
                     isSubtle=True,
                 )
             )
@@ -187,18 +191,18 @@ def agenda_card(
         body.append(text_block(heading_text, weight="Bolder", separator=True))
         for point in agenda.standing_points:
             number += 1
-            body.append(text_block(f"{number}. {point.get(language)}", spacing="None"))
+            body.append(text_block(f"{number}. {escape(point.get(language))}", spacing="None"))
     body.append(text_block(mt.MEMBER_ITEMS.get(language), weight="Bolder", separator=True))
     if not agenda.items:
         body.append(text_block(mt.NO_MEMBER_ITEMS.get(language), isSubtle=True, spacing="None"))
     for item in agenda.items:
         number += 1
         author = (
-            " " + mt.ADDED_BY.get(language).format(name=item.author_name)
+            " " + mt.ADDED_BY.get(language).format(name=escape(item.author_name))
             if item.author_name
             else ""
         )
-        body.append(text_block(f"{number}. {item.text}{author}", spacing="None"))
+        body.append(text_block(f"{number}. {escape(item.text)}{author}", spacing="None"))
     actions: list[dict[str, Any]] = []
     if not meeting.cancelled:
         actions.append(_add_item_form(meeting.id, language))
@@ -221,7 +225,8 @@ def question_button_titled(title: str, question: str) -> dict[str, Any]:
 
 def _meeting_kind_text(agenda: Agenda, language: Language) -> str:
     mode = mt.MODES[agenda.meeting.mode].get(language)
-    return mt.MEETING_LINE.get(language).format(kind=agenda.kind_name.get(language), mode=mode)
+    kind = escape(agenda.kind_name.get(language))
+    return mt.MEETING_LINE.get(language).format(kind=kind, mode=mode)
 
 
 def _fact_set(facts: list[tuple[str, str]]) -> dict[str, Any]:
@@ -265,6 +270,7 @@ def wheel_card(
     row_buttons: list[dict[str, Any]] | None = None,
     intro: str | None = None,
     more: str | None = None,
+    note: str | None = None,
 ) -> dict[str, Any]:
     """Coming dates of the annual wheel: (month, date, what, details) rows, soonest first,
     under a heading per month.
@@ -272,6 +278,7 @@ def wheel_card(
     `intro` (the window shown) follows the title; `more` (how many rows were left out,
     where to see them) ends the list. `row_buttons` (for admins): one button per row,
     e.g. to edit the row's entry.
+    `note`: a line below the dates (how to subscribe to the calendar).
     """
     body: list[dict[str, Any]] = [text_block(title, weight="Bolder", size="Medium")]
     if intro:
@@ -298,6 +305,8 @@ def wheel_card(
         body.append({"type": "ColumnSet", "separator": True, "columns": columns})
     if more:
         body.append(text_block(more, spacing="Medium"))
+    if note:
+        body.append(text_block(note, isSubtle=True, size="Small", separator=True))
     return _card(body, buttons)
 
 

@@ -1,10 +1,11 @@
 """The conversation: one user message in, the bot's replies out, in plain Python.
 
 `Conversation.respond` is what every front end calls: the Teams edge (`bot/`), the
-terminal chat and `app.py ask`. It decides the language, the route (small talk, a
-command, a question), the network and group the message is about, and builds the
-replies. It never raises for user input: unknown networks or groups come back as a
-reply that says so.
+terminal chat and `app.py ask`. It classifies the message first (`dialogs.intents`: a
+who-question, a command, small talk, or a request the bot does not carry out), decides
+the language, the network and group the message is about, and builds the replies; only a
+who-question reaches the finder and may name a role. It never raises for user input:
+unknown networks or groups come back as a reply that says so.
 
 Commands ("dagordning", "årshjul", …) live in their own modules; each is a `Command`
 (its words) and a handler, registered when the `Conversation` is built (see app.py).
@@ -21,15 +22,17 @@ from datetime import date
 from typing import Any, Protocol
 
 from dialogs import cards, texts
-from dialogs.intents import Command, CommandPhrases, SmallTalk, classify
+from dialogs.intents import UNSUPPORTED, Classified, Command, CommandPhrases, SmallTalk, classify
 from dialogs.language import detect_language
+from dialogs.markdown import escape
 from dialogs.text import fold
 from dialogs.turns import Reply, Turn
-from dialogs.who import ContactFinder
+from dialogs.who import MAX_GROUP_LINES, ContactFinder
 from storage.registry import (
     LANGUAGES,
     Group,
     Language,
+    Localized,
     Network,
     RoleRegistry,
     UnknownGroup,
@@ -83,6 +86,8 @@ class CommandRequest:
     network: Network
     registry: RoleRegistry
     today: date
+    # The group the message names anywhere ("what's on the agenda for Logistics?"), if any.
+    group_key: str | None = None
 
 
 CommandHandler = Callable[[CommandRequest], Awaitable[list[Reply]]]
@@ -146,25 +151,25 @@ class Conversation:
 
         if turn.value is not None and "action" in turn.value:
             return await self._act(turn, turn.value, network, registry)
-        route = classify(turn.text, self._command_phrases)
-        if route.kind is SmallTalk.GREETING:
-            return [_greeting(turn, network, finder, language)]
-        if route.kind is SmallTalk.THANKS:
-            return [Reply(texts.THANKS.get(language), language)]
-        if route.kind is SmallTalk.HELP:
-            return [_help(turn, network, finder, language, self._command_phrases.commands)]
+        route = self.classify(turn.text, finder)
+        language = route.language or language
+        own_reply = _REPLIES.get(route.kind)
+        if own_reply is not None:
+            commands = self._command_phrases.commands
+            return [own_reply(turn, network, finder, language, commands)]
         if route.kind in self._handlers:
             request = CommandRequest(
                 turn=turn,
                 argument=route.argument,
-                language=route.language or language,
+                language=language,
                 network=network,
                 registry=registry,
                 today=self._today(),
+                group_key=finder.named_group(turn.text, network_key=network.key),
             )
             return await self._handlers[route.kind](request)
-        # The finder decides the language itself: the words a question matched tell more
-        # than a two-word question's function words ("chair?").
+        # Only a who-question gets here. The finder decides the language itself: the words a
+        # question matched tell more than a two-word question's function words ("chair?").
         reply = finder.answer(
             turn.text,
             network_key=network.key,
@@ -174,6 +179,12 @@ class Conversation:
         )
         return [_with_contact_card(reply)]
 
+    def classify(self, text: str, finder: ContactFinder | None = None) -> Classified:
+        """What kind of message `text` is, with this conversation's commands (and, given the
+        current finder, the registry's duty verbs)."""
+        if finder is None:
+            return classify(text, self._command_phrases)
+        return classify(text, self._command_phrases, finder.request_verbs, finder.role_words)
 
     async def _act(
         self, turn: Turn, value: dict[str, Any], network: Network, registry: RoleRegistry
@@ -220,11 +231,20 @@ def _with_contact_card(reply: Reply) -> Reply:
     return replace(reply, card=card)
 
 
-def _greeting(turn: Turn, network: Network, finder: ContactFinder, language: Language) -> Reply:
-    name = f" {turn.user_name.split()[0]}" if turn.user_name else ""
-    heading = texts.GREETING.get(language).format(name=name, network=network.name.get(language))
+def _greeting(
+    turn: Turn,
+    network: Network,
+    finder: ContactFinder,
+    language: Language,
+    commands: Sequence[Command] = (),
+) -> Reply:
+    first_name = turn.user_name.split()[0] if turn.user_name and turn.user_name.split() else ""
+    name = f" {escape(first_name)}" if first_name else ""
+    heading = texts.GREETING.get(language).format(
+        name=name, network=escape(network.name.get(language))
+    )
     suggestions = finder.example_questions(network.key, language)
-    text = heading + "\n\n" + "\n".join(f"- {q}" for q in suggestions)
+    text = heading + "\n\n" + "\n".join(f"- {escape(q)}" for q in suggestions)
     card = cards.suggestions_card(heading, [], suggestions)
     return Reply(text, language, card=card, suggestions=suggestions)
 
@@ -234,13 +254,13 @@ def _help(
     network: Network,
     finder: ContactFinder,
     language: Language,
-    commands: Sequence[Command],
+    commands: Sequence[Command] = (),
 ) -> Reply:
-    network_name = network.name.get(language)
+    network_name = escape(network.name.get(language))
     lines = [
         texts.HELP_INTRO.get(language).format(network=network_name),
         texts.HELP_ROLES.get(language).format(
-            roles=", ".join(r.title.get(language) for r in network.roles)
+            roles=", ".join(escape(r.title.get(language)) for r in network.roles)
         ),
     ]
     listed = [c for c in commands if c.summary is not None]
@@ -253,24 +273,71 @@ def _help(
     if network.groups and turn.group_key is None:
         lines.append(
             texts.HELP_GROUPS.get(language).format(
-                groups=", ".join(g.name.get(language) for g in network.groups)
+                groups=", ".join(
+                    [escape(g.name.get(language)) for g in network.groups[:MAX_GROUP_LINES]]
+                    + (["…"] if len(network.groups) > MAX_GROUP_LINES else [])
+                )
             )
         )
     suggestions = finder.example_questions(network.key, language)
     title = texts.EXAMPLES_TITLE.get(language)
-    text = "\n\n".join(lines) + f"\n\n{title}:\n" + "\n".join(f"- {q}" for q in suggestions)
+    text = "\n\n".join(lines) + f"\n\n{title}:\n" + "\n".join(f"- {escape(q)}" for q in suggestions)
     card = cards.suggestions_card(network_name, lines, suggestions)
     return Reply(text, language, card=card, suggestions=suggestions)
 
 
+def _thanks(
+    turn: Turn,
+    network: Network,
+    finder: ContactFinder,
+    language: Language,
+    commands: Sequence[Command] = (),
+) -> Reply:
+    return Reply(texts.THANKS.get(language), language)
+
+
+def _cannot(opening: Localized[str]) -> Callable[..., Reply]:
+    """A reply that says what the bot cannot do, then what it can: the help's suggestions."""
+
+    def reply(
+        turn: Turn,
+        network: Network,
+        finder: ContactFinder,
+        language: Language,
+        commands: Sequence[Command] = (),
+    ) -> Reply:
+        suggestions = (*finder.example_questions(network.key, language), _HELP_WORD[language])
+        title = texts.EXAMPLES_TITLE.get(language)
+        listed = "\n".join(f"- {escape(q)}" for q in suggestions)
+        text = opening.get(language) + f"\n\n{title}:\n" + listed
+        card = cards.suggestions_card(opening.get(language), [], suggestions)
+        return Reply(text, language, card=card, suggestions=suggestions)
+
+    return reply
+
+
+_HELP_WORD: dict[Language, str] = {"sv": "hjälp", "en": "help"}
+
+# Replies of the bot's own, by the kind of message: no role in any of them.
+_REPLIES: dict[SmallTalk | str, Callable[..., Reply]] = {
+    SmallTalk.GREETING: _greeting,
+    SmallTalk.THANKS: _thanks,
+    SmallTalk.HELP: _help,
+    SmallTalk.CHAT: _cannot(texts.CHAT),
+    UNSUPPORTED: _cannot(texts.CANNOT),
+}
+
+
 def _unknown_network(err: UnknownNetwork, language: Language) -> Reply:
-    text = texts.UNKNOWN_NETWORK.get(language).format(key=err.key, known=", ".join(err.known))
+    text = texts.UNKNOWN_NETWORK.get(language).format(
+        key=escape(err.key), known=", ".join(map(escape, err.known))
+    )
     return Reply(text, language)
 
 
 def _unknown_group(err: UnknownGroup, network: Network, language: Language) -> Reply:
-    known = ", ".join(f"{g.name.get(language)} ({g.key})" for g in network.groups)
+    known = ", ".join(f"{escape(g.name.get(language))} ({escape(g.key)})" for g in network.groups)
     text = texts.UNKNOWN_GROUP.get(language).format(
-        key=err.key, network=network.name.get(language), known=known
+        key=escape(err.key), network=escape(network.name.get(language)), known=known
     )
     return Reply(text, language)

@@ -39,6 +39,7 @@ from typing import Any, Protocol, TypeVar
 from dialogs import cards
 from dialogs.conversation import ActionHandler, ActionRequest, CommandHandler, CommandRequest
 from dialogs.intents import Command
+from dialogs.markdown import escape
 from dialogs.meeting_views import GENERAL_CHANNEL_NAME
 from dialogs.permissions import Permissions
 from dialogs.text import fold
@@ -65,6 +66,8 @@ CHANNELS_COMMAND = Command(
         sv="vilken kanal som hör till vilken grupp; administratörer kan ändra det",
         en="which channel belongs to which group; admins can change it",
     ),
+    topics=Localized(sv=("kanal*",), en=("channel", "channels")),
+    rank=40,
 )
 
 _TEXTS: dict[str, Localized[str]] = {
@@ -395,7 +398,7 @@ class TeamInstallations:
         active = {c.conversation_id for c in state.channels}
         gone = [name for channel_id, name in listed if channel_id not in active]
         if gone:
-            text = _TEXTS["gone"].get(language).format(channels=", ".join(gone))
+            text = _TEXTS["gone"].get(language).format(channels=", ".join(map(escape, gone)))
             return [Reply(text, language), self._form(state, registry, language)]
 
         wanted_network = value.get("team_network", state.network.key)
@@ -408,7 +411,7 @@ class TeamInstallations:
             choice = value.get(f"channel_{index}", NO_GROUP)
             if choice not in targets:
                 text = _TEXTS["bad_choice"].get(language).format(
-                    choice=choice, network=state.network.name.get(language)
+                    choice=escape(str(choice)), network=escape(state.network.name.get(language))
                 )
                 return [Reply(text, language)]
             wanted[channel_id] = None if choice == NO_GROUP else choice
@@ -419,8 +422,10 @@ class TeamInstallations:
             holders = [c for c, t in final.items() if t == target]
             if len(holders) > 1:
                 text = _TEXTS["twice"].get(language).format(
-                    target=targets.get(target, target),
-                    channels=", ".join(sorted((names.get(c, c) for c in holders), key=fold)),
+                    target=escape(targets.get(target, target)),
+                    channels=", ".join(
+                        escape(n) for n in sorted((names.get(c, c) for c in holders), key=fold)
+                    ),
                 )
                 return [Reply(text, language)]
 
@@ -710,7 +715,7 @@ def _mapping_reply(
         if editable
         else None
     )  # fmt: skip
-    title = state.network.name.get(language)
+    title = escape(state.network.name.get(language))
     card = cards.channel_mapping_card(
         title=title,
         intro=heading,
@@ -720,7 +725,7 @@ def _mapping_reply(
         confirm=None,
         change=change,
     )
-    lines = "\n".join(f"- {channel}: {target}" for channel, target in mapping)
+    lines = "\n".join(f"- {escape(channel)}: {target}" for channel, target in mapping)
     return Reply(f"**{title}**\n\n{heading}\n\n{lines}", language, card=card)
 
 
@@ -730,10 +735,10 @@ def _described(network: Network, key: str | None, language: Language) -> str:
         return _TEXTS["unbound"].get(language)
     group = next((g for g in network.groups if g.key == key), None)
     if group is not None:
-        return _TEXTS["group"].get(language).format(group=group.name.get(language))
+        return _TEXTS["group"].get(language).format(group=escape(group.name.get(language)))
     channel = next((c for c in network.channels if c.key == key), None)
     name = channel.name.get(language) if channel is not None else key
-    return _TEXTS["declared"].get(language).format(channel=name)
+    return _TEXTS["declared"].get(language).format(channel=escape(name))
 
 
 def _known(registry: RoleRegistry, key: str | None) -> Network | None:
@@ -787,13 +792,17 @@ def _welcome(
     notes = []
     if guessed:
         notes.append(text["default_network"].get(language).format(
-            network=network.name.get(language)))
-    without = [g.name.get(language) for g in network.groups if g.key not in bound.values()]
+            network=escape(network.name.get(language))))
+    without = [
+        escape(g.name.get(language)) for g in network.groups if g.key not in bound.values()
+    ]
     if without:
         notes.append(text["groups_without_channel"].get(language).format(
             groups=", ".join(without)))
-    title = text["title"].get(language).format(team=team.name or network.name.get(language))
-    intro = text["intro"].get(language).format(network=network.name.get(language))
+    title = text["title"].get(language).format(
+        team=escape(team.name or network.name.get(language))
+    )
+    intro = text["intro"].get(language).format(network=escape(network.name.get(language)))
     heading = text["mapping"].get(language)
     card = cards.channel_mapping_card(
         title=title,

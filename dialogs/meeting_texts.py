@@ -249,6 +249,13 @@ SHIFTED_HOLIDAY = Localized(
     sv="(flyttat från {day}, som är {holiday})", en="(moved from {day}, {holiday})"
 )
 MEETINGS_BUTTON = Localized(sv="Visa möten", en="Show meetings")
+SUBSCRIBE_BUTTON = Localized(sv="Prenumerera i Outlook", en="Subscribe in Outlook")
+SUBSCRIBE_NOTE = Localized(
+    sv="Möten och datum i din Outlook-kalender: knappen öppnar kalenderappen. I Outlook på "
+    "webben: Lägg till kalender → Prenumerera från webben, och klistra in {url}",
+    en="Meetings and dates in your Outlook calendar: the button opens your calendar app. In "
+    "Outlook on the web: Add calendar → Subscribe from web, and paste {url}",
+)
 WHEEL_POST = Localized(
     sv="Årshjulet: {title} – senast {day} ({relative}).",
     en="Annual wheel: {title} – by {day} ({relative}).",
@@ -265,5 +272,9 @@ UNPREPARED = Localized(
 TERM_ENDS = Localized(
     sv="Mandatperioden för {role} ({who}) går ut {day}.",
     en="The term of the {role} ({who}) ends on {day}.",
+)
+TERM_ENDS_UNNAMED = Localized(
+    sv="Mandatperioden för {role} går ut {day}.",
+    en="The term of the {role} ends on {day}.",
 )
 RELATIVE_TO_MEETING = Localized(sv="Gäller mötet {when}.", en="For the meeting {when}.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from dialogs import meeting_texts as mt
+from dialogs.markdown import escape
 from scheduler.posts import GENERAL_CHANNEL
 from scheduler.recurrence import holiday_name, local
 from scheduler.wheel import WheelDeadline
@@ -51,19 +52,19 @@ def kind_name(network: Network, kind_key: str) -> Localized[str]:
 def meeting_what(
     network: Network, meeting: Meeting, language: Language, *, group: bool, place: bool = True
 ) -> str:
-    """`Expertgruppsmöte 2 av 6, fysiskt möte · Logistik · Konferensrum A`.
+    """`Expertgruppsmöte 2 av 6, fysiskt möte · Logistik · Konferensrum A` (markdown).
 
     `place=False` leaves the place out, for a caller that shows it apart.
     """
-    name = kind_name(network, meeting.kind).get(language)
+    name = escape(kind_name(network, meeting.kind).get(language))
     kind = next((k for k in network.meeting_kinds if k.key == meeting.kind), None)
     if kind is not None and kind.steps and meeting.step is not None:
         name += f" {meeting.step}/{len(kind.steps)}"
     parts = [f"{name}, {mt.MODES[meeting.mode].get(language)}"]
     if group:
-        parts.append(network.group(meeting.group_key).name.get(language))
+        parts.append(escape(network.group(meeting.group_key).name.get(language)))
     if place and meeting.place:
-        parts.append(meeting.place)
+        parts.append(escape(meeting.place))
     return " · ".join(parts)
 
 
@@ -82,16 +83,21 @@ def responsible_holders(
 
 
 def responsible_title(network: Network, deadline: WheelDeadline, language: Language) -> str | None:
-    """The responsible role's title in `language`, or None."""
+    """The responsible role's title in `language` (markdown-escaped), or None."""
     if deadline.rule.responsible is None:
         return None
-    return network.role(deadline.rule.responsible).title.get(language)
+    return escape(network.role(deadline.rule.responsible).title.get(language))
 
 
-def deadline_problem(network: Network, deadline: WheelDeadline, language: Language) -> str | None:
-    """What a failed check found, as a sentence; None for a plain deadline."""
+def deadline_problem(
+    network: Network, deadline: WheelDeadline, language: Language, *, names: bool = True
+) -> str | None:
+    """What a failed check found, as a sentence (markdown); None for a plain deadline.
+
+    `names=False` leaves people out (role titles only), for what is served without sign-in.
+    """
     check = deadline.rule.check
-    scope = (
+    scope = escape(
         network.group(deadline.group_key).name.get(language)
         if deadline.group_key is not None
         else network.name.get(language)
@@ -102,15 +108,20 @@ def deadline_problem(network: Network, deadline: WheelDeadline, language: Langua
         )
     if isinstance(check, PrecededByCheck) and deadline.meeting is not None:
         return mt.UNPREPARED.get(language).format(
-            by_kind=kind_name(network, check.by_kind).get(language).lower(),
+            by_kind=escape(kind_name(network, check.by_kind).get(language).lower()),
             days=check.days,
-            kind=kind_name(network, check.kind).get(language).lower(),
+            kind=escape(kind_name(network, check.kind).get(language).lower()),
             when=meeting_when(deadline.meeting, language),
+        )
+    if isinstance(check, TermEndCheck) and not names:
+        return mt.TERM_ENDS_UNNAMED.get(language).format(
+            role=escape(network.role(check.role).title.get(language).lower()),
+            day=mt.format_day(deadline.nominal, language),
         )
     if isinstance(check, TermEndCheck):
         return mt.TERM_ENDS.get(language).format(
-            role=network.role(check.role).title.get(language).lower(),
-            who=", ".join(a.person.name for a in deadline.holders),
+            role=escape(network.role(check.role).title.get(language).lower()),
+            who=", ".join(escape(a.person.name) for a in deadline.holders),
             day=mt.format_day(deadline.nominal, language),
         )
     if deadline.meeting is not None:

@@ -29,8 +29,10 @@ from typing import Any
 
 from dialogs import cards
 from dialogs import meeting_texts as mt
+from dialogs.calendar_feed import CalendarLinks, webcal_url
 from dialogs.conversation import ActionHandler, ActionRequest, CommandHandler, CommandRequest
 from dialogs.intents import Command
+from dialogs.markdown import escape
 from dialogs.meeting_views import (
     channel_name,
     deadline_problem,
@@ -47,6 +49,7 @@ from dialogs.wheel_admin import Overrides, edit_button, entries_button
 from scheduler.agenda import compose_agenda
 from scheduler.recurrence import aware, local, start_of_day
 from scheduler.wheel import WheelDeadline, wheel_deadlines
+from storage.calendar_tokens import CalendarScope
 from storage.meetings import Meeting, MeetingDraft, MeetingRepository
 from storage.registry import (
     MEETING_MODES,
@@ -69,6 +72,11 @@ AGENDA_COMMAND = Command(
         sv="nästa mötes dagordning för gruppen",
         en="the next meeting's agenda for the group",
     ),
+    topics=Localized(
+        sv=("dagordning", "dagordningen", "agenda", "agendan", "föredragningslista*"),
+        en=("agenda", "the agenda"),
+    ),
+    rank=20,
 )
 ADD_ITEM_COMMAND = Command(
     "agenda.add_item",
@@ -80,6 +88,12 @@ ADD_ITEM_COMMAND = Command(
         sv="lägg till en punkt på nästa mötes dagordning",
         en="add an item to the next meeting's agenda",
     ),
+    topics=Localized(
+        sv=("dagordning", "dagordningen", "agenda", "agendan", "punkt"),
+        en=("agenda", "item", "point"),
+    ),
+    rank=10,
+    verbs=Localized(sv=("lägg till", "lägg upp", "sätt upp", "för upp"), en=("add", "put")),
 )
 MEETINGS_COMMAND = Command(
     "meetings",
@@ -91,6 +105,12 @@ MEETINGS_COMMAND = Command(
         sv="gruppens kommande möten",
         en="the group's upcoming meetings",
     ),
+    topics=Localized(
+        sv=("möte", "möten", "mötet", "mötena", "mötesplan*", "ses vi", "träffas vi",
+            "nästa träff", "träffarna"),
+        en=("meeting", "meetings", "meet", "meet next", "upcoming meetings"),
+    ),
+    rank=90,  # the weakest topic: "meeting" accompanies most others
 )
 WHEEL_COMMAND = Command(
     "wheel",
@@ -102,6 +122,8 @@ WHEEL_COMMAND = Command(
         sv="årshjulets kommande datum",
         en="the annual wheel's coming dates",
     ),
+    topics=Localized(sv=("årshjul*", "deadline*"), en=("wheel", "annual wheel", "deadline*")),
+    rank=30,
 )
 
 WHEEL_DAYS = 365  # how far ahead "årshjul" looks unless asked for another window
@@ -145,9 +167,14 @@ class MeetingDialogs:
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         permissions: Permissions | None = None,
         wheel_overrides: Overrides | None = None,
+        calendar_links: CalendarLinks | None = None,
+        public_base_url: str = "",
         wheel_link: Callable[[str, Language], str | None] | None = None,
     ):
         self._meetings = meetings
+        # Subscription links for the wheel card: only with a key and a public address.
+        self._calendar_links = calendar_links
+        self._public_base_url = public_base_url
         self._now = now
         self._permissions = permissions or Permissions()
         # Admins' changes to wheel entries; with them, admins get the wheel's edit buttons.
@@ -183,7 +210,7 @@ class MeetingDialogs:
     async def agenda(self, request: CommandRequest) -> list[Reply]:
         """The agenda of the group's next meeting."""
         context = _context(request)
-        group, _rest = _group(context, request.argument)
+        group, _rest = _group(context, request.argument, named=request.group_key)
         if group is None:
             return [_which_group(context, mt.AGENDA_COMMAND)]
         meeting = await self._meetings.next_meeting(context.network.key, group.key, self._now())
@@ -194,18 +221,20 @@ class MeetingDialogs:
     async def add_item(self, request: CommandRequest) -> list[Reply]:
         """Add the argument as a point on the group's next meeting's agenda."""
         context = _context(request)
-        group, text = _group(context, request.argument, channel_first=True)
+        group, text = _group(
+            context, request.argument, channel_first=True, named=request.group_key
+        )
         if group is None:
             return [_which_group(context, mt.AGENDA_COMMAND)]
         meeting = await self._meetings.next_meeting(context.network.key, group.key, self._now())
         if meeting is None:
             return [_no_meeting(context, group)]
-        return await self._add_item(context, meeting, text)
+        return await self._add_item(context, meeting, _item_text(text, group))
 
     async def meetings(self, request: CommandRequest) -> list[Reply]:
         """The upcoming meetings of the group, or of the whole network."""
         context = _context(request)
-        group, _rest = _group(context, request.argument)
+        group, _rest = _group(context, request.argument, named=request.group_key)
         return [await self._meetings_reply(context, group)]
 
     async def wheel(self, request: CommandRequest) -> list[Reply]:
@@ -217,7 +246,7 @@ class MeetingDialogs:
         """
         context = _context(request)
         network, language = context.network, context.language
-        group, rest = _group(context, request.argument)
+        group, rest = _group(context, request.argument, named=request.group_key)
         days = _window_days(rest)
         now = self._now()
         today = local(now).date()
@@ -280,6 +309,13 @@ class MeetingDialogs:
         if self._wheel_overrides is not None and await self._may_administer(context):
             row_buttons = [edit_button(network.key, e.rule_key, language) for e in shown]
             buttons.append(entries_button(network.key, language))
+        note = None
+        subscribe = await self._subscription(context, group)
+        if subscribe is not None:
+            buttons.append(
+                cards.link_button(mt.SUBSCRIBE_BUTTON.get(language), webcal_url(subscribe))
+            )
+            note = mt.SUBSCRIBE_NOTE.get(language).format(url=subscribe)
         card = cards.wheel_card(
             title,
             [(e.month, e.day, e.what, e.details) for e in shown],
@@ -289,8 +325,19 @@ class MeetingDialogs:
             row_buttons=row_buttons,
             intro=window,
             more=more,
+            note=note,
         )
         return [Reply(text, language, card=card)]
+
+    async def _subscription(self, context: _Context, group: Group | None) -> str | None:
+        """The calendar subscription URL of the group (or network), made on first ask."""
+        links = self._calendar_links
+        if links is None or not links.enabled or not self._public_base_url:
+            return None
+        scope = CalendarScope(context.network.key, group.key if group else None)
+        return await links.link(
+            scope, self._public_base_url, actor=context.turn.sender_id, now=self._now()
+        )
 
     # --- card actions ---
 
@@ -434,7 +481,7 @@ class MeetingDialogs:
         await self._meetings.add_item(
             meeting.id, text, author_name=turn.user_name, author_id=turn.sender_id, now=now
         )
-        confirmation = mt.ITEM_ADDED.get(language).format(text=text, when=when)
+        confirmation = mt.ITEM_ADDED.get(language).format(text=escape(text), when=when)
         return [Reply(confirmation, language), await self._agenda_reply(context, meeting)]
 
     async def _agenda_reply(self, context: _Context, meeting: Meeting) -> Reply:
@@ -517,12 +564,13 @@ def _for_meeting(context: _Context, meeting: Meeting) -> _Context:
 
 
 def _group(
-    context: _Context, argument: str, *, channel_first: bool = False
+    context: _Context, argument: str, *, channel_first: bool = False, named: str | None = None
 ) -> tuple[Group | None, str]:
     """The group a command is about, and the rest of its argument.
 
-    A group named at the start of the argument, else the channel's group (with
-    `channel_first`, the other way round: an agenda point may begin with a group's name),
+    A group named at the start of the argument, else the group `named` anywhere in the
+    message ("what's on the agenda for Logistics?"), else the channel's group (with
+    `channel_first`, the channel's first: an agenda point may begin with a group's name),
     else the network's only group, else None (ask which).
     """
     network = context.network
@@ -542,6 +590,8 @@ def _group(
     if best is not None:
         # `fold` keeps the length of Swedish letters, so the rest can be cut from the original.
         return best[1], argument[best[0] :].lstrip(" :,.–-")
+    if named is not None and named in {g.key for g in network.groups}:
+        return network.group(named), argument
     if channel_group is not None:
         return channel_group, argument
     if len(network.groups) == 1:
@@ -549,12 +599,44 @@ def _group(
     return None, argument
 
 
+# How a sentence says where the point goes ("… på dagordningen", "to the agenda: …") and
+# what it is ("en punkt om …", "an item:"): not part of the point itself.
+_ON_THE_AGENDA = re.compile(
+    r"\b(?:på|pa|till|to|on|onto)\s+(?:the\s+|next\s+|nästa\s+)?"
+    r"(?:dagordningen|dagordning|agendan|agenda)\b\s*[:,.–-]?",
+    re.IGNORECASE,
+)
+_A_POINT = re.compile(
+    r"^(?:(?:en\s+|a\s+|an\s+)?(?:punkt|item|point)\b\s*)?(?:om\b|about\b)?\s*[:,.–-]?",
+    re.IGNORECASE,
+)
+_QUOTES = "'\"”“‘’«»"
+
+
+def _item_text(text: str, group: Group) -> str:
+    """The agenda point a request names, without the words around it: "lägg till 'Ny
+    upphandling' på dagordningen för Logistik" adds "Ny upphandling"."""
+    text = _ON_THE_AGENDA.sub(" ", text)
+    names = sorted(
+        {n for n in (group.key, group.name.sv, group.name.en, *group.aliases) if n},
+        key=len,
+        reverse=True,
+    )
+    named = "|".join(re.escape(n) for n in names)
+    text = re.sub(rf"\b(?:för|for|i|in)\s+(?:the\s+)?(?:{named})\b(?:\s+group)?", " ", text,
+                  flags=re.IGNORECASE)
+    text = _A_POINT.sub("", " ".join(text.split())).strip(" :,.–-")
+    if len(text) > 1 and text[0] in _QUOTES and text[-1] in _QUOTES:
+        text = text[1:-1].strip()
+    return text
+
+
 def _which_group(context: _Context, command: Localized[str]) -> Reply:
     language, network = context.language, context.network
     word = command.get(language)
     questions = tuple(f"{word} {g.name.get(language)}" for g in network.groups)
     example = questions[0] if questions else word
-    text = mt.WHICH_GROUP.get(language).format(example=example)
+    text = mt.WHICH_GROUP.get(language).format(example=escape(example))
     card = cards.suggestions_card(text, [], questions)
     return Reply(text, language, card=card, suggestions=questions)
 
@@ -562,7 +644,7 @@ def _which_group(context: _Context, command: Localized[str]) -> Reply:
 def _no_meeting(context: _Context, group: Group) -> Reply:
     language = context.language
     text = mt.NO_MEETING.get(language).format(
-        group=mt.in_sentence(group.name.get(language), language)
+        group=escape(mt.in_sentence(group.name.get(language), language))
     )
     return Reply(text, language)
 
@@ -587,7 +669,7 @@ def wheel_rows(
     *,
     group: Group | None = None,
 ) -> list[WheelRow]:
-    """The deadlines as rows, soonest first: one per rule, date (and meeting, for the
+    """The deadlines as rows (markdown: names and titles escaped), soonest first: one per rule, date (and meeting, for the
     rules tied to meetings), naming every channel it goes to and what each check found
     (a deadline for each group is one row, not one per group).
 
@@ -604,11 +686,14 @@ def wheel_rows(
         first = same[0]
         problems = dict.fromkeys(deadline_problem(network, d, language) for d in same)
         problem = " ".join(p for p in problems if p) or None
-        channels = list(dict.fromkeys(channel_name(network, d.channel, language) for d in same))
+        channels = list(
+            dict.fromkeys(escape(channel_name(network, d.channel, language)) for d in same)
+        )
         if group is not None and [d.channel for d in same] == [group.key]:
             channels = []  # the group's own channel: saying so on every row is noise
         holders = {
-            tuple(a.person.name for a in responsible_holders(network, d, today)) for d in same
+            tuple(escape(a.person.name) for a in responsible_holders(network, d, today))
+            for d in same
         }
         names = ", ".join(holders.pop()) if len(holders) == 1 else ""
         who = names or responsible_title(network, first, language)
@@ -623,7 +708,7 @@ def wheel_rows(
                 rule_key=rule_key,
                 month=mt.format_month(day, language),
                 day=mt.format_compact_day(day, language),
-                what=first.rule.title.get(language),
+                what=escape(first.rule.title.get(language)),
                 channels=", ".join(channels),
                 details=" · ".join(d for d in details if d),
             )
@@ -646,7 +731,8 @@ def _window_days(argument: str) -> int:
 
 
 def _scope(network: Network, group: Group | None, language: Language) -> str:
-    return group.name.get(language) if group is not None else network.name.get(language)
+    """The group's (or network's) name, markdown-escaped for the texts it goes into."""
+    return escape(group.name.get(language) if group is not None else network.name.get(language))
 
 
 def _refusal(context: _Context) -> Reply:

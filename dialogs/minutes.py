@@ -42,6 +42,7 @@ from dialogs.conversation import (
     named_group,
 )
 from dialogs.intents import Command
+from dialogs.markdown import escape
 from dialogs.turns import Reply
 from scheduler.minutes import (
     DownloadFailed,
@@ -70,6 +71,8 @@ MINUTES_COMMAND = Command(
         sv="vilka mötesprotokoll som är sparade och vilka som saknas",
         en="which meeting minutes are filed and which are missing",
     ),
+    topics=Localized(sv=("protokoll*", "protokol*", "mötesprotokoll*"), en=("minutes",)),
+    rank=15,
 )
 
 _STATES = {"filed": xt.STATUS_FILED, "missing": xt.STATUS_MISSING, "uploading": xt.STATUS_UPLOADING}
@@ -130,14 +133,14 @@ class MinutesDialogs:
 
 def group_reply(network: Network, group: GroupMinutes, language: Language, days: int) -> Reply:
     """One group's past meetings and the state of their minutes."""
-    name = network.group(group.group_key).name.get(language)
+    name = escape(network.group(group.group_key).name.get(language))
     title = xt.STATUS_TITLE.get(language).format(scope=name)
     lines = []
     for item in reversed(group.meetings):  # newest first
         day = mt.format_short_day(local(item.meeting.starts_at).date(), language)
         state = _STATES[item.state].get(language)
         if item.minutes is not None:
-            state += f" – [{item.minutes.path.rpartition('/')[2]}]({item.minutes.web_url})"
+            state += f" – [{escape(item.minutes.path.rpartition('/')[2])}]({item.minutes.web_url})"
         lines.append(xt.STATUS_LINE.get(language).format(day=day, state=state))
     if not lines:
         lines = [xt.STATUS_NONE.get(language).format(days=days)]
@@ -148,7 +151,7 @@ def group_reply(network: Network, group: GroupMinutes, language: Language, days:
 
 def rollup_reply(network: Network, groups: list[GroupMinutes], language: Language) -> Reply:
     """Every group of the network: how many minutes are filed and which are missing."""
-    title = xt.ROLLUP_TITLE.get(language).format(network=network.name.get(language))
+    title = xt.ROLLUP_TITLE.get(language).format(network=escape(network.name.get(language)))
     lines = []
     for group in groups:
         missing = ", ".join(
@@ -156,7 +159,7 @@ def rollup_reply(network: Network, groups: list[GroupMinutes], language: Languag
         )
         lines.append(
             xt.ROLLUP_LINE.get(language).format(
-                group=network.group(group.group_key).name.get(language),
+                group=escape(network.group(group.group_key).name.get(language)),
                 filed=sum(1 for m in group.meetings if m.state == "filed"),
                 total=len(group.meetings),
                 missing=xt.ROLLUP_MISSING.get(language).format(days=missing) if missing else "",
@@ -219,7 +222,7 @@ class MinutesInbox:
             return [Reply(xt.WHICH_GROUP.get(language), language)]
         candidates = await self._candidates(network, group)
         if not candidates:
-            text = xt.NO_MEETING.get(language).format(group=group.name.get(language))
+            text = xt.NO_MEETING.get(language).format(group=escape(group.name.get(language)))
             return [Reply(text, language)]
         try:
             fetch = self._read_shared if shared else self._download
@@ -289,7 +292,7 @@ class MinutesInbox:
         meeting = next((m for m in candidates if type(picked) is int and m.id == picked), None)
         if meeting is None:
             if not candidates:
-                text = xt.NO_MEETING.get(language).format(group=group.name.get(language))
+                text = xt.NO_MEETING.get(language).format(group=escape(group.name.get(language)))
                 return [Reply(text, language)]
             # Filed meanwhile, or not one of the group's: the meetings still open.
             return [_pick_reply(kept, candidates, language)]
@@ -336,7 +339,7 @@ class MinutesInbox:
 def _pick_reply(kept: ReceivedFile, candidates: list[Meeting], language: Language) -> Reply:
     """The card asking which meeting a kept file belongs to; its buttons name the file by
     its id only."""
-    title = xt.PICK_MEETING.get(language).format(name=kept.file_name)
+    title = xt.PICK_MEETING.get(language).format(name=escape(kept.file_name))
     choices = [
         (
             mt.format_short_day(local(m.starts_at).date(), language),

@@ -14,6 +14,7 @@ downtime), the note that it comes late (`mark_late`), so readers know why.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -24,6 +25,7 @@ from dialogs import cards
 from dialogs import meeting_texts as mt
 from dialogs import minutes_texts as xt
 from dialogs.intents import Command
+from dialogs.markdown import escape
 from dialogs.meeting_views import channel_name
 from dialogs.turns import Reply
 from scheduler.posts import (
@@ -50,6 +52,10 @@ POSTS_COMMAND = Command(
         sv="vad boten ska posta och vad som har missats",
         en="what the bot will post and what was missed",
     ),
+    topics=Localized(
+        sv=("utskick*", "inlägg", "inläggen", "schemalagda*"), en=("posts", "scheduled posts")
+    ),
+    rank=40,
 )
 
 # How far ahead the overview looks. A planner lists what is due by `until` and not stale
@@ -210,10 +216,10 @@ class PostsOverview:
         ]
 
         def line(post: PlannedPost, detail: str = "") -> _Line:
-            channel = channel_name(network, post.target.channel, language)
+            channel = escape(channel_name(network, post.target.channel, language))
             if post.target.person is not None:
                 channel += " · " + _TEXTS["personally"].get(language).format(
-                    name=post.target.person.name
+                    name=escape(post.target.person.name)
                 )
             summary = _summary(post.text)
             parts = [format_when(post.due_at, language), channel, summary]
@@ -233,7 +239,7 @@ class PostsOverview:
                 else:
                     detail = _TEXTS["retry_at"].get(language).format(
                         when=format_when(entry.next_attempt_at, language),
-                        error=entry.last_error or "–",
+                        error=escape(entry.last_error or "–"),
                     )
                     retrying.append(line(post, detail))
             elif entry.status == "late-sent" and entry.sent_at is not None:
@@ -260,7 +266,7 @@ class PostsOverview:
             )
             if lines
         ]
-        title = _TEXTS["title"].get(language).format(network=network.name.get(language))
+        title = _TEXTS["title"].get(language).format(network=escape(network.name.get(language)))
         if not sections:
             empty = _TEXTS["nothing"].get(language).format(days=UPCOMING_DAYS)
             return [Reply(f"**{title}**\n\n{empty}", language, card=cards.posts_overview_card(
@@ -280,10 +286,17 @@ def _limited(lines: list[_Line], language: Language) -> list[str]:
     return ordered[:MAX_LINES] + [_TEXTS["more"].get(language).format(count=rest)]
 
 
+# A backslash escape in a post's markdown (`\*`): the character it stands for.
+_ESCAPED = re.compile(r"\\(.)")
+
+
 def _summary(text: str, limit: int = 80) -> str:
+    """A post's first line as plain words, cut at `limit`, escaped again for markdown (a
+    cut could split the post's own formatting or escapes)."""
     first = next((part.strip() for part in text.splitlines() if part.strip()), "")
-    first = first.replace("**", "").replace("_", "")
-    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
+    first = _ESCAPED.sub(r"\1", first.replace("**", "").replace("_", ""))
+    first = first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
+    return escape(first)
 
 
 def _reason(entry: OutboxEntry, language: Language) -> str:
@@ -291,10 +304,10 @@ def _reason(entry: OutboxEntry, language: Language) -> str:
     error = entry.last_error or ""
     if entry.status == "undeliverable" and error.startswith(PERSONAL_CHAT_UNREACHABLE):
         person = entry.post.target.person
-        name = person.name if person is not None else "–"
+        name = escape(person.name) if person is not None else "–"
         return _TEXTS["no_personal_chat"].get(language).format(name=name)
     if entry.status == "undeliverable":
         if error.startswith("no channel"):
             return _TEXTS["no_channel"].get(language)
         return _TEXTS["gone"].get(language)
-    return _TEXTS["refused"].get(language).format(error=error)
+    return _TEXTS["refused"].get(language).format(error=escape(error))

@@ -40,6 +40,7 @@ from dialogs.conversation import (
     named_group,
 )
 from dialogs.intents import Command
+from dialogs.markdown import escape
 from dialogs.permissions import Permissions
 from dialogs.text import fold
 from dialogs.turns import Reply, Turn
@@ -67,6 +68,8 @@ ROLES_COMMAND = Command(
         sv="vem som har gruppens roller; administratörer kan ändra dem",
         en="who holds the group's roles; administrators can change them",
     ),
+    topics=Localized(sv=("roller", "rollerna", "rollinnehavare*"), en=("roles", "role holders")),
+    rank=40,
 )
 
 EDIT_ACTION = "roles.edit"
@@ -179,7 +182,7 @@ class RolesAdminDialogs:
         if person is not None and any(
             _same(a.person, person) and a.deputy == deputy for a in current
         ):
-            problems.append(rt.ALREADY_HOLDS.get(language).format(name=person.name))
+            problems.append(rt.ALREADY_HOLDS.get(language).format(name=escape(person.name)))
         if problems:
             return [_problems(problems, language)]
         assert person is not None
@@ -285,11 +288,11 @@ class RolesAdminDialogs:
         role = next((r for r in network.roles if r.key == role_key), None)
         if role is None:
             text = rt.UNKNOWN_ROLE.get(language).format(
-                role=role_key, network=network.name.get(language)
+                role=escape(role_key), network=escape(network.name.get(language))
             )
             return Reply(text, language)
         group_key = value.get("group") or None
-        title = role.title.get(language)
+        title = escape(role.title.get(language))
         if role.scope == "network":
             if group_key is not None:
                 return Reply(rt.NOT_IN_GROUP.get(language).format(role=title), language)
@@ -297,12 +300,16 @@ class RolesAdminDialogs:
         group = next((g for g in network.groups if g.key == group_key), None)
         if group is None:
             if group_key is not None:
-                known = ", ".join(f"{g.name.get(language)} ({g.key})" for g in network.groups)
+                known = ", ".join(
+                    f"{escape(g.name.get(language))} ({escape(g.key)})" for g in network.groups
+                )
                 text = texts.UNKNOWN_GROUP.get(language).format(
-                    key=group_key, network=network.name.get(language), known=known
+                    key=escape(str(group_key)),
+                    network=escape(network.name.get(language)),
+                    known=known,
                 )
                 return Reply(text, language)
-            example = network.groups[0].name.get(language) if network.groups else ""
+            example = escape(network.groups[0].name.get(language)) if network.groups else ""
             text = rt.NEEDS_GROUP.get(language).format(role=title, example=example)
             return Reply(text, language)
         return network, group, role
@@ -383,11 +390,11 @@ class RolesAdminDialogs:
         registry, _finder = await self._snapshots.current()
         fresh = registry.network(network.key)
         names = [
-            a.person.name + (f" ({rt.DEPUTY.get(language)})" if a.deputy else "")
+            escape(a.person.name) + (f" ({rt.DEPUTY.get(language)})" if a.deputy else "")
             for a in _holders(fresh, role, group)
         ]
         text = rt.SAVED.get(language).format(
-            role=role.title.get(language),
+            role=escape(role.title.get(language)),
             scope=_scope(fresh, group, language),
             holders=", ".join(names) or rt.NOBODY.get(language),
         )
@@ -410,7 +417,7 @@ def _roles_reply(network: Network, group: Group | None, language: Language, admi
         deputies = [_holder_line(a, language) for a in assigned if a.deputy]
         listings.append(
             cards.RoleListing(
-                title=role.title.get(language),
+                title=escape(role.title.get(language)),
                 holders=holders or [rt.VACANT.get(language)],
                 deputies=deputies,
             )
@@ -418,7 +425,7 @@ def _roles_reply(network: Network, group: Group | None, language: Language, admi
         who = ", ".join(holders) or rt.VACANT.get(language)
         if deputies:
             who += f" ({rt.DEPUTIES.get(language)}: {', '.join(deputies)})"
-        lines.append(f"- {role.title.get(language)}: {who}")
+        lines.append(f"- {escape(role.title.get(language))}: {who}")
     empty = rt.NO_ROLES.get(language).format(scope=scope)
     edit = None
     if admin and roles:
@@ -461,7 +468,7 @@ def _edit_reply(
         for a in current
     ] or [rt.VACANT.get(language)]
     title = rt.EDIT_TITLE.get(language).format(
-        role=role.title.get(language), scope=_scope(network, group, language)
+        role=escape(role.title.get(language)), scope=_scope(network, group, language)
     )
     form = cards.RoleEditForm(
         title=title,
@@ -538,8 +545,8 @@ def _holder_line(assignment: Assignment, language: Language) -> str:
     elif end:
         term = rt.TERM_UNTIL.get(language).format(end=end)
     else:
-        return assignment.person.name
-    return f"{assignment.person.name} ({term})"
+        return escape(assignment.person.name)
+    return f"{escape(assignment.person.name)} ({term})"
 
 
 def _known_people(network: Network, turn: Turn) -> list[tuple[str, str]]:
@@ -573,7 +580,8 @@ def _same(a: Person, b: Person) -> bool:
 
 
 def _scope(network: Network, group: Group | None, language: Language) -> str:
-    return group.name.get(language) if group is not None else network.name.get(language)
+    """The group's (or network's) name, markdown-escaped for the texts it goes into."""
+    return escape(group.name.get(language) if group is not None else network.name.get(language))
 
 
 def _date(value: Any, language: Language, problems: list[str]) -> date | None:
@@ -591,7 +599,7 @@ def _date(value: Any, language: Language, problems: list[str]) -> date | None:
 
 
 def _term_order(name: str, start: date, end: date, language: Language) -> str:
-    return rt.TERM_ORDER.get(language).format(name=name, start=start, end=end)
+    return rt.TERM_ORDER.get(language).format(name=escape(name), start=start, end=end)
 
 
 def _problems(problems: list[str], language: Language) -> Reply:

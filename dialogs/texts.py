@@ -25,6 +25,18 @@ HELP_INTRO = Localized(
     "your group, how to reach them and what the role does.",
 )
 
+CANNOT = Localized(
+    sv="Det kan jag tyvärr inte göra. Jag kan svara på vem du ska kontakta och visa sådant som "
+    "dagordningar, möten, årshjulet och protokoll.",
+    en="Sorry, I can't do that. I can tell you who to contact and show things such as agendas, "
+    "meetings, the annual wheel and minutes.",
+)
+
+CHAT = Localized(
+    sv="Där kan jag tyvärr inte hänga med: jag är bara en bot för nätverkets frågor.",
+    en="I'm afraid I can't keep up there: I'm only a bot for the network's questions.",
+)
+
 HELP_ROLES = Localized(sv="Roller jag känner till: {roles}.", en="Roles I know: {roles}.")
 
 HELP_GROUPS = Localized(

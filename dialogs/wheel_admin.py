@@ -31,6 +31,7 @@ from dialogs import cards
 from dialogs import meeting_texts as mt
 from dialogs import wheel_admin_texts as wt
 from dialogs.conversation import ActionHandler, ActionRequest
+from dialogs.markdown import escape
 from dialogs.meeting_views import channel_name, kind_name
 from dialogs.permissions import Permissions
 from dialogs.turns import Reply
@@ -173,11 +174,16 @@ class WheelAdmin:
                 value for _, value in _facts(network, rule, override, today, language)
             )
             rows.append(
-                (rule.title.get(language), details, edit_button(network.key, rule.key, language))
+                (
+                    escape(rule.title.get(language)),
+                    details,
+                    edit_button(network.key, rule.key, language),
+                )
             )
-        title = wt.ENTRIES_TITLE.get(language).format(network=network.name.get(language))
+        network_name = escape(network.name.get(language))
+        title = wt.ENTRIES_TITLE.get(language).format(network=network_name)
         if not rows:
-            text = wt.NO_ENTRIES.get(language).format(network=network.name.get(language))
+            text = wt.NO_ENTRIES.get(language).format(network=network_name)
             return [Reply(text, language)]
         card = cards.wheel_entries_card(title, wt.ENTRIES_INTRO.get(language), rows, language)
         text = title + "\n" + "\n".join(f"- {what}: {details}" for what, details, _ in rows)
@@ -213,7 +219,7 @@ class WheelAdmin:
         assert new is not None
         before = _audited(shipped, old)
         after = _audited(shipped, new)
-        title = shipped.title.get(language)
+        title = escape(shipped.title.get(language))
         if before == after:
             return [Reply(wt.UNCHANGED.get(language).format(title=title), language)]
         actor = request.turn.sender_id
@@ -241,7 +247,7 @@ class WheelAdmin:
             return [Reply(wt.ENTRY_GONE.get(language), language)]
         overrides = await self._overrides.for_network(network.key)
         old = overrides.get(shipped.key)
-        title = shipped.title.get(language)
+        title = escape(shipped.title.get(language))
         if old is None:
             return [Reply(wt.RESET_NOTHING.get(language).format(title=title), language)]
         actor = request.turn.sender_id
@@ -308,7 +314,7 @@ class WheelAdmin:
             form_fields["note"] = wt.DATE_FROM_CHECK.get(language)
         form = cards.WheelEntryForm(
             data=data,
-            title=shipped.title.get(language),
+            title=escape(shipped.title.get(language)),
             facts=facts,
             lead_days=", ".join(str(d) for d in rule.lead_days),
             targets=[(t, _target_name(network, t, language)) for t in wheel_targets(network)],
@@ -322,7 +328,7 @@ class WheelAdmin:
             **form_fields,
         )
         card = cards.wheel_entry_form_card(form, language)
-        title = wt.FORM_TITLE.get(language).format(title=shipped.title.get(language))
+        title = wt.FORM_TITLE.get(language).format(title=escape(shipped.title.get(language)))
         text = title + "\n" + "\n".join(f"- {label}: {value}" for label, value in facts)
         return Reply(text, language, card=card)
 
@@ -366,7 +372,7 @@ class WheelAdmin:
             ),
             edit_button(network.key, shipped.key, language),
         ]
-        title = shipped.title.get(language)
+        title = escape(shipped.title.get(language))
         card = cards.notice_card(title, facts, lines, buttons)
         text = "\n".join(
             [f"**{title}**", *lines, *(f"- {label}: {value}" for label, value in facts)]
@@ -444,8 +450,8 @@ def _facts(
     facts = [
         (wt.WHEN.get(language), describe_when(network, rule, language)),
         (wt.LEAD.get(language), describe_lead(rule.reminder_leads, language)),
-        (wt.WHERE.get(language), _target_name(network, rule.target, language)),
-        (wt.WHO.get(language), _role_title(network, rule.responsible, language)),
+        (wt.WHERE.get(language), escape(_target_name(network, rule.target, language))),
+        (wt.WHO.get(language), escape(_role_title(network, rule.responsible, language))),
     ]
     paused = [y for y in (override.paused_years if override else ()) if y >= today.year - 1]
     if paused:

@@ -21,6 +21,19 @@ How a question is scored against a role:
   ask for someone ("I lost my keys") needs more: a title or synonym, or two words that match;
   a message of one or two words ("budget?") is taken as the topic it names.
 
+Which of the matched roles is meant, read from the duties (nothing here names a role):
+
+* The acting role wins: "vem väljer ordförande?", "who appoints the representatives?" are
+  answered with the role whose duty does that (elects, decides, approves, calls, supports,
+  informs, sends, receives) to the role named, not with the role named; "till vem lyfter
+  ordföranden beslut?" follows the named role's own sending duty.
+* A role named after "till"/"mot"/"med"/"to" is the one turned to ("en fråga till
+  styrelsen"): the role whose duty deals with it answers.
+* Asked who sits in or belongs to a body ("vilka ingår i styrgruppen?"), the body named is
+  the answer; a group named like a role's body ("Beredningen") stands for that role.
+* A composite role (a duty "Består av …"/"Made up of …" naming other roles) is answered with
+  its members and who holds them; it is vacant only when nobody holds it or a member role.
+
 A network named in the question ("e-rådet", "Fyrbodal", "Best Service") and a group named in it
 ("i logistikgruppen", "in the meals group") replace the conversation's defaults, unless the
 name is also an ordinary word of the current network's own texts ("nätverket", "projektet",
@@ -30,16 +43,19 @@ name is also an ordinary word of the current network's own texts ("nätverket", 
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
+from dialogs.intents import request_verbs, role_words
 from dialogs.language import language_from_locale, language_scores
-from dialogs.text import Analyzer, Word, carries_no_role_information
+from dialogs.text import Analyzer, Word, carries_no_role_information, fold, stem, stems, words
 from dialogs.turns import ContactAnswer, Reply
-from dialogs.who_texts import escape, join_list, person_link, render, role_in_question
+from dialogs.markdown import escape
+from dialogs.who_texts import join_list, person_link, render, role_in_question
 from storage.registry import (
     Assignment,
     Language,
@@ -63,8 +79,43 @@ RUNNER_UP_SHARE = 0.5  # further roles are listed while they score at least this
 MAX_MATCHES = 3
 TOPIC_WORDS = 2  # a message this short names a topic ("budget?") rather than chatting
 MAX_SUGGESTIONS = 3
+MAX_GROUP_LINES = 10  # groups listed for a group role asked without a group
 MIN_COMPOUND_ENDING = 4  # a name this long at the end of a compound is that compound's word
 _EVIDENCE_LIMIT = 4096  # question words whose evidence is kept per network
+
+# Verbs of acting on something, by kind, in both languages. A question that asks who does one
+# of them to a role it names ("vem väljer ordförande?", "who appoints the representatives?")
+# is answered with the role whose duty does it to that role, read from the duties: nothing
+# here names a role. Kinds a duty may answer a question's kind with are in `_ANSWERED_BY`.
+_ACTING_VERBS: dict[str, tuple[str, str]] = {
+    "elect": ("välja väljer väljs väljas vald utse utser utses tillsätta tillsätter",
+              "elect elects elected appoint appoints appointed choose chooses select selects"),
+    "decide": ("besluta beslutar bestämma bestämmer avgöra avgör",
+               "decide decides determine determines"),
+    "approve": ("godkänna godkänner fastställa fastställer",
+                "approve approves adopt adopts"),
+    "call": ("kalla kallar sammankalla sammankallar", "call calls convene convenes summon"),
+    "support": ("stödja stödjer stöttar stötta", "support supports"),
+    "commission": ("uppdrar", "commission commissions"),
+    "inform": ("informera informerar kommunicera kommunicerar meddela meddelar",
+               "tell tells inform informs communicate communicates"),
+    "send": ("skicka skickar lyfta lyfter eskalera eskalerar vidare",
+             "send sends escalate escalates forward"),
+    "receive": ("emot", "receive receives"),
+}
+_ANSWERED_BY: dict[str, frozenset[str]] = {
+    "elect": frozenset({"elect", "decide"}),
+    "decide": frozenset({"decide", "elect", "approve"}),
+    "approve": frozenset({"approve", "decide"}),
+    "call": frozenset({"call"}),
+    "support": frozenset({"support"}),
+    "commission": frozenset({"commission"}),
+    "inform": frozenset({"inform"}),
+    "send": frozenset({"send"}),
+}
+# "Till vem lyfter ordföranden …?", "who does the process leader escalate decisions to?": the
+# role asked for is the one the named role's duty sends to.
+_TO_WHOM = re.compile(r"\btill vem\b|\bvem\b.*\btill\s*\??\s*$|\bto whom\b|\bwho\b.*\bto\s*\??\s*$")
 
 
 @dataclass(frozen=True)
@@ -77,6 +128,9 @@ class RoleMatch:
     role_key: str
     score: float
     duty: Localized[str] | None = None
+    # Whether a word of the question names the role (its title or a synonym), rather than
+    # only sharing words with its duties.
+    named: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,6 +157,13 @@ class _RoleEntry:
     phrases: list[tuple[frozenset[str], float]] = field(default_factory=list)
     duty_terms: list[set[str]] = field(default_factory=list)
     duty_texts: tuple[Localized[str], ...] = ()  # each duty in both languages
+    title_terms: set[str] = field(default_factory=set)  # every term of its titles
+    title_words: set[str] = field(default_factory=set)  # the stems of its titles' whole words
+    # The same per language, to find the role named in full in another role's duty.
+    title_words_by_language: dict[str, set[str]] = field(default_factory=dict)
+    # The stems of each duty's first word when it is an active verb ("Beslutar", "Appoints";
+    # not "Utses", "Appointed"), in either language.
+    duty_heads: list[set[str]] = field(default_factory=list)
 
 
 class _WordEvidence(NamedTuple):
@@ -129,6 +190,12 @@ class _NetworkIndex:
     role_terms: frozenset[str]  # every term of the network's role texts
     own_terms: frozenset[str]  # and of its group names: what the network's own texts say
     group_names: _Names
+    # Per role, the whole words of its titles no other role's title uses ("styrgrup", "erad";
+    # not "ordfor", which "Vice ordförande" shares): what names that role and no other.
+    own_title_terms: list[frozenset[str]] = field(default_factory=list)
+    # Groups whose name is a role's title (the group "Beredningen", the role "Beredning"):
+    # group key -> role key.
+    group_roles: dict[str, str] = field(default_factory=dict)
     # Question words seen in this network, with what they say about its roles: members ask
     # the same few hundred words over and over.
     evidence: dict[Word, _WordEvidence] = field(default_factory=dict)
@@ -216,6 +283,13 @@ class ContactFinder:
                 for text in _names(network.key, network.name, network.aliases)
             )
         self._network_names = _Names(network_names)
+        self._members: dict[tuple[str, str], tuple[str, ...]] = {
+            (network.key, entries[position].role.key): members
+            for network in registry.networks
+            for entries in [entries_by_network[network.key]]
+            for position in range(len(entries))
+            if (members := _members(entries, position))
+        }
         self._examples: dict[tuple[str, Language], tuple[str, ...]] = {}
         # Names are looked up like any word (so "logistik" is known to typo tolerance) but, with
         # no language, say nothing about the language of a question.
@@ -224,6 +298,31 @@ class ContactFinder:
         ):
             vocabulary.setdefault(term, set())
         self._analyzer.set_vocabulary({t: frozenset(ls) for t, ls in vocabulary.items()})
+        self._acting_terms: dict[str, frozenset[str]] = {
+            kind: frozenset(
+                term
+                for language, text in zip(("sv", "en"), texts, strict=True)
+                for word in text.split()
+                for term in stems(word, language)
+            )
+            for kind, texts in _ACTING_VERBS.items()
+        }
+        self.role_words = role_words(
+            text
+            for network in registry.networks
+            for role in network.roles
+            for language in ("sv", "en")
+            for text in (role.title.get(language), *role.synonyms.get(language))
+        )
+        # A message that starts with the imperative of a duty ("boka ett rum åt oss") asks the
+        # bot to do a role's work, not who does it.
+        self.request_verbs = request_verbs(
+            (duty, language)
+            for network in registry.networks
+            for role in network.roles
+            for language in ("sv", "en")
+            for duty in role.duties.get(language)
+        )
 
     # -- building ----------------------------------------------------------------------------
 
@@ -242,6 +341,12 @@ class ContactFinder:
             )
         fields.append((role.key.replace("_", " "), None, SYNONYM_WEIGHT, None))
         entry.duty_terms = [set() for _ in range(max(len(role.duties.sv), len(role.duties.en)))]
+        entry.duty_heads = [set() for _ in entry.duty_terms]
+        for language in ("sv", "en"):
+            for i, duty in enumerate(role.duties.get(language)):
+                first = words(duty)[:1]
+                if first and not _passive(first[0], language):
+                    entry.duty_heads[i].update(stems(first[0], language))
 
         for text, language, weight, duty_index in fields:
             word_terms = self._analyzer.index_words(text, language)
@@ -254,6 +359,12 @@ class ContactFinder:
                         vocabulary.setdefault(term, set())
                     if duty_index is not None:
                         entry.duty_terms[duty_index].add(term)
+            if weight == TITLE_WEIGHT:
+                entry.title_terms.update(t for terms_of_word in word_terms for t in terms_of_word)
+                entry.title_words.update(terms_of_word[0] for terms_of_word in word_terms)
+                entry.title_words_by_language.setdefault(language, set()).update(
+                    terms_of_word[0] for terms_of_word in word_terms
+                )
             # A one-word synonym is fully matched whenever it matches at all: no bonus for it.
             if duty_index is None and (weight == TITLE_WEIGHT or len(word_terms) > 1):
                 entry.phrases.append((frozenset(w[0] for w in word_terms), weight))
@@ -303,7 +414,26 @@ class ContactFinder:
             for group in network.groups
             for text in _names(group.key, group.name, group.aliases)
         )
+        title_use: dict[str, int] = defaultdict(int)
+        for entry in entries:
+            for term in entry.title_words:
+                title_use[term] += 1
+        own_title_terms = [
+            frozenset(t for t in entry.title_words if title_use[t] == 1) for entry in entries
+        ]
+        group_roles = {
+            group.key: entry.role.key
+            for group in network.groups
+            for entry in entries
+            if any(
+                title and title <= {t for w in words(name) for t in stems(w, language)}
+                for language, name in (("sv", group.name.sv), ("en", group.name.en))
+                for title in [entry.title_words_by_language.get(language)]
+            )
+        }
         return _NetworkIndex(
+            group_roles=group_roles,
+            own_title_terms=own_title_terms,
             entries=entries,
             postings=dict(postings),
             term_weight=term_weight,
@@ -346,6 +476,7 @@ class ContactFinder:
             _consume(consumed, question_words, named_network)
             if named_network.key != network_key:
                 network_key, group_key, network_named = named_network.key, None, True
+        by_network = {i: set(terms) for i, terms in consumed.items()}
         index = self._networks[network_key]
 
         group_named = False
@@ -366,10 +497,21 @@ class ContactFinder:
         asking = len(question_words) <= TOPIC_WORDS or any(
             w.asks_for_someone for w in question_words
         )
-        matches = self._rank(index, scoped_words, asking)
-        if not matches and consumed:
-            # "vem sitter i e-rådet?": the name is all the question says, so it is the topic.
-            matches = self._rank(index, question_words, asking)
+        to_whom = bool(_TO_WHOM.search(fold(question)))
+        matches = self._rank(index, scoped_words, asking, to_whom)
+        if consumed and (not matches or not matches[0].named):
+            # "vem sitter i e-rådet?", "vilka ingår i styrgruppen?": the group's name is all
+            # the question says of a role (nothing, or a duty word), so it names the role.
+            unnamed = [
+                w.without(frozenset(by_network[i])) if i in by_network else w
+                for i, w in enumerate(question_words)
+            ]
+            named = self._rank(index, unnamed, asking, to_whom)
+            if named and (not matches or named[0].named):
+                matches = named
+            elif not matches and group_named and group_key in index.group_roles:
+                # "vilka är med i beredningsgruppen?": a group that is also a role's body.
+                matches = (RoleMatch(index.group_roles[group_key], MIN_SCORE, named=True),)
         return ContactSearch(
             network_key=network_key,
             group_key=group_key,
@@ -378,6 +520,109 @@ class ContactFinder:
             group_named=group_named,
             language=_vocabulary_language(question_words),
         )
+
+    def named_group(self, text: str, *, network_key: str) -> str | None:
+        """The key of the group of `network_key` that `text` names anywhere, if any
+        ("dagordning för VNS", "what's on the agenda for Logistics?", "e-rådsmötet")."""
+        question_words = self._analyzer.query_words(text, language_scores(text).decided)
+        # Unlike in a question, a name that is also an ordinary word of the network
+        # ("beredningen") is the group here: a command asks about a group, not a duty.
+        found = self._networks[network_key].group_names.find(question_words)
+        return max(found, key=lambda m: len(m.name)).key if found else None
+
+    def _acting(
+        self,
+        index: _NetworkIndex,
+        asked_terms: set[str],
+        naming: dict[int, set[str]],
+        owners: set[int],
+        titled: set[int],
+        ranked: list[int],
+        to_whom: bool,
+    ) -> tuple[int, int] | None:
+        """The role that acts on a role the question names, and the duty that says so.
+
+        "vem väljer ordförande?": a duty of another role elects (or decides about) a role
+        named in the question. "vem tar emot sekreterarens utkast?" and "till vem lyfter
+        ordföranden beslut?": a duty of the named role sends to the role asked for. None when
+        the question asks for no such act, or no duty does it.
+        """
+        # Words that name a role by its whole title ("the election committee") ask for no act.
+        verbs = asked_terms.difference(*(naming.get(p, ()) for p in titled))
+        kinds = {k for k, terms in self._acting_terms.items() if terms & verbs}
+        if not kinds:
+            return None
+        acting_terms = frozenset().union(*(self._acting_terms[k] for k in kinds))
+        named = {
+            position: (terms | index.own_title_terms[position]) - acting_terms
+            for position, terms in naming.items()
+        }
+        entries = index.entries
+        if "receive" in kinds or ("send" in kinds and to_whom):
+            sending = self._acting_terms["send"]
+            order = sorted(named, key=lambda p: (p not in owners, _rank_of(ranked, p)))
+            for position in order:
+                for terms in entries[position].duty_terms:
+                    if not terms & sending:
+                        continue
+                    for other, entry in enumerate(entries):
+                        own = index.own_title_terms[other]
+                        if other != position and own & terms:
+                            return other, _duty_of(entry, own)
+        answering = frozenset().union(*(_ANSWERED_BY.get(k, frozenset()) for k in kinds))
+        if not answering:
+            return None
+        own_kind_terms = acting_terms & asked_terms
+        kind_terms = frozenset().union(*(self._acting_terms[k] for k in kinds))
+        answering_terms = frozenset().union(*(self._acting_terms[k] for k in answering))
+        best: tuple[tuple, int, int] | None = None
+        for position, entry in enumerate(entries):
+            for duty, terms in enumerate(entry.duty_terms):
+                if not terms & answering_terms:
+                    continue
+                head = entry.duty_heads[duty]
+                if head & own_kind_terms:
+                    verb = 3  # the very verb asked about leads the duty
+                elif head & kind_terms:
+                    verb = 2
+                elif head & answering_terms:
+                    verb = 1
+                else:
+                    verb = 0  # the verb is elsewhere in the duty, or a noun ("beslut")
+                names = sum(
+                    1 for other, other_terms in named.items()
+                    if other != position and other_terms & terms
+                )
+                mentions = sum(
+                    1 for other, other_entry in enumerate(entries)
+                    if other != position and other_entry.title_terms & terms
+                )
+                key = (names > 0, verb, names, -mentions, -_rank_of(ranked, position))
+                if best is None or key > best[0]:
+                    best = (key, position, duty)
+        if best is None:
+            return None
+        (names, verb, *_), position, duty = best
+        top = ranked[0]
+        if not names:
+            # No duty does it to a role the question names. The very verb asked about leads
+            # another role's duty, and the role named has nothing to do with it ("who
+            # commissions the work the chair plans?"): that role. Else the finder's answer.
+            top_concerned = any(terms & kind_terms for terms in entries[top].duty_terms)
+            if verb < 3 or top_concerned or not naming.get(top):
+                return None
+            return position, duty
+        # A role whose own duty does what is asked stays, unless the question names it by
+        # its title as the one acted on ("vem bestämmer vilka som sitter i styrgruppen?").
+        named_by_title = top in titled or any(
+            term.startswith(word)  # the two stemmers may leave a letter more ("-grupp")
+            for term in naming.get(top, ())
+            for word in entries[top].title_words
+            if len(word) >= MIN_COMPOUND_ENDING
+        )
+        if not named_by_title and any(terms & kind_terms for terms in entries[top].duty_terms):
+            return None
+        return position, duty
 
     def _named_network(self, question_words: list[Word], current: str) -> _NameMatch | None:
         """The network the question names: the current one if named, else the longest other."""
@@ -409,13 +654,15 @@ class ContactFinder:
         return known
 
     def _rank(
-        self, index: _NetworkIndex, question_words: list[Word], asking: bool
+        self, index: _NetworkIndex, question_words: list[Word], asking: bool, to_whom: bool = False
     ) -> tuple[RoleMatch, ...]:
         scores: dict[int, float] = {}
         matched: dict[int, set[str]] = {}
         matched_words: dict[int, int] = {}
         strongest_field: dict[int, float] = {}
         question_terms: set[str] = set()
+        naming: dict[int, set[str]] = defaultdict(set)  # the terms that name each role
+        owners: set[int] = set()  # roles named in the genitive ("sekreterarens utkast")
         for word in question_words:
             if not word.readings:  # "vem", "the": says nothing of any role
                 continue
@@ -429,6 +676,13 @@ class ContactFinder:
             for position, value in evidence.strongest:
                 if value > strongest_field.get(position, 0.0):
                     strongest_field[position] = value
+                if value >= SYNONYM_WEIGHT:
+                    naming[position] |= evidence.terms
+            if word.genitive:
+                for position, _, terms in evidence.best:
+                    if index.own_title_terms[position] & set(terms):
+                        naming[position] |= set(terms)
+                        owners.add(position)
             for position, value, terms in evidence.best:
                 if position in scores:
                     scores[position] += value
@@ -466,6 +720,25 @@ class ContactFinder:
         ranked = sorted(sorted(scores), key=scores.__getitem__, reverse=True)
         if not ranked or scores[ranked[0]] < MIN_SCORE:
             return ()
+        # Verbs of acting are seldom registry words, so the question's own stems are read too.
+        asked_terms = question_terms.union(
+            *(stems(w.surface, language) for w in question_words for language in ("sv", "en"))
+        )
+        acting = self._acting(
+            index, asked_terms, naming, owners, set(phrase_bonus), ranked, to_whom
+        )
+        if acting is None:
+            acting = _towards(index, question_words, scores, ranked)
+        if acting is None:
+            acting = _membership(question_words, scores, strongest_field, ranked)
+        if acting is not None and acting[0] != ranked[0]:
+            position, duty = acting
+            scores[position] = scores[ranked[0]] + SAME_DUTY_BONUS
+            duties[position] = duty
+            matched.setdefault(position, set())
+            strongest_field.setdefault(position, DUTY_WEIGHT)
+            matched_words[position] = max(2, matched_words.get(position, 0))
+            ranked = [position, *(p for p in ranked if p != position)]
         top = ranked[0]
         if not asking and strongest_field[top] < SYNONYM_WEIGHT and matched_words[top] < 2:
             return ()
@@ -484,6 +757,7 @@ class ContactFinder:
                         role_key=entry.role.key,
                         score=round(score, 3),
                         duty=None if duty is None else entry.duty_texts[duty],
+                        named=strongest_field.get(position, 0.0) >= SYNONYM_WEIGHT,
                     )
                 )
         return tuple(matches)
@@ -526,16 +800,28 @@ class ContactFinder:
         deputies = network.holders(role.key, group_key, today, deputies=True)
         scope = _scope(network, group_key, language)
         title = escape(role.title.get(language))
+        members = self._members.get((network.key, role.key), ())
+        member_holders = tuple(
+            a for key in members for a in _holders(network, key, search.group_key, today)
+        )
         if holders:
             paragraphs = [
                 render("held_by", language, role=title, scope=scope, people=_people(holders))
             ]
-        else:
+        elif not member_holders:
             paragraphs = [render("vacant", language, role=title, scope=scope)]
+        else:
+            paragraphs = []
+        if members:
+            # A composite role is its members: name them, and who holds each.
+            paragraphs.append(
+                _members_text(network, role, members, search.group_key, language, today, scope)
+            )
         if deputies:
             paragraphs.append(render("deputies", language, people=_people(deputies)))
-        if not holders:
+        if not holders and not member_holders:
             paragraphs.append(_ask_instead(network, role, group_key, language, today))
+        holders = holders + member_holders
         paragraphs.append(_duty_line(role, best, language))
         contact = ContactAnswer(
             roles=roles,
@@ -698,6 +984,126 @@ def _best_duty(
     return best
 
 
+# Words with which a duty says what a role is made of ("Består av ordförande, vice ordförande
+# och processledare", "Made up of the chair, ..."): the roles it then names are its members.
+_MADE_OF = frozenset(stem(w, "sv") for w in "består utgörs".split()) | frozenset(
+    stem(w, "en") for w in "made consists composed comprises".split()
+)
+
+
+def _members(entries: list[_RoleEntry], position: int) -> tuple[str, ...]:
+    """The keys of the roles a composite role is made of, read from its duties: a duty that
+    says so (`_MADE_OF`) and names other roles by their whole titles."""
+    entry = entries[position]
+    for language, duties in (("sv", entry.role.duties.sv), ("en", entry.role.duties.en)):
+        for duty in duties:
+            duty_words = {s for word in words(duty) for s in stems(word, language)}
+            if not duty_words & _MADE_OF:
+                continue
+            members = tuple(
+                other.role.key
+                for index, other in enumerate(entries)
+                if index != position
+                and (title := other.title_words_by_language.get(language))
+                and title <= duty_words
+            )
+            if len(members) >= 2:
+                return members
+    return ()
+
+
+# Prepositions after which a role is the one turned to, not the one asked for: "en fråga till
+# styrelsen", "kontakt mot styrelsen", "kontakt med styrelsen", "reports to the steering group".
+_TOWARDS = frozenset({"till", "mot", "gentemot", "med", "to", "towards", "toward", "with"})
+_ARTICLES = frozenset({"the", "den", "det", "our", "vår", "var", "their"})
+
+
+def _towards(
+    index: _NetworkIndex, question_words: list[Word], scores: dict[int, float], ranked: list[int]
+) -> tuple[int, int] | None:
+    """When the best role is named only after "till"/"to" ("jag har en fråga till
+    styrelsen"), the role whose duty names it and that the question matches best: the one
+    who deals with it for the asker (the board's contact person). None otherwise."""
+    top = ranked[0]
+    title = index.entries[top].title_words
+    after_towards = False
+    named_towards = named_elsewhere = False
+    for word in question_words:
+        terms = {t for reading in word.readings for t in reading.terms}
+        if title and (terms & title) and _names_whole_title(index.entries[top], terms):
+            if after_towards:
+                named_towards = True
+            else:
+                named_elsewhere = True
+        if word.surface in _TOWARDS:
+            after_towards = True
+        elif word.surface not in _ARTICLES:
+            after_towards = False
+    if not named_towards or named_elsewhere:
+        return None
+    named = index.entries[top]
+    candidates = [
+        (scores.get(position, 0.0), -position, position, duty)
+        for position, entry in enumerate(index.entries)
+        if position != top
+        for duty in [next(
+            (d for d, terms in enumerate(entry.duty_terms) if _names_whole_title(named, terms)),
+            None,
+        )]
+        if duty is not None
+    ]
+    if not candidates:
+        return None
+    _, _, position, duty = max(candidates)
+    return position, duty
+
+
+# Words of belonging to a body: "vilka ingår i styrgruppen?", "who sits on the board?" ask who
+# makes up the role named, not who has a duty that uses the word.
+_MEMBERSHIP = frozenset({"ingår", "ingar", "ingå", "inga", "sitter", "sits", "sit", "member",
+                         "members", "part"})
+
+
+def _membership(
+    question_words: list[Word],
+    scores: dict[int, float],
+    strongest_field: dict[int, float],
+    ranked: list[int],
+) -> tuple[int, None] | None:
+    """In a question of membership, the best role the question names by title or synonym,
+    when the best role overall is only matched by duty words."""
+    if not any(w.surface in _MEMBERSHIP for w in question_words):
+        return None
+    if strongest_field.get(ranked[0], 0.0) >= SYNONYM_WEIGHT:
+        return None
+    named = [p for p in ranked if strongest_field.get(p, 0.0) >= SYNONYM_WEIGHT]
+    if not named or scores[named[0]] < MIN_SCORE:
+        return None
+    return named[0], None
+
+
+def _names_whole_title(entry: _RoleEntry, terms: set[str]) -> bool:
+    """True when a word's terms hold a whole title of the role ("styrelsen": Styrelsen)."""
+    return any(words <= terms for words in entry.title_words_by_language.values() if words)
+
+
+def _duty_of(entry: _RoleEntry, terms: set[str]) -> int:
+    """The first duty of `entry` that uses one of `terms` (its title's, naming it)."""
+    return next((d for d, ts in enumerate(entry.duty_terms) if ts & terms), 0)
+
+
+def _passive(word: str, language: Language) -> bool:
+    """"Utses", "Appointed": a duty that says how the role is chosen, not what it does."""
+    if language == "sv":
+        return word.endswith("s") and not word.endswith("ss")
+    return word.endswith("ed")
+
+
+def _rank_of(ranked: list[int], position: int) -> int:
+    """A role's place in the ranking; roles the question did not match come last."""
+    return ranked.index(position) if position in ranked else len(ranked)
+
+
 def _duty_texts(role: Role, position: int) -> Localized[str]:
     """The duty at `position` in both languages."""
     return Localized(sv=_nth(role.duties.sv, position), en=_nth(role.duties.en, position))
@@ -709,6 +1115,40 @@ def _nth(duties: tuple[str, ...], position: int) -> str:
 
 
 # -- helpers: answer text --------------------------------------------------------------------
+
+
+def _holders(
+    network: Network, role_key: str, group_key: str | None, today: date
+) -> tuple[Assignment, ...]:
+    """Who holds a role: in the group for a group role (none when no group is known)."""
+    role = network.role(role_key)
+    if role.scope == "group" and group_key is None:
+        return ()
+    return tuple(network.holders(role_key, group_key if role.scope == "group" else None, today))
+
+
+def _members_text(
+    network: Network,
+    role: Role,
+    members: tuple[str, ...],
+    group_key: str | None,
+    language: Language,
+    today: date,
+    scope: str,
+) -> str:
+    """"**Beredning** i Fyrbodals e-råd består av:" and a line per member role and holders."""
+    lines = [render("made_of", language, role=escape(role.title.get(language)), scope=scope)]
+    for key in members:
+        held = _holders(network, key, group_key, today)
+        lines.append(
+            render(
+                "member_line",
+                language,
+                role=escape(network.role(key).title.get(language)),
+                people=_people(held) if held else render("vacant_short", language),
+            )
+        )
+    return "\n".join(lines)
 
 
 def _people(assignments: Iterable[Assignment]) -> str:
@@ -732,11 +1172,17 @@ def _per_group_text(
 ) -> str:
     """A group role asked without a group: its holders group by group, and how to ask."""
     lines = []
-    for group in network.groups:
+    # A network of hundreds of groups would not fit in one Teams message (about 28 KB), and
+    # nobody reads such a list: the first few groups, and how to ask for the rest.
+    for group in network.groups[:MAX_GROUP_LINES]:
         holders = network.holders(role.key, group.key, today)
         people = _people(holders) if holders else render("vacant_short", language)
         lines.append(
             render("group_line", language, group=escape(group.name.get(language)), people=people)
+        )
+    if len(network.groups) > MAX_GROUP_LINES:
+        lines.append(
+            render("more_groups", language, count=str(len(network.groups) - MAX_GROUP_LINES))
         )
     title = role.title.get(language)
     example = render(

@@ -6,8 +6,7 @@ a blank line between paragraphs. Placeholders in braces are filled by `render`.
 
 from __future__ import annotations
 
-import re
-
+from dialogs.markdown import escape, mailto
 from storage.registry import Language, Localized
 
 TEXTS: dict[str, Localized[str]] = {
@@ -37,6 +36,9 @@ TEXTS: dict[str, Localized[str]] = {
     ),
     "group_line": Localized("- {group}: {people}", "- {group}: {people}"),
     "vacant_short": Localized("vakant", "vacant"),
+    "more_groups": Localized("- … och {count} grupper till", "- … and {count} more groups"),
+    "made_of": Localized("**{role}** {scope} består av:", "**{role}** {scope} is made up of:"),
+    "member_line": Localized("- **{role}**: {people}", "- **{role}**: {people}"),
     "name_the_group": Localized(
         "Skriv vilken grupp du menar, till exempel: _{example}_",
         "Say which group you mean, for example: _{example}_",
@@ -53,8 +55,6 @@ TEXTS: dict[str, Localized[str]] = {
     "suggestion_line": Localized("- {question}", "- {question}"),
 }
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")
-
 # Every answer renders a dozen texts: each language's are looked up directly.
 _SWEDISH = {key: text.sv for key, text in TEXTS.items()}
 _ENGLISH = {key: text.en for key, text in TEXTS.items()}
@@ -65,20 +65,11 @@ def render(key: str, language: Language, **values: str) -> str:
     return (_ENGLISH if language == "en" else _SWEDISH)[key].format(**values)
 
 
-def escape(text: str) -> str:
-    """Data (names, titles) made safe to put inside markdown."""
-    # Most names and titles have nothing to escape: finding that out is cheaper than a
-    # substitution that changes nothing.
-    if _MARKDOWN_SPECIAL.search(text) is None:
-        return text
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
 def person_link(name: str, email: str | None) -> str:
     """ "Anna Berg ([anna@x.se](mailto:anna@x.se))", or the bare name without an e-mail."""
     if not email:
         return escape(name)
-    return f"{escape(name)} ([{escape(email)}](mailto:{email}))"
+    return f"{escape(name)} ([{escape(email)}]({mailto(email)}))"
 
 
 def join_list(items: list[str], language: Language, conjunction: str = "and") -> str:

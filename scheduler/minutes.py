@@ -31,6 +31,7 @@ from dialogs import cards
 from dialogs import meeting_texts as mt
 from dialogs import minutes_texts as xt
 from dialogs.conversation import RegistrySource
+from dialogs.markdown import escape
 from scheduler.filing import (
     REQUIRED_PERMISSIONS,
     ChannelFiles,
@@ -118,7 +119,9 @@ class RejectedFile(Exception):
         self.values = values
 
     def text(self, language: Language) -> str:
-        return self.message.get(language).format(**self.values)
+        """The message in `language`, its values (a file's name or type) markdown-escaped."""
+        values = {k: escape(v) if isinstance(v, str) else v for k, v in self.values.items()}
+        return self.message.get(language).format(**values)
 
 
 class DownloadFailed(Exception):
@@ -484,7 +487,7 @@ class MinutesFiler:
         assert meeting is not None  # pending uploads go with their meeting (cascade)
         registry = await self._registry.load()
         language: Language = "en" if pending.language == "en" else "sv"
-        group_name = _group_name(registry, meeting, language)
+        group_name = escape(_group_name(registry, meeting, language))
         if self._files is None:
             return FilingOutcome(meeting, None, xt.NOT_CONFIGURED.get(language), language)
         channel = await self._channels.channel_of(meeting.network_key, meeting.group_key)
@@ -542,12 +545,15 @@ class MinutesFiler:
         )
         day = mt.format_short_day(local(meeting.starts_at).date(), language)
         message = xt.FILED.get(language).format(
-            group=mt.in_sentence(group_name, language), day=day, name=file.name, url=file.web_url
+            group=mt.in_sentence(group_name, language),
+            day=day,
+            name=escape(file.name),
+            url=file.web_url,
         )
         wanted = posixpath.basename(pending.target_path)
         renamed = file.name.lower() != wanted.lower()
         if renamed:
-            message += " " + xt.FILED_RENAMED.get(language).format(name=file.name)
+            message += " " + xt.FILED_RENAMED.get(language).format(name=escape(file.name))
         return FilingOutcome(meeting, minutes, message, language, renamed=renamed)
 
     async def _put(
@@ -774,7 +780,7 @@ class MinutesChaser:
         language = self._language
         start = local(meeting.starts_at)
         today = start.date()
-        group = _group_name(RoleRegistry((network,)), meeting, language)
+        group = escape(_group_name(RoleRegistry((network,)), meeting, language))
         day = mt.format_short_day(today, language)
         secretaries = _holders(network, self._rules.secretary_role, meeting.group_key, today)
         base = f"{network.key}:{meeting.group_key}:{start.strftime('%Y-%m-%dT%H:%M')}"
@@ -920,14 +926,14 @@ def _recipients(holders: Sequence[Assignment]) -> list[Recipient]:
 
 
 def _plain(assignment: Assignment) -> str:
-    return assignment.person.name
+    return escape(assignment.person.name)
 
 
 def _named(assignment: Assignment) -> str:
     person = assignment.person
     if person.entra_object_id:
         return f"<at>{html.escape(person.name, quote=False)}</at>"
-    return person.name
+    return escape(person.name)
 
 
 def day_range(day: date) -> tuple[datetime, datetime]:

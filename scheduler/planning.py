@@ -38,6 +38,7 @@ from typing import Protocol
 
 from dialogs import cards
 from dialogs import meeting_texts as mt
+from dialogs.markdown import escape
 from dialogs.meeting_views import (
     deadline_problem,
     meeting_when,
@@ -332,7 +333,7 @@ class MeetingPlanner:
     ) -> PlannedPost:
         language = self._language
         agenda = compose_agenda(network, meeting, items)
-        group = agenda.group_name.get(language)
+        group = escape(agenda.group_name.get(language))
         when = meeting_when(meeting, language)
         heading = mt.AGENDA_REMINDER_TITLE.get(language).format(
             when=mt.format_short_day(local(meeting.starts_at).date(), language), group=group
@@ -359,7 +360,7 @@ class MeetingPlanner:
     ) -> PlannedPost:
         language = self._language
         rule = deadline.rule
-        title = rule.title.get(language)
+        title = escape(rule.title.get(language))
         day = mt.format_day(deadline.day, language)
         relative = mt.days_until((deadline.day - reminder.day).days, language)
         holders = responsible_holders(network, deadline, reminder.day)
@@ -372,7 +373,7 @@ class MeetingPlanner:
             network, deadline, language
         )
         problem = deadline_problem(network, deadline, language)
-        lines = [line for line in (rule.description.get(language), problem) if line]
+        lines = [line for line in (escape(rule.description.get(language)), problem) if line]
         text = mt.WHEEL_POST.get(language).format(title=title, day=day, relative=relative)
         if problem:
             text += " " + problem
@@ -441,4 +442,4 @@ def _named(assignment: Assignment) -> str:
     person = assignment.person
     if person.entra_object_id:
         return f"<at>{html.escape(person.name, quote=False)}</at>"
-    return person.name
+    return escape(person.name)

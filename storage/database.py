@@ -369,9 +369,13 @@ def _describe(err: BaseException) -> str:
 
 def _engine_options(url: URL, statement_timeout: float | None) -> dict[str, Any]:
     """Engine options for `url`; on PostgreSQL, statements bounded by `statement_timeout`
-    seconds (None: unbounded)."""
+    seconds (None: unbounded).
+
+    `hide_parameters`: a statement's parameters are message texts, names and e-mails;
+    an error (or SQLAlchemy's own logging) must never print them.
+    """
     if url.get_backend_name() == "sqlite":
-        return {}
+        return {"hide_parameters": True}
     connect_args: dict[str, Any] = {}
     if "timeout" not in url.query:
         connect_args["timeout"] = POSTGRES_CONNECT_TIMEOUT
@@ -382,7 +386,7 @@ def _engine_options(url: URL, statement_timeout: float | None) -> dict[str, Any]
         connect_args["server_settings"] = {"statement_timeout": str(milliseconds)}
         connect_args["command_timeout"] = statement_timeout + CLIENT_TIMEOUT_GRACE_SECONDS
     # Pinging on checkout survives a server restart or failover.
-    return {"pool_pre_ping": True, "connect_args": connect_args}
+    return {"pool_pre_ping": True, "connect_args": connect_args, "hide_parameters": True}
 
 
 def _check_sqlite_file_opens(

@@ -65,6 +65,9 @@ class Meeting:
     step: int | None = None
     series_key: str | None = None
     cancelled: bool = False
+    # Raised by every move, cancellation or change from the series: iCalendar's SEQUENCE.
+    sequence: int = 0
+    updated_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -235,6 +238,7 @@ class MeetingRepository:
             row.starts_at, row.ends_at = starts_at, ends_at
             row.place, row.online_url = place, online_url
             row.edited, row.updated_by, row.updated_at = True, by, now
+            row.sequence += 1
             await session.flush()
             meeting = _meeting(row)
             await audit.record(
@@ -253,6 +257,7 @@ class MeetingRepository:
                 return None
             before = _audited(_meeting(row))
             row.cancelled, row.edited, row.updated_by, row.updated_at = True, True, by, now
+            row.sequence += 1
             await session.flush()
             meeting = _meeting(row)
             await audit.record(
@@ -337,6 +342,7 @@ class MeetingRepository:
                     for name, value in columns.items():
                         setattr(row, name, value)
                     row.updated_at = now
+                    row.sequence += 1
                     updated += 1
             new = [draft for key, draft in wanted.items() if key not in stored]
             # In chunks: a network of a thousand groups meeting monthly adds tens of
@@ -349,6 +355,7 @@ class MeetingRepository:
                             **_columns(draft),
                             "cancelled": False,
                             "edited": False,
+                            "sequence": 0,
                             "updated_by": None,
                             "updated_at": now,
                         }
@@ -425,6 +432,8 @@ def _meeting(row: MeetingRow) -> Meeting:
         step=row.step,
         series_key=row.series_key,
         cancelled=row.cancelled,
+        sequence=row.sequence or 0,
+        updated_at=_utc(row.updated_at),
     )
 
 

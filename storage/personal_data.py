@@ -1,12 +1,16 @@
 """A person's data across the bot's tables: export it, or erase it (GDPR art. 15 and 17).
 
-A person is named by their work e-mail. The registry gives their name and Entra object
-id; a stored personal chat gives their Teams user id. With those every table that can
-name a person is searched: the registry and networks' admins, conversation references,
-agenda points they added and meetings they last edited, minutes they sent (filed,
-still pending, or received and waiting for them to pick the meeting), scheduled posts
-that mention them or go to them, and audit entries. Each table is read and changed by
-the module that owns it; this module only puts the pieces together, in one transaction.
+A person is named by their work e-mail, their Entra object id or their name (`PersonKey`;
+the shipped data registers some people by name alone). A name that several people in
+the registry share is refused (`AmbiguousPerson`, listing them): nothing is exported or
+erased until the person is named by e-mail or Entra object id. The registry gives their
+name, e-mail and Entra object id; a stored personal chat gives their Teams user id.
+With those every table that can name a person is searched: the registry and networks'
+admins, conversation references, agenda points they added and meetings they last
+edited, minutes they sent (filed, still pending, or received and waiting for them to
+pick the meeting), scheduled posts that mention them or go to them, and audit entries.
+Each table is read and changed by the module that owns it; this module only puts the
+pieces together, in one transaction.
 
 Erasing keeps what the networks need without the person: their agenda points and
 minutes stay, with `PLACEHOLDER` as author or sender (a received file still waiting
@@ -30,7 +34,7 @@ from storage import audit, conversations, meetings, minutes, outbox, registry_re
 from storage.conversations import StoredReference
 from storage.database import Database
 from storage.registry import Localized, Person, RoleRegistry, UnknownNetwork
-from storage.registry_repository import RegistryRepository
+from storage.registry_repository import PersonField, RegistryRepository
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +77,33 @@ class Erasure:
 
 
 @dataclass(frozen=True)
+class PersonKey:
+    """How a person is named: `field` ("email", "entra_object_id" or "name") and its value."""
+
+    field: PersonField
+    value: str
+
+    @classmethod
+    def of(cls, person: str | PersonKey) -> PersonKey:
+        """`person` as a key; a plain string is a work e-mail."""
+        return person if isinstance(person, PersonKey) else cls("email", person)
+
+    def describe(self) -> str:
+        """`--email ADDRESS`, as the command line names the person."""
+        option = {"email": "email", "entra_object_id": "entra-id", "name": "name"}[self.field]
+        return f"--{option} {self.value}"
+
+
+class AmbiguousPerson(LookupError):
+    """A name that several people in the registry hold: `people`, none chosen."""
+
+    def __init__(self, key: PersonKey, people: list[Person]):
+        super().__init__(f"{len(people)} people are named {key.value!r}")
+        self.key = key
+        self.people = people
+
+
+@dataclass(frozen=True)
 class _Identity:
     """How the tables name one person."""
 
@@ -92,12 +123,17 @@ class _Identity:
         return (*self.user_ids, *self.names)
 
 
-async def _identify(session: AsyncSession, email: str) -> _Identity:
-    found = await registry_repository.find_person(session, email)
-    person_id, person = found if found else (None, None)
-    registry_ids = {email}
-    if person is not None and person.entra_object_id:
-        registry_ids.add(person.entra_object_id)
+async def _identify(session: AsyncSession, key: PersonKey) -> _Identity:
+    found = await registry_repository.find_people(session, key.field, key.value)
+    if len(found) > 1:
+        raise AmbiguousPerson(key, [person for _, person in found])
+    person_id, person = found[0] if found else (None, None)
+    registry_ids = {key.value} if key.field != "name" else set()
+    if person is not None:
+        registry_ids |= {i for i in (person.email, person.entra_object_id) if i}
+    elif key.field == "name":
+        # Not in the registry: they may still have written to the bot under this name.
+        person = Person(name=key.value)
     chats = await conversations.personal_references(session, registry_ids)
     user_ids = registry_ids | {
         user_id for chat in chats for user_id in conversations.reference_user_ids(chat.reference)
@@ -134,19 +170,30 @@ class PersonalData:
     def __init__(self, database: Database):
         self._database = database
 
-    async def export(self, email: str) -> dict[str, Any]:
-        """Everything stored about the person with this e-mail, as a JSON-ready dict."""
+    async def find(self, person: str | PersonKey) -> list[Person]:
+        """The registry's people so named: none, one, or (a shared name) several."""
+        key = PersonKey.of(person)
         async with self._database.snapshot() as session:
-            who = await _identify(session, email)
+            found = await registry_repository.find_people(session, key.field, key.value)
+        return [person for _, person in found]
+
+    async def export(self, person: str | PersonKey) -> dict[str, Any]:
+        """Everything stored about the person (by e-mail, or by `PersonKey`), as a
+        JSON-ready dict; `AmbiguousPerson` for a name several people hold."""
+        key = PersonKey.of(person)
+        async with self._database.snapshot() as session:
+            who = await _identify(session, key)
             return {
-                "email": email,
+                "email": key.value if key.field == "email" else (
+                    who.person.email if who.person else None
+                ),
                 "person": (
                     {
                         "name": who.person.name,
                         "email": who.person.email,
                         "entra_object_id": who.person.entra_object_id,
                     }
-                    if who.person
+                    if who.person_id is not None and who.person
                     else None
                 ),
                 "roles": (
@@ -182,16 +229,21 @@ class PersonalData:
                 ],
             }
 
-    async def erase(self, email: str, *, actor: str | None, now: datetime) -> Erasure:
-        """Remove the person from the registry and their data from every table, at once.
+    async def erase(
+        self, person: str | PersonKey, *, actor: str | None, now: datetime
+    ) -> Erasure:
+        """Remove the person (by e-mail, or by `PersonKey`) from the registry and their
+        data from every table, at once; `AmbiguousPerson`, and nothing erased, for a name
+        several people hold.
 
         Idempotent: erasing again finds nothing more and records another (empty) erasure.
         """
+        key = PersonKey.of(person)
         # Read before the transaction (its own snapshot): which roles a post's mention of
         # them stands for. A registry change in between only changes those words.
         registry = await RegistryRepository(self._database).load()
         async with self._database.transaction() as session:
-            who = await _identify(session, email)
+            who = await _identify(session, key)
             # Everything found by the ids the registry and chats give comes first.
             agenda = await meetings.redact_person(session, who.user_ids, who.names, PLACEHOLDER)
             uploads = await minutes.redact_uploader(
@@ -210,7 +262,7 @@ class PersonalData:
                 session,
                 who.needles,
                 who.names,
-                stand_in=_role_titles(registry, email),
+                stand_in=_role_titles(registry, who),
                 cleared=lambda language: CLEARED_POST.get("en" if language == "en" else "sv"),
             )
             entries = await audit.redact_entries(session, who.needles, PLACEHOLDER)
@@ -238,21 +290,16 @@ class PersonalData:
         return erasure
 
 
-def _role_titles(registry: RoleRegistry, email: str) -> Callable[[str, str, str], str]:
+def _role_titles(registry: RoleRegistry, who: _Identity) -> Callable[[str, str, str], str]:
     """What stands in a post for the erased holder: the titles of the roles they hold in
     the post's network, those of the post's group (channel) first, else `PLACEHOLDER`."""
-    wanted = email.casefold()
 
     def stand_in(network_key: str, channel: str, language: str) -> str:
         try:
             network = registry.network(network_key)
         except UnknownNetwork:
             return PLACEHOLDER
-        held = [
-            a
-            for a in network.assignments
-            if a.person.email is not None and a.person.email.casefold() == wanted
-        ]
+        held = [a for a in network.assignments if _same_person(a.person, who)]
         here = [a for a in held if a.group_key in (channel, None)] or held
         lang = "en" if language == "en" else "sv"
         titles: list[str] = []
@@ -266,3 +313,15 @@ def _role_titles(registry: RoleRegistry, email: str) -> Callable[[str, str, str]
         return ", ".join(titles) or PLACEHOLDER
 
     return stand_in
+
+
+def _same_person(holder: Person, who: _Identity) -> bool:
+    """Whether a holder in the registry is the person identified: by e-mail or Entra
+    object id, or, for someone registered by name alone, by that name."""
+    ids = {i.casefold() for i in who.registry_ids}
+    if holder.email or holder.entra_object_id:
+        return any(i and i.casefold() in ids for i in (holder.email, holder.entra_object_id))
+    return who.person_id is not None and who.person is not None and (
+        not (who.person.email or who.person.entra_object_id)
+        and holder.name.casefold() == who.person.name.casefold()
+    )

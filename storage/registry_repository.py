@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -402,14 +402,33 @@ def _changes(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[str, 
 # --- data protection (`storage.personal_data`) ---
 
 
-async def find_person(session: AsyncSession, email: str) -> tuple[int, Person] | None:
-    """The stored person with this work e-mail (any case) and their row id, if any."""
-    row = await session.scalar(
-        select(PersonRow).where(func.lower(PersonRow.email) == email.lower())
-    )
-    if row is None:
-        return None
-    return row.id, Person(name=row.name, email=row.email, entra_object_id=row.entra_object_id)
+PersonField = Literal["email", "entra_object_id", "name"]
+
+
+async def find_people(
+    session: AsyncSession, field: PersonField, value: str
+) -> list[tuple[int, Person]]:
+    """The stored people whose `field` is `value` (any case), with their row ids.
+
+    E-mail and Entra object id are unique, so at most one; a name may be several people's.
+    Names are compared in Python (`casefold`): SQLite's `lower` folds only ASCII, and
+    both databases must find the same people ("Åsa" and "åsa").
+    """
+    if field == "name":
+        wanted = value.casefold()
+        rows = [
+            row
+            for row in await session.scalars(select(PersonRow).order_by(PersonRow.id))
+            if row.name.casefold() == wanted
+        ]
+    else:
+        column = PersonRow.email if field == "email" else PersonRow.entra_object_id
+        query = select(PersonRow).where(func.lower(column) == value.lower())
+        rows = list(await session.scalars(query))
+    return [
+        (row.id, Person(name=row.name, email=row.email, entra_object_id=row.entra_object_id))
+        for row in rows
+    ]
 
 
 async def person_assignments(session: AsyncSession, person_id: int) -> list[dict[str, Any]]:

@@ -65,6 +65,17 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC)
 
 
+# Lengths of the columns that hold ids a Teams activity brings. The bot's HTTP edge
+# refuses longer ones before the turn runs (PostgreSQL would fail the turn half-way,
+# SQLite would store them), so both databases accept exactly the same activities.
+TENANT_ID_LENGTH = 64  # a GUID
+ENTRA_ID_LENGTH = 64  # an Entra object id or a Microsoft 365 group id: a GUID
+TEAMS_ID_LENGTH = 512  # conversation, team and channel ids ("19:…@thread.tacv2")
+USER_ID_LENGTH = 128  # a Teams user id ("29:…") where it names who did something
+# Names (a person's, a team's, a channel's) are text columns; longer ones are not kept.
+NAME_LENGTH = 256
+
+
 class Base(DeclarativeBase):
     """Declarative base of every table of the bot."""
 
@@ -222,7 +233,11 @@ class MeetingRow(Base):
     online_url: Mapped[str | None] = mapped_column(Text)
     cancelled: Mapped[bool] = mapped_column()
     edited: Mapped[bool] = mapped_column()
-    updated_by: Mapped[str | None] = mapped_column(String(128))  # Entra object id or user id
+    # Raised at every change of time, place or status: the calendar feed's SEQUENCE, so a
+    # subscribed calendar replaces its copy of the meeting instead of keeping the old one.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # Entra object id or user id
+    updated_by: Mapped[str | None] = mapped_column(String(USER_ID_LENGTH))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -237,7 +252,8 @@ class AgendaItemRow(Base):
     )
     text: Mapped[str] = mapped_column(Text)
     author_name: Mapped[str | None] = mapped_column(Text)
-    author_id: Mapped[str | None] = mapped_column(String(128))  # Entra object id or user id
+    # Entra object id or user id
+    author_id: Mapped[str | None] = mapped_column(String(USER_ID_LENGTH))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -338,7 +354,7 @@ class ReceivedFileRow(Base):
     content: Mapped[bytes | None] = mapped_column(LargeBinary)
     data_path: Mapped[str | None] = mapped_column(Text)
     sender_id: Mapped[str | None] = mapped_column(String(512))  # Teams' user id ("29:…")
-    sender_aad_object_id: Mapped[str | None] = mapped_column(String(64))
+    sender_aad_object_id: Mapped[str | None] = mapped_column(String(ENTRA_ID_LENGTH))
     sender_name: Mapped[str | None] = mapped_column(Text)
     conversation_id: Mapped[str | None] = mapped_column(String(512))  # where it was sent
     language: Mapped[str] = mapped_column(String(2))
@@ -353,8 +369,8 @@ class GraphTeamRow(Base):
 
     __tablename__ = "graph_team"
 
-    team_id: Mapped[str] = mapped_column(String(512), primary_key=True)
-    group_id: Mapped[str] = mapped_column(String(64))
+    team_id: Mapped[str] = mapped_column(String(TEAMS_ID_LENGTH), primary_key=True)
+    group_id: Mapped[str] = mapped_column(String(ENTRA_ID_LENGTH))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -379,16 +395,16 @@ class ConversationReferenceRow(Base):
 
     __tablename__ = "conversation_reference"
 
-    conversation_id: Mapped[str] = mapped_column(String(512), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(TEAMS_ID_LENGTH), primary_key=True)
     reference: Mapped[dict[str, Any]] = mapped_column(JSON)
-    tenant_id: Mapped[str | None] = mapped_column(String(64))
-    team_id: Mapped[str | None] = mapped_column(String(512), index=True)
-    channel_id: Mapped[str | None] = mapped_column(String(512))
+    tenant_id: Mapped[str | None] = mapped_column(String(TENANT_ID_LENGTH))
+    team_id: Mapped[str | None] = mapped_column(String(TEAMS_ID_LENGTH), index=True)
+    channel_id: Mapped[str | None] = mapped_column(String(TEAMS_ID_LENGTH))
     kind: Mapped[str] = mapped_column(String(16))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     active: Mapped[bool] = mapped_column()
     # The user of a personal chat, so a post to a person finds their chat.
-    user_entra_object_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    user_entra_object_id: Mapped[str | None] = mapped_column(String(ENTRA_ID_LENGTH), index=True)
 
 
 class ChannelBindingRow(Base):
@@ -412,8 +428,8 @@ class ChannelBindingRow(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    team_id: Mapped[str] = mapped_column(String(512))
-    channel_id: Mapped[str | None] = mapped_column(String(512))
+    team_id: Mapped[str] = mapped_column(String(TEAMS_ID_LENGTH))
+    channel_id: Mapped[str | None] = mapped_column(String(TEAMS_ID_LENGTH))
     network_key: Mapped[str] = mapped_column(String(64))
     group_key: Mapped[str | None] = mapped_column(String(64))
 
@@ -490,7 +506,7 @@ class AuditRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)  # retention purges by it
-    actor: Mapped[str | None] = mapped_column(String(128))
+    actor: Mapped[str | None] = mapped_column(String(USER_ID_LENGTH))
     action: Mapped[str] = mapped_column(String(64))
     network_key: Mapped[str | None] = mapped_column(String(64))
     subject: Mapped[str | None] = mapped_column(Text)  # e.g. "meeting 12", "channel 19:…"
@@ -520,6 +536,32 @@ class WheelOverrideRow(Base):
     changes: Mapped[Any] = mapped_column(JSON)
     # Who changed it is in the audit log only: one place to erase a person from.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# --- calendar subscriptions -------------------------------------------------------------------
+
+
+class CalendarTokenRow(Base):
+    """A calendar subscription link of a network or one of its groups
+    (`storage.calendar_tokens.CalendarToken`).
+
+    Only the SHA-256 of the link's token is stored: the token itself is derived from a
+    key kept outside the database (`CALENDAR_LINK_KEY`) and the `generation`, so a copy
+    of the database opens no calendar. Revoking sets `revoked_at`; the next link of the
+    scope is the next generation, a new token. `group_key` '' is the whole network (a
+    NULL would not take part in the unique constraint on PostgreSQL).
+    """
+
+    __tablename__ = "calendar_token"
+    __table_args__ = (UniqueConstraint("network_key", "group_key", "generation"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    network_key: Mapped[str] = mapped_column(String(64))
+    group_key: Mapped[str] = mapped_column(String(64))
+    generation: Mapped[int] = mapped_column(Integer)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class SendBudgetRow(Base):

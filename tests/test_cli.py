@@ -70,7 +70,8 @@ def test_ask_reads_stdin_and_writes_exactly_one_line_per_question_line(workdir):
     ]
     result = run_app(workdir, "ask", "--json", stdin="\n".join(questions) + "\n")
 
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1  # every line answered, but one named an unknown network
+    assert "nosuchnetwork" in result.stderr
     answers = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(answers) == len(questions)
     assert all({"roles", "answer", "holders"} <= set(a) for a in answers)
@@ -92,6 +93,33 @@ def test_ask_plain_text_from_stdin_keeps_one_line_per_answer(workdir):
     assert len(lines) == 2
     assert lines[0].startswith("Hej!")
     assert "Sekreterare" in lines[1]
+
+
+@pytest.mark.parametrize(("args", "named"), [
+    (("--network", "nosuchnetwork"), "nosuchnetwork"),
+    (("--group", "nosuchgroup"), "nosuchgroup"),
+])
+def test_ask_exits_non_zero_with_a_message_on_stderr_for_an_unknown_network_or_group(
+    workdir, args, named
+):
+    result = run_app(workdir, "ask", "vem är sekreterare?", *args)
+
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert named in result.stderr and "known: " in result.stderr
+
+
+def test_ask_plain_output_is_plain_text_not_markdown(workdir):
+    result = run_app(workdir, "ask", "--network", "erad",
+                     stdin="vem är processledare?\nvilka sitter i beredningen?\n")
+
+    assert result.returncode == 0, result.stderr
+    leader, preparation = result.stdout.splitlines()
+    assert leader.startswith("Processledare i Fyrbodals e-råd: Sara Herrman.")
+    assert "Uppgift: " in leader
+    assert "**" not in result.stdout and "_" not in result.stdout
+    # A composite role's members, one line of output still.
+    assert preparation.startswith("Beredning i Fyrbodals e-råd består av: - Ordförande: Henrik Röste")
 
 
 def test_registry_export_import_round_trips_and_import_changes_answers(workdir):

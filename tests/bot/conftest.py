@@ -126,6 +126,14 @@ def postgres_settings(settings: Settings, empty_postgres_url: str) -> Settings:
     return dataclasses.replace(settings, database_url=empty_postgres_url)
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def each_database_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
+    """`settings` once on SQLite and once on a new PostgreSQL database of its own."""
+    if request.param == "sqlite":
+        return settings
+    return dataclasses.replace(settings, database_url=request.getfixturevalue("empty_postgres_url"))
+
+
 @pytest.fixture
 async def postgres_bot(postgres_settings: Settings) -> AsyncIterator[RunningBot]:
     """The bot on `postgres_settings`."""

@@ -34,6 +34,17 @@ async def test_the_chat_welcomes_answers_and_quits(settings):
     assert "never read" not in output
 
 
+async def test_the_chat_shows_the_bots_markdown_as_plain_text(settings):
+    stdout = io.StringIO()
+    with _pipe(["vem är processledare i e-rådet?", "/quit"]) as stdin:
+        await run_chat(settings, stdin, stdout)
+
+    answer = stdout.getvalue().split(PROMPT)[1]
+    assert "bot> Processledare i Fyrbodals e-råd: Sara Herrman." in answer
+    assert "Uppgift: Sköter planering" in answer or "Uppgift: " in answer
+    assert "**" not in answer and "_" not in answer
+
+
 async def test_card_buttons_are_numbered_and_can_be_pressed(settings):
     stdout = io.StringIO()
     with _pipe(["hjälp", "/1", "/9"]) as stdin:

@@ -121,13 +121,20 @@ async def test_get_on_the_messages_endpoint_is_405(bot):
         assert response.status == 405
 
 
-async def test_an_unhandled_invoke_returns_its_invoke_status(bot, connector):
+@pytest.mark.parametrize(
+    "name",
+    ["composeExtension/query", "task/fetch", "signin/tokenExchange", "signin/verifyState", "x"],
+)
+async def test_an_unhandled_invoke_gets_a_400_with_a_json_error(bot, connector, name):
     activity = personal_message(connector.service_url, "")
-    activity.update(type="invoke", name="composeExtension/query", value={"commandId": "x"})
+    activity.update(type="invoke", name=name, value={"commandId": "x"})
 
-    status, _ = await bot.post(activity)
+    status, body = await bot.post(activity)
 
-    assert status == 501
+    assert status == 400
+    assert body["error"]["code"] == "invoke_not_supported"
+    assert repr(name) in body["error"]["message"]
+    assert "application/search" in body["error"]["message"]
     assert connector.activities == []
 
 

@@ -97,6 +97,8 @@ async def minutes_bot(tmp_path, graph) -> AsyncIterator[RunningBot]:
         graph_client_secret="secret",
         graph_base_url=graph.base_url,
         graph_retry_seconds=0,  # Graph down: retried at once, so the test does not wait
+        # The loopback Graph serves the downloads; shared files are SharePoint links.
+        allowed_file_hosts=("127.0.0.1", "*.sharepoint.com"),
     )
     async with running_bot(settings, StaticCredential()) as running:
         database = Database(settings.database_url)

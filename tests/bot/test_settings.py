@@ -211,8 +211,30 @@ def test_env_example_documents_every_variable():
         "DATA_DIR",
         "BOT_ENVIRONMENT",
         "ALLOWED_SERVICE_URL_HOSTS",
+        "CALENDAR_LINK_KEY",
+        "PUBLIC_BASE_URL",
+        "ALLOW_EMULATOR_TOKENS",
+        "ALLOWED_FILE_HOSTS",
     }
     assert Settings.from_env({}, env_file=Path(__file__).resolve().parents[2] / ".env.example")
+
+
+def test_calendar_links_need_a_long_key_and_a_plain_public_address():
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_mapping(
+            {"CALENDAR_LINK_KEY": "short", "PUBLIC_BASE_URL": "https://bot.example.se/?x=1"}
+        )
+    assert [p.split(";")[0] for p in raised.value.problems] == [
+        "CALENDAR_LINK_KEY has 5 characters",
+        "PUBLIC_BASE_URL is 'https://bot.example.se/?x=1'",
+    ]
+    assert "short" not in str(raised.value)  # a key is never echoed
+
+    settings = Settings.from_mapping(
+        {"CALENDAR_LINK_KEY": "k" * 32, "PUBLIC_BASE_URL": "https://bot.example.se/"}
+    )
+    assert settings.public_base_url == "https://bot.example.se"
+    assert "k" * 32 not in repr(settings)
 
 
 def test_graph_falls_back_to_the_bot_credentials_and_minutes_limits_are_checked():

@@ -57,7 +57,8 @@ async def test_an_admin_sees_the_latest_changes_by_name(chat, sqlite_database):
     assert "Åsa Öberg: ställde in ett möte (meeting " in cancelled
     assert "cancelled: False → True" in cancelled
     assert "kommandoraden (ops): importerade registret (network testnet)" in imported
-    assert "+ordforande/alfa: Åsa Öberg <asa@example.org>" in imported
+    # Markdown-escaped, so that Teams shows the e-mail's brackets, not an HTML tag.
+    assert "+ordforande/alfa: Åsa Öberg \\<asa@example.org\\>" in imported
     assert lines[-1] == "Hela loggen: `python app.py audit --network testnet` på servern."
 
 

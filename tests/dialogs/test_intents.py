@@ -1,9 +1,27 @@
-"""Small talk is recognised as such; everything else reaches the answering logic."""
+"""The message classifier: who-questions, commands (leading words or plain language), small
+talk and requests the bot does not carry out, in Swedish and English."""
+
+from pathlib import Path
 
 import pytest
 
-from dialogs.intents import QUESTION, Command, CommandPhrases, SmallTalk, classify
+from dialogs.installation import CHANNELS_COMMAND
+from dialogs.intents import (
+    QUESTION,
+    Command,
+    CommandPhrases,
+    Intent,
+    SmallTalk,
+    classify,
+    request_verbs,
+    role_words,
+)
+from dialogs.meetings import ADD_ITEM_COMMAND, AGENDA_COMMAND, MEETINGS_COMMAND, WHEEL_COMMAND
+from dialogs.minutes import MINUTES_COMMAND
+from dialogs.posts import POSTS_COMMAND
+from dialogs.roles_admin import ROLES_COMMAND
 from storage.registry import Localized
+from storage.registry_files import load_directory
 
 
 @pytest.mark.parametrize("text", ["Hej", "hej!", "Hejsan bot", "God morgon", "hello there", "Hi",
@@ -27,7 +45,6 @@ def test_help(text):
 @pytest.mark.parametrize("text", [
     "Vem är ordförande?",
     "Hej, vem bokar lokalen?",      # a greeting with a question is a question
-    "Vad är klockan?",              # off-topic: the answering logic abstains, not the router
     "thanks, who keeps the budget?",
     "help with the budget",
     "hjälp hjälp",                  # help needs its whole phrase, repeated or not
@@ -91,3 +108,115 @@ def test_an_empty_command_phrase_is_tried_as_before():
     anything = Command("anything", Localized(sv=("",), en=()))
     assert classify("? hej", CommandPhrases((anything,))) == classify("? hej", [anything])
     assert classify("? hej", CommandPhrases((anything,))).kind == "anything"
+
+
+# -- the message classifier with the bot's own commands --------------------------------------
+
+BOT_COMMANDS = CommandPhrases([
+    AGENDA_COMMAND, ADD_ITEM_COMMAND, MEETINGS_COMMAND, WHEEL_COMMAND, ROLES_COMMAND,
+    CHANNELS_COMMAND, MINUTES_COMMAND, POSTS_COMMAND,
+])
+# The imperatives of the shipped networks' duties and their role words, as the conversation
+# passes them.
+SHIPPED = load_directory(Path(__file__).resolve().parents[2] / "data" / "networks")
+DUTY_VERBS = request_verbs(
+    (duty, language)
+    for network in SHIPPED.networks
+    for role in network.roles
+    for language in ("sv", "en")
+    for duty in role.duties.get(language)
+)
+ROLE_WORDS = role_words(
+    text
+    for network in SHIPPED.networks
+    for role in network.roles
+    for language in ("sv", "en")
+    for text in (role.title.get(language), *role.synonyms.get(language))
+)
+
+
+def intent_of(text: str) -> Intent:
+    return classify(text, BOT_COMMANDS, DUTY_VERBS, ROLE_WORDS).intent
+
+
+@pytest.mark.parametrize("text", [
+    "vem bokar lokalen?",
+    "Who keeps the member register?",
+    "vilka sitter i styrelsen?",
+    "jag är ny i gruppen och vill komma med på listan",  # a situation: needs a person
+    "we'll be two more from our region at the next meeting",
+    "vem sätter dagordningen?",  # a command's topic, but asked who
+    "who writes the minutes?",
+    "vilken kontaktperson har vi mot styrelsen?",  # which person: a role word follows
+    "which board member looks after the expert groups?",
+])
+def test_who_questions_asked_outright_or_as_a_situation(text):
+    assert intent_of(text) is Intent.WHO
+
+
+@pytest.mark.parametrize(("text", "command"), [
+    ("vad står på dagordningen för Logistik?", "agenda"),
+    ("what's on the agenda for Logistics?", "agenda"),
+    ("dagordning för VNS", "agenda"),
+    ("visa årshjulet", "wheel"),
+    ("what deadlines are coming up in the annual wheel?", "wheel"),
+    ("när är nästa möte?", "meetings"),
+    ("when do we meet next?", "meetings"),
+    ("vilka möten saknar protokoll?", "minutes"),
+    ("which of our meetings still lack minutes?", "minutes"),
+    ("lista rollerna i gruppen", "roles"),
+    ("show the roles in the council", "roles"),
+    ("visa kanalkopplingen", "channels"),
+    ("show scheduled posts", "posts"),
+    ("lägg till 'ny upphandling' på dagordningen för logistik", "agenda.add_item"),
+    ("lagg till punkt om e-tjanster pa agendan", "agenda.add_item"),  # accents optional
+])
+def test_plain_language_commands_in_both_languages(text, command):
+    route = classify(text, BOT_COMMANDS, DUTY_VERBS)
+    assert (route.kind, route.intent) == (command, Intent.COMMAND)
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("help", "en"), ("hjälp", "sv"), ("what can you do?", "en"), ("hjalp, vad kan du?", "sv"),
+])
+def test_help_is_a_command_in_the_language_it_was_written_in(text, language):
+    route = classify(text, BOT_COMMANDS, DUTY_VERBS)
+    assert (route.kind, route.intent, route.language) == (SmallTalk.HELP, Intent.COMMAND, language)
+
+
+@pytest.mark.parametrize("text", [
+    "hej!", "hi there", "tack för hjälpen!", "thanks, that helped", "hur mår du idag?",
+    "tell me a joke", "blir det regn i morgon?",
+])
+def test_small_talk_in_both_languages(text):
+    assert intent_of(text) is Intent.SMALL_TALK
+
+
+@pytest.mark.parametrize("text", [
+    "boka ett rum åt oss på tisdag",  # "Bokar …" is a duty: asked of the bot, not who does it
+    "skicka protokollet till alla",
+    "kalla till beredningsmöte nästa vecka",
+    "can you book the meeting room for March?",
+    "send the minutes to everyone in the group",
+    "publish the action plan on the website",
+    "hur stor är budgeten för logistik i år?",  # questions of fact
+    "how many regions are members of Best Service?",
+    "Vad är klockan?",
+    "kommer inte in i Projectplace, lösenordet funkar inte",  # IT trouble
+    "the wifi in the conference room is down again",
+    "vad tycker du om den nya städstandarden?",
+    "vilket resurscentrum ska ta över förvaltningen?",  # which thing, not which person
+    "jag vill att du skickar ut kallelsen",  # the bot asked to act
+    "utse en ny sekreterare",
+])
+def test_requests_the_bot_does_not_carry_out_in_both_languages(text):
+    assert intent_of(text) is Intent.UNSUPPORTED
+
+
+def test_request_verbs_come_from_the_duties_so_a_new_duty_is_recognised_without_code():
+    verbs = request_verbs([("Arkiverar protokollen.", "sv"), ("Archives the minutes.", "en"),
+                           ("Utses av gruppen.", "sv"), ("Appointed by the group.", "en")])
+
+    assert {"arkivera", "archive"} <= verbs
+    assert classify("arkivera protokollen från i fjol", (), verbs).intent is Intent.UNSUPPORTED
+    assert classify("arkivera protokollen från i fjol").intent is Intent.WHO

@@ -137,3 +137,22 @@ async def test_agenda_items_keep_their_order_author_and_time(meetings):
         NOW + timedelta(minutes=1),
     )
     assert await meetings.add_item(999_999, "x", author_name=None, author_id=None, now=NOW) is None
+
+
+async def test_each_change_raises_a_meetings_sequence_and_a_sync_without_change_does_not(
+    meetings,
+):
+    await sync(meetings, draft(9), draft(16))
+    nine, sixteen = await meetings.meetings("testnet", at(1, 0), at(31, 0))
+    assert (nine.sequence, sixteen.sequence) == (0, 0)
+
+    await sync(meetings, draft(9, place="Nytt rum"), draft(16))
+    await sync(meetings, draft(9, place="Nytt rum"), draft(16))  # the same again
+    moved = await meetings.move(
+        sixteen.id, at(17), at(17, 12), place=None, online_url=None, by="x", now=NOW
+    )
+    cancelled = await meetings.cancel(sixteen.id, by="x", now=NOW)
+
+    assert (await meetings.get(nine.id)).sequence == 1
+    assert (moved.sequence, cancelled.sequence) == (1, 2)
+    assert cancelled.updated_at == NOW

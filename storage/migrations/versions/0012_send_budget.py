@@ -1,7 +1,7 @@
 """The tenant's send rate as one budget for all replicas.
 
 Revision ID: 0012
-Revises: 0011
+Revises: 0010
 Create Date: 2026-12-06
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012"
-down_revision: str | None = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

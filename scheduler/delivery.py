@@ -471,6 +471,11 @@ class DeliveryWorker:
         if turn > now:
             await self._sleep((turn - now).total_seconds())
             now = self._clock()
+        if now - turn > MAX_PAUSE:
+            # Starved past its turn (a busy process): sent now it would bunch with later
+            # slots, or land in a Retry-After another replica got meanwhile. So no send
+            # leaves more than MAX_PAUSE after its slot; this one waits for the next.
+            return await self._hold(entry, report, now)
         claimed_until = entry.claimed_until
         if claimed_until is None or now + self._send_timeout >= claimed_until:
             return await self._hold(entry, report, now)

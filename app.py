@@ -110,6 +110,7 @@ from storage.personal_data import PersonalData, PersonKey
 from storage.registry import Person, RoleRegistry, UnknownGroup, UnknownNetwork
 from storage.registry_files import RegistryFileError, load_directory, load_file, write_file
 from storage.registry_repository import RegistryRepository
+from storage.send_budget import SendBudgetStore
 from storage.wheel_overrides import WheelOverrideStore
 
 log = logging.getLogger("samverkan")
@@ -317,7 +318,8 @@ def upload_retry_from(settings: Settings) -> UploadRetry:
 def delivery_worker_from(
     settings: Settings, services: Services, adapter: SamverkanAdapter
 ) -> DeliveryWorker:
-    """This process's outbox worker: lease and retry pause from the settings."""
+    """This process's outbox worker: lease, retry pause and the tenant's shared rate from
+    the settings."""
     lease = timedelta(seconds=settings.outbox_lease_seconds)
     send_timeout, batch_size = sends_within(lease)
     return DeliveryWorker(
@@ -329,6 +331,7 @@ def delivery_worker_from(
         batch_size=batch_size,
         lease=lease,
         send_timeout=send_timeout,
+        budget=SendBudgetStore(services.database, settings.tenant_posts_per_second),
     )
 
 

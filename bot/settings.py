@@ -105,6 +105,9 @@ class Settings:
     # (the replica died), and the first pause before retrying a post Teams failed on.
     outbox_lease_seconds: int = 300
     outbox_retry_base_seconds: int = 30
+    # Scheduled posts a second for the whole tenant, all replicas together (Teams allows
+    # an app about 30-50 a second per tenant).
+    tenant_posts_per_second: float = 30.0
     audit_retention_days: int = 730  # audit entries older than this are purged daily
     outbox_retention_days: int = 180  # finished scheduled posts, days after they went stale
     failed_upload_retention_days: int = 90  # received files given up on, days untouched
@@ -293,6 +296,12 @@ class Settings:
 
         outbox_lease_seconds = seconds("OUTBOX_LEASE_SECONDS", 300, 5, 3600)
         outbox_retry_base_seconds = seconds("OUTBOX_RETRY_BASE_SECONDS", 30, 1, 3600)
+        tenant_posts_per_second = number(
+            "TENANT_POSTS_PER_SECOND",
+            30.0,
+            lambda rate: 0.1 <= rate <= 1000,
+            "a number of posts a second from 0.1 to 1000",
+        )
 
         graph_retry_seconds = number(
             "GRAPH_RETRY_SECONDS",
@@ -377,6 +386,7 @@ class Settings:
             scheduler_interval_seconds=scheduler_interval_seconds,
             outbox_lease_seconds=outbox_lease_seconds,
             outbox_retry_base_seconds=outbox_retry_base_seconds,
+            tenant_posts_per_second=tenant_posts_per_second,
             audit_retention_days=audit_retention_days,
             outbox_retention_days=outbox_retention_days,
             failed_upload_retention_days=failed_upload_retention_days,

@@ -48,20 +48,30 @@ app is not installed for that person: the post is undeliverable with a reason st
 inactive, and nothing else is affected: the team's channels stay active. A personal
 chat is a conversation like a channel, with the same per-thread limits.
 
-Rate limits are counted per process (Teams' per-thread and per-tenant windows, see
-`THREAD_LIMITS`); several replicas share Teams' budget without knowing each other's
-sends, so a 429 remains possible and is handled as above.
+Rate limits
+-----------
+The tenant's rate (`TENANT_POSTS_PER_SECOND`, 30 a second by default) is one budget for
+every replica, kept in the database (`storage.send_budget`): each send reserves the next
+slot of it, so N replicas together stay under the rate, and a 429 blocks the tenant's
+budget until its Retry-After for all of them. Teams' per-thread windows
+(`THREAD_LIMITS`) are counted per process: a fan-out posts once per channel, so
+replicas seldom share a thread within a second, and a 429 there is handled as above.
+
+A send whose turn comes within `MAX_PAUSE` waits for it and goes; one further off is
+given back to the outbox until then (`held`). So a fan-out goes out at the rate the
+limits allow, one post after another, without waiting for the next wake.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import random
 import socket
 import uuid
 from collections import defaultdict, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -71,21 +81,25 @@ from dialogs.posts import as_sent
 from scheduler.posts import GENERAL_CHANNEL, PERSONAL_CHAT_UNREACHABLE, PlannedPost
 from storage.conversations import StoredReference
 from storage.outbox import OutboxEntry
+from storage.send_budget import MemorySendBudget, Slot
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+Sleep = Callable[[float], Awaitable[None]]
 
 # Teams' limits per bot per thread (a channel is one thread for new posts): at most
-# `count` sends in any `window`. Per app per tenant Teams allows about 30-50 a second;
-# the lower bound is the safe one.
+# `count` sends in any `window`. The per-tenant rate is a shared budget (`SendBudget`).
 THREAD_LIMITS: tuple[tuple[int, timedelta], ...] = (
     (7, timedelta(seconds=1)),
     (8, timedelta(seconds=2)),
     (60, timedelta(seconds=30)),
     (1800, timedelta(hours=1)),
 )
-TENANT_LIMITS: tuple[tuple[int, timedelta], ...] = ((30, timedelta(seconds=1)),)
+
+# A send whose turn under the limits comes within this long waits for it; a later one
+# goes back to the outbox until its turn (the runner wakes for it).
+MAX_PAUSE = timedelta(milliseconds=500)
 
 # Statuses Teams asks to retry with backoff; None is no response at all (network, timeout).
 TRANSIENT_STATUSES = frozenset({412, 502, 503, 504, None})
@@ -213,6 +227,14 @@ class Channels(Protocol):
     ) -> None: ...
 
 
+class SendBudget(Protocol):
+    """The tenant's rate shared by every replica: `storage.send_budget.SendBudgetStore`."""
+
+    async def reserve(self, key: str, now: datetime, within: timedelta) -> Slot: ...
+
+    async def block(self, key: str, until: datetime) -> None: ...
+
+
 class RateLimiter:
     """Sliding windows per key: at most `count` events in any `window`, for each pair.
 
@@ -286,7 +308,10 @@ class DeliveryWorker:
 
     `lease` must comfortably exceed `batch_size` sends at the sender's timeout
     (`send_timeout`): a worker sends a claimed batch one post after another and never
-    starts a send with less than `send_timeout` of its lease left.
+    starts a send with less than `send_timeout` of its lease left. `budget` is the
+    tenant's rate shared with the other replicas (`storage.send_budget.SendBudgetStore`;
+    without one the worker keeps a budget of its own); `sleep` is how a pause for a rate
+    limit waits (a test's fake clock moves on instead).
     """
 
     def __init__(
@@ -302,6 +327,8 @@ class DeliveryWorker:
         batch_size: int = MAX_BATCH_SIZE,
         lease: timedelta = timedelta(minutes=5),
         send_timeout: timedelta = SEND_TIMEOUT,
+        budget: SendBudget | None = None,
+        sleep: Sleep = asyncio.sleep,
     ):
         if lease <= send_timeout * batch_size:
             raise ValueError("the lease must outlast a whole batch of sends at their timeout")
@@ -316,14 +343,21 @@ class DeliveryWorker:
         self._lease = lease
         self._send_timeout = send_timeout
         self._threads = RateLimiter(THREAD_LIMITS)
-        self._tenants = RateLimiter(TENANT_LIMITS)
+        # Without a shared budget (tests, a single process) this worker keeps its own.
+        self._budget: SendBudget = budget if budget is not None else MemorySendBudget()
+        self._sleep = sleep
 
-    async def deliver_due(self, now: datetime) -> DeliveryReport:
+    async def deliver_due(
+        self, now: datetime, stop: asyncio.Event | None = None
+    ) -> DeliveryReport:
         """Claim and deliver every row due at `now`, batch after batch, until none is left.
 
-        `now` is the current time (the runner reads the same clock). Rows that cannot go
-        now (rate limit, retry later) are returned to the outbox with a later
-        `next_attempt_at`; a batch of nothing but such rows ends the pass.
+        `now` is the current time (the runner reads the same clock). Sends wait their
+        turn under the rate limits when it is near (`MAX_PAUSE`); rows that cannot go
+        soon (rate limit, retry later) are returned to the outbox with a later
+        `next_attempt_at`, and a batch of nothing but such rows ends the pass. Once
+        `stop` is set, the rest of the claimed batch is given back and the pass ends
+        (the send under way, if any, finishes and is recorded first).
         """
         report = DeliveryReport()
         while True:
@@ -331,7 +365,11 @@ class DeliveryWorker:
                 self.worker_id, now, self._batch_size, self._lease
             )
             held_before = len(report.held)
-            for entry in batch:
+            for index, entry in enumerate(batch):
+                if stop is not None and stop.is_set():
+                    for rest in batch[index:]:
+                        await self._outbox.release(rest.key, self.worker_id, self._clock())
+                    return report
                 # Every line of this send, the edge sender's too, names the row and the try.
                 with log_context(delivery=entry.key, attempt=new_correlation_id()):
                     await self._deliver(entry, report)
@@ -366,22 +404,14 @@ class DeliveryWorker:
                 await self._undeliverable(entry, reason, report)
                 return
         conversation_id = channel.conversation_id
-        tenant = channel.tenant_id or ""
-        wait = max(
-            (t for t in (self._threads.next_allowed(conversation_id, now),
-                         self._tenants.next_allowed(tenant, now)) if t is not None),
-            default=None,
-        )
-        if wait is not None:
-            await self._outbox.release(key, self.worker_id, wait)
-            report.held.append(key)
-            log.debug("post held by the rate limit", extra={"key": key, "until": wait.isoformat()})
+        turn = await self._turn(entry, report, channel.tenant_id, conversation_id)
+        if turn is None:
             return
+        now = turn
 
         late = now - entry.post.due_at > LATE_AFTER
         post = as_sent(entry.post, now, late=late)
         self._threads.record(conversation_id, now)
-        self._tenants.record(tenant, now)
         try:
             activity_id = await self._sender.send(channel.reference, post)
         except SendError as err:
@@ -413,6 +443,51 @@ class DeliveryWorker:
             },
         )
 
+    async def _turn(
+        self,
+        entry: OutboxEntry,
+        report: DeliveryReport,
+        tenant_id: str | None,
+        conversation_id: str | None,
+    ) -> datetime | None:
+        """Wait for the send's turn under the thread's limits and the tenant's budget.
+
+        Returns the time it may go (the clock after any pause), or None when the turn
+        is further off than `MAX_PAUSE` or the lease would not cover the send after the
+        pause: the row is then given back to the outbox (`held`).
+        """
+        now = self._clock()
+        thread = (
+            self._threads.next_allowed(conversation_id, now)
+            if conversation_id is not None
+            else None
+        )
+        if thread is not None and thread - now > MAX_PAUSE:
+            return await self._hold(entry, report, thread)
+        slot = await self._budget.reserve(tenant_id or "", now, MAX_PAUSE)
+        if not slot.reserved:
+            return await self._hold(entry, report, slot.at)
+        turn = max(slot.at, thread or now)
+        if turn > now:
+            await self._sleep((turn - now).total_seconds())
+            now = self._clock()
+        if now - turn > MAX_PAUSE:
+            # Starved past its turn (a busy process): sent now it would bunch with later
+            # slots, or land in a Retry-After another replica got meanwhile. So no send
+            # leaves more than MAX_PAUSE after its slot; this one waits for the next.
+            return await self._hold(entry, report, now)
+        claimed_until = entry.claimed_until
+        if claimed_until is None or now + self._send_timeout >= claimed_until:
+            return await self._hold(entry, report, now)
+        return now
+
+    async def _hold(self, entry: OutboxEntry, report: DeliveryReport, until: datetime) -> None:
+        await self._outbox.release(entry.key, self.worker_id, until)
+        report.held.append(entry.key)
+        log.debug(
+            "post held by the rate limit", extra={"key": entry.key, "until": until.isoformat()}
+        )
+
     async def _personal_chat(
         self, entry: OutboxEntry, group_key: str | None, report: DeliveryReport
     ) -> StoredReference | None:
@@ -436,13 +511,10 @@ class DeliveryWorker:
                 entry, f"{PERSONAL_CHAT_UNREACHABLE}: no team of the network to open it", report
             )
             return None
-        now = self._clock()
-        wait = self._tenants.next_allowed(team.tenant_id or "", now)
-        if wait is not None:
-            await self._outbox.release(entry.key, self.worker_id, wait)
-            report.held.append(entry.key)
+        turn = await self._turn(entry, report, team.tenant_id, None)
+        if turn is None:
             return None
-        self._tenants.record(team.tenant_id or "", now)
+        now = turn
         try:
             reference = await self._sender.open_personal_chat(
                 team.reference, person.entra_object_id, team.tenant_id
@@ -496,10 +568,10 @@ class DeliveryWorker:
                 else self._retry.throttle_default
             )
             until = self._clock() + wait
-            if opening:
-                self._tenants.block(channel.tenant_id or "", until)
-            else:
+            if not opening:
                 self._threads.block(channel.conversation_id, until)
+            # Whatever Teams throttled, every replica holds back until then.
+            await self._budget.block(channel.tenant_id or "", until)
             await self._outbox.mark_retry(
                 entry.key, until, error, worker_id=self.worker_id, count_attempt=False
             )

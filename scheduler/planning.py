@@ -218,6 +218,10 @@ class MeetingPlanner:
         self._post_time = post_time
         self._language = language
         self._synced: tuple[int, date] | None = None  # registry revision and day of the last sync
+        self._loaded: tuple[int, RoleRegistry] | None = None  # the registry of a revision
+        # Per network: what its meetings and wheel give for a period, and what that
+        # depends on (`_NetworkPlan`); reused while none of it changes.
+        self._plans: dict[str, _NetworkPlan] = {}
 
     async def planned_posts(self, until: datetime) -> list[PlannedPost]:
         """Posts due at or before `until` that are not stale before `until - lookback`.
@@ -227,26 +231,42 @@ class MeetingPlanner:
         without the points members add in the meantime.
         """
         revision = await self._registry.revision()
-        registry = await self._registry.load()
+        if self._loaded is None or self._loaded[0] != revision:
+            self._loaded = (revision, await self._registry.load())
+        registry = self._loaded[1]
         if self._synced != (revision, local(until).date()):
             await sync_meeting_series(registry, self._meetings, until)
             self._synced = (revision, local(until).date())
         since = until - self._lookback
         overrides = await self._overrides.all() if self._overrides is not None else {}
+        fingerprints = await self._meetings.fingerprints()
         posts: list[PlannedPost] = []
         for network in registry.networks:
-            posts += await self._network_posts(
-                network, since, until, overrides.get(network.key, {})
+            plan = await self._network_plan(
+                network,
+                revision,
+                fingerprints.get(network.key),
+                overrides.get(network.key, {}),
+                since,
+                until,
             )
+            posts += await self._network_posts(network, plan, since, until)
+        current = {network.key for network in registry.networks}
+        self._plans = {key: plan for key, plan in self._plans.items() if key in current}
         return sorted(posts, key=lambda post: (post.due_at, post.key))
 
-    async def _network_posts(
+    async def _network_plan(
         self,
         network: Network,
+        revision: int,
+        fingerprint: object,
+        overrides: dict[str, WheelOverride],
         since: datetime,
         until: datetime,
-        overrides: dict[str, WheelOverride],
-    ) -> list[PlannedPost]:
+    ) -> _NetworkPlan:
+        """The network's meetings and wheel deadlines around [since, until]: worked out
+        again only when the registry, the network's meetings, its wheel overrides or the
+        days concerned changed, not on every pass."""
         first_day = local(since).date() - timedelta(days=1)
         rules = effective_rules(network, overrides)
         longest_lead = max(
@@ -255,20 +275,37 @@ class MeetingPlanner:
         # A reminder due by `until` is for a day at most the longest lead after it, plus
         # however far a weekend or holiday moved its posting day back.
         last_day = local(until).date() + timedelta(days=longest_lead) + LONGEST_SHIFT
+        depends_on = (revision, fingerprint, overrides, first_day, last_day)
+        known = self._plans.get(network.key)
+        if known is not None and known.depends_on == depends_on:
+            return known
         # Whole years around the period: the checks count a year's (or next year's) meetings.
         meetings = await self._meetings.meetings(
             network.key,
             start_of_day(date(first_day.year, 1, 1)),
             start_of_day(date(last_day.year + 2, 1, 1)),
         )
+        plan = _NetworkPlan(
+            depends_on=depends_on,
+            meetings=tuple(
+                m for m in meetings if first_day <= local(m.starts_at).date() <= last_day
+            ),
+            deadlines=tuple(
+                wheel_deadlines(network, meetings, first_day, last_day, overrides=overrides)
+            ),
+        )
+        self._plans[network.key] = plan
+        return plan
 
+    async def _network_posts(
+        self, network: Network, plan: _NetworkPlan, since: datetime, until: datetime
+    ) -> list[PlannedPost]:
         def wanted(reminder: Reminder) -> bool:
             return reminder.due_at <= until and reminder.stale_after > since
 
         agenda_due = [
             (meeting, reminder)
-            for meeting in meetings
-            if first_day <= local(meeting.starts_at).date() <= last_day
+            for meeting in plan.meetings
             for reminder in reminders(
                 local(meeting.starts_at).date(),
                 network.agenda.reminder_days,
@@ -283,9 +320,7 @@ class MeetingPlanner:
             self._agenda_post(network, meeting, items.get(meeting.id, []), reminder)
             for meeting, reminder in agenda_due
         ]
-        for deadline in wheel_deadlines(
-            network, meetings, first_day, last_day, overrides=overrides
-        ):
+        for deadline in plan.deadlines:
             ends = start_of_day(deadline.day + timedelta(days=1))
             leads = deadline.rule.reminder_leads
             for reminder in reminders(deadline.day, leads, self._post_time, ends):
@@ -386,6 +421,20 @@ class MeetingPlanner:
             countdown=Countdown(deadline.day, relative),
             superseded_by=key(reminder.next_lead) if reminder.next_lead is not None else None,
         )
+
+
+@dataclass(frozen=True)
+class _NetworkPlan:
+    """What a network's meetings and wheel give around a planning period.
+
+    `depends_on`: the registry revision, the network's meetings fingerprint
+    (`MeetingRepository.fingerprints`), its wheel overrides and the first and last day
+    concerned; while they are equal, so is the rest.
+    """
+
+    depends_on: tuple[object, ...]
+    meetings: tuple[Meeting, ...]  # not cancelled, starting on a day concerned
+    deadlines: tuple[WheelDeadline, ...]
 
 
 def _named(assignment: Assignment) -> str:

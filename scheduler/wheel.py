@@ -19,6 +19,8 @@ texts, the chat shows the coming deadlines.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -90,11 +92,12 @@ def wheel_deadlines(
     """
     overrides = overrides or {}
     found: dict[str, WheelDeadline] = {}
+    index = _MeetingIndex(meetings)
     for shipped in network.wheel:
         override = overrides.get(shipped.key)
         rule = _usable(network, effective_rule(shipped, override), shipped)
         paused = set(override.paused_years) if override is not None else set()
-        for deadline in _rule_deadlines(network, rule, meetings, start, end):
+        for deadline in _rule_deadlines(network, rule, meetings, start, end, index):
             if deadline.nominal.year in paused:
                 continue
             if start <= deadline.day <= end and _concerns(deadline, group_key):
@@ -185,19 +188,24 @@ def _concerns(deadline: WheelDeadline, group_key: str | None) -> bool:
 
 
 def _rule_deadlines(
-    network: Network, rule: WheelRule, meetings: Sequence[Meeting], start: date, end: date
+    network: Network,
+    rule: WheelRule,
+    meetings: Sequence[Meeting],
+    start: date,
+    end: date,
+    index: _MeetingIndex,
 ) -> Iterable[WheelDeadline]:
     check = rule.check
     if isinstance(check, TermEndCheck):
         yield from _term_ends(network, rule, check, start, end)
     elif isinstance(check, PrecededByCheck):
-        yield from _unprepared(network, rule, check, meetings)
+        yield from _unprepared(network, rule, check, index)
     elif rule.relative_to is not None:
         yield from _relative(network, rule, meetings)
     else:
         for nominal in _rule_dates(rule, start, end):
             if isinstance(check, MinMeetingsCheck):
-                yield from _too_few_meetings(network, rule, check, nominal, meetings)
+                yield from _too_few_meetings(network, rule, check, nominal, index)
             else:
                 for channel, group in _channels(network, rule.target, None):
                     yield _deadline(network, rule, nominal, channel, group)
@@ -252,43 +260,80 @@ def _relative(
             yield _deadline(network, rule, nominal, channel, group, meeting=meeting)
 
 
+class _MeetingIndex:
+    """A network's meetings counted and listed once, for the checks.
+
+    The checks ask "how many meetings of this kind and mode in this year and group" and
+    "is there a meeting of this kind in these days", once per rule date or per meeting;
+    answered from these tables, a year of a large network is planned in time linear in
+    its meetings rather than meetings × dates or meetings × meetings. Built lazily: a
+    wheel without checks never pays for it.
+    """
+
+    def __init__(self, meetings: Sequence[Meeting]):
+        self._meetings = meetings
+        self._counts: Counter[tuple[int, str | None, str | None, bool]] | None = None
+        self._days: dict[tuple[str, str | None], list[date]] | None = None
+
+    def count(self, year: int, group: str | None, kind: str | None, physical: bool) -> int:
+        """Meetings in `year` of `group` and `kind` (None: any), only in person if `physical`."""
+        if self._counts is None:
+            counts: Counter[tuple[int, str | None, str | None, bool]] = Counter()
+            for meeting in self._meetings:
+                year_of = local(meeting.starts_at).year
+                modes = (False, True) if meeting.mode in PHYSICAL_MODES else (False,)
+                for g in (meeting.group_key, None):
+                    for k in (meeting.kind, None):
+                        for mode in modes:
+                            counts[year_of, g, k, mode] += 1
+            self._counts = counts
+        return self._counts[year, group, kind, physical]
+
+    def of_kind(self, kind: str) -> Iterable[tuple[Meeting, date]]:
+        """The meetings of `kind` with their local day."""
+        for meeting in self._meetings:
+            if meeting.kind == kind:
+                yield meeting, local(meeting.starts_at).date()
+
+    def any_between(self, kind: str, group: str | None, first: date, before: date) -> bool:
+        """Whether a meeting of `kind` (of `group`; None: any group) falls on a day in
+        [first, before)."""
+        if self._days is None:
+            days: dict[tuple[str, str | None], list[date]] = {}
+            for meeting in self._meetings:
+                day = local(meeting.starts_at).date()
+                days.setdefault((meeting.kind, meeting.group_key), []).append(day)
+                days.setdefault((meeting.kind, None), []).append(day)
+            for listed in days.values():
+                listed.sort()
+            self._days = days
+        listed = self._days.get((kind, group), [])
+        at = bisect_left(listed, first)
+        return at < len(listed) and listed[at] < before
+
+
 def _too_few_meetings(
     network: Network,
     rule: WheelRule,
     check: MinMeetingsCheck,
     nominal: date,
-    meetings: Sequence[Meeting],
+    index: _MeetingIndex,
 ) -> Iterable[WheelDeadline]:
     year = nominal.year + (1 if check.year == "next" else 0)
     for channel, group in _channels(network, rule.target, None):
-        count = sum(
-            1
-            for m in meetings
-            if local(m.starts_at).year == year
-            and (group is None or m.group_key == group)
-            and (check.kind is None or m.kind == check.kind)
-            and (check.mode == "any" or m.mode in PHYSICAL_MODES)
-        )
+        count = index.count(year, group, check.kind, check.mode != "any")
         if count < check.count:
             yield _deadline(network, rule, nominal, channel, group, found=count, year=year)
 
 
 def _unprepared(
-    network: Network, rule: WheelRule, check: PrecededByCheck, meetings: Sequence[Meeting]
+    network: Network, rule: WheelRule, check: PrecededByCheck, index: _MeetingIndex
 ) -> Iterable[WheelDeadline]:
     each_group = rule.target == TARGET_EACH_GROUP
-    for meeting in meetings:
-        if meeting.kind != check.kind:
-            continue
-        day = local(meeting.starts_at).date()
+    for meeting, day in index.of_kind(check.kind):
         nominal = day - timedelta(days=check.days)
-        prepared = any(
-            other.kind == check.by_kind
-            and nominal <= local(other.starts_at).date() < day
-            and (not each_group or other.group_key == meeting.group_key)
-            for other in meetings
-        )
-        if not prepared:
+        group = meeting.group_key if each_group else None
+        if not index.any_between(check.by_kind, group, nominal, day):
             for channel, group in _channels(network, rule.target, meeting.group_key):
                 yield _deadline(network, rule, nominal, channel, group, meeting=meeting)
 

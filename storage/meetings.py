@@ -15,8 +15,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import case, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
@@ -25,6 +26,9 @@ from storage.registry import MeetingMode
 from storage.schema import AgendaItemRow, MeetingRow
 
 log = logging.getLogger(__name__)
+
+# Rows inserted per statement: far below both databases' bound-parameter limits.
+_INSERT_CHUNK = 200
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,37 @@ class MeetingRepository:
         async with self._database.snapshot() as session:
             rows = await session.scalars(query.order_by(MeetingRow.starts_at, MeetingRow.id))
             return [_meeting(row) for row in rows]
+
+    async def fingerprints(self) -> dict[str, tuple[Any, ...]]:
+        """Per network, a value that changes whenever one of its meetings is added, moved,
+        cancelled or removed, or changed by a series sync: how many rows it has, the
+        largest id, the latest `updated_at` (every such write sets it), how many are
+        cancelled and the sums of their start and end times (so a write stamped by a
+        replica whose clock lags behind still shows).
+
+        One aggregate query for all networks: the planner compares it with the last one
+        to know whether what it worked out from a network's meetings still holds.
+        """
+        if self._database.dialect == "postgresql":
+            def seconds(column: Any) -> Any:
+                return func.extract("epoch", column)
+        else:
+            def seconds(column: Any) -> Any:
+                return func.julianday(column)
+
+        async with self._database.snapshot() as session:
+            rows = await session.execute(
+                select(
+                    MeetingRow.network_key,
+                    func.count(),
+                    func.max(MeetingRow.id),
+                    func.max(MeetingRow.updated_at),
+                    func.sum(case((MeetingRow.cancelled, 1), else_=0)),
+                    func.sum(seconds(MeetingRow.starts_at)),
+                    func.sum(seconds(MeetingRow.ends_at)),
+                ).group_by(MeetingRow.network_key)
+            )
+            return {key: tuple(values) for key, *values in rows}
 
     async def next_meeting(self, network_key: str, group_key: str, now: datetime) -> Meeting | None:
         """The group's next meeting that has not ended by `now` (not cancelled)."""
@@ -310,7 +345,9 @@ class MeetingRepository:
                     row.sequence += 1
                     updated += 1
             new = [draft for key, draft in wanted.items() if key not in stored]
-            if new:
+            # In chunks: a network of a thousand groups meeting monthly adds tens of
+            # thousands of rows, beyond SQLite's limit of bound parameters per statement.
+            for start in range(0, len(new), _INSERT_CHUNK):
                 # Another replica may sync the same series at the same moment.
                 insert = self._database.insert(MeetingRow).values(
                     [
@@ -322,7 +359,7 @@ class MeetingRepository:
                             "updated_by": None,
                             "updated_at": now,
                         }
-                        for draft in new
+                        for draft in new[start : start + _INSERT_CHUNK]
                     ]
                 )
                 result = await session.execute(
@@ -334,7 +371,7 @@ class MeetingRepository:
                         ]
                     )
                 )
-                added = max(result.rowcount or 0, 0)
+                added += max(result.rowcount or 0, 0)
         if added or updated or removed:
             log.info(
                 "meeting series synced",

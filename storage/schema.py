@@ -583,3 +583,18 @@ class CalendarTokenRow(Base):
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SendBudgetRow(Base):
+    """The tenant's send rate, shared by every replica (`storage.send_budget`).
+
+    One row per budget (a tenant): `next_at` is the earliest time the next send may go,
+    moved on by one spacing (1 / posts per second) with every send any replica reserves;
+    `blocked_until` is the end of the last Retry-After Teams gave any of them.
+    """
+
+    __tablename__ = "send_budget"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    next_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -26,6 +26,7 @@ def test_defaults_are_local_mode_on_loopback():
     assert settings.app_type == "MultiTenant"
     assert settings.log_level == "INFO"
     assert settings.scheduler_interval_seconds == 60
+    assert settings.tenant_posts_per_second == 30.0
     assert settings.database_statement_timeout_seconds == 15.0
 
 
@@ -122,6 +123,8 @@ def test_validation_reports_every_problem_at_once():
         ({"DATABASE_STATEMENT_TIMEOUT_SECONDS": "0"}, "DATABASE_STATEMENT_TIMEOUT_SECONDS is '0'"),
         ({"DATABASE_STATEMENT_TIMEOUT_SECONDS": "nan"}, "expected a number of seconds above 0"),
         ({"OUTBOX_RETRY_BASE_SECONDS": "soon"}, "OUTBOX_RETRY_BASE_SECONDS is 'soon'; expected"),
+        ({"TENANT_POSTS_PER_SECOND": "0"}, "TENANT_POSTS_PER_SECOND is '0'; expected a number"),
+        ({"TENANT_POSTS_PER_SECOND": "nan"}, "expected a number of posts a second from 0.1"),
         ({"AUDIT_RETENTION_DAYS": "0"}, "AUDIT_RETENTION_DAYS is '0'; expected a number of days"),
         ({"OUTBOX_RETENTION_DAYS": "7"}, "OUTBOX_RETENTION_DAYS is '7'; expected a number of days"),
         ({"FAILED_UPLOAD_RETENTION_DAYS": "x"}, "FAILED_UPLOAD_RETENTION_DAYS is 'x'; expected"),
@@ -198,6 +201,7 @@ def test_env_example_documents_every_variable():
         "SCHEDULER_INTERVAL_SECONDS",
         "OUTBOX_LEASE_SECONDS",
         "OUTBOX_RETRY_BASE_SECONDS",
+        "TENANT_POSTS_PER_SECOND",
         "AUDIT_RETENTION_DAYS",
         "OUTBOX_RETENTION_DAYS",
         "FAILED_UPLOAD_RETENTION_DAYS",
@@ -261,6 +265,12 @@ def test_the_graph_and_upload_retry_pauses_are_read():
     )  # fmt: skip
     assert (settings.graph_retry_seconds, settings.minutes_retry_base_seconds,
             settings.minutes_retry_max_seconds) == (0.5, 10, 120)  # fmt: skip
+
+
+def test_the_tenants_post_rate_is_read_as_a_number_of_posts_a_second():
+    settings = Settings.from_mapping({"TENANT_POSTS_PER_SECOND": "12.5"})
+
+    assert settings.tenant_posts_per_second == 12.5
 
 
 def test_the_minutes_chases_shift_is_read_and_a_wrong_one_refused():

@@ -35,6 +35,10 @@ class FixedClock:
         self.now += timedelta(**delta)
         return self.now
 
+    async def sleep(self, seconds: float) -> None:
+        """What a pause for a rate limit does to this clock: it moves on, at once."""
+        self.advance(seconds=seconds)
+
 
 def channel_reference(service_url: str, conversation_id: str) -> dict[str, Any]:
     """A channel's conversation reference as the installation stores it."""
@@ -123,6 +127,7 @@ def worker(
         sender=sender,
         worker_id=name,
         clock=clock,
+        sleep=clock.sleep,
         rng=random.Random(4),
         **options,  # type: ignore[arg-type]
     )

@@ -9,7 +9,7 @@ import pytest
 from scheduler.planning import MeetingPlanner, reminders, sync_meeting_series
 from scheduler.posts import Mention, Target
 from scheduler.recurrence import STOCKHOLM, at_local
-from storage.meetings import MeetingRepository
+from storage.meetings import MeetingDraft, MeetingRepository
 from storage.registry_repository import RegistryRepository
 from tests.manifest.card_schema import validate_card
 from tests.scheduler.wheel_network import CHAIR_ALFA_ID, WHEEL_NETWORK
@@ -160,3 +160,43 @@ async def test_after_an_outage_old_reminders_are_stale_and_only_the_lookback_is_
     budget = sorted(k for k in posts if ":budget:" in k and k.endswith(":alfa"))
     assert budget == ["wheel:testnet:budget:2027-10-31:0d:alfa"]
     assert posts[budget[0]].stale_after == local("2027-10-30T00:00")
+
+
+async def test_a_planner_reusing_its_work_still_sees_every_change_to_the_meetings(database):
+    # Admins' changes stamped by a replica whose clock lags behind the planner's must
+    # show on the next pass as much as any other.
+    registry = RegistryRepository(database)
+    await registry.replace_networks([WHEEL_NETWORK])
+    meetings = MeetingRepository(database)
+    planner = MeetingPlanner(registry, meetings, lookback=timedelta(days=1))
+    lagging = local("2027-01-01T08:00")
+
+    def agenda_keys(posts: dict) -> set[str]:
+        return {key for key in posts if key.startswith("agenda:")}
+
+    assert agenda_keys(await posts_on(planner, "2027-03-02T09:00")) == {
+        "agenda:testnet:alfa:2027-03-09T10:00:7d"
+    }
+    added = await meetings.add(
+        MeetingDraft("testnet", "beta", "mote", local("2027-03-09T13:00"),
+                     local("2027-03-09T15:00")),
+        by="admin", now=lagging,
+    )  # fmt: skip
+    assert agenda_keys(await posts_on(planner, "2027-03-02T09:00")) == {
+        "agenda:testnet:alfa:2027-03-09T10:00:7d",
+        "agenda:testnet:beta:2027-03-09T13:00:7d",
+    }
+    (alfa,) = await meetings.meetings(
+        "testnet", local("2027-03-09T00:00"), local("2027-03-10T00:00"), group_key="alfa"
+    )
+    await meetings.cancel(alfa.id, by="admin", now=lagging)
+    assert agenda_keys(await posts_on(planner, "2027-03-02T09:00")) == {
+        "agenda:testnet:beta:2027-03-09T13:00:7d"
+    }
+    await meetings.move(
+        added.id, local("2027-03-09T14:00"), local("2027-03-09T16:00"),
+        place=None, online_url=None, by="admin", now=lagging,
+    )  # fmt: skip
+    assert agenda_keys(await posts_on(planner, "2027-03-02T09:00")) == {
+        "agenda:testnet:beta:2027-03-09T14:00:7d"
+    }

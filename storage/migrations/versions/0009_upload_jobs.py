@@ -3,7 +3,7 @@ file per meeting, replacing a filed one as a new SharePoint version; received fi
 by their link until fetched.
 
 Revision ID: 0009
-Revises: 0010
+Revises: 0012
 Create Date: 2026-12-06
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0010"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -9,7 +9,7 @@
     python app.py person export|erase --email A|--entra-id ID|--name N   a person's data (GDPR)
     python app.py package --app-id ID --host HOST --out FILE.zip   the Teams app package
     python app.py minutes status [--network KEY] [--group KEY] [--json]   minutes filed/missing
-    python app.py minutes upload --group KEY --meeting YYYY-MM-DD FILE   file a meeting's minutes
+    python app.py minutes upload --group KEY --meeting YYYY-MM-DD FILE [--replace]   file minutes
     python app.py wheel [--network KEY] [--group KEY] [--from DATE] [--days N] [--json]
     python app.py agenda --network KEY --group KEY [--json]   the next meeting's agenda
     python app.py calendar --network KEY [--group KEY] [--out FILE | --link --base-url URL
@@ -61,6 +61,7 @@ from dialogs.conversation import Conversation, RegistrySnapshots
 from dialogs.installation import TeamInstallations
 from dialogs.meetings import MeetingDialogs
 from dialogs.minutes import MinutesDialogs, MinutesInbox
+from dialogs.minutes_texts import CLI_REPLACE_HINT
 from dialogs.permissions import Permissions
 from dialogs.posts import POSTS_COMMAND, PostsOverview
 from dialogs.roles_admin import RolesAdminDialogs
@@ -82,11 +83,13 @@ from manifest.package import add_package_arguments, main_package
 from scheduler.delivery import DeliveryWorker, RetryPolicy, process_worker_id, sends_within
 from scheduler.housekeeping import Housekeeping, RetentionPeriods
 from scheduler.minutes import (
+    AlreadyFiled,
     MinutesChaser,
     MinutesFiler,
     MinutesRules,
     RejectedFile,
     StoredChannels,
+    UploadRetry,
     day_range,
     minutes_status,
 )
@@ -111,9 +114,6 @@ from storage.send_budget import SendBudgetStore
 from storage.wheel_overrides import WheelOverrideStore
 
 log = logging.getLogger("samverkan")
-
-# How often files received but not yet in SharePoint are tried again.
-UPLOAD_RETRY_INTERVAL = timedelta(minutes=5)
 
 # How long `serve` keeps trying a database that is not up yet (e.g. started with it).
 DATABASE_WAIT_SECONDS = 120.0
@@ -222,13 +222,13 @@ async def open_services(
             outbox=outbox,
             rules=minutes_rules,
             simple_upload_limit=graph_config.simple_upload_limit,
+            download=partial(download, hosts=FileHosts.from_settings(settings)),
+            read_shared=SharedFileReader(graph_files),
+            retry=upload_retry_from(settings),
+            worker_id=process_worker_id(),
         )
         minutes_dialogs = MinutesDialogs(meetings, minutes_repository, minutes_rules)
-        minutes_inbox = MinutesInbox(
-            minutes, meetings, minutes_repository,
-            partial(download, hosts=FileHosts.from_settings(settings)),
-            read_shared=SharedFileReader(graph_files),
-        )  # fmt: skip
+        minutes_inbox = MinutesInbox(minutes, meetings, minutes_repository)
         await sync_meeting_series(await registry.load(), meetings, datetime.now(UTC))
         calendar_links = CalendarLinks(
             CalendarTokenStore(database), settings.calendar_link_key.encode() or None
@@ -304,6 +304,14 @@ def graph_config_from(settings: Settings) -> GraphConfig:
         certificate_path=settings.graph_certificate_path,
         base_url=settings.graph_base_url,
         backoff_seconds=settings.graph_retry_seconds,
+    )
+
+
+def upload_retry_from(settings: Settings) -> UploadRetry:
+    """The pauses between tries of a received file's upload, from the settings."""
+    return UploadRetry(
+        base=timedelta(seconds=settings.minutes_retry_base_seconds),
+        cap=timedelta(seconds=settings.minutes_retry_max_seconds),
     )
 
 
@@ -407,15 +415,18 @@ async def create_app(
     )
     if runner is not None:
         app.cleanup_ctx.append(runner.run_with_app)  # cleaned up before `close_services`
+        # A filing notice goes out at once, not at the next interval.
+        services.minutes.on_posts = runner.deliver_soon
 
-        async def resume_uploads(_: web.Application) -> AsyncIterator[None]:
-            task = asyncio.create_task(services.minutes.resume_forever(UPLOAD_RETRY_INTERVAL))
-            yield
-            task.cancel()
-            with suppress(asyncio.CancelledError):
-                await task
+    async def file_minutes(_: web.Application) -> AsyncIterator[None]:
+        services.minutes.warm_up()  # before the site takes requests
+        task = asyncio.create_task(services.minutes.work_forever())
+        yield
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task
 
-        app.cleanup_ctx.append(resume_uploads)
+    app.cleanup_ctx.append(file_minutes)
 
     async def close_services(_: web.Application) -> None:
         await resources.aclose()
@@ -770,6 +781,7 @@ async def _minutes_status(services: Services, network, args: argparse.Namespace)
                     "path": item.minutes.path if item.minutes else None,
                     "size": item.minutes.size if item.minutes else None,
                     "sha256": item.minutes.sha256 if item.minutes else None,
+                    "version": item.minutes.version if item.minutes else None,
                 }
                 print(json.dumps(line, ensure_ascii=False))
             else:
@@ -800,11 +812,14 @@ async def _minutes_upload(services: Services, network, args: argparse.Namespace)
         return 2
     try:
         outcome = await services.minutes.receive(
-            meetings[0], path.name, content, by=cli_actor(), language="en"
+            meetings[0], path.name, content, by=cli_actor(), language="en", replace=args.replace
         )
     except RejectedFile as refused:
         print(refused.text("en"), file=sys.stderr)
         return 2
+    except AlreadyFiled as filed:
+        print(f"{filed.message}\n{CLI_REPLACE_HINT.en}", file=sys.stderr)
+        return 4
     print(outcome.message)
     if outcome.admin_message:
         print(outcome.admin_message, file=sys.stderr)
@@ -941,6 +956,11 @@ def build_parser() -> argparse.ArgumentParser:
     upload_parser.add_argument("--group", required=True, help="group key")
     upload_parser.add_argument("--meeting", required=True, help="the meeting's date, YYYY-MM-DD")
     upload_parser.add_argument("file", help="the minutes file")
+    upload_parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="the meeting's minutes are filed: upload this as their new version",
+    )
     minutes_parser.set_defaults(func=minutes_command)
 
     wheel_parser = commands.add_parser("wheel", help="what the annual wheel has due, soonest first")

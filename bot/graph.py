@@ -40,10 +40,16 @@ from msgraph.generated.drives.item.items.item.create_upload_session.create_uploa
     CreateUploadSessionPostRequestBody,
 )
 from msgraph.generated.models.drive_item import DriveItem
+from msgraph.generated.models.drive_item_collection_response import DriveItemCollectionResponse
 from msgraph.generated.models.drive_item_uploadable_properties import (
     DriveItemUploadableProperties,
 )
+from msgraph.generated.models.drive_item_version_collection_response import (
+    DriveItemVersionCollectionResponse,
+)
 from msgraph.generated.models.folder import Folder
+from msgraph.generated.models.item_reference import ItemReference
+from msgraph.generated.models.upload_session import UploadSession
 from msgraph.generated.models.user import User
 from msgraph.generated.users.item.user_item_request_builder import UserItemRequestBuilder
 from msgraph.generated.users.users_request_builder import UsersRequestBuilder
@@ -99,6 +105,15 @@ class GraphConfig:
         )
 
 
+def scopes_for(config: GraphConfig) -> list[str]:
+    """The token scope of the Graph `base_url` names: a sovereign cloud's Graph host
+    accepts only tokens for itself."""
+    url = httpx.URL(config.base_url)
+    if url.host == "graph.microsoft.com":
+        return GRAPH_SCOPES
+    return [f"{url.scheme}://{url.netloc.decode('ascii')}/.default"]
+
+
 def credential_for(config: GraphConfig) -> AsyncTokenCredential:
     """The azure-identity credential the config describes (certificate wins over secret)."""
     from azure.identity.aio import CertificateCredential, ClientSecretCredential
@@ -123,7 +138,7 @@ class _GraphEdge:
         self._config = config
         self._credential = credential
         self._sleep = sleep
-        self._client = GraphServiceClient(credentials=credential, scopes=GRAPH_SCOPES)
+        self._client = GraphServiceClient(credentials=credential, scopes=scopes_for(config))
         self._client.request_adapter.base_url = config.base_url
 
     def _backoff(self, attempt: int) -> float:
@@ -167,6 +182,24 @@ class GraphFiles(_GraphEdge):
     ):
         super().__init__(config, credential, sleep=sleep)
         self._http: aiohttp.ClientSession | None = None
+
+    def warm_up(self) -> None:
+        """Import now what the first filing would import: msgraph-sdk loads its request
+        builders and models on first use, over a thousand modules and seconds of CPU
+        that would otherwise stall the event loop, and every turn with it, in the middle
+        of serving. Sends nothing."""
+        client = self._client
+        item = client.drives.by_drive_id("d").items.by_drive_item_id("i")
+        # Each request builder's module is imported when its property is first read.
+        builders = (
+            client.teams.by_team_id("t").channels.by_channel_id("c").files_folder,
+            client.shares.by_shared_drive_item_id("s").drive_item,
+            item.children, item.content, item.versions, item.create_upload_session,
+        )  # fmt: skip
+        log.debug("Graph request builders loaded", extra={"builders": len(builders)})
+        for model in (DriveItem, DriveItemVersionCollectionResponse,
+                      DriveItemCollectionResponse, UploadSession, ItemReference):  # fmt: skip
+            model().get_field_deserializers()
 
     async def close(self) -> None:
         """Release the HTTP sessions and the credential."""
@@ -259,21 +292,27 @@ class GraphFiles(_GraphEdge):
 
     # --- uploading ---
 
-    async def upload_small(self, folder: DriveFolder, name: str, content: bytes) -> DriveFile:
-        """Upload in one request, failing with `NameTaken` rather than overwriting."""
+    async def upload_small(
+        self, folder: DriveFolder, name: str, content: bytes, *, replace: bool = False
+    ) -> DriveFile:
+        """Upload in one request, failing with `NameTaken` rather than overwriting; with
+        `replace`, as a new version of the file already there."""
         builder = (
             self._items(folder.drive_id).by_drive_item_id(_by_path(folder.item_id, name)).content
         )
         relative = builder.to_put_request_information(content).url
         # The request builder has no conflict parameter; the URL carries it.
-        url = f"{self._config.base_url}{relative}?{_CONFLICT}=fail"
+        url = f"{self._config.base_url}{relative}?{_CONFLICT}={_conflict(replace)}"
         item = await self._call(lambda: builder.with_url(url).put(content))
         return self._checked(_file(item, folder.drive_id), len(content))
 
-    async def start_session(self, folder: DriveFolder, name: str) -> UploadState:
-        """A new upload session for `name`, failing with `NameTaken` rather than overwriting."""
+    async def start_session(
+        self, folder: DriveFolder, name: str, *, replace: bool = False
+    ) -> UploadState:
+        """A new upload session for `name`, failing with `NameTaken` rather than
+        overwriting; with `replace`, the upload becomes a new version of the file there."""
         body = CreateUploadSessionPostRequestBody(
-            item=DriveItemUploadableProperties(additional_data={_CONFLICT: "fail"})
+            item=DriveItemUploadableProperties(additional_data={_CONFLICT: _conflict(replace)})
         )
         session = await self._call(
             lambda: (
@@ -283,6 +322,15 @@ class GraphFiles(_GraphEdge):
             )
         )
         return UploadState(session.upload_url, _first_offset(session.next_expected_ranges or []))
+
+    async def version(self, file: DriveFile) -> str | None:
+        """The label of a file's current version ("1.0", "2.0" …) from
+        `GET /drives/{drive}/items/{item}/versions`; None where the drive keeps none."""
+        page = await self._call(
+            lambda: self._items(file.drive_id).by_drive_item_id(file.item_id).versions.get()
+        )
+        labels = [version.id for version in page.value or [] if version.id]
+        return max(labels, key=_version_order, default=None)
 
     async def session_offset(self, upload_url: str) -> int | None:
         """The first byte an upload session still expects; None if the session is gone."""
@@ -474,6 +522,19 @@ def share_id(sharing_url: str) -> str:
 def _by_path(parent_id: str, relative: str) -> str:
     """An item reference by path relative to an item: `{id}:/{path}:`."""
     return f"{parent_id}:/{relative}:"
+
+
+def _conflict(replace: bool) -> str:
+    """The conflict behaviour of an upload: a new version of the file there, or fail."""
+    return "replace" if replace else "fail"
+
+
+def _version_order(label: str) -> tuple[int, ...]:
+    """"2.0" after "1.0" and "10.0" after "9.0"; a label that is not numbers sorts first."""
+    try:
+        return tuple(int(part) for part in label.split("."))
+    except ValueError:
+        return ()
 
 
 def _first_offset(ranges: list[str]) -> int:

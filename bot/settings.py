@@ -118,6 +118,10 @@ class Settings:
     graph_certificate_path: Path | None = None
     graph_base_url: str = "https://graph.microsoft.com/v1.0"
     graph_retry_seconds: float = 2.0  # first pause before retrying Graph (5xx); doubles
+    # The first pause before a received file's upload is tried again in the background,
+    # doubled with every try up to the cap (with jitter).
+    minutes_retry_base_seconds: int = 30
+    minutes_retry_max_seconds: int = 900
     minutes_max_mb: int = 50
     minutes_types: tuple[str, ...] = ("pdf", "docx", "doc", "odt", "rtf")
     minutes_reminder_days: tuple[int, ...] = (3, 7)
@@ -299,6 +303,20 @@ class Settings:
             "a number of posts a second from 0.1 to 1000",
         )
 
+        graph_retry_seconds = number(
+            "GRAPH_RETRY_SECONDS",
+            2.0,
+            lambda value: 0 <= value <= 60,
+            "a number of seconds from 0 to 60",
+        )
+        minutes_retry_base_seconds = seconds("MINUTES_RETRY_BASE_SECONDS", 30, 1, 3600)
+        minutes_retry_max_seconds = seconds("MINUTES_RETRY_MAX_SECONDS", 900, 1, 86400)
+        if minutes_retry_max_seconds < minutes_retry_base_seconds:
+            problems.append(
+                f"MINUTES_RETRY_MAX_SECONDS is {minutes_retry_max_seconds}; expected at least "
+                f"MINUTES_RETRY_BASE_SECONDS ({minutes_retry_base_seconds})"
+            )
+
         def days(name: str, default: int, least: int) -> int:
             return number(name, default, lambda d: d >= least, f"a number of days, {least} or more")
 
@@ -377,6 +395,9 @@ class Settings:
             graph_client_secret=values.get("GRAPH_CLIENT_SECRET") or app_password,
             graph_certificate_path=Path(raw_certificate) if raw_certificate else None,
             graph_base_url=text("GRAPH_BASE_URL", "https://graph.microsoft.com/v1.0"),
+            graph_retry_seconds=graph_retry_seconds,
+            minutes_retry_base_seconds=minutes_retry_base_seconds,
+            minutes_retry_max_seconds=minutes_retry_max_seconds,
             minutes_max_mb=minutes_numbers["MINUTES_MAX_MB"][0],
             minutes_types=minutes_types,
             minutes_reminder_days=minutes_numbers["MINUTES_REMINDER_DAYS"],

@@ -525,6 +525,15 @@ def minutes_pick_card(
     return _card(body, [submit_button(label, data) for label, data in choices])
 
 
+def minutes_replace_card(
+    title: str, lines: list[str], choices: list[tuple[str, dict[str, Any]]]
+) -> dict[str, Any]:
+    """Whether a received file replaces a meeting's filed minutes: the question, what is
+    filed, and a button per answer."""
+    body = [text_block(title, weight="Bolder"), *(text_block(line) for line in lines)]
+    return _card(body, [submit_button(label, data) for label, data in choices])
+
+
 # --- administration: channel links and annual-wheel entries ----------------------------------
 
 

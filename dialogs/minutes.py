@@ -9,27 +9,35 @@ A file sent to the bot arrives as the action `minutes.file` (`name`, `url`, and 
 for a file posted in a channel, whose `url` is its SharePoint link); only the Teams edge
 makes that action, from a real attachment. `MinutesInbox` finds the group (the
 channel's, or in a personal chat the one the sender is secretary of) and the meeting
-(the only past one without minutes), fetches the file (a shared one through Graph: a
-copy is filed under the minutes' name) and files it; when it came in a personal chat
-the group's channel hears of it too (`MinutesFiler.announce`), and the chat is
-remembered so that, if SharePoint is down and the upload resumes later, the sender
-hears there.
+(the only past one without minutes), keeps the file as a pending upload that names the
+link, and answers at once ("received, filing it in Alpha's folder …"); the filer fetches
+and files it in the background (a shared one is read through Graph and filed as a copy
+under the minutes' name) and tells the sender's personal chat and the channel what
+became of it (`MinutesFiler`). A corrected file for a meeting whose file still waits
+replaces it, and the reply says so.
 
-When several meetings lack minutes the file is fetched at once and kept
-(`MinutesRepository.add_received`), and a card asks which meeting: its buttons
+When the group's latest meeting is filed already, a card asks "Replace the filed
+minutes? SharePoint keeps the old version" (`minutes.replace`); the file is fetched
+meanwhile, and on "Replace" filed as a new version of the same file. The card names the
+waiting file by a random token; only its sender may answer, within
+`RECEIVED_FILE_LIFETIME`.
+
+When several meetings lack minutes the file is kept (`MinutesRepository.add_received`)
+and fetched in the background at once, and a card asks which meeting: its buttons
 (`minutes.pick`) carry the kept file's random id and a meeting id, never an address, so
 a forged submit cannot make the bot fetch anything. Only the sender may pick (their
 Teams ids), in the same group, within `RECEIVED_FILE_LIFETIME`; the file is filed from
-what was kept.
+what was kept (or, if fetching it failed, from its link, by the filer).
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Awaitable, Callable
+import asyncio
+import logging
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from dialogs import cards
 from dialogs import meeting_texts as mt
@@ -45,8 +53,6 @@ from dialogs.intents import Command
 from dialogs.markdown import escape
 from dialogs.turns import Reply
 from scheduler.minutes import (
-    DownloadFailed,
-    FileTooLarge,
     GroupMinutes,
     MinutesFiler,
     MinutesRules,
@@ -54,12 +60,19 @@ from scheduler.minutes import (
     check_file,
     minutes_status,
     personal_reach,
-    too_large_file,
 )
 from scheduler.recurrence import local
 from storage.meetings import Meeting, MeetingRepository
-from storage.minutes import MinutesRepository, ReceivedFile
+from storage.minutes import (
+    RECEIVED_FILE_LIFETIME,
+    Minutes,
+    MinutesRepository,
+    PendingUpload,
+    ReceivedFile,
+)
 from storage.registry import Group, Language, Localized, Network
+
+log = logging.getLogger(__name__)
 
 MINUTES_COMMAND = Command(
     "minutes",
@@ -178,37 +191,44 @@ def _with_note(card: dict[str, Any] | None, note: str) -> dict[str, Any] | None:
 
 FILE_ACTION = "minutes.file"
 PICK_ACTION = "minutes.pick"
+REPLACE_ACTION = "minutes.replace"
 PICK_CHOICES = 5  # meetings offered on the picking card, newest first
 
 
 class MinutesInbox:
-    """Files sent to the bot: which meeting they belong to, and filing them."""
+    """Files sent to the bot: which meeting they belong to, and handing them to the
+    filer, which files them in the background (`MinutesFiler.accept`): the turn answers
+    at once, whatever Graph does."""
 
     def __init__(
         self,
         filer: MinutesFiler,
         meetings: MeetingRepository,
         minutes: MinutesRepository,
-        download: Callable[[str, int], Awaitable[bytes]],
         *,
-        read_shared: Callable[[str, int], Awaitable[bytes]] | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ):
         self._filer = filer
         self._meetings = meetings
         self._minutes = minutes
-        self._download = download
-        self._read_shared = read_shared
         self._now = now
+        self._prefetching: set[asyncio.Task[None]] = set()
 
     def actions(self) -> list[tuple[str, ActionHandler]]:
         """The card actions to register with the `Conversation`."""
-        return [(FILE_ACTION, self.received), (PICK_ACTION, self.picked)]
+        return [
+            (FILE_ACTION, self.received),
+            (PICK_ACTION, self.picked),
+            (REPLACE_ACTION, self.replace_answered),
+        ]
 
     async def received(self, request: ActionRequest) -> list[Reply]:
-        """A file sent (only ever from a real Teams attachment, `bot.teams_bot`): check it,
-        find its group and meeting, fetch it and file it. When several meetings lack
-        minutes it is fetched now and kept, and the sender picks the meeting (`picked`)."""
+        """A file sent (only ever from a real Teams attachment, `bot.teams_bot`): check its
+        name, find its group and meeting, and keep it as a pending upload; the reply says
+        it is being filed. When several meetings lack minutes it is kept by its link and
+        fetched in the background, and the sender picks the meeting (`picked`); when the
+        meeting's minutes are filed, a card asks whether the file replaces them
+        (`replace_answered`). Nothing is fetched or uploaded inside the turn."""
         language, network, turn = request.language, request.network, request.turn
         name, url = str(request.value.get("name") or ""), str(request.value.get("url") or "")
         shared = request.value.get("shared") is True
@@ -221,52 +241,63 @@ class MinutesInbox:
         if group is None:
             return [Reply(xt.WHICH_GROUP.get(language), language)]
         candidates = await self._candidates(network, group)
-        if not candidates:
-            text = xt.NO_MEETING.get(language).format(group=escape(group.name.get(language)))
-            return [Reply(text, language)]
-        try:
-            fetch = self._read_shared if shared else self._download
-            if fetch is None:
-                raise DownloadFailed("shared files cannot be read without Graph")
-            content = await fetch(url, rules.max_bytes)
-            check_file(name, content, rules)
-            if len(candidates) > 1:
-                # The download link expires within the hour, and a card must never carry
-                # it (a forged submit would make the bot fetch any address): keep the file
-                # and let the card name it by a random id.
-                kept = await self._minutes.add_received(
-                    network_key=network.key,
-                    group_key=group.key,
-                    file_name=name,
-                    content=content,
-                    sha256=hashlib.sha256(content).hexdigest(),
-                    sender_id=turn.user_id,
-                    sender_aad_object_id=turn.user_aad_object_id,
-                    sender_name=turn.user_name,
-                    conversation_id=turn.conversation_id,
-                    language=language,
-                    now=self._now(),
-                )
-                return [_pick_reply(kept, candidates, language)]
-            outcome = await self._filer.receive(
-                candidates[0],
-                name,
-                content,
-                by=turn.user_name,
-                language=language,
-                # A personal chat hears later if SharePoint is down now (`MinutesFiler`).
-                reply_to=turn.conversation_id if turn.kind == "personal" else None,
+        sender = {
+            "by": turn.user_name,
+            "language": language,
+            # A personal chat hears there what became of the file (`MinutesFiler.announce`).
+            "reply_to": turn.conversation_id if turn.kind == "personal" else None,
+            "sender_id": turn.user_id,
+            "sender_aad_object_id": turn.user_aad_object_id,
+        }
+        if len(candidates) == 1:
+            pending, replaced = await self._filer.accept(
+                candidates[0], name, download_url=url, shared=shared, **sender
             )
-        except DownloadFailed:
-            failed = xt.SHARED_UNREADABLE if shared else xt.DOWNLOAD_FAILED
-            return [Reply(failed.get(language), language)]
-        except FileTooLarge as too_large:
-            refused = too_large_file(too_large.size, rules.max_bytes)
-            return [Reply(refused.text(language), language)]
-        except RejectedFile as refused:
-            return [Reply(refused.text(language), language)]
-        await self._filer.announce(outcome, in_channel=turn.kind == "channel")
-        return [Reply(outcome.message, language)]
+            return [_received_reply(network, candidates[0], pending.file_name, replaced, language)]
+        if not candidates:
+            last = await self._last_filed(network, group)
+            if last is None:
+                text = xt.NO_MEETING.get(language).format(group=escape(group.name.get(language)))
+                return [Reply(text, language)]
+            meeting, filed = last
+            pending, _ = await self._filer.accept(
+                meeting, name, download_url=url, shared=shared, confirm_first=True, **sender
+            )
+            return [_replace_reply(network, meeting, filed, pending, language)]
+        # The card must never carry the link (a forged submit would make the bot fetch
+        # any address): the file is kept under a random id the card names, and fetched
+        # in the background now, since the link expires within the hour.
+        kept = await self._minutes.add_received(
+            network_key=network.key,
+            group_key=group.key,
+            file_name=name,
+            content=None,
+            download_url=url,
+            shared=shared,
+            sha256="",
+            sender_id=turn.user_id,
+            sender_aad_object_id=turn.user_aad_object_id,
+            sender_name=turn.user_name,
+            conversation_id=turn.conversation_id,
+            language=language,
+            now=self._now(),
+        )
+        task = asyncio.create_task(self._prefetch(kept))
+        self._prefetching.add(task)  # a reference, so the task is not collected midway
+        task.add_done_callback(self._prefetching.discard)
+        return [_pick_reply(kept, candidates, language)]
+
+    async def _prefetch(self, kept: ReceivedFile) -> None:
+        """Fetch a file waiting for its meeting and keep its bytes. Best effort: if this
+        fails (or the process stops first) the pick files it from its link, as a pending
+        upload the filer fetches, and the sender hears if that fails too."""
+        assert kept.download_url is not None
+        try:
+            content = await self._filer.fetch(kept.download_url, kept.shared)
+            await self._minutes.store_received(kept.id, content)
+        except Exception as error:  # noqa: BLE001 - the pick falls back to the link
+            log.warning("fetching a file that waits for its meeting failed",
+                        extra={"error": type(error).__name__})  # fmt: skip
 
     async def picked(self, request: ActionRequest) -> list[Reply]:
         """The meeting picked on the card for a kept file: only its sender may pick, in
@@ -301,13 +332,17 @@ class MinutesInbox:
             return [Reply(xt.PICK_UNKNOWN.get(language), language)]
         kept, content = taken
         try:
-            outcome = await self._filer.receive(
+            pending, replaced = await self._filer.accept(
                 meeting,
                 kept.file_name,
-                content,
+                content=content,
+                download_url=kept.download_url,
+                shared=kept.shared,
                 by=kept.sender_name,
                 language=language,
                 reply_to=turn.conversation_id if turn.kind == "personal" else None,
+                sender_id=kept.sender_id,
+                sender_aad_object_id=kept.sender_aad_object_id,
             )
         except RejectedFile as refused:  # checked when it arrived; the rules may differ now
             await self._minutes.finish_received(kept.id)
@@ -318,11 +353,59 @@ class MinutesInbox:
             raise
         # Only now, with the file safely a pending upload, is the received copy dropped.
         await self._minutes.finish_received(kept.id)
-        await self._filer.announce(outcome, in_channel=turn.kind == "channel")
-        return [Reply(outcome.message, language)]
+        return [_received_reply(network, meeting, pending.file_name, replaced, language)]
+
+    async def replace_answered(self, request: ActionRequest) -> list[Reply]:
+        """The sender's answer on the card asking whether a file replaces filed minutes:
+        replace (filed as a new version in the background) or keep (the file is dropped).
+        Only the sender may answer, once, within `RECEIVED_FILE_LIFETIME`."""
+        language, turn = request.language, request.turn
+        token = request.value.get("upload")
+        held = (
+            await self._minutes.held(token)
+            if isinstance(token, str) and 0 < len(token) <= 64
+            else None
+        )
+        if (
+            held is None
+            or not held.awaiting_confirmation
+            or held.created_at <= self._now() - RECEIVED_FILE_LIFETIME
+        ):
+            return [Reply(xt.REPLACE_UNKNOWN.get(language), language)]
+        if not held.sent_by(turn.user_id, turn.user_aad_object_id):
+            return [Reply(xt.REPLACE_NOT_SENDER.get(language), language)]
+        if request.value.get("replace") is not True:
+            await self._minutes.discard(held.id)
+            kept_text = xt.REPLACE_KEPT.get(language).format(name=escape(held.file_name))
+            return [Reply(kept_text, language)]
+        if held.state == "failed" or not await self._minutes.confirm(held.id, now=self._now()):
+            # The file could not be fetched (the sender heard why), or a second click.
+            return [Reply(xt.REPLACE_UNKNOWN.get(language), language)]
+        self._filer.notify()
+        meeting = await self._meetings.get(held.meeting_id)
+        assert meeting is not None  # pending uploads go with their meeting (cascade)
+        day = mt.format_short_day(local(meeting.starts_at).date(), language)
+        name = request.network.group(meeting.group_key).name.get(language)
+        group = escape(mt.in_sentence(name, language))
+        text = xt.RECEIVED_AS_VERSION.get(language).format(
+            name=escape(held.file_name), group=group, day=day
+        )
+        return [Reply(text, language)]
 
     async def _candidates(self, network: Network, group: Group) -> list[Meeting]:
         """The group's past meetings without minutes, newest first."""
+        past = await self._past(network, group)
+        filed = await self._minutes.minutes(m.id for m in past)
+        return [m for m in past if m.id not in filed]
+
+    async def _last_filed(self, network: Network, group: Group) -> tuple[Meeting, Minutes] | None:
+        """The group's latest past meeting and its filed minutes, if it has any."""
+        past = await self._past(network, group)
+        filed = await self._minutes.minutes(m.id for m in past[:1])
+        return (past[0], filed[past[0].id]) if past and past[0].id in filed else None
+
+    async def _past(self, network: Network, group: Group) -> list[Meeting]:
+        """The group's meetings that ended within `status_days`, newest first."""
         now = self._now()
         days = self._filer.rules.status_days
         past = [
@@ -332,8 +415,54 @@ class MinutesInbox:
             )
             if m.ends_at <= now
         ]
-        filed = await self._minutes.minutes(m.id for m in past)
-        return sorted((m for m in past if m.id not in filed), key=lambda m: m.starts_at)[::-1]
+        return sorted(past, key=lambda m: m.starts_at, reverse=True)
+
+
+def _received_reply(
+    network: Network, meeting: Meeting, file_name: str, replaced: list[str], language: Language
+) -> Reply:
+    """"Received, I'm filing it in Alpha's folder …", and which waiting file it replaces."""
+    group = mt.in_sentence(network.group(meeting.group_key).name.get(language), language)
+    day = mt.format_short_day(local(meeting.starts_at).date(), language)
+    text = xt.RECEIVED.get(language).format(
+        name=escape(file_name), group_of=escape(genitive(group, language)), day=day
+    )
+    if replaced:
+        names = ", ".join(escape(name) for name in replaced)
+        text += " " + xt.REPLACES_WAITING.get(language).format(names=names)
+    return Reply(text, language)
+
+
+def _replace_reply(
+    network: Network, meeting: Meeting, filed: Minutes, pending: PendingUpload, language: Language
+) -> Reply:
+    """The card asking whether a file replaces the meeting's filed minutes; its buttons
+    name the waiting file by its random token only."""
+    group = escape(mt.in_sentence(network.group(meeting.group_key).name.get(language), language))
+    day = mt.format_short_day(local(meeting.starts_at).date(), language)
+    title = xt.REPLACE_TITLE.get(language)
+    facts = xt.ALREADY_FILED.get(language).format(
+        group=group, day=day, name=escape(filed.path.rpartition("/")[2]), url=filed.web_url
+    )
+    question = xt.REPLACE_WITH.get(language).format(name=escape(pending.file_name))
+    data = {"action": REPLACE_ACTION, "upload": pending.token, "lang": language}
+    card = cards.minutes_replace_card(
+        title,
+        [facts, question],
+        [
+            (xt.REPLACE_BUTTON.get(language), {**data, "replace": True}),
+            (xt.KEEP_BUTTON.get(language), {**data, "replace": False}),
+        ],
+    )
+    return Reply(f"{title}\n\n{facts}\n\n{question}", language, card=card)
+
+
+def genitive(name: str, language: Language) -> str:
+    """A group's name as owner: "Logistiks", "VNS" (Swedish: no s after s, x or z);
+    "Logistik's" (English)."""
+    if language == "en":
+        return f"{name}'" if name.endswith("s") else f"{name}'s"
+    return name if name[-1:].lower() in ("s", "x", "z") else f"{name}s"
 
 
 def _pick_reply(kept: ReceivedFile, candidates: list[Meeting], language: Language) -> Reply:

@@ -71,6 +71,64 @@ FILED = Localized(
     sv="Protokollet för {group} {day} är sparat: [{name}]({url})",
     en="The minutes of {group} on {day} are filed: [{name}]({url})",
 )
+FILED_AS_VERSION = Localized(
+    sv="Det ersatte det arkiverade protokollet som version {version}; SharePoint sparar de "
+    "tidigare versionerna.",
+    en="It replaced the filed minutes as version {version}; SharePoint keeps the earlier "
+    "versions.",
+)
+ABOUT_MINUTES = Localized(
+    sv="Protokollet för {group} {day}:", en="The minutes of {group} on {day}:"
+)
+RECEIVED = Localized(
+    sv="Mottaget, jag arkiverar {name} i {group_of} mapp i SharePoint som protokoll för "
+    "mötet {day}. Jag skriver här när det är klart.",
+    en="Received, I'm filing {name} in {group_of} folder in SharePoint as the minutes of "
+    "the meeting on {day}. I'll write here when it is done.",
+)
+RECEIVED_AS_VERSION = Localized(
+    sv="Mottaget, jag arkiverar {name} som en ny version av protokollet för {group} {day}. "
+    "Jag skriver här när det är klart.",
+    en="Received, I'm filing {name} as a new version of the minutes of {group} on {day}. "
+    "I'll write here when it is done.",
+)
+REPLACES_WAITING = Localized(
+    sv="Filen ersätter {names}, som inte hann arkiveras.",
+    en="It replaces {names}, which had not been filed yet.",
+)
+REPLACE_TITLE = Localized(
+    sv="Ersätta det arkiverade protokollet? SharePoint sparar den gamla versionen",
+    en="Replace the filed minutes? SharePoint keeps the old version",
+)
+ALREADY_FILED = Localized(
+    sv="Protokollet för {group} {day} är redan arkiverat: [{name}]({url})",
+    en="The minutes of {group} on {day} are already filed: [{name}]({url})",
+)
+REPLACE_WITH = Localized(
+    sv="Vill du ersätta det med {name}?", en="Do you want to replace them with {name}?"
+)
+REPLACE_BUTTON = Localized(sv="Ersätt", en="Replace")
+KEEP_BUTTON = Localized(sv="Behåll det arkiverade", en="Keep the filed minutes")
+REPLACE_KEPT = Localized(
+    sv="Okej, det arkiverade protokollet får vara kvar; {name} sparas inte.",
+    en="All right, the filed minutes stay as they are; {name} is not filed.",
+)
+REPLACE_UNKNOWN = Localized(
+    sv="Jag har inte kvar den filen: den är redan hanterad, ersatt av en senare fil eller "
+    "skickades för mer än ett dygn sedan. Skicka den igen om den ska arkiveras.",
+    en="I no longer have that file: it was handled already, replaced by a later file or "
+    "sent more than a day ago. Send it again if it should be filed.",
+)
+REPLACE_NOT_SENDER = Localized(
+    sv="Bara den som skickade filen kan välja om den ska ersätta protokollet.",
+    en="Only the person who sent the file can choose whether it replaces the minutes.",
+)
+CLI_REPLACE_HINT = Localized(
+    sv="Kör igen med --replace för att spara filen som en ny version (SharePoint sparar den "
+    "gamla versionen).",
+    en="Run again with --replace to file it as a new version (SharePoint keeps the old "
+    "version).",
+)
 FILED_RENAMED = Localized(
     sv="Det fanns redan en fil med samma namn; den fick vara kvar och protokollet sparades "
     "som {name}.",

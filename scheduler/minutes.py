@@ -3,15 +3,17 @@
 Plain Python over plain data. `check_file` refuses what should not be filed (too large,
 a type not allowed, empty or unreadable, a name with a path or characters SharePoint
 forbids); `minutes_path` names the file `Protokoll/<year>/<date> <group> protokoll.<ext>`.
-`MinutesFiler` keeps a received file as a pending upload before it talks to Graph,
-uploads it (one request, or an upload session resumed from where Graph says it
-stopped), never overwrites a file already there, and records the drive item against
-the meeting; a resumed upload is announced in the channel and to its sender's personal
-chat, and the channel's files folder is remembered for the asking card (`refresh_folders`
-keeps it current). `MinutesChaser` is a `Planner`: it asks for the minutes when a meeting
-has ended, in the channel and in the secretary's personal chat, and reminds the secretary
-(and at the last reminder the chair too) while they are missing; who hears what, and
-why, is in its docstring.
+`MinutesFiler` keeps a received file as a pending upload (the job) before anything is
+fetched or sent to Graph, so a turn answers at once; in the background it fetches the
+file, uploads it (one request, or an upload session resumed from where Graph says it
+stopped), never overwrites a file it did not file (for a meeting already filed the
+upload is a new version of its file), records the drive item and its version against
+the meeting, and tells the sender and the channel; a failed try is repeated with
+exponential backoff and jitter (`UploadRetry`). The channel's files folder is remembered
+for the asking card (`refresh_folders` keeps it current). `MinutesChaser` is a `Planner`:
+it asks for the minutes when a meeting has ended, in the channel and in the secretary's
+personal chat, and reminds the secretary (and at the last reminder the chair too) while
+they are missing; who hears what, and why, is in its docstring.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ import hashlib
 import html
 import logging
 import posixpath
+import random
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
@@ -54,6 +58,7 @@ from scheduler.recurrence import (
     start_of_day,
 )
 from storage.conversations import personal_user
+from storage.database import is_unavailable
 from storage.meetings import Meeting, MeetingRepository
 from storage.minutes import Minutes, MinutesRepository, PendingUpload
 from storage.registry import (
@@ -85,9 +90,8 @@ SIGNATURES = {
     "rtf": (b"{\\rtf",),
 }
 MAX_NAME_ATTEMPTS = 20  # "name (2).pdf" … before giving up on finding a free name
-# A pending upload untouched this long is no longer being uploaded: longer than one
-# request with all its retries may take.
-RESUME_IDLE = timedelta(minutes=10)
+# The shortest wait of the filing loop between rounds (a job due "now" cannot spin it).
+MIN_WAIT_SECONDS = 0.2
 # How long a filing notice or an admin alert is still worth posting.
 NOTICE_STALE_AFTER = timedelta(days=1)
 # How long a channel's files folder, as Graph reported it, is trusted for the asking card.
@@ -276,8 +280,9 @@ class StoredChannels:
 
 @dataclass(frozen=True)
 class FilingOutcome:
-    """What happened to a received file: filed (`minutes`), or kept for a retry, or
-    refused; `message` tells the sender, `admin_message` the admins (once)."""
+    """What became of a received file: filed (`minutes`), waiting for a retry, given up
+    on, or refused; `message` tells the sender and the channel, `admin_message` the
+    admins (once). `state`: "filed", "waiting", "failed" or "refused"."""
 
     meeting: Meeting
     minutes: Minutes | None
@@ -285,13 +290,70 @@ class FilingOutcome:
     language: Language = "sv"
     admin_message: str | None = None
     renamed: bool = False
-    # Set only on a later try (a resumed upload, not the sender's own turn) of a file
-    # sent in a personal chat: that chat, told when the try files it.
+    # The sender's personal chat (None: sent in the channel, or from the command line).
     reply_to: str | None = None
+    upload_key: str | None = None  # `PendingUpload.key`: the notices' keys name it
+    state: str = "filed"
+
+
+class AlreadyFiled(Exception):
+    """The meeting's minutes are filed; replacing them was not asked for."""
+
+    def __init__(self, minutes: Minutes, message: str):
+        super().__init__(message)
+        self.minutes = minutes
+        self.message = message
+
+
+@dataclass(frozen=True)
+class UploadRetry:
+    """The pause after a failed try of a pending upload: `base` doubled with every try,
+    at most `cap`, the second half of it random (jitter, so files and replicas spread
+    out); a Retry-After from Graph is waited at least."""
+
+    base: timedelta = timedelta(seconds=30)
+    cap: timedelta = timedelta(minutes=15)
+
+    def pause(
+        self,
+        attempts: int,
+        retry_after: float | None = None,
+        random: Callable[[], float] = random.random,
+    ) -> timedelta:
+        """The pause after the `attempts`th failed try."""
+        full = min(self.cap, self.base * 2 ** min(max(attempts - 1, 0), 30))
+        pause = full / 2 + full / 2 * random()
+        return max(pause, timedelta(seconds=retry_after or 0))
+
+
+# A worker's claim on a pending upload; renewed every third of it while it works, so a
+# replica that dies frees its uploads this long after, and a slow upload is never taken.
+UPLOAD_LEASE = timedelta(minutes=2)
+# How often a worker looks for uploads it was not told of (another replica died).
+UPLOAD_POLL = timedelta(seconds=30)
+# How often the channels' files folders are looked up for the asking card.
+FOLDER_REFRESH_INTERVAL = timedelta(minutes=5)
+# A link that fails without an answer (not an HTTP error) is tried this often in all.
+MAX_FETCH_ATTEMPTS = 3
+# Uploads claimed at once by one round.
+CLAIM_BATCH = 10
+
+Fetch = Callable[[str, int], Awaitable[bytes]]
 
 
 class MinutesFiler:
-    """Receives minutes files and files them in the group channel's SharePoint folder."""
+    """Files received minutes in the group channel's SharePoint folder, in the background.
+
+    A received file becomes a pending upload at once (`accept`): that row is the job.
+    `work_forever` claims due jobs with a lease (`storage.minutes`), fetches the bytes
+    (Teams' download link, or a SharePoint link through Graph), checks them, uploads
+    them and records the drive item and its version; a failed try waits with
+    exponential backoff and jitter (`UploadRetry`). One file per meeting: for a meeting
+    already filed the upload is a new version of the filed file (SharePoint keeps the
+    old one), never a "(2)" copy. What became of the file — the link, or what went wrong
+    and what happens next — goes through the outbox to the sender's personal chat and
+    the group's channel (`announce`).
+    """
 
     def __init__(
         self,
@@ -304,6 +366,12 @@ class MinutesFiler:
         outbox: PostQueue,
         rules: MinutesRules = MinutesRules(),
         simple_upload_limit: int = 4 * 1024 * 1024,
+        download: Fetch | None = None,
+        read_shared: Fetch | None = None,
+        retry: UploadRetry = UploadRetry(),
+        lease: timedelta = UPLOAD_LEASE,
+        worker_id: str = "minutes",
+        on_posts: Callable[[], None] | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ):
         self._minutes = minutes
@@ -314,13 +382,82 @@ class MinutesFiler:
         self._outbox = outbox
         self.rules = rules
         self._simple_upload_limit = simple_upload_limit
+        self._download = download
+        self._read_shared = read_shared
+        self._retry = retry
+        self._lease = lease
+        self._worker_id = worker_id
+        self.on_posts = on_posts
+        """Called when notices were queued (the app: deliver them now, not next tick)."""
         self._now = now
         self._reported: set[str] = set()  # admin problems told once per process
+        self._wake = asyncio.Event()
 
     @property
     def minutes_repository(self) -> MinutesRepository:
         """The filed minutes and pending uploads this filer keeps."""
         return self._minutes
+
+    def warm_up(self) -> None:
+        """Load what the first upload needs (`ChannelFiles.warm_up`) before turns are
+        served, so the first file's background work does not stall them."""
+        if self._files is not None:
+            self._files.warm_up()
+
+    def notify(self) -> None:
+        """A pending upload was added or confirmed: `work_forever` takes it up now."""
+        self._wake.set()
+
+    async def fetch(self, url: str, shared: bool) -> bytes:
+        """A received file's bytes: `DownloadFailed`, `FileTooLarge` as the fetchers raise."""
+        fetch = self._read_shared if shared else self._download
+        if fetch is None:
+            raise DownloadFailed("no way to fetch this file (Graph or downloads not set up)")
+        return await fetch(url, self.rules.max_bytes)
+
+    async def accept(
+        self,
+        meeting: Meeting,
+        file_name: str,
+        *,
+        content: bytes | None = None,
+        download_url: str | None = None,
+        shared: bool = False,
+        by: str | None,
+        language: Language,
+        reply_to: str | None = None,
+        sender_id: str | None = None,
+        sender_aad_object_id: str | None = None,
+        confirm_first: bool = False,
+    ) -> tuple[PendingUpload, list[str]]:
+        """Check a file (its bytes, or only its name when they are still behind
+        `download_url`) and keep it as a pending upload, replacing one of the meeting
+        still waiting; `work_forever` files it. `confirm_first`: the meeting is filed and
+        the sender must confirm the replacement first (the bytes are fetched meanwhile).
+        Returns the pending upload and the names of the files it replaced; raises
+        `RejectedFile` for a bad file."""
+        extension = check_file(file_name, content, self.rules)
+        registry = await self._registry.load()
+        # Swedish names for every file, whoever sends it, so the folder reads as one list.
+        group_name = _group_name(registry, meeting, "sv")
+        accepted = await self._minutes.add_pending(
+            meeting_id=meeting.id,
+            file_name=file_name,
+            target_path=minutes_path(meeting, group_name, extension),
+            content=content,
+            sha256=hashlib.sha256(content).hexdigest() if content is not None else "",
+            uploaded_by=by,
+            language=language,
+            reply_conversation_id=reply_to,
+            now=self._now(),
+            download_url=download_url,
+            shared=shared,
+            awaiting_confirmation=confirm_first,
+            sender_id=sender_id,
+            sender_aad_object_id=sender_aad_object_id,
+        )
+        self.notify()
+        return accepted
 
     async def receive(
         self,
@@ -330,61 +467,82 @@ class MinutesFiler:
         *,
         by: str | None,
         language: Language,
-        reply_to: str | None = None,
+        replace: bool = False,
     ) -> FilingOutcome:
-        """Check a file, keep it, and file it; raises `RejectedFile` for a bad file."""
-        extension = check_file(file_name, content, self.rules)
-        registry = await self._registry.load()
-        # Swedish names for every file, whoever sends it, so the folder reads as one list.
-        group_name = _group_name(registry, meeting, "sv")
-        pending = await self._minutes.add_pending(
-            meeting_id=meeting.id,
-            file_name=file_name,
-            target_path=minutes_path(meeting, group_name, extension),
-            content=content,
-            sha256=hashlib.sha256(content).hexdigest(),
-            uploaded_by=by,
-            language=language,
-            reply_conversation_id=reply_to,
-            now=self._now(),
-        )
-        return await self.upload(pending)
+        """Check a file, keep it and file it now, waiting for Graph (the command line).
+        Raises `RejectedFile` for a bad file, and `AlreadyFiled` for a meeting whose
+        minutes are filed unless `replace` (then the file becomes their new version)."""
+        filed = (await self._minutes.minutes([meeting.id])).get(meeting.id)
+        if filed is not None and not replace:
+            registry = await self._registry.load()
+            raise AlreadyFiled(filed, _already_filed(registry, meeting, filed, language))
+        pending, _ = await self.accept(meeting, file_name, content=content, by=by,
+                                       language=language)  # fmt: skip
+        outcome = await self.file_now(pending.id)
+        assert outcome is not None  # claimed just now: nothing else could have it
+        return outcome
 
-    async def resume(self, idle: timedelta = timedelta(0)) -> list[FilingOutcome]:
-        """Upload every file received but not yet filed (after a restart or a fault) and
-        left alone for `idle` (so an upload under way is not started twice)."""
-        outcomes = []
-        for pending in await self._minutes.unfinished(self._now() - idle):
-            outcome = await self.upload(pending)
-            outcomes.append(replace(outcome, reply_to=pending.reply_conversation_id))
-        return outcomes
+    async def file_now(self, pending_id: int) -> FilingOutcome | None:
+        """Claim one pending upload (whatever its backoff) and work on it now; None if
+        another worker holds it, or it is gone."""
+        claimed = await self._minutes.claim_uploads(
+            self._worker_id, self._now(), self._lease, pending_id=pending_id,
+            ignore_backoff=True,
+        )  # fmt: skip
+        return await self._work(claimed[0]) if claimed else None
 
-    async def resume_and_announce(self, idle: timedelta = RESUME_IDLE) -> list[FilingOutcome]:
-        """One round of the retry job: `resume`, then announce each filed file in its
-        group's channel and to its sender's personal chat (`announce`)."""
-        outcomes = await self.resume(idle=idle)
-        for outcome in outcomes:
-            log.info(
-                "pending minutes upload tried",
-                extra={"meeting": outcome.meeting.id, "filed": bool(outcome.minutes)},
-            )
-            await self.announce(outcome, in_channel=False)
-        return outcomes
-
-    async def resume_forever(self, interval: timedelta) -> None:
-        """Every `interval` until cancelled, from now: `resume_and_announce`, and look up
-        the channels' files folders not known or not checked for a day
-        (`refresh_folders`); a failure is logged and tried again next round."""
+    async def run_round(self, *, ignore_backoff: bool = False) -> list[FilingOutcome]:
+        """Work on every pending upload that is due, in batches; `ignore_backoff` (at
+        start-up) takes up every waiting one once, however recently it failed."""
+        outcomes: list[FilingOutcome] = []
         while True:
+            claimed = await self._minutes.claim_uploads(
+                self._worker_id,
+                self._now(),
+                self._lease,
+                limit=CLAIM_BATCH if not ignore_backoff else 1000,
+                ignore_backoff=ignore_backoff,
+            )
+            for pending in claimed:
+                outcome = await self._work(pending)
+                if outcome is not None:
+                    outcomes.append(outcome)
+            # After the start-up pass, what failed again waits for its next try.
+            if not claimed or ignore_backoff:
+                return outcomes
+
+    async def work_forever(self) -> None:
+        """Until cancelled: take up every waiting upload at once (start-up), then each
+        as it comes due, is added (`notify`) or is left by a replica that died; every
+        `FOLDER_REFRESH_INTERVAL` also look up the channels' files folders
+        (`refresh_folders`). A failure is logged and tried again next round."""
+        starting = True
+        refresh_at = self._now()
+        while True:
+            self._wake.clear()
             try:
-                await self.resume_and_announce()
-            except Exception:  # noqa: BLE001 - the next round tries again
-                log.exception("resuming minutes uploads failed")
-            try:
-                await self.refresh_folders()
-            except Exception:  # noqa: BLE001 - the next round tries again
-                log.exception("looking up the channels' files folders failed")
-            await asyncio.sleep(interval.total_seconds())
+                await self.run_round(ignore_backoff=starting)
+                starting = False
+            except Exception as error:  # noqa: BLE001 - the next round tries again
+                if is_unavailable(error):  # an outage, not a bug: one line, no traceback
+                    log.warning("filing skipped: database unavailable (%s)", type(error).__name__)
+                else:
+                    log.exception("filing pending minutes failed")
+            if self._now() >= refresh_at:
+                try:
+                    await self.refresh_folders()
+                except Exception:  # noqa: BLE001 - the next round tries again
+                    log.exception("looking up the channels' files folders failed")
+                refresh_at = self._now() + FOLDER_REFRESH_INTERVAL
+            wait = min(UPLOAD_POLL, refresh_at - self._now())
+            with suppress(Exception):  # the database may be down: poll as usual
+                due = await self._minutes.next_upload_due()
+                if due is not None:
+                    wait = min(wait, due - self._now())
+            with suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self._wake.wait(), max(wait.total_seconds(), MIN_WAIT_SECONDS)
+                )
 
     async def refresh_folders(self, max_age: timedelta = FOLDER_MAX_AGE) -> int:
         """Ask Graph for the files folder of every group channel whose folder is not
@@ -428,43 +586,36 @@ class MinutesFiler:
         )
         return folder
 
-    async def announce(self, outcome: FilingOutcome, *, in_channel: bool) -> None:
-        """Through the outbox: minutes filed outside the group's channel (personal chat,
-        a resumed upload) are announced there with their link; a resumed upload of a file
-        sent in a personal chat is also told to its sender there; a problem the admins
-        must fix goes to the General channel, once a day."""
+    async def announce(self, outcome: FilingOutcome) -> None:
+        """Through the outbox: what became of a file goes to the group's channel and,
+        when it was sent in a personal chat, to its sender there (a refused file to the
+        sender only); a problem the admins must fix goes to the General channel, once a
+        day. Keyed by the pending upload, so a notice goes out once however often the
+        upload is tried."""
         meeting, now = outcome.meeting, self._now()
-        posts = []
+        key = f"minutes-{outcome.state}:{meeting.id}:{outcome.upload_key}"
+
+        def post(target: Target, suffix: str = "") -> PlannedPost:
+            return PlannedPost(
+                key=key + suffix,
+                target=target,
+                due_at=now,
+                stale_after=now + NOTICE_STALE_AFTER,
+                language=outcome.language,
+                text=outcome.message,
+                kind="minutes",
+            )
+
         sender = (
             await self._channels.personal_recipient(outcome.reply_to)
-            if outcome.minutes is not None and outcome.reply_to
+            if outcome.reply_to
             else None
         )
-        if sender is not None and outcome.minutes is not None:
-            # The sender was told "I will try again" in their chat: close that loop there.
-            posts.append(
-                PlannedPost(
-                    key=f"minutes-filed:{meeting.id}:{outcome.minutes.item_id}:to-sender",
-                    target=Target(meeting.network_key, meeting.group_key, sender),
-                    due_at=now,
-                    stale_after=now + NOTICE_STALE_AFTER,
-                    language=outcome.language,
-                    text=outcome.message,
-                    kind="minutes",
-                )
-            )
-        if outcome.minutes is not None and not in_channel:
-            posts.append(
-                PlannedPost(
-                    key=f"minutes-filed:{meeting.id}:{outcome.minutes.item_id}",
-                    target=Target(meeting.network_key, meeting.group_key),
-                    due_at=now,
-                    stale_after=now + NOTICE_STALE_AFTER,
-                    language=outcome.language,
-                    text=outcome.message,
-                    kind="minutes",
-                )
-            )
+        posts = []
+        if sender is not None:
+            posts.append(post(Target(meeting.network_key, meeting.group_key, sender), ":to-sender"))
+        if outcome.state != "refused" or sender is None:
+            posts.append(post(Target(meeting.network_key, meeting.group_key)))
         if outcome.admin_message:
             day = local(now).date().isoformat()
             posts.append(
@@ -478,37 +629,111 @@ class MinutesFiler:
                     kind="minutes",
                 )
             )
-        if posts:
-            await self._outbox.enqueue(posts, now)
+        if outcome.message and await self._outbox.enqueue(posts, now) and self.on_posts:
+            self.on_posts()
 
-    async def upload(self, pending: PendingUpload) -> FilingOutcome:
-        """File one pending upload; on a Graph fault keep it and say what happens next."""
+    async def _work(self, pending: PendingUpload) -> FilingOutcome | None:
+        """Fetch, check and upload one claimed pending upload, keeping the claim alive
+        meanwhile, and announce the outcome; None when there is nothing to tell (it
+        waits for its sender's confirmation, or was replaced meanwhile)."""
+        keeper = asyncio.create_task(self._keep_claim(pending.id))
+        try:
+            outcome = await self._fetch_and_file(pending)
+        except asyncio.CancelledError:
+            # Shutting down: free the upload for the next process at once.
+            with suppress(Exception):
+                await asyncio.shield(self._minutes.release_claim(pending.id, self._worker_id))
+            raise
+        except Exception as error:  # noqa: BLE001 - kept, and tried again after a pause
+            log.exception("minutes upload failed unexpectedly", extra={"pending": pending.id})
+            await self._record_failure(pending, f"{type(error).__name__}: {error}", None)
+            return None
+        finally:
+            keeper.cancel()
+        if outcome is not None:
+            outcome = replace(outcome, reply_to=pending.reply_conversation_id,
+                              upload_key=pending.key)  # fmt: skip
+            await self.announce(outcome)
+        return outcome
+
+    async def _keep_claim(self, pending_id: int) -> None:
+        while True:
+            await asyncio.sleep(self._lease.total_seconds() / 3)
+            try:
+                kept = await self._minutes.extend_claim(
+                    pending_id, self._worker_id, self._now() + self._lease
+                )
+            except Exception:  # noqa: BLE001 - the lease may still hold; try again
+                log.warning("renewing an upload claim failed", extra={"pending": pending_id})
+                continue
+            if not kept:
+                return
+
+    async def _fetch_and_file(self, pending: PendingUpload) -> FilingOutcome | None:
         meeting = await self._meetings.get(pending.meeting_id)
         assert meeting is not None  # pending uploads go with their meeting (cascade)
-        registry = await self._registry.load()
         language: Language = "en" if pending.language == "en" else "sv"
+        registry = await self._registry.load()
+        header = _header(registry, meeting, language)
+        if not pending.fetched:
+            assert pending.download_url is not None
+            try:
+                content = await self.fetch(pending.download_url, pending.shared)
+                check_file(pending.file_name, content, self.rules)
+            except FileTooLarge as too_large:
+                refused = too_large_file(too_large.size, self.rules.max_bytes)
+                return await self._refuse(pending, meeting, header + refused.text(language))
+            except RejectedFile as refused:
+                return await self._refuse(pending, meeting, header + refused.text(language))
+            except DownloadFailed as error:
+                failed = xt.SHARED_UNREADABLE if pending.shared else xt.DOWNLOAD_FAILED
+                # No answer at all may pass; an HTTP error from the link will not.
+                again = error.__cause__ is not None and pending.attempts + 1 < MAX_FETCH_ATTEMPTS
+                if pending.shared:
+                    cause = error.__cause__
+                    again = isinstance(cause, GraphError) and cause.retryable
+                await self._record_failure(pending, str(error), None, give_up=not again)
+                if again:
+                    return None  # quietly: the next try is seconds away
+                return FilingOutcome(meeting, None, header + failed.get(language), language,
+                                     state="failed")  # fmt: skip
+            if not await self._minutes.store_content(pending.id, content, now=self._now()):
+                return None  # a newer file for the meeting replaced this one
+            if pending.awaiting_confirmation:
+                await self._minutes.release_claim(pending.id, self._worker_id)
+                return None
+        return await self._file(pending, meeting, registry, language, header)
+
+    async def _file(
+        self,
+        pending: PendingUpload,
+        meeting: Meeting,
+        registry: RoleRegistry,
+        language: Language,
+        header: str,
+    ) -> FilingOutcome:
+        """Upload a fetched pending upload; on a Graph fault keep it and say what happens next."""
         group_name = escape(_group_name(registry, meeting, language))
         if self._files is None:
-            return FilingOutcome(meeting, None, xt.NOT_CONFIGURED.get(language), language)
+            await self._record_failure(pending, "Microsoft Graph is not configured", None)
+            return self._waiting(meeting, header + xt.NOT_CONFIGURED.get(language), language)
         channel = await self._channels.channel_of(meeting.network_key, meeting.group_key)
         if channel is None:
-            return FilingOutcome(
-                meeting,
-                None,
-                xt.NO_CHANNEL.get(language).format(group=mt.in_sentence(group_name, language)),
-                language,
-            )
+            await self._record_failure(pending, "the group has no channel", None)
+            group = mt.in_sentence(group_name, language)
+            message = header + xt.NO_CHANNEL.get(language).format(group=group)
+            return self._waiting(meeting, message, language)
         content = await self._minutes.content(pending.id)
-        if content is None:  # filed meanwhile by another replica
-            return FilingOutcome(meeting, None, "", language)
+        if content is None:  # replaced meanwhile by a newer file
+            return FilingOutcome(meeting, None, "", language, state="failed")
+        filed = (await self._minutes.minutes([meeting.id])).get(meeting.id)
         try:
-            file, path = await self._put(channel, pending, content)
+            file, path = await self._put(channel, pending, content, filed)
         except GraphForbidden as error:
-            await self._fail(pending, error, give_up=False)
-            return FilingOutcome(
+            await self._record_failure(pending, str(error), error)
+            return self._waiting(
                 meeting,
-                None,
-                xt.FORBIDDEN.get(language),
+                header + xt.FORBIDDEN.get(language),
                 language,
                 admin_message=self._once(
                     f"forbidden:{meeting.network_key}",
@@ -516,18 +741,19 @@ class MinutesFiler:
                 ),
             )
         except GraphCredentialsRejected as error:
-            await self._fail(pending, error, give_up=False)
+            await self._record_failure(pending, str(error), error)
             message = xt.CREDENTIALS.get(language)
-            return FilingOutcome(
-                meeting, None, message, language, admin_message=self._once("credentials", message)
-            )
+            return self._waiting(meeting, header + message, language,
+                                 admin_message=self._once("credentials", message))  # fmt: skip
         except GraphError as error:
-            await self._fail(pending, error, give_up=not error.retryable)
+            await self._record_failure(pending, str(error), error, give_up=not error.retryable)
             if error.retryable:
-                return FilingOutcome(meeting, None, xt.WILL_RETRY.get(language), language)
+                return self._waiting(meeting, header + xt.WILL_RETRY.get(language), language)
             return FilingOutcome(
-                meeting, None, xt.FAILED.get(language).format(error=error), language
-            )
+                meeting, None, header + xt.FAILED.get(language).format(error=error), language,
+                state="failed",
+            )  # fmt: skip
+        version = await self._version(file)
         minutes = await self._minutes.file_minutes(
             Minutes(
                 meeting_id=meeting.id,
@@ -537,9 +763,10 @@ class MinutesFiler:
                 path=path,
                 file_name=pending.file_name,
                 size=file.size,
-                sha256=pending.sha256,
+                sha256=pending.sha256 or hashlib.sha256(content).hexdigest(),
                 uploaded_by=pending.uploaded_by,
                 uploaded_at=self._now(),
+                version=version,
             ),
             pending_id=pending.id,
         )
@@ -550,19 +777,54 @@ class MinutesFiler:
             name=escape(file.name),
             url=file.web_url,
         )
+        if filed is not None and filed.item_id == file.item_id:
+            message += " " + xt.FILED_AS_VERSION.get(language).format(version=version or "?")
         wanted = posixpath.basename(pending.target_path)
-        renamed = file.name.lower() != wanted.lower()
+        renamed = filed is None and file.name.lower() != wanted.lower()
         if renamed:
             message += " " + xt.FILED_RENAMED.get(language).format(name=escape(file.name))
         return FilingOutcome(meeting, minutes, message, language, renamed=renamed)
 
+    def _waiting(
+        self, meeting: Meeting, message: str, language: Language, admin_message: str | None = None
+    ) -> FilingOutcome:
+        return FilingOutcome(meeting, None, message, language, admin_message=admin_message,
+                             state="waiting")  # fmt: skip
+
+    async def _refuse(
+        self, pending: PendingUpload, meeting: Meeting, message: str
+    ) -> FilingOutcome:
+        """A fetched file that will not be filed: nothing is kept, the sender hears why."""
+        await self._minutes.discard(pending.id)
+        language: Language = "en" if pending.language == "en" else "sv"
+        return FilingOutcome(meeting, None, message, language, state="refused")
+
+    async def _version(self, file: DriveFile) -> str | None:
+        assert self._files is not None
+        try:
+            return await self._files.version(file)
+        except GraphError as error:  # filed all the same; the version is only noted
+            log.warning("file version unknown", extra={"status": error.status})
+            return None
+
     async def _put(
-        self, channel: tuple[str, str], pending: PendingUpload, content: bytes
+        self,
+        channel: tuple[str, str],
+        pending: PendingUpload,
+        content: bytes,
+        filed: Minutes | None,
     ) -> tuple[DriveFile, str]:
+        """Upload into the channel's folder. For a meeting already filed (with a file of
+        the same type) the file is replaced: SharePoint keeps the old one as a version.
+        Otherwise a file already there under the name is kept and a free name is used."""
         assert self._files is not None
         files = self._files
         root = await self._folder(channel)
-        folder_path, _, wanted = pending.target_path.rpartition("/")
+        replacing = filed is not None and _extension(filed.path) == _extension(
+            pending.target_path
+        )
+        target = filed.path if replacing and filed is not None else pending.target_path
+        folder_path, _, wanted = target.rpartition("/")
         folder = await files.ensure_folder(root, folder_path.split("/"))
         if pending.upload_url is not None:
             offset = await files.session_offset(pending.upload_url)
@@ -570,6 +832,12 @@ class MinutesFiler:
                 return await self._chunks(
                     folder, pending, UploadState(pending.upload_url, offset), content
                 ), pending.target_path
+        if replacing:
+            if len(content) <= self._simple_upload_limit:
+                return await files.upload_small(folder, wanted, content, replace=True), target
+            state = await files.start_session(folder, wanted, replace=True)
+            await self._save_session(pending, state, target)
+            return await self._chunks(folder, pending, state, content), target
         taken = await files.names(folder)
         for attempt in range(1, MAX_NAME_ATTEMPTS + 1):
             name = free_name(wanted, taken, attempt)
@@ -581,15 +849,18 @@ class MinutesFiler:
             except NameTaken:  # someone filed a file of that name since we listed
                 taken.add(name.lower())
                 continue
-            await self._minutes.save_progress(
-                pending.id,
-                upload_url=state.upload_url,
-                next_offset=state.next_offset,
-                target_path=path,
-                now=self._now(),
-            )
+            await self._save_session(pending, state, path)
             return await self._chunks(folder, pending, state, content), path
         raise GraphError(f"no free name for {wanted}")
+
+    async def _save_session(self, pending: PendingUpload, state: UploadState, path: str) -> None:
+        await self._minutes.save_progress(
+            pending.id,
+            upload_url=state.upload_url,
+            next_offset=state.next_offset,
+            target_path=path,
+            now=self._now(),
+        )
 
     async def _chunks(
         self, folder: DriveFolder, pending: PendingUpload, state: UploadState, content: bytes
@@ -603,18 +874,60 @@ class MinutesFiler:
 
         return await self._files.upload_chunks(folder, state, content, saved)
 
-    async def _fail(self, pending: PendingUpload, error: GraphError, *, give_up: bool) -> None:
+    async def _record_failure(
+        self,
+        pending: PendingUpload,
+        error: str,
+        graph_error: GraphError | None,
+        *,
+        give_up: bool = False,
+    ) -> None:
+        """Count a failed try: given up on, or due again after the backoff pause."""
         log.warning(
             "minutes upload failed",
-            extra={"pending": pending.id, "status": error.status, "code": error.code},
+            extra={
+                "pending": pending.id,
+                "status": graph_error.status if graph_error else None,
+                "code": graph_error.code if graph_error else None,
+                "give_up": give_up,
+            },
         )
-        await self._minutes.record_attempt(pending.id, str(error), give_up=give_up, now=self._now())
+        retry_after = getattr(graph_error, "retry_after", None)
+        pause = self._retry.pause(pending.attempts + 1, retry_after)
+        await self._minutes.record_attempt(
+            pending.id,
+            error,
+            give_up=give_up,
+            now=self._now(),
+            next_attempt_at=None if give_up else self._now() + pause,
+        )
 
     def _once(self, key: str, message: str) -> str | None:
         if key in self._reported:
             return None
         self._reported.add(key)
         return message
+
+
+def _extension(path: str) -> str:
+    return path.rpartition(".")[2].lower()
+
+
+def _header(registry: RoleRegistry, meeting: Meeting, language: Language) -> str:
+    """"The minutes of Alpha on 12 March: " before a notice about them."""
+    day = mt.format_short_day(local(meeting.starts_at).date(), language)
+    group = escape(mt.in_sentence(_group_name(registry, meeting, language), language))
+    return xt.ABOUT_MINUTES.get(language).format(group=group, day=day) + " "
+
+
+def _already_filed(
+    registry: RoleRegistry, meeting: Meeting, filed: Minutes, language: Language
+) -> str:
+    day = mt.format_short_day(local(meeting.starts_at).date(), language)
+    group = escape(mt.in_sentence(_group_name(registry, meeting, language), language))
+    return xt.ALREADY_FILED.get(language).format(
+        group=group, day=day, name=escape(filed.path.rpartition("/")[2]), url=filed.web_url
+    )
 
 
 def _group_name(registry: RoleRegistry, meeting: Meeting, language: Language) -> str:

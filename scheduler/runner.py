@@ -248,6 +248,14 @@ class DeliveryRunner:
                 self._planning.release()
         log.info("scheduler stopped")
 
+    def deliver_soon(self) -> None:
+        """Run the next tick now rather than at the interval (a notice was just queued);
+        nothing while the scheduler is stopped."""
+        scheduler = self._scheduler
+        job = scheduler.get_job(JOB_ID) if scheduler is not None else None
+        if scheduler is not None and job is not None and job.next_run_time is not None:
+            scheduler.modify_job(JOB_ID, next_run_time=datetime.now(UTC))
+
     @property
     def next_housekeeping_at(self) -> datetime | None:
         """When the daily housekeeping runs next; None while it is not scheduled."""

@@ -1,11 +1,16 @@
 """Minutes filed in SharePoint, and received files still waiting to be filed.
 
-A file the bot receives is stored as a `PendingUpload` before anything is sent to
-Graph: its bytes in the row, or (when a data folder is configured) in a file under
-`<data folder>/pending/`. The upload session URL and the next byte Graph expects are
-saved as the upload goes, so a restart resumes it. When the file is safely in
-SharePoint, `file_minutes` records the drive item against the meeting and deletes the
-pending upload in one transaction; the spilled file is removed after that commits.
+A file the bot receives is stored as a `PendingUpload` before anything is fetched or
+sent to Graph: the row is the background job that files it. It names where to fetch the
+bytes (`download_url`, until they are fetched), then holds them in the row or (when a
+data folder is configured) in a file under `<data folder>/pending/`. A worker claims
+due rows with a lease (`claim_uploads`, renewed by `extend_claim`), so two replicas
+never work on the same file; a failed try waits until `next_attempt_at`. The upload
+session URL and the next byte Graph expects are saved as the upload goes, so a restart
+resumes it. One file per meeting: a new file for a meeting replaces the one still
+waiting (`add_pending`). When the file is safely in SharePoint, `file_minutes` records
+the drive item (and its version) against the meeting and deletes the pending upload in
+one transaction; the spilled file is removed after that commits.
 
 Graph names a team by its Microsoft 365 group id, which Teams sends beside the team's
 thread id (`channelData.team.aadGroupId`); `remember_team` keeps it for uploads that
@@ -23,13 +28,14 @@ of its choosing, and only the sender may use it. It is unusable after
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import os
 import secrets
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -71,12 +77,19 @@ class Minutes:
     sha256: str
     uploaded_by: str | None
     uploaded_at: datetime
+    version: str | None = None  # SharePoint's version label ("1.0", "2.0" …)
 
 
 @dataclass(frozen=True)
 class PendingUpload:
-    """A received file not yet filed. `next_offset` is the first byte the upload
-    session (`upload_url`) still expects."""
+    """A received file not yet filed: the background job that files it.
+
+    `download_url` is set while the bytes are still to be fetched (`shared`: a SharePoint
+    link, read through Graph). `next_offset` is the first byte the upload session
+    (`upload_url`) still expects. `awaiting_confirmation`: the meeting's minutes are
+    filed, and the sender still has to confirm replacing them (on the card that names
+    the row by its random `token`).
+    """
 
     id: int
     meeting_id: int
@@ -93,6 +106,32 @@ class PendingUpload:
     language: str
     reply_conversation_id: str | None
     created_at: datetime
+    download_url: str | None = None
+    shared: bool = False
+    awaiting_confirmation: bool = False
+    token: str | None = None
+    sender_id: str | None = None
+    sender_aad_object_id: str | None = None
+    next_attempt_at: datetime | None = None
+
+    @property
+    def key(self) -> str:
+        """A name of this upload that is never reused (SQLite reuses a deleted row's id):
+        part of its random token (a row from before tokens: its id and arrival)."""
+        if self.token:
+            return self.token[:16]
+        return f"{self.id}.{self.created_at.strftime('%Y%m%dT%H%M%S%f')}"
+
+    @property
+    def fetched(self) -> bool:
+        """Whether the bytes are here (no longer only behind `download_url`)."""
+        return self.download_url is None
+
+    def sent_by(self, user_id: str | None, aad_object_id: str | None) -> bool:
+        """Whether a turn from these ids is the sender's (as `ReceivedFile.sent_by`)."""
+        return _same_sender(
+            (self.sender_id, self.sender_aad_object_id), (user_id, aad_object_id)
+        )
 
 
 @dataclass(frozen=True)
@@ -112,13 +151,22 @@ class ReceivedFile:
     conversation_id: str | None
     language: str
     created_at: datetime
+    download_url: str | None = None  # set until the bytes are fetched
+    shared: bool = False  # `download_url` is a SharePoint link, read through Graph
 
     def sent_by(self, user_id: str | None, aad_object_id: str | None) -> bool:
         """Whether a turn from these ids is the sender's: an id is known on both sides,
         and every id known on both sides is the same."""
-        pairs = [(self.sender_id, user_id), (self.sender_aad_object_id, aad_object_id)]
-        known = [(mine, theirs) for mine, theirs in pairs if mine and theirs]
-        return bool(known) and all(mine == theirs for mine, theirs in known)
+        return _same_sender(
+            (self.sender_id, self.sender_aad_object_id), (user_id, aad_object_id)
+        )
+
+
+def _same_sender(
+    mine: tuple[str | None, str | None], theirs: tuple[str | None, str | None]
+) -> bool:
+    known = [(a, b) for a, b in zip(mine, theirs, strict=True) if a and b]
+    return bool(known) and all(a == b for a, b in known)
 
 
 class MinutesRepository:
@@ -163,6 +211,7 @@ class MinutesRepository:
             row.path, row.file_name = minutes.path, minutes.file_name
             row.size, row.sha256 = minutes.size, minutes.sha256
             row.uploaded_by, row.uploaded_at = minutes.uploaded_by, minutes.uploaded_at
+            row.version = minutes.version
             if pending_id is not None:
                 pending = await session.get(PendingUploadRow, pending_id)
                 if pending is not None:
@@ -182,25 +231,50 @@ class MinutesRepository:
         meeting_id: int,
         file_name: str,
         target_path: str,
-        content: bytes,
+        content: bytes | None,
         sha256: str,
         uploaded_by: str | None,
         language: str,
         reply_conversation_id: str | None,
         now: datetime,
-    ) -> PendingUpload:
-        """Keep a received file until it is filed; written to disk before the row exists,
-        so a row never points at a missing file."""
-        data_path = await asyncio.to_thread(self._spill, content) if self._data_dir else None
+        download_url: str | None = None,
+        shared: bool = False,
+        awaiting_confirmation: bool = False,
+        sender_id: str | None = None,
+        sender_aad_object_id: str | None = None,
+    ) -> tuple[PendingUpload, list[str]]:
+        """Keep a received file until it is filed: its bytes (`content`), or where to
+        fetch them (`download_url`, `content` None). Written to disk before the row
+        exists, so a row never points at a missing file.
+
+        One file per meeting: any other pending upload of the meeting is deleted in the
+        same transaction (a corrected file replaces the one still waiting). Returns the
+        new pending upload and the names of the files it replaced.
+        """
+        data_path = (
+            await asyncio.to_thread(self._spill, content)
+            if self._data_dir and content is not None
+            else None
+        )
+        replaced_paths: list[str | None] = []
         try:
             async with self._database.transaction() as session:
+                earlier = list(
+                    await session.execute(
+                        delete(PendingUploadRow)
+                        .where(PendingUploadRow.meeting_id == meeting_id)
+                        .returning(PendingUploadRow.file_name, PendingUploadRow.data_path)
+                    )
+                )
+                replaced_paths = [path for _, path in earlier]
                 row = PendingUploadRow(
                     meeting_id=meeting_id,
                     file_name=file_name,
                     target_path=target_path,
-                    size=len(content),
+                    size=len(content) if content is not None else 0,
                     sha256=sha256,
-                    content=None if data_path else content,
+                    # Empty until fetched: the row always holds its bytes or their path.
+                    content=None if data_path else (content or b""),
                     data_path=data_path,
                     state="received",
                     attempts=0,
@@ -209,6 +283,12 @@ class MinutesRepository:
                     reply_conversation_id=reply_conversation_id,
                     created_at=now,
                     updated_at=now,
+                    download_url=download_url if content is None else None,
+                    shared=shared,
+                    awaiting_confirmation=awaiting_confirmation,
+                    token=secrets.token_urlsafe(32),
+                    sender_id=sender_id,
+                    sender_aad_object_id=sender_aad_object_id,
                 )
                 session.add(row)
                 await session.flush()
@@ -216,8 +296,12 @@ class MinutesRepository:
         except BaseException:
             _remove(data_path)
             raise
-        log.info("file received", extra={"meeting": meeting_id, "pending": pending.id})
-        return pending
+        remove_spilled(replaced_paths)
+        log.info(
+            "file received",
+            extra={"meeting": meeting_id, "pending": pending.id, "replaced": len(earlier)},
+        )
+        return pending, [name for name, _ in earlier]
 
     async def pending(self, pending_id: int) -> PendingUpload | None:
         """One pending upload; None if it is filed or discarded."""
@@ -225,20 +309,20 @@ class MinutesRepository:
             row = await session.get(PendingUploadRow, pending_id)
             return _pending(row) if row is not None else None
 
-    async def unfinished(self, idle_since: datetime | None = None) -> list[PendingUpload]:
-        """Pending uploads not given up on (received or under way), oldest first: what
-        to resume after a restart. With `idle_since`, only those untouched since then
-        (one being uploaded right now is touched at every chunk)."""
+    async def unfinished(self) -> list[PendingUpload]:
+        """Pending uploads not given up on and not waiting for their sender's answer
+        (received or under way), oldest first: what the filing worker still has to do."""
         # The bytes are read only when uploading (`content`), not with every state check.
-        query = (
-            select(PendingUploadRow)
-            .options(defer(PendingUploadRow.content))
-            .where(PendingUploadRow.state != "failed")
-        )
-        if idle_since is not None:
-            query = query.where(PendingUploadRow.updated_at <= idle_since)
         async with self._database.snapshot() as session:
-            rows = await session.scalars(query.order_by(PendingUploadRow.id))
+            rows = await session.scalars(
+                select(PendingUploadRow)
+                .options(defer(PendingUploadRow.content))
+                .where(
+                    PendingUploadRow.state != "failed",
+                    PendingUploadRow.awaiting_confirmation.is_(False),
+                )
+                .order_by(PendingUploadRow.id)
+            )
             return [_pending(row) for row in rows]
 
     async def pending_for(self, meeting_ids: Iterable[int]) -> dict[int, list[PendingUpload]]:
@@ -289,17 +373,182 @@ class MinutesRepository:
                 row.updated_at = now
 
     async def record_attempt(
-        self, pending_id: int, error: str, *, give_up: bool, now: datetime
+        self,
+        pending_id: int,
+        error: str,
+        *,
+        give_up: bool,
+        now: datetime,
+        next_attempt_at: datetime | None = None,
     ) -> None:
-        """Count a failed attempt; `give_up` marks it failed (kept, not resumed)."""
+        """Count a failed attempt and end this worker's claim; `give_up` marks it failed
+        (kept, not resumed), else it is due again at `next_attempt_at`."""
         async with self._database.transaction() as session:
             row = await session.get(PendingUploadRow, pending_id)
             if row is not None:
                 row.attempts += 1
                 row.last_error = error[:1000]
                 row.updated_at = now
+                row.next_attempt_at = next_attempt_at
+                row.claimed_by = row.claimed_until = None
                 if give_up:
                     row.state = "failed"
+
+    # --- the background job: claims ---
+
+    async def claim_uploads(
+        self,
+        worker_id: str,
+        now: datetime,
+        lease: timedelta,
+        *,
+        limit: int = 10,
+        pending_id: int | None = None,
+        ignore_backoff: bool = False,
+    ) -> list[PendingUpload]:
+        """Claim up to `limit` pending uploads for `worker_id` until `now + lease`,
+        oldest first: rows not given up on, not claimed (or whose worker's lease ran
+        out), due (`next_attempt_at` passed, unless `ignore_backoff`), and either
+        confirmed or still to be fetched. `pending_id` claims that one row only.
+
+        As the outbox's claims: `FOR UPDATE SKIP LOCKED` on PostgreSQL, the single
+        writer on SQLite, so of two replicas only one gets a row.
+        """
+        conditions = [
+            PendingUploadRow.state != "failed",
+            or_(
+                PendingUploadRow.claimed_until.is_(None),
+                PendingUploadRow.claimed_until <= now,
+            ),
+            or_(
+                PendingUploadRow.awaiting_confirmation.is_(False),
+                PendingUploadRow.download_url.is_not(None),
+            ),
+        ]
+        if not ignore_backoff:
+            conditions.append(
+                or_(
+                    PendingUploadRow.next_attempt_at.is_(None),
+                    PendingUploadRow.next_attempt_at <= now,
+                )
+            )
+        if pending_id is not None:
+            conditions.append(PendingUploadRow.id == pending_id)
+        async with self._database.transaction() as session:
+            rows = list(
+                await session.scalars(
+                    select(PendingUploadRow)
+                    .options(defer(PendingUploadRow.content))
+                    .where(*conditions)
+                    .order_by(PendingUploadRow.id)
+                    .limit(limit)
+                    .with_for_update(skip_locked=True)
+                )
+            )
+            for row in rows:
+                if row.claimed_by is not None:
+                    log.warning(
+                        "upload claim expired: taking over",
+                        extra={"pending": row.id, "dead_worker": row.claimed_by},
+                    )
+                row.claimed_by, row.claimed_until = worker_id, now + lease
+            await session.flush()
+            return [_pending(row) for row in rows]
+
+    async def extend_claim(self, pending_id: int, worker_id: str, until: datetime) -> bool:
+        """Renew this worker's lease on a row; False if the row is gone or not its own."""
+        async with self._database.transaction() as session:
+            result = await session.execute(
+                update(PendingUploadRow)
+                .where(
+                    PendingUploadRow.id == pending_id,
+                    PendingUploadRow.claimed_by == worker_id,
+                )
+                .values(claimed_until=until)
+            )
+            return result.rowcount > 0
+
+    async def release_claim(self, pending_id: int, worker_id: str) -> None:
+        """End this worker's claim without counting an attempt (shutting down, or a
+        file fetched that waits for its sender's confirmation)."""
+        async with self._database.transaction() as session:
+            await session.execute(
+                update(PendingUploadRow)
+                .where(
+                    PendingUploadRow.id == pending_id,
+                    PendingUploadRow.claimed_by == worker_id,
+                )
+                .values(claimed_by=None, claimed_until=None)
+            )
+
+    async def next_upload_due(self) -> datetime | None:
+        """When the earliest waiting upload is due (its next try, or its worker's lease
+        running out); None when nothing waits."""
+        waiting = [
+            PendingUploadRow.state != "failed",
+            or_(
+                PendingUploadRow.awaiting_confirmation.is_(False),
+                PendingUploadRow.download_url.is_not(None),
+            ),
+        ]
+        async with self._database.snapshot() as session:
+            due = await session.execute(
+                select(
+                    PendingUploadRow.next_attempt_at, PendingUploadRow.claimed_until
+                ).where(*waiting)
+            )
+            times = [
+                max(t for t in (retry, lease) if t is not None)
+                if (retry or lease) is not None
+                else datetime.min.replace(tzinfo=UTC)
+                for retry, lease in due
+            ]
+        return min(times, default=None)
+
+    async def store_content(self, pending_id: int, content: bytes, *, now: datetime) -> bool:
+        """Keep the fetched bytes of a pending upload and forget where they came from;
+        False if the row is gone (replaced by a newer file meanwhile)."""
+        data_path = await asyncio.to_thread(self._spill, content) if self._data_dir else None
+        try:
+            async with self._database.transaction() as session:
+                row = await session.get(PendingUploadRow, pending_id)
+                if row is None:
+                    _remove(data_path)
+                    return False
+                row.content = None if data_path else content
+                row.data_path = data_path
+                row.size = len(content)
+                row.sha256 = hashlib.sha256(content).hexdigest()
+                row.download_url = None
+                row.updated_at = now
+        except BaseException:
+            _remove(data_path)
+            raise
+        return True
+
+    async def held(self, token: str) -> PendingUpload | None:
+        """The pending upload a confirmation card names by `token`; None if unknown."""
+        async with self._database.snapshot() as session:
+            row = await session.scalar(
+                select(PendingUploadRow)
+                .options(defer(PendingUploadRow.content))
+                .where(PendingUploadRow.token == token)
+            )
+            return _pending(row) if row is not None else None
+
+    async def confirm(self, pending_id: int, *, now: datetime) -> bool:
+        """The sender confirmed the replacement: the upload may start (due now). False if
+        it was confirmed already, or is gone."""
+        async with self._database.transaction() as session:
+            result = await session.execute(
+                update(PendingUploadRow)
+                .where(
+                    PendingUploadRow.id == pending_id,
+                    PendingUploadRow.awaiting_confirmation.is_(True),
+                )
+                .values(awaiting_confirmation=False, next_attempt_at=None, updated_at=now)
+            )
+            return result.rowcount > 0
 
     async def discard(self, pending_id: int) -> None:
         """Forget a pending upload and its bytes (the sender chose not to file it)."""
@@ -340,7 +589,7 @@ class MinutesRepository:
         network_key: str,
         group_key: str,
         file_name: str,
-        content: bytes,
+        content: bytes | None,
         sha256: str,
         sender_id: str | None,
         sender_aad_object_id: str | None,
@@ -348,12 +597,17 @@ class MinutesRepository:
         conversation_id: str | None,
         language: str,
         now: datetime,
+        download_url: str | None = None,
+        shared: bool = False,
     ) -> ReceivedFile:
-        """Keep a fetched file until its sender picks the meeting, under a new random id
-        (written to disk before the row exists, as `add_pending`). Expired ones go first."""
+        """Keep a file until its sender picks the meeting, under a new random id: its
+        bytes, or (`content` None) where to fetch them until `store_received` has them.
+        Written to disk before the row exists, as `add_pending`. Expired ones go first."""
         await self.purge_received(now - RECEIVED_FILE_LIFETIME)
         data_path = (
-            await asyncio.to_thread(self._spill, content, "received") if self._data_dir else None
+            await asyncio.to_thread(self._spill, content, "received")
+            if self._data_dir and content is not None
+            else None
         )
         try:
             async with self._database.transaction() as session:
@@ -363,10 +617,12 @@ class MinutesRepository:
                     network_key=network_key,
                     group_key=group_key,
                     file_name=file_name,
-                    size=len(content),
+                    size=len(content) if content is not None else 0,
                     sha256=sha256,
-                    content=None if data_path else content,
+                    content=None if data_path else (content or b""),
                     data_path=data_path,
+                    download_url=download_url if content is None else None,
+                    shared=shared,
                     sender_id=sender_id,
                     sender_aad_object_id=sender_aad_object_id,
                     sender_name=sender_name,
@@ -380,8 +636,26 @@ class MinutesRepository:
         except BaseException:
             _remove(data_path)
             raise
-        log.info("file awaits its meeting", extra={"group": group_key, "size": len(content)})
+        log.info("file awaits its meeting", extra={"group": group_key, "fetched": bool(content)})
         return received
+
+    async def store_received(self, file_id: str, content: bytes) -> bool:
+        """Keep the fetched bytes of a received file and forget its link; False if it is
+        gone or taken meanwhile (then it is filed from its link)."""
+        data_path = (
+            await asyncio.to_thread(self._spill, content, "received") if self._data_dir else None
+        )
+        async with self._database.transaction() as session:
+            row = await session.get(ReceivedFileRow, file_id)
+            if row is None or row.taken_at is not None or row.download_url is None:
+                _remove(data_path)
+                return False
+            row.content = None if data_path else content
+            row.data_path = data_path
+            row.size = len(content)
+            row.sha256 = hashlib.sha256(content).hexdigest()
+            row.download_url = None
+        return True
 
     async def received(self, file_id: str, *, now: datetime) -> ReceivedFile | None:
         """A received file still waiting; None if unknown, taken or expired at `now`."""
@@ -393,9 +667,10 @@ class MinutesRepository:
 
     async def take_received(
         self, file_id: str, *, now: datetime
-    ) -> tuple[ReceivedFile, bytes] | None:
-        """Claim a received file for filing and return it with its bytes; None if unknown,
-        expired, or claimed meanwhile (a second click, another replica): one taker gets it.
+    ) -> tuple[ReceivedFile, bytes | None] | None:
+        """Claim a received file for filing and return it with its bytes (None while they
+        are still only behind its `download_url`); None if unknown, expired, or claimed
+        meanwhile (a second click, another replica): one taker gets it.
 
         The file stays until `finish_received` (it is safely a pending upload, or refused)
         or `release_received`; a taker that dies without either leaves it to be picked
@@ -421,6 +696,8 @@ class MinutesRepository:
         if row is None:
             return None
         received = _received(row)
+        if row.download_url is not None:
+            return received, None
         if row.content is not None:
             return received, bytes(row.content)
         try:
@@ -452,8 +729,9 @@ class MinutesRepository:
             )
 
     async def purge_received(self, created_before: datetime) -> int:
-        """Delete the received files that arrived before `created_before` (their sender
-        never picked a meeting), with their bytes; returns how many."""
+        """Delete the received files that arrived before `created_before` and still wait
+        for their sender (who never picked a meeting, or never answered whether the file
+        replaces filed minutes), with their bytes; returns how many."""
         async with self._database.transaction() as session:
             data_paths = list(
                 await session.scalars(
@@ -461,6 +739,14 @@ class MinutesRepository:
                     .where(ReceivedFileRow.created_at < created_before)
                     .returning(ReceivedFileRow.data_path)
                 )
+            )
+            data_paths += await session.scalars(
+                delete(PendingUploadRow)
+                .where(
+                    PendingUploadRow.awaiting_confirmation.is_(True),
+                    PendingUploadRow.created_at < created_before,
+                )
+                .returning(PendingUploadRow.data_path)
             )
         remove_spilled(data_paths)
         if data_paths:
@@ -492,22 +778,15 @@ class MinutesRepository:
     async def remember_folder(
         self, channel_id: str, *, drive_id: str, item_id: str, web_url: str, now: datetime
     ) -> None:
-        """Record (or refresh) a channel's files folder as Graph reported it at `now`."""
+        """Record (or refresh) a channel's files folder as Graph reported it at `now`.
+
+        One upsert: two replicas filing into the same channel at once both write it."""
+        values = {"drive_id": drive_id, "item_id": item_id, "web_url": web_url, "updated_at": now}
+        insert = self._database.insert(ChannelFolderRow).values(channel_id=channel_id, **values)
         async with self._database.transaction() as session:
-            row = await session.get(ChannelFolderRow, channel_id)
-            if row is None:
-                session.add(
-                    ChannelFolderRow(
-                        channel_id=channel_id,
-                        drive_id=drive_id,
-                        item_id=item_id,
-                        web_url=web_url,
-                        updated_at=now,
-                    )
-                )
-            else:
-                row.drive_id, row.item_id, row.web_url = drive_id, item_id, web_url
-                row.updated_at = now
+            await session.execute(
+                insert.on_conflict_do_update(index_elements=["channel_id"], set_=values)
+            )
 
     async def folder_checked(self, channel_id: str) -> datetime | None:
         """When the channel's folder was last reported by Graph; None if never."""
@@ -570,6 +849,8 @@ def _received(row: Any) -> ReceivedFile:
         conversation_id=row.conversation_id,
         language=row.language,
         created_at=row.created_at,
+        download_url=row.download_url,
+        shared=bool(row.shared),
     )
 
 
@@ -585,6 +866,7 @@ def _minutes(row: MinutesRow) -> Minutes:
         sha256=row.sha256,
         uploaded_by=row.uploaded_by,
         uploaded_at=row.uploaded_at,
+        version=row.version,
     )
 
 
@@ -605,6 +887,13 @@ def _pending(row: PendingUploadRow) -> PendingUpload:
         language=row.language,
         reply_conversation_id=row.reply_conversation_id,
         created_at=row.created_at,
+        download_url=row.download_url,
+        shared=bool(row.shared),
+        awaiting_confirmation=bool(row.awaiting_confirmation),
+        token=row.token,
+        sender_id=row.sender_id,
+        sender_aad_object_id=row.sender_aad_object_id,
+        next_attempt_at=row.next_attempt_at,
     )
 
 
@@ -712,13 +1001,19 @@ async def redact_uploader(
         *await session.scalars(select(PendingUploadRow)),
     ]:
         reply = getattr(row, "reply_conversation_id", None)
-        if not (audit.mentions([row.uploaded_by, row.file_name], folded) or reply in chats):
+        sender = [getattr(row, "sender_id", None), getattr(row, "sender_aad_object_id", None)]
+        if not (
+            audit.mentions([row.uploaded_by, row.file_name, *sender], folded) or reply in chats
+        ):
             continue
         if audit.mentions(row.uploaded_by, folded):
             row.uploaded_by = placeholder
         row.file_name = audit.redact(row.file_name, folded, placeholder)
-        if reply in chats:
-            row.reply_conversation_id = None  # type: ignore[union-attr]  # pending only
+        if isinstance(row, PendingUploadRow):
+            if reply in chats:
+                row.reply_conversation_id = None
+            if audit.mentions(sender, folded) or reply in chats:
+                row.sender_id = row.sender_aad_object_id = None
         changed += 1
     await session.flush()
     return changed

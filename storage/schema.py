@@ -28,6 +28,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -279,6 +280,8 @@ class MinutesRow(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by: Mapped[str | None] = mapped_column(Text)  # display name or user id
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # SharePoint's version label of the file ("1.0", "2.0" after a replacement).
+    version: Mapped[str | None] = mapped_column(String(64))
 
 
 PENDING_UPLOAD_STATES = ("received", "uploading", "failed")
@@ -288,10 +291,15 @@ class PendingUploadRow(Base):
     """A file the bot received and has not yet filed in SharePoint
     (`storage.minutes.PendingUpload`).
 
-    The bytes stay here (`content`) or in the data folder (`data_path`) until the upload
-    succeeds, so a restart resumes it; `upload_url` and `next_offset` are the upload
-    session and the first byte Graph still expects. The row is deleted when the minutes
-    are recorded.
+    The row is the background job that files the file. While `download_url` is set the
+    bytes are still to be fetched from it (`content` is empty until then); afterwards they
+    stay here (`content`) or in the data folder (`data_path`) until the upload succeeds,
+    so a restart resumes it; `upload_url` and `next_offset` are the upload session and the
+    first byte Graph still expects. A worker claims the row until `claimed_until` (a
+    lease, renewed while it works); a failed try waits until `next_attempt_at`.
+    `awaiting_confirmation`: the meeting's minutes are filed and the sender has not yet
+    confirmed replacing them (the card names the row by its random `token`, which also
+    keys the notices about the file). The row is deleted when the minutes are recorded.
     """
 
     __tablename__ = "pending_upload"
@@ -325,13 +333,23 @@ class PendingUploadRow(Base):
     reply_conversation_id: Mapped[str | None] = mapped_column(String(512))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    download_url: Mapped[str | None] = mapped_column(Text)
+    shared: Mapped[bool] = mapped_column(server_default=false())  # a SharePoint link
+    awaiting_confirmation: Mapped[bool] = mapped_column(server_default=false())
+    token: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)
+    sender_id: Mapped[str | None] = mapped_column(String(512))  # Teams' user id ("29:…")
+    sender_aad_object_id: Mapped[str | None] = mapped_column(String(64))
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ReceivedFileRow(Base):
     """A file sent to the bot whose meeting the sender still has to pick
     (`storage.minutes.ReceivedFile`).
 
-    Fetched when it arrived (Teams' download links expire within about an hour): the
+    Fetched in the background as soon as it arrived (Teams' download links expire within
+    about an hour): until then `download_url` names it and `content` is empty; then the
     bytes are here (`content`) or in the data folder (`data_path`). The picking card names
     the row by its random `id` only, never by an address, and only the sender (`sender_id`,
     `sender_aad_object_id`) may pick. Deleted once filed as a pending upload, or after a day
@@ -359,6 +377,9 @@ class ReceivedFileRow(Base):
     conversation_id: Mapped[str | None] = mapped_column(String(512))  # where it was sent
     language: Mapped[str] = mapped_column(String(2))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # Set until the bytes are fetched (`content` is empty until then).
+    download_url: Mapped[str | None] = mapped_column(Text)
+    shared: Mapped[bool] = mapped_column(server_default=false())  # a SharePoint link
     # Set while a pick files it; a pick that died leaves it to be picked again after a while.
     taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

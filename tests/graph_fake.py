@@ -3,7 +3,8 @@
 It plays one team whose channels each have a files folder in one drive, and answers:
 `GET /teams/{team}/channels/{channel}/filesFolder`, items by id or by path
 (`{id}:/a/b:`), children (listing with `@odata.nextLink` paging, creating folders),
-`PUT .../content` (with `@microsoft.graph.conflictBehavior`), `createUploadSession`
+`PUT .../content` (with `@microsoft.graph.conflictBehavior`: `fail`, or `replace`,
+which keeps the old content as a version, `GET .../versions`), `createUploadSession`
 and the session URL (Content-Range chunks that must be multiples of 320 KiB,
 `nextExpectedRanges`, GET for status); and it serves Teams-style download links
 (`add_download`). For administration it plays a team's members
@@ -16,7 +17,9 @@ ids arrive percent-encoded in the path
 
 Faults are scripted: `fail(...)` makes the next matching request answer with a status
 (429 with Retry-After, 503, 403, ...); `accept=True` stores a chunk first and then
-fails, as when a response is lost after the server took the bytes.
+fails, as when a response is lost after the server took the bytes. `hold` stalls matching
+requests until released, `delay` slows every request down, and `outage` makes every
+Graph request (not the download links) answer with one status.
 
     async with GraphFake() as graph:
         client = GraphClient(GraphConfig(base_url=graph.base_url, ...), credential)
@@ -46,13 +49,31 @@ DRIVE_ID = "drive-1"
 
 @dataclass
 class FakeItem:
-    """A file or folder in the fake drive."""
+    """A file or folder in the fake drive. A file keeps every version SharePoint would:
+    `versions` holds the content of each, oldest first; the last is `content`."""
 
     id: str
     name: str
     parent_id: str | None
     folder: bool
     content: bytes = b""
+    versions: list[bytes] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.folder and not self.versions:
+            self.versions.append(self.content)
+
+    def new_version(self, content: bytes) -> None:
+        """Replace the content as SharePoint does: the old one stays as a version."""
+        self.content = content
+        self.versions.append(content)
+
+    def versions_json(self) -> list[dict[str, Any]]:
+        """`GET …/versions`: the current version first, labelled "N.0"."""
+        return [
+            {"id": f"{number}.0", "size": len(content)}
+            for number, content in reversed(list(enumerate(self.versions, start=1)))
+        ]
 
     def json(self, base: str) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -140,6 +161,8 @@ class GraphFake:
         self.requests: list[GraphRequest] = []
         self.downloads: dict[str, bytes] = {}
         self.shares: dict[str, str] = {}  # `/shares` id (u!base64url of a link) -> item id
+        self.delay = 0.0  # seconds every request waits before it is answered (a slow Graph)
+        self.outage: int | None = None  # every Graph request answers this status (Graph down)
         self.members: dict[str, list[dict[str, Any]]] = {}  # by team (group) id
         self.users: list[dict[str, Any]] = []
         self._sessions: dict[str, _Session] = {}
@@ -321,6 +344,10 @@ class GraphFake:
                 CIMultiDict(request.headers),
             )
         )
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.outage is not None and segments[0] not in ("download", "upload"):
+            return _error(self.outage, "serviceNotAvailable")
         for method, path_contains, gate in self.holds:
             if method == request.method and path_contains in path:
                 await gate.wait()
@@ -380,6 +407,11 @@ class GraphFake:
             if method == "GET":
                 return self._list(request, parent)
             return self._create_folder(parent, body)
+        if action == "versions" and method == "GET":
+            item = self._resolve(reference)
+            if item is None or item.folder:
+                return _error(404, "itemNotFound")
+            return web.json_response({"value": item.versions_json()})
         if action == "content" and method == "GET":
             item = self._resolve(reference)
             return web.Response(body=item.content) if item else _error(404, "itemNotFound")
@@ -475,7 +507,7 @@ class GraphFake:
         if existing is not None:
             if conflict == "fail":
                 return _error(409, "nameAlreadyExists")
-            existing.content = content
+            existing.new_version(content)
             return web.json_response(existing.json(self.root_url))
         item = self._add(name, parent.id, folder=False, content=content)
         return web.json_response(item.json(self.root_url), status=201)

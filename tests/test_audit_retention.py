@@ -48,7 +48,7 @@ async def sent_post(outbox: Outbox, key: str, due: datetime) -> None:
 
 
 async def received_file(minutes: MinutesRepository, meeting_id: int, at: datetime) -> int:
-    pending = await minutes.add_pending(
+    pending, _ = await minutes.add_pending(
         meeting_id=meeting_id,
         file_name="protokoll.pdf",
         target_path="Protokoll/2026/protokoll.pdf",
@@ -106,12 +106,12 @@ async def test_finished_posts_past_the_retention_are_purged_and_open_ones_never(
 
 async def test_uploads_given_up_on_are_purged_with_their_file(database, tmp_path: Path) -> None:
     minutes = MinutesRepository(database, tmp_path)
-    meeting_id = await a_meeting(database)
-    old_failed = await received_file(minutes, meeting_id, OLD)
+    # Three meetings: a meeting keeps one file (a new one replaces the one waiting).
+    old_failed = await received_file(minutes, await a_meeting(database), OLD)
     await minutes.record_attempt(old_failed, "403 Forbidden", give_up=True, now=OLD)
-    recent_failed = await received_file(minutes, meeting_id, OLD)
+    recent_failed = await received_file(minutes, await a_meeting(database), OLD)
     await minutes.record_attempt(recent_failed, "403 Forbidden", give_up=True, now=NOW)
-    old_received = await received_file(minutes, meeting_id, OLD)  # still to be filed
+    old_received = await received_file(minutes, await a_meeting(database), OLD)  # to be filed
     assert len(list((tmp_path / "pending").iterdir())) == 3
 
     purged = await minutes.purge_failed(NOW - timedelta(days=90))

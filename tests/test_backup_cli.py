@@ -79,7 +79,7 @@ async def test_a_backup_of_a_serving_bot_restores_registry_outbox_and_waiting_fi
         (meeting, *_) = await MeetingRepository(live).meetings(
             "bestservice", now - timedelta(days=400), now + timedelta(days=400)
         )
-        pending = await minutes.add_pending(
+        pending, _ = await minutes.add_pending(
             meeting_id=meeting.id, file_name="protokoll.pdf", target_path="Protokoll/x.pdf",
             content=MINUTES, sha256=hashlib.sha256(MINUTES).hexdigest(),
             uploaded_by="Anna Lindqvist", language="sv", reply_conversation_id=None, now=now,

@@ -89,6 +89,49 @@ async def test_uploading_from_the_command_line_files_the_minutes_and_status_show
     assert filed[0]["state"] == "filed" and filed[0]["path"].endswith(name)
 
 
+async def test_a_filed_meeting_is_refused_without_replace_and_versioned_with_it(
+    tmp_path, graph, capsys
+):
+    assert (await run_minutes(tmp_path, graph, capsys, "status"))[0] == 0  # migrate and seed
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    try:
+        await bind_team(database, "http://127.0.0.1:1")
+        await MinutesRepository(database).remember_team(TEAM, GROUP_ID, datetime.now(UTC))
+        await seed_meeting(database)
+    finally:
+        await database.close()
+    first, corrected = tmp_path / "Protokoll.pdf", tmp_path / "Protokoll rättat.pdf"
+    first.write_bytes(PDF)
+    corrected.write_bytes(PDF + b" rattat")
+    upload = ["upload", "--group", "logistik", "--meeting", DAY.isoformat()]
+    assert (await run_minutes(tmp_path, graph, capsys, *upload, str(first)))[0] == 0
+    name = f"Logistik/Protokoll/{DAY.year}/{DAY.isoformat()} Logistik protokoll.pdf"
+
+    # Without --replace: refused like in chat, nothing uploaded, the record untouched.
+    code = await _minutes_command(
+        settings_for(tmp_path, graph),
+        build_parser().parse_args(["minutes", *upload, str(corrected)]),
+        graph_credential=StaticCredential(),
+    )
+    refusal = capsys.readouterr().err
+    assert code == 4
+    assert "already filed" in refusal and "--replace" in refusal
+    assert graph.file_at(name).versions == [PDF]
+
+    # With --replace: a new version of the same file, never a "(2)" copy.
+    code, out = await run_minutes(tmp_path, graph, capsys, *upload, "--replace", str(corrected))
+
+    assert code == 0, out
+    assert "version 2.0" in out
+    assert graph.paths() == [name]
+    assert graph.file_at(name).versions == [PDF, PDF + b" rattat"]
+    code, out = await run_minutes(tmp_path, graph, capsys, "status", "--group", "logistik",
+                                  "--json")  # fmt: skip
+    (row,) = [json.loads(line) for line in out.splitlines()
+              if json.loads(line)["date"] == DAY.isoformat()]  # fmt: skip
+    assert (row["state"], row["size"], row["version"]) == ("filed", len(PDF) + 7, "2.0")
+
+
 def test_a_file_of_a_type_not_allowed_is_refused_by_the_real_process(tmp_path):
     (tmp_path / "notes.exe").write_bytes(b"MZ")
     environment = {k: v for k, v in os.environ.items() if not k.startswith("Microsoft")}

@@ -359,7 +359,7 @@ def test_the_bot_registers_the_actions_its_cards_submit(action_names):
     assert {"agenda.add_item", "meeting.add", "meeting.move", "meeting.cancel"} <= set(
         action_names
     )
-    assert {"minutes.pick", "minutes.upload"} <= set(action_names)
+    assert {"minutes.pick", "minutes.replace", "minutes.upload"} <= set(action_names)
 
 
 @FUZZ

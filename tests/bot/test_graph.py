@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.graph import CHUNK_UNIT, GraphConfig, GraphFiles
+from bot.graph import CHUNK_UNIT, GraphConfig, GraphFiles, scopes_for
 from scheduler.filing import (
     GraphCredentialsRejected,
     GraphForbidden,
@@ -165,3 +165,41 @@ async def test_a_missing_permission_and_refused_credentials_are_told_apart(graph
     with pytest.raises(GraphCredentialsRejected, match="expired"):
         await refused.channel_folder(TEAM, CHANNEL)
     await refused.close()
+
+
+async def test_replacing_makes_a_new_version_of_the_same_file_small_or_large(graph, files):
+    channel = await files.channel_folder(TEAM, CHANNEL)
+    name = "2026-03-12 Alfa protokoll.pdf"
+    first = await files.upload_small(channel, name, b"%PDF first")
+    assert await files.version(first) == "1.0"
+
+    second = await files.upload_small(channel, name, b"%PDF second", replace=True)
+    large = b"%PDF-" + bytes(CHUNK_UNIT + 10)
+    state = await files.start_session(channel, name, replace=True)
+    third = await files.upload_chunks(channel, state, large, on_progress=_ignore)
+
+    assert first.item_id == second.item_id == third.item_id
+    assert await files.version(third) == "3.0"
+    assert graph.paths() == [f"General/{name}"]
+    assert graph.file_at(f"General/{name}").versions == [b"%PDF first", b"%PDF second", large]
+    with pytest.raises(NameTaken):  # without `replace` nothing is overwritten
+        await files.upload_small(channel, name, b"%PDF fourth")
+    # The conflict behaviour Graph was sent, as the SDK put it on the wire.
+    puts = [r for r in graph.requests if r.method == "PUT" and r.path.endswith("/content")]
+    assert [r.query["@microsoft.graph.conflictBehavior"] for r in puts] == [
+        "fail", "replace", "fail"
+    ]
+
+
+async def _ignore(_: UploadState) -> None:
+    pass
+
+
+def test_a_sovereign_cloud_gets_a_token_for_its_own_graph_host():
+    assert scopes_for(GraphConfig()) == ["https://graph.microsoft.com/.default"]
+    assert scopes_for(GraphConfig(base_url="https://graph.microsoft.us/v1.0")) == [
+        "https://graph.microsoft.us/.default"
+    ]
+    assert scopes_for(
+        GraphConfig(base_url="https://microsoftgraph.chinacloudapi.cn/v1.0")
+    ) == ["https://microsoftgraph.chinacloudapi.cn/.default"]

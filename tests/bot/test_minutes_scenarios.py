@@ -9,8 +9,12 @@ would), on a clock it chooses, and reads what the connector received.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import dataclasses
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 
 import pytest
 from sqlalchemy import select, update
@@ -30,6 +34,7 @@ from storage.minutes import MinutesRepository
 from storage.outbox import Outbox
 from storage.schema import ReceivedFileRow
 from tests.bot.conftest import RunningBot, running_bot
+from tests.conftest import until
 from tests.bot.teams_activities import (
     BOT,
     CHANNEL_ID,
@@ -81,10 +86,10 @@ async def graph() -> AsyncIterator[GraphFake]:
         yield fake
 
 
-@pytest.fixture
-async def minutes_bot(tmp_path, graph) -> AsyncIterator[RunningBot]:
+def minutes_settings(tmp_path, graph: GraphFake, **changes) -> Settings:
+    """The bot's settings: the network file, the loopback Graph, no scheduler."""
     networks = tmp_path / "networks"
-    networks.mkdir()
+    networks.mkdir(exist_ok=True)
     (networks / "natet.yaml").write_text(NETWORK_YAML, encoding="utf-8")
     settings = Settings(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
@@ -100,6 +105,12 @@ async def minutes_bot(tmp_path, graph) -> AsyncIterator[RunningBot]:
         # The loopback Graph serves the downloads; shared files are SharePoint links.
         allowed_file_hosts=("127.0.0.1", "*.sharepoint.com"),
     )
+    return dataclasses.replace(settings, **changes)
+
+
+@contextlib.asynccontextmanager
+async def serving(settings: Settings) -> AsyncIterator[RunningBot]:
+    """The bot served on `settings`, its channel bound to Alfa."""
     async with running_bot(settings, StaticCredential()) as running:
         database = Database(settings.database_url)
         store = ConversationStore(database)
@@ -112,6 +123,12 @@ async def minutes_bot(tmp_path, graph) -> AsyncIterator[RunningBot]:
         )
         await store.set_binding(TEAM_ID, CHANNEL_ID, "natet", "alfa")
         await database.close()
+        yield running
+
+
+@pytest.fixture
+async def minutes_bot(tmp_path, graph) -> AsyncIterator[RunningBot]:
+    async with serving(minutes_settings(tmp_path, graph)) as running:
         yield running
 
 
@@ -166,6 +183,35 @@ async def remember_group_id(bot: RunningBot) -> None:
         await database.close()
 
 
+async def filed(bot: RunningBot, meeting_id: int, timeout: float = 10):
+    """The meeting's minutes once the bot has filed them in the background."""
+    database = Database(bot.settings.database_url)
+    try:
+        async with asyncio.timeout(timeout):
+            while True:
+                found = (await MinutesRepository(database).minutes([meeting_id])).get(meeting_id)
+                if found is not None:
+                    return found
+                await asyncio.sleep(0.02)
+    finally:
+        await database.close()
+
+
+async def notices(bot: RunningBot, prefix: str, count: int = 1, timeout: float = 10):
+    """The notices about a file queued so far whose key starts with `prefix`, once
+    there are `count` of them."""
+    async with asyncio.timeout(timeout):
+        while True:
+            _, posts = await stored(bot, 0)
+            found = [entry.post for entry in posts if entry.post.key.startswith(prefix)]
+            if len(found) >= count:
+                return found
+            await asyncio.sleep(0.02)
+
+
+RECEIVED = "Mottaget, jag arkiverar"
+
+
 async def stored(bot: RunningBot, meeting_id: int):
     database = Database(bot.settings.database_url)
     try:
@@ -189,13 +235,17 @@ async def test_a_file_sent_in_personal_chat_is_filed_and_the_channel_hears_of_it
 
     assert status == 201
     reply = (await connector.wait_for_activities(2))[1]
-    assert "Protokollet för Alfa" in reply.visible_text and "är sparat" in reply.visible_text
+    assert reply.visible_text.startswith(
+        f"{RECEIVED} Protokoll.pdf i Alfas mapp i SharePoint som protokoll för mötet"
+    )
+    minutes = await filed(minutes_bot, meeting_id)
     path = f"Alfa/Protokoll/{day.year}/{day.isoformat()} Alfa protokoll.pdf"
     assert graph.file_at(path).content == PDF
-    minutes, posts = await stored(minutes_bot, meeting_id)
-    assert (minutes.size, minutes.file_name) == (len(PDF), "Protokoll.pdf")
-    assert [p.key for p in posts if p.key.startswith("minutes-filed:")] == [
-        f"minutes-filed:{meeting_id}:{minutes.item_id}"
+    assert (minutes.size, minutes.file_name, minutes.version) == (len(PDF), "Protokoll.pdf", "1.0")
+    # What became of it goes to the sender's chat and to the channel, each once.
+    told = await notices(minutes_bot, f"minutes-filed:{meeting_id}:", 2)
+    assert sorted((p.target.person is not None, "är sparat" in p.text) for p in told) == [
+        (False, True), (True, True)
     ]
     await ask_in_the_channel(minutes_bot, connector, "protokoll")
     after = (await connector.wait_for_activities(3))[2]
@@ -220,9 +270,9 @@ async def test_with_two_meetings_missing_minutes_the_secretary_picks_one(
     click.pop("text")
     await minutes_bot.post(click)
 
-    (_, filed) = await connector.wait_for_activities(2)
-    assert "är sparat" in filed.visible_text
-    assert (await stored(minutes_bot, picked))[0] is not None
+    (_, answer) = await connector.wait_for_activities(2)
+    assert answer.visible_text.startswith(RECEIVED)
+    assert await filed(minutes_bot, picked) is not None
 
 
 async def test_a_file_of_a_type_not_allowed_gets_an_answer_and_nothing_is_kept(
@@ -266,10 +316,11 @@ async def scheduler_tick(bot: RunningBot, now: datetime) -> TickReport:
 
 
 async def resume_uploads(bot: RunningBot) -> None:
-    """One round of the upload retry job, as a running bot does every few minutes
-    (`MinutesFiler.resume_forever`): resume uploads, look up the channels' folders."""
+    """The first round of the filing job, as a bot starting up runs it
+    (`MinutesFiler.work_forever`): take up every waiting upload, look up the channels'
+    folders."""
     async with open_services(bot.settings, graph_credential=StaticCredential()) as services:
-        await services.minutes.resume_and_announce(idle=timedelta(0))
+        await services.minutes.run_round(ignore_backoff=True)
         await services.minutes.refresh_folders()
 
 
@@ -304,7 +355,7 @@ async def test_asked_in_the_channel_and_personally_filed_confirmed_and_no_more_r
     minutes_bot, connector, graph
 ):
     day = TODAY - timedelta(days=5)
-    await add_meeting(minutes_bot, day)
+    meeting_id = await add_meeting(minutes_bot, day)
     await channel_reachable(minutes_bot, connector)
     folder = graph.items[graph.channel_folders[(GROUP_ID, CHANNEL_ID)]]
 
@@ -331,17 +382,20 @@ async def test_asked_in_the_channel_and_personally_filed_confirmed_and_no_more_r
     await minutes_bot.post(file_message(connector, graph, "Protokoll 12.pdf", PDF))
     reply = (await connector.wait_for_activities(before + 1))[before]
     assert reply.conversation_id == PERSONAL_CONVERSATION_ID
-    assert "är sparat" in reply.visible_text
+    assert reply.visible_text.startswith(RECEIVED)
+    await filed(minutes_bot, meeting_id)
     path = f"Alfa/Protokoll/{day.year}/{day.isoformat()} Alfa protokoll.pdf"
     assert graph.file_at(path).content == PDF
 
-    # The channel is told; no reminder comes, on day 3 or day 7.
+    # The secretary and the channel are told; no reminder comes, on day 3 or day 7.
     await scheduler_tick(minutes_bot, datetime.now(UTC))
-    confirmation = connector.activities[-1]
-    assert confirmation.conversation_id == CHANNEL_ID
-    assert "är sparat" in confirmation.visible_text and path.rpartition("/")[2] in (
-        confirmation.visible_text
+    confirmations = connector.activities[before + 1 :]
+    assert sorted(a.conversation_id for a in confirmations) == sorted(
+        [CHANNEL_ID, PERSONAL_CONVERSATION_ID]
     )
+    for confirmation in confirmations:
+        assert "är sparat" in confirmation.visible_text
+        assert path.rpartition("/")[2] in confirmation.visible_text
     after_filing = len(connector.activities)
     for days in (3, 7):
         report = await scheduler_tick(
@@ -357,13 +411,21 @@ async def test_graph_down_keeps_the_file_and_the_sender_hears_in_personal_chat_w
     day = TODAY - timedelta(days=2)
     meeting_id = await add_meeting(minutes_bot, day)
     await channel_reachable(minutes_bot, connector)
-    graph.fail("GET", "filesFolder", 500, times=4)  # every try of the sender's turn
+    graph.fail("GET", "filesFolder", 500, times=4)  # every try of the first attempt
 
     await minutes_bot.post(file_message(connector, graph, "p.pdf", PDF))
 
-    (kept,) = await connector.wait_for_activities(1)
-    assert kept.conversation_id == PERSONAL_CONVERSATION_ID
-    assert "Jag har kvar filen och försöker igen" in kept.visible_text
+    (received,) = await connector.wait_for_activities(1)
+    assert received.conversation_id == PERSONAL_CONVERSATION_ID
+    assert received.visible_text.startswith(RECEIVED)
+    await notices(minutes_bot, f"minutes-waiting:{meeting_id}:", 2)
+    await scheduler_tick(minutes_bot, datetime.now(UTC))
+    waiting = connector.activities[1:]
+    assert sorted(a.conversation_id for a in waiting) == sorted(
+        [CHANNEL_ID, PERSONAL_CONVERSATION_ID]
+    )
+    for notice in waiting:
+        assert "Jag har kvar filen och försöker igen" in notice.visible_text
     assert graph.paths() == []
     assert (await stored(minutes_bot, meeting_id))[0] is None
 
@@ -373,10 +435,11 @@ async def test_graph_down_keeps_the_file_and_the_sender_hears_in_personal_chat_w
 
     path = f"Alfa/Protokoll/{day.year}/{day.isoformat()} Alfa protokoll.pdf"
     assert graph.file_at(path).content == PDF
-    told = [a for a in connector.activities[1:] if a.conversation_id == PERSONAL_CONVERSATION_ID]
-    in_channel = [a for a in connector.activities if a.conversation_id == CHANNEL_ID]
-    assert len(told) == 1 and "är sparat" in told[0].visible_text
-    assert len(in_channel) == 1 and "är sparat" in in_channel[0].visible_text
+    later = connector.activities[3:]
+    assert sorted(a.conversation_id for a in later) == sorted(
+        [CHANNEL_ID, PERSONAL_CONVERSATION_ID]
+    )
+    assert all("är sparat" in a.visible_text for a in later)
     assert connector.created_conversations == []  # the sender's own chat was known
 
 
@@ -406,15 +469,16 @@ async def test_a_file_posted_in_the_channel_is_filed_as_a_copy_under_the_minutes
     await minutes_bot.post(channel_file_post(connector, posted.name, graph.share(posted)))
 
     (reply,) = await connector.wait_for_activities(1)
-    assert "är sparat" in reply.visible_text
+    assert reply.visible_text.startswith(RECEIVED)
+    minutes = await filed(minutes_bot, meeting_id)
     assert graph.paths() == [
         "Alfa/Anteckningar mars.pdf",  # the posted file stays where it was
         f"Alfa/Protokoll/{day.year}/{day.isoformat()} Alfa protokoll.pdf",
     ]
-    minutes, posts = await stored(minutes_bot, meeting_id)
     assert minutes.file_name == "Anteckningar mars.pdf"
-    # Announced in the channel already by the reply: no second notice is queued.
-    assert not [p for p in posts if p.key.startswith("minutes-filed:")]
+    # Sent in the channel: the channel hears once, no personal chat.
+    (notice,) = await notices(minutes_bot, f"minutes-filed:{meeting_id}:")
+    assert notice.target.person is None and "är sparat" in notice.text
 
 
 async def test_a_posted_file_the_bot_cannot_read_gets_a_clear_answer(
@@ -426,7 +490,10 @@ async def test_a_posted_file_the_bot_cannot_read_gets_a_clear_answer(
     await minutes_bot.post(channel_file_post(connector, "p.pdf", link))
 
     (reply,) = await connector.wait_for_activities(1)
-    assert "Jag kunde inte läsa filen från SharePoint" in reply.visible_text
+    assert reply.visible_text.startswith(RECEIVED)
+    (notice,) = await notices(minutes_bot, f"minutes-failed:{meeting_id}:")
+    assert notice.target.person is None
+    assert "Jag kunde inte läsa filen från SharePoint" in notice.text
     assert graph.paths() == [] and (await stored(minutes_bot, meeting_id))[0] is None
 
 
@@ -489,6 +556,35 @@ async def kept_files(bot: RunningBot) -> list[ReceivedFileRow]:
         await database.close()
 
 
+async def fetched(bot: RunningBot, timeout: float = 10) -> None:
+    """Wait until every kept file's bytes are fetched (no longer only behind its link)."""
+    async with asyncio.timeout(timeout):
+        while any(row.download_url is not None for row in await kept_files(bot)):
+            await asyncio.sleep(0.02)
+
+
+async def test_a_file_waiting_for_its_meeting_is_filed_from_its_link_if_the_fetch_failed(
+    minutes_bot, connector, graph
+):
+    _, newer = await two_meetings_missing_minutes(minutes_bot)
+    gate = graph.hold("GET", "/download/")  # the link stalls: nothing is fetched yet
+
+    status, card, seconds = await timed_reply(
+        minutes_bot, connector, file_message(connector, graph, "p.pdf", PDF), 1
+    )
+    assert status == 201 and seconds < REPLY_WITHIN_SECONDS
+    choice = (await choices_on_card(connector, 1))[newer]
+    await minutes_bot.post(card_submit(connector.service_url, choice, where="personal"))
+    answer = (await connector.wait_for_activities(2))[1]
+    assert answer.visible_text.startswith(RECEIVED)
+    gate.set()
+
+    await filed(minutes_bot, newer)
+    day = TODAY - timedelta(days=2)
+    assert graph.file_at(alfa_path(day)).content == PDF
+    assert await kept_files(minutes_bot) == []
+
+
 async def test_the_picking_card_names_the_kept_file_by_an_id_and_is_used_once(
     minutes_bot, connector, graph
 ):
@@ -502,12 +598,14 @@ async def test_the_picking_card_names_the_kept_file_by_an_id_and_is_used_once(
         # No address and no file name: only the kept file's random id.
         assert set(data) == {"action", "file", "meeting_id", "lang"}
         assert len(data["file"]) >= 40 and data["file"] == choices[newer]["file"]
-    assert graph.count("GET", "/download/") == 1  # fetched at once: the link expires soon
+    await fetched(minutes_bot)  # at once, in the background: the link expires soon
+    assert graph.count("GET", "/download/") == 1
     assert graph.paths() == []
 
     await minutes_bot.post(card_submit(connector.service_url, choices[older], where="personal"))
-    filed = (await connector.wait_for_activities(2))[1]
-    assert "är sparat" in filed.visible_text
+    answer = (await connector.wait_for_activities(2))[1]
+    assert answer.visible_text.startswith(RECEIVED)
+    await filed(minutes_bot, older)
     day = TODAY - timedelta(days=9)
     path = f"Alfa/Protokoll/{day.year}/{day.isoformat()} Alfa protokoll.pdf"
     assert graph.file_at(path).content == PDF
@@ -564,7 +662,8 @@ async def test_only_the_sender_can_pick_the_meeting_of_a_file_posted_in_the_chan
 
     await minutes_bot.post(channel_file_post(connector, posted.name, graph.share(posted)))
     choice = (await choices_on_card(connector, 1))[newer]
-    assert graph.count("GET", "/shares/") == 1  # read at once
+    await fetched(minutes_bot)  # read at once, in the background
+    assert graph.count("GET", "/shares/") == 1
 
     # Another member clicks the card in the channel, and tries it in their own chat.
     for where in ("channel", "personal"):
@@ -578,8 +677,9 @@ async def test_only_the_sender_can_pick_the_meeting_of_a_file_posted_in_the_chan
 
     # The secretary picks: filed from the copy read when it was posted.
     await minutes_bot.post(card_submit(connector.service_url, choice, where="channel"))
-    filed = (await connector.wait_for_activities(4))[3]
-    assert "är sparat" in filed.visible_text
+    answer = (await connector.wait_for_activities(4))[3]
+    assert answer.visible_text.startswith(RECEIVED)
+    await filed(minutes_bot, newer)
     day = TODAY - timedelta(days=2)
     assert graph.file_at(f"Alfa/Protokoll/{day.year}/{day.isoformat()} Alfa protokoll.pdf")
     assert graph.count("GET", "/shares/") == 1
@@ -633,3 +733,268 @@ async def test_a_kept_file_is_picked_only_in_its_own_group(minutes_bot, connecto
     (_, refused) = await connector.wait_for_activities(2)
     assert refused.visible_text == "Välj mötet på kortet i chatten där du skickade filen."
     assert graph.paths() == [] and len(await kept_files(minutes_bot)) == 1
+
+
+# --- the turn never waits for Graph; the filing runs in the background ---
+
+# Teams gives a bot about 15 s before it retries the request; a file's turn answers in 1.
+REPLY_WITHIN_SECONDS = 1.0
+CORRECTED = b"%PDF-1.7 protokoll fran motet, rattat"
+
+
+async def timed_reply(bot: RunningBot, connector, activity: dict, count: int):
+    """POST an activity; its status, the `count`th activity the connector has then, and
+    the seconds from sending it until both the reply and the HTTP answer were in."""
+    started = monotonic()
+    status, _ = await bot.post(activity)
+    reply = (await connector.wait_for_activities(count))[count - 1]
+    return status, reply, monotonic() - started
+
+
+async def waiting_uploads(bot: RunningBot):
+    database = Database(bot.settings.database_url)
+    try:
+        return await MinutesRepository(database).unfinished()
+    finally:
+        await database.close()
+
+
+def alfa_path(day: date) -> str:
+    return f"Alfa/Protokoll/{day.year}/{day.isoformat()} Alfa protokoll.pdf"
+
+
+@pytest.mark.parametrize("stalled", ["/download/", "/filesFolder"], ids=["link", "graph"])
+async def test_the_reply_comes_at_once_while_graph_or_the_link_stalls(
+    minutes_bot, connector, graph, stalled
+):
+    day = TODAY - timedelta(days=2)
+    meeting_id = await add_meeting(minutes_bot, day)
+    await remember_group_id(minutes_bot)
+    gate = graph.hold("GET", stalled)
+
+    status, reply, seconds = await timed_reply(
+        minutes_bot, connector, file_message(connector, graph, "p.pdf", PDF), 1
+    )
+
+    assert status == 201 and reply.visible_text.startswith(RECEIVED)
+    assert seconds < REPLY_WITHIN_SECONDS, f"the turn took {seconds:.2f} s"
+    await until(lambda: graph.count("GET", stalled) == 1)  # the background job is waiting
+    assert graph.paths() == []
+    gate.set()
+    await filed(minutes_bot, meeting_id)
+    assert graph.file_at(alfa_path(day)).content == PDF
+
+
+async def test_the_reply_comes_at_once_while_graph_is_down_and_the_sender_hears_later(
+    tmp_path, connector, graph
+):
+    # Real pauses between Graph's retries (0.3 + 0.6 + 1.2 s): longer than the turn may take.
+    async with serving(minutes_settings(tmp_path, graph, graph_retry_seconds=0.3)) as bot:
+        day = TODAY - timedelta(days=2)
+        meeting_id = await add_meeting(bot, day)
+        await remember_group_id(bot)
+        # 500: retried by this bot's Graph edge only (the SDK retries 503 for a minute).
+        graph.fail("GET", "filesFolder", 500, times=100)
+
+        status, reply, seconds = await timed_reply(
+            bot, connector, file_message(connector, graph, "p.pdf", PDF), 1
+        )
+
+        assert status == 201 and reply.visible_text.startswith(RECEIVED)
+        assert seconds < REPLY_WITHIN_SECONDS, f"the turn took {seconds:.2f} s"
+        told = await notices(bot, f"minutes-waiting:{meeting_id}:", 2)
+        assert graph.count("GET", "filesFolder") == 4  # one try: the first and 3 retries
+        for notice in told:
+            assert notice.text.startswith("Protokollet för Alfa")
+            assert "SharePoint svarar inte just nu" in notice.text
+        (waiting,) = await waiting_uploads(bot)
+        # The next try waits with backoff (30 s doubled per try, half of it jitter).
+        assert waiting.attempts == 1
+        pause = waiting.next_attempt_at - datetime.now(UTC)
+        assert timedelta(seconds=10) < pause <= timedelta(seconds=30)
+
+
+async def test_a_restart_takes_up_a_file_that_failed_a_moment_ago(tmp_path, connector, graph):
+    settings = minutes_settings(tmp_path, graph)
+    day = TODAY - timedelta(days=2)
+    async with serving(settings) as bot:
+        meeting_id = await add_meeting(bot, day)
+        await remember_group_id(bot)
+        graph.fail("GET", "filesFolder", 500, times=4)
+        await bot.post(file_message(connector, graph, "p.pdf", PDF))
+        await notices(bot, f"minutes-waiting:{meeting_id}:", 2)
+        (waiting,) = await waiting_uploads(bot)
+        assert waiting.next_attempt_at > datetime.now(UTC) + timedelta(seconds=10)
+
+    # Graph is back and the bot restarts: the file goes in at start, not after the pause.
+    async with serving(settings) as restarted:
+        minutes = await filed(restarted, meeting_id)
+        await notices(restarted, f"minutes-filed:{meeting_id}:", 2)
+
+    assert minutes.uploaded_at < waiting.next_attempt_at and minutes.file_name == "p.pdf"
+    assert graph.file_at(alfa_path(day)).content == PDF
+
+
+async def test_a_corrected_file_replaces_the_one_still_waiting(minutes_bot, connector, graph):
+    day = TODAY - timedelta(days=2)
+    meeting_id = await add_meeting(minutes_bot, day)
+    await remember_group_id(minutes_bot)
+    graph.fail("GET", "filesFolder", 500, times=4)  # down for the first file's try
+    await minutes_bot.post(file_message(connector, graph, "p.pdf", PDF))
+    await notices(minutes_bot, f"minutes-waiting:{meeting_id}:", 2)
+
+    await minutes_bot.post(file_message(connector, graph, "p rättad.pdf", CORRECTED))
+
+    (_, reply) = await connector.wait_for_activities(2)
+    assert reply.visible_text.startswith(f"{RECEIVED} p rättad.pdf i Alfas mapp")
+    assert "Filen ersätter p.pdf, som inte hann arkiveras." in reply.visible_text
+    minutes = await filed(minutes_bot, meeting_id)
+    await notices(minutes_bot, f"minutes-filed:{meeting_id}:", 2)
+    await asyncio.sleep(0.3)  # time enough for a second upload, were one to come
+
+    assert graph.paths() == [alfa_path(day)]  # one file: no "(2)"
+    assert graph.file_at(alfa_path(day)).versions == [CORRECTED]
+    assert (minutes.file_name, minutes.size) == ("p rättad.pdf", len(CORRECTED))
+    assert len(await notices(minutes_bot, f"minutes-filed:{meeting_id}:", 2)) == 2
+    assert await waiting_uploads(minutes_bot) == []
+
+
+def card_of(activity) -> dict:
+    return next(a["content"] for a in activity.attachments if "content" in a)
+
+
+async def test_a_file_for_filed_minutes_replaces_them_as_a_new_version_once_confirmed(
+    minutes_bot, connector, graph
+):
+    day = TODAY - timedelta(days=2)
+    meeting_id = await add_meeting(minutes_bot, day)
+    await remember_group_id(minutes_bot)
+    await minutes_bot.post(file_message(connector, graph, "p.pdf", PDF))
+    assert (await filed(minutes_bot, meeting_id)).version == "1.0"
+
+    status, question, seconds = await timed_reply(
+        minutes_bot, connector, file_message(connector, graph, "p rättad.pdf", CORRECTED), 2
+    )
+
+    assert status == 201 and seconds < REPLY_WITHIN_SECONDS
+    card = card_of(question)
+    assert card["body"][0]["text"] == (
+        "Ersätta det arkiverade protokollet? SharePoint sparar den gamla versionen"
+    )
+    assert "är redan arkiverat" in card["body"][1]["text"]
+    answers = {action["title"]: action["data"] for action in card["actions"]}
+    assert set(answers) == {"Ersätt", "Behåll det arkiverade"}
+    assert set(answers["Ersätt"]) == {"action", "upload", "replace", "lang"}  # no address
+
+    # Someone else cannot answer for the sender.
+    await minutes_bot.post(card_submit(connector.service_url, answers["Ersätt"], sender=MEMBER,
+                                       where="personal"))  # fmt: skip
+    refused = (await connector.wait_for_activities(3))[2]
+    assert refused.visible_text == (
+        "Bara den som skickade filen kan välja om den ska ersätta protokollet."
+    )
+
+    await minutes_bot.post(card_submit(connector.service_url, answers["Ersätt"], where="personal"))
+
+    confirmed = (await connector.wait_for_activities(4))[3]
+    assert confirmed.visible_text.startswith(
+        "Mottaget, jag arkiverar p rättad.pdf som en ny version"
+    )
+    (notice,) = [n for n in await notices(minutes_bot, f"minutes-filed:{meeting_id}:", 4)
+                 if n.target.person is None and "version 2.0" in n.text]  # fmt: skip
+    assert "SharePoint sparar de tidigare versionerna" in notice.text
+    minutes = await filed(minutes_bot, meeting_id)
+    assert (minutes.version, minutes.file_name, minutes.size) == (
+        "2.0", "p rättad.pdf", len(CORRECTED)
+    )
+    assert graph.paths() == [alfa_path(day)]  # the same file: never a "(2)" copy
+    assert graph.file_at(alfa_path(day)).versions == [PDF, CORRECTED]
+
+    # The card clicked again: nothing more happens.
+    await minutes_bot.post(card_submit(connector.service_url, answers["Ersätt"], where="personal"))
+    again = (await connector.wait_for_activities(5))[4]
+    assert again.visible_text.startswith("Jag har inte kvar den filen")
+
+
+async def test_keeping_the_filed_minutes_drops_the_new_file(minutes_bot, connector, graph):
+    day = TODAY - timedelta(days=2)
+    meeting_id = await add_meeting(minutes_bot, day)
+    await remember_group_id(minutes_bot)
+    await minutes_bot.post(file_message(connector, graph, "p.pdf", PDF))
+    await filed(minutes_bot, meeting_id)
+    await minutes_bot.post(file_message(connector, graph, "annan.pdf", CORRECTED))
+    question = (await connector.wait_for_activities(2))[1]
+    keep = next(a["data"] for a in card_of(question)["actions"] if a["data"]["replace"] is False)
+
+    await minutes_bot.post(card_submit(connector.service_url, keep, where="personal"))
+
+    kept = (await connector.wait_for_activities(3))[2]
+    assert kept.visible_text == (
+        "Okej, det arkiverade protokollet får vara kvar; annan.pdf sparas inte."
+    )
+    assert await waiting_uploads(minutes_bot) == []
+    assert graph.file_at(alfa_path(day)).versions == [PDF]
+    assert (await filed(minutes_bot, meeting_id)).version == "1.0"
+
+
+@pytest.mark.postgres
+async def test_two_replicas_upload_one_waiting_file_once(
+    tmp_path, connector, graph, empty_postgres_url
+):
+    settings = minutes_settings(tmp_path, graph, database_url=empty_postgres_url)
+    day = TODAY - timedelta(days=2)
+    # A file waits: received by a replica while Graph was down.
+    async with serving(settings) as first:
+        meeting_id = await add_meeting(first, day)
+        await remember_group_id(first)
+        graph.fail("GET", "filesFolder", 500, times=4)
+        await first.post(file_message(connector, graph, "p.pdf", PDF))
+        await notices(first, f"minutes-waiting:{meeting_id}:", 2)
+
+    # Two replicas start together on the database; the upload is slow, so both would be
+    # at it: each one's start-up round takes up every waiting file.
+    uploading = graph.hold("PUT", "/content")
+    async with contextlib.AsyncExitStack() as replicas:
+        one, other = await asyncio.gather(
+            replicas.enter_async_context(serving(settings)),
+            replicas.enter_async_context(serving(settings)),
+        )
+        await until(lambda: graph.count("PUT", "/content") == 1)
+        await asyncio.sleep(0.5)  # time for the other one to upload too, were it to
+        uploading.set()
+        await filed(one, meeting_id)
+        await notices(other, f"minutes-filed:{meeting_id}:", 2)
+        await asyncio.sleep(0.3)
+
+    assert graph.count("PUT", "/content") == 1
+    assert graph.paths() == [alfa_path(day)]
+    assert len(await notices(one, f"minutes-filed:{meeting_id}:", 2)) == 2
+
+
+async def test_an_english_sender_hears_in_english_and_the_notices_go_out_at_once(
+    tmp_path, connector, graph
+):
+    # The scheduler ticks hourly: only the filer's nudge can send the notices soon.
+    settings = minutes_settings(tmp_path, graph, scheduler_interval_seconds=3600)
+    async with serving(settings) as bot:
+        day = TODAY - timedelta(days=2)
+        meeting_id = await add_meeting(bot, day)
+        await channel_reachable(bot, connector)
+        activity = file_message(connector, graph, "minutes.pdf", PDF)
+        activity["text"], activity["locale"] = "Here are the minutes", "en-US"
+
+        await bot.post(activity)
+
+        (received,) = await connector.wait_for_activities(1)
+        assert received.visible_text.startswith(
+            "Received, I'm filing minutes.pdf in Alpha's folder in SharePoint as the minutes of "
+            "the meeting on"
+        )
+        await filed(bot, meeting_id)
+        told = (await connector.wait_for_activities(3))[1:]
+        assert sorted(a.conversation_id for a in told) == sorted(
+            [CHANNEL_ID, PERSONAL_CONVERSATION_ID]
+        )
+        for notice in told:
+            assert notice.visible_text.startswith("The minutes of Alpha on")
+            assert "are filed" in notice.visible_text

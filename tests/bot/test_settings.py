@@ -128,6 +128,12 @@ def test_validation_reports_every_problem_at_once():
         ({"AUDIT_RETENTION_DAYS": "0"}, "AUDIT_RETENTION_DAYS is '0'; expected a number of days"),
         ({"OUTBOX_RETENTION_DAYS": "7"}, "OUTBOX_RETENTION_DAYS is '7'; expected a number of days"),
         ({"FAILED_UPLOAD_RETENTION_DAYS": "x"}, "FAILED_UPLOAD_RETENTION_DAYS is 'x'; expected"),
+        ({"GRAPH_RETRY_SECONDS": "90"}, "GRAPH_RETRY_SECONDS is '90'; expected a number of"),
+        ({"MINUTES_RETRY_BASE_SECONDS": "0"}, "MINUTES_RETRY_BASE_SECONDS is '0'; expected"),
+        (
+            {"MINUTES_RETRY_BASE_SECONDS": "600", "MINUTES_RETRY_MAX_SECONDS": "60"},
+            "MINUTES_RETRY_MAX_SECONDS is 60; expected at least MINUTES_RETRY_BASE_SECONDS (600)",
+        ),
         ({"BOT_ENVIRONMENT": "production"}, "BOT_ENVIRONMENT=production needs a MicrosoftAppId"),
         ({"BOT_ENVIRONMENT": "staging"}, "BOT_ENVIRONMENT is 'staging'; expected one of local"),
         (
@@ -204,6 +210,9 @@ def test_env_example_documents_every_variable():
         "GRAPH_CLIENT_SECRET",
         "GRAPH_CERTIFICATE_PATH",
         "GRAPH_BASE_URL",
+        "GRAPH_RETRY_SECONDS",
+        "MINUTES_RETRY_BASE_SECONDS",
+        "MINUTES_RETRY_MAX_SECONDS",
         "MINUTES_MAX_MB",
         "MINUTES_TYPES",
         "MINUTES_REMINDER_DAYS",
@@ -247,6 +256,15 @@ def test_graph_falls_back_to_the_bot_credentials_and_minutes_limits_are_checked(
 
     with pytest.raises(SettingsError, match="MINUTES_REMINDER_DAYS is '3,x'"):
         Settings.from_mapping({"MINUTES_REMINDER_DAYS": "3,x"})
+
+
+def test_the_graph_and_upload_retry_pauses_are_read():
+    settings = Settings.from_mapping(
+        {"GRAPH_RETRY_SECONDS": "0.5", "MINUTES_RETRY_BASE_SECONDS": "10",
+         "MINUTES_RETRY_MAX_SECONDS": "120"}
+    )  # fmt: skip
+    assert (settings.graph_retry_seconds, settings.minutes_retry_base_seconds,
+            settings.minutes_retry_max_seconds) == (0.5, 10, 120)  # fmt: skip
 
 
 def test_the_tenants_post_rate_is_read_as_a_number_of_posts_a_second():

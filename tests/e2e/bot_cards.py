@@ -418,5 +418,23 @@ def builder_samples() -> list[SentCard]:
             "which meeting a minutes file belongs to",
             clicked=False,
         ),
+        SentCard(
+            card_builders.minutes_replace_card(
+                "Ersätta det arkiverade protokollet? SharePoint sparar den gamla versionen",
+                [
+                    "Protokollet för Logistik 12 mars är redan arkiverat: "
+                    "[2026-03-12 Logistik protokoll.pdf](https://contoso.sharepoint.com/x)",
+                    "Vill du ersätta det med protokoll.pdf?",
+                ],
+                [
+                    ("Ersätt", {"action": "minutes.replace", "upload": "t", "replace": True}),
+                    ("Behåll det arkiverade",
+                     {"action": "minutes.replace", "upload": "t", "replace": False}),
+                ],  # fmt: skip
+            ),
+            SAMPLE,
+            "whether a file replaces the filed minutes",
+            clicked=False,
+        ),
     ]
     return samples

@@ -12,6 +12,7 @@ from scheduler.minutes import (
     MinutesChaser,
     MinutesRules,
     RejectedFile,
+    UploadRetry,
     check_file,
     minutes_status,
     personal_reach,
@@ -125,14 +126,15 @@ async def test_a_large_upload_cut_off_is_kept_and_resumed_where_it_stopped(datab
     assert kept.next_offset == CHUNK_UNIT and kept.upload_url
     graph.faults.clear()
 
-    # After a restart: a new filer finds the kept file, finishes it and tells the channel.
+    # After a restart: a new filer takes up the kept file at once, however recently it
+    # failed, finishes it and tells the channel (which heard it was waiting).
     restarted = filer(database, files)
-    (resumed,) = await restarted.resume()
-    await restarted.announce(resumed, in_channel=False)
+    (resumed,) = await restarted.run_round(ignore_backoff=True)
 
     assert resumed.minutes is not None
     assert [(e.post.key, e.post.target.channel) for e in await posts(database)] == [
-        (f"minutes-filed:{meeting.id}:{resumed.minutes.item_id}", "alfa")
+        (f"minutes-waiting:{meeting.id}:{kept.key}", "alfa"),
+        (f"minutes-filed:{meeting.id}:{kept.key}", "alfa"),
     ]
     assert graph.file_at(f"{FOLDER}/2026-03-12 Alfa protokoll.pdf").content == content
     assert graph.count("POST", "createUploadSession") == 1  # the same session went on
@@ -146,16 +148,17 @@ async def test_a_missing_permission_keeps_the_file_and_tells_the_admins_once(dat
     service = filer(database, files)
 
     first = await service.receive(meeting, "p.pdf", PDF, by="Sam", language="sv")
-    second = await service.receive(meeting, "p.pdf", PDF, by="Sam", language="sv")
-    await service.announce(first, in_channel=False)
-    await filer(database, files).announce(first, in_channel=False)  # another replica
+    second = await service.receive(meeting, "p2.pdf", PDF, by="Sam", language="sv")
+    await filer(database, files).announce(first)  # another replica
 
     assert "saknar behörighet" in first.message
     assert "Files.ReadWrite.All" in (first.admin_message or "")
     assert second.admin_message is None
-    (alert,) = await posts(database)
-    assert alert.post.target.channel == "general" and "Files.ReadWrite.All" in alert.post.text
-    assert len(await MinutesRepository(database).unfinished()) == 2
+    (alert,) = [e for e in await posts(database) if e.post.target.channel == "general"]
+    assert "Files.ReadWrite.All" in alert.post.text
+    # One file per meeting: the second replaced the first, which was still waiting.
+    (waiting,) = await MinutesRepository(database).unfinished()
+    assert waiting.file_name == "p2.pdf"
     await files.close()
 
 
@@ -290,3 +293,15 @@ async def test_filed_minutes_stop_the_chasing_and_show_in_the_status(database, g
         ("beta", ["missing"]),
     ]
     await files.close()
+
+
+def test_the_pause_between_upload_tries_doubles_up_to_the_cap_with_jitter():
+    retry = UploadRetry(base=timedelta(seconds=30), cap=timedelta(minutes=15))
+
+    lowest = [retry.pause(n, random=lambda: 0.0) for n in (1, 2, 3, 6, 20)]
+    highest = [retry.pause(n, random=lambda: 1.0) for n in (1, 2, 3, 6, 20)]
+
+    assert [p.total_seconds() for p in highest] == [30, 60, 120, 900, 900]
+    assert [p.total_seconds() for p in lowest] == [15, 30, 60, 450, 450]
+    # Graph's Retry-After is waited at least.
+    assert retry.pause(1, retry_after=120, random=lambda: 0.5) == timedelta(seconds=120)

@@ -36,7 +36,7 @@ async def a_meeting(database) -> int:
 
 
 async def receive(repository: MinutesRepository, meeting_id: int, content: bytes):
-    return await repository.add_pending(
+    pending, _ = await repository.add_pending(
         meeting_id=meeting_id,
         file_name="prot.pdf",
         target_path="Protokoll/2026/2026-03-12 Alfa protokoll.pdf",
@@ -47,6 +47,7 @@ async def receive(repository: MinutesRepository, meeting_id: int, content: bytes
         reply_conversation_id="conv",
         now=NOW,
     )
+    return pending
 
 
 def filed(meeting_id: int, item_id: str = "item-1") -> Minutes:
@@ -214,3 +215,67 @@ async def test_of_two_clicks_at_once_only_one_gets_the_file(database):
     )
 
     assert sorted(taken, key=lambda t: t is None) == [(kept, b"%PDF-1.7 minutes"), None]
+
+
+# --- pending uploads as leased jobs ---
+
+LEASE = timedelta(minutes=2)
+
+
+async def test_a_pending_upload_is_claimed_by_one_worker_until_its_lease_runs_out(database):
+    repository = MinutesRepository(database)
+    pending = await receive(repository, await a_meeting(database), b"%PDF-1.7 minutes")
+
+    (claimed,) = await repository.claim_uploads("replica-1", NOW, LEASE)
+    assert claimed.id == pending.id
+    assert await repository.claim_uploads("replica-2", NOW + timedelta(seconds=1), LEASE) == []
+    # Renewed while it works; after the worker died, the lease runs out and another takes it.
+    assert await repository.extend_claim(pending.id, "replica-1", NOW + LEASE * 2)
+    assert not await repository.extend_claim(pending.id, "replica-2", NOW + LEASE * 2)
+    just_after = NOW + LEASE + timedelta(seconds=1)
+    assert await repository.claim_uploads("replica-2", just_after, LEASE) == []
+    (taken_over,) = await repository.claim_uploads("replica-2", NOW + LEASE * 2, LEASE)
+    assert taken_over.id == pending.id
+
+
+async def test_a_failed_try_waits_for_its_backoff_except_at_start_up(database):
+    repository = MinutesRepository(database)
+    pending = await receive(repository, await a_meeting(database), b"%PDF-1.7 minutes")
+    await repository.claim_uploads("replica-1", NOW, LEASE)
+    retry_at = NOW + timedelta(seconds=45)
+
+    await repository.record_attempt(pending.id, "HTTP 503", give_up=False, now=NOW,
+                                     next_attempt_at=retry_at)  # fmt: skip
+
+    assert await repository.next_upload_due() == retry_at
+    assert await repository.claim_uploads("replica-1", NOW + timedelta(seconds=44), LEASE) == []
+    (at_start,) = await repository.claim_uploads(
+        "restarted", NOW + timedelta(seconds=1), LEASE, ignore_backoff=True
+    )
+    assert (at_start.attempts, at_start.last_error) == (1, "HTTP 503")
+
+
+async def test_a_new_file_replaces_the_one_waiting_and_a_question_expires(database, tmp_path):
+    repository = MinutesRepository(database, tmp_path)
+    meeting_id = await a_meeting(database)
+    first = await receive(repository, meeting_id, b"%PDF-1.7 first")
+
+    second, replaced = await repository.add_pending(
+        meeting_id=meeting_id, file_name="rättad.pdf", target_path="Protokoll/x.pdf",
+        content=None, download_url="https://contoso-my.sharepoint.com/d", sha256="",
+        uploaded_by="Kim", language="sv", reply_conversation_id=None, now=NOW,
+        awaiting_confirmation=True, sender_id="29:kim",
+    )  # fmt: skip
+
+    assert replaced == ["prot.pdf"]
+    # SQLite may give the new row the old one's id; its `key` is never reused.
+    (waiting,) = (await repository.pending_for([meeting_id]))[meeting_id]
+    assert (waiting.file_name, waiting.key != first.key) == ("rättad.pdf", True)
+    assert list((tmp_path / "pending").glob("*")) == []  # the replaced file's bytes too
+    assert (second.fetched, second.awaiting_confirmation, len(second.token or "")) == (
+        False, True, 43
+    )
+    assert (await repository.held(second.token)).id == second.id
+    # Unanswered for a day: the housekeeping's purge of waiting received files takes it.
+    assert await repository.purge_received(NOW + RECEIVED_FILE_LIFETIME) == 1
+    assert await repository.pending(second.id) is None

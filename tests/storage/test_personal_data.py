@@ -268,6 +268,8 @@ async def filed_and_posted(database, stored) -> Outbox:
         language="sv",
         reply_conversation_id="a:anna-chat",
         now=NOW,
+        sender_id="29:anna",
+        sender_aad_object_id=ANNA_ID,
     )
     outbox = Outbox(database)
     await outbox.enqueue(
@@ -344,6 +346,7 @@ async def test_erasure_keeps_the_minutes_without_their_sender(database, filed_an
     )
     ((pending,),) = (await minutes.pending_for(ids)).values()
     assert (pending.uploaded_by, pending.reply_conversation_id) == (PLACEHOLDER, None)
+    assert (pending.sender_id, pending.sender_aad_object_id) == (None, None)
     assert await minutes.content(pending.id) == b"%PDF-1.7"  # still to be filed
 
 

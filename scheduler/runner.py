@@ -249,12 +249,11 @@ class DeliveryRunner:
         log.info("scheduler stopped")
 
     def deliver_soon(self) -> None:
-        """Run the next tick now rather than at the interval (a notice was just queued);
-        nothing while the scheduler is stopped."""
-        scheduler = self._scheduler
-        job = scheduler.get_job(JOB_ID) if scheduler is not None else None
-        if scheduler is not None and job is not None and job.next_run_time is not None:
-            scheduler.modify_job(JOB_ID, next_run_time=datetime.now(UTC))
+        """Look at the outbox now rather than at the next wake (a notice was just queued);
+        nothing while the scheduler is stopped. Only the delivery loop wakes: a notice
+        needs no planning pass."""
+        if self._delivery is not None:
+            self._wake.set()
 
     @property
     def next_housekeeping_at(self) -> datetime | None:

@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 from bot.settings import Settings
 from bot.tab_pages import NetworkChoice
 from bot.wheel_page import WheelEntry, WheelPage
-from dialogs.calendar_feed import CalendarLinks, feed_url
+from dialogs.calendar_feed import CalendarLinks, feed_url, subscriptions_offered
 from dialogs.conversation import RegistrySnapshots
 from dialogs.meeting_views import (
     channel_name,
@@ -145,7 +145,14 @@ class WheelPages:
             today=today,
             entries=entries,
             language=language,
+            subscriptions_enabled=self.subscriptions_enabled,
         )
+
+    @property
+    def subscriptions_enabled(self) -> bool:
+        """Whether "årshjul" in the chat hands out calendar subscription links, so the
+        page may say how to get one."""
+        return subscriptions_offered(self._calendar_links, self._public_base_url)
 
 
 # The wheel's static tab, as `manifest/manifest.template.json` declares it.

@@ -471,6 +471,8 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     port = args.port or settings.port
     # Bound before the app is built: nothing is planned or posted by a bot that cannot serve.
     sock = listening_socket(host, port)
+    # The wheel-page links the bot gives name the address it really listens on.
+    settings = settings.bound_to(host, sock.getsockname()[1])
     if settings.local_mode:
         log.warning(
             "LOCAL MODE: MicrosoftAppId is empty, so /api/messages accepts unauthenticated "

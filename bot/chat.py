@@ -13,6 +13,7 @@ import asyncio
 import dataclasses
 import itertools
 import re
+import socket
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -66,44 +67,52 @@ async def run_chat(
     if create_app is None:
         # Imported here because app.py imports this module for its `chat` command.
         from app import create_app as create_app  # noqa: PLC0415
+    # Bound before the app is built, so the wheel-page links the bot gives in this chat
+    # name the port it listens on (with port 0 it would have none to give).
+    sock = socket.create_server(("127.0.0.1", 0))
+    host, port = sock.getsockname()[:2]
     local_settings = dataclasses.replace(
         settings,
         app_id="",
         app_password="",
         app_tenant_id="",
         app_type="MultiTenant",
-        host="127.0.0.1",
-        port=0,
+        host=host,
+        port=port,
     )
-    async with LocalConnector() as connector:
-        runner = web.AppRunner(await create_app(local_settings), access_log=None)
-        await runner.setup()
-        try:
-            site = web.TCPSite(runner, "127.0.0.1", 0)
-            await site.start()
-            host, port = runner.addresses[0][:2]
-            session = _ChatSession(
-                endpoint=f"http://{host}:{port}/api/messages",
-                connector=connector,
-                stdout=stdout,
-                user={"id": "29:local-user", "name": user_name, "aadObjectId": _USER_OBJECT_ID},
-            )
-            async with aiohttp.ClientSession() as http:
-                await session.install(http)
-                while True:
-                    stdout.write(PROMPT)
-                    stdout.flush()
-                    line = await asyncio.to_thread(stdin.readline)
-                    if not line:  # end of input
-                        stdout.write("\n")
-                        break
-                    text = line.strip()
-                    if text == QUIT:
-                        break
-                    if text:
-                        await session.say(http, text)
-        finally:
-            await runner.cleanup()
+    with sock:  # closed here whatever happens; closing it twice is harmless
+        async with LocalConnector() as connector:
+            runner = web.AppRunner(await create_app(local_settings), access_log=None)
+            await runner.setup()
+            try:
+                site = web.SockSite(runner, sock)
+                await site.start()
+                session = _ChatSession(
+                    endpoint=f"http://{host}:{port}/api/messages",
+                    connector=connector,
+                    stdout=stdout,
+                    user={
+                        "id": "29:local-user",
+                        "name": user_name,
+                        "aadObjectId": _USER_OBJECT_ID,
+                    },
+                )
+                async with aiohttp.ClientSession() as http:
+                    await session.install(http)
+                    while True:
+                        stdout.write(PROMPT)
+                        stdout.flush()
+                        line = await asyncio.to_thread(stdin.readline)
+                        if not line:  # end of input
+                            stdout.write("\n")
+                            break
+                        text = line.strip()
+                        if text == QUIT:
+                            break
+                        if text:
+                            await session.say(http, text)
+            finally:
+                await runner.cleanup()
     stdout.flush()
 
 

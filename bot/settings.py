@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal, TypeVar
 
@@ -144,6 +144,11 @@ class Settings:
     def local_mode(self) -> bool:
         """True without an app id: no tokens checked or sent (Playground, terminal chat, tests)."""
         return not self.app_id
+
+    def bound_to(self, host: str, port: int) -> Settings:
+        """These settings with the address the server actually listens on (command-line
+        overrides, the port the system chose for 0), for what names that address."""
+        return replace(self, host=host, port=port)
 
     @classmethod
     def from_env(

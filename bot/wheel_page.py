@@ -90,6 +90,9 @@ class WheelPage:
     # The calendar feed's subscription address (https), shown as "Subscribe in Outlook"
     # only when the page was opened with that link's token (it is no public address).
     subscribe_url: str | None = None
+    # Whether the chat hands out subscription links at all (calendar links enabled and a
+    # public address to put in them): only then does the page say how to get one.
+    subscriptions_enabled: bool = False
 
 
 SubscriptionLookup = Callable[[str, str | None, str], Awaitable[str | None]]
@@ -1020,8 +1023,9 @@ def _subscribe_link(page: WheelPage) -> str:
 
 
 def _subscribe_how(page: WheelPage) -> str:
-    """Below the dates: how to get the subscription link, when the page does not have it."""
-    if page.subscribe_url is not None:
+    """Below the dates: how to get the subscription link, when the page does not have it
+    and the chat would give it."""
+    if page.subscribe_url is not None or not page.subscriptions_enabled:
         return ""
     how = escape(_text("subscribe_how", page.language))
     return f'<footer><p class="subscribe-how">{how}</p></footer>'
@@ -1100,7 +1104,8 @@ def wheel_routes(
     """`GET /wheel`: the annual-wheel page of `?network=` (default network without it).
 
     With `?calendar=TOKEN` of a subscription link of that network, the page offers the
-    link ("Subscribe in Outlook"); without, it says how to get it.
+    link ("Subscribe in Outlook"); without, it says how to get it if the chat gives such
+    links.
     """
 
     async def wheel(request: web.Request) -> web.Response:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
+from ipaddress import ip_address
 from urllib.parse import quote, urlencode
 
 from bot.settings import Settings
 from bot.tab_pages import NetworkChoice
 from bot.wheel_page import WheelEntry, WheelPage
-from dialogs.calendar_feed import CalendarLinks, feed_url
+from dialogs.calendar_feed import CalendarLinks, feed_url, subscriptions_offered
 from dialogs.conversation import RegistrySnapshots
 from dialogs.meeting_views import (
     channel_name,
@@ -145,28 +146,55 @@ class WheelPages:
             today=today,
             entries=entries,
             language=language,
+            subscriptions_enabled=self.subscriptions_enabled,
         )
+
+    @property
+    def subscriptions_enabled(self) -> bool:
+        """Whether "årshjul" in the chat hands out calendar subscription links, so the
+        page may say how to get one."""
+        return subscriptions_offered(self._calendar_links, self._public_base_url)
 
 
 # The wheel's static tab, as `manifest/manifest.template.json` declares it.
 WHEEL_TAB_ENTITY_ID = "arshjul"
 
 
-def wheel_page_link(settings: Settings) -> Callable[[str, Language], str]:
-    """Where people open a network's wheel page from chat, in a language.
+def wheel_page_link(settings: Settings) -> Callable[[str, Language], str | None]:
+    """Where people open a network's wheel page from chat, in a language; None: nowhere.
 
-    With an app id (in Teams): a deep link to the app's "Årshjul" tab (the Teams app's id
-    is the bot's). In local mode: the page this process serves.
+    In Teams (an app id), the default network's wheel is the app's "Årshjul" tab (a deep
+    link; the Teams app's id is the bot's). The tab's address names no network, so it
+    shows the default network's wheel only: any other network's link is the page at
+    `PUBLIC_BASE_URL`, or none without it. In local mode: the page at `PUBLIC_BASE_URL`
+    if set, else the one this process serves at its bound address; none while it is not
+    bound to a port (port 0: the port is chosen when it binds).
     """
 
-    def link(network_key: str, language: Language) -> str:
-        if settings.app_id:
+    def link(network_key: str, language: Language) -> str | None:
+        query = urlencode({"network": network_key, "lang": language})
+        if settings.app_id and network_key == settings.default_network:
             return (
                 f"https://teams.microsoft.com/l/entity/{quote(settings.app_id)}/"
                 f"{WHEEL_TAB_ENTITY_ID}"
             )
-        host = "127.0.0.1" if settings.host in ("", "0.0.0.0", "::") else settings.host
-        query = urlencode({"network": network_key, "lang": language})
-        return f"http://{host}:{settings.port}/wheel?{query}"
+        if settings.public_base_url:
+            return f"{settings.public_base_url}/wheel?{query}"
+        if settings.app_id or not settings.port:
+            return None
+        return f"http://{_link_host(settings.host)}:{settings.port}/wheel?{query}"
 
     return link
+
+
+def _link_host(host: str) -> str:
+    """The host part of a URL that reaches a server bound to `host` from this machine."""
+    if host in ("", "0.0.0.0"):  # every IPv4 address: loopback is one of them
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    try:
+        address = ip_address(host)
+    except ValueError:  # a name
+        return host
+    return f"[{address}]" if address.version == 6 else host

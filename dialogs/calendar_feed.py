@@ -235,6 +235,12 @@ class CalendarFeeds:
         return render_feed(network, scope.group_key, items, agenda_items, language, now)
 
 
+def subscriptions_offered(links: CalendarLinks | None, public_base_url: str) -> bool:
+    """Whether the chat hands out subscription links: only with links enabled (a key)
+    and a public address to put in them."""
+    return links is not None and links.enabled and bool(public_base_url)
+
+
 class CalendarLinkKeyMissing(RuntimeError):
     """Subscription links need `CALENDAR_LINK_KEY`, and it is not set."""
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from dialogs import cards
 from dialogs import meeting_texts as mt
-from dialogs.calendar_feed import CalendarLinks, webcal_url
+from dialogs.calendar_feed import CalendarLinks, subscriptions_offered, webcal_url
 from dialogs.conversation import ActionHandler, ActionRequest, CommandHandler, CommandRequest
 from dialogs.intents import Command
 from dialogs.markdown import escape
@@ -332,7 +332,7 @@ class MeetingDialogs:
     async def _subscription(self, context: _Context, group: Group | None) -> str | None:
         """The calendar subscription URL of the group (or network), made on first ask."""
         links = self._calendar_links
-        if links is None or not links.enabled or not self._public_base_url:
+        if links is None or not subscriptions_offered(links, self._public_base_url):
             return None
         scope = CalendarScope(context.network.key, group.key if group else None)
         return await links.link(

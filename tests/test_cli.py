@@ -6,8 +6,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -15,8 +18,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+import aiohttp
 import pytest
 import yaml
+
+from bot.local_connector import LocalConnector
+from tests.bot.teams_activities import personal_message
 
 REPO = Path(__file__).resolve().parent.parent
 APP = str(REPO / "app.py")
@@ -258,3 +265,55 @@ def test_serve_retries_an_unreachable_database_then_exits_with_a_clear_error(wor
     assert "attempt 1" in warnings[0] and "attempt 2" in warnings[1]
     assert "database unavailable" in result.stderr
     assert "Traceback" not in result.stderr and "s3cret" not in result.stderr
+
+
+def test_serve_links_the_wheel_page_at_the_address_it_listens_on(workdir):
+    # --host/--port override HOST/PORT: the wheel-page link the bot gives must name the
+    # address it really listens on, not PORT's.
+    networks = workdir / "networks"
+    shutil.copytree(REPO / "data" / "networks", networks)
+    data_file = networks / "bestservice.yaml"
+    document = yaml.safe_load(data_file.read_text(encoding="utf-8"))
+    document["wheel"].append({  # a weekly deadline: more rows than "årshjul" shows
+        "key": "veckorapport", "title": {"sv": "Veckorapport", "en": "Weekly report"},
+        "responsible": "styrelsens_kontaktperson", "target": "styrelsen",
+        "rrule": "FREQ=WEEKLY;BYDAY=MO", "lead_days": [0],
+    })  # fmt: skip
+    data_file.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    port, unused = _free_port(), _free_port()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("Microsoft")}
+    environment.pop("DATABASE_URL", None)
+    environment.update({"NETWORKS_DIR": str(networks), "PORT": str(unused),
+                        "DEFAULT_NETWORK": "bestservice", "PUBLIC_BASE_URL": ""})  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, APP, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=workdir, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        reply = asyncio.run(_say_to_bot(port, "årshjul"))
+        link = re.search(r"http://[^\s()\]\"]+/wheel\?[^\s()\]\"]+", reply)
+        assert link is not None, reply
+        assert link.group(0) == f"http://127.0.0.1:{port}/wheel?network=bestservice&lang=sv"
+        with urllib.request.urlopen(link.group(0), timeout=10) as response:
+            assert response.status == 200
+            assert "<h1>Best Service</h1>" in response.read().decode()
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+
+
+async def _say_to_bot(port: int, text: str) -> str:
+    """What the bot at `port` answers a personal-chat message, its card included, as JSON."""
+    async with LocalConnector() as connector, aiohttp.ClientSession() as http:
+        activity = personal_message(connector.service_url, text)
+        async with http.post(f"http://127.0.0.1:{port}/api/messages", json=activity) as response:
+            assert response.status < 300, await response.text()
+        (reply,) = await connector.wait_for_activities(1, timeout=30)
+    return json.dumps([reply.text, reply.attachments], ensure_ascii=False)

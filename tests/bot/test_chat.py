@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
+import re
 import threading
+import time
+import urllib.request
+from urllib.parse import urlsplit
 
+import dialogs.meetings as meetings_dialogs
 from bot.chat import PROMPT, render_card, run_chat
+
+_WHEEL_URL = re.compile(r"http://[^\s()\]]+/wheel\?[^\s()\]]+")
 
 
 def _pipe(lines: list[str]) -> io.TextIOWrapper:
@@ -94,3 +102,37 @@ def test_cards_render_titles_facts_and_buttons():
         "[/1] Vem är ordförande?",
     ]
     assert buttons == {"1": {"q": "Vem är ordförande?"}}
+
+
+async def test_the_wheel_page_link_in_the_chat_opens_the_page_while_it_runs(settings, monkeypatch):
+    # The chat's bot listens on a port chosen when it binds: the link must name that port
+    # (never ":0") and open the network's page while the chat runs.
+    monkeypatch.setattr(meetings_dialogs, "WHEEL_ROWS", 3)  # so the wheel has "more"
+    settings = dataclasses.replace(settings, default_network="erad")
+    stdout = io.StringIO()
+    opened: list[tuple[str, int, str]] = []
+    read_fd, write_fd = os.pipe()
+
+    def feed() -> None:
+        with os.fdopen(write_fd, "w", encoding="utf-8") as writer:
+            writer.write("årshjul\n")
+            writer.flush()
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not _WHEEL_URL.search(stdout.getvalue()):
+                time.sleep(0.05)
+            match = _WHEEL_URL.search(stdout.getvalue())
+            if match:
+                with urllib.request.urlopen(match.group(0), timeout=10) as response:
+                    opened.append((match.group(0), response.status, response.read().decode()))
+            writer.write("/quit\n")
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    with os.fdopen(read_fd, "r", encoding="utf-8") as stdin:
+        await run_chat(settings, stdin, stdout)
+    feeder.join(timeout=10)
+
+    assert ":0/" not in stdout.getvalue()
+    ((url, status, page),) = opened
+    assert urlsplit(url).port not in (None, 0) and "network=erad" in url
+    assert status == 200 and "<h1>Fyrbodals e-råd</h1>" in page

@@ -32,6 +32,7 @@ from tests.scheduler.wheel_network import WHEEL_NETWORK
 
 KEY = "k" * 40
 TEAM = "19:erad-team@thread.tacv2"
+PUBLIC = "https://bot.example.se"
 
 
 @pytest.fixture
@@ -118,11 +119,12 @@ async def test_privacy_is_the_data_protection_document_and_terms_are_in_both_lan
 
 
 async def test_the_wheel_page_offers_outlook_only_with_a_live_link_of_its_network(settings):
+    settings = dataclasses.replace(settings, public_base_url=PUBLIC)
     async with running_bot(settings) as bot:
         database = Database(settings.database_url)
         try:
             links = CalendarLinks(CalendarTokenStore(database), KEY.encode())
-            url = await links.link(CalendarScope("bestservice", "logistik"), bot.base_url,
+            url = await links.link(CalendarScope("bestservice", "logistik"), PUBLIC,
                                    actor=None, now=datetime.now(STOCKHOLM))  # fmt: skip
         finally:
             await database.close()
@@ -135,13 +137,31 @@ async def test_the_wheel_page_offers_outlook_only_with_a_live_link_of_its_networ
         for key in ("bestservice", "erad", "arbetsgrupp", "lansprojekt"):
             pages.append((await get(bot, f"/wheel?network={key}"))[2])
 
-    webcal = url.replace("http://", "webcal://")
+    webcal = url.replace("https://", "webcal://")
     assert f'href="{webcal}"' in with_link and "Prenumerera i Outlook" in with_link
     assert "webcal://" not in other_network and "webcal://" not in wrong_token
     assert "write &quot;wheel&quot; to Samverkan" in wrong_token
     for page in pages:
         text = unescape(page)
         assert not [name for name in shipped_names() if name in text]
+
+
+@pytest.mark.parametrize("public_base_url, key", [("", KEY), (PUBLIC, "")])
+async def test_the_wheel_page_promises_no_calendar_link_the_chat_would_not_give(
+    settings, public_base_url, key
+):
+    # The chat's "årshjul" gives a subscription link only with both a link key and a
+    # public address; without either the page must not send people asking for one.
+    settings = dataclasses.replace(settings, public_base_url=public_base_url,
+                                   calendar_link_key=key)  # fmt: skip
+    async with running_bot(settings) as bot:
+        _, _, swedish = await get(bot, "/wheel?network=erad")
+        _, _, english = await get(bot, "/wheel?network=erad&lang=en")
+
+    assert "<h1>" in swedish and "<h1>" in english
+    assert "Prenumerera i Outlook" not in unescape(swedish)
+    assert "to Samverkan" not in unescape(english)
+    assert "<footer>" not in swedish + english
 
 
 async def test_a_term_of_office_ending_shows_the_role_never_the_holder(sqlite_database):

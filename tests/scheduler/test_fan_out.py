@@ -139,9 +139,11 @@ async def test_three_replicas_share_the_tenants_rate_and_a_429_pauses_all_of_the
     (throttled,) = [a for a in connector.arrivals if a.status == 429]
     accepted = [a for a in connector.arrivals if a.status == 201]
     # Three replicas together, never above the one rate (20 a second) over any two
-    # seconds: sends leave at their reserved slots, but a busy event loop may delay one
-    # and bunch it with the next on arrival, so one more is allowed for that.
-    assert busiest_window(accepted, 2.0) <= 2 * rate + 1
+    # seconds: sends leave at their reserved slots, but a busy event loop (CI on a loaded
+    # machine: 42 seen once) may delay a few and bunch them with later ones on arrival, so
+    # three more are allowed for that. A budget per replica would allow three times the
+    # rate (120 in two seconds), far above this.
+    assert busiest_window(accepted, 2.0) <= 2 * rate + 3
     # Retry-After: 2 reached every replica: nothing while it lasted, except sends whose
     # slot was reserved before the 429 (at most MAX_PAUSE ahead, and never sent more than
     # MAX_PAUSE after the slot).

@@ -45,7 +45,7 @@ from bot.calendar_routes import calendar_routes
 from bot.file_hosts import FileHosts
 from bot.files import SharedFileReader, download
 from bot.graph import GraphConfig, GraphDirectory, GraphFiles, credential_for
-from bot.http import PortUnavailable, ReadinessCheck, create_web_app, listening_socket
+from bot.http import PortUnavailable, ReadinessCheck, create_web_app, listening_sockets
 from bot.logs import configure_logging
 from bot.metrics import MetricsEndpoint, TurnCounters
 from bot.proactive import ConnectorSender
@@ -470,17 +470,19 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     # Bound before the app is built: nothing is planned or posted by a bot that cannot serve.
-    sock = listening_socket(host, port)
+    sockets = listening_sockets(host, port)
     if settings.local_mode:
         log.warning(
             "LOCAL MODE: MicrosoftAppId is empty, so /api/messages accepts unauthenticated "
             "requests from local clients only (Agents Playground, `app.py chat`). "
             "Set MicrosoftAppId/MicrosoftAppPassword before exposing this bot."
         )
-    log.info("starting", extra={"url": f"http://{host}:{sock.getsockname()[1]}/api/messages"})
+    bound_port = sockets[0].getsockname()[1]
+    url_host = f"[{host}]" if ":" in host else host  # an IPv6 address in a URL
+    log.info("starting", extra={"url": f"http://{url_host}:{bound_port}/api/messages"})
     web.run_app(
         serving_app(settings, wait_for_database=args.wait_for_database),
-        sock=sock,
+        sock=sockets,
         print=None,
     )
     return 0

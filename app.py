@@ -491,6 +491,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
 def ask(settings: Settings, args: argparse.Namespace) -> int:
     # Answers are the output; start-up chatter (migrations, seeding) would only be noise.
     logging.getLogger().setLevel(logging.WARNING)
+    args.network = args.network or settings.default_network
     if args.question is not None:
         questions = [args.question]
     else:
@@ -909,7 +910,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask_parser = commands.add_parser("ask", help='answer "who do I contact?" questions')
     ask_parser.add_argument("question", nargs="?", help="the question; stdin lines if omitted")
-    ask_parser.add_argument("--network", default="bestservice", help="network key")
+    ask_parser.add_argument("--network", help="network key (default: DEFAULT_NETWORK)")
     ask_parser.add_argument("--group", help="group key within the network")
     ask_parser.add_argument("--json", action="store_true", help="one JSON object per answer")
     ask_parser.set_defaults(func=ask)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -258,3 +259,16 @@ def test_serve_retries_an_unreachable_database_then_exits_with_a_clear_error(wor
     assert "attempt 1" in warnings[0] and "attempt 2" in warnings[1]
     assert "database unavailable" in result.stderr
     assert "Traceback" not in result.stderr and "s3cret" not in result.stderr
+
+
+def test_ask_without_network_asks_the_configured_default_network(workdir):
+    # A deployment whose only network is not the sample's bestservice.
+    networks = workdir / "networks"
+    networks.mkdir()
+    shutil.copy(REPO / "data" / "networks" / "arbetsgrupp.yaml", networks)
+
+    result = run_app(workdir, "ask", "Vem är föredragande?",
+                     env={"NETWORKS_DIR": str(networks), "DEFAULT_NETWORK": "arbetsgrupp"})
+
+    assert result.returncode == 0, result.stderr
+    assert "Kansliet" in result.stdout

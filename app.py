@@ -33,8 +33,8 @@ import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
-from functools import partial
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from aiohttp import web
@@ -50,8 +50,8 @@ from bot.logs import configure_logging
 from bot.metrics import MetricsEndpoint, TurnCounters
 from bot.proactive import ConnectorSender
 from bot.settings import Settings, SettingsError
-from bot.team_owners import DirectoryPeople, GraphTeamOwners
 from bot.tab_pages import tab_routes
+from bot.team_owners import DirectoryPeople, GraphTeamOwners
 from bot.teams_bot import SamverkanBot
 from bot.wheel_page import wheel_routes
 from bot.wheel_source import WheelPages, wheel_page_link
@@ -59,6 +59,7 @@ from dialogs.admin import AuditDialogs, actor_name, describe
 from dialogs.calendar_feed import CalendarFeeds, CalendarLinks
 from dialogs.conversation import Conversation, RegistrySnapshots
 from dialogs.installation import TeamInstallations
+from dialogs.markdown import plain_text
 from dialogs.meetings import MeetingDialogs
 from dialogs.minutes import MinutesDialogs, MinutesInbox
 from dialogs.minutes_texts import CLI_REPLACE_HINT
@@ -78,7 +79,6 @@ from dialogs.schedule_cli import (
 )
 from dialogs.turns import Reply, Turn
 from dialogs.wheel_admin import WheelAdmin
-from dialogs.markdown import plain_text
 from manifest.package import add_package_arguments, main_package
 from scheduler.delivery import DeliveryWorker, RetryPolicy, process_worker_id, sends_within
 from scheduler.housekeeping import Housekeeping, RetentionPeriods

@@ -702,9 +702,7 @@ def listening_sockets(host: str, port: int) -> list[socket.socket]:
     `PortUnavailable` with one line that says what to do.
     """
     try:
-        found = socket.getaddrinfo(
-            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
-        )
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror:
         raise PortUnavailable(_no_such_address(host)) from None
     sockets: list[socket.socket] = []

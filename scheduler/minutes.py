@@ -574,7 +574,7 @@ class MinutesFiler:
                             "code": error.code,
                         },
                     )
-                    if isinstance(error, (GraphForbidden, GraphCredentialsRejected)):
+                    if isinstance(error, GraphForbidden | GraphCredentialsRejected):
                         return looked_up  # the same for every channel: the upload reports it
                     continue
                 looked_up += 1

@@ -120,7 +120,9 @@ def test_ask_plain_output_is_plain_text_not_markdown(workdir):
     assert "Uppgift: " in leader
     assert "**" not in result.stdout and "_" not in result.stdout
     # A composite role's members, one line of output still.
-    assert preparation.startswith("Beredning i Fyrbodals e-råd består av: - Ordförande: Henrik Röste")
+    assert preparation.startswith(
+        "Beredning i Fyrbodals e-råd består av: - Ordförande: Henrik Röste"
+    )
 
 
 def test_registry_export_import_round_trips_and_import_changes_answers(workdir):

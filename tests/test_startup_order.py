@@ -69,9 +69,7 @@ def test_an_address_not_on_this_machine_is_one_clear_line(tmp_path: Path):
     result = run_app(tmp_path, "serve", "--port", "0", env={"HOST": "192.0.2.1"})
 
     assert result.returncode == 5
-    assert result.stderr.strip() == (
-        "cannot listen on 192.0.2.1: no such address on this machine"
-    )
+    assert result.stderr.strip() == "cannot listen on 192.0.2.1: no such address on this machine"
     assert not (tmp_path / "samverkan.db").exists()
 
 

@@ -697,12 +697,15 @@ def listening_sockets(host: str, port: int) -> list[socket.socket]:
 
     `serve` binds first so that a taken port is found before any scheduled work runs
     (which would otherwise post, then fail), and connections made while the bot starts
-    wait in the backlog instead of being refused. A name such as `localhost` or `::`
-    gives one socket per address (IPv4 and IPv6), as aiohttp binds them itself. Raises
+    wait in the backlog instead of being refused. A name such as `localhost` gives one
+    socket per address (IPv4 and IPv6), as aiohttp binds them itself; IPv6 sockets take
+    IPv6 only, so `::` is IPv6 alone and an empty host every interface. Raises
     `PortUnavailable` with one line that says what to do.
     """
     try:
-        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        found = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
     except socket.gaierror:
         raise PortUnavailable(_no_such_address(host)) from None
     sockets: list[socket.socket] = []

@@ -92,6 +92,12 @@ RECEIVED_AS_VERSION = Localized(
     en="Received, I'm filing {name} as a new version of the minutes of {group} on {day}. "
     "I'll write here when it is done.",
 )
+FILING_ELSEWHERE = Localized(
+    sv="Mottaget: {name} väntar på att arkiveras, och boten som körs arkiverar den just nu; "
+    "`minutes status` visar när den är klar.",
+    en="Received: {name} is waiting to be filed, and the running bot is filing it now; "
+    "`minutes status` shows when it is done.",
+)
 REPLACES_WAITING = Localized(
     sv="Filen ersätter {names}, som inte hann arkiveras.",
     en="It replaces {names}, which had not been filed yet.",

@@ -471,7 +471,9 @@ class MinutesFiler:
     ) -> FilingOutcome:
         """Check a file, keep it and file it now, waiting for Graph (the command line).
         Raises `RejectedFile` for a bad file, and `AlreadyFiled` for a meeting whose
-        minutes are filed unless `replace` (then the file becomes their new version)."""
+        minutes are filed unless `replace` (then the file becomes their new version).
+        When a serving bot's worker takes the kept file first, the outcome is "waiting"
+        and says that the bot is filing it."""
         filed = (await self._minutes.minutes([meeting.id])).get(meeting.id)
         if filed is not None and not replace:
             registry = await self._registry.load()
@@ -479,7 +481,17 @@ class MinutesFiler:
         pending, _ = await self.accept(meeting, file_name, content=content, by=by,
                                        language=language)  # fmt: skip
         outcome = await self.file_now(pending.id)
-        assert outcome is not None  # claimed just now: nothing else could have it
+        if outcome is None:
+            # A serving bot's filing worker claimed it first (it is woken by new rows and
+            # polls); the file is kept and filed there, which is what the caller wanted.
+            return FilingOutcome(
+                meeting,
+                None,
+                xt.FILING_ELSEWHERE.get(language).format(name=escape(file_name)),
+                language,
+                upload_key=pending.key,
+                state="waiting",
+            )
         return outcome
 
     async def file_now(self, pending_id: int) -> FilingOutcome | None:

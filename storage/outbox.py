@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import html
 import logging
+import re
+import string
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -520,12 +522,14 @@ async def redact_posts(
     its payload becomes `cleared(language)`.
     """
     folded = audit.folded_needles(needles)
+    names = [name for name in names if name and name.strip()]
     escaped_names = [html.escape(name, quote=False) for name in names]
     tags = audit.folded_needles(f"<at>{name}</at>" for name in escaped_names)
     escaped = audit.folded_needles(escaped_names)
+    written = [_as_written_in_markdown(name) for name in names]
     changed = 0
     for row in await session.scalars(select(OutboxRow)):
-        if not _names_them(row, folded):
+        if not (_names_them(row, folded) or _matches(row.payload, written)):
             continue
         to_them = _addressed_to(row, folded)
         if to_them:
@@ -540,6 +544,7 @@ async def redact_posts(
             words = stand_in(row.network_key, row.channel, row.language)
             payload = audit.redact(row.payload, tags, words)
             payload = audit.redact(payload, folded | escaped, words)
+            payload = _redact_matches(payload, written, words)
             payload["mentions"] = [
                 m
                 for m in row.payload.get("mentions", ())
@@ -556,6 +561,42 @@ async def redact_posts(
     await session.flush()
     return changed
 
+
+
+def _as_written_in_markdown(name: str) -> re.Pattern[str]:
+    """`name` as a post's markdown may hold it: any of its ASCII punctuation may carry a
+    backslash (how texts escape a name without an Entra id), in any case. Matching every
+    such form, not one escaping scheme's, keeps erasure right whatever escaped it."""
+    return re.compile(
+        "".join(
+            rf"\\?{re.escape(c)}" if c in string.punctuation else re.escape(c) for c in name
+        ),
+        re.IGNORECASE,
+    )
+
+
+def _matches(value: Any, patterns: list[re.Pattern[str]]) -> bool:
+    """Whether `value` (JSON) holds a match of one of `patterns`."""
+    if isinstance(value, str):
+        return any(p.search(value) for p in patterns)
+    if isinstance(value, list):
+        return any(_matches(item, patterns) for item in value)
+    if isinstance(value, dict):
+        return any(_matches(item, patterns) for item in value.values())
+    return False
+
+
+def _redact_matches(value: Any, patterns: list[re.Pattern[str]], placeholder: str) -> Any:
+    """`value` (JSON) with every match of `patterns` replaced by `placeholder`."""
+    if isinstance(value, str):
+        for pattern in patterns:
+            value = pattern.sub(lambda _: placeholder, value)
+        return value
+    if isinstance(value, list):
+        return [_redact_matches(item, patterns, placeholder) for item in value]
+    if isinstance(value, dict):
+        return {key: _redact_matches(item, patterns, placeholder) for key, item in value.items()}
+    return value
 
 
 def _addressed_to(row: OutboxRow, folded: set[str]) -> bool:

@@ -428,3 +428,23 @@ async def test_export_and_erasure_cover_received_files(database, stored, tmp_pat
     dumped = await every_value(database)
     assert [t for t in ANNA_TRACES if t.casefold() in dumped] == []
     assert [t for t in BO_TRACES if t.casefold() not in dumped] == []
+
+
+async def test_a_name_escaped_for_teams_markdown_is_erased_from_posts_still_to_go(
+    database,
+) -> None:
+    # Posts name holders without an Entra id as text, escaped for Teams' markdown: a name
+    # with `_` or `*` is stored as `Eva\_Lind`, which the name as written does not find.
+    eva = Person("Eva_Lind *K*", email="eva@example.org")
+    await RegistryRepository(database).replace_networks([minimal_network("first", eva, BO)])
+    outbox = Outbox(database)
+    escaped = r"Eva\_Lind \*K\*"
+    await outbox.enqueue([post("eva", f"Ansvarig: {escaped}.")], NOW - timedelta(hours=2))
+
+    await PersonalData(database).erase("eva@example.org", actor="cli:dpo", now=NOW)
+
+    kept = await outbox.get("eva")
+    assert kept.status == "pending"
+    assert "lind" not in kept.post.text.casefold(), kept.post.text
+    assert "lind" not in json.dumps(kept.post.card).casefold()
+    assert kept.post.text == "Ansvarig: Kontakt."

@@ -33,8 +33,8 @@ import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
-from functools import partial
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from aiohttp import web
@@ -45,13 +45,13 @@ from bot.calendar_routes import calendar_routes
 from bot.file_hosts import FileHosts
 from bot.files import SharedFileReader, download
 from bot.graph import GraphConfig, GraphDirectory, GraphFiles, credential_for
-from bot.http import PortUnavailable, ReadinessCheck, create_web_app, listening_socket
+from bot.http import PortUnavailable, ReadinessCheck, create_web_app, listening_sockets
 from bot.logs import configure_logging
 from bot.metrics import MetricsEndpoint, TurnCounters
 from bot.proactive import ConnectorSender
 from bot.settings import Settings, SettingsError
-from bot.team_owners import DirectoryPeople, GraphTeamOwners
 from bot.tab_pages import tab_routes
+from bot.team_owners import DirectoryPeople, GraphTeamOwners
 from bot.teams_bot import SamverkanBot
 from bot.wheel_page import wheel_routes
 from bot.wheel_source import WheelPages, wheel_page_link
@@ -59,6 +59,7 @@ from dialogs.admin import AuditDialogs, actor_name, describe
 from dialogs.calendar_feed import CalendarFeeds, CalendarLinks
 from dialogs.conversation import Conversation, RegistrySnapshots
 from dialogs.installation import TeamInstallations
+from dialogs.markdown import plain_text
 from dialogs.meetings import MeetingDialogs
 from dialogs.minutes import MinutesDialogs, MinutesInbox
 from dialogs.minutes_texts import CLI_REPLACE_HINT
@@ -78,7 +79,6 @@ from dialogs.schedule_cli import (
 )
 from dialogs.turns import Reply, Turn
 from dialogs.wheel_admin import WheelAdmin
-from dialogs.markdown import plain_text
 from manifest.package import add_package_arguments, main_package
 from scheduler.delivery import DeliveryWorker, RetryPolicy, process_worker_id, sends_within
 from scheduler.housekeeping import Housekeeping, RetentionPeriods
@@ -470,19 +470,21 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     # Bound before the app is built: nothing is planned or posted by a bot that cannot serve.
-    sock = listening_socket(host, port)
+    sockets = listening_sockets(host, port)
+    bound_port = sockets[0].getsockname()[1]
     # The wheel-page links the bot gives name the address it really listens on.
-    settings = settings.bound_to(host, sock.getsockname()[1])
+    settings = settings.bound_to(host, bound_port)
     if settings.local_mode:
         log.warning(
             "LOCAL MODE: MicrosoftAppId is empty, so /api/messages accepts unauthenticated "
             "requests from local clients only (Agents Playground, `app.py chat`). "
             "Set MicrosoftAppId/MicrosoftAppPassword before exposing this bot."
         )
-    log.info("starting", extra={"url": f"http://{host}:{sock.getsockname()[1]}/api/messages"})
+    url_host = f"[{host}]" if ":" in host else host  # an IPv6 address in a URL
+    log.info("starting", extra={"url": f"http://{url_host}:{bound_port}/api/messages"})
     web.run_app(
         serving_app(settings, wait_for_database=args.wait_for_database),
-        sock=sock,
+        sock=sockets,
         print=None,
     )
     return 0
@@ -491,6 +493,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
 def ask(settings: Settings, args: argparse.Namespace) -> int:
     # Answers are the output; start-up chatter (migrations, seeding) would only be noise.
     logging.getLogger().setLevel(logging.WARNING)
+    args.network = args.network or settings.default_network
     if args.question is not None:
         questions = [args.question]
     else:
@@ -909,7 +912,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask_parser = commands.add_parser("ask", help='answer "who do I contact?" questions')
     ask_parser.add_argument("question", nargs="?", help="the question; stdin lines if omitted")
-    ask_parser.add_argument("--network", default="bestservice", help="network key")
+    ask_parser.add_argument("--network", help="network key (default: DEFAULT_NETWORK)")
     ask_parser.add_argument("--group", help="group key within the network")
     ask_parser.add_argument("--json", action="store_true", help="one JSON object per answer")
     ask_parser.set_defaults(func=ask)

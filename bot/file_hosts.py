@@ -63,11 +63,11 @@ class FileHosts:
             and host_allowed(host, self.patterns)
         )
 
-    async def fetch(self, url: str, max_bytes: int, *, timeout: float) -> bytes:
+    async def fetch(self, url: str, max_bytes: int, *, timeout_seconds: float) -> bytes:
         """The body at `url`, following at most MAX_REDIRECTS redirects, each to an allowed
         host; `FileHostRefused` off the list, `FileTooLarge` past `max_bytes` (the rest is
         not read), `DownloadFailed` for any other failure."""
-        client_timeout = aiohttp.ClientTimeout(total=timeout)
+        client_timeout = aiohttp.ClientTimeout(total=timeout_seconds)
         try:
             async with aiohttp.ClientSession(
                 timeout=client_timeout, cookie_jar=aiohttp.DummyCookieJar()

@@ -92,4 +92,4 @@ class SharedFileReader:
 async def download(url: str, max_bytes: int, *, hosts: FileHosts = TEAMS_FILE_HOSTS) -> bytes:
     """The file at `url`; `FileTooLarge` past `max_bytes` (without reading the rest),
     `FileHostRefused` when it (or a redirect) is not on one of `hosts`."""
-    return await hosts.fetch(url, max_bytes, timeout=DOWNLOAD_TIMEOUT_SECONDS)
+    return await hosts.fetch(url, max_bytes, timeout_seconds=DOWNLOAD_TIMEOUT_SECONDS)

@@ -174,7 +174,8 @@ class ReadinessCheck:
             await self._ping()
             database = "ok"
         except Exception as error:  # noqa: BLE001 - any failure means not ready
-            logger.warning("not ready: %s", error)
+            # Once per probe through an outage; the message may quote a connection string.
+            logger.warning("not ready: database %s", type(error).__name__)
             database = "unavailable"
         if self._scheduler is None:
             scheduler = "off"
@@ -690,22 +691,69 @@ class PortUnavailable(Exception):
 LISTEN_BACKLOG = 128
 
 
-def listening_socket(host: str, port: int) -> socket.socket:
-    """A socket bound to `host:port` and listening, before anything else starts.
+def listening_sockets(host: str, port: int) -> list[socket.socket]:
+    """Sockets bound to every address of `host` on `port` and listening, before anything
+    else starts.
 
     `serve` binds first so that a taken port is found before any scheduled work runs
     (which would otherwise post, then fail), and connections made while the bot starts
-    wait in the backlog instead of being refused. Raises `PortUnavailable` with one line
-    that says what to do.
+    wait in the backlog instead of being refused. A name such as `localhost` gives one
+    socket per address (IPv4 and IPv6), as aiohttp binds them itself; IPv6 sockets take
+    IPv6 only, so `::` is IPv6 alone and an empty host every interface. Raises
+    `PortUnavailable` with one line that says what to do.
     """
     try:
-        return socket.create_server((host, port), backlog=LISTEN_BACKLOG)
-    except OSError as err:
-        reason = (
-            "the address is already in use (is the bot running already?)"
-            if err.errno == errno.EADDRINUSE
-            else err.strerror or type(err).__name__
+        found = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
         )
-        raise PortUnavailable(
-            f"cannot listen on {host}:{port}: {reason}; choose another with --port or PORT"
-        ) from None
+    except socket.gaierror:
+        raise PortUnavailable(_no_such_address(host)) from None
+    sockets: list[socket.socket] = []
+    bound_port = port
+    try:
+        for family, kind, proto, _, address in _distinct(found):
+            listener = socket.socket(family, kind, proto)
+            sockets.append(listener)
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                # Else `::` also takes the IPv4 port and the IPv4 socket clashes with it.
+                listener.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            # Port 0: the first socket picks a free port and the others share it.
+            listener.bind((address[0], bound_port, *address[2:]))
+            listener.listen(LISTEN_BACKLOG)
+            bound_port = listener.getsockname()[1]
+    except OSError as err:
+        for listener in sockets:
+            listener.close()
+        raise PortUnavailable(_cannot_listen(host, port, err)) from None
+    return sockets
+
+
+def _distinct(found: list[tuple]) -> list[tuple]:
+    seen: set[tuple] = set()
+    kept = []
+    for entry in found:
+        if entry[4][:2] not in seen:
+            seen.add(entry[4][:2])
+            kept.append(entry)
+    return kept
+
+
+def _no_such_address(host: str) -> str:
+    return f"cannot listen on {host}: no such address on this machine"
+
+
+def _cannot_listen(host: str, port: int, err: OSError) -> str:
+    if err.errno == errno.EADDRINUSE:
+        return (
+            f"cannot listen on {host}:{port}: the address is already in use (is the bot "
+            "running already?); choose another with --port or PORT"
+        )
+    if err.errno == errno.EADDRNOTAVAIL:
+        return _no_such_address(host)
+    if err.errno in (errno.EACCES, errno.EPERM):
+        return (
+            f"cannot listen on {host}:{port}: permission denied (ports below 1024 need "
+            "privileges); choose another with --port or PORT"
+        )
+    return f"cannot listen on {host}:{port}: {err.strerror or type(err).__name__}"

@@ -383,7 +383,8 @@ class RolesAdminDialogs:
                 _edit_reply(fresh, group, fresh.role(role.key), language, request.turn),
             ]
         except ValueError as error:  # what the checks above cannot see (same person twice)
-            log.info("role change rejected", extra={"error": str(error)})
+            # The message quotes the holder's name: the user sees it, the log does not.
+            log.info("role change rejected", extra={"error": type(error).__name__})
             return [_problems([str(error)], language)]
         if not changed:
             return [Reply(rt.NOTHING_CHANGED.get(language), language)]

@@ -575,11 +575,18 @@ class MinutesFiler:
                 try:
                     await self._folder(channel)
                 except GraphError as error:
+                    # Graph's message may quote a file or folder name: type and status only.
                     log.warning(
                         "files folder not found",
-                        extra={"network": network.key, "group": group.key, "error": str(error)},
+                        extra={
+                            "network": network.key,
+                            "group": group.key,
+                            "error": type(error).__name__,
+                            "status": error.status,
+                            "code": error.code,
+                        },
                     )
-                    if isinstance(error, (GraphForbidden, GraphCredentialsRejected)):
+                    if isinstance(error, GraphForbidden | GraphCredentialsRejected):
                         return looked_up  # the same for every channel: the upload reports it
                     continue
                 looked_up += 1

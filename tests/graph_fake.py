@@ -38,9 +38,9 @@ from typing import Any
 from urllib.parse import unquote
 
 from aiohttp import web
-from multidict import CIMultiDict
 from azure.core.credentials import AccessToken
 from azure.core.exceptions import ClientAuthenticationError
+from multidict import CIMultiDict
 
 CHUNK_UNIT = 320 * 1024
 TOKEN = "fake-graph-token"
@@ -101,6 +101,7 @@ class Fault:
     code: str = "generalException"
     accept: bool = False  # upload chunks: store the bytes, then answer with the fault
     after: int = 0  # let this many matching requests through first
+    message: str | None = None  # Graph's error message; "fake <code>" if None
 
 
 @dataclass(frozen=True)
@@ -257,11 +258,12 @@ class GraphFake:
         code: str = "generalException",
         accept: bool = False,
         after: int = 0,
+        message: str | None = None,
     ) -> None:
         """Answer `times` matching requests with `status`, after letting `after` through."""
         for _ in range(times):
             self.faults.append(
-                Fault(method, path_contains, status, headers or {}, code, accept, after)
+                Fault(method, path_contains, status, headers or {}, code, accept, after, message)
             )
 
     def file_at(self, path: str) -> FakeItem | None:
@@ -364,7 +366,7 @@ class GraphFake:
             self.faults.remove(fault)
             if fault.accept and segments[0] == "upload":
                 self._chunk(segments[1], request, raw)
-            return _error(fault.status, fault.code, headers=fault.headers)
+            return _error(fault.status, fault.code, headers=fault.headers, message=fault.message)
         if segments[0] == "upload":
             return self._upload(request, segments[1], raw)
         if segments[0] == "download":
@@ -561,9 +563,15 @@ class GraphFake:
         )
 
 
-def _error(status: int, code: str, *, headers: Mapping[str, str] | None = None) -> web.Response:
+def _error(
+    status: int,
+    code: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    message: str | None = None,
+) -> web.Response:
     return web.json_response(
-        {"error": {"code": code, "message": f"fake {code}"}},
+        {"error": {"code": code, "message": message or f"fake {code}"}},
         status=status,
         headers=dict(headers or {}),
     )

@@ -126,7 +126,9 @@ def test_ask_plain_output_is_plain_text_not_markdown(workdir):
     assert "Uppgift: " in leader
     assert "**" not in result.stdout and "_" not in result.stdout
     # A composite role's members, one line of output still.
-    assert preparation.startswith("Beredning i Fyrbodals e-råd består av: - Ordförande: Henrik Röste")
+    assert preparation.startswith(
+        "Beredning i Fyrbodals e-råd består av: - Ordförande: Henrik Röste"
+    )
 
 
 def test_registry_export_import_round_trips_and_import_changes_answers(workdir):
@@ -317,3 +319,16 @@ async def _say_to_bot(port: int, text: str) -> str:
             assert response.status < 300, await response.text()
         (reply,) = await connector.wait_for_activities(1, timeout=30)
     return json.dumps([reply.text, reply.attachments], ensure_ascii=False)
+
+
+def test_ask_without_network_asks_the_configured_default_network(workdir):
+    # A deployment whose only network is not the sample's bestservice.
+    networks = workdir / "networks"
+    networks.mkdir()
+    shutil.copy(REPO / "data" / "networks" / "arbetsgrupp.yaml", networks)
+
+    result = run_app(workdir, "ask", "Vem är föredragande?",
+                     env={"NETWORKS_DIR": str(networks), "DEFAULT_NETWORK": "arbetsgrupp"})
+
+    assert result.returncode == 0, result.stderr
+    assert "Kansliet" in result.stdout

@@ -11,9 +11,12 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.request
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from bot.local_connector import LocalConnector
 from storage.database import Database
@@ -59,6 +62,56 @@ def test_a_taken_port_is_one_clear_line_and_a_non_zero_exit_before_anything_runs
     )
     assert result.stdout == ""
     assert not (tmp_path / "samverkan.db").exists()  # no database opened, nothing planned
+
+
+def test_an_address_not_on_this_machine_is_one_clear_line(tmp_path: Path):
+    # 192.0.2.1 is a documentation address (RFC 5737): no machine has it.
+    result = run_app(tmp_path, "serve", "--port", "0", env={"HOST": "192.0.2.1"})
+
+    assert result.returncode == 5
+    assert result.stderr.strip() == "cannot listen on 192.0.2.1: no such address on this machine"
+    assert not (tmp_path / "samverkan.db").exists()
+
+
+def _ipv6_loopback_port() -> int | None:
+    """A free port on ::1, or None where this machine has no IPv6 loopback."""
+    if not socket.has_ipv6:
+        return None
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+            return probe.getsockname()[1]
+    except OSError:
+        return None
+
+
+def test_serve_on_an_ipv6_host_answers_health_checks_over_ipv6(tmp_path: Path):
+    port = _ipv6_loopback_port()
+    if port is None:
+        pytest.skip("this machine has no IPv6 loopback (::1)")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("Microsoft")}
+    environment.pop("DATABASE_URL", None)
+    environment["HOST"] = "::1"
+    process = subprocess.Popen(
+        [sys.executable, APP, "serve", "--port", str(port)],
+        cwd=tmp_path, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        health = None
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://[::1]:{port}/healthz", timeout=1) as r:
+                    health = r.read()
+                    break
+            except OSError:
+                time.sleep(0.2)
+        assert health == b'{"status": "ok"}'
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=30)
+    assert "Traceback" not in stderr
 
 
 def _free_port() -> int:

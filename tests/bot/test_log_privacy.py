@@ -14,15 +14,18 @@ import logging
 import re
 from collections.abc import AsyncIterator
 
+import aiohttp
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.cards import edge_text
 from bot.logs import person_hash
-from tests.bot.conftest import RunningBot, running_bot
+from bot.settings import Settings
+from tests.bot.conftest import RunningBot, running_bot, start_bot
 from tests.bot.teams_activities import USER, personal_message
 from tests.bot.test_observability import LogBuffer, fields, log_buffer  # noqa: F401
+from tests.conftest import PostgresServer
 
 MARKER = "Zebrafink-Markor-8842"
 EMAIL = "anna.zebrafink@kommun.example"
@@ -101,3 +104,30 @@ def test_person_fields_are_logged_as_a_short_keyed_hash(log_buffer: LogBuffer):
     assert re.fullmatch(r"p:[0-9a-f]{10}", fields(first)["by"])
     assert USER["aadObjectId"] not in log_buffer.text
     assert USER["aadObjectId"].upper() not in log_buffer.text
+
+
+@pytest.mark.postgres
+async def test_readiness_probes_in_an_outage_log_the_error_type_not_its_message(
+    log_buffer: LogBuffer, postgres_server: PostgresServer
+):
+    # PostgreSQL's errors quote the database's name: here it carries the marker.
+    name = f"samverkan_test_{MARKER}"
+    await postgres_server.execute(f'CREATE DATABASE "{name}"')
+    settings = Settings(
+        database_url=postgres_server.url_for(name), port=0, scheduler_interval_seconds=0
+    )
+    runner, base_url = await start_bot(settings)
+    start_up_done = log_buffer.mark()  # start-up names the database it opens, rightly
+    try:
+        await postgres_server.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        async with aiohttp.ClientSession() as http:
+            for _ in range(2):  # the pool's broken connection, then a refused new one
+                async with http.get(f"{base_url}/readyz") as response:
+                    assert response.status == 503
+    finally:
+        await runner.cleanup()
+        await postgres_server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    outage = "\n".join(log_buffer.since(start_up_done))
+    assert outage.count("not ready: database ") == 2
+    assert MARKER not in outage

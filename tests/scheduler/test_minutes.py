@@ -22,6 +22,7 @@ from storage.conversations import ConversationStore
 from storage.meetings import MeetingRepository
 from storage.minutes import MinutesRepository
 from storage.outbox import Outbox
+from tests.bot.test_observability import LogBuffer, fields, log_buffer  # noqa: F401
 from tests.graph_fake import GraphFake
 from tests.scheduler.minutes_fixtures import (
     CHAIR,
@@ -258,6 +259,28 @@ async def test_the_asking_card_links_to_the_channel_folder_once_it_is_known(data
     files = graph_files(graph)
     assert await filer(database, files).refresh_folders() == 0
     await files.close()
+
+
+async def test_a_folder_graph_refuses_is_logged_without_graphs_message(
+    database, graph, log_buffer: LogBuffer
+):
+    await add_meeting(database)
+    await ConversationStore(database).set_binding(TEAM, CHANNEL, "natet", "alfa")
+    # Graph's messages may quote a file, folder or person: here a person's name.
+    marker = "Zebrafink-Markor-8842"
+    graph.fail("GET", "filesFolder", 404, code="itemNotFound", times=2,  # Alfa and Beta
+               message=f"The folder 'Protokoll {marker}' was not found")  # fmt: skip
+
+    files = graph_files(graph)
+    looked_up = await filer(database, files).refresh_folders()
+    await files.close()
+
+    assert looked_up == 0
+    logged = log_buffer.lines("files folder not found")
+    assert [(fields(x)["error"], fields(x)["status"], fields(x)["code"]) for x in logged] == [
+        ("GraphError", "404", "itemNotFound")
+    ] * 2
+    assert marker not in log_buffer.text
 
 
 async def test_a_file_waiting_for_sharepoint_stops_the_reminders(database, graph):

@@ -18,8 +18,6 @@ networks only, and the privacy statement is the project's own document.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -29,7 +27,7 @@ from pathlib import Path
 import markdown
 from aiohttp import web
 
-from bot.wheel_page import page_language, page_theme
+from bot.wheel_page import FRAME_ANCESTORS, csp_hash, page_language, page_theme
 from storage.registry import Language, Localized
 
 logger = logging.getLogger(__name__)
@@ -148,20 +146,15 @@ def _text(name: str, language: Language) -> str:
     return _TEXTS[name].get(language)
 
 
-def _csp_hash(source: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode()).digest()).decode() + "'"
-
-
-# Our own style and script, and the Teams library from this host; framed by Teams only.
+# Our own style and script, and the Teams library from this host; framed as the wheel page is.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'none'",
-        f"style-src {_csp_hash(_STYLE)}",
-        f"script-src 'self' {_csp_hash(_CONFIGURE_SCRIPT)}",
+        f"style-src {csp_hash(_STYLE)}",
+        f"script-src 'self' {csp_hash(_CONFIGURE_SCRIPT)}",
         "base-uri 'none'",
         "form-action 'none'",
-        "frame-ancestors 'self' https://teams.microsoft.com https://*.teams.microsoft.com "
-        "https://*.cloud.microsoft https://*.microsoft365.com https://*.office.com",
+        FRAME_ANCESTORS,
     ]
 )
 

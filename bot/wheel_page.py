@@ -980,8 +980,17 @@ _SCRIPT = """
 """
 
 
-def _csp_hash(source: str) -> str:
+def csp_hash(source: str) -> str:
+    """A Content-Security-Policy source allowing exactly this inline style or script."""
     return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode()).digest()).decode() + "'"
+
+
+# Who may frame the bot's pages: itself, Teams and the other Microsoft 365 hosts (the hosts
+# Microsoft's tab requirements list).
+FRAME_ANCESTORS = (
+    "frame-ancestors 'self' https://teams.microsoft.com https://*.teams.microsoft.com "
+    "https://*.cloud.microsoft https://*.microsoft365.com https://*.office.com"
+)
 
 
 # Only our own inline style and script run; the page may be framed by Teams and the other
@@ -989,12 +998,11 @@ def _csp_hash(source: str) -> str:
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'none'",
-        f"style-src {_csp_hash(_STYLE)}",
-        f"script-src {_csp_hash(_SCRIPT)}",
+        f"style-src {csp_hash(_STYLE)}",
+        f"script-src {csp_hash(_SCRIPT)}",
         "base-uri 'none'",
         "form-action 'none'",
-        "frame-ancestors 'self' https://teams.microsoft.com https://*.teams.microsoft.com "
-        "https://*.cloud.microsoft https://*.microsoft365.com https://*.office.com",
+        FRAME_ANCESTORS,
     ]
 )
 

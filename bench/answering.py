@@ -40,11 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from app import open_services  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from dialogs import cards  # noqa: E402
-from dialogs.intents import QUESTION, SmallTalk, classify  # noqa: E402
-from dialogs.turns import Turn  # noqa: E402
-from dialogs.who import ContactFinder  # noqa: E402
-from storage.registry import (  # noqa: E402
+from domain.registry import (  # noqa: E402
     Assignment,
     Group,
     Localized,
@@ -53,7 +49,11 @@ from storage.registry import (  # noqa: E402
     Role,
     RoleRegistry,
 )
+from domain.turns import Turn  # noqa: E402
+from services.intents import QUESTION, SmallTalk, classify  # noqa: E402
+from services.who import ContactFinder  # noqa: E402
 from storage.registry_files import load_directory  # noqa: E402
+from views import cards  # noqa: E402
 
 TODAY = date(2026, 3, 2)
 LARGE_NETWORKS, GROUPS_PER_NETWORK = 50, 10
@@ -528,8 +528,9 @@ def main(argv: list[str] | None = None) -> None:
     loaded = yaml.safe_load(args.questions.read_text(encoding="utf-8"))
     questions = loaded["questions"] if isinstance(loaded, dict) else loaded
     for q in questions:
-        q.setdefault("expect", [])
-        q["expect"] = list(q["expect"] or [])
+        expect = q.get("expect") or []
+        # One role may be written bare ("expect: sekreterare") or as a list of right ones.
+        q["expect"] = [expect] if isinstance(expect, str) else list(expect)
     if not args.no_speed:
         speed(questions)
     outcomes = asyncio.run(bot_outcomes(questions))

@@ -16,7 +16,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.wheel_page import (
+from bot.wheel_routes import page_language, wheel_routes
+from domain.registry import UnknownNetwork
+from views.wheel_page import (
     CENTER,
     LANE_RADII,
     MARK_EXTENT,
@@ -24,11 +26,8 @@ from bot.wheel_page import (
     WheelPage,
     day_angle,
     month_index,
-    page_language,
     render_wheel_page,
-    wheel_routes,
 )
-from domain.registry import UnknownNetwork
 
 SVG = "{http://www.w3.org/2000/svg}"
 TODAY = date(2026, 11, 24)

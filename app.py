@@ -35,7 +35,7 @@ from bot.settings import Settings
 from bot.tab_pages import tab_routes
 from bot.team_owners import DirectoryPeople, GraphTeamOwners
 from bot.teams_bot import SamverkanBot
-from bot.wheel_page import wheel_routes
+from bot.wheel_routes import wheel_routes
 from bot.wheel_source import WheelPages, wheel_page_link
 from cli import main as command_line
 from cli.commands import Wiring

@@ -27,7 +27,7 @@ from pathlib import Path
 import markdown
 from aiohttp import web
 
-from bot.wheel_page import FRAME_ANCESTORS, csp_hash, page_language, page_theme
+from bot.wheel_routes import FRAME_ANCESTORS, csp_hash, page_language, page_theme
 from domain.registry import Language, Localized
 
 logger = logging.getLogger(__name__)

@@ -16,6 +16,7 @@ from domain.posts import Countdown, PlannedPost
 from domain.registry import Language, Localized
 from texts import meetings as mt
 from texts import minutes as xt
+from texts.calendar import MONTHS, WEEKDAYS_SHORT
 from views import cards
 
 _LATE_NOTE = Localized(
@@ -27,25 +28,11 @@ _LATE_NOTE = Localized(
 LOCAL_TIME = ZoneInfo("Europe/Stockholm")
 
 
-_WEEKDAYS = Localized(
-    sv=("mån", "tis", "ons", "tors", "fre", "lör", "sön"),
-    en=("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-)
-
-
-_MONTHS = Localized(
-    sv=("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-        "september", "oktober", "november", "december"),
-    en=("January", "February", "March", "April", "May", "June", "July", "August",
-        "September", "October", "November", "December"),
-)
-
-
 def format_when(moment: datetime, language: Language) -> str:
     """A time as members read it, in Swedish time: "tis 12 mars 09:00"."""
     local = moment.astimezone(LOCAL_TIME)
-    weekday = _WEEKDAYS.get(language)[local.weekday()]
-    month = _MONTHS.get(language)[local.month - 1]
+    weekday = WEEKDAYS_SHORT.get(language)[local.weekday()]
+    month = MONTHS.get(language)[local.month - 1]
     return f"{weekday} {local.day} {month} {local:%H:%M}"
 
 

@@ -13,17 +13,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.posts import Countdown, PlannedPost
-from domain.registry import Language, Localized
+from domain.registry import Language
 from texts import meetings as mt
 from texts import minutes as xt
+from texts import posts as pt
 from texts.calendar import MONTHS, WEEKDAYS_SHORT
 from views import cards
-
-_LATE_NOTE = Localized(
-    sv="_Skickas sent: det skulle ha kommit {when}._",
-    en="_Sent late: it was due {when}._",
-)
-
 
 LOCAL_TIME = ZoneInfo("Europe/Stockholm")
 
@@ -77,7 +72,7 @@ def _replaced(value: Any, old: str, new: str) -> Any:
 
 def mark_late(post: PlannedPost) -> PlannedPost:
     """The post with a note that it comes late, in its own language, in text and card."""
-    note = _LATE_NOTE.get(post.language).format(
+    note = pt.LATE_NOTE.get(post.language).format(
         when=format_when(post.due_at, post.language)
     )
     card = cards.with_footnote(post.card, note) if post.card is not None else None

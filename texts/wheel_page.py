@@ -6,16 +6,14 @@ from __future__ import annotations
 from datetime import date
 
 from domain.registry import Language, Localized
-from texts.wheel_admin import MONTHS
+from texts.calendar import MONTHS, WEEKDAYS_SHORT
+from texts.calendar import MONTHS_SHORT as LIST_MONTHS
 
+# The page's dates are tight ("12 okt"): the short month names without their full stops.
 MONTHS_SHORT = Localized(
-    sv=("jan", "feb", "mars", "apr", "maj", "juni", "juli", "aug", "sep", "okt", "nov", "dec"),
-    en=("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    sv=tuple(month.rstrip(".") for month in LIST_MONTHS.sv), en=LIST_MONTHS.en
 )
-WEEKDAYS = Localized(
-    sv=("mån", "tis", "ons", "tors", "fre", "lör", "sön"),
-    en=("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-)
+WEEKDAYS = WEEKDAYS_SHORT
 # A kind of date on the wheel (`views.wheel_page.model.EntryKind`): singular, plural.
 KIND_NAMES: dict[str, Localized[tuple[str, str]]] = {
     "deadline": Localized(sv=("Sista dag", "Sista dagar"), en=("Deadline", "Deadlines")),

@@ -42,17 +42,14 @@ from domain.registry import (
     MeetingOffset,
     MeetingSeries,
     MeetingStep,
-    MinMeetingsCheck,
     Network,
     Person,
-    PrecededByCheck,
     Role,
     RoleRegistry,
     ShiftPolicy,
-    TermEndCheck,
-    WheelCheck,
     WheelRule,
 )
+from domain.wheel_checks import CHECK_KINDS, Setting, WheelCheck
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
@@ -372,11 +369,6 @@ _RULE_FIELDS = {
     "shift": False,
 }
 _OFFSET_FIELDS = {"kind": True, "days": True, "step": False}
-_CHECK_FIELDS = {
-    "min_meetings": {"type": True, "count": True, "kind": False, "mode": False, "year": False},
-    "preceded_by": {"type": True, "kind": True, "by_kind": True, "days": True},
-    "term_end": {"type": True, "role": True},
-}
 _HOLDER_FIELDS = {
     "role": True,
     "group": False,
@@ -809,7 +801,7 @@ class _Reader:
         shift = self.shift_policy(fields, path)
         on_the_day = self.boolean(fields.get("on_the_day", True), path + ("on_the_day",))
         # When the rule falls: exactly one source of dates.
-        own_dates = isinstance(check, PrecededByCheck | TermEndCheck)
+        own_dates = check is not None and check.own_dates
         sources = [name for name in ("rrule", "relative_to") if name in fields]
         if own_dates and sources:
             self.problem(
@@ -817,8 +809,8 @@ class _Reader:
                 f"a {fields['check'].get('type')} check takes its dates from the meetings or "
                 f"terms it checks: remove {sources[0]!r}",
             )
-        elif "check" in fields and isinstance(check, MinMeetingsCheck) and "rrule" not in fields:
-            self.problem(path + ("rrule",), "missing: when to run the min_meetings check")
+        elif check is not None and not own_dates and "rrule" not in fields:
+            self.problem(path + ("rrule",), f"missing: when to run the {check.key} check")
         elif not own_dates and "check" not in fields and len(sources) != 1:
             self.problem(
                 path + ((sources[1],) if sources else ("rrule",)),
@@ -880,49 +872,51 @@ class _Reader:
     def check(
         self, value: Any, path: KeyPath, kind_keys: Sequence[str], role_keys: Sequence[str]
     ) -> WheelCheck | None:
+        """A wheel rule's `check`: its `type` names a kind in `CHECK_KINDS`, whose
+        settings are validated here and handed to it as a plain mapping."""
         check_type = value.get("type") if isinstance(value, dict) else None
-        if check_type not in _CHECK_FIELDS:
+        kind = CHECK_KINDS.get(check_type) if isinstance(check_type, str) else None
+        if kind is None:
             self.problem(
                 path + ("type",),
-                f"must be one of {', '.join(_CHECK_FIELDS)}, not {check_type!r}",
+                f"must be one of {', '.join(CHECK_KINDS)}, not {check_type!r}",
             )
             return None
-        fields = self.fields(value, path, _CHECK_FIELDS[check_type])
+        shape = {"type": True} | {s.name: s.required for s in kind.settings}
+        fields = self.fields(value, path, shape)
         if fields is None:
             return None
         before = len(self.problems)
-        if check_type == "term_end":
-            role = self.known(fields.get("role"), path + ("role",), "role", role_keys)
-            return TermEndCheck(role=role) if role is not None else None
-        kind = None
-        if "kind" in fields:
-            kind = self.known(fields["kind"], path + ("kind",), "meeting kind", kind_keys)
-        if check_type == "preceded_by":
-            by_kind = self.known(
-                fields.get("by_kind"), path + ("by_kind",), "meeting kind", kind_keys
-            )
-            days = (
-                self.integer(fields["days"], path + ("days",), minimum=1)
-                if "days" in fields
-                else None
-            )
-            if len(self.problems) > before or None in (kind, by_kind, days):
-                return None
-            return PrecededByCheck(kind=kind, by_kind=by_kind, days=days)  # type: ignore[arg-type]
-        count = (
-            self.integer(fields["count"], path + ("count",), minimum=1)
-            if "count" in fields
-            else None
-        )
-        mode = fields.get("mode", "physical")
-        if mode not in ("physical", "any"):
-            self.problem(path + ("mode",), f"must be physical or any, not {mode!r}")
-        year = fields.get("year", "current")
-        if year not in ("current", "next"):
-            self.problem(path + ("year",), f"must be current or next, not {year!r}")
-        if len(self.problems) > before or count is None:
+        settings = {
+            s.name: self.check_setting(s, fields[s.name], path + (s.name,), kind_keys, role_keys)
+            for s in kind.settings
+            if s.name in fields
+        }
+        if len(self.problems) > before or any(
+            s.required and settings.get(s.name) is None for s in kind.settings
+        ):
             return None
-        return MinMeetingsCheck(count=count, kind=kind, mode=mode, year=year)
+        return kind.from_settings(settings)
+
+    def check_setting(
+        self,
+        setting: Setting,
+        value: Any,
+        path: KeyPath,
+        kind_keys: Sequence[str],
+        role_keys: Sequence[str],
+    ) -> Any:
+        if setting.kind == "meeting_kind":
+            return self.known(value, path, "meeting kind", kind_keys)
+        if setting.kind == "role":
+            return self.known(value, path, "role", role_keys)
+        if setting.kind == "count":
+            return self.integer(value, path, minimum=1)
+        if value not in setting.choices:
+            *first, last = setting.choices
+            self.problem(path, f"must be {', '.join(first)} or {last}, not {value!r}")
+            return None
+        return value
 
     # --- values of the planning sections ---
 
@@ -1378,16 +1372,7 @@ def _rule_document(rule: WheelRule) -> dict[str, Any]:
 
 
 def _check_document(check: WheelCheck) -> dict[str, Any]:
-    if isinstance(check, TermEndCheck):
-        return _Inline(type="term_end", role=check.role)
-    if isinstance(check, PrecededByCheck):
-        return _Inline(type="preceded_by", kind=check.kind, by_kind=check.by_kind, days=check.days)
-    document = _Inline(type="min_meetings", count=check.count)
-    if check.kind is not None:
-        document["kind"] = check.kind
-    document["mode"] = check.mode
-    document["year"] = check.year
-    return document
+    return _Inline(type=check.key, **check.to_settings())
 
 
 def _group_document(group: Group) -> dict[str, Any]:

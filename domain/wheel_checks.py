@@ -101,7 +101,7 @@ class Names:
     holders: tuple[Assignment, ...]
 
 
-SentenceValue = Scope | KindName | RoleTitle | MeetingTime | Day | Names | int | str
+SentenceValue = Scope | KindName | RoleTitle | MeetingTime | Day | Names | int | str | None
 
 
 @dataclass(frozen=True)
@@ -176,8 +176,8 @@ class MinMeetingsCheck(WheelCheck):
             "min_meetings",
             {
                 "scope": Scope(deadline.group_key),
-                "found": deadline.found,  # type: ignore[dict-item]
-                "year": deadline.year,  # type: ignore[dict-item]
+                "found": deadline.found,
+                "year": deadline.year,
                 "count": self.count,
             },
         )

@@ -202,7 +202,7 @@ class Outbox:
         keys = list(keys)
         if not keys:
             return 0
-        async with self._database.write() as connection:
+        async with self._database.statement() as connection:
             result = await connection.execute(
                 update(OutboxRow)
                 .where(
@@ -240,9 +240,9 @@ class Outbox:
         worker took the row over, the post has been sent all the same (the caller logs
         the possible duplicate when this returns False).
         """
-        # One prepared statement on a plain connection (no ORM session, nothing built per
-        # call): every sent post records this on its own, straight after Teams accepted it.
-        async with self._database.write() as connection:
+        # One statement built once, committing by itself (no ORM session, no BEGIN and
+        # COMMIT): every sent post records this on its own, straight after Teams accepted it.
+        async with self._database.statement() as connection:
             result = await connection.execute(
                 _MARK_SENT,
                 {

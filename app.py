@@ -46,7 +46,6 @@ from bot.file_hosts import FileHosts
 from bot.files import SharedFileReader, download
 from bot.graph import GraphConfig, GraphDirectory, GraphFiles, credential_for
 from bot.http import PortUnavailable, ReadinessCheck, create_web_app, listening_sockets
-from bot.logs import configure_logging
 from bot.metrics import MetricsEndpoint, TurnCounters
 from bot.proactive import ConnectorSender
 from bot.settings import Settings, SettingsError
@@ -55,19 +54,7 @@ from bot.team_owners import DirectoryPeople, GraphTeamOwners
 from bot.teams_bot import SamverkanBot
 from bot.wheel_page import wheel_routes
 from bot.wheel_source import WheelPages, wheel_page_link
-from dialogs.admin import AuditDialogs, actor_name, describe
-from dialogs.calendar_feed import CalendarFeeds, CalendarLinks
-from dialogs.conversation import Conversation, RegistrySnapshots
-from dialogs.installation import TeamInstallations
-from dialogs.markdown import plain_text
-from dialogs.meetings import MeetingDialogs
-from dialogs.minutes import MinutesDialogs, MinutesInbox
-from dialogs.minutes_texts import CLI_REPLACE_HINT
-from dialogs.permissions import Permissions
-from dialogs.posts import POSTS_COMMAND, PostsOverview
-from dialogs.roles_admin import RolesAdminDialogs
-from dialogs.schedule import Schedule
-from dialogs.schedule_cli import (
+from cli.schedule import (
     USAGE_ERROR,
     Streams,
     UsageError,
@@ -77,12 +64,25 @@ from dialogs.schedule_cli import (
     check_window,
     wheel_command,
 )
-from dialogs.turns import Reply, Turn
+from dialogs.admin import AuditDialogs, actor_name, describe
+from dialogs.conversation import Conversation
+from dialogs.installation import TeamInstallations
+from dialogs.meetings import MeetingDialogs
+from dialogs.minutes import MinutesDialogs, MinutesInbox
+from dialogs.posts import POSTS_COMMAND, PostsOverview
+from dialogs.roles_admin import RolesAdminDialogs
 from dialogs.wheel_admin import WheelAdmin
+from domain.posts import Planner
+from domain.recurrence import STOCKHOLM
+from domain.registry import Person, RoleRegistry, UnknownGroup, UnknownNetwork
+from domain.turns import Reply, Turn
 from manifest.package import add_package_arguments, main_package
+from observability.logs import configure_logging
 from scheduler.delivery import DeliveryWorker, RetryPolicy, process_worker_id, sends_within
 from scheduler.housekeeping import Housekeeping, RetentionPeriods
-from scheduler.minutes import (
+from scheduler.runner import DeliveryRunner
+from services.calendar_feed import CalendarFeeds, CalendarLinks
+from services.minutes import (
     AlreadyFiled,
     MinutesChaser,
     MinutesFiler,
@@ -93,10 +93,10 @@ from scheduler.minutes import (
     day_range,
     minutes_status,
 )
-from scheduler.planning import MeetingPlanner, sync_meeting_series
-from scheduler.posts import Planner
-from scheduler.recurrence import STOCKHOLM
-from scheduler.runner import DeliveryRunner
+from services.permissions import Permissions
+from services.planning import MeetingPlanner, sync_meeting_series
+from services.registry_snapshots import RegistrySnapshots
+from services.schedule import Schedule
 from storage.audit import AuditLog
 from storage.backup import BackupError, back_up, restore
 from storage.calendar_tokens import CalendarTokenStore
@@ -107,11 +107,12 @@ from storage.meetings import MeetingRepository
 from storage.minutes import MinutesRepository
 from storage.outbox import Outbox
 from storage.personal_data import PersonalData, PersonKey
-from storage.registry import Person, RoleRegistry, UnknownGroup, UnknownNetwork
 from storage.registry_files import RegistryFileError, load_directory, load_file, write_file
 from storage.registry_repository import RegistryRepository
 from storage.send_budget import SendBudgetStore
 from storage.wheel_overrides import WheelOverrideStore
+from texts.markdown import plain_text
+from texts.minutes import CLI_REPLACE_HINT
 
 log = logging.getLogger("samverkan")
 
@@ -832,7 +833,7 @@ async def _minutes_upload(services: Services, network, args: argparse.Namespace)
 
 
 def schedule_cli(settings: Settings, args: argparse.Namespace) -> int:
-    """`wheel`, `agenda` and `calendar` (`dialogs.schedule_cli`)."""
+    """`wheel`, `agenda` and `calendar` (`cli.schedule`)."""
     try:  # what needs no database is refused before opening it
         if args.command == "wheel":
             check_window(args.start, args.days)

@@ -2,7 +2,7 @@
 
 `reply_activities` is the one place a `Reply` becomes an activity: its text (Teams
 renders a markdown subset) and, when the reply has one, its adaptive card as an
-attachment. The cards themselves are built in `dialogs.cards`; this module only wraps
+attachment. The cards themselves are built in `views.cards`; this module only wraps
 them. The few sentences the edge says on its own (welcome, apology, an unknown button)
 live here, side by side in both languages.
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from botbuilder.schema import Activity, ActivityTypes, Attachment, TextFormatTypes
 
-from dialogs.turns import Reply
-from storage.registry import Language, Localized
+from domain.registry import Language, Localized
+from domain.turns import Reply
 
 ADAPTIVE_CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 

@@ -28,7 +28,7 @@ import markdown
 from aiohttp import web
 
 from bot.wheel_page import FRAME_ANCESTORS, csp_hash, page_language, page_theme
-from storage.registry import Language, Localized
+from domain.registry import Language, Localized
 
 logger = logging.getLogger(__name__)
 

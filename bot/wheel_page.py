@@ -37,8 +37,8 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from dialogs.calendar_feed import webcal_url
-from storage.registry import Language, Localized
+from domain.registry import Language, Localized
+from services.calendar_feed import webcal_url
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ token opens no calendar of that network."""
 PageLoader = Callable[[str | None, Language], Awaitable[WheelPage]]
 """Builds the page for a network key (None: the default network) in a language.
 
-Raises `LookupError` (e.g. `storage.registry.UnknownNetwork`) for an unknown network:
+Raises `LookupError` (e.g. `domain.registry.UnknownNetwork`) for an unknown network:
 the route answers 404.
 """
 

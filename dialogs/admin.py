@@ -1,7 +1,7 @@
 """Administration in chat: the audit log for a network's admins.
 
 "logg" / "audit" lists the latest changes to the network the channel talks about: who
-made them, when, and what changed. Only the network's admins and team owners (`dialogs.permissions`)
+made them, when, and what changed. Only the network's admins and team owners (`services.permissions`)
 may read it; anyone else gets a polite refusal. The whole log, with before and after as
 JSON, is `python app.py audit`.
 """
@@ -13,13 +13,13 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from dialogs.conversation import CommandHandler, CommandRequest
-from dialogs.intents import Command
-from dialogs.markdown import escape
-from dialogs.permissions import Permissions
-from dialogs.turns import Reply
-from scheduler.recurrence import local
+from domain.recurrence import local
+from domain.registry import Language, Localized, RoleRegistry
+from domain.turns import Reply
+from services.intents import Command
+from services.permissions import Permissions
 from storage.audit import SYSTEM, TEAMS, AuditEntry
-from storage.registry import Language, Localized, RoleRegistry
+from texts.markdown import escape
 
 log = logging.getLogger(__name__)
 

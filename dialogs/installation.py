@@ -15,7 +15,7 @@ binding, so a rename never silently stops reminders), a deleted one is unbound. 
 the bot is removed the team's references become inactive; when it comes back they
 are active again and posts parked as undeliverable meanwhile are queued again.
 
-Team owners and the network's admins (`dialogs.permissions`) change the mapping by card:
+Team owners and the network's admins (`services.permissions`) change the mapping by card:
 the welcome's "Ändra" button, or "kanaler" ("channels") in one of the team's channels,
 opens a form with a choice per channel (a group, a declared channel such as the board's,
 or none), and, when several networks are configured, the team's network. Saving checks
@@ -36,16 +36,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
-from dialogs import cards
 from dialogs.conversation import ActionHandler, ActionRequest, CommandHandler, CommandRequest
-from dialogs.intents import Command
-from dialogs.markdown import escape
-from dialogs.meeting_views import GENERAL_CHANNEL_NAME
-from dialogs.permissions import Permissions
-from dialogs.text import fold
-from dialogs.turns import Reply, Turn
+from domain.registry import Group, Language, Localized, Network, RoleRegistry
+from domain.turns import Reply, Turn
+from services.intents import Command
+from services.permissions import Permissions
+from services.text import fold
 from storage.conversations import ChannelBinding, StoredReference
-from storage.registry import Group, Language, Localized, Network, RoleRegistry
+from texts.markdown import escape
+from views import cards
+from views.meetings import GENERAL_CHANNEL_NAME
 
 log = logging.getLogger(__name__)
 

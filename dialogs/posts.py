@@ -7,40 +7,30 @@ the bot could send them), reminders a newer one replaced (superseded: after down
 only the newest reminder of a deadline goes out) and posts that could not be sent, with
 the reason in words.
 
-`as_sent` is a post as it goes out: its countdown ("om 7 dagar", "3 dagar sedan mötet")
-restated for the day it is sent, and, when it is sent well after its time (after
-downtime), the note that it comes late (`mark_late`), so readers know why.
+How a post reads as it goes out (its countdown restated, the late note) is `views.posts`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
 
-from dialogs import cards
-from dialogs import meeting_texts as mt
-from dialogs import minutes_texts as xt
-from dialogs.intents import Command
-from dialogs.markdown import escape
-from dialogs.meeting_views import channel_name
-from dialogs.turns import Reply
-from scheduler.posts import (
-    PERSONAL_CHAT_UNREACHABLE,
-    Countdown,
-    PlannedPost,
-    Planner,
-)
+from domain.posts import PERSONAL_CHAT_UNREACHABLE, PlannedPost, Planner
+from domain.registry import Language, Localized
+from domain.turns import Reply
+from services.intents import Command
 from storage.outbox import OutboxEntry
-from storage.registry import Language, Localized
+from texts.markdown import escape
+from views import cards
+from views.meetings import channel_name
+from views.posts import format_when
 
-if TYPE_CHECKING:  # the delivery worker imports `as_sent` without the conversation logic
+if TYPE_CHECKING:  # for the annotation only: the conversation imports much more
     from dialogs.conversation import CommandRequest
 
-LOCAL_TIME = ZoneInfo("Europe/Stockholm")
 
 POSTS_COMMAND = Command(
     "posts",
@@ -100,78 +90,7 @@ _TEXTS: dict[str, Localized[str]] = {
         en="{name} cannot be reached in personal chat: the app is not installed for them; "
         "ask them to open the bot in Teams",
     ),
-    "late_note": Localized(
-        sv="_Skickas sent: det skulle ha kommit {when}._",
-        en="_Sent late: it was due {when}._",
-    ),
 }
-
-_WEEKDAYS = Localized(
-    sv=("mån", "tis", "ons", "tors", "fre", "lör", "sön"),
-    en=("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-)
-_MONTHS = Localized(
-    sv=("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-        "september", "oktober", "november", "december"),
-    en=("January", "February", "March", "April", "May", "June", "July", "August",
-        "September", "October", "November", "December"),
-)
-
-
-def format_when(moment: datetime, language: Language) -> str:
-    """A time as members read it, in Swedish time: "tis 12 mars 09:00"."""
-    local = moment.astimezone(LOCAL_TIME)
-    weekday = _WEEKDAYS.get(language)[local.weekday()]
-    month = _MONTHS.get(language)[local.month - 1]
-    return f"{weekday} {local.day} {month} {local:%H:%M}"
-
-
-def countdown_phrase(countdown: Countdown, today: date, language: Language) -> str:
-    """What a countdown says on `today`: "om 3 dagar", "i dag", "3 dagar sedan mötet"."""
-    if countdown.style == "since":
-        return xt.days_since_meeting((today - countdown.day).days, language)
-    return mt.days_until((countdown.day - today).days, language)
-
-
-def as_sent(post: PlannedPost, now: datetime, *, late: bool) -> PlannedPost:
-    """`post` as it goes out at `now`: its countdown true on the day it is sent, and the
-    late note when it is `late`.
-
-    The planner wrote the countdown for the day the post was due, in parentheses, in the
-    text and the card (`Countdown.shown`); sent on another day, it is restated there.
-    """
-    if post.countdown is not None:
-        today = now.astimezone(LOCAL_TIME).date()
-        phrase = countdown_phrase(post.countdown, today, post.language)
-        if phrase != post.countdown.shown:
-            old, new = f"({post.countdown.shown})", f"({phrase})"
-            post = replace(
-                post,
-                text=post.text.replace(old, new),
-                card=_replaced(post.card, old, new) if post.card is not None else None,
-                countdown=replace(post.countdown, shown=phrase),
-            )
-    return mark_late(post) if late else post
-
-
-def _replaced(value: Any, old: str, new: str) -> Any:
-    """`value` (a card's JSON) with `old` replaced by `new` in every string."""
-    if isinstance(value, str):
-        return value.replace(old, new)
-    if isinstance(value, list):
-        return [_replaced(item, old, new) for item in value]
-    if isinstance(value, dict):
-        return {key: _replaced(item, old, new) for key, item in value.items()}
-    return value
-
-
-def mark_late(post: PlannedPost) -> PlannedPost:
-    """The post with a note that it comes late, in its own language, in text and card."""
-    note = _TEXTS["late_note"].get(post.language).format(
-        when=format_when(post.due_at, post.language)
-    )
-    card = cards.with_footnote(post.card, note) if post.card is not None else None
-    return replace(post, text=f"{post.text}\n\n{note}", card=card)
 
 
 class OutboxOverview(Protocol):

@@ -1,6 +1,6 @@
 """Changing annual-wheel entries from chat: the edit form, saving, pausing, resetting.
 
-Admins (`dialogs.permissions`: the network's configured admins and its team's owners) see
+Admins (`services.permissions`: the network's configured admins and its team's owners) see
 an "Ändra" ("Edit") button on each row of the "årshjul" card and an "Ändra årshjulet"
 button that lists every entry (paused ones and checks that have no dates right now
 included). The form changes an entry as people think of it:
@@ -27,30 +27,25 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
-from dialogs import cards
-from dialogs import meeting_texts as mt
-from dialogs import wheel_admin_texts as wt
 from dialogs.conversation import ActionHandler, ActionRequest
-from dialogs.markdown import escape
-from dialogs.meeting_views import channel_name, kind_name
-from dialogs.permissions import Permissions
-from dialogs.turns import Reply
-from scheduler.recurrence import local, start_of_day
-from scheduler.wheel import (
+from domain.meetings import Meeting
+from domain.recurrence import local, start_of_day
+from domain.registry import TARGET_EACH_GROUP, Language, Network, WheelRule
+from domain.turns import Reply
+from domain.wheel import (
     effective_rule,
     effective_rules,
     wheel_deadlines,
     wheel_targets,
     yearly_date,
 )
-from storage.meetings import Meeting
-from storage.registry import (
-    TARGET_EACH_GROUP,
-    Language,
-    Network,
-    WheelRule,
-)
-from storage.wheel_overrides import NO_RESPONSIBLE, WheelOverride
+from domain.wheel_overrides import NO_RESPONSIBLE, WheelOverride
+from services.permissions import Permissions
+from texts import meetings as mt
+from texts import wheel_admin as wt
+from texts.markdown import escape
+from views import cards
+from views.meetings import channel_name, kind_name
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +123,7 @@ def entries_button(network_key: str, language: Language) -> dict[str, Any]:
 
 
 def wheel_key_prefix(network_key: str, rule_key: str) -> str:
-    """The outbox keys of an entry's reminders start so (`scheduler.planning`)."""
+    """The outbox keys of an entry's reminders start so (`services.planning`)."""
     return f"wheel:{network_key}:{rule_key}:"
 
 

@@ -30,10 +30,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.registry import Localized, Person, RoleRegistry, UnknownNetwork
 from storage import audit, conversations, meetings, minutes, outbox, registry_repository
 from storage.conversations import StoredReference
 from storage.database import Database
-from storage.registry import Localized, Person, RoleRegistry, UnknownNetwork
 from storage.registry_repository import PersonField, RegistryRepository
 
 log = logging.getLogger(__name__)

@@ -15,9 +15,10 @@ import pytest
 
 from app import _minutes_command, build_parser
 from bot.settings import Settings
-from scheduler.recurrence import STOCKHOLM
+from domain.meetings import MeetingDraft
+from domain.recurrence import STOCKHOLM
 from storage.database import Database
-from storage.meetings import MeetingDraft, MeetingRepository
+from storage.meetings import MeetingRepository
 from storage.minutes import MinutesRepository
 from tests.graph_fake import GraphFake, StaticCredential
 from tests.scheduler.planned import LOGISTIK, TEAM, bind_team

@@ -42,7 +42,7 @@ from bot.activity_json import (
 )
 from bot.adapter import _use_lean_serializer
 from bot.cards import reply_activities
-from dialogs.turns import Reply
+from domain.turns import Reply
 from tests.bot import teams_activities as teams
 
 SERVICE_URL = "https://smba.trafficmanager.net/emea/"

@@ -16,11 +16,11 @@ import pytest
 from bot.settings import Settings
 from bot.wheel_page import render_wheel_page
 from bot.wheel_source import WheelPages
-from dialogs.calendar_feed import CalendarLinks
-from dialogs.conversation import RegistrySnapshots
+from domain.recurrence import STOCKHOLM
 from manifest.package import render_manifest
-from scheduler.planning import sync_meeting_series
-from scheduler.recurrence import STOCKHOLM
+from services.calendar_feed import CalendarLinks
+from services.planning import sync_meeting_series
+from services.registry_snapshots import RegistrySnapshots
 from storage.calendar_tokens import CalendarScope, CalendarTokenStore
 from storage.conversations import ConversationStore
 from storage.database import Database

@@ -28,7 +28,7 @@ from bot.wheel_page import (
     render_wheel_page,
     wheel_routes,
 )
-from storage.registry import UnknownNetwork
+from domain.registry import UnknownNetwork
 
 SVG = "{http://www.w3.org/2000/svg}"
 TODAY = date(2026, 11, 24)

@@ -15,7 +15,7 @@ import aiohttp
 import pytest
 
 from bot.local_connector import LocalConnector
-from storage.registry import Assignment, Localized, Network, Person, Role, RoleRegistry
+from domain.registry import Assignment, Localized, Network, Person, Role, RoleRegistry
 from storage.registry_files import write_file
 from tests.bot.teams_activities import personal_message
 from tests.container.conftest import record

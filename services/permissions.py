@@ -16,8 +16,8 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-from dialogs.turns import Turn
-from storage.registry import Network, RoleRegistry
+from domain.registry import Network, RoleRegistry
+from domain.turns import Turn
 
 log = logging.getLogger(__name__)
 

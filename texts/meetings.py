@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from storage.registry import Language, Localized
+from domain.registry import Language, Localized
 
 _WEEKDAYS = Localized(
     sv=("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"),

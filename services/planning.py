@@ -1,6 +1,6 @@
 """The posts meetings and the annual wheel call for: agenda reminders, deadlines, warnings.
 
-`MeetingPlanner` is a `scheduler.posts.Planner`: asked for the posts due by a time, it
+`MeetingPlanner` is a `domain.posts.Planner`: asked for the posts due by a time, it
 reads the registry and the stored meetings and returns
 - an agenda reminder (the agenda card) in the group's channel `agenda.reminder_days`
   before each meeting;
@@ -36,19 +36,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
-from dialogs import cards
-from dialogs import meeting_texts as mt
-from dialogs.markdown import escape
-from dialogs.meeting_views import (
-    deadline_problem,
-    meeting_when,
-    responsible_holders,
-    responsible_title,
-    shift_note,
-)
-from scheduler.agenda import compose_agenda
-from scheduler.posts import Countdown, Mention, PlannedPost, Target
-from scheduler.recurrence import (
+from domain.agenda import compose_agenda
+from domain.meetings import AgendaItem, Meeting, MeetingDraft
+from domain.posts import Countdown, Mention, PlannedPost, Target
+from domain.recurrence import (
     LONGEST_SHIFT,
     at_local,
     aware,
@@ -58,10 +49,20 @@ from scheduler.recurrence import (
     shifted,
     start_of_day,
 )
-from scheduler.wheel import WheelDeadline, effective_rules, wheel_deadlines
-from storage.meetings import AgendaItem, Meeting, MeetingDraft, MeetingRepository
-from storage.registry import Assignment, Language, Network, RoleRegistry, ShiftPolicy
-from storage.wheel_overrides import WheelOverride
+from domain.registry import Assignment, Language, Network, RoleRegistry, ShiftPolicy
+from domain.wheel import WheelDeadline, effective_rules, wheel_deadlines
+from domain.wheel_overrides import WheelOverride
+from storage.meetings import MeetingRepository
+from texts import meetings as mt
+from texts.markdown import escape
+from views import cards
+from views.meetings import (
+    deadline_problem,
+    meeting_when,
+    responsible_holders,
+    responsible_title,
+    shift_note,
+)
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from dateutil import rrule as rfc5545
 
-from storage.registry import Language, ShiftPolicy
+from domain.registry import Language, ShiftPolicy
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 

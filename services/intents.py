@@ -29,8 +29,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from dialogs.text import fold
-from storage.registry import Language, Localized
+from domain.registry import Language, Localized
+from services.text import fold
 
 
 class SmallTalk(Enum):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage.registry import Language, Localized
+from domain.registry import Language, Localized
 
 MINUTES_COMMAND = Localized(sv="protokoll", en="minutes")
 

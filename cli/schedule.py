@@ -16,17 +16,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TextIO
 
-from dialogs.calendar_feed import (
-    CalendarFeeds,
-    CalendarLinkKeyMissing,
-    CalendarLinks,
-    is_base_url,
-)
-from dialogs.schedule import DueItem, Schedule
-from scheduler.agenda import Agenda
-from scheduler.recurrence import local
+from domain.agenda import Agenda
+from domain.recurrence import local
+from domain.registry import Language, Network, RoleRegistry, UnknownGroup, UnknownNetwork
+from services.calendar_feed import CalendarFeeds, CalendarLinkKeyMissing, CalendarLinks, is_base_url
+from services.schedule import DueItem, Schedule
 from storage.calendar_tokens import CalendarScope
-from storage.registry import Language, Network, RoleRegistry, UnknownGroup, UnknownNetwork
 
 WHEEL_DAYS = 90  # `wheel` without --days
 MAX_WHEEL_DAYS = 3660  # ten years: enough for any plan, and a bound on the work asked for

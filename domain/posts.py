@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal, Protocol
 
-from storage.registry import Language
+from domain.registry import Language
 
 GENERAL_CHANNEL = "general"  # the network team's General channel
 # How the outbox records a post to a person that Teams will not deliver (`last_error`

@@ -6,8 +6,8 @@ a blank line between paragraphs. Placeholders in braces are filled by `render`.
 
 from __future__ import annotations
 
-from dialogs.markdown import escape, mailto
-from storage.registry import Language, Localized
+from domain.registry import Language, Localized
+from texts.markdown import escape, mailto
 
 TEXTS: dict[str, Localized[str]] = {
     # "**Sekreterare** i Logistik: Anna Berg (anna.berg@...)."

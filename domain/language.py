@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from storage.registry import Language
+from domain.registry import Language
 
 # Words that are frequent in one language and (nearly) never written in the other. Words that
 # are both ("i", "in", "man", "den", "by", "hit", "dig", "be", "and", "under") are left out: they

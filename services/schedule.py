@@ -1,9 +1,9 @@
 """What is due when: a network's meetings and annual-wheel deadlines over a period.
 
 One reading of the wheel and the meetings for everything that lists them outside the
-chat: the calendar feed (`dialogs.calendar_feed`) and the command line's `wheel` and
-`agenda`. Deadlines come from `scheduler.wheel` with the admins' overrides applied, and
-read as the chat and the posts read them (`dialogs.meeting_views`), except that nothing
+chat: the calendar feed (`services.calendar_feed`) and the command line's `wheel` and
+`agenda`. Deadlines come from `domain.wheel` with the admins' overrides applied, and
+read as the chat and the posts read them (`views.meetings`), except that nothing
 here names a person: what is listed here is also served without sign-in.
 """
 
@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from dialogs.meeting_views import (
+from domain.agenda import Agenda, compose_agenda
+from domain.meetings import Meeting
+from domain.recurrence import local, start_of_day
+from domain.registry import Language, Network
+from domain.wheel import WheelDeadline, wheel_deadlines
+from storage.meetings import MeetingRepository
+from storage.wheel_overrides import WheelOverrideStore
+from views.meetings import (
     channel_name,
     deadline_problem,
     kind_name,
@@ -21,12 +28,6 @@ from dialogs.meeting_views import (
     responsible_title,
     shift_note,
 )
-from scheduler.agenda import Agenda, compose_agenda
-from scheduler.recurrence import local, start_of_day
-from scheduler.wheel import WheelDeadline, wheel_deadlines
-from storage.meetings import Meeting, MeetingRepository
-from storage.registry import Language, Network
-from storage.wheel_overrides import WheelOverrideStore
 
 DueKind = Literal["deadline", "check", "meeting"]
 

@@ -32,15 +32,15 @@ from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event, vDuration
 
-from dialogs import meeting_texts as mt
-from dialogs.conversation import RegistrySnapshots
-from dialogs.meeting_views import meeting_when
-from dialogs.schedule import DueItem, Schedule
-from scheduler.agenda import compose_agenda
-from scheduler.recurrence import STOCKHOLM, local
+from domain.agenda import compose_agenda
+from domain.meetings import AgendaItem
+from domain.recurrence import STOCKHOLM, local
+from domain.registry import Language, Localized, Network
+from services.registry_snapshots import RegistrySnapshots
+from services.schedule import DueItem, Schedule
 from storage.calendar_tokens import CalendarScope, CalendarTokenStore
-from storage.meetings import AgendaItem
-from storage.registry import Language, Localized, Network
+from texts import meetings as mt
+from views.meetings import meeting_when
 
 DAYS_BACK = 30  # past meetings and deadlines kept in the feed (and cancelled ones shown)
 DAYS_AHEAD = 365

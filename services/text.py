@@ -26,7 +26,7 @@ import snowballstemmer
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from storage.registry import Language
+from domain.registry import Language
 
 # Snowball's Swedish and English stop lists, less nothing and plus a few everyday words.
 _SWEDISH_STOP = """

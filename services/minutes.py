@@ -31,12 +31,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 
-from dialogs import cards
-from dialogs import meeting_texts as mt
-from dialogs import minutes_texts as xt
-from dialogs.conversation import RegistrySource
-from dialogs.markdown import escape
-from scheduler.filing import (
+from domain.filing import (
     REQUIRED_PERMISSIONS,
     ChannelFiles,
     DriveFile,
@@ -47,9 +42,9 @@ from scheduler.filing import (
     NameTaken,
     UploadState,
 )
-from scheduler.planning import Reminder, reminder_chain
-from scheduler.posts import GENERAL_CHANNEL, Countdown, Mention, PlannedPost, Recipient, Target
-from scheduler.recurrence import (
+from domain.meetings import Meeting
+from domain.posts import GENERAL_CHANNEL, Countdown, Mention, PlannedPost, Recipient, Target
+from domain.recurrence import (
     LONGEST_SHIFT,
     at_local,
     local,
@@ -57,18 +52,17 @@ from scheduler.recurrence import (
     shifted,
     start_of_day,
 )
+from domain.registry import Assignment, Language, Localized, Network, RoleRegistry, ShiftPolicy
+from services.planning import Reminder, reminder_chain
+from services.registry_snapshots import RegistrySource
 from storage.conversations import personal_user
 from storage.database import is_unavailable
-from storage.meetings import Meeting, MeetingRepository
+from storage.meetings import MeetingRepository
 from storage.minutes import Minutes, MinutesRepository, PendingUpload
-from storage.registry import (
-    Assignment,
-    Language,
-    Localized,
-    Network,
-    RoleRegistry,
-    ShiftPolicy,
-)
+from texts import meetings as mt
+from texts import minutes as xt
+from texts.markdown import escape
+from views import cards
 
 log = logging.getLogger(__name__)
 

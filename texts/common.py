@@ -1,11 +1,11 @@
 """The bot's own sentences (greeting, help, errors), Swedish and English side by side.
 
-Answers to "who do I contact?" have their own texts in `dialogs.who_texts`.
+Answers to "who do I contact?" have their own texts in `texts.who`.
 """
 
 from __future__ import annotations
 
-from storage.registry import Localized
+from domain.registry import Localized
 
 GREETING = Localized(
     sv="Hej{name}! Jag är samverkansboten för {network}. Fråga mig vem du ska kontakta, "

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from storage.meetings import AgendaItem, Meeting
-from storage.registry import Localized, MeetingStep, Network
+from domain.meetings import AgendaItem, Meeting
+from domain.registry import Localized, MeetingStep, Network
 
 
 @dataclass(frozen=True)

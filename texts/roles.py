@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage.registry import Localized
+from domain.registry import Localized
 
 ROLES_COMMAND = Localized(sv="roller", en="roles")
 

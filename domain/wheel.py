@@ -13,7 +13,7 @@ or pause it for whole years. `wheel_deadlines` applies them when given (`overrid
 the planner, "årshjul" and the wheel page all see the entry as changed; `effective_rule`
 gives one rule as it stands.
 
-Pure functions over plain data; the planner (`scheduler.planning`) adds lead times and
+Pure functions over plain data; the planner (`services.planning`) adds lead times and
 texts, the chat shows the coming deadlines.
 """
 
@@ -26,9 +26,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from scheduler.recurrence import LONGEST_SHIFT, local, occurrences, shifted
-from storage.meetings import Meeting
-from storage.registry import (
+from domain.meetings import Meeting
+from domain.recurrence import LONGEST_SHIFT, local, occurrences, shifted
+from domain.registry import (
     DEFAULT_RULE_START,
     TARGET_EACH_GROUP,
     TARGET_GENERAL,
@@ -39,7 +39,7 @@ from storage.registry import (
     TermEndCheck,
     WheelRule,
 )
-from storage.wheel_overrides import NO_RESPONSIBLE, WheelOverride
+from domain.wheel_overrides import NO_RESPONSIBLE, WheelOverride
 
 # Expanding rules this far past a period's ends finds every date that shifts into it.
 _SHIFT_MARGIN = LONGEST_SHIFT

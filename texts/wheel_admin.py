@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage.registry import Localized
+from domain.registry import Localized
 
 EDIT_BUTTON = Localized(sv="Ändra", en="Edit")
 EDIT_WHEEL_BUTTON = Localized(sv="Ändra årshjulet", en="Edit the wheel")

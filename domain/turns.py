@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from storage.registry import Assignment, Language
+from domain.registry import Assignment, Language
 
 ConversationKind = Literal["personal", "channel", "groupChat"]
 

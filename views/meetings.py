@@ -8,13 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from dialogs import meeting_texts as mt
-from dialogs.markdown import escape
-from scheduler.posts import GENERAL_CHANNEL
-from scheduler.recurrence import holiday_name, local
-from scheduler.wheel import WheelDeadline
-from storage.meetings import Meeting
-from storage.registry import (
+from domain.meetings import Meeting
+from domain.posts import GENERAL_CHANNEL
+from domain.recurrence import holiday_name, local
+from domain.registry import (
     Assignment,
     Language,
     Localized,
@@ -23,6 +20,9 @@ from storage.registry import (
     PrecededByCheck,
     TermEndCheck,
 )
+from domain.wheel import WheelDeadline
+from texts import meetings as mt
+from texts.markdown import escape
 
 GENERAL_CHANNEL_NAME = Localized(sv="Allmänt", en="General")
 

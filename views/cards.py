@@ -13,14 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dialogs import meeting_texts as mt
-from dialogs import minutes_texts as xt
-from dialogs import roles_texts as rt
-from dialogs import wheel_admin_texts as wt
-from dialogs.markdown import escape, mailto
-from scheduler.agenda import Agenda
-from scheduler.recurrence import local
-from storage.registry import Language, Localized
+from domain.agenda import Agenda
+from domain.recurrence import local
+from domain.registry import Language, Localized
+from texts import meetings as mt
+from texts import minutes as xt
+from texts import roles as rt
+from texts import wheel_admin as wt
+from texts.markdown import escape, mailto
 
 CARD_VERSION = "1.5"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"

@@ -7,7 +7,7 @@ registry, so a role added to the data is answerable without code changes.
 
 How a question is scored against a role:
 
-* Each word of the question is read as registry terms (see `dialogs.text`: stems, compound
+* Each word of the question is read as registry terms (see `services.text`: stems, compound
   parts, inflections, typos); asking words ("vem", "who", "ansvarar", "contact") carry nothing.
 * A term counts by where the role uses it (title over synonyms over duties) and by how telling
   it is: rare in the whole registry (an IDF) and held by few roles of this network (so a word
@@ -50,20 +50,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from dialogs.intents import request_verbs, role_words
-from dialogs.language import language_from_locale, language_scores
-from dialogs.text import Analyzer, Word, carries_no_role_information, fold, stem, stems, words
-from dialogs.turns import ContactAnswer, Reply
-from dialogs.markdown import escape
-from dialogs.who_texts import join_list, person_link, render, role_in_question
-from storage.registry import (
-    Assignment,
-    Language,
-    Localized,
-    Network,
-    Role,
-    RoleRegistry,
-)
+from domain.language import language_from_locale, language_scores
+from domain.registry import Assignment, Language, Localized, Network, Role, RoleRegistry
+from domain.turns import ContactAnswer, Reply
+from services.intents import request_verbs, role_words
+from services.text import Analyzer, Word, carries_no_role_information, fold, stem, stems, words
+from texts.markdown import escape
+from texts.who import join_list, person_link, render, role_in_question
 
 TITLE_WEIGHT = 3.0
 SYNONYM_WEIGHT = 2.0  # synonyms and the role key

@@ -65,11 +65,12 @@ What one post costs
 -------------------
 A fan-out is many posts due at once, so the work that does not need doing per post is
 done per claimed batch: the claim itself, the channels of all its posts (one query,
-`Channels.channel_references`) and, while this worker sends faster than the rate's
-spacing, the budget's slots for the batch's posts of one tenant (one transaction,
-`SendBudget.reserve_many`, all within `MAX_PAUSE`, so a 429 another replica gets
-reaches these sends as soon as it reached a single reservation). What stays per post is
-the send and recording it as sent, in that order, before the next send starts: that
+`Channels.channel_references`) and the budget's slots for the batch's posts of one
+tenant (one transaction, `SendBudget.reserve_many`), all within `MAX_PAUSE`, so a 429
+another replica gets reaches these sends as soon as it reached a single reservation,
+and as many as this worker can use in time (on a busy machine, where a send takes
+longer, fewer, but still several). What stays per post is the send and recording it as
+sent (one statement), in that order, before the next send starts: that
 order is what keeps the duplicate window to the one post in flight.
 """
 
@@ -375,8 +376,8 @@ class DeliveryWorker:
         # Slots of the budget reserved and not used yet, per tenant, earliest first.
         self._slots: dict[str, deque[datetime]] = {}
         # How long one send and its record take, smoothed: several slots are reserved at
-        # once only while a send takes less than the budget's spacing, so they are used
-        # in time rather than late and bunched.
+        # once only as far as they can be used in time (`_usable_slots`), not late and
+        # bunched, nor skipped and lost to the other replicas.
         self._send_seconds: float | None = None
 
     async def deliver_due(
@@ -576,16 +577,26 @@ class DeliveryWorker:
             held.popleft()
         if held:
             return Slot(held.popleft(), reserved=True)
-        keeps_up = (
-            self._send_seconds is not None
-            and self._send_seconds < self._budget.spacing.total_seconds()
-        )
-        if wanted > 1 and keeps_up:
-            first, *later = await self._budget.reserve_many(tenant, now, MAX_PAUSE, wanted)
+        count = min(wanted, self._usable_slots())
+        if count > 1:
+            first, *later = await self._budget.reserve_many(tenant, now, MAX_PAUSE, count)
             if later:
                 self._slots[tenant] = deque(slot.at for slot in later)
             return first
         return await self._budget.reserve(tenant, now, MAX_PAUSE)
+
+    def _usable_slots(self) -> int:
+        """How many slots in a row this worker can use in time (none later than half a
+        spacing): all while a send and its record take less than the spacing; fewer as
+        they take longer (each slot is used that much later than the one before); one
+        before the first send, or once they take half as long again as the spacing."""
+        if self._send_seconds is None:
+            return 1
+        spacing = self._budget.spacing.total_seconds()
+        behind = self._send_seconds - spacing
+        if behind <= 0:
+            return MAX_BATCH_SIZE
+        return 1 + int(spacing / 2 / behind)
 
     async def _hold(self, entry: OutboxEntry, report: DeliveryReport, until: datetime) -> None:
         await self._outbox.release(entry.key, self.worker_id, until)

@@ -22,8 +22,8 @@ from collections.abc import Callable
 from typing import Protocol
 
 from bot.graph import DirectoryUser, GraphDirectory
+from domain.conversations import StoredReference
 from domain.registry import Person
-from storage.conversations import StoredReference
 
 log = logging.getLogger(__name__)
 

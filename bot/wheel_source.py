@@ -16,12 +16,12 @@ from urllib.parse import quote, urlencode
 from bot.settings import Settings
 from bot.tab_pages import NetworkChoice
 from bot.wheel_page import WheelEntry, WheelPage
+from domain.conversations import ChannelBinding
 from domain.recurrence import local, start_of_day
 from domain.registry import Language
 from domain.wheel import wheel_deadlines
 from services.calendar_feed import CalendarLinks, feed_url, subscriptions_offered
 from services.registry_snapshots import RegistrySnapshots
-from storage.conversations import ChannelBinding
 from storage.meetings import MeetingRepository
 from storage.wheel_overrides import WheelOverrideStore
 from views.meetings import (

@@ -13,12 +13,12 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from dialogs.conversation import CommandHandler, CommandRequest
+from domain.audit import SYSTEM, TEAMS, AuditEntry
 from domain.recurrence import local
 from domain.registry import Language, Localized, RoleRegistry
 from domain.turns import Reply
 from services.intents import Command
 from services.permissions import Permissions
-from storage.audit import SYSTEM, TEAMS, AuditEntry
 from texts.markdown import escape
 
 log = logging.getLogger(__name__)

@@ -37,12 +37,12 @@ from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 from dialogs.conversation import ActionHandler, ActionRequest, CommandHandler, CommandRequest
+from domain.conversations import ChannelBinding, StoredReference
 from domain.registry import Group, Language, Localized, Network, RoleRegistry
 from domain.turns import Reply, Turn
 from services.intents import Command
 from services.permissions import Permissions
 from services.text import fold
-from storage.conversations import ChannelBinding, StoredReference
 from texts.markdown import escape
 from views import cards
 from views.meetings import GENERAL_CHANNEL_NAME

@@ -30,6 +30,7 @@ from typing import Any
 from dialogs.conversation import ActionHandler, ActionRequest, CommandHandler, CommandRequest
 from dialogs.wheel_admin import Overrides, edit_button, entries_button
 from domain.agenda import compose_agenda
+from domain.calendar_tokens import CalendarScope
 from domain.meetings import Meeting, MeetingDraft
 from domain.recurrence import aware, local, start_of_day
 from domain.registry import MEETING_MODES, Group, Language, Localized, Network, RoleRegistry
@@ -39,7 +40,6 @@ from services.calendar_feed import CalendarLinks, subscriptions_offered, webcal_
 from services.intents import Command
 from services.permissions import Permissions
 from services.text import fold
-from storage.calendar_tokens import CalendarScope
 from storage.meetings import MeetingRepository
 from texts import meetings as mt
 from texts.markdown import escape

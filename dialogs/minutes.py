@@ -47,6 +47,7 @@ from dialogs.conversation import (
     named_group,
 )
 from domain.meetings import Meeting
+from domain.minutes import RECEIVED_FILE_LIFETIME, Minutes, PendingUpload, ReceivedFile
 from domain.recurrence import local
 from domain.registry import Group, Language, Localized, Network
 from domain.turns import Reply
@@ -61,13 +62,7 @@ from services.minutes import (
     personal_reach,
 )
 from storage.meetings import MeetingRepository
-from storage.minutes import (
-    RECEIVED_FILE_LIFETIME,
-    Minutes,
-    MinutesRepository,
-    PendingUpload,
-    ReceivedFile,
-)
+from storage.minutes import MinutesRepository
 from texts import meetings as mt
 from texts import minutes as xt
 from texts.markdown import escape

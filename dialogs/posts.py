@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
+from domain.outbox import OutboxEntry
 from domain.posts import PERSONAL_CHAT_UNREACHABLE, PlannedPost, Planner
 from domain.registry import Language, Localized
 from domain.turns import Reply
 from services.intents import Command
-from storage.outbox import OutboxEntry
 from texts.markdown import escape
 from views import cards
 from views.meetings import channel_name

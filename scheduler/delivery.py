@@ -76,10 +76,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from domain.conversations import StoredReference
+from domain.outbox import OutboxEntry
 from domain.posts import GENERAL_CHANNEL, PERSONAL_CHAT_UNREACHABLE, PlannedPost
 from observability.logs import log_context, new_correlation_id
-from storage.conversations import StoredReference
-from storage.outbox import OutboxEntry
 from storage.send_budget import MemorySendBudget, Slot
 from views.posts import as_sent
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from storage.minutes import RECEIVED_FILE_LIFETIME
+from domain.minutes import RECEIVED_FILE_LIFETIME
 
 log = logging.getLogger(__name__)
 

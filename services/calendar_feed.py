@@ -33,12 +33,13 @@ from urllib.parse import urlsplit
 from icalendar import Calendar, Event, vDuration
 
 from domain.agenda import compose_agenda
+from domain.calendar_tokens import CalendarScope
 from domain.meetings import AgendaItem
 from domain.recurrence import STOCKHOLM, local
 from domain.registry import Language, Localized, Network
 from services.registry_snapshots import RegistrySnapshots
 from services.schedule import DueItem, Schedule
-from storage.calendar_tokens import CalendarScope, CalendarTokenStore
+from storage.calendar_tokens import CalendarTokenStore
 from texts import meetings as mt
 from views.meetings import meeting_when
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 
+from domain.conversations import personal_user
 from domain.filing import (
     REQUIRED_PERMISSIONS,
     ChannelFiles,
@@ -43,6 +44,7 @@ from domain.filing import (
     UploadState,
 )
 from domain.meetings import Meeting
+from domain.minutes import Minutes, PendingUpload
 from domain.posts import GENERAL_CHANNEL, Countdown, Mention, PlannedPost, Recipient, Target
 from domain.recurrence import (
     LONGEST_SHIFT,
@@ -55,10 +57,9 @@ from domain.recurrence import (
 from domain.registry import Assignment, Language, Localized, Network, RoleRegistry, ShiftPolicy
 from services.planning import Reminder, reminder_chain
 from services.registry_snapshots import RegistrySource
-from storage.conversations import personal_user
 from storage.database import is_unavailable
 from storage.meetings import MeetingRepository
-from storage.minutes import Minutes, MinutesRepository, PendingUpload
+from storage.minutes import MinutesRepository
 from texts import meetings as mt
 from texts import minutes as xt
 from texts.markdown import escape

@@ -9,11 +9,11 @@ JSON, is `python app.py audit`.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from dialogs.conversation import CommandHandler, CommandRequest
 from domain.audit import SYSTEM, TEAMS, AuditEntry
+from domain.ports import AuditPort
 from domain.recurrence import local
 from domain.registry import Language, Localized, RoleRegistry
 from domain.turns import Reply
@@ -79,22 +79,10 @@ _ACTIONS: dict[str, Localized[str]] = {
 }
 
 
-class AuditEntries(Protocol):
-    """What the command needs from `storage.audit.AuditLog`."""
-
-    async def entries(
-        self,
-        *,
-        network_key: str | None = None,
-        since: datetime | None = None,
-        limit: int | None = None,
-    ) -> list[AuditEntry]: ...
-
-
 class AuditDialogs:
     """The "logg" command over the audit log."""
 
-    def __init__(self, audit_log: AuditEntries, permissions: Permissions | None = None):
+    def __init__(self, audit_log: AuditPort, permissions: Permissions | None = None):
         self._audit_log = audit_log
         self._permissions = permissions or Permissions()
 

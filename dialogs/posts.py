@@ -16,9 +16,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from domain.outbox import OutboxEntry
+from domain.ports import OutboxPort
 from domain.posts import PERSONAL_CHAT_UNREACHABLE, PlannedPost, Planner
 from domain.registry import Language, Localized
 from domain.turns import Reply
@@ -93,12 +94,6 @@ _TEXTS: dict[str, Localized[str]] = {
 }
 
 
-class OutboxOverview(Protocol):
-    """What the overview needs from `storage.outbox.Outbox`."""
-
-    async def overview(self, network_key: str, since: datetime) -> list[OutboxEntry]: ...
-
-
 @dataclass(frozen=True)
 class _Line:
     due_at: datetime
@@ -110,7 +105,7 @@ class PostsOverview:
 
     def __init__(
         self,
-        outbox: OutboxOverview,
+        outbox: OutboxPort,
         planners: Sequence[Planner],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ):

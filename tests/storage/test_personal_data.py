@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from domain.meetings import MeetingDraft
 from domain.minutes import Minutes
-from domain.posts import Mention, PlannedPost, Recipient, Target
+from domain.posts import CLEARED_POST, Mention, PlannedPost, Recipient, Target
 from domain.registry import Assignment, Person
 from storage.audit import AuditLog
 from storage.conversations import ConversationStore
@@ -21,7 +21,7 @@ from storage.database import Database
 from storage.meetings import MeetingRepository
 from storage.minutes import MinutesRepository
 from storage.outbox import RECIPIENT_ERASED, Outbox
-from storage.personal_data import CLEARED_POST, PLACEHOLDER, PersonalData
+from storage.personal_data import PLACEHOLDER, PersonalData
 from storage.registry_repository import RegistryRepository
 from storage.schema import Base
 from tests.storage.registries import minimal_network

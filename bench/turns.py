@@ -22,8 +22,10 @@ Two kinds of work are driven, each at --concurrency requests in flight:
   once, before timing, so the figure is the edge's, not the outbox's), the bare handler
   POSTs the same card JSON to the connector.
 
-After every run the bot's resident memory (VmRSS) is printed; --turns 100000 gives the
-figure after 100,000 turns. --profile FILE samples the bot's stack per millisecond of its
+With --pairs, each pair also prints how many cores processes outside the run kept busy
+(the load average counts the run's own processes too); --echo makes the bot answer as the
+bare handler does, to measure the edge alone. After every run the bot's resident memory
+(VmRSS) is printed; --turns 100000 gives the figure after 100,000 turns. --profile FILE samples the bot's stack per millisecond of its
 CPU time and writes where it goes. See bench/README.md for how to read the output.
 """
 

@@ -26,7 +26,7 @@ from typing import Any, Protocol
 import yaml
 from dateutil import rrule as rfc5545
 
-from storage.registry import (
+from domain.registry import (
     DEFAULT_RULE_START,
     LANGUAGES,
     MEETING_MODES,

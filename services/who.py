@@ -60,7 +60,7 @@ from texts.who import join_list, person_link, render, role_in_question
 
 TITLE_WEIGHT = 3.0
 SYNONYM_WEIGHT = 2.0  # synonyms and the role key
-DUTY_WEIGHT = 1.0
+DUTY_WEIGHT = 1.0  # duties, and situations (synonyms told in the first person, see below)
 # Share of a fully matched title's (or several-word synonym's) weight added on top, and of the
 # weight of a duty sentence two or more question terms share.
 WHOLE_PHRASE_BONUS = 0.5
@@ -106,6 +106,23 @@ _ANSWERED_BY: dict[str, frozenset[str]] = {
     "inform": frozenset({"inform"}),
     "send": frozenset({"send"}),
 }
+# A synonym told in the first person is a situation: what a member says who needs the role
+# ("jag missade mötet och vill veta vad som beslutades", "we have spent more than planned").
+# Members describe what happened far more often than they name a duty; a situation is read
+# like a duty sentence (see `_rank`), never shown, and is no word for the role itself.
+_FIRST_PERSON: dict[str, frozenset[str]] = {
+    "sv": frozenset({"jag", "vi", "min", "mitt", "mina", "vår", "vårt", "våra", "oss", "mig"}),
+    "en": frozenset({"i", "we", "my", "our", "us", "me", "i'm", "we're", "i've", "we've"}),
+}
+_SITUATION = -1  # the duty index of a situation's terms while a role is indexed
+
+
+def is_situation(synonym: str, language: Language) -> bool:
+    """True for a synonym told in the first person ("vi har inte råd", "I missed the meeting")."""
+    first = synonym.split(maxsplit=1)[:1]
+    return bool(first) and first[0].casefold() in _FIRST_PERSON.get(language, frozenset())
+
+
 # "Till vem lyfter ordföranden …?", "who does the process leader escalate decisions to?": the
 # role asked for is the one the named role's duty sends to.
 _TO_WHOM = re.compile(r"\btill vem\b|\bvem\b.*\btill\s*\??\s*$|\bto whom\b|\bwho\b.*\bto\s*\??\s*$")
@@ -157,6 +174,8 @@ class _RoleEntry:
     # The stems of each duty's first word when it is an active verb ("Beslutar", "Appoints";
     # not "Utses", "Appointed"), in either language.
     duty_heads: list[set[str]] = field(default_factory=list)
+    # The terms of each situation among its synonyms ("jag missade mötet", "we are over budget").
+    situation_terms: list[set[str]] = field(default_factory=list)
 
 
 class _WordEvidence(NamedTuple):
@@ -306,6 +325,7 @@ class ContactFinder:
             for role in network.roles
             for language in ("sv", "en")
             for text in (role.title.get(language), *role.synonyms.get(language))
+            if not is_situation(text, language)
         )
         # A message that starts with the imperative of a duty ("boka ett rum åt oss") asks the
         # bot to do a role's work, not who does it.
@@ -328,7 +348,18 @@ class ContactFinder:
         fields: list[tuple[str, Language | None, float, int | None]] = []
         for language in ("sv", "en"):
             fields.append((role.title.get(language), language, TITLE_WEIGHT, None))
-            fields.extend((s, language, SYNONYM_WEIGHT, None) for s in role.synonyms.get(language))
+            fields.extend(
+                (s, language, SYNONYM_WEIGHT, None)
+                for s in role.synonyms.get(language)
+                if not is_situation(s, language)
+            )
+            # A situation weighs like a duty sentence and, like one, earns a bonus when two or
+            # more of the question's words are in it.
+            fields.extend(
+                (s, language, DUTY_WEIGHT, _SITUATION)
+                for s in role.synonyms.get(language)
+                if is_situation(s, language)
+            )
             fields.extend(
                 (duty, language, DUTY_WEIGHT, i) for i, duty in enumerate(role.duties.get(language))
             )
@@ -341,6 +372,7 @@ class ContactFinder:
                 if first and not _passive(first[0], language):
                     entry.duty_heads[i].update(stems(first[0], language))
 
+        situation: set[str] = set()
         for text, language, weight, duty_index in fields:
             word_terms = self._analyzer.index_words(text, language)
             for terms_of_word in word_terms:
@@ -350,8 +382,13 @@ class ContactFinder:
                         vocabulary[term].add(language)
                     else:
                         vocabulary.setdefault(term, set())
-                    if duty_index is not None:
+                    if duty_index == _SITUATION:
+                        situation.add(term)
+                    elif duty_index is not None:
                         entry.duty_terms[duty_index].add(term)
+            if duty_index == _SITUATION:
+                entry.situation_terms.append(situation)
+                situation = set()
             if weight == TITLE_WEIGHT:
                 entry.title_terms.update(t for terms_of_word in word_terms for t in terms_of_word)
                 entry.title_words.update(terms_of_word[0] for terms_of_word in word_terms)
@@ -706,7 +743,10 @@ class ContactFinder:
                 duties[position], shared, value = _best_duty(
                     term_weight, index.entries[position], terms
                 )
-                if shared >= 2:
+                situation = _best_situation(term_weight, index.entries[position], terms)
+                if situation > value or shared < 2:
+                    value = situation
+                if value:
                     scores[position] += SAME_DUTY_BONUS * DUTY_WEIGHT * value
 
         # Best first; equal scores in the roles' order (a stable sort of the sorted positions).
@@ -974,6 +1014,17 @@ def _best_duty(
         value = sum(map(term_weight.__getitem__, shared))
         if value > best[2]:
             best = (position, len(shared), value)
+    return best
+
+
+def _best_situation(term_weight: dict[str, float], entry: _RoleEntry, matched: set[str]) -> float:
+    """The summed weight of the terms the question shares with the role's situation that
+    shares most, when it shares two or more (0.0 otherwise)."""
+    best = 0.0
+    for terms in entry.situation_terms:
+        shared = terms & matched
+        if len(shared) >= 2:
+            best = max(best, sum(map(term_weight.__getitem__, shared)))
     return best
 
 

@@ -88,20 +88,31 @@ _ACTING_VERBS: dict[str, tuple[str, str]] = {
     "approve": ("godkänna godkänner fastställa fastställer",
                 "approve approves adopt adopts"),
     "call": ("kalla kallar sammankalla sammankallar", "call calls convene convenes summon"),
-    "support": ("stödja stödjer stöttar stötta", "support supports"),
+    # Finite forms only: "vem hjälper styrgruppen …?" asks who acts; "kan du hjälpa mig" not.
+    "support": ("stödja stödjer stöttar stötta hjälper underlättar", "support supports helps"),
+    "ensure": ("säkerställer säkerställa ser", "ensure ensures sure"),
+    "distribute": ("fördela fördelar fördelas", "distribute distributes allocate allocates"),
     "commission": ("uppdrar", "commission commissions"),
     "inform": ("informera informerar kommunicera kommunicerar meddela meddelar",
                "tell tells inform informs communicate communicates"),
     "send": ("skicka skickar lyfta lyfter eskalera eskalerar vidare",
              "send sends escalate escalates forward"),
-    "receive": ("emot", "receive receives"),
+    "receive": ("emot får", "receive receives get gets"),
+    # Verbs that take something to someone only in a question "till vem …?"/"who … to?"
+    # ("vem tar processledaren upp resursbehov med?", "who does the chair take … to?").
+    "carry": ("tar ta lyfter lyfta", "take takes bring brings raise raises"),
 }
+_SENDING_KINDS = ("send", "inform", "carry")
+# What `_acting` says when the best role itself does what is asked: no other rule moves it.
+_ACTS_ITSELF = (-1, -1)
 _ANSWERED_BY: dict[str, frozenset[str]] = {
     "elect": frozenset({"elect", "decide"}),
     "decide": frozenset({"decide", "elect", "approve"}),
     "approve": frozenset({"approve", "decide"}),
     "call": frozenset({"call"}),
     "support": frozenset({"support"}),
+    "ensure": frozenset({"ensure", "distribute"}),
+    "distribute": frozenset({"distribute", "ensure"}),
     "commission": frozenset({"commission"}),
     "inform": frozenset({"inform"}),
     "send": frozenset({"send"}),
@@ -125,7 +136,10 @@ def is_situation(synonym: str, language: Language) -> bool:
 
 # "Till vem lyfter ordföranden …?", "who does the process leader escalate decisions to?": the
 # role asked for is the one the named role's duty sends to.
-_TO_WHOM = re.compile(r"\btill vem\b|\bvem\b.*\btill\s*\??\s*$|\bto whom\b|\bwho\b.*\bto\s*\??\s*$")
+_TO_WHOM = re.compile(
+    r"\btill vem\b|\bmed vem\b|\bvem\b.*\b(?:till|med)\s*\??\s*$|\bto whom\b|\bwith whom\b"
+    r"|\bwho\b.*\b(?:to|with)\s*\??\s*$"
+)
 
 
 @dataclass(frozen=True)
@@ -205,6 +219,10 @@ class _NetworkIndex:
     # Per role, the whole words of its titles no other role's title uses ("styrgrup", "erad";
     # not "ordfor", which "Vice ordförande" shares): what names that role and no other.
     own_title_terms: list[frozenset[str]] = field(default_factory=list)
+    # (how, role named) -> (role, duty) whose duty relates to that role so: ("to", the board)
+    # for "frågor till styrelsen", ("towards", the board) for "kontakt gentemot styrelsen",
+    # ("in", the board) for "den ledamot i styrelsen". See `_related`.
+    pairs: dict[tuple[str, int], list[tuple[int, int]]] = field(default_factory=dict)
     # Groups whose name is a role's title (the group "Beredningen", the role "Beredning"):
     # group key -> role key.
     group_roles: dict[str, str] = field(default_factory=dict)
@@ -319,6 +337,9 @@ class ContactFinder:
             )
             for kind, texts in _ACTING_VERBS.items()
         }
+        self._acting_words = frozenset().union(
+            *(terms for kind, terms in self._acting_terms.items() if kind != "carry")
+        )
         self.role_words = role_words(
             text
             for network in registry.networks
@@ -461,7 +482,19 @@ class ContactFinder:
                 for title in [entry.title_words_by_language.get(language)]
             )
         }
+        pairs: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
+        for position, entry in enumerate(entries):
+            for language in ("sv", "en"):
+                for duty, text in enumerate(entry.role.duties.get(language)):
+                    for how, target in _relations(
+                        [(w, set(stems(w, language))) for w in words(text)],
+                        entries,
+                        own_title_terms,
+                    ):
+                        if target != position and (position, duty) not in pairs[(how, target)]:
+                            pairs[(how, target)].append((position, duty))
         return _NetworkIndex(
+            pairs=dict(pairs),
             group_roles=group_roles,
             own_title_terms=own_title_terms,
             entries=entries,
@@ -569,6 +602,7 @@ class ContactFinder:
         titled: set[int],
         ranked: list[int],
         to_whom: bool,
+        objects: frozenset[int] = frozenset(),
     ) -> tuple[int, int] | None:
         """The role that acts on a role the question names, and the duty that says so.
 
@@ -588,9 +622,21 @@ class ContactFinder:
             for position, terms in naming.items()
         }
         entries = index.entries
-        if "receive" in kinds or ("send" in kinds and to_whom):
-            sending = self._acting_terms["send"]
+        if "receive" in kinds or (to_whom and kinds.intersection(_SENDING_KINDS)):
+            sending = self._acting_terms["send"] | self._acting_terms["inform"]
+            if to_whom:
+                sending |= self._acting_terms["carry"]
             order = sorted(named, key=lambda p: (p not in owners, _rank_of(ranked, p)))
+            # The role a duty sends to ("… till ledningsgruppen") before any other it names
+            # ("tillsammans med föredraganden").
+            for position in order:
+                for duty, terms in enumerate(entries[position].duty_terms):
+                    if not terms & sending:
+                        continue
+                    for (how, other), doers in index.pairs.items():
+                        if how == "to" and other != position and (position, duty) in doers:
+                            return other, _duty_of(entries[other], index.own_title_terms[other])
+            sending = self._acting_terms["send"]
             for position in order:
                 for terms in entries[position].duty_terms:
                     if not terms & sending:
@@ -599,6 +645,9 @@ class ContactFinder:
                         own = index.own_title_terms[other]
                         if other != position and own & terms:
                             return other, _duty_of(entry, own)
+        kinds.discard("carry")  # takes something somewhere only when asked "to whom"
+        if not kinds:
+            return None
         answering = frozenset().union(*(_ANSWERED_BY.get(k, frozenset()) for k in kinds))
         if not answering:
             return None
@@ -612,9 +661,11 @@ class ContactFinder:
                     continue
                 head = entry.duty_heads[duty]
                 if head & own_kind_terms:
-                    verb = 3  # the very verb asked about leads the duty
+                    verb = 4  # the very verb asked about leads the duty
                 elif head & kind_terms:
-                    verb = 2
+                    verb = 3
+                elif terms & own_kind_terms:
+                    verb = 2  # the very verb, later ("ser till att ansvaret fördelas")
                 elif head & answering_terms:
                     verb = 1
                 else:
@@ -627,19 +678,27 @@ class ContactFinder:
                     1 for other, other_entry in enumerate(entries)
                     if other != position and other_entry.title_terms & terms
                 )
-                key = (names > 0, verb, names, -mentions, -_rank_of(ranked, position))
+                # The role named right after the verb is the one acted on ("vem utser
+                # ordförande i e-rådet?": the chair, not the council).
+                acted_on = any(
+                    other != position and named.get(other, frozenset()) & terms
+                    for other in objects
+                )
+                key = (names > 0, acted_on, verb, names, -mentions, -_rank_of(ranked, position))
                 if best is None or key > best[0]:
                     best = (key, position, duty)
         if best is None:
             return None
-        (names, verb, *_), position, duty = best
+        (names, _, verb, *_), position, duty = best
         top = ranked[0]
         if not names:
             # No duty does it to a role the question names. The very verb asked about leads
             # another role's duty, and the role named has nothing to do with it ("who
             # commissions the work the chair plans?"): that role. Else the finder's answer.
             top_concerned = any(terms & kind_terms for terms in entries[top].duty_terms)
-            if verb < 3 or top_concerned or not naming.get(top):
+            if top_concerned:
+                return _ACTS_ITSELF
+            if verb not in (4, 2) or not naming.get(top):
                 return None
             return position, duty
         # A role whose own duty does what is asked stays, unless the question names it by
@@ -651,7 +710,7 @@ class ContactFinder:
             if len(word) >= MIN_COMPOUND_ENDING
         )
         if not named_by_title and any(terms & kind_terms for terms in entries[top].duty_terms):
-            return None
+            return _ACTS_ITSELF
         return position, duty
 
     def _named_network(self, question_words: list[Word], current: str) -> _NameMatch | None:
@@ -693,7 +752,15 @@ class ContactFinder:
         question_terms: set[str] = set()
         naming: dict[int, set[str]] = defaultdict(set)  # the terms that name each role
         owners: set[int] = set()  # roles named in the genitive ("sekreterarens utkast")
+        # The roles the first naming word after a verb of acting names: the ones acted on.
+        objects: frozenset[int] | None = None
+        after_verb = False
         for word in question_words:
+            if objects is None and not after_verb:
+                after_verb = any(
+                    not self._acting_words.isdisjoint(stems(word.surface, language))
+                    for language in ("sv", "en")
+                )
             if not word.readings:  # "vem", "the": says nothing of any role
                 continue
             evidence = index.evidence.get(word)
@@ -703,11 +770,16 @@ class ContactFinder:
                     index.evidence.clear()  # members' words are open-ended: start afresh
                 index.evidence[word] = evidence
             question_terms |= evidence.terms
+            naming_word = []  # the roles this word names by title
             for position, value in evidence.strongest:
                 if value > strongest_field.get(position, 0.0):
                     strongest_field[position] = value
                 if value >= SYNONYM_WEIGHT:
                     naming[position] |= evidence.terms
+                if value >= TITLE_WEIGHT:
+                    naming_word.append(position)
+            if after_verb and objects is None and naming_word and not word.genitive:
+                objects = frozenset(naming_word)
             if word.genitive:
                 for position, _, terms in evidence.best:
                     if index.own_title_terms[position] & set(terms):
@@ -758,8 +830,13 @@ class ContactFinder:
             *(stems(w.surface, language) for w in question_words for language in ("sv", "en"))
         )
         acting = self._acting(
-            index, asked_terms, naming, owners, set(phrase_bonus), ranked, to_whom
+            index, asked_terms, naming, owners, set(phrase_bonus), ranked, to_whom,
+            objects or frozenset(),
         )
+        if acting is _ACTS_ITSELF:
+            acting = (ranked[0], duties.get(ranked[0]))
+        if acting is None:
+            acting = _related(index, question_words, scores)
         if acting is None:
             acting = _towards(index, question_words, scores, ranked)
         if acting is None:
@@ -1100,6 +1177,73 @@ def _towards(
         return None
     _, _, position, duty = max(candidates)
     return position, duty
+
+
+# Prepositions by how they relate something to a role, in both languages.
+_RELATIONS: dict[str, str] = {
+    **dict.fromkeys(("till", "to", "for"), "to"),
+    **dict.fromkeys(("mot", "gentemot", "med", "towards", "toward", "with"), "towards"),
+    **dict.fromkeys(("i", "inom", "in", "on", "within"), "in"),
+}
+_BELONGING = frozenset({"med", "part", "member", "members", "ingår", "ingar", "sitter", "sits",
+                        "sit", "är", "is", "are"})
+_DETERMINERS = _ARTICLES | {"a", "an", "my", "min", "mitt", "vårt", "våra", "vart", "vara",
+                            "its", "sin", "sitt", "sina", "hela", "whole"}
+
+
+def _relations(
+    text_words: list[tuple[str, set[str]]],
+    entries: list[_RoleEntry],
+    own_title_terms: list[frozenset[str]],
+) -> list[tuple[str, int]]:
+    """(how, role) for each role a text names right after a preposition ("till styrelsen",
+    "towards the board", "i styrelsen"): the word names the role by its whole title, or by a
+    word of its title no other title uses."""
+    found: list[tuple[str, int]] = []
+    how: str | None = None
+    previous = ""
+    for surface, terms in text_words:
+        relation = _RELATIONS.get(surface)
+        if relation is not None:
+            # "med i beredningen", "part of …": belonging to a body, not a relation to it.
+            how = None if relation == "in" and previous in _BELONGING else relation
+            previous = surface
+            continue
+        previous = surface
+        if surface in _DETERMINERS:
+            continue
+        if how is not None and terms:
+            for position, entry in enumerate(entries):
+                if own_title_terms[position] & terms or any(
+                    title and title <= terms for title in entry.title_words_by_language.values()
+                ):
+                    found.append((how, position))
+        how = None
+    return found
+
+
+def _related(
+    index: _NetworkIndex, question_words: list[Word], scores: dict[int, float]
+) -> tuple[int, int] | None:
+    """The role whose duty relates to a role the way the question does: "vem i styrelsen kan
+    vi ställa frågor till?" is the board member of the duty "den ledamot i styrelsen …";
+    "vem har kontakten med styrelsen?" the group's contact "gentemot styrelsen"; "frågor till
+    styrelsen" the one the group turns to "med frågor till styrelsen". A question of who
+    belongs to a body is left to `_membership`; a role named just before the preposition
+    ("ordförande i styrgruppen") is the one asked for."""
+    if not index.pairs or any(w.surface in _MEMBERSHIP for w in question_words):
+        return None
+    text_words = [
+        (w.surface, {t for reading in w.readings for t in reading.terms}) for w in question_words
+    ]
+    for how, target in _relations(text_words, index.entries, index.own_title_terms):
+        doers = [
+            (scores[p], -p, p, duty) for p, duty in index.pairs.get((how, target), ()) if p in scores
+        ]
+        if doers:
+            _, _, position, duty = max(doers)
+            return position, duty
+    return None
 
 
 # Words of belonging to a body: "vilka ingår i styrgruppen?", "who sits on the board?" ask who

@@ -203,6 +203,9 @@ class _WordEvidence(NamedTuple):
     best: tuple[tuple[int, float, tuple[str, ...]], ...]
     strongest: tuple[tuple[int, float], ...]
     terms: frozenset[str]
+    # The terms of its whole-word readings: what names a role, without the parts of a
+    # compound ("möte" of "mötesansvarig", which "årsmöte" also has).
+    whole: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -681,7 +684,7 @@ class ContactFinder:
                 # The role named right after the verb is the one acted on ("vem utser
                 # ordförande i e-rådet?": the chair, not the council).
                 acted_on = any(
-                    other != position and named.get(other, frozenset()) & terms
+                    other != position and entries[other].title_words & terms
                     for other in objects
                 )
                 key = (names > 0, acted_on, verb, names, -mentions, -_rank_of(ranked, position))
@@ -775,7 +778,7 @@ class ContactFinder:
                 if value > strongest_field.get(position, 0.0):
                     strongest_field[position] = value
                 if value >= SYNONYM_WEIGHT:
-                    naming[position] |= evidence.terms
+                    naming[position] |= evidence.whole or evidence.terms
                 if value >= TITLE_WEIGHT:
                     naming_word.append(position)
             if after_verb and objects is None and naming_word and not word.genitive:
@@ -1050,8 +1053,11 @@ def _word_evidence(index: _NetworkIndex, word: Word) -> _WordEvidence:
     best: dict[int, tuple[float, tuple[str, ...]]] = {}
     strongest: dict[int, float] = {}
     terms: set[str] = set()
+    whole: set[str] = set()
     for reading in word.readings:
         terms.update(reading.terms)
+        if len(reading.terms) == 1:
+            whole.update(reading.terms)
         evidence: dict[int, float] = {}
         for term in reading.terms:
             term_postings = index.postings.get(term)
@@ -1071,6 +1077,7 @@ def _word_evidence(index: _NetworkIndex, word: Word) -> _WordEvidence:
         best=tuple((position, value, ts) for position, (value, ts) in best.items()),
         strongest=tuple(strongest.items()),
         terms=frozenset(terms),
+        whole=frozenset(whole),
     )
 
 

@@ -90,7 +90,7 @@ _ACTING_VERBS: dict[str, tuple[str, str]] = {
     "call": ("kalla kallar sammankalla sammankallar", "call calls convene convenes summon"),
     # Finite forms only: "vem hjälper styrgruppen …?" asks who acts; "kan du hjälpa mig" not.
     "support": ("stödja stödjer stöttar stötta hjälper underlättar", "support supports helps"),
-    "ensure": ("säkerställer säkerställa ser", "ensure ensures sure"),
+    "ensure": ("säkerställer säkerställa", "ensure ensures sure"),
     "distribute": ("fördela fördelar fördelas", "distribute distributes allocate allocates"),
     "commission": ("uppdrar", "commission commissions"),
     "inform": ("informera informerar kommunicera kommunicerar meddela meddelar",
@@ -103,6 +103,7 @@ _ACTING_VERBS: dict[str, tuple[str, str]] = {
     "carry": ("tar ta lyfter lyfta", "take takes bring brings raise raises"),
 }
 _SENDING_KINDS = ("send", "inform", "carry")
+_ENSURES = stem("säkerställer", "sv")  # what "ser till att" means, in a duty and a question
 # What `_acting` says when the best role itself does what is asked: no other rule moves it.
 _ACTS_ITSELF = (-1, -1)
 _ANSWERED_BY: dict[str, frozenset[str]] = {
@@ -390,11 +391,15 @@ class ContactFinder:
         fields.append((role.key.replace("_", " "), None, SYNONYM_WEIGHT, None))
         entry.duty_terms = [set() for _ in range(max(len(role.duties.sv), len(role.duties.en)))]
         entry.duty_heads = [set() for _ in entry.duty_terms]
+        extra_duty_terms: list[tuple[int, str]] = []
         for language in ("sv", "en"):
             for i, duty in enumerate(role.duties.get(language)):
-                first = words(duty)[:1]
+                first = words(duty)[:2]
                 if first and not _passive(first[0], language):
                     entry.duty_heads[i].update(stems(first[0], language))
+                if first == ["ser", "till"]:  # "Ser till att …" is "Säkerställer att …"
+                    entry.duty_heads[i].add(_ENSURES)
+                    extra_duty_terms.append((i, _ENSURES))
 
         situation: set[str] = set()
         for text, language, weight, duty_index in fields:
@@ -422,6 +427,8 @@ class ContactFinder:
             # A one-word synonym is fully matched whenever it matches at all: no bonus for it.
             if duty_index is None and (weight == TITLE_WEIGHT or len(word_terms) > 1):
                 entry.phrases.append((frozenset(w[0] for w in word_terms), weight))
+        for i, term in extra_duty_terms:
+            entry.duty_terms[i].add(term)
         return entry, terms
 
     def _index_network(
@@ -605,7 +612,7 @@ class ContactFinder:
         titled: set[int],
         ranked: list[int],
         to_whom: bool,
-        objects: frozenset[int] = frozenset(),
+        objects: frozenset[str] = frozenset(),
     ) -> tuple[int, int] | None:
         """The role that acts on a role the question names, and the duty that says so.
 
@@ -683,10 +690,7 @@ class ContactFinder:
                 )
                 # The role named right after the verb is the one acted on ("vem utser
                 # ordförande i e-rådet?": the chair, not the council).
-                acted_on = any(
-                    other != position and entries[other].title_words & terms
-                    for other in objects
-                )
+                acted_on = bool(objects & terms)
                 key = (names > 0, acted_on, verb, names, -mentions, -_rank_of(ranked, position))
                 if best is None or key > best[0]:
                     best = (key, position, duty)
@@ -712,7 +716,10 @@ class ContactFinder:
             for word in entries[top].title_words
             if len(word) >= MIN_COMPOUND_ENDING
         )
-        if not named_by_title and any(terms & kind_terms for terms in entries[top].duty_terms):
+        top_acts = [terms for terms in entries[top].duty_terms if terms & kind_terms]
+        if not named_by_title and top_acts and (
+            not best[0][1] or any(objects & terms for terms in top_acts)
+        ):
             return _ACTS_ITSELF
         return position, duty
 
@@ -755,8 +762,9 @@ class ContactFinder:
         question_terms: set[str] = set()
         naming: dict[int, set[str]] = defaultdict(set)  # the terms that name each role
         owners: set[int] = set()  # roles named in the genitive ("sekreterarens utkast")
-        # The roles the first naming word after a verb of acting names: the ones acted on.
-        objects: frozenset[int] | None = None
+        # The terms of the first word after a verb of acting that names a role by its title:
+        # the role acted on ("vem utser ordförande i e-rådet?").
+        objects: frozenset[str] | None = None
         after_verb = False
         for word in question_words:
             if objects is None and not after_verb:
@@ -782,7 +790,7 @@ class ContactFinder:
                 if value >= TITLE_WEIGHT:
                     naming_word.append(position)
             if after_verb and objects is None and naming_word and not word.genitive:
-                objects = frozenset(naming_word)
+                objects = evidence.whole or evidence.terms
             if word.genitive:
                 for position, _, terms in evidence.best:
                     if index.own_title_terms[position] & set(terms):
@@ -832,6 +840,11 @@ class ContactFinder:
         asked_terms = question_terms.union(
             *(stems(w.surface, language) for w in question_words for language in ("sv", "en"))
         )
+        if any(
+            a.surface == "ser" and b.surface == "till"
+            for a, b in zip(question_words, question_words[1:], strict=False)
+        ):
+            asked_terms.add(_ENSURES)
         acting = self._acting(
             index, asked_terms, naming, owners, set(phrase_bonus), ranked, to_whom,
             objects or frozenset(),

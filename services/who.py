@@ -103,6 +103,9 @@ _ACTING_VERBS: dict[str, tuple[str, str]] = {
     "carry": ("tar ta lyfter lyfta", "take takes bring brings raise raises"),
 }
 _SENDING_KINDS = ("send", "inform", "carry")
+# Kinds of act so common in duties ("Säkerställer att …", "Makes sure …") that the best role
+# answers whenever one of its own duties does it.
+_WEAK_KINDS = frozenset({"ensure"})
 _ENSURES = stem("säkerställer", "sv")  # what "ser till att" means, in a duty and a question
 # What `_acting` says when the best role itself does what is asked: no other rule moves it.
 _ACTS_ITSELF = (-1, -1)
@@ -691,12 +694,25 @@ class ContactFinder:
                 # The role named right after the verb is the one acted on ("vem utser
                 # ordförande i e-rådet?": the chair, not the council).
                 acted_on = bool(objects & terms)
-                key = (names > 0, acted_on, verb, names, -mentions, -_rank_of(ranked, position))
+                key = (
+                    names > 0,
+                    acted_on and verb > 0,
+                    verb,
+                    acted_on,
+                    names,
+                    -mentions,
+                    -_rank_of(ranked, position),
+                )
                 if best is None or key > best[0]:
                     best = (key, position, duty)
         if best is None:
             return None
-        (names, _, verb, *_), position, duty = best
+        (names, _, verb, acted_on, *_), position, duty = best
+        top = ranked[0]
+        if kinds <= _WEAK_KINDS and any(
+            terms & kind_terms for terms in entries[top].duty_terms
+        ):
+            return _ACTS_ITSELF
         top = ranked[0]
         if not names:
             # No duty does it to a role the question names. The very verb asked about leads
@@ -718,7 +734,7 @@ class ContactFinder:
         )
         top_acts = [terms for terms in entries[top].duty_terms if terms & kind_terms]
         if not named_by_title and top_acts and (
-            not best[0][1] or any(objects & terms for terms in top_acts)
+            not acted_on or any(objects & terms for terms in top_acts)
         ):
             return _ACTS_ITSELF
         return position, duty
@@ -762,8 +778,8 @@ class ContactFinder:
         question_terms: set[str] = set()
         naming: dict[int, set[str]] = defaultdict(set)  # the terms that name each role
         owners: set[int] = set()  # roles named in the genitive ("sekreterarens utkast")
-        # The terms of the first word after a verb of acting that names a role by its title:
-        # the role acted on ("vem utser ordförande i e-rådet?").
+        # The terms of the first word after a verb of acting that names a role by its whole
+        # title: the role acted on ("vem utser ordförande i e-rådet?").
         objects: frozenset[str] | None = None
         after_verb = False
         for word in question_words:
@@ -790,7 +806,13 @@ class ContactFinder:
                 if value >= TITLE_WEIGHT:
                     naming_word.append(position)
             if after_verb and objects is None and naming_word and not word.genitive:
-                objects = evidence.whole or evidence.terms
+                whole = evidence.whole or evidence.terms
+                if any(
+                    title and title <= whole
+                    for position in naming_word
+                    for title in index.entries[position].title_words_by_language.values()
+                ):
+                    objects = whole
             if word.genitive:
                 for position, _, terms in evidence.best:
                     if index.own_title_terms[position] & set(terms):

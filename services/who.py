@@ -60,7 +60,8 @@ from texts.who import join_list, person_link, render, role_in_question
 
 TITLE_WEIGHT = 3.0
 SYNONYM_WEIGHT = 2.0  # synonyms and the role key
-DUTY_WEIGHT = 1.0  # duties, and situations (synonyms told in the first person, see below)
+DUTY_WEIGHT = 1.0
+SITUATION_WEIGHT = 1.0  # synonyms told in the first person (see `is_situation`)
 # Share of a fully matched title's (or several-word synonym's) weight added on top, and of the
 # weight of a duty sentence two or more question terms share.
 WHOLE_PHRASE_BONUS = 0.5
@@ -299,11 +300,13 @@ class ContactFinder:
                 entry, terms = self._index_role(role, vocabulary)
                 entries.append(entry)
                 all_terms.append(terms)
-                for term in {t for t, _, _ in terms}:
-                    document_frequency[term] += 1
                 role_count += 1
             entries_by_network[network.key] = entries
             role_terms_by_network[network.key] = all_terms
+        _count_terms(
+            document_frequency,
+            (terms for all_terms in role_terms_by_network.values() for terms in all_terms),
+        )
 
         self._networks: dict[str, _NetworkIndex] = {}
         network_names: list[tuple[str, list[frozenset[str]]]] = []
@@ -384,7 +387,7 @@ class ContactFinder:
             # A situation weighs like a duty sentence and, like one, earns a bonus when two or
             # more of the question's words are in it.
             fields.extend(
-                (s, language, DUTY_WEIGHT, _SITUATION)
+                (s, language, SITUATION_WEIGHT, _SITUATION)
                 for s in role.synonyms.get(language)
                 if is_situation(s, language)
             )
@@ -449,8 +452,7 @@ class ContactFinder:
             for term, weight, _ in terms:
                 weights[term] = max(weight, weights.get(term, 0.0))
             best_weight.append(weights)
-            for term in weights:
-                network_frequency[term] += 1
+        _count_terms(network_frequency, role_terms)
 
         size = len(entries)
         term_weight = {}
@@ -1134,6 +1136,24 @@ def _best_duty(
         if value > best[2]:
             best = (position, len(shared), value)
     return best
+
+
+def _count_terms(
+    frequency: dict[str, int], roles_terms: Iterable[list[tuple[str, float, int | None]]]
+) -> None:
+    """Add to `frequency`, per term, the roles whose texts use it. Situations are told in
+    everyday words ("mötet", "the meeting") that would make the words of titles and duties
+    look common: a word counts in situations only where no title, synonym or duty uses it."""
+    situations: dict[str, int] = defaultdict(int)
+    for terms in roles_terms:
+        counted = {t for t, _, duty in terms if duty != _SITUATION}
+        for term in counted:
+            frequency[term] += 1
+        for term in {t for t, _, duty in terms if duty == _SITUATION} - counted:
+            situations[term] += 1
+    for term, count in situations.items():
+        if term not in frequency:
+            frequency[term] = count
 
 
 def _best_situation(term_weight: dict[str, float], entry: _RoleEntry, matched: set[str]) -> float:

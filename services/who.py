@@ -632,11 +632,11 @@ class ContactFinder:
         if not kinds:
             return None
         acting_terms = frozenset().union(*(self._acting_terms[k] for k in kinds))
+        entries = index.entries
         named = {
             position: (terms | index.own_title_terms[position]) - acting_terms
             for position, terms in naming.items()
         }
-        entries = index.entries
         if "receive" in kinds or (to_whom and kinds.intersection(_SENDING_KINDS)):
             sending = self._acting_terms["send"] | self._acting_terms["inform"]
             if to_whom:
@@ -723,7 +723,7 @@ class ContactFinder:
             top_concerned = any(terms & kind_terms for terms in entries[top].duty_terms)
             if top_concerned:
                 return _ACTS_ITSELF
-            if verb not in (4, 2) or not naming.get(top):
+            if not (verb in (4, 2) or (verb == 3 and top in titled)) or not naming.get(top):
                 return None
             return position, duty
         # A role whose own duty does what is asked stays, unless the question names it by
@@ -780,12 +780,10 @@ class ContactFinder:
         question_terms: set[str] = set()
         naming: dict[int, set[str]] = defaultdict(set)  # the terms that name each role
         owners: set[int] = set()  # roles named in the genitive ("sekreterarens utkast")
-        # The terms of the first word after a verb of acting that names a role by its whole
-        # title: the role acted on ("vem utser ordförande i e-rådet?").
-        objects: frozenset[str] | None = None
+        after_verb_naming: list[tuple[frozenset[str], list[int]]] = []
         after_verb = False
         for word in question_words:
-            if objects is None and not after_verb:
+            if not after_verb:
                 after_verb = any(
                     not self._acting_words.isdisjoint(stems(word.surface, language))
                     for language in ("sv", "en")
@@ -807,14 +805,8 @@ class ContactFinder:
                     naming[position] |= evidence.whole or evidence.terms
                 if value >= TITLE_WEIGHT:
                     naming_word.append(position)
-            if after_verb and objects is None and naming_word and not word.genitive:
-                whole = evidence.whole or evidence.terms
-                if any(
-                    title and title <= whole
-                    for position in naming_word
-                    for title in index.entries[position].title_words_by_language.values()
-                ):
-                    objects = whole
+            if after_verb and naming_word and not word.genitive:
+                after_verb_naming.append((evidence.whole or evidence.terms, naming_word))
             if word.genitive:
                 for position, _, terms in evidence.best:
                     if index.own_title_terms[position] & set(terms):
@@ -840,6 +832,23 @@ class ContactFinder:
         for position, bonus in phrase_bonus.items():
             if position in scores:
                 scores[position] += bonus
+        # The terms of the first word after a verb of acting that names a role whose whole
+        # title the question holds: the role acted on ("vem utser ordförande i e-rådet?").
+        objects = next(
+            (
+                whole
+                for whole, positions in after_verb_naming
+                if any(
+                    position in phrase_bonus
+                    or any(
+                        title and title <= whole
+                        for title in index.entries[position].title_words_by_language.values()
+                    )
+                    for position in positions
+                )
+            ),
+            frozenset(),
+        )
 
         duties: dict[int, int | None] = {}
         term_weight = index.term_weight
@@ -870,8 +879,7 @@ class ContactFinder:
         ):
             asked_terms.add(_ENSURES)
         acting = self._acting(
-            index, asked_terms, naming, owners, set(phrase_bonus), ranked, to_whom,
-            objects or frozenset(),
+            index, asked_terms, naming, owners, set(phrase_bonus), ranked, to_whom, objects
         )
         if acting is _ACTS_ITSELF:
             acting = (ranked[0], duties.get(ranked[0]))

@@ -347,6 +347,7 @@ class ContactFinder:
             )
             for kind, texts in _ACTING_VERBS.items()
         }
+        self._acting_surfaces: dict[str, bool] = {}
         self._acting_words = frozenset().union(
             *(terms for kind, terms in self._acting_terms.items() if kind != "carry")
         )
@@ -741,6 +742,18 @@ class ContactFinder:
             return _ACTS_ITSELF
         return position, duty
 
+    def _is_acting_word(self, surface: str) -> bool:
+        """Whether a question word is a verb of acting ("utser", "appoints"), remembered."""
+        known = self._acting_surfaces.get(surface)
+        if known is None:
+            if len(self._acting_surfaces) >= _EVIDENCE_LIMIT:
+                self._acting_surfaces.clear()  # members' words are open-ended: start afresh
+            known = self._acting_surfaces[surface] = any(
+                not self._acting_words.isdisjoint(stems(surface, language))
+                for language in ("sv", "en")
+            )
+        return known
+
     def _named_network(self, question_words: list[Word], current: str) -> _NameMatch | None:
         """The network the question names: the current one if named, else the longest other."""
         current_terms = self._networks[current].own_terms
@@ -784,10 +797,7 @@ class ContactFinder:
         after_verb = False
         for word in question_words:
             if not after_verb:
-                after_verb = any(
-                    not self._acting_words.isdisjoint(stems(word.surface, language))
-                    for language in ("sv", "en")
-                )
+                after_verb = self._is_acting_word(word.surface)
             if not word.readings:  # "vem", "the": says nothing of any role
                 continue
             evidence = index.evidence.get(word)
@@ -1301,7 +1311,9 @@ def _related(
     styrelsen" the one the group turns to "med frågor till styrelsen". A question of who
     belongs to a body is left to `_membership`; a role named just before the preposition
     ("ordförande i styrgruppen") is the one asked for."""
-    if not index.pairs or any(w.surface in _MEMBERSHIP for w in question_words):
+    if not index.pairs or not any(w.surface in _RELATIONS for w in question_words):
+        return None
+    if any(w.surface in _MEMBERSHIP for w in question_words):
         return None
     text_words = [
         (w.surface, {t for reading in w.readings for t in reading.terms}) for w in question_words

@@ -14,9 +14,12 @@ Routing is by tables, not by chains of substring tests. In the order they are tr
   or the topic among the first words); the group may be named anywhere;
 - a request to the bot to do something ("boka ett rum", "can you send …"): its first verb is
   an imperative, of the registry's own duties ("Bokar" → "boka") or of everyday requests;
+- a wish in the first person with a command's topic ("jag vill lämna in protokollet", "I'd
+  like to see the agenda"): that command;
 - opinions asked of the bot, questions of fact no role answers ("hur många …", "what does …
-  mean", "när …", "how …"), IT trouble ("lösenordet funkar inte"), "vilket X …?" when X is
-  no role word: no role;
+  mean", "när …", "how …"), questions answered yes or no that ask for nobody ("is our budget
+  big enough?"), IT trouble ("lösenordet funkar inte"), "vilket X …?" when X is no role
+  word: no role;
 - anything else — a who-question asked outright or a situation described ("jag är ny i
   gruppen och vill komma med på listan") — is for the answering logic, which abstains by
   itself when no role fits.

@@ -12,6 +12,11 @@ How a question is scored against a role:
 * A term counts by where the role uses it (title over synonyms over duties) and by how telling
   it is: rare in the whole registry (an IDF) and held by few roles of this network (so a word
   every role of the network uses, like "expertgruppen" in Best Service, says little).
+* A synonym told in the first person is a *situation* ("jag missade mötet och vill veta vad
+  som beslutades", "we spent more money than planned"): what a member says who needs the role
+  and names neither role nor duty. It is read like a duty sentence (its words weigh as duty
+  words; two of them shared earn the sentence bonus), is never shown, is no word for the role,
+  and its everyday words do not make title and duty words look common.
 * A role whose whole title (or whole several-word synonym) is in the question gets a bonus:
   "ordförande" then means Ordförande rather than Vice ordförande. So does a role one of whose
   duty sentences shares two or more of the question's words.
@@ -25,8 +30,15 @@ Which of the matched roles is meant, read from the duties (nothing here names a 
 
 * The acting role wins: "vem väljer ordförande?", "who appoints the representatives?" are
   answered with the role whose duty does that (elects, decides, approves, calls, supports,
-  informs, sends, receives) to the role named, not with the role named; "till vem lyfter
-  ordföranden beslut?" follows the named role's own sending duty.
+  helps, makes sure, distributes, informs, sends, receives, gets) to the role named, not with
+  the role named; the role named right after the verb is the one acted on ("vem utser
+  ordförande i e-rådet?": the chair, not the council). "Till vem lyfter ordföranden beslut?",
+  "vem tar processledaren upp behov med?", "who does the chair send version 4 to?" follow the
+  named role's own duty to the role it sends to.
+* A role related to another the way a duty says answers: "vem i styrelsen …?" is the board
+  member of the duty "den ledamot i styrelsen …", "kontakt med/gentemot styrelsen" the duty
+  "kontakt gentemot styrelsen", "frågor till styrelsen" the duty "… med frågor till styrelsen"
+  (prepositions by kind, both languages; see `_related`).
 * A role named after "till"/"mot"/"med"/"to" is the one turned to ("en fråga till
   styrelsen"): the role whose duty deals with it answers.
 * Asked who sits in or belongs to a body ("vilka ingår i styrgruppen?"), the body named is

@@ -184,6 +184,7 @@ _NOT_FOR_A_ROLE = frozenset({
     "computer", "laptop", "skrivare", "skrivaren", "printer", "internet", "uppkoppling",
     "ladda upp", "upload", "won't open", "wont open", "oppnas inte", "funkar inte",
     "fungerar inte", "doesn't work", "is down", "ar nere", "lanken",
+    "loggar ut", "utloggad", "logs me out", "logged out", "kraschar", "crashes",
 })
 # Words that begin a request for something to be shown or told: with a command's topic, the
 # command ("visa årshjulet", "what deadlines are coming up?").
@@ -228,6 +229,7 @@ _REQUEST_VERBS = frozenset({
     "change", "delete", "remove", "move", "publish", "approve", "translate", "create", "add",
     "fix", "arrange", "remind", "tell", "sign", "set", "schedule", "invite", "bjud",
     "glom", "forget", "remember", "byt", "utse", "valj", "andra",
+    "sammanfatta", "summarize", "summarise", "forklara", "explain",
 })
 # First words of a situation told in the first person: not a request to show something.
 _FIRST_PERSON = frozenset({"jag", "vi", "min", "mitt", "mina", "var", "i", "we", "my",

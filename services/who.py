@@ -654,7 +654,14 @@ class ContactFinder:
             sending = self._acting_terms["send"] | self._acting_terms["inform"]
             if to_whom:
                 sending |= self._acting_terms["carry"]
-            order = sorted(named, key=lambda p: (p not in owners, _rank_of(ranked, p)))
+            # Only a role the question names outright sends: its owner ("sekreterarens
+            # utkast"), its whole title or a word only its title has; a role matched by a
+            # synonym ("the meeting") is not the sender of "who should get it?".
+            order = sorted(
+                (p for p in named
+                 if p in owners or p in titled or naming[p] & index.own_title_terms[p]),
+                key=lambda p: (p not in owners, _rank_of(ranked, p)),
+            )
             # The role a duty sends to ("… till ledningsgruppen") before any other it names
             # ("tillsammans med föredraganden").
             for position in order:

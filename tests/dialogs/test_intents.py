@@ -227,6 +227,8 @@ def test_small_talk_in_both_languages(text):
     "Is the e-council allowed to decide our municipality's digital strategy?",
     "räcker budgeten till en studieresa?",
     "does the action plan cover e-services?",
+    "sammanfatta kansliutkastet åt mig",  # a summary asked of the bot
+    "Projectplace loggar ut mig hela tiden",  # IT trouble
 ])
 def test_requests_the_bot_does_not_carry_out_in_both_languages(text):
     assert intent_of(text) is Intent.UNSUPPORTED

@@ -1,4 +1,4 @@
-"""Fills the annual-wheel page (`bot.wheel_page`) from the real wheel and meetings.
+"""Fills the annual-wheel page (`views.wheel_page`) from the real wheel and meetings.
 
 The page shows twelve months from the current one: every deadline of the network's
 wheel (one mark per date, listing its channels), every failed check, and every planned
@@ -15,7 +15,6 @@ from urllib.parse import quote, urlencode
 
 from bot.settings import Settings
 from bot.tab_pages import NetworkChoice
-from bot.wheel_page import WheelEntry, WheelPage
 from domain.recurrence import local, start_of_day
 from domain.registry import Language
 from domain.wheel import wheel_deadlines
@@ -31,13 +30,14 @@ from views.meetings import (
     meeting_what,
     responsible_title,
 )
+from views.wheel_page import WheelEntry, WheelPage
 
 # Overdue checks from shortly before the window are still worth showing as "late".
 _LOOKBACK = timedelta(days=60)
 
 
 class WheelPages:
-    """`load(network_key, language)` and `subscription` for `bot.wheel_page.wheel_routes`,
+    """`load(network_key, language)` and `subscription` for `bot.wheel_routes.wheel_routes`,
     `tab_networks` for the channel tab's configuration page (`bot.tab_pages`)."""
 
     def __init__(

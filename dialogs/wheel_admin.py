@@ -43,6 +43,7 @@ from domain.wheel_overrides import NO_RESPONSIBLE, WheelOverride
 from services.permissions import Permissions
 from texts import meetings as mt
 from texts import wheel_admin as wt
+from texts.calendar import MONTHS
 from texts.markdown import escape
 from views import cards
 from views.meetings import channel_name, kind_name
@@ -297,7 +298,7 @@ class WheelAdmin:
         if date_rule is not None:
             months, day = date_rule
             form_fields.update(
-                months=[(str(n), name) for n, name in enumerate(wt.MONTHS.get(language), 1)],
+                months=[(str(n), name) for n, name in enumerate(MONTHS.get(language), 1)],
                 chosen_months=",".join(str(m) for m in months),
                 days=[(str(d), str(d)) for d in range(1, 32)]
                 + [(str(LAST_DAY), wt.LAST_DAY.get(language))],
@@ -410,7 +411,7 @@ def describe_when(network: Network, rule: WheelRule, language: Language) -> str:
     date_rule = yearly_date(rule)
     if date_rule is not None:
         months, day = date_rule
-        names = _joined([wt.MONTHS.get(language)[m - 1] for m in months], language)
+        names = _joined([MONTHS.get(language)[m - 1] for m in months], language)
         if day == LAST_DAY:
             return wt.LAST_OF.get(language).format(months=names)
         return wt.YEARLY.get(language).format(day=day, months=names)
@@ -497,7 +498,7 @@ def _parsed(
         if months and day is not None and day != LAST_DAY:
             for month in months:
                 if day > _MONTH_DAYS[month - 1]:
-                    month_name = wt.MONTHS.get(language)[month - 1]
+                    month_name = MONTHS.get(language)[month - 1]
                     problems.append(say["day_in_month"].format(month=month_name, day=day))
         if months is not None:
             months = sorted(set(months))

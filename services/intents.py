@@ -228,7 +228,7 @@ _REQUEST_VERBS = frozenset({
     "book", "cancel", "send", "email", "mail", "call", "order", "update", "register", "write",
     "change", "delete", "remove", "move", "publish", "approve", "translate", "create", "add",
     "fix", "arrange", "remind", "tell", "sign", "set", "schedule", "invite", "bjud",
-    "glom", "forget", "remember", "byt", "utse", "valj", "andra",
+    "glom", "forget", "remember", "byt", "utse", "valj",
     "sammanfatta", "summarize", "summarise", "forklara", "explain",
 })
 # First words of a situation told in the first person: not a request to show something.

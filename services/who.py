@@ -1339,7 +1339,9 @@ def _related(
     ]
     for how, target in _relations(text_words, index.entries, index.own_title_terms):
         doers = [
-            (scores[p], -p, p, duty) for p, duty in index.pairs.get((how, target), ()) if p in scores
+            (scores[p], -p, p, duty)
+            for p, duty in index.pairs.get((how, target), ())
+            if p in scores
         ]
         if doers:
             _, _, position, duty = max(doers)

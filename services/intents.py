@@ -327,6 +327,10 @@ def _short_small_talk(words: list[str]) -> Classified | None:
 
 
 _SHORT_SMALL_TALK_WORDS = 5
+# After "jag vill"/"I'd like to", a command's topic this close to the start is what is wished
+# for ("se dagordningen", "lämna in protokollet"); further on it is the setting of a wish
+# ("ta upp en fråga på nästa möte": a who-question).
+_WISHED_TOPIC_START = 2
 # Thanks takes a few words more ("tack, det var precis vad jag behövde!"); a question after
 # it has asked for someone before this is reached.
 _SHORT_THANKS_WORDS = 8
@@ -449,7 +453,7 @@ def _topic_command(
                     or found <= 1
                     or len(words) <= 3
                     or _without_politeness(words)[1]
-                    or wished
+                    or (wished and found <= _WISHED_TOPIC_START)
                 )
                 if command.verbs.sv or command.verbs.en or verbs_only:
                     requested = started

@@ -155,6 +155,7 @@ def intent_of(text: str) -> Intent:
     "är processledaren med i beredningen?",  # belonging to a body
     "finns det någon som har hand om budgeten?",
     "vi vill ta in en extern föreläsare i höst, har vi råd med det?",  # a situation
+    "jag vill ta upp en fråga på nästa möte",  # a meeting is where, not what is wished
 ])
 def test_who_questions_asked_outright_or_as_a_situation(text):
     assert intent_of(text) is Intent.WHO

@@ -15,11 +15,10 @@ from typing import Literal
 
 from domain.agenda import Agenda, compose_agenda
 from domain.meetings import Meeting
+from domain.ports import MeetingPort, WheelOverridePort
 from domain.recurrence import local, start_of_day
 from domain.registry import Language, Network
 from domain.wheel import WheelDeadline, wheel_deadlines
-from storage.meetings import MeetingRepository
-from storage.wheel_overrides import WheelOverrideStore
 from views.meetings import (
     channel_name,
     deadline_problem,
@@ -79,12 +78,12 @@ class DueItem:
 class Schedule:
     """Reads a network's meetings and deadlines for a period, as listed outside the chat."""
 
-    def __init__(self, meetings: MeetingRepository, overrides: WheelOverrideStore | None = None):
+    def __init__(self, meetings: MeetingPort, overrides: WheelOverridePort | None = None):
         self._meetings = meetings
         self._overrides = overrides
 
     @property
-    def meetings(self) -> MeetingRepository:
+    def meetings(self) -> MeetingPort:
         """The meetings' repository (agendas read their items from it)."""
         return self._meetings
 
@@ -92,12 +91,25 @@ class Schedule:
         self, network: Network, start: date, end: date, *, group_key: str | None = None
     ) -> list[WheelDeadline]:
         """The wheel's deadlines (and failed checks) whose day is in [start, end]."""
+        stored = await self._years_of_meetings(network, start, end)
+        return await self._deadlines(network, stored, start, end, group_key)
+
+    async def _years_of_meetings(self, network: Network, start: date, end: date) -> list[Meeting]:
         # Checks count a whole year's meetings, so read every year the period touches.
-        stored = await self._meetings.meetings(
+        return await self._meetings.meetings(
             network.key,
             start_of_day(date(start.year - 1, 1, 1)),
             start_of_day(date(end.year + 2, 1, 1)),
         )
+
+    async def _deadlines(
+        self,
+        network: Network,
+        stored: list[Meeting],
+        start: date,
+        end: date,
+        group_key: str | None,
+    ) -> list[WheelDeadline]:
         overrides = (
             await self._overrides.for_network(network.key) if self._overrides is not None else {}
         )
@@ -135,12 +147,19 @@ class Schedule:
     ) -> list[DueItem]:
         """Meetings, deadlines and failed checks on the days [start, end], soonest first
         (on one day: meetings by time, then deadlines in the wheel's order)."""
-        meetings = await self.meetings_between(
-            network, start, end, group_key=group_key, include_cancelled=include_cancelled
-        )
-        items = [meeting_item(network, m, language) for m in meetings]
-        deadlines = await self.deadlines(network, start, end, group_key=group_key)
-        items += [deadline_item(network, d, language) for d in deadlines]
+        stored = await self._years_of_meetings(network, start, end)
+        if include_cancelled:
+            meetings = await self.meetings_between(
+                network, start, end, group_key=group_key, include_cancelled=True
+            )
+        else:
+            # The years read for the checks hold the period's meetings: one read, not two
+            # (a year's listing would otherwise read its meetings a second time).
+            meetings = _between(stored, start, end, group_key)
+        texts = _Texts(network, language)
+        items = [meeting_item(network, m, language, texts) for m in meetings]
+        deadlines = await self._deadlines(network, stored, start, end, group_key)
+        items += [deadline_item(network, d, language, texts) for d in deadlines]
         # Both lists come in order (meetings by start, deadlines in the wheel's order).
         position = {id(item): index for index, item in enumerate(items)}
         return sorted(

@@ -91,25 +91,12 @@ class Schedule:
         self, network: Network, start: date, end: date, *, group_key: str | None = None
     ) -> list[WheelDeadline]:
         """The wheel's deadlines (and failed checks) whose day is in [start, end]."""
-        stored = await self._years_of_meetings(network, start, end)
-        return await self._deadlines(network, stored, start, end, group_key)
-
-    async def _years_of_meetings(self, network: Network, start: date, end: date) -> list[Meeting]:
         # Checks count a whole year's meetings, so read every year the period touches.
-        return await self._meetings.meetings(
+        stored = await self._meetings.meetings(
             network.key,
             start_of_day(date(start.year - 1, 1, 1)),
             start_of_day(date(end.year + 2, 1, 1)),
         )
-
-    async def _deadlines(
-        self,
-        network: Network,
-        stored: list[Meeting],
-        start: date,
-        end: date,
-        group_key: str | None,
-    ) -> list[WheelDeadline]:
         overrides = (
             await self._overrides.for_network(network.key) if self._overrides is not None else {}
         )
@@ -147,19 +134,12 @@ class Schedule:
     ) -> list[DueItem]:
         """Meetings, deadlines and failed checks on the days [start, end], soonest first
         (on one day: meetings by time, then deadlines in the wheel's order)."""
-        stored = await self._years_of_meetings(network, start, end)
-        if include_cancelled:
-            meetings = await self.meetings_between(
-                network, start, end, group_key=group_key, include_cancelled=True
-            )
-        else:
-            # The years read for the checks hold the period's meetings: one read, not two
-            # (a year's listing would otherwise read its meetings a second time).
-            meetings = _between(stored, start, end, group_key)
-        texts = _Texts(network, language)
-        items = [meeting_item(network, m, language, texts) for m in meetings]
-        deadlines = await self._deadlines(network, stored, start, end, group_key)
-        items += [deadline_item(network, d, language, texts) for d in deadlines]
+        meetings = await self.meetings_between(
+            network, start, end, group_key=group_key, include_cancelled=include_cancelled
+        )
+        items = [meeting_item(network, m, language) for m in meetings]
+        deadlines = await self.deadlines(network, start, end, group_key=group_key)
+        items += [deadline_item(network, d, language) for d in deadlines]
         # Both lists come in order (meetings by start, deadlines in the wheel's order).
         position = {id(item): index for index, item in enumerate(items)}
         return sorted(

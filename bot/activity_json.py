@@ -16,7 +16,8 @@ including its errors. So the result is msrest's by construction where msrest dec
 and equal to it where the plan decides: tests/bot/test_activity_json.py compares the two
 on the Teams activity corpus and on generated activities.
 
-`activity_from_json` replaces `Activity().deserialize(data)`; `model_to_json` replaces
+`activity_from_json` replaces `Activity().deserialize(data)` (`model_from_json` the same
+for another model); `model_to_json` replaces
 `model.serialize()` and `Serializer.body(model, ...)` for botbuilder models.
 """
 
@@ -26,7 +27,7 @@ import datetime
 import re
 from collections.abc import Callable
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from botbuilder.schema import Activity
 from isodate.isotzinfo import build_tzinfo
@@ -43,6 +44,7 @@ class Unconvertible(Exception):
 
 # A converter turns one non-None value into its result, or raises Unconvertible.
 Converter = Callable[[Any], Any]
+_M = TypeVar("_M", bound=Model)
 
 
 def activity_from_json(data: dict[str, Any]) -> Activity:
@@ -55,6 +57,15 @@ def activity_from_json(data: dict[str, Any]) -> Activity:
     except (Unconvertible, TypeError):
         # TypeError: a model's constructor refused the values; msrest says how.
         return Activity().deserialize(data)
+
+
+def model_from_json(cls: type[_M], data: dict[str, Any]) -> _M:
+    """The model msrest's `cls().deserialize(data)` builds (e.g. a stored
+    `ConversationReference`, read for every scheduled post)."""
+    try:
+        return _reader(cls)(data)  # type: ignore[no-any-return]
+    except (Unconvertible, TypeError):
+        return cls().deserialize(data)  # type: ignore[no-any-return]
 
 
 def model_to_json(model: Model) -> dict[str, Any]:

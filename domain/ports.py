@@ -125,6 +125,10 @@ class OutboxPort(Protocol):
 
     async def release(self, key: str, worker_id: str, not_before: datetime) -> bool: ...
 
+    async def release_many(self, keys: Iterable[str], worker_id: str, not_before: datetime) -> int:
+        """`release` for several claimed rows in one statement; how many were given back."""
+        ...
+
     async def mark_sent(
         self,
         key: str,
@@ -193,6 +197,12 @@ class ConversationPort(Protocol):
     async def channel_reference(
         self, network_key: str, group_key: str | None
     ) -> StoredReference | None: ...
+
+    async def channel_references(
+        self, targets: Iterable[tuple[str, str | None]]
+    ) -> dict[tuple[str, str | None], StoredReference | None]:
+        """`channel_reference` for each (network key, group key) of `targets`, at once."""
+        ...
 
     async def set_active(self, conversation_id: str, active: bool) -> bool: ...
 
@@ -456,6 +466,18 @@ class SendBudgetPort(Protocol):
     """The tenant's send rate, shared by every replica (or kept in one process)."""
 
     async def reserve(self, key: str, now: datetime, within: timedelta) -> Slot: ...
+
+    async def reserve_many(
+        self, key: str, now: datetime, within: timedelta, count: int
+    ) -> list[Slot]:
+        """Up to `count` next slots within `now + within` in one go (at least one: an
+        unreserved slot saying when, if none is near)."""
+        ...
+
+    @property
+    def spacing(self) -> timedelta:
+        """The time between two sends."""
+        ...
 
     async def block(self, key: str, until: datetime) -> None: ...
 

@@ -259,6 +259,55 @@ class ConversationStore:
             )
             return _stored(row) if row is not None else None
 
+    async def channel_references(
+        self, targets: Iterable[tuple[str, str | None]]
+    ) -> dict[tuple[str, str | None], StoredReference | None]:
+        """`channel_reference` for each (network key, group key) of `targets`, in one query.
+
+        The same answer per target: found through the bindings, active references first,
+        then the newest; None where no channel is bound. In the order given. A fan-out's
+        batch of posts finds all its channels at once instead of one query per post.
+        """
+        wanted = dict.fromkeys(targets)  # in the order given, each once
+        if not wanted:
+            return {}
+        networks = {network for network, _ in wanted}
+        groups = {group for _, group in wanted if group is not None}
+        joined = (ChannelBindingRow.team_id == ConversationReferenceRow.conversation_id) & (
+            ChannelBindingRow.channel_id.is_(None)
+        )
+        if groups:
+            joined |= (ChannelBindingRow.channel_id == ConversationReferenceRow.conversation_id) & (
+                ChannelBindingRow.group_key.in_(groups)
+            )
+        async with self._database.snapshot() as session:
+            rows = (
+                await session.execute(
+                    select(
+                        ConversationReferenceRow,
+                        ChannelBindingRow.network_key,
+                        ChannelBindingRow.group_key,
+                        ChannelBindingRow.channel_id,
+                    )
+                    .join(ChannelBindingRow, joined)
+                    .where(ChannelBindingRow.network_key.in_(networks))
+                )
+            ).all()
+        best: dict[tuple[str, str | None], ConversationReferenceRow] = {}
+        for row, network_key, group_key, channel_id in rows:
+            # A team's row answers its General channel; a channel's row its group.
+            target = (network_key, None) if channel_id is None else (network_key, group_key)
+            if channel_id is not None and row.conversation_id != channel_id:
+                continue
+            if target not in wanted:
+                continue
+            known = best.get(target)
+            if known is None or (row.active, row.updated_at) > (known.active, known.updated_at):
+                best[target] = row
+        return {
+            target: _stored(best[target]) if target in best else None for target in wanted
+        }
+
     async def set_active(self, conversation_id: str, active: bool) -> bool:
         """Mark one conversation's reference active or not; False if there is none."""
         async with self._database.transaction() as session:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import logging
 import random
@@ -40,11 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from app import open_services  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from dialogs import cards  # noqa: E402
-from dialogs.intents import QUESTION, SmallTalk, classify  # noqa: E402
-from dialogs.turns import Turn  # noqa: E402
-from dialogs.who import ContactFinder  # noqa: E402
-from storage.registry import (  # noqa: E402
+from domain.registry import (  # noqa: E402
     Assignment,
     Group,
     Localized,
@@ -53,7 +50,11 @@ from storage.registry import (  # noqa: E402
     Role,
     RoleRegistry,
 )
+from domain.turns import Turn  # noqa: E402
+from services.intents import QUESTION, SmallTalk, classify  # noqa: E402
+from services.who import ContactFinder  # noqa: E402
 from storage.registry_files import load_directory  # noqa: E402
+from views import cards  # noqa: E402
 
 TODAY = date(2026, 3, 2)
 LARGE_NETWORKS, GROUPS_PER_NETWORK = 50, 10
@@ -357,6 +358,7 @@ class Outcome:
     right: bool
     language_right: bool | None = None  # None: not known for this method or not labelled
     intent: str | None = None
+    replies: str = ""  # every reply as JSON: what --replies writes, to compare two versions
 
 
 def _right(q: dict, top: str | None) -> bool:
@@ -387,6 +389,10 @@ class Bot:
             right=_right(q, top),
             language_right=reply.language == q["lang"] if q.get("lang") in ("sv", "en") else None,
             intent=predicted_intent(await self._classify(q["question"])),
+            replies=json.dumps(
+                [dataclasses.asdict(r) for r in replies], ensure_ascii=False, sort_keys=True,
+                default=str,
+            ),
         )
 
 
@@ -523,17 +529,26 @@ def main(argv: list[str] | None = None) -> None:
         help="a labelled question set (default: bench/questions.yaml)",
     )
     parser.add_argument("--no-speed", action="store_true", help="accuracy only")
+    parser.add_argument(
+        "--replies", type=Path,
+        help="write every message's replies as JSON lines here (compare two versions with cmp)",
+    )
     args = parser.parse_args(argv)
     began = time.perf_counter()
     loaded = yaml.safe_load(args.questions.read_text(encoding="utf-8"))
     questions = loaded["questions"] if isinstance(loaded, dict) else loaded
     for q in questions:
-        q.setdefault("expect", [])
-        q["expect"] = list(q["expect"] or [])
+        expect = q.get("expect") or []
+        # One role may be written bare ("expect: sekreterare") or as a list of right ones.
+        q["expect"] = [expect] if isinstance(expect, str) else list(expect)
     if not args.no_speed:
         speed(questions)
     outcomes = asyncio.run(bot_outcomes(questions))
     accuracy_report(args.questions, questions, outcomes)
+    if args.replies:
+        args.replies.write_text(
+            "".join(f"{o.replies}\n" for o in outcomes), encoding="utf-8"
+        )
     print(f"\nTotal run time: {time.perf_counter() - began:.1f} s")
 
 

@@ -140,12 +140,12 @@ async def _wait_ready(http: aiohttp.ClientSession, url: str, bot: Any) -> None:
 async def one_run(args: argparse.Namespace, name: str, throttle_at: int) -> dict[str, Any]:
     from registry import group_key, network_key, write_registry
 
+    from domain.meetings import MeetingDraft
+    from domain.posts import PlannedPost, Target
     from scheduler.delivery import MAX_PAUSE
-
-    from scheduler.posts import PlannedPost, Target
     from storage.conversations import ConversationStore
     from storage.database import Database
-    from storage.meetings import MeetingDraft, MeetingRepository
+    from storage.meetings import MeetingRepository
     from storage.outbox import Outbox
 
     with tempfile.TemporaryDirectory() as scratch:

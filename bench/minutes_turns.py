@@ -36,7 +36,8 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time as clock_time, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
 
@@ -119,10 +120,11 @@ def file_activity(service_url: str, turn: int, download_url: str) -> dict[str, A
 async def seed(database_url: str, networks: Path) -> None:
     """The group's channel, its team's group id and one past meeting, as the bot would
     have them after being added to the team."""
-    from scheduler.recurrence import STOCKHOLM
+    from domain.meetings import MeetingDraft
+    from domain.recurrence import STOCKHOLM
     from storage.conversations import ConversationStore
     from storage.database import Database
-    from storage.meetings import MeetingDraft, MeetingRepository
+    from storage.meetings import MeetingRepository
     from storage.minutes import MinutesRepository
 
     database = Database(database_url)
@@ -252,8 +254,8 @@ def _reply_kind(text: str) -> str:
 async def bot_role(args: argparse.Namespace) -> None:
     """The real bot as `app.py serve` builds it, signed in to the loopback Graph."""
     from app import create_app
-    from bot.logs import configure_logging
     from bot.settings import Settings
+    from observability.logs import configure_logging
     from tests.graph_fake import StaticCredential
 
     settings = Settings(

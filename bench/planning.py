@@ -9,7 +9,7 @@ database, then times, each `--repeat` times (median printed, CPU time of this pr
 
 - **wheel, 365 days** and **wheel, 1 day**: every network's annual-wheel deadlines from
   today over the next 365 days (or 1), from its stored meetings of the years concerned,
-  as the chat's "årshjul" and the planner compute them (`scheduler.wheel.wheel_deadlines`).
+  as the chat's "årshjul" and the planner compute them (`domain.wheel.wheel_deadlines`).
   Linear planning makes the year cost about as much as its meetings, not meetings ×
   dates or meetings × meetings;
 - **planning pass**: one `MeetingPlanner.planned_posts` pass (what every scheduler
@@ -51,11 +51,12 @@ async def run(args: argparse.Namespace) -> None:
 
     print(f"bot modules from {Path(scheduler.__file__).parent.parent}")
 
-    from scheduler.planning import MeetingPlanner, sync_meeting_series
-    from scheduler.recurrence import local, start_of_day
-    from scheduler.wheel import wheel_deadlines
+    from domain.meetings import MeetingDraft
+    from domain.recurrence import local, start_of_day
+    from domain.wheel import wheel_deadlines
+    from services.planning import MeetingPlanner, sync_meeting_series
     from storage.database import Database
-    from storage.meetings import MeetingDraft, MeetingRepository
+    from storage.meetings import MeetingRepository
     from storage.registry_files import load_directory
     from storage.registry_repository import RegistryRepository
 

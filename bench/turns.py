@@ -517,10 +517,10 @@ async def bot_role(args: argparse.Namespace) -> None:
 
     from app import serving_app
     from bot.adapter import create_adapter
-    from bot.logs import configure_logging
     from bot.proactive import ConnectorSender
     from bot.settings import Settings
-    from scheduler.posts import PlannedPost, Target
+    from domain.posts import PlannedPost, Target
+    from observability.logs import configure_logging
     from storage.conversations import ConversationStore
     from storage.database import Database
 

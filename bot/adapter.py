@@ -653,7 +653,7 @@ class _ActivityPoster:
     `_authorization`) and the same sender, so the same retries and errors; but no msrest
     request, policy chain or response objects per post: these cost ~8 % of an inbound turn
     (bench/README.md, fifth round). msrest's HTTP logger is not run: it would log the
-    token, and `bot.logs` keeps it silent anyway.
+    token, and `observability.logs` keeps it silent anyway.
     """
 
     def __init__(self, sender: _SharedSessionSender, config: Any, credentials: Any | None):
@@ -868,7 +868,7 @@ async def on_turn_error(context: TurnContext, error: Exception) -> None:
     The ERROR line names the turn (its correlation id, bound by `observe_turns`), the
     activity and the error's type, never its message (a database error's message can
     quote the row: a message text, a name); the traceback follows at DEBUG, without any
-    exception's message either (`bot.logs.KeyValueFormatter`). Invokes get an invoke
+    exception's message either (`observability.logs.KeyValueFormatter`). Invokes get an invoke
     response of 500 instead of a chat message, because the client is waiting for that
     response, not for a message.
     """

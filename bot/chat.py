@@ -24,7 +24,7 @@ from aiohttp import web
 from bot.cards import ADAPTIVE_CARD_CONTENT_TYPE
 from bot.local_connector import LocalConnector, SentActivity
 from bot.settings import Settings
-from dialogs.markdown import plain_text
+from texts.markdown import plain_text
 
 PROMPT = "du> "
 QUIT = "/quit"
@@ -55,18 +55,15 @@ async def run_chat(
     stdin: LineReader,
     stdout: TextWriter,
     *,
-    create_app: AppFactory | None = None,
+    create_app: AppFactory,
     user_name: str = "Kim Andersson",
 ) -> None:
     """Chat with the bot on `stdin`/`stdout` until `/quit` or end of input.
 
     The bot runs in local mode on 127.0.0.1 whatever `settings` say about the app id
-    and address: the chat is its own Teams. `create_app` defaults to `app.create_app`;
-    app.py passes its own to avoid importing itself a second time.
+    and address: the chat is its own Teams. `create_app` builds the web app (app.py
+    passes its own: nothing imports the composition root).
     """
-    if create_app is None:
-        # Imported here because app.py imports this module for its `chat` command.
-        from app import create_app as create_app  # noqa: PLC0415
     # Bound before the app is built, so the wheel-page links the bot gives in this chat
     # name the port it listens on (with port 0 it would have none to give).
     sock = socket.create_server(("127.0.0.1", 0))

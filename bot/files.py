@@ -23,8 +23,8 @@ from typing import Any
 
 from bot.file_hosts import FileHosts
 from bot.graph import GraphFiles
-from scheduler.filing import GraphError
-from scheduler.minutes import DownloadFailed, FileTooLarge
+from domain.filing import GraphError
+from services.minutes import DownloadFailed, FileTooLarge
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 `GraphFiles` finds a channel's files folder, makes folders, lists names and uploads a
 file (one request when small, an upload session in 320 KiB multiples otherwise); it
 also reads a file someone posted in a channel, from its SharePoint link (`/shares`). It
-implements `scheduler.filing.ChannelFiles`: it returns that module's plain dataclasses
+implements `domain.filing.ChannelFiles`: it returns that module's plain dataclasses
 (`DriveFolder`, `DriveFile`) and raises its `GraphError` subclasses; no Graph type
 leaves this module. `GraphDirectory` answers the chat's
 administration: who owns a team (`GET /teams/{id}/members`, paged) and who is in the
@@ -54,7 +54,7 @@ from msgraph.generated.models.user import User
 from msgraph.generated.users.item.user_item_request_builder import UserItemRequestBuilder
 from msgraph.generated.users.users_request_builder import UsersRequestBuilder
 
-from scheduler.filing import (
+from domain.filing import (
     DriveFile,
     DriveFolder,
     GraphCredentialsRejected,

@@ -13,7 +13,7 @@ Two kinds of figures, and the difference matters with several replicas:
 
 The format is written by hand (a few lines of text, no client library needed); nothing
 in it names a person, a conversation or a text. `observe_turns` also gives each inbound
-turn its correlation id (`turn=<id>` on every log line of the turn, `bot.logs`).
+turn its correlation id (`turn=<id>` on every log line of the turn, `observability.logs`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import Literal, get_args
 
 from aiohttp import web
 
-from bot.logs import log_context, new_correlation_id
+from observability.logs import log_context, new_correlation_id
 from scheduler.metrics import DeliveryCounters
 from storage.outbox import OutboxStatus
 

@@ -58,14 +58,14 @@ from msrest.exceptions import ClientRequestError
 
 from bot.adapter import SamverkanAdapter, ServiceUrlNotAllowed
 from bot.cards import ADAPTIVE_CARD_CONTENT_TYPE
+from domain.posts import Mention, PlannedPost
 from scheduler.delivery import SEND_TIMEOUT, SendError
-from scheduler.posts import Mention, PlannedPost
 
 # The delivery worker never starts a send with less than its send timeout left of its
 # lease (`scheduler.delivery`), so a send must give up by then.
 SEND_TIMEOUT_SECONDS = SEND_TIMEOUT.total_seconds()
 
-# Lines logged here carry the worker's `delivery=<key> attempt=<id>` (bot.logs); never
+# Lines logged here carry the worker's `delivery=<key> attempt=<id>` (observability.logs); never
 # the post's text or card, never a header.
 logger = logging.getLogger(__name__)
 

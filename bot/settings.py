@@ -19,8 +19,8 @@ from typing import Literal, TypeVar
 
 from dotenv import dotenv_values
 
-from dialogs.calendar_feed import is_base_url
-from storage.registry import SHIFT_POLICIES, ShiftPolicy
+from domain.registry import SHIFT_POLICIES, ShiftPolicy
+from services.calendar_feed import is_base_url
 
 N = TypeVar("N", int, float)  # a setting that is a number
 

@@ -1,6 +1,6 @@
 """What Graph tells the chat's administration: a network's team owners, and people.
 
-`GraphTeamOwners` answers `dialogs.permissions.TeamOwners`: the network's team is the
+`GraphTeamOwners` answers `services.permissions.TeamOwners`: the network's team is the
 team bound to it (its General channel's stored reference); Teams names that team to the
 bot by its thread id, Graph by its Microsoft 365 group id, which Teams sends beside it
 (`channelData.team.aadGroupId`, kept in the `graph_team` table). The owners are read
@@ -22,8 +22,8 @@ from collections.abc import Callable
 from typing import Protocol
 
 from bot.graph import DirectoryUser, GraphDirectory
+from domain.registry import Person
 from storage.conversations import StoredReference
-from storage.registry import Person
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ class GraphTeamOwners:
     async def is_team_owner(self, network_key: str, user_aad_object_id: str) -> bool:
         """True when Graph lists the person as an owner of the network's team.
 
-        Raises `TeamNotKnown` or a `scheduler.filing.GraphError` when that cannot be told.
+        Raises `TeamNotKnown` or a `domain.filing.GraphError` when that cannot be told.
         """
         group_id = await self._group_id(network_key)
         owners = await self._team_owners(group_id)
@@ -110,7 +110,7 @@ class DirectoryPeople:
     async def person(self, entra_object_id: str) -> Person | None:
         """The person with this Entra object id; None if the directory has none.
 
-        Raises a `scheduler.filing.GraphError` when Graph cannot be asked.
+        Raises a `domain.filing.GraphError` when Graph cannot be asked.
         """
         user = await self._directory.user(entra_object_id)
         return _person(user) if user is not None else None

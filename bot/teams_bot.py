@@ -45,12 +45,12 @@ from bot.activity_json import model_to_json
 from bot.cards import edge_text, reply_activities, text_activity
 from bot.file_hosts import FileHosts
 from bot.files import TEAMS_FILE_HOSTS, ReceivedFile, received_files
-from dialogs.cards import PEOPLE_DATASET
 from dialogs.installation import CONFIRM_ACTION, Team, TeamChannel
-from dialogs.language import detect_language
 from dialogs.minutes import FILE_ACTION
-from dialogs.turns import ConversationKind, Reply, Turn
-from storage.registry import Language
+from domain.language import detect_language
+from domain.registry import Language
+from domain.turns import ConversationKind, Reply, Turn
+from views.cards import PEOPLE_DATASET
 
 logger = logging.getLogger(__name__)
 

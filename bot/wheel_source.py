@@ -1,9 +1,9 @@
-"""Fills the annual-wheel page (`bot.wheel_page`) from the real wheel and meetings.
+"""Fills the annual-wheel page (`views.wheel_page`) from the real wheel and meetings.
 
 The page shows twelve months from the current one: every deadline of the network's
 wheel (one mark per date, listing its channels), every failed check, and every planned
 meeting, in the page's language. The texts are the same the chat and the posts use
-(`dialogs.meeting_views`), so a deadline reads alike everywhere.
+(`views.meetings`), so a deadline reads alike everywhere.
 """
 
 from __future__ import annotations
@@ -15,29 +15,29 @@ from urllib.parse import quote, urlencode
 
 from bot.settings import Settings
 from bot.tab_pages import NetworkChoice
-from bot.wheel_page import WheelEntry, WheelPage
-from dialogs.calendar_feed import CalendarLinks, feed_url, subscriptions_offered
-from dialogs.conversation import RegistrySnapshots
-from dialogs.meeting_views import (
+from domain.recurrence import local, start_of_day
+from domain.registry import Language
+from domain.wheel import wheel_deadlines
+from services.calendar_feed import CalendarLinks, feed_url, subscriptions_offered
+from services.registry_snapshots import RegistrySnapshots
+from storage.conversations import ChannelBinding
+from storage.meetings import MeetingRepository
+from storage.wheel_overrides import WheelOverrideStore
+from views.meetings import (
     channel_name,
     deadline_problem,
     kind_name,
     meeting_what,
     responsible_title,
 )
-from scheduler.recurrence import local, start_of_day
-from scheduler.wheel import wheel_deadlines
-from storage.conversations import ChannelBinding
-from storage.meetings import MeetingRepository
-from storage.registry import Language
-from storage.wheel_overrides import WheelOverrideStore
+from views.wheel_page import WheelEntry, WheelPage
 
 # Overdue checks from shortly before the window are still worth showing as "late".
 _LOOKBACK = timedelta(days=60)
 
 
 class WheelPages:
-    """`load(network_key, language)` and `subscription` for `bot.wheel_page.wheel_routes`,
+    """`load(network_key, language)` and `subscription` for `bot.wheel_routes.wheel_routes`,
     `tab_networks` for the channel tab's configuration page (`bot.tab_pages`)."""
 
     def __init__(

@@ -1,7 +1,7 @@
 """The conversation: one user message in, the bot's replies out, in plain Python.
 
 `Conversation.respond` is what every front end calls: the Teams edge (`bot/`), the
-terminal chat and `app.py ask`. It classifies the message first (`dialogs.intents`: a
+terminal chat and `app.py ask`. It classifies the message first (`services.intents`: a
 who-question, a command, small talk, or a request the bot does not carry out), decides
 the language, the network and group the message is about, and builds the replies; only a
 who-question reaches the finder and may name a role. It never raises for user input:
@@ -13,22 +13,14 @@ Commands ("dagordning", "årshjul", …) live in their own modules; each is a `C
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from dataclasses import replace
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
-from dialogs import cards, texts
-from dialogs.intents import UNSUPPORTED, Classified, Command, CommandPhrases, SmallTalk, classify
-from dialogs.language import detect_language
-from dialogs.markdown import escape
-from dialogs.text import fold
-from dialogs.turns import Reply, Turn
-from dialogs.who import MAX_GROUP_LINES, ContactFinder
-from storage.registry import (
+from domain.language import detect_language
+from domain.registry import (
     LANGUAGES,
     Group,
     Language,
@@ -38,42 +30,17 @@ from storage.registry import (
     UnknownGroup,
     UnknownNetwork,
 )
+from domain.turns import Reply, Turn
+from services.intents import UNSUPPORTED, Classified, Command, CommandPhrases, SmallTalk, classify
+from services.registry_snapshots import RegistrySnapshots
+from services.text import fold
+from services.who import MAX_GROUP_LINES, ContactFinder
+from texts import common as texts
+from texts.markdown import escape
+from views import cards
 
 log = logging.getLogger(__name__)
 
-
-class RegistrySource(Protocol):
-    """Where the registry comes from: the database in the bot, a file in tools."""
-
-    async def revision(self) -> int: ...
-
-    async def load(self) -> RoleRegistry: ...
-
-
-class RegistrySnapshots:
-    """The current registry and its search index, rebuilt only when the stored revision moves.
-
-    Every replica asks the database for the revision (one small query) per turn, so an
-    edit made through another replica is seen on the next message.
-    """
-
-    def __init__(self, source: RegistrySource):
-        self._source = source
-        self._revision: int | None = None
-        self._snapshot: tuple[RoleRegistry, ContactFinder] | None = None
-        self._lock = asyncio.Lock()
-
-    async def current(self) -> tuple[RoleRegistry, ContactFinder]:
-        revision = await self._source.revision()
-        if self._snapshot is not None and revision == self._revision:
-            return self._snapshot
-        async with self._lock:
-            if self._snapshot is None or revision != self._revision:
-                registry = await self._source.load()
-                self._snapshot = (registry, ContactFinder(registry))
-                self._revision = revision
-                log.info("registry loaded", extra={"revision": revision})
-            return self._snapshot
 
 
 @dataclass(frozen=True)

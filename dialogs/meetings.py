@@ -27,13 +27,24 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from dialogs import cards
-from dialogs import meeting_texts as mt
-from dialogs.calendar_feed import CalendarLinks, subscriptions_offered, webcal_url
 from dialogs.conversation import ActionHandler, ActionRequest, CommandHandler, CommandRequest
-from dialogs.intents import Command
-from dialogs.markdown import escape
-from dialogs.meeting_views import (
+from dialogs.wheel_admin import Overrides, edit_button, entries_button
+from domain.agenda import compose_agenda
+from domain.meetings import Meeting, MeetingDraft
+from domain.recurrence import aware, local, start_of_day
+from domain.registry import MEETING_MODES, Group, Language, Localized, Network, RoleRegistry
+from domain.turns import Reply, Turn
+from domain.wheel import WheelDeadline, wheel_deadlines
+from services.calendar_feed import CalendarLinks, subscriptions_offered, webcal_url
+from services.intents import Command
+from services.permissions import Permissions
+from services.text import fold
+from storage.calendar_tokens import CalendarScope
+from storage.meetings import MeetingRepository
+from texts import meetings as mt
+from texts.markdown import escape
+from views import cards
+from views.meetings import (
     channel_name,
     deadline_problem,
     meeting_what,
@@ -41,23 +52,6 @@ from dialogs.meeting_views import (
     responsible_holders,
     responsible_title,
     shift_note,
-)
-from dialogs.permissions import Permissions
-from dialogs.text import fold
-from dialogs.turns import Reply, Turn
-from dialogs.wheel_admin import Overrides, edit_button, entries_button
-from scheduler.agenda import compose_agenda
-from scheduler.recurrence import aware, local, start_of_day
-from scheduler.wheel import WheelDeadline, wheel_deadlines
-from storage.calendar_tokens import CalendarScope
-from storage.meetings import Meeting, MeetingDraft, MeetingRepository
-from storage.registry import (
-    MEETING_MODES,
-    Group,
-    Language,
-    Localized,
-    Network,
-    RoleRegistry,
 )
 
 log = logging.getLogger(__name__)

@@ -39,9 +39,6 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from dialogs import cards
-from dialogs import meeting_texts as mt
-from dialogs import minutes_texts as xt
 from dialogs.conversation import (
     ActionHandler,
     ActionRequest,
@@ -49,10 +46,12 @@ from dialogs.conversation import (
     CommandRequest,
     named_group,
 )
-from dialogs.intents import Command
-from dialogs.markdown import escape
-from dialogs.turns import Reply
-from scheduler.minutes import (
+from domain.meetings import Meeting
+from domain.recurrence import local
+from domain.registry import Group, Language, Localized, Network
+from domain.turns import Reply
+from services.intents import Command
+from services.minutes import (
     GroupMinutes,
     MinutesFiler,
     MinutesRules,
@@ -61,8 +60,7 @@ from scheduler.minutes import (
     minutes_status,
     personal_reach,
 )
-from scheduler.recurrence import local
-from storage.meetings import Meeting, MeetingRepository
+from storage.meetings import MeetingRepository
 from storage.minutes import (
     RECEIVED_FILE_LIFETIME,
     Minutes,
@@ -70,7 +68,10 @@ from storage.minutes import (
     PendingUpload,
     ReceivedFile,
 )
-from storage.registry import Group, Language, Localized, Network
+from texts import meetings as mt
+from texts import minutes as xt
+from texts.markdown import escape
+from views import cards
 
 log = logging.getLogger(__name__)
 

@@ -7,40 +7,31 @@ the bot could send them), reminders a newer one replaced (superseded: after down
 only the newest reminder of a deadline goes out) and posts that could not be sent, with
 the reason in words.
 
-`as_sent` is a post as it goes out: its countdown ("om 7 dagar", "3 dagar sedan mötet")
-restated for the day it is sent, and, when it is sent well after its time (after
-downtime), the note that it comes late (`mark_late`), so readers know why.
+How a post reads as it goes out (its countdown restated, the late note) is `views.posts`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
 
-from dialogs import cards
-from dialogs import meeting_texts as mt
-from dialogs import minutes_texts as xt
-from dialogs.intents import Command
-from dialogs.markdown import escape
-from dialogs.meeting_views import channel_name
-from dialogs.turns import Reply
-from scheduler.posts import (
-    PERSONAL_CHAT_UNREACHABLE,
-    Countdown,
-    PlannedPost,
-    Planner,
-)
+from domain.posts import PERSONAL_CHAT_UNREACHABLE, PlannedPost, Planner
+from domain.registry import Language, Localized
+from domain.turns import Reply
+from services.intents import Command
 from storage.outbox import OutboxEntry
-from storage.registry import Language, Localized
+from texts import posts as pt
+from texts.markdown import escape
+from views import cards
+from views.meetings import channel_name
+from views.posts import format_when
 
-if TYPE_CHECKING:  # the delivery worker imports `as_sent` without the conversation logic
+if TYPE_CHECKING:  # for the annotation only: the conversation imports much more
     from dialogs.conversation import CommandRequest
 
-LOCAL_TIME = ZoneInfo("Europe/Stockholm")
 
 POSTS_COMMAND = Command(
     "posts",
@@ -65,113 +56,6 @@ POSTS_COMMAND = Command(
 UPCOMING_DAYS = 7
 HISTORY_DAYS = 30  # how far back it lists late, missed and failed posts
 MAX_LINES = 8  # per section; the rest is counted
-
-_TEXTS: dict[str, Localized[str]] = {
-    "title": Localized(sv="Utskick i {network}", en="Posts in {network}"),
-    "upcoming": Localized(sv="Kommande", en="Upcoming"),
-    "retrying": Localized(sv="Väntar på nytt försök", en="Waiting to be retried"),
-    "late": Localized(sv="Skickade sent", en="Sent late"),
-    "missed": Localized(sv="Missade (skickades inte)", en="Missed (not sent)"),
-    "superseded": Localized(
-        sv="Ersatta av en nyare påminnelse (skickades inte)",
-        en="Replaced by a newer reminder (not sent)",
-    ),
-    "failed": Localized(sv="Kunde inte skickas", en="Could not be sent"),
-    "nothing": Localized(
-        sv="Inga utskick planerade de närmaste {days} dagarna och inget missat.",
-        en="No posts planned for the next {days} days and nothing missed.",
-    ),
-    "more": Localized(sv="… och {count} till", en="… and {count} more"),
-    "retry_at": Localized(sv="nytt försök {when} ({error})", en="retry {when} ({error})"),
-    "sent_at": Localized(sv="skickat {when}", en="sent {when}"),
-    "no_channel": Localized(
-        sv="ingen kanal är kopplad; lägg till boten i teamet eller koppla kanalen",
-        en="no channel is linked; add the bot to the team or link the channel",
-    ),
-    "gone": Localized(
-        sv="boten finns inte längre i kanalen; lägg till den igen så skickas det som går",
-        en="the bot is no longer in the channel; add it again and what still can be sent will be",
-    ),
-    "refused": Localized(sv="Teams svarade {error}", en="Teams answered {error}"),
-    "personally": Localized(sv="personligt till {name}", en="personally to {name}"),
-    "no_personal_chat": Localized(
-        sv="{name} nås inte i personlig chatt: appen är inte installerad för hen; be hen "
-        "öppna boten i Teams",
-        en="{name} cannot be reached in personal chat: the app is not installed for them; "
-        "ask them to open the bot in Teams",
-    ),
-    "late_note": Localized(
-        sv="_Skickas sent: det skulle ha kommit {when}._",
-        en="_Sent late: it was due {when}._",
-    ),
-}
-
-_WEEKDAYS = Localized(
-    sv=("mån", "tis", "ons", "tors", "fre", "lör", "sön"),
-    en=("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-)
-_MONTHS = Localized(
-    sv=("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-        "september", "oktober", "november", "december"),
-    en=("January", "February", "March", "April", "May", "June", "July", "August",
-        "September", "October", "November", "December"),
-)
-
-
-def format_when(moment: datetime, language: Language) -> str:
-    """A time as members read it, in Swedish time: "tis 12 mars 09:00"."""
-    local = moment.astimezone(LOCAL_TIME)
-    weekday = _WEEKDAYS.get(language)[local.weekday()]
-    month = _MONTHS.get(language)[local.month - 1]
-    return f"{weekday} {local.day} {month} {local:%H:%M}"
-
-
-def countdown_phrase(countdown: Countdown, today: date, language: Language) -> str:
-    """What a countdown says on `today`: "om 3 dagar", "i dag", "3 dagar sedan mötet"."""
-    if countdown.style == "since":
-        return xt.days_since_meeting((today - countdown.day).days, language)
-    return mt.days_until((countdown.day - today).days, language)
-
-
-def as_sent(post: PlannedPost, now: datetime, *, late: bool) -> PlannedPost:
-    """`post` as it goes out at `now`: its countdown true on the day it is sent, and the
-    late note when it is `late`.
-
-    The planner wrote the countdown for the day the post was due, in parentheses, in the
-    text and the card (`Countdown.shown`); sent on another day, it is restated there.
-    """
-    if post.countdown is not None:
-        today = now.astimezone(LOCAL_TIME).date()
-        phrase = countdown_phrase(post.countdown, today, post.language)
-        if phrase != post.countdown.shown:
-            old, new = f"({post.countdown.shown})", f"({phrase})"
-            post = replace(
-                post,
-                text=post.text.replace(old, new),
-                card=_replaced(post.card, old, new) if post.card is not None else None,
-                countdown=replace(post.countdown, shown=phrase),
-            )
-    return mark_late(post) if late else post
-
-
-def _replaced(value: Any, old: str, new: str) -> Any:
-    """`value` (a card's JSON) with `old` replaced by `new` in every string."""
-    if isinstance(value, str):
-        return value.replace(old, new)
-    if isinstance(value, list):
-        return [_replaced(item, old, new) for item in value]
-    if isinstance(value, dict):
-        return {key: _replaced(item, old, new) for key, item in value.items()}
-    return value
-
-
-def mark_late(post: PlannedPost) -> PlannedPost:
-    """The post with a note that it comes late, in its own language, in text and card."""
-    note = _TEXTS["late_note"].get(post.language).format(
-        when=format_when(post.due_at, post.language)
-    )
-    card = cards.with_footnote(post.card, note) if post.card is not None else None
-    return replace(post, text=f"{post.text}\n\n{note}", card=card)
 
 
 class OutboxOverview(Protocol):
@@ -218,7 +102,7 @@ class PostsOverview:
         def line(post: PlannedPost, detail: str = "") -> _Line:
             channel = escape(channel_name(network, post.target.channel, language))
             if post.target.person is not None:
-                channel += " · " + _TEXTS["personally"].get(language).format(
+                channel += " · " + pt.OVERVIEW["personally"].get(language).format(
                     name=escape(post.target.person.name)
                 )
             summary = _summary(post.text)
@@ -237,13 +121,13 @@ class PostsOverview:
                 if entry.last_error is None:  # not tried yet, or being sent right now
                     upcoming.append(line(post))
                 else:
-                    detail = _TEXTS["retry_at"].get(language).format(
+                    detail = pt.OVERVIEW["retry_at"].get(language).format(
                         when=format_when(entry.next_attempt_at, language),
                         error=escape(entry.last_error or "–"),
                     )
                     retrying.append(line(post, detail))
             elif entry.status == "late-sent" and entry.sent_at is not None:
-                sent = _TEXTS["sent_at"].get(language).format(
+                sent = pt.OVERVIEW["sent_at"].get(language).format(
                     when=format_when(entry.sent_at, language)
                 )
                 late.append(line(post, sent))
@@ -255,7 +139,7 @@ class PostsOverview:
                 failed.append(line(post, _reason(entry, language)))
 
         sections = [
-            (_TEXTS[name].get(language), _limited(lines, language))
+            (pt.OVERVIEW[name].get(language), _limited(lines, language))
             for name, lines in (
                 ("upcoming", upcoming),
                 ("retrying", retrying),
@@ -266,9 +150,11 @@ class PostsOverview:
             )
             if lines
         ]
-        title = _TEXTS["title"].get(language).format(network=escape(network.name.get(language)))
+        title = pt.OVERVIEW["title"].get(language).format(
+            network=escape(network.name.get(language))
+        )
         if not sections:
-            empty = _TEXTS["nothing"].get(language).format(days=UPCOMING_DAYS)
+            empty = pt.OVERVIEW["nothing"].get(language).format(days=UPCOMING_DAYS)
             return [Reply(f"**{title}**\n\n{empty}", language, card=cards.posts_overview_card(
                 title, [], empty))]
         text = f"**{title}**" + "".join(
@@ -283,7 +169,7 @@ def _limited(lines: list[_Line], language: Language) -> list[str]:
     if len(ordered) <= MAX_LINES:
         return ordered
     rest = len(ordered) - MAX_LINES
-    return ordered[:MAX_LINES] + [_TEXTS["more"].get(language).format(count=rest)]
+    return ordered[:MAX_LINES] + [pt.OVERVIEW["more"].get(language).format(count=rest)]
 
 
 # A backslash escape in a post's markdown (`\*`): the character it stands for.
@@ -305,9 +191,9 @@ def _reason(entry: OutboxEntry, language: Language) -> str:
     if entry.status == "undeliverable" and error.startswith(PERSONAL_CHAT_UNREACHABLE):
         person = entry.post.target.person
         name = escape(person.name) if person is not None else "–"
-        return _TEXTS["no_personal_chat"].get(language).format(name=name)
+        return pt.OVERVIEW["no_personal_chat"].get(language).format(name=name)
     if entry.status == "undeliverable":
         if error.startswith("no channel"):
-            return _TEXTS["no_channel"].get(language)
-        return _TEXTS["gone"].get(language)
-    return _TEXTS["refused"].get(language).format(error=escape(error))
+            return pt.OVERVIEW["no_channel"].get(language)
+        return pt.OVERVIEW["gone"].get(language)
+    return pt.OVERVIEW["refused"].get(language).format(error=escape(error))

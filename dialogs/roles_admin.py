@@ -4,7 +4,7 @@
 personal chat without a group: the network-wide roles, with a button per group) and who
 holds it: holders and deputies with their terms of office. Everyone may look.
 
-Those who may administer the network (`dialogs.permissions`: its configured admins and
+Those who may administer the network (`services.permissions`: its configured admins and
 its team's owners) also get "Ändra en roll" on the card: it opens the role's edit card
 (`roles.edit`), which adds a person (`roles.add`: a people picker that searches the
 tenant's directory as one types, deputy or not, the term) or changes or removes those
@@ -29,22 +29,14 @@ from dataclasses import replace
 from datetime import date
 from typing import Any, Protocol
 
-from dialogs import cards, texts
-from dialogs import roles_texts as rt
 from dialogs.conversation import (
     ActionHandler,
     ActionRequest,
     CommandHandler,
     CommandRequest,
-    RegistrySnapshots,
     named_group,
 )
-from dialogs.intents import Command
-from dialogs.markdown import escape
-from dialogs.permissions import Permissions
-from dialogs.text import fold
-from dialogs.turns import Reply, Turn
-from storage.registry import (
+from domain.registry import (
     Assignment,
     Group,
     Language,
@@ -54,7 +46,16 @@ from storage.registry import (
     Role,
     RoleRegistry,
 )
+from domain.turns import Reply, Turn
+from services.intents import Command
+from services.permissions import Permissions
+from services.registry_snapshots import RegistrySnapshots
+from services.text import fold
 from storage.registry_repository import HoldersChanged
+from texts import common as texts
+from texts import roles as rt
+from texts.markdown import escape
+from views import cards
 
 log = logging.getLogger(__name__)
 

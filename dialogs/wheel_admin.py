@@ -1,6 +1,6 @@
 """Changing annual-wheel entries from chat: the edit form, saving, pausing, resetting.
 
-Admins (`dialogs.permissions`: the network's configured admins and its team's owners) see
+Admins (`services.permissions`: the network's configured admins and its team's owners) see
 an "Ändra" ("Edit") button on each row of the "årshjul" card and an "Ändra årshjulet"
 button that lists every entry (paused ones and checks that have no dates right now
 included). The form changes an entry as people think of it:
@@ -27,30 +27,26 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
-from dialogs import cards
-from dialogs import meeting_texts as mt
-from dialogs import wheel_admin_texts as wt
 from dialogs.conversation import ActionHandler, ActionRequest
-from dialogs.markdown import escape
-from dialogs.meeting_views import channel_name, kind_name
-from dialogs.permissions import Permissions
-from dialogs.turns import Reply
-from scheduler.recurrence import local, start_of_day
-from scheduler.wheel import (
+from domain.meetings import Meeting
+from domain.recurrence import local, start_of_day
+from domain.registry import TARGET_EACH_GROUP, Language, Network, WheelRule
+from domain.turns import Reply
+from domain.wheel import (
     effective_rule,
     effective_rules,
     wheel_deadlines,
     wheel_targets,
     yearly_date,
 )
-from storage.meetings import Meeting
-from storage.registry import (
-    TARGET_EACH_GROUP,
-    Language,
-    Network,
-    WheelRule,
-)
-from storage.wheel_overrides import NO_RESPONSIBLE, WheelOverride
+from domain.wheel_overrides import NO_RESPONSIBLE, WheelOverride
+from services.permissions import Permissions
+from texts import meetings as mt
+from texts import wheel_admin as wt
+from texts.calendar import MONTHS
+from texts.markdown import escape
+from views import cards
+from views.meetings import channel_name, kind_name
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +124,7 @@ def entries_button(network_key: str, language: Language) -> dict[str, Any]:
 
 
 def wheel_key_prefix(network_key: str, rule_key: str) -> str:
-    """The outbox keys of an entry's reminders start so (`scheduler.planning`)."""
+    """The outbox keys of an entry's reminders start so (`services.planning`)."""
     return f"wheel:{network_key}:{rule_key}:"
 
 
@@ -302,7 +298,7 @@ class WheelAdmin:
         if date_rule is not None:
             months, day = date_rule
             form_fields.update(
-                months=[(str(n), name) for n, name in enumerate(wt.MONTHS.get(language), 1)],
+                months=[(str(n), name) for n, name in enumerate(MONTHS.get(language), 1)],
                 chosen_months=",".join(str(m) for m in months),
                 days=[(str(d), str(d)) for d in range(1, 32)]
                 + [(str(LAST_DAY), wt.LAST_DAY.get(language))],
@@ -415,7 +411,7 @@ def describe_when(network: Network, rule: WheelRule, language: Language) -> str:
     date_rule = yearly_date(rule)
     if date_rule is not None:
         months, day = date_rule
-        names = _joined([wt.MONTHS.get(language)[m - 1] for m in months], language)
+        names = _joined([MONTHS.get(language)[m - 1] for m in months], language)
         if day == LAST_DAY:
             return wt.LAST_OF.get(language).format(months=names)
         return wt.YEARLY.get(language).format(day=day, months=names)
@@ -502,7 +498,7 @@ def _parsed(
         if months and day is not None and day != LAST_DAY:
             for month in months:
                 if day > _MONTH_DAYS[month - 1]:
-                    month_name = wt.MONTHS.get(language)[month - 1]
+                    month_name = MONTHS.get(language)[month - 1]
                     problems.append(say["day_in_month"].format(month=month_name, day=day))
         if months is not None:
             months = sorted(set(months))

@@ -39,7 +39,7 @@ What is guaranteed
 
 Posts to one person
 -------------------
-A post whose target names a person (`scheduler.posts.Recipient`) goes to their personal
+A post whose target names a person (`domain.posts.Recipient`) goes to their personal
 chat: the stored reference of that chat (saved when they talk to the bot), or else a
 chat the bot opens (`Sender.open_personal_chat`) through the serviceUrl and tenant of
 the network's team, whose reference is then stored. Teams answers 403 or 404 when the
@@ -76,12 +76,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from bot.logs import log_context, new_correlation_id
-from dialogs.posts import as_sent
-from scheduler.posts import GENERAL_CHANNEL, PERSONAL_CHAT_UNREACHABLE, PlannedPost
+from domain.posts import GENERAL_CHANNEL, PERSONAL_CHAT_UNREACHABLE, PlannedPost
+from observability.logs import log_context, new_correlation_id
 from storage.conversations import StoredReference
 from storage.outbox import OutboxEntry
 from storage.send_budget import MemorySendBudget, Slot
+from views.posts import as_sent
 
 log = logging.getLogger(__name__)
 

@@ -31,7 +31,7 @@ from storage.minutes import RECEIVED_FILE_LIFETIME
 log = logging.getLogger(__name__)
 
 # The planners re-plan a post until it has been stale for their look-back (7 days,
-# `scheduler.planning`, `scheduler.minutes`); a post purged before would be posted again.
+# `services.planning`, `services.minutes`); a post purged before would be posted again.
 # Retention is kept well beyond that.
 MIN_OUTBOX_RETENTION = timedelta(days=30)
 

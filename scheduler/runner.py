@@ -44,11 +44,11 @@ from typing import Any, Protocol
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.logs import log_context, new_correlation_id
+from domain.posts import PlannedPost, Planner
+from observability.logs import log_context, new_correlation_id
 from scheduler.delivery import DeliveryReport
 from scheduler.housekeeping import Housekeeping
 from scheduler.metrics import DeliveryCounters
-from scheduler.posts import PlannedPost, Planner
 from storage.database import is_unavailable
 
 log = logging.getLogger(__name__)

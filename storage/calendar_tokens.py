@@ -2,7 +2,7 @@
 
 A subscription link carries a token; this table keeps only the token's SHA-256, the
 scope it opens (a network, or one group of it) and its generation. The token itself is
-never stored: `dialogs.calendar_feed.CalendarLinks` derives it from a key outside the
+never stored: `services.calendar_feed.CalendarLinks` derives it from a key outside the
 database and the generation, so the bot can show the same link again while a copy of
 the database opens nothing. Revoking a scope ends its current generation; the next link
 of that scope is a new generation with a new token.

@@ -13,82 +13,21 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import case, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.meetings import AgendaItem, Meeting, MeetingDraft, SyncResult
 from storage import audit
 from storage.database import Database
-from storage.registry import MeetingMode
 from storage.schema import AgendaItemRow, MeetingRow
 
 log = logging.getLogger(__name__)
 
 # Rows inserted per statement: far below both databases' bound-parameter limits.
 _INSERT_CHUNK = 200
-
-
-@dataclass(frozen=True)
-class MeetingDraft:
-    """A meeting to store: from a series occurrence (`series_key`, `occurrence_start`) or
-    from an admin (neither)."""
-
-    network_key: str
-    group_key: str
-    kind: str
-    starts_at: datetime  # timezone-aware
-    ends_at: datetime  # timezone-aware, after starts_at
-    mode: MeetingMode = "physical"
-    place: str | None = None
-    online_url: str | None = None
-    step: int | None = None
-    series_key: str | None = None
-    occurrence_start: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Meeting:
-    """A stored meeting. `step` is n in "meeting n of 6" for a numbered kind."""
-
-    id: int
-    network_key: str
-    group_key: str
-    kind: str
-    starts_at: datetime  # timezone-aware (UTC)
-    ends_at: datetime
-    mode: MeetingMode
-    place: str | None = None
-    online_url: str | None = None
-    step: int | None = None
-    series_key: str | None = None
-    cancelled: bool = False
-    # Raised by every move, cancellation or change from the series: iCalendar's SEQUENCE.
-    sequence: int = 0
-    updated_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class AgendaItem:
-    """A point a member added to a meeting's agenda."""
-
-    id: int
-    meeting_id: int
-    text: str
-    author_name: str | None
-    author_id: str | None
-    added_at: datetime
-
-
-@dataclass(frozen=True)
-class SyncResult:
-    """What `sync_series` changed."""
-
-    added: int
-    updated: int
-    removed: int
 
 
 class MeetingRepository:

@@ -1,6 +1,6 @@
 """The outbox: every scheduled post, stored once, claimed by one worker, sent once.
 
-One row per `scheduler.posts.PlannedPost`, keyed by the post's deterministic key, so
+One row per `domain.posts.PlannedPost`, keyed by the post's deterministic key, so
 planning the same post again (a second replica, a restart) finds the row instead of
 adding one. A post to one person keeps them in `person_entra_object_id` (lower-case:
 registry files and Teams write a GUID in either case) and `person_name`. A row's life:
@@ -36,7 +36,7 @@ from typing import Any, Literal
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scheduler.posts import Countdown, Mention, PlannedPost, Recipient, Target
+from domain.posts import Countdown, Mention, PlannedPost, Recipient, Target
 from storage import audit
 from storage.database import Database
 from storage.schema import OutboxRow

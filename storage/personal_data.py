@@ -30,21 +30,16 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.posts import CLEARED_POST
+from domain.registry import Person, RoleRegistry, UnknownNetwork
 from storage import audit, conversations, meetings, minutes, outbox, registry_repository
 from storage.conversations import StoredReference
 from storage.database import Database
-from storage.registry import Localized, Person, RoleRegistry, UnknownNetwork
 from storage.registry_repository import PersonField, RegistryRepository
 
 log = logging.getLogger(__name__)
 
 PLACEHOLDER = "[borttagen person]"  # Swedish, as the users read it: "[removed person]"
-
-# What a scheduled post that named an erased person says instead, once sent or given up.
-CLEARED_POST = Localized(
-    "[Inlägget rensat: det nämnde en person vars uppgifter har tagits bort.]",
-    "[Post cleared: it named a person whose data has been erased.]",
-)
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,7 @@ from typing import Any, Literal
 from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import audit
-from storage.changes import REGISTRY, ChangeFeed, notify
-from storage.database import Database
-from storage.registry import (
+from domain.registry import (
     Assignment,
     Group,
     Localized,
@@ -40,6 +37,9 @@ from storage.registry import (
     UnknownGroup,
     UnknownNetwork,
 )
+from storage import audit
+from storage.changes import REGISTRY, ChangeFeed, notify
+from storage.database import Database
 from storage.registry_files import (
     RegistryFileError,
     planning_document,

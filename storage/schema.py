@@ -4,7 +4,7 @@ This is the one module that owns the schema. A change here needs a new Alembic
 migration in `storage/migrations/versions/` (see `storage.database` for how to
 generate one); a test checks that the migrated database matches these models.
 
-Registry tables mirror `storage.registry`: bilingual texts are `_sv`/`_en` column
+Registry tables mirror `domain.registry`: bilingual texts are `_sv`/`_en` column
 pairs, lists of words are JSON arrays, and every ordered thing has a `position` so
 that an export writes the data back in the order it was imported.
 """
@@ -87,7 +87,7 @@ class Base(DeclarativeBase):
 
 
 class NetworkRow(Base):
-    """A collaboration network (`storage.registry.Network`)."""
+    """A collaboration network (`domain.registry.Network`)."""
 
     __tablename__ = "network"
 
@@ -107,7 +107,7 @@ class NetworkRow(Base):
 
 
 class GroupRow(Base):
-    """A group of a network (`storage.registry.Group`); in Teams, one channel."""
+    """A group of a network (`domain.registry.Group`); in Teams, one channel."""
 
     __tablename__ = "network_group"
     __table_args__ = (UniqueConstraint("network_id", "key"),)
@@ -122,7 +122,7 @@ class GroupRow(Base):
 
 
 class RoleRow(Base):
-    """A role of a network with its duties (`storage.registry.Role`)."""
+    """A role of a network with its duties (`domain.registry.Role`)."""
 
     __tablename__ = "role"
     __table_args__ = (
@@ -463,7 +463,7 @@ OUTBOX_STATUSES = (
 
 
 class OutboxRow(Base):
-    """One scheduled post to one channel (`scheduler.posts.PlannedPost`) and its delivery.
+    """One scheduled post to one channel (`domain.posts.PlannedPost`) and its delivery.
 
     `key` is the post's deterministic key, so planning it again finds this row. A worker
     claims a due row (`claimed_by` until `claimed_until`), sends it and records the
@@ -503,7 +503,7 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     late: Mapped[bool] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    # A post to one person's personal chat (`scheduler.posts.Recipient`); null: the channel.
+    # A post to one person's personal chat (`domain.posts.Recipient`); null: the channel.
     person_entra_object_id: Mapped[str | None] = mapped_column(String(64))
     person_name: Mapped[str | None] = mapped_column(Text)
 

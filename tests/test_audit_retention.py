@@ -13,14 +13,15 @@ import pytest
 
 from app import open_services
 from bot.settings import Settings
+from domain.meetings import MeetingDraft
+from domain.posts import PlannedPost, Target
 from scheduler.delivery import DeliveryWorker
 from scheduler.housekeeping import Housekeeping, RetentionPeriods
-from scheduler.posts import PlannedPost, Target
 from scheduler.runner import DeliveryRunner
 from storage.audit import AuditLog
 from storage.conversations import ConversationStore
 from storage.database import Database
-from storage.meetings import MeetingDraft, MeetingRepository
+from storage.meetings import MeetingRepository
 from storage.minutes import MinutesRepository
 from storage.outbox import Outbox
 

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 
 import yaml
 
+from domain.wheel_overrides import WheelOverride
 from storage.database import Database
-from storage.wheel_overrides import WheelOverride, WheelOverrideStore
+from storage.wheel_overrides import WheelOverrideStore
 from tests.test_cli import run_app, workdir  # noqa: F401 - the fixture
 
 

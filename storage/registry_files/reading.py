@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import yaml
 from pydantic import ValidationError
 
-from storage.registry import (
+from domain.registry import (
     AgendaSettings,
     Assignment,
     Channel,

@@ -36,7 +36,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
-from storage.registry import (
+from domain.registry import (
     DEFAULT_RULE_START,
     MEETING_MODES,
     SHIFT_POLICIES,

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from storage.registry import (
+from domain.registry import (
     AgendaSettings,
     Assignment,
     Group,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from typing import Any, Literal
 
-from dialogs.cards import PEOPLE_DATASET
+from views.cards import PEOPLE_DATASET
 
 TENANT_ID = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 BOT = {"id": "28:7c9c3a8e-6f1b-4d3e-9a7e-samverkan", "name": "samverkan"}

@@ -37,7 +37,7 @@ from msrest.exceptions import DeserializationError
 from bot.activity_json import activity_from_json, model_to_json, try_model_to_json
 from bot.adapter import _use_lean_serializer
 from bot.cards import reply_activities
-from dialogs.turns import Reply
+from domain.turns import Reply
 from tests.bot import teams_activities as teams
 
 SERVICE_URL = "https://smba.trafficmanager.net/emea/"

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from icalendar import Calendar
 
 from bot.settings import Settings
-from dialogs.calendar_feed import CalendarLinks
-from scheduler.recurrence import STOCKHOLM
+from domain.recurrence import STOCKHOLM
+from services.calendar_feed import CalendarLinks
 from storage.calendar_tokens import CalendarScope, CalendarTokenStore
 from storage.database import Database
 from storage.meetings import MeetingRepository

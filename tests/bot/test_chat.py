@@ -12,6 +12,7 @@ import urllib.request
 from urllib.parse import urlsplit
 
 import dialogs.meetings as meetings_dialogs
+from app import create_app
 from bot.chat import PROMPT, render_card, run_chat
 
 _WHEEL_URL = re.compile(r"http://[^\s()\]]+/wheel\?[^\s()\]]+")
@@ -32,7 +33,7 @@ def _pipe(lines: list[str]) -> io.TextIOWrapper:
 async def test_the_chat_welcomes_answers_and_quits(settings):
     stdout = io.StringIO()
     with _pipe(["vem är sekreterare?", "/quit", "never read"]) as stdin:
-        await run_chat(settings, stdin, stdout)
+        await run_chat(settings, stdin, stdout, create_app=create_app)
 
     output = stdout.getvalue()
     welcome, rest = output.split(PROMPT, 1)
@@ -45,7 +46,7 @@ async def test_the_chat_welcomes_answers_and_quits(settings):
 async def test_the_chat_shows_the_bots_markdown_as_plain_text(settings):
     stdout = io.StringIO()
     with _pipe(["vem är processledare i e-rådet?", "/quit"]) as stdin:
-        await run_chat(settings, stdin, stdout)
+        await run_chat(settings, stdin, stdout, create_app=create_app)
 
     answer = stdout.getvalue().split(PROMPT)[1]
     assert "bot> Processledare i Fyrbodals e-råd: Sara Herrman." in answer
@@ -56,7 +57,7 @@ async def test_the_chat_shows_the_bots_markdown_as_plain_text(settings):
 async def test_card_buttons_are_numbered_and_can_be_pressed(settings):
     stdout = io.StringIO()
     with _pipe(["hjälp", "/1", "/9"]) as stdin:
-        await run_chat(settings, stdin, stdout)
+        await run_chat(settings, stdin, stdout, create_app=create_app)
 
     output = stdout.getvalue()
     help_reply, after_press = output.split(PROMPT)[1:3]
@@ -129,7 +130,7 @@ async def test_the_wheel_page_link_in_the_chat_opens_the_page_while_it_runs(sett
     feeder = threading.Thread(target=feed, daemon=True)
     feeder.start()
     with os.fdopen(read_fd, "r", encoding="utf-8") as stdin:
-        await run_chat(settings, stdin, stdout)
+        await run_chat(settings, stdin, stdout, create_app=create_app)
     feeder.join(timeout=10)
 
     assert ":0/" not in stdout.getvalue()

@@ -20,7 +20,7 @@ from bot.adapter import create_adapter
 from bot.http import create_web_app
 from bot.metrics import MetricsEndpoint, TurnCounters
 from bot.teams_bot import SamverkanBot
-from dialogs.turns import Reply, Turn
+from domain.turns import Reply, Turn
 from tests.bot.teams_activities import people_search, personal_message
 from tests.bot.test_observability import parse_exposition
 

@@ -32,7 +32,7 @@ from sqlalchemy import func, select
 from app import open_services
 from bot.cards import edge_text
 from bot.local_connector import LocalConnector
-from dialogs.language import detect_language
+from domain.language import detect_language
 from storage.database import Database
 from storage.schema import Base
 from tests.bot.conftest import RunningBot, shipped_networks

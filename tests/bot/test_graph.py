@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.graph import CHUNK_UNIT, GraphConfig, GraphFiles, scopes_for
-from scheduler.filing import (
+from domain.filing import (
     GraphCredentialsRejected,
     GraphForbidden,
     GraphUnavailable,

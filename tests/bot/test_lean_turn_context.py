@@ -32,9 +32,9 @@ from multidict import CIMultiDict
 from bot.activity_json import model_to_json
 from bot.adapter import LeanTurnContext, _Answer, _AnswerResponse, _resource_response
 from bot.cards import reply_activities, text_activity
-from bot.logs import KeyValueFormatter, format_value
 from bot.teams_bot import conversation_reference
-from dialogs.turns import Reply
+from domain.turns import Reply
+from observability.logs import KeyValueFormatter, format_value
 from tests.bot import teams_activities as teams
 from tests.bot.conftest import run_turn
 

@@ -20,8 +20,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.cards import edge_text
-from bot.logs import person_hash
 from bot.settings import Settings
+from observability.logs import person_hash
 from tests.bot.conftest import RunningBot, running_bot, start_bot
 from tests.bot.teams_activities import USER, personal_message
 from tests.bot.test_observability import LogBuffer, fields, log_buffer  # noqa: F401

@@ -24,30 +24,31 @@ from bot.adapter import create_adapter
 from bot.files import FILE_DOWNLOAD_INFO
 from bot.proactive import ConnectorSender
 from bot.settings import Settings
+from domain.meetings import MeetingDraft
+from domain.recurrence import STOCKHOLM
 from scheduler.delivery import DeliveryWorker
-from scheduler.recurrence import STOCKHOLM
 from scheduler.runner import DeliveryRunner, TickReport
 from storage.conversations import ConversationStore
 from storage.database import Database
-from storage.meetings import MeetingDraft, MeetingRepository
+from storage.meetings import MeetingRepository
 from storage.minutes import MinutesRepository
 from storage.outbox import Outbox
 from storage.schema import ReceivedFileRow
 from tests.bot.conftest import RunningBot, running_bot
-from tests.conftest import until
 from tests.bot.teams_activities import (
     BOT,
     CHANNEL_ID,
+    MEMBER,
     PERSONAL_CONVERSATION_ID,
     TEAM_ID,
     TENANT_ID,
-    MEMBER,
     USER,
     bot_added_to_personal_chat,
     card_submit,
     channel_message,
     personal_message,
 )
+from tests.conftest import until
 from tests.graph_fake import GraphFake, StaticCredential
 
 PDF = b"%PDF-1.7 protokoll fran motet"

@@ -20,9 +20,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.adapter import create_adapter
-from bot.logs import QUIET_LOGGERS, configure_logging
 from bot.metrics import MetricsEndpoint, TurnCounters
 from bot.proactive import ConnectorSender
+from observability.logs import QUIET_LOGGERS, configure_logging
 from scheduler.runner import DeliveryRunner
 from storage.database import Database
 from storage.outbox import Outbox

@@ -7,8 +7,8 @@ import pytest
 from bot.cards import ADAPTIVE_CARD_CONTENT_TYPE
 from bot.local_connector import LocalConnector
 from bot.proactive import ConnectorSender
+from domain.posts import Mention
 from scheduler.delivery import SendError
-from scheduler.posts import Mention
 from tests.scheduler.planned import LOGISTIK, channel_reference, post
 
 ANNA = Mention("Anna Berg", "6b1e3f3a-2c1d-4e5f-8a9b-0c1d2e3f4a5b")

@@ -15,13 +15,11 @@ from typing import Any
 import pytest
 
 from bot.settings import Settings
-from dialogs.cards import PEOPLE_DATASET
 from storage.audit import AuditLog
 from storage.conversations import ConversationStore
 from storage.database import Database
 from storage.registry_repository import RegistryRepository
 from tests.bot.conftest import RunningBot, running_bot
-from tests.bot.test_meeting_scenarios import card_of
 from tests.bot.teams_activities import (
     CHANNEL_ID,
     TEAM_ID,
@@ -30,8 +28,10 @@ from tests.bot.teams_activities import (
     channel_message,
     people_search,
 )
+from tests.bot.test_meeting_scenarios import card_of
 from tests.graph_fake import GraphFake, StaticCredential
 from tests.manifest.card_schema import validate_card
+from views.cards import PEOPLE_DATASET
 
 GROUP_ID = "5c2d6f0e-1b7a-4a8e-9d3c-2f4e6a8b0c1d"  # the team's Microsoft 365 group
 ADMIN = {**USER, "id": "29:admin-anna", "name": "Anna Lindqvist"}  # in the file's `admins`

@@ -14,13 +14,12 @@ from urllib.parse import urlsplit
 import pytest
 
 from bot.settings import Settings
-from bot.wheel_page import render_wheel_page
 from bot.wheel_source import WheelPages
-from dialogs.calendar_feed import CalendarLinks
-from dialogs.conversation import RegistrySnapshots
+from domain.recurrence import STOCKHOLM
 from manifest.package import render_manifest
-from scheduler.planning import sync_meeting_series
-from scheduler.recurrence import STOCKHOLM
+from services.calendar_feed import CalendarLinks
+from services.planning import sync_meeting_series
+from services.registry_snapshots import RegistrySnapshots
 from storage.calendar_tokens import CalendarScope, CalendarTokenStore
 from storage.conversations import ConversationStore
 from storage.database import Database
@@ -29,6 +28,7 @@ from storage.registry_files import load_directory
 from storage.registry_repository import RegistryRepository
 from tests.bot.conftest import SHIPPED_NETWORKS, running_bot
 from tests.scheduler.wheel_network import WHEEL_NETWORK
+from views.wheel_page import render_wheel_page
 
 KEY = "k" * 40
 TEAM = "19:erad-team@thread.tacv2"

@@ -10,11 +10,11 @@ import pytest
 
 from bot.graph import GraphConfig, GraphDirectory
 from bot.team_owners import DirectoryPeople, GraphTeamOwners, TeamNotKnown
-from scheduler.filing import GraphForbidden, GraphUnavailable
+from domain.filing import GraphForbidden, GraphUnavailable
+from domain.registry import Person
 from storage.conversations import ConversationStore
 from storage.database import Database
 from storage.minutes import MinutesRepository
-from storage.registry import Person
 from tests.graph_fake import GraphFake, Sleeps, StaticCredential
 
 TEAM = "19:team@thread.tacv2"

@@ -12,8 +12,7 @@ from datetime import date, datetime
 
 import pytest
 
-from dialogs import meeting_texts as mt
-from scheduler.recurrence import STOCKHOLM, shifted
+from domain.recurrence import STOCKHOLM, shifted
 from storage.audit import AuditLog
 from storage.database import Database
 from storage.wheel_overrides import WheelOverrideStore
@@ -21,6 +20,7 @@ from tests.bot.conftest import shipped_networks
 from tests.bot.teams_activities import MEMBER, USER, card_submit, channel_message
 from tests.bot.test_meeting_scenarios import bind_channel, card_of
 from tests.manifest.card_schema import validate_card
+from texts import meetings as mt
 
 BUDGET = "Budget för kommande år inför årsmötet i november"
 PLAN = "Aktivitetsplan för kommande år klar"

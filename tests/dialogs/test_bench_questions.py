@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dialogs.who import ContactFinder
+from services.who import ContactFinder
 from storage.registry_files import load_directory
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,11 +10,11 @@ import pytest
 from icalendar import Calendar, Event
 from sqlalchemy import select
 
-from dialogs.calendar_feed import CalendarFeeds, CalendarLinkKeyMissing, CalendarLinks
-from dialogs.conversation import RegistrySnapshots
-from dialogs.schedule import Schedule
-from scheduler.planning import sync_meeting_series
-from scheduler.recurrence import STOCKHOLM
+from domain.recurrence import STOCKHOLM
+from services.calendar_feed import CalendarFeeds, CalendarLinkKeyMissing, CalendarLinks
+from services.planning import sync_meeting_series
+from services.registry_snapshots import RegistrySnapshots
+from services.schedule import Schedule
 from storage.calendar_tokens import CalendarScope, CalendarTokenStore
 from storage.database import Database
 from storage.meetings import MeetingRepository

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from dialogs.conversation import Conversation, RegistrySnapshots
-from dialogs.turns import Turn
-from storage.registry import Assignment, Person
+from dialogs.conversation import Conversation
+from domain.registry import Assignment, Person
+from domain.turns import Turn
+from services.registry_snapshots import RegistrySnapshots
 from storage.registry_files import load_directory
 from storage.registry_repository import RegistryRepository
 

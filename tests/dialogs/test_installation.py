@@ -6,7 +6,7 @@ import pytest
 
 from bot.settings import DEFAULT_NETWORKS_DIR
 from dialogs.installation import group_for_channel, network_for_team, normalized
-from storage.registry import RoleRegistry
+from domain.registry import RoleRegistry
 from storage.registry_files import load_directory
 
 REGISTRY = RoleRegistry(tuple(load_directory(DEFAULT_NETWORKS_DIR).networks))

@@ -6,7 +6,12 @@ from pathlib import Path
 import pytest
 
 from dialogs.installation import CHANNELS_COMMAND
-from dialogs.intents import (
+from dialogs.meetings import ADD_ITEM_COMMAND, AGENDA_COMMAND, MEETINGS_COMMAND, WHEEL_COMMAND
+from dialogs.minutes import MINUTES_COMMAND
+from dialogs.posts import POSTS_COMMAND
+from dialogs.roles_admin import ROLES_COMMAND
+from domain.registry import Localized
+from services.intents import (
     QUESTION,
     Command,
     CommandPhrases,
@@ -16,11 +21,6 @@ from dialogs.intents import (
     request_verbs,
     role_words,
 )
-from dialogs.meetings import ADD_ITEM_COMMAND, AGENDA_COMMAND, MEETINGS_COMMAND, WHEEL_COMMAND
-from dialogs.minutes import MINUTES_COMMAND
-from dialogs.posts import POSTS_COMMAND
-from dialogs.roles_admin import ROLES_COMMAND
-from storage.registry import Localized
 from storage.registry_files import load_directory
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from dialogs.language import detect_language, language_from_locale, language_scores
+from domain.language import detect_language, language_from_locale, language_scores
 
 
 @pytest.mark.parametrize(
@@ -58,7 +58,7 @@ def test_locales(locale, language):
 
 
 def test_long_texts_are_scored_alike_and_not_remembered():
-    from dialogs.language import _remembered_scores, _scores
+    from domain.language import _remembered_scores, _scores
 
     long_text = "vem ansvarar för budgeten " * 20_000  # 500 KB
     remembered = _remembered_scores.cache_info().currsize

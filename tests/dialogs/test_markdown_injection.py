@@ -30,12 +30,12 @@ from sqlalchemy import delete
 
 from app import Services, open_services
 from bot.settings import Settings
-from dialogs.markdown import escape, mailto
-from dialogs.turns import Reply, Turn
-from scheduler.planning import MeetingPlanner, sync_meeting_series
+from domain.turns import Reply, Turn
+from services.planning import MeetingPlanner, sync_meeting_series
 from storage.registry_files import load_network_document
 from storage.schema import AgendaItemRow
 from tests.bot.hostile_input import FUZZ
+from texts.markdown import escape, mailto
 
 ADMIN_ID = "6b1e3f3a-2c1d-4e5f-8a9b-0c1d2e3f4a5b"
 BENIGN = "Zz"

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from dialogs import meetings as meetings_dialogs
-from dialogs.conversation import Conversation, RegistrySnapshots
+from dialogs.conversation import Conversation
 from dialogs.meetings import MeetingDialogs
-from dialogs.turns import Turn
-from scheduler.planning import sync_meeting_series
-from scheduler.recurrence import STOCKHOLM
+from domain.recurrence import STOCKHOLM
+from domain.turns import Turn
+from services.planning import sync_meeting_series
+from services.registry_snapshots import RegistrySnapshots
 from storage.meetings import MeetingRepository
 from storage.registry_files import load_directory
 from storage.registry_repository import RegistryRepository

@@ -6,12 +6,12 @@ from datetime import date
 
 from dialogs.conversation import CommandRequest
 from dialogs.minutes import MinutesDialogs
-from dialogs.turns import Turn
-from scheduler.minutes import MinutesRules
+from domain.registry import RoleRegistry
+from domain.turns import Turn
+from services.minutes import MinutesRules
 from storage.database import Database
 from storage.meetings import MeetingRepository
 from storage.minutes import MinutesRepository
-from storage.registry import RoleRegistry
 from tests.scheduler.minutes_fixtures import WITH_BETA
 
 

@@ -6,13 +6,14 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from dialogs.conversation import CommandRequest
-from dialogs.posts import PostsOverview, as_sent
-from dialogs.turns import Turn
-from scheduler.posts import Countdown, PlannedPost
+from dialogs.posts import PostsOverview
+from domain.posts import Countdown, PlannedPost
+from domain.registry import Group, Localized, Network, RoleRegistry
+from domain.turns import Turn
 from storage.database import Database
 from storage.outbox import Outbox
-from storage.registry import Group, Localized, Network, RoleRegistry
 from tests.scheduler.planned import START, FixedClock, general_post, post
+from views.posts import as_sent
 
 LEASE = timedelta(minutes=5)
 BEST_SERVICE = Network(

@@ -10,8 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from dialogs.calendar_feed import CalendarLinks
-from dialogs.schedule_cli import (
+from cli.schedule import (
     MAX_WHEEL_DAYS,
     Streams,
     UsageError,
@@ -19,8 +18,9 @@ from dialogs.schedule_cli import (
     networks_for,
     wheel_command,
 )
+from domain.registry import RoleRegistry
+from services.calendar_feed import CalendarLinks
 from storage.calendar_tokens import CalendarScope, CalendarTokenStore
-from storage.registry import RoleRegistry
 from tests.scheduler.wheel_network import WHEEL_NETWORK
 
 OTHER = replace(WHEEL_NETWORK, key="othernet", groups=WHEEL_NETWORK.groups[:1])

@@ -2,7 +2,7 @@
 
 import pytest
 
-from dialogs.text import Analyzer, carries_no_role_information, fold, stem
+from services.text import Analyzer, carries_no_role_information, fold, stem
 
 REGISTRY_TEXTS = [
     "Håller expertgruppens medlemsregister uppdaterat.",
@@ -116,7 +116,7 @@ def test_off_topic_words_do_not_become_registry_words(analyzer, word):
     "text", ["Ordförande", "É", "logistikgruppen", "Å" * 40, "Ö" * 41, "ﬁnans", "x" * 5000, ""]
 )
 def test_folding_is_the_same_remembered_or_not(text):
-    from dialogs.text import _fold, _remembered_fold
+    from services.text import _fold, _remembered_fold
 
     remembered = _remembered_fold.cache_info().currsize
     assert fold(text) == _fold(text) == fold(text)

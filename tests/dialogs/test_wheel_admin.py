@@ -8,12 +8,13 @@ from datetime import datetime
 
 import pytest
 
-from dialogs.conversation import Conversation, RegistrySnapshots
+from dialogs.conversation import Conversation
 from dialogs.meetings import MeetingDialogs
-from dialogs.turns import Turn
 from dialogs.wheel_admin import WheelAdmin
-from scheduler.planning import sync_meeting_series
-from scheduler.recurrence import STOCKHOLM
+from domain.recurrence import STOCKHOLM
+from domain.turns import Turn
+from services.planning import sync_meeting_series
+from services.registry_snapshots import RegistrySnapshots
 from storage.meetings import MeetingRepository
 from storage.outbox import Outbox
 from storage.registry_repository import RegistryRepository

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from dialogs.calendar_feed import CalendarLinks
-from dialogs.conversation import Conversation, RegistrySnapshots
+from dialogs.conversation import Conversation
 from dialogs.meetings import MeetingDialogs
-from dialogs.turns import Turn
-from scheduler.planning import sync_meeting_series
+from domain.turns import Turn
+from services.calendar_feed import CalendarLinks
+from services.planning import sync_meeting_series
+from services.registry_snapshots import RegistrySnapshots
 from storage.calendar_tokens import CalendarScope, CalendarTokenStore
 from storage.meetings import MeetingRepository
 from storage.registry_files import load_directory

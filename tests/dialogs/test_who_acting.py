@@ -12,8 +12,8 @@ from datetime import date
 
 import pytest
 
-from dialogs.who import MAX_GROUP_LINES, ContactFinder
-from storage.registry import Assignment, Group, Localized, Network, Person, Role, RoleRegistry
+from domain.registry import Assignment, Group, Localized, Network, Person, Role, RoleRegistry
+from services.who import MAX_GROUP_LINES, ContactFinder
 
 TODAY = date(2026, 3, 2)
 TEAMS_MESSAGE_LIMIT = 28 * 1024  # bytes: Teams refuses larger messages

@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from dialogs.who import ContactFinder
-from storage.registry import RoleRegistry, UnknownGroup, UnknownNetwork
+from domain.registry import RoleRegistry, UnknownGroup, UnknownNetwork
+from services.who import ContactFinder
 from tests.dialogs.who_registry import COUNCIL, EXPERT, REGISTRY, TODAY
 
 

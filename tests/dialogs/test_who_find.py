@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from dialogs.who import ContactFinder
-from storage.registry import Localized, Role, RoleRegistry, UnknownGroup, UnknownNetwork
+from domain.registry import Localized, Role, RoleRegistry, UnknownGroup, UnknownNetwork
+from services.who import ContactFinder
 from tests.dialogs.who_registry import COUNCIL, EXPERT, REGISTRY, with_role
 
 
@@ -244,7 +244,7 @@ def test_answers_stay_the_same_once_the_finder_forgets_the_words_it_has_seen(mon
         "vem ordnar lokalen till träffen?",
     ]
     expected = [top_role(ContactFinder(REGISTRY), q) for q in questions]
-    monkeypatch.setattr("dialogs.who._EVIDENCE_LIMIT", 2)
+    monkeypatch.setattr("services.who._EVIDENCE_LIMIT", 2)
     forgetful = ContactFinder(REGISTRY)
     for _ in range(2):
         assert [top_role(forgetful, q) for q in questions] == expected

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from storage.registry import Assignment, Group, Localized, Network, Person, Role, RoleRegistry
+from domain.registry import Assignment, Group, Localized, Network, Person, Role, RoleRegistry
 
 TODAY = date(2026, 3, 2)
 

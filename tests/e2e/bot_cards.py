@@ -9,7 +9,7 @@ question button on every card it got, until no new question turns up. A new kind
 with a card is collected as soon as one of those questions, or a button on a card, leads
 to it.
 
-While collecting, every card builder in `dialogs.cards` (a public function whose name ends
+While collecting, every card builder in `views.cards` (a public function whose name ends
 in `_card`) is wrapped to record that it ran, so a test can require that each builder was
 reached (`CardCollection.builders_reached`), bar those listed in `NOT_YET_REACHED`. Cards
 the conversation cannot reach from the shipped data (mail buttons: the shipped holders have
@@ -29,10 +29,10 @@ from typing import Any
 
 from app import open_services
 from bot.settings import Settings
-from dialogs import cards as card_builders
-from dialogs.turns import Reply, Turn
-from storage.registry import Language, Network, RoleRegistry
+from domain.registry import Language, Network, RoleRegistry
+from domain.turns import Reply, Turn
 from storage.registry_files import load_directory
+from views import cards as card_builders
 
 SHIPPED_NETWORKS = Path(__file__).resolve().parents[2] / "data" / "networks"
 

@@ -20,17 +20,17 @@ from pathlib import Path
 
 import pytest
 
-from dialogs import meeting_texts as mt
 from dialogs.meetings import WHEEL_DAYS, WHEEL_ROWS, wheel_rows
-from dialogs.texts import CHAT
-from scheduler.planning import SERIES_HORIZON, series_drafts
-from scheduler.recurrence import local, start_of_day
-from scheduler.wheel import wheel_deadlines
-from storage.meetings import Meeting
-from storage.registry import Language, Network
+from domain.meetings import Meeting
+from domain.recurrence import local, start_of_day
+from domain.registry import Language, Network
+from domain.wheel import wheel_deadlines
+from services.planning import SERIES_HORIZON, series_drafts
 from tests.e2e.bot_cards import shipped_registry
 from tests.e2e.playground import PlaygroundChat
 from tests.e2e.processes import ROOT
+from texts import meetings as mt
+from texts.common import CHAT
 
 pytestmark = pytest.mark.e2e
 

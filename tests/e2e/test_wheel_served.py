@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from scheduler.recurrence import local
+from domain.recurrence import local
 from tests.e2e.test_wheel_browser import SHOTS, VIEWS, assert_marks_apart, read_ring
 
 pytestmark = pytest.mark.e2e

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dialogs.cards import contact_card, suggestions_card
 from tests.manifest.card_schema import CardInvalid, card_problems, validate_card
+from views.cards import contact_card, suggestions_card
 
 SUGGESTIONS_SV = (
     "Vem bokar möteslokaler?",

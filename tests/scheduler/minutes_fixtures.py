@@ -6,11 +6,12 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.graph import CHUNK_UNIT, GraphConfig, GraphFiles
-from scheduler.minutes import MinutesFiler, MinutesRules
-from storage.meetings import Meeting, MeetingDraft, MeetingRepository
+from domain.meetings import Meeting, MeetingDraft
+from domain.registry import Assignment, Group, Localized, Network, Person, Role, RoleRegistry
+from services.minutes import MinutesFiler, MinutesRules
+from storage.meetings import MeetingRepository
 from storage.minutes import MinutesRepository
 from storage.outbox import Outbox
-from storage.registry import Assignment, Group, Localized, Network, Person, Role, RoleRegistry
 from tests.graph_fake import GraphFake, Sleeps, StaticCredential
 
 TEAM, CHANNEL = "team-1", "19:alfa@thread.tacv2"

@@ -7,8 +7,8 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from domain.posts import GENERAL_CHANNEL, PlannedPost, Planner, Target
 from scheduler.delivery import DeliveryWorker, Sender
-from scheduler.posts import GENERAL_CHANNEL, PlannedPost, Planner, Target
 from scheduler.runner import DeliveryRunner
 from storage.conversations import ConversationStore
 from storage.database import Database

@@ -16,8 +16,8 @@ import pytest
 from bot.adapter import create_adapter
 from bot.proactive import ConnectorSender
 from bot.settings import Settings
+from domain.posts import PlannedPost
 from scheduler.delivery import MAX_PAUSE, DeliveryWorker
-from scheduler.posts import PlannedPost
 from scheduler.runner import DeliveryRunner
 from storage.conversations import ConversationStore
 from storage.database import Database

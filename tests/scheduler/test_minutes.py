@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 
 from bot.graph import CHUNK_UNIT
-from scheduler.minutes import (
+from domain.posts import Recipient, Target
+from services.minutes import (
     MinutesChaser,
     MinutesRules,
     RejectedFile,
@@ -17,7 +18,6 @@ from scheduler.minutes import (
     minutes_status,
     personal_reach,
 )
-from scheduler.posts import Recipient, Target
 from storage.conversations import ConversationStore
 from storage.meetings import MeetingRepository
 from storage.minutes import MinutesRepository

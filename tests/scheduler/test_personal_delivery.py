@@ -12,11 +12,11 @@ from datetime import date
 
 from dialogs.conversation import CommandRequest
 from dialogs.posts import PostsOverview
-from dialogs.turns import Turn
-from scheduler.posts import PERSONAL_CHAT_UNREACHABLE, PlannedPost, Recipient, Target
+from domain.posts import PERSONAL_CHAT_UNREACHABLE, PlannedPost, Recipient, Target
+from domain.registry import Group, Localized, Network, RoleRegistry
+from domain.turns import Turn
 from storage.conversations import ConversationStore
 from storage.outbox import Outbox
-from storage.registry import Group, Localized, Network, RoleRegistry
 from tests.scheduler.planned import LOGISTIK, START, TEAM, TENANT, bind_team, post, worker
 
 ANNA = Recipient("Anna Berg", "6b1e3f3a-2c1d-4e5f-8a9b-0c1d2e3f4a5b")

@@ -6,10 +6,11 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from scheduler.planning import MeetingPlanner, reminders, sync_meeting_series
-from scheduler.posts import Mention, Target
-from scheduler.recurrence import STOCKHOLM, at_local
-from storage.meetings import MeetingDraft, MeetingRepository
+from domain.meetings import MeetingDraft
+from domain.posts import Mention, Target
+from domain.recurrence import STOCKHOLM, at_local
+from services.planning import MeetingPlanner, reminders, sync_meeting_series
+from storage.meetings import MeetingRepository
 from storage.registry_repository import RegistryRepository
 from tests.manifest.card_schema import validate_card
 from tests.scheduler.wheel_network import CHAIR_ALFA_ID, WHEEL_NETWORK

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from scheduler.recurrence import aware, is_working_day, occurrences, previous_working_day, shifted
+from domain.recurrence import aware, is_working_day, occurrences, previous_working_day, shifted
 
 
 @pytest.mark.parametrize(

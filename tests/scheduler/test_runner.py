@@ -10,22 +10,22 @@ from datetime import UTC, date, datetime, timedelta
 
 from dialogs.conversation import CommandRequest
 from dialogs.posts import PostsOverview
-from dialogs.turns import Turn
+from domain.posts import PlannedPost
+from domain.registry import Group, Localized, Network, RoleRegistry
+from domain.turns import Turn
 from scheduler.delivery import DeliveryWorker
-from scheduler.posts import PlannedPost
 from scheduler.runner import DeliveryRunner
 from storage.conversations import ConversationStore
 from storage.database import Database
 from storage.outbox import Outbox
-from storage.registry import Group, Localized, Network, RoleRegistry
 from tests.scheduler.planned import (
     LOGISTIK,
     START,
     FixedPlanner,
     bind_team,
+    delivery_runner,
     general_post,
     post,
-    delivery_runner,
 )
 
 INTERVAL = timedelta(minutes=1)

@@ -11,8 +11,8 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from domain.posts import PlannedPost
 from scheduler.delivery import DeliveryWorker
-from scheduler.posts import PlannedPost
 from scheduler.runner import DeliveryRunner
 from storage.conversations import ConversationStore
 from storage.outbox import Outbox

@@ -18,13 +18,14 @@ import pytest
 
 from dialogs.conversation import CommandRequest
 from dialogs.posts import PostsOverview
-from dialogs.turns import Turn
-from scheduler.minutes import MinutesChaser, MinutesRules
-from scheduler.planning import MeetingPlanner
-from scheduler.recurrence import STOCKHOLM
+from domain.meetings import MeetingDraft
+from domain.recurrence import STOCKHOLM
+from domain.turns import Turn
+from services.minutes import MinutesChaser, MinutesRules
+from services.planning import MeetingPlanner
 from storage.conversations import ConversationStore
 from storage.database import Database
-from storage.meetings import MeetingDraft, MeetingRepository
+from storage.meetings import MeetingRepository
 from storage.minutes import MinutesRepository
 from storage.outbox import Outbox
 from storage.registry_files import load_directory

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from scheduler.wheel import wheel_deadlines
+from domain.wheel import wheel_deadlines
 from tests.scheduler.wheel_network import WHEEL_NETWORK, meeting
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from scheduler.planning import MeetingPlanner
-from scheduler.recurrence import STOCKHOLM
-from scheduler.wheel import effective_rules, wheel_deadlines, yearly_date
+from domain.recurrence import STOCKHOLM
+from domain.wheel import effective_rules, wheel_deadlines, yearly_date
+from domain.wheel_overrides import NO_RESPONSIBLE, WheelOverride
+from services.planning import MeetingPlanner
 from storage.meetings import MeetingRepository
 from storage.registry_repository import RegistryRepository
-from storage.wheel_overrides import NO_RESPONSIBLE, WheelOverride, WheelOverrideStore
+from storage.wheel_overrides import WheelOverrideStore
 from tests.scheduler.wheel_network import WHEEL_NETWORK, meeting
 
 

@@ -6,9 +6,9 @@ from datetime import datetime
 
 import yaml
 
-from scheduler.recurrence import aware
-from storage.meetings import Meeting
-from storage.registry import Network
+from domain.meetings import Meeting
+from domain.recurrence import aware
+from domain.registry import Network
 from storage.registry_files import load_network_document
 
 CHAIR_ALFA_ID = "0f8fad5b-d9cb-469f-a165-70867728950e"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from storage.registry import Assignment, Group, Localized, Network, Person, Role, RoleRegistry
+from domain.registry import Assignment, Group, Localized, Network, Person, Role, RoleRegistry
 from storage.registry_files import same_person
 
 SHIPPED_NETWORKS = Path(__file__).resolve().parents[2] / "data" / "networks"

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from domain.meetings import MeetingDraft
+from domain.registry import Assignment, Person
 from storage.audit import AuditLog
 from storage.conversations import ConversationStore
-from storage.meetings import MeetingDraft, MeetingRepository
-from storage.registry import Assignment, Person
+from storage.meetings import MeetingRepository
 from storage.registry_repository import RegistryRepository
 from tests.storage.registries import minimal_network
 

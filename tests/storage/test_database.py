@@ -14,8 +14,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
+from domain.registry import RoleRegistry
 from storage.database import Database, DatabaseUnavailable
-from storage.registry import RoleRegistry
 from storage.registry_repository import RegistryRepository
 from storage.schema import Base
 from tests.storage.registries import SAMPLE_NETWORK

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from scheduler.posts import PlannedPost, Recipient
+from domain.posts import PlannedPost, Recipient
 from storage.database import Database
 from storage.outbox import Outbox
 from storage.schema import OutboxRow

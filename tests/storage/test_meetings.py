@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from storage.meetings import MeetingDraft, MeetingRepository
+from domain.meetings import MeetingDraft
+from storage.meetings import MeetingRepository
 
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 

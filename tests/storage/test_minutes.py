@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from storage.meetings import MeetingDraft, MeetingRepository
+from domain.meetings import MeetingDraft
+from storage.meetings import MeetingRepository
 from storage.minutes import (
     RECEIVED_FILE_LIFETIME,
     RECEIVED_FILE_TAKE_TIMEOUT,

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from scheduler.posts import Countdown, Mention
+from domain.posts import Countdown, Mention
 from storage.database import Database
 from storage.outbox import Outbox
 from tests.scheduler.planned import START, post

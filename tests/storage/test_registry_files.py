@@ -12,7 +12,7 @@ import pytest
 import yaml
 from hypothesis import given, settings
 
-from storage.registry import RoleRegistry
+from domain.registry import RoleRegistry
 from storage.registry_files import (
     RegistryFileError,
     dump,

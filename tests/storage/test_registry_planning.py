@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from storage.registry import RoleRegistry
+from domain.registry import RoleRegistry
 from storage.registry_files import RegistryFileError, dump, load_directory, load_file
 from storage.registry_repository import RegistryRepository
 from tests.scheduler.wheel_network import WHEEL_NETWORK, WHEEL_YAML

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import select
 
+from domain.registry import Assignment, Localized, Network, Person, RoleRegistry
 from storage.database import Database
-from storage.registry import Assignment, Localized, Network, Person, RoleRegistry
 from storage.registry_files import load_directory
 from storage.registry_repository import RegistryRepository
 from storage.schema import PersonRow

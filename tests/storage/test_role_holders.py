@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
+from domain.registry import Assignment, Person, UnknownGroup, UnknownNetwork
 from storage.audit import AuditLog
 from storage.database import Database
-from storage.registry import Assignment, Person, UnknownGroup, UnknownNetwork
 from storage.registry_repository import HoldersChanged, RegistryRepository
 from tests.storage.registries import SAMPLE_NETWORK, SARA
 from tests.storage.test_registry_repository import stored_persons

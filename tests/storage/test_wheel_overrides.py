@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from domain.wheel_overrides import WheelOverride
 from storage.audit import AuditLog
 from storage.outbox import Outbox
-from storage.wheel_overrides import WheelOverride, WheelOverrideStore
+from storage.wheel_overrides import WheelOverrideStore
 from tests.scheduler.planned import post
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)

@@ -1,0 +1,493 @@
+"""Which kind of message a user sent: a who-question, a command, small talk, or a request the
+bot does not carry out. Only a who-question reaches the answering logic and may get a role.
+
+Routing is by tables, not by chains of substring tests. In the order they are tried:
+- a command's leading words ("dagordning", "lägg till punkt …", accents optional), listed per
+  language in a `Command`; what follows is the command's argument;
+- small talk (greeting, thanks, help) when the whole message is small talk ("Hej!", "hej hej
+  bot", "thanks a lot"), in the language of its words;
+- a word that asks for a person ("vem", "who", "vilka sitter i …"): a who-question;
+- thanks or help in a few words more ("tack för hjälpen!"), chat with the bot ("hur mår du",
+  "tell me a joke"): small talk, no role;
+- a command asked in plain language: one of its `topics` ("vad står på dagordningen för
+  Logistik?", "show the roles in the council") in a request ("visa", "show", "när", "what",
+  or the topic among the first words); the group may be named anywhere;
+- a request to the bot to do something ("boka ett rum", "can you send …"): its first verb is
+  an imperative, of the registry's own duties ("Bokar" → "boka") or of everyday requests;
+- opinions asked of the bot, questions of fact no role answers ("hur många …", "what does …
+  mean", "när …", "how …"), IT trouble ("lösenordet funkar inte"), "vilket X …?" when X is
+  no role word: no role;
+- anything else — a who-question asked outright or a situation described ("jag är ny i
+  gruppen och vill komma med på listan") — is for the answering logic, which abstains by
+  itself when no role fits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from domain.registry import Language, Localized
+from services.text import fold
+
+
+class SmallTalk(Enum):
+    GREETING = "greeting"
+    THANKS = "thanks"
+    HELP = "help"
+    CHAT = "chat"  # about the bot or the weather: a friendly word, no role
+
+
+class Intent(Enum):
+    """The four kinds of message the bot tells apart; only WHO gets a role."""
+
+    WHO = "who"
+    COMMAND = "command"  # help included
+    SMALL_TALK = "smalltalk"
+    UNSUPPORTED = "unsupported"
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command invoked by its leading words, e.g. `dagordning` / `agenda`.
+
+    `words` are phrases of one or more words, lower case; the longest match wins, so
+    "lägg till punkt" can sit beside a shorter command.
+    """
+
+    name: str
+    words: Localized[tuple[str, ...]]
+    summary: Localized[str] | None = None  # one line for the help reply; None: not listed
+    # Words that name the command's subject anywhere in a plain-language request ("vad står
+    # på dagordningen?"); lower case, accents optional; a trailing "*" takes any ending
+    # ("protokoll*": "protokollet", "protokollstatus").
+    topics: Localized[tuple[str, ...]] = Localized((), ())
+    # When a request names the topics of several commands, the lowest rank wins ("which
+    # meetings lack minutes?" is about minutes).
+    rank: int = 50
+    # Leading words that, with a topic, make the request this command's ("lägg till … på
+    # dagordningen"); without them the command needs a request form (see `classify`).
+    verbs: Localized[tuple[str, ...]] = Localized((), ())
+
+
+@dataclass(frozen=True)
+class Classified:
+    """The outcome of routing one message.
+
+    `kind` is a `SmallTalk` member, a command's name, or "question". `argument` is the
+    text after a command's words (the whole text for a question). `language` is set
+    when the words that decided the route tell the language (a command word).
+    """
+
+    kind: SmallTalk | str
+    argument: str = ""
+    language: Language | None = None
+
+    @property
+    def intent(self) -> Intent:
+        """The kind of message, as one of the four intents."""
+        if self.kind == QUESTION:
+            return Intent.WHO
+        if self.kind == UNSUPPORTED:
+            return Intent.UNSUPPORTED
+        if self.kind in (SmallTalk.GREETING, SmallTalk.THANKS, SmallTalk.CHAT):
+            return Intent.SMALL_TALK
+        return Intent.COMMAND
+
+
+QUESTION = "question"
+UNSUPPORTED = "unsupported"  # a request the bot does not carry out, or a question of fact
+
+# Words that may accompany small talk without changing it ("hej bot", "hi there all").
+_FILLER = {"bot", "boten", "samverkan", "samverkansboten", "samverkan-bot", "där", "alla",
+           "allihop", "there", "all", "everyone", "you", "dig", "du", "så", "mycket", "a", "lot",
+           "ok", "okej", "okay",
+           "very", "much", "och", "and", "igen", "again"}
+
+# Small talk per language: the language of the phrase is the language of the reply ("help"
+# is answered in English whatever the client's locale).
+_SMALL_TALK_BY_LANGUAGE: dict[Language, dict[SmallTalk, frozenset[str]]] = {
+    "sv": {
+        SmallTalk.GREETING: frozenset({
+            "hej", "hejsan", "hallå", "tjena", "tja", "tjenare", "hejhej", "god morgon",
+            "god dag", "god eftermiddag", "god kväll", "morgon",
+        }),
+        SmallTalk.THANKS: frozenset({"tack", "tusen tack", "tackar"}),
+        SmallTalk.HELP: frozenset({
+            "hjälp", "hjalp", "vad kan du", "vad kan du göra", "vad kan du svara på",
+            "kommandon", "hur funkar du", "meny", "/hjälp", "hjälp mig",
+        }),
+    },
+    "en": {
+        SmallTalk.GREETING: frozenset({
+            "hello", "hi", "hey", "hiya", "good morning", "good afternoon", "good evening",
+        }),
+        SmallTalk.THANKS: frozenset({"thanks", "thank", "thx", "cheers"}),
+        SmallTalk.HELP: frozenset({
+            "help", "what can you do", "commands", "how do you work", "menu", "/help", "help me",
+        }),
+    },
+}
+_SMALL_TALK: dict[SmallTalk, frozenset[str]] = {
+    kind: frozenset().union(*(by_kind.get(kind, frozenset())
+                              for by_kind in _SMALL_TALK_BY_LANGUAGE.values()))
+    for kind in (SmallTalk.GREETING, SmallTalk.THANKS, SmallTalk.HELP)
+}
+_SMALL_TALK[SmallTalk.HELP] |= {"?", "start"}  # in both languages
+
+# The words each kind of small talk is made of, and of any: a message with a word outside
+# them (and `_FILLER`) is no small talk, which settles nearly every question at once.
+_SMALL_TALK_WORDS: dict[SmallTalk, frozenset[str]] = {
+    kind: frozenset(part for phrase in phrases for part in phrase.split())
+    for kind, phrases in _SMALL_TALK.items()
+}
+_ANY_SMALL_TALK_WORD = frozenset().union(*_SMALL_TALK_WORDS.values())
+
+# Words and phrases with which a message asks for a person ("vilka sitter i styrgruppen?").
+_ASKS_FOR_A_PERSON = frozenset({
+    "vem", "vems", "vemm", "who", "whom", "whose", "who's", "whos", "vilken roll", "which role",
+    "vilka sitter", "vilka ingar", "vilka ar med", "vilka ar", "which board member",
+    "vilka ska", "vilka kan", "till vem", "to whom",
+})
+# Chat with the bot itself, or about nothing the networks do: a friendly answer, no role.
+_CHAT = frozenset({
+    "hur mar du", "hur ar laget", "laget", "how are you", "how's it going", "joke", "skamt",
+    "vits", "tell me a joke", "beratta ett skamt", "weather", "vader", "vadret", "regn",
+    "regna", "rain", "snow", "sno", "who are you", "vem ar du", "are you a bot", "ar du en bot",
+    "robot",
+})
+# Opinions asked of the bot, questions of fact that no role answers, and IT trouble: no role.
+_NOT_FOR_A_ROLE = frozenset({
+    "tycker du", "vad tycker", "what do you think", "do you think", "your opinion",
+    # The bot asked to act: "jag vill att du skickar …", "I want you to send …".
+    "att du", "you to",
+    "hur manga", "hur mycket", "hur stor", "hur stort", "hur lange", "hur lang", "how many",
+    "how much", "how long", "how big", "vad betyder", "betyder", "what does", "mean",
+    "skillnaden", "difference", "vad ar", "what is", "what's", "whats",
+    # IT trouble: the service desk's, not a role's.
+    "teams", "wifi", "wi-fi", "losenord", "losenordet", "password", "pdf", "skype",
+    "skypelanken", "zoom", "inloggning", "logga in", "log in", "login", "dator", "datorn",
+    "computer", "laptop", "skrivare", "skrivaren", "printer", "internet", "uppkoppling",
+    "ladda upp", "upload", "won't open", "wont open", "oppnas inte", "funkar inte",
+    "fungerar inte", "doesn't work", "is down", "ar nere", "lanken",
+})
+# Words that begin a request for something to be shown or told: with a command's topic, the
+# command ("visa årshjulet", "what deadlines are coming up?").
+_REQUEST_STARTS = frozenset({
+    "visa", "lista", "se", "ge", "kolla", "show", "schow", "list", "see", "give", "get",
+    "display", "check", "vad", "nar", "vilka", "vilket", "vilken", "finns", "har", "what",
+    "whats", "what's", "when", "which", "any", "is", "are", "do", "does",
+})
+# Questions of fact: no person asked for ("när är …", "how does …").
+_QUESTION_OF_FACT_STARTS = frozenset({
+    "hur", "vad", "nar", "varfor", "how", "what", "what's", "whats", "when", "where", "why",
+})
+# Polite openings before a request ("kan du boka …", "please send …").
+_POLITE = ("kan du", "kan ni", "skulle du kunna", "kan jag fa", "snalla", "vanligen", "can you",
+           "could you", "would you", "will you", "please", "pls", "plz")
+# Everyday requests to a bot, besides the registry's own duty verbs (see `request_verbs`).
+_REQUEST_VERBS = frozenset({
+    "boka", "avboka", "skicka", "mejla", "maila", "ring", "bestall", "uppdatera", "registrera",
+    "skriv", "andra", "radera", "ta", "flytta", "kalla", "publicera", "godkann", "oversatt",
+    "skapa", "lagg", "fixa", "ordna", "paminn", "beratta", "anmal", "stall",
+    "book", "cancel", "send", "email", "mail", "call", "order", "update", "register", "write",
+    "change", "delete", "remove", "move", "publish", "approve", "translate", "create", "add",
+    "fix", "arrange", "remind", "tell", "sign", "set", "schedule", "invite", "bjud",
+    "glom", "forget", "remember", "byt", "utse", "valj", "andra",
+})
+# First words of a situation told in the first person: not a request to show something.
+_FIRST_PERSON = frozenset({"jag", "vi", "min", "mitt", "mina", "var", "i", "we", "my",
+                           "our", "i'm", "im", "we're", "we'll", "i've"})
+
+_WORD = re.compile(r"[\w/?'’-]+", re.UNICODE)
+_LEADING_PUNCTUATION = " \t\n:,.;!-–"
+
+
+def classify(
+    text: str,
+    commands: Sequence[Command] | CommandPhrases = (),
+    request_verbs: frozenset[str] = frozenset(),
+    role_words: frozenset[str] = frozenset(),
+) -> Classified:
+    """Route a whole message (mentions already stripped).
+
+    `commands`: the commands to recognise, best as `CommandPhrases` built once; a plain
+    sequence has every phrase tried. `request_verbs`: imperatives of the registry's duties
+    (`request_verbs`), which make a message starting with one a request to the bot.
+    `role_words`: the registry's words for roles, folded (titles, one-word synonyms): "vilken
+    X …?" asks for a person only when X is one of them.
+    """
+    cleaned = text.strip().lower()
+    if not cleaned or cleaned.strip("?! .") == "":
+        return Classified(SmallTalk.HELP)
+    command = _command(text.strip(), commands)
+    if command is not None:
+        return command
+    all_words = [w.strip("?") or w for w in _WORD.findall(cleaned)]
+    words = [w for w in all_words if w not in _FILLER]
+    if _ANY_SMALL_TALK_WORD.issuperset(words):
+        candidates = {" ".join(all_words), " ".join(words)}
+        language = _small_talk_language(words)
+        for kind, phrases in _SMALL_TALK.items():
+            if candidates & phrases:
+                return Classified(kind, language=language)
+            # Repeated small talk ("hej hej", "tack tack"); help needs its whole phrase.
+            if kind is not SmallTalk.HELP and words and _SMALL_TALK_WORDS[kind].issuperset(words):
+                return Classified(kind, language=language)
+    folded = [fold(w.strip("'’,.!")) for w in all_words]
+    folded = [w for w in folded if w]
+    if _has_phrase(folded, _ASKS_FOR_A_PERSON):
+        return Classified(QUESTION, argument=text.strip())
+    short = _short_small_talk(folded)
+    if short is not None:
+        return short
+    if _has_phrase(folded, _CHAT):
+        return Classified(SmallTalk.CHAT)
+    rest, polite = _without_politeness(folded)
+    # "boka ett rum", "can you send the minutes": a request to do something, which no
+    # command does; "visa årshjulet", "can you show the agenda": a command.
+    asks_to_do = bool(rest) and rest[0] not in _REQUEST_STARTS and (
+        rest[0] in _REQUEST_VERBS or rest[0] in request_verbs
+    )
+    topic = _topic_command(folded, commands, text.strip(), verbs_only=asks_to_do)
+    if topic is not None:
+        return topic
+    if asks_to_do or _has_phrase(folded, _NOT_FOR_A_ROLE):
+        return Classified(UNSUPPORTED, argument=text.strip())
+    if polite or (folded and folded[0] in _QUESTION_OF_FACT_STARTS):
+        return Classified(UNSUPPORTED, argument=text.strip())
+    if role_words and len(folded) > 2 and folded[0] in _WHICH and not _is_role_word(
+        folded[1], role_words
+    ):
+        # "vilket resurscentrum ska ta över?": which thing, not which person.
+        return Classified(UNSUPPORTED, argument=text.strip())
+    return Classified(QUESTION, argument=text.strip())
+
+
+def _short_small_talk(words: list[str]) -> Classified | None:
+    """Thanks with a few words more ("tack för hjälpen!", "thanks, that helped"), or a call
+    for help followed by another way to ask for it ("hjälp, vad kan du?")."""
+    if not words or len(words) > _SHORT_SMALL_TALK_WORDS:
+        return None
+    first, rest = words[0], " ".join(words[1:])
+    for language, by_kind in _SMALL_TALK_BY_LANGUAGE.items():
+        if first in by_kind[SmallTalk.THANKS]:
+            return Classified(SmallTalk.THANKS, language=language)
+        help_phrases = {fold(p) for p in by_kind[SmallTalk.HELP]}
+        if first in help_phrases and rest in help_phrases and rest != first:
+            return Classified(SmallTalk.HELP, language=language)
+    return None
+
+
+_SHORT_SMALL_TALK_WORDS = 5
+
+
+def _small_talk_language(words: list[str]) -> Language | None:
+    """The language whose small-talk words the message uses, when only one's."""
+    used = {
+        language
+        for language, by_kind in _SMALL_TALK_BY_LANGUAGE.items()
+        for word in words
+        if any(word in phrase.split() for phrases in by_kind.values() for phrase in phrases)
+    }
+    return used.pop() if len(used) == 1 else None
+
+
+_WHICH = frozenset({"vilket", "vilken", "which", "wich"})
+
+
+def _is_role_word(word: str, role_words: frozenset[str]) -> bool:
+    """True when `word` is a role word or an inflection of one ("kontaktpersonen")."""
+    return word in role_words or any(
+        word.startswith(r) for r in role_words if len(r) >= _MIN_ROLE_WORD
+    )
+
+
+_MIN_ROLE_WORD = 4
+
+
+def role_words(texts: Iterable[str]) -> frozenset[str]:
+    """The folded words of role titles and synonyms (`classify`'s `role_words`)."""
+    return frozenset(fold(w) for text in texts for w in _WORD.findall(text.lower()) if len(w) > 2)
+
+
+def request_verbs(duties: Iterable[tuple[str, Language]]) -> frozenset[str]:
+    """The imperatives of the verbs duties start with ("Bokar" → "boka", "Publishes" →
+    "publish"), folded: a message that starts with one asks the bot to do a role's work."""
+    verbs = set()
+    for duty, language in duties:
+        first = fold(duty.split(maxsplit=1)[0]) if duty.strip() else ""
+        if len(first) < 5 or not first.isalpha():
+            continue
+        if language == "sv":
+            if first.endswith("ar"):
+                verbs.add(first[:-1])  # bokar → boka, publicerar → publicera
+            elif first.endswith("er"):
+                verbs.add(first[:-2])  # godkänner → godkänn, skriver → skriv
+                verbs.add(first[:-1])  # utser → utse
+        elif first.endswith(("shes", "ches", "sses", "xes")):
+            verbs.add(first[:-2])  # publishes → publish
+        elif first.endswith("s") and not first.endswith("ss"):
+            verbs.add(first[:-1])  # books → book, approves → approve
+    # Verbs that also ask to be shown something or are small talk stay out ("visa", "help").
+    return frozenset(verbs) - _REQUEST_STARTS - _NOT_REQUESTS
+
+
+# Duty verbs that start questions and descriptions as often as requests.
+_NOT_REQUESTS = frozenset({"help", "show", "visa", "give", "work", "arbeta", "fungera", "delta",
+                           "stand", "make", "hall", "besta", "verka", "ansvara"})
+
+
+def _has_phrase(words: list[str], phrases: frozenset[str]) -> bool:
+    """True when one of `phrases` (one to four folded words) occurs among `words`."""
+    for size in (1, 2, 3, 4):
+        for start in range(len(words) - size + 1):
+            if " ".join(words[start : start + size]) in phrases:
+                return True
+    return False
+
+
+def _without_politeness(words: list[str]) -> tuple[list[str], bool]:
+    joined = " ".join(words)
+    for opening in _POLITE:
+        if joined == opening or joined.startswith(opening + " "):
+            return words[len(opening.split()) :], True
+    return words, False
+
+
+def _topic_matches(word: str, topic: str) -> bool:
+    return word.startswith(topic[:-1]) if topic.endswith("*") else word == topic
+
+
+def _topic_command(
+    words: list[str],
+    commands: Sequence[Command] | CommandPhrases,
+    text: str,
+    *,
+    verbs_only: bool = False,
+) -> Classified | None:
+    """The command whose topic a plain-language request names, with the whole text as its
+    argument (the group may be named anywhere in it). `verbs_only`: only commands whose own
+    verbs start the request ("lägg till … på dagordningen")."""
+    known = commands.commands if isinstance(commands, CommandPhrases) else commands
+    if not words or words[0] in _FIRST_PERSON:
+        return None
+    best: tuple[int, int, Command, Language | None] | None = None
+    for command in known:
+        for language in ("sv", "en"):
+            for topic in command.topics.get(language):
+                parts = [fold(part) for part in topic.split()]
+                found = next(
+                    (
+                        start
+                        for start in range(len(words) - len(parts) + 1)
+                        if all(
+                            _topic_matches(words[start + i], part) for i, part in enumerate(parts)
+                        )
+                    ),
+                    None,
+                )
+                if found is None:
+                    continue
+                verbs = [tuple(fold(v).split()) for v in command.verbs.get(language)]
+                started = any(tuple(words[: len(v)]) == v for v in verbs)
+                requested = (
+                    started
+                    or words[0] in _REQUEST_STARTS
+                    or found <= 1
+                    or len(words) <= 3
+                    or _without_politeness(words)[1]
+                )
+                if command.verbs.sv or command.verbs.en or verbs_only:
+                    requested = started
+                if requested and (best is None or (command.rank, found) < best[:2]):
+                    best = (command.rank, found, command, language)
+    if best is None:
+        return None
+    _, _, command, language = best
+    in_both = any(t in command.topics.get("en" if language == "sv" else "sv")
+                  for t in command.topics.get(language))
+    # A command with its own verbs takes what follows them ("lägg till X på …" → "X på …").
+    verb = next(
+        (v for lang in ("sv", "en") for v in command.verbs.get(lang)
+         if tuple(words[: len(fold(v).split())]) == tuple(fold(v).split())),
+        None,
+    )
+    argument = text[len(verb):].lstrip(_LEADING_PUNCTUATION) if verb else text
+    return Classified(command.name, argument, None if in_both else language)
+
+
+def _command(text: str, commands: Sequence[Command] | CommandPhrases) -> Classified | None:
+    """The command whose longest leading phrase starts `text`, with the rest as argument.
+
+    Accents are optional ("lagg till punkt"), as members type on any keyboard.
+    """
+    lowered = text.lower()
+    folded = fold(lowered)
+    if len(folded) == len(lowered):  # Swedish letters fold one to one; a few others do not
+        lowered = folded
+    phrases = (
+        commands.starting(lowered)
+        if isinstance(commands, CommandPhrases)
+        else _all_phrases(commands)
+    )
+    best: tuple[int, Command, Language] | None = None
+    for command, language, phrase in phrases:
+        if _starts_with_phrase(lowered, phrase) and (best is None or len(phrase) > best[0]):
+            best = (len(phrase), command, language)
+    if best is None:
+        return None
+    length, command, language = best
+    in_both = any(
+        _starts_with_phrase(lowered, fold(p)) and len(p) == length
+        for p in command.words.get("en" if language == "sv" else "sv")
+    )
+    argument = text[length:].lstrip(_LEADING_PUNCTUATION).strip()
+    return Classified(command.name, argument, None if in_both else language)
+
+
+_Phrase = tuple[Command, Language, str]
+
+
+class CommandPhrases:
+    """The phrases of some commands, indexed by their first character.
+
+    Every message is checked against every command phrase (about 70); indexed in the order
+    they are tried, only the few that can start the text are. Build it once for a list of
+    commands (a `Conversation` does, for its lifetime) and pass it to `classify`.
+    """
+
+    def __init__(self, commands: Iterable[Command]):
+        self.commands = tuple(commands)
+        self._all = _all_phrases(self.commands)
+        index: dict[str, list[_Phrase]] | None = {}
+        for command, language, phrase in self._all:
+            if not phrase:  # an empty phrase starts every text: no index
+                index = None
+                break
+            index.setdefault(phrase[0], []).append((command, language, phrase))
+        self._index = index
+
+    def starting(self, lowered: str) -> Sequence[_Phrase]:
+        """(command, language, phrase) that may start `lowered`, in the order of the commands."""
+        if self._index is None:
+            return self._all
+        return self._index.get(lowered[:1], ())
+
+
+def _all_phrases(commands: Sequence[Command]) -> list[_Phrase]:
+    return [
+        (command, language, fold(phrase))
+        for command in commands
+        for language in ("sv", "en")
+        for phrase in command.words.get(language)
+    ]
+
+
+def _starts_with_phrase(text: str, phrase: str) -> bool:
+    if not text.startswith(phrase):
+        return False
+    rest = text[len(phrase):]
+    return not rest or not (rest[0].isalnum() or rest[0] == "_")

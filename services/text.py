@@ -1,0 +1,561 @@
+"""Text normalisation for matching members' questions against the role registry's own texts.
+
+A word becomes one or more *terms*: lowercase, diacritics folded (members type "ordforande" on
+English keyboards), stemmed with the Swedish or English Snowball stemmer. Swedish compounds
+("medlemsregistret", "logistikgruppen", "budgetansvarig") are split into parts that the registry
+itself uses, so a question meets a duty even when one of them writes the compound and the other
+the parts. Words close to a registry term ("ordförnade", "sekretrare", "budjet") are read as that
+term, with less confidence. All of it is driven by the registry's vocabulary: nothing here knows
+any role.
+
+`Analyzer` holds the vocabulary; `Analyzer.index_words` turns a registry text into terms and
+`Analyzer.query_words` a question into `Word`s with their possible readings.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from domain.registry import Language
+
+# Snowball's Swedish and English stop lists, less nothing and plus a few everyday words.
+_SWEDISH_STOP = """
+och det att i en jag hon som han på den med var sig för så till är men ett om hade de av icke
+mig du henne då sin nu har inte hans honom skulle hennes där min man ej vid kunde något från ut
+när efter upp vi dem vara vad över än dig kan sina här ha mot alla under någon eller allt mycket
+sedan ju denna själv detta åt utan varit hur ingen mitt ni bli blev oss din dessa några deras blir
+mina samma vilken er sådan vår blivit dess inom mellan sådant varför varje vilka ditt vem vilket
+sitta sådana vart dina vars vårt våra ert era vilkas
+ska skall måste får vill kommer gör göra gjorde också bara just nog väl redan även finns fanns
+e va nån nåt dom mej dej sej idag igår imorgon
+"""
+_ENGLISH_STOP = """
+i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she
+her hers herself it its itself they them their theirs themselves what which who whom this that
+these those am is are was were be been being have has had having do does did doing a an the
+and but if or because as until while of at by for with about against between into through during
+before after above below to from up down in out on off over under again further then once here
+there when where why how all any both each few more most other some such no nor not only own
+same so than too very s t can will just don should now
+could would shall may might must let lets get gets got us
+"""
+# Words of asking, greeting and being responsible: they say that a question is asked, never
+# which role it is about ("vem ansvarar för ...", "who is responsible for ...", "kontakta ...").
+_SWEDISH_ASKING = """
+hej hejsan hallå tjena tjenare god morgon tack tackar snälla vänligen
+ansvarar ansvarig ansvariga ansvaret ansvar ansvars kontakta kontaktar kontakt kontakten
+fråga frågar frågor frågan frågorna undrar undra veta vet hitta hittar
+hand handen koll någon roll rollen roller
+håller hålla håll sköter sköta vänder vända vänd
+"""
+_ENGLISH_ASKING = """
+hi hello hey thanks thank please cheers
+responsible responsibility responsibilities charge contact contacting contacts
+ask asking question questions wondering wonder know find tell need want
+someone somebody anyone anybody role roles keep keeps handle handles
+"""
+
+# Words with which a message asks for a person: without one ("I lost my keys", "recommend a good
+# book") a message needs more than one ordinary word of a duty to be about a role.
+_ASKING_FOR_SOMEONE = """
+vem vilka vems kontakta kontaktar kontakt ansvarar ansvarig ansvariga ansvar fråga vända
+who whom whose contact responsible ask charge someone anyone
+"""
+
+# Words that name a kind of unit or a duty-holder in Swedish compounds ("logistikgruppen",
+# "budgetansvarig", "e-rådsmötet"): compound splitting needs them as parts even where no role
+# text happens to use them on their own.
+_SWEDISH_COMPOUND_PARTS = "grupp gruppen ansvarig ansvar möte mötet person kontakt nätverk"
+
+_WORD = re.compile(r"[^\W_]+(?:[-&][^\W_]+)*(?:['’]s\b)?")
+_POSSESSIVE = re.compile(r"['’]s$")
+_MIN_PART = 3  # shortest compound part ("möt", "råd"); shorter ones split words at random
+# A compound whose last part the registry uses nowhere else ("möteslokaler") is split only into
+# parts this long, and such a split ranks below one into known parts.
+_MIN_NEW_HEAD, _MIN_NEW_TAIL, _NEW_TAIL_QUALITY = 4, 5, 0.85
+_MIN_FUZZY_LENGTH = 5  # words shorter than this have too many neighbours to guess a typo safely
+_MAX_COMPOUND_LENGTH = 60  # longer "words" (pasted links, blobs) are not split into parts
+_PREFIX_SLACK = 3  # letters an inflection may add to a registry term ("regist" + "ret")
+_PREFIX_QUALITY = 0.9
+_CACHE_LIMIT = 50_000  # analysed question words kept per analyzer
+_PREFIX_NEIGHBOURS = 8  # registry terms looked at after a stem in sorted order
+_FUZZY_QUALITY = (1.0, 0.8, 0.7)  # by edit distance 0, 1, 2
+
+_STEMMERS = {
+    "sv": snowballstemmer.stemmer("swedish"),
+    "en": snowballstemmer.stemmer("english"),
+}
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip diacritics: "Ordförande" -> "ordforande", "é" -> "e"."""
+    # Called for every word of every message, mostly the same few thousand words: a word's
+    # folding is remembered like its stem; long texts are folded afresh and not kept.
+    if len(text) <= _REMEMBERED_WORD_LENGTH:
+        return _remembered_fold(text)
+    return _fold(text)
+
+
+_REMEMBERED_WORD_LENGTH = 40
+
+
+@lru_cache(maxsize=16384)
+def _remembered_fold(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    """The lowercase words of `text`; hyphenated words ("e-rådet", "f&u") stay one word."""
+    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str, language: Language) -> str:
+    """The folded stem of a lowercase word in `language`.
+
+    Stemming comes before folding because Snowball's Swedish suffixes differ between "ö" and
+    "o" ("ordför" keeps its "ör", "ordfor" would lose an "or"). Swedish Snowball also misses some
+    definite forms ("mötena", "protokollet", "agendan") and keeps doubled consonants
+    ("medlemmar" -> "medlemm"); the extra steps below let those meet their base forms. What
+    counts is that the registry's words and the question's are stemmed alike, not linguistics.
+    """
+    stemmer = _STEMMERS[language]
+    if language == "en":
+        return fold(stemmer.stemWord(word))
+    if len(word) >= 6 and word.endswith("ena"):
+        word = word[:-1]
+    stemmed = stemmer.stemWord(word)
+    if (len(stemmed) >= 7 and stemmed.endswith("et")) or (
+        len(stemmed) >= 6 and stemmed[-1] == "n" and stemmed[-2] in "aio"
+    ):
+        stemmed = stemmer.stemWord(stemmed[:-2] if stemmed.endswith("et") else stemmed[:-1])
+    if len(stemmed) >= 5 and stemmed[-1] == stemmed[-2] and stemmed[-1] not in "aeiouyåäö":
+        stemmed = stemmed[:-1]
+    return fold(stemmed)
+
+
+STOP_WORDS = frozenset(fold(w) for w in (_SWEDISH_STOP + _ENGLISH_STOP).split())
+ASKING_WORDS = frozenset(fold(w) for w in (_SWEDISH_ASKING + _ENGLISH_ASKING).split())
+# Stems too, so that inflections and compound parts of asking words ("ansvars-") are caught.
+_ASKING_STEMS = frozenset(stem(w, "sv") for w in _SWEDISH_ASKING.split()) | frozenset(
+    stem(w, "en") for w in _ENGLISH_ASKING.split()
+)
+
+
+def carries_no_role_information(word: str) -> bool:
+    """True for stop words and asking words ("vem", "the", "ansvarar", "contact")."""
+    folded = fold(word)
+    if folded in STOP_WORDS or folded in ASKING_WORDS:
+        return True
+    return stem(word, "sv") in _ASKING_STEMS or stem(word, "en") in _ASKING_STEMS
+
+
+_ASKING_FOR_SOMEONE_WORDS = frozenset(fold(w) for w in _ASKING_FOR_SOMEONE.split())
+
+
+def stems(word: str, language: Language) -> tuple[str, ...]:
+    """The stem of a word as written and, if different, as written without diacritics.
+
+    Members type "ordforande" as well as "ordförande"; the two can stem differently.
+    """
+    written, folded = stem(word, language), stem(fold(word), language)
+    return (written,) if written == folded else (written, folded)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One way to read a word as registry terms: a whole word, or compound parts.
+
+    `quality` is 1 for an exact stem, less for an inflection recognised by prefix or a typo.
+    """
+
+    terms: tuple[str, ...]
+    quality: float
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word of a question with everything it may mean.
+
+    `names` are all its terms (parts and asking words included), for matching group and network
+    names; `readings` only the ones that can say which role is meant (empty for "vem", "who").
+    `languages` are the languages of the registry texts its exact readings come from.
+    `genitive` marks an owner ("projektledarens", "the board's"): a role named in the genitive
+    is usually not the one asked for ("vem ansvarar för projektledarens kompetensutveckling?").
+    `asks_for_someone` marks a word with which a message asks who ("vem", "who"), or whom to
+    contact or ask.
+    """
+
+    surface: str
+    names: frozenset[str]
+    readings: tuple[Reading, ...]
+    languages: frozenset[Language]
+    genitive: bool = False
+    asks_for_someone: bool = False
+
+    def without(self, consumed: frozenset[str]) -> Word:
+        """This word with the terms that named a group or network removed from its readings."""
+        readings = tuple(
+            Reading(kept, r.quality)
+            for r in self.readings
+            if (kept := tuple(t for t in r.terms if t not in consumed))
+        )
+        return Word(
+            self.surface,
+            self.names - consumed,
+            readings,
+            self.languages,
+            self.genitive,
+            self.asks_for_someone,
+        )
+
+
+class Analyzer:
+    """Turns texts into terms against one registry's vocabulary.
+
+    Compounds are split into the stems of `swedish_texts` (the registry's Swedish texts, names
+    and aliases). Questions are looked up in the vocabulary given with `set_vocabulary` once
+    the registry texts are indexed (each term with the languages of the texts it occurs in);
+    its Swedish terms then also serve for splitting.
+    """
+
+    def __init__(self, swedish_texts: Iterable[str]):
+        split_vocabulary = {stem(w, "sv") for w in words(_SWEDISH_COMPOUND_PARTS)}
+        for text in swedish_texts:
+            for word in words(text):
+                for candidate in _candidates(_POSSESSIVE.sub("", word)):
+                    if not carries_no_role_information(candidate):
+                        split_vocabulary.update(stems(candidate, "sv"))
+        self._split_vocabulary = frozenset(split_vocabulary)
+        self._vocabulary: Mapping[str, frozenset[Language]] = {}
+        self._sorted_vocabulary: list[str] = []
+        self._fuzzy_choices: dict[str, list[str]] = {}
+        self._split_cache: dict[str, tuple[tuple[str, ...], float] | None] = {}
+        self._word_cache: dict[tuple[str, Language | None], Word] = {}
+
+    def set_vocabulary(self, vocabulary: Mapping[str, frozenset[Language]]) -> None:
+        """Set the terms questions are matched against (term -> languages of its texts)."""
+        self._vocabulary = vocabulary
+        self._sorted_vocabulary = sorted(vocabulary)
+        # Parts found inside the registry's own compounds ("bokning" in "lokalbokning") may
+        # split a question's compounds too ("mötesbokningen").
+        self._split_vocabulary |= {
+            t
+            for t, languages in vocabulary.items()
+            if languages != {"en"} and len(t) >= _MIN_NEW_TAIL
+        }
+        self._split_cache.clear()
+        by_initial: dict[str, list[str]] = defaultdict(list)
+        for term in vocabulary:
+            if len(term) >= _MIN_FUZZY_LENGTH - 1:
+                by_initial[term[0]].append(term)
+        self._fuzzy_choices = dict(by_initial)
+        self._word_cache.clear()
+
+    # -- registry texts ----------------------------------------------------------------------
+
+    def index_words(self, text: str, language: Language | None) -> list[tuple[str, ...]]:
+        """The terms of each role-informative word of a registry text.
+
+        Each word gives its whole stem, then (Swedish only) its compound parts, so that both
+        "mötesansvarig" and "möte" find the title "Mötesansvarig"; a hyphenated word also gives
+        its pieces. `language` None (names, aliases) stems with both stemmers.
+        """
+        languages: tuple[Language, ...] = (language,) if language else ("sv", "en")
+        result = []
+        for word in words(text):
+            word = _POSSESSIVE.sub("", word)
+            terms: list[str] = []
+            for candidate in _candidates(word):
+                if carries_no_role_information(candidate):
+                    continue
+                for lang in languages:
+                    for term in stems(candidate, lang):
+                        _add(terms, term)
+                if language != "en":
+                    split = self._split(candidate, new_tail=True)
+                    for part in split[0] if split else ():
+                        _add(terms, part)
+            terms = [t for t in terms if not _asking_term(t)]
+            if terms:
+                result.append(tuple(terms))
+        return result
+
+    def name_terms(self, text: str) -> list[frozenset[str]]:
+        """A group or network name as one set of acceptable terms per word, for phrase matching."""
+        joined = [_joined(_POSSESSIVE.sub("", w)) for w in words(text)]
+        return [frozenset(stems(w, "sv") + stems(w, "en")) for w in joined]
+
+    # -- questions ---------------------------------------------------------------------------
+
+    def query_words(self, text: str, language: Language | None = None) -> list[Word]:
+        """The words of a question, each with its names and readings.
+
+        `language`, when the question's language is known, is stemmed first: the other
+        language's stemmer only reads words the first cannot ("who is the ordförande?"), so the
+        Swedish stemmer does not turn the English "leader" into "lead".
+        """
+        return [self._query_word(w, language) for w in words(text)]
+
+    def _query_word(self, word: str, language: Language | None) -> Word:
+        # Nearly every word is one asked before: looked up here, analysed only when new.
+        key = (word, language)
+        cached = self._word_cache.get(key)
+        if cached is None:
+            if len(self._word_cache) >= _CACHE_LIMIT:
+                # Members' words are open-ended: start afresh rather than grow without bound.
+                self._word_cache.clear()
+                self._split_cache.clear()
+            cached = self._word_cache[key] = self._analyse_query_word(word, language)
+        return cached
+
+    def _analyse_query_word(self, word: str, language: Language | None) -> Word:
+        asks = fold(word) in _ASKING_FOR_SOMEONE_WORDS
+        possessive = bool(_POSSESSIVE.search(word))
+        word = _POSSESSIVE.sub("", word)
+        joined = _joined(word)
+        names = set(stems(joined, "sv") + stems(joined, "en"))
+        stop = carries_no_role_information(joined)
+        readings, languages = self._exact_readings(joined, language)
+        genitive = possessive or (language != "en" and self._swedish_genitive(joined, readings))
+        if not readings:
+            readings = self._prefix_readings(joined)
+
+        pieces = _pieces(word)
+        if len(pieces) > 1:  # hyphenated: the pieces in order, as one reading
+            parts = [self._query_word(p, language) for p in pieces]
+            for part in parts:
+                names |= part.names
+            firsts = [part.readings[0] for part in parts if part.readings]
+            if firsts:
+                readings.append(
+                    Reading(tuple(r.terms[0] for r in firsts), min(r.quality for r in firsts))
+                )
+        elif not readings:
+            split = self._split(joined)
+            if split:
+                parts, quality = split
+                names.update(parts)
+                informative = tuple(p for p in parts if not _asking_term(p))
+                if informative:
+                    readings.append(Reading(informative, quality))
+
+        if not readings and not stop:
+            readings.extend(self._typo_readings(joined, language))
+
+        if stop:
+            readings = []
+        for reading in readings:
+            names.update(reading.terms)
+        return Word(word, frozenset(names), tuple(readings), frozenset(languages), genitive, asks)
+
+    def _exact_readings(
+        self, word: str, language: Language | None
+    ) -> tuple[list[Reading], set[Language]]:
+        """Readings of registry terms the word stems to, the question's language first."""
+        order: tuple[Language, ...] = {"sv": ("sv", "en"), "en": ("en", "sv")}.get(
+            language or "", ("sv", "en")
+        )
+        for position, lang in enumerate(order):
+            found = [t for t in stems(word, lang) if t in self._vocabulary]
+            if language is None and position == 0:
+                found += [t for t in stems(word, order[1]) if t in self._vocabulary]
+            if found:
+                terms = list(dict.fromkeys(found))
+                languages = set().union(*(self._vocabulary[t] for t in terms))
+                return [Reading((t,), 1.0) for t in terms], languages
+        return [], set()
+
+    def _swedish_genitive(self, word: str, readings: list[Reading]) -> bool:
+        """ "projektledarens", "styrelsens": the word is the same registry term without its "s"."""
+        if len(word) < 5 or not word.endswith("s") or word.endswith("ss") or not readings:
+            return False
+        return any(r.terms[0] in stems(word[:-1], "sv") for r in readings)
+
+    def _prefix_readings(self, word: str) -> list[Reading]:
+        """A registry term this word extends or is extended by, by a short ending.
+
+        Covers inflections and derivations the stemmer leaves apart: "registret" reads as
+        "regist" (from "register"), "utvärderar" as "utvärdering".
+        """
+        folded = fold(word)
+        for cut in range(1, _PREFIX_SLACK + 1):
+            candidate = folded[:-cut]
+            if len(candidate) < _MIN_FUZZY_LENGTH:
+                break
+            if candidate in self._vocabulary:
+                return [Reading((candidate,), _PREFIX_QUALITY)]
+        for lang in ("sv", "en"):
+            term = stem(folded, lang)
+            if len(term) < _MIN_FUZZY_LENGTH:
+                continue
+            start = bisect.bisect_left(self._sorted_vocabulary, term)
+            for candidate in self._sorted_vocabulary[start : start + _PREFIX_NEIGHBOURS]:
+                if not candidate.startswith(term):
+                    break
+                if len(candidate) - len(term) <= _PREFIX_SLACK:
+                    return [Reading((candidate,), _PREFIX_QUALITY)]
+        return []
+
+    def _typo_readings(self, word: str, language: Language | None) -> list[Reading]:
+        """The registry term a misspelt word most likely means, if one is close enough.
+
+        Compared are stems in the question's language (Swedish for a word with å, ä or ö), with
+        registry terms of the same first letter (typos rarely hit it): for a five-letter stem
+        only a swap of neighbouring letters ("chiar"), one edit from six letters ("budjet"),
+        two from nine. An off-topic word ("vädret", "weather", "många") then practically never
+        lands on a registry term.
+        """
+        folded = fold(word)
+        if folded != word:
+            languages: tuple[Language, ...] = ("sv",)
+        elif language is not None:
+            languages = (language,)
+        else:
+            languages = ("sv", "en")
+        best: tuple[int, str] | None = None
+        for lang in languages:
+            term = stem(folded, lang)
+            if len(term) < _MIN_FUZZY_LENGTH or not (choices := self._fuzzy_choices.get(term[0])):
+                continue
+            allowed = 1 if len(term) < 9 else 2
+            found = process.extractOne(term, choices, scorer=OSA.distance, score_cutoff=allowed)
+            if found is None or (best is not None and found[1] >= best[0]):
+                continue
+            if len(term) == _MIN_FUZZY_LENGTH and not _is_swap(term, found[0]):
+                continue
+            best = (int(found[1]), found[0])
+        if best is None:
+            return []
+        return [Reading((best[1],), _FUZZY_QUALITY[best[0]])]
+
+    # -- compounds ---------------------------------------------------------------------------
+
+    def _split(self, word: str, new_tail: bool = False) -> tuple[tuple[str, ...], float] | None:
+        """Split a Swedish compound into registry stems: fewest parts first, then surest.
+
+        "medlemsregistret" -> ("medlem", "regist"), "logistikgruppen" -> ("logistik", "grup").
+        Returns the parts and a quality (lower when a part was only recognised by prefix).
+        `new_tail` (for registry texts) also accepts a last part the registry uses nowhere else
+        after a known first part: "möteslokaler" then gives "lokal" for "vem bokar lokalen?".
+        """
+        if len(word) > _MAX_COMPOUND_LENGTH:
+            # Splitting tries every cut, recursively: cubic in the length, so one pasted
+            # 16,000-letter token held the event loop for a minute. No compound is this long.
+            return None
+        cache_key = f"+{word}" if new_tail else word
+        if cache_key in self._split_cache:
+            return self._split_cache[cache_key]
+        self._split_cache[cache_key] = None  # guards the recursion below against re-entry
+        best: tuple[tuple[str, ...], float] | None = None
+        for cut in range(_MIN_PART, len(word) - _MIN_PART + 1):
+            found_head = self._head(word[:cut])
+            if found_head is None:
+                continue
+            head, head_quality = found_head
+            tail = word[cut:]
+            whole_tail = self._part(tail)
+            if (
+                whole_tail is None
+                and new_tail
+                and cut >= _MIN_NEW_HEAD
+                and len(tail) >= _MIN_NEW_TAIL
+                # "mötes|lokaler", not "möte|slokaler": the linking s belongs to the head
+                and not (tail.startswith("s") and self._head(word[: cut + 1]))
+            ):
+                new_part = stem(tail, "sv")
+                if len(new_part) >= _MIN_NEW_HEAD:
+                    whole_tail = (new_part, _NEW_TAIL_QUALITY)
+            if whole_tail is not None:
+                candidate = ((head, whole_tail[0]), min(head_quality, whole_tail[1]))
+            else:
+                rest = self._split(tail)
+                if rest is None:
+                    continue
+                candidate = ((head, *rest[0]), min(head_quality, rest[1]))
+            if best is None or (len(candidate[0]), -candidate[1]) < (len(best[0]), -best[1]):
+                best = candidate
+        self._split_cache[cache_key] = best
+        return best
+
+    def _head(self, head: str) -> tuple[str, float] | None:
+        """The stem of a compound's first part, allowing the linking "s" ("medlems-") and a
+        short ending the registry does not use on its own ("utvecklings-" -> "utveckl")."""
+        for form in (head, head[:-1] if head.endswith("s") else None):
+            if form is None or len(form) < _MIN_PART:
+                continue
+            if fold(form) in self._split_vocabulary:
+                return fold(form), 1.0
+            for stemmed in stems(form, "sv"):
+                if stemmed in self._split_vocabulary:
+                    return stemmed, 1.0
+        return self._known_prefix(fold(head[:-1] if head.endswith("s") else head))
+
+    def _part(self, part: str) -> tuple[str, float] | None:
+        """The stem of a compound's last part, exactly or by a known prefix."""
+        for stemmed in stems(part, "sv"):
+            if stemmed in self._split_vocabulary:
+                return stemmed, 1.0
+        return self._known_prefix(fold(part))
+
+    def _known_prefix(self, folded: str) -> tuple[str, float] | None:
+        """A split-vocabulary stem that `folded` is, but for a short ending ("registret")."""
+        for cut in range(1, _PREFIX_SLACK + 1):
+            candidate = folded[:-cut]
+            if len(candidate) < _MIN_FUZZY_LENGTH:
+                break
+            if candidate in self._split_vocabulary:
+                return candidate, _PREFIX_QUALITY
+        return None
+
+
+def _is_swap(a: str, b: str) -> bool:
+    """True when `b` is `a` with two neighbouring letters swapped."""
+    if len(a) != len(b):
+        return False
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    if len(diff) != 2 or diff[1] != diff[0] + 1:
+        return False
+    first, second = diff
+    return a[first] == b[second] and a[second] == b[first]
+
+
+def _pieces(word: str) -> list[str]:
+    """The pieces of a hyphenated word long enough to mean something ("e-rådet" -> "rådet")."""
+    pieces = [p for p in re.split(r"[-&]", word) if len(p) >= 2]
+    return pieces or [word]
+
+
+def _candidates(word: str) -> list[str]:
+    """A word as written together, then its hyphenated pieces if it has several."""
+    pieces = _pieces(word)
+    return [_joined(word), *pieces] if len(pieces) > 1 else [_joined(word)]
+
+
+def _joined(word: str) -> str:
+    """A hyphenated word written together ("e-rådet" -> "erådet"), as members also write it."""
+    return re.sub(r"[-&]", "", word)
+
+
+def _asking_term(term: str) -> bool:
+    return term in _ASKING_STEMS
+
+
+def _add(terms: list[str], term: str) -> None:
+    if len(term) >= 2 and term not in terms:
+        terms.append(term)

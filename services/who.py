@@ -1,0 +1,1247 @@
+"""Answering "who do I contact?" from the role registry.
+
+`ContactFinder` is built once from a `RoleRegistry`. For each network it indexes every role's
+titles, key, synonyms and duties in both languages; a question is matched against that index
+and the best roles come back with the duty sentence that matched. Everything is read from the
+registry, so a role added to the data is answerable without code changes.
+
+How a question is scored against a role:
+
+* Each word of the question is read as registry terms (see `services.text`: stems, compound
+  parts, inflections, typos); asking words ("vem", "who", "ansvarar", "contact") carry nothing.
+* A term counts by where the role uses it (title over synonyms over duties) and by how telling
+  it is: rare in the whole registry (an IDF) and held by few roles of this network (so a word
+  every role of the network uses, like "expertgruppen" in Best Service, says little).
+* A role whose whole title (or whole several-word synonym) is in the question gets a bonus:
+  "ordförande" then means Ordförande rather than Vice ordförande. So does a role one of whose
+  duty sentences shares two or more of the question's words.
+* A role named in the genitive ("projektledarens", "the board's") counts only as a duty word:
+  it owns what is asked about and is usually not the role asked for.
+* Below a minimum score the finder abstains: it never guesses a role. A sentence that does not
+  ask for someone ("I lost my keys") needs more: a title or synonym, or two words that match;
+  a message of one or two words ("budget?") is taken as the topic it names.
+
+Which of the matched roles is meant, read from the duties (nothing here names a role):
+
+* The acting role wins: "vem väljer ordförande?", "who appoints the representatives?" are
+  answered with the role whose duty does that (elects, decides, approves, calls, supports,
+  informs, sends, receives) to the role named, not with the role named; "till vem lyfter
+  ordföranden beslut?" follows the named role's own sending duty.
+* A role named after "till"/"mot"/"med"/"to" is the one turned to ("en fråga till
+  styrelsen"): the role whose duty deals with it answers.
+* Asked who sits in or belongs to a body ("vilka ingår i styrgruppen?"), the body named is
+  the answer; a group named like a role's body ("Beredningen") stands for that role.
+* A composite role (a duty "Består av …"/"Made up of …" naming other roles) is answered with
+  its members and who holds them; it is vacant only when nobody holds it or a member role.
+
+A network named in the question ("e-rådet", "Fyrbodal", "Best Service") and a group named in it
+("i logistikgruppen", "in the meals group") replace the conversation's defaults, unless the
+name is also an ordinary word of the current network's own texts ("nätverket", "projektet",
+"beredningen"): such a word is read as part of the question, not as a name.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import NamedTuple
+
+from domain.language import language_from_locale, language_scores
+from domain.registry import Assignment, Language, Localized, Network, Role, RoleRegistry
+from domain.turns import ContactAnswer, Reply
+from services.intents import request_verbs, role_words
+from services.text import Analyzer, Word, carries_no_role_information, fold, stem, stems, words
+from texts.markdown import escape
+from texts.who import join_list, person_link, render, role_in_question
+
+TITLE_WEIGHT = 3.0
+SYNONYM_WEIGHT = 2.0  # synonyms and the role key
+DUTY_WEIGHT = 1.0
+# Share of a fully matched title's (or several-word synonym's) weight added on top, and of the
+# weight of a duty sentence two or more question terms share.
+WHOLE_PHRASE_BONUS = 0.5
+SAME_DUTY_BONUS = 0.5
+# The least score that names a role: about one telling word in a duty, or a common word in a
+# title. Tuned on bench/questions.yaml (see bench/README.md).
+MIN_SCORE = 1.0
+RUNNER_UP_SHARE = 0.5  # further roles are listed while they score at least this share of the best
+MAX_MATCHES = 3
+TOPIC_WORDS = 2  # a message this short names a topic ("budget?") rather than chatting
+MAX_SUGGESTIONS = 3
+MAX_GROUP_LINES = 10  # groups listed for a group role asked without a group
+MIN_COMPOUND_ENDING = 4  # a name this long at the end of a compound is that compound's word
+_EVIDENCE_LIMIT = 4096  # question words whose evidence is kept per network
+
+# Verbs of acting on something, by kind, in both languages. A question that asks who does one
+# of them to a role it names ("vem väljer ordförande?", "who appoints the representatives?")
+# is answered with the role whose duty does it to that role, read from the duties: nothing
+# here names a role. Kinds a duty may answer a question's kind with are in `_ANSWERED_BY`.
+_ACTING_VERBS: dict[str, tuple[str, str]] = {
+    "elect": ("välja väljer väljs väljas vald utse utser utses tillsätta tillsätter",
+              "elect elects elected appoint appoints appointed choose chooses select selects"),
+    "decide": ("besluta beslutar bestämma bestämmer avgöra avgör",
+               "decide decides determine determines"),
+    "approve": ("godkänna godkänner fastställa fastställer",
+                "approve approves adopt adopts"),
+    "call": ("kalla kallar sammankalla sammankallar", "call calls convene convenes summon"),
+    "support": ("stödja stödjer stöttar stötta", "support supports"),
+    "commission": ("uppdrar", "commission commissions"),
+    "inform": ("informera informerar kommunicera kommunicerar meddela meddelar",
+               "tell tells inform informs communicate communicates"),
+    "send": ("skicka skickar lyfta lyfter eskalera eskalerar vidare",
+             "send sends escalate escalates forward"),
+    "receive": ("emot", "receive receives"),
+}
+_ANSWERED_BY: dict[str, frozenset[str]] = {
+    "elect": frozenset({"elect", "decide"}),
+    "decide": frozenset({"decide", "elect", "approve"}),
+    "approve": frozenset({"approve", "decide"}),
+    "call": frozenset({"call"}),
+    "support": frozenset({"support"}),
+    "commission": frozenset({"commission"}),
+    "inform": frozenset({"inform"}),
+    "send": frozenset({"send"}),
+}
+# "Till vem lyfter ordföranden …?", "who does the process leader escalate decisions to?": the
+# role asked for is the one the named role's duty sends to.
+_TO_WHOM = re.compile(r"\btill vem\b|\bvem\b.*\btill\s*\??\s*$|\bto whom\b|\bwho\b.*\bto\s*\??\s*$")
+
+
+@dataclass(frozen=True)
+class RoleMatch:
+    """A role that answers the question, with its score and the duty that matched best.
+
+    `duty` is None when only the title or a synonym matched.
+    """
+
+    role_key: str
+    score: float
+    duty: Localized[str] | None = None
+    # Whether a word of the question names the role (its title or a synonym), rather than
+    # only sharing words with its duties.
+    named: bool = False
+
+
+@dataclass(frozen=True)
+class ContactSearch:
+    """What `ContactFinder.find` made of a question.
+
+    `network_key` and `group_key` are the ones the answer is about: the caller's, or the ones
+    the question named (`network_named`, `group_named`). `matches` are best first and empty
+    when the finder abstains. `language` is the language of the registry texts the question's
+    words matched, when they all point one way (it helps with "chair?" or "sekreterare").
+    """
+
+    network_key: str
+    group_key: str | None
+    matches: tuple[RoleMatch, ...]
+    network_named: bool = False
+    group_named: bool = False
+    language: Language | None = None
+
+
+@dataclass
+class _RoleEntry:
+    role: Role
+    phrases: list[tuple[frozenset[str], float]] = field(default_factory=list)
+    duty_terms: list[set[str]] = field(default_factory=list)
+    duty_texts: tuple[Localized[str], ...] = ()  # each duty in both languages
+    title_terms: set[str] = field(default_factory=set)  # every term of its titles
+    title_words: set[str] = field(default_factory=set)  # the stems of its titles' whole words
+    # The same per language, to find the role named in full in another role's duty.
+    title_words_by_language: dict[str, set[str]] = field(default_factory=dict)
+    # The stems of each duty's first word when it is an active verb ("Beslutar", "Appoints";
+    # not "Utses", "Appointed"), in either language.
+    duty_heads: list[set[str]] = field(default_factory=list)
+
+
+class _WordEvidence(NamedTuple):
+    """What one question word says about the roles of one network (see `_rank`).
+
+    `best` holds, per role the word matches, the value of its best reading and that reading's
+    terms; `strongest` the strongest field each role was matched in; `terms` every term of the
+    word's readings.
+    """
+
+    best: tuple[tuple[int, float, tuple[str, ...]], ...]
+    strongest: tuple[tuple[int, float], ...]
+    terms: frozenset[str]
+
+
+@dataclass
+class _NetworkIndex:
+    entries: list[_RoleEntry]
+    postings: dict[str, list[tuple[int, float]]]  # term -> (entry, field weight)
+    term_weight: dict[str, float]
+    # term -> (entry, phrase, its bonus) for each phrase with the term: a question is checked
+    # against the phrases its terms occur in, not against every phrase of every role it matches.
+    phrases: dict[str, list[tuple[int, frozenset[str], float]]]
+    role_terms: frozenset[str]  # every term of the network's role texts
+    own_terms: frozenset[str]  # and of its group names: what the network's own texts say
+    group_names: _Names
+    # Per role, the whole words of its titles no other role's title uses ("styrgrup", "erad";
+    # not "ordfor", which "Vice ordförande" shares): what names that role and no other.
+    own_title_terms: list[frozenset[str]] = field(default_factory=list)
+    # Groups whose name is a role's title (the group "Beredningen", the role "Beredning"):
+    # group key -> role key.
+    group_roles: dict[str, str] = field(default_factory=dict)
+    # Question words seen in this network, with what they say about its roles: members ask
+    # the same few hundred words over and over.
+    evidence: dict[Word, _WordEvidence] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _NameMatch:
+    key: str
+    start: int
+    name: list[frozenset[str]]
+
+
+class _Names:
+    """Names of networks or groups (one set of acceptable terms per word), found in questions.
+
+    Indexed by the terms of each name's first word, so a question is checked against the few
+    names that can start at each of its words, not against every name in a large registry.
+    """
+
+    def __init__(self, names: Iterable[tuple[str, list[frozenset[str]]]]):
+        self.by_first_term: dict[str, list[tuple[str, list[frozenset[str]]]]] = defaultdict(list)
+        self.terms: set[str] = set()
+        for key, name in names:
+            if not name:
+                continue
+            for term in name[0]:
+                self.by_first_term[term].append((key, name))
+            self.terms.update(t for word_terms in name for t in word_terms)
+        self.first_terms = frozenset(self.by_first_term)
+
+    def find(self, question_words: list[Word]) -> list[_NameMatch]:
+        """Every name that occurs in the question as consecutive words (first occurrence)."""
+        found: dict[tuple[str, int], _NameMatch] = {}
+        for start, word in enumerate(question_words):
+            if word.names.isdisjoint(self.first_terms):  # most words start no name
+                continue
+            for term in word.names:
+                for key, name in self.by_first_term.get(term, ()):
+                    end = start + len(name)
+                    if (key, id(name)) in found or end > len(question_words):
+                        continue
+                    if all(name[j] & question_words[start + j].names for j in range(1, len(name))):
+                        found[(key, id(name))] = _NameMatch(key, start, name)
+        return sorted(found.values(), key=lambda m: m.start)
+
+
+class ContactFinder:
+    """Finds the roles a question is about and answers it, for every network of a registry."""
+
+    def __init__(self, registry: RoleRegistry):
+        self.registry = registry
+        self._analyzer = Analyzer(_swedish_texts(registry))
+        # (a name's terms, a network's terms) -> whether the name is ordinary words there.
+        self._ordinary: dict[tuple[tuple[frozenset[str], ...], frozenset[str]], bool] = {}
+        vocabulary: dict[str, set[Language]] = defaultdict(set)
+        role_terms_by_network: dict[str, list[list[tuple[str, float, int | None]]]] = {}
+        document_frequency: dict[str, int] = defaultdict(int)
+        role_count = 0
+        entries_by_network: dict[str, list[_RoleEntry]] = {}
+
+        for network in registry.networks:
+            entries, all_terms = [], []
+            for role in network.roles:
+                entry, terms = self._index_role(role, vocabulary)
+                entries.append(entry)
+                all_terms.append(terms)
+                for term in {t for t, _, _ in terms}:
+                    document_frequency[term] += 1
+                role_count += 1
+            entries_by_network[network.key] = entries
+            role_terms_by_network[network.key] = all_terms
+
+        self._networks: dict[str, _NetworkIndex] = {}
+        network_names: list[tuple[str, list[frozenset[str]]]] = []
+        for network in registry.networks:
+            self._networks[network.key] = self._index_network(
+                network,
+                entries_by_network[network.key],
+                role_terms_by_network[network.key],
+                document_frequency,
+                role_count,
+            )
+            network_names.extend(
+                (network.key, self._analyzer.name_terms(text))
+                for text in _names(network.key, network.name, network.aliases)
+            )
+        self._network_names = _Names(network_names)
+        self._members: dict[tuple[str, str], tuple[str, ...]] = {
+            (network.key, entries[position].role.key): members
+            for network in registry.networks
+            for entries in [entries_by_network[network.key]]
+            for position in range(len(entries))
+            if (members := _members(entries, position))
+        }
+        self._examples: dict[tuple[str, Language], tuple[str, ...]] = {}
+        # Names are looked up like any word (so "logistik" is known to typo tolerance) but, with
+        # no language, say nothing about the language of a question.
+        for term in self._network_names.terms.union(
+            *(index.group_names.terms for index in self._networks.values())
+        ):
+            vocabulary.setdefault(term, set())
+        self._analyzer.set_vocabulary({t: frozenset(ls) for t, ls in vocabulary.items()})
+        self._acting_terms: dict[str, frozenset[str]] = {
+            kind: frozenset(
+                term
+                for language, text in zip(("sv", "en"), texts, strict=True)
+                for word in text.split()
+                for term in stems(word, language)
+            )
+            for kind, texts in _ACTING_VERBS.items()
+        }
+        self.role_words = role_words(
+            text
+            for network in registry.networks
+            for role in network.roles
+            for language in ("sv", "en")
+            for text in (role.title.get(language), *role.synonyms.get(language))
+        )
+        # A message that starts with the imperative of a duty ("boka ett rum åt oss") asks the
+        # bot to do a role's work, not who does it.
+        self.request_verbs = request_verbs(
+            (duty, language)
+            for network in registry.networks
+            for role in network.roles
+            for language in ("sv", "en")
+            for duty in role.duties.get(language)
+        )
+
+    # -- building ----------------------------------------------------------------------------
+
+    def _index_role(
+        self, role: Role, vocabulary: dict[str, set[Language]]
+    ) -> tuple[_RoleEntry, list[tuple[str, float, int | None]]]:
+        """A role's terms as (term, field weight, duty index or None)."""
+        entry = _RoleEntry(role)
+        terms: list[tuple[str, float, int | None]] = []
+        fields: list[tuple[str, Language | None, float, int | None]] = []
+        for language in ("sv", "en"):
+            fields.append((role.title.get(language), language, TITLE_WEIGHT, None))
+            fields.extend((s, language, SYNONYM_WEIGHT, None) for s in role.synonyms.get(language))
+            fields.extend(
+                (duty, language, DUTY_WEIGHT, i) for i, duty in enumerate(role.duties.get(language))
+            )
+        fields.append((role.key.replace("_", " "), None, SYNONYM_WEIGHT, None))
+        entry.duty_terms = [set() for _ in range(max(len(role.duties.sv), len(role.duties.en)))]
+        entry.duty_heads = [set() for _ in entry.duty_terms]
+        for language in ("sv", "en"):
+            for i, duty in enumerate(role.duties.get(language)):
+                first = words(duty)[:1]
+                if first and not _passive(first[0], language):
+                    entry.duty_heads[i].update(stems(first[0], language))
+
+        for text, language, weight, duty_index in fields:
+            word_terms = self._analyzer.index_words(text, language)
+            for terms_of_word in word_terms:
+                for term in terms_of_word:
+                    terms.append((term, weight, duty_index))
+                    if language:
+                        vocabulary[term].add(language)
+                    else:
+                        vocabulary.setdefault(term, set())
+                    if duty_index is not None:
+                        entry.duty_terms[duty_index].add(term)
+            if weight == TITLE_WEIGHT:
+                entry.title_terms.update(t for terms_of_word in word_terms for t in terms_of_word)
+                entry.title_words.update(terms_of_word[0] for terms_of_word in word_terms)
+                entry.title_words_by_language.setdefault(language, set()).update(
+                    terms_of_word[0] for terms_of_word in word_terms
+                )
+            # A one-word synonym is fully matched whenever it matches at all: no bonus for it.
+            if duty_index is None and (weight == TITLE_WEIGHT or len(word_terms) > 1):
+                entry.phrases.append((frozenset(w[0] for w in word_terms), weight))
+        return entry, terms
+
+    def _index_network(
+        self,
+        network: Network,
+        entries: list[_RoleEntry],
+        role_terms: list[list[tuple[str, float, int | None]]],
+        document_frequency: dict[str, int],
+        role_count: int,
+    ) -> _NetworkIndex:
+        best_weight: list[dict[str, float]] = []
+        network_frequency: dict[str, int] = defaultdict(int)
+        for terms in role_terms:
+            weights: dict[str, float] = {}
+            for term, weight, _ in terms:
+                weights[term] = max(weight, weights.get(term, 0.0))
+            best_weight.append(weights)
+            for term in weights:
+                network_frequency[term] += 1
+
+        size = len(entries)
+        term_weight = {}
+        for term, in_network in network_frequency.items():
+            rarity = math.log(1 + role_count / document_frequency[term])
+            specificity = ((size - in_network + 1) / size) ** 2
+            term_weight[term] = rarity * specificity
+
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for position, weights in enumerate(best_weight):
+            for term, weight in weights.items():
+                postings[term].append((position, weight))
+        phrases: dict[str, list[tuple[int, frozenset[str], float]]] = defaultdict(list)
+        for position, entry in enumerate(entries):
+            for phrase, weight in entry.phrases:
+                bonus = WHOLE_PHRASE_BONUS * weight * sum(term_weight[t] for t in phrase)
+                for term in phrase:
+                    phrases[term].append((position, phrase, bonus))
+            entry.duty_texts = tuple(
+                _duty_texts(entry.role, duty) for duty in range(len(entry.duty_terms))
+            )
+
+        group_names = _Names(
+            (group.key, self._analyzer.name_terms(text))
+            for group in network.groups
+            for text in _names(group.key, group.name, group.aliases)
+        )
+        title_use: dict[str, int] = defaultdict(int)
+        for entry in entries:
+            for term in entry.title_words:
+                title_use[term] += 1
+        own_title_terms = [
+            frozenset(t for t in entry.title_words if title_use[t] == 1) for entry in entries
+        ]
+        group_roles = {
+            group.key: entry.role.key
+            for group in network.groups
+            for entry in entries
+            if any(
+                title and title <= {t for w in words(name) for t in stems(w, language)}
+                for language, name in (("sv", group.name.sv), ("en", group.name.en))
+                for title in [entry.title_words_by_language.get(language)]
+            )
+        }
+        return _NetworkIndex(
+            group_roles=group_roles,
+            own_title_terms=own_title_terms,
+            entries=entries,
+            postings=dict(postings),
+            term_weight=term_weight,
+            phrases=dict(phrases),
+            role_terms=frozenset(network_frequency),
+            own_terms=frozenset(network_frequency) | frozenset(group_names.terms),
+            group_names=group_names,
+        )
+
+    # -- finding -----------------------------------------------------------------------------
+
+    def find(
+        self, question: str, *, network_key: str, group_key: str | None = None
+    ) -> ContactSearch:
+        """The roles `question` is about, best first, in the network and group it is about.
+
+        `network_key` and `group_key` are the conversation's defaults (the channel's binding);
+        a network or group named in the question replaces them. Raises `UnknownNetwork` or
+        `UnknownGroup` for keys that are not in the registry.
+        """
+        return self._find(question, network_key, group_key, language_scores(question).decided)
+
+    def _find(
+        self,
+        question: str,
+        network_key: str,
+        group_key: str | None,
+        decided: Language | None,
+    ) -> ContactSearch:
+        """`find`, given what the question's own words say of its language (`decided`)."""
+        network = self.registry.network(network_key)
+        if group_key is not None:
+            network.group(group_key)
+        question_words = self._analyzer.query_words(question, decided)
+
+        network_named = False
+        consumed: dict[int, set[str]] = defaultdict(set)
+        named_network = self._named_network(question_words, network_key)
+        if named_network is not None:
+            _consume(consumed, question_words, named_network)
+            if named_network.key != network_key:
+                network_key, group_key, network_named = named_network.key, None, True
+        by_network = {i: set(terms) for i, terms in consumed.items()}
+        index = self._networks[network_key]
+
+        group_named = False
+        named_group = self._named_group(question_words, index)
+        if named_group is not None:
+            _consume(consumed, question_words, named_group)
+            group_key, group_named = named_group.key, True
+
+        scoped_words = (
+            [
+                w.without(frozenset(consumed[i])) if i in consumed else w
+                for i, w in enumerate(question_words)
+            ]
+            if consumed
+            else question_words
+        )
+        # Short enough to name just a topic, or asks who: one telling word may then suffice.
+        asking = len(question_words) <= TOPIC_WORDS or any(
+            w.asks_for_someone for w in question_words
+        )
+        to_whom = bool(_TO_WHOM.search(fold(question)))
+        matches = self._rank(index, scoped_words, asking, to_whom)
+        if consumed and (not matches or not matches[0].named):
+            # "vem sitter i e-rådet?", "vilka ingår i styrgruppen?": the group's name is all
+            # the question says of a role (nothing, or a duty word), so it names the role.
+            unnamed = [
+                w.without(frozenset(by_network[i])) if i in by_network else w
+                for i, w in enumerate(question_words)
+            ]
+            named = self._rank(index, unnamed, asking, to_whom)
+            if named and (not matches or named[0].named):
+                matches = named
+            elif not matches and group_named and group_key in index.group_roles:
+                # "vilka är med i beredningsgruppen?": a group that is also a role's body.
+                matches = (RoleMatch(index.group_roles[group_key], MIN_SCORE, named=True),)
+        return ContactSearch(
+            network_key=network_key,
+            group_key=group_key,
+            matches=matches,
+            network_named=network_named,
+            group_named=group_named,
+            language=_vocabulary_language(question_words),
+        )
+
+    def named_group(self, text: str, *, network_key: str) -> str | None:
+        """The key of the group of `network_key` that `text` names anywhere, if any
+        ("dagordning för VNS", "what's on the agenda for Logistics?", "e-rådsmötet")."""
+        question_words = self._analyzer.query_words(text, language_scores(text).decided)
+        # Unlike in a question, a name that is also an ordinary word of the network
+        # ("beredningen") is the group here: a command asks about a group, not a duty.
+        found = self._networks[network_key].group_names.find(question_words)
+        return max(found, key=lambda m: len(m.name)).key if found else None
+
+    def _acting(
+        self,
+        index: _NetworkIndex,
+        asked_terms: set[str],
+        naming: dict[int, set[str]],
+        owners: set[int],
+        titled: set[int],
+        ranked: list[int],
+        to_whom: bool,
+    ) -> tuple[int, int] | None:
+        """The role that acts on a role the question names, and the duty that says so.
+
+        "vem väljer ordförande?": a duty of another role elects (or decides about) a role
+        named in the question. "vem tar emot sekreterarens utkast?" and "till vem lyfter
+        ordföranden beslut?": a duty of the named role sends to the role asked for. None when
+        the question asks for no such act, or no duty does it.
+        """
+        # Words that name a role by its whole title ("the election committee") ask for no act.
+        verbs = asked_terms.difference(*(naming.get(p, ()) for p in titled))
+        kinds = {k for k, terms in self._acting_terms.items() if terms & verbs}
+        if not kinds:
+            return None
+        acting_terms = frozenset().union(*(self._acting_terms[k] for k in kinds))
+        named = {
+            position: (terms | index.own_title_terms[position]) - acting_terms
+            for position, terms in naming.items()
+        }
+        entries = index.entries
+        if "receive" in kinds or ("send" in kinds and to_whom):
+            sending = self._acting_terms["send"]
+            order = sorted(named, key=lambda p: (p not in owners, _rank_of(ranked, p)))
+            for position in order:
+                for terms in entries[position].duty_terms:
+                    if not terms & sending:
+                        continue
+                    for other, entry in enumerate(entries):
+                        own = index.own_title_terms[other]
+                        if other != position and own & terms:
+                            return other, _duty_of(entry, own)
+        answering = frozenset().union(*(_ANSWERED_BY.get(k, frozenset()) for k in kinds))
+        if not answering:
+            return None
+        own_kind_terms = acting_terms & asked_terms
+        kind_terms = frozenset().union(*(self._acting_terms[k] for k in kinds))
+        answering_terms = frozenset().union(*(self._acting_terms[k] for k in answering))
+        best: tuple[tuple, int, int] | None = None
+        for position, entry in enumerate(entries):
+            for duty, terms in enumerate(entry.duty_terms):
+                if not terms & answering_terms:
+                    continue
+                head = entry.duty_heads[duty]
+                if head & own_kind_terms:
+                    verb = 3  # the very verb asked about leads the duty
+                elif head & kind_terms:
+                    verb = 2
+                elif head & answering_terms:
+                    verb = 1
+                else:
+                    verb = 0  # the verb is elsewhere in the duty, or a noun ("beslut")
+                names = sum(
+                    1 for other, other_terms in named.items()
+                    if other != position and other_terms & terms
+                )
+                mentions = sum(
+                    1 for other, other_entry in enumerate(entries)
+                    if other != position and other_entry.title_terms & terms
+                )
+                key = (names > 0, verb, names, -mentions, -_rank_of(ranked, position))
+                if best is None or key > best[0]:
+                    best = (key, position, duty)
+        if best is None:
+            return None
+        (names, verb, *_), position, duty = best
+        top = ranked[0]
+        if not names:
+            # No duty does it to a role the question names. The very verb asked about leads
+            # another role's duty, and the role named has nothing to do with it ("who
+            # commissions the work the chair plans?"): that role. Else the finder's answer.
+            top_concerned = any(terms & kind_terms for terms in entries[top].duty_terms)
+            if verb < 3 or top_concerned or not naming.get(top):
+                return None
+            return position, duty
+        # A role whose own duty does what is asked stays, unless the question names it by
+        # its title as the one acted on ("vem bestämmer vilka som sitter i styrgruppen?").
+        named_by_title = top in titled or any(
+            term.startswith(word)  # the two stemmers may leave a letter more ("-grupp")
+            for term in naming.get(top, ())
+            for word in entries[top].title_words
+            if len(word) >= MIN_COMPOUND_ENDING
+        )
+        if not named_by_title and any(terms & kind_terms for terms in entries[top].duty_terms):
+            return None
+        return position, duty
+
+    def _named_network(self, question_words: list[Word], current: str) -> _NameMatch | None:
+        """The network the question names: the current one if named, else the longest other."""
+        current_terms = self._networks[current].own_terms
+        others: list[_NameMatch] = []
+        for match in self._network_names.find(question_words):
+            if match.key == current:
+                return match
+            if not self._ordinary_words(match.name, current_terms):
+                others.append(match)
+        return max(others, key=lambda m: len(m.name), default=None)
+
+    def _named_group(self, question_words: list[Word], index: _NetworkIndex) -> _NameMatch | None:
+        found = [
+            m
+            for m in index.group_names.find(question_words)
+            if not self._ordinary_words(m.name, index.role_terms)
+        ]
+        return max(found, key=lambda m: len(m.name), default=None)
+
+    def _ordinary_words(self, name: list[frozenset[str]], terms: frozenset[str]) -> bool:
+        """`_ordinary_words`, remembered: both come from the registry (a network's or group's
+        name, a network's terms), so there are only so many pairs, and comparing a name's
+        words with every ending of a network's terms is the costliest step of a question."""
+        key = (tuple(name), terms)
+        known = self._ordinary.get(key)
+        if known is None:
+            known = self._ordinary[key] = _ordinary_words(name, terms)
+        return known
+
+    def _rank(
+        self, index: _NetworkIndex, question_words: list[Word], asking: bool, to_whom: bool = False
+    ) -> tuple[RoleMatch, ...]:
+        scores: dict[int, float] = {}
+        matched: dict[int, set[str]] = {}
+        matched_words: dict[int, int] = {}
+        strongest_field: dict[int, float] = {}
+        question_terms: set[str] = set()
+        naming: dict[int, set[str]] = defaultdict(set)  # the terms that name each role
+        owners: set[int] = set()  # roles named in the genitive ("sekreterarens utkast")
+        for word in question_words:
+            if not word.readings:  # "vem", "the": says nothing of any role
+                continue
+            evidence = index.evidence.get(word)
+            if evidence is None:
+                evidence = _word_evidence(index, word)
+                if len(index.evidence) >= _EVIDENCE_LIMIT:
+                    index.evidence.clear()  # members' words are open-ended: start afresh
+                index.evidence[word] = evidence
+            question_terms |= evidence.terms
+            for position, value in evidence.strongest:
+                if value > strongest_field.get(position, 0.0):
+                    strongest_field[position] = value
+                if value >= SYNONYM_WEIGHT:
+                    naming[position] |= evidence.terms
+            if word.genitive:
+                for position, _, terms in evidence.best:
+                    if index.own_title_terms[position] & set(terms):
+                        naming[position] |= set(terms)
+                        owners.add(position)
+            for position, value, terms in evidence.best:
+                if position in scores:
+                    scores[position] += value
+                    matched[position].update(terms)
+                    matched_words[position] += 1
+                else:
+                    scores[position] = value
+                    matched[position] = set(terms)
+                    matched_words[position] = 1
+
+        # The best whole phrase of each role that the question contains.
+        phrase_bonus: dict[int, float] = {}
+        for term in question_terms:
+            for position, phrase, bonus in index.phrases.get(term, ()):
+                if bonus > phrase_bonus.get(position, 0.0) and phrase <= question_terms:
+                    phrase_bonus[position] = bonus
+
+        for position, bonus in phrase_bonus.items():
+            if position in scores:
+                scores[position] += bonus
+
+        duties: dict[int, int | None] = {}
+        term_weight = index.term_weight
+        for position, terms in matched.items():
+            # A duty shares at most the role's matched terms, and two earn the bonus: the duty
+            # of a role matched by one term is only looked for if the role is in the answer.
+            if len(terms) >= 2:
+                duties[position], shared, value = _best_duty(
+                    term_weight, index.entries[position], terms
+                )
+                if shared >= 2:
+                    scores[position] += SAME_DUTY_BONUS * DUTY_WEIGHT * value
+
+        # Best first; equal scores in the roles' order (a stable sort of the sorted positions).
+        ranked = sorted(sorted(scores), key=scores.__getitem__, reverse=True)
+        if not ranked or scores[ranked[0]] < MIN_SCORE:
+            return ()
+        # Verbs of acting are seldom registry words, so the question's own stems are read too.
+        asked_terms = question_terms.union(
+            *(stems(w.surface, language) for w in question_words for language in ("sv", "en"))
+        )
+        acting = self._acting(
+            index, asked_terms, naming, owners, set(phrase_bonus), ranked, to_whom
+        )
+        if acting is None:
+            acting = _towards(index, question_words, scores, ranked)
+        if acting is None:
+            acting = _membership(question_words, scores, strongest_field, ranked)
+        if acting is not None and acting[0] != ranked[0]:
+            position, duty = acting
+            scores[position] = scores[ranked[0]] + SAME_DUTY_BONUS
+            duties[position] = duty
+            matched.setdefault(position, set())
+            strongest_field.setdefault(position, DUTY_WEIGHT)
+            matched_words[position] = max(2, matched_words.get(position, 0))
+            ranked = [position, *(p for p in ranked if p != position)]
+        top = ranked[0]
+        if not asking and strongest_field[top] < SYNONYM_WEIGHT and matched_words[top] < 2:
+            return ()
+        floor = max(MIN_SCORE, RUNNER_UP_SHARE * scores[top])
+        matches = []
+        for position in ranked[:MAX_MATCHES]:
+            score = scores[position]
+            if score >= floor:
+                entry = index.entries[position]
+                if position in duties:
+                    duty = duties[position]
+                else:
+                    duty = _best_duty(term_weight, entry, matched[position])[0]
+                matches.append(
+                    RoleMatch(
+                        role_key=entry.role.key,
+                        score=round(score, 3),
+                        duty=None if duty is None else entry.duty_texts[duty],
+                        named=strongest_field.get(position, 0.0) >= SYNONYM_WEIGHT,
+                    )
+                )
+        return tuple(matches)
+
+    # -- answering ---------------------------------------------------------------------------
+
+    def answer(
+        self,
+        question: str,
+        *,
+        network_key: str,
+        group_key: str | None = None,
+        language: Language | None = None,
+        today: date,
+        hint: str | None = None,
+    ) -> Reply:
+        """The bot's reply to a "who do I contact?" question, with `reply.contact` set.
+
+        `language` forces the reply language; otherwise the question decides, then the words it
+        matched, then `hint` (the client's locale), then Swedish. `today` decides whose terms
+        of office are current. Raises `UnknownNetwork`/`UnknownGroup` for unknown keys.
+        """
+        decided = language_scores(question).decided
+        search = self._find(question, network_key, group_key, decided)
+        language = language or decided or search.language or language_from_locale(hint) or "sv"
+        network = self.registry.network(search.network_key)
+        if not search.matches:
+            return self._abstain(network, search, language)
+
+        best = search.matches[0]
+        role = network.role(best.role_key)
+        roles = tuple(m.role_key for m in search.matches)
+        if role.scope == "group" and search.group_key is None and network.groups:
+            text = _per_group_text(network, role, best, language, today)
+            contact = ContactAnswer(roles=roles, network_key=network.key, group_key=None)
+            return Reply(text=text, language=language, contact=contact)
+
+        group_key = search.group_key if role.scope == "group" else None
+        holders = network.holders(role.key, group_key, today)
+        deputies = network.holders(role.key, group_key, today, deputies=True)
+        scope = _scope(network, group_key, language)
+        title = escape(role.title.get(language))
+        members = self._members.get((network.key, role.key), ())
+        member_holders = tuple(
+            a for key in members for a in _holders(network, key, search.group_key, today)
+        )
+        if holders:
+            paragraphs = [
+                render("held_by", language, role=title, scope=scope, people=_people(holders))
+            ]
+        elif not member_holders:
+            paragraphs = [render("vacant", language, role=title, scope=scope)]
+        else:
+            paragraphs = []
+        if members:
+            # A composite role is its members: name them, and who holds each.
+            paragraphs.append(
+                _members_text(network, role, members, search.group_key, language, today, scope)
+            )
+        if deputies:
+            paragraphs.append(render("deputies", language, people=_people(deputies)))
+        if not holders and not member_holders:
+            paragraphs.append(_ask_instead(network, role, group_key, language, today))
+        holders = holders + member_holders
+        paragraphs.append(_duty_line(role, best, language))
+        contact = ContactAnswer(
+            roles=roles,
+            network_key=network.key,
+            group_key=group_key,
+            holders=holders,
+            deputies=deputies,
+        )
+        text = "\n\n".join(p for p in paragraphs if p)
+        return Reply(text=text, language=language, contact=contact)
+
+    def _abstain(self, network: Network, search: ContactSearch, language: Language) -> Reply:
+        """Say so, and offer example questions (from the registry) that this finder answers."""
+        suggestions = self.example_questions(network.key, language)
+        lines = [render("unknown", language)]
+        if suggestions:
+            lines.append(render("suggest", language, network=escape(network.name.get(language))))
+            lines.append(
+                "\n".join(render("suggestion_line", language, question=q) for q in suggestions)
+            )
+        contact = ContactAnswer(roles=(), network_key=network.key, group_key=search.group_key)
+        return Reply(
+            text="\n\n".join(lines), language=language, contact=contact, suggestions=suggestions
+        )
+
+    def example_questions(self, network_key: str, language: Language) -> tuple[str, ...]:
+        """Up to three "Vem är <role>?" questions for roles of the network, each checked to
+        be answered with its own role, so that a suggestion never leads to another dead end."""
+        # Each check is a whole question: worked out once per network and language, since the
+        # finder (and so every answer) stays the same for its registry.
+        known = self._examples.get((network_key, language))
+        if known is None:
+            known = self._examples[(network_key, language)] = self._example_questions(
+                network_key, language
+            )
+        return known
+
+    def _example_questions(self, network_key: str, language: Language) -> tuple[str, ...]:
+        network = self.registry.network(network_key)
+        questions: list[str] = []
+        for role in network.roles:
+            question = render(
+                "example", language, role=role_in_question(role.title.get(language), language)
+            )
+            found = self.find(question, network_key=network_key).matches
+            if found and found[0].role_key == role.key:
+                questions.append(question)
+            if len(questions) == MAX_SUGGESTIONS:
+                break
+        return tuple(questions)
+
+
+# -- helpers: names ------------------------------------------------------------------------
+
+
+def _names(key: str, name: Localized[str], aliases: Iterable[str]) -> list[str]:
+    """Every way a network or group is named: its key, its names, its aliases."""
+    return list(dict.fromkeys([key.replace("_", " "), name.sv, name.en, *aliases]))
+
+
+def _swedish_texts(registry: RoleRegistry) -> Iterable[str]:
+    """The registry texts whose words Swedish compounds may be split into."""
+    for network in registry.networks:
+        yield from _names(network.key, network.name, network.aliases)
+        for group in network.groups:
+            yield from _names(group.key, group.name, group.aliases)
+        for role in network.roles:
+            yield role.title.sv
+            yield from role.synonyms.sv
+            yield from role.duties.sv
+
+
+def _ordinary_words(name: list[frozenset[str]], terms: frozenset[str]) -> bool:
+    """True when every telling word of a name is also an ordinary word of the given texts:
+    one of them, or the last part of one of their compounds ("projektet" in
+    "utvecklingsprojekt")."""
+    telling = [w for w in name if not all(carries_no_role_information(t) for t in w)]
+    return bool(telling) and all(_ordinary_word(w, terms) for w in telling)
+
+
+def _ordinary_word(word_terms: frozenset[str], terms: frozenset[str]) -> bool:
+    if word_terms & terms:
+        return True
+    endings = [t for t in word_terms if len(t) >= MIN_COMPOUND_ENDING]
+    return any(term.endswith(ending) for term in terms for ending in endings)
+
+
+def _consume(consumed: dict[int, set[str]], question_words: list[Word], match: _NameMatch) -> None:
+    for offset, word_terms in enumerate(match.name):
+        position = match.start + offset
+        consumed[position] |= word_terms & question_words[position].names
+
+
+_SWEDISH_ONLY: frozenset[Language] = frozenset({"sv"})
+_ENGLISH_ONLY: frozenset[Language] = frozenset({"en"})
+
+
+def _vocabulary_language(question_words: list[Word]) -> Language | None:
+    swedish = english = 0
+    for word in question_words:
+        if word.languages == _SWEDISH_ONLY:
+            swedish += 1
+        elif word.languages == _ENGLISH_ONLY:
+            english += 1
+    if swedish == english:
+        return None
+    return "sv" if swedish > english else "en"
+
+
+def _word_evidence(index: _NetworkIndex, word: Word) -> _WordEvidence:
+    """What `word` says about each role of the network, whatever else the question says.
+
+    A reading's terms count by their weight, the reading's quality and the field each role
+    uses them in; a role is credited with the word's best reading for it.
+    """
+    best: dict[int, tuple[float, tuple[str, ...]]] = {}
+    strongest: dict[int, float] = {}
+    terms: set[str] = set()
+    for reading in word.readings:
+        terms.update(reading.terms)
+        evidence: dict[int, float] = {}
+        for term in reading.terms:
+            term_postings = index.postings.get(term)
+            if term_postings is None:
+                continue
+            weight = index.term_weight[term] * reading.quality
+            for position, field_weight in term_postings:
+                if word.genitive:  # an owner, not the role asked for
+                    field_weight = min(field_weight, DUTY_WEIGHT)
+                evidence[position] = evidence.get(position, 0.0) + weight * field_weight
+                if field_weight > strongest.get(position, 0.0):
+                    strongest[position] = field_weight
+        for position, value in evidence.items():
+            if value > best.get(position, (0.0,))[0]:
+                best[position] = (value, reading.terms)
+    return _WordEvidence(
+        best=tuple((position, value, ts) for position, (value, ts) in best.items()),
+        strongest=tuple(strongest.items()),
+        terms=frozenset(terms),
+    )
+
+
+def _best_duty(
+    term_weight: dict[str, float], entry: _RoleEntry, matched: set[str]
+) -> tuple[int | None, int, float]:
+    """The duty sentence sharing the most telling terms with the question.
+
+    Returns its position (None if no duty shares a term), how many terms it shares and their
+    summed weight.
+    """
+    best: tuple[int | None, int, float] = (None, 0, 0.0)
+    for position, terms in enumerate(entry.duty_terms):
+        shared = terms & matched
+        if not shared:  # scores 0.0, which never beats `best`: most duties share nothing
+            continue
+        # Every duty term is a term of the network, so it has a weight.
+        value = sum(map(term_weight.__getitem__, shared))
+        if value > best[2]:
+            best = (position, len(shared), value)
+    return best
+
+
+# Words with which a duty says what a role is made of ("Består av ordförande, vice ordförande
+# och processledare", "Made up of the chair, ..."): the roles it then names are its members.
+_MADE_OF = frozenset(stem(w, "sv") for w in "består utgörs".split()) | frozenset(
+    stem(w, "en") for w in "made consists composed comprises".split()
+)
+
+
+def _members(entries: list[_RoleEntry], position: int) -> tuple[str, ...]:
+    """The keys of the roles a composite role is made of, read from its duties: a duty that
+    says so (`_MADE_OF`) and names other roles by their whole titles."""
+    entry = entries[position]
+    for language, duties in (("sv", entry.role.duties.sv), ("en", entry.role.duties.en)):
+        for duty in duties:
+            duty_words = {s for word in words(duty) for s in stems(word, language)}
+            if not duty_words & _MADE_OF:
+                continue
+            members = tuple(
+                other.role.key
+                for index, other in enumerate(entries)
+                if index != position
+                and (title := other.title_words_by_language.get(language))
+                and title <= duty_words
+            )
+            if len(members) >= 2:
+                return members
+    return ()
+
+
+# Prepositions after which a role is the one turned to, not the one asked for: "en fråga till
+# styrelsen", "kontakt mot styrelsen", "kontakt med styrelsen", "reports to the steering group".
+_TOWARDS = frozenset({"till", "mot", "gentemot", "med", "to", "towards", "toward", "with"})
+_ARTICLES = frozenset({"the", "den", "det", "our", "vår", "var", "their"})
+
+
+def _towards(
+    index: _NetworkIndex, question_words: list[Word], scores: dict[int, float], ranked: list[int]
+) -> tuple[int, int] | None:
+    """When the best role is named only after "till"/"to" ("jag har en fråga till
+    styrelsen"), the role whose duty names it and that the question matches best: the one
+    who deals with it for the asker (the board's contact person). None otherwise."""
+    top = ranked[0]
+    title = index.entries[top].title_words
+    after_towards = False
+    named_towards = named_elsewhere = False
+    for word in question_words:
+        terms = {t for reading in word.readings for t in reading.terms}
+        if title and (terms & title) and _names_whole_title(index.entries[top], terms):
+            if after_towards:
+                named_towards = True
+            else:
+                named_elsewhere = True
+        if word.surface in _TOWARDS:
+            after_towards = True
+        elif word.surface not in _ARTICLES:
+            after_towards = False
+    if not named_towards or named_elsewhere:
+        return None
+    named = index.entries[top]
+    candidates = [
+        (scores.get(position, 0.0), -position, position, duty)
+        for position, entry in enumerate(index.entries)
+        if position != top
+        for duty in [next(
+            (d for d, terms in enumerate(entry.duty_terms) if _names_whole_title(named, terms)),
+            None,
+        )]
+        if duty is not None
+    ]
+    if not candidates:
+        return None
+    _, _, position, duty = max(candidates)
+    return position, duty
+
+
+# Words of belonging to a body: "vilka ingår i styrgruppen?", "who sits on the board?" ask who
+# makes up the role named, not who has a duty that uses the word.
+_MEMBERSHIP = frozenset({"ingår", "ingar", "ingå", "inga", "sitter", "sits", "sit", "member",
+                         "members", "part"})
+
+
+def _membership(
+    question_words: list[Word],
+    scores: dict[int, float],
+    strongest_field: dict[int, float],
+    ranked: list[int],
+) -> tuple[int, None] | None:
+    """In a question of membership, the best role the question names by title or synonym,
+    when the best role overall is only matched by duty words."""
+    if not any(w.surface in _MEMBERSHIP for w in question_words):
+        return None
+    if strongest_field.get(ranked[0], 0.0) >= SYNONYM_WEIGHT:
+        return None
+    named = [p for p in ranked if strongest_field.get(p, 0.0) >= SYNONYM_WEIGHT]
+    if not named or scores[named[0]] < MIN_SCORE:
+        return None
+    return named[0], None
+
+
+def _names_whole_title(entry: _RoleEntry, terms: set[str]) -> bool:
+    """True when a word's terms hold a whole title of the role ("styrelsen": Styrelsen)."""
+    return any(words <= terms for words in entry.title_words_by_language.values() if words)
+
+
+def _duty_of(entry: _RoleEntry, terms: set[str]) -> int:
+    """The first duty of `entry` that uses one of `terms` (its title's, naming it)."""
+    return next((d for d, ts in enumerate(entry.duty_terms) if ts & terms), 0)
+
+
+def _passive(word: str, language: Language) -> bool:
+    """"Utses", "Appointed": a duty that says how the role is chosen, not what it does."""
+    if language == "sv":
+        return word.endswith("s") and not word.endswith("ss")
+    return word.endswith("ed")
+
+
+def _rank_of(ranked: list[int], position: int) -> int:
+    """A role's place in the ranking; roles the question did not match come last."""
+    return ranked.index(position) if position in ranked else len(ranked)
+
+
+def _duty_texts(role: Role, position: int) -> Localized[str]:
+    """The duty at `position` in both languages."""
+    return Localized(sv=_nth(role.duties.sv, position), en=_nth(role.duties.en, position))
+
+
+def _nth(duties: tuple[str, ...], position: int) -> str:
+    """The duty at `position`, or the first one where the languages list unequal numbers."""
+    return duties[position] if position < len(duties) else (duties[0] if duties else "")
+
+
+# -- helpers: answer text --------------------------------------------------------------------
+
+
+def _holders(
+    network: Network, role_key: str, group_key: str | None, today: date
+) -> tuple[Assignment, ...]:
+    """Who holds a role: in the group for a group role (none when no group is known)."""
+    role = network.role(role_key)
+    if role.scope == "group" and group_key is None:
+        return ()
+    return tuple(network.holders(role_key, group_key if role.scope == "group" else None, today))
+
+
+def _members_text(
+    network: Network,
+    role: Role,
+    members: tuple[str, ...],
+    group_key: str | None,
+    language: Language,
+    today: date,
+    scope: str,
+) -> str:
+    """"**Beredning** i Fyrbodals e-råd består av:" and a line per member role and holders."""
+    lines = [render("made_of", language, role=escape(role.title.get(language)), scope=scope)]
+    for key in members:
+        held = _holders(network, key, group_key, today)
+        lines.append(
+            render(
+                "member_line",
+                language,
+                role=escape(network.role(key).title.get(language)),
+                people=_people(held) if held else render("vacant_short", language),
+            )
+        )
+    return "\n".join(lines)
+
+
+def _people(assignments: Iterable[Assignment]) -> str:
+    return ", ".join(person_link(a.person.name, a.person.email) for a in assignments)
+
+
+def _scope(network: Network, group_key: str | None, language: Language) -> str:
+    if group_key is not None:
+        group = network.group(group_key)
+        return render("in_group", language, group=escape(group.name.get(language)))
+    return render("in_network", language, network=escape(network.name.get(language)))
+
+
+def _duty_line(role: Role, match: RoleMatch, language: Language) -> str:
+    duty = match.duty.get(language) if match.duty else _nth(role.duties.get(language), 0)
+    return render("duty", language, duty=escape(duty)) if duty else ""
+
+
+def _per_group_text(
+    network: Network, role: Role, match: RoleMatch, language: Language, today: date
+) -> str:
+    """A group role asked without a group: its holders group by group, and how to ask."""
+    lines = []
+    # A network of hundreds of groups would not fit in one Teams message (about 28 KB), and
+    # nobody reads such a list: the first few groups, and how to ask for the rest.
+    for group in network.groups[:MAX_GROUP_LINES]:
+        holders = network.holders(role.key, group.key, today)
+        people = _people(holders) if holders else render("vacant_short", language)
+        lines.append(
+            render("group_line", language, group=escape(group.name.get(language)), people=people)
+        )
+    if len(network.groups) > MAX_GROUP_LINES:
+        lines.append(
+            render("more_groups", language, count=str(len(network.groups) - MAX_GROUP_LINES))
+        )
+    title = role.title.get(language)
+    example = render(
+        "example_in_group",
+        language,
+        role=role_in_question(title, language),
+        group=network.groups[0].name.get(language),
+    )
+    paragraphs = [
+        render(
+            "per_group", language, role=escape(title), network=escape(network.name.get(language))
+        )
+        + "\n"
+        + "\n".join(lines),
+        render("name_the_group", language, example=escape(example)),
+        _duty_line(role, match, language),
+    ]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def _ask_instead(
+    network: Network, role: Role, group_key: str | None, language: Language, today: date
+) -> str:
+    """Whom to ask while `role` is vacant: the role's (or the network's) ask_instead roles.
+
+    When those are vacant too, their own ask_instead roles are tried, each role once, so a
+    chain that leads back to where it started ends instead of looping.
+    """
+    visited = {role.key}
+    first = [k for k in (role.ask_instead or network.ask_instead) if k not in visited]
+    frontier = first
+    while frontier:
+        found = []
+        for key in frontier:
+            visited.add(key)
+            candidate = network.role(key)
+            if candidate.scope == "group" and group_key is None:
+                found.append(
+                    render(
+                        "role_in_your_group", language, role=escape(candidate.title.get(language))
+                    )
+                )
+                continue
+            holders = network.holders(key, group_key if candidate.scope == "group" else None, today)
+            if holders:
+                found.append(
+                    render(
+                        "role_with_people",
+                        language,
+                        role=escape(candidate.title.get(language)),
+                        people=_people(holders),
+                    )
+                )
+        if found:
+            return render("ask_instead", language, roles=join_list(found, language, "or"))
+        following: list[str] = []
+        for key in frontier:
+            candidate = network.role(key)
+            for next_key in candidate.ask_instead or network.ask_instead:
+                if next_key not in visited and next_key not in following:
+                    following.append(next_key)
+        frontier = following
+    if not first:
+        return ""
+    titles = [
+        render("role_alone", language, role=escape(network.role(k).title.get(language)))
+        for k in first
+    ]
+    return render("ask_instead_nobody", language, roles=join_list(titles, language, "or"))

@@ -175,8 +175,22 @@ _PLAIN_ISO = re.compile(
 
 
 # isodate's tzinfo per zone text ("Z", "+01:00"): a FixedOffset never changes, so one per
-# offset serves every timestamp. At most 2 × 100 × 100 keys, as the pattern allows.
-_zones: dict[str, Any] = {}
+# offset serves every timestamp. At most 2 × 100 × 100 keys, as the pattern allows. With
+# it, whether its offset is one `datetime` accepts (under 24 hours; "+25:00" is not).
+_zones: dict[str, tuple[Any, bool]] = {}
+
+
+def _zone(zone: str, sign: str | None, hours: str | None, minutes: str | None) -> tuple[Any, bool]:
+    tzinfo = (
+        build_tzinfo("Z") if zone == "Z" else build_tzinfo(zone, sign, int(hours), int(minutes))
+    )
+    try:
+        datetime.datetime(2000, 1, 1, tzinfo=tzinfo).utcoffset()
+        sound = True
+    except ValueError:
+        sound = False
+    _zones[zone] = (tzinfo, sound)
+    return tzinfo, sound
 
 
 def _read_iso(value: Any) -> Any:
@@ -192,20 +206,15 @@ def _read_iso(value: Any) -> Any:
         year, month, day, hour, minute, second, fraction, zone, sign, tz_hour, tz_minute = (
             match.groups()
         )
-        tzinfo = _zones.get(zone)
-        if tzinfo is None:
-            tzinfo = (
-                build_tzinfo("Z")
-                if zone == "Z"
-                else build_tzinfo(zone, sign, int(tz_hour), int(tz_minute))
-            )
-            _zones[zone] = tzinfo
+        tzinfo, sound = _zones.get(zone) or _zone(zone, sign, tz_hour, tz_minute)
         try:
             result = datetime.datetime(
                 int(year), int(month), int(day), int(hour), int(minute), int(second),
                 int(fraction.ljust(6, "0")) if fraction else 0, tzinfo,
             )
-            if 1 <= result.utctimetuple().tm_year <= 9999:
+            # msrest's check that the time is within years 1-9999 in UTC: with a sound
+            # offset only a year at either end can leave them (utctimetuple is ~1 µs).
+            if (sound and 1 < result.year < 9999) or 1 <= result.utctimetuple().tm_year <= 9999:
                 return result
         except (ValueError, OverflowError):
             pass  # msrest says what is wrong with it

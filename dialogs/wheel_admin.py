@@ -25,10 +25,10 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from dialogs.conversation import ActionHandler, ActionRequest
-from domain.meetings import Meeting
+from domain.ports import MeetingPort, OutboxPort, WheelOverridePort
 from domain.recurrence import local, start_of_day
 from domain.registry import TARGET_EACH_GROUP, Language, Network, WheelRule
 from domain.turns import Reply
@@ -66,47 +66,6 @@ NEXT_DATES = 3
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
-class Overrides(Protocol):
-    """What the dialog needs from `storage.wheel_overrides.WheelOverrideStore`."""
-
-    async def for_network(self, network_key: str) -> dict[str, WheelOverride]: ...
-
-    async def save(
-        self,
-        override: WheelOverride,
-        *,
-        actor: str | None,
-        now: datetime,
-        before: dict[str, Any],
-        after: dict[str, Any],
-    ) -> None: ...
-
-    async def reset(
-        self,
-        network_key: str,
-        rule_key: str,
-        *,
-        actor: str | None,
-        now: datetime,
-        before: dict[str, Any],
-        after: dict[str, Any],
-    ) -> bool: ...
-
-
-class Meetings(Protocol):
-    """What the dialog needs from `storage.meetings.MeetingRepository`."""
-
-    async def meetings(
-        self, network_key: str, start: datetime, end: datetime, *, group_key: str | None = None
-    ) -> list[Meeting]: ...
-
-
-class Outbox(Protocol):
-    """What the dialog needs from `storage.outbox.Outbox`."""
-
-    async def withdraw_pending(self, key_prefix: str) -> int: ...
-
-
 def edit_button(network_key: str, rule_key: str, language: Language) -> dict[str, Any]:
     """The "Ändra" button of one entry (a row of the wheel card)."""
     return cards.submit_button(
@@ -133,9 +92,9 @@ class WheelAdmin:
 
     def __init__(
         self,
-        overrides: Overrides,
-        meetings: Meetings,
-        outbox: Outbox,
+        overrides: WheelOverridePort,
+        meetings: MeetingPort,
+        outbox: OutboxPort,
         *,
         permissions: Permissions | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),

@@ -2,7 +2,7 @@
 
 `DeliveryWorker.deliver_due(now)` claims due rows (`storage.outbox`), finds each row's
 channel through the bindings, waits its turn under Teams' rate limits, sends through a
-`Sender` (the Teams edge, `bot.proactive`) and records the outcome on the row. Plain
+`SenderPort` (the Teams edge, `bot.proactive`) and records the outcome on the row. Plain
 Python: the clock, the random source and the sender are given, so tests run on a fixed
 clock against a loopback connector.
 
@@ -41,7 +41,7 @@ Posts to one person
 -------------------
 A post whose target names a person (`domain.posts.Recipient`) goes to their personal
 chat: the stored reference of that chat (saved when they talk to the bot), or else a
-chat the bot opens (`Sender.open_personal_chat`) through the serviceUrl and tenant of
+chat the bot opens (`SenderPort.open_personal_chat`) through the serviceUrl and tenant of
 the network's team, whose reference is then stored. Teams answers 403 or 404 when the
 app is not installed for that person: the post is undeliverable with a reason starting
 `PERSONAL_CHAT_UNREACHABLE` (the overview says so), the person's stored chat (if any)
@@ -74,13 +74,13 @@ from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
 
-from domain.posts import GENERAL_CHANNEL, PERSONAL_CHAT_UNREACHABLE, PlannedPost
+from domain.conversations import StoredReference
+from domain.outbox import OutboxEntry
+from domain.ports import ConversationPort, OutboxPort, SendBudgetPort, SenderPort
+from domain.posts import GENERAL_CHANNEL, PERSONAL_CHAT_UNREACHABLE
 from observability.logs import log_context, new_correlation_id
-from storage.conversations import StoredReference
-from storage.outbox import OutboxEntry
-from storage.send_budget import MemorySendBudget, Slot
+from storage.send_budget import MemorySendBudget
 from views.posts import as_sent
 
 log = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
 
 # Teams' limits per bot per thread (a channel is one thread for new posts): at most
-# `count` sends in any `window`. The per-tenant rate is a shared budget (`SendBudget`).
+# `count` sends in any `window`. The per-tenant rate is a shared budget (`SendBudgetPort`).
 THREAD_LIMITS: tuple[tuple[int, timedelta], ...] = (
     (7, timedelta(seconds=1)),
     (8, timedelta(seconds=2)),
@@ -155,84 +155,6 @@ def describe_error(status: int | None, code: str | None, retry_after: float | No
     if retry_after is not None:
         parts.append(f"retry-after={retry_after:g}")
     return " ".join(parts)
-
-
-class Sender(Protocol):
-    """Posts a new thread into a channel; the Teams edge implements it (`bot.proactive`)."""
-
-    async def send(self, reference: dict[str, Any], post: PlannedPost) -> str:
-        """Post `post` into the reference's conversation; returns the Teams activity id.
-
-        Raises `SendError` when the connector answers with an error or not at all.
-        """
-        ...
-
-    async def open_personal_chat(
-        self, template: dict[str, Any], entra_object_id: str, tenant_id: str | None
-    ) -> dict[str, Any]:
-        """Open the personal chat with a person through the serviceUrl of `template`;
-        returns its reference. Raises `SendError` like `send`."""
-        ...
-
-
-class OutboxRows(Protocol):
-    """What the worker needs from `storage.outbox.Outbox`."""
-
-    async def claim_due(
-        self, worker_id: str, now: datetime, limit: int, lease: timedelta
-    ) -> list[OutboxEntry]: ...
-
-    async def release(self, key: str, worker_id: str, not_before: datetime) -> bool: ...
-
-    async def mark_sent(
-        self, key: str, activity_id: str, late: bool, *, conversation_id: str, sent_at: datetime
-    ) -> bool: ...
-
-    async def mark_retry(
-        self,
-        key: str,
-        next_attempt_at: datetime,
-        error: str,
-        *,
-        worker_id: str,
-        count_attempt: bool = True,
-    ) -> bool: ...
-
-    async def mark_failed(self, key: str, error: str, *, worker_id: str) -> bool: ...
-
-    async def mark_undeliverable(self, key: str, error: str, *, worker_id: str) -> bool: ...
-
-
-class Channels(Protocol):
-    """What the worker needs from `storage.conversations.ConversationStore`."""
-
-    async def channel_reference(
-        self, network_key: str, group_key: str | None
-    ) -> StoredReference | None: ...
-
-    async def set_active(self, conversation_id: str, active: bool) -> bool: ...
-
-    async def set_team_active(self, team_id: str, active: bool) -> int: ...
-
-    async def personal_reference(self, entra_object_id: str) -> StoredReference | None: ...
-
-    async def save_reference(
-        self,
-        reference: dict[str, Any],
-        *,
-        tenant_id: str | None,
-        team_id: str | None,
-        channel_id: str | None,
-        kind: str,
-    ) -> None: ...
-
-
-class SendBudget(Protocol):
-    """The tenant's rate shared by every replica: `storage.send_budget.SendBudgetStore`."""
-
-    async def reserve(self, key: str, now: datetime, within: timedelta) -> Slot: ...
-
-    async def block(self, key: str, until: datetime) -> None: ...
 
 
 class RateLimiter:
@@ -317,9 +239,9 @@ class DeliveryWorker:
     def __init__(
         self,
         *,
-        outbox: OutboxRows,
-        channels: Channels,
-        sender: Sender,
+        outbox: OutboxPort,
+        channels: ConversationPort,
+        sender: SenderPort,
         worker_id: str,
         clock: Clock = lambda: datetime.now(UTC),
         rng: random.Random | None = None,
@@ -327,7 +249,7 @@ class DeliveryWorker:
         batch_size: int = MAX_BATCH_SIZE,
         lease: timedelta = timedelta(minutes=5),
         send_timeout: timedelta = SEND_TIMEOUT,
-        budget: SendBudget | None = None,
+        budget: SendBudgetPort | None = None,
         sleep: Sleep = asyncio.sleep,
     ):
         if lease <= send_timeout * batch_size:
@@ -344,7 +266,7 @@ class DeliveryWorker:
         self._send_timeout = send_timeout
         self._threads = RateLimiter(THREAD_LIMITS)
         # Without a shared budget (tests, a single process) this worker keeps its own.
-        self._budget: SendBudget = budget if budget is not None else MemorySendBudget()
+        self._budget: SendBudgetPort = budget if budget is not None else MemorySendBudget()
         self._sleep = sleep
 
     async def deliver_due(

@@ -26,6 +26,14 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.audit import TEAMS
+from domain.conversations import (
+    ChannelBinding,
+    StoredReference,
+    personal_user,
+    reference_user_ids,
+)
+from domain.turns import ConversationKind
 from storage import audit
 from storage.changes import REFERENCES, REGISTRY, ChangeFeed, notify
 from storage.database import Database
@@ -41,20 +49,6 @@ MAX_REMEMBERED_BINDINGS = 10_000
 BINDINGS = "bindings"
 
 
-@dataclass(frozen=True)
-class StoredReference:
-    """A saved conversation reference with what the bot knows about its conversation."""
-
-    conversation_id: str
-    reference: dict[str, Any]
-    tenant_id: str | None
-    team_id: str | None
-    channel_id: str | None
-    kind: str  # "personal", "channel" or "groupChat"
-    updated_at: datetime
-    active: bool = True  # False once Teams said the bot is no longer there
-
-
 @dataclass(frozen=True, slots=True)
 class _Written:
     """What a `ConversationStore` last wrote to one conversation's reference row.
@@ -66,16 +60,6 @@ class _Written:
     version: Hashable  # the change feed's version, read before the write
     at: float  # time.monotonic() of the write
     inputs: int | None  # hash of what the caller built the reference from, if it said
-
-
-@dataclass(frozen=True)
-class ChannelBinding:
-    """A stored binding: a team's channel (or with `channel_id` None, the whole team)."""
-
-    team_id: str
-    channel_id: str | None
-    network_key: str
-    group_key: str | None
 
 
 class ConversationStore:
@@ -99,7 +83,7 @@ class ConversationStore:
         tenant_id: str | None,
         team_id: str | None,
         channel_id: str | None,
-        kind: str,
+        kind: ConversationKind,
         only_if_changed: bool = False,
         inputs: Hashable | None = None,
     ) -> None:
@@ -321,7 +305,7 @@ class ConversationStore:
         network_key: str,
         group_key: str | None,
         *,
-        actor: str | None = audit.TEAMS,
+        actor: str | None = TEAMS,
     ) -> None:
         """Bind a channel to a network (and group), or with `channel_id` None a whole team.
 
@@ -335,7 +319,7 @@ class ConversationStore:
         team_id: str,
         changes: Mapping[str | None, tuple[str, str | None] | None],
         *,
-        actor: str | None = audit.TEAMS,
+        actor: str | None = TEAMS,
     ) -> None:
         """Apply several binding changes of one team in one transaction: all or none.
 
@@ -448,7 +432,7 @@ class ConversationStore:
         return chosen.network_key, chosen.group_key
 
     async def remove_binding(
-        self, team_id: str, channel_id: str | None, *, actor: str | None = audit.TEAMS
+        self, team_id: str, channel_id: str | None, *, actor: str | None = TEAMS
     ) -> bool:
         """Remove the binding of a channel (or with `channel_id` None, of the team)."""
         async with self._database.transaction() as session:
@@ -524,34 +508,6 @@ async def delete_personal_references(session: AsyncSession, user_ids: Iterable[s
         # A message the user sends later must store the reference again.
         await notify(session, REFERENCES)
     return len(found)
-
-
-def reference_user_ids(reference: dict[str, Any]) -> set[str]:
-    """The ids a reference gives its user: the Teams user id and the Entra object id."""
-    user = reference.get("user") if isinstance(reference, dict) else None
-    if not isinstance(user, dict):
-        return set()
-    ids = (user.get("id"), user.get("aadObjectId"), user.get("aad_object_id"))
-    return {i for i in ids if isinstance(i, str) and i}
-
-
-@dataclass(frozen=True)
-class PersonalUser:
-    """The user of a personal chat as its reference names them."""
-
-    entra_object_id: str  # lower-case: Teams' casing varies
-    name: str
-
-
-def personal_user(reference: dict[str, Any]) -> PersonalUser | None:
-    """The user of a personal chat's reference; None when Teams gave no Entra object id."""
-    user = reference.get("user")
-    if not isinstance(user, dict):
-        return None
-    object_id = user.get("aadObjectId")
-    if not isinstance(object_id, str) or not object_id:
-        return None
-    return PersonalUser(object_id.lower()[:64], str(user.get("name") or ""))
 
 
 def _stored(row: ConversationReferenceRow) -> StoredReference:

@@ -29,13 +29,13 @@ import logging
 import re
 import string
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.outbox import OPEN_STATUSES, OutboxEntry, OutboxStatus
 from domain.posts import Countdown, Mention, PlannedPost, Recipient, Target
 from storage import audit
 from storage.database import Database
@@ -43,38 +43,8 @@ from storage.schema import OutboxRow
 
 log = logging.getLogger(__name__)
 
-OutboxStatus = Literal[
-    "pending", "claimed", "sent", "late-sent", "stale", "superseded", "failed", "undeliverable"
-]
-
-# Statuses a row can still leave by itself; the others are final until an operator acts
-# (or, for undeliverable, until the channel comes back: `requeue_undeliverable`).
-OPEN_STATUSES: tuple[OutboxStatus, ...] = ("pending", "claimed")
-
 # Rows inserted per statement: far below both databases' bound-parameter limits.
 _INSERT_CHUNK = 200
-
-
-@dataclass(frozen=True)
-class OutboxEntry:
-    """A stored post and where its delivery stands."""
-
-    post: PlannedPost
-    status: OutboxStatus
-    attempts: int
-    next_attempt_at: datetime
-    claimed_by: str | None
-    claimed_until: datetime | None
-    last_error: str | None  # "503 ServiceUnavailable", "429 retry-after=3", … never a token
-    conversation_id: str | None  # the channel (or personal chat) it was sent to
-    activity_id: str | None  # the Teams message id it got
-    sent_at: datetime | None
-    late: bool
-    created_at: datetime
-
-    @property
-    def key(self) -> str:
-        return self.post.key
 
 
 class Outbox:

@@ -21,23 +21,15 @@ is locked `FOR UPDATE` for the short transaction).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from domain.send_budget import Slot
 from storage.database import Database
 from storage.schema import SendBudgetRow
 
 DEFAULT_POSTS_PER_SECOND = 30.0  # Teams: "about 30-50 per app per tenant"; the safe end
-
-
-@dataclass(frozen=True)
-class Slot:
-    """When a send may go; `reserved` False: too far off, nothing was reserved."""
-
-    at: datetime
-    reserved: bool
 
 
 def next_slot(next_at: datetime | None, blocked_until: datetime | None, now: datetime) -> datetime:

@@ -38,7 +38,7 @@ from typing import Protocol
 
 from domain.agenda import compose_agenda
 from domain.meetings import AgendaItem, Meeting, MeetingDraft
-from domain.posts import Countdown, Mention, PlannedPost, Target
+from domain.posts import Countdown, Mention, PlannedPost, PostKey, Target
 from domain.recurrence import (
     LONGEST_SHIFT,
     at_local,
@@ -339,13 +339,9 @@ class MeetingPlanner:
         heading = mt.AGENDA_REMINDER_TITLE.get(language).format(
             when=mt.format_short_day(local(meeting.starts_at).date(), language), group=group
         )
-        start = local(meeting.starts_at).strftime("%Y-%m-%dT%H:%M")
-
-        def key(lead: int) -> str:
-            return f"agenda:{network.key}:{meeting.group_key}:{start}:{lead}d"
-
+        key = PostKey.agenda(network.key, meeting.group_key, meeting.starts_at, reminder.lead_days)
         return PlannedPost(
-            key=key(reminder.lead_days),
+            key=str(key),
             target=Target(network.key, meeting.group_key),
             due_at=reminder.due_at,
             stale_after=reminder.stale_after,
@@ -353,7 +349,7 @@ class MeetingPlanner:
             text=f"{mt.AGENDA_TITLE.get(language).format(group=group)}: {when}",
             card=cards.agenda_card(agenda, language, heading=heading),
             kind="agenda",
-            superseded_by=key(reminder.next_lead) if reminder.next_lead is not None else None,
+            superseded_by=_next(key, reminder),
         )
 
     def _wheel_post(
@@ -401,14 +397,11 @@ class MeetingPlanner:
                     f"{mt.MEETINGS_COMMAND.get(language)} {deadline.group_key or ''}".strip(),
                 )
             )
-        def key(lead: int) -> str:
-            return (
-                f"wheel:{network.key}:{rule.key}:{deadline.nominal.isoformat()}:"
-                f"{lead}d:{deadline.channel}"
-            )
-
+        key = PostKey.wheel(
+            network.key, rule.key, deadline.nominal, reminder.lead_days, deadline.channel
+        )
         return PlannedPost(
-            key=key(reminder.lead_days),
+            key=str(key),
             target=Target(network.key, deadline.channel),
             due_at=reminder.due_at,
             stale_after=reminder.stale_after,
@@ -420,7 +413,7 @@ class MeetingPlanner:
             mentions=mentions,
             kind="check" if rule.check is not None else "wheel",
             countdown=Countdown(deadline.day, relative),
-            superseded_by=key(reminder.next_lead) if reminder.next_lead is not None else None,
+            superseded_by=_next(key, reminder),
         )
 
 
@@ -436,6 +429,11 @@ class _NetworkPlan:
     depends_on: tuple[object, ...]
     meetings: tuple[Meeting, ...]  # not cancelled, starting on a day concerned
     deadlines: tuple[WheelDeadline, ...]
+
+
+def _next(key: PostKey, reminder: Reminder) -> str | None:
+    """The key of the reminder that supersedes this one, if any."""
+    return str(key.with_lead(reminder.next_lead)) if reminder.next_lead is not None else None
 
 
 def _named(assignment: Assignment) -> str:

@@ -22,7 +22,6 @@ from typing import Any
 from domain.language import detect_language
 from domain.registry import (
     LANGUAGES,
-    Group,
     Language,
     Localized,
     Network,
@@ -33,7 +32,6 @@ from domain.registry import (
 from domain.turns import Reply, Turn
 from services.intents import UNSUPPORTED, Classified, Command, CommandPhrases, SmallTalk, classify
 from services.registry_snapshots import RegistrySnapshots
-from services.text import fold
 from services.who import MAX_GROUP_LINES, ContactFinder
 from texts import common as texts
 from texts.markdown import escape
@@ -173,17 +171,6 @@ class Conversation:
             today=self._today(),
         )
         return await handler(request)
-
-
-def named_group(network: Network, argument: str) -> Group | None:
-    """The group a command's argument names (its key, name or an alias), if any."""
-    wanted = fold(argument.strip())
-    if not wanted:
-        return None
-    for group in network.groups:
-        if wanted in {fold(n) for n in (group.key, group.name.sv, group.name.en, *group.aliases)}:
-            return group
-    return None
 
 
 def _with_contact_card(reply: Reply) -> Reply:

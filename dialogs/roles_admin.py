@@ -34,7 +34,6 @@ from dialogs.conversation import (
     ActionRequest,
     CommandHandler,
     CommandRequest,
-    named_group,
 )
 from domain.registry import (
     Assignment,
@@ -47,6 +46,7 @@ from domain.registry import (
     RoleRegistry,
 )
 from domain.turns import Reply, Turn
+from services.groups import resolve_group
 from services.intents import Command
 from services.permissions import Permissions
 from services.registry_snapshots import RegistrySnapshots
@@ -139,9 +139,13 @@ class RolesAdminDialogs:
     async def roles(self, request: CommandRequest) -> list[Reply]:
         """The roles of the group named or of the channel, else the network-wide ones."""
         network, language = request.network, request.language
-        group = named_group(network, request.argument.strip(" ?!.:")) or (
-            network.group(request.turn.group_key) if request.turn.group_key else None
-        )
+        group = resolve_group(
+            network,
+            argument=request.argument,
+            channel_group=request.turn.group_key,
+            named=request.group_key,
+            only_group=False,  # the network's own roles are no group's
+        ).group
         admin = await self._permissions.may_administer(network, request.registry, request.turn)
         return [_roles_reply(network, group, language, admin)]
 

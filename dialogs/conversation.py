@@ -53,6 +53,8 @@ class CommandRequest:
     today: date
     # The group the message names anywhere ("what's on the agenda for Logistics?"), if any.
     group_key: str | None = None
+    # The group a card's button chose (its data's `group`), for a command shown from a card.
+    chosen_group: str | None = None
 
 
 CommandHandler = Callable[[CommandRequest], Awaitable[list[Reply]]]
@@ -171,6 +173,26 @@ class Conversation:
             today=self._today(),
         )
         return await handler(request)
+
+
+def command_from_card(request: ActionRequest) -> CommandRequest:
+    """A button's structured data (`views.cards.command_button`: `network`, `group`,
+    `lang`) as the command it shows, with no words: the group is the one the card chose,
+    the network the card's when it is still in the registry."""
+    network, value = request.network, request.value
+    key = value.get("network")
+    if isinstance(key, str) and key != network.key and key in request.registry.keys():
+        network = request.registry.network(key)
+    group = value.get("group")
+    return CommandRequest(
+        turn=request.turn,
+        argument="",
+        language=request.language,
+        network=network,
+        registry=request.registry,
+        today=request.today,
+        chosen_group=group if isinstance(group, str) else None,
+    )
 
 
 def _with_contact_card(reply: Reply) -> Reply:

@@ -27,7 +27,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from dialogs.conversation import ActionHandler, ActionRequest, CommandHandler, CommandRequest
+from dialogs.conversation import (
+    ActionHandler,
+    ActionRequest,
+    CommandHandler,
+    CommandRequest,
+    command_from_card,
+)
 from dialogs.wheel_admin import Overrides, edit_button, entries_button
 from domain.agenda import compose_agenda
 from domain.meetings import Meeting, MeetingDraft
@@ -197,6 +203,9 @@ class MeetingDialogs:
             ("meeting.add", self.add_meeting),
             ("meeting.move", self.move_meeting),
             ("meeting.cancel", self.cancel_meeting),
+            (cards.SHOW_AGENDA, self.agenda_from_card),
+            (cards.SHOW_MEETINGS, self.meetings_from_card),
+            (cards.SHOW_WHEEL, self.wheel_from_card),
         ]
 
     # --- commands ---
@@ -206,7 +215,7 @@ class MeetingDialogs:
         context = _context(request)
         group, _rest = _group(context, request)
         if group is None:
-            return [_which_group(context, mt.AGENDA_COMMAND)]
+            return [_which_group(context, AGENDA_COMMAND)]
         meeting = await self._meetings.next_meeting(context.network.key, group.key, self._now())
         if meeting is None:
             return [_no_meeting(context, group)]
@@ -217,7 +226,7 @@ class MeetingDialogs:
         context = _context(request)
         group, text = _group(context, request, content=True)
         if group is None:
-            return [_which_group(context, mt.AGENDA_COMMAND)]
+            return [_which_group(context, AGENDA_COMMAND)]
         meeting = await self._meetings.next_meeting(context.network.key, group.key, self._now())
         if meeting is None:
             return [_no_meeting(context, group)]
@@ -290,9 +299,12 @@ class MeetingDialogs:
         sections += [part for part in (None if shown else empty, more) if part]
         text = "\n\n".join(sections)
         buttons = [
-            cards.question_button_titled(
+            cards.command_button(
                 mt.MEETINGS_BUTTON.get(language),
-                f"{mt.MEETINGS_COMMAND.get(language)} {group.key if group else ''}".strip(),
+                cards.SHOW_MEETINGS,
+                network.key,
+                group.key if group else None,
+                language,
             )
         ]
         if hidden > 0 and link:
@@ -332,6 +344,18 @@ class MeetingDialogs:
         )
 
     # --- card actions ---
+
+    async def agenda_from_card(self, request: ActionRequest) -> list[Reply]:
+        """`agenda.show`: the agenda of the group a button names."""
+        return await self.agenda(command_from_card(request))
+
+    async def meetings_from_card(self, request: ActionRequest) -> list[Reply]:
+        """`meetings.show`: the meetings of the group (or network) a button names."""
+        return await self.meetings(command_from_card(request))
+
+    async def wheel_from_card(self, request: ActionRequest) -> list[Reply]:
+        """`wheel.show`: the annual wheel of the group (or network) a button names."""
+        return await self.wheel(command_from_card(request))
 
     async def add_item_from_card(self, request: ActionRequest) -> list[Reply]:
         """`agenda.add_item`: the add-point form of an agenda card."""
@@ -521,9 +545,12 @@ class MeetingDialogs:
                 group=group.key if group else None,
             )
         buttons = [
-            cards.question_button_titled(
+            cards.command_button(
                 mt.WHEEL_BUTTON.get(language),
-                f"{mt.WHEEL_COMMAND.get(language)} {group.key if group else ''}".strip(),
+                cards.SHOW_WHEEL,
+                network.key,
+                group.key if group else None,
+                language,
             )
         ]
         card = cards.meetings_card(
@@ -565,6 +592,7 @@ def _group(
         argument=request.argument,
         channel_group=context.turn.group_key,
         named=request.group_key,
+        chosen=request.chosen_group,
         content=content,
     )
     return choice.group, choice.rest
@@ -598,13 +626,19 @@ def _item_text(text: str, group: Group) -> str:
     return text
 
 
-def _which_group(context: _Context, command: Localized[str]) -> Reply:
+def _which_group(context: _Context, command: Command) -> Reply:
+    """Which group? A button per group shows the command's answer for it; the reply
+    suggests the same as questions one may type."""
     language, network = context.language, context.network
-    word = command.get(language)
+    word = command.words.get(language)[0]
     questions = tuple(f"{word} {g.name.get(language)}" for g in network.groups)
     example = questions[0] if questions else word
     text = mt.WHICH_GROUP.get(language).format(example=escape(example))
-    card = cards.suggestions_card(text, [], questions)
+    buttons = [
+        cards.command_button(question, cards.SHOW_AGENDA, network.key, g.key, language)
+        for question, g in zip(questions, network.groups, strict=True)
+    ]
+    card = cards.suggestions_card(text, [], (), buttons=buttons)
     return Reply(text, language, card=card, suggestions=questions)
 
 

@@ -124,6 +124,7 @@ class MinutesDialogs:
             argument=request.argument,
             channel_group=request.turn.group_key,
             named=request.group_key,
+            chosen=request.chosen_group,
             only_group=False,  # every group's minutes, not the only group's
         ).group
         groups = await minutes_status(

@@ -362,8 +362,8 @@ class WheelAdmin:
         if withdrawn:
             lines.append(wt.WITHDRAWN.get(language).format(count=withdrawn))
         buttons = [
-            cards.question_button_titled(
-                mt.WHEEL_BUTTON.get(language), mt.WHEEL_COMMAND.get(language)
+            cards.command_button(
+                mt.WHEEL_BUTTON.get(language), cards.SHOW_WHEEL, network.key, None, language
             ),
             edit_button(network.key, shipped.key, language),
         ]

@@ -385,16 +385,22 @@ class MeetingPlanner:
         if who:
             facts.append((mt.RESPONSIBLE.get(language), who))
         buttons = [
-            cards.question_button_titled(
+            cards.command_button(
                 mt.WHEEL_BUTTON.get(language),
-                f"{mt.WHEEL_COMMAND.get(language)} {deadline.group_key or ''}".strip(),
+                cards.SHOW_WHEEL,
+                network.key,
+                deadline.group_key,
+                language,
             )
         ]
         if rule.check is not None:
             buttons.append(
-                cards.question_button_titled(
+                cards.command_button(
                     mt.MEETINGS_BUTTON.get(language),
-                    f"{mt.MEETINGS_COMMAND.get(language)} {deadline.group_key or ''}".strip(),
+                    cards.SHOW_MEETINGS,
+                    network.key,
+                    deadline.group_key,
+                    language,
                 )
             )
         key = PostKey.wheel(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import logging
 import random
@@ -357,6 +358,7 @@ class Outcome:
     right: bool
     language_right: bool | None = None  # None: not known for this method or not labelled
     intent: str | None = None
+    replies: str = ""  # every reply as JSON: what --replies writes, to compare two versions
 
 
 def _right(q: dict, top: str | None) -> bool:
@@ -387,6 +389,10 @@ class Bot:
             right=_right(q, top),
             language_right=reply.language == q["lang"] if q.get("lang") in ("sv", "en") else None,
             intent=predicted_intent(await self._classify(q["question"])),
+            replies=json.dumps(
+                [dataclasses.asdict(r) for r in replies], ensure_ascii=False, sort_keys=True,
+                default=str,
+            ),
         )
 
 
@@ -523,6 +529,10 @@ def main(argv: list[str] | None = None) -> None:
         help="a labelled question set (default: bench/questions.yaml)",
     )
     parser.add_argument("--no-speed", action="store_true", help="accuracy only")
+    parser.add_argument(
+        "--replies", type=Path,
+        help="write every message's replies as JSON lines here (compare two versions with cmp)",
+    )
     args = parser.parse_args(argv)
     began = time.perf_counter()
     loaded = yaml.safe_load(args.questions.read_text(encoding="utf-8"))
@@ -535,6 +545,10 @@ def main(argv: list[str] | None = None) -> None:
         speed(questions)
     outcomes = asyncio.run(bot_outcomes(questions))
     accuracy_report(args.questions, questions, outcomes)
+    if args.replies:
+        args.replies.write_text(
+            "".join(f"{o.replies}\n" for o in outcomes), encoding="utf-8"
+        )
     print(f"\nTotal run time: {time.perf_counter() - began:.1f} s")
 
 

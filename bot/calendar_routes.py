@@ -13,7 +13,7 @@ import logging
 
 from aiohttp import web
 
-from bot.wheel_page import page_language
+from bot.wheel_routes import page_language
 from services.calendar_feed import MEDIA_TYPE, CalendarFeeds, CalendarLinks
 
 logger = logging.getLogger(__name__)

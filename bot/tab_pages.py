@@ -27,8 +27,9 @@ from pathlib import Path
 import markdown
 from aiohttp import web
 
-from bot.wheel_page import FRAME_ANCESTORS, csp_hash, page_language, page_theme
-from domain.registry import Language, Localized
+from bot.wheel_routes import FRAME_ANCESTORS, csp_hash, page_language, page_theme
+from domain.registry import Language
+from texts.tab_pages import TERMS, TEXTS
 
 logger = logging.getLogger(__name__)
 
@@ -49,51 +50,6 @@ TabNetworks = Callable[[str | None, Language], Awaitable[tuple[Sequence[NetworkC
 """The networks to offer, in the page's language, and the key to choose first (the
 team's own network for a team id the bot knows, else the default network)."""
 
-
-_TEXTS: dict[str, Localized[str]] = {
-    "configure_title": Localized(sv="Årshjul i kanalen", en="Annual wheel in the channel"),
-    "configure_intro": Localized(
-        sv="Fliken visar nätverkets årshjul: möten, sista dagar och kontrollpunkter för "
-        "de kommande tolv månaderna. Den visar roller, aldrig namn.",
-        en="The tab shows the network's annual wheel: meetings, deadlines and checkpoints "
-        "for the next twelve months. It shows roles, never names.",
-    ),
-    "network": Localized(sv="Nätverk", en="Network"),
-    "configure_save": Localized(
-        sv="Välj Spara för att lägga till fliken.", en="Choose Save to add the tab."
-    ),
-    "tab_name": Localized(sv="Årshjul", en="Annual wheel"),
-    "terms_title": Localized(sv="Användarvillkor", en="Terms of use"),
-    "privacy_title": Localized(sv="Dataskydd", en="Data protection"),
-    "privacy_language": Localized(
-        sv="Dokumentet finns på engelska.", en="This document is in English."
-    ),
-}
-
-_TERMS: Localized[tuple[str, ...]] = Localized(
-    sv=(
-        "Samverkan är ett verktyg för nätverkets eget arbete: vem som har vilken roll, "
-        "dagordningar, årshjulets datum och protokoll. Organisationen som driver boten är "
-        "personuppgiftsansvarig och bestämmer vilka nätverk och personer som finns i den.",
-        "Använd boten för nätverkets arbete. Lägg inte in känsliga personuppgifter i "
-        "dagordningspunkter, protokoll eller meddelanden till boten.",
-        "Boten svarar utifrån de uppgifter nätverket har lagt in; kontrollera viktiga "
-        "datum och ansvar med den som har rollen.",
-        "Hur personuppgifter hanteras står i dataskyddsbeskrivningen. Frågor ställs till "
-        "organisationen som driver boten.",
-    ),
-    en=(
-        "Samverkan is a tool for the network's own work: who holds which role, agendas, "
-        "the annual wheel's dates and minutes. The organisation that runs the bot is the "
-        "controller of the personal data and decides which networks and people it holds.",
-        "Use the bot for the network's work. Do not put sensitive personal data in agenda "
-        "points, minutes or messages to the bot.",
-        "The bot answers from what the network has entered; check important dates and "
-        "responsibilities with the role's holder.",
-        "How personal data is handled is described in the data-protection statement. "
-        "Questions go to the organisation that runs the bot.",
-    ),
-)
 
 _CONFIGURE_SCRIPT = """
 (function () {
@@ -143,7 +99,7 @@ code { font-size: .95em; }
 
 
 def _text(name: str, language: Language) -> str:
-    return _TEXTS[name].get(language)
+    return TEXTS[name].get(language)
 
 
 # Our own style and script, and the Teams library from this host; framed as the wheel page is.
@@ -215,7 +171,7 @@ def render_privacy(document: str, language: Language, theme: str | None) -> str:
 
 def render_terms(language: Language, theme: str | None) -> str:
     """The short terms of use, in the page's language."""
-    paragraphs = "".join(f"<p>{escape(p)}</p>" for p in _TERMS.get(language))
+    paragraphs = "".join(f"<p>{escape(p)}</p>" for p in TERMS.get(language))
     title = _text("terms_title", language)
     return _document(language, theme, title, f"<h1>{escape(title)}</h1>{paragraphs}")
 

@@ -1,4 +1,4 @@
-"""Fills the annual-wheel page (`bot.wheel_page`) from the real wheel and meetings.
+"""Fills the annual-wheel page (`views.wheel_page`) from the real wheel and meetings.
 
 The page shows twelve months from the current one: every deadline of the network's
 wheel (one mark per date, listing its channels), every failed check, and every planned
@@ -15,15 +15,13 @@ from urllib.parse import quote, urlencode
 
 from bot.settings import Settings
 from bot.tab_pages import NetworkChoice
-from bot.wheel_page import WheelEntry, WheelPage
+from domain.conversations import ChannelBinding
+from domain.ports import MeetingPort, WheelOverridePort
 from domain.recurrence import local, start_of_day
 from domain.registry import Language
 from domain.wheel import wheel_deadlines
 from services.calendar_feed import CalendarLinks, feed_url, subscriptions_offered
 from services.registry_snapshots import RegistrySnapshots
-from storage.conversations import ChannelBinding
-from storage.meetings import MeetingRepository
-from storage.wheel_overrides import WheelOverrideStore
 from views.meetings import (
     channel_name,
     deadline_problem,
@@ -31,23 +29,24 @@ from views.meetings import (
     meeting_what,
     responsible_title,
 )
+from views.wheel_page import WheelEntry, WheelPage
 
 # Overdue checks from shortly before the window are still worth showing as "late".
 _LOOKBACK = timedelta(days=60)
 
 
 class WheelPages:
-    """`load(network_key, language)` and `subscription` for `bot.wheel_page.wheel_routes`,
+    """`load(network_key, language)` and `subscription` for `bot.wheel_routes.wheel_routes`,
     `tab_networks` for the channel tab's configuration page (`bot.tab_pages`)."""
 
     def __init__(
         self,
         snapshots: RegistrySnapshots,
-        meetings: MeetingRepository,
+        meetings: MeetingPort,
         *,
         default_network: str,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
-        overrides: WheelOverrideStore | None = None,
+        overrides: WheelOverridePort | None = None,
         calendar_links: CalendarLinks | None = None,
         public_base_url: str = "",
         team_bindings: Callable[[str], Awaitable[Sequence[ChannelBinding]]] | None = None,

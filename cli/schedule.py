@@ -10,18 +10,24 @@ group, a bad date) is one line on standard error and exit status 2, never a trac
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import json
+import logging
+import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TextIO
 
+from bot.settings import Settings
+from cli.commands import Wiring, cli_actor
 from domain.agenda import Agenda
+from domain.calendar_tokens import CalendarScope
 from domain.recurrence import local
 from domain.registry import Language, Network, RoleRegistry, UnknownGroup, UnknownNetwork
 from services.calendar_feed import CalendarFeeds, CalendarLinkKeyMissing, CalendarLinks, is_base_url
 from services.schedule import DueItem, Schedule
-from storage.calendar_tokens import CalendarScope
 
 WHEEL_DAYS = 90  # `wheel` without --days
 MAX_WHEEL_DAYS = 3660  # ten years: enough for any plan, and a bound on the work asked for
@@ -299,3 +305,42 @@ def _group(network: Network, key: str) -> None:
         network.group(key)
     except UnknownGroup as err:
         raise UsageError(str(err)) from None
+
+
+def schedule_cli(settings: Settings, args: argparse.Namespace, wiring: Wiring) -> int:
+    """`wheel`, `agenda` and `calendar` (`cli.schedule`)."""
+    try:  # what needs no database is refused before opening it
+        if args.command == "wheel":
+            check_window(args.start, args.days)
+        if args.command == "calendar":
+            check_link_options(args.link, args.revoke, args.base_url)
+    except UsageError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return USAGE_ERROR
+    # The output is the data; start-up chatter would only be noise in it.
+    logging.getLogger().setLevel(logging.WARNING)
+    return asyncio.run(_schedule_command(settings, args, wiring))
+
+
+async def _schedule_command(settings: Settings, args: argparse.Namespace, wiring: Wiring) -> int:
+    streams = Streams(out=sys.stdout, err=sys.stderr)
+    async with wiring.open_services(settings) as services:
+        registry = await services.registry.load()
+        now = datetime.now(UTC)
+        if args.command == "wheel":
+            return await wheel_command(
+                registry, services.schedule, streams,
+                network_key=args.network, group_key=args.group, start=args.start,
+                days=args.days, as_json=args.json, language=args.lang, now=now,
+            )  # fmt: skip
+        if args.command == "agenda":
+            return await agenda_command(
+                registry, services.schedule, streams,
+                network_key=args.network, group_key=args.group, as_json=args.json,
+                language=args.lang, now=now,
+            )  # fmt: skip
+        return await calendar_command(
+            registry, services.calendar_feeds, services.calendar_links, streams,
+            network_key=args.network, group_key=args.group, out=args.out, link=args.link,
+            revoke=args.revoke, base_url=args.base_url, language=args.lang, actor=cli_actor(),
+        )  # fmt: skip

@@ -9,16 +9,17 @@ JSON, is `python app.py audit`.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from dialogs.conversation import CommandHandler, CommandRequest
+from domain.audit import SYSTEM, TEAMS, AuditEntry
+from domain.ports import AuditPort
 from domain.recurrence import local
 from domain.registry import Language, Localized, RoleRegistry
 from domain.turns import Reply
 from services.intents import Command
 from services.permissions import Permissions
-from storage.audit import SYSTEM, TEAMS, AuditEntry
+from texts import audit as at
 from texts.markdown import escape
 
 log = logging.getLogger(__name__)
@@ -33,68 +34,11 @@ AUDIT_COMMAND = Command(
 
 AUDIT_ROWS = 15  # how many entries "logg" shows; `app.py audit` shows them all
 
-_TEXTS: dict[str, Localized[str]] = {
-    "title": Localized(sv="Senaste ändringarna i {network}", en="Latest changes in {network}"),
-    "empty": Localized(
-        sv="Inga ändringar är loggade för {network} ännu.",
-        en="No changes are logged for {network} yet.",
-    ),
-    "refused": Localized(
-        sv="Tyvärr, ändringsloggen kan bara nätverkets administratörer se. Fråga en "
-        "administratör om du behöver veta vem som ändrade något.",
-        en="Sorry, only the network's administrators can see the change log. Ask an "
-        "administrator if you need to know who changed something.",
-    ),
-    "more": Localized(
-        sv="Hela loggen: `python app.py audit --network {key}` på servern.",
-        en="The whole log: `python app.py audit --network {key}` on the server.",
-    ),
-    "cli": Localized(sv="kommandoraden ({login})", en="the command line ({login})"),
-    "teams": Localized(sv="Teams", en="Teams"),
-    "system": Localized(sv="boten", en="the bot"),
-    "unknown": Localized(sv="okänd", en="unknown"),
-}
-
-_ACTIONS: dict[str, Localized[str]] = {
-    "registry.seed": Localized(sv="läste in registret", en="loaded the registry"),
-    "registry.import": Localized(sv="importerade registret", en="imported the registry"),
-    "registry.reload": Localized(sv="läste om registret", en="reloaded the registry"),
-    "meeting.add": Localized(sv="lade till ett möte", en="added a meeting"),
-    "meeting.move": Localized(sv="flyttade ett möte", en="moved a meeting"),
-    "meeting.cancel": Localized(sv="ställde in ett möte", en="cancelled a meeting"),
-    "agenda.add_item": Localized(sv="lade till en punkt", en="added an agenda item"),
-    "roles.set": Localized(sv="ändrade innehavarna av en roll", en="changed a role's holders"),
-    "binding.set": Localized(sv="kopplade en kanal", en="linked a channel"),
-    "binding.remove": Localized(sv="tog bort en kanalkoppling", en="unlinked a channel"),
-    "wheel.override": Localized(sv="ändrade en årshjulspost", en="changed an annual-wheel entry"),
-    "wheel.reset": Localized(sv="återställde en årshjulspost", en="reset an annual-wheel entry"),
-    "person.erase": Localized(sv="raderade en persons uppgifter", en="erased a person's data"),
-    "calendar.link": Localized(
-        sv="skapade en prenumerationslänk till kalendern", en="made a calendar subscription link"
-    ),
-    "calendar.revoke": Localized(
-        sv="återkallade en prenumerationslänk till kalendern",
-        en="revoked a calendar subscription link",
-    ),
-}
-
-
-class AuditEntries(Protocol):
-    """What the command needs from `storage.audit.AuditLog`."""
-
-    async def entries(
-        self,
-        *,
-        network_key: str | None = None,
-        since: datetime | None = None,
-        limit: int | None = None,
-    ) -> list[AuditEntry]: ...
-
 
 class AuditDialogs:
     """The "logg" command over the audit log."""
 
-    def __init__(self, audit_log: AuditEntries, permissions: Permissions | None = None):
+    def __init__(self, audit_log: AuditPort, permissions: Permissions | None = None):
         self._audit_log = audit_log
         self._permissions = permissions or Permissions()
 
@@ -110,22 +54,22 @@ class AuditDialogs:
                 "audit log refused: not an admin",
                 extra={"network": network.key, "user": request.turn.user_aad_object_id},
             )
-            return [Reply(_TEXTS["refused"].get(language), language)]
+            return [Reply(at.LOG["refused"].get(language), language)]
         entries = await self._audit_log.entries(network_key=network.key, limit=AUDIT_ROWS)
         name = escape(network.name.get(language))
         if not entries:
-            return [Reply(_TEXTS["empty"].get(language).format(network=name), language)]
-        lines = [f"**{_TEXTS['title'].get(language).format(network=name)}**", ""]
+            return [Reply(at.LOG["empty"].get(language).format(network=name), language)]
+        lines = [f"**{at.LOG['title'].get(language).format(network=name)}**", ""]
         # `describe` is plain text (the command line prints it): escaped for the chat.
         lines += [f"- {escape(describe(entry, request.registry, language))}" for entry in entries]
-        lines += ["", _TEXTS["more"].get(language).format(key=network.key)]
+        lines += ["", at.LOG["more"].get(language).format(key=network.key)]
         return [Reply("\n".join(lines), language)]
 
 
 def describe(entry: AuditEntry, registry: RoleRegistry, language: Language) -> str:
     """One entry in a line: when, who, what, and what changed."""
     when = local(entry.at).strftime("%Y-%m-%d %H:%M")
-    action = _ACTIONS.get(entry.action)
+    action = at.ACTIONS.get(entry.action)
     what = action.get(language) if action else entry.action
     line = f"{when} {actor_name(entry.actor, registry, language)}: {what}"
     if entry.subject:
@@ -137,11 +81,11 @@ def describe(entry: AuditEntry, registry: RoleRegistry, language: Language) -> s
 def actor_name(actor: str | None, registry: RoleRegistry, language: Language) -> str:
     """Who made a change, by name when the registry knows their Entra object id."""
     if actor is None:
-        return _TEXTS["unknown"].get(language)
+        return at.LOG["unknown"].get(language)
     if actor.startswith("cli:"):
-        return _TEXTS["cli"].get(language).format(login=actor.removeprefix("cli:"))
+        return at.LOG["cli"].get(language).format(login=actor.removeprefix("cli:"))
     if actor in (TEAMS, SYSTEM):
-        return _TEXTS[actor].get(language)
+        return at.LOG[actor].get(language)
     for network in registry.networks:
         for assignment in network.assignments:
             person = assignment.person

@@ -31,21 +31,23 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 from dialogs.conversation import ActionHandler, ActionRequest, CommandHandler, CommandRequest
+from domain.conversations import ChannelBinding, StoredReference
+from domain.ports import ConversationPort, OutboxPort
 from domain.registry import Group, Language, Localized, Network, RoleRegistry
 from domain.turns import Reply, Turn
 from services.intents import Command
 from services.permissions import Permissions
 from services.text import fold
-from storage.conversations import ChannelBinding, StoredReference
+from texts import installation as it
 from texts.markdown import escape
+from texts.meetings import GENERAL_CHANNEL_NAME
 from views import cards
-from views.meetings import GENERAL_CHANNEL_NAME
 
 log = logging.getLogger(__name__)
 
@@ -70,121 +72,6 @@ CHANNELS_COMMAND = Command(
     rank=40,
 )
 
-_TEXTS: dict[str, Localized[str]] = {
-    "title": Localized(sv="Hej {team}!", en="Hello {team}!"),
-    "intro": Localized(
-        sv="Jag är samverkansboten för **{network}**. Jag postar påminnelser om gruppernas "
-        "möten och årshjulets datum i gruppernas kanaler, och svarar på vem ni ska kontakta: "
-        "nämn mig med @ i en kanal. Skriv ”utskick” för att se vad som är planerat. "
-        "*I answer in English too: just ask in English.*",
-        en="I am the collaboration bot for **{network}**. I post reminders of the groups' "
-        "meetings and the annual wheel's dates in the groups' channels, and answer who to "
-        'contact: @mention me in a channel. Type "posts" to see what is planned. '
-        "*Jag svarar också på svenska.*",
-    ),
-    "mapping": Localized(sv="Så här har jag kopplat kanalerna", en="How I linked the channels"),
-    "whole_network": Localized(sv="hela nätverket", en="the whole network"),
-    "group": Localized(sv="gruppen {group}", en="the group {group}"),
-    "unbound": Localized(
-        sv="ingen grupp (frågor här gäller hela nätverket)",
-        en="no group (questions here are about the whole network)",
-    ),
-    "groups_without_channel": Localized(
-        sv="Grupper utan egen kanal: {groups}. Deras påminnelser postas när en kanal med "
-        "gruppens namn finns.",
-        en="Groups without a channel of their own: {groups}. Their reminders are posted once "
-        "a channel with the group's name exists.",
-    ),
-    "default_network": Localized(
-        sv="Teamets namn liknade inget nätverk, så jag utgick från {network}.",
-        en="The team's name matched no network, so I assumed {network}.",
-    ),
-    "confirm": Localized(sv="Det stämmer", en="That's right"),
-    "change": Localized(sv="Ändra", en="Change"),
-    "edit_title": Localized(sv="Ändra kanalkopplingen", en="Change the channel links"),
-    "edit_intro": Localized(
-        sv="Välj vad varje kanal i teamet hör till. Allmänt gäller alltid hela nätverket. "
-        "Inget ändras förrän du sparar.",
-        en="Choose what each of the team's channels belongs to. General is always the whole "
-        "network. Nothing changes until you save.",
-    ),
-    "network_label": Localized(sv="Teamets nätverk", en="The team's network"),
-    "network_note": Localized(
-        sv="Byter du nätverk kopplas kanalerna om efter sina namn i det nya nätverket (du kan "
-        "justera dem efteråt). Det kräver att du är administratör i båda nätverken.",
-        en="If you change the network, the channels are linked again by their names in the new "
-        "network (you can adjust them afterwards). It needs admin rights in both networks.",
-    ),
-    "no_group": Localized(sv="ingen grupp", en="no group"),
-    "declared": Localized(sv="kanalen {channel}", en="the channel {channel}"),
-    "save": Localized(sv="Spara", en="Save"),
-    "not_in_team": Localized(
-        sv="Kanalkopplingen gäller ett team: skriv ”kanaler” i en av teamets kanaler.",
-        en='Channel links belong to a team: type "channels" in one of its channels.',
-    ),
-    "not_installed": Localized(
-        sv="Jag känner inte till det här teamets kanaler ännu. Ta bort mig från teamet och "
-        "lägg till mig igen, så listar jag dem.",
-        en="I do not know this team's channels yet. Remove me from the team and add me again, "
-        "and I will list them.",
-    ),
-    "not_admin": Localized(
-        sv="Tyvärr, kanalkopplingen kan bara teamets ägare och nätverkets administratörer "
-        "ändra. Inget har ändrats.",
-        en="Sorry, only the team's owners and the network's admins may change the channel "
-        "links. Nothing was changed.",
-    ),
-    "not_admin_target": Localized(
-        sv="Tyvärr, du är inte administratör i {network}, så teamet kan inte flyttas dit. "
-        "Inget har ändrats.",
-        en="Sorry, you are not an admin of {network}, so the team cannot be moved there. "
-        "Nothing was changed.",
-    ),
-    "gone": Localized(
-        sv="Kanalen {channels} finns inte längre i teamet, så jag har inte ändrat något. "
-        "Här är formuläret som teamet ser ut nu.",
-        en="The channel {channels} is no longer in the team, so I changed nothing. Here is "
-        "the form as the team is now.",
-    ),
-    "moved_meanwhile": Localized(
-        sv="Teamets nätverk ändrades medan formuläret var öppet, så jag har inte ändrat något. "
-        "Här är formuläret som det är nu.",
-        en="The team's network changed while the form was open, so I changed nothing. Here is "
-        "the form as it is now.",
-    ),
-    "bad_choice": Localized(
-        sv="{choice} finns inte i {network}, så jag har inte ändrat något.",
-        en="{choice} is not in {network}, so I changed nothing.",
-    ),
-    "twice": Localized(
-        sv="{target} kan bara höra till en kanal, men du valde den för {channels}. Inget har "
-        "ändrats; välj en av dem och spara igen.",
-        en="{target} can belong to one channel only, but you chose it for {channels}. Nothing "
-        "was changed; choose one of them and save again.",
-    ),
-    "saved": Localized(
-        sv="Klart! Ändrade kopplingar: {count}. Påminnelser och årshjulsdatum går nu till "
-        "kanalerna nedan.",
-        en="Done! Links changed: {count}. Reminders and annual-wheel dates now go to the "
-        "channels below.",
-    ),
-    "unchanged": Localized(
-        sv="Inget att ändra: kanalerna var redan kopplade så.",
-        en="Nothing to change: the channels were linked like that already.",
-    ),
-    "network_changed": Localized(
-        sv="Teamet hör nu till {network}. Kanalerna kopplades efter sina namn; stämmer det "
-        "inte, ändra dem här nedan.",
-        en="The team now belongs to {network}. The channels were linked by their names; if "
-        "that is not right, change them below.",
-    ),
-    "current": Localized(sv="Så här är kanalerna kopplade", en="How the channels are linked"),
-    "confirmed": Localized(
-        sv="Tack! Kopplingen gäller. Påminnelser och årshjulsdatum postas i kanalerna ovan.",
-        en="Thank you! The links stand. Reminders and annual-wheel dates go to the channels "
-        "above.",
-    ),
-}
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
@@ -213,54 +100,6 @@ class Registry(Protocol):
     async def current(self) -> tuple[RoleRegistry, Any]: ...
 
 
-class Channels(Protocol):
-    """What installations need from `storage.conversations.ConversationStore`."""
-
-    async def save_reference(
-        self,
-        reference: dict[str, Any],
-        *,
-        tenant_id: str | None,
-        team_id: str | None,
-        channel_id: str | None,
-        kind: str,
-    ) -> None: ...
-
-    async def set_binding(
-        self,
-        team_id: str,
-        channel_id: str | None,
-        network_key: str,
-        group_key: str | None,
-    ) -> None: ...
-
-    async def remove_binding(self, team_id: str, channel_id: str | None) -> bool: ...
-
-    async def change_bindings(
-        self,
-        team_id: str,
-        changes: Mapping[str | None, tuple[str, str | None] | None],
-        *,
-        actor: str | None = ...,
-    ) -> None: ...
-
-    async def bindings_for_team(self, team_id: str) -> list[ChannelBinding]: ...
-
-    async def references_for_team(self, team_id: str) -> list[StoredReference]: ...
-
-    async def set_active(self, conversation_id: str, active: bool) -> bool: ...
-
-    async def set_team_active(self, team_id: str, active: bool) -> int: ...
-
-
-class Requeue(Protocol):
-    """What installations need from `storage.outbox.Outbox`."""
-
-    async def requeue_undeliverable(self, network_key: str, now: datetime) -> int: ...
-
-    async def requeue_undeliverable_to_person(self, entra_object_id: str, now: datetime) -> int: ...
-
-
 def normalized(name: str) -> str:
     """A name as compared, folded and with punctuation as spaces ("Logistik-gruppen!" ->
     "logistik gruppen")."""
@@ -284,8 +123,8 @@ class TeamInstallations:
         self,
         *,
         registry: Registry,
-        channels: Channels,
-        outbox: Requeue,
+        channels: ConversationPort,
+        outbox: OutboxPort,
         default_network: str,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         permissions: Permissions | None = None,
@@ -398,7 +237,7 @@ class TeamInstallations:
         active = {c.conversation_id for c in state.channels}
         gone = [name for channel_id, name in listed if channel_id not in active]
         if gone:
-            text = _TEXTS["gone"].get(language).format(channels=", ".join(map(escape, gone)))
+            text = it.TEXTS["gone"].get(language).format(channels=", ".join(map(escape, gone)))
             return [Reply(text, language), self._form(state, registry, language)]
 
         wanted_network = value.get("team_network", state.network.key)
@@ -410,7 +249,7 @@ class TeamInstallations:
         for index, (channel_id, name) in enumerate(listed):
             choice = value.get(f"channel_{index}", NO_GROUP)
             if choice not in targets:
-                text = _TEXTS["bad_choice"].get(language).format(
+                text = it.TEXTS["bad_choice"].get(language).format(
                     choice=escape(str(choice)), network=escape(state.network.name.get(language))
                 )
                 return [Reply(text, language)]
@@ -421,7 +260,7 @@ class TeamInstallations:
         for target in {t for t in final.values() if t is not None}:
             holders = [c for c, t in final.items() if t == target]
             if len(holders) > 1:
-                text = _TEXTS["twice"].get(language).format(
+                text = it.TEXTS["twice"].get(language).format(
                     target=escape(targets.get(target, target)),
                     channels=", ".join(
                         escape(n) for n in sorted((names.get(c, c) for c in holders), key=fold)
@@ -446,9 +285,9 @@ class TeamInstallations:
         state = await self._state(state.team_id, registry)
         assert state is not None
         text = (
-            _TEXTS["saved"].get(language).format(count=changed)
+            it.TEXTS["saved"].get(language).format(count=changed)
             if changed
-            else _TEXTS["unchanged"].get(language)
+            else it.TEXTS["unchanged"].get(language)
         )
         return [_mapping_reply(state, text, language)]
 
@@ -459,13 +298,13 @@ class TeamInstallations:
         language, registry = request.language, request.registry
         target = _known(registry, network_key if isinstance(network_key, str) else None)
         if target is None:
-            text = _TEXTS["bad_choice"].get(language).format(
+            text = it.TEXTS["bad_choice"].get(language).format(
                 choice=network_key, network=state.network.name.get(language)
             )
             return [Reply(text, language)]
         if not await self._permissions.may_administer(target, registry, request.turn):
             _log_refusal(state, request.turn)
-            text = _TEXTS["not_admin_target"].get(language).format(
+            text = it.TEXTS["not_admin_target"].get(language).format(
                 network=target.name.get(language)
             )
             return [Reply(text, language)]
@@ -491,7 +330,7 @@ class TeamInstallations:
         )
         moved = await self._state(state.team_id, registry)
         assert moved is not None
-        text = _TEXTS["network_changed"].get(language).format(network=target.name.get(language))
+        text = it.TEXTS["network_changed"].get(language).format(network=target.name.get(language))
         return [_mapping_reply(moved, text, language), self._form(moved, registry, language)]
 
     async def _edit(
@@ -511,7 +350,7 @@ class TeamInstallations:
             if not read:
                 _log_refusal(state, turn)
                 return [_text("not_admin", language)]
-            heading = _TEXTS["current"].get(language)
+            heading = it.TEXTS["current"].get(language)
             return [_mapping_reply(state, heading, language, editable=False)]
         return [self._form(state, registry, language)]
 
@@ -531,7 +370,7 @@ class TeamInstallations:
         return _TeamState(team_id, network, bindings, channels)
 
     def _form(self, state: _TeamState, registry: RoleRegistry, language: Language) -> Reply:
-        text = _TEXTS
+        text = it.TEXTS
         targets = _targets(state.network, language)
         bound = state.bound()
         listed = state.editable()
@@ -595,7 +434,7 @@ class TeamInstallations:
 
     def confirmed(self, language: Language) -> Reply:
         """The answer to the welcome card's confirm button."""
-        return Reply(_TEXTS["confirmed"].get(language), language)
+        return Reply(it.TEXTS["confirmed"].get(language), language)
 
     async def _save(self, team: Team, channel: TeamChannel) -> None:
         reference = channel.reference
@@ -666,11 +505,11 @@ def _channel_name(reference: StoredReference) -> str:
 
 def _targets(network: Network, language: Language) -> dict[str, str]:
     """What a channel may be linked to: value -> title, "no group" first."""
-    targets = {NO_GROUP: _TEXTS["no_group"].get(language)}
+    targets = {NO_GROUP: it.TEXTS["no_group"].get(language)}
     targets.update({g.key: g.name.get(language) for g in network.groups})
     targets.update(
         {
-            c.key: _TEXTS["declared"].get(language).format(channel=c.name.get(language))
+            c.key: it.TEXTS["declared"].get(language).format(channel=c.name.get(language))
             for c in network.channels
         }
     )
@@ -689,7 +528,7 @@ def _listed_channels(value: Any) -> list[tuple[str, str]]:
 
 
 def _text(key: str, language: Language) -> Reply:
-    return Reply(_TEXTS[key].get(language), language)
+    return Reply(it.TEXTS[key].get(language), language)
 
 
 def _log_refusal(state: _TeamState, turn: Turn) -> None:
@@ -704,13 +543,13 @@ def _mapping_reply(
 ) -> Reply:
     """The mapping as facts (General first), with the "Ändra" button for admins."""
     bound = state.bound()
-    mapping = [(GENERAL_CHANNEL_NAME.get(language), _TEXTS["whole_network"].get(language))]
+    mapping = [(GENERAL_CHANNEL_NAME.get(language), it.TEXTS["whole_network"].get(language))]
     mapping += [
         (name, _described(state.network, bound.get(cid), language))
         for cid, name in state.editable()
     ]
     change = (
-        (_TEXTS["change"].get(language),
+        (it.TEXTS["change"].get(language),
          {"action": EDIT_ACTION, "team": state.team_id, "lang": language})
         if editable
         else None
@@ -719,7 +558,7 @@ def _mapping_reply(
     card = cards.channel_mapping_card(
         title=title,
         intro=heading,
-        mapping_heading=_TEXTS["current"].get(language),
+        mapping_heading=it.TEXTS["current"].get(language),
         mapping=mapping,
         notes=[],
         confirm=None,
@@ -732,13 +571,13 @@ def _mapping_reply(
 def _described(network: Network, key: str | None, language: Language) -> str:
     """What a channel is linked to, as the welcome says it."""
     if key is None:
-        return _TEXTS["unbound"].get(language)
+        return it.TEXTS["unbound"].get(language)
     group = next((g for g in network.groups if g.key == key), None)
     if group is not None:
-        return _TEXTS["group"].get(language).format(group=escape(group.name.get(language)))
+        return it.TEXTS["group"].get(language).format(group=escape(group.name.get(language)))
     channel = next((c for c in network.channels if c.key == key), None)
     name = channel.name.get(language) if channel is not None else key
-    return _TEXTS["declared"].get(language).format(channel=escape(name))
+    return it.TEXTS["declared"].get(language).format(channel=escape(name))
 
 
 def _known(registry: RoleRegistry, key: str | None) -> Network | None:
@@ -782,7 +621,7 @@ def _welcome(
     guessed: bool,
     language: Language,
 ) -> Reply:
-    text = _TEXTS
+    text = it.TEXTS
     mapping = [(GENERAL_CHANNEL_NAME.get(language), text["whole_network"].get(language))]
     for channel in sorted(channels, key=lambda c: fold(c.name or "")):
         if channel.id == team.id:

@@ -34,9 +34,11 @@ from dialogs.conversation import (
     CommandRequest,
     command_from_card,
 )
-from dialogs.wheel_admin import Overrides, edit_button, entries_button
+from dialogs.wheel_admin import edit_button, entries_button
 from domain.agenda import compose_agenda
+from domain.calendar_tokens import CalendarScope
 from domain.meetings import Meeting, MeetingDraft
+from domain.ports import MeetingPort, WheelOverridePort
 from domain.recurrence import aware, local, start_of_day
 from domain.registry import MEETING_MODES, Group, Language, Localized, Network, RoleRegistry
 from domain.turns import Reply, Turn
@@ -45,8 +47,6 @@ from services.calendar_feed import CalendarLinks, subscriptions_offered, webcal_
 from services.groups import group_names, resolve_group
 from services.intents import Command
 from services.permissions import Permissions
-from storage.calendar_tokens import CalendarScope
-from storage.meetings import MeetingRepository
 from texts import meetings as mt
 from texts.markdown import escape
 from views import cards
@@ -158,15 +158,15 @@ class _Context:
 
 
 class MeetingDialogs:
-    """The chat side of meetings: commands and card actions over a `MeetingRepository`."""
+    """The chat side of meetings: commands and card actions over a `MeetingPort`."""
 
     def __init__(
         self,
-        meetings: MeetingRepository,
+        meetings: MeetingPort,
         *,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         permissions: Permissions | None = None,
-        wheel_overrides: Overrides | None = None,
+        wheel_overrides: WheelOverridePort | None = None,
         calendar_links: CalendarLinks | None = None,
         public_base_url: str = "",
         wheel_link: Callable[[str, Language], str | None] | None = None,

@@ -46,6 +46,8 @@ from dialogs.conversation import (
     CommandRequest,
 )
 from domain.meetings import Meeting
+from domain.minutes import RECEIVED_FILE_LIFETIME, Minutes, PendingUpload, ReceivedFile
+from domain.ports import MeetingPort, MinutesPort
 from domain.recurrence import local
 from domain.registry import Group, Language, Localized, Network
 from domain.turns import Reply
@@ -59,14 +61,6 @@ from services.minutes import (
     check_file,
     minutes_status,
     personal_reach,
-)
-from storage.meetings import MeetingRepository
-from storage.minutes import (
-    RECEIVED_FILE_LIFETIME,
-    Minutes,
-    MinutesRepository,
-    PendingUpload,
-    ReceivedFile,
 )
 from texts import meetings as mt
 from texts import minutes as xt
@@ -97,8 +91,8 @@ class MinutesDialogs:
 
     def __init__(
         self,
-        meetings: MeetingRepository,
-        minutes: MinutesRepository,
+        meetings: MeetingPort,
+        minutes: MinutesPort,
         rules: MinutesRules,
         *,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -209,8 +203,8 @@ class MinutesInbox:
     def __init__(
         self,
         filer: MinutesFiler,
-        meetings: MeetingRepository,
-        minutes: MinutesRepository,
+        meetings: MeetingPort,
+        minutes: MinutesPort,
         *,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ):

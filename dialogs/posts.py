@@ -16,13 +16,15 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
+from domain.outbox import OutboxEntry
+from domain.ports import OutboxPort
 from domain.posts import PERSONAL_CHAT_UNREACHABLE, PlannedPost, Planner
 from domain.registry import Language, Localized
 from domain.turns import Reply
 from services.intents import Command
-from storage.outbox import OutboxEntry
+from texts import posts as pt
 from texts.markdown import escape
 from views import cards
 from views.meetings import channel_name
@@ -56,48 +58,6 @@ UPCOMING_DAYS = 7
 HISTORY_DAYS = 30  # how far back it lists late, missed and failed posts
 MAX_LINES = 8  # per section; the rest is counted
 
-_TEXTS: dict[str, Localized[str]] = {
-    "title": Localized(sv="Utskick i {network}", en="Posts in {network}"),
-    "upcoming": Localized(sv="Kommande", en="Upcoming"),
-    "retrying": Localized(sv="Väntar på nytt försök", en="Waiting to be retried"),
-    "late": Localized(sv="Skickade sent", en="Sent late"),
-    "missed": Localized(sv="Missade (skickades inte)", en="Missed (not sent)"),
-    "superseded": Localized(
-        sv="Ersatta av en nyare påminnelse (skickades inte)",
-        en="Replaced by a newer reminder (not sent)",
-    ),
-    "failed": Localized(sv="Kunde inte skickas", en="Could not be sent"),
-    "nothing": Localized(
-        sv="Inga utskick planerade de närmaste {days} dagarna och inget missat.",
-        en="No posts planned for the next {days} days and nothing missed.",
-    ),
-    "more": Localized(sv="… och {count} till", en="… and {count} more"),
-    "retry_at": Localized(sv="nytt försök {when} ({error})", en="retry {when} ({error})"),
-    "sent_at": Localized(sv="skickat {when}", en="sent {when}"),
-    "no_channel": Localized(
-        sv="ingen kanal är kopplad; lägg till boten i teamet eller koppla kanalen",
-        en="no channel is linked; add the bot to the team or link the channel",
-    ),
-    "gone": Localized(
-        sv="boten finns inte längre i kanalen; lägg till den igen så skickas det som går",
-        en="the bot is no longer in the channel; add it again and what still can be sent will be",
-    ),
-    "refused": Localized(sv="Teams svarade {error}", en="Teams answered {error}"),
-    "personally": Localized(sv="personligt till {name}", en="personally to {name}"),
-    "no_personal_chat": Localized(
-        sv="{name} nås inte i personlig chatt: appen är inte installerad för hen; be hen "
-        "öppna boten i Teams",
-        en="{name} cannot be reached in personal chat: the app is not installed for them; "
-        "ask them to open the bot in Teams",
-    ),
-}
-
-
-class OutboxOverview(Protocol):
-    """What the overview needs from `storage.outbox.Outbox`."""
-
-    async def overview(self, network_key: str, since: datetime) -> list[OutboxEntry]: ...
-
 
 @dataclass(frozen=True)
 class _Line:
@@ -110,7 +70,7 @@ class PostsOverview:
 
     def __init__(
         self,
-        outbox: OutboxOverview,
+        outbox: OutboxPort,
         planners: Sequence[Planner],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ):
@@ -137,7 +97,7 @@ class PostsOverview:
         def line(post: PlannedPost, detail: str = "") -> _Line:
             channel = escape(channel_name(network, post.target.channel, language))
             if post.target.person is not None:
-                channel += " · " + _TEXTS["personally"].get(language).format(
+                channel += " · " + pt.OVERVIEW["personally"].get(language).format(
                     name=escape(post.target.person.name)
                 )
             summary = _summary(post.text)
@@ -156,13 +116,13 @@ class PostsOverview:
                 if entry.last_error is None:  # not tried yet, or being sent right now
                     upcoming.append(line(post))
                 else:
-                    detail = _TEXTS["retry_at"].get(language).format(
+                    detail = pt.OVERVIEW["retry_at"].get(language).format(
                         when=format_when(entry.next_attempt_at, language),
                         error=escape(entry.last_error or "–"),
                     )
                     retrying.append(line(post, detail))
             elif entry.status == "late-sent" and entry.sent_at is not None:
-                sent = _TEXTS["sent_at"].get(language).format(
+                sent = pt.OVERVIEW["sent_at"].get(language).format(
                     when=format_when(entry.sent_at, language)
                 )
                 late.append(line(post, sent))
@@ -174,7 +134,7 @@ class PostsOverview:
                 failed.append(line(post, _reason(entry, language)))
 
         sections = [
-            (_TEXTS[name].get(language), _limited(lines, language))
+            (pt.OVERVIEW[name].get(language), _limited(lines, language))
             for name, lines in (
                 ("upcoming", upcoming),
                 ("retrying", retrying),
@@ -185,9 +145,11 @@ class PostsOverview:
             )
             if lines
         ]
-        title = _TEXTS["title"].get(language).format(network=escape(network.name.get(language)))
+        title = pt.OVERVIEW["title"].get(language).format(
+            network=escape(network.name.get(language))
+        )
         if not sections:
-            empty = _TEXTS["nothing"].get(language).format(days=UPCOMING_DAYS)
+            empty = pt.OVERVIEW["nothing"].get(language).format(days=UPCOMING_DAYS)
             return [Reply(f"**{title}**\n\n{empty}", language, card=cards.posts_overview_card(
                 title, [], empty))]
         text = f"**{title}**" + "".join(
@@ -202,7 +164,7 @@ def _limited(lines: list[_Line], language: Language) -> list[str]:
     if len(ordered) <= MAX_LINES:
         return ordered
     rest = len(ordered) - MAX_LINES
-    return ordered[:MAX_LINES] + [_TEXTS["more"].get(language).format(count=rest)]
+    return ordered[:MAX_LINES] + [pt.OVERVIEW["more"].get(language).format(count=rest)]
 
 
 # A backslash escape in a post's markdown (`\*`): the character it stands for.
@@ -224,9 +186,9 @@ def _reason(entry: OutboxEntry, language: Language) -> str:
     if entry.status == "undeliverable" and error.startswith(PERSONAL_CHAT_UNREACHABLE):
         person = entry.post.target.person
         name = escape(person.name) if person is not None else "–"
-        return _TEXTS["no_personal_chat"].get(language).format(name=name)
+        return pt.OVERVIEW["no_personal_chat"].get(language).format(name=name)
     if entry.status == "undeliverable":
         if error.startswith("no channel"):
-            return _TEXTS["no_channel"].get(language)
-        return _TEXTS["gone"].get(language)
-    return _TEXTS["refused"].get(language).format(error=escape(error))
+            return pt.OVERVIEW["no_channel"].get(language)
+        return pt.OVERVIEW["gone"].get(language)
+    return pt.OVERVIEW["refused"].get(language).format(error=escape(error))

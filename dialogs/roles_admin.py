@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
 from dialogs.conversation import (
     ActionHandler,
@@ -36,6 +36,7 @@ from dialogs.conversation import (
     CommandRequest,
     command_from_card,
 )
+from domain.ports import PeopleDirectoryPort, RegistryPort
 from domain.registry import (
     Assignment,
     Group,
@@ -84,40 +85,17 @@ MIN_SEARCH_LENGTH = 2  # shorter texts would list half the directory
 _OBJECT_ID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
 
-class PeopleDirectory(Protocol):
-    """The tenant's directory (Graph at the edge: `bot.team_owners.DirectoryPeople`)."""
-
-    async def person(self, entra_object_id: str) -> Person | None: ...
-
-    async def search(self, text: str, top: int = 10) -> list[Person]: ...
-
-
-class RoleHolderStore(Protocol):
-    """What the dialogs need from `storage.registry_repository.RegistryRepository`."""
-
-    async def set_role_holders(
-        self,
-        network_key: str,
-        role_key: str,
-        group_key: str | None,
-        holders: Sequence[Assignment],
-        *,
-        actor: str | None,
-        expected: Sequence[Assignment] | None = None,
-    ) -> bool: ...
-
-
 class RolesAdminDialogs:
     """The "roller" command, its edit card actions and the people picker's search."""
 
     def __init__(
         self,
         snapshots: RegistrySnapshots,
-        store: RoleHolderStore,
+        store: RegistryPort,
         *,
         default_network: str,
         permissions: Permissions | None = None,
-        directory: PeopleDirectory | None = None,
+        directory: PeopleDirectoryPort | None = None,
         today: Callable[[], date] = date.today,
     ):
         self._snapshots = snapshots

@@ -25,10 +25,10 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from dialogs.conversation import ActionHandler, ActionRequest
-from domain.meetings import Meeting
+from domain.ports import MeetingPort, OutboxPort, WheelOverridePort
 from domain.posts import PostKey
 from domain.recurrence import local, start_of_day
 from domain.registry import TARGET_EACH_GROUP, Language, Network, WheelRule
@@ -44,6 +44,7 @@ from domain.wheel_overrides import NO_RESPONSIBLE, WheelOverride
 from services.permissions import Permissions
 from texts import meetings as mt
 from texts import wheel_admin as wt
+from texts.calendar import MONTHS
 from texts.markdown import escape
 from views import cards
 from views.meetings import channel_name, kind_name
@@ -64,47 +65,6 @@ NEXT_DATES_DAYS = 365  # how far ahead the reply after a save looks for the entr
 NEXT_DATES = 3
 # A day that exists in the month every year (February: 28; "the last day" covers the 29th).
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-class Overrides(Protocol):
-    """What the dialog needs from `storage.wheel_overrides.WheelOverrideStore`."""
-
-    async def for_network(self, network_key: str) -> dict[str, WheelOverride]: ...
-
-    async def save(
-        self,
-        override: WheelOverride,
-        *,
-        actor: str | None,
-        now: datetime,
-        before: dict[str, Any],
-        after: dict[str, Any],
-    ) -> None: ...
-
-    async def reset(
-        self,
-        network_key: str,
-        rule_key: str,
-        *,
-        actor: str | None,
-        now: datetime,
-        before: dict[str, Any],
-        after: dict[str, Any],
-    ) -> bool: ...
-
-
-class Meetings(Protocol):
-    """What the dialog needs from `storage.meetings.MeetingRepository`."""
-
-    async def meetings(
-        self, network_key: str, start: datetime, end: datetime, *, group_key: str | None = None
-    ) -> list[Meeting]: ...
-
-
-class Outbox(Protocol):
-    """What the dialog needs from `storage.outbox.Outbox`."""
-
-    async def withdraw_pending(self, key_prefix: str) -> int: ...
 
 
 def edit_button(network_key: str, rule_key: str, language: Language) -> dict[str, Any]:
@@ -128,9 +88,9 @@ class WheelAdmin:
 
     def __init__(
         self,
-        overrides: Overrides,
-        meetings: Meetings,
-        outbox: Outbox,
+        overrides: WheelOverridePort,
+        meetings: MeetingPort,
+        outbox: OutboxPort,
         *,
         permissions: Permissions | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -297,7 +257,7 @@ class WheelAdmin:
         if date_rule is not None:
             months, day = date_rule
             form_fields.update(
-                months=[(str(n), name) for n, name in enumerate(wt.MONTHS.get(language), 1)],
+                months=[(str(n), name) for n, name in enumerate(MONTHS.get(language), 1)],
                 chosen_months=",".join(str(m) for m in months),
                 days=[(str(d), str(d)) for d in range(1, 32)]
                 + [(str(LAST_DAY), wt.LAST_DAY.get(language))],
@@ -410,7 +370,7 @@ def describe_when(network: Network, rule: WheelRule, language: Language) -> str:
     date_rule = yearly_date(rule)
     if date_rule is not None:
         months, day = date_rule
-        names = _joined([wt.MONTHS.get(language)[m - 1] for m in months], language)
+        names = _joined([MONTHS.get(language)[m - 1] for m in months], language)
         if day == LAST_DAY:
             return wt.LAST_OF.get(language).format(months=names)
         return wt.YEARLY.get(language).format(day=day, months=names)
@@ -497,7 +457,7 @@ def _parsed(
         if months and day is not None and day != LAST_DAY:
             for month in months:
                 if day > _MONTH_DAYS[month - 1]:
-                    month_name = wt.MONTHS.get(language)[month - 1]
+                    month_name = MONTHS.get(language)[month - 1]
                     problems.append(say["day_in_month"].format(month=month_name, day=day))
         if months is not None:
             months = sorted(set(months))

@@ -16,12 +16,21 @@ from datetime import date, datetime
 from typing import Any, Literal, Protocol
 
 from domain.recurrence import local
-from domain.registry import Language
+from domain.registry import Language, Localized
 
 GENERAL_CHANNEL = "general"  # the network team's General channel
 # How the outbox records a post to a person that Teams will not deliver (`last_error`
 # starts so): the app is not installed for them, or their chat is gone.
 PERSONAL_CHAT_UNREACHABLE = "personal chat unreachable"
+
+# What a scheduled post that named an erased person says instead, once sent or given up.
+# The one user-facing sentence kept here rather than in `texts/`: storage writes it into
+# the stored post inside the erasure's transaction (`storage.personal_data`), and storage
+# sits below texts, so it may import only the domain.
+CLEARED_POST = Localized(
+    "[Inlägget rensat: det nämnde en person vars uppgifter har tagits bort.]",
+    "[Post cleared: it named a person whose data has been erased.]",
+)
 
 
 @dataclass(frozen=True)

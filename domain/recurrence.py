@@ -69,13 +69,6 @@ def start_of_day(day: date) -> datetime:
     return at_local(day, time.min)
 
 
-def non_working_day_name(day: date) -> str | None:
-    """Why `day` is no working day in Sweden (Swedish name of the holiday, or the weekend)."""
-    if day.weekday() >= 5:
-        return "lördag" if day.weekday() == 5 else "söndag"
-    return _holidays(day.year).get(day)
-
-
 def holiday_name(day: date, language: Language) -> str | None:
     """The name of the Swedish holiday (or closed eve) on `day` in `language`: "Nyårsafton",
     "New Year's Eve"; None on other days, weekends included."""
@@ -85,7 +78,7 @@ def holiday_name(day: date, language: Language) -> str | None:
 
 def is_working_day(day: date) -> bool:
     """A weekday that is no Swedish public holiday, Midsummer, Christmas or New Year's Eve."""
-    return non_working_day_name(day) is None
+    return day.weekday() < 5 and day not in _holidays(day.year)
 
 
 def previous_working_day(day: date) -> date:

@@ -33,12 +33,14 @@ from urllib.parse import urlsplit
 from icalendar import Calendar, Event, vDuration
 
 from domain.agenda import compose_agenda
+from domain.calendar_tokens import CalendarScope
 from domain.meetings import AgendaItem
+from domain.ports import CalendarTokenPort
 from domain.recurrence import STOCKHOLM, local
-from domain.registry import Language, Localized, Network
+from domain.registry import Language, Network
 from services.registry_snapshots import RegistrySnapshots
 from services.schedule import DueItem, Schedule
-from storage.calendar_tokens import CalendarScope, CalendarTokenStore
+from texts import calendar_feed as cft
 from texts import meetings as mt
 from views.meetings import meeting_when
 
@@ -57,24 +59,9 @@ _REFRESH = timedelta(hours=1)
 _TOKEN_BYTES = 32  # 256 bits
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")  # 32 bytes, base64url without padding
 
-_TEXTS: dict[str, Localized[str]] = {
-    "name": Localized(sv="Samverkan – {scope}", en="Samverkan – {scope}"),
-    "description": Localized(
-        sv="Möten och årshjulets datum för {scope}.",
-        en="Meetings and annual-wheel dates of {scope}.",
-    ),
-    "agenda": Localized(sv="Dagordning", en="Agenda"),
-    "online": Localized(sv="Länk till mötet", en="Meeting link"),
-    "cancelled": Localized(sv="INSTÄLLT", en="CANCELLED"),
-    "channel": Localized(sv="Kanal", en="Channel"),
-    "category_meeting": Localized(sv="Möte", en="Meeting"),
-    "category_wheel": Localized(sv="Årshjul", en="Annual wheel"),
-    "homework": Localized(sv="Till nästa möte", en="Until the next meeting"),
-}
-
 
 def _text(name: str, language: Language, **values: object) -> str:
-    text = _TEXTS[name].get(language)
+    text = cft.TEXTS[name].get(language)
     return text.format(**values) if values else text
 
 
@@ -248,7 +235,7 @@ class CalendarLinkKeyMissing(RuntimeError):
 class CalendarLinks:
     """Subscription links: made on demand, shown again from the key, revoked by scope."""
 
-    def __init__(self, store: CalendarTokenStore, key: bytes | None):
+    def __init__(self, store: CalendarTokenPort, key: bytes | None):
         self._store = store
         self._key = key
 

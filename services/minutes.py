@@ -31,9 +31,9 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 
+from domain.conversations import personal_user
 from domain.filing import (
     REQUIRED_PERMISSIONS,
-    ChannelFiles,
     DriveFile,
     DriveFolder,
     GraphCredentialsRejected,
@@ -43,6 +43,15 @@ from domain.filing import (
     UploadState,
 )
 from domain.meetings import Meeting
+from domain.minutes import Minutes, PendingUpload
+from domain.ports import (
+    ChannelFilesPort,
+    ConversationPort,
+    MeetingPort,
+    MinutesPort,
+    OutboxPort,
+    RegistryPort,
+)
 from domain.posts import (
     GENERAL_CHANNEL,
     Countdown,
@@ -62,11 +71,7 @@ from domain.recurrence import (
 )
 from domain.registry import Assignment, Language, Localized, Network, RoleRegistry, ShiftPolicy
 from services.planning import Reminder, reminder_chain
-from services.registry_snapshots import RegistrySource
-from storage.conversations import personal_user
 from storage.database import is_unavailable
-from storage.meetings import MeetingRepository
-from storage.minutes import Minutes, MinutesRepository, PendingUpload
 from texts import meetings as mt
 from texts import minutes as xt
 from texts.markdown import escape
@@ -237,28 +242,14 @@ class ChannelLocator(Protocol):
     async def personal_recipient(self, conversation_id: str) -> Recipient | None: ...
 
 
-class PostQueue(Protocol):
-    """Where posts to channels go (`storage.outbox.Outbox`)."""
-
-    async def enqueue(self, posts: list[PlannedPost], now: datetime) -> int: ...
-
-
-class ChannelReferences(Protocol):
-    """Where the stored channel references are (`storage.conversations.ConversationStore`)."""
-
-    async def channel_reference(self, network_key: str, group_key: str | None) -> Any: ...
-
-    async def stored_reference(self, conversation_id: str) -> Any: ...
-
-
 class StoredChannels:
     """A `ChannelLocator` over the stored channel bindings and references.
 
     Graph names a team by its Microsoft 365 group id, not by the thread id Teams gives
-    the bot; the group id is what Teams sent beside it (`MinutesRepository.group_id`).
+    the bot; the group id is what Teams sent beside it (`MinutesPort.group_id`).
     """
 
-    def __init__(self, references: ChannelReferences, minutes: MinutesRepository):
+    def __init__(self, references: ConversationPort, minutes: MinutesPort):
         self._references = references
         self._minutes = minutes
 
@@ -360,12 +351,12 @@ class MinutesFiler:
     def __init__(
         self,
         *,
-        minutes: MinutesRepository,
-        meetings: MeetingRepository,
-        registry: RegistrySource,
+        minutes: MinutesPort,
+        meetings: MeetingPort,
+        registry: RegistryPort,
         channels: ChannelLocator,
-        files: ChannelFiles | None,
-        outbox: PostQueue,
+        files: ChannelFilesPort | None,
+        outbox: OutboxPort,
         rules: MinutesRules = MinutesRules(),
         simple_upload_limit: int = 4 * 1024 * 1024,
         download: Fetch | None = None,
@@ -396,12 +387,12 @@ class MinutesFiler:
         self._wake = asyncio.Event()
 
     @property
-    def minutes_repository(self) -> MinutesRepository:
+    def minutes_repository(self) -> MinutesPort:
         """The filed minutes and pending uploads this filer keeps."""
         return self._minutes
 
     def warm_up(self) -> None:
-        """Load what the first upload needs (`ChannelFiles.warm_up`) before turns are
+        """Load what the first upload needs (`ChannelFilesPort.warm_up`) before turns are
         served, so the first file's background work does not stall them."""
         if self._files is not None:
             self._files.warm_up()
@@ -990,8 +981,8 @@ class GroupMinutes:
 
 async def minutes_status(
     network: Network,
-    meetings: MeetingRepository,
-    minutes: MinutesRepository,
+    meetings: MeetingPort,
+    minutes: MinutesPort,
     now: datetime,
     *,
     days: int,
@@ -1054,7 +1045,7 @@ class MinutesChaser:
     A secretary without an Entra object id gets no personal copy; the status says so
     (`personal_reach`). Nothing is planned for a meeting whose minutes are filed, or
     being filed (a received file waiting for SharePoint). The card links to the
-    channel's files folder when it is known (`MinutesRepository.folder_urls`, kept by
+    channel's files folder when it is known (`MinutesPort.folder_urls`, kept by
     `MinutesFiler`); planning never calls Graph.
 
     Keys (`domain.posts.PostKey`): `minutes-ask:{network}:{group}:{start}`,
@@ -1064,9 +1055,9 @@ class MinutesChaser:
 
     def __init__(
         self,
-        registry: RegistrySource,
-        meetings: MeetingRepository,
-        minutes: MinutesRepository,
+        registry: RegistryPort,
+        meetings: MeetingPort,
+        minutes: MinutesPort,
         *,
         rules: MinutesRules = MinutesRules(),
         lookback: timedelta = DEFAULT_LOOKBACK,

@@ -34,10 +34,10 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Protocol
 
 from domain.agenda import compose_agenda
 from domain.meetings import AgendaItem, Meeting, MeetingDraft
+from domain.ports import MeetingPort, RegistryPort, WheelOverridePort
 from domain.posts import Countdown, Mention, PlannedPost, PostKey, Target
 from domain.recurrence import (
     LONGEST_SHIFT,
@@ -52,7 +52,6 @@ from domain.recurrence import (
 from domain.registry import Assignment, Language, Network, RoleRegistry, ShiftPolicy
 from domain.wheel import WheelDeadline, effective_rules, wheel_deadlines
 from domain.wheel_overrides import WheelOverride
-from storage.meetings import MeetingRepository
 from texts import meetings as mt
 from texts.markdown import escape
 from views import cards
@@ -71,20 +70,6 @@ DEFAULT_LOOKBACK = timedelta(days=7)
 # How far ahead the data files' meeting series are stored as meetings: a year and a bit,
 # so that "next year" checks and the chat's meeting list see a whole year.
 SERIES_HORIZON = timedelta(days=400)
-
-
-class RegistrySource(Protocol):
-    """Where the planner reads the registry: `storage.registry_repository.RegistryRepository`."""
-
-    async def revision(self) -> int: ...
-
-    async def load(self) -> RoleRegistry: ...
-
-
-class WheelOverrideSource(Protocol):
-    """Admins' changes to wheel entries: `storage.wheel_overrides.WheelOverrideStore`."""
-
-    async def all(self) -> dict[str, dict[str, WheelOverride]]: ...
 
 
 @dataclass(frozen=True)
@@ -183,7 +168,7 @@ def series_drafts(network: Network, start: datetime, end: datetime) -> list[Meet
 
 async def sync_meeting_series(
     registry: RoleRegistry,
-    meetings: MeetingRepository,
+    meetings: MeetingPort,
     now: datetime,
     horizon: timedelta = SERIES_HORIZON,
 ) -> None:
@@ -204,13 +189,13 @@ class MeetingPlanner:
 
     def __init__(
         self,
-        registry: RegistrySource,
-        meetings: MeetingRepository,
+        registry: RegistryPort,
+        meetings: MeetingPort,
         *,
         lookback: timedelta = DEFAULT_LOOKBACK,
         post_time: time = DEFAULT_POST_TIME,
         language: Language = "sv",
-        overrides: WheelOverrideSource | None = None,
+        overrides: WheelOverridePort | None = None,
     ):
         self._registry = registry
         self._meetings = meetings
@@ -428,7 +413,7 @@ class _NetworkPlan:
     """What a network's meetings and wheel give around a planning period.
 
     `depends_on`: the registry revision, the network's meetings fingerprint
-    (`MeetingRepository.fingerprints`), its wheel overrides and the first and last day
+    (`MeetingPort.fingerprints`), its wheel overrides and the first and last day
     concerned; while they are equal, so is the rest.
     """
 

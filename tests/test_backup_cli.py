@@ -18,9 +18,10 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from app import build_parser
+from app import wiring
 from bot.local_connector import LocalConnector
 from bot.settings import Settings
+from cli.main import build_parser
 from storage.conversations import ConversationStore
 from storage.database import Database
 from storage.meetings import MeetingRepository
@@ -147,7 +148,7 @@ async def test_a_backup_of_a_serving_bot_restores_registry_outbox_and_waiting_fi
 def cli(capsys: pytest.CaptureFixture[str], *argv: str, **environment: str) -> tuple[int, str]:
     """An `app.py` command run in this process with these settings: (status, stderr)."""
     args = build_parser().parse_args(argv)
-    status = args.func(Settings.from_mapping(environment), args)
+    status = args.func(Settings.from_mapping(environment), args, wiring())
     return status, capsys.readouterr().err
 
 

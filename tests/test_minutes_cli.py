@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from app import _minutes_command, build_parser
+from app import wiring
 from bot.settings import Settings
+from cli.commands import _minutes_command
+from cli.main import build_parser
 from domain.meetings import MeetingDraft
 from domain.recurrence import STOCKHOLM
 from storage.database import Database
@@ -52,6 +54,7 @@ async def run_minutes(workdir: Path, graph: GraphFake, capsys, *args: str) -> tu
     code = await _minutes_command(
         settings_for(workdir, graph),
         build_parser().parse_args(["minutes", *args]),
+        wiring(),
         graph_credential=StaticCredential(),
     )
     return code, capsys.readouterr().out
@@ -112,6 +115,7 @@ async def test_a_filed_meeting_is_refused_without_replace_and_versioned_with_it(
     code = await _minutes_command(
         settings_for(tmp_path, graph),
         build_parser().parse_args(["minutes", *upload, str(corrected)]),
+        wiring(),
         graph_credential=StaticCredential(),
     )
     refusal = capsys.readouterr().err

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from app import build_parser, person_command
+from app import wiring
 from bot.settings import Settings
+from cli.commands import person_command
+from cli.main import build_parser
 from tests.bot.conftest import SHIPPED_NETWORKS
 
 ENTRA_ID = "0f8fad5b-d9cb-469f-a165-70867728950e"
@@ -56,7 +58,7 @@ def root_level() -> Iterator[None]:
 
 def person(settings: Settings, capsys, *argv: str) -> tuple[int, str, str]:
     """Run `app.py person ARGV…`; its exit code, standard output and standard error."""
-    code = person_command(settings, build_parser().parse_args(["person", *argv]))
+    code = person_command(settings, build_parser().parse_args(["person", *argv]), wiring())
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 

@@ -69,3 +69,6 @@ UNKNOWN_ACTION = Localized(
     en='I didn\'t understand that button. It may be from an older card; type "help" to see '
     "what I can do.",
 )
+
+MAIL_BUTTON = Localized(sv="Skicka e-post till {name}", en="E-mail {name}")
+"""The contact card's button that writes an e-mail to a role holder."""

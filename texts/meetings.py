@@ -11,59 +11,32 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from domain.registry import Language, Localized
+from texts.calendar import MONTHS, MONTHS_SHORT, WEEKDAYS, WEEKDAYS_SHORT
 
-_WEEKDAYS = Localized(
-    sv=("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"),
-    en=("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-)
-_MONTHS = Localized(
-    sv=(
-        "januari", "februari", "mars", "april", "maj", "juni",
-        "juli", "augusti", "september", "oktober", "november", "december",
-    ),
-    en=(
-        "January", "February", "March", "April", "May", "June",
-        "July", "August", "September", "October", "November", "December",
-    ),
-)  # fmt: skip
+GENERAL_CHANNEL_NAME = Localized(sv="Allmänt", en="General")
+"""A team's General channel, as the bot names it in lists and posts."""
 
 
 def format_day(day: date, language: Language) -> str:
     """`tisdag 16 mars 2027` / `Tuesday 16 March 2027`."""
-    weekday = _WEEKDAYS.get(language)[day.weekday()]
-    return f"{weekday} {day.day} {_MONTHS.get(language)[day.month - 1]} {day.year}"
-
-
-_SHORT_WEEKDAYS = Localized(
-    sv=("mån", "tis", "ons", "tors", "fre", "lör", "sön"),
-    en=("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-)
-_SHORT_MONTHS = Localized(
-    sv=(
-        "jan.", "feb.", "mars", "apr.", "maj", "juni",
-        "juli", "aug.", "sep.", "okt.", "nov.", "dec.",
-    ),
-    en=(
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ),
-)  # fmt: skip
+    weekday = WEEKDAYS.get(language)[day.weekday()]
+    return f"{weekday} {day.day} {MONTHS.get(language)[day.month - 1]} {day.year}"
 
 
 def format_compact_day(day: date, language: Language) -> str:
     """`fre 29 okt. 2027` / `Fri 29 Oct 2027`: a dated row in a list."""
-    weekday = _SHORT_WEEKDAYS.get(language)[day.weekday()]
-    return f"{weekday} {day.day} {_SHORT_MONTHS.get(language)[day.month - 1]} {day.year}"
+    weekday = WEEKDAYS_SHORT.get(language)[day.weekday()]
+    return f"{weekday} {day.day} {MONTHS_SHORT.get(language)[day.month - 1]} {day.year}"
 
 
 def format_month(day: date, language: Language) -> str:
     """`Oktober 2027` / `October 2027`: the heading of a month in a list."""
-    return f"{_MONTHS.get(language)[day.month - 1].capitalize()} {day.year}"
+    return f"{MONTHS.get(language)[day.month - 1].capitalize()} {day.year}"
 
 
 def format_short_day(day: date, language: Language) -> str:
     """`16 mars` / `16 March`."""
-    return f"{day.day} {_MONTHS.get(language)[day.month - 1]}"
+    return f"{day.day} {MONTHS.get(language)[day.month - 1]}"
 
 
 def format_clock(moment: datetime, language: Language) -> str:

@@ -115,10 +115,3 @@ PROBLEMS: dict[str, Localized[str]] = {
     "responsible": Localized(sv="välj en roll i listan", en="choose a role from the list"),
     "paused": Localized(sv="välj pausår i listan", en="choose years to pause from the list"),
 }  # fmt: skip
-
-MONTHS: Localized[tuple[str, ...]] = Localized(
-    sv=("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-        "september", "oktober", "november", "december"),
-    en=("January", "February", "March", "April", "May", "June", "July", "August",
-        "September", "October", "November", "December"),
-)  # fmt: skip

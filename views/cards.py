@@ -18,7 +18,8 @@ from typing import Any
 
 from domain.agenda import Agenda
 from domain.recurrence import local
-from domain.registry import Language, Localized
+from domain.registry import Language
+from texts import common as ct
 from texts import meetings as mt
 from texts import minutes as xt
 from texts import roles as rt
@@ -33,8 +34,6 @@ SHOW_AGENDA = "agenda.show"
 SHOW_MEETINGS = "meetings.show"
 SHOW_WHEEL = "wheel.show"
 SHOW_ROLES = "roles.show"
-
-_MAIL_BUTTON = Localized(sv="Skicka e-post till {name}", en="E-mail {name}")
 
 
 def _card(body: list[dict[str, Any]], actions: list[dict[str, Any]]) -> dict[str, Any]:
@@ -91,7 +90,7 @@ def contact_card(
     actions = [
         {
             "type": "Action.OpenUrl",
-            "title": _MAIL_BUTTON.get(language).format(name=name),
+            "title": ct.MAIL_BUTTON.get(language).format(name=name),
             "url": mailto(email),
         }
         for name, email in contacts

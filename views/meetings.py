@@ -24,8 +24,6 @@ from domain.wheel import WheelDeadline
 from texts import meetings as mt
 from texts.markdown import escape
 
-GENERAL_CHANNEL_NAME = Localized(sv="Allmänt", en="General")
-
 
 def _plain(text: str) -> str:
     return text
@@ -41,7 +39,7 @@ def channel_name(network: Network, channel: str, language: Language) -> str:
     """A post target's channel as people see it: a group's name, General, or another
     channel the network declares; its key when the data no longer has it."""
     if channel == GENERAL_CHANNEL:
-        return GENERAL_CHANNEL_NAME.get(language)
+        return mt.GENERAL_CHANNEL_NAME.get(language)
     for named in (*network.groups, *network.channels):
         if named.key == channel:
             return named.name.get(language)

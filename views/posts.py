@@ -13,39 +13,21 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.posts import Countdown, PlannedPost
-from domain.registry import Language, Localized
+from domain.registry import Language
 from texts import meetings as mt
 from texts import minutes as xt
+from texts import posts as pt
+from texts.calendar import MONTHS, WEEKDAYS_SHORT
 from views import cards
 
-_LATE_NOTE = Localized(
-    sv="_Skickas sent: det skulle ha kommit {when}._",
-    en="_Sent late: it was due {when}._",
-)
-
-
 LOCAL_TIME = ZoneInfo("Europe/Stockholm")
-
-
-_WEEKDAYS = Localized(
-    sv=("mån", "tis", "ons", "tors", "fre", "lör", "sön"),
-    en=("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-)
-
-
-_MONTHS = Localized(
-    sv=("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-        "september", "oktober", "november", "december"),
-    en=("January", "February", "March", "April", "May", "June", "July", "August",
-        "September", "October", "November", "December"),
-)
 
 
 def format_when(moment: datetime, language: Language) -> str:
     """A time as members read it, in Swedish time: "tis 12 mars 09:00"."""
     local = moment.astimezone(LOCAL_TIME)
-    weekday = _WEEKDAYS.get(language)[local.weekday()]
-    month = _MONTHS.get(language)[local.month - 1]
+    weekday = WEEKDAYS_SHORT.get(language)[local.weekday()]
+    month = MONTHS.get(language)[local.month - 1]
     return f"{weekday} {local.day} {month} {local:%H:%M}"
 
 
@@ -90,7 +72,7 @@ def _replaced(value: Any, old: str, new: str) -> Any:
 
 def mark_late(post: PlannedPost) -> PlannedPost:
     """The post with a note that it comes late, in its own language, in text and card."""
-    note = _LATE_NOTE.get(post.language).format(
+    note = pt.LATE_NOTE.get(post.language).format(
         when=format_when(post.due_at, post.language)
     )
     card = cards.with_footnote(post.card, note) if post.card is not None else None

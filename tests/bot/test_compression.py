@@ -17,7 +17,8 @@ from bot.adapter import create_adapter
 from bot.compression import accepts_gzip
 from bot.http import create_web_app
 from bot.settings import Settings
-from bot.wheel_page import WheelEntry, WheelPage, wheel_routes
+from bot.wheel_routes import wheel_routes
+from views.wheel_page import WheelEntry, WheelPage
 
 ENTRIES = [
     WheelEntry(date(2026, 11, 19), "Årsmöte", "Budgeten beslutas.", "Allmänt", kind="meeting"),

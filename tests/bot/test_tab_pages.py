@@ -14,14 +14,14 @@ from urllib.parse import urlsplit
 import pytest
 
 from bot.settings import Settings
-from bot.wheel_page import render_wheel_page
 from bot.wheel_source import WheelPages
+from domain.calendar_tokens import CalendarScope
 from domain.recurrence import STOCKHOLM
 from manifest.package import render_manifest
 from services.calendar_feed import CalendarLinks
 from services.planning import sync_meeting_series
 from services.registry_snapshots import RegistrySnapshots
-from storage.calendar_tokens import CalendarScope, CalendarTokenStore
+from storage.calendar_tokens import CalendarTokenStore
 from storage.conversations import ConversationStore
 from storage.database import Database
 from storage.meetings import MeetingRepository
@@ -29,6 +29,7 @@ from storage.registry_files import load_directory
 from storage.registry_repository import RegistryRepository
 from tests.bot.conftest import SHIPPED_NETWORKS, running_bot
 from tests.scheduler.wheel_network import WHEEL_NETWORK
+from views.wheel_page import render_wheel_page
 
 KEY = "k" * 40
 TEAM = "19:erad-team@thread.tacv2"

@@ -7,6 +7,8 @@ route is served over real loopback HTTP. The browser's view is in tests/e2e.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import math
 import xml.etree.ElementTree as ET
 from datetime import date
@@ -16,7 +18,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.wheel_page import (
+from bot.wheel_routes import page_language, wheel_routes
+from domain.registry import UnknownNetwork
+from views.wheel_page import (
     CENTER,
     LANE_RADII,
     MARK_EXTENT,
@@ -24,11 +28,8 @@ from bot.wheel_page import (
     WheelPage,
     day_angle,
     month_index,
-    page_language,
     render_wheel_page,
-    wheel_routes,
 )
-from domain.registry import UnknownNetwork
 
 SVG = "{http://www.w3.org/2000/svg}"
 TODAY = date(2026, 11, 24)
@@ -380,6 +381,23 @@ async def test_the_route_serves_the_page_in_the_asked_language(served):
     # The link to the other language keeps the network.
     link = root.find(".//a[@class='language']")
     assert link.get("href") == "?lang=sv&network=bestservice"
+
+
+async def test_the_policy_lets_the_browser_apply_the_pages_own_style_and_script(served):
+    # A browser applies an inline style, or runs an inline script, only when the policy
+    # names the hash of its exact text: otherwise the page would show unstyled and inert.
+    _, http = served
+
+    async with http.get("/wheel") as response:
+        root = parse(await response.text())
+        policy = response.headers["Content-Security-Policy"]
+    directives = dict(directive.split(" ", 1) for directive in policy.split("; "))
+
+    def source(text: str) -> str:
+        return f"'sha256-{base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()}'"
+
+    assert directives["style-src"] == source(root.find("head/style").text)
+    assert directives["script-src"] == source(root.find("body/script").text)
 
 
 async def test_the_route_defaults_to_swedish_and_the_default_network(served):

@@ -95,6 +95,12 @@ async def test_the_image_serves_answers_runs_commands_and_keeps_its_data_on_the_
             assert (await asyncio.to_thread(first.exec, "id", "-u")).strip() != "0"
 
             assert "Karin Provsson" in await ask(first, connector, http)
+            # The annual-wheel page, made from the view's files that the image must carry.
+            async with http.get(f"{first.base_url}/wheel") as response:
+                assert response.status == 200
+                wheel = await response.text()
+            assert "<h1>Provkommunens nätverk</h1>" in wheel
+            assert "<style>\n:root{" in wheel and "addEventListener" in wheel
             export = ("python", "app.py", "person", "export", "--email", KARIN.email)
             exported = json.loads(await timed("exec app.py person export", first.exec, *export))
             assert exported["person"]["name"] == "Karin Provsson"

@@ -26,9 +26,10 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from bot.wheel_page import R_INNER, R_OUTER, SIZE, WheelEntry, WheelPage, wheel_routes
+from bot.wheel_routes import wheel_routes
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.processes import ROOT
+from views.wheel_page import R_INNER, R_OUTER, SIZE, WheelEntry, WheelPage
 
 pytestmark = pytest.mark.e2e
 

@@ -34,7 +34,7 @@ from dialogs.conversation import (
     ActionRequest,
     CommandHandler,
     CommandRequest,
-    named_group,
+    command_from_card,
 )
 from domain.ports import PeopleDirectoryPort, RegistryPort
 from domain.registry import (
@@ -48,6 +48,7 @@ from domain.registry import (
     RoleRegistry,
 )
 from domain.turns import Reply, Turn
+from services.groups import resolve_group
 from services.intents import Command
 from services.permissions import Permissions
 from services.registry_snapshots import RegistrySnapshots
@@ -110,20 +111,34 @@ class RolesAdminDialogs:
 
     def actions(self) -> list[tuple[str, ActionHandler]]:
         """The card actions to register with the `Conversation`."""
-        return [(EDIT_ACTION, self.edit), (ADD_ACTION, self.add), (UPDATE_ACTION, self.update)]
+        return [
+            (EDIT_ACTION, self.edit),
+            (ADD_ACTION, self.add),
+            (UPDATE_ACTION, self.update),
+            (cards.SHOW_ROLES, self.roles_from_card),
+        ]
 
     # --- the roles card ---
 
     async def roles(self, request: CommandRequest) -> list[Reply]:
         """The roles of the group named or of the channel, else the network-wide ones."""
         network, language = request.network, request.language
-        group = named_group(network, request.argument.strip(" ?!.:")) or (
-            network.group(request.turn.group_key) if request.turn.group_key else None
-        )
+        group = resolve_group(
+            network,
+            argument=request.argument,
+            channel_group=request.turn.group_key,
+            named=request.group_key,
+            chosen=request.chosen_group,
+            only_group=False,  # the network's own roles are no group's
+        ).group
         admin = await self._permissions.may_administer(network, request.registry, request.turn)
         return [_roles_reply(network, group, language, admin)]
 
     # --- card actions ---
+
+    async def roles_from_card(self, request: ActionRequest) -> list[Reply]:
+        """`roles.show`: the roles of the group a button of the network's roles names."""
+        return await self.roles(command_from_card(request))
 
     async def edit(self, request: ActionRequest) -> list[Reply]:
         """`roles.edit`: the edit card of the role chosen on the roles card."""
@@ -418,11 +433,13 @@ def _roles_reply(network: Network, group: Group | None, language: Language, admi
         edit = ([(r.key, r.title.get(language)) for r in roles], data)
     buttons = []
     if group is None:
-        command = rt.ROLES_COMMAND.get(language)
         buttons = [
-            cards.question_button_titled(
+            cards.command_button(
                 rt.GROUP_BUTTON.get(language).format(group=g.name.get(language)),
-                f"{command} {g.name.get(language)}",
+                cards.SHOW_ROLES,
+                network.key,
+                g.key,
+                language,
             )
             for g in network.groups
         ]

@@ -29,6 +29,7 @@ from typing import Any
 
 from dialogs.conversation import ActionHandler, ActionRequest
 from domain.ports import MeetingPort, OutboxPort, WheelOverridePort
+from domain.posts import PostKey
 from domain.recurrence import local, start_of_day
 from domain.registry import TARGET_EACH_GROUP, Language, Network, WheelRule
 from domain.turns import Reply
@@ -80,11 +81,6 @@ def entries_button(network_key: str, language: Language) -> dict[str, Any]:
         wt.EDIT_WHEEL_BUTTON.get(language),
         {"action": ENTRIES_ACTION, "network": network_key, "lang": language},
     )
-
-
-def wheel_key_prefix(network_key: str, rule_key: str) -> str:
-    """The outbox keys of an entry's reminders start so (`services.planning`)."""
-    return f"wheel:{network_key}:{rule_key}:"
 
 
 class WheelAdmin:
@@ -180,7 +176,9 @@ class WheelAdmin:
         actor = request.turn.sender_id
         now = self._now()
         await self._overrides.save(new, actor=actor, now=now, before=before, after=after)
-        withdrawn = await self._outbox.withdraw_pending(wheel_key_prefix(network.key, shipped.key))
+        withdrawn = await self._outbox.withdraw_pending(
+            PostKey.wheel_rule_prefix(network.key, shipped.key)
+        )
         log.info(
             "wheel entry changed",
             extra={"network": network.key, "rule": shipped.key, "withdrawn": withdrawn},
@@ -214,7 +212,9 @@ class WheelAdmin:
             before=_audited(shipped, old),
             after=_audited(shipped, None),
         )
-        withdrawn = await self._outbox.withdraw_pending(wheel_key_prefix(network.key, shipped.key))
+        withdrawn = await self._outbox.withdraw_pending(
+            PostKey.wheel_rule_prefix(network.key, shipped.key)
+        )
         stored = {key: o for key, o in overrides.items() if key != shipped.key}
         heading = wt.RESET_DONE.get(language).format(title=title)
         return [await self._standing(network, shipped, stored, heading, withdrawn, language)]
@@ -322,8 +322,8 @@ class WheelAdmin:
         if withdrawn:
             lines.append(wt.WITHDRAWN.get(language).format(count=withdrawn))
         buttons = [
-            cards.question_button_titled(
-                mt.WHEEL_BUTTON.get(language), mt.WHEEL_COMMAND.get(language)
+            cards.command_button(
+                mt.WHEEL_BUTTON.get(language), cards.SHOW_WHEEL, network.key, None, language
             ),
             edit_button(network.key, shipped.key, language),
         ]

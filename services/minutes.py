@@ -52,7 +52,15 @@ from domain.ports import (
     OutboxPort,
     RegistryPort,
 )
-from domain.posts import GENERAL_CHANNEL, Countdown, Mention, PlannedPost, Recipient, Target
+from domain.posts import (
+    GENERAL_CHANNEL,
+    Countdown,
+    Mention,
+    PlannedPost,
+    PostKey,
+    Recipient,
+    Target,
+)
 from domain.recurrence import (
     LONGEST_SHIFT,
     at_local,
@@ -597,11 +605,12 @@ class MinutesFiler:
         day. Keyed by the pending upload, so a notice goes out once however often the
         upload is tried."""
         meeting, now = outcome.meeting, self._now()
-        key = f"minutes-{outcome.state}:{meeting.id}:{outcome.upload_key}"
-
-        def post(target: Target, suffix: str = "") -> PlannedPost:
+        def post(target: Target, to_sender: bool = False) -> PlannedPost:
+            key = PostKey.minutes_notice(
+                outcome.state, meeting.id, outcome.upload_key, to_sender=to_sender
+            )
             return PlannedPost(
-                key=key + suffix,
+                key=str(key),
                 target=target,
                 due_at=now,
                 stale_after=now + NOTICE_STALE_AFTER,
@@ -617,14 +626,14 @@ class MinutesFiler:
         )
         posts = []
         if sender is not None:
-            posts.append(post(Target(meeting.network_key, meeting.group_key, sender), ":to-sender"))
+            posts.append(post(Target(meeting.network_key, meeting.group_key, sender), True))
         if outcome.state != "refused" or sender is None:
             posts.append(post(Target(meeting.network_key, meeting.group_key)))
         if outcome.admin_message:
-            day = local(now).date().isoformat()
+            day = local(now).date()
             posts.append(
                 PlannedPost(
-                    key=f"minutes-admin:{meeting.network_key}:{day}",
+                    key=str(PostKey.minutes_admin(meeting.network_key, day)),
                     target=Target(meeting.network_key, GENERAL_CHANNEL),
                     due_at=now,
                     stale_after=now + NOTICE_STALE_AFTER,
@@ -1039,7 +1048,7 @@ class MinutesChaser:
     channel's files folder when it is known (`MinutesPort.folder_urls`, kept by
     `MinutesFiler`); planning never calls Graph.
 
-    Keys: `minutes-ask:{network}:{group}:{start}`,
+    Keys (`domain.posts.PostKey`): `minutes-ask:{network}:{group}:{start}`,
     `minutes-reminder:{network}:{group}:{start}:{days}d` for the channel and the same
     with `:to:{entra object id}` for a person, so each goes out once.
     """
@@ -1100,7 +1109,6 @@ class MinutesChaser:
         group = escape(_group_name(RoleRegistry((network,)), meeting, language))
         day = mt.format_short_day(today, language)
         secretaries = _holders(network, self._rules.secretary_role, meeting.group_key, today)
-        base = f"{network.key}:{meeting.group_key}:{start.strftime('%Y-%m-%dT%H:%M')}"
 
         def card_and_text(
             title: str, text_template: Localized[str], nobody_template: Localized[str],
@@ -1128,12 +1136,12 @@ class MinutesChaser:
             return card, text
 
         def post(
-            key: str, due: datetime, stale: datetime, title: str, card: dict[str, Any],
+            key: PostKey, due: datetime, stale: datetime, title: str, card: dict[str, Any],
             text: str, mentions: tuple[Mention, ...] = (), person: Recipient | None = None,
-            countdown: Countdown | None = None, next_key: str | None = None,
+            countdown: Countdown | None = None, next_key: PostKey | None = None,
         ) -> PlannedPost:
-            def personal(key: str) -> str:
-                return key if person is None else f"{key}:to:{person.entra_object_id}"
+            def personal(key: PostKey) -> str:
+                return str(key if person is None else key.to(person.entra_object_id))
 
             return PlannedPost(
                 key=personal(key),
@@ -1151,19 +1159,20 @@ class MinutesChaser:
 
         ask_title = xt.ASK_TITLE.get(language).format(day=day)
         ask_due, ask_stale = meeting.ends_at, meeting.ends_at + ASK_STALE_AFTER
+        ask_key = PostKey.minutes_ask(network.key, meeting.group_key, meeting.starts_at)
         card, text = card_and_text(
             ask_title, xt.ASK_TEXT, xt.ASK_TEXT_NO_SECRETARY, secretaries, True
         )
         posts = [
             post(
-                f"minutes-ask:{base}", ask_due, ask_stale, ask_title, card,
+                ask_key, ask_due, ask_stale, ask_title, card,
                 f"{ask_title}: {text}", _mentions(secretaries),
             )
         ]
         card, text = card_and_text(ask_title, xt.ASK_PERSONAL_TEXT, xt.ASK_PERSONAL_TEXT,
                                    secretaries, False)  # fmt: skip
         for person in _recipients(secretaries):
-            posts.append(post(f"minutes-ask:{base}", ask_due, ask_stale, ask_title, card, text,
+            posts.append(post(ask_key, ask_due, ask_stale, ask_title, card, text,
                               person=person))  # fmt: skip
 
         chases = self._chases(today)
@@ -1173,8 +1182,10 @@ class MinutesChaser:
             if last and len(chases) > 1:
                 who += _holders(network, self._rules.chair_role, meeting.group_key, today)
             due, stale, post_day = chase.due_at, chase.stale_after, chase.day
-            key = f"minutes-reminder:{base}:{chase.lead_days}d"
-            next_key = None if last else f"minutes-reminder:{base}:{chase.next_lead}d"
+            key = PostKey.minutes_reminder(
+                network.key, meeting.group_key, meeting.starts_at, chase.lead_days
+            )
+            next_key = None if chase.next_lead is None else key.with_lead(chase.next_lead)
             title = xt.REMINDER_TITLE.get(language).format(day=day)
             people = _recipients(who)
             since = xt.days_since_meeting((post_day - today).days, language)

@@ -38,7 +38,7 @@ from datetime import date, datetime, time, timedelta
 from domain.agenda import compose_agenda
 from domain.meetings import AgendaItem, Meeting, MeetingDraft
 from domain.ports import MeetingPort, RegistryPort, WheelOverridePort
-from domain.posts import Countdown, Mention, PlannedPost, Target
+from domain.posts import Countdown, Mention, PlannedPost, PostKey, Target
 from domain.recurrence import (
     LONGEST_SHIFT,
     at_local,
@@ -324,13 +324,9 @@ class MeetingPlanner:
         heading = mt.AGENDA_REMINDER_TITLE.get(language).format(
             when=mt.format_short_day(local(meeting.starts_at).date(), language), group=group
         )
-        start = local(meeting.starts_at).strftime("%Y-%m-%dT%H:%M")
-
-        def key(lead: int) -> str:
-            return f"agenda:{network.key}:{meeting.group_key}:{start}:{lead}d"
-
+        key = PostKey.agenda(network.key, meeting.group_key, meeting.starts_at, reminder.lead_days)
         return PlannedPost(
-            key=key(reminder.lead_days),
+            key=str(key),
             target=Target(network.key, meeting.group_key),
             due_at=reminder.due_at,
             stale_after=reminder.stale_after,
@@ -338,7 +334,7 @@ class MeetingPlanner:
             text=f"{mt.AGENDA_TITLE.get(language).format(group=group)}: {when}",
             card=cards.agenda_card(agenda, language, heading=heading),
             kind="agenda",
-            superseded_by=key(reminder.next_lead) if reminder.next_lead is not None else None,
+            superseded_by=_next(key, reminder),
         )
 
     def _wheel_post(
@@ -374,26 +370,29 @@ class MeetingPlanner:
         if who:
             facts.append((mt.RESPONSIBLE.get(language), who))
         buttons = [
-            cards.question_button_titled(
+            cards.command_button(
                 mt.WHEEL_BUTTON.get(language),
-                f"{mt.WHEEL_COMMAND.get(language)} {deadline.group_key or ''}".strip(),
+                cards.SHOW_WHEEL,
+                network.key,
+                deadline.group_key,
+                language,
             )
         ]
         if rule.check is not None:
             buttons.append(
-                cards.question_button_titled(
+                cards.command_button(
                     mt.MEETINGS_BUTTON.get(language),
-                    f"{mt.MEETINGS_COMMAND.get(language)} {deadline.group_key or ''}".strip(),
+                    cards.SHOW_MEETINGS,
+                    network.key,
+                    deadline.group_key,
+                    language,
                 )
             )
-        def key(lead: int) -> str:
-            return (
-                f"wheel:{network.key}:{rule.key}:{deadline.nominal.isoformat()}:"
-                f"{lead}d:{deadline.channel}"
-            )
-
+        key = PostKey.wheel(
+            network.key, rule.key, deadline.nominal, reminder.lead_days, deadline.channel
+        )
         return PlannedPost(
-            key=key(reminder.lead_days),
+            key=str(key),
             target=Target(network.key, deadline.channel),
             due_at=reminder.due_at,
             stale_after=reminder.stale_after,
@@ -405,7 +404,7 @@ class MeetingPlanner:
             mentions=mentions,
             kind="check" if rule.check is not None else "wheel",
             countdown=Countdown(deadline.day, relative),
-            superseded_by=key(reminder.next_lead) if reminder.next_lead is not None else None,
+            superseded_by=_next(key, reminder),
         )
 
 
@@ -421,6 +420,11 @@ class _NetworkPlan:
     depends_on: tuple[object, ...]
     meetings: tuple[Meeting, ...]  # not cancelled, starting on a day concerned
     deadlines: tuple[WheelDeadline, ...]
+
+
+def _next(key: PostKey, reminder: Reminder) -> str | None:
+    """The key of the reminder that supersedes this one, if any."""
+    return str(key.with_lead(reminder.next_lead)) if reminder.next_lead is not None else None
 
 
 def _named(assignment: Assignment) -> str:

@@ -18,9 +18,10 @@ from cli.schedule import (
     networks_for,
     wheel_command,
 )
+from domain.calendar_tokens import CalendarScope
 from domain.registry import RoleRegistry
 from services.calendar_feed import CalendarLinks
-from storage.calendar_tokens import CalendarScope, CalendarTokenStore
+from storage.calendar_tokens import CalendarTokenStore
 from tests.scheduler.wheel_network import WHEEL_NETWORK
 
 OTHER = replace(WHEEL_NETWORK, key="othernet", groups=WHEEL_NETWORK.groups[:1])

@@ -231,7 +231,16 @@ class CheckScope:
     ) -> WheelDeadline:
         """A deadline of the rule on `nominal` (shifted as the rule says), with what the
         check found (`meeting`, `holders`, `found`, `year`)."""
-        return _deadline(self.network, self.rule, nominal, channel, group, **found)
+        rule = self.rule
+        return WheelDeadline(
+            network_key=self.network.key,
+            rule=rule,
+            nominal=nominal,
+            day=shifted(nominal, rule.shift),
+            channel=channel,
+            group_key=group,
+            **found,
+        )
 
 
 def _rule_dates(rule: WheelRule, start: date, end: date) -> list[date]:

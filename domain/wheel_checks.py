@@ -164,10 +164,11 @@ class MinMeetingsCheck(WheelCheck):
     year: Literal["current", "next"] = "current"
 
     def failing(self, scope: CheckScope) -> Iterable[WheelDeadline]:
+        meetings, physical = scope.meetings, self.mode != "any"
         for nominal in scope.dates():
             year = nominal.year + (1 if self.year == "next" else 0)
             for channel, group in scope.channels():
-                count = scope.meetings.count(year, group, self.kind, self.mode != "any")
+                count = meetings.count(year, group, self.kind, physical)
                 if count < self.count:
                     yield scope.deadline(nominal, channel, group, found=count, year=year)
 
@@ -201,10 +202,11 @@ class PrecededByCheck(WheelCheck):
 
     def failing(self, scope: CheckScope) -> Iterable[WheelDeadline]:
         each_group = scope.rule.target == TARGET_EACH_GROUP
-        for meeting, day in scope.meetings.of_kind(self.kind):
-            nominal = day - timedelta(days=self.days)
+        meetings, before = scope.meetings, timedelta(days=self.days)
+        for meeting, day in meetings.of_kind(self.kind):
+            nominal = day - before
             group = meeting.group_key if each_group else None
-            if not scope.meetings.any_between(self.by_kind, group, nominal, day):
+            if not meetings.any_between(self.by_kind, group, nominal, day):
                 for channel, group in scope.channels(meeting.group_key):
                     yield scope.deadline(nominal, channel, group, meeting=meeting)
 

@@ -157,6 +157,10 @@ _ASKS_FOR_A_PERSON = frozenset({
     "hur nar jag", "hur nar man", "hur nar vi", "hur kontaktar jag", "hur kontaktar man",
     "hur far jag tag pa", "how do i reach", "how can i reach", "how do we reach",
     "how do i contact", "how can i contact", "how do i get hold of",
+    # Where to send or turn is to whom: "vart skickar jag synpunkterna?", "where do I send …".
+    "vart skickar jag", "vart ska jag skicka", "vart skickar vi", "vart ska vi skicka",
+    "vart vander jag mig", "vart vander vi oss", "where do i send", "where should i send",
+    "where do we send", "where should we send", "where do i turn", "where should i turn",
 })
 # Chat with the bot itself, or about nothing the networks do: a friendly answer, no role.
 _CHAT = frozenset({
@@ -290,7 +294,7 @@ def classify(
     if not cleaned or cleaned.strip("?! .") == "":
         return Classified(SmallTalk.HELP)
     command = _command(text.strip(), commands)
-    if command is not None:
+    if command is not None and not _asks_someone_after(command):
         return command
     all_words = [w.strip("?") or w for w in _WORD.findall(cleaned)]
     words = [w for w in all_words if w not in _FILLER]
@@ -360,6 +364,13 @@ def _asks_yes_or_no(folded: list[str], text: str, request_verbs: frozenset[str])
         return False
     # The passive of a duty verb ("beslutas", "godkänns", "utses"): besides the list.
     return first in _SV_VERB_FIRST or (first.endswith("s") and first[:-1] in request_verbs)
+
+
+def _asks_someone_after(command: Classified) -> bool:
+    """A command's leading words followed by a who-question about them ("Protokollet från
+    april ligger inte ute, vem kan fixa det?"): a who-question, not the command."""
+    rest = [fold(w.strip("?'’,.!")) for w in _WORD.findall((command.argument or "").lower())]
+    return _has_phrase([w for w in rest if w], _ASKS_FOR_A_PERSON)
 
 
 def _asks_whether_a_role_is_held(folded: list[str], role_words: frozenset[str]) -> bool:

@@ -169,6 +169,12 @@ def intent_of(text: str) -> Intent:
     "har ett förslag på hur uppdragen kan bli bättre",
     "I think we need someone to help with the budget",  # an opinion that asks for someone
     "Vet du någon som kan hjälpa till med budgeten?",
+    # Where to send something is to whom.
+    "Vart skickar jag våra synpunkter på utkastet?",
+    "Where do I send the comments from our region?",
+    # A command's leading words, then a who-question about them.
+    "Protokollet från mars saknas på sidan, vem kan lägga upp det?",
+    "Agenda for Logistics is missing, who sets it?",
 ])
 def test_who_questions_asked_outright_or_as_a_situation(text):
     assert intent_of(text) is Intent.WHO

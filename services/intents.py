@@ -157,6 +157,10 @@ _ASKS_FOR_A_PERSON = frozenset({
     "hur nar jag", "hur nar man", "hur nar vi", "hur kontaktar jag", "hur kontaktar man",
     "hur far jag tag pa", "how do i reach", "how can i reach", "how do we reach",
     "how do i contact", "how can i contact", "how do i get hold of",
+    # Where to send or turn is to whom: "vart skickar jag synpunkterna?", "where do I send …".
+    "vart skickar jag", "vart ska jag skicka", "vart skickar vi", "vart ska vi skicka",
+    "vart vander jag mig", "vart vander vi oss", "where do i send", "where should i send",
+    "where do we send", "where should we send", "where do i turn", "where should i turn",
 })
 # Chat with the bot itself, or about nothing the networks do: a friendly answer, no role.
 _CHAT = frozenset({
@@ -185,6 +189,12 @@ _NOT_FOR_A_ROLE = frozenset({
     "ladda upp", "upload", "won't open", "wont open", "oppnas inte", "funkar inte",
     "fungerar inte", "doesn't work", "is down", "ar nere", "lanken",
     "loggar ut", "utloggad", "logs me out", "logged out", "kraschar", "crashes",
+    # Trouble with a tool, whichever tool is named ("Projectplace laddar inte").
+    "laddar inte", "inloggningsfel", "felmeddelande", "felkod", "hanger sig", "startar inte",
+    "kan inte logga in", "kommer inte in", "gar inte att oppna", "kan inte oppna",
+    "won't load", "wont load", "doesn't load", "not loading", "login error", "error message",
+    "can't log in", "cannot log in", "can't open", "cannot open", "keeps crashing", "freezes",
+    "won't start", "wont start",
 })
 # Words that begin a request for something to be shown or told: with a command's topic, the
 # command ("visa årshjulet", "what deadlines are coming up?").
@@ -206,10 +216,37 @@ _YES_NO_STARTS = frozenset({
 # Words with which a yes/no question still asks for a person ("is there someone who …").
 _STILL_ASKS = frozenset({
     "someone", "somebody", "anyone", "anybody", "there", "responsible", "contact", "charge",
-    "nagon", "ansvarig", "ansvarar", "kontakt", "kontaktperson", "det",
+    "nagon", "nan", "ansvarig", "ansvarar", "kontakt", "kontaktperson", "help", "hjalp",
+    # "är det sekreteraren som skriver protokollet?": a relative clause names the doer.
+    "som",
     # Belonging to a body: "är processledaren med i beredningen?", "is … part of …?".
-    "med", "part", "member", "members", "ingar", "sitter", "sits",
+    "med i", "part", "member", "members", "ingar", "sitter", "sits",
 })
+# Swedish questions with the verb first, answered yes or no ("Beslutas budgeten på
+# årsmötet?", "Måste planen godkännas?", "Ska vi ha vegetariskt?"): auxiliaries and modals,
+# besides the passive of a duty verb (see `classify`); only with a question mark, since a
+# message may drop its "jag" ("behöver hjälp med utskicken", "har ett förslag").
+_SV_VERB_FIRST = frozenset({
+    "maste", "ska", "skall", "kan", "kunde", "far", "fick", "bor", "borde", "har", "hade",
+    "finns", "fanns", "behover", "brukar", "kommer", "gor", "gar", "vill", "skulle", "blir",
+    "ar", "galler", "racker", "hinner", "stammer", "beslutas", "godkanns", "valjs", "behovs",
+})
+# Whether something is allowed: a question of fact, whatever it is about.
+_ASKS_IF_ALLOWED = frozenset({
+    "is it ok", "is it okay", "is it possible", "is it allowed", "is that ok", "ar det ok",
+    "ar det okej", "ar det mojligt", "ar det tillatet", "ar det okay",
+})
+# English modals that open a yes/no question ("Can the project owner also sit in …?").
+_EN_MODAL_STARTS = frozenset({
+    "can", "could", "must", "may", "might", "shall", "would", "ought", "have", "had",
+})
+# An opinion told at the start ("I think the steering group meets too rarely"): asks
+# nobody, unless someone is asked for after it.
+_OPINION_STARTS = (
+    "i think", "i feel", "i believe", "in my opinion", "imo", "personally i", "jag tycker",
+    "jag tror att", "jag anser", "jag kanner att", "enligt mig", "personligen tycker",
+    "vi tycker", "we think", "we feel",
+)
 # A wish told in the first person ("jag vill lämna in protokollet", "I'd like to see the
 # agenda"): with a command's topic, that command; without one, a situation (who-question).
 _WISH = re.compile(
@@ -257,7 +294,7 @@ def classify(
     if not cleaned or cleaned.strip("?! .") == "":
         return Classified(SmallTalk.HELP)
     command = _command(text.strip(), commands)
-    if command is not None:
+    if command is not None and not _asks_someone_after(command):
         return command
     all_words = [w.strip("?") or w for w in _WORD.findall(cleaned)]
     words = [w for w in all_words if w not in _FILLER]
@@ -285,6 +322,8 @@ def classify(
     asks_to_do = bool(rest) and rest[0] not in _REQUEST_STARTS and (
         rest[0] in _REQUEST_VERBS or rest[0] in request_verbs
     )
+    if " ".join(folded[:3]) in _ASKS_IF_ALLOWED:  # "is it ok to meet online?": no listing
+        return Classified(UNSUPPORTED, argument=text.strip())
     topic = _topic_command(folded, commands, text.strip(), verbs_only=asks_to_do)
     if topic is not None:
         return topic
@@ -299,7 +338,9 @@ def classify(
         return Classified(UNSUPPORTED, argument=text.strip())
     if polite or (folded and folded[0] in _QUESTION_OF_FACT_STARTS):
         return Classified(UNSUPPORTED, argument=text.strip())
-    if folded and folded[0] in _YES_NO_STARTS and _STILL_ASKS.isdisjoint(folded[1:]):
+    if folded and _asks_yes_or_no(folded, text, request_verbs) and not (
+        _has_phrase(folded[1:], _STILL_ASKS) or _asks_whether_a_role_is_held(folded, role_words)
+    ):
         return Classified(UNSUPPORTED, argument=text.strip())
     if role_words and len(folded) > 2 and folded[0] in _WHICH and not _is_role_word(
         folded[1], role_words
@@ -307,6 +348,40 @@ def classify(
         # "vilket resurscentrum ska ta över?": which thing, not which person.
         return Classified(UNSUPPORTED, argument=text.strip())
     return Classified(QUESTION, argument=text.strip())
+
+
+def _asks_yes_or_no(folded: list[str], text: str, request_verbs: frozenset[str]) -> bool:
+    """A question answered yes or no, asking for nobody by its form: "is it …", "can the …",
+    "Beslutas budgeten …?", "Sparar du …?", or an opinion ("jag tycker …")."""
+    first = folded[0]
+    if first in _YES_NO_STARTS or first in _EN_MODAL_STARTS:
+        return True
+    if " ".join(folded[:4]).startswith(_OPINION_STARTS):
+        return True
+    if len(folded) > 1 and folded[1] == "du":  # the bot asked about itself: "Sparar du …?"
+        return True
+    if not text.rstrip().endswith("?"):
+        return False
+    # The passive of a duty verb ("beslutas", "godkänns", "utses"): besides the list.
+    return first in _SV_VERB_FIRST or (first.endswith("s") and first[:-1] in request_verbs)
+
+
+def _asks_someone_after(command: Classified) -> bool:
+    """A command's leading words followed by a who-question about them ("Protokollet från
+    april ligger inte ute, vem kan fixa det?"): a who-question, not the command."""
+    rest = [fold(w.strip("?'’,.!")) for w in _WORD.findall((command.argument or "").lower())]
+    return _has_phrase([w for w in rest if w], _ASKS_FOR_A_PERSON)
+
+
+def _asks_whether_a_role_is_held(folded: list[str], role_words: frozenset[str]) -> bool:
+    """"Har vi en sekreterare?", "do we have a treasurer?": asks for whoever holds it."""
+    if len(folded) < 3 or folded[1] not in _HOLDERS:
+        return False
+    # The whole word, not its start: the role words include everyday ones of synonyms.
+    return any(word in role_words and len(word) > _MIN_ROLE_WORD for word in folded[2:5])
+
+
+_HOLDERS = frozenset({"vi", "ni", "man", "we", "you"})
 
 
 def _short_small_talk(words: list[str]) -> Classified | None:

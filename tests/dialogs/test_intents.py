@@ -156,6 +156,25 @@ def intent_of(text: str) -> Intent:
     "finns det någon som har hand om budgeten?",
     "vi vill ta in en extern föreläsare i höst, har vi råd med det?",  # a situation
     "jag vill ta upp en fråga på nästa möte",  # a meeting is where, not what is wished
+    # Asked yes or no, but for someone: still who-questions.
+    "Har ni någon som bokar lokal?",
+    "Kan någon hjälpa mig med fakturan?",
+    "Finns det en kontaktperson mot styrelsen?",
+    "Är det sekreteraren som sparar anteckningarna?",
+    "Har vi en sekreterare i gruppen?",
+    "Is there someone who books the venue?",
+    "Can someone help me with the invoice?",
+    "Could you tell me who keeps the minutes?",
+    "behöver hjälp med det praktiska mellan träffarna",  # no question mark: "jag" dropped
+    "har ett förslag på hur uppdragen kan bli bättre",
+    "I think we need someone to help with the budget",  # an opinion that asks for someone
+    "Vet du någon som kan hjälpa till med budgeten?",
+    # Where to send something is to whom.
+    "Vart skickar jag våra synpunkter på utkastet?",
+    "Where do I send the comments from our region?",
+    # A command's leading words, then a who-question about them.
+    "Protokollet från mars saknas på sidan, vem kan lägga upp det?",
+    "Agenda for Logistics is missing, who sets it?",
 ])
 def test_who_questions_asked_outright_or_as_a_situation(text):
     assert intent_of(text) is Intent.WHO
@@ -230,6 +249,28 @@ def test_small_talk_in_both_languages(text):
     "does the action plan cover e-services?",
     "sammanfatta kansliutkastet åt mig",  # a summary asked of the bot
     "Projectplace loggar ut mig hela tiden",  # IT trouble
+    # Swedish questions with the verb first, asking for nobody.
+    "Beslutas budgeten på årsmötet?",
+    "Godkänns verksamhetsplanen av styrelsen?",  # passive of a duty verb
+    "Måste planen godkännas innan vi börjar?",
+    "Ska vi ha fika på nästa möte?",
+    "Har styrgruppen rätt att stoppa projektet?",
+    "Får gruppen bjuda in gäster?",
+    "Är det verkligen nödvändigt att ses två gånger per år?",
+    # English modals and "is it": the same.
+    "Can the chair also be the secretary?",
+    "Is it ok to meet online instead?",
+    "Must the plan be approved before we start?",
+    # Opinions, both languages.
+    "I think the council meets far too rarely",
+    "Jag tycker att mötena är för långa",
+    # The bot asked about itself.
+    "Sparar du det jag skriver?",
+    "Do you keep what I write to you?",
+    # Trouble with a named tool.
+    "Projectplace laddar inte, jag får bara felmeddelanden",
+    "SharePoint won't load on my laptop",
+    "Outlook: login error every morning",
 ])
 def test_requests_the_bot_does_not_carry_out_in_both_languages(text):
     assert intent_of(text) is Intent.UNSUPPORTED

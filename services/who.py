@@ -65,6 +65,7 @@ from typing import NamedTuple
 from domain.language import language_from_locale, language_scores
 from domain.registry import Assignment, Language, Localized, Network, Role, RoleRegistry
 from domain.turns import ContactAnswer, Reply
+from services.groups import resolve_group
 from services.intents import request_verbs, role_words
 from services.text import Analyzer, Word, carries_no_role_information, fold, stem, stems, words
 from texts.markdown import escape
@@ -570,11 +571,18 @@ class ContactFinder:
         by_network = {i: set(terms) for i, terms in consumed.items()}
         index = self._networks[network_key]
 
-        group_named = False
         named_group = self._named_group(question_words, index)
         if named_group is not None:
             _consume(consumed, question_words, named_group)
-            group_key, group_named = named_group.key, True
+        # Which group the answer is about: the one precedence every command uses.
+        choice = resolve_group(
+            self.registry.network(network_key),
+            named=named_group.key if named_group is not None else None,
+            channel_group=group_key,
+            only_group=False,
+        )
+        group_key = choice.group.key if choice.group is not None else None
+        group_named = choice.source == "message"
 
         scoped_words = (
             [

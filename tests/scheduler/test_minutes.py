@@ -8,13 +8,11 @@ from datetime import timedelta
 import pytest
 
 from bot.graph import CHUNK_UNIT
+from domain.minutes import MinutesRules, RejectedFile, check_file
 from domain.posts import Recipient, Target
 from services.minutes import (
     MinutesChaser,
-    MinutesRules,
-    RejectedFile,
     UploadRetry,
-    check_file,
     minutes_status,
     personal_reach,
 )
@@ -37,6 +35,7 @@ from tests.scheduler.minutes_fixtures import (
     filer,
     graph_files,
 )
+from texts.minutes import refusal
 
 PDF = b"%PDF-1.7\n minutes of the meeting"
 # The day-3 reminder of the Thursday meeting: Sunday 15 March moves to Monday the 16th.
@@ -68,7 +67,7 @@ async def graph() -> AsyncIterator[GraphFake]:
 def test_a_bad_file_gets_a_clear_answer(name, content, says):
     with pytest.raises(RejectedFile) as refused:
         check_file(name, content, rules_with(max_bytes=1000))
-    assert says in refused.value.text("sv")
+    assert says in refusal(refused.value, "sv")
 
 
 def rules_with(**values):

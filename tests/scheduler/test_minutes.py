@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from bot.graph import CHUNK_UNIT
-from domain.minutes import MinutesRules, RejectedFile, check_file
+from domain.minutes import MinutesRules, Refusal, RejectedFile, check_file
 from domain.posts import Recipient, Target
 from services.minutes import (
     MinutesChaser,
@@ -68,6 +68,17 @@ def test_a_bad_file_gets_a_clear_answer(name, content, says):
     with pytest.raises(RejectedFile) as refused:
         check_file(name, content, rules_with(max_bytes=1000))
     assert says in refusal(refused.value, "sv")
+
+
+def test_every_refusal_has_its_sentence_in_both_languages():
+    # A new reason in the domain without a sentence would reach the sender as a KeyError.
+    values = {"allowed": "pdf", "ext": "exe", "size": "60", "limit": "50", "name": "a*b.pdf",
+              "chars": "*"}  # fmt: skip
+    for reason in Refusal:
+        rejected = RejectedFile(reason, **values)
+        swedish, english = refusal(rejected, "sv"), refusal(rejected, "en")
+        assert swedish and english and swedish != english
+        assert "{" not in swedish + english
 
 
 def rules_with(**values):

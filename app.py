@@ -48,6 +48,7 @@ from dialogs.minutes import MinutesDialogs, MinutesInbox
 from dialogs.posts import POSTS_COMMAND, PostsOverview
 from dialogs.roles_admin import RolesAdminDialogs
 from dialogs.wheel_admin import WheelAdmin
+from domain.minutes import MinutesRules
 from domain.posts import Planner
 from scheduler.delivery import DeliveryWorker, RetryPolicy, process_worker_id, sends_within
 from scheduler.housekeeping import Housekeeping, RetentionPeriods
@@ -56,7 +57,6 @@ from services.calendar_feed import CalendarFeeds, CalendarLinks
 from services.minutes import (
     MinutesChaser,
     MinutesFiler,
-    MinutesRules,
     StoredChannels,
     UploadRetry,
 )

@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 
 from bot.settings import DEFAULT_ALLOWED_FILE_HOSTS, Settings, host_allowed
-from services.minutes import DownloadFailed, FileTooLarge
+from domain.minutes import DownloadFailed, FileTooLarge
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from typing import Any
 from bot.file_hosts import FileHosts
 from bot.graph import GraphFiles
 from domain.filing import GraphError
-from services.minutes import DownloadFailed, FileTooLarge
+from domain.minutes import DownloadFailed, FileTooLarge
 
 log = logging.getLogger(__name__)
 

@@ -28,14 +28,15 @@ from bot.settings import Settings
 from dialogs.admin import actor_name, describe
 from domain.personal_data import PersonKey
 from domain.recurrence import STOCKHOLM
+from domain.minutes import RejectedFile
 from domain.registry import Person, RoleRegistry, UnknownGroup, UnknownNetwork
 from domain.turns import Reply, Turn
-from services.minutes import AlreadyFiled, RejectedFile, day_range, minutes_status
+from services.minutes import AlreadyFiled, day_range, minutes_status
 from storage.backup import BackupError, back_up, restore
 from storage.personal_data import PersonalData
 from storage.registry_files import load_directory, load_file, write_file
 from texts.markdown import plain_text
-from texts.minutes import CLI_REPLACE_HINT
+from texts.minutes import CLI_REPLACE_HINT, refusal
 
 # The services app.py builds (`app.Services`): typed loosely here, because only the
 # composition root knows the concrete objects, and this layer must not import it.
@@ -381,7 +382,7 @@ async def _minutes_upload(services: Services, network, args: argparse.Namespace)
             meetings[0], path.name, content, by=cli_actor(), language="en", replace=args.replace
         )
     except RejectedFile as refused:
-        print(refused.text("en"), file=sys.stderr)
+        print(refusal(refused, "en"), file=sys.stderr)
         return 2
     except AlreadyFiled as filed:
         print(f"{filed.message}\n{CLI_REPLACE_HINT.en}", file=sys.stderr)

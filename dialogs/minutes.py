@@ -46,7 +46,15 @@ from dialogs.conversation import (
     CommandRequest,
 )
 from domain.meetings import Meeting
-from domain.minutes import RECEIVED_FILE_LIFETIME, Minutes, PendingUpload, ReceivedFile
+from domain.minutes import (
+    RECEIVED_FILE_LIFETIME,
+    Minutes,
+    MinutesRules,
+    PendingUpload,
+    ReceivedFile,
+    RejectedFile,
+    check_file,
+)
 from domain.ports import MeetingPort, MinutesPort
 from domain.recurrence import local
 from domain.registry import Group, Language, Localized, Network
@@ -56,9 +64,6 @@ from services.intents import Command
 from services.minutes import (
     GroupMinutes,
     MinutesFiler,
-    MinutesRules,
-    RejectedFile,
-    check_file,
     minutes_status,
     personal_reach,
 )
@@ -236,7 +241,7 @@ class MinutesInbox:
         try:
             check_file(name, None, rules)
         except RejectedFile as refused:
-            return [Reply(refused.text(language), language)]
+            return [Reply(xt.refusal(refused, language), language)]
         group = _sender_group(request, rules)
         if group is None:
             return [Reply(xt.WHICH_GROUP.get(language), language)]
@@ -346,7 +351,7 @@ class MinutesInbox:
             )
         except RejectedFile as refused:  # checked when it arrived; the rules may differ now
             await self._minutes.finish_received(kept.id)
-            return [Reply(refused.text(language), language)]
+            return [Reply(xt.refusal(refused, language), language)]
         except BaseException:
             # Not kept as a pending upload (the database failed, …): the sender may pick again.
             await self._minutes.release_received(kept.id)

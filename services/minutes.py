@@ -1,8 +1,7 @@
 """Minutes: checking a received file, filing it in SharePoint, and chasing what is missing.
 
-Plain Python over plain data. `check_file` refuses what should not be filed (too large,
-a type not allowed, empty or unreadable, a name with a path or characters SharePoint
-forbids); `minutes_path` names the file `Protokoll/<year>/<date> <group> protokoll.<ext>`.
+Plain Python over plain data. The rules a file must pass, and where it is filed, are
+the domain's (`domain.minutes`: `check_file`, `minutes_path`, `free_name`).
 `MinutesFiler` keeps a received file as a pending upload (the job) before anything is
 fetched or sent to Graph, so a turn answers at once; in the background it fetches the
 file, uploads it (one request, or an upload session resumed from where Graph says it
@@ -24,7 +23,6 @@ import html
 import logging
 import posixpath
 import random
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
@@ -43,7 +41,19 @@ from domain.filing import (
     UploadState,
 )
 from domain.meetings import Meeting
-from domain.minutes import Minutes, PendingUpload
+from domain.minutes import (
+    MAX_NAME_ATTEMPTS,
+    DownloadFailed,
+    FileTooLarge,
+    Minutes,
+    MinutesRules,
+    PendingUpload,
+    RejectedFile,
+    check_file,
+    free_name,
+    minutes_path,
+    too_large_file,
+)
 from domain.ports import (
     ChannelFilesPort,
     ConversationPort,
@@ -69,7 +79,7 @@ from domain.recurrence import (
     shifted,
     start_of_day,
 )
-from domain.registry import Assignment, Language, Localized, Network, RoleRegistry, ShiftPolicy
+from domain.registry import Assignment, Language, Localized, Network, RoleRegistry
 from services.planning import Reminder, reminder_chain
 from storage.database import is_unavailable
 from texts import meetings as mt
@@ -79,158 +89,12 @@ from views import cards
 
 log = logging.getLogger(__name__)
 
-MINUTES_FOLDER = "Protokoll"
-# SharePoint refuses these in file and folder names.
-FORBIDDEN_CHARACTERS = '"*:<>?/\\|'
-RESERVED_NAMES = {
-    ".lock", "con", "prn", "aux", "nul", "desktop.ini", "_vti_",
-    *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10)),
-}  # fmt: skip
-# The first bytes of each type's files; a type not listed is taken on its extension.
-SIGNATURES = {
-    "pdf": (b"%PDF-",),
-    "docx": (b"PK\x03\x04",),
-    "odt": (b"PK\x03\x04",),
-    "xlsx": (b"PK\x03\x04",),
-    "pptx": (b"PK\x03\x04",),
-    "doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
-    "rtf": (b"{\\rtf",),
-}
-MAX_NAME_ATTEMPTS = 20  # "name (2).pdf" … before giving up on finding a free name
 # The shortest wait of the filing loop between rounds (a job due "now" cannot spin it).
 MIN_WAIT_SECONDS = 0.2
 # How long a filing notice or an admin alert is still worth posting.
 NOTICE_STALE_AFTER = timedelta(days=1)
 # How long a channel's files folder, as Graph reported it, is trusted for the asking card.
 FOLDER_MAX_AGE = timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class MinutesRules:
-    """What the bot accepts and when it chases (from the settings)."""
-
-    max_bytes: int = 50 * 1024 * 1024
-    allowed_types: tuple[str, ...] = ("pdf", "docx", "doc", "odt", "rtf")
-    reminder_days: tuple[int, ...] = (3, 7)  # after the meeting; the last one adds the chair
-    # Where a reminder day on a weekend or holiday moves. After, by default: a chase is
-    # "at least so many days after the meeting", and moved back it could come the day
-    # after a Thursday meeting. Moved back it never lands on the meeting's day or before.
-    reminder_shift: ShiftPolicy = "next_working_day"
-    secretary_role: str = "sekreterare"
-    chair_role: str = "ordforande"
-    status_days: int = 180  # how far back "protokoll" looks
-
-
-class RejectedFile(Exception):
-    """A file that will not be filed, with the message to give the sender."""
-
-    def __init__(self, message: Localized[str], **values: object):
-        super().__init__(message.en.format(**values))
-        self.message = message
-        self.values = values
-
-    def text(self, language: Language) -> str:
-        """The message in `language`, its values (a file's name or type) markdown-escaped."""
-        values = {k: escape(v) if isinstance(v, str) else v for k, v in self.values.items()}
-        return self.message.get(language).format(**values)
-
-
-class DownloadFailed(Exception):
-    """A received file could not be fetched (the link expired, or no answer)."""
-
-
-class FileTooLarge(Exception):
-    """A received file is larger than allowed; `size`: the bytes read before stopping."""
-
-    def __init__(self, size: int):
-        super().__init__(f"more than {size} bytes")
-        self.size = size
-
-
-def check_file(file_name: str, content: bytes | None, rules: MinutesRules) -> str:
-    """The file's (lower-case) extension if it may be filed; else `RejectedFile`.
-
-    `content` None checks the name and type only (before downloading).
-    """
-    check_name(file_name)
-    stem, dot, extension = file_name.rpartition(".")
-    allowed = ", ".join(rules.allowed_types)
-    if not dot or not stem:
-        raise RejectedFile(xt.NO_TYPE, allowed=allowed)
-    extension = extension.lower()
-    if extension not in rules.allowed_types:
-        raise RejectedFile(xt.WRONG_TYPE, ext=extension, allowed=allowed)
-    if content is None:
-        return extension
-    if len(content) > rules.max_bytes:
-        raise too_large_file(len(content), rules.max_bytes)
-    if not content:
-        raise RejectedFile(xt.EMPTY)
-    signatures = SIGNATURES.get(extension)
-    if signatures and not content.startswith(signatures):
-        raise RejectedFile(xt.UNREADABLE, ext=extension)
-    return extension
-
-
-def too_large_file(size: int, max_bytes: int) -> RejectedFile:
-    """The refusal of a file of `size` bytes (or more) when `max_bytes` are allowed."""
-    return RejectedFile(xt.TOO_LARGE, size=_megabytes(size), limit=_megabytes(max_bytes))
-
-
-def check_name(file_name: str) -> None:
-    """Refuse a name with a path in it, characters SharePoint forbids, or a reserved name."""
-    if (
-        "/" in file_name
-        or "\\" in file_name
-        or file_name.strip() in ("", ".", "..")
-        or posixpath.normpath(file_name) != file_name
-    ):
-        raise RejectedFile(xt.BAD_NAME_PATH, name=file_name)
-    bad = sorted({c for c in file_name if c in FORBIDDEN_CHARACTERS or ord(c) < 32})
-    if bad:
-        shown = " ".join(repr(c)[1:-1] if ord(c) < 32 else c for c in bad)
-        raise RejectedFile(xt.BAD_NAME_CHARS, name=file_name, chars=shown)
-    lowered = file_name.lower()
-    if (
-        lowered.split(".")[0] in RESERVED_NAMES
-        or lowered in RESERVED_NAMES
-        or "_vti_" in lowered
-        or lowered.startswith("~$")
-        or file_name != file_name.strip()
-        or file_name.endswith(".")
-    ):
-        raise RejectedFile(xt.BAD_NAME_RESERVED, name=file_name)
-
-
-def safe_segment(text: str) -> str:
-    """Text usable in a SharePoint name: forbidden characters become "-"."""
-    cleaned = "".join("-" if c in FORBIDDEN_CHARACTERS or ord(c) < 32 else c for c in text)
-    return re.sub(r"\s+", " ", cleaned).strip(" .") or "-"
-
-
-def minutes_path(meeting: Meeting, group_name: str, extension: str) -> str:
-    """Where a meeting's minutes go in the channel's files folder."""
-    day = local(meeting.starts_at).date()
-    name = f"{day.isoformat()} {safe_segment(group_name)} protokoll.{extension}"
-    return f"{MINUTES_FOLDER}/{day.year}/{name}"
-
-
-def free_name(name: str, taken: set[str], attempt: int = 1) -> str:
-    """`name`, or "stem (2).ext", "stem (3).ext", … whichever is not in `taken`
-    (lower-cased); `attempt` > 1 skips the first candidates."""
-    stem, dot, extension = name.rpartition(".")
-    if not dot:
-        stem, extension = name, ""
-    n = attempt
-    while True:
-        candidate = name if n == 1 else f"{stem} ({n}){dot}{extension}"
-        if candidate.lower() not in taken:
-            return candidate
-        n += 1
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".replace(".0", "")
 
 
 class ChannelLocator(Protocol):
@@ -695,9 +559,9 @@ class MinutesFiler:
                 check_file(pending.file_name, content, self.rules)
             except FileTooLarge as too_large:
                 refused = too_large_file(too_large.size, self.rules.max_bytes)
-                return await self._refuse(pending, meeting, header + refused.text(language))
+                return await self._refuse(pending, meeting, header + xt.refusal(refused, language))
             except RejectedFile as refused:
-                return await self._refuse(pending, meeting, header + refused.text(language))
+                return await self._refuse(pending, meeting, header + xt.refusal(refused, language))
             except DownloadFailed as error:
                 failed = xt.SHARED_UNREADABLE if pending.shared else xt.DOWNLOAD_FAILED
                 # No answer at all may pass; an HTTP error from the link will not.

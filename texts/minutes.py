@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from domain.minutes import Refusal, RejectedFile
 from domain.registry import Language, Localized
+from texts.markdown import escape
 
 MINUTES_COMMAND = Localized(sv="protokoll", en="minutes")
 
@@ -173,6 +175,26 @@ BAD_NAME_RESERVED = Localized(
     sv="Filnamnet {name} är reserverat i SharePoint. Byt namn på filen och skicka den igen.",
     en="The file name {name} is reserved in SharePoint. Rename the file and send it again.",
 )
+# Each refusal's sentence, filled with the values `RejectedFile` carries.
+REFUSALS: dict[Refusal, Localized[str]] = {
+    Refusal.NO_TYPE: NO_TYPE,
+    Refusal.WRONG_TYPE: WRONG_TYPE,
+    Refusal.TOO_LARGE: TOO_LARGE,
+    Refusal.EMPTY: EMPTY,
+    Refusal.UNREADABLE: UNREADABLE,
+    Refusal.BAD_NAME_PATH: BAD_NAME_PATH,
+    Refusal.BAD_NAME_CHARS: BAD_NAME_CHARS,
+    Refusal.BAD_NAME_RESERVED: BAD_NAME_RESERVED,
+}
+
+
+def refusal(rejected: RejectedFile, language: Language) -> str:
+    """Why a file is not filed, in `language`; its values (a file's name or type)
+    markdown-escaped."""
+    values = {k: escape(v) if isinstance(v, str) else v for k, v in rejected.values.items()}
+    return REFUSALS[rejected.reason].get(language).format(**values)
+
+
 DOWNLOAD_FAILED = Localized(
     sv="Jag kunde inte hämta filen från Teams. Försök skicka den igen.",
     en="I could not fetch the file from Teams. Please send it again.",

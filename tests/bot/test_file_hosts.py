@@ -19,7 +19,7 @@ from bot.cards import edge_text
 from bot.file_hosts import MAX_REDIRECTS, FileHostRefused, FileHosts
 from bot.files import download
 from bot.settings import DEFAULT_ALLOWED_FILE_HOSTS, Settings
-from services.minutes import DownloadFailed, FileTooLarge
+from domain.minutes import DownloadFailed, FileTooLarge
 from tests.bot.test_minutes_scenarios import (  # noqa: F401 - fixtures
     PDF,
     TODAY,

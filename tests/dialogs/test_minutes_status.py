@@ -6,9 +6,9 @@ from datetime import date
 
 from dialogs.conversation import CommandRequest
 from dialogs.minutes import MinutesDialogs
+from domain.minutes import MinutesRules
 from domain.registry import RoleRegistry
 from domain.turns import Turn
-from services.minutes import MinutesRules
 from storage.database import Database
 from storage.meetings import MeetingRepository
 from storage.minutes import MinutesRepository

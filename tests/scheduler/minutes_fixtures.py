@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 from bot.graph import CHUNK_UNIT, GraphConfig, GraphFiles
 from domain.meetings import Meeting, MeetingDraft
+from domain.minutes import MinutesRules
 from domain.registry import Assignment, Group, Localized, Network, Person, Role, RoleRegistry
-from services.minutes import MinutesFiler, MinutesRules
+from services.minutes import MinutesFiler
 from storage.meetings import MeetingRepository
 from storage.minutes import MinutesRepository
 from storage.outbox import Outbox

@@ -8,13 +8,11 @@ from datetime import timedelta
 import pytest
 
 from bot.graph import CHUNK_UNIT
+from domain.minutes import MinutesRules, Refusal, RejectedFile, check_file
 from domain.posts import Recipient, Target
 from services.minutes import (
     MinutesChaser,
-    MinutesRules,
-    RejectedFile,
     UploadRetry,
-    check_file,
     minutes_status,
     personal_reach,
 )
@@ -37,6 +35,7 @@ from tests.scheduler.minutes_fixtures import (
     filer,
     graph_files,
 )
+from texts.minutes import refusal
 
 PDF = b"%PDF-1.7\n minutes of the meeting"
 # The day-3 reminder of the Thursday meeting: Sunday 15 March moves to Monday the 16th.
@@ -68,7 +67,18 @@ async def graph() -> AsyncIterator[GraphFake]:
 def test_a_bad_file_gets_a_clear_answer(name, content, says):
     with pytest.raises(RejectedFile) as refused:
         check_file(name, content, rules_with(max_bytes=1000))
-    assert says in refused.value.text("sv")
+    assert says in refusal(refused.value, "sv")
+
+
+def test_every_refusal_has_its_sentence_in_both_languages():
+    # A new reason in the domain without a sentence would reach the sender as a KeyError.
+    values = {"allowed": "pdf", "ext": "exe", "size": "60", "limit": "50", "name": "a*b.pdf",
+              "chars": "*"}  # fmt: skip
+    for reason in Refusal:
+        rejected = RejectedFile(reason, **values)
+        swedish, english = refusal(rejected, "sv"), refusal(rejected, "en")
+        assert swedish and english and swedish != english
+        assert "{" not in swedish + english
 
 
 def rules_with(**values):

@@ -19,9 +19,10 @@ import pytest
 from dialogs.conversation import CommandRequest
 from dialogs.posts import PostsOverview
 from domain.meetings import MeetingDraft
+from domain.minutes import MinutesRules
 from domain.recurrence import STOCKHOLM
 from domain.turns import Turn
-from services.minutes import MinutesChaser, MinutesRules
+from services.minutes import MinutesChaser
 from services.planning import MeetingPlanner
 from storage.conversations import ConversationStore
 from storage.database import Database

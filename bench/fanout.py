@@ -31,6 +31,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -82,6 +83,77 @@ async def connector_role(args: argparse.Namespace) -> None:
         if line.strip() == "dump":
             print(json.dumps(arrivals), flush=True)
     await runner.cleanup()
+
+
+# -- the bot, counting its database work ------------------------------------------------------
+
+# Tables whose statements are delivery's (the outbox, the shared budget, the channels'
+# references and bindings); an INSERT into the outbox is planning's.
+_DELIVERY_TABLES = ("outbox", "send_budget", "conversation_reference", "channel_binding")
+
+
+def bot_role(argv: list[str]) -> int:
+    """Run `app.py` with `argv`, counting the database work of delivery.
+
+    Every statement is seen by SQLAlchemy's `before_cursor_execute`; a transaction (BEGIN
+    to COMMIT or ROLLBACK on one connection) counts as delivery's when one of its
+    statements touches a delivery table. Its round trips are its statements (the BEGIN
+    included on SQLite) and its COMMIT or ROLLBACK: one request to the database each
+    (on aiosqlite, each also a hop to the driver's thread and back). SIGUSR1 writes the
+    totals so far to `$BENCH_DB_COUNTS` as JSON.
+    """
+    import signal
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    import app
+
+    totals = {"statements": 0, "transactions": 0, "round_trips": 0,
+              "delivery_statements": 0, "delivery_transactions": 0, "delivery_round_trips": 0}
+    open_: dict[int, list[bool]] = {}
+
+    def delivery(statement: str) -> bool:
+        text = statement.lstrip().lower()
+        if text.startswith("insert into outbox"):
+            return False
+        return any(table in text for table in _DELIVERY_TABLES)
+
+    @event.listens_for(Engine, "before_cursor_execute")
+    def _statement(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        totals["statements"] += 1
+        is_delivery = delivery(statement)
+        totals["delivery_statements"] += is_delivery
+        open_.setdefault(id(conn), []).append(is_delivery)
+
+    def _end(conn) -> None:  # noqa: ANN001
+        statements = open_.pop(id(conn), [])
+        totals["transactions"] += 1
+        totals["round_trips"] += len(statements) + 1
+        if any(statements):
+            totals["delivery_transactions"] += 1
+            totals["delivery_round_trips"] += len(statements) + 1
+
+    event.listen(Engine, "commit", _end)
+    event.listen(Engine, "rollback", _end)
+
+    def dump(*_: Any) -> None:
+        Path(os.environ["BENCH_DB_COUNTS"]).write_text(json.dumps(totals))
+
+    signal.signal(signal.SIGUSR1, dump)
+    sys.argv = [str(ROOT / "app.py"), *argv]
+    return app.main()
+
+
+async def _db_counts(bot: Any, path: Path) -> dict[str, int]:
+    """The bot's database counts so far (`bot_role`)."""
+    path.unlink(missing_ok=True)
+    bot.send_signal(10)  # SIGUSR1
+    for _ in range(100):
+        await asyncio.sleep(0.05)  # the handler runs between the bot's bytecodes
+        if path.exists() and path.stat().st_size:
+            return json.loads(path.read_text())
+    raise RuntimeError("the bot did not write its database counts")
 
 
 # -- the run ----------------------------------------------------------------------------------
@@ -163,10 +235,10 @@ async def one_run(args: argparse.Namespace, name: str, throttle_at: int) -> dict
         env = {k: v for k, v in os.environ.items() if not k.startswith("Microsoft")}
         env.update(DATABASE_URL=url, NETWORKS_DIR=str(folder), DATA_DIR=f"{scratch}/files",
                    LOG_LEVEL="INFO", TENANT_POSTS_PER_SECOND=str(args.rate),
-                   DEFAULT_NETWORK=network_key(0))
+                   DEFAULT_NETWORK=network_key(0), BENCH_DB_COUNTS=f"{scratch}/counts.json")
         with open(Path(scratch) / "serve.log", "wb") as log:
             bot = await asyncio.create_subprocess_exec(
-                sys.executable, str(ROOT / "app.py"), "serve", "--host", "127.0.0.1",
+                sys.executable, __file__, "--role", "bot", "serve", "--host", "127.0.0.1",
                 "--port", str(port), cwd=scratch, env=env,
                 stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log,
             )
@@ -217,11 +289,14 @@ async def one_run(args: argparse.Namespace, name: str, throttle_at: int) -> dict
                                  start + timedelta(hours=1))
             await _retrying(lambda: meetings.add(draft, by="bench", now=datetime.now(UTC)))
         expected = {post.key for post in posts}
+        counts_path = Path(scratch) / "counts.json"
+        counts_before = await _db_counts(bot, counts_path)
         cpu_before = _cpu_seconds(bot.pid)
         spy = None
         if args.py_spy:
             spy = await asyncio.create_subprocess_exec(
-                str(Path(sys.executable).parent / "py-spy"), "record", "-p", str(bot.pid),
+                shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy"),
+                "record", "-p", str(bot.pid),
                 "-o", f"{args.py_spy}.{name}.txt", "--format", "raw", "--nonblocking",
                 stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
             )
@@ -236,6 +311,8 @@ async def one_run(args: argparse.Namespace, name: str, throttle_at: int) -> dict
                 break
         load = _load()
         cpu = _cpu_seconds(bot.pid) - cpu_before
+        counts_after = await _db_counts(bot, counts_path)
+        database_work = {k: counts_after[k] - counts_before[k] for k in counts_after}
         if spy is not None:
             spy.send_signal(2)
             await spy.wait()
@@ -267,6 +344,7 @@ async def one_run(args: argparse.Namespace, name: str, throttle_at: int) -> dict
         "throttled": len(throttled), "sent_during_retry_after": during,
         "first_after_due_s": times[0] - due.timestamp() if times else None,
         "skipped_runs": skipped, "load": load, "cpu_ms_per_post": cpu * 1000 / args.posts,
+        **{f"{k}_per_post": v / args.posts for k, v in database_work.items()},
     }
 
 
@@ -284,7 +362,10 @@ async def run(args: argparse.Namespace) -> int:
             f"{result['first_after_due_s']:.2f} s after due; 429s {result['throttled']}, "
             f"accepted during Retry-After {result['sent_during_retry_after']}; "
             f"'maximum number of running instances' {result['skipped_runs']}; bot CPU "
-            f"{result['cpu_ms_per_post']:.1f} ms per post; bot ready after "
+            f"{result['cpu_ms_per_post']:.1f} ms per post; database per post: "
+            f"{result['delivery_round_trips_per_post']:.2f} round trips in "
+            f"{result['delivery_transactions_per_post']:.2f} transactions of delivery "
+            f"({result['round_trips_per_post']:.2f} round trips in all); bot ready after "
             f"{result['ready_s']:.1f} s; load {result['load']}", flush=True)
     ok = all(r["ratio"] <= 1.1 and r["lost"] == 0 and r["twice"] == 0 and not r["skipped_runs"]
              for r in results) and not results[1]["sent_during_retry_after"]
@@ -306,7 +387,9 @@ def main() -> int:
     parser.add_argument("--retry-after", type=int, default=2)
     parser.add_argument("--py-spy", metavar="PREFIX",
                         help="sample the bot with py-spy during each fan-out (PREFIX.run.txt)")
-    parser.add_argument("--role", choices=("connector",), help=argparse.SUPPRESS)
+    parser.add_argument("--role", choices=("connector", "bot"), help=argparse.SUPPRESS)
+    if sys.argv[1:3] == ["--role", "bot"]:
+        return bot_role(sys.argv[3:])
     args = parser.parse_args()
     if args.role == "connector":
         asyncio.run(connector_role(args))

@@ -22,8 +22,10 @@ Two kinds of work are driven, each at --concurrency requests in flight:
   once, before timing, so the figure is the edge's, not the outbox's), the bare handler
   POSTs the same card JSON to the connector.
 
-After every run the bot's resident memory (VmRSS) is printed; --turns 100000 gives the
-figure after 100,000 turns. --profile FILE samples the bot's stack per millisecond of its
+With --pairs, each pair also prints how many cores processes outside the run kept busy
+(the load average counts the run's own processes too); --echo makes the bot answer as the
+bare handler does, to measure the edge alone. After every run the bot's resident memory
+(VmRSS) is printed; --turns 100000 gives the figure after 100,000 turns. --profile FILE samples the bot's stack per millisecond of its
 CPU time and writes where it goes. See bench/README.md for how to read the output.
 """
 
@@ -196,6 +198,39 @@ def rss_mb(pid: int) -> float | None:
     return None
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds all CPUs of the machine have been busy since boot (Linux), 0 elsewhere."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return 0.0
+    # user nice system idle iowait irq softirq steal (guest time is counted in user already)
+    busy = sum(int(value) for index, value in enumerate(fields[:8]) if index not in (3, 4))
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
+class OthersMeter:
+    """How many cores processes outside this run kept busy while it ran.
+
+    The machine's busy CPU time (/proc/stat) less what this run's processes used (the load
+    generator, the connector and the servers): on a quiet machine about 0. Unlike the load
+    average, it leaves out the run's own processes, and it covers exactly the timed span.
+    """
+
+    def __init__(self, pids: list[int]):
+        self._pids = pids
+        self._began = (time.perf_counter(), machine_busy_seconds(), self._ours())
+
+    def _ours(self) -> float:
+        return sum(cpu_seconds(pid) for pid in self._pids)
+
+    def cores(self) -> float:
+        wall, busy, ours = self._began
+        seconds = time.perf_counter() - wall
+        others = (machine_busy_seconds() - busy) - (self._ours() - ours)
+        return max(0.0, others / seconds) if seconds > 0 else 0.0
+
+
 class Child:
     """A role of this script in its own process, announcing `READY <port>` on stdout."""
 
@@ -242,6 +277,8 @@ async def run_benchmark(args: argparse.Namespace, log: IO[bytes] | None) -> list
         servers: dict[str, Child] = {}
         for target in (t for t in ("bare", "bot") if t in args.targets):
             options = ["--database-url", database_url, "--log-level", args.log_level]
+            if args.echo and target == "bot":
+                options.append("--echo")
             if args.profile and target == "bot":
                 options += ["--profile", str(Path(args.profile).resolve())]
             servers[target] = await Child.start(target, *options, log=log)
@@ -340,11 +377,16 @@ async def _measure_pairs(
                          rss_mb(server.process.pid), cpu * 1000 / args.turns)
 
     pairs: list[dict[str, RunResult]] = []
+    others: list[float] = []
+    pids = [os.getpid(), connector.process.pid, *(s.process.pid for s in servers.values())]
     print(f"{'pair':<5} {'work':<9} {'bot/s':>7} {'bare/s':>7} {'ratio':>6} "
-          f"{'bot p99':>8} {'bot CPU':>8} {'bare CPU':>8} {'CPU x':>6} {'load 1m':>8}")
+          f"{'bot p99':>8} {'bot CPU':>8} {'bare CPU':>8} {'CPU x':>6} {'load 1m':>8} "
+          f"{'others':>7}")
     for number in range(args.pairs):
         order = ["bare", "bot"] if number % 2 == 0 else ["bot", "bare"]
+        meter = OthersMeter(pids)
         pair = {target: await run(target) for target in order if target in servers}
+        others.append(meter.cores())
         pairs.append(pair)
         if {"bot", "bare"} <= pair.keys():
             bot, bare = pair["bot"], pair["bare"]
@@ -352,7 +394,7 @@ async def _measure_pairs(
                   f"{bot.per_second / bare.per_second:>6.2f} {bot.percentile(0.99):>8.1f} "
                   f"{bot.cpu_ms_per_turn:>8.3f} {bare.cpu_ms_per_turn:>8.3f} "
                   f"{bot.cpu_ms_per_turn / bare.cpu_ms_per_turn:>6.2f} "
-                  f"{os.getloadavg()[0]:>8.2f}", flush=True)
+                  f"{os.getloadavg()[0]:>8.2f} {others[-1]:>7.2f}", flush=True)
     complete = [p for p in pairs if {"bot", "bare"} <= p.keys()]
     if complete:
         ratios = [p["bot"].per_second / p["bare"].per_second for p in complete]
@@ -363,8 +405,8 @@ async def _measure_pairs(
               f"against bare {statistics.median(p['bare'].cpu_ms_per_turn for p in complete):.3f}"
               f" ms per turn ({statistics.median(cpu_x):.2f} x); bot RSS "
               f"{complete[-1]['bot'].rss_mb or 0:.0f} MiB; failures "
-              f"{sum(r.failures for p in pairs for r in p.values())}; load {_load_average()}",
-              flush=True)
+              f"{sum(r.failures for p in pairs for r in p.values())}; load {_load_average()}; "
+              f"others kept {statistics.median(others):.2f} cores busy (median)", flush=True)
     # One result per server over all pairs, for the summary and the exit status.
     results = []
     for target in servers:
@@ -524,6 +566,16 @@ async def bot_role(args: argparse.Namespace) -> None:
     from storage.conversations import ConversationStore
     from storage.database import Database
 
+    if args.echo:
+        # The edge alone: the bot answers as the bare handler does ("Du frågade: …"), so
+        # the difference left is what the edge does beyond the bare round trip.
+        from dialogs.conversation import Conversation
+        from dialogs.turns import Reply
+
+        async def echo(self: Conversation, turn: Any) -> list[Reply]:
+            return [Reply(f"Du frågade: {turn.text}", "sv")]
+
+        Conversation.respond = echo  # type: ignore[method-assign]
     settings = Settings(database_url=args.database_url, port=0, log_level=args.log_level)
     configure_logging(settings.log_level)
     errors = ErrorCount()
@@ -648,6 +700,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--profile", metavar="FILE",
                         help="sample the bot's stack every millisecond and write where its busy "
                         "time goes to FILE (the sampling slows the bot a little)")
+    parser.add_argument("--echo", action="store_true",
+                        help="the bot answers every message as the bare handler does (its text "
+                        "echoed, no card), without the registry: the edge's own cost")
     parser.add_argument("--role", choices=("connector", "bare", "bot"), help=argparse.SUPPRESS)
     return parser
 

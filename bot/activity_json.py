@@ -16,7 +16,8 @@ including its errors. So the result is msrest's by construction where msrest dec
 and equal to it where the plan decides: tests/bot/test_activity_json.py compares the two
 on the Teams activity corpus and on generated activities.
 
-`activity_from_json` replaces `Activity().deserialize(data)`; `model_to_json` replaces
+`activity_from_json` replaces `Activity().deserialize(data)` (`model_from_json` the same
+for another model); `model_to_json` replaces
 `model.serialize()` and `Serializer.body(model, ...)` for botbuilder models.
 """
 
@@ -26,7 +27,7 @@ import datetime
 import re
 from collections.abc import Callable
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from botbuilder.schema import Activity
 from isodate.isotzinfo import build_tzinfo
@@ -43,6 +44,7 @@ class Unconvertible(Exception):
 
 # A converter turns one non-None value into its result, or raises Unconvertible.
 Converter = Callable[[Any], Any]
+_M = TypeVar("_M", bound=Model)
 
 
 def activity_from_json(data: dict[str, Any]) -> Activity:
@@ -55,6 +57,15 @@ def activity_from_json(data: dict[str, Any]) -> Activity:
     except (Unconvertible, TypeError):
         # TypeError: a model's constructor refused the values; msrest says how.
         return Activity().deserialize(data)
+
+
+def model_from_json(cls: type[_M], data: dict[str, Any]) -> _M:
+    """The model msrest's `cls().deserialize(data)` builds (e.g. a stored
+    `ConversationReference`, read for every scheduled post)."""
+    try:
+        return _reader(cls)(data)  # type: ignore[no-any-return]
+    except (Unconvertible, TypeError):
+        return cls().deserialize(data)  # type: ignore[no-any-return]
 
 
 def model_to_json(model: Model) -> dict[str, Any]:
@@ -175,8 +186,22 @@ _PLAIN_ISO = re.compile(
 
 
 # isodate's tzinfo per zone text ("Z", "+01:00"): a FixedOffset never changes, so one per
-# offset serves every timestamp. At most 2 × 100 × 100 keys, as the pattern allows.
-_zones: dict[str, Any] = {}
+# offset serves every timestamp. At most 2 × 100 × 100 keys, as the pattern allows. With
+# it, whether its offset is one `datetime` accepts (under 24 hours; "+25:00" is not).
+_zones: dict[str, tuple[Any, bool]] = {}
+
+
+def _zone(zone: str, sign: str | None, hours: str | None, minutes: str | None) -> tuple[Any, bool]:
+    tzinfo = (
+        build_tzinfo("Z") if zone == "Z" else build_tzinfo(zone, sign, int(hours), int(minutes))
+    )
+    try:
+        datetime.datetime(2000, 1, 1, tzinfo=tzinfo).utcoffset()
+        sound = True
+    except ValueError:
+        sound = False
+    _zones[zone] = (tzinfo, sound)
+    return tzinfo, sound
 
 
 def _read_iso(value: Any) -> Any:
@@ -192,20 +217,15 @@ def _read_iso(value: Any) -> Any:
         year, month, day, hour, minute, second, fraction, zone, sign, tz_hour, tz_minute = (
             match.groups()
         )
-        tzinfo = _zones.get(zone)
-        if tzinfo is None:
-            tzinfo = (
-                build_tzinfo("Z")
-                if zone == "Z"
-                else build_tzinfo(zone, sign, int(tz_hour), int(tz_minute))
-            )
-            _zones[zone] = tzinfo
+        tzinfo, sound = _zones.get(zone) or _zone(zone, sign, tz_hour, tz_minute)
         try:
             result = datetime.datetime(
                 int(year), int(month), int(day), int(hour), int(minute), int(second),
                 int(fraction.ljust(6, "0")) if fraction else 0, tzinfo,
             )
-            if 1 <= result.utctimetuple().tm_year <= 9999:
+            # msrest's check that the time is within years 1-9999 in UTC: with a sound
+            # offset only a year at either end can leave them (utctimetuple is ~1 µs).
+            if (sound and 1 < result.year < 9999) or 1 <= result.utctimetuple().tm_year <= 9999:
                 return result
         except (ValueError, OverflowError):
             pass  # msrest says what is wrong with it

@@ -3,7 +3,7 @@
 `GraphFiles` finds a channel's files folder, makes folders, lists names and uploads a
 file (one request when small, an upload session in 320 KiB multiples otherwise); it
 also reads a file someone posted in a channel, from its SharePoint link (`/shares`). It
-implements `domain.filing.ChannelFiles`: it returns that module's plain dataclasses
+implements `domain.ports.ChannelFilesPort`: it returns `domain.filing`'s plain dataclasses
 (`DriveFolder`, `DriveFile`) and raises its `GraphError` subclasses; no Graph type
 leaves this module. `GraphDirectory` answers the chat's
 administration: who owns a team (`GET /teams/{id}/members`, paged) and who is in the

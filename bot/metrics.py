@@ -27,9 +27,9 @@ from typing import Literal, get_args
 
 from aiohttp import web
 
+from domain.outbox import OutboxStatus
 from observability.logs import log_context, new_correlation_id
 from scheduler.metrics import DeliveryCounters
-from storage.outbox import OutboxStatus
 
 logger = logging.getLogger(__name__)
 

@@ -56,6 +56,7 @@ from botbuilder.schema import Mention as MentionEntity
 from botframework.connector.aio import ConnectorClient
 from msrest.exceptions import ClientRequestError
 
+from bot.activity_json import model_from_json
 from bot.adapter import SamverkanAdapter, ServiceUrlNotAllowed
 from bot.cards import ADAPTIVE_CARD_CONTENT_TYPE
 from domain.posts import Mention, PlannedPost
@@ -79,7 +80,7 @@ class ConnectorSender:
 
     async def send(self, reference: dict[str, Any], post: PlannedPost) -> str:
         """Post `post` as a new thread in the reference's conversation; the activity id."""
-        stored = ConversationReference().deserialize(reference)
+        stored = model_from_json(ConversationReference, reference)
         activity = post_activity(post)
         activity.channel_id = stored.channel_id
         activity.service_url = stored.service_url
@@ -102,7 +103,7 @@ class ConnectorSender:
         """Open (or find: Teams returns the existing one) the personal chat of the person
         with `entra_object_id`, through the serviceUrl and bot of `template` (a reference
         in their tenant); returns the new chat's conversation reference."""
-        stored = ConversationReference().deserialize(template)
+        stored = model_from_json(ConversationReference, template)
         parameters = ConversationParameters(
             is_group=False,
             bot=stored.bot,

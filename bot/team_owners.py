@@ -1,6 +1,6 @@
 """What Graph tells the chat's administration: a network's team owners, and people.
 
-`GraphTeamOwners` answers `services.permissions.TeamOwners`: the network's team is the
+`GraphTeamOwners` answers `domain.ports.TeamOwnersPort`: the network's team is the
 team bound to it (its General channel's stored reference); Teams names that team to the
 bot by its thread id, Graph by its Microsoft 365 group id, which Teams sends beside it
 (`channelData.team.aadGroupId`, kept in the `graph_team` table). The owners are read
@@ -8,7 +8,7 @@ from `GET /teams/{group id}/members` and kept a few minutes per team, so a burst
 clicks costs one Graph call. Errors are raised, never cached: `Permissions` treats a
 failed lookup as "not an owner", so an outage grants nothing.
 
-`DirectoryPeople` answers `dialogs.roles_admin.PeopleDirectory` (is this Entra object id
+`DirectoryPeople` answers `domain.ports.PeopleDirectoryPort` (is this Entra object id
 a person of the tenant, and what is their name and work e-mail) and the people picker's
 search (`search`), as plain `Person`s: only a name, a work e-mail and the object id.
 """
@@ -19,29 +19,14 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from typing import Protocol
 
 from bot.graph import DirectoryUser, GraphDirectory
+from domain.ports import ConversationPort, MinutesPort
 from domain.registry import Person
-from storage.conversations import StoredReference
 
 log = logging.getLogger(__name__)
 
 OWNERS_CACHE_SECONDS = 300.0
-
-
-class TeamOfNetwork(Protocol):
-    """What the owners need from `storage.conversations.ConversationStore`."""
-
-    async def channel_reference(
-        self, network_key: str, group_key: str | None
-    ) -> StoredReference | None: ...
-
-
-class GraphGroupIds(Protocol):
-    """What the owners need from `storage.minutes.MinutesRepository`."""
-
-    async def group_id(self, team_id: str) -> str | None: ...
 
 
 class TeamNotKnown(LookupError):
@@ -54,8 +39,8 @@ class GraphTeamOwners:
     def __init__(
         self,
         directory: GraphDirectory,
-        channels: TeamOfNetwork,
-        graph_teams: GraphGroupIds,
+        channels: ConversationPort,
+        graph_teams: MinutesPort,
         *,
         clock: Callable[[], float] = time.monotonic,
     ):

@@ -24,7 +24,7 @@ import copy
 import html
 import logging
 import re
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import attrgetter
@@ -48,6 +48,7 @@ from bot.files import TEAMS_FILE_HOSTS, ReceivedFile, received_files
 from dialogs.installation import CONFIRM_ACTION, Team, TeamChannel
 from dialogs.minutes import FILE_ACTION
 from domain.language import detect_language
+from domain.ports import ConversationPort, MinutesPort
 from domain.registry import Language
 from domain.turns import ConversationKind, Reply, Turn
 from views.cards import PEOPLE_DATASET
@@ -74,26 +75,6 @@ class ConversationLogic(Protocol):
     async def respond(self, turn: Turn) -> list[Reply]: ...
 
 
-class ConversationReferences(Protocol):
-    """What the bot needs from `storage.conversations.ConversationStore`."""
-
-    async def save_reference(
-        self,
-        reference: dict[str, Any],
-        *,
-        tenant_id: str | None,
-        team_id: str | None,
-        channel_id: str | None,
-        kind: ConversationKind,
-        only_if_changed: bool = False,
-        inputs: Hashable | None = None,
-    ) -> None: ...
-
-    def reference_unchanged(self, conversation_id: str, inputs: Hashable) -> bool: ...
-
-    async def binding_for(self, team_id: str, channel_id: str) -> tuple[str, str | None] | None: ...
-
-
 class Installations(Protocol):
     """What the bot needs from `dialogs.installation.TeamInstallations`."""
 
@@ -112,12 +93,6 @@ class Installations(Protocol):
     async def channel_deleted(self, team: Team, channel_id: str) -> None: ...
 
     def confirmed(self, language: Language) -> Reply: ...
-
-
-class GraphTeams(Protocol):
-    """What the bot needs from `storage.minutes.MinutesRepository`: teams' Graph ids."""
-
-    async def remember_team(self, team_id: str, group_id: str, now: datetime) -> None: ...
 
 
 class PeopleSearch(Protocol):
@@ -147,9 +122,9 @@ class SamverkanBot(ActivityHandler):
     def __init__(
         self,
         conversation: ConversationLogic,
-        references: ConversationReferences,
+        references: ConversationPort,
         installations: Installations,
-        graph_teams: GraphTeams | None = None,
+        graph_teams: MinutesPort | None = None,
         people: PeopleSearch | None = None,
         file_hosts: FileHosts = TEAMS_FILE_HOSTS,
     ):

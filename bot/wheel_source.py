@@ -15,14 +15,13 @@ from urllib.parse import quote, urlencode
 
 from bot.settings import Settings
 from bot.tab_pages import NetworkChoice
+from domain.conversations import ChannelBinding
+from domain.ports import MeetingPort, WheelOverridePort
 from domain.recurrence import local, start_of_day
 from domain.registry import Language
 from domain.wheel import wheel_deadlines
 from services.calendar_feed import CalendarLinks, feed_url, subscriptions_offered
 from services.registry_snapshots import RegistrySnapshots
-from storage.conversations import ChannelBinding
-from storage.meetings import MeetingRepository
-from storage.wheel_overrides import WheelOverrideStore
 from views.meetings import (
     channel_name,
     deadline_problem,
@@ -43,11 +42,11 @@ class WheelPages:
     def __init__(
         self,
         snapshots: RegistrySnapshots,
-        meetings: MeetingRepository,
+        meetings: MeetingPort,
         *,
         default_network: str,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
-        overrides: WheelOverrideStore | None = None,
+        overrides: WheelOverridePort | None = None,
         calendar_links: CalendarLinks | None = None,
         public_base_url: str = "",
         team_bindings: Callable[[str], Awaitable[Sequence[ChannelBinding]]] | None = None,

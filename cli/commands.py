@@ -26,12 +26,13 @@ from azure.core.credentials_async import AsyncTokenCredential
 from bot.chat import AppFactory, run_chat
 from bot.settings import Settings
 from dialogs.admin import actor_name, describe
+from domain.personal_data import PersonKey
 from domain.recurrence import STOCKHOLM
 from domain.registry import Person, RoleRegistry, UnknownGroup, UnknownNetwork
 from domain.turns import Reply, Turn
 from services.minutes import AlreadyFiled, RejectedFile, day_range, minutes_status
 from storage.backup import BackupError, back_up, restore
-from storage.personal_data import PersonalData, PersonKey
+from storage.personal_data import PersonalData
 from storage.registry_files import load_directory, load_file, write_file
 from texts.markdown import plain_text
 from texts.minutes import CLI_REPLACE_HINT

@@ -24,11 +24,11 @@ from typing import TextIO
 from bot.settings import Settings
 from cli.commands import Wiring, cli_actor
 from domain.agenda import Agenda
+from domain.calendar_tokens import CalendarScope
 from domain.recurrence import local
 from domain.registry import Language, Network, RoleRegistry, UnknownGroup, UnknownNetwork
 from services.calendar_feed import CalendarFeeds, CalendarLinkKeyMissing, CalendarLinks, is_base_url
 from services.schedule import DueItem, Schedule
-from storage.calendar_tokens import CalendarScope
 
 WHEEL_DAYS = 90  # `wheel` without --days
 MAX_WHEEL_DAYS = 3660  # ten years: enough for any plan, and a bound on the work asked for

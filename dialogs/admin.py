@@ -9,16 +9,16 @@ JSON, is `python app.py audit`.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from dialogs.conversation import CommandHandler, CommandRequest
+from domain.audit import SYSTEM, TEAMS, AuditEntry
+from domain.ports import AuditPort
 from domain.recurrence import local
 from domain.registry import Language, Localized, RoleRegistry
 from domain.turns import Reply
 from services.intents import Command
 from services.permissions import Permissions
-from storage.audit import SYSTEM, TEAMS, AuditEntry
 from texts import audit as at
 from texts.markdown import escape
 
@@ -35,22 +35,10 @@ AUDIT_COMMAND = Command(
 AUDIT_ROWS = 15  # how many entries "logg" shows; `app.py audit` shows them all
 
 
-class AuditEntries(Protocol):
-    """What the command needs from `storage.audit.AuditLog`."""
-
-    async def entries(
-        self,
-        *,
-        network_key: str | None = None,
-        since: datetime | None = None,
-        limit: int | None = None,
-    ) -> list[AuditEntry]: ...
-
-
 class AuditDialogs:
     """The "logg" command over the audit log."""
 
-    def __init__(self, audit_log: AuditEntries, permissions: Permissions | None = None):
+    def __init__(self, audit_log: AuditPort, permissions: Permissions | None = None):
         self._audit_log = audit_log
         self._permissions = permissions or Permissions()
 

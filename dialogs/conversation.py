@@ -22,7 +22,6 @@ from typing import Any
 from domain.language import detect_language
 from domain.registry import (
     LANGUAGES,
-    Group,
     Language,
     Localized,
     Network,
@@ -33,7 +32,6 @@ from domain.registry import (
 from domain.turns import Reply, Turn
 from services.intents import UNSUPPORTED, Classified, Command, CommandPhrases, SmallTalk, classify
 from services.registry_snapshots import RegistrySnapshots
-from services.text import fold
 from services.who import MAX_GROUP_LINES, ContactFinder
 from texts import common as texts
 from texts.markdown import escape
@@ -55,6 +53,8 @@ class CommandRequest:
     today: date
     # The group the message names anywhere ("what's on the agenda for Logistics?"), if any.
     group_key: str | None = None
+    # The group a card's button chose (its data's `group`), for a command shown from a card.
+    chosen_group: str | None = None
 
 
 CommandHandler = Callable[[CommandRequest], Awaitable[list[Reply]]]
@@ -175,15 +175,24 @@ class Conversation:
         return await handler(request)
 
 
-def named_group(network: Network, argument: str) -> Group | None:
-    """The group a command's argument names (its key, name or an alias), if any."""
-    wanted = fold(argument.strip())
-    if not wanted:
-        return None
-    for group in network.groups:
-        if wanted in {fold(n) for n in (group.key, group.name.sv, group.name.en, *group.aliases)}:
-            return group
-    return None
+def command_from_card(request: ActionRequest) -> CommandRequest:
+    """A button's structured data (`views.cards.command_button`: `network`, `group`,
+    `lang`) as the command it shows, with no words: the group is the one the card chose,
+    the network the card's when it is still in the registry."""
+    network, value = request.network, request.value
+    key = value.get("network")
+    if isinstance(key, str) and key != network.key and key in request.registry.keys():
+        network = request.registry.network(key)
+    group = value.get("group")
+    return CommandRequest(
+        turn=request.turn,
+        argument="",
+        language=request.language,
+        network=network,
+        registry=request.registry,
+        today=request.today,
+        chosen_group=group if isinstance(group, str) else None,
+    )
 
 
 def _with_contact_card(reply: Reply) -> Reply:

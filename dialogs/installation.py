@@ -31,18 +31,19 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 from dialogs.conversation import ActionHandler, ActionRequest, CommandHandler, CommandRequest
+from domain.conversations import ChannelBinding, StoredReference
+from domain.ports import ConversationPort, OutboxPort
 from domain.registry import Group, Language, Localized, Network, RoleRegistry
 from domain.turns import Reply, Turn
 from services.intents import Command
 from services.permissions import Permissions
 from services.text import fold
-from storage.conversations import ChannelBinding, StoredReference
 from texts import installation as it
 from texts.markdown import escape
 from texts.meetings import GENERAL_CHANNEL_NAME
@@ -99,54 +100,6 @@ class Registry(Protocol):
     async def current(self) -> tuple[RoleRegistry, Any]: ...
 
 
-class Channels(Protocol):
-    """What installations need from `storage.conversations.ConversationStore`."""
-
-    async def save_reference(
-        self,
-        reference: dict[str, Any],
-        *,
-        tenant_id: str | None,
-        team_id: str | None,
-        channel_id: str | None,
-        kind: str,
-    ) -> None: ...
-
-    async def set_binding(
-        self,
-        team_id: str,
-        channel_id: str | None,
-        network_key: str,
-        group_key: str | None,
-    ) -> None: ...
-
-    async def remove_binding(self, team_id: str, channel_id: str | None) -> bool: ...
-
-    async def change_bindings(
-        self,
-        team_id: str,
-        changes: Mapping[str | None, tuple[str, str | None] | None],
-        *,
-        actor: str | None = ...,
-    ) -> None: ...
-
-    async def bindings_for_team(self, team_id: str) -> list[ChannelBinding]: ...
-
-    async def references_for_team(self, team_id: str) -> list[StoredReference]: ...
-
-    async def set_active(self, conversation_id: str, active: bool) -> bool: ...
-
-    async def set_team_active(self, team_id: str, active: bool) -> int: ...
-
-
-class Requeue(Protocol):
-    """What installations need from `storage.outbox.Outbox`."""
-
-    async def requeue_undeliverable(self, network_key: str, now: datetime) -> int: ...
-
-    async def requeue_undeliverable_to_person(self, entra_object_id: str, now: datetime) -> int: ...
-
-
 def normalized(name: str) -> str:
     """A name as compared, folded and with punctuation as spaces ("Logistik-gruppen!" ->
     "logistik gruppen")."""
@@ -170,8 +123,8 @@ class TeamInstallations:
         self,
         *,
         registry: Registry,
-        channels: Channels,
-        outbox: Requeue,
+        channels: ConversationPort,
+        outbox: OutboxPort,
         default_network: str,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         permissions: Permissions | None = None,

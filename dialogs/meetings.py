@@ -27,20 +27,26 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from dialogs.conversation import ActionHandler, ActionRequest, CommandHandler, CommandRequest
-from dialogs.wheel_admin import Overrides, edit_button, entries_button
+from dialogs.conversation import (
+    ActionHandler,
+    ActionRequest,
+    CommandHandler,
+    CommandRequest,
+    command_from_card,
+)
+from dialogs.wheel_admin import edit_button, entries_button
 from domain.agenda import compose_agenda
+from domain.calendar_tokens import CalendarScope
 from domain.meetings import Meeting, MeetingDraft
+from domain.ports import MeetingPort, WheelOverridePort
 from domain.recurrence import aware, local, start_of_day
 from domain.registry import MEETING_MODES, Group, Language, Localized, Network, RoleRegistry
 from domain.turns import Reply, Turn
 from domain.wheel import WheelDeadline, wheel_deadlines
 from services.calendar_feed import CalendarLinks, subscriptions_offered, webcal_url
+from services.groups import group_names, resolve_group
 from services.intents import Command
 from services.permissions import Permissions
-from services.text import fold
-from storage.calendar_tokens import CalendarScope
-from storage.meetings import MeetingRepository
 from texts import meetings as mt
 from texts.markdown import escape
 from views import cards
@@ -152,15 +158,15 @@ class _Context:
 
 
 class MeetingDialogs:
-    """The chat side of meetings: commands and card actions over a `MeetingRepository`."""
+    """The chat side of meetings: commands and card actions over a `MeetingPort`."""
 
     def __init__(
         self,
-        meetings: MeetingRepository,
+        meetings: MeetingPort,
         *,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         permissions: Permissions | None = None,
-        wheel_overrides: Overrides | None = None,
+        wheel_overrides: WheelOverridePort | None = None,
         calendar_links: CalendarLinks | None = None,
         public_base_url: str = "",
         wheel_link: Callable[[str, Language], str | None] | None = None,
@@ -197,6 +203,9 @@ class MeetingDialogs:
             ("meeting.add", self.add_meeting),
             ("meeting.move", self.move_meeting),
             ("meeting.cancel", self.cancel_meeting),
+            (cards.SHOW_AGENDA, self.agenda_from_card),
+            (cards.SHOW_MEETINGS, self.meetings_from_card),
+            (cards.SHOW_WHEEL, self.wheel_from_card),
         ]
 
     # --- commands ---
@@ -204,9 +213,9 @@ class MeetingDialogs:
     async def agenda(self, request: CommandRequest) -> list[Reply]:
         """The agenda of the group's next meeting."""
         context = _context(request)
-        group, _rest = _group(context, request.argument, named=request.group_key)
+        group, _rest = _group(context, request)
         if group is None:
-            return [_which_group(context, mt.AGENDA_COMMAND)]
+            return [_which_group(context, AGENDA_COMMAND)]
         meeting = await self._meetings.next_meeting(context.network.key, group.key, self._now())
         if meeting is None:
             return [_no_meeting(context, group)]
@@ -215,11 +224,9 @@ class MeetingDialogs:
     async def add_item(self, request: CommandRequest) -> list[Reply]:
         """Add the argument as a point on the group's next meeting's agenda."""
         context = _context(request)
-        group, text = _group(
-            context, request.argument, channel_first=True, named=request.group_key
-        )
+        group, text = _group(context, request, content=True)
         if group is None:
-            return [_which_group(context, mt.AGENDA_COMMAND)]
+            return [_which_group(context, AGENDA_COMMAND)]
         meeting = await self._meetings.next_meeting(context.network.key, group.key, self._now())
         if meeting is None:
             return [_no_meeting(context, group)]
@@ -228,7 +235,7 @@ class MeetingDialogs:
     async def meetings(self, request: CommandRequest) -> list[Reply]:
         """The upcoming meetings of the group, or of the whole network."""
         context = _context(request)
-        group, _rest = _group(context, request.argument, named=request.group_key)
+        group, _rest = _group(context, request)
         return [await self._meetings_reply(context, group)]
 
     async def wheel(self, request: CommandRequest) -> list[Reply]:
@@ -240,7 +247,7 @@ class MeetingDialogs:
         """
         context = _context(request)
         network, language = context.network, context.language
-        group, rest = _group(context, request.argument, named=request.group_key)
+        group, rest = _group(context, request)
         days = _window_days(rest)
         now = self._now()
         today = local(now).date()
@@ -292,9 +299,12 @@ class MeetingDialogs:
         sections += [part for part in (None if shown else empty, more) if part]
         text = "\n\n".join(sections)
         buttons = [
-            cards.question_button_titled(
+            cards.command_button(
                 mt.MEETINGS_BUTTON.get(language),
-                f"{mt.MEETINGS_COMMAND.get(language)} {group.key if group else ''}".strip(),
+                cards.SHOW_MEETINGS,
+                network.key,
+                group.key if group else None,
+                language,
             )
         ]
         if hidden > 0 and link:
@@ -334,6 +344,18 @@ class MeetingDialogs:
         )
 
     # --- card actions ---
+
+    async def agenda_from_card(self, request: ActionRequest) -> list[Reply]:
+        """`agenda.show`: the agenda of the group a button names."""
+        return await self.agenda(command_from_card(request))
+
+    async def meetings_from_card(self, request: ActionRequest) -> list[Reply]:
+        """`meetings.show`: the meetings of the group (or network) a button names."""
+        return await self.meetings(command_from_card(request))
+
+    async def wheel_from_card(self, request: ActionRequest) -> list[Reply]:
+        """`wheel.show`: the annual wheel of the group (or network) a button names."""
+        return await self.wheel(command_from_card(request))
 
     async def add_item_from_card(self, request: ActionRequest) -> list[Reply]:
         """`agenda.add_item`: the add-point form of an agenda card."""
@@ -523,9 +545,12 @@ class MeetingDialogs:
                 group=group.key if group else None,
             )
         buttons = [
-            cards.question_button_titled(
+            cards.command_button(
                 mt.WHEEL_BUTTON.get(language),
-                f"{mt.WHEEL_COMMAND.get(language)} {group.key if group else ''}".strip(),
+                cards.SHOW_WHEEL,
+                network.key,
+                group.key if group else None,
+                language,
             )
         ]
         card = cards.meetings_card(
@@ -558,39 +583,19 @@ def _for_meeting(context: _Context, meeting: Meeting) -> _Context:
 
 
 def _group(
-    context: _Context, argument: str, *, channel_first: bool = False, named: str | None = None
+    context: _Context, request: CommandRequest, *, content: bool = False
 ) -> tuple[Group | None, str]:
-    """The group a command is about, and the rest of its argument.
-
-    A group named at the start of the argument, else the group `named` anywhere in the
-    message ("what's on the agenda for Logistics?"), else the channel's group (with
-    `channel_first`, the channel's first: an agenda point may begin with a group's name),
-    else the network's only group, else None (ask which).
-    """
-    network = context.network
-    channel_group = (
-        network.group(context.turn.group_key) if context.turn.group_key is not None else None
+    """The group a command is about and the rest of its argument (`services.groups`);
+    `content` for a command whose argument is an agenda point."""
+    choice = resolve_group(
+        context.network,
+        argument=request.argument,
+        channel_group=context.turn.group_key,
+        named=request.group_key,
+        chosen=request.chosen_group,
+        content=content,
     )
-    if channel_first and channel_group is not None:
-        return channel_group, argument
-    folded = fold(argument)
-    best: tuple[int, Group] | None = None
-    for group in network.groups:
-        for name in (group.key, group.name.sv, group.name.en, *group.aliases):
-            name = fold(name)
-            if folded == name or re.match(re.escape(name) + r"(?=[\s:,.–-])", folded):
-                if best is None or len(name) > best[0]:
-                    best = (len(name), group)
-    if best is not None:
-        # `fold` keeps the length of Swedish letters, so the rest can be cut from the original.
-        return best[1], argument[best[0] :].lstrip(" :,.–-")
-    if named is not None and named in {g.key for g in network.groups}:
-        return network.group(named), argument
-    if channel_group is not None:
-        return channel_group, argument
-    if len(network.groups) == 1:
-        return network.groups[0], argument
-    return None, argument
+    return choice.group, choice.rest
 
 
 # How a sentence says where the point goes ("… på dagordningen", "to the agenda: …") and
@@ -611,11 +616,7 @@ def _item_text(text: str, group: Group) -> str:
     """The agenda point a request names, without the words around it: "lägg till 'Ny
     upphandling' på dagordningen för Logistik" adds "Ny upphandling"."""
     text = _ON_THE_AGENDA.sub(" ", text)
-    names = sorted(
-        {n for n in (group.key, group.name.sv, group.name.en, *group.aliases) if n},
-        key=len,
-        reverse=True,
-    )
+    names = sorted(set(group_names(group)), key=len, reverse=True)
     named = "|".join(re.escape(n) for n in names)
     text = re.sub(rf"\b(?:för|for|i|in)\s+(?:the\s+)?(?:{named})\b(?:\s+group)?", " ", text,
                   flags=re.IGNORECASE)
@@ -625,13 +626,19 @@ def _item_text(text: str, group: Group) -> str:
     return text
 
 
-def _which_group(context: _Context, command: Localized[str]) -> Reply:
+def _which_group(context: _Context, command: Command) -> Reply:
+    """Which group? A button per group shows the command's answer for it; the reply
+    suggests the same as questions one may type."""
     language, network = context.language, context.network
-    word = command.get(language)
+    word = command.words.get(language)[0]
     questions = tuple(f"{word} {g.name.get(language)}" for g in network.groups)
     example = questions[0] if questions else word
     text = mt.WHICH_GROUP.get(language).format(example=escape(example))
-    card = cards.suggestions_card(text, [], questions)
+    buttons = [
+        cards.command_button(question, cards.SHOW_AGENDA, network.key, g.key, language)
+        for question, g in zip(questions, network.groups, strict=True)
+    ]
+    card = cards.suggestions_card(text, [], (), buttons=buttons)
     return Reply(text, language, card=card, suggestions=questions)
 
 

@@ -44,12 +44,14 @@ from dialogs.conversation import (
     ActionRequest,
     CommandHandler,
     CommandRequest,
-    named_group,
 )
 from domain.meetings import Meeting
+from domain.minutes import RECEIVED_FILE_LIFETIME, Minutes, PendingUpload, ReceivedFile
+from domain.ports import MeetingPort, MinutesPort
 from domain.recurrence import local
 from domain.registry import Group, Language, Localized, Network
 from domain.turns import Reply
+from services.groups import resolve_group
 from services.intents import Command
 from services.minutes import (
     GroupMinutes,
@@ -59,14 +61,6 @@ from services.minutes import (
     check_file,
     minutes_status,
     personal_reach,
-)
-from storage.meetings import MeetingRepository
-from storage.minutes import (
-    RECEIVED_FILE_LIFETIME,
-    Minutes,
-    MinutesRepository,
-    PendingUpload,
-    ReceivedFile,
 )
 from texts import meetings as mt
 from texts import minutes as xt
@@ -97,8 +91,8 @@ class MinutesDialogs:
 
     def __init__(
         self,
-        meetings: MeetingRepository,
-        minutes: MinutesRepository,
+        meetings: MeetingPort,
+        minutes: MinutesPort,
         rules: MinutesRules,
         *,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -119,9 +113,14 @@ class MinutesDialogs:
     async def status(self, request: CommandRequest) -> list[Reply]:
         """The group's minutes, or every group's in the General channel and personal chat."""
         network, language = request.network, request.language
-        group = named_group(network, request.argument) or (
-            network.group(request.turn.group_key) if request.turn.group_key else None
-        )
+        group = resolve_group(
+            network,
+            argument=request.argument,
+            channel_group=request.turn.group_key,
+            named=request.group_key,
+            chosen=request.chosen_group,
+            only_group=False,  # every group's minutes, not the only group's
+        ).group
         groups = await minutes_status(
             network,
             self._meetings,
@@ -204,8 +203,8 @@ class MinutesInbox:
     def __init__(
         self,
         filer: MinutesFiler,
-        meetings: MeetingRepository,
-        minutes: MinutesRepository,
+        meetings: MeetingPort,
+        minutes: MinutesPort,
         *,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ):
@@ -481,19 +480,17 @@ def _pick_reply(kept: ReceivedFile, candidates: list[Meeting], language: Languag
 
 
 def _sender_group(request: ActionRequest, rules: MinutesRules) -> Group | None:
-    """The channel's group, else the one group the sender is secretary of."""
+    """The group a file sent is the minutes of (`services.groups`): the channel's, else
+    the one group the sender is secretary of, else the network's only group."""
     network, turn = request.network, request.turn
-    if turn.group_key is not None:
-        return network.group(turn.group_key)
     sender = turn.user_aad_object_id
-    if not sender:
-        return None
-    groups = {
+    secretary_of = {
         a.group_key
         for a in network.assignments
-        if a.role_key == rules.secretary_role
+        if sender
+        and a.role_key == rules.secretary_role
         and a.person.entra_object_id == sender
         and a.group_key is not None
         and a.is_current(request.today)
     }
-    return network.group(groups.pop()) if len(groups) == 1 else None
+    return resolve_group(network, channel_group=turn.group_key, sender_groups=secretary_of).group

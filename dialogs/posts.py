@@ -16,13 +16,14 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
+from domain.outbox import OutboxEntry
+from domain.ports import OutboxPort
 from domain.posts import PERSONAL_CHAT_UNREACHABLE, PlannedPost, Planner
 from domain.registry import Language, Localized
 from domain.turns import Reply
 from services.intents import Command
-from storage.outbox import OutboxEntry
 from texts import posts as pt
 from texts.markdown import escape
 from views import cards
@@ -58,12 +59,6 @@ HISTORY_DAYS = 30  # how far back it lists late, missed and failed posts
 MAX_LINES = 8  # per section; the rest is counted
 
 
-class OutboxOverview(Protocol):
-    """What the overview needs from `storage.outbox.Outbox`."""
-
-    async def overview(self, network_key: str, since: datetime) -> list[OutboxEntry]: ...
-
-
 @dataclass(frozen=True)
 class _Line:
     due_at: datetime
@@ -75,7 +70,7 @@ class PostsOverview:
 
     def __init__(
         self,
-        outbox: OutboxOverview,
+        outbox: OutboxPort,
         planners: Sequence[Planner],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ):

@@ -24,18 +24,19 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
 from dialogs.conversation import (
     ActionHandler,
     ActionRequest,
     CommandHandler,
     CommandRequest,
-    named_group,
+    command_from_card,
 )
+from domain.ports import PeopleDirectoryPort, RegistryPort
 from domain.registry import (
     Assignment,
     Group,
@@ -47,6 +48,7 @@ from domain.registry import (
     RoleRegistry,
 )
 from domain.turns import Reply, Turn
+from services.groups import resolve_group
 from services.intents import Command
 from services.permissions import Permissions
 from services.registry_snapshots import RegistrySnapshots
@@ -83,40 +85,17 @@ MIN_SEARCH_LENGTH = 2  # shorter texts would list half the directory
 _OBJECT_ID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
 
-class PeopleDirectory(Protocol):
-    """The tenant's directory (Graph at the edge: `bot.team_owners.DirectoryPeople`)."""
-
-    async def person(self, entra_object_id: str) -> Person | None: ...
-
-    async def search(self, text: str, top: int = 10) -> list[Person]: ...
-
-
-class RoleHolderStore(Protocol):
-    """What the dialogs need from `storage.registry_repository.RegistryRepository`."""
-
-    async def set_role_holders(
-        self,
-        network_key: str,
-        role_key: str,
-        group_key: str | None,
-        holders: Sequence[Assignment],
-        *,
-        actor: str | None,
-        expected: Sequence[Assignment] | None = None,
-    ) -> bool: ...
-
-
 class RolesAdminDialogs:
     """The "roller" command, its edit card actions and the people picker's search."""
 
     def __init__(
         self,
         snapshots: RegistrySnapshots,
-        store: RoleHolderStore,
+        store: RegistryPort,
         *,
         default_network: str,
         permissions: Permissions | None = None,
-        directory: PeopleDirectory | None = None,
+        directory: PeopleDirectoryPort | None = None,
         today: Callable[[], date] = date.today,
     ):
         self._snapshots = snapshots
@@ -132,20 +111,34 @@ class RolesAdminDialogs:
 
     def actions(self) -> list[tuple[str, ActionHandler]]:
         """The card actions to register with the `Conversation`."""
-        return [(EDIT_ACTION, self.edit), (ADD_ACTION, self.add), (UPDATE_ACTION, self.update)]
+        return [
+            (EDIT_ACTION, self.edit),
+            (ADD_ACTION, self.add),
+            (UPDATE_ACTION, self.update),
+            (cards.SHOW_ROLES, self.roles_from_card),
+        ]
 
     # --- the roles card ---
 
     async def roles(self, request: CommandRequest) -> list[Reply]:
         """The roles of the group named or of the channel, else the network-wide ones."""
         network, language = request.network, request.language
-        group = named_group(network, request.argument.strip(" ?!.:")) or (
-            network.group(request.turn.group_key) if request.turn.group_key else None
-        )
+        group = resolve_group(
+            network,
+            argument=request.argument,
+            channel_group=request.turn.group_key,
+            named=request.group_key,
+            chosen=request.chosen_group,
+            only_group=False,  # the network's own roles are no group's
+        ).group
         admin = await self._permissions.may_administer(network, request.registry, request.turn)
         return [_roles_reply(network, group, language, admin)]
 
     # --- card actions ---
+
+    async def roles_from_card(self, request: ActionRequest) -> list[Reply]:
+        """`roles.show`: the roles of the group a button of the network's roles names."""
+        return await self.roles(command_from_card(request))
 
     async def edit(self, request: ActionRequest) -> list[Reply]:
         """`roles.edit`: the edit card of the role chosen on the roles card."""
@@ -440,11 +433,13 @@ def _roles_reply(network: Network, group: Group | None, language: Language, admi
         edit = ([(r.key, r.title.get(language)) for r in roles], data)
     buttons = []
     if group is None:
-        command = rt.ROLES_COMMAND.get(language)
         buttons = [
-            cards.question_button_titled(
+            cards.command_button(
                 rt.GROUP_BUTTON.get(language).format(group=g.name.get(language)),
-                f"{command} {g.name.get(language)}",
+                cards.SHOW_ROLES,
+                network.key,
+                g.key,
+                language,
             )
             for g in network.groups
         ]

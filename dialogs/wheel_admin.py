@@ -25,10 +25,11 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from dialogs.conversation import ActionHandler, ActionRequest
-from domain.meetings import Meeting
+from domain.ports import MeetingPort, OutboxPort, WheelOverridePort
+from domain.posts import PostKey
 from domain.recurrence import local, start_of_day
 from domain.registry import TARGET_EACH_GROUP, Language, Network, WheelRule
 from domain.turns import Reply
@@ -66,47 +67,6 @@ NEXT_DATES = 3
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
-class Overrides(Protocol):
-    """What the dialog needs from `storage.wheel_overrides.WheelOverrideStore`."""
-
-    async def for_network(self, network_key: str) -> dict[str, WheelOverride]: ...
-
-    async def save(
-        self,
-        override: WheelOverride,
-        *,
-        actor: str | None,
-        now: datetime,
-        before: dict[str, Any],
-        after: dict[str, Any],
-    ) -> None: ...
-
-    async def reset(
-        self,
-        network_key: str,
-        rule_key: str,
-        *,
-        actor: str | None,
-        now: datetime,
-        before: dict[str, Any],
-        after: dict[str, Any],
-    ) -> bool: ...
-
-
-class Meetings(Protocol):
-    """What the dialog needs from `storage.meetings.MeetingRepository`."""
-
-    async def meetings(
-        self, network_key: str, start: datetime, end: datetime, *, group_key: str | None = None
-    ) -> list[Meeting]: ...
-
-
-class Outbox(Protocol):
-    """What the dialog needs from `storage.outbox.Outbox`."""
-
-    async def withdraw_pending(self, key_prefix: str) -> int: ...
-
-
 def edit_button(network_key: str, rule_key: str, language: Language) -> dict[str, Any]:
     """The "Ändra" button of one entry (a row of the wheel card)."""
     return cards.submit_button(
@@ -123,19 +83,14 @@ def entries_button(network_key: str, language: Language) -> dict[str, Any]:
     )
 
 
-def wheel_key_prefix(network_key: str, rule_key: str) -> str:
-    """The outbox keys of an entry's reminders start so (`services.planning`)."""
-    return f"wheel:{network_key}:{rule_key}:"
-
-
 class WheelAdmin:
     """The card actions that change annual-wheel entries."""
 
     def __init__(
         self,
-        overrides: Overrides,
-        meetings: Meetings,
-        outbox: Outbox,
+        overrides: WheelOverridePort,
+        meetings: MeetingPort,
+        outbox: OutboxPort,
         *,
         permissions: Permissions | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -221,7 +176,9 @@ class WheelAdmin:
         actor = request.turn.sender_id
         now = self._now()
         await self._overrides.save(new, actor=actor, now=now, before=before, after=after)
-        withdrawn = await self._outbox.withdraw_pending(wheel_key_prefix(network.key, shipped.key))
+        withdrawn = await self._outbox.withdraw_pending(
+            PostKey.wheel_rule_prefix(network.key, shipped.key)
+        )
         log.info(
             "wheel entry changed",
             extra={"network": network.key, "rule": shipped.key, "withdrawn": withdrawn},
@@ -255,7 +212,9 @@ class WheelAdmin:
             before=_audited(shipped, old),
             after=_audited(shipped, None),
         )
-        withdrawn = await self._outbox.withdraw_pending(wheel_key_prefix(network.key, shipped.key))
+        withdrawn = await self._outbox.withdraw_pending(
+            PostKey.wheel_rule_prefix(network.key, shipped.key)
+        )
         stored = {key: o for key, o in overrides.items() if key != shipped.key}
         heading = wt.RESET_DONE.get(language).format(title=title)
         return [await self._standing(network, shipped, stored, heading, withdrawn, language)]
@@ -363,8 +322,8 @@ class WheelAdmin:
         if withdrawn:
             lines.append(wt.WITHDRAWN.get(language).format(count=withdrawn))
         buttons = [
-            cards.question_button_titled(
-                mt.WHEEL_BUTTON.get(language), mt.WHEEL_COMMAND.get(language)
+            cards.command_button(
+                mt.WHEEL_BUTTON.get(language), cards.SHOW_WHEEL, network.key, None, language
             ),
             edit_button(network.key, shipped.key, language),
         ]

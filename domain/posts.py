@@ -10,10 +10,12 @@ their personal chat with the bot. Nothing here knows about Teams or SQL.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Literal, Protocol
 
+from domain.recurrence import local
 from domain.registry import Language, Localized
 
 GENERAL_CHANNEL = "general"  # the network team's General channel
@@ -78,13 +80,194 @@ class Countdown:
     style: Literal["until", "since"] = "until"
 
 
+PostKeyKind = Literal[
+    "agenda", "wheel", "minutes-ask", "minutes-reminder", "minutes-notice", "minutes-admin"
+]
+
+# The occurrence of a meeting as keys name it: its local start to the minute.
+_START_FORMAT = "%Y-%m-%dT%H:%M"
+_PART = r"[^:]+"
+_START = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}"
+_DAY = r"\d{4}-\d{2}-\d{2}"
+_LEAD = r"(?P<lead_days>-?\d+)d"
+_PERSON = r"(?::to:(?P<person>.+))?"
+_PATTERNS: dict[PostKeyKind, re.Pattern[str]] = {
+    "agenda": re.compile(
+        rf"agenda:(?P<network>{_PART}):(?P<group>{_PART}):(?P<occurrence>{_START}):{_LEAD}{_PERSON}"
+    ),
+    "wheel": re.compile(
+        rf"wheel:(?P<network>{_PART}):(?P<rule>{_PART}):(?P<occurrence>{_DAY}):{_LEAD}"
+        rf":(?P<channel>{_PART}){_PERSON}"
+    ),
+    "minutes-ask": re.compile(
+        rf"minutes-ask:(?P<network>{_PART}):(?P<group>{_PART}):(?P<occurrence>{_START}){_PERSON}"
+    ),
+    "minutes-reminder": re.compile(
+        rf"minutes-reminder:(?P<network>{_PART}):(?P<group>{_PART}):(?P<occurrence>{_START})"
+        rf":{_LEAD}{_PERSON}"
+    ),
+    "minutes-admin": re.compile(rf"minutes-admin:(?P<network>{_PART}):(?P<occurrence>{_DAY})"),
+    "minutes-notice": re.compile(
+        rf"minutes-(?P<state>[a-z]+):(?P<meeting_id>\d+):(?P<upload>{_PART})"
+        r"(?P<to_sender>:to-sender)?"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class PostKey:
+    """The outbox key of a post: the one definition of every key format and prefix.
+
+    A key is deterministic for what the post is about, its lead time and where it goes, so
+    planning a post twice (two replicas, a restart) finds the stored row. Keys are stored:
+    a format never changes, or rows already in the outbox would be planned again. Built by
+    the named constructors, read back by `parse`, written by `str()`:
+
+    - `agenda:{network}:{group}:{start}:{lead}d`: a standing-agenda reminder, `start`
+      the meeting's local start to the minute (`2026-03-12T10:00`), `lead` the days before;
+    - `wheel:{network}:{rule}:{nominal date}:{lead}d:{channel}`: an annual-wheel reminder;
+    - `minutes-ask:{network}:{group}:{start}`: the request for a meeting's minutes;
+    - `minutes-reminder:{network}:{group}:{start}:{days}d`: its chasers, days after;
+    - `minutes-{state}:{meeting id}:{upload}[:to-sender]`: what became of a file sent;
+    - `minutes-admin:{network}:{day}`: a filing problem for the admins, once a day;
+
+    and any of the first four with `:to:{entra object id}` for one person's copy.
+    """
+
+    kind: PostKeyKind
+    network: str = ""  # the network's key; "" only for a filing notice (its meeting names it)
+    group: str | None = None  # agenda and minutes posts: the meeting's group
+    rule: str | None = None  # wheel: the rule's key
+    occurrence: str = ""  # a meeting's local start, a wheel date or a day, as the key has it
+    lead_days: int | None = None  # agenda, wheel, minutes reminders
+    channel: str | None = None  # wheel: the channel it goes to
+    person: str | None = None  # a copy for one person: their Entra object id
+    state: str | None = None  # a filing notice: filed, waiting, failed, refused
+    meeting_id: int | None = None  # a filing notice
+    upload: str | None = None  # a filing notice: `PendingUpload.key`
+    to_sender: bool = False  # a filing notice's copy for its sender
+
+    @classmethod
+    def agenda(
+        cls, network: str, group: str, starts_at: datetime, lead_days: int
+    ) -> PostKey:
+        """The reminder of a meeting's agenda, `lead_days` before it."""
+        return cls("agenda", network, group, occurrence=_start(starts_at), lead_days=lead_days)
+
+    @classmethod
+    def wheel(
+        cls, network: str, rule: str, nominal: date, lead_days: int, channel: str
+    ) -> PostKey:
+        """The reminder of an annual-wheel deadline (its `nominal` date, before any shift)
+        in `channel`, `lead_days` before it."""
+        return cls(
+            "wheel", network, rule=rule, occurrence=nominal.isoformat(), lead_days=lead_days,
+            channel=channel,
+        )  # fmt: skip
+
+    @classmethod
+    def minutes_ask(cls, network: str, group: str, starts_at: datetime) -> PostKey:
+        """The request for a meeting's minutes as it ends."""
+        return cls("minutes-ask", network, group, occurrence=_start(starts_at))
+
+    @classmethod
+    def minutes_reminder(
+        cls, network: str, group: str, starts_at: datetime, lead_days: int
+    ) -> PostKey:
+        """A chaser of a meeting's minutes, `lead_days` after the meeting."""
+        return cls(
+            "minutes-reminder", network, group, occurrence=_start(starts_at), lead_days=lead_days
+        )
+
+    @classmethod
+    def minutes_notice(
+        cls, state: str, meeting_id: int, upload: str | None, *, to_sender: bool = False
+    ) -> PostKey:
+        """What became of a file sent as a meeting's minutes (`state`), once per pending
+        upload; `to_sender`: the copy to its sender's personal chat."""
+        return cls(
+            "minutes-notice", state=state, meeting_id=meeting_id, upload=f"{upload}",
+            to_sender=to_sender,
+        )  # fmt: skip
+
+    @classmethod
+    def minutes_admin(cls, network: str, day: date) -> PostKey:
+        """A filing problem the network's admins must fix, at most once on `day`."""
+        return cls("minutes-admin", network, occurrence=day.isoformat())
+
+    @staticmethod
+    def wheel_rule_prefix(network: str, rule: str) -> str:
+        """What the keys of every reminder of one wheel rule start with (to withdraw them
+        when an admin changes the rule)."""
+        return f"wheel:{network}:{rule}:"
+
+    @classmethod
+    def parse(cls, text: str) -> PostKey:
+        """The key `text` is, as `str()` wrote it; ValueError when it is none."""
+        for kind, pattern in _PATTERNS.items():
+            found = pattern.fullmatch(text)
+            if found is None:
+                continue
+            parts = found.groupdict()
+            lead, meeting_id = parts.get("lead_days"), parts.get("meeting_id")
+            return cls(
+                kind,
+                network=parts.get("network") or "",
+                group=parts.get("group"),
+                rule=parts.get("rule"),
+                occurrence=parts.get("occurrence") or "",
+                lead_days=int(lead) if lead is not None else None,
+                channel=parts.get("channel"),
+                person=parts.get("person"),
+                state=parts.get("state"),
+                meeting_id=int(meeting_id) if meeting_id is not None else None,
+                upload=parts.get("upload"),
+                to_sender=bool(parts.get("to_sender")),
+            )
+        raise ValueError(f"not a post key: {text[:80]!r}")
+
+    def to(self, person: str) -> PostKey:
+        """This post's copy for one person (their Entra object id)."""
+        return replace(self, person=person)
+
+    def with_lead(self, lead_days: int) -> PostKey:
+        """The same occurrence's reminder `lead_days` from it (the one superseding this)."""
+        return replace(self, lead_days=lead_days)
+
+    def __str__(self) -> str:
+        if self.kind == "minutes-notice":
+            text = f"minutes-{self.state}:{self.meeting_id}:{self.upload}"
+            return text + (":to-sender" if self.to_sender else "")
+        if self.kind == "agenda":
+            text = f"agenda:{self.network}:{self.group}:{self.occurrence}:{self.lead_days}d"
+        elif self.kind == "wheel":
+            text = (
+                f"wheel:{self.network}:{self.rule}:{self.occurrence}:{self.lead_days}d"
+                f":{self.channel}"
+            )
+        elif self.kind == "minutes-reminder":
+            text = (
+                f"minutes-reminder:{self.network}:{self.group}:{self.occurrence}"
+                f":{self.lead_days}d"
+            )
+        else:  # minutes-ask, minutes-admin
+            place = f"{self.group}:" if self.group is not None else ""
+            text = f"{self.kind}:{self.network}:{place}{self.occurrence}"
+        return text + (f":to:{self.person}" if self.person is not None else "")
+
+
+def _start(starts_at: datetime) -> str:
+    return local(starts_at).strftime(_START_FORMAT)
+
+
 @dataclass(frozen=True)
 class PlannedPost:
     """One post to one channel at one time.
 
-    `key` is deterministic for the occurrence, the lead time and the channel (e.g.
-    `agenda:bestservice:logistik:2026-03-12T10:00:7d`), so planning the same post twice,
-    in two replicas or after a restart, finds the existing row instead of adding one.
+    `key` is deterministic for the occurrence, the lead time and the channel (`str()` of
+    a `PostKey`, e.g. `agenda:bestservice:logistik:2026-03-12T10:00:7d`), so planning the
+    same post twice, in two replicas or after a restart, finds the existing row instead of
+    adding one.
     A post is sent from `due_at`; after `stale_after` it is no longer worth sending and is
     recorded as stale instead (shown in the overview, never posted late into the channel).
     A reminder with `superseded_by` (the key of the next, closer reminder of the same
@@ -101,7 +284,7 @@ class PlannedPost:
     mentions: tuple[Mention, ...] = ()
     kind: str = ""  # what planned it: "agenda", "wheel", "minutes", …
     countdown: Countdown | None = None
-    superseded_by: str | None = None
+    superseded_by: str | None = None  # `str()` of a `PostKey`
 
 
 class Planner(Protocol):

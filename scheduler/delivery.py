@@ -2,7 +2,7 @@
 
 `DeliveryWorker.deliver_due(now)` claims due rows (`storage.outbox`), finds each row's
 channel through the bindings, waits its turn under Teams' rate limits, sends through a
-`Sender` (the Teams edge, `bot.proactive`) and records the outcome on the row. Plain
+`SenderPort` (the Teams edge, `bot.proactive`) and records the outcome on the row. Plain
 Python: the clock, the random source and the sender are given, so tests run on a fixed
 clock against a loopback connector.
 
@@ -41,7 +41,7 @@ Posts to one person
 -------------------
 A post whose target names a person (`domain.posts.Recipient`) goes to their personal
 chat: the stored reference of that chat (saved when they talk to the bot), or else a
-chat the bot opens (`Sender.open_personal_chat`) through the serviceUrl and tenant of
+chat the bot opens (`SenderPort.open_personal_chat`) through the serviceUrl and tenant of
 the network's team, whose reference is then stored. Teams answers 403 or 404 when the
 app is not installed for that person: the post is undeliverable with a reason starting
 `PERSONAL_CHAT_UNREACHABLE` (the overview says so), the person's stored chat (if any)
@@ -60,6 +60,18 @@ replicas seldom share a thread within a second, and a 429 there is handled as ab
 A send whose turn comes within `MAX_PAUSE` waits for it and goes; one further off is
 given back to the outbox until then (`held`). So a fan-out goes out at the rate the
 limits allow, one post after another, without waiting for the next wake.
+
+What one post costs
+-------------------
+A fan-out is many posts due at once, so the work that does not need doing per post is
+done per claimed batch: the claim itself, the channels of all its posts (one query,
+`Channels.channel_references`) and the budget's slots for the batch's posts of one
+tenant (one transaction, `SendBudget.reserve_many`), all within `MAX_PAUSE`, so a 429
+another replica gets reaches these sends as soon as it reached a single reservation,
+and as many as this worker can use in time (on a busy machine, where a send takes
+longer, fewer, but still several). What stays per post is the send and recording it as
+sent (one statement), in that order, before the next send starts: that
+order is what keeps the duplicate window to the one post in flight.
 """
 
 from __future__ import annotations
@@ -74,13 +86,14 @@ from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
 
-from domain.posts import GENERAL_CHANNEL, PERSONAL_CHAT_UNREACHABLE, PlannedPost
+from domain.conversations import StoredReference
+from domain.outbox import OutboxEntry
+from domain.ports import ConversationPort, OutboxPort, SendBudgetPort, SenderPort
+from domain.posts import GENERAL_CHANNEL, PERSONAL_CHAT_UNREACHABLE
+from domain.send_budget import Slot
 from observability.logs import log_context, new_correlation_id
-from storage.conversations import StoredReference
-from storage.outbox import OutboxEntry
-from storage.send_budget import MemorySendBudget, Slot
+from storage.send_budget import MemorySendBudget
 from views.posts import as_sent
 
 log = logging.getLogger(__name__)
@@ -89,7 +102,7 @@ Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
 
 # Teams' limits per bot per thread (a channel is one thread for new posts): at most
-# `count` sends in any `window`. The per-tenant rate is a shared budget (`SendBudget`).
+# `count` sends in any `window`. The per-tenant rate is a shared budget (`SendBudgetPort`).
 THREAD_LIMITS: tuple[tuple[int, timedelta], ...] = (
     (7, timedelta(seconds=1)),
     (8, timedelta(seconds=2)),
@@ -155,84 +168,6 @@ def describe_error(status: int | None, code: str | None, retry_after: float | No
     if retry_after is not None:
         parts.append(f"retry-after={retry_after:g}")
     return " ".join(parts)
-
-
-class Sender(Protocol):
-    """Posts a new thread into a channel; the Teams edge implements it (`bot.proactive`)."""
-
-    async def send(self, reference: dict[str, Any], post: PlannedPost) -> str:
-        """Post `post` into the reference's conversation; returns the Teams activity id.
-
-        Raises `SendError` when the connector answers with an error or not at all.
-        """
-        ...
-
-    async def open_personal_chat(
-        self, template: dict[str, Any], entra_object_id: str, tenant_id: str | None
-    ) -> dict[str, Any]:
-        """Open the personal chat with a person through the serviceUrl of `template`;
-        returns its reference. Raises `SendError` like `send`."""
-        ...
-
-
-class OutboxRows(Protocol):
-    """What the worker needs from `storage.outbox.Outbox`."""
-
-    async def claim_due(
-        self, worker_id: str, now: datetime, limit: int, lease: timedelta
-    ) -> list[OutboxEntry]: ...
-
-    async def release(self, key: str, worker_id: str, not_before: datetime) -> bool: ...
-
-    async def mark_sent(
-        self, key: str, activity_id: str, late: bool, *, conversation_id: str, sent_at: datetime
-    ) -> bool: ...
-
-    async def mark_retry(
-        self,
-        key: str,
-        next_attempt_at: datetime,
-        error: str,
-        *,
-        worker_id: str,
-        count_attempt: bool = True,
-    ) -> bool: ...
-
-    async def mark_failed(self, key: str, error: str, *, worker_id: str) -> bool: ...
-
-    async def mark_undeliverable(self, key: str, error: str, *, worker_id: str) -> bool: ...
-
-
-class Channels(Protocol):
-    """What the worker needs from `storage.conversations.ConversationStore`."""
-
-    async def channel_reference(
-        self, network_key: str, group_key: str | None
-    ) -> StoredReference | None: ...
-
-    async def set_active(self, conversation_id: str, active: bool) -> bool: ...
-
-    async def set_team_active(self, team_id: str, active: bool) -> int: ...
-
-    async def personal_reference(self, entra_object_id: str) -> StoredReference | None: ...
-
-    async def save_reference(
-        self,
-        reference: dict[str, Any],
-        *,
-        tenant_id: str | None,
-        team_id: str | None,
-        channel_id: str | None,
-        kind: str,
-    ) -> None: ...
-
-
-class SendBudget(Protocol):
-    """The tenant's rate shared by every replica: `storage.send_budget.SendBudgetStore`."""
-
-    async def reserve(self, key: str, now: datetime, within: timedelta) -> Slot: ...
-
-    async def block(self, key: str, until: datetime) -> None: ...
 
 
 class RateLimiter:
@@ -317,9 +252,9 @@ class DeliveryWorker:
     def __init__(
         self,
         *,
-        outbox: OutboxRows,
-        channels: Channels,
-        sender: Sender,
+        outbox: OutboxPort,
+        channels: ConversationPort,
+        sender: SenderPort,
         worker_id: str,
         clock: Clock = lambda: datetime.now(UTC),
         rng: random.Random | None = None,
@@ -327,7 +262,7 @@ class DeliveryWorker:
         batch_size: int = MAX_BATCH_SIZE,
         lease: timedelta = timedelta(minutes=5),
         send_timeout: timedelta = SEND_TIMEOUT,
-        budget: SendBudget | None = None,
+        budget: SendBudgetPort | None = None,
         sleep: Sleep = asyncio.sleep,
     ):
         if lease <= send_timeout * batch_size:
@@ -344,8 +279,14 @@ class DeliveryWorker:
         self._send_timeout = send_timeout
         self._threads = RateLimiter(THREAD_LIMITS)
         # Without a shared budget (tests, a single process) this worker keeps its own.
-        self._budget: SendBudget = budget if budget is not None else MemorySendBudget()
+        self._budget: SendBudgetPort = budget if budget is not None else MemorySendBudget()
         self._sleep = sleep
+        # Slots of the budget reserved and not used yet, per tenant, earliest first.
+        self._slots: dict[str, deque[datetime]] = {}
+        # How long one send and its record take, smoothed: several slots are reserved at
+        # once only as far as they can be used in time (`_usable_slots`), not late and
+        # bunched, nor skipped and lost to the other replicas.
+        self._send_seconds: float | None = None
 
     async def deliver_due(
         self, now: datetime, stop: asyncio.Event | None = None
@@ -360,24 +301,53 @@ class DeliveryWorker:
         (the send under way, if any, finishes and is recorded first).
         """
         report = DeliveryReport()
-        while True:
-            batch = await self._outbox.claim_due(
-                self.worker_id, now, self._batch_size, self._lease
-            )
-            held_before = len(report.held)
-            for index, entry in enumerate(batch):
-                if stop is not None and stop.is_set():
-                    for rest in batch[index:]:
-                        await self._outbox.release(rest.key, self.worker_id, self._clock())
+        try:
+            while True:
+                batch = await self._outbox.claim_due(
+                    self.worker_id, now, self._batch_size, self._lease
+                )
+                held_before = len(report.held)
+                channels = await self._channels_of(batch)
+                for index, entry in enumerate(batch):
+                    if stop is not None and stop.is_set():
+                        await self._outbox.release_many(
+                            [rest.key for rest in batch[index:]], self.worker_id, self._clock()
+                        )
+                        return report
+                    # Every line of this send, the edge sender's too, names the row and the try.
+                    with log_context(delivery=entry.key, attempt=new_correlation_id()):
+                        await self._deliver(entry, report, channels, batch[index + 1 :])
+                if len(batch) < self._batch_size or len(report.held) - held_before == len(batch):
                     return report
-                # Every line of this send, the edge sender's too, names the row and the try.
-                with log_context(delivery=entry.key, attempt=new_correlation_id()):
-                    await self._deliver(entry, report)
-            if len(batch) < self._batch_size or len(report.held) - held_before == len(batch):
-                return report
-            now = max(now, self._clock())
+                now = max(now, self._clock())
+        finally:
+            # Slots left over are not kept to a later pass: the budget has moved on.
+            self._slots.clear()
 
-    async def _deliver(self, entry: OutboxEntry, report: DeliveryReport) -> None:
+    async def _channels_of(
+        self, batch: Sequence[OutboxEntry]
+    ) -> dict[tuple[str, str | None], StoredReference | None]:
+        """The channels of the batch's channel posts, in one query."""
+        targets = sorted(
+            {_channel_target(entry) for entry in batch if entry.post.target.person is None},
+            key=lambda target: (target[0], target[1] or ""),
+        )
+        if not targets:
+            return {}
+        return await self._channels.channel_references(targets)
+
+    async def _deliver(
+        self,
+        entry: OutboxEntry,
+        report: DeliveryReport,
+        channels: dict[tuple[str, str | None], StoredReference | None] | None = None,
+        rest: Sequence[OutboxEntry] = (),
+    ) -> None:
+        """Deliver one claimed row. `channels`: the batch's channels as found at its claim
+        (a channel found gone during the batch empties it: the rest look again); `rest`:
+        the batch's rows after this one, for which slots of the budget may be reserved
+        together with this one's."""
+        channels = {} if channels is None else channels
         now = self._clock()
         key = entry.key
         if entry.claimed_until is None or now + self._send_timeout >= entry.claimed_until:
@@ -398,13 +368,27 @@ class DeliveryWorker:
                 report.held.append(key)
                 return
         else:
-            channel = await self._channels.channel_reference(target.network_key, group_key)
+            wanted = (target.network_key, group_key)
+            if wanted in channels:
+                channel = channels[wanted]
+            else:
+                channel = await self._channels.channel_reference(target.network_key, group_key)
             if channel is None or not channel.active:
                 reason = "no channel bound" if channel is None else "channel inactive"
                 await self._undeliverable(entry, reason, report)
                 return
         conversation_id = channel.conversation_id
-        turn = await self._turn(entry, report, channel.tenant_id, conversation_id)
+        tenant_id = channel.tenant_id
+        # This post and the batch's later posts to the same tenant with a channel.
+        same_tenant = 1 + sum(
+            1
+            for later in rest
+            if later.post.target.person is None
+            and (found := channels.get(_channel_target(later))) is not None
+            and found.active
+            and found.tenant_id == tenant_id
+        )
+        turn = await self._turn(entry, report, tenant_id, conversation_id, same_tenant)
         if turn is None:
             return
         now = turn
@@ -415,6 +399,8 @@ class DeliveryWorker:
         try:
             activity_id = await self._sender.send(channel.reference, post)
         except SendError as err:
+            if err.status in (403, 404):
+                channels.clear()  # the channel or team may be gone: the rest look again
             await self._refused(entry, channel, err, report)
             return
         except Exception as err:  # noqa: BLE001 - a bug must not lose the post: retry, logged
@@ -424,6 +410,10 @@ class DeliveryWorker:
         # Recorded before anything else: this is the duplicate window (module docstring).
         recorded = await self._outbox.mark_sent(
             key, activity_id, late, conversation_id=conversation_id, sent_at=self._clock()
+        )
+        took = max((self._clock() - now).total_seconds(), 0.0)
+        self._send_seconds = (
+            took if self._send_seconds is None else 0.7 * self._send_seconds + 0.3 * took
         )
         if not recorded:
             log.warning(
@@ -449,12 +439,15 @@ class DeliveryWorker:
         report: DeliveryReport,
         tenant_id: str | None,
         conversation_id: str | None,
+        same_tenant: int = 1,
     ) -> datetime | None:
         """Wait for the send's turn under the thread's limits and the tenant's budget.
 
         Returns the time it may go (the clock after any pause), or None when the turn
         is further off than `MAX_PAUSE` or the lease would not cover the send after the
-        pause: the row is then given back to the outbox (`held`).
+        pause: the row is then given back to the outbox (`held`). `same_tenant`: how many
+        sends to this tenant the batch has from this one on (slots for them may be
+        reserved now).
         """
         now = self._clock()
         thread = (
@@ -464,7 +457,7 @@ class DeliveryWorker:
         )
         if thread is not None and thread - now > MAX_PAUSE:
             return await self._hold(entry, report, thread)
-        slot = await self._budget.reserve(tenant_id or "", now, MAX_PAUSE)
+        slot = await self._slot(tenant_id or "", now, same_tenant)
         if not slot.reserved:
             return await self._hold(entry, report, slot.at)
         turn = max(slot.at, thread or now)
@@ -480,6 +473,38 @@ class DeliveryWorker:
         if claimed_until is None or now + self._send_timeout >= claimed_until:
             return await self._hold(entry, report, now)
         return now
+
+    async def _slot(self, tenant: str, now: datetime, wanted: int) -> Slot:
+        """The next slot of the tenant's budget: one reserved earlier that has not passed
+        yet (or only just), else newly reserved, with up to `wanted - 1` more for the
+        sends after this one while sends keep up with the spacing."""
+        held = self._slots.get(tenant)
+        # A slot more than half a spacing past is skipped (the worker was held up): sent
+        # now, it would bunch with the next ones and go over the rate in some second.
+        while held and now - held[0] > self._budget.spacing / 2:
+            held.popleft()
+        if held:
+            return Slot(held.popleft(), reserved=True)
+        count = min(wanted, self._usable_slots())
+        if count > 1:
+            first, *later = await self._budget.reserve_many(tenant, now, MAX_PAUSE, count)
+            if later:
+                self._slots[tenant] = deque(slot.at for slot in later)
+            return first
+        return await self._budget.reserve(tenant, now, MAX_PAUSE)
+
+    def _usable_slots(self) -> int:
+        """How many slots in a row this worker can use in time (none later than half a
+        spacing): all while a send and its record take less than the spacing; fewer as
+        they take longer (each slot is used that much later than the one before); one
+        before the first send, or once they take half as long again as the spacing."""
+        if self._send_seconds is None:
+            return 1
+        spacing = self._budget.spacing.total_seconds()
+        behind = self._send_seconds - spacing
+        if behind <= 0:
+            return MAX_BATCH_SIZE
+        return 1 + int(spacing / 2 / behind)
 
     async def _hold(self, entry: OutboxEntry, report: DeliveryReport, until: datetime) -> None:
         await self._outbox.release(entry.key, self.worker_id, until)
@@ -570,7 +595,9 @@ class DeliveryWorker:
             until = self._clock() + wait
             if not opening:
                 self._threads.block(channel.conversation_id, until)
-            # Whatever Teams throttled, every replica holds back until then.
+            # Whatever Teams throttled, every replica holds back until then: this one's
+            # slots reserved before the 429 are given up too.
+            self._slots.pop(channel.tenant_id or "", None)
             await self._budget.block(channel.tenant_id or "", until)
             await self._outbox.mark_retry(
                 entry.key, until, error, worker_id=self.worker_id, count_attempt=False
@@ -640,3 +667,9 @@ class DeliveryWorker:
                 "error": error,
             },
         )
+
+
+def _channel_target(entry: OutboxEntry) -> tuple[str, str | None]:
+    """(network key, group key) of the channel a channel post goes to (None: General)."""
+    target = entry.post.target
+    return target.network_key, None if target.channel == GENERAL_CHANNEL else target.channel

@@ -24,9 +24,9 @@ import logging
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
-from storage.minutes import RECEIVED_FILE_LIFETIME
+from domain.minutes import RECEIVED_FILE_LIFETIME
+from domain.ports import AuditPort, MinutesPort, OutboxPort
 
 log = logging.getLogger(__name__)
 
@@ -34,26 +34,6 @@ log = logging.getLogger(__name__)
 # `services.planning`, `services.minutes`); a post purged before would be posted again.
 # Retention is kept well beyond that.
 MIN_OUTBOX_RETENTION = timedelta(days=30)
-
-
-class AuditPurge(Protocol):
-    """What housekeeping needs from `storage.audit.AuditLog`."""
-
-    async def purge(self, older_than: datetime) -> int: ...
-
-
-class OutboxPurge(Protocol):
-    """What housekeeping needs from `storage.outbox.Outbox`."""
-
-    async def purge_finished(self, stale_before: datetime) -> int: ...
-
-
-class UploadPurge(Protocol):
-    """What housekeeping needs from `storage.minutes.MinutesRepository`."""
-
-    async def purge_failed(self, untouched_since: datetime) -> int: ...
-
-    async def purge_received(self, created_before: datetime) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -89,9 +69,9 @@ class Housekeeping:
     def __init__(
         self,
         *,
-        audit_log: AuditPurge,
-        outbox: OutboxPurge,
-        uploads: UploadPurge,
+        audit_log: AuditPort,
+        outbox: OutboxPort,
+        uploads: MinutesPort,
         retention: RetentionPeriods,
     ):
         self._audit_log = audit_log

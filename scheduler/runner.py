@@ -44,6 +44,7 @@ from typing import Any, Protocol
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from domain.ports import OutboxPort
 from domain.posts import PlannedPost, Planner
 from observability.logs import log_context, new_correlation_id
 from scheduler.delivery import DeliveryReport
@@ -73,14 +74,6 @@ MAX_IDLE = timedelta(seconds=5)
 # intervals, or whose delivery loop has ended, is stuck: `healthy` says so, and the
 # replica reports itself not ready.
 STALE_AFTER_INTERVALS = 3
-
-
-class Enqueue(Protocol):
-    """What the runner needs from `storage.outbox.Outbox`."""
-
-    async def enqueue(self, posts: Sequence[PlannedPost], now: datetime) -> int: ...
-
-    async def next_attempt_at(self) -> datetime | None: ...
 
 
 class Deliver(Protocol):
@@ -116,7 +109,7 @@ class DeliveryRunner:
         self,
         *,
         planners: Sequence[Planner],
-        outbox: Enqueue,
+        outbox: OutboxPort,
         worker: Deliver,
         interval: timedelta,
         horizon: timedelta | None = None,

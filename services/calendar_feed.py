@@ -33,12 +33,13 @@ from urllib.parse import urlsplit
 from icalendar import Calendar, Event, vDuration
 
 from domain.agenda import compose_agenda
+from domain.calendar_tokens import CalendarScope
 from domain.meetings import AgendaItem
+from domain.ports import CalendarTokenPort
 from domain.recurrence import STOCKHOLM, local
 from domain.registry import Language, Network
 from services.registry_snapshots import RegistrySnapshots
 from services.schedule import DueItem, Schedule
-from storage.calendar_tokens import CalendarScope, CalendarTokenStore
 from texts import calendar_feed as cft
 from texts import meetings as mt
 from views.meetings import meeting_when
@@ -234,7 +235,7 @@ class CalendarLinkKeyMissing(RuntimeError):
 class CalendarLinks:
     """Subscription links: made on demand, shown again from the key, revoked by scope."""
 
-    def __init__(self, store: CalendarTokenStore, key: bytes | None):
+    def __init__(self, store: CalendarTokenPort, key: bytes | None):
         self._store = store
         self._key = key
 

@@ -14,9 +14,12 @@ Routing is by tables, not by chains of substring tests. In the order they are tr
   or the topic among the first words); the group may be named anywhere;
 - a request to the bot to do something ("boka ett rum", "can you send …"): its first verb is
   an imperative, of the registry's own duties ("Bokar" → "boka") or of everyday requests;
+- a wish in the first person with a command's topic ("jag vill lämna in protokollet", "I'd
+  like to see the agenda"): that command;
 - opinions asked of the bot, questions of fact no role answers ("hur många …", "what does …
-  mean", "när …", "how …"), IT trouble ("lösenordet funkar inte"), "vilket X …?" when X is
-  no role word: no role;
+  mean", "när …", "how …"), questions answered yes or no that ask for nobody ("is our budget
+  big enough?"), IT trouble ("lösenordet funkar inte"), "vilket X …?" when X is no role
+  word: no role;
 - anything else — a who-question asked outright or a situation described ("jag är ny i
   gruppen och vill komma med på listan") — is for the answering logic, which abstains by
   itself when no role fits.
@@ -150,13 +153,22 @@ _ASKS_FOR_A_PERSON = frozenset({
     "vem", "vems", "vemm", "who", "whom", "whose", "who's", "whos", "vilken roll", "which role",
     "vilka sitter", "vilka ingar", "vilka ar med", "vilka ar", "which board member",
     "vilka ska", "vilka kan", "till vem", "to whom",
+    # How to reach someone is whom to reach: "hur når jag kansliet?", "how do I reach …".
+    "hur nar jag", "hur nar man", "hur nar vi", "hur kontaktar jag", "hur kontaktar man",
+    "hur far jag tag pa", "how do i reach", "how can i reach", "how do we reach",
+    "how do i contact", "how can i contact", "how do i get hold of",
 })
 # Chat with the bot itself, or about nothing the networks do: a friendly answer, no role.
 _CHAT = frozenset({
     "hur mar du", "hur ar laget", "laget", "how are you", "how's it going", "joke", "skamt",
     "vits", "tell me a joke", "beratta ett skamt", "weather", "vader", "vadret", "regn",
     "regna", "rain", "snow", "sno", "who are you", "vem ar du", "are you a bot", "ar du en bot",
-    "robot",
+    "robot", "nice to meet you", "nice meeting you", "trevligt att traffas", "kul att traffas",
+    # Wishes for the weekend or the holidays, laughter, remarks about the bot itself.
+    "trevlig helg", "trevlig kvall", "trevlig sommar", "god jul", "gott nytt ar", "glad pask",
+    "glad midsommar", "have a nice weekend", "nice weekend", "have a good weekend",
+    "merry christmas", "happy new year", "happy easter", "haha", "hehe", "lol", "ar du",
+    "du ar", "are you", "you are", "you're", "youre",
 })
 # Opinions asked of the bot, questions of fact that no role answers, and IT trouble: no role.
 _NOT_FOR_A_ROLE = frozenset({
@@ -172,6 +184,7 @@ _NOT_FOR_A_ROLE = frozenset({
     "computer", "laptop", "skrivare", "skrivaren", "printer", "internet", "uppkoppling",
     "ladda upp", "upload", "won't open", "wont open", "oppnas inte", "funkar inte",
     "fungerar inte", "doesn't work", "is down", "ar nere", "lanken",
+    "loggar ut", "utloggad", "logs me out", "logged out", "kraschar", "crashes",
 })
 # Words that begin a request for something to be shown or told: with a command's topic, the
 # command ("visa årshjulet", "what deadlines are coming up?").
@@ -184,6 +197,26 @@ _REQUEST_STARTS = frozenset({
 _QUESTION_OF_FACT_STARTS = frozenset({
     "hur", "vad", "nar", "varfor", "how", "what", "what's", "whats", "when", "where", "why",
 })
+# Questions answered yes or no ("is our budget big enough?", "är e-rådet beslutande?"): of
+# fact, unless they ask for someone ("is anyone responsible for …", "finns det någon som …").
+_YES_NO_STARTS = frozenset({
+    "is", "are", "was", "were", "does", "do", "did", "has", "should", "will", "isn't", "aren't",
+    "ar", "blir", "stammer", "galler", "hinner", "racker",
+})
+# Words with which a yes/no question still asks for a person ("is there someone who …").
+_STILL_ASKS = frozenset({
+    "someone", "somebody", "anyone", "anybody", "there", "responsible", "contact", "charge",
+    "nagon", "ansvarig", "ansvarar", "kontakt", "kontaktperson", "det",
+    # Belonging to a body: "är processledaren med i beredningen?", "is … part of …?".
+    "med", "part", "member", "members", "ingar", "sitter", "sits",
+})
+# A wish told in the first person ("jag vill lämna in protokollet", "I'd like to see the
+# agenda"): with a command's topic, that command; without one, a situation (who-question).
+_WISH = re.compile(
+    r"^\s*(?:jag|vi|i|we)(?:\s+(?:vill|skulle\s+vilja|want\s+to|would\s+like\s+to|wanna)"
+    r"|['’]d\s+like\s+to)\s+",
+    re.IGNORECASE,
+)
 # Polite openings before a request ("kan du boka …", "please send …").
 _POLITE = ("kan du", "kan ni", "skulle du kunna", "kan jag fa", "snalla", "vanligen", "can you",
            "could you", "would you", "will you", "please", "pls", "plz")
@@ -195,7 +228,8 @@ _REQUEST_VERBS = frozenset({
     "book", "cancel", "send", "email", "mail", "call", "order", "update", "register", "write",
     "change", "delete", "remove", "move", "publish", "approve", "translate", "create", "add",
     "fix", "arrange", "remind", "tell", "sign", "set", "schedule", "invite", "bjud",
-    "glom", "forget", "remember", "byt", "utse", "valj", "andra",
+    "glom", "forget", "remember", "byt", "utse", "valj",
+    "sammanfatta", "summarize", "summarise", "forklara", "explain",
 })
 # First words of a situation told in the first person: not a request to show something.
 _FIRST_PERSON = frozenset({"jag", "vi", "min", "mitt", "mina", "var", "i", "we", "my",
@@ -254,9 +288,18 @@ def classify(
     topic = _topic_command(folded, commands, text.strip(), verbs_only=asks_to_do)
     if topic is not None:
         return topic
+    wish = _WISH.match(text)
+    if wish:
+        wished = text[wish.end():].strip()
+        wished_words = [fold(w.strip("?'’,.!")) for w in _WORD.findall(wished.lower())]
+        topic = _topic_command([w for w in wished_words if w], commands, wished, wished=True)
+        if topic is not None:
+            return topic
     if asks_to_do or _has_phrase(folded, _NOT_FOR_A_ROLE):
         return Classified(UNSUPPORTED, argument=text.strip())
     if polite or (folded and folded[0] in _QUESTION_OF_FACT_STARTS):
+        return Classified(UNSUPPORTED, argument=text.strip())
+    if folded and folded[0] in _YES_NO_STARTS and _STILL_ASKS.isdisjoint(folded[1:]):
         return Classified(UNSUPPORTED, argument=text.strip())
     if role_words and len(folded) > 2 and folded[0] in _WHICH and not _is_role_word(
         folded[1], role_words
@@ -269,12 +312,14 @@ def classify(
 def _short_small_talk(words: list[str]) -> Classified | None:
     """Thanks with a few words more ("tack för hjälpen!", "thanks, that helped"), or a call
     for help followed by another way to ask for it ("hjälp, vad kan du?")."""
-    if not words or len(words) > _SHORT_SMALL_TALK_WORDS:
+    if not words or len(words) > _SHORT_THANKS_WORDS:
         return None
     first, rest = words[0], " ".join(words[1:])
     for language, by_kind in _SMALL_TALK_BY_LANGUAGE.items():
         if first in by_kind[SmallTalk.THANKS]:
             return Classified(SmallTalk.THANKS, language=language)
+        if len(words) > _SHORT_SMALL_TALK_WORDS:
+            continue
         help_phrases = {fold(p) for p in by_kind[SmallTalk.HELP]}
         if first in help_phrases and rest in help_phrases and rest != first:
             return Classified(SmallTalk.HELP, language=language)
@@ -282,6 +327,13 @@ def _short_small_talk(words: list[str]) -> Classified | None:
 
 
 _SHORT_SMALL_TALK_WORDS = 5
+# After "jag vill"/"I'd like to", a command's topic this close to the start is what is wished
+# for ("se dagordningen", "lämna in protokollet"); further on it is the setting of a wish
+# ("ta upp en fråga på nästa möte": a who-question).
+_WISHED_TOPIC_START = 2
+# Thanks takes a few words more ("tack, det var precis vad jag behövde!"); a question after
+# it has asked for someone before this is reached.
+_SHORT_THANKS_WORDS = 8
 
 
 def _small_talk_language(words: list[str]) -> Language | None:
@@ -367,10 +419,12 @@ def _topic_command(
     text: str,
     *,
     verbs_only: bool = False,
+    wished: bool = False,
 ) -> Classified | None:
     """The command whose topic a plain-language request names, with the whole text as its
     argument (the group may be named anywhere in it). `verbs_only`: only commands whose own
-    verbs start the request ("lägg till … på dagordningen")."""
+    verbs start the request ("lägg till … på dagordningen"). `wished`: the request followed
+    "jag vill"/"I'd like to", which makes it a request whatever its first word."""
     known = commands.commands if isinstance(commands, CommandPhrases) else commands
     if not words or words[0] in _FIRST_PERSON:
         return None
@@ -399,6 +453,7 @@ def _topic_command(
                     or found <= 1
                     or len(words) <= 3
                     or _without_politeness(words)[1]
+                    or (wished and found <= _WISHED_TOPIC_START)
                 )
                 if command.verbs.sv or command.verbs.en or verbs_only:
                     requested = started

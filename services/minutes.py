@@ -31,9 +31,9 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 
+from domain.conversations import personal_user
 from domain.filing import (
     REQUIRED_PERMISSIONS,
-    ChannelFiles,
     DriveFile,
     DriveFolder,
     GraphCredentialsRejected,
@@ -43,7 +43,24 @@ from domain.filing import (
     UploadState,
 )
 from domain.meetings import Meeting
-from domain.posts import GENERAL_CHANNEL, Countdown, Mention, PlannedPost, Recipient, Target
+from domain.minutes import Minutes, PendingUpload
+from domain.ports import (
+    ChannelFilesPort,
+    ConversationPort,
+    MeetingPort,
+    MinutesPort,
+    OutboxPort,
+    RegistryPort,
+)
+from domain.posts import (
+    GENERAL_CHANNEL,
+    Countdown,
+    Mention,
+    PlannedPost,
+    PostKey,
+    Recipient,
+    Target,
+)
 from domain.recurrence import (
     LONGEST_SHIFT,
     at_local,
@@ -54,11 +71,7 @@ from domain.recurrence import (
 )
 from domain.registry import Assignment, Language, Localized, Network, RoleRegistry, ShiftPolicy
 from services.planning import Reminder, reminder_chain
-from services.registry_snapshots import RegistrySource
-from storage.conversations import personal_user
 from storage.database import is_unavailable
-from storage.meetings import MeetingRepository
-from storage.minutes import Minutes, MinutesRepository, PendingUpload
 from texts import meetings as mt
 from texts import minutes as xt
 from texts.markdown import escape
@@ -229,28 +242,14 @@ class ChannelLocator(Protocol):
     async def personal_recipient(self, conversation_id: str) -> Recipient | None: ...
 
 
-class PostQueue(Protocol):
-    """Where posts to channels go (`storage.outbox.Outbox`)."""
-
-    async def enqueue(self, posts: list[PlannedPost], now: datetime) -> int: ...
-
-
-class ChannelReferences(Protocol):
-    """Where the stored channel references are (`storage.conversations.ConversationStore`)."""
-
-    async def channel_reference(self, network_key: str, group_key: str | None) -> Any: ...
-
-    async def stored_reference(self, conversation_id: str) -> Any: ...
-
-
 class StoredChannels:
     """A `ChannelLocator` over the stored channel bindings and references.
 
     Graph names a team by its Microsoft 365 group id, not by the thread id Teams gives
-    the bot; the group id is what Teams sent beside it (`MinutesRepository.group_id`).
+    the bot; the group id is what Teams sent beside it (`MinutesPort.group_id`).
     """
 
-    def __init__(self, references: ChannelReferences, minutes: MinutesRepository):
+    def __init__(self, references: ConversationPort, minutes: MinutesPort):
         self._references = references
         self._minutes = minutes
 
@@ -352,12 +351,12 @@ class MinutesFiler:
     def __init__(
         self,
         *,
-        minutes: MinutesRepository,
-        meetings: MeetingRepository,
-        registry: RegistrySource,
+        minutes: MinutesPort,
+        meetings: MeetingPort,
+        registry: RegistryPort,
         channels: ChannelLocator,
-        files: ChannelFiles | None,
-        outbox: PostQueue,
+        files: ChannelFilesPort | None,
+        outbox: OutboxPort,
         rules: MinutesRules = MinutesRules(),
         simple_upload_limit: int = 4 * 1024 * 1024,
         download: Fetch | None = None,
@@ -388,12 +387,12 @@ class MinutesFiler:
         self._wake = asyncio.Event()
 
     @property
-    def minutes_repository(self) -> MinutesRepository:
+    def minutes_repository(self) -> MinutesPort:
         """The filed minutes and pending uploads this filer keeps."""
         return self._minutes
 
     def warm_up(self) -> None:
-        """Load what the first upload needs (`ChannelFiles.warm_up`) before turns are
+        """Load what the first upload needs (`ChannelFilesPort.warm_up`) before turns are
         served, so the first file's background work does not stall them."""
         if self._files is not None:
             self._files.warm_up()
@@ -606,11 +605,12 @@ class MinutesFiler:
         day. Keyed by the pending upload, so a notice goes out once however often the
         upload is tried."""
         meeting, now = outcome.meeting, self._now()
-        key = f"minutes-{outcome.state}:{meeting.id}:{outcome.upload_key}"
-
-        def post(target: Target, suffix: str = "") -> PlannedPost:
+        def post(target: Target, to_sender: bool = False) -> PlannedPost:
+            key = PostKey.minutes_notice(
+                outcome.state, meeting.id, outcome.upload_key, to_sender=to_sender
+            )
             return PlannedPost(
-                key=key + suffix,
+                key=str(key),
                 target=target,
                 due_at=now,
                 stale_after=now + NOTICE_STALE_AFTER,
@@ -626,14 +626,14 @@ class MinutesFiler:
         )
         posts = []
         if sender is not None:
-            posts.append(post(Target(meeting.network_key, meeting.group_key, sender), ":to-sender"))
+            posts.append(post(Target(meeting.network_key, meeting.group_key, sender), True))
         if outcome.state != "refused" or sender is None:
             posts.append(post(Target(meeting.network_key, meeting.group_key)))
         if outcome.admin_message:
-            day = local(now).date().isoformat()
+            day = local(now).date()
             posts.append(
                 PlannedPost(
-                    key=f"minutes-admin:{meeting.network_key}:{day}",
+                    key=str(PostKey.minutes_admin(meeting.network_key, day)),
                     target=Target(meeting.network_key, GENERAL_CHANNEL),
                     due_at=now,
                     stale_after=now + NOTICE_STALE_AFTER,
@@ -981,8 +981,8 @@ class GroupMinutes:
 
 async def minutes_status(
     network: Network,
-    meetings: MeetingRepository,
-    minutes: MinutesRepository,
+    meetings: MeetingPort,
+    minutes: MinutesPort,
     now: datetime,
     *,
     days: int,
@@ -1045,19 +1045,19 @@ class MinutesChaser:
     A secretary without an Entra object id gets no personal copy; the status says so
     (`personal_reach`). Nothing is planned for a meeting whose minutes are filed, or
     being filed (a received file waiting for SharePoint). The card links to the
-    channel's files folder when it is known (`MinutesRepository.folder_urls`, kept by
+    channel's files folder when it is known (`MinutesPort.folder_urls`, kept by
     `MinutesFiler`); planning never calls Graph.
 
-    Keys: `minutes-ask:{network}:{group}:{start}`,
+    Keys (`domain.posts.PostKey`): `minutes-ask:{network}:{group}:{start}`,
     `minutes-reminder:{network}:{group}:{start}:{days}d` for the channel and the same
     with `:to:{entra object id}` for a person, so each goes out once.
     """
 
     def __init__(
         self,
-        registry: RegistrySource,
-        meetings: MeetingRepository,
-        minutes: MinutesRepository,
+        registry: RegistryPort,
+        meetings: MeetingPort,
+        minutes: MinutesPort,
         *,
         rules: MinutesRules = MinutesRules(),
         lookback: timedelta = DEFAULT_LOOKBACK,
@@ -1109,7 +1109,6 @@ class MinutesChaser:
         group = escape(_group_name(RoleRegistry((network,)), meeting, language))
         day = mt.format_short_day(today, language)
         secretaries = _holders(network, self._rules.secretary_role, meeting.group_key, today)
-        base = f"{network.key}:{meeting.group_key}:{start.strftime('%Y-%m-%dT%H:%M')}"
 
         def card_and_text(
             title: str, text_template: Localized[str], nobody_template: Localized[str],
@@ -1137,12 +1136,12 @@ class MinutesChaser:
             return card, text
 
         def post(
-            key: str, due: datetime, stale: datetime, title: str, card: dict[str, Any],
+            key: PostKey, due: datetime, stale: datetime, title: str, card: dict[str, Any],
             text: str, mentions: tuple[Mention, ...] = (), person: Recipient | None = None,
-            countdown: Countdown | None = None, next_key: str | None = None,
+            countdown: Countdown | None = None, next_key: PostKey | None = None,
         ) -> PlannedPost:
-            def personal(key: str) -> str:
-                return key if person is None else f"{key}:to:{person.entra_object_id}"
+            def personal(key: PostKey) -> str:
+                return str(key if person is None else key.to(person.entra_object_id))
 
             return PlannedPost(
                 key=personal(key),
@@ -1160,19 +1159,20 @@ class MinutesChaser:
 
         ask_title = xt.ASK_TITLE.get(language).format(day=day)
         ask_due, ask_stale = meeting.ends_at, meeting.ends_at + ASK_STALE_AFTER
+        ask_key = PostKey.minutes_ask(network.key, meeting.group_key, meeting.starts_at)
         card, text = card_and_text(
             ask_title, xt.ASK_TEXT, xt.ASK_TEXT_NO_SECRETARY, secretaries, True
         )
         posts = [
             post(
-                f"minutes-ask:{base}", ask_due, ask_stale, ask_title, card,
+                ask_key, ask_due, ask_stale, ask_title, card,
                 f"{ask_title}: {text}", _mentions(secretaries),
             )
         ]
         card, text = card_and_text(ask_title, xt.ASK_PERSONAL_TEXT, xt.ASK_PERSONAL_TEXT,
                                    secretaries, False)  # fmt: skip
         for person in _recipients(secretaries):
-            posts.append(post(f"minutes-ask:{base}", ask_due, ask_stale, ask_title, card, text,
+            posts.append(post(ask_key, ask_due, ask_stale, ask_title, card, text,
                               person=person))  # fmt: skip
 
         chases = self._chases(today)
@@ -1182,8 +1182,10 @@ class MinutesChaser:
             if last and len(chases) > 1:
                 who += _holders(network, self._rules.chair_role, meeting.group_key, today)
             due, stale, post_day = chase.due_at, chase.stale_after, chase.day
-            key = f"minutes-reminder:{base}:{chase.lead_days}d"
-            next_key = None if last else f"minutes-reminder:{base}:{chase.next_lead}d"
+            key = PostKey.minutes_reminder(
+                network.key, meeting.group_key, meeting.starts_at, chase.lead_days
+            )
+            next_key = None if chase.next_lead is None else key.with_lead(chase.next_lead)
             title = xt.REMINDER_TITLE.get(language).format(day=day)
             people = _recipients(who)
             since = xt.days_since_meeting((post_day - today).days, language)

@@ -7,31 +7,26 @@ sources answer it:
 - the network's `admins` in its data file (Entra object ids or work e-mails), checked
   here in plain Python;
 - the owners of the network's team in Teams, which only Microsoft Graph knows (Teams'
-  roster gives no roles). The edge supplies them through `TeamOwners`; without one (the
-  command line, tests of the logic, no Graph configured) only configured admins count.
+  roster gives no roles). The edge supplies them through `domain.ports.TeamOwnersPort`;
+  without one (the command line, tests of the logic, no Graph configured) only configured
+  admins count.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Protocol
 
+from domain.ports import TeamOwnersPort
 from domain.registry import Network, RoleRegistry
 from domain.turns import Turn
 
 log = logging.getLogger(__name__)
 
 
-class TeamOwners(Protocol):
-    """Whether a person owns the team a network lives in (answered by Graph at the edge)."""
-
-    async def is_team_owner(self, network_key: str, user_aad_object_id: str) -> bool: ...
-
-
 class Permissions:
     """Decides whether the sender of a turn may administer a network."""
 
-    def __init__(self, owners: TeamOwners | None = None):
+    def __init__(self, owners: TeamOwnersPort | None = None):
         self._owners = owners
 
     async def may_administer(self, network: Network, registry: RoleRegistry, turn: Turn) -> bool:

@@ -34,11 +34,11 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Protocol
 
 from domain.agenda import compose_agenda
 from domain.meetings import AgendaItem, Meeting, MeetingDraft
-from domain.posts import Countdown, Mention, PlannedPost, Target
+from domain.ports import MeetingPort, RegistryPort, WheelOverridePort
+from domain.posts import Countdown, Mention, PlannedPost, PostKey, Target
 from domain.recurrence import (
     LONGEST_SHIFT,
     at_local,
@@ -52,7 +52,6 @@ from domain.recurrence import (
 from domain.registry import Assignment, Language, Network, RoleRegistry, ShiftPolicy
 from domain.wheel import WheelDeadline, effective_rules, wheel_deadlines
 from domain.wheel_overrides import WheelOverride
-from storage.meetings import MeetingRepository
 from texts import meetings as mt
 from texts.markdown import escape
 from views import cards
@@ -71,20 +70,6 @@ DEFAULT_LOOKBACK = timedelta(days=7)
 # How far ahead the data files' meeting series are stored as meetings: a year and a bit,
 # so that "next year" checks and the chat's meeting list see a whole year.
 SERIES_HORIZON = timedelta(days=400)
-
-
-class RegistrySource(Protocol):
-    """Where the planner reads the registry: `storage.registry_repository.RegistryRepository`."""
-
-    async def revision(self) -> int: ...
-
-    async def load(self) -> RoleRegistry: ...
-
-
-class WheelOverrideSource(Protocol):
-    """Admins' changes to wheel entries: `storage.wheel_overrides.WheelOverrideStore`."""
-
-    async def all(self) -> dict[str, dict[str, WheelOverride]]: ...
 
 
 @dataclass(frozen=True)
@@ -183,7 +168,7 @@ def series_drafts(network: Network, start: datetime, end: datetime) -> list[Meet
 
 async def sync_meeting_series(
     registry: RoleRegistry,
-    meetings: MeetingRepository,
+    meetings: MeetingPort,
     now: datetime,
     horizon: timedelta = SERIES_HORIZON,
 ) -> None:
@@ -204,13 +189,13 @@ class MeetingPlanner:
 
     def __init__(
         self,
-        registry: RegistrySource,
-        meetings: MeetingRepository,
+        registry: RegistryPort,
+        meetings: MeetingPort,
         *,
         lookback: timedelta = DEFAULT_LOOKBACK,
         post_time: time = DEFAULT_POST_TIME,
         language: Language = "sv",
-        overrides: WheelOverrideSource | None = None,
+        overrides: WheelOverridePort | None = None,
     ):
         self._registry = registry
         self._meetings = meetings
@@ -339,13 +324,9 @@ class MeetingPlanner:
         heading = mt.AGENDA_REMINDER_TITLE.get(language).format(
             when=mt.format_short_day(local(meeting.starts_at).date(), language), group=group
         )
-        start = local(meeting.starts_at).strftime("%Y-%m-%dT%H:%M")
-
-        def key(lead: int) -> str:
-            return f"agenda:{network.key}:{meeting.group_key}:{start}:{lead}d"
-
+        key = PostKey.agenda(network.key, meeting.group_key, meeting.starts_at, reminder.lead_days)
         return PlannedPost(
-            key=key(reminder.lead_days),
+            key=str(key),
             target=Target(network.key, meeting.group_key),
             due_at=reminder.due_at,
             stale_after=reminder.stale_after,
@@ -353,7 +334,7 @@ class MeetingPlanner:
             text=f"{mt.AGENDA_TITLE.get(language).format(group=group)}: {when}",
             card=cards.agenda_card(agenda, language, heading=heading),
             kind="agenda",
-            superseded_by=key(reminder.next_lead) if reminder.next_lead is not None else None,
+            superseded_by=_next(key, reminder),
         )
 
     def _wheel_post(
@@ -389,26 +370,29 @@ class MeetingPlanner:
         if who:
             facts.append((mt.RESPONSIBLE.get(language), who))
         buttons = [
-            cards.question_button_titled(
+            cards.command_button(
                 mt.WHEEL_BUTTON.get(language),
-                f"{mt.WHEEL_COMMAND.get(language)} {deadline.group_key or ''}".strip(),
+                cards.SHOW_WHEEL,
+                network.key,
+                deadline.group_key,
+                language,
             )
         ]
         if rule.check is not None:
             buttons.append(
-                cards.question_button_titled(
+                cards.command_button(
                     mt.MEETINGS_BUTTON.get(language),
-                    f"{mt.MEETINGS_COMMAND.get(language)} {deadline.group_key or ''}".strip(),
+                    cards.SHOW_MEETINGS,
+                    network.key,
+                    deadline.group_key,
+                    language,
                 )
             )
-        def key(lead: int) -> str:
-            return (
-                f"wheel:{network.key}:{rule.key}:{deadline.nominal.isoformat()}:"
-                f"{lead}d:{deadline.channel}"
-            )
-
+        key = PostKey.wheel(
+            network.key, rule.key, deadline.nominal, reminder.lead_days, deadline.channel
+        )
         return PlannedPost(
-            key=key(reminder.lead_days),
+            key=str(key),
             target=Target(network.key, deadline.channel),
             due_at=reminder.due_at,
             stale_after=reminder.stale_after,
@@ -420,7 +404,7 @@ class MeetingPlanner:
             mentions=mentions,
             kind="check" if rule.check is not None else "wheel",
             countdown=Countdown(deadline.day, relative),
-            superseded_by=key(reminder.next_lead) if reminder.next_lead is not None else None,
+            superseded_by=_next(key, reminder),
         )
 
 
@@ -429,13 +413,18 @@ class _NetworkPlan:
     """What a network's meetings and wheel give around a planning period.
 
     `depends_on`: the registry revision, the network's meetings fingerprint
-    (`MeetingRepository.fingerprints`), its wheel overrides and the first and last day
+    (`MeetingPort.fingerprints`), its wheel overrides and the first and last day
     concerned; while they are equal, so is the rest.
     """
 
     depends_on: tuple[object, ...]
     meetings: tuple[Meeting, ...]  # not cancelled, starting on a day concerned
     deadlines: tuple[WheelDeadline, ...]
+
+
+def _next(key: PostKey, reminder: Reminder) -> str | None:
+    """The key of the reminder that supersedes this one, if any."""
+    return str(key.with_lead(reminder.next_lead)) if reminder.next_lead is not None else None
 
 
 def _named(assignment: Assignment) -> str:

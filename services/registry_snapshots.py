@@ -9,20 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Protocol
 
+from domain.ports import RegistryPort
 from domain.registry import RoleRegistry
 from services.who import ContactFinder
 
 log = logging.getLogger(__name__)
-
-
-class RegistrySource(Protocol):
-    """Where the registry comes from: the database in the bot, a file in tools."""
-
-    async def revision(self) -> int: ...
-
-    async def load(self) -> RoleRegistry: ...
 
 
 class RegistrySnapshots:
@@ -32,7 +24,7 @@ class RegistrySnapshots:
     edit made through another replica is seen on the next message.
     """
 
-    def __init__(self, source: RegistrySource):
+    def __init__(self, source: RegistryPort):
         self._source = source
         self._revision: int | None = None
         self._snapshot: tuple[RoleRegistry, ContactFinder] | None = None

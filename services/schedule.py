@@ -15,11 +15,10 @@ from typing import Literal
 
 from domain.agenda import Agenda, compose_agenda
 from domain.meetings import Meeting
+from domain.ports import MeetingPort, WheelOverridePort
 from domain.recurrence import local, start_of_day
 from domain.registry import Language, Network
 from domain.wheel import WheelDeadline, wheel_deadlines
-from storage.meetings import MeetingRepository
-from storage.wheel_overrides import WheelOverrideStore
 from views.meetings import (
     channel_name,
     deadline_problem,
@@ -79,12 +78,12 @@ class DueItem:
 class Schedule:
     """Reads a network's meetings and deadlines for a period, as listed outside the chat."""
 
-    def __init__(self, meetings: MeetingRepository, overrides: WheelOverrideStore | None = None):
+    def __init__(self, meetings: MeetingPort, overrides: WheelOverridePort | None = None):
         self._meetings = meetings
         self._overrides = overrides
 
     @property
-    def meetings(self) -> MeetingRepository:
+    def meetings(self) -> MeetingPort:
         """The meetings' repository (agendas read their items from it)."""
         return self._meetings
 

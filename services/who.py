@@ -12,6 +12,11 @@ How a question is scored against a role:
 * A term counts by where the role uses it (title over synonyms over duties) and by how telling
   it is: rare in the whole registry (an IDF) and held by few roles of this network (so a word
   every role of the network uses, like "expertgruppen" in Best Service, says little).
+* A synonym told in the first person is a *situation* ("jag missade mötet och vill veta vad
+  som beslutades", "we spent more money than planned"): what a member says who needs the role
+  and names neither role nor duty. It is read like a duty sentence (its words weigh as duty
+  words; two of them shared earn the sentence bonus), is never shown, is no word for the role,
+  and its everyday words do not make title and duty words look common.
 * A role whose whole title (or whole several-word synonym) is in the question gets a bonus:
   "ordförande" then means Ordförande rather than Vice ordförande. So does a role one of whose
   duty sentences shares two or more of the question's words.
@@ -25,8 +30,15 @@ Which of the matched roles is meant, read from the duties (nothing here names a 
 
 * The acting role wins: "vem väljer ordförande?", "who appoints the representatives?" are
   answered with the role whose duty does that (elects, decides, approves, calls, supports,
-  informs, sends, receives) to the role named, not with the role named; "till vem lyfter
-  ordföranden beslut?" follows the named role's own sending duty.
+  helps, makes sure, distributes, informs, sends, receives, gets) to the role named, not with
+  the role named; the role named right after the verb is the one acted on ("vem utser
+  ordförande i e-rådet?": the chair, not the council). "Till vem lyfter ordföranden beslut?",
+  "vem tar processledaren upp behov med?", "who does the chair send version 4 to?" follow the
+  named role's own duty to the role it sends to.
+* A role related to another the way a duty says answers: "vem i styrelsen …?" is the board
+  member of the duty "den ledamot i styrelsen …", "kontakt med/gentemot styrelsen" the duty
+  "kontakt gentemot styrelsen", "frågor till styrelsen" the duty "… med frågor till styrelsen"
+  (prepositions by kind, both languages; see `_related`).
 * A role named after "till"/"mot"/"med"/"to" is the one turned to ("en fråga till
   styrelsen"): the role whose duty deals with it answers.
 * Asked who sits in or belongs to a body ("vilka ingår i styrgruppen?"), the body named is
@@ -61,6 +73,7 @@ from texts.who import join_list, person_link, render, role_in_question
 TITLE_WEIGHT = 3.0
 SYNONYM_WEIGHT = 2.0  # synonyms and the role key
 DUTY_WEIGHT = 1.0
+SITUATION_WEIGHT = 1.0  # synonyms told in the first person (see `is_situation`)
 # Share of a fully matched title's (or several-word synonym's) weight added on top, and of the
 # weight of a duty sentence two or more question terms share.
 WHOLE_PHRASE_BONUS = 0.5
@@ -88,27 +101,62 @@ _ACTING_VERBS: dict[str, tuple[str, str]] = {
     "approve": ("godkänna godkänner fastställa fastställer",
                 "approve approves adopt adopts"),
     "call": ("kalla kallar sammankalla sammankallar", "call calls convene convenes summon"),
-    "support": ("stödja stödjer stöttar stötta", "support supports"),
+    # Finite forms only: "vem hjälper styrgruppen …?" asks who acts; "kan du hjälpa mig" not.
+    "support": ("stödja stödjer stöttar stötta hjälper underlättar", "support supports helps"),
+    "ensure": ("säkerställer säkerställa", "ensure ensures sure"),
+    "distribute": ("fördela fördelar fördelas", "distribute distributes allocate allocates"),
     "commission": ("uppdrar", "commission commissions"),
     "inform": ("informera informerar kommunicera kommunicerar meddela meddelar",
                "tell tells inform informs communicate communicates"),
     "send": ("skicka skickar lyfta lyfter eskalera eskalerar vidare",
              "send sends escalate escalates forward"),
-    "receive": ("emot", "receive receives"),
+    "receive": ("emot får", "receive receives get gets"),
+    # Verbs that take something to someone only in a question "till vem …?"/"who … to?"
+    # ("vem tar processledaren upp resursbehov med?", "who does the chair take … to?").
+    "carry": ("tar ta lyfter lyfta", "take takes bring brings raise raises"),
 }
+_SENDING_KINDS = ("send", "inform", "carry")
+# Kinds of act so common in duties ("Säkerställer att …", "Makes sure …") that the best role
+# answers whenever one of its own duties does it.
+_WEAK_KINDS = frozenset({"ensure"})
+_ENSURES = stem("säkerställer", "sv")  # what "ser till att" means, in a duty and a question
+# What `_acting` says when the best role itself does what is asked: no other rule moves it.
+_ACTS_ITSELF = (-1, -1)
 _ANSWERED_BY: dict[str, frozenset[str]] = {
     "elect": frozenset({"elect", "decide"}),
     "decide": frozenset({"decide", "elect", "approve"}),
     "approve": frozenset({"approve", "decide"}),
     "call": frozenset({"call"}),
     "support": frozenset({"support"}),
+    "ensure": frozenset({"ensure", "distribute"}),
+    "distribute": frozenset({"distribute", "ensure"}),
     "commission": frozenset({"commission"}),
     "inform": frozenset({"inform"}),
     "send": frozenset({"send"}),
 }
+# A synonym told in the first person is a situation: what a member says who needs the role
+# ("jag missade mötet och vill veta vad som beslutades", "we have spent more than planned").
+# Members describe what happened far more often than they name a duty; a situation is read
+# like a duty sentence (see `_rank`), never shown, and is no word for the role itself.
+_FIRST_PERSON: dict[str, frozenset[str]] = {
+    "sv": frozenset({"jag", "vi", "min", "mitt", "mina", "vår", "vårt", "våra", "oss", "mig"}),
+    "en": frozenset({"i", "we", "my", "our", "us", "me", "i'm", "we're", "i've", "we've"}),
+}
+_SITUATION = -1  # the duty index of a situation's terms while a role is indexed
+
+
+def is_situation(synonym: str, language: Language) -> bool:
+    """True for a synonym told in the first person ("vi har inte råd", "I missed the meeting")."""
+    first = synonym.split(maxsplit=1)[:1]
+    return bool(first) and first[0].casefold() in _FIRST_PERSON.get(language, frozenset())
+
+
 # "Till vem lyfter ordföranden …?", "who does the process leader escalate decisions to?": the
 # role asked for is the one the named role's duty sends to.
-_TO_WHOM = re.compile(r"\btill vem\b|\bvem\b.*\btill\s*\??\s*$|\bto whom\b|\bwho\b.*\bto\s*\??\s*$")
+_TO_WHOM = re.compile(
+    r"\btill vem\b|\bmed vem\b|\bvem\b.*\b(?:till|med)\s*\??\s*$|\bto whom\b|\bwith whom\b"
+    r"|\bwho\b.*\b(?:to|with)\s*\??\s*$"
+)
 
 
 @dataclass(frozen=True)
@@ -157,6 +205,8 @@ class _RoleEntry:
     # The stems of each duty's first word when it is an active verb ("Beslutar", "Appoints";
     # not "Utses", "Appointed"), in either language.
     duty_heads: list[set[str]] = field(default_factory=list)
+    # The terms of each situation among its synonyms ("jag missade mötet", "we are over budget").
+    situation_terms: list[set[str]] = field(default_factory=list)
 
 
 class _WordEvidence(NamedTuple):
@@ -170,6 +220,9 @@ class _WordEvidence(NamedTuple):
     best: tuple[tuple[int, float, tuple[str, ...]], ...]
     strongest: tuple[tuple[int, float], ...]
     terms: frozenset[str]
+    # The terms of its whole-word readings: what names a role, without the parts of a
+    # compound ("möte" of "mötesansvarig", which "årsmöte" also has).
+    whole: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -186,6 +239,10 @@ class _NetworkIndex:
     # Per role, the whole words of its titles no other role's title uses ("styrgrup", "erad";
     # not "ordfor", which "Vice ordförande" shares): what names that role and no other.
     own_title_terms: list[frozenset[str]] = field(default_factory=list)
+    # (how, role named) -> (role, duty) whose duty relates to that role so: ("to", the board)
+    # for "frågor till styrelsen", ("towards", the board) for "kontakt gentemot styrelsen",
+    # ("in", the board) for "den ledamot i styrelsen". See `_related`.
+    pairs: dict[tuple[str, int], list[tuple[int, int]]] = field(default_factory=dict)
     # Groups whose name is a role's title (the group "Beredningen", the role "Beredning"):
     # group key -> role key.
     group_roles: dict[str, str] = field(default_factory=dict)
@@ -255,11 +312,13 @@ class ContactFinder:
                 entry, terms = self._index_role(role, vocabulary)
                 entries.append(entry)
                 all_terms.append(terms)
-                for term in {t for t, _, _ in terms}:
-                    document_frequency[term] += 1
                 role_count += 1
             entries_by_network[network.key] = entries
             role_terms_by_network[network.key] = all_terms
+        _count_terms(
+            document_frequency,
+            (terms for all_terms in role_terms_by_network.values() for terms in all_terms),
+        )
 
         self._networks: dict[str, _NetworkIndex] = {}
         network_names: list[tuple[str, list[frozenset[str]]]] = []
@@ -300,12 +359,17 @@ class ContactFinder:
             )
             for kind, texts in _ACTING_VERBS.items()
         }
+        self._acting_surfaces: dict[str, bool] = {}
+        self._acting_words = frozenset().union(
+            *(terms for kind, terms in self._acting_terms.items() if kind != "carry")
+        )
         self.role_words = role_words(
             text
             for network in registry.networks
             for role in network.roles
             for language in ("sv", "en")
             for text in (role.title.get(language), *role.synonyms.get(language))
+            if not is_situation(text, language)
         )
         # A message that starts with the imperative of a duty ("boka ett rum åt oss") asks the
         # bot to do a role's work, not who does it.
@@ -328,19 +392,35 @@ class ContactFinder:
         fields: list[tuple[str, Language | None, float, int | None]] = []
         for language in ("sv", "en"):
             fields.append((role.title.get(language), language, TITLE_WEIGHT, None))
-            fields.extend((s, language, SYNONYM_WEIGHT, None) for s in role.synonyms.get(language))
+            fields.extend(
+                (s, language, SYNONYM_WEIGHT, None)
+                for s in role.synonyms.get(language)
+                if not is_situation(s, language)
+            )
+            # A situation weighs like a duty sentence and, like one, earns a bonus when two or
+            # more of the question's words are in it.
+            fields.extend(
+                (s, language, SITUATION_WEIGHT, _SITUATION)
+                for s in role.synonyms.get(language)
+                if is_situation(s, language)
+            )
             fields.extend(
                 (duty, language, DUTY_WEIGHT, i) for i, duty in enumerate(role.duties.get(language))
             )
         fields.append((role.key.replace("_", " "), None, SYNONYM_WEIGHT, None))
         entry.duty_terms = [set() for _ in range(max(len(role.duties.sv), len(role.duties.en)))]
         entry.duty_heads = [set() for _ in entry.duty_terms]
+        extra_duty_terms: list[tuple[int, str]] = []
         for language in ("sv", "en"):
             for i, duty in enumerate(role.duties.get(language)):
-                first = words(duty)[:1]
+                first = words(duty)[:2]
                 if first and not _passive(first[0], language):
                     entry.duty_heads[i].update(stems(first[0], language))
+                if first == ["ser", "till"]:  # "Ser till att …" is "Säkerställer att …"
+                    entry.duty_heads[i].add(_ENSURES)
+                    extra_duty_terms.append((i, _ENSURES))
 
+        situation: set[str] = set()
         for text, language, weight, duty_index in fields:
             word_terms = self._analyzer.index_words(text, language)
             for terms_of_word in word_terms:
@@ -350,8 +430,13 @@ class ContactFinder:
                         vocabulary[term].add(language)
                     else:
                         vocabulary.setdefault(term, set())
-                    if duty_index is not None:
+                    if duty_index == _SITUATION:
+                        situation.add(term)
+                    elif duty_index is not None:
                         entry.duty_terms[duty_index].add(term)
+            if duty_index == _SITUATION:
+                entry.situation_terms.append(situation)
+                situation = set()
             if weight == TITLE_WEIGHT:
                 entry.title_terms.update(t for terms_of_word in word_terms for t in terms_of_word)
                 entry.title_words.update(terms_of_word[0] for terms_of_word in word_terms)
@@ -361,6 +446,8 @@ class ContactFinder:
             # A one-word synonym is fully matched whenever it matches at all: no bonus for it.
             if duty_index is None and (weight == TITLE_WEIGHT or len(word_terms) > 1):
                 entry.phrases.append((frozenset(w[0] for w in word_terms), weight))
+        for i, term in extra_duty_terms:
+            entry.duty_terms[i].add(term)
         return entry, terms
 
     def _index_network(
@@ -378,8 +465,7 @@ class ContactFinder:
             for term, weight, _ in terms:
                 weights[term] = max(weight, weights.get(term, 0.0))
             best_weight.append(weights)
-            for term in weights:
-                network_frequency[term] += 1
+        _count_terms(network_frequency, role_terms)
 
         size = len(entries)
         term_weight = {}
@@ -424,7 +510,19 @@ class ContactFinder:
                 for title in [entry.title_words_by_language.get(language)]
             )
         }
+        pairs: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
+        for position, entry in enumerate(entries):
+            for language in ("sv", "en"):
+                for duty, text in enumerate(entry.role.duties.get(language)):
+                    for how, target in _relations(
+                        [(w, set(stems(w, language))) for w in words(text)],
+                        entries,
+                        own_title_terms,
+                    ):
+                        if target != position and (position, duty) not in pairs[(how, target)]:
+                            pairs[(how, target)].append((position, duty))
         return _NetworkIndex(
+            pairs=dict(pairs),
             group_roles=group_roles,
             own_title_terms=own_title_terms,
             entries=entries,
@@ -532,6 +630,7 @@ class ContactFinder:
         titled: set[int],
         ranked: list[int],
         to_whom: bool,
+        objects: frozenset[str] = frozenset(),
     ) -> tuple[int, int] | None:
         """The role that acts on a role the question names, and the duty that says so.
 
@@ -546,14 +645,33 @@ class ContactFinder:
         if not kinds:
             return None
         acting_terms = frozenset().union(*(self._acting_terms[k] for k in kinds))
+        entries = index.entries
         named = {
             position: (terms | index.own_title_terms[position]) - acting_terms
             for position, terms in naming.items()
         }
-        entries = index.entries
-        if "receive" in kinds or ("send" in kinds and to_whom):
+        if "receive" in kinds or (to_whom and kinds.intersection(_SENDING_KINDS)):
+            sending = self._acting_terms["send"] | self._acting_terms["inform"]
+            if to_whom:
+                sending |= self._acting_terms["carry"]
+            # Only a role the question names outright sends: its owner ("sekreterarens
+            # utkast"), its whole title or a word only its title has; a role matched by a
+            # synonym ("the meeting") is not the sender of "who should get it?".
+            order = sorted(
+                (p for p in named
+                 if p in owners or p in titled or naming[p] & index.own_title_terms[p]),
+                key=lambda p: (p not in owners, _rank_of(ranked, p)),
+            )
+            # The role a duty sends to ("… till ledningsgruppen") before any other it names
+            # ("tillsammans med föredraganden").
+            for position in order:
+                for duty, terms in enumerate(entries[position].duty_terms):
+                    if not terms & sending:
+                        continue
+                    for (how, other), doers in index.pairs.items():
+                        if how == "to" and other != position and (position, duty) in doers:
+                            return other, _duty_of(entries[other], index.own_title_terms[other])
             sending = self._acting_terms["send"]
-            order = sorted(named, key=lambda p: (p not in owners, _rank_of(ranked, p)))
             for position in order:
                 for terms in entries[position].duty_terms:
                     if not terms & sending:
@@ -562,6 +680,9 @@ class ContactFinder:
                         own = index.own_title_terms[other]
                         if other != position and own & terms:
                             return other, _duty_of(entry, own)
+        kinds.discard("carry")  # takes something somewhere only when asked "to whom"
+        if not kinds:
+            return None
         answering = frozenset().union(*(_ANSWERED_BY.get(k, frozenset()) for k in kinds))
         if not answering:
             return None
@@ -575,9 +696,11 @@ class ContactFinder:
                     continue
                 head = entry.duty_heads[duty]
                 if head & own_kind_terms:
-                    verb = 3  # the very verb asked about leads the duty
+                    verb = 4  # the very verb asked about leads the duty
                 elif head & kind_terms:
-                    verb = 2
+                    verb = 3
+                elif terms & own_kind_terms:
+                    verb = 2  # the very verb, later ("ser till att ansvaret fördelas")
                 elif head & answering_terms:
                     verb = 1
                 else:
@@ -590,19 +713,37 @@ class ContactFinder:
                     1 for other, other_entry in enumerate(entries)
                     if other != position and other_entry.title_terms & terms
                 )
-                key = (names > 0, verb, names, -mentions, -_rank_of(ranked, position))
+                # The role named right after the verb is the one acted on ("vem utser
+                # ordförande i e-rådet?": the chair, not the council).
+                acted_on = bool(objects & terms)
+                key = (
+                    names > 0,
+                    acted_on and verb > 0,
+                    verb,
+                    acted_on,
+                    names,
+                    -mentions,
+                    -_rank_of(ranked, position),
+                )
                 if best is None or key > best[0]:
                     best = (key, position, duty)
         if best is None:
             return None
-        (names, verb, *_), position, duty = best
+        (names, _, verb, acted_on, *_), position, duty = best
+        top = ranked[0]
+        if kinds <= _WEAK_KINDS and any(
+            terms & kind_terms for terms in entries[top].duty_terms
+        ):
+            return _ACTS_ITSELF
         top = ranked[0]
         if not names:
             # No duty does it to a role the question names. The very verb asked about leads
             # another role's duty, and the role named has nothing to do with it ("who
             # commissions the work the chair plans?"): that role. Else the finder's answer.
             top_concerned = any(terms & kind_terms for terms in entries[top].duty_terms)
-            if verb < 3 or top_concerned or not naming.get(top):
+            if top_concerned:
+                return _ACTS_ITSELF
+            if not (verb in (4, 2) or (verb == 3 and top in titled)) or not naming.get(top):
                 return None
             return position, duty
         # A role whose own duty does what is asked stays, unless the question names it by
@@ -613,9 +754,24 @@ class ContactFinder:
             for word in entries[top].title_words
             if len(word) >= MIN_COMPOUND_ENDING
         )
-        if not named_by_title and any(terms & kind_terms for terms in entries[top].duty_terms):
-            return None
+        top_acts = [terms for terms in entries[top].duty_terms if terms & kind_terms]
+        if not named_by_title and top_acts and (
+            not acted_on or any(objects & terms for terms in top_acts)
+        ):
+            return _ACTS_ITSELF
         return position, duty
+
+    def _is_acting_word(self, surface: str) -> bool:
+        """Whether a question word is a verb of acting ("utser", "appoints"), remembered."""
+        known = self._acting_surfaces.get(surface)
+        if known is None:
+            if len(self._acting_surfaces) >= _EVIDENCE_LIMIT:
+                self._acting_surfaces.clear()  # members' words are open-ended: start afresh
+            known = self._acting_surfaces[surface] = any(
+                not self._acting_words.isdisjoint(stems(surface, language))
+                for language in ("sv", "en")
+            )
+        return known
 
     def _named_network(self, question_words: list[Word], current: str) -> _NameMatch | None:
         """The network the question names: the current one if named, else the longest other."""
@@ -656,7 +812,11 @@ class ContactFinder:
         question_terms: set[str] = set()
         naming: dict[int, set[str]] = defaultdict(set)  # the terms that name each role
         owners: set[int] = set()  # roles named in the genitive ("sekreterarens utkast")
+        after_verb_naming: list[tuple[frozenset[str], list[int]]] = []
+        after_verb = False
         for word in question_words:
+            if not after_verb:
+                after_verb = self._is_acting_word(word.surface)
             if not word.readings:  # "vem", "the": says nothing of any role
                 continue
             evidence = index.evidence.get(word)
@@ -666,11 +826,16 @@ class ContactFinder:
                     index.evidence.clear()  # members' words are open-ended: start afresh
                 index.evidence[word] = evidence
             question_terms |= evidence.terms
+            naming_word = []  # the roles this word names by title
             for position, value in evidence.strongest:
                 if value > strongest_field.get(position, 0.0):
                     strongest_field[position] = value
                 if value >= SYNONYM_WEIGHT:
-                    naming[position] |= evidence.terms
+                    naming[position] |= evidence.whole or evidence.terms
+                if value >= TITLE_WEIGHT:
+                    naming_word.append(position)
+            if after_verb and naming_word and not word.genitive:
+                after_verb_naming.append((evidence.whole or evidence.terms, naming_word))
             if word.genitive:
                 for position, _, terms in evidence.best:
                     if index.own_title_terms[position] & set(terms):
@@ -696,6 +861,23 @@ class ContactFinder:
         for position, bonus in phrase_bonus.items():
             if position in scores:
                 scores[position] += bonus
+        # The terms of the first word after a verb of acting that names a role whose whole
+        # title the question holds: the role acted on ("vem utser ordförande i e-rådet?").
+        objects = next(
+            (
+                whole
+                for whole, positions in after_verb_naming
+                if any(
+                    position in phrase_bonus
+                    or any(
+                        title and title <= whole
+                        for title in index.entries[position].title_words_by_language.values()
+                    )
+                    for position in positions
+                )
+            ),
+            frozenset(),
+        )
 
         duties: dict[int, int | None] = {}
         term_weight = index.term_weight
@@ -706,7 +888,10 @@ class ContactFinder:
                 duties[position], shared, value = _best_duty(
                     term_weight, index.entries[position], terms
                 )
-                if shared >= 2:
+                situation = _best_situation(term_weight, index.entries[position], terms)
+                if situation > value or shared < 2:
+                    value = situation
+                if value:
                     scores[position] += SAME_DUTY_BONUS * DUTY_WEIGHT * value
 
         # Best first; equal scores in the roles' order (a stable sort of the sorted positions).
@@ -717,9 +902,18 @@ class ContactFinder:
         asked_terms = question_terms.union(
             *(stems(w.surface, language) for w in question_words for language in ("sv", "en"))
         )
+        if any(
+            a.surface == "ser" and b.surface == "till"
+            for a, b in zip(question_words, question_words[1:], strict=False)
+        ):
+            asked_terms.add(_ENSURES)
         acting = self._acting(
-            index, asked_terms, naming, owners, set(phrase_bonus), ranked, to_whom
+            index, asked_terms, naming, owners, set(phrase_bonus), ranked, to_whom, objects
         )
+        if acting is _ACTS_ITSELF:
+            acting = (ranked[0], duties.get(ranked[0]))
+        if acting is None:
+            acting = _related(index, question_words, scores)
         if acting is None:
             acting = _towards(index, question_words, scores, ranked)
         if acting is None:
@@ -933,8 +1127,11 @@ def _word_evidence(index: _NetworkIndex, word: Word) -> _WordEvidence:
     best: dict[int, tuple[float, tuple[str, ...]]] = {}
     strongest: dict[int, float] = {}
     terms: set[str] = set()
+    whole: set[str] = set()
     for reading in word.readings:
         terms.update(reading.terms)
+        if len(reading.terms) == 1:
+            whole.update(reading.terms)
         evidence: dict[int, float] = {}
         for term in reading.terms:
             term_postings = index.postings.get(term)
@@ -954,6 +1151,7 @@ def _word_evidence(index: _NetworkIndex, word: Word) -> _WordEvidence:
         best=tuple((position, value, ts) for position, (value, ts) in best.items()),
         strongest=tuple(strongest.items()),
         terms=frozenset(terms),
+        whole=frozenset(whole),
     )
 
 
@@ -974,6 +1172,35 @@ def _best_duty(
         value = sum(map(term_weight.__getitem__, shared))
         if value > best[2]:
             best = (position, len(shared), value)
+    return best
+
+
+def _count_terms(
+    frequency: dict[str, int], roles_terms: Iterable[list[tuple[str, float, int | None]]]
+) -> None:
+    """Add to `frequency`, per term, the roles whose texts use it. Situations are told in
+    everyday words ("mötet", "the meeting") that would make the words of titles and duties
+    look common: a word counts in situations only where no title, synonym or duty uses it."""
+    situations: dict[str, int] = defaultdict(int)
+    for terms in roles_terms:
+        counted = {t for t, _, duty in terms if duty != _SITUATION}
+        for term in counted:
+            frequency[term] += 1
+        for term in {t for t, _, duty in terms if duty == _SITUATION} - counted:
+            situations[term] += 1
+    for term, count in situations.items():
+        if term not in frequency:
+            frequency[term] = count
+
+
+def _best_situation(term_weight: dict[str, float], entry: _RoleEntry, matched: set[str]) -> float:
+    """The summed weight of the terms the question shares with the role's situation that
+    shares most, when it shares two or more (0.0 otherwise)."""
+    best = 0.0
+    for terms in entry.situation_terms:
+        shared = terms & matched
+        if len(shared) >= 2:
+            best = max(best, sum(map(term_weight.__getitem__, shared)))
     return best
 
 
@@ -1049,6 +1276,77 @@ def _towards(
         return None
     _, _, position, duty = max(candidates)
     return position, duty
+
+
+# Prepositions by how they relate something to a role, in both languages.
+_RELATIONS: dict[str, str] = {
+    **dict.fromkeys(("till", "to", "for"), "to"),
+    **dict.fromkeys(("mot", "gentemot", "med", "towards", "toward", "with"), "towards"),
+    **dict.fromkeys(("i", "inom", "in", "on", "within"), "in"),
+}
+_BELONGING = frozenset({"med", "part", "member", "members", "ingår", "ingar", "sitter", "sits",
+                        "sit", "är", "is", "are"})
+_DETERMINERS = _ARTICLES | {"a", "an", "my", "min", "mitt", "vårt", "våra", "vart", "vara",
+                            "its", "sin", "sitt", "sina", "hela", "whole"}
+
+
+def _relations(
+    text_words: list[tuple[str, set[str]]],
+    entries: list[_RoleEntry],
+    own_title_terms: list[frozenset[str]],
+) -> list[tuple[str, int]]:
+    """(how, role) for each role a text names right after a preposition ("till styrelsen",
+    "towards the board", "i styrelsen"): the word names the role by its whole title, or by a
+    word of its title no other title uses."""
+    found: list[tuple[str, int]] = []
+    how: str | None = None
+    previous = ""
+    for surface, terms in text_words:
+        relation = _RELATIONS.get(surface)
+        if relation is not None:
+            # "med i beredningen", "part of …": belonging to a body, not a relation to it.
+            how = None if relation == "in" and previous in _BELONGING else relation
+            previous = surface
+            continue
+        previous = surface
+        if surface in _DETERMINERS:
+            continue
+        if how is not None and terms:
+            for position, entry in enumerate(entries):
+                if own_title_terms[position] & terms or any(
+                    title and title <= terms for title in entry.title_words_by_language.values()
+                ):
+                    found.append((how, position))
+        how = None
+    return found
+
+
+def _related(
+    index: _NetworkIndex, question_words: list[Word], scores: dict[int, float]
+) -> tuple[int, int] | None:
+    """The role whose duty relates to a role the way the question does: "vem i styrelsen kan
+    vi ställa frågor till?" is the board member of the duty "den ledamot i styrelsen …";
+    "vem har kontakten med styrelsen?" the group's contact "gentemot styrelsen"; "frågor till
+    styrelsen" the one the group turns to "med frågor till styrelsen". A question of who
+    belongs to a body is left to `_membership`; a role named just before the preposition
+    ("ordförande i styrgruppen") is the one asked for."""
+    if not index.pairs or not any(w.surface in _RELATIONS for w in question_words):
+        return None
+    if any(w.surface in _MEMBERSHIP for w in question_words):
+        return None
+    text_words = [
+        (w.surface, {t for reading in w.readings for t in reading.terms}) for w in question_words
+    ]
+    for how, target in _relations(text_words, index.entries, index.own_title_terms):
+        doers = [
+            (scores[p], -p, p, duty)
+            for p, duty in index.pairs.get((how, target), ())
+            if p in scores
+        ]
+        if doers:
+            _, _, position, duty = max(doers)
+            return position, duty
+    return None
 
 
 # Words of belonging to a body: "vilka ingår i styrgruppen?", "who sits on the board?" ask who

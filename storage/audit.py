@@ -13,50 +13,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.audit import AuditEntry
 from storage.database import Database
 from storage.schema import AuditRow
 
 log = logging.getLogger(__name__)
 
 DEFAULT_RETENTION_DAYS = 730
-
-# Actors that are not people.
-SYSTEM = "system"  # the bot itself (seeding the registry at first start)
-TEAMS = "teams"  # what a Teams event did (the bot added to a team, a channel renamed)
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One recorded change."""
-
-    id: int
-    at: datetime
-    actor: str | None
-    action: str  # e.g. "meeting.move", "registry.import", "binding.set", "person.erase"
-    network_key: str | None
-    subject: str | None
-    before: Any
-    after: Any
-
-    def as_json(self) -> dict[str, Any]:
-        """The entry as a JSON-ready dict."""
-        return {
-            "id": self.id,
-            "at": self.at.isoformat(),
-            "actor": self.actor,
-            "action": self.action,
-            "network": self.network_key,
-            "subject": self.subject,
-            "before": self.before,
-            "after": self.after,
-        }
 
 
 async def record(

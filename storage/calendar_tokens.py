@@ -14,11 +14,11 @@ without the token or its hash.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 
+from domain.calendar_tokens import CalendarScope, CalendarToken
 from storage import audit
 from storage.database import Database
 from storage.schema import CalendarTokenRow
@@ -26,24 +26,6 @@ from storage.schema import CalendarTokenRow
 log = logging.getLogger(__name__)
 
 _WHOLE_NETWORK = ""  # group_key of a network-wide link (see CalendarTokenRow)
-
-
-@dataclass(frozen=True)
-class CalendarScope:
-    """What a link opens: a network's calendar, or one group's (`group_key`)."""
-
-    network_key: str
-    group_key: str | None = None
-
-
-@dataclass(frozen=True)
-class CalendarToken:
-    """A live (not revoked) link of a scope: its generation and token hash."""
-
-    scope: CalendarScope
-    generation: int
-    token_sha256: str
-    created_at: datetime
 
 
 class CalendarTokenStore:

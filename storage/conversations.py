@@ -26,6 +26,14 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.audit import TEAMS
+from domain.conversations import (
+    ChannelBinding,
+    StoredReference,
+    personal_user,
+    reference_user_ids,
+)
+from domain.turns import ConversationKind
 from storage import audit
 from storage.changes import REFERENCES, REGISTRY, ChangeFeed, notify
 from storage.database import Database
@@ -41,20 +49,6 @@ MAX_REMEMBERED_BINDINGS = 10_000
 BINDINGS = "bindings"
 
 
-@dataclass(frozen=True)
-class StoredReference:
-    """A saved conversation reference with what the bot knows about its conversation."""
-
-    conversation_id: str
-    reference: dict[str, Any]
-    tenant_id: str | None
-    team_id: str | None
-    channel_id: str | None
-    kind: str  # "personal", "channel" or "groupChat"
-    updated_at: datetime
-    active: bool = True  # False once Teams said the bot is no longer there
-
-
 @dataclass(frozen=True, slots=True)
 class _Written:
     """What a `ConversationStore` last wrote to one conversation's reference row.
@@ -66,16 +60,6 @@ class _Written:
     version: Hashable  # the change feed's version, read before the write
     at: float  # time.monotonic() of the write
     inputs: int | None  # hash of what the caller built the reference from, if it said
-
-
-@dataclass(frozen=True)
-class ChannelBinding:
-    """A stored binding: a team's channel (or with `channel_id` None, the whole team)."""
-
-    team_id: str
-    channel_id: str | None
-    network_key: str
-    group_key: str | None
 
 
 class ConversationStore:
@@ -99,7 +83,7 @@ class ConversationStore:
         tenant_id: str | None,
         team_id: str | None,
         channel_id: str | None,
-        kind: str,
+        kind: ConversationKind,
         only_if_changed: bool = False,
         inputs: Hashable | None = None,
     ) -> None:
@@ -275,6 +259,55 @@ class ConversationStore:
             )
             return _stored(row) if row is not None else None
 
+    async def channel_references(
+        self, targets: Iterable[tuple[str, str | None]]
+    ) -> dict[tuple[str, str | None], StoredReference | None]:
+        """`channel_reference` for each (network key, group key) of `targets`, in one query.
+
+        The same answer per target: found through the bindings, active references first,
+        then the newest; None where no channel is bound. In the order given. A fan-out's
+        batch of posts finds all its channels at once instead of one query per post.
+        """
+        wanted = dict.fromkeys(targets)  # in the order given, each once
+        if not wanted:
+            return {}
+        networks = {network for network, _ in wanted}
+        groups = {group for _, group in wanted if group is not None}
+        joined = (ChannelBindingRow.team_id == ConversationReferenceRow.conversation_id) & (
+            ChannelBindingRow.channel_id.is_(None)
+        )
+        if groups:
+            joined |= (ChannelBindingRow.channel_id == ConversationReferenceRow.conversation_id) & (
+                ChannelBindingRow.group_key.in_(groups)
+            )
+        async with self._database.snapshot() as session:
+            rows = (
+                await session.execute(
+                    select(
+                        ConversationReferenceRow,
+                        ChannelBindingRow.network_key,
+                        ChannelBindingRow.group_key,
+                        ChannelBindingRow.channel_id,
+                    )
+                    .join(ChannelBindingRow, joined)
+                    .where(ChannelBindingRow.network_key.in_(networks))
+                )
+            ).all()
+        best: dict[tuple[str, str | None], ConversationReferenceRow] = {}
+        for row, network_key, group_key, channel_id in rows:
+            # A team's row answers its General channel; a channel's row its group.
+            target = (network_key, None) if channel_id is None else (network_key, group_key)
+            if channel_id is not None and row.conversation_id != channel_id:
+                continue
+            if target not in wanted:
+                continue
+            known = best.get(target)
+            if known is None or (row.active, row.updated_at) > (known.active, known.updated_at):
+                best[target] = row
+        return {
+            target: _stored(best[target]) if target in best else None for target in wanted
+        }
+
     async def set_active(self, conversation_id: str, active: bool) -> bool:
         """Mark one conversation's reference active or not; False if there is none."""
         async with self._database.transaction() as session:
@@ -321,7 +354,7 @@ class ConversationStore:
         network_key: str,
         group_key: str | None,
         *,
-        actor: str | None = audit.TEAMS,
+        actor: str | None = TEAMS,
     ) -> None:
         """Bind a channel to a network (and group), or with `channel_id` None a whole team.
 
@@ -335,7 +368,7 @@ class ConversationStore:
         team_id: str,
         changes: Mapping[str | None, tuple[str, str | None] | None],
         *,
-        actor: str | None = audit.TEAMS,
+        actor: str | None = TEAMS,
     ) -> None:
         """Apply several binding changes of one team in one transaction: all or none.
 
@@ -448,7 +481,7 @@ class ConversationStore:
         return chosen.network_key, chosen.group_key
 
     async def remove_binding(
-        self, team_id: str, channel_id: str | None, *, actor: str | None = audit.TEAMS
+        self, team_id: str, channel_id: str | None, *, actor: str | None = TEAMS
     ) -> bool:
         """Remove the binding of a channel (or with `channel_id` None, of the team)."""
         async with self._database.transaction() as session:
@@ -524,34 +557,6 @@ async def delete_personal_references(session: AsyncSession, user_ids: Iterable[s
         # A message the user sends later must store the reference again.
         await notify(session, REFERENCES)
     return len(found)
-
-
-def reference_user_ids(reference: dict[str, Any]) -> set[str]:
-    """The ids a reference gives its user: the Teams user id and the Entra object id."""
-    user = reference.get("user") if isinstance(reference, dict) else None
-    if not isinstance(user, dict):
-        return set()
-    ids = (user.get("id"), user.get("aadObjectId"), user.get("aad_object_id"))
-    return {i for i in ids if isinstance(i, str) and i}
-
-
-@dataclass(frozen=True)
-class PersonalUser:
-    """The user of a personal chat as its reference names them."""
-
-    entra_object_id: str  # lower-case: Teams' casing varies
-    name: str
-
-
-def personal_user(reference: dict[str, Any]) -> PersonalUser | None:
-    """The user of a personal chat's reference; None when Teams gave no Entra object id."""
-    user = reference.get("user")
-    if not isinstance(user, dict):
-        return None
-    object_id = user.get("aadObjectId")
-    if not isinstance(object_id, str) or not object_id:
-        return None
-    return PersonalUser(object_id.lower()[:64], str(user.get("name") or ""))
 
 
 def _stored(row: ConversationReferenceRow) -> StoredReference:

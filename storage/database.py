@@ -107,6 +107,8 @@ _CANCELLED_STATE = "57014"
 
 # Execution option naming a SQLite transaction that will write (see `_begin_sqlite`).
 _WRITES = "samverkan_writes"
+# Execution option of `Database.statement` on SQLite: no BEGIN, the statement commits alone.
+_SINGLE_STATEMENT = "samverkan_single_statement"
 
 
 class DatabaseUnavailable(Exception):
@@ -171,12 +173,24 @@ class Database:
             reader = self._engine.execution_options(
                 isolation_level="REPEATABLE READ", postgresql_readonly=True
             )
+        # One statement that commits by itself: no BEGIN and COMMIT around it.
+        self._statement_engine = (
+            self._engine.execution_options(**{_SINGLE_STATEMENT: True})
+            if self.dialect == "sqlite"
+            else self._engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
         self._writer = async_sessionmaker(writer, expire_on_commit=False)
         self._reader = async_sessionmaker(reader, expire_on_commit=False)
 
     def transaction(self) -> AbstractAsyncContextManager[AsyncSession]:
         """A session in a write transaction, committed on normal exit, rolled back on error."""
         return self._writer.begin()
+
+    def statement(self) -> AbstractAsyncContextManager[AsyncConnection]:
+        """A connection for one write statement that commits by itself (atomic, as every
+        single statement is), without the BEGIN and COMMIT round trips of `transaction`
+        nor its ORM session: for a hot path's one UPDATE. Run one statement in it."""
+        return self._statement_engine.connect()
 
     def snapshot(self) -> AbstractAsyncContextManager[AsyncSession]:
         """A session whose reads all see one consistent state of the database."""
@@ -427,8 +441,10 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 def _begin_sqlite(connection: Connection) -> None:
     # A transaction that starts by reading and later writes fails at once ("database is
     # locked") when another process wrote meanwhile; BEGIN IMMEDIATE waits its turn instead.
-    writes = connection.get_execution_options().get(_WRITES, False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+    options = connection.get_execution_options()
+    if options.get(_SINGLE_STATEMENT, False):
+        return  # the driver runs without a transaction of its own: the statement commits
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(_WRITES, False) else "BEGIN")
 
 
 def _upgrade_to_head(connection: Connection) -> None:

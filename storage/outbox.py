@@ -29,13 +29,13 @@ import logging
 import re
 import string
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.outbox import OPEN_STATUSES, OutboxEntry, OutboxStatus
 from domain.posts import Countdown, Mention, PlannedPost, Recipient, Target
 from storage import audit
 from storage.database import Database
@@ -43,38 +43,29 @@ from storage.schema import OutboxRow
 
 log = logging.getLogger(__name__)
 
-OutboxStatus = Literal[
-    "pending", "claimed", "sent", "late-sent", "stale", "superseded", "failed", "undeliverable"
-]
-
-# Statuses a row can still leave by itself; the others are final until an operator acts
-# (or, for undeliverable, until the channel comes back: `requeue_undeliverable`).
-OPEN_STATUSES: tuple[OutboxStatus, ...] = ("pending", "claimed")
-
-# Rows inserted per statement: far below both databases' bound-parameter limits.
+# Rows inserted per statement, and keys looked up per statement: far below both
+# databases' bound-parameter limits.
 _INSERT_CHUNK = 200
+_KEYS_CHUNK = 500
 
 
-@dataclass(frozen=True)
-class OutboxEntry:
-    """A stored post and where its delivery stands."""
-
-    post: PlannedPost
-    status: OutboxStatus
-    attempts: int
-    next_attempt_at: datetime
-    claimed_by: str | None
-    claimed_until: datetime | None
-    last_error: str | None  # "503 ServiceUnavailable", "429 retry-after=3", … never a token
-    conversation_id: str | None  # the channel (or personal chat) it was sent to
-    activity_id: str | None  # the Teams message id it got
-    sent_at: datetime | None
-    late: bool
-    created_at: datetime
-
-    @property
-    def key(self) -> str:
-        return self.post.key
+# `Outbox.mark_sent`'s statement, built once.
+_MARK_SENT = (
+    update(OutboxRow)
+    .where(
+        OutboxRow.key == bindparam("sent_key"),
+        OutboxRow.status.not_in(("sent", "late-sent")),
+    )
+    .values(
+        status=bindparam("sent_status"),
+        activity_id=bindparam("sent_activity_id"),
+        conversation_id=bindparam("sent_conversation_id"),
+        sent_at=bindparam("sent_sent_at", type_=OutboxRow.sent_at.type),
+        late=bindparam("sent_late"),
+        claimed_by=None,
+        claimed_until=None,
+    )
+)
 
 
 class Outbox:
@@ -90,19 +81,33 @@ class Outbox:
         enqueueing is idempotent. A post already past `stale_after` is stored as stale (or
         superseded) directly: it is recorded (the overview lists it) but never sent.
         """
-        rows = [_row_values(post, now) for post in posts]
+        posts = list(posts)
         added = 0
         async with self._database.transaction() as session:
-            for start in range(0, len(rows), _INSERT_CHUNK):
-                statement = (
-                    self._database.insert(OutboxRow)
-                    .values(rows[start : start + _INSERT_CHUNK])
-                    .on_conflict_do_nothing(index_elements=[OutboxRow.key])
+            for start in range(0, len(posts), _KEYS_CHUNK):
+                chunk = posts[start : start + _KEYS_CHUNK]
+                # Every planning pass plans again what it stored before: only the posts
+                # not stored yet are built into an INSERT (compiling one for hundreds of
+                # rows costs more than this indexed look-up).
+                stored = set(
+                    await session.scalars(
+                        select(OutboxRow.key).where(
+                            OutboxRow.key.in_([post.key for post in chunk])
+                        )
+                    )
                 )
-                result = await session.execute(statement)
-                added += max(result.rowcount, 0)
+                rows = [_row_values(post, now) for post in chunk if post.key not in stored]
+                for first in range(0, len(rows), _INSERT_CHUNK):
+                    statement = (
+                        self._database.insert(OutboxRow)
+                        .values(rows[first : first + _INSERT_CHUNK])
+                        # Another replica may have stored one since the look-up.
+                        .on_conflict_do_nothing(index_elements=[OutboxRow.key])
+                    )
+                    result = await session.execute(statement)
+                    added += max(result.rowcount, 0)
         if added:
-            log.info("posts enqueued", extra={"added": added, "planned": len(rows)})
+            log.info("posts enqueued", extra={"added": added, "planned": len(posts)})
         return added
 
     async def claim_due(
@@ -161,6 +166,35 @@ class Outbox:
             attempts=OutboxRow.attempts - 1,
         )
 
+    async def release_many(self, keys: Iterable[str], worker_id: str, not_before: datetime) -> int:
+        """`release` for several claimed rows in one statement; returns how many were given
+        back (a row another worker took over meanwhile is left to it)."""
+        keys = list(keys)
+        if not keys:
+            return 0
+        async with self._database.statement() as connection:
+            result = await connection.execute(
+                update(OutboxRow)
+                .where(
+                    OutboxRow.key.in_(keys),
+                    OutboxRow.status == "claimed",
+                    OutboxRow.claimed_by == worker_id,
+                )
+                .values(
+                    status="pending",
+                    next_attempt_at=not_before,
+                    attempts=OutboxRow.attempts - 1,
+                    claimed_by=None,
+                    claimed_until=None,
+                )
+            )
+        if result.rowcount < len(keys):
+            log.warning(
+                "claim lost before recording",
+                extra={"keys": len(keys) - result.rowcount, "worker": worker_id},
+            )
+        return result.rowcount
+
     async def mark_sent(
         self,
         key: str,
@@ -176,20 +210,19 @@ class Outbox:
         worker took the row over, the post has been sent all the same (the caller logs
         the possible duplicate when this returns False).
         """
-        values = {
-            "status": "late-sent" if late else "sent",
-            "activity_id": activity_id,
-            "conversation_id": conversation_id,
-            "sent_at": sent_at,
-            "late": late,
-            "claimed_by": None,
-            "claimed_until": None,
-        }
-        async with self._database.transaction() as session:
-            result = await session.execute(
-                update(OutboxRow)
-                .where(OutboxRow.key == key, OutboxRow.status.not_in(("sent", "late-sent")))
-                .values(**values)
+        # One statement built once, committing by itself (no ORM session, no BEGIN and
+        # COMMIT): every sent post records this on its own, straight after Teams accepted it.
+        async with self._database.statement() as connection:
+            result = await connection.execute(
+                _MARK_SENT,
+                {
+                    "sent_key": key,
+                    "sent_status": "late-sent" if late else "sent",
+                    "sent_activity_id": activity_id,
+                    "sent_conversation_id": conversation_id,
+                    "sent_sent_at": sent_at,
+                    "sent_late": late,
+                },
             )
         return bool(result.rowcount)
 

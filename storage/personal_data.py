@@ -30,72 +30,18 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.audit import AuditEntry
+from domain.conversations import StoredReference
+from domain.personal_data import AmbiguousPerson, Erasure, PersonKey
 from domain.posts import CLEARED_POST
 from domain.registry import Person, RoleRegistry, UnknownNetwork
 from storage import audit, conversations, meetings, minutes, outbox, registry_repository
-from storage.conversations import StoredReference
 from storage.database import Database
-from storage.registry_repository import PersonField, RegistryRepository
+from storage.registry_repository import RegistryRepository
 
 log = logging.getLogger(__name__)
 
 PLACEHOLDER = "[borttagen person]"  # Swedish, as the users read it: "[removed person]"
-
-
-@dataclass(frozen=True)
-class Erasure:
-    """What `PersonalData.erase` removed or replaced, as counts."""
-
-    roles: int
-    admin_entries: int
-    personal_chats: int
-    shared_chats: int  # channel and group-chat references that named them as last sender
-    agenda_and_meetings: int
-    audit_entries: int
-    minutes: int = 0  # filed minutes and pending uploads they sent
-    posts: int = 0  # scheduled posts that mentioned them or went to them
-    received_files: int = 0  # files waiting for a meeting: theirs deleted, others' renamed
-
-    def as_json(self) -> dict[str, int]:
-        """The counts as a JSON-ready dict (what the erasure's own audit entry keeps)."""
-        return {
-            "roles": self.roles,
-            "admin_entries": self.admin_entries,
-            "personal_chats": self.personal_chats,
-            "shared_chats": self.shared_chats,
-            "agenda_and_meetings": self.agenda_and_meetings,
-            "audit_entries": self.audit_entries,
-            "minutes": self.minutes,
-            "posts": self.posts,
-            "received_files": self.received_files,
-        }
-
-
-@dataclass(frozen=True)
-class PersonKey:
-    """How a person is named: `field` ("email", "entra_object_id" or "name") and its value."""
-
-    field: PersonField
-    value: str
-
-    @classmethod
-    def of(cls, person: str | PersonKey) -> PersonKey:
-        """`person` as a key; a plain string is a work e-mail."""
-        return person if isinstance(person, PersonKey) else cls("email", person)
-
-    def describe(self) -> str:
-        """`--email ADDRESS`, as the command line names the person."""
-        option = {"email": "email", "entra_object_id": "entra-id", "name": "name"}[self.field]
-        return f"--{option} {self.value}"
-
-
-class AmbiguousPerson(LookupError):
-    """A name that several people in the registry hold: `people`, none chosen."""
-
-    def __init__(self, key: PersonKey, people: list[Person]):
-        super().__init__(f"{len(people)} people are named {key.value!r}")
-        self.key = key
-        self.people = people
 
 
 @dataclass(frozen=True)
@@ -136,7 +82,7 @@ async def _identify(session: AsyncSession, key: PersonKey) -> _Identity:
     return _Identity(person_id, person, frozenset(registry_ids), frozenset(user_ids), tuple(chats))
 
 
-def _about(entry: audit.AuditEntry, needles: tuple[str, ...]) -> dict[str, Any]:
+def _about(entry: AuditEntry, needles: tuple[str, ...]) -> dict[str, Any]:
     """An audit entry as exported to the person: what concerns them, not others.
 
     A registry import lists every holder that changed; only the lines naming the person

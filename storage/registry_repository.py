@@ -21,11 +21,13 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.audit import SYSTEM
+from domain.personal_data import PersonField
 from domain.registry import (
     Assignment,
     Group,
@@ -135,7 +137,7 @@ class RegistryRepository:
         self,
         networks: Iterable[Network],
         *,
-        actor: str | None = audit.SYSTEM,
+        actor: str | None = SYSTEM,
         action: str = "registry.import",
     ) -> None:
         """Store the given networks, each replacing the stored network with its key.
@@ -400,9 +402,6 @@ def _changes(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[str, 
 
 
 # --- data protection (`storage.personal_data`) ---
-
-
-PersonField = Literal["email", "entra_object_id", "name"]
 
 
 async def find_people(

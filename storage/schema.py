@@ -263,7 +263,7 @@ class AgendaItemRow(Base):
 
 class MinutesRow(Base):
     """The minutes of a meeting, filed in the group channel's SharePoint folder
-    (`storage.minutes.Minutes`): which drive item holds them and who sent them."""
+    (`domain.minutes.Minutes`): which drive item holds them and who sent them."""
 
     __tablename__ = "minutes"
 
@@ -289,7 +289,7 @@ PENDING_UPLOAD_STATES = ("received", "uploading", "failed")
 
 class PendingUploadRow(Base):
     """A file the bot received and has not yet filed in SharePoint
-    (`storage.minutes.PendingUpload`).
+    (`domain.minutes.PendingUpload`).
 
     The row is the background job that files the file. While `download_url` is set the
     bytes are still to be fetched from it (`content` is empty until then); afterwards they
@@ -346,7 +346,7 @@ class PendingUploadRow(Base):
 
 class ReceivedFileRow(Base):
     """A file sent to the bot whose meeting the sender still has to pick
-    (`storage.minutes.ReceivedFile`).
+    (`domain.minutes.ReceivedFile`).
 
     Fetched in the background as soon as it arrived (Teams' download links expire within
     about an hour): until then `download_url` names it and `content` is empty; then the
@@ -512,7 +512,7 @@ class OutboxRow(Base):
 
 
 class AuditRow(Base):
-    """One change made through the bot or the command line (`storage.audit.AuditEntry`).
+    """One change made through the bot or the command line (`domain.audit.AuditEntry`).
 
     `actor` is who made it: an Entra object id or Teams user id from the chat, `cli:LOGIN`
     from the command line, `teams` for what Teams events did, `system` for the bot itself.
@@ -564,7 +564,7 @@ class WheelOverrideRow(Base):
 
 class CalendarTokenRow(Base):
     """A calendar subscription link of a network or one of its groups
-    (`storage.calendar_tokens.CalendarToken`).
+    (`domain.calendar_tokens.CalendarToken`).
 
     Only the SHA-256 of the link's token is stored: the token itself is derived from a
     key kept outside the database (`CALENDAR_LINK_KEY`) and the `generation`, so a copy

@@ -12,8 +12,11 @@ reserves a send before then.
 
 A reservation is only made when its time is near (`within`): a replica that would have
 to wait longer gives its post back to the outbox until then instead of holding a slot
-it might not use. Slots that pass unused (nobody had anything to send) are not saved
-up: the next send after a quiet spell goes at once, the one after it a spacing later.
+it might not use. A replica with several posts to send may reserve several slots in
+one transaction (`reserve_many`), all of them within `within`: the same slots, in
+order, as that many single reservations would have given it. Slots that pass unused
+(nobody had anything to send) are not saved up: the next send after a quiet spell goes
+at once, the one after it a spacing later.
 
 Works on SQLite (the write transaction serialises reservations) and PostgreSQL (the row
 is locked `FOR UPDATE` for the short transaction).
@@ -21,23 +24,15 @@ is locked `FOR UPDATE` for the short transaction).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from domain.send_budget import Slot
 from storage.database import Database
 from storage.schema import SendBudgetRow
 
 DEFAULT_POSTS_PER_SECOND = 30.0  # Teams: "about 30-50 per app per tenant"; the safe end
-
-
-@dataclass(frozen=True)
-class Slot:
-    """When a send may go; `reserved` False: too far off, nothing was reserved."""
-
-    at: datetime
-    reserved: bool
 
 
 def next_slot(next_at: datetime | None, blocked_until: datetime | None, now: datetime) -> datetime:
@@ -50,6 +45,19 @@ def spacing(posts_per_second: float) -> timedelta:
     if posts_per_second <= 0:
         raise ValueError("the rate must be above 0")
     return timedelta(seconds=1 / posts_per_second)
+
+
+def slots_within(
+    first: datetime, step: timedelta, now: datetime, within: timedelta, count: int
+) -> list[datetime]:
+    """Up to `count` slots from `first`, one `step` apart, none later than `now + within`."""
+    last = now + within
+    slots: list[datetime] = []
+    at = first
+    while len(slots) < count and at <= last:
+        slots.append(at)
+        at += step
+    return slots
 
 
 class MemorySendBudget:
@@ -68,6 +76,25 @@ class MemorySendBudget:
             return Slot(at, reserved=False)
         self._next_at[key] = at + self._spacing
         return Slot(at, reserved=True)
+
+    async def reserve_many(
+        self, key: str, now: datetime, within: timedelta, count: int
+    ) -> list[Slot]:
+        """Reserve up to `count` next sends for `key` that may go by `now + within`.
+
+        At least one slot: when none is near, one unreserved slot saying when.
+        """
+        at = next_slot(self._next_at.get(key), self._blocked_until.get(key), now)
+        slots = slots_within(at, self._spacing, now, within, count)
+        if not slots:
+            return [Slot(at, reserved=False)]
+        self._next_at[key] = slots[-1] + self._spacing
+        return [Slot(t, reserved=True) for t in slots]
+
+    @property
+    def spacing(self) -> timedelta:
+        """The time between two sends."""
+        return self._spacing
 
     async def block(self, key: str, until: datetime) -> None:
         """No send for `key` before `until` (Teams said Retry-After)."""
@@ -100,6 +127,36 @@ class SendBudgetStore:
                 return Slot(at, reserved=False)
             row.next_at = at + self._spacing
             return Slot(at, reserved=True)
+
+    async def reserve_many(
+        self, key: str, now: datetime, within: timedelta, count: int
+    ) -> list[Slot]:
+        """Reserve up to `count` next sends for `key` that may go by `now + within`, in one
+        short transaction; at least one slot: when none is near, one unreserved slot
+        saying when.
+
+        The slots are those `count` calls of `reserve` would have given in a row; other
+        replicas' reservations come after the last of them.
+        """
+        await self._ensure(key, now)
+        async with self._database.transaction() as session:
+            row = await session.scalar(
+                select(SendBudgetRow).where(SendBudgetRow.key == key).with_for_update()
+            )
+            if row is None:  # deleted meanwhile (by hand): create it on the next call
+                self._known.discard(key)
+                return [Slot(now, reserved=False)]
+            at = next_slot(row.next_at, row.blocked_until, now)
+            slots = slots_within(at, self._spacing, now, within, count)
+            if not slots:
+                return [Slot(at, reserved=False)]
+            row.next_at = slots[-1] + self._spacing
+            return [Slot(t, reserved=True) for t in slots]
+
+    @property
+    def spacing(self) -> timedelta:
+        """The time between two sends."""
+        return self._spacing
 
     async def block(self, key: str, until: datetime) -> None:
         """No replica sends for `key` before `until` (Teams said Retry-After)."""

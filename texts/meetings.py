@@ -111,9 +111,6 @@ ADD_ITEM_PLACEHOLDER = Localized(
 )
 ADD_ITEM_SUBMIT = Localized(sv="Lägg till", en="Add")
 WHEEL_BUTTON = Localized(sv="Årshjulet", en="Annual wheel")
-AGENDA_COMMAND = Localized(sv="dagordning", en="agenda")
-WHEEL_COMMAND = Localized(sv="årshjul", en="wheel")
-MEETINGS_COMMAND = Localized(sv="möten", en="meetings")
 ITEM_ADDED = Localized(
     sv="Punkten ”{text}” är tillagd på dagordningen för mötet {when}.",
     en='The point "{text}" is on the agenda of the meeting {when}.',

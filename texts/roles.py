@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from domain.registry import Localized
 
-ROLES_COMMAND = Localized(sv="roller", en="roles")
-
 ROLES_TITLE = Localized(sv="Roller – {scope}", en="Roles – {scope}")
 NETWORK_ROLES = Localized(sv="Roller i hela {network}", en="Roles in all of {network}")
 NO_ROLES = Localized(

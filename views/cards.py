@@ -1,11 +1,14 @@
 """Adaptive cards the bot sends, built by small functions in one place.
 
 Cards are plain JSON (Adaptive Card schema 1.5, what Teams renders); the Teams edge only
-wraps them in an attachment. Buttons that ask a question send `{"q": "<question>"}`
-back to the bot as a card submit, so a click and a typed question take the same path.
-Buttons that change something (add an agenda point, add or move a meeting) send
-`{"action": "<name>", ...}` with their form's inputs, handled by the conversation's
-action table (`dialogs.meetings`).
+wraps them in an attachment. Buttons that ask an example question (help, greeting) send
+`{"q": "<question>"}` back to the bot as a card submit, so a click and a typed question
+take the same path. Every other button sends structured data, never text to re-parse:
+one that shows something (the wheel, the meetings, the roles of a group) sends
+`{"action": SHOW_…, "network": …, "group": …, "lang": …}` (`command_button`), one that
+changes something (add an agenda point, add or move a meeting) `{"action": "<name>", ...}`
+with its form's inputs; both are handled by the conversation's action table
+(`dialogs.meetings`, `dialogs.roles_admin`).
 """
 
 from __future__ import annotations
@@ -25,6 +28,12 @@ from texts.markdown import escape, mailto
 
 CARD_VERSION = "1.5"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+
+# The actions of buttons that show what a command shows, for a network and a group.
+SHOW_AGENDA = "agenda.show"
+SHOW_MEETINGS = "meetings.show"
+SHOW_WHEEL = "wheel.show"
+SHOW_ROLES = "roles.show"
 
 
 def _card(body: list[dict[str, Any]], actions: list[dict[str, Any]]) -> dict[str, Any]:
@@ -50,12 +59,18 @@ def text_block(text: str, **style: Any) -> dict[str, Any]:
 
 
 def suggestions_card(
-    title: str, lines: list[str], suggestions: tuple[str, ...]
+    title: str,
+    lines: list[str],
+    suggestions: tuple[str, ...],
+    *,
+    buttons: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """A card with a heading, a few lines of text and question buttons (help, greeting)."""
+    """A card with a heading, a few lines of text and question buttons (help, greeting),
+    or the `buttons` given (e.g. one per group to choose from)."""
     body = [text_block(title, weight="Bolder", size="Medium")]
     body += [text_block(line, spacing="Small") for line in lines]
-    return _card(body, [question_button(q) for q in suggestions[:5]])
+    actions = buttons if buttons is not None else [question_button(q) for q in suggestions]
+    return _card(body, actions[:5])
 
 
 def contact_card(
@@ -209,17 +224,25 @@ def agenda_card(
         link = mt.ONLINE_LINK.get(language)
         actions.append({"type": "Action.OpenUrl", "title": link, "url": meeting.online_url})
     actions.append(
-        question_button_titled(
+        command_button(
             mt.WHEEL_BUTTON.get(language),
-            f"{mt.WHEEL_COMMAND.get(language)} {meeting.group_key}",
+            SHOW_WHEEL,
+            meeting.network_key,
+            meeting.group_key,
+            language,
         )
     )
     return _card(body, actions)
 
 
-def question_button_titled(title: str, question: str) -> dict[str, Any]:
-    """A button with its own title that asks the bot `question` when clicked."""
-    return {"type": "Action.Submit", "title": title, "data": {"q": question}}
+def command_button(
+    title: str, action: str, network_key: str, group_key: str | None, language: Language
+) -> dict[str, Any]:
+    """A button that shows what a command shows (`action`: one of the `SHOW_…`) for a
+    network and a group (None: the channel's, or the whole network), in `language`."""
+    return submit_button(
+        title, {"action": action, "network": network_key, "group": group_key, "lang": language}
+    )
 
 
 def _meeting_kind_text(agenda: Agenda, language: Language) -> str:

@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 from icalendar import Calendar
 
 from bot.settings import Settings
+from domain.calendar_tokens import CalendarScope
 from domain.recurrence import STOCKHOLM
 from services.calendar_feed import CalendarLinks
-from storage.calendar_tokens import CalendarScope, CalendarTokenStore
+from storage.calendar_tokens import CalendarTokenStore
 from storage.database import Database
 from storage.meetings import MeetingRepository
 from tests.bot.conftest import running_bot

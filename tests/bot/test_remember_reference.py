@@ -23,9 +23,9 @@ from bot.teams_bot import (
     stored_reference,
     teams_channel_data,
 )
+from domain.conversations import StoredReference
 from storage.conversations import (
     ConversationStore,
-    StoredReference,
     delete_personal_references,
     personal_references,
 )

@@ -289,6 +289,31 @@ async def test_an_admin_gives_a_holder_a_term_and_makes_them_deputy(roles_bot, c
     }
 
 
+async def test_the_network_roles_buttons_name_each_group_by_key_and_show_its_roles(
+    roles_bot, connector
+):
+    chat = Chat(roles_bot, connector)
+    said = channel_message(connector.service_url, "roller", channel_id=TEAM_ID, **{"from": MEMBER})
+    status, _ = await roles_bot.post(chat._in_team(said))  # in General: the network's roles
+    assert status == 201
+    (network,) = await chat._replies(1)
+    button = next(a for a in card_of(network)["actions"] if a["title"] == "Roller i Alfa")
+    assert button["data"] == {"action": "roles.show", "network": "natet", "group": "alfa",
+                              "lang": "sv"}  # fmt: skip
+
+    # Clicked in General, where the card is: the button's group decides, not the channel.
+    click = card_submit(connector.service_url, button["data"], sender=MEMBER, channel_id=TEAM_ID)
+    status, _ = await roles_bot.post(chat._in_team(click))
+    assert status == 201
+    (clicked,) = await chat._replies(1)
+    (typed,) = await chat.say(MEMBER, "roller alfa")
+
+    assert "Samordnare" in network.visible_text
+    assert clicked.visible_text.startswith("Roller – Alfa\n\nOrdförande\n\nBo Berg")
+    assert "Samordnare" not in clicked.visible_text
+    assert clicked.visible_text == typed.visible_text
+
+
 async def test_a_member_may_look_but_not_change_and_nothing_changes(roles_bot, connector, graph):
     chat = Chat(roles_bot, connector)
     (listing,) = await chat.say(MEMBER, "roller")

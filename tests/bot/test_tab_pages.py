@@ -15,12 +15,13 @@ import pytest
 
 from bot.settings import Settings
 from bot.wheel_source import WheelPages
+from domain.calendar_tokens import CalendarScope
 from domain.recurrence import STOCKHOLM
 from manifest.package import render_manifest
 from services.calendar_feed import CalendarLinks
 from services.planning import sync_meeting_series
 from services.registry_snapshots import RegistrySnapshots
-from storage.calendar_tokens import CalendarScope, CalendarTokenStore
+from storage.calendar_tokens import CalendarTokenStore
 from storage.conversations import ConversationStore
 from storage.database import Database
 from storage.meetings import MeetingRepository

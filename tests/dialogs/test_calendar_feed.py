@@ -10,12 +10,13 @@ import pytest
 from icalendar import Calendar, Event
 from sqlalchemy import select
 
+from domain.calendar_tokens import CalendarScope
 from domain.recurrence import STOCKHOLM
 from services.calendar_feed import CalendarFeeds, CalendarLinkKeyMissing, CalendarLinks
 from services.planning import sync_meeting_series
 from services.registry_snapshots import RegistrySnapshots
 from services.schedule import Schedule
-from storage.calendar_tokens import CalendarScope, CalendarTokenStore
+from storage.calendar_tokens import CalendarTokenStore
 from storage.database import Database
 from storage.meetings import MeetingRepository
 from storage.registry_repository import RegistryRepository

@@ -149,6 +149,13 @@ def intent_of(text: str) -> Intent:
     "who writes the minutes?",
     "vilken kontaktperson har vi mot styrelsen?",  # which person: a role word follows
     "which board member looks after the expert groups?",
+    "hur når jag kansliet?",  # how to reach someone is whom to reach
+    "How do I reach the office that supports our working group?",
+    "is anyone responsible for the member list?",  # yes or no, but asks for someone
+    "är processledaren med i beredningen?",  # belonging to a body
+    "finns det någon som har hand om budgeten?",
+    "vi vill ta in en extern föreläsare i höst, har vi råd med det?",  # a situation
+    "jag vill ta upp en fråga på nästa möte",  # a meeting is where, not what is wished
 ])
 def test_who_questions_asked_outright_or_as_a_situation(text):
     assert intent_of(text) is Intent.WHO
@@ -170,6 +177,10 @@ def test_who_questions_asked_outright_or_as_a_situation(text):
     ("show scheduled posts", "posts"),
     ("lägg till 'ny upphandling' på dagordningen för logistik", "agenda.add_item"),
     ("lagg till punkt om e-tjanster pa agendan", "agenda.add_item"),  # accents optional
+    # A wish in the first person with a command's topic: that command.
+    ("jag vill lämna in protokollet från mötet i tisdags", "minutes"),
+    ("I'd like to see the agenda for Logistics", "agenda"),
+    ("vi vill se årshjulet", "wheel"),
 ])
 def test_plain_language_commands_in_both_languages(text, command):
     route = classify(text, BOT_COMMANDS, DUTY_VERBS)
@@ -187,6 +198,9 @@ def test_help_is_a_command_in_the_language_it_was_written_in(text, language):
 @pytest.mark.parametrize("text", [
     "hej!", "hi there", "tack för hjälpen!", "thanks, that helped", "hur mår du idag?",
     "tell me a joke", "blir det regn i morgon?",
+    "Trevlig helg allihop!", "God jul och gott nytt år!", "Have a nice weekend, everyone",
+    "haha ok", "Hi bot, nice to meet you", "Är du en robot?", "Du är ju riktigt smart du",
+    "you're a clever one", "Tack, det var precis vad jag behövde!",
 ])
 def test_small_talk_in_both_languages(text):
     assert intent_of(text) is Intent.SMALL_TALK
@@ -208,6 +222,14 @@ def test_small_talk_in_both_languages(text):
     "vilket resurscentrum ska ta över förvaltningen?",  # which thing, not which person
     "jag vill att du skickar ut kallelsen",  # the bot asked to act
     "utse en ny sekreterare",
+    # Questions answered yes or no that ask for nobody: of fact, or an opinion.
+    "Is our budget for next year big enough?",
+    "Is benchmarking really worth the effort?",
+    "Is the e-council allowed to decide our municipality's digital strategy?",
+    "räcker budgeten till en studieresa?",
+    "does the action plan cover e-services?",
+    "sammanfatta kansliutkastet åt mig",  # a summary asked of the bot
+    "Projectplace loggar ut mig hela tiden",  # IT trouble
 ])
 def test_requests_the_bot_does_not_carry_out_in_both_languages(text):
     assert intent_of(text) is Intent.UNSUPPORTED

@@ -89,7 +89,47 @@ async def test_the_agenda_in_a_groups_channel_lists_the_standing_points_in_order
         "5. Kommunikation till hemsidan",
     ]
     assert action_titles(card) == ["Lägg till punkt", "Årshjulet"]
-    assert card["actions"][1]["data"] == {"q": "årshjul logistik"}
+    # The button names the group by its key, as data: nothing of it is read as a sentence.
+    assert card["actions"][1]["data"] == {
+        "action": "wheel.show", "network": "bestservice", "group": "logistik", "lang": "sv"
+    }
+
+
+async def test_the_wheel_button_shows_its_groups_wheel_wherever_it_is_clicked(chat):
+    (agenda,) = await chat.respond(Turn("dagordning", **in_channel("logistik")))
+    button = agenda.card["actions"][1]["data"]
+
+    # Clicked where the card was forwarded: a personal chat, in English, and another
+    # group's channel. The card's group and language decide, not the place or the client.
+    clicks = [
+        Turn("", value=button),
+        Turn("", value=button, locale="en-GB"),
+        Turn("", value=button, **in_channel("lokalvard")),
+    ]
+    for turn in clicks:
+        (wheel,) = await chat.respond(turn)
+        assert wheel.language == "sv"
+        assert texts(wheel.card)[0] == "Årshjulet – Logistik"
+    (typed,) = await chat.respond(Turn("årshjul", **in_channel("logistik")))
+    assert wheel.card == typed.card
+
+
+async def test_an_old_wheel_button_that_sends_text_still_works(chat):
+    """Cards posted before the buttons carried data send their question as text."""
+    (old,) = await chat.respond(Turn("årshjul logistik"))
+    (new,) = await chat.respond(
+        Turn("", value={"action": "wheel.show", "network": "bestservice", "group": "logistik",
+                        "lang": "sv"})
+    )  # fmt: skip
+    assert texts(old.card)[0] == "Årshjulet – Logistik"
+    assert old.card == new.card
+
+
+async def test_a_button_naming_a_group_no_longer_in_the_registry_shows_the_network(chat):
+    value = {"action": "wheel.show", "network": "bestservice", "group": "nedlagd", "lang": "sv"}
+    (reply,) = await chat.respond(Turn("", value=value))
+    (network,) = await chat.respond(Turn("årshjul"))
+    assert reply.card == network.card
 
 
 async def test_in_a_personal_chat_the_bot_asks_which_group_and_each_button_answers(chat):
@@ -104,6 +144,14 @@ async def test_in_a_personal_chat_the_bot_asks_which_group_and_each_button_answe
     )
     (answer,) = await chat.respond(Turn(question.suggestions[2]))
     assert texts(answer.card)[0] == "Dagordning – Måltider"
+    # The card's buttons carry the group's key; each shows that group's agenda.
+    buttons = question.card["actions"]
+    assert [b["title"] for b in buttons] == list(question.suggestions)
+    assert buttons[2]["data"] == {
+        "action": "agenda.show", "network": "bestservice", "group": "maltider", "lang": "sv"
+    }
+    (clicked,) = await chat.respond(Turn("", value=buttons[2]["data"]))
+    assert clicked.card == answer.card
 
 
 async def test_the_agenda_in_english_names_the_group_in_the_argument(chat):

@@ -20,12 +20,13 @@ from cli.schedule import (
     networks_for,
     wheel_command,
 )
+from domain.calendar_tokens import CalendarScope
 from domain.meetings import Meeting, MeetingDraft
 from domain.recurrence import start_of_day
 from domain.registry import RoleRegistry
 from services.calendar_feed import CalendarLinks
 from services.schedule import Schedule
-from storage.calendar_tokens import CalendarScope, CalendarTokenStore
+from storage.calendar_tokens import CalendarTokenStore
 from storage.meetings import MeetingRepository
 from tests.scheduler.wheel_network import WHEEL_NETWORK
 

@@ -9,11 +9,12 @@ import pytest
 
 from dialogs.conversation import Conversation
 from dialogs.meetings import MeetingDialogs
+from domain.calendar_tokens import CalendarScope
 from domain.turns import Turn
 from services.calendar_feed import CalendarLinks
 from services.planning import sync_meeting_series
 from services.registry_snapshots import RegistrySnapshots
-from storage.calendar_tokens import CalendarScope, CalendarTokenStore
+from storage.calendar_tokens import CalendarTokenStore
 from storage.meetings import MeetingRepository
 from storage.registry_files import load_directory
 from storage.registry_repository import RegistryRepository

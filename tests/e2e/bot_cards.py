@@ -5,7 +5,8 @@ seeded with the shipped networks, the conversation with every command the compos
 wires in) and runs real questions through its `dialogs.conversation.Conversation`: in every
 network, in Swedish and in English, it greets, asks for help, thanks, asks off-topic, types
 the commands, asks for every role (network-wide and in every group), and then clicks every
-question button on every card it got, until no new question turns up. A new kind of reply
+question button and command button (`views.cards.command_button`) on every card it got,
+until no new question turns up. A new kind of reply
 with a card is collected as soon as one of those questions, or a button on a card, leads
 to it.
 
@@ -161,14 +162,28 @@ def _typed_questions(network: Network) -> Iterator[tuple[str, Language]]:
                     )
 
 
-def _question_buttons(card: dict[str, Any]) -> list[str]:
-    return [
-        action["data"]["q"]
-        for action in card.get("actions", [])
-        if action.get("type") == "Action.Submit"
-        and isinstance(action.get("data"), dict)
-        and isinstance(action["data"].get("q"), str)
-    ]
+# Buttons that show what a command shows carry structured data (`views.cards.command_button`).
+COMMAND_ACTIONS = {
+    card_builders.SHOW_AGENDA,
+    card_builders.SHOW_MEETINGS,
+    card_builders.SHOW_WHEEL,
+    card_builders.SHOW_ROLES,
+}
+
+
+def _clicks(card: dict[str, Any]) -> list[str]:
+    """What clicking each question or command button sends: the question, or the command
+    button's data as JSON (a line starting with "{")."""
+    clicks = []
+    for action in card.get("actions", []):
+        data = action.get("data")
+        if action.get("type") != "Action.Submit" or not isinstance(data, dict):
+            continue
+        if isinstance(data.get("q"), str):
+            clicks.append(data["q"])
+        elif data.get("action") in COMMAND_ACTIONS:
+            clicks.append(json.dumps(data, sort_keys=True, ensure_ascii=False))
+    return clicks
 
 
 def _abstains(reply: Reply) -> bool:
@@ -198,8 +213,10 @@ async def collect_cards(workdir: Path) -> CardCollection:
                     if question in asked:
                         continue
                     asked.add(question)
+                    data = json.loads(question) if question.startswith("{") else None
                     turn = Turn(
-                        text=question,
+                        text="" if data is not None else question,
+                        value=data,
                         network_key=network.key,
                         user_name="Kim Andersson",
                         locale=LOCALES[language],
@@ -219,7 +236,7 @@ async def collect_cards(workdir: Path) -> CardCollection:
                         if depth < MAX_CLICK_DEPTH:
                             queue += [
                                 (q, reply.language, True, depth + 1)
-                                for q in _question_buttons(reply.card)
+                                for q in _clicks(reply.card)
                             ]
         collection.cards += builder_samples()
     return collection

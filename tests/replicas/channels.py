@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from domain.outbox import OutboxEntry
 from storage.conversations import ConversationStore
 from storage.database import Database
-from storage.outbox import Outbox, OutboxEntry
+from storage.outbox import Outbox
 from tests.scheduler.planned import TENANT, channel_reference, post
 
 NETWORK = "replikor"

@@ -7,8 +7,9 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from domain.ports import SenderPort
 from domain.posts import GENERAL_CHANNEL, PlannedPost, Planner, Target
-from scheduler.delivery import DeliveryWorker, Sender
+from scheduler.delivery import DeliveryWorker
 from scheduler.runner import DeliveryRunner
 from storage.conversations import ConversationStore
 from storage.database import Database
@@ -115,7 +116,7 @@ def error(code: str) -> dict[str, object]:
 
 def worker(
     database: Database,
-    sender: Sender,
+    sender: SenderPort,
     clock: FixedClock,
     name: str = "replica-1",
     **options: object,
@@ -134,7 +135,7 @@ def worker(
 
 
 def delivery_runner(
-    database: Database, sender: Sender, clock: FixedClock, planners: list[Planner]
+    database: Database, sender: SenderPort, clock: FixedClock, planners: list[Planner]
 ) -> DeliveryRunner:
     """The runner as `create_app` builds it, ticking every minute over `planners`."""
     return DeliveryRunner(

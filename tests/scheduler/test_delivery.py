@@ -19,6 +19,7 @@ from bot.settings import Settings
 from scheduler.delivery import RetryPolicy
 from storage.database import Database
 from storage.outbox import Outbox
+from tests.replicas.channels import NETWORK, bind_channels
 from tests.scheduler.planned import (
     LOGISTIK,
     MALTIDER,
@@ -321,3 +322,40 @@ async def test_a_missed_post_still_useful_is_sent_once_and_marked_late(
     (sent,) = connector.activities
     assert sent.text == "Agenda for Thursday\n\n_Sent late: it was due Thu 12 March 07:00._"
     assert (await status_of(database, "agenda:1"))[0] == "late-sent"
+
+
+async def test_a_429_in_a_fan_out_holds_the_rest_of_the_batch_until_retry_after(
+    database, connector, sender, clock
+):
+    """Slots the worker reserved for the rest of its batch are given up on a 429: none of
+    the batch goes out while Retry-After lasts, and afterwards all of it at the rate."""
+    await bind_channels(database, connector.service_url, 12)
+    outbox = Outbox(database)
+    delivery = worker(database, sender, clock)
+    await outbox.enqueue([post("warm-up", "kanal-000", network=NETWORK, text="warm-up")], START)
+    assert (await delivery.deliver_due(clock())).sent == ["warm-up"]
+    keys = [f"fanout-{n:03d}" for n in range(1, 12)]
+    await outbox.enqueue(
+        [post(key, f"kanal-{n:03d}", network=NETWORK, text=key) for n, key in enumerate(keys, 1)],
+        clock(),
+    )
+    connector.script(429, error("Throttled"), headers={"Retry-After": "2"})
+
+    throttled = await delivery.deliver_due(clock())
+
+    assert throttled.sent == [] and throttled.retried == ["fanout-001"]
+    assert texts_at(connector) == ["warm-up"] and len(connector.requests) == 2
+    retry_at = clock()  # the 429 came at the first send's slot: the clock stands there
+    waiting = [await outbox.get(key) for key in keys]
+    assert all(e is not None and e.status == "pending" for e in waiting)
+    assert min(e.next_attempt_at for e in waiting if e) >= retry_at + timedelta(seconds=2)
+
+    clock.advance(seconds=2)
+    resumed = await delivery.deliver_due(clock())
+
+    assert sorted(resumed.sent) == keys
+    assert sorted(texts_at(connector)) == sorted(["warm-up", *keys])
+    sent_at = sorted(e.sent_at for e in [await outbox.get(key) for key in keys] if e and e.sent_at)
+    assert sent_at[0] >= retry_at + timedelta(seconds=2)
+    assert all(b - a >= timedelta(seconds=1 / 30) - timedelta(microseconds=1)
+               for a, b in zip(sent_at, sent_at[1:]))  # fmt: skip

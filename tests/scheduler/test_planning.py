@@ -143,6 +143,11 @@ async def test_a_failed_check_warns_the_chair_of_the_group_concerned(planner):
     assert "Beta: minst 2 sådana möten behövs 2027, inplanerade: 0." in warning.text
     assert "Ansvarig: Bo Berg." in warning.text
     validate_card(warning.card)
+    # Its buttons name the group by key, as data: no command text to read back.
+    assert [a["data"] for a in warning.card["actions"]] == [
+        {"action": action, "network": "testnet", "group": "beta", "lang": "sv"}
+        for action in ("wheel.show", "meetings.show")
+    ]
 
 
 async def test_a_term_of_office_ending_is_announced_a_month_before(planner):

@@ -197,6 +197,43 @@ async def test_a_groups_channel_and_the_general_channel_are_found_through_the_bi
     assert await store.channel_reference("erad", None) is None
 
 
+async def test_a_batch_of_posts_finds_the_same_channels_in_one_query(
+    store: ConversationStore,
+) -> None:
+    """What a fan-out's batch finds at once is what each post would have found alone:
+    groups' channels, General, an inactive channel (still found), an active one winning
+    over an inactive one, and nothing for what no channel is bound to."""
+    await _installed_team(store)
+    other_team, logistik = "19:other-team@thread.tacv2", "19:logistik@thread.tacv2"
+    moved = "19:lokalvard-new@thread.tacv2"
+    for team, conversation_id in ((other_team, other_team), (other_team, logistik),
+                                  (TEAM, moved)):  # fmt: skip
+        await store.save_reference(
+            reference(conversation_id), tenant_id="t1", team_id=team,
+            channel_id=conversation_id, kind="channel",
+        )
+    await store.set_binding(other_team, None, "erad", None)
+    await store.set_binding(other_team, logistik, "erad", "logistik")
+    assert await store.set_active(logistik, False)
+    # Lokalvård has two channels bound: the newer is inactive, so the older one wins.
+    await store.set_binding(TEAM, moved, "bestservice", "lokalvard")
+    assert await store.set_active(moved, False)
+    targets = [("bestservice", "lokalvard"), ("bestservice", None), ("erad", "logistik"),
+               ("erad", None), ("bestservice", "logistik"), ("nowhere", None),
+               ("nowhere", "lokalvard")]  # fmt: skip
+
+    found = await store.channel_references(targets)
+
+    assert found == {target: await store.channel_reference(*target) for target in targets}
+    lokalvard, logistik_found = found[("bestservice", "lokalvard")], found[("erad", "logistik")]
+    assert lokalvard is not None and lokalvard.conversation_id == CHANNEL
+    assert logistik_found is not None and logistik_found.active is False
+    assert [target for target, channel in found.items() if channel is None] == [
+        ("bestservice", "logistik"), ("nowhere", None), ("nowhere", "lokalvard")
+    ]
+    assert await store.channel_references([]) == {}
+
+
 async def test_an_inactive_channel_is_still_found_but_marked_inactive(
     store: ConversationStore,
 ) -> None:

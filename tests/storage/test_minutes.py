@@ -9,14 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from domain.meetings import MeetingDraft
+from domain.minutes import RECEIVED_FILE_LIFETIME, Minutes, ReceivedFile
 from storage.meetings import MeetingRepository
-from storage.minutes import (
-    RECEIVED_FILE_LIFETIME,
-    RECEIVED_FILE_TAKE_TIMEOUT,
-    Minutes,
-    MinutesRepository,
-    ReceivedFile,
-)
+from storage.minutes import RECEIVED_FILE_TAKE_TIMEOUT, MinutesRepository
 
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 

@@ -154,6 +154,43 @@ async def test_recording_a_send_twice_reports_the_duplicate(outbox: Outbox) -> N
     assert (stored.status, stored.activity_id, stored.late) == ("late-sent", "1", True)
 
 
+async def test_a_send_recorded_and_claims_given_back_are_seen_by_another_replica_at_once(
+    database: Database,
+) -> None:
+    """`mark_sent` and `release_many` commit by themselves (no transaction around them):
+    another connection sees them as soon as they return, and nothing else changed."""
+    outbox = Outbox(database)
+    await outbox.enqueue([post(f"agenda:{n}") for n in range(4)], START)
+    await outbox.claim_due("w1", START, 10, LEASE)
+    other = Database(database.url)
+    try:
+        assert await outbox.mark_sent(
+            "agenda:0", "act-0", False, conversation_id="19:x", sent_at=START
+        )
+        later = START + timedelta(seconds=5)
+        # agenda:3 was taken over by another worker: it stays with that one.
+        assert await Outbox(other).release("agenda:3", "w1", START)
+        (taken,) = await Outbox(other).claim_due("w2", START, 1, LEASE)
+        assert await outbox.release_many(["agenda:1", "agenda:2", taken.key], "w1", later) == 2
+
+        seen = {key: await Outbox(other).get(key) for key in (f"agenda:{n}" for n in range(4))}
+    finally:
+        await other.close()
+    sent = seen["agenda:0"]
+    assert sent is not None
+    assert (sent.status, sent.activity_id, sent.sent_at, sent.claimed_by) == (
+        "sent", "act-0", START, None
+    )
+    for key in ("agenda:1", "agenda:2"):
+        entry = seen[key]
+        assert entry is not None
+        assert (entry.status, entry.attempts, entry.next_attempt_at, entry.claimed_by) == (
+            "pending", 0, later, None
+        )
+    kept = seen[taken.key]
+    assert kept is not None and (kept.status, kept.claimed_by) == ("claimed", "w2")
+
+
 async def test_undeliverable_rows_of_a_network_are_requeued(outbox: Outbox) -> None:
     await outbox.enqueue(
         [post("bs:1"), post("erad:1", "general", network="erad")], START

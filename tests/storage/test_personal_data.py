@@ -12,13 +12,14 @@ import pytest
 from sqlalchemy import select
 
 from domain.meetings import MeetingDraft
+from domain.minutes import Minutes
 from domain.posts import CLEARED_POST, Mention, PlannedPost, Recipient, Target
 from domain.registry import Assignment, Person
 from storage.audit import AuditLog
 from storage.conversations import ConversationStore
 from storage.database import Database
 from storage.meetings import MeetingRepository
-from storage.minutes import Minutes, MinutesRepository
+from storage.minutes import MinutesRepository
 from storage.outbox import RECIPIENT_ERASED, Outbox
 from storage.personal_data import PLACEHOLDER, PersonalData
 from storage.registry_repository import RegistryRepository

@@ -272,6 +272,43 @@ def test_every_problem_is_reported_at_once_with_its_line(tmp_path: Path) -> None
     ]
 
 
+def test_a_mistake_in_one_field_hides_none_of_the_others_in_the_same_item(tmp_path: Path) -> None:
+    document = yaml.safe_load(SAMPLE_YAML)
+    document["roles"][1] |= {"scope": "natverk", "ask_instead": ["kassor"]}
+    document["holders"][0] |= {"email": "sara", "term_end": "2025-12-31"}
+    text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+    path = write(tmp_path / "testnet.yaml", text)
+
+    with pytest.raises(RegistryFileError) as error:
+        load_file(path)
+
+    assert [(p.place, p.message.split(";")[0]) for p in error.value.problems] == [
+        ("roles[1].scope", "must be 'group' or 'network', not 'natverk'"),
+        ("roles[1].ask_instead[0]", "unknown role 'kassor'"),
+        ("holders[0].email", "'sara' is not an e-mail address"),
+        ("holders[0].term_end", "term_end 2025-12-31 is before term_start 2026-01-01"),
+    ]
+    assert all(p.line is not None for p in error.value.problems)
+
+
+def test_a_key_given_twice_in_a_networks_file_names_the_first_by_its_full_place(
+    tmp_path: Path,
+) -> None:
+    broken = yaml.safe_load(SAMPLE_YAML) | {"key": "other"}
+    broken["groups"][1]["key"] = "alfa"
+    document = {"networks": [yaml.safe_load(SAMPLE_YAML), broken]}
+    path = write(tmp_path / "all.yaml", yaml.safe_dump(document, allow_unicode=True))
+
+    with pytest.raises(RegistryFileError) as error:
+        load_file(path)
+
+    [problem] = error.value.problems
+    assert str(problem) == (
+        f"{path}:{problem.line}: networks[1].groups[1].key: "
+        "duplicate group key 'alfa' (first at networks[1].groups[0])"
+    )
+
+
 def test_a_key_given_twice_in_one_mapping_is_refused(tmp_path: Path) -> None:
     beta = "    name: {sv: Beta, en: Beta}\n"
     text = SAMPLE_YAML.replace(beta, beta + beta)

@@ -158,6 +158,18 @@ REFUSED = {
         "wheel[4].check.type",
         "must be one of",
     ),
+    "check type not text": (
+        "wheel.4.check.type",
+        ["min_meetings"],
+        "wheel[4].check.type",
+        "must be one of min_meetings, preceded_by, term_end, not ['min_meetings']",
+    ),
+    "check mode neither physical nor any": (
+        "wheel.4.check.mode",
+        "online",
+        "wheel[4].check.mode",
+        "must be 'physical' or 'any', not 'online'",
+    ),
     "step past the last": (
         "wheel.3.relative_to.step",
         3,

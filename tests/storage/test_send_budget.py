@@ -59,3 +59,33 @@ async def test_a_slot_too_far_off_is_not_taken_and_a_block_holds_every_replica(d
         assert (await second.reserve("other-tenant", NOW, within)).at == NOW
     finally:
         await other.close()
+
+
+async def test_several_slots_in_one_reservation_are_the_ones_single_reservations_give(database):
+    other = Database(database.url)
+    try:
+        batch = SendBudgetStore(database, posts_per_second=10)
+        single = SendBudgetStore(other, posts_per_second=10)
+        within = timedelta(milliseconds=450)
+
+        # Ten wanted, but only those within 450 ms are reserved: five, 100 ms apart.
+        slots = await batch.reserve_many(TENANT, NOW, within, 10)
+        assert [(s.at, s.reserved) for s in slots] == [
+            (NOW + timedelta(milliseconds=100 * n), True) for n in range(5)
+        ]
+        # Another replica's next send comes after them; the one after that is too far off.
+        after = await single.reserve(TENANT, NOW, timedelta(seconds=1))
+        assert (after.at, after.reserved) == (NOW + timedelta(seconds=0.5), True)
+        (refused,) = await batch.reserve_many(TENANT, NOW, within, 3)
+        assert (refused.at, refused.reserved) == (NOW + timedelta(seconds=0.6), False)
+        later = NOW + timedelta(seconds=0.6)
+        assert [s.at for s in await batch.reserve_many(TENANT, later, within, 2)] == [
+            later, later + timedelta(milliseconds=100)
+        ]
+
+        # A 429 blocks every replica's batches too.
+        await single.block(TENANT, NOW + timedelta(seconds=30))
+        (blocked,) = await batch.reserve_many(TENANT, NOW + timedelta(seconds=1), within, 4)
+        assert (blocked.at, blocked.reserved) == (NOW + timedelta(seconds=30), False)
+    finally:
+        await other.close()

@@ -12,7 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
-from typing import Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Generic, Literal, TypeVar
+
+if TYPE_CHECKING:
+    from domain.wheel_checks import WheelCheck
 
 T = TypeVar("T")
 
@@ -215,44 +218,13 @@ class MeetingOffset:
 
 
 @dataclass(frozen=True)
-class MinMeetingsCheck:
-    """At least `count` meetings (of `kind`, physical ones or any) in a calendar year.
-
-    `year`: the year the check occurs in, or the next one (planning the coming year).
-    """
-
-    count: int
-    kind: str | None = None
-    mode: Literal["physical", "any"] = "physical"
-    year: Literal["current", "next"] = "current"
-
-
-@dataclass(frozen=True)
-class PrecededByCheck:
-    """Each meeting of `kind` has a meeting of `by_kind` in the `days` days before it."""
-
-    kind: str
-    by_kind: str
-    days: int
-
-
-@dataclass(frozen=True)
-class TermEndCheck:
-    """The term of office of the holders of `role` ends: time to appoint someone."""
-
-    role: str
-
-
-WheelCheck = MinMeetingsCheck | PrecededByCheck | TermEndCheck
-
-
-@dataclass(frozen=True)
 class WheelRule:
     """One rule of the annual wheel (årshjul): a deadline, or a check, and who hears of it.
 
     When it falls: `rrule` (an RFC 5545 RRULE over dates, DTSTART `start`), or
     `relative_to` each meeting of a kind, or, for the checks that carry their own dates
-    (`PrecededByCheck`, `TermEndCheck`), neither. A `check` posts only when it fails.
+    (`WheelCheck.own_dates`: `preceded_by`, `term_end`), neither. A `check` (one of the
+    kinds in `domain.wheel_checks.CHECK_KINDS`) posts only when it fails.
     `target` is a group key, a channel key, `general` or `each_group`; `responsible` a
     role key whose holder is mentioned. Reminders go out `lead_days` before the date
     (0: on the day), each on the working day at or before; with `on_the_day` (the default)

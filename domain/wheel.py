@@ -5,7 +5,8 @@ of a kind, or (some checks) on the dates of what it checks. `wheel_deadlines` ex
 network's rules over a period into `WheelDeadline`s, one per date and target channel,
 each moved off weekends and Swedish holidays as the rule says. Checks become deadlines
 only when they fail: fewer meetings planned than the rule asks for, a meeting without
-its preparation meeting, a term of office running out.
+its preparation meeting, a term of office running out. Each kind of check is a class in
+`domain.wheel_checks` that finds its own failing dates from a `CheckScope`.
 
 Admins may change an entry from chat: `storage.wheel_overrides.WheelOverride`s replace a
 rule's months and day, its offset from meetings, lead days, target or responsible role,
@@ -33,10 +34,7 @@ from domain.registry import (
     TARGET_EACH_GROUP,
     TARGET_GENERAL,
     Assignment,
-    MinMeetingsCheck,
     Network,
-    PrecededByCheck,
-    TermEndCheck,
     WheelRule,
 )
 from domain.wheel_overrides import NO_RESPONSIBLE, WheelOverride
@@ -92,7 +90,7 @@ def wheel_deadlines(
     """
     overrides = overrides or {}
     found: dict[str, WheelDeadline] = {}
-    index = _MeetingIndex(meetings)
+    index = MeetingIndex(meetings)
     for shipped in network.wheel:
         override = overrides.get(shipped.key)
         rule = _usable(network, effective_rule(shipped, override), shipped)
@@ -193,22 +191,56 @@ def _rule_deadlines(
     meetings: Sequence[Meeting],
     start: date,
     end: date,
-    index: _MeetingIndex,
+    index: MeetingIndex,
 ) -> Iterable[WheelDeadline]:
     check = rule.check
-    if isinstance(check, TermEndCheck):
-        yield from _term_ends(network, rule, check, start, end)
-    elif isinstance(check, PrecededByCheck):
-        yield from _unprepared(network, rule, check, index)
+    if check is not None and (check.own_dates or rule.relative_to is None):
+        yield from check.failing(CheckScope(network, rule, start, end, index))
     elif rule.relative_to is not None:
         yield from _relative(network, rule, meetings)
     else:
         for nominal in _rule_dates(rule, start, end):
-            if isinstance(check, MinMeetingsCheck):
-                yield from _too_few_meetings(network, rule, check, nominal, index)
-            else:
-                for channel, group in _channels(network, rule.target, None):
-                    yield _deadline(network, rule, nominal, channel, group)
+            for channel, group in _channels(network, rule.target, None):
+                yield _deadline(network, rule, nominal, channel, group)
+
+
+@dataclass(frozen=True)
+class CheckScope:
+    """What a check sees of the wheel: one rule of a network over [start, end], the
+    network's meetings counted once, and how its deadlines are made."""
+
+    network: Network
+    rule: WheelRule
+    start: date
+    end: date
+    meetings: MeetingIndex
+
+    def dates(self) -> list[date]:
+        """The rule's `rrule` dates that may shift into the period."""
+        return _rule_dates(self.rule, self.start, self.end)
+
+    def channels(
+        self, group_key: str | None = None, *, target: str | None = None
+    ) -> list[tuple[str, str | None]]:
+        """(channel, group it concerns) pairs of the rule's target (or `target`);
+        `group_key` narrows `each_group` to one group and names the group it concerns."""
+        return _channels(self.network, self.rule.target if target is None else target, group_key)
+
+    def deadline(
+        self, nominal: date, channel: str, group: str | None, **found: Any
+    ) -> WheelDeadline:
+        """A deadline of the rule on `nominal` (shifted as the rule says), with what the
+        check found (`meeting`, `holders`, `found`, `year`)."""
+        rule = self.rule
+        return WheelDeadline(
+            network_key=self.network.key,
+            rule=rule,
+            nominal=nominal,
+            day=shifted(nominal, rule.shift),
+            channel=channel,
+            group_key=group,
+            **found,
+        )
 
 
 def _rule_dates(rule: WheelRule, start: date, end: date) -> list[date]:
@@ -260,7 +292,7 @@ def _relative(
             yield _deadline(network, rule, nominal, channel, group, meeting=meeting)
 
 
-class _MeetingIndex:
+class MeetingIndex:
     """A network's meetings counted and listed once, for the checks.
 
     The checks ask "how many meetings of this kind and mode in this year and group" and
@@ -310,49 +342,3 @@ class _MeetingIndex:
         listed = self._days.get((kind, group), [])
         at = bisect_left(listed, first)
         return at < len(listed) and listed[at] < before
-
-
-def _too_few_meetings(
-    network: Network,
-    rule: WheelRule,
-    check: MinMeetingsCheck,
-    nominal: date,
-    index: _MeetingIndex,
-) -> Iterable[WheelDeadline]:
-    year = nominal.year + (1 if check.year == "next" else 0)
-    for channel, group in _channels(network, rule.target, None):
-        count = index.count(year, group, check.kind, check.mode != "any")
-        if count < check.count:
-            yield _deadline(network, rule, nominal, channel, group, found=count, year=year)
-
-
-def _unprepared(
-    network: Network, rule: WheelRule, check: PrecededByCheck, index: _MeetingIndex
-) -> Iterable[WheelDeadline]:
-    each_group = rule.target == TARGET_EACH_GROUP
-    for meeting, day in index.of_kind(check.kind):
-        nominal = day - timedelta(days=check.days)
-        group = meeting.group_key if each_group else None
-        if not index.any_between(check.by_kind, group, nominal, day):
-            for channel, group in _channels(network, rule.target, meeting.group_key):
-                yield _deadline(network, rule, nominal, channel, group, meeting=meeting)
-
-
-def _term_ends(
-    network: Network, rule: WheelRule, check: TermEndCheck, start: date, end: date
-) -> Iterable[WheelDeadline]:
-    ending: dict[tuple[date, str | None], list[Assignment]] = {}
-    for assignment in network.assignments:
-        if assignment.role_key != check.role or assignment.deputy or not assignment.term_end:
-            continue
-        if start <= assignment.term_end <= end + _SHIFT_MARGIN:
-            ending.setdefault((assignment.term_end, assignment.group_key), []).append(assignment)
-    for (term_end, group_key), holders in ending.items():
-        # A network role's term concerns no group's channel: it goes to the General channel.
-        target = (
-            TARGET_GENERAL
-            if rule.target == TARGET_EACH_GROUP and group_key is None
-            else rule.target
-        )
-        for channel, group in _channels(network, target, group_key):
-            yield _deadline(network, rule, term_end, channel, group, holders=tuple(holders))

@@ -232,20 +232,24 @@ WHEEL_POST = Localized(
     en="Annual wheel: {title} – by {day} ({relative}).",
 )
 RESPONSIBLE_LINE = Localized(sv="Ansvarig: {who}.", en="Responsible: {who}.")
-TOO_FEW_MEETINGS = Localized(
-    sv="{scope}: minst {count} sådana möten behövs {year}, inplanerade: {found}.",
-    en="{scope}: at least {count} such meetings are needed in {year}; planned: {found}.",
-)
-UNPREPARED = Localized(
-    sv="Inget {by_kind} är inplanerat under de {days} dagarna före {kind} {when}.",
-    en="No {by_kind} is planned in the {days} days before the {kind} {when}.",
-)
-TERM_ENDS = Localized(
-    sv="Mandatperioden för {role} ({who}) går ut {day}.",
-    en="The term of the {role} ({who}) ends on {day}.",
-)
-TERM_ENDS_UNNAMED = Localized(
-    sv="Mandatperioden för {role} går ut {day}.",
-    en="The term of the {role} ends on {day}.",
-)
+CHECK_PROBLEMS: dict[str, Localized[str]] = {
+    # What a failed check of the annual wheel found, by the text key its class names
+    # (`domain.wheel_checks`); the values are written by `views.meetings.deadline_problem`.
+    "min_meetings": Localized(
+        sv="{scope}: minst {count} sådana möten behövs {year}, inplanerade: {found}.",
+        en="{scope}: at least {count} such meetings are needed in {year}; planned: {found}.",
+    ),
+    "preceded_by": Localized(
+        sv="Inget {by_kind} är inplanerat under de {days} dagarna före {kind} {when}.",
+        en="No {by_kind} is planned in the {days} days before the {kind} {when}.",
+    ),
+    "term_end": Localized(
+        sv="Mandatperioden för {role} ({who}) går ut {day}.",
+        en="The term of the {role} ({who}) ends on {day}.",
+    ),
+    "term_end_unnamed": Localized(
+        sv="Mandatperioden för {role} går ut {day}.",
+        en="The term of the {role} ends on {day}.",
+    ),
+}
 RELATIVE_TO_MEETING = Localized(sv="Gäller mötet {when}.", en="For the meeting {when}.")

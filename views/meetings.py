@@ -6,21 +6,23 @@ says the same in the channel post and in the chat's "årshjul" list.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from domain.meetings import Meeting
 from domain.posts import GENERAL_CHANNEL
 from domain.recurrence import holiday_name, local
-from domain.registry import (
-    Assignment,
-    Language,
-    Localized,
-    MinMeetingsCheck,
-    Network,
-    PrecededByCheck,
-    TermEndCheck,
-)
+from domain.registry import Assignment, Language, Localized, Network
 from domain.wheel import WheelDeadline
+from domain.wheel_checks import (
+    Day,
+    KindName,
+    MeetingTime,
+    Names,
+    RoleTitle,
+    Scope,
+    SentenceValue,
+)
 from texts import meetings as mt
 from texts.markdown import escape
 
@@ -121,40 +123,45 @@ def deadline_problem(
 
     `names=False` leaves people out (role titles only), for what is served without sign-in.
     """
-    escape = _quoting(markdown)
     check = deadline.rule.check
-    scope = escape(
-        network.group(deadline.group_key).name.get(language)
-        if deadline.group_key is not None
-        else network.name.get(language)
-    )
-    if isinstance(check, MinMeetingsCheck):
-        return mt.TOO_FEW_MEETINGS.get(language).format(
-            scope=scope, found=deadline.found, year=deadline.year, count=check.count
-        )
-    if isinstance(check, PrecededByCheck) and deadline.meeting is not None:
-        return mt.UNPREPARED.get(language).format(
-            by_kind=escape(kind_name(network, check.by_kind).get(language).lower()),
-            days=check.days,
-            kind=escape(kind_name(network, check.kind).get(language).lower()),
-            when=meeting_when(deadline.meeting, language),
-        )
-    if isinstance(check, TermEndCheck) and not names:
-        return mt.TERM_ENDS_UNNAMED.get(language).format(
-            role=escape(network.role(check.role).title.get(language).lower()),
-            day=mt.format_day(deadline.nominal, language),
-        )
-    if isinstance(check, TermEndCheck):
-        return mt.TERM_ENDS.get(language).format(
-            role=escape(network.role(check.role).title.get(language).lower()),
-            who=", ".join(escape(a.person.name) for a in deadline.holders),
-            day=mt.format_day(deadline.nominal, language),
-        )
+    problem = check.problem(deadline, names=names) if check is not None else None
+    if problem is not None:
+        escape = _quoting(markdown)
+        values = {
+            name: _sentence_value(network, value, language, escape)
+            for name, value in problem.values.items()
+        }
+        return mt.CHECK_PROBLEMS[problem.text].get(language).format(**values)
     if deadline.meeting is not None:
         return mt.RELATIVE_TO_MEETING.get(language).format(
             when=meeting_when(deadline.meeting, language)
         )
     return None
+
+
+def _sentence_value(
+    network: Network, value: SentenceValue, language: Language, escape: Callable[[str], str]
+) -> object:
+    """A value a check's sentence mentions, as it reads in `language`; what comes from the
+    data files quoted with `escape`."""
+    match value:
+        case Scope(group_key=None):
+            return escape(network.name.get(language))
+        case Scope(group_key=group_key):
+            return escape(network.group(group_key).name.get(language))
+        case KindName(key=key):
+            return escape(kind_name(network, key).get(language).lower())
+        case RoleTitle(key=key):
+            return escape(network.role(key).title.get(language).lower())
+        case MeetingTime(meeting=meeting):
+            return meeting_when(meeting, language)
+        case Day(day=day):
+            return mt.format_day(day, language)
+        case Names(holders=holders):
+            return ", ".join(escape(a.person.name) for a in holders)
+        case str():
+            return escape(value)
+    return value
 
 
 def shift_note(deadline: WheelDeadline, language: Language) -> str:

@@ -7,7 +7,7 @@ network key given twice, and one person told two ways.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -25,16 +25,13 @@ from domain.registry import (
     MeetingOffset,
     MeetingSeries,
     MeetingStep,
-    MinMeetingsCheck,
     Network,
     Person,
-    PrecededByCheck,
     Role,
     RoleRegistry,
-    TermEndCheck,
-    WheelCheck,
     WheelRule,
 )
+from domain.wheel_checks import CHECK_KINDS, WheelCheck
 from storage.registry_files.problems import KeyPath, Problem, RegistryFileError, place
 from storage.registry_files.schema import (
     AT,
@@ -44,14 +41,11 @@ from storage.registry_files.schema import (
     Declared,
     LocalizedDocument,
     MeetingKindDocument,
-    MinMeetingsDocument,
     NetworkDocument,
     NetworksDocument,
     PlanningDocument,
-    PrecededByDocument,
     RoleDocument,
     SeriesDocument,
-    TermEndDocument,
     WheelRuleDocument,
     message,
 )
@@ -460,17 +454,13 @@ def _wheel_rule(document: WheelRuleDocument) -> WheelRule:
             if offset is not None
             else None
         ),
-        check=None if document.check is None else _CHECKS[type(document.check)](document.check),
+        check=None if document.check is None else _check(document.check),
         shift=document.shift,  # type: ignore[arg-type]
         on_the_day=document.on_the_day,
     )
 
 
-# One builder per kind of check, as `schema.CHECK_DOCUMENTS` has one model per kind.
-_CHECKS: dict[type[CheckDocument], Callable[[Any], WheelCheck]] = {
-    MinMeetingsDocument: lambda d: MinMeetingsCheck(
-        count=d.count, kind=d.kind, mode=d.mode, year=d.year
-    ),
-    PrecededByDocument: lambda d: PrecededByCheck(kind=d.kind, by_kind=d.by_kind, days=d.days),
-    TermEndDocument: lambda d: TermEndCheck(role=d.role),
-}
+def _check(document: CheckDocument) -> WheelCheck:
+    """The check of its `type` (in `CHECK_KINDS`) with the settings the file gives."""
+    settings = {name: value for name, value in document if name != "type" and value is not None}
+    return CHECK_KINDS[document.type].from_settings(settings)

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Annotated, Any, ClassVar, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from dateutil import rrule as rfc5545
 from pydantic import (
@@ -31,6 +31,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     WrapValidator,
+    create_model,
     field_validator,
     model_validator,
 )
@@ -43,6 +44,7 @@ from domain.registry import (
     TARGET_EACH_GROUP,
     TARGET_GENERAL,
 )
+from domain.wheel_checks import CHECK_KINDS, WheelCheck
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
@@ -553,44 +555,50 @@ class OffsetDocument(Document):
 
 
 class CheckDocument(Document):
-    """A wheel rule's `check`: what the rule verifies, by `type`."""
+    """A wheel rule's `check`: what the rule verifies, by `type`. One model per kind in
+    `domain.wheel_checks.CHECK_KINDS`, made from the kind's `settings` (`check_document`)."""
 
     type: str
-    takes_own_dates: ClassVar[bool] = False  # its dates come from the meetings or terms
 
 
-class MinMeetingsDocument(CheckDocument):
-    count: Positive
-    kind: KindKey | None = None
-    mode: Annotated[str, one_of("physical", "any")] = "physical"
-    year: Annotated[str, one_of("current", "next")] = "current"
+# How each kind of setting a check declares is validated.
+_SETTING_TYPES: dict[str, Any] = {"meeting_kind": KindKey, "role": RoleKey, "count": Positive}
+_CHECK_DOCUMENTS: dict[type[WheelCheck], type[CheckDocument]] = {}
 
 
-class PrecededByDocument(CheckDocument):
-    kind: KindKey
-    by_kind: KindKey
-    days: Positive
-    takes_own_dates = True
+def check_document(kind: type[WheelCheck]) -> type[CheckDocument]:
+    """The model of one kind of check's mapping: `type` and its settings, in their order;
+    a setting that may be left out is None when it is (the kind's default applies)."""
+    model = _CHECK_DOCUMENTS.get(kind)
+    if model is None:
+        fields: dict[str, Any] = {}
+        for setting in kind.settings:
+            annotation = (
+                Annotated[str, one_of(*setting.choices)]
+                if setting.kind == "choice"
+                else _SETTING_TYPES[setting.kind]
+            )
+            fields[setting.name] = (
+                (annotation, ...) if setting.required else (annotation | None, None)
+            )
+        model = create_model(f"{kind.__name__}Document", __base__=CheckDocument, **fields)
+        _CHECK_DOCUMENTS[kind] = model
+    return model
 
 
-class TermEndDocument(CheckDocument):
-    role: RoleKey
-    takes_own_dates = True
-
-
-CHECK_DOCUMENTS: dict[str, type[CheckDocument]] = {
-    "min_meetings": MinMeetingsDocument,
-    "preceded_by": PrecededByDocument,
-    "term_end": TermEndDocument,
-}
+def _check_kind(value: Any) -> type[WheelCheck] | None:
+    check_type = value.get("type") if isinstance(value, dict) else None
+    return CHECK_KINDS.get(check_type) if isinstance(check_type, str) else None
 
 
 def _check(value: Any, info: ValidationInfo) -> CheckDocument:
-    check_type = value.get("type") if isinstance(value, dict) else None
-    if not isinstance(check_type, str) or check_type not in CHECK_DOCUMENTS:
-        said = f"must be one of {', '.join(CHECK_DOCUMENTS)}, not {check_type!r}"
+    kind = _check_kind(value)
+    if kind is None:
+        check_type = value.get("type") if isinstance(value, dict) else None
+        said = f"must be one of {', '.join(CHECK_KINDS)}, not {check_type!r}"
         problems_at("check", [(("type",), problem(said), value)])
-    return CHECK_DOCUMENTS[check_type].model_validate(value, context=info.context)
+    assert kind is not None  # problems_at raised
+    return check_document(kind).model_validate(value, context=info.context)
 
 
 class WheelRuleDocument(Document):
@@ -612,10 +620,10 @@ class WheelRuleDocument(Document):
         """When the rule falls: exactly one source of dates."""
         found: list[Found] = []
         check = present.get("check")
-        check_type = check.get("type") if isinstance(check, dict) else None
-        check_type = check_type if isinstance(check_type, str) else None
+        kind = _check_kind(check)
+        check_type = kind.key if kind is not None else None
         sources = [name for name in ("rrule", "relative_to") if name in present]
-        if check_type in CHECK_DOCUMENTS and CHECK_DOCUMENTS[check_type].takes_own_dates:
+        if kind is not None and kind.own_dates:
             if sources:
                 found.append((
                     (sources[0],),
@@ -625,7 +633,7 @@ class WheelRuleDocument(Document):
                     ),
                     present[sources[0]],
                 ))
-        elif check_type in CHECK_DOCUMENTS:
+        elif kind is not None:
             if "rrule" not in present:
                 found.append(
                     (("rrule",), problem(f"missing: when to run the {check_type} check"), None)

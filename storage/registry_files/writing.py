@@ -25,13 +25,11 @@ from domain.registry import (
     MeetingKind,
     MeetingSeries,
     Network,
-    PrecededByCheck,
     Role,
     RoleRegistry,
-    TermEndCheck,
-    WheelCheck,
     WheelRule,
 )
+from domain.wheel_checks import WheelCheck
 
 # Lines are never folded: a folded `{sv: ..., en: ...}` is hard to read and to edit.
 _NO_WRAP = 1_000_000
@@ -224,16 +222,7 @@ def _rule_document(rule: WheelRule) -> dict[str, Any]:
 
 
 def _check_document(check: WheelCheck) -> dict[str, Any]:
-    if isinstance(check, TermEndCheck):
-        return _Inline(type="term_end", role=check.role)
-    if isinstance(check, PrecededByCheck):
-        return _Inline(type="preceded_by", kind=check.kind, by_kind=check.by_kind, days=check.days)
-    document = _Inline(type="min_meetings", count=check.count)
-    if check.kind is not None:
-        document["kind"] = check.kind
-    document["mode"] = check.mode
-    document["year"] = check.year
-    return document
+    return _Inline(type=check.key, **check.to_settings())
 
 
 def _group_document(group: Group) -> dict[str, Any]:

@@ -18,8 +18,18 @@ database, then times, each `--repeat` times (median printed, CPU time of this pr
 - **pass, meetings changed**: the same after a meeting was added to every network (as
   on the first pass of a day), so every network's year is read and checked again.
 
+Then, through the command line as people run it: `app.py wheel --days 365` and
+`--days 1`, plain and `--json`, each run its own process on the same database (this
+script only waits for it), `--cli-repeat` interleaved pairs (the 365-day run first in
+every other pair). Printed per form: the median wall-clock time and CPU time (user +
+system of the child) of each, and the median of the pairs' differences: what a year
+costs more than a day (the goal: at most 1 s), with the lines written and the 1-minute
+load average. Start-up, reading the registry and the checks' years of meetings are in
+both runs; the difference is the year's own work.
+
 With `--code DIR` the modules are imported from DIR instead of this checkout (a
-`git archive` of another commit), so old and new code run the same bench.
+`git archive` of another commit), and the command is DIR's `app.py`, so old and new
+code run the same bench.
 """
 
 from __future__ import annotations
@@ -27,7 +37,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -136,6 +148,56 @@ async def run(args: argparse.Namespace) -> None:
               f"{args.repeat}; min {min(cpu):.3f}, max {max(cpu):.3f})  -> {found} "
               f"| load {_load_average()}", flush=True)
         await database.close()
+        if args.cli_repeat > 0:
+            env = {k: v for k, v in os.environ.items() if not k.startswith("Microsoft")}
+            env.update(DATABASE_URL=f"sqlite+aiosqlite:///{scratch}/bench.db",
+                       NETWORKS_DIR=str(folder), DATA_DIR=f"{scratch}/files",
+                       DEFAULT_NETWORK=registry.networks[0].key)  # fmt: skip
+            _command_line(args, Path(args.code or ROOT), env, Path(scratch) / "wheel.out")
+
+
+def _wheel_run(code: Path, env: dict[str, str], days: int, as_json: bool, out: Path):
+    """One `app.py wheel` in its own process: (wall s, CPU s of the child, lines written)."""
+    command = [sys.executable, str(code / "app.py"), "wheel", "--days", str(days)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    began = time.perf_counter()
+    with open(out, "wb") as output:
+        subprocess.run(command + (["--json"] if as_json else []), cwd=code, env=env,
+                       stdout=output, stderr=subprocess.DEVNULL, check=True)  # fmt: skip
+    wall = time.perf_counter() - began
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # only this child ran since `before`
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    with open(out, "rb") as output:
+        lines = sum(1 for _ in output)
+    return wall, cpu, lines
+
+
+def _command_line(args: argparse.Namespace, code: Path, env: dict[str, str], out: Path) -> None:
+    print(f"through the command line ({code / 'app.py'} wheel; each run its own process, "
+          f"{args.cli_repeat} interleaved pairs, medians):", flush=True)  # fmt: skip
+    runs: dict[tuple[bool, int], list[tuple[float, float, int]]] = {}
+    loads: dict[bool, list[float]] = {}
+    for number in range(args.cli_repeat):
+        for as_json in (False, True):
+            for days in (365, 1) if number % 2 == 0 else (1, 365):
+                run = _wheel_run(code, env, days, as_json, out)
+                runs.setdefault((as_json, days), []).append(run)
+            loads.setdefault(as_json, []).append(os.getloadavg()[0])
+    median = statistics.median
+    for as_json in (False, True):
+        year, day = runs[as_json, 365], runs[as_json, 1]
+        cpu_more = [a[1] - b[1] for a, b in zip(year, day, strict=True)]
+        wall_more = [a[0] - b[0] for a, b in zip(year, day, strict=True)]
+        print(f"{'--json' if as_json else 'plain':<7} "
+              f"365 days: wall {median(r[0] for r in year):5.2f} s, "
+              f"CPU {median(r[1] for r in year):5.2f} s ({year[0][2]:,} lines) | "
+              f"1 day: wall {median(r[0] for r in day):5.2f} s, "
+              f"CPU {median(r[1] for r in day):5.2f} s | "
+              f"year more than day: wall {median(wall_more):+.2f} s, "
+              f"CPU {median(cpu_more):+.2f} s "
+              f"(pairs' CPU {', '.join(f'{c:+.2f}' for c in cpu_more)}) "
+              f"| load {min(loads[as_json]):.2f}-{max(loads[as_json]):.2f}",
+              flush=True)  # fmt: skip
 
 
 def main() -> int:
@@ -143,6 +205,8 @@ def main() -> int:
     parser.add_argument("--groups", type=int, default=1000)
     parser.add_argument("--networks", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--cli-repeat", type=int, default=5,
+                        help="pairs of `app.py wheel` runs, 365 days and 1 (0: none)")  # fmt: skip
     parser.add_argument("--code", type=Path, help="import the bot's modules from this tree")
     args = parser.parse_args()
     asyncio.run(run(args))

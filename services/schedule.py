@@ -91,12 +91,25 @@ class Schedule:
         self, network: Network, start: date, end: date, *, group_key: str | None = None
     ) -> list[WheelDeadline]:
         """The wheel's deadlines (and failed checks) whose day is in [start, end]."""
+        stored = await self._years_of_meetings(network, start, end)
+        return await self._deadlines(network, stored, start, end, group_key)
+
+    async def _years_of_meetings(self, network: Network, start: date, end: date) -> list[Meeting]:
         # Checks count a whole year's meetings, so read every year the period touches.
-        stored = await self._meetings.meetings(
+        return await self._meetings.meetings(
             network.key,
             start_of_day(date(start.year - 1, 1, 1)),
             start_of_day(date(end.year + 2, 1, 1)),
         )
+
+    async def _deadlines(
+        self,
+        network: Network,
+        stored: list[Meeting],
+        start: date,
+        end: date,
+        group_key: str | None,
+    ) -> list[WheelDeadline]:
         overrides = (
             await self._overrides.for_network(network.key) if self._overrides is not None else {}
         )
@@ -134,12 +147,19 @@ class Schedule:
     ) -> list[DueItem]:
         """Meetings, deadlines and failed checks on the days [start, end], soonest first
         (on one day: meetings by time, then deadlines in the wheel's order)."""
-        meetings = await self.meetings_between(
-            network, start, end, group_key=group_key, include_cancelled=include_cancelled
-        )
-        items = [meeting_item(network, m, language) for m in meetings]
-        deadlines = await self.deadlines(network, start, end, group_key=group_key)
-        items += [deadline_item(network, d, language) for d in deadlines]
+        stored = await self._years_of_meetings(network, start, end)
+        if include_cancelled:
+            meetings = await self.meetings_between(
+                network, start, end, group_key=group_key, include_cancelled=True
+            )
+        else:
+            # The years read for the checks hold the period's meetings: one read, not two
+            # (a year's listing would otherwise read its meetings a second time).
+            meetings = _between(stored, start, end, group_key)
+        texts = _Texts(network, language)
+        items = [meeting_item(network, m, language, texts) for m in meetings]
+        deadlines = await self._deadlines(network, stored, start, end, group_key)
+        items += [deadline_item(network, d, language, texts) for d in deadlines]
         # Both lists come in order (meetings by start, deadlines in the wheel's order).
         position = {id(item): index for index, item in enumerate(items)}
         return sorted(
@@ -155,9 +175,16 @@ class Schedule:
         return compose_agenda(network, meeting, items.get(meeting.id, []))
 
 
-def meeting_item(network: Network, meeting: Meeting, language: Language) -> DueItem:
-    """A meeting as listed: its kind and group, how and where it is held."""
-    group = network.group(meeting.group_key).name.get(language)
+def meeting_item(
+    network: Network, meeting: Meeting, language: Language, texts: _Texts | None = None
+) -> DueItem:
+    """A meeting as listed: its kind and group, how and where it is held.
+
+    `texts`: the network's names in `language` remembered across items (a long listing
+    names the same groups and kinds thousands of times); one is made if not given.
+    """
+    texts = texts or _Texts(network, language)
+    group = texts.group_name(meeting.group_key)
     return DueItem(
         day=local(meeting.starts_at).date(),
         key=meeting_key(meeting),
@@ -165,15 +192,18 @@ def meeting_item(network: Network, meeting: Meeting, language: Language) -> DueI
         network_key=network.key,
         group_key=meeting.group_key,
         channel=meeting.group_key,
-        title=f"{kind_name(network, meeting.kind).get(language)} {group}",
-        detail=meeting_what(network, meeting, language, group=False, markdown=False),
+        title=f"{texts.kind_name(meeting.kind)} {group}",
+        detail=texts.meeting_what(meeting),
         channel_name=group,
         meeting=meeting,
     )
 
 
-def deadline_item(network: Network, deadline: WheelDeadline, language: Language) -> DueItem:
+def deadline_item(
+    network: Network, deadline: WheelDeadline, language: Language, texts: _Texts | None = None
+) -> DueItem:
     """A wheel deadline or failed check as listed: what is due, or what the check found."""
+    texts = texts or _Texts(network, language)
     problem = deadline_problem(network, deadline, language, names=False, markdown=False)
     details = [problem or deadline.rule.description.get(language), shift_note(deadline, language)]
     return DueItem(
@@ -185,7 +215,73 @@ def deadline_item(network: Network, deadline: WheelDeadline, language: Language)
         channel=deadline.channel,
         title=deadline.rule.title.get(language),
         detail=" ".join(d for d in details if d),
-        channel_name=channel_name(network, deadline.channel, language),
-        responsible=responsible_title(network, deadline, language, markdown=False),
+        channel_name=texts.channel_name(deadline.channel),
+        responsible=texts.responsible_title(deadline),
         deadline=deadline,
     )
+
+
+def _between(
+    meetings: list[Meeting], start: date, end: date, group_key: str | None
+) -> list[Meeting]:
+    """What `MeetingRepository.meetings` gives for the days [start, end] (and the group),
+    taken from `meetings`, a read of a longer period in order of start."""
+    low, high = start_of_day(start), start_of_day(end + timedelta(days=1))
+    return [
+        m
+        for m in meetings
+        if m.ends_at > low
+        and m.starts_at < high
+        and (group_key is None or m.group_key == group_key)
+    ]
+
+
+class _Texts:
+    """A network's names and meeting descriptions in one language, each worked out once
+    (by `views.meetings`) and remembered for the rest of a listing."""
+
+    def __init__(self, network: Network, language: Language):
+        self._network = network
+        self._language = language
+        self._groups: dict[str, str] = {}
+        self._kinds: dict[str, str] = {}
+        self._channels: dict[str, str] = {}
+        self._responsible: dict[str | None, str | None] = {}
+        self._what: dict[tuple[object, ...], str] = {}
+
+    def group_name(self, key: str) -> str:
+        name = self._groups.get(key)
+        if name is None:
+            name = self._groups[key] = self._network.group(key).name.get(self._language)
+        return name
+
+    def kind_name(self, key: str) -> str:
+        name = self._kinds.get(key)
+        if name is None:
+            name = self._kinds[key] = kind_name(self._network, key).get(self._language)
+        return name
+
+    def channel_name(self, channel: str) -> str:
+        name = self._channels.get(channel)
+        if name is None:
+            name = self._channels[channel] = channel_name(self._network, channel, self._language)
+        return name
+
+    def responsible_title(self, deadline: WheelDeadline) -> str | None:
+        # The title depends on the rule's responsible role only.
+        role = deadline.rule.responsible
+        if role not in self._responsible:
+            self._responsible[role] = responsible_title(
+                self._network, deadline, self._language, markdown=False
+            )
+        return self._responsible[role]
+
+    def meeting_what(self, meeting: Meeting) -> str:
+        # Without the group, the description depends on these fields only.
+        key = (meeting.kind, meeting.step, meeting.mode, meeting.place)
+        what = self._what.get(key)
+        if what is None:
+            what = self._what[key] = meeting_what(
+                self._network, meeting, self._language, group=False, markdown=False
+            )
+        return what

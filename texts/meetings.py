@@ -41,7 +41,8 @@ def format_short_day(day: date, language: Language) -> str:
 
 def format_clock(moment: datetime, language: Language) -> str:
     """`10.00` in Swedish, `10:00` in English."""
-    return moment.strftime("%H.%M" if language == "sv" else "%H:%M")
+    # As strftime("%H.%M") / strftime("%H:%M") write it, at a fraction of the cost.
+    return f"{moment.hour:02d}{'.' if language == 'sv' else ':'}{moment.minute:02d}"
 
 
 def format_span(start: datetime, end: datetime, language: Language) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 from domain.language import detect_language
 from domain.registry import (
     LANGUAGES,
+    Group,
     Language,
     Localized,
     Network,
@@ -30,6 +31,7 @@ from domain.registry import (
     UnknownNetwork,
 )
 from domain.turns import Reply, Turn
+from services.groups import resolve_group
 from services.intents import UNSUPPORTED, Classified, Command, CommandPhrases, SmallTalk, classify
 from services.registry_snapshots import RegistrySnapshots
 from services.who import MAX_GROUP_LINES, ContactFinder
@@ -55,6 +57,18 @@ class CommandRequest:
     group_key: str | None = None
     # The group a card's button chose (its data's `group`), for a command shown from a card.
     chosen_group: str | None = None
+
+    def group(self, *, only_group: bool = True) -> Group | None:
+        """The group the command is about, by the one precedence (`services.groups`);
+        `only_group=False` for a command that has an answer for the network as a whole."""
+        return resolve_group(
+            self.network,
+            argument=self.argument,
+            channel_group=self.turn.group_key,
+            named=self.group_key,
+            chosen=self.chosen_group,
+            only_group=only_group,
+        ).group
 
 
 CommandHandler = Callable[[CommandRequest], Awaitable[list[Reply]]]

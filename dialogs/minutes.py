@@ -118,14 +118,7 @@ class MinutesDialogs:
     async def status(self, request: CommandRequest) -> list[Reply]:
         """The group's minutes, or every group's in the General channel and personal chat."""
         network, language = request.network, request.language
-        group = resolve_group(
-            network,
-            argument=request.argument,
-            channel_group=request.turn.group_key,
-            named=request.group_key,
-            chosen=request.chosen_group,
-            only_group=False,  # every group's minutes, not the only group's
-        ).group
+        group = request.group(only_group=False)  # every group's minutes, not the only group's
         groups = await minutes_status(
             network,
             self._meetings,

@@ -48,7 +48,6 @@ from domain.registry import (
     RoleRegistry,
 )
 from domain.turns import Reply, Turn
-from services.groups import resolve_group
 from services.intents import Command
 from services.permissions import Permissions
 from services.registry_snapshots import RegistrySnapshots
@@ -123,14 +122,7 @@ class RolesAdminDialogs:
     async def roles(self, request: CommandRequest) -> list[Reply]:
         """The roles of the group named or of the channel, else the network-wide ones."""
         network, language = request.network, request.language
-        group = resolve_group(
-            network,
-            argument=request.argument,
-            channel_group=request.turn.group_key,
-            named=request.group_key,
-            chosen=request.chosen_group,
-            only_group=False,  # the network's own roles are no group's
-        ).group
+        group = request.group(only_group=False)  # the network's own roles are no group's
         admin = await self._permissions.may_administer(network, request.registry, request.turn)
         return [_roles_reply(network, group, language, admin)]
 

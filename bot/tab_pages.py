@@ -27,7 +27,7 @@ from pathlib import Path
 import markdown
 from aiohttp import web
 
-from bot.wheel_routes import FRAME_ANCESTORS, csp_hash, page_language, page_theme
+from bot.wheel_routes import page_headers, page_language, page_theme
 from domain.registry import Language
 from texts.tab_pages import TERMS, TEXTS
 
@@ -103,23 +103,7 @@ def _text(name: str, language: Language) -> str:
 
 
 # Our own style and script, and the Teams library from this host; framed as the wheel page is.
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'none'",
-        f"style-src {csp_hash(_STYLE)}",
-        f"script-src 'self' {csp_hash(_CONFIGURE_SCRIPT)}",
-        "base-uri 'none'",
-        "form-action 'none'",
-        FRAME_ANCESTORS,
-    ]
-)
-
-_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-}
+_HEADERS = page_headers(style=_STYLE, script=_CONFIGURE_SCRIPT, script_sources="'self'")
 
 
 def _document(language: str, theme: str | None, title: str, body: str, script: str = "") -> str:

@@ -79,25 +79,31 @@ FRAME_ANCESTORS = (
 )
 
 
-# Only the page's own inline style and script run (hashed from the very strings the page
-# embeds); the page may be framed by Teams and the other Microsoft 365 hosts and by itself.
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'none'",
-        f"style-src {csp_hash(STYLE)}",
-        f"script-src {csp_hash(SCRIPT)}",
-        "base-uri 'none'",
-        "form-action 'none'",
-        FRAME_ANCESTORS,
-    ]
-)
+def page_headers(*, style: str, script: str, script_sources: str = "") -> dict[str, str]:
+    """The headers of a page the bot serves (the wheel page, the tab pages): only its own
+    inline style and script run, hashed from the very strings the page embeds (and scripts
+    from `script_sources`, e.g. "'self'"); no forms; framed by Teams and the other
+    Microsoft 365 hosts and by itself; never cached, never sniffed, no referrer."""
+    script_src = " ".join(filter(None, [script_sources, csp_hash(script)]))
+    policy = "; ".join(
+        [
+            "default-src 'none'",
+            f"style-src {csp_hash(style)}",
+            f"script-src {script_src}",
+            "base-uri 'none'",
+            "form-action 'none'",
+            FRAME_ANCESTORS,
+        ]
+    )
+    return {
+        "Content-Security-Policy": policy,
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+    }
 
-_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-}
+
+_HEADERS = page_headers(style=STYLE, script=SCRIPT)
 
 
 def wheel_routes(

@@ -406,11 +406,7 @@ class MinutesRepository:
                 if row is None:
                     _remove(data_path)
                     return False
-                row.content = None if data_path else content
-                row.data_path = data_path
-                row.size = len(content)
-                row.sha256 = hashlib.sha256(content).hexdigest()
-                row.download_url = None
+                _keep_content(row, content, data_path)
                 row.updated_at = now
         except BaseException:
             _remove(data_path)
@@ -541,11 +537,7 @@ class MinutesRepository:
             if row is None or row.taken_at is not None or row.download_url is None:
                 _remove(data_path)
                 return False
-            row.content = None if data_path else content
-            row.data_path = data_path
-            row.size = len(content)
-            row.sha256 = hashlib.sha256(content).hexdigest()
-            row.download_url = None
+            _keep_content(row, content, data_path)
         return True
 
     async def received(self, file_id: str, *, now: datetime) -> ReceivedFile | None:
@@ -711,6 +703,18 @@ class MinutesRepository:
         # A rename is atomic: a crash leaves a .part file, never a truncated one in use.
         partial.replace(path)
         return str(path)
+
+
+def _keep_content(
+    row: PendingUploadRow | ReceivedFileRow, content: bytes, data_path: str | None
+) -> None:
+    """A fetched file's bytes on its row (or in `data_path`, spilled to `DATA_DIR`), with
+    their size and hash; the link they came from is forgotten."""
+    row.content = None if data_path else content
+    row.data_path = data_path
+    row.size = len(content)
+    row.sha256 = hashlib.sha256(content).hexdigest()
+    row.download_url = None
 
 
 def _remove(path: str | None) -> None:

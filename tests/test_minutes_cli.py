@@ -60,11 +60,11 @@ async def run_minutes(workdir: Path, graph: GraphFake, capsys, *args: str) -> tu
     return code, capsys.readouterr().out
 
 
-async def test_uploading_from_the_command_line_files_the_minutes_and_status_shows_them(
-    tmp_path, graph, capsys
-):
-    assert (await run_minutes(tmp_path, graph, capsys, "status"))[0] == 0  # migrate and seed
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+async def bot_with_a_meeting(workdir: Path, graph: GraphFake, capsys) -> None:
+    """The bot's database in `workdir`, migrated and seeded by a first command, with the
+    team bound, its Logistik channel's files folder known and a past meeting of Logistik."""
+    assert (await run_minutes(workdir, graph, capsys, "status"))[0] == 0  # migrate and seed
+    database = Database(f"sqlite+aiosqlite:///{workdir / 'bot.db'}")
     try:
         await bind_team(database, "http://127.0.0.1:1")
         await MinutesRepository(database).remember_team(TEAM, GROUP_ID, datetime.now(UTC))
@@ -73,6 +73,12 @@ async def test_uploading_from_the_command_line_files_the_minutes_and_status_show
         # Closed on this test's loop: a pooled connection left open would be closed by the
         # garbage collector later, reporting to a loop that is gone by then.
         await database.close()
+
+
+async def test_uploading_from_the_command_line_files_the_minutes_and_status_shows_them(
+    tmp_path, graph, capsys
+):
+    await bot_with_a_meeting(tmp_path, graph, capsys)
     (tmp_path / "Protokoll mars.pdf").write_bytes(PDF)
 
     code, out = await run_minutes(
@@ -96,14 +102,7 @@ async def test_uploading_from_the_command_line_files_the_minutes_and_status_show
 async def test_a_filed_meeting_is_refused_without_replace_and_versioned_with_it(
     tmp_path, graph, capsys
 ):
-    assert (await run_minutes(tmp_path, graph, capsys, "status"))[0] == 0  # migrate and seed
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
-    try:
-        await bind_team(database, "http://127.0.0.1:1")
-        await MinutesRepository(database).remember_team(TEAM, GROUP_ID, datetime.now(UTC))
-        await seed_meeting(database)
-    finally:
-        await database.close()
+    await bot_with_a_meeting(tmp_path, graph, capsys)
     first, corrected = tmp_path / "Protokoll.pdf", tmp_path / "Protokoll rättat.pdf"
     first.write_bytes(PDF)
     corrected.write_bytes(PDF + b" rattat")

@@ -47,6 +47,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(1, str(ROOT / "bench"))
 
+from turns import serve  # noqa: E402  (a server that answers the bench's commands on stdin)
+
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 
 
@@ -71,18 +73,12 @@ async def connector_role(args: argparse.Namespace) -> None:
         arrivals.append((time.time(), body.get("text"), 201))
         return web.json_response({"id": f"1700000{answered:09d}"}, status=201)
 
+    async def on_command(command: str) -> str:  # the bench sends only "dump"
+        return json.dumps(arrivals)
+
     app = web.Application()
     app.router.add_post("/v3/conversations/{conversation}/activities", activities)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    print(f"READY {runner.addresses[0][1]}", flush=True)
-    loop = asyncio.get_running_loop()
-    while line := await loop.run_in_executor(None, sys.stdin.readline):
-        if line.strip() == "dump":
-            print(json.dumps(arrivals), flush=True)
-    await runner.cleanup()
+    await serve(app, on_command)
 
 
 # -- the bot, counting its database work ------------------------------------------------------

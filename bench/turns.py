@@ -570,7 +570,7 @@ async def bot_role(args: argparse.Namespace) -> None:
         # The edge alone: the bot answers as the bare handler does ("Du frågade: …"), so
         # the difference left is what the edge does beyond the bare round trip.
         from dialogs.conversation import Conversation
-        from dialogs.turns import Reply
+        from domain.turns import Reply
 
         async def echo(self: Conversation, turn: Any) -> list[Reply]:
             return [Reply(f"Du frågade: {turn.text}", "sv")]

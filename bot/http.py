@@ -402,37 +402,42 @@ def _run_on_worker_loop(coroutine: Callable[[], Awaitable[T]]) -> T:
 
 async def _read_json_object(request: web.Request) -> dict[str, Any]:
     """The body as a JSON object, within MAX_ACTIVITY_BYTES."""
-    if request.content_type != "application/json" and not request.content_type.endswith("+json"):
+    content_type = request.content_type
+    if content_type != "application/json" and not content_type.endswith("+json"):
         raise RequestRejected(
             415, "unsupported_media_type", "Content-Type must be application/json."
         )
-    too_large = RequestRejected(
-        413, "payload_too_large", f"An activity may be at most {MAX_ACTIVITY_BYTES} bytes."
-    )
-    if request.content_length is not None and request.content_length > MAX_ACTIVITY_BYTES:
-        raise too_large
-    chunks: list[bytes] = []
-    size = 0
-    # Counted while reading, because a chunked request announces no length.
-    async for chunk in request.content.iter_chunked(64 * 1024):
-        size += len(chunk)
-        if size > MAX_ACTIVITY_BYTES:
-            raise too_large
-        chunks.append(chunk)
-    too_deep = RequestRejected(
-        400, "too_deeply_nested", f"JSON may nest at most {MAX_JSON_DEPTH} levels deep."
-    )
+    length = request.content_length
+    if length is not None and length > MAX_ACTIVITY_BYTES:
+        raise _too_large()
+    if length is not None:
+        # The HTTP parser delivers exactly Content-Length bytes, no more; fewer only when
+        # the client stops sending, and then the bytes received are parsed (and refused).
+        try:
+            data = await request.content.readexactly(length)
+        except asyncio.IncompleteReadError as cut:
+            data = cut.partial
+    else:
+        chunks: list[bytes] = []
+        size = 0
+        # Counted while reading, because a chunked request announces no length.
+        async for chunk in request.content.iter_chunked(64 * 1024):
+            size += len(chunk)
+            if size > MAX_ACTIVITY_BYTES:
+                raise _too_large()
+            chunks.append(chunk)
+        data = b"".join(chunks)
     try:
-        body = json.loads(b"".join(chunks))
+        body = json.loads(data)
     except RecursionError as error:  # the parser's own limit, around 1,000 levels
-        raise too_deep from error
+        raise _too_deep() from error
     except (UnicodeDecodeError, ValueError) as error:
         raise RequestRejected(
             400, "malformed_json", f"The body is not valid JSON: {error}"
         ) from error
     problem = _json_problem(body)
     if problem == "depth":
-        raise too_deep
+        raise _too_deep()
     if problem == "text":
         raise RequestRejected(
             400,
@@ -445,6 +450,18 @@ async def _read_json_object(request: web.Request) -> dict[str, Any]:
             400, "not_an_activity", "The body must be a JSON object (an activity)."
         )
     return body
+
+
+def _too_large() -> RequestRejected:
+    return RequestRejected(
+        413, "payload_too_large", f"An activity may be at most {MAX_ACTIVITY_BYTES} bytes."
+    )
+
+
+def _too_deep() -> RequestRejected:
+    return RequestRejected(
+        400, "too_deeply_nested", f"JSON may nest at most {MAX_JSON_DEPTH} levels deep."
+    )
 
 
 def _json_problem(value: Any) -> str | None:

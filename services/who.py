@@ -60,6 +60,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import NamedTuple
 
 from domain.language import language_from_locale, language_scores
@@ -909,9 +910,7 @@ class ContactFinder:
         if not ranked or scores[ranked[0]] < MIN_SCORE:
             return ()
         # Verbs of acting are seldom registry words, so the question's own stems are read too.
-        asked_terms = question_terms.union(
-            *(stems(w.surface, language) for w in question_words for language in ("sv", "en"))
-        )
+        asked_terms = question_terms.union(*(_own_stems(w.surface) for w in question_words))
         if any(
             a.surface == "ser" and b.surface == "till"
             for a, b in zip(question_words, question_words[1:], strict=False)
@@ -1091,6 +1090,22 @@ class ContactFinder:
 
 
 # -- helpers: names ------------------------------------------------------------------------
+
+
+def _own_stems(surface: str) -> frozenset[str]:
+    """A question word's own stems in both languages (`stems`); a word of ordinary length
+    is remembered, as `services.text.fold` remembers it."""
+    if len(surface) <= _REMEMBERED_SURFACE_LENGTH:
+        return _remembered_own_stems(surface)
+    return frozenset(stems(surface, "sv") + stems(surface, "en"))
+
+
+_REMEMBERED_SURFACE_LENGTH = 40
+
+
+@lru_cache(maxsize=16384)
+def _remembered_own_stems(surface: str) -> frozenset[str]:
+    return frozenset(stems(surface, "sv") + stems(surface, "en"))
 
 
 def _names(key: str, name: Localized[str], aliases: Iterable[str]) -> list[str]:

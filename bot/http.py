@@ -34,6 +34,7 @@ import asyncio
 import errno
 import json
 import logging
+import re
 import socket
 import threading
 import time
@@ -435,7 +436,7 @@ async def _read_json_object(request: web.Request) -> dict[str, Any]:
         raise RequestRejected(
             400, "malformed_json", f"The body is not valid JSON: {error}"
         ) from error
-    problem = _json_problem(body)
+    problem = None if _plainly_sound(data) else _json_problem(body)
     if problem == "depth":
         raise _too_deep()
     if problem == "text":
@@ -461,6 +462,29 @@ def _too_large() -> RequestRejected:
 def _too_deep() -> RequestRejected:
     return RequestRejected(
         400, "too_deeply_nested", f"JSON may nest at most {MAX_JSON_DEPTH} levels deep."
+    )
+
+
+# An escape that may decode to NUL or to half of a surrogate pair ("\\u0000", "\\ud800").
+_RISKY_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
+
+
+def _plainly_sound(data: bytes) -> bool:
+    """True when the JSON text `data` (parsed already) cannot hold what `_json_problem`
+    looks for, judged from its bytes without walking the parsed value.
+
+    Without a NUL byte the text is UTF-8 (`json.loads` detects UTF-16 and -32 by their NUL
+    bytes). A string then holds NUL only from the escape \\u0000 (a raw control character is
+    not JSON), and a surrogate only from an escape \\uD800-\\uDFFF or from the bytes of one
+    (ED A0-BF ..., which `json.loads` decodes with surrogatepass). And no value nests deeper
+    than the opening brackets it has. Anything that might be either (an emoji's escaped
+    pair, a Korean syllable, a backslash before "u0000") is left to the walk.
+    """
+    return (
+        data.count(b"{") + data.count(b"[") <= MAX_JSON_DEPTH
+        and b"\x00" not in data
+        and b"\xed" not in data
+        and _RISKY_ESCAPE.search(data) is None
     )
 
 

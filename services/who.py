@@ -109,8 +109,8 @@ _ACTING_VERBS: dict[str, tuple[str, str]] = {
     "commission": ("uppdrar", "commission commissions"),
     "inform": ("informera informerar kommunicera kommunicerar meddela meddelar",
                "tell tells inform informs communicate communicates"),
-    "send": ("skicka skickar lyfta lyfter eskalera eskalerar vidare",
-             "send sends escalate escalates forward"),
+    "send": ("skicka skickar lyfta lyfter eskalera eskalerar vidare rapportera rapporterar",
+             "send sends escalate escalates forward report reports"),
     "receive": ("emot får", "receive receives get gets"),
     # Verbs that take something to someone only in a question "till vem …?"/"who … to?"
     # ("vem tar processledaren upp resursbehov med?", "who does the chair take … to?").
@@ -143,6 +143,9 @@ _FIRST_PERSON: dict[str, frozenset[str]] = {
     "sv": frozenset({"jag", "vi", "min", "mitt", "mina", "vår", "vårt", "våra", "oss", "mig"}),
     "en": frozenset({"i", "we", "my", "our", "us", "me", "i'm", "we're", "i've", "we've"}),
 }
+# The asker as the one who acts ("vem tar jag frågan med?", "who do we send it to?"): then a
+# role named is the one turned to, not the one whose relations are followed.
+_ASKER = frozenset({"jag", "vi", "mig", "oss", "i", "we", "me", "us"})
 _SITUATION = -1  # the duty index of a situation's terms while a role is indexed
 
 
@@ -639,6 +642,7 @@ class ContactFinder:
         ranked: list[int],
         to_whom: bool,
         objects: frozenset[str] = frozenset(),
+        asker_acts: bool = False,
     ) -> tuple[int, int] | None:
         """The role that acts on a role the question names, and the duty that says so.
 
@@ -688,6 +692,16 @@ class ContactFinder:
                         own = index.own_title_terms[other]
                         if other != position and own & terms:
                             return other, _duty_of(entry, own)
+            if to_whom and not asker_acts:
+                # "Who does the chair report the group's work to?": the named role has no duty
+                # that sends, but one that relates it to another role ("the group's contact
+                # towards the board"): that role is the one it turns to.
+                for position in order:
+                    for (how, other), doers in index.pairs.items():
+                        if how in ("to", "towards") and other != position and any(
+                            doer == position for doer, _ in doers
+                        ):
+                            return other, _duty_of(entries[other], index.own_title_terms[other])
         kinds.discard("carry")  # takes something somewhere only when asked "to whom"
         if not kinds:
             return None
@@ -916,7 +930,8 @@ class ContactFinder:
         ):
             asked_terms.add(_ENSURES)
         acting = self._acting(
-            index, asked_terms, naming, owners, set(phrase_bonus), ranked, to_whom, objects
+            index, asked_terms, naming, owners, set(phrase_bonus), ranked, to_whom, objects,
+            asker_acts=any(w.surface in _ASKER for w in question_words),
         )
         if acting is _ACTS_ITSELF:
             acting = (ranked[0], duties.get(ranked[0]))

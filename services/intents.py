@@ -215,12 +215,13 @@ _YES_NO_STARTS = frozenset({
 })
 # Words with which a yes/no question still asks for a person ("is there someone who …").
 _STILL_ASKS = frozenset({
-    "someone", "somebody", "anyone", "anybody", "there", "responsible", "contact", "charge",
+    "someone", "somebody", "anyone", "anybody", "responsible", "contact", "charge",
     "nagon", "nan", "ansvarig", "ansvarar", "kontakt", "kontaktperson", "help", "hjalp",
     # "är det sekreteraren som skriver protokollet?": a relative clause names the doer.
     "som",
-    # Belonging to a body: "är processledaren med i beredningen?", "is … part of …?".
-    "med i", "part", "member", "members", "ingar", "sitter", "sits",
+    # Belonging to a body: "är processledaren med i beredningen?", "is … part of …?"; not a
+    # thing named with the word ("is the member register up to date?").
+    "med i", "part of", "member of", "members of", "a member", "ingar", "sitter", "sits",
 })
 # Swedish questions with the verb first, answered yes or no ("Beslutas budgeten på
 # årsmötet?", "Måste planen godkännas?", "Ska vi ha vegetariskt?"): auxiliaries and modals,

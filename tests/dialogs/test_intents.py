@@ -153,6 +153,8 @@ def intent_of(text: str) -> Intent:
     "How do I reach the office that supports our working group?",
     "is anyone responsible for the member list?",  # yes or no, but asks for someone
     "är processledaren med i beredningen?",  # belonging to a body
+    "Is the process leader a member of the preparation group?",
+    "Is the vice chair part of the preparation group?",
     "finns det någon som har hand om budgeten?",
     "vi vill ta in en extern föreläsare i höst, har vi råd med det?",  # a situation
     "jag vill ta upp en fråga på nästa möte",  # a meeting is where, not what is wished
@@ -247,6 +249,12 @@ def test_small_talk_in_both_languages(text):
     "Is the e-council allowed to decide our municipality's digital strategy?",
     "räcker budgeten till en studieresa?",
     "does the action plan cover e-services?",
+    # A belonging word that names a thing ("the member register"), or "is there" a thing:
+    # still a question of fact.
+    "Is the member register kept in a safe place?",
+    "Are the members' addresses stored safely?",
+    "Is there a budget for travel this year?",
+    "Är medlemsregistret uppdaterat?",
     "sammanfatta kansliutkastet åt mig",  # a summary asked of the bot
     "Projectplace loggar ut mig hela tiden",  # IT trouble
     # Swedish questions with the verb first, asking for nobody.

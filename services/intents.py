@@ -170,13 +170,16 @@ _CHAT = frozenset({
     "robot", "nice to meet you", "nice meeting you", "trevligt att traffas", "kul att traffas",
     # Wishes for the weekend or the holidays, laughter, remarks about the bot itself.
     "trevlig helg", "trevlig kvall", "trevlig sommar", "god jul", "gott nytt ar", "glad pask",
-    "glad midsommar", "have a nice weekend", "nice weekend", "have a good weekend",
+    "glad midsommar", "god fortsattning", "gott slut", "god helg", "have a nice weekend", "nice weekend", "have a good weekend",
     "merry christmas", "happy new year", "happy easter", "haha", "hehe", "lol", "ar du",
     "du ar", "are you", "you are", "you're", "youre",
 })
 # Opinions asked of the bot, questions of fact that no role answers, and IT trouble: no role.
 _NOT_FOR_A_ROLE = frozenset({
-    "tycker du", "vad tycker", "what do you think", "do you think", "your opinion",
+    "tycker du", "tycker ni", "anser du", "anser ni", "vad tycker", "what do you think",
+    "do you think", "your opinion",
+    # A statement ended by a tag question asks whether it is so, not for anyone.
+    "isn't that", "isnt that", "isn't it", "isnt it", "eller hur", "ar inte det",
     # The bot asked to act: "jag vill att du skickar …", "I want you to send …".
     "att du", "you to",
     "hur manga", "hur mycket", "hur stor", "hur stort", "hur lange", "hur lang", "how many",
@@ -363,8 +366,12 @@ def _asks_yes_or_no(folded: list[str], text: str, request_verbs: frozenset[str])
         return True
     if not text.rstrip().endswith("?"):
         return False
-    # The passive of a duty verb ("beslutas", "godkänns", "utses"): besides the list.
-    return first in _SV_VERB_FIRST or (first.endswith("s") and first[:-1] in request_verbs)
+    # The passive of a duty verb ("beslutas", "godkänns", "utses", "bestäms" of "bestämmer"):
+    # besides the list.
+    return first in _SV_VERB_FIRST or (
+        first.endswith("s")
+        and (first[:-1] in request_verbs or first[:-1] + first[-2:-1] in request_verbs)
+    )
 
 
 def _asks_someone_after(command: Classified) -> bool:

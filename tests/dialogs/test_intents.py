@@ -190,6 +190,7 @@ def test_who_questions_asked_outright_or_as_a_situation(text):
     ("what deadlines are coming up in the annual wheel?", "wheel"),
     ("när är nästa möte?", "meetings"),
     ("when do we meet next?", "meetings"),
+    ("har vi några träffar inbokade i höst?", "meetings"),  # "träffar" is meetings too
     ("vilka möten saknar protokoll?", "minutes"),
     ("which of our meetings still lack minutes?", "minutes"),
     ("lista rollerna i gruppen", "roles"),
@@ -222,6 +223,7 @@ def test_help_is_a_command_in_the_language_it_was_written_in(text, language):
     "Trevlig helg allihop!", "God jul och gott nytt år!", "Have a nice weekend, everyone",
     "haha ok", "Hi bot, nice to meet you", "Är du en robot?", "Du är ju riktigt smart du",
     "you're a clever one", "Tack, det var precis vad jag behövde!",
+    "Gott slut och god fortsättning, vi hörs efter helgerna!",
 ])
 def test_small_talk_in_both_languages(text):
     assert intent_of(text) is Intent.SMALL_TALK
@@ -269,7 +271,12 @@ def test_small_talk_in_both_languages(text):
     "Can the chair also be the secretary?",
     "Is it ok to meet online instead?",
     "Must the plan be approved before we start?",
-    # Opinions, both languages.
+    # Opinions, both languages, also asked of the readers ("tycker ni …?").
+    "Tycker ni att mötena är för långa?",
+    "Anser ni att gruppen behöver fler medlemmar?",
+    # A statement ended by a tag question asks whether it is so.
+    "The invitation came two days late, isn't that a problem?",
+    "Kallelsen kom för sent, eller hur?",
     "I think the council meets far too rarely",
     "Jag tycker att mötena är för långa",
     # The bot asked about itself.
@@ -291,3 +298,11 @@ def test_request_verbs_come_from_the_duties_so_a_new_duty_is_recognised_without_
     assert {"arkivera", "archive"} <= verbs
     assert classify("arkivera protokollen från i fjol", (), verbs).intent is Intent.UNSUPPORTED
     assert classify("arkivera protokollen från i fjol").intent is Intent.WHO
+
+
+def test_the_passive_of_a_duty_verb_asks_yes_or_no_also_with_a_doubled_consonant():
+    # Made-up duties: "Bestämmer …" makes "bestäms" its passive, as "Kallar …" makes "kallas".
+    verbs = request_verbs([("Bestämmer träningstiderna.", "sv"), ("Kallar till årsmötet.", "sv")])
+    assert classify("Bestäms träningstiderna av tränaren?", (), verbs).intent is Intent.UNSUPPORTED
+    assert classify("Kallas medlemmarna i tid?", (), verbs).intent is Intent.UNSUPPORTED
+    assert classify("Vem bestämmer träningstiderna?", (), verbs).intent is Intent.WHO

@@ -1,0 +1,74 @@
+"""Who a role turns to, read from its duties.
+
+The registry here is made up for these tests (a choir with a conductor, section leaders and a
+parish council): none of its words are in the shipped data files or in the matcher, so what
+passes is read from the duties, not known in advance.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.registry import Localized, Network, Role, RoleRegistry
+from services.who import ContactFinder
+
+
+def _role(key, title, sv, en):
+    return Role(
+        key=key, scope="network", title=Localized(*title), duties=Localized(tuple(sv), tuple(en))
+    )
+
+
+ROLES = (
+    _role(
+        "dirigent", ("Dirigent", "Conductor"),
+        ["Leder repetitionerna.", "Är körens kontakt gentemot kyrkorådet."],
+        ["Leads the rehearsals.", "Is the choir's contact towards the parish council."],
+    ),
+    _role(
+        "kyrkorad", ("Kyrkorådet", "Parish council"),
+        ["Beslutar om körens budget."],
+        ["Decides on the choir's budget."],
+    ),
+    _role(
+        "stamledare", ("Stämledare", "Section leader"),
+        ["Rapporterar frånvaro till dirigenten.", "Övar in stämman med nya sångare."],
+        ["Reports absences to the conductor.", "Rehearses the part with new singers."],
+    ),
+    _role(
+        "notwart", ("Notwart", "Music librarian"),
+        ["Köper in och lånar ut noter."],
+        ["Buys and lends out sheet music."],
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def finder() -> ContactFinder:
+    return ContactFinder(RoleRegistry((
+        Network(key="kor", name=Localized("Kören", "The choir"), groups=(), roles=ROLES),
+    )))
+
+
+def top(finder: ContactFinder, question: str) -> str | None:
+    matches = finder.find(question, network_key="kor").matches
+    return matches[0].role_key if matches else None
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # The named role's own duty reports to another role: that role.
+    ("till vem rapporterar stämledaren?", "dirigent"),
+    ("who does the section leader report to?", "dirigent"),
+    # No duty of the named role sends anything, but one relates it to another role ("kontakt
+    # gentemot kyrkorådet"): that role is the one it reports to.
+    ("vem rapporterar dirigenten till?", "kyrkorad"),
+    ("who does our conductor report the choir's work to?", "kyrkorad"),
+])
+def test_who_a_named_role_reports_to_is_read_from_its_duties(finder, question, expected):
+    assert top(finder, question) == expected
+
+
+def test_when_the_asker_takes_something_to_a_role_its_contact_answers(finder):
+    # The asker acts ("tar jag"): the role named is the one turned to, not the one whose
+    # relations are followed, so the role whose duty is the contact towards it answers.
+    assert top(finder, "jag har en fråga till kyrkorådet, vem tar jag den med?") == "dirigent"

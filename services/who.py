@@ -643,6 +643,7 @@ class ContactFinder:
         to_whom: bool,
         objects: frozenset[str] = frozenset(),
         asker_acts: bool = False,
+        not_actors: frozenset[int] = frozenset(),
     ) -> tuple[int, int] | None:
         """The role that acts on a role the question names, and the duty that says so.
 
@@ -713,6 +714,8 @@ class ContactFinder:
         answering_terms = frozenset().union(*(self._acting_terms[k] for k in answering))
         best: tuple[tuple, int, int] | None = None
         for position, entry in enumerate(entries):
+            if position in not_actors:
+                continue  # the one who wants it done, or the asker: not the one who does it
             for duty, terms in enumerate(entry.duty_terms):
                 if not terms & answering_terms:
                     continue
@@ -763,7 +766,7 @@ class ContactFinder:
             # another role's duty, and the role named has nothing to do with it ("who
             # commissions the work the chair plans?"): that role. Else the finder's answer.
             top_concerned = any(terms & kind_terms for terms in entries[top].duty_terms)
-            if top_concerned:
+            if top_concerned and top not in not_actors:
                 return _ACTS_ITSELF
             if not (verb in (4, 2) or (verb == 3 and top in titled)) or not naming.get(top):
                 return None
@@ -777,7 +780,7 @@ class ContactFinder:
             if len(word) >= MIN_COMPOUND_ENDING
         )
         top_acts = [terms for terms in entries[top].duty_terms if terms & kind_terms]
-        if not named_by_title and top_acts and (
+        if not named_by_title and top_acts and top not in not_actors and (
             not acted_on or any(objects & terms for terms in top_acts)
         ):
             return _ACTS_ITSELF
@@ -836,7 +839,8 @@ class ContactFinder:
         owners: set[int] = set()  # roles named in the genitive ("sekreterarens utkast")
         after_verb_naming: list[tuple[frozenset[str], list[int]]] = []
         after_verb = False
-        for word in question_words:
+        titled_at: list[tuple[int, list[int]]] = []  # (word index, roles it names by title)
+        for at, word in enumerate(question_words):
             if not after_verb:
                 after_verb = self._is_acting_word(word.surface)
             if not word.readings:  # "vem", "the": says nothing of any role
@@ -858,6 +862,8 @@ class ContactFinder:
                     naming_word.append(position)
             if after_verb and naming_word and not word.genitive:
                 after_verb_naming.append((evidence.whole or evidence.terms, naming_word))
+            if naming_word and not word.genitive:
+                titled_at.append((at, naming_word))
             if word.genitive:
                 for position, _, terms in evidence.best:
                     if index.own_title_terms[position] & set(terms):
@@ -929,9 +935,11 @@ class ContactFinder:
             for a, b in zip(question_words, question_words[1:], strict=False)
         ):
             asked_terms.add(_ENSURES)
+        not_actors = _not_actors(question_words, titled_at)
         acting = self._acting(
             index, asked_terms, naming, owners, set(phrase_bonus), ranked, to_whom, objects,
             asker_acts=any(w.surface in _ASKER for w in question_words),
+            not_actors=not_actors,
         )
         if acting is _ACTS_ITSELF:
             acting = (ranked[0], duties.get(ranked[0]))
@@ -941,6 +949,14 @@ class ContactFinder:
             acting = _towards(index, question_words, scores, ranked)
         if acting is None:
             acting = _membership(question_words, scores, strongest_field, ranked)
+        if acting is None and ranked[0] in not_actors:
+            # "Jag är ny som projektledare och vill gå en kurs": the role the asker is, or the
+            # one who wants something done, is not whom to ask; the next role that matches is.
+            acting = next(
+                ((p, duties.get(p)) for p in ranked[1:]
+                 if p not in not_actors and scores[p] >= MIN_SCORE),
+                None,
+            )
         if acting is not None and acting[0] != ranked[0]:
             position, duty = acting
             scores[position] = scores[ranked[0]] + SAME_DUTY_BONUS
@@ -1394,6 +1410,43 @@ def _membership(
     if not named or scores[named[0]] < MIN_SCORE:
         return None
     return named[0], None
+
+
+# Who the asker is ("jag är ny som projektledare", "I'm the new project leader") and who wants
+# something ("Projektägaren vill ändra målen — vem beslutar det?"): read before the who-word.
+_IDENTITY = (("jag", "är"), ("jag", "ar"), ("i", "am"), ("i'm",), ("im",), ("i’m",))
+_IDENTITY_REACH = 4  # words between "jag är" and the role ("jag är nyvald som projektledare")
+_WANTS = frozenset({"vill", "ville", "behöver", "behover", "önskar", "onskar", "want", "wants",
+                    "wanted", "need", "needs", "would", "asks", "ber"})
+_WHO = frozenset({"vem", "vilka", "vilken", "who", "whom", "who's", "whos", "which"})
+
+
+def _not_actors(
+    question_words: list[Word], titled_at: list[tuple[int, list[int]]]
+) -> frozenset[int]:
+    """Roles a question names as the asker ("jag är ny som projektledare och …") or as the one
+    who wants something ("Projektägaren vill ändra …, vem beslutar det?"), by title, before
+    it asks who: they are not the role asked for."""
+    if not titled_at:
+        return frozenset()
+    surfaces = [w.surface for w in question_words]
+    who_at = next((i for i, s in enumerate(surfaces) if s in _WHO), len(surfaces))
+    found: set[int] = set()
+    for at, positions in titled_at:
+        if at >= who_at:
+            break
+        before = surfaces[max(0, at - _IDENTITY_REACH - 2):at]
+        identity = any(
+            tuple(before[i:i + len(marker)]) == marker
+            for marker in _IDENTITY
+            for i in range(len(before))
+        )
+        wants = who_at < len(surfaces) and any(
+            s in _WANTS for s in surfaces[at + 1:who_at]
+        )
+        if identity or wants:
+            found.update(positions)
+    return frozenset(found)
 
 
 def _names_whole_title(entry: _RoleEntry, terms: set[str]) -> bool:

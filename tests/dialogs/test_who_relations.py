@@ -72,3 +72,15 @@ def test_when_the_asker_takes_something_to_a_role_its_contact_answers(finder):
     # The asker acts ("tar jag"): the role named is the one turned to, not the one whose
     # relations are followed, so the role whose duty is the contact towards it answers.
     assert top(finder, "jag har en fråga till kyrkorådet, vem tar jag den med?") == "dirigent"
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # The role named as the one who wants something is not the one who decides it.
+    ("Dirigenten vill ha mer pengar i körens budget, vem beslutar om det?", "kyrkorad"),
+    ("The conductor wants a bigger budget for the choir, who decides on that?", "kyrkorad"),
+    # The role the asker is ("jag är ny som …", "I'm the new …") is not whom to ask.
+    ("Jag är ny som stämledare och behöver låna noter, vem ska jag fråga?", "notwart"),
+    ("I'm the new section leader and need sheet music, who should I ask?", "notwart"),
+])
+def test_the_role_that_wants_something_or_the_asker_is_not_the_answer(finder, question, expected):
+    assert top(finder, question) == expected

@@ -603,9 +603,11 @@ class ContactFinder:
         matches = self._rank(index, scoped_words, asking, to_whom)
         if consumed and (not matches or not matches[0].named):
             # "vem sitter i e-rådet?", "vilka ingår i styrgruppen?": the group's name is all
-            # the question says of a role (nothing, or a duty word), so it names the role.
+            # the question says of a role (nothing, or a duty word), so it names the role; so
+            # does the name of the network asked in, when a role uses it ("e-rådet"), but not
+            # the name of another network the question moves to.
             unnamed = [
-                w.without(frozenset(by_network[i])) if i in by_network else w
+                w.without(frozenset(by_network[i])) if i in by_network and network_named else w
                 for i, w in enumerate(question_words)
             ]
             named = self._rank(index, unnamed, asking, to_whom)

@@ -84,3 +84,23 @@ def test_when_the_asker_takes_something_to_a_role_its_contact_answers(finder):
 ])
 def test_the_role_that_wants_something_or_the_asker_is_not_the_answer(finder, question, expected):
     assert top(finder, question) == expected
+
+
+def test_the_name_of_the_network_asked_in_names_the_role_that_uses_it():
+    # A made-up parish whose network is also called "kyrkorådet": asked who belongs to it,
+    # the role whose synonym the name is answers, not a role that merely "ingår" somewhere.
+    roles = (
+        Role(key="radet", scope="network", title=Localized("Förtroendevalda", "Elected members"),
+             duties=Localized(("Beslutar om församlingens budget.",),
+                              ("Decide on the parish budget.",)),
+             synonyms=Localized(("kyrkorådet",), ("the parish council",))),
+        Role(key="vice", scope="network", title=Localized("Vice ordförande", "Vice chair"),
+             duties=Localized(("Ersätter ordföranden och ingår i arbetsutskottet.",),
+                              ("Stands in for the chair and is part of the working committee.",))),
+    )
+    finder = ContactFinder(RoleRegistry((
+        Network(key="forsamling", name=Localized("Kyrkorådet", "The parish council"),
+                aliases=("kyrkorådet",), roles=roles),
+    )))
+    matches = finder.find("vilka ingår i kyrkorådet?", network_key="forsamling").matches
+    assert matches and matches[0].role_key == "radet"

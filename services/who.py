@@ -155,6 +155,16 @@ def is_situation(synonym: str, language: Language) -> bool:
     return bool(first) and first[0].casefold() in _FIRST_PERSON.get(language, frozenset())
 
 
+# Where a thing goes next: "vart ska de?", "where should I send them?", "who should get
+# them?", "who do they go to?".
+_FORWARD = re.compile(
+    r"\bvart (?:ska|skall|skickar|lamnar) (?:jag |vi )?(?:skicka |lamna )?(?:de|dem|dom|den|det)\b"
+    r"|\bvem (?:ska|bor) (?:ha|fa|ta emot) (?:de|dem|dom|den|det)\b"
+    r"|\bwhere (?:do|does|should|will) (?:they|it|these|this|my \w+|the \w+) go\b"
+    r"|\bwhere (?:do|should|can) (?:i|we) (?:send|deliver) (?:them|it|these|this)\b"
+    r"|\bwho (?:should|do i|do we) (?:get|have|receive|give) (?:them|it)\b"
+    r"|\bwho (?:do|does) (?:they|it|these) go to\b"
+)
 # "Till vem lyfter ordföranden …?", "who does the process leader escalate decisions to?": the
 # role asked for is the one the named role's duty sends to.
 _TO_WHOM = re.compile(
@@ -600,7 +610,8 @@ class ContactFinder:
             w.asks_for_someone for w in question_words
         )
         to_whom = bool(_TO_WHOM.search(fold(question)))
-        matches = self._rank(index, scoped_words, asking, to_whom)
+        forward = bool(_FORWARD.search(fold(question)))
+        matches = self._rank(index, scoped_words, asking, to_whom, forward)
         if consumed and (not matches or not matches[0].named):
             # "vem sitter i e-rådet?", "vilka ingår i styrgruppen?": the group's name is all
             # the question says of a role (nothing, or a duty word), so it names the role; so
@@ -610,7 +621,7 @@ class ContactFinder:
                 w.without(frozenset(by_network[i])) if i in by_network and network_named else w
                 for i, w in enumerate(question_words)
             ]
-            named = self._rank(index, unnamed, asking, to_whom)
+            named = self._rank(index, unnamed, asking, to_whom, forward)
             if named and (not matches or named[0].named):
                 matches = named
             elif not matches and group_named and group_key in index.group_roles:
@@ -830,7 +841,12 @@ class ContactFinder:
         return known
 
     def _rank(
-        self, index: _NetworkIndex, question_words: list[Word], asking: bool, to_whom: bool = False
+        self,
+        index: _NetworkIndex,
+        question_words: list[Word],
+        asking: bool,
+        to_whom: bool = False,
+        forward: bool = False,
     ) -> tuple[RoleMatch, ...]:
         scores: dict[int, float] = {}
         matched: dict[int, set[str]] = {}
@@ -951,6 +967,12 @@ class ContactFinder:
             acting = _towards(index, question_words, scores, ranked)
         if acting is None:
             acting = _membership(question_words, scores, strongest_field, ranked)
+        if (acting is None or acting[0] == ranked[0]) and forward and _best_situation(
+            term_weight, index.entries[ranked[0]], matched[ranked[0]]
+        ) <= _best_duty(term_weight, index.entries[ranked[0]], matched[ranked[0]])[2]:
+            # Not when what the asker tells is a situation of the best role itself ("I wrote
+            # down what was said, who should get it?" is the receiver's).
+            acting = _forwarded(index, ranked[0], self._acting_terms["send"]) or acting
         if acting is None and ranked[0] in not_actors:
             # "Jag är ny som projektledare och vill gå en kurs": the role the asker is, or the
             # one who wants something done, is not whom to ask; the next role that matches is.
@@ -1449,6 +1471,20 @@ def _not_actors(
         if identity or wants:
             found.update(positions)
     return frozenset(found)
+
+
+def _forwarded(
+    index: _NetworkIndex, top: int, send_terms: frozenset[str]
+) -> tuple[int, int] | None:
+    """Asked where something goes next ("I took notes, where should I send them?"), the role
+    the best role's own duty sends it to ("… skickar det till processledaren"), if any."""
+    for duty, terms in enumerate(index.entries[top].duty_terms):
+        if not terms & send_terms:
+            continue
+        for (how, other), doers in index.pairs.items():
+            if how == "to" and other != top and (top, duty) in doers:
+                return other, _duty_of(index.entries[other], index.own_title_terms[other])
+    return None
 
 
 def _names_whole_title(entry: _RoleEntry, terms: set[str]) -> bool:

@@ -104,3 +104,18 @@ def test_the_name_of_the_network_asked_in_names_the_role_that_uses_it():
     )))
     matches = finder.find("vilka ingår i kyrkorådet?", network_key="forsamling").matches
     assert matches and matches[0].role_key == "radet"
+
+
+@pytest.mark.parametrize("question", [
+    "jag har skrivit upp frånvaron i stämman, vart ska jag skicka den?",
+    "I wrote down the absences in our part, where should I send them?",
+    "The section leader has the list of absences, who does it go to?",
+])
+def test_where_a_thing_goes_next_follows_the_duty_that_sends_it(finder, question):
+    # The asker has done a role's work (its duty: reports absences to the conductor) and asks
+    # where the result goes: the role that duty sends it to.
+    assert top(finder, question) == "dirigent"
+
+
+def test_without_asking_where_it_goes_the_role_doing_the_work_answers(finder):
+    assert top(finder, "vem rapporterar frånvaron?") == "stamledare"

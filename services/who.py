@@ -857,7 +857,8 @@ class ContactFinder:
         owners: set[int] = set()  # roles named in the genitive ("sekreterarens utkast")
         after_verb_naming: list[tuple[frozenset[str], list[int]]] = []
         after_verb = False
-        titled_at: list[tuple[int, list[int]]] = []  # (word index, roles it names by title)
+        # (word index, roles it names by title, its terms)
+        titled_at: list[tuple[int, list[int], frozenset[str]]] = []
         for at, word in enumerate(question_words):
             if not after_verb:
                 after_verb = self._is_acting_word(word.surface)
@@ -881,7 +882,7 @@ class ContactFinder:
             if after_verb and naming_word and not word.genitive:
                 after_verb_naming.append((evidence.whole or evidence.terms, naming_word))
             if naming_word and not word.genitive:
-                titled_at.append((at, naming_word))
+                titled_at.append((at, naming_word, evidence.terms))
             if word.genitive:
                 for position, _, terms in evidence.best:
                     if index.own_title_terms[position] & set(terms):
@@ -953,7 +954,24 @@ class ContactFinder:
             for a, b in zip(question_words, question_words[1:], strict=False)
         ):
             asked_terms.add(_ENSURES)
-        not_actors = _not_actors(question_words, titled_at)
+        # Words that name a role by its whole title (alone, or in a phrase of several), or by
+        # a word of it no other title has, with every role they name by title: "projektet"
+        # names no one; "the board" names the board and the board's contact person.
+        whole_titled = [
+            (at, positions, [
+                p for p in positions
+                if p in phrase_bonus or index.own_title_terms[p] & terms
+                or _names_whole_title(index.entries[p], set(terms))
+            ])
+            for at, positions, terms in titled_at
+        ]
+        not_actors = _not_actors(
+            question_words, [(at, positions) for at, positions, strict in whole_titled if strict]
+        )
+        # Only the very role so named: another rule may still answer a role sharing its word.
+        not_actors_named = _not_actors(
+            question_words, [(at, strict) for at, _, strict in whole_titled if strict]
+        )
         acting = self._acting(
             index, asked_terms, naming, owners, set(phrase_bonus), ranked, to_whom, objects,
             asker_acts=any(w.surface in _ASKER for w in question_words),
@@ -973,6 +991,8 @@ class ContactFinder:
             # Not when what the asker tells is a situation of the best role itself ("I wrote
             # down what was said, who should get it?" is the receiver's).
             acting = _forwarded(index, ranked[0], self._acting_terms["send"]) or acting
+        if acting is not None and acting[0] in not_actors_named:
+            acting = None  # a rule chose the asker, or the one who wants something done
         if acting is None and ranked[0] in not_actors:
             # "Jag är ny som projektledare och vill gå en kurs": the role the asker is, or the
             # one who wants something done, is not whom to ask; the next role that matches is.
@@ -1440,8 +1460,12 @@ def _membership(
 # something ("Projektägaren vill ändra målen — vem beslutar det?"): read before the who-word.
 _IDENTITY = (("jag", "är"), ("jag", "ar"), ("i", "am"), ("i'm",), ("im",), ("i’m",))
 _IDENTITY_REACH = 4  # words between "jag är" and the role ("jag är nyvald som projektledare")
-_WANTS = frozenset({"vill", "ville", "behöver", "behover", "önskar", "onskar", "want", "wants",
-                    "wanted", "need", "needs", "would", "asks", "ber"})
+_WANTS = frozenset({"vill", "ville", "behöver", "behover", "önskar", "onskar", "undrar", "frågar",
+                    "fragar", "want", "wants", "wanted", "need", "needs", "would", "asks", "ber",
+                    "wonder", "wonders", "wondering", "asking"})
+# After the who-word, a role named in a clause of time is when, not who ("vem tar över när
+# projektgruppen är klar?").
+_WHEN = frozenset({"när", "nar", "when"})
 _WHO = frozenset({"vem", "vilka", "vilken", "who", "whom", "who's", "whos", "which"})
 
 
@@ -1457,17 +1481,20 @@ def _not_actors(
     who_at = next((i for i, s in enumerate(surfaces) if s in _WHO), len(surfaces))
     found: set[int] = set()
     for at, positions in titled_at:
-        if at >= who_at:
-            break
+        if at > who_at:
+            # The role right after "när"/"when" (an article between at most).
+            if surfaces[at - 1] in _WHEN or (
+                at >= 2 and surfaces[at - 2] in _WHEN and surfaces[at - 1] in _ARTICLES
+            ):
+                found.update(positions)
+            continue
         before = surfaces[max(0, at - _IDENTITY_REACH - 2):at]
         identity = any(
             tuple(before[i:i + len(marker)]) == marker
             for marker in _IDENTITY
             for i in range(len(before))
         )
-        wants = who_at < len(surfaces) and any(
-            s in _WANTS for s in surfaces[at + 1:who_at]
-        )
+        wants = any(s in _WANTS for s in surfaces[at + 1:who_at])
         if identity or wants:
             found.update(positions)
     return frozenset(found)

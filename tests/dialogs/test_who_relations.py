@@ -119,3 +119,15 @@ def test_where_a_thing_goes_next_follows_the_duty_that_sends_it(finder, question
 
 def test_without_asking_where_it_goes_the_role_doing_the_work_answers(finder):
     assert top(finder, "vem rapporterar frånvaron?") == "stamledare"
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # A role named right after "när"/"when" is when, not who.
+    ("Vem övar in stämman med de nya sångarna när dirigenten är borta?", "stamledare"),
+    ("Who rehearses the part with the new singers when the conductor is away?", "stamledare"),
+    # A role told to wonder or want something, with no who-word at all.
+    ("Dirigenten undrar hur stor körens budget är i år", "kyrkorad"),
+    ("The conductor wonders how big the choir's budget is this year", "kyrkorad"),
+])
+def test_a_role_named_as_when_or_as_the_one_wondering_is_not_the_answer(finder, question, expected):
+    assert top(finder, question) == expected

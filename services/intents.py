@@ -338,7 +338,7 @@ def classify(
         topic = _topic_command([w for w in wished_words if w], commands, wished, wished=True)
         if topic is not None:
             return topic
-    if asks_to_do or _has_phrase(folded, _NOT_FOR_A_ROLE):
+    if asks_to_do or _has_phrase(_unreported(folded), _NOT_FOR_A_ROLE):
         return Classified(UNSUPPORTED, argument=text.strip())
     if polite or (folded and folded[0] in _QUESTION_OF_FACT_STARTS):
         return Classified(UNSUPPORTED, argument=text.strip())
@@ -352,6 +352,33 @@ def classify(
         # "vilket resurscentrum ska ta över?": which thing, not which person.
         return Classified(UNSUPPORTED, argument=text.strip())
     return Classified(QUESTION, argument=text.strip())
+
+
+# A question of fact told as what someone else asks or nobody knows ("Konstella frågar hur
+# många vi blir", "ingen vet hur mycket pengar vi har kvar", "we don't know how to measure
+# it"): a situation to take to a role, not a question for the bot. "Jag undrar hur …" and
+# "vet du hur …?" still ask the bot.
+_REPORTING = frozenset({"fragar", "undrar", "vet", "veta", "asks", "asked", "asking",
+                        "wonders", "wondered", "knows", "know"})
+_ASKER_ITSELF = frozenset({"jag", "i", "du", "you"})
+_NOT_KNOWING = ("vet inte", "vet ej", "don't know", "dont know", "do not know", "not sure",
+                "no idea", "ingen aning", "unsure")
+_FACT_WORDS = frozenset({"hur", "how", "vad", "what", "nar", "when"})
+
+
+def _unreported(folded: list[str]) -> list[str]:
+    """`folded` with the question words of reported questions masked (see `_REPORTING`)."""
+    masked = list(folded)
+    for i, word in enumerate(folded):
+        if word not in _FACT_WORDS or i == 0:
+            continue
+        reported = folded[i - 1] in _REPORTING and (i < 2 or folded[i - 2] not in _ASKER_ITSELF)
+        not_knowing = any(
+            " ".join(folded[max(0, i - len(p.split())):i]) == p for p in _NOT_KNOWING
+        )
+        if reported or not_knowing:
+            masked[i] = ""
+    return masked
 
 
 def _asks_yes_or_no(folded: list[str], text: str, request_verbs: frozenset[str]) -> bool:

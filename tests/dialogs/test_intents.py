@@ -170,6 +170,11 @@ def intent_of(text: str) -> Intent:
     "behöver hjälp med det praktiska mellan träffarna",  # no question mark: "jag" dropped
     "har ett förslag på hur uppdragen kan bli bättre",
     "I think we need someone to help with the budget",  # an opinion that asks for someone
+    # A question of fact told as what someone else asks or nobody knows: a situation.
+    "Fotografen frågar hur många vi blir på festen",
+    "Ingen vet hur mycket pengar som finns kvar i kassan",
+    "we don't know how much is left in the kitty",
+    "The photographer asks how many of us are coming",
     "Vet du någon som kan hjälpa till med budgeten?",
     # Where to send something is to whom.
     "Vart skickar jag våra synpunkter på utkastet?",
@@ -259,6 +264,9 @@ def test_small_talk_in_both_languages(text):
     "Är medlemsregistret uppdaterat?",
     "sammanfatta kansliutkastet åt mig",  # a summary asked of the bot
     "Projectplace loggar ut mig hela tiden",  # IT trouble
+    # The asker's own question of fact stays one ("jag undrar hur …", "vet du hur …?").
+    "Jag undrar hur många som brukar komma",
+    "Vet du hur mycket en lokal kostar?",
     # Swedish questions with the verb first, asking for nobody.
     "Beslutas budgeten på årsmötet?",
     "Godkänns verksamhetsplanen av styrelsen?",  # passive of a duty verb

@@ -251,6 +251,7 @@ _OPINION_STARTS = (
     "jag tror att", "jag anser", "jag kanner att", "enligt mig", "personligen tycker",
     "vi tycker", "we think", "we feel",
 )
+_OPINION_WISHES = frozenset({"vill", "want", "wants"})
 # A wish told in the first person ("jag vill lämna in protokollet", "I'd like to see the
 # agenda"): with a command's topic, that command; without one, a situation (who-question).
 _WISH = re.compile(
@@ -298,7 +299,7 @@ def classify(
     if not cleaned or cleaned.strip("?! .") == "":
         return Classified(SmallTalk.HELP)
     command = _command(text.strip(), commands)
-    if command is not None and not _asks_someone_after(command):
+    if command is not None and not _asks_someone_after(command) and not _tells_a_problem(text):
         return command
     all_words = [w.strip("?") or w for w in _WORD.findall(cleaned)]
     words = [w for w in all_words if w not in _FILLER]
@@ -388,7 +389,9 @@ def _asks_yes_or_no(folded: list[str], text: str, request_verbs: frozenset[str])
     if first in _YES_NO_STARTS or first in _EN_MODAL_STARTS:
         return True
     if " ".join(folded[:4]).startswith(_OPINION_STARTS):
-        return True
+        # "Vi tycker att programmet är klart och vill att det lämnas över": a wish after the
+        # opinion makes it a situation.
+        return not any(w in _OPINION_WISHES for w in folded[2:])
     if len(folded) > 1 and folded[1] == "du":  # the bot asked about itself: "Sparar du …?"
         return True
     if not text.rstrip().endswith("?"):
@@ -399,6 +402,16 @@ def _asks_yes_or_no(folded: list[str], text: str, request_verbs: frozenset[str])
         first.endswith("s")
         and (first[:-1] in request_verbs or first[:-1] + first[-2:-1] in request_verbs)
     )
+
+
+_PROBLEM_WORDS = 5  # fewer words name what to show ("protokoll saknas"), more tell a problem
+
+
+def _tells_a_problem(text: str) -> bool:
+    """"Protokollet från februarimötet ligger inte ute på hemsidan än": a command's leading
+    word, then a problem with the thing told at length; a situation for a role."""
+    folded = [fold(w.strip("?'’,.!")) for w in _WORD.findall(text.lower())]
+    return len(folded) > _PROBLEM_WORDS and bool(_PROBLEM.intersection(folded))
 
 
 def _asks_someone_after(command: Classified) -> bool:
@@ -523,6 +536,11 @@ def _topic_matches(word: str, topic: str) -> bool:
     return word.startswith(topic[:-1]) if topic.endswith("*") else word == topic
 
 
+# Words with which a message tells a problem with a thing rather than asks to see it.
+_PROBLEM = frozenset({"inte", "ej", "saknas", "fattas", "aldrig", "not", "missing", "never",
+                      "isn't", "hasn't", "haven't", "wasn't"})
+
+
 def _topic_command(
     words: list[str],
     commands: Sequence[Command] | CommandPhrases,
@@ -560,7 +578,9 @@ def _topic_command(
                 requested = (
                     started
                     or words[0] in _REQUEST_STARTS
-                    or found <= 1
+                    # "Protokollet från mars": the topic first asks for it, unless the
+                    # message tells a problem with it ("… ligger inte ute än").
+                    or (found <= 1 and not _PROBLEM.intersection(words))
                     or len(words) <= 3
                     or _without_politeness(words)[1]
                     or (wished and found <= _WISHED_TOPIC_START)

@@ -175,6 +175,12 @@ def intent_of(text: str) -> Intent:
     "Ingen vet hur mycket pengar som finns kvar i kassan",
     "we don't know how much is left in the kitty",
     "The photographer asks how many of us are coming",
+    # An opinion followed by a wish is a situation.
+    "Vi tycker att planen är färdig och vill att någon godkänner den",
+    "We think the report is done and want it sent on",
+    # A command's topic first, then a problem with it told at length: a situation.
+    "Protokollet från styrelsemötet har fortfarande inte kommit ut till oss",
+    "The minutes from the spring meeting are still missing from the shared folder",
     "Vet du någon som kan hjälpa till med budgeten?",
     # Where to send something is to whom.
     "Vart skickar jag våra synpunkter på utkastet?",

@@ -614,11 +614,9 @@ class ContactFinder:
         matches = self._rank(index, scoped_words, asking, to_whom, forward)
         if consumed and (not matches or not matches[0].named):
             # "vem sitter i e-rådet?", "vilka ingår i styrgruppen?": the group's name is all
-            # the question says of a role (nothing, or a duty word), so it names the role; so
-            # does the name of the network asked in, when a role uses it ("e-rådet"), but not
-            # the name of another network the question moves to.
+            # the question says of a role (nothing, or a duty word), so it names the role.
             unnamed = [
-                w.without(frozenset(by_network[i])) if i in by_network and network_named else w
+                w.without(frozenset(by_network[i])) if i in by_network else w
                 for i, w in enumerate(question_words)
             ]
             named = self._rank(index, unnamed, asking, to_whom, forward)
@@ -627,6 +625,12 @@ class ContactFinder:
             elif not matches and group_named and group_key in index.group_roles:
                 # "vilka är med i beredningsgruppen?": a group that is also a role's body.
                 matches = (RoleMatch(index.group_roles[group_key], MIN_SCORE, named=True),)
+            elif by_network and not network_named:
+                # So does the name of the network asked in, when a role uses it ("Vilka
+                # ingår i e-rådet?"); another network's name only moves the question.
+                named = self._rank(index, question_words, asking, to_whom, forward)
+                if named and (not matches or named[0].named):
+                    matches = named
         return ContactSearch(
             network_key=network_key,
             group_key=group_key,
@@ -965,12 +969,19 @@ class ContactFinder:
             ])
             for at, positions, terms in titled_at
         ]
+        whole = {  # words naming a role by its whole title, not by one word of it
+            at for at, positions, terms in titled_at
+            if any(p in phrase_bonus or _names_whole_title(index.entries[p], set(terms))
+                   for p in positions)
+        }
         not_actors = _not_actors(
-            question_words, [(at, positions) for at, positions, strict in whole_titled if strict]
+            question_words,
+            [(at, positions, at in whole) for at, positions, strict in whole_titled if strict],
         )
         # Only the very role so named: another rule may still answer a role sharing its word.
         not_actors_named = _not_actors(
-            question_words, [(at, strict) for at, _, strict in whole_titled if strict]
+            question_words,
+            [(at, strict, at in whole) for at, _, strict in whole_titled if strict],
         )
         acting = self._acting(
             index, asked_terms, naming, owners, set(phrase_bonus), ranked, to_whom, objects,
@@ -1417,8 +1428,13 @@ def _related(
         return None
     if any(w.surface in _MEMBERSHIP for w in question_words):
         return None
+    # "for" typed without its accent in a Swedish question is "för", no relation ("vilka är
+    # med i beredningen for e-rådet"), unlike English "questions for the board".
+    swedish = _vocabulary_language(question_words) == "sv"
     text_words = [
-        (w.surface, {t for reading in w.readings for t in reading.terms}) for w in question_words
+        ("för" if swedish and w.surface == "for" else w.surface,
+         {t for reading in w.readings for t in reading.terms})
+        for w in question_words
     ]
     for how, target in _relations(text_words, index.entries, index.own_title_terms):
         doers = [
@@ -1470,18 +1486,22 @@ _WHO = frozenset({"vem", "vilka", "vilken", "who", "whom", "who's", "whos", "whi
 
 
 def _not_actors(
-    question_words: list[Word], titled_at: list[tuple[int, list[int]]]
+    question_words: list[Word], titled_at: list[tuple[int, list[int], bool]]
 ) -> frozenset[int]:
     """Roles a question names as the asker ("jag är ny som projektledare och …") or as the one
     who wants something ("Projektägaren vill ändra …, vem beslutar det?"), by title, before
-    it asks who: they are not the role asked for."""
+    it asks who: they are not the role asked for. `titled_at`: (word index, the roles the
+    word names by title, whether by the whole title); the one who wants or is "when" must
+    be named by its whole title ("our municipality wants …" names no principal)."""
     if not titled_at:
         return frozenset()
     surfaces = [w.surface for w in question_words]
     who_at = next((i for i, s in enumerate(surfaces) if s in _WHO), len(surfaces))
     found: set[int] = set()
-    for at, positions in titled_at:
+    for at, positions, whole in titled_at:
         if at > who_at:
+            if not whole:
+                continue
             # The role right after "när"/"when" (an article between at most).
             if surfaces[at - 1] in _WHEN or (
                 at >= 2 and surfaces[at - 2] in _WHEN and surfaces[at - 1] in _ARTICLES
@@ -1494,7 +1514,7 @@ def _not_actors(
             for marker in _IDENTITY
             for i in range(len(before))
         )
-        wants = any(s in _WANTS for s in surfaces[at + 1:who_at])
+        wants = whole and any(s in _WANTS for s in surfaces[at + 1:who_at])
         if identity or wants:
             found.update(positions)
     return frozenset(found)

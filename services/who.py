@@ -109,8 +109,9 @@ _ACTING_VERBS: dict[str, tuple[str, str]] = {
     "commission": ("uppdrar", "commission commissions"),
     "inform": ("informera informerar kommunicera kommunicerar meddela meddelar",
                "tell tells inform informs communicate communicates"),
-    "send": ("skicka skickar lyfta lyfter eskalera eskalerar vidare rapportera rapporterar",
-             "send sends escalate escalates forward report reports"),
+    "send": ("skicka skickar lyfta lyfter eskalera eskalerar vidare rapportera rapporterar"
+             " delegera delegerar",
+             "send sends escalate escalates forward report reports delegate delegates"),
     "receive": ("emot får", "receive receives get gets"),
     # Verbs that take something to someone only in a question "till vem …?"/"who … to?"
     # ("vem tar processledaren upp resursbehov med?", "who does the chair take … to?").
@@ -694,13 +695,24 @@ class ContactFinder:
             )
             # The role a duty sends to ("… till ledningsgruppen") before any other it names
             # ("tillsammans med föredraganden").
+            asked_verb = acting_terms & asked_terms
             for position in order:
-                for duty, terms in enumerate(entries[position].duty_terms):
+                # The duty with the very verb asked about first ("delegera … till?": the
+                # duty that delegates, not the one that takes decisions further).
+                for duty, terms in sorted(
+                    enumerate(entries[position].duty_terms),
+                    key=lambda item: not item[1] & asked_verb,
+                ):
                     if not terms & sending:
                         continue
                     for (how, other), doers in index.pairs.items():
                         if how == "to" and other != position and (position, duty) in doers:
                             return other, _duty_of(entries[other], index.own_title_terms[other])
+                    if terms & asked_verb:
+                        for other, entry in enumerate(entries):
+                            own = index.own_title_terms[other]
+                            if other != position and own & terms:
+                                return other, _duty_of(entry, own)
             sending = self._acting_terms["send"]
             for position in order:
                 for terms in entries[position].duty_terms:

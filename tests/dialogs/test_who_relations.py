@@ -131,3 +131,30 @@ def test_without_asking_where_it_goes_the_role_doing_the_work_answers(finder):
 ])
 def test_a_role_named_as_when_or_as_the_one_wondering_is_not_the_answer(finder, question, expected):
     assert top(finder, question) == expected
+
+
+def test_the_duty_with_the_very_verb_asked_about_says_to_whom():
+    # A made-up school: the head teacher sends reports one way and delegates another.
+    roles = (
+        Role(key="rektor", scope="network", title=Localized("Skolledare", "Head teacher"),
+             duties=Localized(
+                 ("Skickar årsrapporten till huvudmannen.",
+                  "Delegerar schemaläggningen till arbetslaget."),
+                 ("Sends the annual report to the school board.",
+                  "Delegates the timetabling to the teaching team."))),
+        Role(key="huvudman", scope="network", title=Localized("Huvudmannen", "School board"),
+             duties=Localized(("Fastställer budgeten.",), ("Sets the budget.",))),
+        Role(key="arbetslag", scope="network", title=Localized("Arbetslaget", "Teaching team"),
+             duties=Localized(("Planerar undervisningen.",), ("Plans the teaching.",))),
+    )
+    finder = ContactFinder(RoleRegistry((
+        Network(key="skola", name=Localized("Skolan", "The school"), roles=roles),
+    )))
+
+    def asked(question: str) -> str | None:
+        matches = finder.find(question, network_key="skola").matches
+        return matches[0].role_key if matches else None
+
+    assert asked("vem delegerar skolledaren uppgifter till?") == "arbetslag"
+    assert asked("who does the head teacher delegate tasks to?") == "arbetslag"
+    assert asked("vem skickar skolledaren rapporter till?") == "huvudman"

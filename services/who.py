@@ -41,6 +41,13 @@ Which of the matched roles is meant, read from the duties (nothing here names a 
   (prepositions by kind, both languages; see `_related`).
 * A role named after "till"/"mot"/"med"/"to" is the one turned to ("en fråga till
   styrelsen"): the role whose duty deals with it answers.
+* "Who does the chair report to?": a named role's duty that sends (reports, escalates,
+  delegates; the one with the very verb asked about first), else a duty relating it to
+  another role ("contact towards the board"), says whom. Asked where a thing goes next ("I
+  took notes, where should I send them?"), the best role's own sending duty says where.
+* A role named as the asker ("jag är ny som projektledare …"), as the one who wants or
+  wonders something ("Projektägaren vill ändra målen — vem beslutar det?") or as the time
+  ("… när projektgruppen är klar?") is not the answer: the next role that matches is.
 * Asked who sits in or belongs to a body ("vilka ingår i styrgruppen?"), the body named is
   the answer; a group named like a role's body ("Beredningen") stands for that role.
 * A composite role (a duty "Består av …"/"Made up of …" naming other roles) is answered with

@@ -1021,6 +1021,23 @@ class ContactFinder:
             # Not when what the asker tells is a situation of the best role itself ("I wrote
             # down what was said, who should get it?" is the receiver's).
             acting = _forwarded(index, ranked[0], self._acting_terms["send"]) or acting
+        # "… – styrelsen eller vår ekonomiansvarig?", "the board or our chair?": the answer
+        # is one of the roles offered.
+        offered = _offered(question_words, whole_titled)
+        if offered and (acting[0] if acting else ranked[0]) not in offered:
+            # The one whose duty does what is asked ("bestämmer": "Beslutar om extra medel"),
+            # else the one the question matches best.
+            asked_kinds = {k for k, terms in self._acting_terms.items() if terms & asked_terms}
+            answering = frozenset().union(
+                *(self._acting_terms[a] for k in asked_kinds for a in _ANSWERED_BY.get(k, ()))
+            )
+            best_offered = max(offered, key=lambda p: (
+                any(head & answering for head in index.entries[p].duty_heads),
+                scores.get(p, 0.0),
+                -p,
+            ))
+            if scores.get(best_offered, 0.0) >= MIN_SCORE:
+                acting = (best_offered, duties.get(best_offered))
         if acting is not None and acting[0] in not_actors_named:
             acting = None  # a rule chose the asker, or the one who wants something done
         if acting is None and ranked[0] in not_actors:
@@ -1537,6 +1554,24 @@ def _not_actors(
         if identity or wants:
             found.update(positions)
     return frozenset(found)
+
+
+_OR = frozenset({"eller", "or"})
+
+
+def _offered(
+    question_words: list[Word], whole_titled: list[tuple[int, list[int], list[int]]]
+) -> frozenset[int]:
+    """The roles a question offers as alternatives, each named by its own title: "styrelsen
+    eller vår ekonomiansvarig", "the board or our chair" (empty when it offers none)."""
+    surfaces = [w.surface for w in question_words]
+    named = [(at, strict) for at, _, strict in whole_titled if len(strict) == 1]
+    for (first, one), (second, other) in zip(named, named[1:], strict=False):
+        if one != other and any(s in _OR for s in surfaces[first + 1:second]) and all(
+            s in _OR or s in _DETERMINERS for s in surfaces[first + 1:second]
+        ):
+            return frozenset(one + other)
+    return frozenset()
 
 
 def _forwarded(

@@ -158,3 +158,28 @@ def test_the_duty_with_the_very_verb_asked_about_says_to_whom():
     assert asked("vem delegerar skolledaren uppgifter till?") == "arbetslag"
     assert asked("who does the head teacher delegate tasks to?") == "arbetslag"
     assert asked("vem skickar skolledaren rapporter till?") == "huvudman"
+
+
+def test_a_choice_between_two_roles_is_answered_with_one_of_them():
+    # A made-up club: a third role's duty names both roles offered, which alone would make
+    # it the one acting on them; but the question offers two, and the answer is one of them.
+    def role(key, title, sv, en):
+        return Role(key=key, scope="network", title=Localized(*title),
+                    duties=Localized((sv,), (en,)))
+
+    roles = (
+        role("kassor", ("Kassör", "Treasurer"), "Sköter klubbens pengar.",
+             "Looks after the club's money."),
+        role("styrelse", ("Styrelsen", "Board"), "Beslutar om extra pengar till klubbresor.",
+             "Decides on extra money for club trips."),
+        role("valberedning", ("Valberedning", "Nominating committee"),
+             "Beslutar vilka som föreslås till styrelsen och till kassör.",
+             "Decides whom to propose for the board and for treasurer."),
+    )
+    finder = ContactFinder(RoleRegistry((
+        Network(key="klubb", name=Localized("Klubben", "The club"), roles=roles),
+    )))
+    for question in ("Vem beslutar om extra pengar till resan, styrelsen eller kassören?",
+                     "Who decides on extra money for the trip, the board or the treasurer?"):
+        matches = finder.find(question, network_key="klubb").matches
+        assert matches and matches[0].role_key == "styrelse", question

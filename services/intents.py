@@ -553,14 +553,18 @@ def _topic_command(
     argument (the group may be named anywhere in it). `verbs_only`: only commands whose own
     verbs start the request ("lägg till … på dagordningen"). `wished`: the request followed
     "jag vill"/"I'd like to", which makes it a request whatever its first word."""
-    known = commands.commands if isinstance(commands, CommandPhrases) else commands
     if not words or words[0] in _FIRST_PERSON:
         return None
+    known = (
+        commands.topic_forms
+        if isinstance(commands, CommandPhrases)
+        else [_topic_forms(command) for command in commands]
+    )
     best: tuple[int, int, Command, Language | None] | None = None
-    for command in known:
+    for command, forms in known:
         for language in ("sv", "en"):
-            for topic in command.topics.get(language):
-                parts = [fold(part) for part in topic.split()]
+            topics, verbs = forms[language]
+            for parts in topics:
                 found = next(
                     (
                         start
@@ -573,7 +577,6 @@ def _topic_command(
                 )
                 if found is None:
                     continue
-                verbs = [tuple(fold(v).split()) for v in command.verbs.get(language)]
                 started = any(tuple(words[: len(v)]) == v for v in verbs)
                 requested = (
                     started
@@ -602,6 +605,20 @@ def _topic_command(
     )
     argument = text[len(verb):].lstrip(_LEADING_PUNCTUATION) if verb else text
     return Classified(command.name, argument, None if in_both else language)
+
+
+_TopicForms = dict[Language, tuple[list[list[str]], list[tuple[str, ...]]]]
+
+
+def _topic_forms(command: Command) -> tuple[Command, _TopicForms]:
+    """Per language, a command's topics as folded words and its verbs as folded word tuples."""
+    return command, {
+        language: (
+            [[fold(part) for part in topic.split()] for topic in command.topics.get(language)],
+            [tuple(fold(verb).split()) for verb in command.verbs.get(language)],
+        )
+        for language in ("sv", "en")
+    }
 
 
 def _command(text: str, commands: Sequence[Command] | CommandPhrases) -> Classified | None:
@@ -647,6 +664,8 @@ class CommandPhrases:
     def __init__(self, commands: Iterable[Command]):
         self.commands = tuple(commands)
         self._all = _all_phrases(self.commands)
+        # Folded once here rather than for every message that reaches `_topic_command`.
+        self.topic_forms = [_topic_forms(command) for command in self.commands]
         index: dict[str, list[_Phrase]] | None = {}
         for command, language, phrase in self._all:
             if not phrase:  # an empty phrase starts every text: no index

@@ -67,6 +67,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import NamedTuple
 
 from domain.language import language_from_locale, language_scores
@@ -96,6 +97,7 @@ MAX_SUGGESTIONS = 3
 MAX_GROUP_LINES = 10  # groups listed for a group role asked without a group
 MIN_COMPOUND_ENDING = 4  # a name this long at the end of a compound is that compound's word
 _EVIDENCE_LIMIT = 4096  # question words whose evidence is kept per network
+_RENDERED_LIMIT = 4096  # answers' texts about a role kept per finder (`ContactFinder.answer`)
 
 # Verbs of acting on something, by kind, in both languages. A question that asks who does one
 # of them to a role it names ("vem väljer ordförande?", "who appoints the representatives?")
@@ -365,6 +367,7 @@ class ContactFinder:
             if (members := _members(entries, position))
         }
         self._examples: dict[tuple[str, Language], tuple[str, ...]] = {}
+        self._rendered: dict[tuple, tuple] = {}
         # Names are looked up like any word (so "logistik" is known to typo tolerance) but, with
         # no language, say nothing about the language of a question.
         for term in self._network_names.terms.union(
@@ -969,9 +972,7 @@ class ContactFinder:
         if not ranked or scores[ranked[0]] < MIN_SCORE:
             return ()
         # Verbs of acting are seldom registry words, so the question's own stems are read too.
-        asked_terms = question_terms.union(
-            *(stems(w.surface, language) for w in question_words for language in ("sv", "en"))
-        )
+        asked_terms = question_terms.union(*(_own_stems(w.surface) for w in question_words))
         if any(
             a.surface == "ser" and b.surface == "till"
             for a, b in zip(question_words, question_words[1:], strict=False)
@@ -1105,21 +1106,48 @@ class ContactFinder:
             return self._abstain(network, search, language)
 
         best = search.matches[0]
-        role = network.role(best.role_key)
-        roles = tuple(m.role_key for m in search.matches)
-        if role.scope == "group" and search.group_key is None and network.groups:
-            text = _per_group_text(network, role, best, language, today)
-            contact = ContactAnswer(roles=roles, network_key=network.key, group_key=None)
-            return Reply(text=text, language=language, contact=contact)
+        # What is said about the best role depends on the registry (this finder's), the
+        # role, its duty, the group, the language and the day, never on the question's
+        # words: written once, kept for the finder's lifetime (at most _RENDERED_LIMIT).
+        key = (network.key, search.group_key, best.role_key, best.duty, language, today)
+        about = self._rendered.get(key)
+        if about is None:
+            if len(self._rendered) >= _RENDERED_LIMIT:
+                self._rendered.clear()
+            about = self._rendered[key] = self._about_role(
+                network, search.group_key, best, language, today
+            )
+        text, group_key, holders, deputies = about
+        contact = ContactAnswer(
+            roles=tuple(m.role_key for m in search.matches),
+            network_key=network.key,
+            group_key=group_key,
+            holders=holders,
+            deputies=deputies,
+        )
+        return Reply(text=text, language=language, contact=contact)
 
-        group_key = search.group_key if role.scope == "group" else None
+    def _about_role(
+        self,
+        network: Network,
+        search_group_key: str | None,
+        best: RoleMatch,
+        language: Language,
+        today: date,
+    ) -> tuple[str, str | None, tuple[Assignment, ...], tuple[Assignment, ...]]:
+        """The answer's text about `best`, the group it is about, holders and deputies."""
+        role = network.role(best.role_key)
+        if role.scope == "group" and search_group_key is None and network.groups:
+            return _per_group_text(network, role, best, language, today), None, (), ()
+
+        group_key = search_group_key if role.scope == "group" else None
         holders = network.holders(role.key, group_key, today)
         deputies = network.holders(role.key, group_key, today, deputies=True)
         scope = _scope(network, group_key, language)
         title = escape(role.title.get(language))
         members = self._members.get((network.key, role.key), ())
         member_holders = tuple(
-            a for key in members for a in _holders(network, key, search.group_key, today)
+            a for key in members for a in _holders(network, key, search_group_key, today)
         )
         if holders:
             paragraphs = [
@@ -1132,7 +1160,7 @@ class ContactFinder:
         if members:
             # A composite role is its members: name them, and who holds each.
             paragraphs.append(
-                _members_text(network, role, members, search.group_key, language, today, scope)
+                _members_text(network, role, members, search_group_key, language, today, scope)
             )
         if deputies:
             paragraphs.append(render("deputies", language, people=_people(deputies)))
@@ -1140,15 +1168,7 @@ class ContactFinder:
             paragraphs.append(_ask_instead(network, role, group_key, language, today))
         holders = holders + member_holders
         paragraphs.append(_duty_line(role, best, language))
-        contact = ContactAnswer(
-            roles=roles,
-            network_key=network.key,
-            group_key=group_key,
-            holders=holders,
-            deputies=deputies,
-        )
-        text = "\n\n".join(p for p in paragraphs if p)
-        return Reply(text=text, language=language, contact=contact)
+        return "\n\n".join(p for p in paragraphs if p), group_key, holders, deputies
 
     def _abstain(self, network: Network, search: ContactSearch, language: Language) -> Reply:
         """Say so, and offer example questions (from the registry) that this finder answers."""
@@ -1192,6 +1212,22 @@ class ContactFinder:
 
 
 # -- helpers: names ------------------------------------------------------------------------
+
+
+def _own_stems(surface: str) -> frozenset[str]:
+    """A question word's own stems in both languages (`stems`); a word of ordinary length
+    is remembered, as `services.text.fold` remembers it."""
+    if len(surface) <= _REMEMBERED_SURFACE_LENGTH:
+        return _remembered_own_stems(surface)
+    return frozenset(stems(surface, "sv") + stems(surface, "en"))
+
+
+_REMEMBERED_SURFACE_LENGTH = 40
+
+
+@lru_cache(maxsize=16384)
+def _remembered_own_stems(surface: str) -> frozenset[str]:
+    return frozenset(stems(surface, "sv") + stems(surface, "en"))
 
 
 def _names(key: str, name: Localized[str], aliases: Iterable[str]) -> list[str]:

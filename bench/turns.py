@@ -459,7 +459,7 @@ def print_result(result: RunResult, *, flush: bool = False) -> None:
     print(
         f"{result.target:<5} {result.work:<9} {result.turns:>8} {result.per_second:>9.0f} "
         f"{result.percentile(0.50):>8.1f} {result.percentile(0.99):>8.1f} "
-        f"{result.cpu_ms_per_turn:>8.2f} {rss} {result.failures:>8}",
+        f"{result.cpu_ms_per_turn:>8.3f} {rss} {result.failures:>8}",
         flush=flush,
     )
 
@@ -605,7 +605,7 @@ async def bot_role(args: argparse.Namespace) -> None:
         # The edge alone: the bot answers as the bare handler does ("Du frågade: …"), so
         # the difference left is what the edge does beyond the bare round trip.
         from dialogs.conversation import Conversation
-        from dialogs.turns import Reply
+        from domain.turns import Reply
 
         async def echo(self: Conversation, turn: Any) -> list[Reply]:
             return [Reply(f"Du frågade: {turn.text}", "sv")]

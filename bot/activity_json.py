@@ -24,6 +24,7 @@ for another model); `model_to_json` replaces
 from __future__ import annotations
 
 import datetime
+import inspect
 import re
 from collections.abc import Callable
 from enum import Enum
@@ -122,22 +123,68 @@ def _compile_reader(cls: type) -> Converter:
         for attribute, config in attribute_map.items()
     ]
     known_keys = {_decode_attribute_map_key(config["key"]) for config in attribute_map.values()}
+    by_key = {key: (attribute, convert) for attribute, key, convert in fields}
+    # An attribute whose constructor parameter defaults to None reads the same left out
+    # as passed None; the others (no such parameter, another default) are always passed.
+    passed = _always_passed(cls, [attribute for attribute, _, _ in fields])
+    if len(by_key) != len(fields):
+        passed = [attribute for attribute, _, _ in fields]  # two attributes share a key
+
+        def read_all(data: Any) -> Any:
+            if type(data) is not dict:
+                raise Unconvertible
+            kwargs = {}
+            for attribute, key, convert in fields:
+                value = data.get(key)
+                kwargs[attribute] = None if value is None else convert(value)
+            return _with_extra(cls(**kwargs), data, data.keys() - known_keys)
+
+        return read_all
 
     def read(data: Any) -> Any:
+        # Walks the JSON's keys (a Teams message has about 15) rather than the model's
+        # attributes (an Activity has 50): the same keyword arguments but for the Nones
+        # the constructor supplies itself, and the same extra keys, in the JSON's order.
         if type(data) is not dict:
             raise Unconvertible
-        kwargs = {}
-        for attribute, key, convert in fields:
-            value = data.get(key)
-            kwargs[attribute] = None if value is None else convert(value)
-        instance = cls(**kwargs)
-        # As msrest: JSON keys the model does not know are kept, by reference.
-        extra = data.keys() - known_keys
-        if extra:
-            instance.additional_properties = {key: data[key] for key in extra}
-        return instance
+        kwargs = dict.fromkeys(passed)
+        extra = None
+        for key, value in data.items():
+            field = by_key.get(key)
+            if field is None:
+                if extra is None:
+                    extra = [key]
+                else:
+                    extra.append(key)
+            elif value is not None:
+                kwargs[field[0]] = field[1](value)
+        return _with_extra(cls(**kwargs), data, extra)
 
     return read
+
+
+def _with_extra(instance: Any, data: dict[str, Any], extra: Any) -> Any:
+    # As msrest: JSON keys the model does not know are kept, by reference.
+    if extra:
+        instance.additional_properties = {key: data[key] for key in extra}
+    return instance
+
+
+def _always_passed(cls: type, attributes: list[str]) -> list[str]:
+    """The attributes `cls(...)` must be given even when None: those without a keyword
+    parameter of their own defaulting to None."""
+    try:
+        parameters = inspect.signature(cls.__init__).parameters
+    except (TypeError, ValueError):
+        return list(attributes)
+    return [
+        attribute
+        for attribute in attributes
+        if attribute not in parameters
+        or parameters[attribute].kind
+        not in (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        or parameters[attribute].default is not None
+    ]
 
 
 def _value_reader(type_name: str, dependencies: dict[str, type]) -> Converter:

@@ -34,6 +34,7 @@ import asyncio
 import errno
 import json
 import logging
+import re
 import socket
 import threading
 import time
@@ -402,37 +403,42 @@ def _run_on_worker_loop(coroutine: Callable[[], Awaitable[T]]) -> T:
 
 async def _read_json_object(request: web.Request) -> dict[str, Any]:
     """The body as a JSON object, within MAX_ACTIVITY_BYTES."""
-    if request.content_type != "application/json" and not request.content_type.endswith("+json"):
+    content_type = request.content_type
+    if content_type != "application/json" and not content_type.endswith("+json"):
         raise RequestRejected(
             415, "unsupported_media_type", "Content-Type must be application/json."
         )
-    too_large = RequestRejected(
-        413, "payload_too_large", f"An activity may be at most {MAX_ACTIVITY_BYTES} bytes."
-    )
-    if request.content_length is not None and request.content_length > MAX_ACTIVITY_BYTES:
-        raise too_large
-    chunks: list[bytes] = []
-    size = 0
-    # Counted while reading, because a chunked request announces no length.
-    async for chunk in request.content.iter_chunked(64 * 1024):
-        size += len(chunk)
-        if size > MAX_ACTIVITY_BYTES:
-            raise too_large
-        chunks.append(chunk)
-    too_deep = RequestRejected(
-        400, "too_deeply_nested", f"JSON may nest at most {MAX_JSON_DEPTH} levels deep."
-    )
+    length = request.content_length
+    if length is not None and length > MAX_ACTIVITY_BYTES:
+        raise _too_large()
+    if length is not None:
+        # The HTTP parser delivers exactly Content-Length bytes, no more; fewer only when
+        # the client stops sending, and then the bytes received are parsed (and refused).
+        try:
+            data = await request.content.readexactly(length)
+        except asyncio.IncompleteReadError as cut:
+            data = cut.partial
+    else:
+        chunks: list[bytes] = []
+        size = 0
+        # Counted while reading, because a chunked request announces no length.
+        async for chunk in request.content.iter_chunked(64 * 1024):
+            size += len(chunk)
+            if size > MAX_ACTIVITY_BYTES:
+                raise _too_large()
+            chunks.append(chunk)
+        data = b"".join(chunks)
     try:
-        body = json.loads(b"".join(chunks))
+        body = json.loads(data)
     except RecursionError as error:  # the parser's own limit, around 1,000 levels
-        raise too_deep from error
+        raise _too_deep() from error
     except (UnicodeDecodeError, ValueError) as error:
         raise RequestRejected(
             400, "malformed_json", f"The body is not valid JSON: {error}"
         ) from error
-    problem = _json_problem(body)
+    problem = None if _plainly_sound(data) else _json_problem(body)
     if problem == "depth":
-        raise too_deep
+        raise _too_deep()
     if problem == "text":
         raise RequestRejected(
             400,
@@ -445,6 +451,41 @@ async def _read_json_object(request: web.Request) -> dict[str, Any]:
             400, "not_an_activity", "The body must be a JSON object (an activity)."
         )
     return body
+
+
+def _too_large() -> RequestRejected:
+    return RequestRejected(
+        413, "payload_too_large", f"An activity may be at most {MAX_ACTIVITY_BYTES} bytes."
+    )
+
+
+def _too_deep() -> RequestRejected:
+    return RequestRejected(
+        400, "too_deeply_nested", f"JSON may nest at most {MAX_JSON_DEPTH} levels deep."
+    )
+
+
+# An escape that may decode to NUL or to half of a surrogate pair ("\\u0000", "\\ud800").
+_RISKY_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
+
+
+def _plainly_sound(data: bytes) -> bool:
+    """True when the JSON text `data` (parsed already) cannot hold what `_json_problem`
+    looks for, judged from its bytes without walking the parsed value.
+
+    Without a NUL byte the text is UTF-8 (`json.loads` detects UTF-16 and -32 by their NUL
+    bytes). A string then holds NUL only from the escape \\u0000 (a raw control character is
+    not JSON), and a surrogate only from an escape \\uD800-\\uDFFF or from the bytes of one
+    (ED A0-BF ..., which `json.loads` decodes with surrogatepass). And no value nests deeper
+    than the opening brackets it has. Anything that might be either (an emoji's escaped
+    pair, a Korean syllable, a backslash before "u0000") is left to the walk.
+    """
+    return (
+        data.count(b"{") + data.count(b"[") <= MAX_JSON_DEPTH
+        and b"\x00" not in data
+        and b"\xed" not in data
+        and _RISKY_ESCAPE.search(data) is None
+    )
 
 
 def _json_problem(value: Any) -> str | None:

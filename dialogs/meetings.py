@@ -107,7 +107,7 @@ MEETINGS_COMMAND = Command(
     ),
     topics=Localized(
         sv=("möte", "möten", "mötet", "mötena", "mötesplan*", "ses vi", "träffas vi",
-            "nästa träff", "träffarna"),
+            "nästa träff", "träffar", "träffarna"),
         en=("meeting", "meetings", "meet", "meet next", "upcoming meetings"),
     ),
     rank=90,  # the weakest topic: "meeting" accompanies most others

@@ -142,7 +142,8 @@ def format_value(value: object) -> str:
     if kind is int or kind is bool or value is None:
         return str(value)  # never a space, quote or `=` in these
     text = value if kind is str else str(value)
-    if text and _NEEDS_QUOTES.search(text) is None:
+    # Letters and digits only (ids, types, statuses): no space, quote or `=` to look for.
+    if text.isalnum() or (text and _NEEDS_QUOTES.search(text) is None):
         return text
     return json.dumps(text, ensure_ascii=False)
 
@@ -188,7 +189,7 @@ class KeyValueFormatter(logging.Formatter):
             if key not in _STANDARD:
                 if key in PERSON_FIELDS and value is not None:
                     value = person_hash(value)
-                elif type(value) is str and _GUID.search(value) is not None:
+                elif type(value) is str and "-" in value and _GUID.search(value) is not None:
                     value = _GUID.sub(lambda match: person_hash(match[0]), value)
                 fields.append(key + "=" + format_value(value))
         if len(fields) > 1:

@@ -170,13 +170,16 @@ _CHAT = frozenset({
     "robot", "nice to meet you", "nice meeting you", "trevligt att traffas", "kul att traffas",
     # Wishes for the weekend or the holidays, laughter, remarks about the bot itself.
     "trevlig helg", "trevlig kvall", "trevlig sommar", "god jul", "gott nytt ar", "glad pask",
-    "glad midsommar", "have a nice weekend", "nice weekend", "have a good weekend",
+    "glad midsommar", "god fortsattning", "gott slut", "god helg", "have a nice weekend", "nice weekend", "have a good weekend",
     "merry christmas", "happy new year", "happy easter", "haha", "hehe", "lol", "ar du",
     "du ar", "are you", "you are", "you're", "youre",
 })
 # Opinions asked of the bot, questions of fact that no role answers, and IT trouble: no role.
 _NOT_FOR_A_ROLE = frozenset({
-    "tycker du", "vad tycker", "what do you think", "do you think", "your opinion",
+    "tycker du", "tycker ni", "anser du", "anser ni", "vad tycker", "what do you think",
+    "do you think", "your opinion",
+    # A statement ended by a tag question asks whether it is so, not for anyone.
+    "isn't that", "isnt that", "isn't it", "isnt it", "eller hur", "ar inte det",
     # The bot asked to act: "jag vill att du skickar …", "I want you to send …".
     "att du", "you to",
     "hur manga", "hur mycket", "hur stor", "hur stort", "hur lange", "hur lang", "how many",
@@ -215,12 +218,13 @@ _YES_NO_STARTS = frozenset({
 })
 # Words with which a yes/no question still asks for a person ("is there someone who …").
 _STILL_ASKS = frozenset({
-    "someone", "somebody", "anyone", "anybody", "there", "responsible", "contact", "charge",
+    "someone", "somebody", "anyone", "anybody", "responsible", "contact", "charge",
     "nagon", "nan", "ansvarig", "ansvarar", "kontakt", "kontaktperson", "help", "hjalp",
     # "är det sekreteraren som skriver protokollet?": a relative clause names the doer.
     "som",
-    # Belonging to a body: "är processledaren med i beredningen?", "is … part of …?".
-    "med i", "part", "member", "members", "ingar", "sitter", "sits",
+    # Belonging to a body: "är processledaren med i beredningen?", "is … part of …?"; not a
+    # thing named with the word ("is the member register up to date?").
+    "med i", "part of", "member of", "members of", "a member", "ingar", "sitter", "sits",
 })
 # Swedish questions with the verb first, answered yes or no ("Beslutas budgeten på
 # årsmötet?", "Måste planen godkännas?", "Ska vi ha vegetariskt?"): auxiliaries and modals,
@@ -247,6 +251,7 @@ _OPINION_STARTS = (
     "jag tror att", "jag anser", "jag kanner att", "enligt mig", "personligen tycker",
     "vi tycker", "we think", "we feel",
 )
+_OPINION_WISHES = frozenset({"vill", "want", "wants"})
 # A wish told in the first person ("jag vill lämna in protokollet", "I'd like to see the
 # agenda"): with a command's topic, that command; without one, a situation (who-question).
 _WISH = re.compile(
@@ -294,7 +299,7 @@ def classify(
     if not cleaned or cleaned.strip("?! .") == "":
         return Classified(SmallTalk.HELP)
     command = _command(text.strip(), commands)
-    if command is not None and not _asks_someone_after(command):
+    if command is not None and not _asks_someone_after(command) and not _tells_a_problem(text):
         return command
     all_words = [w.strip("?") or w for w in _WORD.findall(cleaned)]
     words = [w for w in all_words if w not in _FILLER]
@@ -334,7 +339,7 @@ def classify(
         topic = _topic_command([w for w in wished_words if w], commands, wished, wished=True)
         if topic is not None:
             return topic
-    if asks_to_do or _has_phrase(folded, _NOT_FOR_A_ROLE):
+    if asks_to_do or _has_phrase(_unreported(folded), _NOT_FOR_A_ROLE):
         return Classified(UNSUPPORTED, argument=text.strip())
     if polite or (folded and folded[0] in _QUESTION_OF_FACT_STARTS):
         return Classified(UNSUPPORTED, argument=text.strip())
@@ -350,6 +355,33 @@ def classify(
     return Classified(QUESTION, argument=text.strip())
 
 
+# A question of fact told as what someone else asks or nobody knows ("Konstella frågar hur
+# många vi blir", "ingen vet hur mycket pengar vi har kvar", "we don't know how to measure
+# it"): a situation to take to a role, not a question for the bot. "Jag undrar hur …" and
+# "vet du hur …?" still ask the bot.
+_REPORTING = frozenset({"fragar", "undrar", "vet", "veta", "asks", "asked", "asking",
+                        "wonders", "wondered", "knows", "know"})
+_ASKER_ITSELF = frozenset({"jag", "i", "du", "you"})
+_NOT_KNOWING = ("vet inte", "vet ej", "don't know", "dont know", "do not know", "not sure",
+                "no idea", "ingen aning", "unsure")
+_FACT_WORDS = frozenset({"hur", "how", "vad", "what", "nar", "when"})
+
+
+def _unreported(folded: list[str]) -> list[str]:
+    """`folded` with the question words of reported questions masked (see `_REPORTING`)."""
+    masked = list(folded)
+    for i, word in enumerate(folded):
+        if word not in _FACT_WORDS or i == 0:
+            continue
+        reported = folded[i - 1] in _REPORTING and (i < 2 or folded[i - 2] not in _ASKER_ITSELF)
+        not_knowing = any(
+            " ".join(folded[max(0, i - len(p.split())):i]) == p for p in _NOT_KNOWING
+        )
+        if reported or not_knowing:
+            masked[i] = ""
+    return masked
+
+
 def _asks_yes_or_no(folded: list[str], text: str, request_verbs: frozenset[str]) -> bool:
     """A question answered yes or no, asking for nobody by its form: "is it …", "can the …",
     "Beslutas budgeten …?", "Sparar du …?", or an opinion ("jag tycker …")."""
@@ -357,13 +389,29 @@ def _asks_yes_or_no(folded: list[str], text: str, request_verbs: frozenset[str])
     if first in _YES_NO_STARTS or first in _EN_MODAL_STARTS:
         return True
     if " ".join(folded[:4]).startswith(_OPINION_STARTS):
-        return True
+        # "Vi tycker att programmet är klart och vill att det lämnas över": a wish after the
+        # opinion makes it a situation.
+        return not any(w in _OPINION_WISHES for w in folded[2:])
     if len(folded) > 1 and folded[1] == "du":  # the bot asked about itself: "Sparar du …?"
         return True
     if not text.rstrip().endswith("?"):
         return False
-    # The passive of a duty verb ("beslutas", "godkänns", "utses"): besides the list.
-    return first in _SV_VERB_FIRST or (first.endswith("s") and first[:-1] in request_verbs)
+    # The passive of a duty verb ("beslutas", "godkänns", "utses", "bestäms" of "bestämmer"):
+    # besides the list.
+    return first in _SV_VERB_FIRST or (
+        first.endswith("s")
+        and (first[:-1] in request_verbs or first[:-1] + first[-2:-1] in request_verbs)
+    )
+
+
+_PROBLEM_WORDS = 5  # fewer words name what to show ("protokoll saknas"), more tell a problem
+
+
+def _tells_a_problem(text: str) -> bool:
+    """"Protokollet från februarimötet ligger inte ute på hemsidan än": a command's leading
+    word, then a problem with the thing told at length; a situation for a role."""
+    folded = [fold(w.strip("?'’,.!")) for w in _WORD.findall(text.lower())]
+    return len(folded) > _PROBLEM_WORDS and bool(_PROBLEM.intersection(folded))
 
 
 def _asks_someone_after(command: Classified) -> bool:
@@ -488,6 +536,11 @@ def _topic_matches(word: str, topic: str) -> bool:
     return word.startswith(topic[:-1]) if topic.endswith("*") else word == topic
 
 
+# Words with which a message tells a problem with a thing rather than asks to see it.
+_PROBLEM = frozenset({"inte", "ej", "saknas", "fattas", "aldrig", "not", "missing", "never",
+                      "isn't", "hasn't", "haven't", "wasn't"})
+
+
 def _topic_command(
     words: list[str],
     commands: Sequence[Command] | CommandPhrases,
@@ -500,14 +553,18 @@ def _topic_command(
     argument (the group may be named anywhere in it). `verbs_only`: only commands whose own
     verbs start the request ("lägg till … på dagordningen"). `wished`: the request followed
     "jag vill"/"I'd like to", which makes it a request whatever its first word."""
-    known = commands.commands if isinstance(commands, CommandPhrases) else commands
     if not words or words[0] in _FIRST_PERSON:
         return None
+    known = (
+        commands.topic_forms
+        if isinstance(commands, CommandPhrases)
+        else [_topic_forms(command) for command in commands]
+    )
     best: tuple[int, int, Command, Language | None] | None = None
-    for command in known:
+    for command, forms in known:
         for language in ("sv", "en"):
-            for topic in command.topics.get(language):
-                parts = [fold(part) for part in topic.split()]
+            topics, verbs = forms[language]
+            for parts in topics:
                 found = next(
                     (
                         start
@@ -520,12 +577,13 @@ def _topic_command(
                 )
                 if found is None:
                     continue
-                verbs = [tuple(fold(v).split()) for v in command.verbs.get(language)]
                 started = any(tuple(words[: len(v)]) == v for v in verbs)
                 requested = (
                     started
                     or words[0] in _REQUEST_STARTS
-                    or found <= 1
+                    # "Protokollet från mars": the topic first asks for it, unless the
+                    # message tells a problem with it ("… ligger inte ute än").
+                    or (found <= 1 and not _PROBLEM.intersection(words))
                     or len(words) <= 3
                     or _without_politeness(words)[1]
                     or (wished and found <= _WISHED_TOPIC_START)
@@ -547,6 +605,20 @@ def _topic_command(
     )
     argument = text[len(verb):].lstrip(_LEADING_PUNCTUATION) if verb else text
     return Classified(command.name, argument, None if in_both else language)
+
+
+_TopicForms = dict[Language, tuple[list[list[str]], list[tuple[str, ...]]]]
+
+
+def _topic_forms(command: Command) -> tuple[Command, _TopicForms]:
+    """Per language, a command's topics as folded words and its verbs as folded word tuples."""
+    return command, {
+        language: (
+            [[fold(part) for part in topic.split()] for topic in command.topics.get(language)],
+            [tuple(fold(verb).split()) for verb in command.verbs.get(language)],
+        )
+        for language in ("sv", "en")
+    }
 
 
 def _command(text: str, commands: Sequence[Command] | CommandPhrases) -> Classified | None:
@@ -592,6 +664,8 @@ class CommandPhrases:
     def __init__(self, commands: Iterable[Command]):
         self.commands = tuple(commands)
         self._all = _all_phrases(self.commands)
+        # Folded once here rather than for every message that reaches `_topic_command`.
+        self.topic_forms = [_topic_forms(command) for command in self.commands]
         index: dict[str, list[_Phrase]] | None = {}
         for command, language, phrase in self._all:
             if not phrase:  # an empty phrase starts every text: no index

@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import filterfalse
 
 import snowballstemmer
 from rapidfuzz import process
@@ -119,8 +120,12 @@ def _remembered_fold(text: str) -> str:
 
 
 def _fold(text: str) -> str:
+    if text.isascii():
+        # ASCII has no decompositions and no combining marks: only the case is folded.
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    # The characters without a combining class, filtered in C rather than by a generator.
+    return "".join(filterfalse(unicodedata.combining, decomposed))
 
 
 def words(text: str) -> list[str]:

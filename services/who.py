@@ -41,6 +41,13 @@ Which of the matched roles is meant, read from the duties (nothing here names a 
   (prepositions by kind, both languages; see `_related`).
 * A role named after "till"/"mot"/"med"/"to" is the one turned to ("en fråga till
   styrelsen"): the role whose duty deals with it answers.
+* "Who does the chair report to?": a named role's duty that sends (reports, escalates,
+  delegates; the one with the very verb asked about first), else a duty relating it to
+  another role ("contact towards the board"), says whom. Asked where a thing goes next ("I
+  took notes, where should I send them?"), the best role's own sending duty says where.
+* A role named as the asker ("jag är ny som projektledare …"), as the one who wants or
+  wonders something ("Projektägaren vill ändra målen — vem beslutar det?") or as the time
+  ("… när projektgruppen är klar?") is not the answer: the next role that matches is.
 * Asked who sits in or belongs to a body ("vilka ingår i styrgruppen?"), the body named is
   the answer; a group named like a role's body ("Beredningen") stands for that role.
 * A composite role (a duty "Består av …"/"Made up of …" naming other roles) is answered with
@@ -60,6 +67,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import NamedTuple
 
 from domain.language import language_from_locale, language_scores
@@ -91,6 +99,7 @@ MIN_COMPOUND_ENDING = 4  # a name this long at the end of a compound is that com
 # Question words whose evidence is kept per network, in each of two generations (about
 # 0.7 KiB a word: under 1.5 MiB a network), and acting words remembered per finder.
 _EVIDENCE_LIMIT = 1024
+_RENDERED_LIMIT = 4096  # answers' texts about a role kept per finder (`ContactFinder.answer`)
 
 # Verbs of acting on something, by kind, in both languages. A question that asks who does one
 # of them to a role it names ("vem väljer ordförande?", "who appoints the representatives?")
@@ -111,8 +120,9 @@ _ACTING_VERBS: dict[str, tuple[str, str]] = {
     "commission": ("uppdrar", "commission commissions"),
     "inform": ("informera informerar kommunicera kommunicerar meddela meddelar",
                "tell tells inform informs communicate communicates"),
-    "send": ("skicka skickar lyfta lyfter eskalera eskalerar vidare",
-             "send sends escalate escalates forward"),
+    "send": ("skicka skickar lyfta lyfter eskalera eskalerar vidare rapportera rapporterar"
+             " delegera delegerar",
+             "send sends escalate escalates forward report reports delegate delegates"),
     "receive": ("emot får", "receive receives get gets"),
     # Verbs that take something to someone only in a question "till vem …?"/"who … to?"
     # ("vem tar processledaren upp resursbehov med?", "who does the chair take … to?").
@@ -145,6 +155,9 @@ _FIRST_PERSON: dict[str, frozenset[str]] = {
     "sv": frozenset({"jag", "vi", "min", "mitt", "mina", "vår", "vårt", "våra", "oss", "mig"}),
     "en": frozenset({"i", "we", "my", "our", "us", "me", "i'm", "we're", "i've", "we've"}),
 }
+# The asker as the one who acts ("vem tar jag frågan med?", "who do we send it to?"): then a
+# role named is the one turned to, not the one whose relations are followed.
+_ASKER = frozenset({"jag", "vi", "mig", "oss", "i", "we", "me", "us"})
 _SITUATION = -1  # the duty index of a situation's terms while a role is indexed
 
 
@@ -154,6 +167,16 @@ def is_situation(synonym: str, language: Language) -> bool:
     return bool(first) and first[0].casefold() in _FIRST_PERSON.get(language, frozenset())
 
 
+# Where a thing goes next: "vart ska de?", "where should I send them?", "who should get
+# them?", "who do they go to?".
+_FORWARD = re.compile(
+    r"\bvart (?:ska|skall|skickar|lamnar) (?:jag |vi )?(?:skicka |lamna )?(?:de|dem|dom|den|det)\b"
+    r"|\bvem (?:ska|bor) (?:ha|fa|ta emot) (?:de|dem|dom|den|det)\b"
+    r"|\bwhere (?:do|does|should|will) (?:they|it|these|this|my \w+|the \w+) go\b"
+    r"|\bwhere (?:do|should|can) (?:i|we) (?:send|deliver) (?:them|it|these|this)\b"
+    r"|\bwho (?:should|do i|do we) (?:get|have|receive|give) (?:them|it)\b"
+    r"|\bwho (?:do|does) (?:they|it|these) go to\b"
+)
 # "Till vem lyfter ordföranden …?", "who does the process leader escalate decisions to?": the
 # role asked for is the one the named role's duty sends to.
 _TO_WHOM = re.compile(
@@ -347,6 +370,7 @@ class ContactFinder:
             if (members := _members(entries, position))
         }
         self._examples: dict[tuple[str, Language], tuple[str, ...]] = {}
+        self._rendered: dict[tuple, tuple] = {}
         # Names are looked up like any word (so "logistik" is known to typo tolerance) but, with
         # no language, say nothing about the language of a question.
         for term in self._network_names.terms.union(
@@ -600,7 +624,8 @@ class ContactFinder:
             w.asks_for_someone for w in question_words
         )
         to_whom = bool(_TO_WHOM.search(fold(question)))
-        matches = self._rank(index, scoped_words, asking, to_whom)
+        forward = bool(_FORWARD.search(fold(question)))
+        matches = self._rank(index, scoped_words, asking, to_whom, forward)
         if consumed and (not matches or not matches[0].named):
             # "vem sitter i e-rådet?", "vilka ingår i styrgruppen?": the group's name is all
             # the question says of a role (nothing, or a duty word), so it names the role.
@@ -608,12 +633,18 @@ class ContactFinder:
                 w.without(frozenset(by_network[i])) if i in by_network else w
                 for i, w in enumerate(question_words)
             ]
-            named = self._rank(index, unnamed, asking, to_whom)
+            named = self._rank(index, unnamed, asking, to_whom, forward)
             if named and (not matches or named[0].named):
                 matches = named
             elif not matches and group_named and group_key in index.group_roles:
                 # "vilka är med i beredningsgruppen?": a group that is also a role's body.
                 matches = (RoleMatch(index.group_roles[group_key], MIN_SCORE, named=True),)
+            elif by_network and not network_named:
+                # So does the name of the network asked in, when a role uses it ("Vilka
+                # ingår i e-rådet?"); another network's name only moves the question.
+                named = self._rank(index, question_words, asking, to_whom, forward)
+                if named and (not matches or named[0].named):
+                    matches = named
         return ContactSearch(
             network_key=network_key,
             group_key=group_key,
@@ -642,6 +673,8 @@ class ContactFinder:
         ranked: list[int],
         to_whom: bool,
         objects: frozenset[str] = frozenset(),
+        asker_acts: bool = False,
+        not_actors: frozenset[int] = frozenset(),
     ) -> tuple[int, int] | None:
         """The role that acts on a role the question names, and the duty that says so.
 
@@ -675,13 +708,24 @@ class ContactFinder:
             )
             # The role a duty sends to ("… till ledningsgruppen") before any other it names
             # ("tillsammans med föredraganden").
+            asked_verb = acting_terms & asked_terms
             for position in order:
-                for duty, terms in enumerate(entries[position].duty_terms):
+                # The duty with the very verb asked about first ("delegera … till?": the
+                # duty that delegates, not the one that takes decisions further).
+                for duty, terms in sorted(
+                    enumerate(entries[position].duty_terms),
+                    key=lambda item: not item[1] & asked_verb,
+                ):
                     if not terms & sending:
                         continue
                     for (how, other), doers in index.pairs.items():
                         if how == "to" and other != position and (position, duty) in doers:
                             return other, _duty_of(entries[other], index.own_title_terms[other])
+                    if terms & asked_verb:
+                        for other, entry in enumerate(entries):
+                            own = index.own_title_terms[other]
+                            if other != position and own & terms:
+                                return other, _duty_of(entry, own)
             sending = self._acting_terms["send"]
             for position in order:
                 for terms in entries[position].duty_terms:
@@ -691,6 +735,16 @@ class ContactFinder:
                         own = index.own_title_terms[other]
                         if other != position and own & terms:
                             return other, _duty_of(entry, own)
+            if to_whom and not asker_acts:
+                # "Who does the chair report the group's work to?": the named role has no duty
+                # that sends, but one that relates it to another role ("the group's contact
+                # towards the board"): that role is the one it turns to.
+                for position in order:
+                    for (how, other), doers in index.pairs.items():
+                        if how in ("to", "towards") and other != position and any(
+                            doer == position for doer, _ in doers
+                        ):
+                            return other, _duty_of(entries[other], index.own_title_terms[other])
         kinds.discard("carry")  # takes something somewhere only when asked "to whom"
         if not kinds:
             return None
@@ -702,6 +756,8 @@ class ContactFinder:
         answering_terms = frozenset().union(*(self._acting_terms[k] for k in answering))
         best: tuple[tuple, int, int] | None = None
         for position, entry in enumerate(entries):
+            if position in not_actors:
+                continue  # the one who wants it done, or the asker: not the one who does it
             for duty, terms in enumerate(entry.duty_terms):
                 if not terms & answering_terms:
                     continue
@@ -752,7 +808,7 @@ class ContactFinder:
             # another role's duty, and the role named has nothing to do with it ("who
             # commissions the work the chair plans?"): that role. Else the finder's answer.
             top_concerned = any(terms & kind_terms for terms in entries[top].duty_terms)
-            if top_concerned:
+            if top_concerned and top not in not_actors:
                 return _ACTS_ITSELF
             if not (verb in (4, 2) or (verb == 3 and top in titled)) or not naming.get(top):
                 return None
@@ -766,7 +822,7 @@ class ContactFinder:
             if len(word) >= MIN_COMPOUND_ENDING
         )
         top_acts = [terms for terms in entries[top].duty_terms if terms & kind_terms]
-        if not named_by_title and top_acts and (
+        if not named_by_title and top_acts and top not in not_actors and (
             not acted_on or any(objects & terms for terms in top_acts)
         ):
             return _ACTS_ITSELF
@@ -814,7 +870,12 @@ class ContactFinder:
         return known
 
     def _rank(
-        self, index: _NetworkIndex, question_words: list[Word], asking: bool, to_whom: bool = False
+        self,
+        index: _NetworkIndex,
+        question_words: list[Word],
+        asking: bool,
+        to_whom: bool = False,
+        forward: bool = False,
     ) -> tuple[RoleMatch, ...]:
         scores: dict[int, float] = {}
         matched: dict[int, set[str]] = {}
@@ -825,7 +886,9 @@ class ContactFinder:
         owners: set[int] = set()  # roles named in the genitive ("sekreterarens utkast")
         after_verb_naming: list[tuple[frozenset[str], list[int]]] = []
         after_verb = False
-        for word in question_words:
+        # (word index, roles it names by title, its terms)
+        titled_at: list[tuple[int, list[int], frozenset[str]]] = []
+        for at, word in enumerate(question_words):
             if not after_verb:
                 after_verb = self._is_acting_word(word.surface)
             if not word.readings:  # "vem", "the": says nothing of any role
@@ -852,6 +915,8 @@ class ContactFinder:
                     naming_word.append(position)
             if after_verb and naming_word and not word.genitive:
                 after_verb_naming.append((evidence.whole or evidence.terms, naming_word))
+            if naming_word and not word.genitive:
+                titled_at.append((at, naming_word, evidence.terms))
             if word.genitive:
                 for position, _, terms in evidence.best:
                     if index.own_title_terms[position] & set(terms):
@@ -915,16 +980,41 @@ class ContactFinder:
         if not ranked or scores[ranked[0]] < MIN_SCORE:
             return ()
         # Verbs of acting are seldom registry words, so the question's own stems are read too.
-        asked_terms = question_terms.union(
-            *(stems(w.surface, language) for w in question_words for language in ("sv", "en"))
-        )
+        asked_terms = question_terms.union(*(_own_stems(w.surface) for w in question_words))
         if any(
             a.surface == "ser" and b.surface == "till"
             for a, b in zip(question_words, question_words[1:], strict=False)
         ):
             asked_terms.add(_ENSURES)
+        # Words that name a role by its whole title (alone, or in a phrase of several), or by
+        # a word of it no other title has, with every role they name by title: "projektet"
+        # names no one; "the board" names the board and the board's contact person.
+        whole_titled = [
+            (at, positions, [
+                p for p in positions
+                if p in phrase_bonus or index.own_title_terms[p] & terms
+                or _names_whole_title(index.entries[p], set(terms))
+            ])
+            for at, positions, terms in titled_at
+        ]
+        whole = {  # words naming a role by its whole title, not by one word of it
+            at for at, positions, terms in titled_at
+            if any(p in phrase_bonus or _names_whole_title(index.entries[p], set(terms))
+                   for p in positions)
+        }
+        not_actors = _not_actors(
+            question_words,
+            [(at, positions, at in whole) for at, positions, strict in whole_titled if strict],
+        )
+        # Only the very role so named: another rule may still answer a role sharing its word.
+        not_actors_named = _not_actors(
+            question_words,
+            [(at, strict, at in whole) for at, _, strict in whole_titled if strict],
+        )
         acting = self._acting(
-            index, asked_terms, naming, owners, set(phrase_bonus), ranked, to_whom, objects
+            index, asked_terms, naming, owners, set(phrase_bonus), ranked, to_whom, objects,
+            asker_acts=any(w.surface in _ASKER for w in question_words),
+            not_actors=not_actors,
         )
         if acting is _ACTS_ITSELF:
             acting = (ranked[0], duties.get(ranked[0]))
@@ -934,6 +1024,39 @@ class ContactFinder:
             acting = _towards(index, question_words, scores, ranked)
         if acting is None:
             acting = _membership(question_words, scores, strongest_field, ranked)
+        if (acting is None or acting[0] == ranked[0]) and forward and _best_situation(
+            term_weight, index.entries[ranked[0]], matched[ranked[0]]
+        ) <= _best_duty(term_weight, index.entries[ranked[0]], matched[ranked[0]])[2]:
+            # Not when what the asker tells is a situation of the best role itself ("I wrote
+            # down what was said, who should get it?" is the receiver's).
+            acting = _forwarded(index, ranked[0], self._acting_terms["send"]) or acting
+        # "… – styrelsen eller vår ekonomiansvarig?", "the board or our chair?": the answer
+        # is one of the roles offered.
+        offered = _offered(question_words, whole_titled)
+        if offered and (acting[0] if acting else ranked[0]) not in offered:
+            # The one whose duty does what is asked ("bestämmer": "Beslutar om extra medel"),
+            # else the one the question matches best.
+            asked_kinds = {k for k, terms in self._acting_terms.items() if terms & asked_terms}
+            answering = frozenset().union(
+                *(self._acting_terms[a] for k in asked_kinds for a in _ANSWERED_BY.get(k, ()))
+            )
+            best_offered = max(offered, key=lambda p: (
+                any(head & answering for head in index.entries[p].duty_heads),
+                scores.get(p, 0.0),
+                -p,
+            ))
+            if scores.get(best_offered, 0.0) >= MIN_SCORE:
+                acting = (best_offered, duties.get(best_offered))
+        if acting is not None and acting[0] in not_actors_named:
+            acting = None  # a rule chose the asker, or the one who wants something done
+        if acting is None and ranked[0] in not_actors:
+            # "Jag är ny som projektledare och vill gå en kurs": the role the asker is, or the
+            # one who wants something done, is not whom to ask; the next role that matches is.
+            acting = next(
+                ((p, duties.get(p)) for p in ranked[1:]
+                 if p not in not_actors and scores[p] >= MIN_SCORE),
+                None,
+            )
         if acting is not None and acting[0] != ranked[0]:
             position, duty = acting
             scores[position] = scores[ranked[0]] + SAME_DUTY_BONUS
@@ -991,21 +1114,48 @@ class ContactFinder:
             return self._abstain(network, search, language)
 
         best = search.matches[0]
-        role = network.role(best.role_key)
-        roles = tuple(m.role_key for m in search.matches)
-        if role.scope == "group" and search.group_key is None and network.groups:
-            text = _per_group_text(network, role, best, language, today)
-            contact = ContactAnswer(roles=roles, network_key=network.key, group_key=None)
-            return Reply(text=text, language=language, contact=contact)
+        # What is said about the best role depends on the registry (this finder's), the
+        # role, its duty, the group, the language and the day, never on the question's
+        # words: written once, kept for the finder's lifetime (at most _RENDERED_LIMIT).
+        key = (network.key, search.group_key, best.role_key, best.duty, language, today)
+        about = self._rendered.get(key)
+        if about is None:
+            if len(self._rendered) >= _RENDERED_LIMIT:
+                self._rendered.clear()
+            about = self._rendered[key] = self._about_role(
+                network, search.group_key, best, language, today
+            )
+        text, group_key, holders, deputies = about
+        contact = ContactAnswer(
+            roles=tuple(m.role_key for m in search.matches),
+            network_key=network.key,
+            group_key=group_key,
+            holders=holders,
+            deputies=deputies,
+        )
+        return Reply(text=text, language=language, contact=contact)
 
-        group_key = search.group_key if role.scope == "group" else None
+    def _about_role(
+        self,
+        network: Network,
+        search_group_key: str | None,
+        best: RoleMatch,
+        language: Language,
+        today: date,
+    ) -> tuple[str, str | None, tuple[Assignment, ...], tuple[Assignment, ...]]:
+        """The answer's text about `best`, the group it is about, holders and deputies."""
+        role = network.role(best.role_key)
+        if role.scope == "group" and search_group_key is None and network.groups:
+            return _per_group_text(network, role, best, language, today), None, (), ()
+
+        group_key = search_group_key if role.scope == "group" else None
         holders = network.holders(role.key, group_key, today)
         deputies = network.holders(role.key, group_key, today, deputies=True)
         scope = _scope(network, group_key, language)
         title = escape(role.title.get(language))
         members = self._members.get((network.key, role.key), ())
         member_holders = tuple(
-            a for key in members for a in _holders(network, key, search.group_key, today)
+            a for key in members for a in _holders(network, key, search_group_key, today)
         )
         if holders:
             paragraphs = [
@@ -1018,7 +1168,7 @@ class ContactFinder:
         if members:
             # A composite role is its members: name them, and who holds each.
             paragraphs.append(
-                _members_text(network, role, members, search.group_key, language, today, scope)
+                _members_text(network, role, members, search_group_key, language, today, scope)
             )
         if deputies:
             paragraphs.append(render("deputies", language, people=_people(deputies)))
@@ -1026,15 +1176,7 @@ class ContactFinder:
             paragraphs.append(_ask_instead(network, role, group_key, language, today))
         holders = holders + member_holders
         paragraphs.append(_duty_line(role, best, language))
-        contact = ContactAnswer(
-            roles=roles,
-            network_key=network.key,
-            group_key=group_key,
-            holders=holders,
-            deputies=deputies,
-        )
-        text = "\n\n".join(p for p in paragraphs if p)
-        return Reply(text=text, language=language, contact=contact)
+        return "\n\n".join(p for p in paragraphs if p), group_key, holders, deputies
 
     def _abstain(self, network: Network, search: ContactSearch, language: Language) -> Reply:
         """Say so, and offer example questions (from the registry) that this finder answers."""
@@ -1078,6 +1220,22 @@ class ContactFinder:
 
 
 # -- helpers: names ------------------------------------------------------------------------
+
+
+def _own_stems(surface: str) -> frozenset[str]:
+    """A question word's own stems in both languages (`stems`); a word of ordinary length
+    is remembered, as `services.text.fold` remembers it."""
+    if len(surface) <= _REMEMBERED_SURFACE_LENGTH:
+        return _remembered_own_stems(surface)
+    return frozenset(stems(surface, "sv") + stems(surface, "en"))
+
+
+_REMEMBERED_SURFACE_LENGTH = 40
+
+
+@lru_cache(maxsize=16384)
+def _remembered_own_stems(surface: str) -> frozenset[str]:
+    return frozenset(stems(surface, "sv") + stems(surface, "en"))
 
 
 def _names(key: str, name: Localized[str], aliases: Iterable[str]) -> list[str]:
@@ -1350,8 +1508,13 @@ def _related(
         return None
     if any(w.surface in _MEMBERSHIP for w in question_words):
         return None
+    # "for" typed without its accent in a Swedish question is "för", no relation ("vilka är
+    # med i beredningen for e-rådet"), unlike English "questions for the board".
+    swedish = _vocabulary_language(question_words) == "sv"
     text_words = [
-        (w.surface, {t for reading in w.readings for t in reading.terms}) for w in question_words
+        ("för" if swedish and w.surface == "for" else w.surface,
+         {t for reading in w.readings for t in reading.terms})
+        for w in question_words
     ]
     for how, target in _relations(text_words, index.entries, index.own_title_terms):
         doers = [
@@ -1387,6 +1550,86 @@ def _membership(
     if not named or scores[named[0]] < MIN_SCORE:
         return None
     return named[0], None
+
+
+# Who the asker is ("jag är ny som projektledare", "I'm the new project leader") and who wants
+# something ("Projektägaren vill ändra målen — vem beslutar det?"): read before the who-word.
+_IDENTITY = (("jag", "är"), ("jag", "ar"), ("i", "am"), ("i'm",), ("im",), ("i’m",))
+_IDENTITY_REACH = 4  # words between "jag är" and the role ("jag är nyvald som projektledare")
+_WANTS = frozenset({"vill", "ville", "behöver", "behover", "önskar", "onskar", "undrar", "frågar",
+                    "fragar", "want", "wants", "wanted", "need", "needs", "would", "asks", "ber",
+                    "wonder", "wonders", "wondering", "asking"})
+# After the who-word, a role named in a clause of time is when, not who ("vem tar över när
+# projektgruppen är klar?").
+_WHEN = frozenset({"när", "nar", "when"})
+_WHO = frozenset({"vem", "vilka", "vilken", "who", "whom", "who's", "whos", "which"})
+
+
+def _not_actors(
+    question_words: list[Word], titled_at: list[tuple[int, list[int], bool]]
+) -> frozenset[int]:
+    """Roles a question names as the asker ("jag är ny som projektledare och …") or as the one
+    who wants something ("Projektägaren vill ändra …, vem beslutar det?"), by title, before
+    it asks who: they are not the role asked for. `titled_at`: (word index, the roles the
+    word names by title, whether by the whole title); the one who wants or is "when" must
+    be named by its whole title ("our municipality wants …" names no principal)."""
+    if not titled_at:
+        return frozenset()
+    surfaces = [w.surface for w in question_words]
+    who_at = next((i for i, s in enumerate(surfaces) if s in _WHO), len(surfaces))
+    found: set[int] = set()
+    for at, positions, whole in titled_at:
+        if at > who_at:
+            if not whole:
+                continue
+            # The role right after "när"/"when" (an article between at most).
+            if surfaces[at - 1] in _WHEN or (
+                at >= 2 and surfaces[at - 2] in _WHEN and surfaces[at - 1] in _ARTICLES
+            ):
+                found.update(positions)
+            continue
+        before = surfaces[max(0, at - _IDENTITY_REACH - 2):at]
+        identity = any(
+            tuple(before[i:i + len(marker)]) == marker
+            for marker in _IDENTITY
+            for i in range(len(before))
+        )
+        wants = whole and any(s in _WANTS for s in surfaces[at + 1:who_at])
+        if identity or wants:
+            found.update(positions)
+    return frozenset(found)
+
+
+_OR = frozenset({"eller", "or"})
+
+
+def _offered(
+    question_words: list[Word], whole_titled: list[tuple[int, list[int], list[int]]]
+) -> frozenset[int]:
+    """The roles a question offers as alternatives, each named by its own title: "styrelsen
+    eller vår ekonomiansvarig", "the board or our chair" (empty when it offers none)."""
+    surfaces = [w.surface for w in question_words]
+    named = [(at, strict) for at, _, strict in whole_titled if len(strict) == 1]
+    for (first, one), (second, other) in zip(named, named[1:], strict=False):
+        if one != other and any(s in _OR for s in surfaces[first + 1:second]) and all(
+            s in _OR or s in _DETERMINERS for s in surfaces[first + 1:second]
+        ):
+            return frozenset(one + other)
+    return frozenset()
+
+
+def _forwarded(
+    index: _NetworkIndex, top: int, send_terms: frozenset[str]
+) -> tuple[int, int] | None:
+    """Asked where something goes next ("I took notes, where should I send them?"), the role
+    the best role's own duty sends it to ("… skickar det till processledaren"), if any."""
+    for duty, terms in enumerate(index.entries[top].duty_terms):
+        if not terms & send_terms:
+            continue
+        for (how, other), doers in index.pairs.items():
+            if how == "to" and other != top and (top, duty) in doers:
+                return other, _duty_of(index.entries[other], index.own_title_terms[other])
+    return None
 
 
 def _names_whole_title(entry: _RoleEntry, terms: set[str]) -> bool:

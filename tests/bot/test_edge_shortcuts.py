@@ -1,9 +1,10 @@
 """The inbound edge's shortcuts decide exactly what the long way decides.
 
-Two per-turn costs are skipped when the input shows they cannot matter: the two HTML tag
-patterns of `message_text` for text without "<", and a new isodate tzinfo for every
-timestamp (`bot.activity_json` keeps one per zone). Bodies with NULs, surrogates or deep
-nesting are still refused. And a refused serviceUrl is logged as the caller's mistake it
+Three per-turn costs are skipped when the input shows they cannot matter: the two HTML tag
+patterns of `message_text` for text without "<", a new isodate tzinfo for every
+timestamp (`bot.activity_json` keeps one per zone), and the walk of the parsed body for
+NULs, surrogates and depth when its bytes cannot hold them. Bodies with NULs, surrogates or
+deep nesting are still refused. And a refused serviceUrl is logged as the caller's mistake it
 is: a warning.
 """
 
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 
 from bot.activity_json import activity_from_json
 from bot.adapter import ServiceUrlNotAllowed
-from bot.http import MAX_JSON_DEPTH
+from bot.http import MAX_JSON_DEPTH, _json_problem, _plainly_sound
 from bot.teams_bot import message_text
 from tests.bot.teams_activities import personal_message
 from tests.bot.test_service_url_allowlist import registered_adapter
@@ -52,6 +53,41 @@ async def test_bodies_with_nuls_surrogates_or_deep_nesting_are_refused(bot, conn
     status, body = await bot.post_raw(json.dumps(too_deep).encode(), "application/json")
     assert (status, body["error"]["code"]) == (400, "too_deeply_nested")
     assert connector.activities == []
+
+
+_TRICKY_TEXTS = ["vem", "ö", "\x00", "\ud800", "\udc00", "\U0001f600", "한", "\\", "\\u0000",
+                 "\u00ed", "\x7f", "\n", "[", "{", '"']
+_json_values = st.recursive(
+    st.lists(st.sampled_from(_TRICKY_TEXTS), max_size=3).map("".join) | st.integers() | st.none(),
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(st.sampled_from(_TRICKY_TEXTS), children, max_size=3),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    _json_values | st.integers(MAX_JSON_DEPTH - 2, MAX_JSON_DEPTH + 1).map(nested), st.booleans()
+)
+def test_a_body_judged_sound_by_its_bytes_has_no_problem_the_walk_would_find(value, ascii_only):
+    value = {"value": value}
+    raw = json.dumps(value, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
+    if _plainly_sound(raw):
+        assert _json_problem(json.loads(raw)) is None
+
+
+def test_bodies_a_nul_a_surrogate_or_depth_could_hide_in_are_walked():
+    walked = [(value, ascii_only) for value in ["a\x00b", "a\ud800b", nested(MAX_JSON_DEPTH)]
+              for ascii_only in (True, False)]
+    # An emoji written as an escaped surrogate pair; a Korean syllable's bytes start as a
+    # surrogate's do (ED).
+    walked += [("\U0001f600", True), ("한", False)]
+    for value, ascii_only in walked:
+        raw = json.dumps({"v": value}, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
+        assert not _plainly_sound(raw), (value, ascii_only)
+    for ascii_only in (True, False):
+        raw = json.dumps({"text": "vem är ordförande? 😀"}, ensure_ascii=ascii_only).encode()
+        assert _plainly_sound(raw) is not ascii_only
 
 
 # --- message_text --------------------------------------------------------------------

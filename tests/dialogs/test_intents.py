@@ -153,6 +153,8 @@ def intent_of(text: str) -> Intent:
     "How do I reach the office that supports our working group?",
     "is anyone responsible for the member list?",  # yes or no, but asks for someone
     "är processledaren med i beredningen?",  # belonging to a body
+    "Is the process leader a member of the preparation group?",
+    "Is the vice chair part of the preparation group?",
     "finns det någon som har hand om budgeten?",
     "vi vill ta in en extern föreläsare i höst, har vi råd med det?",  # a situation
     "jag vill ta upp en fråga på nästa möte",  # a meeting is where, not what is wished
@@ -168,6 +170,17 @@ def intent_of(text: str) -> Intent:
     "behöver hjälp med det praktiska mellan träffarna",  # no question mark: "jag" dropped
     "har ett förslag på hur uppdragen kan bli bättre",
     "I think we need someone to help with the budget",  # an opinion that asks for someone
+    # A question of fact told as what someone else asks or nobody knows: a situation.
+    "Fotografen frågar hur många vi blir på festen",
+    "Ingen vet hur mycket pengar som finns kvar i kassan",
+    "we don't know how much is left in the kitty",
+    "The photographer asks how many of us are coming",
+    # An opinion followed by a wish is a situation.
+    "Vi tycker att planen är färdig och vill att någon godkänner den",
+    "We think the report is done and want it sent on",
+    # A command's topic first, then a problem with it told at length: a situation.
+    "Protokollet från styrelsemötet har fortfarande inte kommit ut till oss",
+    "The minutes from the spring meeting are still missing from the shared folder",
     "Vet du någon som kan hjälpa till med budgeten?",
     # Where to send something is to whom.
     "Vart skickar jag våra synpunkter på utkastet?",
@@ -188,6 +201,7 @@ def test_who_questions_asked_outright_or_as_a_situation(text):
     ("what deadlines are coming up in the annual wheel?", "wheel"),
     ("när är nästa möte?", "meetings"),
     ("when do we meet next?", "meetings"),
+    ("har vi några träffar inbokade i höst?", "meetings"),  # "träffar" is meetings too
     ("vilka möten saknar protokoll?", "minutes"),
     ("which of our meetings still lack minutes?", "minutes"),
     ("lista rollerna i gruppen", "roles"),
@@ -220,6 +234,7 @@ def test_help_is_a_command_in_the_language_it_was_written_in(text, language):
     "Trevlig helg allihop!", "God jul och gott nytt år!", "Have a nice weekend, everyone",
     "haha ok", "Hi bot, nice to meet you", "Är du en robot?", "Du är ju riktigt smart du",
     "you're a clever one", "Tack, det var precis vad jag behövde!",
+    "Gott slut och god fortsättning, vi hörs efter helgerna!",
 ])
 def test_small_talk_in_both_languages(text):
     assert intent_of(text) is Intent.SMALL_TALK
@@ -247,8 +262,17 @@ def test_small_talk_in_both_languages(text):
     "Is the e-council allowed to decide our municipality's digital strategy?",
     "räcker budgeten till en studieresa?",
     "does the action plan cover e-services?",
+    # A belonging word that names a thing ("the member register"), or "is there" a thing:
+    # still a question of fact.
+    "Is the member register kept in a safe place?",
+    "Are the members' addresses stored safely?",
+    "Is there a budget for travel this year?",
+    "Är medlemsregistret uppdaterat?",
     "sammanfatta kansliutkastet åt mig",  # a summary asked of the bot
     "Projectplace loggar ut mig hela tiden",  # IT trouble
+    # The asker's own question of fact stays one ("jag undrar hur …", "vet du hur …?").
+    "Jag undrar hur många som brukar komma",
+    "Vet du hur mycket en lokal kostar?",
     # Swedish questions with the verb first, asking for nobody.
     "Beslutas budgeten på årsmötet?",
     "Godkänns verksamhetsplanen av styrelsen?",  # passive of a duty verb
@@ -261,7 +285,12 @@ def test_small_talk_in_both_languages(text):
     "Can the chair also be the secretary?",
     "Is it ok to meet online instead?",
     "Must the plan be approved before we start?",
-    # Opinions, both languages.
+    # Opinions, both languages, also asked of the readers ("tycker ni …?").
+    "Tycker ni att mötena är för långa?",
+    "Anser ni att gruppen behöver fler medlemmar?",
+    # A statement ended by a tag question asks whether it is so.
+    "The invitation came two days late, isn't that a problem?",
+    "Kallelsen kom för sent, eller hur?",
     "I think the council meets far too rarely",
     "Jag tycker att mötena är för långa",
     # The bot asked about itself.
@@ -283,3 +312,11 @@ def test_request_verbs_come_from_the_duties_so_a_new_duty_is_recognised_without_
     assert {"arkivera", "archive"} <= verbs
     assert classify("arkivera protokollen från i fjol", (), verbs).intent is Intent.UNSUPPORTED
     assert classify("arkivera protokollen från i fjol").intent is Intent.WHO
+
+
+def test_the_passive_of_a_duty_verb_asks_yes_or_no_also_with_a_doubled_consonant():
+    # Made-up duties: "Bestämmer …" makes "bestäms" its passive, as "Kallar …" makes "kallas".
+    verbs = request_verbs([("Bestämmer träningstiderna.", "sv"), ("Kallar till årsmötet.", "sv")])
+    assert classify("Bestäms träningstiderna av tränaren?", (), verbs).intent is Intent.UNSUPPORTED
+    assert classify("Kallas medlemmarna i tid?", (), verbs).intent is Intent.UNSUPPORTED
+    assert classify("Vem bestämmer träningstiderna?", (), verbs).intent is Intent.WHO

@@ -127,3 +127,15 @@ def test_folding_is_the_same_remembered_or_not(text):
 def test_words_that_ask_for_someone_are_marked(analyzer):
     words = analyzer.query_words("Vem ansvarar för budgeten? Who's the contact?", None)
     assert [w.surface for w in words if w.asks_for_someone] == ["vem", "ansvarar", "contact"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Vem är Ordförande?", "WHO IS THE CHAIR?", "ﬁnans", "Ǆ", "İstanbul", "e\u0301", "ß",
+     "Ångström Ωhm ½", "한국", "\u00a0x", "x" * 60, "ÅÄÖ åäö éü"],
+)
+def test_folding_is_lowercase_compatibility_decomposed_without_combining_marks(text):
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    assert fold(text) == "".join(c for c in decomposed if not unicodedata.combining(c))

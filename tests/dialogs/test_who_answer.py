@@ -205,3 +205,24 @@ def test_markdown_in_names_is_escaped():
     network = replace(EXPERT, assignments=(person,))
     finder = ContactFinder(RoleRegistry((network,)))
     assert r"Anna \*Berg\*\_" in ask(finder, "vem är ordförande?").text
+
+
+def test_one_finder_answers_each_question_about_a_role_by_its_own_duty_group_and_day():
+    # What is said about a role is written once per role, duty, group, language and day:
+    # the same finder must still follow each of them, in any order of questions.
+    finder = ContactFinder(REGISTRY)
+    asked = [
+        ("vem fördelar ansvarsområdena?", "logistik", TODAY, "Anna Berg", "Fördelar ansvar"),
+        ("vem är ordförande?", "logistik", TODAY, "Anna Berg", "Leder expertgruppens"),
+        ("vem fördelar ansvarsområdena?", "maltider", TODAY, "Karin Ek", "Fördelar ansvar"),
+        ("vem fördelar ansvarsområdena?", "logistik", date(2025, 6, 1), "Olle Gammal", "Fördelar"),
+        ("who assigns responsibilities within the group?", "logistik", TODAY, "Anna Berg",
+         "Distributes"),
+        ("vem fördelar ansvarsområdena?", "logistik", TODAY, "Anna Berg", "Fördelar ansvar"),
+    ]
+    for question, group_key, today, holder, duty in asked:
+        reply = ask(finder, question, group_key=group_key, today=today)
+        assert reply.contact.roles[0] == "ordforande"
+        assert reply.contact.group_key == group_key
+        assert [a.person.name for a in reply.contact.holders] == [holder], question
+        assert f"_{duty}" in reply.text, question

@@ -97,7 +97,7 @@ MAX_SUGGESTIONS = 3
 MAX_GROUP_LINES = 10  # groups listed for a group role asked without a group
 MIN_COMPOUND_ENDING = 4  # a name this long at the end of a compound is that compound's word
 # Question words whose evidence is kept per network, in each of two generations (about
-# 0.7 KiB a word: under 1.5 MiB a network), and acting words remembered per finder.
+# 0.9 KiB a word: under 2 MiB a network), and acting words remembered per finder.
 _EVIDENCE_LIMIT = 1024
 _RENDERED_LIMIT = 4096  # answers' texts about a role kept per finder (`ContactFinder.answer`)
 
@@ -1233,7 +1233,7 @@ def _own_stems(surface: str) -> frozenset[str]:
 _REMEMBERED_SURFACE_LENGTH = 40
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)  # about 0.5 KiB a word: 2 MiB when full (8 MiB at 16,384)
 def _remembered_own_stems(surface: str) -> frozenset[str]:
     return frozenset(stems(surface, "sv") + stems(surface, "en"))
 

@@ -96,7 +96,9 @@ TOPIC_WORDS = 2  # a message this short names a topic ("budget?") rather than ch
 MAX_SUGGESTIONS = 3
 MAX_GROUP_LINES = 10  # groups listed for a group role asked without a group
 MIN_COMPOUND_ENDING = 4  # a name this long at the end of a compound is that compound's word
-_EVIDENCE_LIMIT = 4096  # question words whose evidence is kept per network
+# Question words whose evidence is kept per network, in each of two generations (about
+# 0.9 KiB a word: under 2 MiB a network), and acting words remembered per finder.
+_EVIDENCE_LIMIT = 1024
 _RENDERED_LIMIT = 4096  # answers' texts about a role kept per finder (`ContactFinder.answer`)
 
 # Verbs of acting on something, by kind, in both languages. A question that asks who does one
@@ -273,6 +275,7 @@ class _NetworkIndex:
     # Question words seen in this network, with what they say about its roles: members ask
     # the same few hundred words over and over.
     evidence: dict[Word, _WordEvidence] = field(default_factory=dict)
+    earlier_evidence: dict[Word, _WordEvidence] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -892,9 +895,14 @@ class ContactFinder:
                 continue
             evidence = index.evidence.get(word)
             if evidence is None:
-                evidence = _word_evidence(index, word)
+                # Members' words are open-ended: a full generation becomes the earlier one
+                # and the one before is let go (as the analyzer's words, `services.text`).
+                evidence = index.earlier_evidence.get(word)
+                if evidence is None:
+                    evidence = _word_evidence(index, word)
                 if len(index.evidence) >= _EVIDENCE_LIMIT:
-                    index.evidence.clear()  # members' words are open-ended: start afresh
+                    index.earlier_evidence = index.evidence
+                    index.evidence = {}
                 index.evidence[word] = evidence
             question_terms |= evidence.terms
             naming_word = []  # the roles this word names by title
@@ -1225,7 +1233,7 @@ def _own_stems(surface: str) -> frozenset[str]:
 _REMEMBERED_SURFACE_LENGTH = 40
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)  # about 0.5 KiB a word: 2 MiB when full (8 MiB at 16,384)
 def _remembered_own_stems(surface: str) -> frozenset[str]:
     return frozenset(stems(surface, "sv") + stems(surface, "en"))
 

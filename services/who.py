@@ -64,7 +64,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -247,6 +247,27 @@ class _WordEvidence(NamedTuple):
     # The terms of its whole-word readings: what names a role, without the parts of a
     # compound ("möte" of "mötesansvarig", which "årsmöte" also has).
     whole: frozenset[str] = frozenset()
+    # What `_rank` reads of the word besides its scores, none of which depends on the rest
+    # of the question (worked out once with the rest, in `_word_evidence`):
+    # the terms with which it names a role (`whole`, else `terms`);
+    naming_terms: frozenset[str] = frozenset()
+    # the roles it names by title or synonym, and by title alone, in `strongest`'s order;
+    named: tuple[int, ...] = ()
+    titled: tuple[int, ...] = ()
+    # of `titled`, those it names by a whole title ("styrelsen"), and those it names by a
+    # whole title or by a word only their title has;
+    whole_titled: frozenset[int] = frozenset()
+    strictly_titled: frozenset[int] = frozenset()
+    # in the genitive, the roles it names as owners ("sekreterarens"), each with the terms
+    # of its best reading;
+    owned: tuple[tuple[int, frozenset[str]], ...] = ()
+    # every role whose whole title (in a language) its terms hold, and, in the network's
+    # order, every role it names after a preposition (see `_relations`).
+    whole_title_of: frozenset[int] = frozenset()
+    relation_targets: tuple[int, ...] = ()
+
+
+_NO_EVIDENCE = _WordEvidence(best=(), strongest=(), terms=frozenset())  # "vem", "the"
 
 
 @dataclass
@@ -273,6 +294,9 @@ class _NetworkIndex:
     # Question words seen in this network, with what they say about its roles: members ask
     # the same few hundred words over and over.
     evidence: dict[Word, _WordEvidence] = field(default_factory=dict)
+    # Role -> the other roles whose duty names it by a whole title, with that duty
+    # (`_dealing_with`): filled as questions ask, at most one entry per role.
+    dealing_with: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -539,10 +563,12 @@ class ContactFinder:
         for position, entry in enumerate(entries):
             for language in ("sv", "en"):
                 for duty, text in enumerate(entry.role.duties.get(language)):
+                    text_words = words(text)
                     for how, target in _relations(
-                        [(w, set(stems(w, language))) for w in words(text)],
-                        entries,
-                        own_title_terms,
+                        text_words,
+                        lambda at, text_words=text_words, language=language: _named_roles(
+                            stems(text_words[at], language), entries, own_title_terms
+                        ),
                     ):
                         if target != position and (position, duty) not in pairs[(how, target)]:
                             pairs[(how, target)].append((position, duty))
@@ -881,14 +907,17 @@ class ContactFinder:
         question_terms: set[str] = set()
         naming: dict[int, set[str]] = defaultdict(set)  # the terms that name each role
         owners: set[int] = set()  # roles named in the genitive ("sekreterarens utkast")
-        after_verb_naming: list[tuple[frozenset[str], list[int]]] = []
+        after_verb_naming: list[tuple[frozenset[str], tuple[int, ...]]] = []
         after_verb = False
-        # (word index, roles it names by title, its terms)
-        titled_at: list[tuple[int, list[int], frozenset[str]]] = []
+        # (word index, what the word says) of each word that names roles by title
+        titled_at: list[tuple[int, _WordEvidence]] = []
+        surfaces = [word.surface for word in question_words]
+        evidences: list[_WordEvidence] = []  # what each word says
         for at, word in enumerate(question_words):
             if not after_verb:
                 after_verb = self._is_acting_word(word.surface)
             if not word.readings:  # "vem", "the": says nothing of any role
+                evidences.append(_NO_EVIDENCE)
                 continue
             evidence = index.evidence.get(word)
             if evidence is None:
@@ -896,24 +925,20 @@ class ContactFinder:
                 if len(index.evidence) >= _EVIDENCE_LIMIT:
                     index.evidence.clear()  # members' words are open-ended: start afresh
                 index.evidence[word] = evidence
+            evidences.append(evidence)
             question_terms |= evidence.terms
-            naming_word = []  # the roles this word names by title
             for position, value in evidence.strongest:
                 if value > strongest_field.get(position, 0.0):
                     strongest_field[position] = value
-                if value >= SYNONYM_WEIGHT:
-                    naming[position] |= evidence.whole or evidence.terms
-                if value >= TITLE_WEIGHT:
-                    naming_word.append(position)
-            if after_verb and naming_word and not word.genitive:
-                after_verb_naming.append((evidence.whole or evidence.terms, naming_word))
-            if naming_word and not word.genitive:
-                titled_at.append((at, naming_word, evidence.terms))
-            if word.genitive:
-                for position, _, terms in evidence.best:
-                    if index.own_title_terms[position] & set(terms):
-                        naming[position] |= set(terms)
-                        owners.add(position)
+            for position in evidence.named:
+                naming[position] |= evidence.naming_terms
+            if evidence.titled and not word.genitive:
+                if after_verb:
+                    after_verb_naming.append((evidence.naming_terms, evidence.titled))
+                titled_at.append((at, evidence))
+            for position, terms in evidence.owned:
+                naming[position] |= terms
+                owners.add(position)
             for position, value, terms in evidence.best:
                 if position in scores:
                     scores[position] += value
@@ -982,17 +1007,14 @@ class ContactFinder:
         # a word of it no other title has, with every role they name by title: "projektet"
         # names no one; "the board" names the board and the board's contact person.
         whole_titled = [
-            (at, positions, [
-                p for p in positions
-                if p in phrase_bonus or index.own_title_terms[p] & terms
-                or _names_whole_title(index.entries[p], set(terms))
+            (at, evidence.titled, [
+                p for p in evidence.titled if p in phrase_bonus or p in evidence.strictly_titled
             ])
-            for at, positions, terms in titled_at
+            for at, evidence in titled_at
         ]
         whole = {  # words naming a role by its whole title, not by one word of it
-            at for at, positions, terms in titled_at
-            if any(p in phrase_bonus or _names_whole_title(index.entries[p], set(terms))
-                   for p in positions)
+            at for at, evidence in titled_at
+            if evidence.whole_titled or not phrase_bonus.keys().isdisjoint(evidence.titled)
         }
         not_actors = _not_actors(
             question_words,
@@ -1011,9 +1033,9 @@ class ContactFinder:
         if acting is _ACTS_ITSELF:
             acting = (ranked[0], duties.get(ranked[0]))
         if acting is None:
-            acting = _related(index, question_words, scores)
+            acting = _related(index, question_words, surfaces, evidences, scores)
         if acting is None:
-            acting = _towards(index, question_words, scores, ranked)
+            acting = _towards(index, surfaces, evidences, scores, ranked)
         if acting is None:
             acting = _membership(question_words, scores, strongest_field, ranked)
         if (acting is None or acting[0] == ranked[0]) and forward and _best_situation(
@@ -1313,11 +1335,31 @@ def _word_evidence(index: _NetworkIndex, word: Word) -> _WordEvidence:
         for position, value in evidence.items():
             if value > best.get(position, (0.0,))[0]:
                 best[position] = (value, reading.terms)
+    terms_of_word = frozenset(terms)
+    titled = tuple(p for p, value in strongest.items() if value >= TITLE_WEIGHT)
+    whole_title_of = frozenset(
+        p for p, entry in enumerate(index.entries) if _names_whole_title(entry, terms_of_word)
+    )
+    whole_titled = whole_title_of.intersection(titled)
     return _WordEvidence(
         best=tuple((position, value, ts) for position, (value, ts) in best.items()),
         strongest=tuple(strongest.items()),
-        terms=frozenset(terms),
+        terms=terms_of_word,
         whole=frozenset(whole),
+        naming_terms=frozenset(whole) or terms_of_word,
+        named=tuple(p for p, value in strongest.items() if value >= SYNONYM_WEIGHT),
+        titled=titled,
+        whole_titled=whole_titled,
+        strictly_titled=whole_titled | frozenset(
+            p for p in titled if index.own_title_terms[p] & terms_of_word
+        ),
+        owned=tuple(
+            (position, frozenset(ts))
+            for position, (_, ts) in best.items()
+            if word.genitive and index.own_title_terms[position] & set(ts)
+        ),
+        whole_title_of=whole_title_of,
+        relation_targets=_named_roles(terms_of_word, index.entries, index.own_title_terms),
     )
 
 
@@ -1405,43 +1447,59 @@ _ARTICLES = frozenset({"the", "den", "det", "our", "vår", "var", "their"})
 
 
 def _towards(
-    index: _NetworkIndex, question_words: list[Word], scores: dict[int, float], ranked: list[int]
+    index: _NetworkIndex,
+    surfaces: list[str],
+    evidences: list[_WordEvidence],
+    scores: dict[int, float],
+    ranked: list[int],
 ) -> tuple[int, int] | None:
     """When the best role is named only after "till"/"to" ("jag har en fråga till
     styrelsen"), the role whose duty names it and that the question matches best: the one
-    who deals with it for the asker (the board's contact person). None otherwise."""
+    who deals with it for the asker (the board's contact person). None otherwise.
+    `evidences` are what each question word says (`_word_evidence`)."""
     top = ranked[0]
-    title = index.entries[top].title_words
     after_towards = False
     named_towards = named_elsewhere = False
-    for word in question_words:
-        terms = {t for reading in word.readings for t in reading.terms}
-        if title and (terms & title) and _names_whole_title(index.entries[top], terms):
+    for surface, evidence in zip(surfaces, evidences, strict=True):
+        if top in evidence.whole_title_of:
             if after_towards:
                 named_towards = True
             else:
                 named_elsewhere = True
-        if word.surface in _TOWARDS:
+        if surface in _TOWARDS:
             after_towards = True
-        elif word.surface not in _ARTICLES:
+        elif surface not in _ARTICLES:
             after_towards = False
     if not named_towards or named_elsewhere:
         return None
-    named = index.entries[top]
     candidates = [
         (scores.get(position, 0.0), -position, position, duty)
-        for position, entry in enumerate(index.entries)
-        if position != top
-        for duty in [next(
-            (d for d, terms in enumerate(entry.duty_terms) if _names_whole_title(named, terms)),
-            None,
-        )]
-        if duty is not None
+        for position, duty in _dealing_with(index, top)
     ]
     if not candidates:
         return None
     _, _, position, duty = max(candidates)
     return position, duty
+
+
+def _dealing_with(index: _NetworkIndex, top: int) -> tuple[tuple[int, int], ...]:
+    """Each other role with its first duty naming the role at `top` by a whole title:
+    registry data, worked out once per role of the network."""
+    known = index.dealing_with.get(top)
+    if known is None:
+        named = index.entries[top]
+        known = index.dealing_with[top] = tuple(
+            (position, duty)
+            for position, entry in enumerate(index.entries)
+            if position != top
+            for duty in [next(
+                (d for d, terms in enumerate(entry.duty_terms)
+                 if _names_whole_title(named, terms)),
+                None,
+            )]
+            if duty is not None
+        )
+    return known
 
 
 # Prepositions by how they relate something to a role, in both languages.
@@ -1456,18 +1514,30 @@ _DETERMINERS = _ARTICLES | {"a", "an", "my", "min", "mitt", "vårt", "våra", "v
                             "its", "sin", "sitt", "sina", "hela", "whole"}
 
 
+def _named_roles(
+    terms: Iterable[str], entries: list[_RoleEntry], own_title_terms: list[frozenset[str]]
+) -> tuple[int, ...]:
+    """The roles a word with `terms` names, in the network's order: by a whole title, or by
+    a word of its title no other title uses."""
+    terms = set(terms)
+    return tuple(
+        position
+        for position, entry in enumerate(entries)
+        if own_title_terms[position] & terms
+        or any(title and title <= terms for title in entry.title_words_by_language.values())
+    )
+
+
 def _relations(
-    text_words: list[tuple[str, set[str]]],
-    entries: list[_RoleEntry],
-    own_title_terms: list[frozenset[str]],
+    surfaces: list[str], named: Callable[[int], tuple[int, ...]]
 ) -> list[tuple[str, int]]:
     """(how, role) for each role a text names right after a preposition ("till styrelsen",
-    "towards the board", "i styrelsen"): the word names the role by its whole title, or by a
-    word of its title no other title uses."""
+    "towards the board", "i styrelsen"); `surfaces` are the text's words, `named(i)` the
+    roles its i-th word names (`_named_roles`), asked only of a word after a preposition."""
     found: list[tuple[str, int]] = []
     how: str | None = None
     previous = ""
-    for surface, terms in text_words:
+    for at, surface in enumerate(surfaces):
         relation = _RELATIONS.get(surface)
         if relation is not None:
             # "med i beredningen", "part of …": belonging to a body, not a relation to it.
@@ -1477,38 +1547,35 @@ def _relations(
         previous = surface
         if surface in _DETERMINERS:
             continue
-        if how is not None and terms:
-            for position, entry in enumerate(entries):
-                if own_title_terms[position] & terms or any(
-                    title and title <= terms for title in entry.title_words_by_language.values()
-                ):
-                    found.append((how, position))
+        if how is not None:
+            found.extend((how, position) for position in named(at))
         how = None
     return found
 
 
 def _related(
-    index: _NetworkIndex, question_words: list[Word], scores: dict[int, float]
+    index: _NetworkIndex,
+    question_words: list[Word],
+    surfaces: list[str],
+    evidences: list[_WordEvidence],
+    scores: dict[int, float],
 ) -> tuple[int, int] | None:
     """The role whose duty relates to a role the way the question does: "vem i styrelsen kan
     vi ställa frågor till?" is the board member of the duty "den ledamot i styrelsen …";
     "vem har kontakten med styrelsen?" the group's contact "gentemot styrelsen"; "frågor till
     styrelsen" the one the group turns to "med frågor till styrelsen". A question of who
     belongs to a body is left to `_membership`; a role named just before the preposition
-    ("ordförande i styrgruppen") is the one asked for."""
-    if not index.pairs or not any(w.surface in _RELATIONS for w in question_words):
+    ("ordförande i styrgruppen") is the one asked for. `surfaces` and `evidences` are each
+    question word's surface and what it says (`_word_evidence`)."""
+    if not index.pairs or _RELATIONS.keys().isdisjoint(surfaces):
         return None
-    if any(w.surface in _MEMBERSHIP for w in question_words):
+    if not _MEMBERSHIP.isdisjoint(surfaces):
         return None
     # "for" typed without its accent in a Swedish question is "för", no relation ("vilka är
     # med i beredningen for e-rådet"), unlike English "questions for the board".
-    swedish = _vocabulary_language(question_words) == "sv"
-    text_words = [
-        ("för" if swedish and w.surface == "for" else w.surface,
-         {t for reading in w.readings for t in reading.terms})
-        for w in question_words
-    ]
-    for how, target in _relations(text_words, index.entries, index.own_title_terms):
+    if "for" in surfaces and _vocabulary_language(question_words) == "sv":
+        surfaces = ["för" if surface == "for" else surface for surface in surfaces]
+    for how, target in _relations(surfaces, lambda at: evidences[at].relation_targets):
         doers = [
             (scores[p], -p, p, duty)
             for p, duty in index.pairs.get((how, target), ())

@@ -67,7 +67,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from typing import NamedTuple
 
 from domain.language import language_from_locale, language_scores
@@ -294,6 +293,8 @@ class _NetworkIndex:
     # Question words seen in this network, with what they say about its roles: members ask
     # the same few hundred words over and over.
     evidence: dict[Word, _WordEvidence] = field(default_factory=dict)
+    # Per role and duty, how many other roles' title terms the duty uses.
+    mentions: list[list[int]] = field(default_factory=list)
     # Role -> the other roles whose duty names it by a whole title, with that duty
     # (`_dealing_with`): filled as questions ask, at most one entry per role.
     dealing_with: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
@@ -408,7 +409,15 @@ class ContactFinder:
             )
             for kind, texts in _ACTING_VERBS.items()
         }
-        self._acting_surfaces: dict[str, bool] = {}
+        # Every verb of acting, and the kinds each is of: a question is only asked for an act
+        # when one of its terms is one of these.
+        self._all_acting_terms = frozenset().union(*self._acting_terms.values())
+        self._kinds_of_term: dict[str, frozenset[str]] = {
+            term: frozenset(k for k, terms in self._acting_terms.items() if term in terms)
+            for term in self._all_acting_terms
+        }
+        # A question word's own stems that are verbs of acting (`_acting_stems`).
+        self._acting_surfaces: dict[str, frozenset[str]] = {}
         self._acting_words = frozenset().union(
             *(terms for kind, terms in self._acting_terms.items() if kind != "carry")
         )
@@ -572,7 +581,18 @@ class ContactFinder:
                     ):
                         if target != position and (position, duty) not in pairs[(how, target)]:
                             pairs[(how, target)].append((position, duty))
+        mentions = [
+            [
+                sum(
+                    1 for other, other_entry in enumerate(entries)
+                    if other != position and other_entry.title_terms & terms
+                )
+                for terms in entry.duty_terms
+            ]
+            for position, entry in enumerate(entries)
+        ]
         return _NetworkIndex(
+            mentions=mentions,
             pairs=dict(pairs),
             group_roles=group_roles,
             own_title_terms=own_title_terms,
@@ -704,11 +724,14 @@ class ContactFinder:
         "vem väljer ordförande?": a duty of another role elects (or decides about) a role
         named in the question. "vem tar emot sekreterarens utkast?" and "till vem lyfter
         ordföranden beslut?": a duty of the named role sends to the role asked for. None when
-        the question asks for no such act, or no duty does it.
+        the question asks for no such act, or no duty does it. `asked_terms` are the
+        question's terms and own stems that are verbs of acting (`_all_acting_terms`).
         """
+        if not asked_terms:
+            return None  # no verb of acting: most questions
         # Words that name a role by its whole title ("the election committee") ask for no act.
         verbs = asked_terms.difference(*(naming.get(p, ()) for p in titled))
-        kinds = {k for k, terms in self._acting_terms.items() if terms & verbs}
+        kinds = set().union(*map(self._kinds_of_term.__getitem__, verbs))
         if not kinds:
             return None
         acting_terms = frozenset().union(*(self._acting_terms[k] for k in kinds))
@@ -799,10 +822,7 @@ class ContactFinder:
                     1 for other, other_terms in named.items()
                     if other != position and other_terms & terms
                 )
-                mentions = sum(
-                    1 for other, other_entry in enumerate(entries)
-                    if other != position and other_entry.title_terms & terms
-                )
+                mentions = index.mentions[position][duty]
                 # The role named right after the verb is the one acted on ("vem utser
                 # ordförande i e-rådet?": the chair, not the council).
                 acted_on = bool(objects & terms)
@@ -851,16 +871,18 @@ class ContactFinder:
             return _ACTS_ITSELF
         return position, duty
 
-    def _is_acting_word(self, surface: str) -> bool:
-        """Whether a question word is a verb of acting ("utser", "appoints"), remembered."""
+    def _acting_stems(self, surface: str) -> frozenset[str]:
+        """A question word's own stems in both languages (`stems`) that are verbs of acting
+        ("utser", "appoints"; mostly none), remembered for words of ordinary length."""
         known = self._acting_surfaces.get(surface)
         if known is None:
-            if len(self._acting_surfaces) >= _EVIDENCE_LIMIT:
-                self._acting_surfaces.clear()  # members' words are open-ended: start afresh
-            known = self._acting_surfaces[surface] = any(
-                not self._acting_words.isdisjoint(stems(surface, language))
-                for language in ("sv", "en")
+            known = self._all_acting_terms.intersection(
+                stems(surface, "sv") + stems(surface, "en")
             )
+            if len(surface) <= _REMEMBERED_SURFACE_LENGTH:
+                if len(self._acting_surfaces) >= _EVIDENCE_LIMIT:
+                    self._acting_surfaces.clear()  # members' words are open-ended: start afresh
+                self._acting_surfaces[surface] = known
         return known
 
     def _named_network(self, question_words: list[Word], current: str) -> _NameMatch | None:
@@ -913,9 +935,14 @@ class ContactFinder:
         titled_at: list[tuple[int, _WordEvidence]] = []
         surfaces = [word.surface for word in question_words]
         evidences: list[_WordEvidence] = []  # what each word says
+        # Verbs of acting are seldom registry words, so the question's own stems are read too.
+        asked_terms: set[str] = set()  # the verbs of acting the question holds
         for at, word in enumerate(question_words):
-            if not after_verb:
-                after_verb = self._is_acting_word(word.surface)
+            acting_stems = self._acting_stems(word.surface)
+            if acting_stems:
+                asked_terms |= acting_stems
+                if not after_verb:
+                    after_verb = not acting_stems.isdisjoint(self._acting_words)
             if not word.readings:  # "vem", "the": says nothing of any role
                 evidences.append(_NO_EVIDENCE)
                 continue
@@ -996,11 +1023,9 @@ class ContactFinder:
         ranked = sorted(sorted(scores), key=scores.__getitem__, reverse=True)
         if not ranked or scores[ranked[0]] < MIN_SCORE:
             return ()
-        # Verbs of acting are seldom registry words, so the question's own stems are read too.
-        asked_terms = question_terms.union(*(_own_stems(w.surface) for w in question_words))
+        asked_terms |= self._all_acting_terms.intersection(question_terms)
         if any(
-            a.surface == "ser" and b.surface == "till"
-            for a, b in zip(question_words, question_words[1:], strict=False)
+            a == "ser" and b == "till" for a, b in zip(surfaces, surfaces[1:], strict=False)
         ):
             asked_terms.add(_ENSURES)
         # Words that name a role by its whole title (alone, or in a phrase of several), or by
@@ -1236,20 +1261,7 @@ class ContactFinder:
 # -- helpers: names ------------------------------------------------------------------------
 
 
-def _own_stems(surface: str) -> frozenset[str]:
-    """A question word's own stems in both languages (`stems`); a word of ordinary length
-    is remembered, as `services.text.fold` remembers it."""
-    if len(surface) <= _REMEMBERED_SURFACE_LENGTH:
-        return _remembered_own_stems(surface)
-    return frozenset(stems(surface, "sv") + stems(surface, "en"))
-
-
-_REMEMBERED_SURFACE_LENGTH = 40
-
-
-@lru_cache(maxsize=16384)
-def _remembered_own_stems(surface: str) -> frozenset[str]:
-    return frozenset(stems(surface, "sv") + stems(surface, "en"))
+_REMEMBERED_SURFACE_LENGTH = 40  # longer question words are not remembered (like `fold`)
 
 
 def _names(key: str, name: Localized[str], aliases: Iterable[str]) -> list[str]:

@@ -230,6 +230,10 @@ class _RoleEntry:
     duty_heads: list[set[str]] = field(default_factory=list)
     # The terms of each situation among its synonyms ("jag missade mötet", "we are over budget").
     situation_terms: list[set[str]] = field(default_factory=list)
+    # Every term of its duties, and of its situations: what a question must share with them
+    # at all (set once the role is indexed).
+    duty_union: frozenset[str] = frozenset()
+    situation_union: frozenset[str] = frozenset()
 
 
 class _WordEvidence(NamedTuple):
@@ -295,6 +299,11 @@ class _NetworkIndex:
     evidence: dict[Word, _WordEvidence] = field(default_factory=dict)
     # Per role and duty, how many other roles' title terms the duty uses.
     mentions: list[list[int]] = field(default_factory=list)
+    # Kinds of act -> (role, duty) of each duty using a verb of one of them (`_acting`):
+    # one entry per set of kinds asked about, of which there are only so many.
+    answering_duties: dict[frozenset[str], tuple[tuple[int, int], ...]] = field(
+        default_factory=dict
+    )
     # Role -> the other roles whose duty names it by a whole title, with that duty
     # (`_dealing_with`): filled as questions ask, at most one entry per role.
     dealing_with: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
@@ -545,6 +554,8 @@ class ContactFinder:
             entry.duty_texts = tuple(
                 _duty_texts(entry.role, duty) for duty in range(len(entry.duty_terms))
             )
+            entry.duty_union = frozenset().union(*entry.duty_terms)
+            entry.situation_union = frozenset().union(*entry.situation_terms)
 
         group_names = _Names(
             (group.key, self._analyzer.name_terms(text))
@@ -801,42 +812,50 @@ class ContactFinder:
         kind_terms = frozenset().union(*(self._acting_terms[k] for k in kinds))
         answering_terms = frozenset().union(*(self._acting_terms[k] for k in answering))
         best: tuple[tuple, int, int] | None = None
-        for position, entry in enumerate(entries):
+        # Each duty that uses a verb of an answering kind, in the roles' and duties' order.
+        answering_duties = index.answering_duties.get(answering)
+        if answering_duties is None:
+            answering_duties = index.answering_duties[answering] = tuple(
+                (position, duty)
+                for position, entry in enumerate(entries)
+                for duty, terms in enumerate(entry.duty_terms)
+                if terms & answering_terms
+            )
+        for position, duty in answering_duties:
             if position in not_actors:
                 continue  # the one who wants it done, or the asker: not the one who does it
-            for duty, terms in enumerate(entry.duty_terms):
-                if not terms & answering_terms:
-                    continue
-                head = entry.duty_heads[duty]
-                if head & own_kind_terms:
-                    verb = 4  # the very verb asked about leads the duty
-                elif head & kind_terms:
-                    verb = 3
-                elif terms & own_kind_terms:
-                    verb = 2  # the very verb, later ("ser till att ansvaret fördelas")
-                elif head & answering_terms:
-                    verb = 1
-                else:
-                    verb = 0  # the verb is elsewhere in the duty, or a noun ("beslut")
-                names = sum(
-                    1 for other, other_terms in named.items()
-                    if other != position and other_terms & terms
-                )
-                mentions = index.mentions[position][duty]
-                # The role named right after the verb is the one acted on ("vem utser
-                # ordförande i e-rådet?": the chair, not the council).
-                acted_on = bool(objects & terms)
-                key = (
-                    names > 0,
-                    acted_on and verb > 0,
-                    verb,
-                    acted_on,
-                    names,
-                    -mentions,
-                    -_rank_of(ranked, position),
-                )
-                if best is None or key > best[0]:
-                    best = (key, position, duty)
+            entry = entries[position]
+            terms = entry.duty_terms[duty]
+            head = entry.duty_heads[duty]
+            if head & own_kind_terms:
+                verb = 4  # the very verb asked about leads the duty
+            elif head & kind_terms:
+                verb = 3
+            elif terms & own_kind_terms:
+                verb = 2  # the very verb, later ("ser till att ansvaret fördelas")
+            elif head & answering_terms:
+                verb = 1
+            else:
+                verb = 0  # the verb is elsewhere in the duty, or a noun ("beslut")
+            names = sum(
+                1 for other, other_terms in named.items()
+                if other != position and other_terms & terms
+            )
+            mentions = index.mentions[position][duty]
+            # The role named right after the verb is the one acted on ("vem utser
+            # ordförande i e-rådet?": the chair, not the council).
+            acted_on = bool(objects & terms)
+            key = (
+                names > 0,
+                acted_on and verb > 0,
+                verb,
+                acted_on,
+                names,
+                -mentions,
+                -_rank_of(ranked, position),
+            )
+            if best is None or key > best[0]:
+                best = (key, position, duty)
         if best is None:
             return None
         (names, _, verb, acted_on, *_), position, duty = best
@@ -1024,7 +1043,7 @@ class ContactFinder:
         if not ranked or scores[ranked[0]] < MIN_SCORE:
             return ()
         asked_terms |= self._all_acting_terms.intersection(question_terms)
-        if any(
+        if "ser" in surfaces and any(
             a == "ser" and b == "till" for a, b in zip(surfaces, surfaces[1:], strict=False)
         ):
             asked_terms.add(_ENSURES)
@@ -1384,6 +1403,8 @@ def _best_duty(
     summed weight.
     """
     best: tuple[int | None, int, float] = (None, 0, 0.0)
+    if entry.duty_union.isdisjoint(matched):
+        return best  # no duty shares a term
     for position, terms in enumerate(entry.duty_terms):
         shared = terms & matched
         if not shared:  # scores 0.0, which never beats `best`: most duties share nothing
@@ -1417,6 +1438,8 @@ def _best_situation(term_weight: dict[str, float], entry: _RoleEntry, matched: s
     """The summed weight of the terms the question shares with the role's situation that
     shares most, when it shares two or more (0.0 otherwise)."""
     best = 0.0
+    if len(entry.situation_union.intersection(matched)) < 2:
+        return best  # no situation can share two terms
     for terms in entry.situation_terms:
         shared = terms & matched
         if len(shared) >= 2:

@@ -230,10 +230,10 @@ class _RoleEntry:
     duty_heads: list[set[str]] = field(default_factory=list)
     # The terms of each situation among its synonyms ("jag missade mötet", "we are over budget").
     situation_terms: list[set[str]] = field(default_factory=list)
-    # Every term of its duties, and of its situations: what a question must share with them
-    # at all (set once the role is indexed).
+    # Every term of its duties, what a question must share with one at all; and per term,
+    # the situations that use it (set once the role is indexed).
     duty_union: frozenset[str] = frozenset()
-    situation_union: frozenset[str] = frozenset()
+    situations_of_term: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 class _WordEvidence(NamedTuple):
@@ -555,7 +555,11 @@ class ContactFinder:
                 _duty_texts(entry.role, duty) for duty in range(len(entry.duty_terms))
             )
             entry.duty_union = frozenset().union(*entry.duty_terms)
-            entry.situation_union = frozenset().union(*entry.situation_terms)
+            situations_of_term: dict[str, list[int]] = defaultdict(list)
+            for situation, terms in enumerate(entry.situation_terms):
+                for term in terms:
+                    situations_of_term[term].append(situation)
+            entry.situations_of_term = {t: tuple(s) for t, s in situations_of_term.items()}
 
         group_names = _Names(
             (group.key, self._analyzer.name_terms(text))
@@ -1438,11 +1442,14 @@ def _best_situation(term_weight: dict[str, float], entry: _RoleEntry, matched: s
     """The summed weight of the terms the question shares with the role's situation that
     shares most, when it shares two or more (0.0 otherwise)."""
     best = 0.0
-    if len(entry.situation_union.intersection(matched)) < 2:
-        return best  # no situation can share two terms
-    for terms in entry.situation_terms:
-        shared = terms & matched
-        if len(shared) >= 2:
+    # How many of the matched terms each situation uses: only those with two are summed.
+    shared_terms: dict[int, int] = {}
+    for term in matched:
+        for situation in entry.situations_of_term.get(term, ()):
+            shared_terms[situation] = shared_terms.get(situation, 0) + 1
+    for situation, count in shared_terms.items():
+        if count >= 2:
+            shared = entry.situation_terms[situation] & matched
             best = max(best, sum(map(term_weight.__getitem__, shared)))
     return best
 

@@ -182,6 +182,37 @@ _TO_WHOM = re.compile(
 )
 
 
+class _Wording:
+    """What a question's wording says as a whole: asked "to whom" (`_TO_WHOM`), or where a
+    thing goes next (`_FORWARD`). Each pattern is tried only when a rule asks, once: most
+    questions reach neither rule."""
+
+    __slots__ = ("_question", "_folded", "_to_whom", "_forward")
+
+    def __init__(self, question: str):
+        self._question = question
+        self._folded: str | None = None
+        self._to_whom: bool | None = None
+        self._forward: bool | None = None
+
+    def _text(self) -> str:
+        if self._folded is None:
+            self._folded = fold(self._question)
+        return self._folded
+
+    @property
+    def to_whom(self) -> bool:
+        if self._to_whom is None:
+            self._to_whom = bool(_TO_WHOM.search(self._text()))
+        return self._to_whom
+
+    @property
+    def forward(self) -> bool:
+        if self._forward is None:
+            self._forward = bool(_FORWARD.search(self._text()))
+        return self._forward
+
+
 @dataclass(frozen=True)
 class RoleMatch:
     """A role that answers the question, with its score and the duty that matched best.
@@ -334,8 +365,15 @@ class _Names:
             self.terms.update(t for word_terms in name for t in word_terms)
         self.first_terms = frozenset(self.by_first_term)
 
-    def find(self, question_words: list[Word]) -> list[_NameMatch]:
-        """Every name that occurs in the question as consecutive words (first occurrence)."""
+    def find(
+        self, question_words: list[Word], names: frozenset[str] | None = None
+    ) -> list[_NameMatch]:
+        """Every name that occurs in the question as consecutive words (first occurrence).
+
+        `names`, every term of the question's words' names together, lets a question that
+        starts no name (most) be passed over at once."""
+        if names is not None and names.isdisjoint(self.first_terms):
+            return []
         found: dict[tuple[str, int], _NameMatch] = {}
         for start, word in enumerate(question_words):
             if word.names.isdisjoint(self.first_terms):  # most words start no name
@@ -347,6 +385,8 @@ class _Names:
                         continue
                     if all(name[j] & question_words[start + j].names for j in range(1, len(name))):
                         found[(key, id(name))] = _NameMatch(key, start, name)
+        if not found:
+            return []
         return sorted(found.values(), key=lambda m: m.start)
 
 
@@ -648,7 +688,8 @@ class ContactFinder:
 
         network_named = False
         consumed: dict[int, set[str]] = defaultdict(set)
-        named_network = self._named_network(question_words, network_key)
+        names = frozenset().union(*(word.names for word in question_words))
+        named_network = self._named_network(question_words, network_key, names)
         if named_network is not None:
             _consume(consumed, question_words, named_network)
             if named_network.key != network_key:
@@ -656,7 +697,7 @@ class ContactFinder:
         by_network = {i: set(terms) for i, terms in consumed.items()}
         index = self._networks[network_key]
 
-        named_group = self._named_group(question_words, index)
+        named_group = self._named_group(question_words, index, names)
         if named_group is not None:
             _consume(consumed, question_words, named_group)
         # Which group the answer is about: the one precedence every command uses.
@@ -681,9 +722,8 @@ class ContactFinder:
         asking = len(question_words) <= TOPIC_WORDS or any(
             w.asks_for_someone for w in question_words
         )
-        to_whom = bool(_TO_WHOM.search(fold(question)))
-        forward = bool(_FORWARD.search(fold(question)))
-        matches = self._rank(index, scoped_words, asking, to_whom, forward)
+        wording = _Wording(question)
+        matches = self._rank(index, scoped_words, asking, wording)
         if consumed and (not matches or not matches[0].named):
             # "vem sitter i e-rådet?", "vilka ingår i styrgruppen?": the group's name is all
             # the question says of a role (nothing, or a duty word), so it names the role.
@@ -691,7 +731,7 @@ class ContactFinder:
                 w.without(frozenset(by_network[i])) if i in by_network else w
                 for i, w in enumerate(question_words)
             ]
-            named = self._rank(index, unnamed, asking, to_whom, forward)
+            named = self._rank(index, unnamed, asking, wording)
             if named and (not matches or named[0].named):
                 matches = named
             elif not matches and group_named and group_key in index.group_roles:
@@ -700,7 +740,7 @@ class ContactFinder:
             elif by_network and not network_named:
                 # So does the name of the network asked in, when a role uses it ("Vilka
                 # ingår i e-rådet?"); another network's name only moves the question.
-                named = self._rank(index, question_words, asking, to_whom, forward)
+                named = self._rank(index, question_words, asking, wording)
                 if named and (not matches or named[0].named):
                     matches = named
         return ContactSearch(
@@ -729,7 +769,7 @@ class ContactFinder:
         owners: set[int],
         titled: set[int],
         ranked: list[int],
-        to_whom: bool,
+        wording: _Wording,
         objects: frozenset[str] = frozenset(),
         asker_acts: bool = False,
         not_actors: frozenset[int] = frozenset(),
@@ -755,9 +795,9 @@ class ContactFinder:
             position: (terms | index.own_title_terms[position]) - acting_terms
             for position, terms in naming.items()
         }
-        if "receive" in kinds or (to_whom and kinds.intersection(_SENDING_KINDS)):
+        if "receive" in kinds or (kinds.intersection(_SENDING_KINDS) and wording.to_whom):
             sending = self._acting_terms["send"] | self._acting_terms["inform"]
-            if to_whom:
+            if wording.to_whom:
                 sending |= self._acting_terms["carry"]
             # Only a role the question names outright sends: its owner ("sekreterarens
             # utkast"), its whole title or a word only its title has; a role matched by a
@@ -796,7 +836,7 @@ class ContactFinder:
                         own = index.own_title_terms[other]
                         if other != position and own & terms:
                             return other, _duty_of(entry, own)
-            if to_whom and not asker_acts:
+            if wording.to_whom and not asker_acts:
                 # "Who does the chair report the group's work to?": the named role has no duty
                 # that sends, but one that relates it to another role ("the group's contact
                 # towards the board"): that role is the one it turns to.
@@ -908,21 +948,26 @@ class ContactFinder:
                 self._acting_surfaces[surface] = known
         return known
 
-    def _named_network(self, question_words: list[Word], current: str) -> _NameMatch | None:
-        """The network the question names: the current one if named, else the longest other."""
+    def _named_network(
+        self, question_words: list[Word], current: str, names: frozenset[str]
+    ) -> _NameMatch | None:
+        """The network the question names: the current one if named, else the longest other.
+        `names`: every term of the words' names (`_Names.find`)."""
         current_terms = self._networks[current].own_terms
         others: list[_NameMatch] = []
-        for match in self._network_names.find(question_words):
+        for match in self._network_names.find(question_words, names):
             if match.key == current:
                 return match
             if not self._ordinary_words(match.name, current_terms):
                 others.append(match)
         return max(others, key=lambda m: len(m.name), default=None)
 
-    def _named_group(self, question_words: list[Word], index: _NetworkIndex) -> _NameMatch | None:
+    def _named_group(
+        self, question_words: list[Word], index: _NetworkIndex, names: frozenset[str]
+    ) -> _NameMatch | None:
         found = [
             m
-            for m in index.group_names.find(question_words)
+            for m in index.group_names.find(question_words, names)
             if not self._ordinary_words(m.name, index.role_terms)
         ]
         return max(found, key=lambda m: len(m.name), default=None)
@@ -942,8 +987,7 @@ class ContactFinder:
         index: _NetworkIndex,
         question_words: list[Word],
         asking: bool,
-        to_whom: bool = False,
-        forward: bool = False,
+        wording: _Wording,
     ) -> tuple[RoleMatch, ...]:
         scores: dict[int, float] = {}
         matched: dict[int, set[str]] = {}
@@ -1074,7 +1118,7 @@ class ContactFinder:
             [(at, strict, at in whole) for at, _, strict in whole_titled if strict],
         )
         acting = self._acting(
-            index, asked_terms, naming, owners, set(phrase_bonus), ranked, to_whom, objects,
+            index, asked_terms, naming, owners, set(phrase_bonus), ranked, wording, objects,
             asker_acts=any(w.surface in _ASKER for w in question_words),
             not_actors=not_actors,
         )
@@ -1086,7 +1130,7 @@ class ContactFinder:
             acting = _towards(index, surfaces, evidences, scores, ranked)
         if acting is None:
             acting = _membership(question_words, scores, strongest_field, ranked)
-        if (acting is None or acting[0] == ranked[0]) and forward and _best_situation(
+        if (acting is None or acting[0] == ranked[0]) and wording.forward and _best_situation(
             term_weight, index.entries[ranked[0]], matched[ranked[0]]
         ) <= _best_duty(term_weight, index.entries[ranked[0]], matched[ranked[0]])[2]:
             # Not when what the asker tells is a situation of the best role itself ("I wrote

@@ -688,7 +688,7 @@ class ContactFinder:
 
         network_named = False
         consumed: dict[int, set[str]] = defaultdict(set)
-        names = frozenset().union(*(word.names for word in question_words))
+        names = frozenset().union(*[word.names for word in question_words])
         named_network = self._named_network(question_words, network_key, names)
         if named_network is not None:
             _consume(consumed, question_words, named_network)

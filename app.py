@@ -19,6 +19,7 @@ from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from azure.core.credentials_async import AsyncTokenCredential
@@ -27,7 +28,7 @@ from bot.adapter import SamverkanAdapter, create_adapter
 from bot.calendar_routes import calendar_routes
 from bot.file_hosts import FileHosts
 from bot.files import SharedFileReader, download
-from bot.graph import GraphConfig, GraphDirectory, GraphFiles, credential_for
+from bot.graph_config import GraphConfig
 from bot.http import ReadinessCheck, create_web_app, listening_sockets
 from bot.metrics import MetricsEndpoint, TurnCounters
 from bot.proactive import ConnectorSender
@@ -76,6 +77,9 @@ from storage.registry_files import load_directory
 from storage.registry_repository import RegistryRepository
 from storage.send_budget import SendBudgetStore
 from storage.wheel_overrides import WheelOverrideStore
+
+if TYPE_CHECKING:
+    from bot.graph import GraphDirectory, GraphFiles
 
 log = logging.getLogger("samverkan")
 
@@ -157,6 +161,10 @@ async def open_services(
         graph_files: GraphFiles | None = None
         graph_directory: GraphDirectory | None = None
         if graph_config.configured:
+            # msgraph-sdk (about 30 MiB, 0.3 s to import) only for a process that uses Graph;
+            # a bot that does loads it here, before it serves, as before (`warm_up`).
+            from bot.graph import GraphDirectory, GraphFiles, credential_for
+
             credential = graph_credential or credential_for(graph_config)
             graph_files = GraphFiles(graph_config, credential)
             resources.push_async_callback(graph_files.close)  # closes the credential too

@@ -25,8 +25,11 @@ Two kinds of work are driven, each at --concurrency requests in flight:
 With --pairs, each pair also prints how many cores processes outside the run kept busy
 (the load average counts the run's own processes too); --echo makes the bot answer as the
 bare handler does, to measure the edge alone. After every run the bot's resident memory
-(VmRSS) is printed; --turns 100000 gives the figure after 100,000 turns. --profile FILE samples the bot's stack per millisecond of its
-CPU time and writes where it goes. See bench/README.md for how to read the output.
+(VmRSS) is printed (--memory: also before and after the warm-up and after every round);
+--turns 100000 gives the figure after 100,000 turns, --new-words N an open vocabulary (N
+words no message had before in each), --graph the bot with Graph credentials, as deployed.
+--profile FILE samples the bot's stack per millisecond of its CPU time and writes where it
+goes. See bench/README.md for how to read the output.
 """
 
 from __future__ import annotations
@@ -124,20 +127,36 @@ def message_template(conversation: int) -> dict[str, Any]:
     }
 
 
+def made_up_word(n: int) -> str:
+    """The `n`-th of 26**7 distinct seven-letter words, in an order no suffix repeats in."""
+    n = n * 7919 % 26**7  # 7919 is prime, so this visits every word once
+    letters = []
+    for _ in range(7):
+        n, letter = divmod(n, 26)
+        letters.append("abcdefghijklmnopqrstuvwxyz"[letter])
+    return "".join(letters)
+
+
 class Load:
     """Builds request bodies: inbound messages or proactive triggers, cycling conversations."""
 
-    def __init__(self, service_url: str, conversations: int):
+    def __init__(self, service_url: str, conversations: int, new_words: int = 0):
         self._service_url = service_url
         self._conversations = conversations
         self._questions = who_questions()
         self._ids = itertools.count(1_800_000_000_000)
+        self._new_words = new_words
+        self._words = itertools.count()
 
     def inbound(self, turn: int) -> bytes:
         activity = message_template(turn % self._conversations)
         activity["id"] = str(next(self._ids))
         activity["serviceUrl"] = self._service_url
         activity["text"] = self._questions[turn % len(self._questions)]
+        if self._new_words:
+            activity["text"] += " " + " ".join(
+                made_up_word(next(self._words)) for _ in range(self._new_words)
+            )
         return json.dumps(activity).encode()
 
     def proactive(self, turn: int) -> bytes:
@@ -270,7 +289,7 @@ async def run_benchmark(args: argparse.Namespace, log: IO[bytes] | None) -> list
     """
     connector = await Child.start("connector")
     service_url = f"http://127.0.0.1:{connector.port}/"
-    load = Load(service_url, args.conversations)
+    load = Load(service_url, args.conversations, args.new_words)
     results = []
     with tempfile.TemporaryDirectory() as scratch:
         database_url = args.database_url or f"sqlite+aiosqlite:///{scratch}/bench.db"
@@ -279,6 +298,8 @@ async def run_benchmark(args: argparse.Namespace, log: IO[bytes] | None) -> list
             options = ["--database-url", database_url, "--log-level", args.log_level]
             if args.echo and target == "bot":
                 options.append("--echo")
+            if args.graph and target == "bot":
+                options.append("--graph")
             if args.profile and target == "bot":
                 options += ["--profile", str(Path(args.profile).resolve())]
             servers[target] = await Child.start(target, *options, log=log)
@@ -326,7 +347,11 @@ async def _measure_work(
                         concurrency=args.concurrency)
             await server.ask(f"references {args.conversations}")
         errors_before[target] = int(await server.ask("errors"))
+        if args.memory:
+            print_memory(work, target, server, "started")
         await run(target, args.warmup, timed=False)
+        if args.memory:
+            print_memory(work, target, server, "warm-up")
     done, round_number = 0, 0
     while done < args.turns:
         turns = min(args.round_turns, args.turns - done)
@@ -335,6 +360,9 @@ async def _measure_work(
             await run(target, turns, timed=True)
         done += turns
         round_number += 1
+        if args.memory:
+            for target, server in servers.items():
+                print_memory(work, target, server, f"{done} turns")
     results = []
     for target, server in servers.items():
         failures[target] += int(await server.ask("errors")) - errors_before[target]
@@ -417,6 +445,13 @@ async def _measure_pairs(
             runs[-1].rss_mb, statistics.median(r.cpu_ms_per_turn for r in runs),
         ))  # fmt: skip
     return results
+
+
+def print_memory(work: str, target: str, server: Child, when: str) -> None:
+    """One line of --memory: the server's resident memory now, and the machine's load."""
+    rss = rss_mb(server.process.pid)
+    print(f"memory {target:<5} {work:<9} {when:>14}: RSS {rss or 0:7.1f} MiB, "
+          f"{time.strftime('%H:%M:%S')}, load {_load_average()}", flush=True)
 
 
 def print_result(result: RunResult, *, flush: bool = False) -> None:
@@ -576,7 +611,15 @@ async def bot_role(args: argparse.Namespace) -> None:
             return [Reply(f"Du frågade: {turn.text}", "sv")]
 
         Conversation.respond = echo  # type: ignore[method-assign]
-    settings = Settings(database_url=args.database_url, port=0, log_level=args.log_level)
+    graph = {}
+    if args.graph:
+        # As deployed: Graph credentials make the bot load and warm up msgraph-sdk while it
+        # starts. Nothing is sent to Graph (no minutes are filed in this bench).
+        graph = {"graph_tenant_id": "00000000-0000-4000-8000-000000000001",
+                 "graph_client_id": "00000000-0000-4000-8000-000000000002",
+                 "graph_client_secret": "not-a-secret"}
+    settings = Settings(database_url=args.database_url, port=0, log_level=args.log_level,
+                        **graph)
     configure_logging(settings.log_level)
     errors = ErrorCount()
     logging.getLogger().addHandler(errors)
@@ -703,6 +746,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--echo", action="store_true",
                         help="the bot answers every message as the bare handler does (its text "
                         "echoed, no card), without the registry: the edge's own cost")
+    parser.add_argument("--graph", action="store_true",
+                        help="give the bot Graph credentials, as a deployed bot has: it then "
+                        "loads msgraph-sdk while it starts (nothing is sent to Graph)")
+    parser.add_argument("--memory", action="store_true",
+                        help="print each server's resident memory before and after the "
+                        "warm-up and after every round")
+    parser.add_argument("--new-words", type=int, default=0, metavar="N",
+                        help="add N made-up words, new in every message, to each inbound "
+                        "question: an open vocabulary, as members write (names, typos)")
     parser.add_argument("--role", choices=("connector", "bare", "bot"), help=argparse.SUPPRESS)
     return parser
 

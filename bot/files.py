@@ -19,12 +19,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.file_hosts import FileHosts
-from bot.graph import GraphFiles
 from domain.filing import GraphError
 from domain.minutes import DownloadFailed, FileTooLarge
+
+if TYPE_CHECKING:  # importing bot.graph loads msgraph-sdk (bot/graph_config.py)
+    from bot.graph import GraphFiles
 
 log = logging.getLogger(__name__)
 

@@ -25,8 +25,7 @@ import base64
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import aiohttp
@@ -54,6 +53,7 @@ from msgraph.generated.models.user import User
 from msgraph.generated.users.item.user_item_request_builder import UserItemRequestBuilder
 from msgraph.generated.users.users_request_builder import UsersRequestBuilder
 
+from bot.graph_config import CHUNK_UNIT, GRAPH_BASE_URL, GraphConfig
 from domain.filing import (
     DriveFile,
     DriveFolder,
@@ -67,11 +67,7 @@ from domain.filing import (
 
 log = logging.getLogger(__name__)
 
-GRAPH_BASE_URL = "https://graph.microsoft.com/v1.0"
 GRAPH_SCOPES = ["https://graph.microsoft.com/.default"]
-
-# Upload session chunks must be multiples of 320 KiB (and each request under 60 MiB).
-CHUNK_UNIT = 320 * 1024
 
 # What is read of a directory user: the minimum to name and reach them at work.
 USER_FIELDS = ["id", "displayName", "mail", "userPrincipalName"]
@@ -80,29 +76,6 @@ _CONFLICT = "@microsoft.graph.conflictBehavior"
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class GraphConfig:
-    """How to reach Graph: app-only credentials and the limits of this edge."""
-
-    tenant_id: str = ""
-    client_id: str = ""
-    client_secret: str = field(default="", repr=False)
-    certificate_path: Path | None = None
-    base_url: str = GRAPH_BASE_URL
-    timeout_seconds: float = 60.0
-    retries: int = 3  # tries after the first, for 5xx answers and time-outs
-    backoff_seconds: float = 2.0  # doubled on every retry
-    chunk_size: int = 10 * CHUNK_UNIT  # 3.2 MiB
-    simple_upload_limit: int = 4 * 1024 * 1024  # larger files go through a session
-
-    @property
-    def configured(self) -> bool:
-        """Whether there are credentials to use."""
-        return bool(
-            self.tenant_id and self.client_id and (self.client_secret or self.certificate_path)
-        )
 
 
 def scopes_for(config: GraphConfig) -> list[str]:

@@ -19,10 +19,13 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from bot.graph import DirectoryUser, GraphDirectory
 from domain.ports import ConversationPort, MinutesPort
 from domain.registry import Person
+
+if TYPE_CHECKING:  # importing bot.graph loads msgraph-sdk (bot/graph_config.py)
+    from bot.graph import DirectoryUser, GraphDirectory
 
 log = logging.getLogger(__name__)
 

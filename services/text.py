@@ -88,7 +88,11 @@ _MIN_FUZZY_LENGTH = 5  # words shorter than this have too many neighbours to gue
 _MAX_COMPOUND_LENGTH = 60  # longer "words" (pasted links, blobs) are not split into parts
 _PREFIX_SLACK = 3  # letters an inflection may add to a registry term ("regist" + "ret")
 _PREFIX_QUALITY = 0.9
-_CACHE_LIMIT = 50_000  # analysed question words kept per analyzer
+# Analysed question words kept per analyzer, in each of two generations: members ask the
+# same few thousand words over and over, but their words are open-ended (names, typos,
+# pasted text). An analysed word holds about 0.8 KiB, so the two generations stay under
+# 7 MiB; at 50,000 words in one generation it was 40 MiB (bench/README.md, "Memory").
+_CACHE_LIMIT = 4096
 _PREFIX_NEIGHBOURS = 8  # registry terms looked at after a stem in sorted order
 _FUZZY_QUALITY = (1.0, 0.8, 0.7)  # by edit distance 0, 1, 2
 
@@ -110,7 +114,7 @@ def fold(text: str) -> str:
 _REMEMBERED_WORD_LENGTH = 40
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=8192)  # about 200 bytes a word
 def _remembered_fold(text: str) -> str:
     return _fold(text)
 
@@ -129,7 +133,10 @@ def words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
-@lru_cache(maxsize=65536)
+# About 230 bytes a word: 3.7 MiB when full (15 MiB at 65,536). A registry of 1,000 groups
+# is indexed with fewer than 5,000 stems; questions' new words are analysed once per
+# generation of the analyzer's word cache.
+@lru_cache(maxsize=16384)
 def stem(word: str, language: Language) -> str:
     """The folded stem of a lowercase word in `language`.
 
@@ -269,6 +276,7 @@ class Analyzer:
         self._fuzzy_choices: dict[str, list[str]] = {}
         self._split_cache: dict[str, tuple[tuple[str, ...], float] | None] = {}
         self._word_cache: dict[tuple[str, Language | None], Word] = {}
+        self._earlier_words: dict[tuple[str, Language | None], Word] = {}
 
     def set_vocabulary(self, vocabulary: Mapping[str, frozenset[Language]]) -> None:
         """Set the terms questions are matched against (term -> languages of its texts)."""
@@ -288,6 +296,7 @@ class Analyzer:
                 by_initial[term[0]].append(term)
         self._fuzzy_choices = dict(by_initial)
         self._word_cache.clear()
+        self._earlier_words.clear()
 
     # -- registry texts ----------------------------------------------------------------------
 
@@ -339,11 +348,17 @@ class Analyzer:
         key = (word, language)
         cached = self._word_cache.get(key)
         if cached is None:
+            # Members' words are open-ended: when a generation is full it becomes the
+            # earlier one and the one before is let go, so the words asked in the last two
+            # generations stay (without an analysis each) and memory stays bounded.
+            cached = self._earlier_words.get(key)
+            if cached is None:
+                cached = self._analyse_query_word(word, language)
             if len(self._word_cache) >= _CACHE_LIMIT:
-                # Members' words are open-ended: start afresh rather than grow without bound.
-                self._word_cache.clear()
+                self._earlier_words = self._word_cache
+                self._word_cache = {}
                 self._split_cache.clear()
-            cached = self._word_cache[key] = self._analyse_query_word(word, language)
+            self._word_cache[key] = cached
         return cached
 
     def _analyse_query_word(self, word: str, language: Language | None) -> Word:

@@ -95,7 +95,9 @@ TOPIC_WORDS = 2  # a message this short names a topic ("budget?") rather than ch
 MAX_SUGGESTIONS = 3
 MAX_GROUP_LINES = 10  # groups listed for a group role asked without a group
 MIN_COMPOUND_ENDING = 4  # a name this long at the end of a compound is that compound's word
-_EVIDENCE_LIMIT = 4096  # question words whose evidence is kept per network
+# Question words whose evidence is kept per network, in each of two generations (about
+# 0.9 KiB a word: under 2 MiB a network), and acting words remembered per finder.
+_EVIDENCE_LIMIT = 1024
 _RENDERED_LIMIT = 4096  # answers' texts about a role kept per finder (`ContactFinder.answer`)
 
 # Verbs of acting on something, by kind, in both languages. A question that asks who does one
@@ -328,6 +330,7 @@ class _NetworkIndex:
     # Question words seen in this network, with what they say about its roles: members ask
     # the same few hundred words over and over.
     evidence: dict[Word, _WordEvidence] = field(default_factory=dict)
+    earlier_evidence: dict[Word, _WordEvidence] = field(default_factory=dict)
     # Per role and duty, how many other roles' title terms the duty uses.
     mentions: list[list[int]] = field(default_factory=list)
     # Kinds of act -> (role, duty) of each duty using a verb of one of them (`_acting`):
@@ -939,8 +942,8 @@ class ContactFinder:
         ("utser", "appoints"; mostly none), remembered for words of ordinary length."""
         known = self._acting_surfaces.get(surface)
         if known is None:
-            known = self._all_acting_terms.intersection(
-                stems(surface, "sv") + stems(surface, "en")
+            known = _shared(
+                self._all_acting_terms.intersection(stems(surface, "sv") + stems(surface, "en"))
             )
             if len(surface) <= _REMEMBERED_SURFACE_LENGTH:
                 if len(self._acting_surfaces) >= _EVIDENCE_LIMIT:
@@ -1015,9 +1018,14 @@ class ContactFinder:
                 continue
             evidence = index.evidence.get(word)
             if evidence is None:
-                evidence = _word_evidence(index, word)
+                # Members' words are open-ended: a full generation becomes the earlier one
+                # and the one before is let go (as the analyzer's words, `services.text`).
+                evidence = index.earlier_evidence.get(word)
+                if evidence is None:
+                    evidence = _word_evidence(index, word)
                 if len(index.evidence) >= _EVIDENCE_LIMIT:
-                    index.evidence.clear()  # members' words are open-ended: start afresh
+                    index.earlier_evidence = index.evidence
+                    index.evidence = {}
                 index.evidence[word] = evidence
             evidences.append(evidence)
             question_terms |= evidence.terms
@@ -1415,23 +1423,26 @@ def _word_evidence(index: _NetworkIndex, word: Word) -> _WordEvidence:
             if value > best.get(position, (0.0,))[0]:
                 best[position] = (value, reading.terms)
     terms_of_word = frozenset(terms)
+    # Evidence is kept for many words: an empty set, or one equal to another, is shared.
+    whole_terms = terms_of_word if whole == terms else _shared(frozenset(whole))
     titled = tuple(p for p, value in strongest.items() if value >= TITLE_WEIGHT)
-    whole_title_of = frozenset(
+    whole_title_of = _shared(frozenset(
         p for p, entry in enumerate(index.entries) if _names_whole_title(entry, terms_of_word)
+    ))
+    whole_titled = _shared(whole_title_of.intersection(titled))
+    strictly_titled = whole_titled.union(
+        p for p in titled if index.own_title_terms[p] & terms_of_word
     )
-    whole_titled = whole_title_of.intersection(titled)
     return _WordEvidence(
         best=tuple((position, value, ts) for position, (value, ts) in best.items()),
         strongest=tuple(strongest.items()),
         terms=terms_of_word,
-        whole=frozenset(whole),
-        naming_terms=frozenset(whole) or terms_of_word,
+        whole=whole_terms,
+        naming_terms=whole_terms or terms_of_word,
         named=tuple(p for p, value in strongest.items() if value >= SYNONYM_WEIGHT),
         titled=titled,
         whole_titled=whole_titled,
-        strictly_titled=whole_titled | frozenset(
-            p for p in titled if index.own_title_terms[p] & terms_of_word
-        ),
+        strictly_titled=whole_titled if strictly_titled == whole_titled else strictly_titled,
         owned=tuple(
             (position, frozenset(ts))
             for position, (_, ts) in best.items()
@@ -1440,6 +1451,14 @@ def _word_evidence(index: _NetworkIndex, word: Word) -> _WordEvidence:
         whole_title_of=whole_title_of,
         relation_targets=_named_roles(terms_of_word, index.entries, index.own_title_terms),
     )
+
+
+_NO_TERMS: frozenset = frozenset()
+
+
+def _shared(found: frozenset) -> frozenset:
+    """`found`, or the one shared empty set."""
+    return found or _NO_TERMS
 
 
 def _best_duty(

@@ -245,6 +245,27 @@ def test_answers_stay_the_same_once_the_finder_forgets_the_words_it_has_seen(mon
     ]
     expected = [top_role(ContactFinder(REGISTRY), q) for q in questions]
     monkeypatch.setattr("services.who._EVIDENCE_LIMIT", 2)
+    monkeypatch.setattr("services.text._CACHE_LIMIT", 3)
     forgetful = ContactFinder(REGISTRY)
     for _ in range(2):
         assert [top_role(forgetful, q) for q in questions] == expected
+
+
+def test_the_words_a_finder_remembers_stay_bounded_whatever_members_write(monkeypatch):
+    # Members' words are open-ended (names, typos, pasted text): a long-running bot must not
+    # keep every word it was ever asked, only the recent ones, up to a limit.
+    monkeypatch.setattr("services.who._EVIDENCE_LIMIT", 20)
+    monkeypatch.setattr("services.text._CACHE_LIMIT", 50)
+    finder = ContactFinder(REGISTRY)
+    analyzer = finder._analyzer
+    expected = top_role(finder, "vem skriver protokollet?")
+    for n in range(500):
+        # An inflection no one wrote before ("protokollabc"): a new word with readings.
+        made_up = "".join("abcdefghijklmnopqrstuvwxyz"[(n // 26**i) % 26] for i in range(3))
+        finder.find(f"vem skriver protokoll{made_up}?", network_key="expert")
+    remembered = len(analyzer._word_cache) + len(analyzer._earlier_words)
+    assert 50 < remembered <= 100
+    evidence = [len(i.evidence) + len(i.earlier_evidence) for i in finder._networks.values()]
+    assert 20 < max(evidence) and all(kept <= 40 for kept in evidence)
+    assert len(finder._acting_surfaces) <= 20  # its words' verbs of acting
+    assert top_role(finder, "vem skriver protokollet?") == expected

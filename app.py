@@ -14,6 +14,7 @@ import asyncio
 import gc
 import logging
 import sys
+import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
@@ -162,7 +163,7 @@ async def open_services(
         graph_directory: GraphDirectory | None = None
         if graph_config.configured:
             # msgraph-sdk (about 30 MiB, 0.3 s to import) only for a process that uses Graph;
-            # a bot that does loads it here, before it serves, as before (`warm_up`).
+            # a bot that does imports it here and loads the rest in a thread (`warm_up`).
             from bot.graph import GraphDirectory, GraphFiles, credential_for
 
             credential = graph_credential or credential_for(graph_config)
@@ -388,12 +389,25 @@ async def create_app(
         services.minutes.on_posts = runner.deliver_soon
 
     async def file_minutes(_: web.Application) -> AsyncIterator[None]:
-        services.minutes.warm_up()  # before the site takes requests
-        task = asyncio.create_task(services.minutes.work_forever())
+        task = asyncio.create_task(warm_then_file())
         yield
         task.cancel()
         with suppress(asyncio.CancelledError):
             await task
+
+    async def warm_then_file() -> None:
+        # Loading what the first upload needs (msgraph-sdk's request builders and models)
+        # is about a second of CPU. A thread does it while the site starts serving, so
+        # turns are answered from the start and the event loop is never held by it; the
+        # filing worker, the one user of Graph at start-up, begins once it is done.
+        started = time.perf_counter()
+        try:
+            await asyncio.to_thread(services.minutes.warm_up)
+        except Exception:  # noqa: BLE001 - the first upload loads what it needs itself
+            log.exception("loading what the first upload needs failed")
+        else:
+            log.info("filing ready", extra={"seconds": round(time.perf_counter() - started, 2)})
+        await services.minutes.work_forever()
 
     app.cleanup_ctx.append(file_minutes)
 

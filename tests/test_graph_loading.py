@@ -2,7 +2,8 @@
 
 Importing it costs about 30 MiB and 0.3 s; a bot or command without Graph credentials
 (local mode, a network's own scripts) never calls Graph, and one with them loads it while
-it starts, before it serves (`bot.graph.GraphFiles.warm_up`), as before.
+it starts, and loads the request builders and models in a thread while it serves
+(`bot.graph.GraphFiles.warm_up`).
 """
 
 from __future__ import annotations

@@ -303,6 +303,11 @@ class Network:
             raise UnknownGroup(self.key, key, tuple(g.key for g in self.groups))
         return group
 
+    def find_group(self, key: str) -> Group | None:
+        """The group with `key` (the first of a key, as `group`), or None: for callers that
+        fall back to another rule rather than fail."""
+        return self._groups_by_key.get(key)
+
     def role(self, key: str) -> Role:
         role = self._roles_by_key.get(key)
         if role is None:

@@ -220,6 +220,23 @@ class Word:
     genitive: bool = False
     asks_for_someone: bool = False
 
+    def __hash__(self) -> int:
+        # Words are looked up per question in caches keyed by them (what a word says about a
+        # network's roles): hashing every field, each reading's too, cost more than the
+        # lookup, so the hash of a word is worked out once (the same value as before).
+        known = self.__dict__.get("_hash")
+        if known is None:
+            known = hash(
+                (self.surface, self.names, self.readings, self.languages, self.genitive,
+                 self.asks_for_someone)
+            )
+            object.__setattr__(self, "_hash", known)
+        return known
+
+    def __getstate__(self) -> dict:
+        # String hashes differ between processes: a copied word works its own out again.
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
+
     def without(self, consumed: frozenset[str]) -> Word:
         """This word with the terms that named a group or network removed from its readings."""
         readings = tuple(

@@ -64,10 +64,9 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from typing import NamedTuple
 
 from domain.language import language_from_locale, language_scores
@@ -185,6 +184,37 @@ _TO_WHOM = re.compile(
 )
 
 
+class _Wording:
+    """What a question's wording says as a whole: asked "to whom" (`_TO_WHOM`), or where a
+    thing goes next (`_FORWARD`). Each pattern is tried only when a rule asks, once: most
+    questions reach neither rule."""
+
+    __slots__ = ("_question", "_folded", "_to_whom", "_forward")
+
+    def __init__(self, question: str):
+        self._question = question
+        self._folded: str | None = None
+        self._to_whom: bool | None = None
+        self._forward: bool | None = None
+
+    def _text(self) -> str:
+        if self._folded is None:
+            self._folded = fold(self._question)
+        return self._folded
+
+    @property
+    def to_whom(self) -> bool:
+        if self._to_whom is None:
+            self._to_whom = bool(_TO_WHOM.search(self._text()))
+        return self._to_whom
+
+    @property
+    def forward(self) -> bool:
+        if self._forward is None:
+            self._forward = bool(_FORWARD.search(self._text()))
+        return self._forward
+
+
 @dataclass(frozen=True)
 class RoleMatch:
     """A role that answers the question, with its score and the duty that matched best.
@@ -233,6 +263,10 @@ class _RoleEntry:
     duty_heads: list[set[str]] = field(default_factory=list)
     # The terms of each situation among its synonyms ("jag missade mötet", "we are over budget").
     situation_terms: list[set[str]] = field(default_factory=list)
+    # Every term of its duties, what a question must share with one at all; and per term,
+    # the situations that use it (set once the role is indexed).
+    duty_union: frozenset[str] = frozenset()
+    situations_of_term: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 class _WordEvidence(NamedTuple):
@@ -249,6 +283,27 @@ class _WordEvidence(NamedTuple):
     # The terms of its whole-word readings: what names a role, without the parts of a
     # compound ("möte" of "mötesansvarig", which "årsmöte" also has).
     whole: frozenset[str] = frozenset()
+    # What `_rank` reads of the word besides its scores, none of which depends on the rest
+    # of the question (worked out once with the rest, in `_word_evidence`):
+    # the terms with which it names a role (`whole`, else `terms`);
+    naming_terms: frozenset[str] = frozenset()
+    # the roles it names by title or synonym, and by title alone, in `strongest`'s order;
+    named: tuple[int, ...] = ()
+    titled: tuple[int, ...] = ()
+    # of `titled`, those it names by a whole title ("styrelsen"), and those it names by a
+    # whole title or by a word only their title has;
+    whole_titled: frozenset[int] = frozenset()
+    strictly_titled: frozenset[int] = frozenset()
+    # in the genitive, the roles it names as owners ("sekreterarens"), each with the terms
+    # of its best reading;
+    owned: tuple[tuple[int, frozenset[str]], ...] = ()
+    # every role whose whole title (in a language) its terms hold, and, in the network's
+    # order, every role it names after a preposition (see `_relations`).
+    whole_title_of: frozenset[int] = frozenset()
+    relation_targets: tuple[int, ...] = ()
+
+
+_NO_EVIDENCE = _WordEvidence(best=(), strongest=(), terms=frozenset())  # "vem", "the"
 
 
 @dataclass
@@ -276,6 +331,16 @@ class _NetworkIndex:
     # the same few hundred words over and over.
     evidence: dict[Word, _WordEvidence] = field(default_factory=dict)
     earlier_evidence: dict[Word, _WordEvidence] = field(default_factory=dict)
+    # Per role and duty, how many other roles' title terms the duty uses.
+    mentions: list[list[int]] = field(default_factory=list)
+    # Kinds of act -> (role, duty) of each duty using a verb of one of them (`_acting`):
+    # one entry per set of kinds asked about, of which there are only so many.
+    answering_duties: dict[frozenset[str], tuple[tuple[int, int], ...]] = field(
+        default_factory=dict
+    )
+    # Role -> the other roles whose duty names it by a whole title, with that duty
+    # (`_dealing_with`): filled as questions ask, at most one entry per role.
+    dealing_with: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -303,8 +368,15 @@ class _Names:
             self.terms.update(t for word_terms in name for t in word_terms)
         self.first_terms = frozenset(self.by_first_term)
 
-    def find(self, question_words: list[Word]) -> list[_NameMatch]:
-        """Every name that occurs in the question as consecutive words (first occurrence)."""
+    def find(
+        self, question_words: list[Word], names: frozenset[str] | None = None
+    ) -> list[_NameMatch]:
+        """Every name that occurs in the question as consecutive words (first occurrence).
+
+        `names`, every term of the question's words' names together, lets a question that
+        starts no name (most) be passed over at once."""
+        if names is not None and names.isdisjoint(self.first_terms):
+            return []
         found: dict[tuple[str, int], _NameMatch] = {}
         for start, word in enumerate(question_words):
             if word.names.isdisjoint(self.first_terms):  # most words start no name
@@ -316,6 +388,8 @@ class _Names:
                         continue
                     if all(name[j] & question_words[start + j].names for j in range(1, len(name))):
                         found[(key, id(name))] = _NameMatch(key, start, name)
+        if not found:
+            return []
         return sorted(found.values(), key=lambda m: m.start)
 
 
@@ -387,7 +461,15 @@ class ContactFinder:
             )
             for kind, texts in _ACTING_VERBS.items()
         }
-        self._acting_surfaces: dict[str, bool] = {}
+        # Every verb of acting, and the kinds each is of: a question is only asked for an act
+        # when one of its terms is one of these.
+        self._all_acting_terms = frozenset().union(*self._acting_terms.values())
+        self._kinds_of_term: dict[str, frozenset[str]] = {
+            term: frozenset(k for k, terms in self._acting_terms.items() if term in terms)
+            for term in self._all_acting_terms
+        }
+        # A question word's own stems that are verbs of acting (`_acting_stems`).
+        self._acting_surfaces: dict[str, frozenset[str]] = {}
         self._acting_words = frozenset().union(
             *(terms for kind, terms in self._acting_terms.items() if kind != "carry")
         )
@@ -515,6 +597,12 @@ class ContactFinder:
             entry.duty_texts = tuple(
                 _duty_texts(entry.role, duty) for duty in range(len(entry.duty_terms))
             )
+            entry.duty_union = frozenset().union(*entry.duty_terms)
+            situations_of_term: dict[str, list[int]] = defaultdict(list)
+            for situation, terms in enumerate(entry.situation_terms):
+                for term in terms:
+                    situations_of_term[term].append(situation)
+            entry.situations_of_term = {t: tuple(s) for t, s in situations_of_term.items()}
 
         group_names = _Names(
             (group.key, self._analyzer.name_terms(text))
@@ -542,14 +630,27 @@ class ContactFinder:
         for position, entry in enumerate(entries):
             for language in ("sv", "en"):
                 for duty, text in enumerate(entry.role.duties.get(language)):
+                    text_words = words(text)
                     for how, target in _relations(
-                        [(w, set(stems(w, language))) for w in words(text)],
-                        entries,
-                        own_title_terms,
+                        text_words,
+                        lambda at, text_words=text_words, language=language: _named_roles(
+                            stems(text_words[at], language), entries, own_title_terms
+                        ),
                     ):
                         if target != position and (position, duty) not in pairs[(how, target)]:
                             pairs[(how, target)].append((position, duty))
+        mentions = [
+            [
+                sum(
+                    1 for other, other_entry in enumerate(entries)
+                    if other != position and other_entry.title_terms & terms
+                )
+                for terms in entry.duty_terms
+            ]
+            for position, entry in enumerate(entries)
+        ]
         return _NetworkIndex(
+            mentions=mentions,
             pairs=dict(pairs),
             group_roles=group_roles,
             own_title_terms=own_title_terms,
@@ -590,7 +691,8 @@ class ContactFinder:
 
         network_named = False
         consumed: dict[int, set[str]] = defaultdict(set)
-        named_network = self._named_network(question_words, network_key)
+        names = frozenset().union(*[word.names for word in question_words])
+        named_network = self._named_network(question_words, network_key, names)
         if named_network is not None:
             _consume(consumed, question_words, named_network)
             if named_network.key != network_key:
@@ -598,7 +700,7 @@ class ContactFinder:
         by_network = {i: set(terms) for i, terms in consumed.items()}
         index = self._networks[network_key]
 
-        named_group = self._named_group(question_words, index)
+        named_group = self._named_group(question_words, index, names)
         if named_group is not None:
             _consume(consumed, question_words, named_group)
         # Which group the answer is about: the one precedence every command uses.
@@ -623,9 +725,8 @@ class ContactFinder:
         asking = len(question_words) <= TOPIC_WORDS or any(
             w.asks_for_someone for w in question_words
         )
-        to_whom = bool(_TO_WHOM.search(fold(question)))
-        forward = bool(_FORWARD.search(fold(question)))
-        matches = self._rank(index, scoped_words, asking, to_whom, forward)
+        wording = _Wording(question)
+        matches = self._rank(index, scoped_words, asking, wording)
         if consumed and (not matches or not matches[0].named):
             # "vem sitter i e-rådet?", "vilka ingår i styrgruppen?": the group's name is all
             # the question says of a role (nothing, or a duty word), so it names the role.
@@ -633,7 +734,7 @@ class ContactFinder:
                 w.without(frozenset(by_network[i])) if i in by_network else w
                 for i, w in enumerate(question_words)
             ]
-            named = self._rank(index, unnamed, asking, to_whom, forward)
+            named = self._rank(index, unnamed, asking, wording)
             if named and (not matches or named[0].named):
                 matches = named
             elif not matches and group_named and group_key in index.group_roles:
@@ -642,7 +743,7 @@ class ContactFinder:
             elif by_network and not network_named:
                 # So does the name of the network asked in, when a role uses it ("Vilka
                 # ingår i e-rådet?"); another network's name only moves the question.
-                named = self._rank(index, question_words, asking, to_whom, forward)
+                named = self._rank(index, question_words, asking, wording)
                 if named and (not matches or named[0].named):
                     matches = named
         return ContactSearch(
@@ -671,7 +772,7 @@ class ContactFinder:
         owners: set[int],
         titled: set[int],
         ranked: list[int],
-        to_whom: bool,
+        wording: _Wording,
         objects: frozenset[str] = frozenset(),
         asker_acts: bool = False,
         not_actors: frozenset[int] = frozenset(),
@@ -681,11 +782,14 @@ class ContactFinder:
         "vem väljer ordförande?": a duty of another role elects (or decides about) a role
         named in the question. "vem tar emot sekreterarens utkast?" and "till vem lyfter
         ordföranden beslut?": a duty of the named role sends to the role asked for. None when
-        the question asks for no such act, or no duty does it.
+        the question asks for no such act, or no duty does it. `asked_terms` are the
+        question's terms and own stems that are verbs of acting (`_all_acting_terms`).
         """
+        if not asked_terms:
+            return None  # no verb of acting: most questions
         # Words that name a role by its whole title ("the election committee") ask for no act.
         verbs = asked_terms.difference(*(naming.get(p, ()) for p in titled))
-        kinds = {k for k, terms in self._acting_terms.items() if terms & verbs}
+        kinds = set().union(*map(self._kinds_of_term.__getitem__, verbs))
         if not kinds:
             return None
         acting_terms = frozenset().union(*(self._acting_terms[k] for k in kinds))
@@ -694,9 +798,9 @@ class ContactFinder:
             position: (terms | index.own_title_terms[position]) - acting_terms
             for position, terms in naming.items()
         }
-        if "receive" in kinds or (to_whom and kinds.intersection(_SENDING_KINDS)):
+        if "receive" in kinds or (kinds.intersection(_SENDING_KINDS) and wording.to_whom):
             sending = self._acting_terms["send"] | self._acting_terms["inform"]
-            if to_whom:
+            if wording.to_whom:
                 sending |= self._acting_terms["carry"]
             # Only a role the question names outright sends: its owner ("sekreterarens
             # utkast"), its whole title or a word only its title has; a role matched by a
@@ -735,7 +839,7 @@ class ContactFinder:
                         own = index.own_title_terms[other]
                         if other != position and own & terms:
                             return other, _duty_of(entry, own)
-            if to_whom and not asker_acts:
+            if wording.to_whom and not asker_acts:
                 # "Who does the chair report the group's work to?": the named role has no duty
                 # that sends, but one that relates it to another role ("the group's contact
                 # towards the board"): that role is the one it turns to.
@@ -755,45 +859,50 @@ class ContactFinder:
         kind_terms = frozenset().union(*(self._acting_terms[k] for k in kinds))
         answering_terms = frozenset().union(*(self._acting_terms[k] for k in answering))
         best: tuple[tuple, int, int] | None = None
-        for position, entry in enumerate(entries):
+        # Each duty that uses a verb of an answering kind, in the roles' and duties' order.
+        answering_duties = index.answering_duties.get(answering)
+        if answering_duties is None:
+            answering_duties = index.answering_duties[answering] = tuple(
+                (position, duty)
+                for position, entry in enumerate(entries)
+                for duty, terms in enumerate(entry.duty_terms)
+                if terms & answering_terms
+            )
+        for position, duty in answering_duties:
             if position in not_actors:
                 continue  # the one who wants it done, or the asker: not the one who does it
-            for duty, terms in enumerate(entry.duty_terms):
-                if not terms & answering_terms:
-                    continue
-                head = entry.duty_heads[duty]
-                if head & own_kind_terms:
-                    verb = 4  # the very verb asked about leads the duty
-                elif head & kind_terms:
-                    verb = 3
-                elif terms & own_kind_terms:
-                    verb = 2  # the very verb, later ("ser till att ansvaret fördelas")
-                elif head & answering_terms:
-                    verb = 1
-                else:
-                    verb = 0  # the verb is elsewhere in the duty, or a noun ("beslut")
-                names = sum(
-                    1 for other, other_terms in named.items()
-                    if other != position and other_terms & terms
-                )
-                mentions = sum(
-                    1 for other, other_entry in enumerate(entries)
-                    if other != position and other_entry.title_terms & terms
-                )
-                # The role named right after the verb is the one acted on ("vem utser
-                # ordförande i e-rådet?": the chair, not the council).
-                acted_on = bool(objects & terms)
-                key = (
-                    names > 0,
-                    acted_on and verb > 0,
-                    verb,
-                    acted_on,
-                    names,
-                    -mentions,
-                    -_rank_of(ranked, position),
-                )
-                if best is None or key > best[0]:
-                    best = (key, position, duty)
+            entry = entries[position]
+            terms = entry.duty_terms[duty]
+            head = entry.duty_heads[duty]
+            if head & own_kind_terms:
+                verb = 4  # the very verb asked about leads the duty
+            elif head & kind_terms:
+                verb = 3
+            elif terms & own_kind_terms:
+                verb = 2  # the very verb, later ("ser till att ansvaret fördelas")
+            elif head & answering_terms:
+                verb = 1
+            else:
+                verb = 0  # the verb is elsewhere in the duty, or a noun ("beslut")
+            names = sum(
+                1 for other, other_terms in named.items()
+                if other != position and other_terms & terms
+            )
+            mentions = index.mentions[position][duty]
+            # The role named right after the verb is the one acted on ("vem utser
+            # ordförande i e-rådet?": the chair, not the council).
+            acted_on = bool(objects & terms)
+            key = (
+                names > 0,
+                acted_on and verb > 0,
+                verb,
+                acted_on,
+                names,
+                -mentions,
+                -_rank_of(ranked, position),
+            )
+            if best is None or key > best[0]:
+                best = (key, position, duty)
         if best is None:
             return None
         (names, _, verb, acted_on, *_), position, duty = best
@@ -828,33 +937,40 @@ class ContactFinder:
             return _ACTS_ITSELF
         return position, duty
 
-    def _is_acting_word(self, surface: str) -> bool:
-        """Whether a question word is a verb of acting ("utser", "appoints"), remembered."""
+    def _acting_stems(self, surface: str) -> frozenset[str]:
+        """A question word's own stems in both languages (`stems`) that are verbs of acting
+        ("utser", "appoints"; mostly none), remembered for words of ordinary length."""
         known = self._acting_surfaces.get(surface)
         if known is None:
-            if len(self._acting_surfaces) >= _EVIDENCE_LIMIT:
-                self._acting_surfaces.clear()  # members' words are open-ended: start afresh
-            known = self._acting_surfaces[surface] = any(
-                not self._acting_words.isdisjoint(stems(surface, language))
-                for language in ("sv", "en")
+            known = _shared(
+                self._all_acting_terms.intersection(stems(surface, "sv") + stems(surface, "en"))
             )
+            if len(surface) <= _REMEMBERED_SURFACE_LENGTH:
+                if len(self._acting_surfaces) >= _EVIDENCE_LIMIT:
+                    self._acting_surfaces.clear()  # members' words are open-ended: start afresh
+                self._acting_surfaces[surface] = known
         return known
 
-    def _named_network(self, question_words: list[Word], current: str) -> _NameMatch | None:
-        """The network the question names: the current one if named, else the longest other."""
+    def _named_network(
+        self, question_words: list[Word], current: str, names: frozenset[str]
+    ) -> _NameMatch | None:
+        """The network the question names: the current one if named, else the longest other.
+        `names`: every term of the words' names (`_Names.find`)."""
         current_terms = self._networks[current].own_terms
         others: list[_NameMatch] = []
-        for match in self._network_names.find(question_words):
+        for match in self._network_names.find(question_words, names):
             if match.key == current:
                 return match
             if not self._ordinary_words(match.name, current_terms):
                 others.append(match)
         return max(others, key=lambda m: len(m.name), default=None)
 
-    def _named_group(self, question_words: list[Word], index: _NetworkIndex) -> _NameMatch | None:
+    def _named_group(
+        self, question_words: list[Word], index: _NetworkIndex, names: frozenset[str]
+    ) -> _NameMatch | None:
         found = [
             m
-            for m in index.group_names.find(question_words)
+            for m in index.group_names.find(question_words, names)
             if not self._ordinary_words(m.name, index.role_terms)
         ]
         return max(found, key=lambda m: len(m.name), default=None)
@@ -874,8 +990,7 @@ class ContactFinder:
         index: _NetworkIndex,
         question_words: list[Word],
         asking: bool,
-        to_whom: bool = False,
-        forward: bool = False,
+        wording: _Wording,
     ) -> tuple[RoleMatch, ...]:
         scores: dict[int, float] = {}
         matched: dict[int, set[str]] = {}
@@ -884,14 +999,22 @@ class ContactFinder:
         question_terms: set[str] = set()
         naming: dict[int, set[str]] = defaultdict(set)  # the terms that name each role
         owners: set[int] = set()  # roles named in the genitive ("sekreterarens utkast")
-        after_verb_naming: list[tuple[frozenset[str], list[int]]] = []
+        after_verb_naming: list[tuple[frozenset[str], tuple[int, ...]]] = []
         after_verb = False
-        # (word index, roles it names by title, its terms)
-        titled_at: list[tuple[int, list[int], frozenset[str]]] = []
+        # (word index, what the word says) of each word that names roles by title
+        titled_at: list[tuple[int, _WordEvidence]] = []
+        surfaces = [word.surface for word in question_words]
+        evidences: list[_WordEvidence] = []  # what each word says
+        # Verbs of acting are seldom registry words, so the question's own stems are read too.
+        asked_terms: set[str] = set()  # the verbs of acting the question holds
         for at, word in enumerate(question_words):
-            if not after_verb:
-                after_verb = self._is_acting_word(word.surface)
+            acting_stems = self._acting_stems(word.surface)
+            if acting_stems:
+                asked_terms |= acting_stems
+                if not after_verb:
+                    after_verb = not acting_stems.isdisjoint(self._acting_words)
             if not word.readings:  # "vem", "the": says nothing of any role
+                evidences.append(_NO_EVIDENCE)
                 continue
             evidence = index.evidence.get(word)
             if evidence is None:
@@ -904,24 +1027,20 @@ class ContactFinder:
                     index.earlier_evidence = index.evidence
                     index.evidence = {}
                 index.evidence[word] = evidence
+            evidences.append(evidence)
             question_terms |= evidence.terms
-            naming_word = []  # the roles this word names by title
             for position, value in evidence.strongest:
                 if value > strongest_field.get(position, 0.0):
                     strongest_field[position] = value
-                if value >= SYNONYM_WEIGHT:
-                    naming[position] |= evidence.whole or evidence.terms
-                if value >= TITLE_WEIGHT:
-                    naming_word.append(position)
-            if after_verb and naming_word and not word.genitive:
-                after_verb_naming.append((evidence.whole or evidence.terms, naming_word))
-            if naming_word and not word.genitive:
-                titled_at.append((at, naming_word, evidence.terms))
-            if word.genitive:
-                for position, _, terms in evidence.best:
-                    if index.own_title_terms[position] & set(terms):
-                        naming[position] |= set(terms)
-                        owners.add(position)
+            for position in evidence.named:
+                naming[position] |= evidence.naming_terms
+            if evidence.titled and not word.genitive:
+                if after_verb:
+                    after_verb_naming.append((evidence.naming_terms, evidence.titled))
+                titled_at.append((at, evidence))
+            for position, terms in evidence.owned:
+                naming[position] |= terms
+                owners.add(position)
             for position, value, terms in evidence.best:
                 if position in scores:
                     scores[position] += value
@@ -979,28 +1098,23 @@ class ContactFinder:
         ranked = sorted(sorted(scores), key=scores.__getitem__, reverse=True)
         if not ranked or scores[ranked[0]] < MIN_SCORE:
             return ()
-        # Verbs of acting are seldom registry words, so the question's own stems are read too.
-        asked_terms = question_terms.union(*(_own_stems(w.surface) for w in question_words))
-        if any(
-            a.surface == "ser" and b.surface == "till"
-            for a, b in zip(question_words, question_words[1:], strict=False)
+        asked_terms |= self._all_acting_terms.intersection(question_terms)
+        if "ser" in surfaces and any(
+            a == "ser" and b == "till" for a, b in zip(surfaces, surfaces[1:], strict=False)
         ):
             asked_terms.add(_ENSURES)
         # Words that name a role by its whole title (alone, or in a phrase of several), or by
         # a word of it no other title has, with every role they name by title: "projektet"
         # names no one; "the board" names the board and the board's contact person.
         whole_titled = [
-            (at, positions, [
-                p for p in positions
-                if p in phrase_bonus or index.own_title_terms[p] & terms
-                or _names_whole_title(index.entries[p], set(terms))
+            (at, evidence.titled, [
+                p for p in evidence.titled if p in phrase_bonus or p in evidence.strictly_titled
             ])
-            for at, positions, terms in titled_at
+            for at, evidence in titled_at
         ]
         whole = {  # words naming a role by its whole title, not by one word of it
-            at for at, positions, terms in titled_at
-            if any(p in phrase_bonus or _names_whole_title(index.entries[p], set(terms))
-                   for p in positions)
+            at for at, evidence in titled_at
+            if evidence.whole_titled or not phrase_bonus.keys().isdisjoint(evidence.titled)
         }
         not_actors = _not_actors(
             question_words,
@@ -1012,19 +1126,19 @@ class ContactFinder:
             [(at, strict, at in whole) for at, _, strict in whole_titled if strict],
         )
         acting = self._acting(
-            index, asked_terms, naming, owners, set(phrase_bonus), ranked, to_whom, objects,
+            index, asked_terms, naming, owners, set(phrase_bonus), ranked, wording, objects,
             asker_acts=any(w.surface in _ASKER for w in question_words),
             not_actors=not_actors,
         )
         if acting is _ACTS_ITSELF:
             acting = (ranked[0], duties.get(ranked[0]))
         if acting is None:
-            acting = _related(index, question_words, scores)
+            acting = _related(index, question_words, surfaces, evidences, scores)
         if acting is None:
-            acting = _towards(index, question_words, scores, ranked)
+            acting = _towards(index, surfaces, evidences, scores, ranked)
         if acting is None:
             acting = _membership(question_words, scores, strongest_field, ranked)
-        if (acting is None or acting[0] == ranked[0]) and forward and _best_situation(
+        if (acting is None or acting[0] == ranked[0]) and wording.forward and _best_situation(
             term_weight, index.entries[ranked[0]], matched[ranked[0]]
         ) <= _best_duty(term_weight, index.entries[ranked[0]], matched[ranked[0]])[2]:
             # Not when what the asker tells is a situation of the best role itself ("I wrote
@@ -1222,20 +1336,7 @@ class ContactFinder:
 # -- helpers: names ------------------------------------------------------------------------
 
 
-def _own_stems(surface: str) -> frozenset[str]:
-    """A question word's own stems in both languages (`stems`); a word of ordinary length
-    is remembered, as `services.text.fold` remembers it."""
-    if len(surface) <= _REMEMBERED_SURFACE_LENGTH:
-        return _remembered_own_stems(surface)
-    return frozenset(stems(surface, "sv") + stems(surface, "en"))
-
-
-_REMEMBERED_SURFACE_LENGTH = 40
-
-
-@lru_cache(maxsize=4096)  # about 0.5 KiB a word: 2 MiB when full (8 MiB at 16,384)
-def _remembered_own_stems(surface: str) -> frozenset[str]:
-    return frozenset(stems(surface, "sv") + stems(surface, "en"))
+_REMEMBERED_SURFACE_LENGTH = 40  # longer question words are not remembered (like `fold`)
 
 
 def _names(key: str, name: Localized[str], aliases: Iterable[str]) -> list[str]:
@@ -1321,12 +1422,43 @@ def _word_evidence(index: _NetworkIndex, word: Word) -> _WordEvidence:
         for position, value in evidence.items():
             if value > best.get(position, (0.0,))[0]:
                 best[position] = (value, reading.terms)
+    terms_of_word = frozenset(terms)
+    # Evidence is kept for many words: an empty set, or one equal to another, is shared.
+    whole_terms = terms_of_word if whole == terms else _shared(frozenset(whole))
+    titled = tuple(p for p, value in strongest.items() if value >= TITLE_WEIGHT)
+    whole_title_of = _shared(frozenset(
+        p for p, entry in enumerate(index.entries) if _names_whole_title(entry, terms_of_word)
+    ))
+    whole_titled = _shared(whole_title_of.intersection(titled))
+    strictly_titled = whole_titled.union(
+        p for p in titled if index.own_title_terms[p] & terms_of_word
+    )
     return _WordEvidence(
         best=tuple((position, value, ts) for position, (value, ts) in best.items()),
         strongest=tuple(strongest.items()),
-        terms=frozenset(terms),
-        whole=frozenset(whole),
+        terms=terms_of_word,
+        whole=whole_terms,
+        naming_terms=whole_terms or terms_of_word,
+        named=tuple(p for p, value in strongest.items() if value >= SYNONYM_WEIGHT),
+        titled=titled,
+        whole_titled=whole_titled,
+        strictly_titled=whole_titled if strictly_titled == whole_titled else strictly_titled,
+        owned=tuple(
+            (position, frozenset(ts))
+            for position, (_, ts) in best.items()
+            if word.genitive and index.own_title_terms[position] & set(ts)
+        ),
+        whole_title_of=whole_title_of,
+        relation_targets=_named_roles(terms_of_word, index.entries, index.own_title_terms),
     )
+
+
+_NO_TERMS: frozenset = frozenset()
+
+
+def _shared(found: frozenset) -> frozenset:
+    """`found`, or the one shared empty set."""
+    return found or _NO_TERMS
 
 
 def _best_duty(
@@ -1338,6 +1470,8 @@ def _best_duty(
     summed weight.
     """
     best: tuple[int | None, int, float] = (None, 0, 0.0)
+    if entry.duty_union.isdisjoint(matched):
+        return best  # no duty shares a term
     for position, terms in enumerate(entry.duty_terms):
         shared = terms & matched
         if not shared:  # scores 0.0, which never beats `best`: most duties share nothing
@@ -1371,9 +1505,14 @@ def _best_situation(term_weight: dict[str, float], entry: _RoleEntry, matched: s
     """The summed weight of the terms the question shares with the role's situation that
     shares most, when it shares two or more (0.0 otherwise)."""
     best = 0.0
-    for terms in entry.situation_terms:
-        shared = terms & matched
-        if len(shared) >= 2:
+    # How many of the matched terms each situation uses: only those with two are summed.
+    shared_terms: dict[int, int] = {}
+    for term in matched:
+        for situation in entry.situations_of_term.get(term, ()):
+            shared_terms[situation] = shared_terms.get(situation, 0) + 1
+    for situation, count in shared_terms.items():
+        if count >= 2:
+            shared = entry.situation_terms[situation] & matched
             best = max(best, sum(map(term_weight.__getitem__, shared)))
     return best
 
@@ -1413,43 +1552,59 @@ _ARTICLES = frozenset({"the", "den", "det", "our", "vår", "var", "their"})
 
 
 def _towards(
-    index: _NetworkIndex, question_words: list[Word], scores: dict[int, float], ranked: list[int]
+    index: _NetworkIndex,
+    surfaces: list[str],
+    evidences: list[_WordEvidence],
+    scores: dict[int, float],
+    ranked: list[int],
 ) -> tuple[int, int] | None:
     """When the best role is named only after "till"/"to" ("jag har en fråga till
     styrelsen"), the role whose duty names it and that the question matches best: the one
-    who deals with it for the asker (the board's contact person). None otherwise."""
+    who deals with it for the asker (the board's contact person). None otherwise.
+    `evidences` are what each question word says (`_word_evidence`)."""
     top = ranked[0]
-    title = index.entries[top].title_words
     after_towards = False
     named_towards = named_elsewhere = False
-    for word in question_words:
-        terms = {t for reading in word.readings for t in reading.terms}
-        if title and (terms & title) and _names_whole_title(index.entries[top], terms):
+    for surface, evidence in zip(surfaces, evidences, strict=True):
+        if top in evidence.whole_title_of:
             if after_towards:
                 named_towards = True
             else:
                 named_elsewhere = True
-        if word.surface in _TOWARDS:
+        if surface in _TOWARDS:
             after_towards = True
-        elif word.surface not in _ARTICLES:
+        elif surface not in _ARTICLES:
             after_towards = False
     if not named_towards or named_elsewhere:
         return None
-    named = index.entries[top]
     candidates = [
         (scores.get(position, 0.0), -position, position, duty)
-        for position, entry in enumerate(index.entries)
-        if position != top
-        for duty in [next(
-            (d for d, terms in enumerate(entry.duty_terms) if _names_whole_title(named, terms)),
-            None,
-        )]
-        if duty is not None
+        for position, duty in _dealing_with(index, top)
     ]
     if not candidates:
         return None
     _, _, position, duty = max(candidates)
     return position, duty
+
+
+def _dealing_with(index: _NetworkIndex, top: int) -> tuple[tuple[int, int], ...]:
+    """Each other role with its first duty naming the role at `top` by a whole title:
+    registry data, worked out once per role of the network."""
+    known = index.dealing_with.get(top)
+    if known is None:
+        named = index.entries[top]
+        known = index.dealing_with[top] = tuple(
+            (position, duty)
+            for position, entry in enumerate(index.entries)
+            if position != top
+            for duty in [next(
+                (d for d, terms in enumerate(entry.duty_terms)
+                 if _names_whole_title(named, terms)),
+                None,
+            )]
+            if duty is not None
+        )
+    return known
 
 
 # Prepositions by how they relate something to a role, in both languages.
@@ -1464,18 +1619,30 @@ _DETERMINERS = _ARTICLES | {"a", "an", "my", "min", "mitt", "vårt", "våra", "v
                             "its", "sin", "sitt", "sina", "hela", "whole"}
 
 
+def _named_roles(
+    terms: Iterable[str], entries: list[_RoleEntry], own_title_terms: list[frozenset[str]]
+) -> tuple[int, ...]:
+    """The roles a word with `terms` names, in the network's order: by a whole title, or by
+    a word of its title no other title uses."""
+    terms = set(terms)
+    return tuple(
+        position
+        for position, entry in enumerate(entries)
+        if own_title_terms[position] & terms
+        or any(title and title <= terms for title in entry.title_words_by_language.values())
+    )
+
+
 def _relations(
-    text_words: list[tuple[str, set[str]]],
-    entries: list[_RoleEntry],
-    own_title_terms: list[frozenset[str]],
+    surfaces: list[str], named: Callable[[int], tuple[int, ...]]
 ) -> list[tuple[str, int]]:
     """(how, role) for each role a text names right after a preposition ("till styrelsen",
-    "towards the board", "i styrelsen"): the word names the role by its whole title, or by a
-    word of its title no other title uses."""
+    "towards the board", "i styrelsen"); `surfaces` are the text's words, `named(i)` the
+    roles its i-th word names (`_named_roles`), asked only of a word after a preposition."""
     found: list[tuple[str, int]] = []
     how: str | None = None
     previous = ""
-    for surface, terms in text_words:
+    for at, surface in enumerate(surfaces):
         relation = _RELATIONS.get(surface)
         if relation is not None:
             # "med i beredningen", "part of …": belonging to a body, not a relation to it.
@@ -1485,38 +1652,35 @@ def _relations(
         previous = surface
         if surface in _DETERMINERS:
             continue
-        if how is not None and terms:
-            for position, entry in enumerate(entries):
-                if own_title_terms[position] & terms or any(
-                    title and title <= terms for title in entry.title_words_by_language.values()
-                ):
-                    found.append((how, position))
+        if how is not None:
+            found.extend((how, position) for position in named(at))
         how = None
     return found
 
 
 def _related(
-    index: _NetworkIndex, question_words: list[Word], scores: dict[int, float]
+    index: _NetworkIndex,
+    question_words: list[Word],
+    surfaces: list[str],
+    evidences: list[_WordEvidence],
+    scores: dict[int, float],
 ) -> tuple[int, int] | None:
     """The role whose duty relates to a role the way the question does: "vem i styrelsen kan
     vi ställa frågor till?" is the board member of the duty "den ledamot i styrelsen …";
     "vem har kontakten med styrelsen?" the group's contact "gentemot styrelsen"; "frågor till
     styrelsen" the one the group turns to "med frågor till styrelsen". A question of who
     belongs to a body is left to `_membership`; a role named just before the preposition
-    ("ordförande i styrgruppen") is the one asked for."""
-    if not index.pairs or not any(w.surface in _RELATIONS for w in question_words):
+    ("ordförande i styrgruppen") is the one asked for. `surfaces` and `evidences` are each
+    question word's surface and what it says (`_word_evidence`)."""
+    if not index.pairs or _RELATIONS.keys().isdisjoint(surfaces):
         return None
-    if any(w.surface in _MEMBERSHIP for w in question_words):
+    if not _MEMBERSHIP.isdisjoint(surfaces):
         return None
     # "for" typed without its accent in a Swedish question is "för", no relation ("vilka är
     # med i beredningen for e-rådet"), unlike English "questions for the board".
-    swedish = _vocabulary_language(question_words) == "sv"
-    text_words = [
-        ("för" if swedish and w.surface == "for" else w.surface,
-         {t for reading in w.readings for t in reading.terms})
-        for w in question_words
-    ]
-    for how, target in _relations(text_words, index.entries, index.own_title_terms):
+    if "for" in surfaces and _vocabulary_language(question_words) == "sv":
+        surfaces = ["för" if surface == "for" else surface for surface in surfaces]
+    for how, target in _relations(surfaces, lambda at: evidences[at].relation_targets):
         doers = [
             (scores[p], -p, p, duty)
             for p, duty in index.pairs.get((how, target), ())

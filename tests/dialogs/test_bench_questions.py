@@ -8,11 +8,14 @@ duty in data/networks/ does not break the build over one question, while a real 
 than that and fails.
 """
 
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
 
+from domain.registry import RoleRegistry
 from services.who import ContactFinder
 from storage.registry_files import load_directory
 
@@ -22,6 +25,7 @@ QUESTIONS = yaml.safe_load((ROOT / "bench" / "questions.yaml").read_text(encodin
 ]
 MIN_ROLE_ACCURACY = 0.95  # top role acceptable, network and group as labelled
 MIN_ABSTENTION_ACCURACY = 0.90  # off-topic questions given no role
+TODAY = date(2026, 3, 2)
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +77,45 @@ def test_off_topic_questions_are_not_given_a_role(finder):
     questions = [q for q in QUESTIONS if not q["expect"]]
     wrong = [q["question"] for q in questions if not right(finder, q)]
     assert 1 - len(wrong) / len(questions) >= MIN_ABSTENTION_ACCURACY, wrong
+
+
+def _answers(finder, asked):
+    """What `finder` finds and answers for each (question, network, group), in that order."""
+    return [
+        (
+            finder.find(question, network_key=network, group_key=group),
+            finder.answer(question, network_key=network, group_key=group, today=TODAY).text,
+        )
+        for question, network, group in asked
+    ]
+
+
+def test_what_a_finder_remembers_never_changes_an_answer(registry):
+    # A finder remembers what question words say about each network's roles, the duties
+    # asked about and its answers' texts: which questions came before must not matter.
+    asked = [(q["question"], q["network"], q.get("group")) for q in QUESTIONS]
+    forwards = _answers(ContactFinder(registry), asked + asked)
+    backwards = _answers(ContactFinder(registry), asked[::-1] + asked[::-1])
+    assert forwards[: len(asked)] == forwards[len(asked) :] == backwards[::-1][: len(asked)]
+
+
+def test_a_reloaded_registry_is_answered_from_its_own_texts_alone(registry):
+    # The same questions asked alternately of the finders of two registries (the second
+    # with the duties of a network's first two roles swapped): each answers as it does alone.
+    network = registry.networks[0]
+    first, second, *rest = network.roles
+    swapped = replace(
+        network,
+        roles=(replace(first, duties=second.duties), replace(second, duties=first.duties), *rest),
+    )
+    reloaded = RoleRegistry((swapped, *registry.networks[1:]))
+    asked = [(q["question"], q["network"], q.get("group")) for q in QUESTIONS]
+    old, new = ContactFinder(registry), ContactFinder(reloaded)
+    alternately = [_answers(finder, [item]) for item in asked for finder in (old, new)]
+    assert [a for pair in alternately[1::2] for a in pair] == _answers(
+        ContactFinder(reloaded), asked
+    )
+    assert [a for pair in alternately[0::2] for a in pair] == _answers(
+        ContactFinder(registry), asked
+    )
+    assert _answers(new, asked) != _answers(old, asked)  # the swap is seen at all

@@ -267,4 +267,5 @@ def test_the_words_a_finder_remembers_stay_bounded_whatever_members_write(monkey
     assert 50 < remembered <= 100
     evidence = [len(i.evidence) + len(i.earlier_evidence) for i in finder._networks.values()]
     assert 20 < max(evidence) and all(kept <= 40 for kept in evidence)
+    assert len(finder._acting_surfaces) <= 20  # its words' verbs of acting
     assert top_role(finder, "vem skriver protokollet?") == expected

@@ -6,13 +6,16 @@ expanded over naive Europe/Stockholm times with python-dateutil's `rrule` and on
 turned into timezone-aware times. Deadlines that fall on a weekend or a Swedish public
 holiday (or Midsummer Eve, Christmas Eve or New Year's Eve, which workplaces keep as
 holidays) move to the working day before (or after, where a rule says so), with the
-`holidays` package as the calendar.
+`holidays` package as the calendar (its Sweden module only: see `_sweden`).
 """
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -106,6 +109,35 @@ def shifted(day: date, policy: ShiftPolicy) -> date:
 
 @lru_cache(maxsize=64)
 def _holidays(year: int, language: str = "sv") -> holidays.HolidayBase:
-    return holidays.Sweden(
+    return _sweden()(
         years=year, categories=_HOLIDAY_CATEGORIES, include_sundays=False, language=language
     )
+
+
+_SWEDEN_MODULE = "holidays.countries.sweden"
+
+
+@cache
+def _sweden() -> type[holidays.HolidayBase]:
+    """holidays' Sweden class, loaded without the package's ~250 other countries.
+
+    `holidays.Sweden` imports `holidays.countries`, whose `__init__` imports every country
+    (8 MiB and about 0.2 s, on the first turn that needs a date). The Sweden module itself
+    imports only holidays' shared base modules, so it is loaded from its file under its
+    own name; a later `import holidays.countries` finds it in `sys.modules` and uses the
+    same class. tests/scheduler/test_recurrence.py compares its dates with the package's.
+    """
+    if (loaded := sys.modules.get(_SWEDEN_MODULE)) is not None:
+        return loaded.Sweden
+    path = Path(holidays.__file__).with_name("countries") / "sweden.py"
+    spec = importlib.util.spec_from_file_location(_SWEDEN_MODULE, path)
+    if spec is None or spec.loader is None or not path.is_file():
+        return holidays.Sweden  # a layout this loader does not know: the package's own way
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[_SWEDEN_MODULE] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[_SWEDEN_MODULE]
+        raise
+    return module.Sweden

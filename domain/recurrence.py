@@ -125,7 +125,7 @@ def _sweden() -> type[holidays.HolidayBase]:
     (8 MiB and about 0.2 s, on the first turn that needs a date). The Sweden module itself
     imports only holidays' shared base modules, so it is loaded from its file under its
     own name; a later `import holidays.countries` finds it in `sys.modules` and uses the
-    same class. tests/scheduler/test_recurrence.py compares its dates with the package's.
+    same class. tests/scheduler/test_holiday_calendar.py compares its dates with the package's.
     """
     if (loaded := sys.modules.get(_SWEDEN_MODULE)) is not None:
         return loaded.Sweden

@@ -18,10 +18,11 @@ import bisect
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import filterfalse
+from typing import Generic, TypeVar
 
 import snowballstemmer
 from rapidfuzz import process
@@ -189,6 +190,53 @@ def stems(word: str, language: Language) -> tuple[str, ...]:
     return (written,) if written == folded else (written, folded)
 
 
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class RecentlyAsked(Generic[K, V]):
+    """What was worked out for the keys asked lately, in two generations of `limit` each.
+
+    Members' words are open-ended (names, typos, pasted text): a long-running bot must not
+    keep every word it was ever asked. When the current generation is full it becomes the
+    earlier one and the one before is let go, so the keys asked in the last two generations
+    stay (without being worked out again) and memory stays bounded.
+    """
+
+    def __init__(self, limit: int, on_turnover: Callable[[], None] | None = None) -> None:
+        self._limit = limit
+        self._on_turnover = on_turnover
+        self._current: dict[K, V] = {}
+        self._earlier: dict[K, V] = {}
+
+    def get(self, key: K) -> V | None:
+        """The value kept for `key` (kept in the current generation from now on), or None."""
+        value = self._current.get(key)
+        if value is None:
+            value = self._earlier.get(key)
+            if value is not None:
+                self.put(key, value)
+        return value
+
+    def put(self, key: K, value: V) -> V:
+        """Keep `value` for `key`; returns it."""
+        if len(self._current) >= self._limit:
+            self._earlier = self._current
+            self._current = {}
+            if self._on_turnover is not None:
+                self._on_turnover()
+        self._current[key] = value
+        return value
+
+    def clear(self) -> None:
+        self._current.clear()
+        self._earlier.clear()
+
+    def __len__(self) -> int:
+        """How many keys are kept, in both generations (a key in both counts twice)."""
+        return len(self._current) + len(self._earlier)
+
+
 @dataclass(frozen=True)
 class Reading:
     """One way to read a word as registry terms: a whole word, or compound parts.
@@ -275,8 +323,9 @@ class Analyzer:
         self._sorted_vocabulary: list[str] = []
         self._fuzzy_choices: dict[str, list[str]] = {}
         self._split_cache: dict[str, tuple[tuple[str, ...], float] | None] = {}
-        self._word_cache: dict[tuple[str, Language | None], Word] = {}
-        self._earlier_words: dict[tuple[str, Language | None], Word] = {}
+        self._words: RecentlyAsked[tuple[str, Language | None], Word] = RecentlyAsked(
+            _CACHE_LIMIT, on_turnover=self._split_cache.clear
+        )
 
     def set_vocabulary(self, vocabulary: Mapping[str, frozenset[Language]]) -> None:
         """Set the terms questions are matched against (term -> languages of its texts)."""
@@ -295,8 +344,7 @@ class Analyzer:
             if len(term) >= _MIN_FUZZY_LENGTH - 1:
                 by_initial[term[0]].append(term)
         self._fuzzy_choices = dict(by_initial)
-        self._word_cache.clear()
-        self._earlier_words.clear()
+        self._words.clear()
 
     # -- registry texts ----------------------------------------------------------------------
 
@@ -346,19 +394,9 @@ class Analyzer:
     def _query_word(self, word: str, language: Language | None) -> Word:
         # Nearly every word is one asked before: looked up here, analysed only when new.
         key = (word, language)
-        cached = self._word_cache.get(key)
+        cached = self._words.get(key)
         if cached is None:
-            # Members' words are open-ended: when a generation is full it becomes the
-            # earlier one and the one before is let go, so the words asked in the last two
-            # generations stay (without an analysis each) and memory stays bounded.
-            cached = self._earlier_words.get(key)
-            if cached is None:
-                cached = self._analyse_query_word(word, language)
-            if len(self._word_cache) >= _CACHE_LIMIT:
-                self._earlier_words = self._word_cache
-                self._word_cache = {}
-                self._split_cache.clear()
-            self._word_cache[key] = cached
+            cached = self._words.put(key, self._analyse_query_word(word, language))
         return cached
 
     def _analyse_query_word(self, word: str, language: Language | None) -> Word:

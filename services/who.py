@@ -74,7 +74,16 @@ from domain.registry import Assignment, Language, Localized, Network, Role, Role
 from domain.turns import ContactAnswer, Reply
 from services.groups import resolve_group
 from services.intents import request_verbs, role_words
-from services.text import Analyzer, Word, carries_no_role_information, fold, stem, stems, words
+from services.text import (
+    Analyzer,
+    RecentlyAsked,
+    Word,
+    carries_no_role_information,
+    fold,
+    stem,
+    stems,
+    words,
+)
 from texts.markdown import escape
 from texts.who import join_list, person_link, render, role_in_question
 
@@ -329,8 +338,9 @@ class _NetworkIndex:
     group_roles: dict[str, str] = field(default_factory=dict)
     # Question words seen in this network, with what they say about its roles: members ask
     # the same few hundred words over and over.
-    evidence: dict[Word, _WordEvidence] = field(default_factory=dict)
-    earlier_evidence: dict[Word, _WordEvidence] = field(default_factory=dict)
+    evidence: RecentlyAsked[Word, _WordEvidence] = field(
+        default_factory=lambda: RecentlyAsked(_EVIDENCE_LIMIT)
+    )
     # Per role and duty, how many other roles' title terms the duty uses.
     mentions: list[list[int]] = field(default_factory=list)
     # Kinds of act -> (role, duty) of each duty using a verb of one of them (`_acting`):
@@ -1018,15 +1028,7 @@ class ContactFinder:
                 continue
             evidence = index.evidence.get(word)
             if evidence is None:
-                # Members' words are open-ended: a full generation becomes the earlier one
-                # and the one before is let go (as the analyzer's words, `services.text`).
-                evidence = index.earlier_evidence.get(word)
-                if evidence is None:
-                    evidence = _word_evidence(index, word)
-                if len(index.evidence) >= _EVIDENCE_LIMIT:
-                    index.earlier_evidence = index.evidence
-                    index.evidence = {}
-                index.evidence[word] = evidence
+                evidence = index.evidence.put(word, _word_evidence(index, word))
             evidences.append(evidence)
             question_terms |= evidence.terms
             for position, value in evidence.strongest:

@@ -263,9 +263,9 @@ def test_the_words_a_finder_remembers_stay_bounded_whatever_members_write(monkey
         # An inflection no one wrote before ("protokollabc"): a new word with readings.
         made_up = "".join("abcdefghijklmnopqrstuvwxyz"[(n // 26**i) % 26] for i in range(3))
         finder.find(f"vem skriver protokoll{made_up}?", network_key="expert")
-    remembered = len(analyzer._word_cache) + len(analyzer._earlier_words)
+    remembered = len(analyzer._words)
     assert 50 < remembered <= 100
-    evidence = [len(i.evidence) + len(i.earlier_evidence) for i in finder._networks.values()]
+    evidence = [len(i.evidence) for i in finder._networks.values()]
     assert 20 < max(evidence) and all(kept <= 40 for kept in evidence)
     assert len(finder._acting_surfaces) <= 20  # its words' verbs of acting
     assert top_role(finder, "vem skriver protokollet?") == expected

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from domain.registry import Language, Localized
-from services.text import fold
+from services.text import fold, fold_in_place
 
 
 class SmallTalk(Enum):
@@ -626,10 +626,7 @@ def _command(text: str, commands: Sequence[Command] | CommandPhrases) -> Classif
 
     Accents are optional ("lagg till punkt"), as members type on any keyboard.
     """
-    lowered = text.lower()
-    folded = fold(lowered)
-    if len(folded) == len(lowered):  # Swedish letters fold one to one; a few others do not
-        lowered = folded
+    lowered = fold_in_place(text.lower())
     phrases = (
         commands.starting(lowered)
         if isinstance(commands, CommandPhrases)

@@ -129,6 +129,18 @@ def _fold(text: str) -> str:
     return "".join(filterfalse(unicodedata.combining, decomposed))
 
 
+def fold_in_place(text: str) -> str:
+    """`fold` one character at a time, each staying where it stood: "Lägg" -> "lagg".
+
+    A character whose folding is not one character ("ŀ" -> "l·", "ß" -> "ss", a lone
+    combining mark -> "") is kept lowercased, so that a position in the folded text is the
+    same position in `text` (a command's phrase is cut off the original by its length).
+    """
+    if text.isascii():
+        return text.lower()
+    return "".join(f if len(f := fold(c)) == 1 else c.lower() for c in text)
+
+
 def words(text: str) -> list[str]:
     """The lowercase words of `text`; hyphenated words ("e-rådet", "f&u") stay one word."""
     return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())

@@ -68,6 +68,11 @@ COMMANDS = (AGENDA, ADD_ITEM)
         ("Lägg till punkt: Budget 2027", "add_item", "Budget 2027", "sv"),  # longest phrase wins
         ("lägg till Budget", "add_item", "Budget", "sv"),
         ("add item - new website", "add_item", "new website", "en"),
+        # Text pasted from a PDF keeps its ligatures ("ﬁ" folds to two letters) and its
+        # "ß": "lägg" still matches the folded phrase, and the point is kept whole.
+        ("Lägg till punkt: Ekonomisk uppföljning, ﬁnal", "add_item",
+         "Ekonomisk uppföljning, ﬁnal", "sv"),
+        ("Lägg till punkt Straße-avtalet (ŀ)", "add_item", "Straße-avtalet (ŀ)", "sv"),
     ],
 )
 def test_commands_are_recognised_by_their_leading_words(text, name, argument, language):

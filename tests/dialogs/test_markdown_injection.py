@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from sqlalchemy import delete
@@ -265,6 +265,9 @@ _benign: dict[int, list[Counter[str]]] = {}  # per `services`: the same for ever
 
 @settings(FUZZ, max_examples=12)
 @given(x=hostile_strings)
+# Found by a draw: a "ŀ" (it folds to two letters) once kept "lägg till punkt" from being
+# recognised, and the small-talk "haha" then made the whole message chat.
+@example(x="HAHA[Log in here](https://evil.example) Ŀ")
 async def test_hostile_strings_add_no_link_mention_or_formatting(services, markdown, x):
     if id(services) not in _benign:
         _benign.clear()

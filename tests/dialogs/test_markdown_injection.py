@@ -199,7 +199,7 @@ async def replies_for(services: Services, x: str) -> list[str]:
         "network_key": "testnet",
     }
     shown: list[str] = []
-    turns = [Turn(f"lägg till punkt Punkt {x}", kind="channel", group_key="alfa", **sender)]
+    turns = [Turn(f"lägg till punkt Budget {x}", kind="channel", group_key="alfa", **sender)]
     turns += [Turn(c, kind="channel", group_key="alfa", **sender) for c in COMMANDS]
     turns += [Turn(c, kind="personal", **sender) for c in ("hej", "roller", "årshjul")]
     for turn in turns:

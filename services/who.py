@@ -756,6 +756,31 @@ class ContactFinder:
                 named = self._rank(index, question_words, asking, wording)
                 if named and (not matches or named[0].named):
                     matches = named
+        # The composite role the question names: by its group's name ("beredningsgruppen")
+        # or by its title or a synonym ("the preparation group").
+        body = index.group_roles.get(group_key) if group_named else None
+        if body is None:
+            body = next(
+                (
+                    m.role_key
+                    for m in matches
+                    if m.named and (network_key, m.role_key) in self._members
+                ),
+                None,
+            )
+        if (
+            body is not None
+            and matches
+            and matches[0].role_key in self._members.get((network_key, body), ())
+            and _asks_for_members([w.surface for w in question_words])
+        ):
+            # "Vilka sitter i beredningsgruppen, är det bara ordföranden?", "who's in the
+            # preparation group — the chair, the vice chair and who else?": a member named
+            # is a guess at the body's make-up, and the body (which lists them all) answers.
+            matches = (
+                RoleMatch(body, matches[0].score, named=True),
+                *(m for m in matches if m.role_key != body),
+            )[:MAX_MATCHES]
         return ContactSearch(
             network_key=network_key,
             group_key=group_key,
@@ -1716,6 +1741,31 @@ def _membership(
     if not named or scores[named[0]] < MIN_SCORE:
         return None
     return named[0], None
+
+
+# Words that ask for the rest of a body's members: "vem mer?", "who else?", "är det bara
+# ordföranden?", "besides the chair".
+_OTHER_MEMBERS = frozenset({"mer", "fler", "övriga", "ovriga", "bara", "enbart", "endast",
+                            "utöver", "utover", "förutom", "forutom", "else", "only", "besides",
+                            "other", "others"})
+_COPULA = frozenset({"är", "ar", "is", "are"})
+_IN_BODY = frozenset({"i", "på", "pa", "med", "in", "on"})
+
+
+def _asks_for_members(surfaces: list[str]) -> bool:
+    """Whether a question asks who belongs to a body: a word of belonging ("vilka sitter
+    i …", "who is part of …"), of the members left ("who else", "bara ordföranden?"), or a
+    who-word followed by "in" ("who's in the preparation group", "vilka är med i …")."""
+    if not _MEMBERSHIP.isdisjoint(surfaces) or not _OTHER_MEMBERS.isdisjoint(surfaces):
+        return True
+    for at, surface in enumerate(surfaces[:-1]):
+        if surface in _WHO:
+            following = surfaces[at + 1]
+            if following in _COPULA and at + 2 < len(surfaces):
+                following = surfaces[at + 2]
+            if following in _IN_BODY:
+                return True
+    return False
 
 
 # Who the asker is ("jag är ny som projektledare", "I'm the new project leader") and who wants

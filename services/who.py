@@ -193,18 +193,30 @@ _TO_WHOM = re.compile(
 )
 
 
+# Asked who stands in for someone: taking over, stepping in, or someone away ("vem tar över
+# när sekreteraren är borta?", "who covers for the chair?"); folded, both languages.
+_STANDS_IN_WORDING = re.compile(
+    r"\b(?:tar over|ta over|hoppar in|hoppa in|ersatter|ersatta|vikarierar|vikariera"
+    r"|i (?:hans|hennes|hens|dess) stalle"
+    r"|ar (?:borta|franvarande|sjuk|ledig|bortrest|tjanstledig|foraldraledig)"
+    r"|takes? over|steps? in|fills? in|stands? in|covers? for|replaces?|deputi[sz]es?"
+    r"|is (?:away|absent|ill|sick|off|on leave|unavailable|out))\b"
+)
+
+
 class _Wording:
     """What a question's wording says as a whole: asked "to whom" (`_TO_WHOM`), or where a
     thing goes next (`_FORWARD`). Each pattern is tried only when a rule asks, once: most
     questions reach neither rule."""
 
-    __slots__ = ("_question", "_folded", "_to_whom", "_forward")
+    __slots__ = ("_question", "_folded", "_to_whom", "_forward", "_stands_in")
 
     def __init__(self, question: str):
         self._question = question
         self._folded: str | None = None
         self._to_whom: bool | None = None
         self._forward: bool | None = None
+        self._stands_in: bool | None = None
 
     def _text(self) -> str:
         if self._folded is None:
@@ -222,6 +234,12 @@ class _Wording:
         if self._forward is None:
             self._forward = bool(_FORWARD.search(self._text()))
         return self._forward
+
+    @property
+    def stands_in(self) -> bool:
+        if self._stands_in is None:
+            self._stands_in = bool(_STANDS_IN_WORDING.search(self._text()))
+        return self._stands_in
 
 
 @dataclass(frozen=True)
@@ -1152,11 +1170,17 @@ class ContactFinder:
             question_words,
             [(at, strict, at in whole) for at, _, strict in whole_titled if strict],
         )
-        acting = self._acting(
-            index, asked_terms, naming, owners, set(phrase_bonus), ranked, wording, objects,
-            asker_acts=any(w.surface in _ASKER for w in question_words),
-            not_actors=not_actors,
-        )
+        acting = None
+        if wording.stands_in:
+            acting = _standing_in(
+                index, [p for at, _, strict in whole_titled if at in whole for p in strict]
+            )
+        if acting is None:
+            acting = self._acting(
+                index, asked_terms, naming, owners, set(phrase_bonus), ranked, wording, objects,
+                asker_acts=any(w.surface in _ASKER for w in question_words),
+                not_actors=not_actors,
+            )
         if acting is _ACTS_ITSELF:
             acting = (ranked[0], duties.get(ranked[0]))
         if acting is None:
@@ -1570,6 +1594,32 @@ def _members(entries: list[_RoleEntry], position: int) -> tuple[str, ...]:
             if len(members) >= 2:
                 return members
     return ()
+
+
+# Verbs with which a duty stands in for another role ("Ersätter ordföranden …", "Stands in
+# for the chair …", "Deputises for the secretary").
+_STANDS_IN = frozenset(
+    term for word in "ersätter ersätta vikarierar ställföreträder".split()
+    for term in stems(word, "sv")
+) | frozenset(
+    term for word in "stands substitutes deputises deputizes replaces covers".split()
+    for term in stems(word, "en")
+)
+
+
+def _standing_in(index: _NetworkIndex, absent: Iterable[int]) -> tuple[int, int] | None:
+    """Asked who takes over from a role ("vem tar över när sekreteraren är borta?"), the
+    role whose duty stands in for it (`_STANDS_IN`, naming its whole title), if any."""
+    entries = index.entries
+    for missing in absent:
+        titles = [t for t in entries[missing].title_words_by_language.values() if t]
+        for position, entry in enumerate(entries):
+            if position == missing:
+                continue
+            for duty, terms in enumerate(entry.duty_terms):
+                if terms & _STANDS_IN and any(title <= terms for title in titles):
+                    return position, duty
+    return None
 
 
 # Prepositions after which a role is the one turned to, not the one asked for: "en fråga till

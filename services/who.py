@@ -52,6 +52,12 @@ Which of the matched roles is meant, read from the duties (nothing here names a 
   the answer; a group named like a role's body ("Beredningen") stands for that role.
 * A composite role (a duty "Består av …"/"Made up of …" naming other roles) is answered with
   its members and who holds them; it is vacant only when nobody holds it or a member role.
+  Asked who belongs to it with a member named as a guess ("är det bara ordföranden?", "the
+  chair, the vice chair and who else?"), the body answers, not the member.
+* "Who takes over when the chair is away?", "vem hoppar in om sekreteraren är sjuk?": the
+  role whose duty stands in for the role named ("Ersätter ordföranden …").
+* A role named right after "inte"/"not"/"utöver"/"besides" ("not the board — who …?") is
+  ruled out: the next role that matches answers.
 
 A network named in the question ("e-rådet", "Fyrbodal", "Best Service") and a group named in it
 ("i logistikgruppen", "in the meals group") replace the conversation's defaults, unless the
@@ -1845,6 +1851,13 @@ def _not_actors(
     who_at = next((i for i, s in enumerate(surfaces) if s in _WHO), len(surfaces))
     found: set[int] = set()
     for at, positions, whole in titled_at:
+        before = at - 1
+        while before >= 0 and surfaces[before] in _ARTICLES:
+            before -= 1
+        if whole and before >= 0 and surfaces[before] in _RULED_OUT:
+            # "inte styrelsen", "not the chair, who else …", "vem utöver ordföranden …".
+            found.update(positions)
+            continue
         if at > who_at:
             if not whole:
                 continue
@@ -1866,6 +1879,9 @@ def _not_actors(
     return frozenset(found)
 
 
+# Words before a role that rule it out as the answer.
+_RULED_OUT = frozenset({"inte", "ej", "not", "utöver", "utover", "förutom", "forutom", "utom",
+                        "än", "besides", "except", "than"})
 _OR = frozenset({"eller", "or"})
 
 

@@ -104,6 +104,12 @@ SAME_DUTY_BONUS = 0.5
 # The least score that names a role: about one telling word in a duty, or a common word in a
 # title. Tuned on bench/questions.yaml (see bench/README.md).
 MIN_SCORE = 1.0
+# A run of this many words told as in one of a role's situations, small words included ("vem
+# som gör vad"), is that situation told again: "ingen verkar veta vem som gör vad i vår
+# grupp" is the situation "vi vet inte vem som gör vad i gruppen", though every word of it
+# is too common to count alone. It adds the weight of one telling duty word.
+SITUATION_RUN = 4
+SITUATION_RUN_BONUS = 1.0
 RUNNER_UP_SHARE = 0.5  # further roles are listed while they score at least this share of the best
 MAX_MATCHES = 3
 TOPIC_WORDS = 2  # a message this short names a topic ("budget?") rather than chatting
@@ -360,6 +366,8 @@ class _NetworkIndex:
     # Groups whose name is a role's title (the group "Beredningen", the role "Beredning"):
     # group key -> role key.
     group_roles: dict[str, str] = field(default_factory=dict)
+    # Each run of `SITUATION_RUN` folded words of a role's situations -> the roles told so.
+    situation_runs: dict[tuple[str, ...], frozenset[int]] = field(default_factory=dict)
     # Question words seen in this network, with what they say about its roles: members ask
     # the same few hundred words over and over.
     evidence: RecentlyAsked[Word, _WordEvidence] = field(
@@ -673,6 +681,13 @@ class ContactFinder:
                     ):
                         if target != position and (position, duty) not in pairs[(how, target)]:
                             pairs[(how, target)].append((position, duty))
+        situation_runs: dict[tuple[str, ...], set[int]] = defaultdict(set)
+        for position, entry in enumerate(entries):
+            for language in ("sv", "en"):
+                for synonym in entry.role.synonyms.get(language):
+                    if is_situation(synonym, language):
+                        for run in _runs([fold(w) for w in words(synonym)]):
+                            situation_runs[run].add(position)
         mentions = [
             [
                 sum(
@@ -684,6 +699,7 @@ class ContactFinder:
             for position, entry in enumerate(entries)
         ]
         return _NetworkIndex(
+            situation_runs={run: frozenset(told) for run, told in situation_runs.items()},
             mentions=mentions,
             pairs=dict(pairs),
             group_roles=group_roles,
@@ -1101,6 +1117,15 @@ class ContactFinder:
                     scores[position] = value
                     matched[position] = set(terms)
                     matched_words[position] = 1
+
+        if index.situation_runs and len(surfaces) >= SITUATION_RUN:
+            # Each run told adds its bonus: the longer the situation told again, the surer.
+            for run in _runs([fold(s) for s in surfaces]):
+                for position in index.situation_runs.get(run, ()):
+                    scores[position] = scores.get(position, 0.0) + SITUATION_RUN_BONUS
+                    matched.setdefault(position, set())
+                    matched_words[position] = max(2, matched_words.get(position, 0))
+                    strongest_field.setdefault(position, SITUATION_WEIGHT)
 
         # The best whole phrase of each role that the question contains.
         phrase_bonus: dict[int, float] = {}
@@ -1600,6 +1625,14 @@ def _members(entries: list[_RoleEntry], position: int) -> tuple[str, ...]:
             if len(members) >= 2:
                 return members
     return ()
+
+
+def _runs(folded_words: list[str]) -> Iterable[tuple[str, ...]]:
+    """Each run of `SITUATION_RUN` consecutive words."""
+    return (
+        tuple(folded_words[i:i + SITUATION_RUN])
+        for i in range(len(folded_words) - SITUATION_RUN + 1)
+    )
 
 
 # Verbs with which a duty stands in for another role ("Ersätter ordföranden …", "Stands in

@@ -58,6 +58,9 @@ Which of the matched roles is meant, read from the duties (nothing here names a 
   role whose duty stands in for the role named ("Ersätter ordföranden …").
 * A role named right after "inte"/"not"/"utöver"/"besides" ("not the board — who …?") is
   ruled out: the next role that matches answers.
+* A role named right after a verb of acting is the one acted on ("vem stöttar ordföranden
+  administrativt?"): when no duty does that act to it, the next matching role with a duty of
+  that kind answers, not the role named.
 
 A network named in the question ("e-rådet", "Fyrbodal", "Best Service") and a group named in it
 ("i logistikgruppen", "in the meals group") replace the conversation's defaults, unless the
@@ -1245,6 +1248,26 @@ class ContactFinder:
                 acting = (best_offered, duties.get(best_offered))
         if acting is not None and acting[0] in not_actors_named:
             acting = None  # a rule chose the asker, or the one who wants something done
+        if acting is None and objects and any(
+            title and title <= objects
+            for title in index.entries[ranked[0]].title_words_by_language.values()
+        ):
+            # "Vem stöttar ordföranden administrativt?": the role named right after the verb
+            # is the one acted on; the next role with a duty of that kind of act answers.
+            asked_kinds = {k for k, terms in self._acting_terms.items() if terms & asked_terms}
+            doing = frozenset().union(
+                *(self._acting_terms[a] for k in asked_kinds for a in _ANSWERED_BY.get(k, ()))
+            )
+            acting = next(
+                (
+                    (p, duty)
+                    for p in ranked[1:]
+                    if scores[p] >= MIN_SCORE
+                    for duty, terms in enumerate(index.entries[p].duty_terms)
+                    if terms & doing
+                ),
+                None,
+            )
         if acting is None and ranked[0] in not_actors:
             # "Jag är ny som projektledare och vill gå en kurs": the role the asker is, or the
             # one who wants something done, is not whom to ask; the next role that matches is.

@@ -36,6 +36,11 @@ ROLES = (
         (("vi vet inte vem som gör vad bakom scenen",),
          ("we do not know who does what backstage",)),
     ),
+    _role(
+        "assistent", ("Regiassistent", "Assistant"),
+        ["Ger ensemblen praktiskt stöd under repetitionerna."],
+        ["Gives the cast practical support during the rehearsals."],
+    ),
     _role("scenograf", ("Scenograf", "Set designer"), ["Bygger kulisserna."], ["Builds the sets."]),
     _role("kostymor", ("Kostymör", "Costume maker"), ["Syr kostymerna."], ["Sews the costumes."]),
     _role(
@@ -121,3 +126,14 @@ def test_without_ruling_it_out_the_deciding_role_answers(finder, question):
 def test_a_situation_told_again_in_its_common_words_names_its_role(finder, question):
     # Every word is too common to count alone; four in a row as the situation tells them do.
     assert top(finder, question) == "inspicient"
+
+
+@pytest.mark.parametrize("question", [
+    "Vem stöttar regissören praktiskt?",
+    "Vem stöttar regissören under repetitionerna?",
+    "Who supports the director during the rehearsals?",
+])
+def test_the_role_named_after_the_verb_is_acted_on_not_the_one_acting(finder, question):
+    # No duty names the director as the one supported ("Ger ensemblen … stöd"); the next
+    # role whose duty supports answers, not the director named right after "stöttar".
+    assert top(finder, question) == "assistent"

@@ -203,8 +203,11 @@ _FORWARD = re.compile(
 # "Till vem lyfter ordföranden …?", "who does the process leader escalate decisions to?": the
 # role asked for is the one the named role's duty sends to.
 _TO_WHOM = re.compile(
-    r"\btill vem\b|\bmed vem\b|\bvem\b.*\b(?:till|med)\s*\??\s*$|\bto whom\b|\bwith whom\b"
-    r"|\bwho\b.*\b(?:to|with)\s*\??\s*$"
+    r"\btill vem\b|\bmed vem\b|\bto whom\b|\bwith whom\b"
+    # "till?"/"to?" ends the question, or its main clause before one of time or condition
+    # ("who does the chair take decisions to when they're outside the mandate?").
+    r"|\bvem\b.*\b(?:till|med)\s*(?:\??\s*$|,?\s*(?:nar|om|innan|efter)\b)"
+    r"|\bwho\b.*\b(?:to|with)\s*(?:\??\s*$|,?\s*(?:when|if|once|before|after)\b)"
 )
 
 

@@ -17,9 +17,9 @@ Routing is by tables, not by chains of substring tests. In the order they are tr
 - a wish in the first person with a command's topic ("jag vill lämna in protokollet", "I'd
   like to see the agenda"): that command;
 - opinions asked of the bot, questions of fact no role answers ("hur många …", "what does …
-  mean", "när …", "how …"), questions answered yes or no that ask for nobody ("is our budget
-  big enough?"), IT trouble ("lösenordet funkar inte"), "vilket X …?" when X is no role
-  word: no role;
+  mean", "när …", "how …", "until when …"), questions answered yes or no that ask for nobody
+  ("is our budget big enough?"), IT trouble ("lösenordet funkar inte"), "vilket/vilka X …?"
+  when X is no role word: no role;
 - anything else — a who-question asked outright or a situation described ("jag är ny i
   gruppen och vill komma med på listan") — is for the answering logic, which abstains by
   itself when no role fits.

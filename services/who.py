@@ -1018,6 +1018,14 @@ class ContactFinder:
             return _ACTS_ITSELF
         return position, duty
 
+    def _answering_terms(self, asked_terms: set[str]) -> frozenset[str]:
+        """The verbs of the kinds of act that answer the acts a question asks about
+        (`_ANSWERED_BY`: "bestämmer" is answered by a duty that decides, elects or approves)."""
+        asked_kinds = {k for k, terms in self._acting_terms.items() if terms & asked_terms}
+        return frozenset().union(
+            *(self._acting_terms[a] for k in asked_kinds for a in _ANSWERED_BY.get(k, ()))
+        )
+
     def _acting_stems(self, surface: str) -> frozenset[str]:
         """A question word's own stems in both languages (`stems`) that are verbs of acting
         ("utser", "appoints"; mostly none), remembered for words of ordinary length."""
@@ -1238,10 +1246,7 @@ class ContactFinder:
         if offered and (acting[0] if acting else ranked[0]) not in offered:
             # The one whose duty does what is asked ("bestämmer": "Beslutar om extra medel"),
             # else the one the question matches best.
-            asked_kinds = {k for k, terms in self._acting_terms.items() if terms & asked_terms}
-            answering = frozenset().union(
-                *(self._acting_terms[a] for k in asked_kinds for a in _ANSWERED_BY.get(k, ()))
-            )
+            answering = self._answering_terms(asked_terms)
             best_offered = max(offered, key=lambda p: (
                 any(head & answering for head in index.entries[p].duty_heads),
                 scores.get(p, 0.0),
@@ -1257,10 +1262,7 @@ class ContactFinder:
         ):
             # "Vem stöttar ordföranden administrativt?": the role named right after the verb
             # is the one acted on; the next role with a duty of that kind of act answers.
-            asked_kinds = {k for k, terms in self._acting_terms.items() if terms & asked_terms}
-            doing = frozenset().union(
-                *(self._acting_terms[a] for k in asked_kinds for a in _ANSWERED_BY.get(k, ()))
-            )
+            doing = self._answering_terms(asked_terms)
             acting = next(
                 (
                     (p, duty)

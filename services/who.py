@@ -61,6 +61,9 @@ Which of the matched roles is meant, read from the duties (nothing here names a 
 * A role named right after a verb of acting is the one acted on ("vem stöttar ordföranden
   administrativt?"): when no duty does that act to it, the next matching role with a duty of
   that kind answers, not the role named.
+* "Vem bestämmer vilka representanter som ska sitta i rådet?": the thing after "vilka"/
+  "which" is what the act chooses, so the duty that chooses it answers, not a role named
+  later as where it goes.
 
 A network named in the question ("e-rådet", "Fyrbodal", "Best Service") and a group named in it
 ("i logistikgruppen", "in the meals group") replace the conversation's defaults, unless the
@@ -1090,6 +1093,7 @@ class ContactFinder:
         owners: set[int] = set()  # roles named in the genitive ("sekreterarens utkast")
         after_verb_naming: list[tuple[frozenset[str], tuple[int, ...]]] = []
         after_verb = False
+        verb_at = -1  # the first verb of acting
         # (word index, what the word says) of each word that names roles by title
         titled_at: list[tuple[int, _WordEvidence]] = []
         surfaces = [word.surface for word in question_words]
@@ -1102,6 +1106,7 @@ class ContactFinder:
                 asked_terms |= acting_stems
                 if not after_verb:
                     after_verb = not acting_stems.isdisjoint(self._acting_words)
+                    verb_at = at
             if not word.readings:  # "vem", "the": says nothing of any role
                 evidences.append(_NO_EVIDENCE)
                 continue
@@ -1168,6 +1173,11 @@ class ContactFinder:
             ),
             frozenset(),
         )
+        chosen_at = verb_at + 2
+        if verb_at >= 0 and chosen_at < len(surfaces) and surfaces[verb_at + 1] in _WHICH_THING:
+            # "vem bestämmer vilka representanter som ska sitta i rådet?": what is chosen is
+            # the thing after "vilka", not the role where it goes.
+            objects = evidences[chosen_at].terms
 
         duties: dict[int, int | None] = {}
         term_weight = index.term_weight
@@ -1940,6 +1950,8 @@ def _not_actors(
     return frozenset(found)
 
 
+# After a verb of acting, the words that ask which thing it chooses ("bestämmer vilka …").
+_WHICH_THING = frozenset({"vilka", "vilket", "vilken", "which", "what"})
 # Words before a role that rule it out as the answer.
 _RULED_OUT = frozenset({"inte", "ej", "not", "utöver", "utover", "förutom", "forutom", "utom",
                         "än", "besides", "except", "than"})

@@ -17,9 +17,9 @@ Routing is by tables, not by chains of substring tests. In the order they are tr
 - a wish in the first person with a command's topic ("jag vill lämna in protokollet", "I'd
   like to see the agenda"): that command;
 - opinions asked of the bot, questions of fact no role answers ("hur många …", "what does …
-  mean", "när …", "how …"), questions answered yes or no that ask for nobody ("is our budget
-  big enough?"), IT trouble ("lösenordet funkar inte"), "vilket X …?" when X is no role
-  word: no role;
+  mean", "när …", "how …", "until when …"), questions answered yes or no that ask for nobody
+  ("is our budget big enough?"), IT trouble ("lösenordet funkar inte"), "vilket/vilka X …?"
+  when X is no role word: no role;
 - anything else — a who-question asked outright or a situation described ("jag är ny i
   gruppen och vill komma med på listan") — is for the answering logic, which abstains by
   itself when no role fits.
@@ -183,7 +183,9 @@ _NOT_FOR_A_ROLE = frozenset({
     # The bot asked to act: "jag vill att du skickar …", "I want you to send …".
     "att du", "you to",
     "hur manga", "hur mycket", "hur stor", "hur stort", "hur lange", "hur lang", "how many",
-    "how much", "how long", "how big", "vad betyder", "betyder", "what does", "mean",
+    "how much", "how long", "how big",
+    # How long something lasts is a date, not a person: "until when does the assignment run?".
+    "until when", "till nar", "since when", "sedan nar", "sen nar", "vad betyder", "betyder", "what does", "mean",
     "skillnaden", "difference", "vad ar", "what is", "what's", "whats",
     # IT trouble: the service desk's, not a role's.
     "teams", "wifi", "wi-fi", "losenord", "losenordet", "password", "pdf", "skype",
@@ -204,6 +206,8 @@ _NOT_FOR_A_ROLE = frozenset({
 _REQUEST_STARTS = frozenset({
     "visa", "lista", "se", "ge", "kolla", "show", "schow", "list", "see", "give", "get",
     "display", "check", "vad", "nar", "vilka", "vilket", "vilken", "finns", "har", "what",
+    # Asked whether it is missing ("saknas det protokoll från något möte?"), like "finns det".
+    "saknas", "fattas",
     "whats", "what's", "when", "which", "any", "is", "are", "do", "does",
 })
 # Questions of fact: no person asked for ("när är …", "how does …").
@@ -234,6 +238,7 @@ _SV_VERB_FIRST = frozenset({
     "maste", "ska", "skall", "kan", "kunde", "far", "fick", "bor", "borde", "har", "hade",
     "finns", "fanns", "behover", "brukar", "kommer", "gor", "gar", "vill", "skulle", "blir",
     "ar", "galler", "racker", "hinner", "stammer", "beslutas", "godkanns", "valjs", "behovs",
+    "saknas", "fattas",
 })
 # Whether something is allowed: a question of fact, whatever it is about.
 _ASKS_IF_ALLOWED = frozenset({
@@ -349,7 +354,7 @@ def classify(
         return Classified(UNSUPPORTED, argument=text.strip())
     if role_words and len(folded) > 2 and folded[0] in _WHICH and not _is_role_word(
         folded[1], role_words
-    ):
+    ) and not _asks_which_people(folded):
         # "vilket resurscentrum ska ta över?": which thing, not which person.
         return Classified(UNSUPPORTED, argument=text.strip())
     return Classified(QUESTION, argument=text.strip())
@@ -470,7 +475,21 @@ def _small_talk_language(words: list[str]) -> Language | None:
     return used.pop() if len(used) == 1 else None
 
 
-_WHICH = frozenset({"vilket", "vilken", "which", "wich"})
+# "vilka ämnesområden jobbar rådet med?" asks which things, as "vilket X" does (but see
+# `_asks_which_people`).
+_WHICH = frozenset({"vilket", "vilken", "vilka", "which", "wich"})
+# After "vilka", words that make it ask for people: "vilka på kansliet …", "vilka som …".
+_AFTER_WHICH_PEOPLE = frozenset({"som", "pa", "i", "av", "fran", "inom", "hos", "med"})
+
+
+def _asks_which_people(folded: list[str]) -> bool:
+    """"Vilka jobbar på FoU?", "vilka bereder ärendena?", "vilka på kansliet …": the plural
+    "vilka" followed by its verb (a Swedish present tense ends in -r) or a preposition asks
+    who; followed by a thing ("vilka ämnesområden …") it asks which things."""
+    if folded[0] != "vilka":
+        return False
+    following = folded[1]
+    return following.endswith("r") or following in _AFTER_WHICH_PEOPLE
 
 
 def _is_role_word(word: str, role_words: frozenset[str]) -> bool:

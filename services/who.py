@@ -52,6 +52,18 @@ Which of the matched roles is meant, read from the duties (nothing here names a 
   the answer; a group named like a role's body ("Beredningen") stands for that role.
 * A composite role (a duty "Består av …"/"Made up of …" naming other roles) is answered with
   its members and who holds them; it is vacant only when nobody holds it or a member role.
+  Asked who belongs to it with a member named as a guess ("är det bara ordföranden?", "the
+  chair, the vice chair and who else?"), the body answers, not the member.
+* "Who takes over when the chair is away?", "vem hoppar in om sekreteraren är sjuk?": the
+  role whose duty stands in for the role named ("Ersätter ordföranden …").
+* A role named right after "inte"/"not"/"utöver"/"besides" ("not the board — who …?") is
+  ruled out: the next role that matches answers.
+* A role named right after a verb of acting is the one acted on ("vem stöttar ordföranden
+  administrativt?"): when no duty does that act to it, the next matching role with a duty of
+  that kind answers, not the role named.
+* "Vem bestämmer vilka representanter som ska sitta i rådet?": the thing after "vilka"/
+  "which" is what the act chooses, so the duty that chooses it answers, not a role named
+  later as where it goes.
 
 A network named in the question ("e-rådet", "Fyrbodal", "Best Service") and a group named in it
 ("i logistikgruppen", "in the meals group") replace the conversation's defaults, unless the
@@ -98,6 +110,12 @@ SAME_DUTY_BONUS = 0.5
 # The least score that names a role: about one telling word in a duty, or a common word in a
 # title. Tuned on bench/questions.yaml (see bench/README.md).
 MIN_SCORE = 1.0
+# A run of this many words told as in one of a role's situations, small words included ("vem
+# som gör vad"), is that situation told again: "ingen verkar veta vem som gör vad i vår
+# grupp" is the situation "vi vet inte vem som gör vad i gruppen", though every word of it
+# is too common to count alone. It adds the weight of one telling duty word.
+SITUATION_RUN = 4
+SITUATION_RUN_BONUS = 1.0
 RUNNER_UP_SHARE = 0.5  # further roles are listed while they score at least this share of the best
 MAX_MATCHES = 3
 TOPIC_WORDS = 2  # a message this short names a topic ("budget?") rather than chatting
@@ -188,8 +206,22 @@ _FORWARD = re.compile(
 # "Till vem lyfter ordföranden …?", "who does the process leader escalate decisions to?": the
 # role asked for is the one the named role's duty sends to.
 _TO_WHOM = re.compile(
-    r"\btill vem\b|\bmed vem\b|\bvem\b.*\b(?:till|med)\s*\??\s*$|\bto whom\b|\bwith whom\b"
-    r"|\bwho\b.*\b(?:to|with)\s*\??\s*$"
+    r"\btill vem\b|\bmed vem\b|\bto whom\b|\bwith whom\b"
+    # "till?"/"to?" ends the question, or its main clause before one of time or condition
+    # ("who does the chair take decisions to when they're outside the mandate?").
+    r"|\bvem\b.*\b(?:till|med)\s*(?:\??\s*$|,?\s*(?:nar|om|innan|efter)\b)"
+    r"|\bwho\b.*\b(?:to|with)\s*(?:\??\s*$|,?\s*(?:when|if|once|before|after)\b)"
+)
+
+
+# Asked who stands in for someone: taking over, stepping in, or someone away ("vem tar över
+# när sekreteraren är borta?", "who covers for the chair?"); folded, both languages.
+_STANDS_IN_WORDING = re.compile(
+    r"\b(?:tar over|ta over|hoppar in|hoppa in|ersatter|ersatta|vikarierar|vikariera"
+    r"|i (?:hans|hennes|hens|dess) stalle"
+    r"|ar (?:borta|franvarande|sjuk|ledig|bortrest|tjanstledig|foraldraledig)"
+    r"|takes? over|steps? in|fills? in|stands? in|covers? for|replaces?|deputi[sz]es?"
+    r"|is (?:away|absent|ill|sick|off|on leave|unavailable|out))\b"
 )
 
 
@@ -198,13 +230,14 @@ class _Wording:
     thing goes next (`_FORWARD`). Each pattern is tried only when a rule asks, once: most
     questions reach neither rule."""
 
-    __slots__ = ("_question", "_folded", "_to_whom", "_forward")
+    __slots__ = ("_question", "_folded", "_to_whom", "_forward", "_stands_in")
 
     def __init__(self, question: str):
         self._question = question
         self._folded: str | None = None
         self._to_whom: bool | None = None
         self._forward: bool | None = None
+        self._stands_in: bool | None = None
 
     def _text(self) -> str:
         if self._folded is None:
@@ -222,6 +255,12 @@ class _Wording:
         if self._forward is None:
             self._forward = bool(_FORWARD.search(self._text()))
         return self._forward
+
+    @property
+    def stands_in(self) -> bool:
+        if self._stands_in is None:
+            self._stands_in = bool(_STANDS_IN_WORDING.search(self._text()))
+        return self._stands_in
 
 
 @dataclass(frozen=True)
@@ -336,6 +375,8 @@ class _NetworkIndex:
     # Groups whose name is a role's title (the group "Beredningen", the role "Beredning"):
     # group key -> role key.
     group_roles: dict[str, str] = field(default_factory=dict)
+    # Each run of `SITUATION_RUN` folded words of a role's situations -> the roles told so.
+    situation_runs: dict[tuple[str, ...], frozenset[int]] = field(default_factory=dict)
     # Question words seen in this network, with what they say about its roles: members ask
     # the same few hundred words over and over.
     evidence: RecentlyAsked[Word, _WordEvidence] = field(
@@ -649,6 +690,13 @@ class ContactFinder:
                     ):
                         if target != position and (position, duty) not in pairs[(how, target)]:
                             pairs[(how, target)].append((position, duty))
+        situation_runs: dict[tuple[str, ...], set[int]] = defaultdict(set)
+        for position, entry in enumerate(entries):
+            for language in ("sv", "en"):
+                for synonym in entry.role.synonyms.get(language):
+                    if is_situation(synonym, language):
+                        for run in _runs([fold(w) for w in words(synonym)]):
+                            situation_runs[run].add(position)
         mentions = [
             [
                 sum(
@@ -660,6 +708,7 @@ class ContactFinder:
             for position, entry in enumerate(entries)
         ]
         return _NetworkIndex(
+            situation_runs={run: frozenset(told) for run, told in situation_runs.items()},
             mentions=mentions,
             pairs=dict(pairs),
             group_roles=group_roles,
@@ -756,6 +805,31 @@ class ContactFinder:
                 named = self._rank(index, question_words, asking, wording)
                 if named and (not matches or named[0].named):
                     matches = named
+        # The composite role the question names: by its group's name ("beredningsgruppen")
+        # or by its title or a synonym ("the preparation group").
+        body = index.group_roles.get(group_key) if group_named else None
+        if body is None:
+            body = next(
+                (
+                    m.role_key
+                    for m in matches
+                    if m.named and (network_key, m.role_key) in self._members
+                ),
+                None,
+            )
+        if (
+            body is not None
+            and matches
+            and matches[0].role_key in self._members.get((network_key, body), ())
+            and _asks_for_members([w.surface for w in question_words])
+        ):
+            # "Vilka sitter i beredningsgruppen, är det bara ordföranden?", "who's in the
+            # preparation group — the chair, the vice chair and who else?": a member named
+            # is a guess at the body's make-up, and the body (which lists them all) answers.
+            matches = (
+                RoleMatch(body, matches[0].score, named=True),
+                *(m for m in matches if m.role_key != body),
+            )[:MAX_MATCHES]
         return ContactSearch(
             network_key=network_key,
             group_key=group_key,
@@ -947,6 +1021,14 @@ class ContactFinder:
             return _ACTS_ITSELF
         return position, duty
 
+    def _answering_terms(self, asked_terms: set[str]) -> frozenset[str]:
+        """The verbs of the kinds of act that answer the acts a question asks about
+        (`_ANSWERED_BY`: "bestämmer" is answered by a duty that decides, elects or approves)."""
+        asked_kinds = {k for k, terms in self._acting_terms.items() if terms & asked_terms}
+        return frozenset().union(
+            *(self._acting_terms[a] for k in asked_kinds for a in _ANSWERED_BY.get(k, ()))
+        )
+
     def _acting_stems(self, surface: str) -> frozenset[str]:
         """A question word's own stems in both languages (`stems`) that are verbs of acting
         ("utser", "appoints"; mostly none), remembered for words of ordinary length."""
@@ -1011,6 +1093,7 @@ class ContactFinder:
         owners: set[int] = set()  # roles named in the genitive ("sekreterarens utkast")
         after_verb_naming: list[tuple[frozenset[str], tuple[int, ...]]] = []
         after_verb = False
+        verb_at = -1  # the first verb of acting
         # (word index, what the word says) of each word that names roles by title
         titled_at: list[tuple[int, _WordEvidence]] = []
         surfaces = [word.surface for word in question_words]
@@ -1023,6 +1106,7 @@ class ContactFinder:
                 asked_terms |= acting_stems
                 if not after_verb:
                     after_verb = not acting_stems.isdisjoint(self._acting_words)
+                    verb_at = at
             if not word.readings:  # "vem", "the": says nothing of any role
                 evidences.append(_NO_EVIDENCE)
                 continue
@@ -1053,6 +1137,15 @@ class ContactFinder:
                     matched[position] = set(terms)
                     matched_words[position] = 1
 
+        if index.situation_runs and len(surfaces) >= SITUATION_RUN:
+            # Each run told adds its bonus: the longer the situation told again, the surer.
+            for run in _runs([fold(s) for s in surfaces]):
+                for position in index.situation_runs.get(run, ()):
+                    scores[position] = scores.get(position, 0.0) + SITUATION_RUN_BONUS
+                    matched.setdefault(position, set())
+                    matched_words[position] = max(2, matched_words.get(position, 0))
+                    strongest_field.setdefault(position, SITUATION_WEIGHT)
+
         # The best whole phrase of each role that the question contains.
         phrase_bonus: dict[int, float] = {}
         for term in question_terms:
@@ -1080,6 +1173,11 @@ class ContactFinder:
             ),
             frozenset(),
         )
+        chosen_at = verb_at + 2
+        if verb_at >= 0 and chosen_at < len(surfaces) and surfaces[verb_at + 1] in _WHICH_THING:
+            # "vem bestämmer vilka representanter som ska sitta i rådet?": what is chosen is
+            # the thing after "vilka", not the role where it goes.
+            objects = evidences[chosen_at].terms
 
         duties: dict[int, int | None] = {}
         term_weight = index.term_weight
@@ -1127,11 +1225,17 @@ class ContactFinder:
             question_words,
             [(at, strict, at in whole) for at, _, strict in whole_titled if strict],
         )
-        acting = self._acting(
-            index, asked_terms, naming, owners, set(phrase_bonus), ranked, wording, objects,
-            asker_acts=any(w.surface in _ASKER for w in question_words),
-            not_actors=not_actors,
-        )
+        acting = None
+        if wording.stands_in:
+            acting = _standing_in(
+                index, [p for at, _, strict in whole_titled if at in whole for p in strict]
+            )
+        if acting is None:
+            acting = self._acting(
+                index, asked_terms, naming, owners, set(phrase_bonus), ranked, wording, objects,
+                asker_acts=any(w.surface in _ASKER for w in question_words),
+                not_actors=not_actors,
+            )
         if acting is _ACTS_ITSELF:
             acting = (ranked[0], duties.get(ranked[0]))
         if acting is None:
@@ -1152,10 +1256,7 @@ class ContactFinder:
         if offered and (acting[0] if acting else ranked[0]) not in offered:
             # The one whose duty does what is asked ("bestämmer": "Beslutar om extra medel"),
             # else the one the question matches best.
-            asked_kinds = {k for k, terms in self._acting_terms.items() if terms & asked_terms}
-            answering = frozenset().union(
-                *(self._acting_terms[a] for k in asked_kinds for a in _ANSWERED_BY.get(k, ()))
-            )
+            answering = self._answering_terms(asked_terms)
             best_offered = max(offered, key=lambda p: (
                 any(head & answering for head in index.entries[p].duty_heads),
                 scores.get(p, 0.0),
@@ -1165,6 +1266,23 @@ class ContactFinder:
                 acting = (best_offered, duties.get(best_offered))
         if acting is not None and acting[0] in not_actors_named:
             acting = None  # a rule chose the asker, or the one who wants something done
+        if acting is None and objects and any(
+            title and title <= objects
+            for title in index.entries[ranked[0]].title_words_by_language.values()
+        ):
+            # "Vem stöttar ordföranden administrativt?": the role named right after the verb
+            # is the one acted on; the next role with a duty of that kind of act answers.
+            doing = self._answering_terms(asked_terms)
+            acting = next(
+                (
+                    (p, duty)
+                    for p in ranked[1:]
+                    if scores[p] >= MIN_SCORE
+                    for duty, terms in enumerate(index.entries[p].duty_terms)
+                    if terms & doing
+                ),
+                None,
+            )
         if acting is None and ranked[0] in not_actors:
             # "Jag är ny som projektledare och vill gå en kurs": the role the asker is, or the
             # one who wants something done, is not whom to ask; the next role that matches is.
@@ -1547,6 +1665,40 @@ def _members(entries: list[_RoleEntry], position: int) -> tuple[str, ...]:
     return ()
 
 
+def _runs(folded_words: list[str]) -> Iterable[tuple[str, ...]]:
+    """Each run of `SITUATION_RUN` consecutive words."""
+    return (
+        tuple(folded_words[i:i + SITUATION_RUN])
+        for i in range(len(folded_words) - SITUATION_RUN + 1)
+    )
+
+
+# Verbs with which a duty stands in for another role ("Ersätter ordföranden …", "Stands in
+# for the chair …", "Deputises for the secretary").
+_STANDS_IN = frozenset(
+    term for word in "ersätter ersätta vikarierar ställföreträder".split()
+    for term in stems(word, "sv")
+) | frozenset(
+    term for word in "stands substitutes deputises deputizes replaces covers".split()
+    for term in stems(word, "en")
+)
+
+
+def _standing_in(index: _NetworkIndex, absent: Iterable[int]) -> tuple[int, int] | None:
+    """Asked who takes over from a role ("vem tar över när sekreteraren är borta?"), the
+    role whose duty stands in for it (`_STANDS_IN`, naming its whole title), if any."""
+    entries = index.entries
+    for missing in absent:
+        titles = [t for t in entries[missing].title_words_by_language.values() if t]
+        for position, entry in enumerate(entries):
+            if position == missing:
+                continue
+            for duty, terms in enumerate(entry.duty_terms):
+                if terms & _STANDS_IN and any(title <= terms for title in titles):
+                    return position, duty
+    return None
+
+
 # Prepositions after which a role is the one turned to, not the one asked for: "en fråga till
 # styrelsen", "kontakt mot styrelsen", "kontakt med styrelsen", "reports to the steering group".
 _TOWARDS = frozenset({"till", "mot", "gentemot", "med", "to", "towards", "toward", "with"})
@@ -1718,6 +1870,31 @@ def _membership(
     return named[0], None
 
 
+# Words that ask for the rest of a body's members: "vem mer?", "who else?", "är det bara
+# ordföranden?", "besides the chair".
+_OTHER_MEMBERS = frozenset({"mer", "fler", "övriga", "ovriga", "bara", "enbart", "endast",
+                            "utöver", "utover", "förutom", "forutom", "else", "only", "besides",
+                            "other", "others"})
+_COPULA = frozenset({"är", "ar", "is", "are"})
+_IN_BODY = frozenset({"i", "på", "pa", "med", "in", "on"})
+
+
+def _asks_for_members(surfaces: list[str]) -> bool:
+    """Whether a question asks who belongs to a body: a word of belonging ("vilka sitter
+    i …", "who is part of …"), of the members left ("who else", "bara ordföranden?"), or a
+    who-word followed by "in" ("who's in the preparation group", "vilka är med i …")."""
+    if not _MEMBERSHIP.isdisjoint(surfaces) or not _OTHER_MEMBERS.isdisjoint(surfaces):
+        return True
+    for at, surface in enumerate(surfaces[:-1]):
+        if surface in _WHO:
+            following = surfaces[at + 1]
+            if following in _COPULA and at + 2 < len(surfaces):
+                following = surfaces[at + 2]
+            if following in _IN_BODY:
+                return True
+    return False
+
+
 # Who the asker is ("jag är ny som projektledare", "I'm the new project leader") and who wants
 # something ("Projektägaren vill ändra målen — vem beslutar det?"): read before the who-word.
 _IDENTITY = (("jag", "är"), ("jag", "ar"), ("i", "am"), ("i'm",), ("im",), ("i’m",))
@@ -1745,6 +1922,13 @@ def _not_actors(
     who_at = next((i for i, s in enumerate(surfaces) if s in _WHO), len(surfaces))
     found: set[int] = set()
     for at, positions, whole in titled_at:
+        before = at - 1
+        while before >= 0 and surfaces[before] in _ARTICLES:
+            before -= 1
+        if whole and before >= 0 and surfaces[before] in _RULED_OUT:
+            # "inte styrelsen", "not the chair, who else …", "vem utöver ordföranden …".
+            found.update(positions)
+            continue
         if at > who_at:
             if not whole:
                 continue
@@ -1766,6 +1950,11 @@ def _not_actors(
     return frozenset(found)
 
 
+# After a verb of acting, the words that ask which thing it chooses ("bestämmer vilka …").
+_WHICH_THING = frozenset({"vilka", "vilket", "vilken", "which", "what"})
+# Words before a role that rule it out as the answer.
+_RULED_OUT = frozenset({"inte", "ej", "not", "utöver", "utover", "förutom", "forutom", "utom",
+                        "än", "besides", "except", "than"})
 _OR = frozenset({"eller", "or"})
 
 

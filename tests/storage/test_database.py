@@ -177,3 +177,19 @@ async def test_ping_answers_on_a_working_database_and_raises_on_an_unreachable_o
         await unreachable.ping()
     assert "s3cret" not in str(error.value)
     await unreachable.close()
+
+
+async def test_a_migration_failing_in_its_child_process_is_raised_here(tmp_path: Path) -> None:
+    # Alembic runs in a forked child (`Database.migrate`): its error, with the child's
+    # traceback, reaches the caller.
+    url = f"sqlite+aiosqlite:///{tmp_path / 'ahead.db'}"
+    database = Database(url)
+    try:
+        await database.migrate()
+        async with database.transaction() as session:
+            await session.execute(text("UPDATE alembic_version SET version_num = 'from_later'"))
+
+        with pytest.raises(RuntimeError, match="Can't locate revision identified by 'from_later'"):
+            await database.migrate()
+    finally:
+        await database.close()

@@ -471,6 +471,12 @@ async def _in_forked_child(name: str, url: str, statement_timeout: float) -> Non
         code = 0
         try:
             os.close(read_end)
+            with suppress(ValueError):  # forked from a thread other than the main one
+                # The parent's event loop set these (aiohttp's SIGINT/SIGTERM handlers write
+                # to its wakeup socket): the child ends on a signal by itself instead.
+                signal.set_wakeup_fd(-1)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.signal(signal.SIGINT, signal.default_int_handler)
             try:
                 asyncio.run(_run_fresh(url, statement_timeout, name))
             except BaseException as err:  # noqa: BLE001 - reported to the parent

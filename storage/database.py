@@ -215,13 +215,38 @@ class Database:
         Where the system forks (Linux), Alembic runs in a child process with a connection
         of its own, so this process never imports it: Alembic, Mako and their scripts
         (110 modules, ~8 MiB with pygments installed) would stay in a serving bot's memory
-        for nothing. A fork copies the loaded process, so nothing is imported twice.
+        for nothing. A fork copies the loaded process, so nothing is imported twice. A
+        SQLite file this process already has open is migrated here: SQLite's own record of
+        the process's locks would be copied into the child, wrong there ("database is
+        locked"); an in-memory database exists in this process only.
         """
-        if hasattr(os, "fork"):
+        if hasattr(os, "fork") and not self._open_in_this_process():
             await _in_forked_child("_migrate_here", self.url, self._statement_timeout)
         else:
             await self._migrate_here()
         log.info("database schema up to date", extra={"database": self.safe_url})
+
+    def _open_in_this_process(self) -> bool:
+        """Whether this is a SQLite database that a child could not migrate for us: in
+        memory, or a file this process holds open (or cannot tell)."""
+        if self.dialect != "sqlite":
+            return False
+        path = make_url(self.url).database
+        if not path or path == ":memory:" or path.startswith("file:"):
+            return True
+        try:
+            wanted = os.stat(path)
+        except FileNotFoundError:
+            return False  # a new file: nobody has it open
+        descriptors = Path("/proc/self/fd")
+        if not descriptors.is_dir():
+            return True
+        for descriptor in descriptors.iterdir():
+            with suppress(OSError):
+                found = os.stat(descriptor)
+                if (found.st_dev, found.st_ino) == (wanted.st_dev, wanted.st_ino):
+                    return True
+        return False
 
     async def _migrate_here(self) -> None:
         connection = await self._connect(self._unbounded_engine)

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-import markdown
 from aiohttp import web
 
 from bot.wheel_routes import page_headers, page_language, page_theme
@@ -144,6 +143,8 @@ def render_configure(
 
 def render_privacy(document: str, language: Language, theme: str | None) -> str:
     """The data-protection document (Markdown, in English) as a page."""
+    import markdown  # only where the page is asked for: 69 modules, ~0.9 MiB
+
     html = markdown.markdown(document, extensions=["tables"])
     note = (
         f'<p class="note" lang="{language}">{escape(_text("privacy_language", language))}</p>'

@@ -32,7 +32,6 @@ from domain.minutes import RejectedFile
 from domain.registry import Person, RoleRegistry, UnknownGroup, UnknownNetwork
 from domain.turns import Reply, Turn
 from services.minutes import AlreadyFiled, day_range, minutes_status
-from storage.backup import BackupError, back_up, restore
 from storage.personal_data import PersonalData
 from storage.registry_files import load_directory, load_file, write_file
 from texts.markdown import plain_text
@@ -394,6 +393,8 @@ async def _minutes_upload(services: Services, network, args: argparse.Namespace)
 
 
 def backup_command(settings: Settings, args: argparse.Namespace, _: Wiring) -> int:
+    from storage.backup import BackupError, back_up  # tarfile and Alembic's scripts: not a bot's
+
     try:
         summary = back_up(settings.database_url, settings.data_dir, Path(args.file))
     except BackupError as err:
@@ -407,6 +408,8 @@ def backup_command(settings: Settings, args: argparse.Namespace, _: Wiring) -> i
 
 
 def restore_command(settings: Settings, args: argparse.Namespace, _: Wiring) -> int:
+    from storage.backup import BackupError, restore
+
     try:
         summary = restore(Path(args.file), settings.database_url, settings.data_dir)
     except BackupError as err:

@@ -28,9 +28,9 @@ import hmac
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, Event, vDuration
 
 from domain.agenda import compose_agenda
 from domain.calendar_tokens import CalendarScope
@@ -43,6 +43,9 @@ from services.schedule import DueItem, Schedule
 from texts import calendar_feed as cft
 from texts import meetings as mt
 from views.meetings import meeting_when
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 DAYS_BACK = 30  # past meetings and deadlines kept in the feed (and cancelled ones shown)
 DAYS_AHEAD = 365
@@ -91,6 +94,9 @@ def render_feed(
 
     `agenda_items` are the members' points of each meeting, by meeting id.
     """
+    # icalendar (171 modules, ~2.6 MiB) only in a process that is asked for a feed.
+    from icalendar import Calendar, vDuration
+
     scope = scope_name(network, group_key, language)
     calendar = Calendar()
     calendar.add("prodid", _PRODID)
@@ -130,6 +136,8 @@ def _meeting_event(
     agenda_items: Mapping[int, Sequence[AgendaItem]],
     language: Language,
 ) -> Event:
+    from icalendar import Event
+
     meeting = item.meeting
     assert meeting is not None
     event = Event()
@@ -167,6 +175,8 @@ def _meeting_event(
 
 
 def _deadline_event(group_key: str | None, item: DueItem, language: Language) -> Event:
+    from icalendar import Event
+
     event = Event()
     event.add("uid", uid(item.key))
     event.add("sequence", 0)

@@ -15,16 +15,20 @@ any role.
 from __future__ import annotations
 
 import bisect
+import importlib
+import importlib.util
 import re
+import sys
+import types
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import filterfalse
-from typing import Generic, TypeVar
+from pathlib import Path
+from typing import Any, Generic, TypeVar
 
-import snowballstemmer
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -97,9 +101,35 @@ _CACHE_LIMIT = 4096
 _PREFIX_NEIGHBOURS = 8  # registry terms looked at after a stem in sorted order
 _FUZZY_QUALITY = (1.0, 0.8, 0.7)  # by edit distance 0, 1, 2
 
+
+_SNOWBALL = "snowballstemmer"
+_SNOWBALL_ALONE = "_snowballstemmer_sv_en"
+
+
+def _snowball(module: str, name: str) -> Any:
+    """A Snowball stemmer of snowballstemmer's, loaded without its other 35 languages.
+
+    The package's `__init__` imports every language's stemmer (37 modules, ~2.8 MiB kept
+    by every process that answers); the bot stems Swedish and English only. Its modules
+    are loaded from the package's own folder under a package name of their own, which
+    runs no `__init__`: the same code, so the same stems
+    (tests/services/test_text_stemmers.py compares them with `snowballstemmer.stemmer`).
+    """
+    if _SNOWBALL in sys.modules:  # loaded anyway (by a test, say): use it
+        return getattr(importlib.import_module(f"{_SNOWBALL}.{module}"), name)()
+    if _SNOWBALL_ALONE not in sys.modules:
+        spec = importlib.util.find_spec(_SNOWBALL)
+        if spec is None or spec.origin is None:
+            raise ImportError(f"{_SNOWBALL} is not installed")
+        package = types.ModuleType(_SNOWBALL_ALONE)
+        package.__path__ = [str(Path(spec.origin).parent)]
+        sys.modules[_SNOWBALL_ALONE] = package
+    return getattr(importlib.import_module(f"{_SNOWBALL_ALONE}.{module}"), name)()
+
+
 _STEMMERS = {
-    "sv": snowballstemmer.stemmer("swedish"),
-    "en": snowballstemmer.stemmer("english"),
+    "sv": _snowball("swedish_stemmer", "SwedishStemmer"),
+    "en": _snowball("english_stemmer", "EnglishStemmer"),
 }
 
 

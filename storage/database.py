@@ -39,15 +39,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import json
+import os
+import signal
 import sqlite3
+import traceback
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
@@ -153,6 +155,7 @@ class Database:
                 "unsupported URL; use sqlite+aiosqlite:///FILE.db or "
                 "postgresql+asyncpg://USER@HOST:PORT/DB",
             )
+        self._statement_timeout = statement_timeout
         self._engine = create_async_engine(parsed, **_engine_options(parsed, statement_timeout))
         # For work that may rightly outlast any statement of a turn (see `migrate`).
         self._unbounded_engine = self._engine
@@ -208,7 +211,44 @@ class Database:
         Not bounded by the statement timeout: a migration may rewrite a large table, and
         a replica waits here for as long as another one migrates. Raises
         `DatabaseUnavailable` when the database cannot be reached.
+
+        Where the system forks (Linux), Alembic runs in a child process with a connection
+        of its own, so this process never imports it: Alembic, Mako and their scripts
+        (110 modules, ~8 MiB with pygments installed) would stay in a serving bot's memory
+        for nothing. A fork copies the loaded process, so nothing is imported twice. A
+        SQLite file this process already has open is migrated here: SQLite's own record of
+        the process's locks would be copied into the child, wrong there ("database is
+        locked"); an in-memory database exists in this process only.
         """
+        if hasattr(os, "fork") and not self._open_in_this_process():
+            await _in_forked_child("_migrate_here", self.url, self._statement_timeout)
+        else:
+            await self._migrate_here()
+        log.info("database schema up to date", extra={"database": self.safe_url})
+
+    def _open_in_this_process(self) -> bool:
+        """Whether this is a SQLite database that a child could not migrate for us: in
+        memory, or a file this process holds open (or cannot tell)."""
+        if self.dialect != "sqlite":
+            return False
+        path = make_url(self.url).database
+        if not path or path == ":memory:" or path.startswith("file:"):
+            return True
+        try:
+            wanted = os.stat(path)
+        except FileNotFoundError:
+            return False  # a new file: nobody has it open
+        descriptors = Path("/proc/self/fd")
+        if not descriptors.is_dir():
+            return True
+        for descriptor in descriptors.iterdir():
+            with suppress(OSError):
+                found = os.stat(descriptor)
+                if (found.st_dev, found.st_ino) == (wanted.st_dev, wanted.st_ino):
+                    return True
+        return False
+
+    async def _migrate_here(self) -> None:
         connection = await self._connect(self._unbounded_engine)
         try:
             if self.dialect == "sqlite":
@@ -221,7 +261,6 @@ class Database:
                 await connection.run_sync(_upgrade_to_head)
         finally:
             await connection.close()
-        log.info("database schema up to date", extra={"database": self.safe_url})
 
     @asynccontextmanager
     async def startup_lock(self) -> AsyncIterator[None]:
@@ -447,7 +486,93 @@ def _begin_sqlite(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(_WRITES, False) else "BEGIN")
 
 
+async def _in_forked_child(name: str, url: str, statement_timeout: float) -> None:
+    """Run `Database(url).<name>()` in a forked child and wait for it; its exception, if
+    any, is raised here (`DatabaseUnavailable` as itself, anything else as a
+    `RuntimeError` with the child's traceback)."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: a fresh engine and event loop (the parent's are not ours)
+        code = 0
+        try:
+            os.close(read_end)
+            with suppress(ValueError):  # forked from a thread other than the main one
+                # The parent's event loop set these (aiohttp's SIGINT/SIGTERM handlers write
+                # to its wakeup socket): the child ends on a signal by itself instead.
+                signal.set_wakeup_fd(-1)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+            try:
+                asyncio.run(_run_fresh(url, statement_timeout, name))
+            except BaseException as err:  # noqa: BLE001 - reported to the parent
+                code = 1
+                failure: tuple[str, Any] = (
+                    ("unavailable", [err.url, err.cause])
+                    if isinstance(err, DatabaseUnavailable)
+                    else ("error", "".join(traceback.format_exception(err)))
+                )
+                os.write(write_end, json.dumps(failure).encode())
+        finally:
+            os._exit(code)  # nothing of the parent's (atexit, finalizers) runs here
+    os.close(write_end)
+    try:
+        report = await _read_to_end(read_end)
+    except BaseException:
+        # Cancelled (the bot stopping while it starts): the child's transaction rolls back.
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
+    status = os.waitpid(pid, 0)[1]  # it closed the pipe by ending: at most a moment
+    if report:
+        kind, detail = json.loads(report)
+        if kind == "unavailable":
+            raise DatabaseUnavailable(*detail)
+        raise RuntimeError(f"{name} failed in its child process:\n{detail}")
+    if status != 0:
+        raise RuntimeError(f"{name} ended with wait status {status} in its child process")
+
+
+async def _run_fresh(url: str, statement_timeout: float, name: str) -> None:
+    database = Database(url, statement_timeout=statement_timeout)
+    try:
+        await getattr(database, name)()
+    finally:
+        await database.close()
+
+
+async def _read_to_end(fd: int) -> bytes:
+    """What is written to the pipe `fd` until its writer closes it; then `fd` is closed.
+    Read on the event loop: no thread is started for it."""
+    loop = asyncio.get_running_loop()
+    ended: asyncio.Future[None] = loop.create_future()
+    chunks: list[bytes] = []
+
+    def readable() -> None:
+        try:
+            chunk = os.read(fd, 65536)
+        except BlockingIOError:
+            return
+        if chunk:
+            chunks.append(chunk)
+        elif not ended.done():
+            ended.set_result(None)
+
+    os.set_blocking(fd, False)
+    loop.add_reader(fd, readable)
+    try:
+        await ended
+    finally:
+        loop.remove_reader(fd)
+        os.close(fd)
+    return b"".join(chunks)
+
+
 def _upgrade_to_head(connection: Connection) -> None:
+    # Imported here, in the process that migrates (see `Database.migrate`).
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = connection

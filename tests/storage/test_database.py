@@ -177,3 +177,40 @@ async def test_ping_answers_on_a_working_database_and_raises_on_an_unreachable_o
         await unreachable.ping()
     assert "s3cret" not in str(error.value)
     await unreachable.close()
+
+
+async def test_a_migration_failing_in_its_child_process_is_raised_here(tmp_path: Path) -> None:
+    # Alembic runs in a forked child (`Database.migrate`): its error, with the child's
+    # traceback, reaches the caller.
+    url = f"sqlite+aiosqlite:///{tmp_path / 'ahead.db'}"
+    written = Database(url)
+    try:
+        await written.migrate()
+        async with written.transaction() as session:
+            await session.execute(text("UPDATE alembic_version SET version_num = 'from_later'"))
+    finally:
+        await written.close()  # closed: the next migration runs in a child
+    database = Database(url)
+    try:
+        with pytest.raises(RuntimeError, match="Can't locate revision identified by 'from_later'"):
+            await database.migrate()
+    finally:
+        await database.close()
+
+
+async def test_a_sqlite_file_this_process_has_open_is_migrated_here(tmp_path: Path) -> None:
+    # A fork would copy SQLite's record of this process's locks into the child, where it
+    # is wrong ("database is locked"): the file is migrated in this process instead.
+    url = f"sqlite+aiosqlite:///{tmp_path / 'open.db'}"
+    holder, other = Database(url), Database(url)
+    try:
+        assert not holder._open_in_this_process()  # a new file: the child migrates it
+        await holder.migrate()
+        async with holder.transaction() as session:  # a pooled connection stays open
+            await session.execute(text("SELECT 1"))
+        assert other._open_in_this_process()
+        await other.migrate()
+        assert await schema_differences(other) == []
+    finally:
+        await holder.close()
+        await other.close()

@@ -1,0 +1,30 @@
+"""Situations told in a member's own words, on the shipped networks: the data files'
+synonyms, not code, say whose they are (a new network gets its own)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from services.who import ContactFinder
+from storage.registry_files import load_directory
+
+SHIPPED = load_directory(Path(__file__).resolve().parents[2] / "data" / "networks")
+
+
+@pytest.fixture(scope="module")
+def finder() -> ContactFinder:
+    return ContactFinder(SHIPPED)
+
+
+@pytest.mark.parametrize("question", [
+    # Absent from a project meeting: the project manager who leads the project hears of it.
+    "jag kan inte komma på projektmötet på torsdag",
+    "jag har förhinder nästa vecka",
+    "I can't make it to the project meeting next week",
+    "apologies, I won't be at Tuesday's project meeting",
+])
+def test_an_absence_from_the_project_meeting_goes_to_the_project_manager(finder, question):
+    matches = finder.find(question, network_key="lansprojekt").matches
+    assert matches and matches[0].role_key == "utvecklingsledare"

@@ -28,3 +28,17 @@ def finder() -> ContactFinder:
 def test_an_absence_from_the_project_meeting_goes_to_the_project_manager(finder, question):
     matches = finder.find(question, network_key="lansprojekt").matches
     assert matches and matches[0].role_key == "utvecklingsledare"
+
+
+@pytest.mark.parametrize("question", [
+    # Who sits on the e-council is the principal's to appoint, not the council's own.
+    "vår representant i e-rådet slutar hos oss, vad gör vi nu?",
+    "vi vill gå med i e-rådet",
+    "our representative is leaving, we need a replacement on the council",
+    "our municipality would like to join the council",
+])
+def test_joining_or_leaving_the_council_goes_to_the_principal_who_appoints_its_members(
+    finder, question
+):
+    matches = finder.find(question, network_key="erad").matches
+    assert matches and matches[0].role_key == "uppdragsgivare"

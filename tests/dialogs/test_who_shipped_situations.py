@@ -42,3 +42,13 @@ def test_joining_or_leaving_the_council_goes_to_the_principal_who_appoints_its_m
 ):
     matches = finder.find(question, network_key="erad").matches
     assert matches and matches[0].role_key == "uppdragsgivare"
+
+
+@pytest.mark.parametrize("question", [
+    # "Member manager" is how members name the membership officer in English.
+    "who is the member manager in our group?",
+    "vem är medlemsansvarig i vår grupp?",
+])
+def test_the_membership_officer_is_found_by_the_name_members_use(finder, question):
+    matches = finder.find(question, network_key="bestservice", group_key="maltider").matches
+    assert matches and matches[0].role_key == "medlemsansvarig"

@@ -52,3 +52,14 @@ def test_joining_or_leaving_the_council_goes_to_the_principal_who_appoints_its_m
 def test_the_membership_officer_is_found_by_the_name_members_use(finder, question):
     matches = finder.find(question, network_key="bestservice", group_key="maltider").matches
     assert matches and matches[0].role_key == "medlemsansvarig"
+
+
+@pytest.mark.parametrize("question", [
+    # How a working group's meetings are led is its chair's: the chair leads them.
+    "jag är inte nöjd med hur träffen leddes idag",
+    "our meeting ran way over time again",
+    "I have some feedback on how the meetings are run",
+])
+def test_how_the_working_groups_meetings_are_led_goes_to_the_chair(finder, question):
+    matches = finder.find(question, network_key="arbetsgrupp").matches
+    assert matches and matches[0].role_key == "ordforande"

@@ -200,6 +200,10 @@ _NOT_FOR_A_ROLE = frozenset({
     "won't load", "wont load", "doesn't load", "not loading", "login error", "error message",
     "can't log in", "cannot log in", "can't open", "cannot open", "keeps crashing", "freezes",
     "won't start", "wont start",
+    # Never finishing is trouble too ("filmen laddar aldrig klart", "the page never loads").
+    "laddar aldrig", "laddas inte", "laddas aldrig", "startar aldrig", "funkar aldrig",
+    "fungerar aldrig", "buffrar", "never loads", "never load", "never finishes loading",
+    "keeps loading", "keeps buffering", "buffering",
 })
 # Words that begin a request for something to be shown or told: with a command's topic, the
 # command ("visa årshjulet", "what deadlines are coming up?").
@@ -489,7 +493,15 @@ def _asks_which_people(folded: list[str]) -> bool:
     if folded[0] != "vilka":
         return False
     following = folded[1]
+    if len(folded) > 2 and folded[2] in _BEING_VERBS:
+        # "vilka mätmetoder är bäst …?": a plural noun ends in -r too; the verb after it
+        # shows it was the noun.
+        return False
     return following.endswith("r") or following in _AFTER_WHICH_PEOPLE
+
+
+# Verbs of being after "vilka <word>", which make that word the thing asked about.
+_BEING_VERBS = frozenset({"ar", "var", "finns", "fanns", "blir"})
 
 
 def _is_role_word(word: str, role_words: frozenset[str]) -> bool:
@@ -551,8 +563,22 @@ def _without_politeness(words: list[str]) -> tuple[list[str], bool]:
     return words, False
 
 
-def _topic_matches(word: str, topic: str) -> bool:
-    return word.startswith(topic[:-1]) if topic.endswith("*") else word == topic
+def _topic_matches(word: str, topic: str, compound: bool = False) -> bool:
+    """`compound`: a Swedish compound ending in the topic names it too ("e-rådsmöten",
+    "styrgruppsmötet" are meetings), when the topic is long enough to be a noun of its own."""
+    if topic.endswith("*"):
+        return word.startswith(topic[:-1])
+    return word == topic or (
+        compound
+        and len(topic) >= _MIN_COMPOUND_TOPIC
+        and len(word) - len(topic) >= _MIN_COMPOUND_HEAD
+        and word.endswith(topic)
+    )
+
+
+_MIN_COMPOUND_TOPIC = 4  # "möte", "protokoll"; not "ses" or "item"
+_SHOW_STARTS = frozenset({"visa", "lista", "kolla"})
+_MIN_COMPOUND_HEAD = 3  # "e-råds", "styrgrupps": shorter heads are more often a prefix
 
 
 # Words with which a message tells a problem with a thing rather than asks to see it.
@@ -580,16 +606,21 @@ def _topic_command(
         else [_topic_forms(command) for command in commands]
     )
     best: tuple[int, int, Command, Language | None] | None = None
+    # A compound names the topic only in a plain "visa …": elsewhere its head is more often
+    # what the message is about ("krockar beredningsmötet …?" is for the preparation group).
+    shows = words[0] in _SHOW_STARTS
     for command, forms in known:
         for language in ("sv", "en"):
             topics, verbs = forms[language]
             for parts in topics:
+                compounds = shows and language == "sv" and len(parts) == 1
                 found = next(
                     (
                         start
                         for start in range(len(words) - len(parts) + 1)
                         if all(
-                            _topic_matches(words[start + i], part) for i, part in enumerate(parts)
+                            _topic_matches(words[start + i], part, compound=compounds)
+                            for i, part in enumerate(parts)
                         )
                     ),
                     None,

@@ -149,6 +149,9 @@ def intent_of(text: str) -> Intent:
     "Who keeps the member register?",
     "vilka sitter i styrelsen?",
     "jag är ny i gruppen och vill komma med på listan",  # a situation: needs a person
+    # A compound naming a meeting, not asked to be shown: about the body that meets.
+    "styrelsemötet krockar med vår nämnd, går det att flytta?",
+    "vilka brukar vara med på styrgruppsmötet?",
     "we'll be two more from our region at the next meeting",
     "vem sätter dagordningen?",  # a command's topic, but asked who
     "who writes the minutes?",
@@ -225,6 +228,10 @@ def test_who_questions_asked_outright_or_as_a_situation(text):
     # Asked yes or no whether the topic is missing: the command that shows it.
     ("saknas det protokoll från något möte?", "minutes"),
     ("are any minutes missing?", "minutes"),
+    # Asked to be shown, a Swedish compound ending in the topic names it.
+    ("visa kommande styrgruppsmöten", "meetings"),
+    ("lista nätverksträffarna i vår", "meetings"),
+    ("show the upcoming steering group meetings", "meetings"),
 ])
 def test_plain_language_commands_in_both_languages(text, command):
     route = classify(text, BOT_COMMANDS, DUTY_VERBS)
@@ -317,6 +324,12 @@ def test_small_talk_in_both_languages(text):
     "Projectplace laddar inte, jag får bara felmeddelanden",
     "SharePoint won't load on my laptop",
     "Outlook: login error every morning",
+    # Trouble told as never finishing.
+    "inspelningen från webbinariet laddar aldrig klart",
+    "the training videos never load for me",
+    # Which things are best: an opinion, though the plural noun ends in -r like a verb.
+    "vilka mallar är bäst för en handlingsplan?",
+    "which templates are best for an action plan?",
 ])
 def test_requests_the_bot_does_not_carry_out_in_both_languages(text):
     assert intent_of(text) is Intent.UNSUPPORTED

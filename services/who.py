@@ -62,10 +62,10 @@ Which of the matched roles is meant, read from the duties (nothing here names a 
   administrativt?"): when no duty does that act to it, the next matching role with a duty of
   that kind answers, not the role named.
 * "Vem bestämmer vem som blir ekonomiansvarig?", "who decides who becomes secretary?": the
-  role named after "vem"/"who" is the one filled, never the answer (like after "inte"), even
-  when its own duty uses a deciding verb; a duty that elects or decides on that very role
-  answers, else one that distributes roles and responsibilities ("Ser till att
-  ansvarsområden fördelas").
+  role named after "vem"/"who" is the one filled, not the answer, even when its own duty uses
+  a deciding verb: a duty of another role that elects or decides on that very role answers,
+  else one that distributes roles and responsibilities ("Ser till att ansvarsområden
+  fördelas"); when no duty does either, the rules for acts answer as before.
 * "Vem bestämmer vilka representanter som ska sitta i rådet?": the thing after "vilka"/
   "which" is what the act chooses, so the duty that chooses it answers, not a role named
   later as where it goes.
@@ -1243,18 +1243,18 @@ class ContactFinder:
         ):
             # "Vem bestämmer vem som blir ekonomiansvarig?", "who decides who becomes
             # secretary?": the act chooses who holds a role. The first role named after
-            # "vem"/"who" is the one filled, never the answer (its own duty that "beslutas"
-            # chooses nothing); "who will chair the steering group?" fills the chair, and the
-            # group is only where.
+            # "vem"/"who" is the one filled, not the one choosing (its own duty that
+            # "beslutas" chooses nothing); "who will chair the steering group?" fills the
+            # chair, and the group is only where. When no duty chooses, the rules for acts
+            # below answer as before: the next role that merely matches is no better a guess.
             filled = next(
                 (strict for at, _, strict in whole_titled if at > verb_at + 1 and strict), []
             )
             if filled:
-                not_actors = not_actors | frozenset(filled)
                 acting = _choosing_holder(
                     index,
                     filled,
-                    not_actors,
+                    not_actors | frozenset(filled),
                     ranked,
                     self._acting_terms["elect"] | self._acting_terms["decide"]
                     | self._acting_terms["approve"],

@@ -61,6 +61,11 @@ Which of the matched roles is meant, read from the duties (nothing here names a 
 * A role named right after a verb of acting is the one acted on ("vem stöttar ordföranden
   administrativt?"): when no duty does that act to it, the next matching role with a duty of
   that kind answers, not the role named.
+* "Vem bestämmer vem som blir ekonomiansvarig?", "who decides who becomes secretary?": the
+  role named after "vem"/"who" is the one filled, not the answer, even when its own duty uses
+  a deciding verb: a duty of another role that elects or decides on that very role answers,
+  else one that distributes roles and responsibilities ("Ser till att ansvarsområden
+  fördelas"); when no duty does either, the rules for acts answer as before.
 * "Vem bestämmer vilka representanter som ska sitta i rådet?": the thing after "vilka"/
   "which" is what the act chooses, so the duty that chooses it answers, not a role named
   later as where it goes.
@@ -1230,6 +1235,31 @@ class ContactFinder:
             acting = _standing_in(
                 index, [p for at, _, strict in whole_titled if at in whole for p in strict]
             )
+        if (
+            acting is None
+            and verb_at >= 0
+            and verb_at + 1 < len(surfaces)
+            and surfaces[verb_at + 1] in _WHO_HOLDS
+        ):
+            # "Vem bestämmer vem som blir ekonomiansvarig?", "who decides who becomes
+            # secretary?": the act chooses who holds a role. The first role named after
+            # "vem"/"who" is the one filled, not the one choosing (its own duty that
+            # "beslutas" chooses nothing); "who will chair the steering group?" fills the
+            # chair, and the group is only where. When no duty chooses, the rules for acts
+            # below answer as before: the next role that merely matches is no better a guess.
+            filled = next(
+                (strict for at, _, strict in whole_titled if at > verb_at + 1 and strict), []
+            )
+            if filled:
+                acting = _choosing_holder(
+                    index,
+                    filled,
+                    not_actors | frozenset(filled),
+                    ranked,
+                    self._acting_terms["elect"] | self._acting_terms["decide"]
+                    | self._acting_terms["approve"],
+                    self._acting_terms["distribute"],
+                )
         if acting is None:
             acting = self._acting(
                 index, asked_terms, naming, owners, set(phrase_bonus), ranked, wording, objects,
@@ -1705,6 +1735,36 @@ _TOWARDS = frozenset({"till", "mot", "gentemot", "med", "to", "towards", "toward
 _ARTICLES = frozenset({"the", "den", "det", "our", "vår", "var", "their"})
 
 
+def _choosing_holder(
+    index: _NetworkIndex,
+    filled: list[int],
+    not_actors: frozenset[int],
+    ranked: list[int],
+    choosing: frozenset[str],
+    distributing: frozenset[str],
+) -> tuple[int, int] | None:
+    """Asked who chooses the holder of a role (`filled`), the role whose duty does it: one
+    that elects or decides on that very role ("Väljer ordförande …") first, else one that
+    distributes roles and responsibilities in its group ("Ser till att ansvarsområden
+    fördelas"), best matched first. None when no duty does either."""
+    entries = index.entries
+    order = sorted(
+        (p for p in range(len(entries)) if p not in not_actors),
+        key=lambda p: _rank_of(ranked, p),
+    )
+    titles = [t for p in filled for t in entries[p].title_words_by_language.values() if t]
+    for position in order:
+        entry = entries[position]
+        for duty, terms in enumerate(entry.duty_terms):
+            if entry.duty_heads[duty] & choosing and any(title <= terms for title in titles):
+                return position, duty
+    for position in order:
+        for duty, terms in enumerate(entries[position].duty_terms):
+            if terms & distributing:
+                return position, duty
+    return None
+
+
 def _towards(
     index: _NetworkIndex,
     surfaces: list[str],
@@ -1952,6 +2012,9 @@ def _not_actors(
 
 # After a verb of acting, the words that ask which thing it chooses ("bestämmer vilka …").
 _WHICH_THING = frozenset({"vilka", "vilket", "vilken", "which", "what"})
+# After a verb of acting, the word that asks who is to hold a role ("bestämmer vem som blir
+# sekreterare", "decides who becomes secretary"): the role named after it is the one filled.
+_WHO_HOLDS = frozenset({"vem", "who"})
 # Words before a role that rule it out as the answer.
 _RULED_OUT = frozenset({"inte", "ej", "not", "utöver", "utover", "förutom", "forutom", "utom",
                         "än", "besides", "except", "than"})

@@ -231,41 +231,36 @@ _STANDS_IN_WORDING = re.compile(
 
 
 class _Wording:
-    """What a question's wording says as a whole: asked "to whom" (`_TO_WHOM`), or where a
-    thing goes next (`_FORWARD`). Each pattern is tried only when a rule asks, once: most
-    questions reach neither rule."""
+    """What a question's wording says as a whole: asked "to whom" (`_TO_WHOM`), where a
+    thing goes next (`_FORWARD`), who stands in for someone (`_STANDS_IN_WORDING`). Each
+    pattern is tried only when a rule asks, once: most questions reach none of the rules."""
 
-    __slots__ = ("_question", "_folded", "_to_whom", "_forward", "_stands_in")
+    __slots__ = ("_question", "_folded", "_found")
 
     def __init__(self, question: str):
         self._question = question
         self._folded: str | None = None
-        self._to_whom: bool | None = None
-        self._forward: bool | None = None
-        self._stands_in: bool | None = None
+        self._found: dict[re.Pattern[str], bool] = {}
 
-    def _text(self) -> str:
-        if self._folded is None:
-            self._folded = fold(self._question)
-        return self._folded
+    def _says(self, pattern: re.Pattern[str]) -> bool:
+        found = self._found.get(pattern)
+        if found is None:
+            if self._folded is None:
+                self._folded = fold(self._question)
+            found = self._found[pattern] = bool(pattern.search(self._folded))
+        return found
 
     @property
     def to_whom(self) -> bool:
-        if self._to_whom is None:
-            self._to_whom = bool(_TO_WHOM.search(self._text()))
-        return self._to_whom
+        return self._says(_TO_WHOM)
 
     @property
     def forward(self) -> bool:
-        if self._forward is None:
-            self._forward = bool(_FORWARD.search(self._text()))
-        return self._forward
+        return self._says(_FORWARD)
 
     @property
     def stands_in(self) -> bool:
-        if self._stands_in is None:
-            self._stands_in = bool(_STANDS_IN_WORDING.search(self._text()))
-        return self._stands_in
+        return self._says(_STANDS_IN_WORDING)
 
 
 @dataclass(frozen=True)

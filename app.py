@@ -74,7 +74,7 @@ from storage.database import Database, retry_while_unavailable
 from storage.meetings import MeetingRepository
 from storage.minutes import MinutesRepository
 from storage.outbox import Outbox
-from storage.registry_files import load_directory
+from storage.registry_files import load_directory, load_examples
 from storage.registry_repository import RegistryRepository
 from storage.send_budget import SendBudgetStore
 from storage.wheel_overrides import WheelOverrideStore
@@ -140,7 +140,7 @@ async def open_services(
                 await registry.replace_networks(networks, action="registry.seed")
                 log.info("registry seeded", extra={"networks": [n.key for n in networks]})
         audit_log = AuditLog(database)
-        snapshots = RegistrySnapshots(registry)
+        snapshots = RegistrySnapshots(registry, load_examples(settings.examples_dir))
         store = ConversationStore(database, changes)
         outbox = Outbox(database)
         meetings = MeetingRepository(database)

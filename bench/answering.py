@@ -9,7 +9,9 @@ synonyms in both languages, lowercase word tokens; the top role if its score cle
 threshold, else abstain); and the largest reply each registry gives.
 
 Accuracy on a labelled set (default bench/questions.yaml): the whole bot as `app.py ask --json`
-runs it (the message classifier, the commands, the finder; on a fresh database), the finder
+runs it (with the shipped example questions, data/examples, less every question of the set
+measured, so that a set the examples were drawn from is still measured as unseen; `--examples`
+changes that) (the message classifier, the commands, the finder; on a fresh database), the finder
 alone, and BM25, each overall, per `category`, network and `lang`, with the number of messages
 that must get no role but got one; and, where items carry `intent`, the classifier's accuracy.
 See bench/README.md for how to read it.
@@ -53,7 +55,8 @@ from domain.registry import (  # noqa: E402
 from domain.turns import Turn  # noqa: E402
 from services.intents import QUESTION, SmallTalk, classify  # noqa: E402
 from services.who import ContactFinder  # noqa: E402
-from storage.registry_files import load_directory  # noqa: E402
+from domain.examples import ExampleQuestion  # noqa: E402
+from storage.registry_files import load_directory, load_examples  # noqa: E402
 from views import cards  # noqa: E402
 
 TODAY = date(2026, 3, 2)
@@ -423,9 +426,40 @@ def _breakdown(title: str, key: Callable[[dict], str], questions: list[dict],
         print(f"  {value:<22}" + "".join(cells))
 
 
-def accuracy_report(path: Path, questions: list[dict], bot_outcomes: list[Outcome]) -> None:
+def examples_for(questions: list[dict], which: str) -> tuple[ExampleQuestion, ...]:
+    """The example questions the bot answers with: none, all shipped, or all shipped but
+    the measured set's own questions ("held-out", the default)."""
+    if which == "none":
+        return ()
+    shipped = load_examples(ROOT / "data" / "examples")
+    if which == "shipped":
+        return shipped
+    measured = {(q["network"], q["question"].strip()) for q in questions}
+    return tuple(e for e in shipped if (e.network_key, e.text) not in measured)
+
+
+def _write_examples(examples: tuple[ExampleQuestion, ...], folder: Path) -> None:
+    """`examples` as example files in `folder`, one per network, for the bot to load."""
+    by_network: dict[str, list[dict]] = {}
+    for example in examples:
+        by_network.setdefault(example.network_key, []).append(
+            {"question": example.text, "roles": list(example.role_keys)}
+        )
+    for network_key, items in by_network.items():
+        (folder / f"{network_key}.yaml").write_text(
+            yaml.safe_dump({"network": network_key, "examples": items}, allow_unicode=True),
+            encoding="utf-8",
+        )
+
+
+def accuracy_report(
+    path: Path,
+    questions: list[dict],
+    bot_outcomes: list[Outcome],
+    examples: tuple[ExampleQuestion, ...],
+) -> None:
     default = load_directory(ROOT / "data" / "networks")
-    finder = ContactFinder(default)
+    finder = ContactFinder(default, examples)
     finder_outcomes = [Outcome(top, _right(q, top)) for q in questions
                        for top in [finder_top(finder)(q)]]
     baseline = Bm25Baseline(default)
@@ -441,7 +475,8 @@ def accuracy_report(path: Path, questions: list[dict], bot_outcomes: list[Outcom
     no_role = [i for i, q in enumerate(questions) if not q["expect"]]
     print(
         f"\nAccuracy on {path}: {len(questions)} messages, {len(with_role)} with a role, "
-        f"{len(no_role)} that must get none (load {_load()})"
+        f"{len(no_role)} that must get none (load {_load()}); answered with "
+        f"{len(examples)} example questions"
     )
     print(
         f"{'method':<26} {'overall':>14} {'top-1 role':>14} {'no role':>14} "
@@ -510,13 +545,21 @@ def best_bm25_threshold(baseline: Bm25Baseline, questions: list[dict]) -> float:
     return best[1]
 
 
-async def bot_outcomes(questions: list[dict]) -> list[Outcome]:
-    """Every message asked of the whole bot, on a fresh database seeded from data/networks."""
+async def bot_outcomes(
+    questions: list[dict], examples: tuple[ExampleQuestion, ...] = ()
+) -> list[Outcome]:
+    """Every message asked of the whole bot, on a fresh database seeded from data/networks,
+    answering with `examples`."""
     logging.getLogger().setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings.from_mapping(
-            {"DATABASE_URL": f"sqlite+aiosqlite:///{folder}/bench.db", "DATA_DIR": folder}
-        )
+        examples_dir = Path(folder) / "examples"
+        examples_dir.mkdir()
+        _write_examples(examples, examples_dir)
+        settings = Settings.from_mapping({
+            "DATABASE_URL": f"sqlite+aiosqlite:///{folder}/bench.db",
+            "DATA_DIR": folder,
+            "EXAMPLES_DIR": str(examples_dir),
+        })
         async with open_services(settings) as services:
             bot = Bot(services)
             return [await bot.outcome(q) for q in questions]
@@ -529,6 +572,11 @@ def main(argv: list[str] | None = None) -> None:
         help="a labelled question set (default: bench/questions.yaml)",
     )
     parser.add_argument("--no-speed", action="store_true", help="accuracy only")
+    parser.add_argument(
+        "--examples", choices=("held-out", "shipped", "none"), default="held-out",
+        help="the example questions to answer with: the shipped ones less the measured set's "
+             "own (default), all shipped ones, or none",
+    )
     parser.add_argument(
         "--replies", type=Path,
         help="write every message's replies as JSON lines here (compare two versions with cmp)",
@@ -543,8 +591,9 @@ def main(argv: list[str] | None = None) -> None:
         q["expect"] = [expect] if isinstance(expect, str) else list(expect)
     if not args.no_speed:
         speed(questions)
-    outcomes = asyncio.run(bot_outcomes(questions))
-    accuracy_report(args.questions, questions, outcomes)
+    examples = examples_for(questions, args.examples)
+    outcomes = asyncio.run(bot_outcomes(questions, examples))
+    accuracy_report(args.questions, questions, outcomes, examples)
     if args.replies:
         args.replies.write_text(
             "".join(f"{o.replies}\n" for o in outcomes), encoding="utf-8"

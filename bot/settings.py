@@ -29,6 +29,7 @@ APP_TYPES: tuple[AppType, ...] = ("MultiTenant", "SingleTenant", "UserAssignedMS
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_NETWORKS_DIR = REPOSITORY_ROOT / "data" / "networks"
+DEFAULT_EXAMPLES_DIR = REPOSITORY_ROOT / "data" / "examples"
 
 # The shortest CALENDAR_LINK_KEY accepted: 32 characters of `secrets.token_urlsafe` are
 # about 190 bits, more than the 128 a subscription token must resist.
@@ -99,6 +100,8 @@ class Settings:
     port: int = 3978
     default_network: str = "bestservice"
     networks_dir: Path = DEFAULT_NETWORKS_DIR
+    # Labelled example questions that help answer "who do I contact?" (read at every start).
+    examples_dir: Path = DEFAULT_EXAMPLES_DIR
     log_level: str = "INFO"
     scheduler_interval_seconds: int = 60  # 0: this process sends no scheduled posts
     # How long a claimed outbox row stays this replica's before another may take it over
@@ -272,6 +275,8 @@ class Settings:
 
         raw_networks_dir = text("NETWORKS_DIR")
         networks_dir = Path(raw_networks_dir) if raw_networks_dir else DEFAULT_NETWORKS_DIR
+        raw_examples_dir = text("EXAMPLES_DIR")
+        examples_dir = Path(raw_examples_dir) if raw_examples_dir else DEFAULT_EXAMPLES_DIR
 
         log_level = text("LOG_LEVEL", "INFO").upper()
         if log_level not in _LOG_LEVELS:
@@ -387,6 +392,7 @@ class Settings:
             port=port,
             default_network=default_network,
             networks_dir=networks_dir,
+            examples_dir=examples_dir,
             log_level=log_level,
             scheduler_interval_seconds=scheduler_interval_seconds,
             outbox_lease_seconds=outbox_lease_seconds,

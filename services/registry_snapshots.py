@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterable
 
+from domain.examples import ExampleQuestion
 from domain.ports import RegistryPort
 from domain.registry import RoleRegistry
 from services.who import ContactFinder
@@ -24,8 +26,9 @@ class RegistrySnapshots:
     edit made through another replica is seen on the next message.
     """
 
-    def __init__(self, source: RegistryPort):
+    def __init__(self, source: RegistryPort, examples: Iterable[ExampleQuestion] = ()):
         self._source = source
+        self._examples = tuple(examples)  # labelled questions, for every index built
         self._revision: int | None = None
         self._snapshot: tuple[RoleRegistry, ContactFinder] | None = None
         self._lock = asyncio.Lock()
@@ -37,7 +40,7 @@ class RegistrySnapshots:
         async with self._lock:
             if self._snapshot is None or revision != self._revision:
                 registry = await self._source.load()
-                self._snapshot = (registry, ContactFinder(registry))
+                self._snapshot = (registry, ContactFinder(registry, self._examples))
                 self._revision = revision
                 log.info("registry loaded", extra={"revision": revision})
             return self._snapshot

@@ -82,13 +82,15 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NamedTuple
 
 from domain.language import language_from_locale, language_scores
 from domain.registry import Assignment, Language, Localized, Network, Role, RoleRegistry
+from domain.examples import ExampleQuestion
 from domain.turns import ContactAnswer, Reply
+from services.examples import ExampleIndex
 from services.groups import resolve_group
 from services.intents import request_verbs, role_words
 from services.text import (
@@ -121,6 +123,12 @@ MIN_SCORE = 1.0
 # is too common to count alone. It adds the weight of one telling duty word.
 SITUATION_RUN = 4
 SITUATION_RUN_BONUS = 1.0
+# The nearest example questions (services/examples.py) overrule the finder's best role when
+# this share of their similarity backs another role and the nearest is at least this close:
+# chosen on held-out question sets (bench/README.md), where a looser agreement overruled
+# right answers as often as wrong ones.
+EXAMPLES_AGREEMENT = 0.7
+EXAMPLES_CLOSENESS = 0.2
 RUNNER_UP_SHARE = 0.5  # further roles are listed while they score at least this share of the best
 MAX_MATCHES = 3
 TOPIC_WORDS = 2  # a message this short names a topic ("budget?") rather than chatting
@@ -447,8 +455,12 @@ class _Names:
 class ContactFinder:
     """Finds the roles a question is about and answers it, for every network of a registry."""
 
-    def __init__(self, registry: RoleRegistry):
+    def __init__(self, registry: RoleRegistry, examples: Iterable[ExampleQuestion] = ()):
         self.registry = registry
+        role_keys = {n.key: {role.key for role in n.roles} for n in registry.networks}
+        self._precedents = ExampleIndex(
+            examples, lambda network, role: role in role_keys.get(network, ())
+        )
         self._analyzer = Analyzer(_swedish_texts(registry))
         # (a name's terms, a network's terms) -> whether the name is ordinary words there.
         self._ordinary: dict[tuple[tuple[frozenset[str], ...], frozenset[str]], bool] = {}
@@ -830,6 +842,8 @@ class ContactFinder:
                 RoleMatch(body, matches[0].score, named=True),
                 *(m for m in matches if m.role_key != body),
             )[:MAX_MATCHES]
+        if matches:
+            matches = self._heeding_examples(question, network_key, matches)
         return ContactSearch(
             network_key=network_key,
             group_key=group_key,
@@ -838,6 +852,35 @@ class ContactFinder:
             group_named=group_named,
             language=_vocabulary_language(question_words),
         )
+
+    def _heeding_examples(
+        self, question: str, network_key: str, matches: tuple[RoleMatch, ...]
+    ) -> tuple[RoleMatch, ...]:
+        """`matches` led by the role the nearest example questions agree on, if they clearly
+        agree on another role than the best match.
+
+        Members often tell what happened instead of naming a role or a duty ("I'm taking notes
+        tomorrow, who gets my draft?"); questions told alike before show whom they are for.
+        A role the question names is overruled only by another role the finder also found:
+        "who keeps the budget?" is told like "who keeps the member register?", but names
+        the budget's role.
+        """
+        vote = self._precedents.vote(question, network_key)
+        if (
+            vote is None
+            or vote.role_key == matches[0].role_key
+            or (matches[0].named and all(m.role_key != vote.role_key for m in matches))
+            or vote.agreement < EXAMPLES_AGREEMENT
+            or vote.closeness < EXAMPLES_CLOSENESS
+        ):
+            return matches
+        chosen = next((m for m in matches if m.role_key == vote.role_key), None)
+        if chosen is None:
+            chosen = RoleMatch(vote.role_key, matches[0].score)
+        return (
+            replace(chosen, score=matches[0].score),
+            *(m for m in matches if m.role_key != vote.role_key),
+        )[:MAX_MATCHES]
 
     def named_group(self, text: str, *, network_key: str) -> str | None:
         """The key of the group of `network_key` that `text` names anywhere, if any

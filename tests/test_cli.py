@@ -332,3 +332,34 @@ def test_ask_without_network_asks_the_configured_default_network(workdir):
 
     assert result.returncode == 0, result.stderr
     assert "Kansliet" in result.stdout
+
+
+def test_ask_answers_with_the_example_questions_of_examples_dir(workdir):
+    """A deployment's own labelled questions steer answers told like them; a broken example
+    file stops the command with the file and the line, rather than being skipped."""
+    (workdir / "empty").mkdir()
+    examples = workdir / "examples"
+    examples.mkdir()
+    (examples / "bestservice.yaml").write_text(
+        "network: bestservice\n"
+        "examples:\n"
+        "  - {question: 'vi behöver ett större mötesrum, vem ska jag ringa?', roles: [ordforande]}\n"
+        "  - {question: 'ett större mötesrum till hösten, vem ringer jag?', roles: [ordforande]}\n"
+        "  - {question: 'vem ska jag ringa om ett större mötesrum?', roles: [ordforande]}\n",
+        encoding="utf-8",
+    )
+    question = ["ask", "vi behöver ett större mötesrum till hösten, vem ska jag ringa?",
+                "--network", "bestservice",
+                "--group", "logistik", "--json"]
+
+    plain = run_app(workdir, *question, env={"EXAMPLES_DIR": str(workdir / "empty")})
+    steered = run_app(workdir, *question, env={"EXAMPLES_DIR": str(examples)})
+
+    assert json.loads(plain.stdout)["roles"][0] == "motesansvarig", plain.stderr
+    assert json.loads(steered.stdout)["roles"][0] == "ordforande", steered.stderr
+
+    (examples / "broken.yaml").write_text("examples: [\n", encoding="utf-8")
+    broken = run_app(workdir, *question, env={"EXAMPLES_DIR": str(examples)})
+
+    assert broken.returncode != 0
+    assert "broken.yaml:2" in broken.stderr and "not valid YAML" in broken.stderr

@@ -13,9 +13,11 @@ kept everywhere, so `load(dump(registry)) == registry`.
 - `schema`: the documents as pydantic models, with every check and message;
 - `reading`: YAML with line numbers → models → `RoleRegistry`, and the checks across files;
 - `writing`: `RoleRegistry` → YAML, and the planning sections as JSON;
-- `problems`: `Problem` and `RegistryFileError`.
+- `problems`: `Problem` and `RegistryFileError`;
+- `examples`: the example-question files (`data/examples/`), labelled with role keys.
 """
 
+from storage.registry_files.examples import load_examples
 from storage.registry_files.problems import Problem, RegistryFileError
 from storage.registry_files.reading import (
     PersonDetails,
@@ -35,6 +37,7 @@ __all__ = [
     "RegistryFileError",
     "dump",
     "load_directory",
+    "load_examples",
     "load_file",
     "load_network_document",
     "planning_document",

@@ -1,0 +1,143 @@
+"""The example questions nearest a new one, and the role they were answered with.
+
+The finder reads a question against the roles' titles, duties and situations. A member who
+only tells what happened ("we'll be four more than planned, who do I tell?") often shares
+no word with any of them, but shares several with a question someone asked before. This
+index finds the few most similar labelled questions of the network (TF-IDF over word stems
+and pairs of stems, cosine similarity) and says which role they agree on, so the finder
+can let a clear agreement of precedents overrule its own guess. It never decides whether a
+message asks for a person at all: the message classifier and the finder do that.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from domain.examples import ExampleQuestion
+from domain.language import language_scores
+from services.text import fold, stem, words
+
+# How many nearest examples vote. Few: a situation is usually told in one or two ways.
+NEIGHBOURS = 3
+
+
+@dataclass(frozen=True)
+class ExampleVote:
+    """The role the nearest examples agree on, with how strongly."""
+
+    role_key: str
+    # The share of the nearest examples' similarity that backs the role (0-1).
+    agreement: float
+    # The cosine similarity of the single nearest example (0-1).
+    closeness: float
+
+
+def _terms(text: str) -> Counter[str]:
+    """A question's terms: its words' stems and each pair of neighbouring stems."""
+    language = language_scores(text).decided or "sv"
+    stemmed = [stem(word, language) for word in words(fold(text))]
+    terms = Counter(stemmed)
+    terms.update(f"{a} {b}" for a, b in zip(stemmed, stemmed[1:]))
+    return terms
+
+
+class _NetworkExamples:
+    """One network's examples as TF-IDF vectors, indexed by term."""
+
+    def __init__(self, examples: list[tuple[ExampleQuestion, Counter[str]]], weights: _Weights):
+        self.weights = weights
+        self.role_keys = [example.role_keys for example, _ in examples]
+        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for position, (_, terms) in enumerate(examples):
+            for term, value in weights.vector(terms).items():
+                self.postings[term].append((position, value))
+
+    def vote(self, text: str) -> ExampleVote | None:
+        query = self.weights.vector(_terms(text))
+        similarity: dict[int, float] = defaultdict(float)
+        for term, value in query.items():
+            for position, weight in self.postings.get(term, ()):
+                similarity[position] += value * weight
+        nearest = sorted(similarity.items(), key=lambda item: (-item[1], item[0]))[:NEIGHBOURS]
+        if not nearest:
+            return None
+        votes: dict[str, float] = defaultdict(float)
+        for position, value in nearest:
+            roles = self.role_keys[position]
+            for role_key in roles:
+                votes[role_key] += value / len(roles)
+        role_key = max(votes, key=lambda key: votes[key])  # the first of equals: nearest
+        return ExampleVote(
+            role_key=role_key,
+            agreement=votes[role_key] / sum(votes.values()),
+            closeness=nearest[0][1],
+        )
+
+
+class _Weights:
+    """Inverse document frequency of each term over every network's examples.
+
+    Counted over all networks, not per network: how rare "budget" or "who keeps" is in
+    members' questions says more with two thousand questions than with two hundred.
+    """
+
+    def __init__(self, counted: list[Counter[str]]):
+        frequency = Counter(term for terms in counted for term in terms)
+        total = max(len(counted), 1)
+        self.unseen = math.log(total)
+        self.idf = {term: math.log(total / (1 + n)) + 1 for term, n in frequency.items()}
+
+    def vector(self, terms: Counter[str]) -> dict[str, float]:
+        return _unit({t: n * self.idf.get(t, self.unseen) for t, n in terms.items()})
+
+
+def _unit(vector: dict[str, float]) -> dict[str, float]:
+    length = math.sqrt(sum(value * value for value in vector.values()))
+    return {term: value / length for term, value in vector.items()} if length else {}
+
+
+class ExampleIndex:
+    """Every network's example questions, for the nearest-example vote.
+
+    Examples whose network or roles the registry does not have (a role since removed) are
+    left out, so a vote always names a role the network has.
+    """
+
+    def __init__(
+        self, examples: Iterable[ExampleQuestion], has_role: Callable[[str, str], bool]
+    ):
+        self._examples = tuple(examples)
+        self._has_role = has_role
+        self._pending: dict[str, list[tuple[ExampleQuestion, Counter[str]]]] | None = None
+        self._weights: _Weights | None = None
+        self._networks: dict[str, _NetworkExamples] = {}
+
+    def _read(self) -> None:
+        """Every example's terms, and their weights; done on the first question asked, so
+        that a start-up reads no more than it uses."""
+        counted = [(example, _terms(example.text)) for example in self._examples]
+        pending: dict[str, list[tuple[ExampleQuestion, Counter[str]]]] = defaultdict(list)
+        for example, terms in counted:
+            kept = tuple(k for k in example.role_keys if self._has_role(example.network_key, k))
+            if kept:
+                pending[example.network_key].append(
+                    (ExampleQuestion(example.network_key, example.text, kept), terms)
+                )
+        self._weights = _Weights([terms for _, terms in counted])
+        self._pending = dict(pending)
+
+    def vote(self, text: str, network_key: str) -> ExampleVote | None:
+        """What the network's examples nearest `text` agree on; None without examples."""
+        network = self._networks.get(network_key)
+        if network is None:
+            if self._pending is None:
+                self._read()
+            assert self._pending is not None and self._weights is not None
+            pending = self._pending.get(network_key)
+            if pending is None:
+                return None
+            network = self._networks[network_key] = _NetworkExamples(pending, self._weights)
+        return network.vote(text)

@@ -252,7 +252,8 @@ def reply_bytes(reply) -> int:
 
 
 def speed(questions: list[dict]) -> None:
-    """Latency and reply size at 4 groups (the shipped networks), 500 and 2,000 groups."""
+    """Latency and reply size at 4 groups (the shipped networks, with the shipped example
+    questions), 500 and 2,000 groups (generated, without examples)."""
     default = load_directory(ROOT / "data" / "networks")
     registries = [
         (
@@ -260,6 +261,7 @@ def speed(questions: list[dict]) -> None:
             default,
             [(q["network"], q.get("group"), q["question"]) for q in questions],
             None,
+            load_examples(ROOT / "data" / "examples"),
         )
     ]
     for networks_count, groups in [(LARGE_NETWORKS, GROUPS_PER_NETWORK), (1, 2000)]:
@@ -268,11 +270,13 @@ def speed(questions: list[dict]) -> None:
         # answer that grows with the number of groups.
         asked = [(n, g, q) for n, g, q, _ in generated] + [(n, None, q) for n, _, q, _ in generated]
         label = f"{networks_count} x {groups} ({networks_count * groups} groups)"
-        registries.append((label, registry, asked, generated))
+        registries.append((label, registry, asked, generated, ()))
 
     rows, sizes, generated_accuracy = [], [], []
-    for label, registry, asked, generated in registries:
-        finder, finder_ms = built(lambda registry=registry: ContactFinder(registry))
+    for label, registry, asked, generated, examples in registries:
+        finder, finder_ms = built(
+            lambda registry=registry, examples=examples: ContactFinder(registry, examples)
+        )
         baseline, baseline_ms = built(lambda registry=registry: Bm25Baseline(registry))
         find = timed(lambda a, f=finder: f.find(a[2], network_key=a[0], group_key=a[1]), asked)
         answer = timed(

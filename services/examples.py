@@ -11,6 +11,7 @@ message asks for a person at all: the message classifier and the finder do that.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -61,7 +62,9 @@ class _NetworkExamples:
         for term, value in query.items():
             for position, weight in self.postings.get(term, ()):
                 similarity[position] += value * weight
-        nearest = sorted(similarity.items(), key=lambda item: (-item[1], item[0]))[:NEIGHBOURS]
+        nearest = heapq.nsmallest(
+            NEIGHBOURS, similarity.items(), key=lambda item: (-item[1], item[0])
+        )
         if not nearest:
             return None
         votes: dict[str, float] = defaultdict(float)

@@ -23,6 +23,12 @@ from services.text import fold, stem, words
 
 # How many nearest examples vote. Few: a situation is usually told in one or two ways.
 NEIGHBOURS = 3
+# A term found in more than this share of a network's examples (and in more than
+# COMMON_AT_LEAST of them) is common: "vem", "the", "vem är". Common terms count in the
+# similarity but do not pick candidates; the best CANDIDATES by the other terms are scored.
+COMMON_SHARE = 0.02
+COMMON_AT_LEAST = 10
+CANDIDATES = 30
 
 
 @dataclass(frozen=True)
@@ -51,17 +57,33 @@ class _NetworkExamples:
     def __init__(self, examples: list[tuple[ExampleQuestion, Counter[str]]], weights: _Weights):
         self.weights = weights
         self.role_keys = [example.role_keys for example, _ in examples]
+        self.vectors = [weights.vector(terms) for _, terms in examples]
         self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for position, (_, terms) in enumerate(examples):
-            for term, value in weights.vector(terms).items():
+        for position, vector in enumerate(self.vectors):
+            for term, value in vector.items():
                 self.postings[term].append((position, value))
+        limit = max(COMMON_AT_LEAST, COMMON_SHARE * len(examples))
+        self.common = frozenset(t for t, found in self.postings.items() if len(found) > limit)
 
     def vote(self, text: str) -> ExampleVote | None:
         query = self.weights.vector(_terms(text))
-        similarity: dict[int, float] = defaultdict(float)
-        for term, value in query.items():
+        # The rarer terms pick the candidates; their full similarity is then worked out.
+        # Going through every example with "vem" or "the" would cost most of a turn's
+        # answering, and an example that shares only such words with the question is
+        # seldom among the nearest.
+        telling = [(t, v) for t, v in query.items() if t not in self.common] or list(
+            query.items()
+        )
+        partial: dict[int, float] = defaultdict(float)
+        for term, value in telling:
             for position, weight in self.postings.get(term, ()):
-                similarity[position] += value * weight
+                partial[position] += value * weight
+        candidates = heapq.nlargest(CANDIDATES, partial, key=lambda p: (partial[p], -p))
+        common = [(t, v) for t, v in query.items() if t in self.common]
+        similarity = {
+            p: partial[p] + sum(v * self.vectors[p].get(t, 0.0) for t, v in common)
+            for p in candidates
+        } if len(telling) < len(query) else {p: partial[p] for p in candidates}
         nearest = heapq.nsmallest(
             NEIGHBOURS, similarity.items(), key=lambda item: (-item[1], item[0])
         )

@@ -186,6 +186,7 @@ _NOT_FOR_A_ROLE = frozenset({
     "how much", "how long", "how big",
     # How long something lasts is a date, not a person: "until when does the assignment run?".
     "until when", "till nar", "since when", "sedan nar", "sen nar", "vad betyder", "betyder", "what does", "mean",
+    "menas", "what is meant", "what's meant",
     "skillnaden", "difference", "vad ar", "what is", "what's", "whats",
     # IT trouble: the service desk's, not a role's.
     "teams", "wifi", "wi-fi", "losenord", "losenordet", "password", "pdf", "skype",
@@ -217,6 +218,15 @@ _REQUEST_STARTS = frozenset({
 # Questions of fact: no person asked for ("när är …", "how does …").
 _QUESTION_OF_FACT_STARTS = frozenset({
     "hur", "vad", "nar", "varfor", "how", "what", "what's", "whats", "when", "where", "why",
+})
+# "Var" is "where" before a verb of being kept or found ("var sparas protokollen?", "var
+# hittar jag planen?"), as "where" is in English; before anything else it is "was" or, typed
+# without "å", "our" ("var grupp behöver …"). Where to send or turn asks for a person and is
+# caught before this (`_ASKS_FOR_A_PERSON`).
+_WHERE = "var"
+_WHERE_VERBS = frozenset({
+    "finns", "fanns", "ligger", "lag", "sparas", "sparades", "sparar", "hittar", "hittas",
+    "hitta", "lagras", "lagg", "laggs", "publiceras", "star", "ar",
 })
 # Questions answered yes or no ("is our budget big enough?", "är e-rådet beslutande?"): of
 # fact, unless they ask for someone ("is anyone responsible for …", "finns det någon som …").
@@ -259,8 +269,15 @@ _OPINION_STARTS = (
     "i think", "i feel", "i believe", "in my opinion", "imo", "personally i", "jag tycker",
     "jag tror att", "jag anser", "jag kanner att", "enligt mig", "personligen tycker",
     "vi tycker", "we think", "we feel",
+    # The same after an adverb ("ärligt talat tycker jag …"): Swedish puts the verb second.
+    "tycker jag", "tycker vi", "tror jag att", "anser jag", "anser vi", "kanner jag att",
 )
 _OPINION_WISHES = frozenset({"vill", "want", "wants"})
+# Words that may come before an opinion without changing it ("honestly I think …").
+_BEFORE_AN_OPINION = frozenset({
+    "honestly", "frankly", "tbh", "well", "ok", "okay", "so", "but", "and",
+    "arligt", "talat", "sagt", "alltsa", "assa", "men", "och", "typ",
+})
 # A wish told in the first person ("jag vill lämna in protokollet", "I'd like to see the
 # agenda"): with a command's topic, that command; without one, a situation (who-question).
 _WISH = re.compile(
@@ -350,7 +367,9 @@ def classify(
             return topic
     if asks_to_do or _has_phrase(_unreported(folded), _NOT_FOR_A_ROLE):
         return Classified(UNSUPPORTED, argument=text.strip())
-    if polite or (folded and folded[0] in _QUESTION_OF_FACT_STARTS):
+    if polite or (folded and folded[0] in _QUESTION_OF_FACT_STARTS) or (
+        len(folded) > 1 and folded[0] == _WHERE and folded[1] in _WHERE_VERBS
+    ):
         return Classified(UNSUPPORTED, argument=text.strip())
     if folded and _asks_yes_or_no(folded, text, request_verbs) and not (
         _has_phrase(folded[1:], _STILL_ASKS) or _asks_whether_a_role_is_held(folded, role_words)
@@ -397,10 +416,13 @@ def _asks_yes_or_no(folded: list[str], text: str, request_verbs: frozenset[str])
     first = folded[0]
     if first in _YES_NO_STARTS or first in _EN_MODAL_STARTS:
         return True
-    if " ".join(folded[:4]).startswith(_OPINION_STARTS):
+    opinion = folded
+    while opinion and opinion[0] in _BEFORE_AN_OPINION:
+        opinion = opinion[1:]
+    if " ".join(opinion[:4]).startswith(_OPINION_STARTS):
         # "Vi tycker att programmet är klart och vill att det lämnas över": a wish after the
         # opinion makes it a situation.
-        return not any(w in _OPINION_WISHES for w in folded[2:])
+        return not any(w in _OPINION_WISHES for w in opinion[2:])
     if len(folded) > 1 and folded[1] == "du":  # the bot asked about itself: "Sparar du …?"
         return True
     if not text.rstrip().endswith("?"):

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from domain.registry import RoleRegistry
+from services.intents import QUESTION, classify
 from services.who import ContactFinder
 from storage.registry_files import load_directory
 
@@ -74,8 +75,15 @@ def test_role_questions_are_answered_with_an_acceptable_role(finder):
 
 
 def test_off_topic_questions_are_not_given_a_role(finder):
+    # As the bot reads them: the message classifier first ("where can I find …?" asks for no
+    # one, whatever it names), then the finder.
     questions = [q for q in QUESTIONS if not q["expect"]]
-    wrong = [q["question"] for q in questions if not right(finder, q)]
+    wrong = [
+        q["question"]
+        for q in questions
+        if classify(q["question"], (), finder.request_verbs, finder.role_words).kind == QUESTION
+        and not right(finder, q)
+    ]
     assert 1 - len(wrong) / len(questions) >= MIN_ABSTENTION_ACCURACY, wrong
 
 

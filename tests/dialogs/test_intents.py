@@ -199,6 +199,10 @@ def intent_of(text: str) -> Intent:
     # The plural "vilka" with its verb or a preposition after it asks which people.
     "Vilka jobbar på kansliet?",
     "Vilka på kansliet jobbar med vår grupp?",
+    # "Var" is "where" only before a verb of being kept; sending or turning asks for someone.
+    "var skickar jag kvittot från hotellet?",
+    "var vänder jag mig med frågor om budgeten?",
+    "var grupp behöver en ny sekreterare, vem utser den?",
 ])
 def test_who_questions_asked_outright_or_as_a_situation(text):
     assert intent_of(text) is Intent.WHO
@@ -330,6 +334,17 @@ def test_small_talk_in_both_languages(text):
     # Which things are best: an opinion, though the plural noun ends in -r like a verb.
     "vilka mallar är bäst för en handlingsplan?",
     "which templates are best for an action plan?",
+    # Where a thing is kept, in Swedish as in English: a question of fact.
+    "var sparas protokollen?",
+    "Var hittar jag handlingsplanen för digitalisering?",
+    "var ligger projektplanen",
+    "where can I find the activity plan?",
+    # What a word means.
+    "ekonomiavstämning, vad menas med det?",
+    "what is meant by a budget reconciliation?",
+    # An opinion after an interjection.
+    "honestly I think the budget process is way too slow",
+    "ärligt talat tycker jag att mötena är för långa",
 ])
 def test_requests_the_bot_does_not_carry_out_in_both_languages(text):
     assert intent_of(text) is Intent.UNSUPPORTED

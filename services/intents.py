@@ -206,6 +206,15 @@ _NOT_FOR_A_ROLE = frozenset({
     "fungerar aldrig", "buffrar", "never loads", "never load", "never finishes loading",
     "keeps loading", "keeps buffering", "buffering",
 })
+# A remark told without a question ("protokollen är alltid sena, så irriterande", "the
+# budget template is confusing", "… typiskt"): how the member finds something, for nobody
+# to answer. A message that asks for someone ("vem …", "who …") is read before this.
+_REMARKS = frozenset({
+    "typiskt", "irriterande", "rorigt", "rorig", "krangligt", "kranglig", "forvirrande",
+    "daligt", "dalig", "daliga", "jobbigt", "onodigt", "alldeles for", "tycker jag",
+    "om du fragar mig", "typical", "so bad", "terrible", "awful", "confusing", "annoying",
+    "ridiculous", "useless", "way too", "far too", "if you ask me",
+})
 # Words that begin a request for something to be shown or told: with a command's topic, the
 # command ("visa årshjulet", "what deadlines are coming up?").
 _REQUEST_STARTS = frozenset({
@@ -325,7 +334,12 @@ def classify(
     if not cleaned or cleaned.strip("?! .") == "":
         return Classified(SmallTalk.HELP)
     command = _command(text.strip(), commands)
-    if command is not None and not _asks_someone_after(command) and not _tells_a_problem(text):
+    if (
+        command is not None
+        and not _asks_someone_after(command)
+        and not _tells_a_problem(text)
+        and not _is_a_remark(text)
+    ):
         return command
     all_words = [w.strip("?") or w for w in _WORD.findall(cleaned)]
     words = [w for w in all_words if w not in _FILLER]
@@ -347,6 +361,8 @@ def classify(
         return short
     if _has_phrase(folded, _CHAT):
         return Classified(SmallTalk.CHAT)
+    if _is_a_remark(text):  # before the topics: "protokollen är alltid sena, så irriterande"
+        return Classified(UNSUPPORTED, argument=text.strip())
     rest, polite = _without_politeness(folded)
     # "boka ett rum", "can you send the minutes": a request to do something, which no
     # command does; "visa årshjulet", "can you show the agenda": a command.
@@ -443,6 +459,15 @@ def _tells_a_problem(text: str) -> bool:
     word, then a problem with the thing told at length; a situation for a role."""
     folded = [fold(w.strip("?'’,.!")) for w in _WORD.findall(text.lower())]
     return len(folded) > _PROBLEM_WORDS and bool(_PROBLEM.intersection(folded))
+
+
+def _is_a_remark(text: str) -> bool:
+    """"Protokollen är alltid sena, så irriterande": how the member finds something, told
+    without a question (see `_REMARKS`)."""
+    if "?" in text:
+        return False
+    folded = [fold(w.strip("'’,.!")) for w in _WORD.findall(text.lower())]
+    return _has_phrase([w for w in folded if w], _REMARKS)
 
 
 def _asks_someone_after(command: Classified) -> bool:

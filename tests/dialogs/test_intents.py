@@ -203,6 +203,9 @@ def intent_of(text: str) -> Intent:
     "var skickar jag kvittot från hotellet?",
     "var vänder jag mig med frågor om budgeten?",
     "var grupp behöver en ny sekreterare, vem utser den?",
+    # A remark that still asks for someone, or asks at all.
+    "Ingen i gruppen verkar veta vem som gör vad, allt blir rörigt",
+    "budgetmallen är så krånglig, kan någon hjälpa mig med den?",
 ])
 def test_who_questions_asked_outright_or_as_a_situation(text):
     assert intent_of(text) is Intent.WHO
@@ -345,6 +348,12 @@ def test_small_talk_in_both_languages(text):
     # An opinion after an interjection.
     "honestly I think the budget process is way too slow",
     "ärligt talat tycker jag att mötena är för långa",
+    # A remark, told without a question: how the member finds something.
+    "protokollen är alltid sena, det är så irriterande",
+    "budgeten är alldeles för liten i år tycker jag",
+    "sekreteraren glömde skriva ner mitt förslag, typiskt",
+    "the room booking system is so bad",
+    "the budget template is confusing",
 ])
 def test_requests_the_bot_does_not_carry_out_in_both_languages(text):
     assert intent_of(text) is Intent.UNSUPPORTED

@@ -90,7 +90,7 @@ from domain.language import language_from_locale, language_scores
 from domain.registry import Assignment, Language, Localized, Network, Role, RoleRegistry
 from domain.examples import ExampleQuestion
 from domain.turns import ContactAnswer, Reply
-from services.examples import ExampleIndex
+from services.examples import SAME_QUESTION, ExampleIndex
 from services.groups import resolve_group
 from services.intents import request_verbs, role_words
 from services.text import (
@@ -843,7 +843,7 @@ class ContactFinder:
                 *(m for m in matches if m.role_key != body),
             )[:MAX_MATCHES]
         if matches:
-            matches = self._heeding_examples(question, network_key, matches)
+            matches = self._heeding_examples(question, network_key, matches, scoped_words)
         return ContactSearch(
             network_key=network_key,
             group_key=group_key,
@@ -854,7 +854,11 @@ class ContactFinder:
         )
 
     def _heeding_examples(
-        self, question: str, network_key: str, matches: tuple[RoleMatch, ...]
+        self,
+        question: str,
+        network_key: str,
+        matches: tuple[RoleMatch, ...],
+        question_words: list[Word],
     ) -> tuple[RoleMatch, ...]:
         """`matches` led by the role the nearest example questions agree on, if they clearly
         agree on another role than the best match.
@@ -863,20 +867,29 @@ class ContactFinder:
         tomorrow, who gets my draft?"); questions told alike before show whom they are for.
         A role the question names is overruled only by another role the finder also found:
         "who keeps the budget?" is told like "who keeps the member register?", but names
-        the budget's role.
+        the budget's role. An example that is the same question (`SAME_QUESTION`) is always
+        followed: it was added to correct this very answer.
         """
         vote = self._precedents.vote(question, network_key)
         if (
             vote is None
             or vote.role_key == matches[0].role_key
-            or (matches[0].named and all(m.role_key != vote.role_key for m in matches))
+            or (
+                matches[0].named
+                and all(m.role_key != vote.role_key for m in matches)
+                and vote.closeness < SAME_QUESTION
+            )
             or vote.agreement < EXAMPLES_AGREEMENT
             or vote.closeness < EXAMPLES_CLOSENESS
         ):
             return matches
         chosen = next((m for m in matches if m.role_key == vote.role_key), None)
         if chosen is None:
-            chosen = RoleMatch(vote.role_key, matches[0].score)
+            chosen = RoleMatch(
+                vote.role_key,
+                matches[0].score,
+                _closest_duty(self._networks[network_key], vote.role_key, question_words),
+            )
         return (
             replace(chosen, score=matches[0].score),
             *(m for m in matches if m.role_key != vote.role_key),
@@ -2091,6 +2104,19 @@ def _forwarded(
 def _names_whole_title(entry: _RoleEntry, terms: set[str]) -> bool:
     """True when a word's terms hold a whole title of the role ("styrelsen": Styrelsen)."""
     return any(words <= terms for words in entry.title_words_by_language.values() if words)
+
+
+def _closest_duty(
+    index: _NetworkIndex, role_key: str, question_words: list[Word]
+) -> Localized[str] | None:
+    """The duty of `role_key` that shares the most terms with the question, to show with an
+    answer the examples chose; None when no duty shares any (the answer shows the first)."""
+    entry = next(e for e in index.entries if e.role.key == role_key)
+    terms = {t for word in question_words for reading in word.readings for t in reading.terms}
+    shared = [len(duty_terms & terms) for duty_terms in entry.duty_terms]
+    if not any(shared):
+        return None
+    return entry.duty_texts[shared.index(max(shared))]
 
 
 def _duty_of(entry: _RoleEntry, terms: set[str]) -> int:

@@ -20,7 +20,6 @@ from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING
 
 from aiohttp import web
 from azure.core.credentials_async import AsyncTokenCredential
@@ -29,6 +28,7 @@ from bot.adapter import SamverkanAdapter, create_adapter
 from bot.calendar_routes import calendar_routes
 from bot.file_hosts import FileHosts
 from bot.files import SharedFileReader, download
+from bot.graph_clients import DeferredDirectory, DeferredFiles, GraphClients
 from bot.graph_config import GraphConfig
 from bot.http import ReadinessCheck, create_web_app, listening_sockets
 from bot.metrics import MetricsEndpoint, TurnCounters
@@ -78,9 +78,6 @@ from storage.registry_files import load_directory
 from storage.registry_repository import RegistryRepository
 from storage.send_budget import SendBudgetStore
 from storage.wheel_overrides import WheelOverrideStore
-
-if TYPE_CHECKING:
-    from bot.graph import GraphDirectory, GraphFiles
 
 log = logging.getLogger("samverkan")
 
@@ -159,17 +156,16 @@ async def open_services(
             MinutesChaser(registry, meetings, minutes_repository, rules=minutes_rules),
         )
         graph_config = graph_config_from(settings)
-        graph_files: GraphFiles | None = None
-        graph_directory: GraphDirectory | None = None
+        graph_files: DeferredFiles | None = None
+        graph_directory: DeferredDirectory | None = None
         if graph_config.configured:
-            # msgraph-sdk (about 30 MiB, 0.3 s to import) only for a process that uses Graph;
-            # a bot that does imports it here and loads the rest in a thread (`warm_up`).
-            from bot.graph import GraphDirectory, GraphFiles, credential_for
-
-            credential = graph_credential or credential_for(graph_config)
-            graph_files = GraphFiles(graph_config, credential)
-            resources.push_async_callback(graph_files.close)  # closes the credential too
-            graph_directory = GraphDirectory(graph_config, credential)
+            # Built on first need (msgraph-sdk, 0.3 s to import): a serving bot builds them
+            # in its warm-up thread after it answers (`warm_then_file`), a command when it
+            # first calls Graph; a call made before then waits for them.
+            graph_clients = GraphClients(graph_config, graph_credential)
+            resources.push_async_callback(graph_clients.close)
+            graph_files = DeferredFiles(graph_clients)
+            graph_directory = DeferredDirectory(graph_clients)
         team_owners = (
             GraphTeamOwners(graph_directory, store, minutes_repository)
             if graph_directory is not None and team_owners_from_graph

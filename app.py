@@ -127,13 +127,18 @@ async def open_services(
     )
     changes = ChangeFeed(database)
     resources = AsyncExitStack()
+    # A first start seeds the registry with the configured networks: they are read in a
+    # thread while the database migrates (in a child process: `Database.migrate`). A
+    # restart does not use them, nor hear of a file that does not load.
+    reading = asyncio.ensure_future(asyncio.to_thread(load_directory, settings.networks_dir))
+    reading.add_done_callback(lambda done: done.cancelled() or done.exception())
     try:
         await database.migrate()
         await changes.start()
         registry = RegistryRepository(database, changes)
         async with database.startup_lock():  # replicas starting together seed once
             if await registry.is_empty():
-                networks = load_directory(settings.networks_dir).networks
+                networks = (await reading).networks
                 await registry.replace_networks(networks, action="registry.seed")
                 log.info("registry seeded", extra={"networks": [n.key for n in networks]})
         audit_log = AuditLog(database)
@@ -256,6 +261,7 @@ async def open_services(
             calendar_links=calendar_links,
         )
     finally:
+        reading.cancel()  # stops waiting, if the networks were never needed; no-op if read
         await resources.aclose()
         await changes.close()
         await database.close()

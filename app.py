@@ -15,7 +15,7 @@ import gc
 import logging
 import sys
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -327,11 +327,16 @@ def minutes_rules_from(settings: Settings) -> MinutesRules:
 
 
 async def create_app(
-    settings: Settings, *, graph_credential: AsyncTokenCredential | None = None
+    settings: Settings,
+    *,
+    graph_credential: AsyncTokenCredential | None = None,
+    once_warm: Callable[[], None] | None = None,
 ) -> web.Application:
     """The aiohttp application with the bot behind /api/messages and the scheduler.
 
-    Closes its services on cleanup, after the scheduler has stopped.
+    `once_warm` is called on the event loop when what the first upload needs is loaded
+    (or failed to load), before the filing worker starts. Closes its services on
+    cleanup, after the scheduler has stopped.
     """
     resources = AsyncExitStack()
     services = await resources.enter_async_context(
@@ -398,8 +403,8 @@ async def create_app(
             await task
 
     async def warm_then_file() -> None:
-        # Loading what the first upload needs (msgraph-sdk's request builders and models)
-        # is about a second of CPU. A thread does it while the site starts serving, so
+        # Loading what the first upload needs (msgraph-sdk, the Graph clients, their request
+        # builders and models: `bot.graph_clients`) is over a second of CPU. A thread does it while the site starts serving, so
         # turns are answered from the start and the event loop is never held by it; the
         # filing worker, the one user of Graph at start-up, begins once it is done.
         started = time.perf_counter()
@@ -409,6 +414,8 @@ async def create_app(
             log.exception("loading what the first upload needs failed")
         else:
             log.info("filing ready", extra={"seconds": round(time.perf_counter() - started, 2)})
+        if once_warm is not None:
+            once_warm()
         await services.minutes.work_forever()
 
     app.cleanup_ctx.append(file_minutes)
@@ -423,22 +430,23 @@ async def create_app(
 async def serving_app(
     settings: Settings, *, wait_for_database: float = DATABASE_WAIT_SECONDS
 ) -> web.Application:
-    """`create_app` as `serve` runs it: objects alive at startup frozen out of the GC.
+    """`create_app` as `serve` runs it: objects alive once it is warm frozen out of the GC.
 
     A database that is unavailable is tried again, with growing pauses, for up to
     `wait_for_database` seconds.
     """
-    app = await retry_while_unavailable(
-        lambda: create_app(settings), give_up_after=wait_for_database
+    return await retry_while_unavailable(
+        lambda: create_app(settings, once_warm=_freeze_startup_objects),
+        give_up_after=wait_for_database,
     )
-    app.on_startup.append(_freeze_startup_objects)
-    return app
 
 
-async def _freeze_startup_objects(_: web.Application) -> None:
+def _freeze_startup_objects() -> None:
     # About 160,000 objects (modules, the SDKs) live as long as the process, and every full
     # garbage collection walked them all on the event loop: 40-100 ms in which no turn
     # moves, most of the p99 in bench/turns.py. Frozen, a collection walks newer objects.
+    # Done once warm (msgraph-sdk's modules loaded too, with Graph), not before the first
+    # /healthz: the collection is ~90 ms of start-up (bench/README.md, "Start-up").
     gc.collect()
     gc.freeze()
     # With 16 turns in flight, the ~700 objects that start a young collection are mostly

@@ -430,30 +430,39 @@ async def create_app(
 async def serving_app(
     settings: Settings, *, wait_for_database: float = DATABASE_WAIT_SECONDS
 ) -> web.Application:
-    """`create_app` as `serve` runs it: objects alive once it is warm frozen out of the GC.
+    """`create_app` as `serve` runs it: objects alive at startup frozen out of the GC,
+    and what its warm-up loaded once it is warm.
 
     A database that is unavailable is tried again, with growing pauses, for up to
     `wait_for_database` seconds.
     """
-    return await retry_while_unavailable(
-        lambda: create_app(settings, once_warm=_freeze_startup_objects),
+    app = await retry_while_unavailable(
+        lambda: create_app(settings, once_warm=_freeze_warm_up_objects),
         give_up_after=wait_for_database,
     )
+    app.on_startup.append(_freeze_startup_objects)
+    return app
 
 
-def _freeze_startup_objects() -> None:
+async def _freeze_startup_objects(_: web.Application) -> None:
     # About 160,000 objects (modules, the SDKs) live as long as the process, and every full
     # garbage collection walked them all on the event loop: 40-100 ms in which no turn
     # moves, most of the p99 in bench/turns.py. Frozen, a collection walks newer objects.
-    # Done once warm (msgraph-sdk's modules loaded too, with Graph), not before the first
-    # /healthz: the collection is ~90 ms of start-up (bench/README.md, "Start-up").
-    gc.collect()
+    # Frozen without a collection first: it found ~20 unreachable objects, for ~90 ms on
+    # the way to the first /healthz (bench/README.md, "Start-up").
     gc.freeze()
     # With 16 turns in flight, the ~700 objects that start a young collection are mostly
     # the live turns' own: each collection walked and promoted them, and the older
     # generations' collections followed, ~35 µs of CPU per turn (bench/README.md). Freed
     # objects are freed by reference counting whatever this says; only cycles wait longer.
     gc.set_threshold(YOUNG_GC_THRESHOLD, *gc.get_threshold()[1:])
+
+
+def _freeze_warm_up_objects() -> None:
+    # What the warm-up loaded (with Graph, msgraph-sdk's modules and models) lives as long
+    # as the process too; the collection walks only what is newer than the startup freeze.
+    gc.collect()
+    gc.freeze()
 
 
 def serve(settings: Settings, args: argparse.Namespace) -> int:

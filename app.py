@@ -15,12 +15,11 @@ import gc
 import logging
 import sys
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING
 
 from aiohttp import web
 from azure.core.credentials_async import AsyncTokenCredential
@@ -29,6 +28,7 @@ from bot.adapter import SamverkanAdapter, create_adapter
 from bot.calendar_routes import calendar_routes
 from bot.file_hosts import FileHosts
 from bot.files import SharedFileReader, download
+from bot.graph_clients import DeferredDirectory, DeferredFiles, GraphClients
 from bot.graph_config import GraphConfig
 from bot.http import ReadinessCheck, create_web_app, listening_sockets
 from bot.metrics import MetricsEndpoint, TurnCounters
@@ -79,9 +79,6 @@ from storage.registry_repository import RegistryRepository
 from storage.send_budget import SendBudgetStore
 from storage.wheel_overrides import WheelOverrideStore
 
-if TYPE_CHECKING:
-    from bot.graph import GraphDirectory, GraphFiles
-
 log = logging.getLogger("samverkan")
 
 # New container objects (net of those freed) that start a young garbage collection in
@@ -130,13 +127,18 @@ async def open_services(
     )
     changes = ChangeFeed(database)
     resources = AsyncExitStack()
+    # A first start seeds the registry with the configured networks: they are read in a
+    # thread while the database migrates (in a child process: `Database.migrate`). A
+    # restart does not use them, nor hear of a file that does not load.
+    reading = asyncio.ensure_future(asyncio.to_thread(load_directory, settings.networks_dir))
+    reading.add_done_callback(lambda done: done.cancelled() or done.exception())
     try:
         await database.migrate()
         await changes.start()
         registry = RegistryRepository(database, changes)
         async with database.startup_lock():  # replicas starting together seed once
             if await registry.is_empty():
-                networks = load_directory(settings.networks_dir).networks
+                networks = (await reading).networks
                 await registry.replace_networks(networks, action="registry.seed")
                 log.info("registry seeded", extra={"networks": [n.key for n in networks]})
         audit_log = AuditLog(database)
@@ -159,17 +161,16 @@ async def open_services(
             MinutesChaser(registry, meetings, minutes_repository, rules=minutes_rules),
         )
         graph_config = graph_config_from(settings)
-        graph_files: GraphFiles | None = None
-        graph_directory: GraphDirectory | None = None
+        graph_files: DeferredFiles | None = None
+        graph_directory: DeferredDirectory | None = None
         if graph_config.configured:
-            # msgraph-sdk (about 30 MiB, 0.3 s to import) only for a process that uses Graph;
-            # a bot that does imports it here and loads the rest in a thread (`warm_up`).
-            from bot.graph import GraphDirectory, GraphFiles, credential_for
-
-            credential = graph_credential or credential_for(graph_config)
-            graph_files = GraphFiles(graph_config, credential)
-            resources.push_async_callback(graph_files.close)  # closes the credential too
-            graph_directory = GraphDirectory(graph_config, credential)
+            # Built on first need (msgraph-sdk, 0.3 s to import): a serving bot builds them
+            # in its warm-up thread after it answers (`warm_then_file`), a command when it
+            # first calls Graph; a call made before then waits for them.
+            graph_clients = GraphClients(graph_config, graph_credential)
+            resources.push_async_callback(graph_clients.close)
+            graph_files = DeferredFiles(graph_clients)
+            graph_directory = DeferredDirectory(graph_clients)
         team_owners = (
             GraphTeamOwners(graph_directory, store, minutes_repository)
             if graph_directory is not None and team_owners_from_graph
@@ -260,6 +261,7 @@ async def open_services(
             calendar_links=calendar_links,
         )
     finally:
+        reading.cancel()  # stops waiting, if the networks were never needed; no-op if read
         await resources.aclose()
         await changes.close()
         await database.close()
@@ -325,11 +327,16 @@ def minutes_rules_from(settings: Settings) -> MinutesRules:
 
 
 async def create_app(
-    settings: Settings, *, graph_credential: AsyncTokenCredential | None = None
+    settings: Settings,
+    *,
+    graph_credential: AsyncTokenCredential | None = None,
+    once_warm: Callable[[], None] | None = None,
 ) -> web.Application:
     """The aiohttp application with the bot behind /api/messages and the scheduler.
 
-    Closes its services on cleanup, after the scheduler has stopped.
+    `once_warm` is called on the event loop when what the first upload needs is loaded
+    (or failed to load), before the filing worker starts. Closes its services on
+    cleanup, after the scheduler has stopped.
     """
     resources = AsyncExitStack()
     services = await resources.enter_async_context(
@@ -396,8 +403,8 @@ async def create_app(
             await task
 
     async def warm_then_file() -> None:
-        # Loading what the first upload needs (msgraph-sdk's request builders and models)
-        # is about a second of CPU. A thread does it while the site starts serving, so
+        # Loading what the first upload needs (msgraph-sdk, the Graph clients, their request
+        # builders and models: `bot.graph_clients`) is over a second of CPU. A thread does it while the site starts serving, so
         # turns are answered from the start and the event loop is never held by it; the
         # filing worker, the one user of Graph at start-up, begins once it is done.
         started = time.perf_counter()
@@ -407,6 +414,8 @@ async def create_app(
             log.exception("loading what the first upload needs failed")
         else:
             log.info("filing ready", extra={"seconds": round(time.perf_counter() - started, 2)})
+        if once_warm is not None:
+            once_warm()
         await services.minutes.work_forever()
 
     app.cleanup_ctx.append(file_minutes)
@@ -421,13 +430,15 @@ async def create_app(
 async def serving_app(
     settings: Settings, *, wait_for_database: float = DATABASE_WAIT_SECONDS
 ) -> web.Application:
-    """`create_app` as `serve` runs it: objects alive at startup frozen out of the GC.
+    """`create_app` as `serve` runs it: objects alive at startup frozen out of the GC,
+    and what its warm-up loaded once it is warm.
 
     A database that is unavailable is tried again, with growing pauses, for up to
     `wait_for_database` seconds.
     """
     app = await retry_while_unavailable(
-        lambda: create_app(settings), give_up_after=wait_for_database
+        lambda: create_app(settings, once_warm=_freeze_warm_up_objects),
+        give_up_after=wait_for_database,
     )
     app.on_startup.append(_freeze_startup_objects)
     return app
@@ -437,13 +448,21 @@ async def _freeze_startup_objects(_: web.Application) -> None:
     # About 160,000 objects (modules, the SDKs) live as long as the process, and every full
     # garbage collection walked them all on the event loop: 40-100 ms in which no turn
     # moves, most of the p99 in bench/turns.py. Frozen, a collection walks newer objects.
-    gc.collect()
+    # Frozen without a collection first: it found ~20 unreachable objects, for ~90 ms on
+    # the way to the first /healthz (bench/README.md, "Start-up").
     gc.freeze()
     # With 16 turns in flight, the ~700 objects that start a young collection are mostly
     # the live turns' own: each collection walked and promoted them, and the older
     # generations' collections followed, ~35 µs of CPU per turn (bench/README.md). Freed
     # objects are freed by reference counting whatever this says; only cycles wait longer.
     gc.set_threshold(YOUNG_GC_THRESHOLD, *gc.get_threshold()[1:])
+
+
+def _freeze_warm_up_objects() -> None:
+    # What the warm-up loaded (with Graph, msgraph-sdk's modules and models) lives as long
+    # as the process too; the collection walks only what is newer than the startup freeze.
+    gc.collect()
+    gc.freeze()
 
 
 def serve(settings: Settings, args: argparse.Namespace) -> int:

@@ -27,6 +27,7 @@ from domain.minutes import DownloadFailed, FileTooLarge
 
 if TYPE_CHECKING:  # importing bot.graph loads msgraph-sdk (bot/graph_config.py)
     from bot.graph import GraphFiles
+    from bot.graph_clients import DeferredFiles
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ def _is_link(url: Any) -> bool:
 class SharedFileReader:
     """Reads a file posted in a channel from its SharePoint link, through Graph."""
 
-    def __init__(self, files: GraphFiles | None):
+    def __init__(self, files: GraphFiles | DeferredFiles | None):
         self._files = files
 
     async def __call__(self, url: str, max_bytes: int) -> bytes:

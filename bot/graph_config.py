@@ -2,7 +2,8 @@
 
 `bot.graph` holds the Graph edge itself; importing it loads msgraph-sdk (about 30 MiB and
 0.3 s), which a process without Graph credentials (local mode, most command-line
-commands) never needs, so the composition root imports it only when Graph is configured.
+commands) never needs; one with them loads it when Graph is first needed
+(`bot.graph_clients`: a serving bot in its warm-up thread, after it starts answering).
 """
 
 from __future__ import annotations

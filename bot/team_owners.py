@@ -26,6 +26,7 @@ from domain.registry import Person
 
 if TYPE_CHECKING:  # importing bot.graph loads msgraph-sdk (bot/graph_config.py)
     from bot.graph import DirectoryUser, GraphDirectory
+    from bot.graph_clients import DeferredDirectory
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ class GraphTeamOwners:
 
     def __init__(
         self,
-        directory: GraphDirectory,
+        directory: GraphDirectory | DeferredDirectory,
         channels: ConversationPort,
         graph_teams: MinutesPort,
         *,
@@ -92,7 +93,7 @@ class GraphTeamOwners:
 class DirectoryPeople:
     """People of the tenant's directory as the registry keeps them."""
 
-    def __init__(self, directory: GraphDirectory):
+    def __init__(self, directory: GraphDirectory | DeferredDirectory):
         self._directory = directory
 
     async def person(self, entra_object_id: str) -> Person | None:

@@ -56,6 +56,22 @@ def test_ask_answers_the_member_register_question_on_a_fresh_directory(workdir):
     assert (workdir / "samverkan.db").exists()  # the default database, seeded on first use
 
 
+def test_networks_files_are_read_to_seed_a_new_database_and_not_again(workdir):
+    networks = workdir / "networks"
+    shutil.copytree(REPO / "data" / "networks", networks)
+    env = {"NETWORKS_DIR": str(networks)}
+    first = run_app(workdir, "ask", "Vem ansvarar för medlemsregistret?", env=env)
+    assert first.returncode == 0, first.stderr
+    # Broken after the first start: the seeded database is what the bot answers from.
+    (networks / "broken.yaml").write_text("key: [not, a, network\n", encoding="utf-8")
+
+    again = run_app(workdir, "ask", "Vem ansvarar för medlemsregistret?", env=env)
+
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == first.stdout
+    assert again.stderr == ""
+
+
 def test_ask_json_names_the_role_and_its_holder(workdir):
     result = run_app(workdir, "ask", "vem är processledare?", "--network", "erad", "--json")
 

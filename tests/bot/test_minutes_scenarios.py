@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 from time import monotonic
@@ -109,22 +110,46 @@ def minutes_settings(tmp_path, graph: GraphFake, **changes) -> Settings:
     return dataclasses.replace(settings, **changes)
 
 
+class _FilingReady(logging.Handler):
+    """Notes the bot's "filing ready": its Graph clients are built and loaded, and its
+    filing worker starts its first round."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen = self.seen or record.getMessage() == "filing ready"
+
+
 @contextlib.asynccontextmanager
 async def serving(settings: Settings) -> AsyncIterator[RunningBot]:
-    """The bot served on `settings`, its channel bound to Alfa."""
-    async with running_bot(settings, StaticCredential()) as running:
-        database = Database(settings.database_url)
-        store = ConversationStore(database)
-        await store.save_reference(
-            {"conversation": {"id": CHANNEL_ID}, "serviceUrl": "http://127.0.0.1:1"},
-            tenant_id=None,
-            team_id=TEAM_ID,
-            channel_id=CHANNEL_ID,
-            kind="channel",
-        )
-        await store.set_binding(TEAM_ID, CHANNEL_ID, "natet", "alfa")
-        await database.close()
-        yield running
+    """The bot served on `settings`, its channel bound to Alfa, once its filing worker
+    has started (the bot builds its Graph clients first, in a thread:
+    `bot.graph_clients`), so that the worker's first round comes before a test's steps."""
+    ready = _FilingReady()
+    app_log = logging.getLogger("samverkan")
+    level = app_log.level
+    app_log.setLevel(logging.INFO)  # "filing ready" is logged at INFO
+    app_log.addHandler(ready)
+    try:
+        async with running_bot(settings, StaticCredential()) as running:
+            await until(lambda: ready.seen, timeout=60)
+            database = Database(settings.database_url)
+            store = ConversationStore(database)
+            await store.save_reference(
+                {"conversation": {"id": CHANNEL_ID}, "serviceUrl": "http://127.0.0.1:1"},
+                tenant_id=None,
+                team_id=TEAM_ID,
+                channel_id=CHANNEL_ID,
+                kind="channel",
+            )
+            await store.set_binding(TEAM_ID, CHANNEL_ID, "natet", "alfa")
+            await database.close()
+            yield running
+    finally:
+        app_log.removeHandler(ready)
+        app_log.setLevel(level)
 
 
 @pytest.fixture

@@ -363,6 +363,18 @@ class Settings:
             )
             minutes_reminder_shift = "next_working_day"
         raw_certificate = text("GRAPH_CERTIFICATE_PATH")
+        if raw_certificate:
+            # Checked here because the credential is made only when Graph is first needed,
+            # after the bot serves: a wrong path should stop it at start, not at filing.
+            try:
+                with open(raw_certificate, "rb"):
+                    pass
+            except OSError as error:
+                problems.append(
+                    f"GRAPH_CERTIFICATE_PATH is {raw_certificate!r}; it cannot be read "
+                    f"({error.strerror or error}); expected a PEM file with the app's "
+                    "certificate and private key"
+                )
 
         calendar_link_key = values.get("CALENDAR_LINK_KEY") or ""
         if calendar_link_key and len(calendar_link_key.strip()) < CALENDAR_LINK_KEY_MIN:

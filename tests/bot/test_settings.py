@@ -197,6 +197,7 @@ def test_env_example_documents_every_variable():
         "PORT",
         "DEFAULT_NETWORK",
         "NETWORKS_DIR",
+        "EXAMPLES_DIR",
         "LOG_LEVEL",
         "SCHEDULER_INTERVAL_SECONDS",
         "OUTBOX_LEASE_SECONDS",
@@ -280,3 +281,17 @@ def test_the_minutes_chases_shift_is_read_and_a_wrong_one_refused():
 
     with pytest.raises(SettingsError, match="MINUTES_REMINDER_SHIFT is 'saturday'; expected"):
         Settings.from_mapping({"MINUTES_REMINDER_SHIFT": "saturday"})
+
+
+def test_a_graph_certificate_that_cannot_be_read_stops_the_bot_at_start(tmp_path):
+    # The credential is made when Graph is first needed, after the bot serves; a wrong path
+    # must still be told at start, not when the first minutes are filed.
+    missing = tmp_path / "no-such-cert.pem"
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_mapping({"GRAPH_CERTIFICATE_PATH": str(missing)})
+
+    assert "GRAPH_CERTIFICATE_PATH" in str(raised.value) and "cannot be read" in str(raised.value)
+
+    readable = tmp_path / "cert.pem"
+    readable.write_text("-----BEGIN CERTIFICATE-----\n", encoding="utf-8")
+    assert Settings.from_mapping({"GRAPH_CERTIFICATE_PATH": str(readable)}).graph_certificate_path

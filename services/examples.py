@@ -75,19 +75,19 @@ class _NetworkExamples:
         # Going through every example with "vem" or "the" would cost most of a turn's
         # answering, and an example that shares only such words with the question is
         # seldom among the nearest.
-        telling = [(t, v) for t, v in query.items() if t not in self.common] or list(
-            query.items()
-        )
+        telling = [(t, v) for t, v in query.items() if t not in self.common]
+        common = [(t, v) for t, v in query.items() if t in self.common]
+        if not telling:  # only common words ("vem är det?"): they pick the candidates
+            telling, common = common, []
         partial: dict[int, float] = defaultdict(float)
         for term, value in telling:
             for position, weight in self.postings.get(term, ()):
                 partial[position] += value * weight
         candidates = heapq.nlargest(CANDIDATES, partial, key=lambda p: (partial[p], -p))
-        common = [(t, v) for t, v in query.items() if t in self.common]
         similarity = {
             p: partial[p] + sum(v * self.vectors[p].get(t, 0.0) for t, v in common)
             for p in candidates
-        } if len(telling) < len(query) else {p: partial[p] for p in candidates}
+        }
         nearest = heapq.nsmallest(
             NEIGHBOURS, similarity.items(), key=lambda item: (-item[1], item[0])
         )

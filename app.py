@@ -404,9 +404,10 @@ async def create_app(
 
     async def warm_then_file() -> None:
         # Loading what the first upload needs (msgraph-sdk, the Graph clients, their request
-        # builders and models: `bot.graph_clients`) is over a second of CPU. A thread does it while the site starts serving, so
-        # turns are answered from the start and the event loop is never held by it; the
-        # filing worker, the one user of Graph at start-up, begins once it is done.
+        # builders and models: `bot.graph_clients`) is over a second of CPU. A thread does
+        # it while the site starts serving, so turns are answered from the start and the
+        # event loop is never held by it; the filing worker, the one user of Graph at
+        # start-up, begins once it is done.
         started = time.perf_counter()
         try:
             await asyncio.to_thread(services.minutes.warm_up)

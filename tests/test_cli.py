@@ -359,7 +359,7 @@ def test_ask_answers_with_the_example_questions_of_examples_dir(workdir):
     (examples / "bestservice.yaml").write_text(
         "network: bestservice\n"
         "examples:\n"
-        "  - {question: 'vi behöver ett större mötesrum, vem ska jag ringa?', roles: [ordforande]}\n"
+        "  - {question: 'vi behöver ett större mötesrum, vem ringer jag?', roles: [ordforande]}\n"
         "  - {question: 'ett större mötesrum till hösten, vem ringer jag?', roles: [ordforande]}\n"
         "  - {question: 'vem ska jag ringa om ett större mötesrum?', roles: [ordforande]}\n",
         encoding="utf-8",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -28,11 +29,14 @@ NEIGHBOURS = 3
 # similarity but do not pick candidates; the best CANDIDATES by the other terms are scored.
 COMMON_SHARE = 0.02
 COMMON_AT_LEAST = 10
-CANDIDATES = 30
+CANDIDATES = 15
 # An example this close is the same question, however worded around it: its role is the
 # answer, whatever the others say. So a question the bot got wrong, once added with its
 # role, is answered right.
 SAME_QUESTION = 0.8
+
+
+_NO_POSTINGS: tuple[array[int], array[float]] = (array("I"), array("d"))
 
 
 @dataclass(frozen=True)
@@ -56,18 +60,30 @@ def _terms(text: str) -> Counter[str]:
 
 
 class _NetworkExamples:
-    """One network's examples as TF-IDF vectors, indexed by term."""
+    """One network's examples as TF-IDF vectors, indexed by term.
+
+    Each term's examples and weights are kept as two arrays (a few bytes an entry, where a
+    tuple of two Python numbers is about sixty), and of each example's own vector only its
+    common terms, the ones `vote` reads example by example.
+    """
 
     def __init__(self, examples: list[tuple[ExampleQuestion, Counter[str]]], weights: _Weights):
         self.weights = weights
         self.role_keys = [example.role_keys for example, _ in examples]
-        self.vectors = [weights.vector(terms) for _, terms in examples]
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for position, vector in enumerate(self.vectors):
-            for term, value in vector.items():
-                self.postings[term].append((position, value))
+        vectors = [weights.vector(terms) for _, terms in examples]
+        found: dict[str, list[int]] = defaultdict(list)
+        for position, vector in enumerate(vectors):
+            for term in vector:
+                found[term].append(position)
+        self.postings: dict[str, tuple[array[int], array[float]]] = {
+            term: (array("I", positions), array("d", (vectors[p][term] for p in positions)))
+            for term, positions in found.items()
+        }
         limit = max(COMMON_AT_LEAST, COMMON_SHARE * len(examples))
-        self.common = frozenset(t for t, found in self.postings.items() if len(found) > limit)
+        self.common = frozenset(t for t, positions in found.items() if len(positions) > limit)
+        self.common_weights = [
+            {t: v for t, v in vector.items() if t in self.common} for vector in vectors
+        ]
 
     def vote(self, text: str) -> ExampleVote | None:
         query = self.weights.vector(_terms(text))
@@ -81,13 +97,16 @@ class _NetworkExamples:
             telling, common = common, []
         partial: dict[int, float] = defaultdict(float)
         for term, value in telling:
-            for position, weight in self.postings.get(term, ()):
+            positions, weights = self.postings.get(term, _NO_POSTINGS)
+            for position, weight in zip(positions, weights):
                 partial[position] += value * weight
         candidates = heapq.nlargest(CANDIDATES, partial, key=lambda p: (partial[p], -p))
-        similarity = {
-            p: partial[p] + sum(v * self.vectors[p].get(t, 0.0) for t, v in common)
-            for p in candidates
-        }
+        similarity = {}
+        for position in candidates:
+            vector, value = self.common_weights[position], partial[position]
+            for term, weight in common:
+                value += weight * vector.get(term, 0.0)
+            similarity[position] = value
         nearest = heapq.nsmallest(
             NEIGHBOURS, similarity.items(), key=lambda item: (-item[1], item[0])
         )
@@ -171,4 +190,5 @@ class ExampleIndex:
             if pending is None:
                 return None
             network = self._networks[network_key] = _NetworkExamples(pending, self._weights)
+            self._pending.pop(network_key, None)  # its examples' term counts are not needed
         return network.vote(text)

@@ -172,6 +172,8 @@ _CHAT = frozenset({
     "trevlig helg", "trevlig kvall", "trevlig sommar", "god jul", "gott nytt ar", "glad pask",
     "glad midsommar", "god fortsattning", "gott slut", "god helg", "have a nice weekend", "nice weekend", "have a good weekend",
     "merry christmas", "happy new year", "happy easter", "haha", "hehe", "lol", "ar du",
+    # Praise for the bot.
+    "good job", "great job", "nice work", "well done", "bra jobbat", "snyggt jobbat",
     "du ar", "are you", "you are", "you're", "youre",
 })
 # Opinions asked of the bot, questions of fact that no role answers, and IT trouble: no role.
@@ -201,6 +203,9 @@ _NOT_FOR_A_ROLE = frozenset({
     "won't load", "wont load", "doesn't load", "not loading", "login error", "error message",
     "can't log in", "cannot log in", "can't open", "cannot open", "keeps crashing", "freezes",
     "won't start", "wont start",
+    # Mail that went astray is the mail system's ("hamnade i skräpposten", "went to spam").
+    "skrappost", "skrapposten", "skrapkorgen", "spam", "spamfilter", "spamfiltret",
+    "junk mail", "junk folder",
     # Never finishing is trouble too ("filmen laddar aldrig klart", "the page never loads").
     "laddar aldrig", "laddas inte", "laddas aldrig", "startar aldrig", "funkar aldrig",
     "fungerar aldrig", "buffrar", "never loads", "never load", "never finishes loading",
@@ -211,7 +216,8 @@ _NOT_FOR_A_ROLE = frozenset({
 # to answer. A message that asks for someone ("vem …", "who …") is read before this.
 _REMARKS = frozenset({
     "typiskt", "irriterande", "rorigt", "rorig", "krangligt", "kranglig", "forvirrande",
-    "daligt", "dalig", "daliga", "jobbigt", "onodigt", "alldeles for", "tycker jag",
+    "daligt", "dalig", "daliga", "uselt", "usel", "usla", "jobbigt", "onodigt", "alldeles for",
+    "tycker jag",
     "om du fragar mig", "typical", "so bad", "terrible", "awful", "confusing", "annoying",
     "ridiculous", "useless", "way too", "far too", "if you ask me",
 })

@@ -216,10 +216,10 @@ _NOT_FOR_A_ROLE = frozenset({
 # to answer. A message that asks for someone ("vem …", "who …") is read before this.
 _REMARKS = frozenset({
     "typiskt", "irriterande", "rorigt", "rorig", "krangligt", "kranglig", "forvirrande",
-    "daligt", "dalig", "daliga", "uselt", "usel", "usla", "jobbigt", "onodigt", "alldeles for",
-    "tycker jag",
-    "om du fragar mig", "typical", "so bad", "terrible", "awful", "confusing", "annoying",
-    "ridiculous", "useless", "way too", "far too", "if you ask me",
+    "daligt", "dalig", "daliga", "uselt", "usel", "usla", "jobbigt", "onodigt",
+    "alldeles for", "tycker jag", "om du fragar mig",
+    "typical", "so bad", "terrible", "awful", "confusing", "annoying", "ridiculous",
+    "useless", "way too", "far too", "if you ask me",
 })
 # Words that begin a request for something to be shown or told: with a command's topic, the
 # command ("visa årshjulet", "what deadlines are coming up?").

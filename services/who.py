@@ -874,14 +874,12 @@ class ContactFinder:
         if (
             vote is None
             or vote.role_key == matches[0].role_key
-            or (
-                matches[0].named
-                and all(m.role_key != vote.role_key for m in matches)
-                and vote.closeness < SAME_QUESTION
-            )
             or vote.agreement < EXAMPLES_AGREEMENT
             or vote.closeness < EXAMPLES_CLOSENESS
         ):
+            return matches
+        found = any(m.role_key == vote.role_key for m in matches)
+        if matches[0].named and not found and vote.closeness < SAME_QUESTION:
             return matches
         chosen = next((m for m in matches if m.role_key == vote.role_key), None)
         if chosen is None:

@@ -144,6 +144,10 @@ class _Weights:
         return _unit({t: n * self.idf.get(t, self.unseen) for t, n in terms.items()})
 
 
+def _asked_as(text: str) -> str:
+    return " ".join(words(fold(text)))
+
+
 def _unit(vector: dict[str, float]) -> dict[str, float]:
     length = math.sqrt(sum(value * value for value in vector.values()))
     return {term: value / length for term, value in vector.items()} if length else {}
@@ -164,6 +168,8 @@ class ExampleIndex:
         self._pending: dict[str, list[tuple[ExampleQuestion, Counter[str]]]] | None = None
         self._weights: _Weights | None = None
         self._networks: dict[str, _NetworkExamples] = {}
+        # (network, the question's words) -> the roles it was labelled with
+        self._asked: dict[tuple[str, str], tuple[str, ...]] = {}
 
     def _read(self) -> None:
         """Every example's terms, and their weights; done on the first question asked, so
@@ -178,6 +184,19 @@ class ExampleIndex:
                 )
         self._weights = _Weights([terms for _, terms in counted])
         self._pending = dict(pending)
+        self._asked = {
+            (network_key, _asked_as(example.text)): example.role_keys
+            for network_key, examples in pending.items()
+            for example, _ in examples
+        }
+
+    def answered_before(self, text: str, network_key: str) -> str | None:
+        """The role an example with the very words of `text` (case, accents and punctuation
+        aside) was labelled with, if there is one: a lookup, far cheaper than `vote`."""
+        if self._pending is None:
+            self._read()
+        roles = self._asked.get((network_key, _asked_as(text)))
+        return roles[0] if roles else None
 
     def vote(self, text: str, network_key: str) -> ExampleVote | None:
         """What the network's examples nearest `text` agree on; None without examples."""

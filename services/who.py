@@ -90,7 +90,7 @@ from domain.language import language_from_locale, language_scores
 from domain.registry import Assignment, Language, Localized, Network, Role, RoleRegistry
 from domain.examples import ExampleQuestion
 from domain.turns import ContactAnswer, Reply
-from services.examples import SAME_QUESTION, ExampleIndex
+from services.examples import SAME_QUESTION, ExampleIndex, ExampleVote
 from services.groups import resolve_group
 from services.intents import request_verbs, role_words
 from services.text import (
@@ -870,7 +870,14 @@ class ContactFinder:
         the budget's role. An example that is the same question (`SAME_QUESTION`) is always
         followed: it was added to correct this very answer.
         """
-        vote = self._precedents.vote(question, network_key)
+        if len(matches) == 1 and matches[0].named:
+            # The question names one role and no other matches: only the same question,
+            # added to the examples with another role to correct this answer, can change
+            # it, and looking that up costs nothing next to a vote (most questions are so).
+            corrected = self._precedents.answered_before(question, network_key)
+            vote = None if corrected is None else ExampleVote(corrected, 1.0, 1.0)
+        else:
+            vote = self._precedents.vote(question, network_key)
         if (
             vote is None
             or vote.role_key == matches[0].role_key

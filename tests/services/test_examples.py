@@ -114,7 +114,9 @@ def test_a_question_added_with_its_right_role_is_answered_with_it_though_it_name
 
     assert top(ContactFinder(REGISTRY, CARETAKER_SITUATIONS), question) == "kassor"
     assert top(ContactFinder(REGISTRY, corrected), question) == "vaktmastare"
-    assert top(ContactFinder(REGISTRY, corrected), question.replace("hen", "han")) == "vaktmastare"
+    # Written again in other case, without accents or the question mark: the same words.
+    retyped = "vem ska kassoren lamna nycklarna till nar hen slutar"
+    assert top(ContactFinder(REGISTRY, corrected), retyped) == "vaktmastare"
 
 
 def test_the_duty_shown_for_a_role_the_examples_chose_is_the_one_the_question_is_about():

@@ -5,8 +5,9 @@ only tells what happened ("we'll be four more than planned, who do I tell?") oft
 no word with any of them, but shares several with a question someone asked before. This
 index finds the few most similar labelled questions of the network (TF-IDF over word stems
 and pairs of stems, cosine similarity) and says which role they agree on, so the finder
-can let a clear agreement of precedents overrule its own guess. It never decides whether a
-message asks for a person at all: the message classifier and the finder do that.
+can let a clear agreement of precedents overrule its own guess, or answer a situation it has
+no role for. It never decides whether a message asks for a person at all: the message
+classifier does that.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ class ExampleVote:
     agreement: float
     # The cosine similarity of the single nearest example (0-1).
     closeness: float
+    # The nearest examples that back the role, as asked.
+    backing: tuple[str, ...] = ()
 
 
 def _terms(text: str) -> Counter[str]:
@@ -70,6 +73,7 @@ class _NetworkExamples:
     def __init__(self, examples: list[tuple[ExampleQuestion, Counter[str]]], weights: _Weights):
         self.weights = weights
         self.role_keys = [example.role_keys for example, _ in examples]
+        self.texts = [example.text for example, _ in examples]
         vectors = [weights.vector(terms) for _, terms in examples]
         found: dict[str, list[int]] = defaultdict(list)
         for position, vector in enumerate(vectors):
@@ -124,6 +128,10 @@ class _NetworkExamples:
             role_key=role_key,
             agreement=votes[role_key] / sum(votes.values()),
             closeness=nearest[0][1],
+            backing=tuple(
+                self.texts[position] for position, _ in nearest
+                if role_key in self.role_keys[position]
+            ),
         )
 
 

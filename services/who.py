@@ -129,6 +129,10 @@ SITUATION_RUN_BONUS = 1.0
 # right answers as often as wrong ones.
 EXAMPLES_AGREEMENT = 0.7
 EXAMPLES_CLOSENESS = 0.2
+# A question the finder has no role for takes the examples' only when the nearest is this
+# close (besides EXAMPLES_AGREEMENT): at 0.15, messages for nobody ("who made you?") began to
+# get the role of a question worded like them; from 0.2 to 0.3 none did.
+ALONE_CLOSENESS = 0.25
 RUNNER_UP_SHARE = 0.5  # further roles are listed while they score at least this share of the best
 MAX_MATCHES = 3
 TOPIC_WORDS = 2  # a message this short names a topic ("budget?") rather than chatting
@@ -844,6 +848,8 @@ class ContactFinder:
             )[:MAX_MATCHES]
         if matches:
             matches = self._heeding_examples(question, network_key, matches, scoped_words)
+        else:
+            matches = self._from_examples_alone(question, network_key, scoped_words)
         return ContactSearch(
             network_key=network_key,
             group_key=group_key,
@@ -886,7 +892,9 @@ class ContactFinder:
         ):
             return matches
         found = any(m.role_key == vote.role_key for m in matches)
-        if matches[0].named and not found and vote.closeness < SAME_QUESTION:
+        if matches[0].named and vote.closeness < SAME_QUESTION and (
+            not found or self._about_other_roles(network_key, question, vote.backing)
+        ):
             return matches
         chosen = next((m for m in matches if m.role_key == vote.role_key), None)
         if chosen is None:
@@ -899,6 +907,41 @@ class ContactFinder:
             replace(chosen, score=matches[0].score),
             *(m for m in matches if m.role_key != vote.role_key),
         )[:MAX_MATCHES]
+
+    def _from_examples_alone(
+        self, question: str, network_key: str, question_words: list[Word]
+    ) -> tuple[RoleMatch, ...]:
+        """A question the finder has nothing for ("jag blir sjuk och kan inte komma på
+        torsdag"), answered by the role of the examples it is told like, when they are close
+        and agree."""
+        vote = self._precedents.vote(question, network_key)
+        if (
+            vote is None
+            or vote.agreement < EXAMPLES_AGREEMENT
+            or vote.closeness < ALONE_CLOSENESS
+            or self._about_other_roles(network_key, question, vote.backing)
+        ):
+            return ()
+        return (
+            RoleMatch(
+                vote.role_key,
+                MIN_SCORE,
+                _closest_duty(self._networks[network_key], vote.role_key, question_words),
+            ),
+        )
+
+    def _about_other_roles(
+        self, network_key: str, question: str, examples: tuple[str, ...]
+    ) -> bool:
+        """Whether the examples each name a role by its title that the question does not,
+        and the question one they do not: "who is on the steering group?" is worded like
+        "who is on the preparation group?", but asks about another body."""
+        index = self._networks[network_key]
+        asked = _roles_titled(index, question)
+        return bool(asked) and all(
+            (told := _roles_titled(index, example)) and told.isdisjoint(asked)
+            for example in examples
+        )
 
     def named_group(self, text: str, *, network_key: str) -> str | None:
         """The key of the group of `network_key` that `text` names anywhere, if any
@@ -1887,6 +1930,12 @@ _BELONGING = frozenset({"med", "part", "member", "members", "ingår", "ingar", "
                         "sit", "är", "is", "are"})
 _DETERMINERS = _ARTICLES | {"a", "an", "my", "min", "mitt", "vårt", "våra", "vart", "vara",
                             "its", "sin", "sitt", "sina", "hela", "whole"}
+
+
+def _roles_titled(index: _NetworkIndex, text: str) -> frozenset[int]:
+    """The roles `text` names by a word only their title has, in either language."""
+    terms = {t for word in words(text) for language in ("sv", "en") for t in stems(word, language)}
+    return frozenset(p for p, own in enumerate(index.own_title_terms) if own & terms)
 
 
 def _named_roles(

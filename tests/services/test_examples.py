@@ -6,10 +6,15 @@ situations asked, so only the examples can tell whom a situation is for.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from domain.examples import ExampleQuestion
 from domain.registry import Localized, Network, Role, RoleRegistry
 from services.examples import ExampleIndex
 from services.who import ContactFinder
+from storage.registry_files import load_directory
+
+SHIPPED = load_directory(Path(__file__).resolve().parents[2] / "data" / "networks")
 
 
 def _role(key: str, title: tuple[str, str], sv: str | tuple, en: str | tuple) -> Role:
@@ -79,12 +84,40 @@ def test_a_question_far_from_every_example_keeps_the_finders_answer():
     assert top(finder, "Who keeps the minutes?") == "sekreterare"
 
 
-def test_examples_never_make_a_role_of_a_message_the_finder_abstains_on():
-    # Whether a message asks for a person at all is the finder's and the classifier's call.
+def test_a_situation_the_finder_has_nothing_for_takes_the_role_of_close_examples():
+    # No duty word at all: the finder alone abstains; the examples told alike answer.
     message = "Det droppar från taket i samlingssalen"
 
     assert top(ContactFinder(REGISTRY), message) is None
-    assert top(ContactFinder(REGISTRY, CARETAKER_SITUATIONS), message) is None
+    assert top(ContactFinder(REGISTRY, CARETAKER_SITUATIONS), message) == "vaktmastare"
+
+
+def test_a_message_the_finder_has_nothing_for_and_no_example_is_close_to_stays_unanswered():
+    finder = ContactFinder(REGISTRY, CARETAKER_SITUATIONS)
+
+    assert top(finder, "Vilken färg har bilen?") is None
+    assert top(finder, "taket") is None  # one shared word is not a question told alike
+
+
+def test_examples_about_another_body_by_its_title_do_not_overrule_the_body_named():
+    # "Who is on the steering group?" is worded like "who is on the preparation group?", and
+    # the preparation group's duty mentions the steering group, so the finder finds both.
+    preparation = tuple(
+        ExampleQuestion("erad", text, ("beredning",))
+        for text in ("who is on the preparation group?", "who is in the preparation group?",
+                     "who's on the preparation group for the e-council?")
+    )
+    question = "who is on the steering group?"
+    without = ContactFinder(SHIPPED).find(question, network_key="erad").matches
+    matches = ContactFinder(SHIPPED, preparation).find(question, network_key="erad").matches
+
+    assert [m.role_key for m in without][:2] == ["styrgrupp", "beredning"]
+    assert matches[0].role_key == "styrgrupp"
+    # The examples still answer the body they name.
+    asked = ContactFinder(SHIPPED, preparation).find(
+        "who's on the preparation group?", network_key="erad"
+    )
+    assert asked.matches[0].role_key == "beredning"
 
 
 def test_an_example_for_a_role_the_registry_no_longer_has_is_left_out():

@@ -377,14 +377,18 @@ def classify(
     )
     if " ".join(folded[:3]) in _ASKS_IF_ALLOWED:  # "is it ok to meet online?": no listing
         return Classified(UNSUPPORTED, argument=text.strip())
-    topic = _topic_command(folded, commands, text.strip(), verbs_only=asks_to_do)
+    topic = _topic_command(
+        folded, commands, text.strip(), verbs_only=asks_to_do, role_words=role_words
+    )
     if topic is not None:
         return topic
     wish = _WISH.match(text)
     if wish:
         wished = text[wish.end():].strip()
         wished_words = [fold(w.strip("?'’,.!")) for w in _WORD.findall(wished.lower())]
-        topic = _topic_command([w for w in wished_words if w], commands, wished, wished=True)
+        topic = _topic_command(
+            [w for w in wished_words if w], commands, wished, wished=True, role_words=role_words
+        )
         if topic is not None:
             return topic
     if asks_to_do or _has_phrase(_unreported(folded), _NOT_FOR_A_ROLE):
@@ -616,11 +620,16 @@ def _without_politeness(words: list[str]) -> tuple[list[str], bool]:
     return words, False
 
 
-def _topic_matches(word: str, topic: str, compound: bool = False) -> bool:
+def _topic_matches(
+    word: str, topic: str, compound: bool = False, role_words: frozenset[str] = frozenset()
+) -> bool:
     """`compound`: a Swedish compound ending in the topic names it too ("e-rådsmöten",
-    "styrgruppsmötet" are meetings), when the topic is long enough to be a noun of its own."""
+    "styrgruppsmötet" are meetings), when the topic is long enough to be a noun of its own.
+    A topic's any ending ("protokoll*") does not take a word for a role ("protokollförare")."""
     if topic.endswith("*"):
-        return word.startswith(topic[:-1])
+        return word.startswith(topic[:-1]) and (
+            len(word) < len(topic) + _MIN_COMPOUND_HEAD or word not in role_words
+        )
     return word == topic or (
         compound
         and len(topic) >= _MIN_COMPOUND_TOPIC
@@ -646,6 +655,7 @@ def _topic_command(
     *,
     verbs_only: bool = False,
     wished: bool = False,
+    role_words: frozenset[str] = frozenset(),
 ) -> Classified | None:
     """The command whose topic a plain-language request names, with the whole text as its
     argument (the group may be named anywhere in it). `verbs_only`: only commands whose own
@@ -672,7 +682,9 @@ def _topic_command(
                         start
                         for start in range(len(words) - len(parts) + 1)
                         if all(
-                            _topic_matches(words[start + i], part, compound=compounds)
+                            _topic_matches(
+                                words[start + i], part, compound=compounds, role_words=role_words
+                            )
                             for i, part in enumerate(parts)
                         )
                     ),

@@ -172,6 +172,8 @@ def intent_of(text: str) -> Intent:
     "Finns det en kontaktperson mot styrelsen?",
     "Är det sekreteraren som sparar anteckningarna?",
     "Har vi en sekreterare i gruppen?",
+    # A role's word that starts like a command's topic ("protokoll*") is the role's.
+    "finns det nån protokollförare i vns?",
     "Is there someone who books the venue?",
     "Can someone help me with the invoice?",
     "Could you tell me who keeps the minutes?",

@@ -176,6 +176,10 @@ _CHAT = frozenset({
     "good job", "great job", "nice work", "well done", "bra jobbat", "snyggt jobbat",
     "du ar", "are you", "you are", "you're", "youre",
 })
+# The bot addressed: "du" and "you" in a message that does not ask who.
+_ADDRESSING_THE_BOT = frozenset({"du", "dig", "din", "ditt", "dina", "you", "your", "yours",
+                                 "you're", "youre", "yourself"})
+_SOMEONE = frozenset({"nagon", "nan", "someone", "somebody", "anyone", "anybody"})
 # Opinions asked of the bot, questions of fact that no role answers, and IT trouble: no role.
 _NOT_FOR_A_ROLE = frozenset({
     "tycker du", "tycker ni", "anser du", "anser ni", "vad tycker", "what do you think",
@@ -207,6 +211,10 @@ _NOT_FOR_A_ROLE = frozenset({
     "skrappost", "skrapposten", "skrapkorgen", "spam", "spamfilter", "spamfiltret",
     "junk mail", "junk folder",
     # Never finishing is trouble too ("filmen laddar aldrig klart", "the page never loads").
+    "outlook",
+    # The bot's own reminders ("the reminder was posted in the wrong channel", "varför fick
+    # jag två påminnelser?"): feedback on the bot; asking who sends one is read before this.
+    "reminder", "reminders", "paminnelse", "paminnelsen", "paminnelser", "paminnelserna",
     "laddar aldrig", "laddas inte", "laddas aldrig", "startar aldrig", "funkar aldrig",
     "fungerar aldrig", "buffrar", "never loads", "never load", "never finishes loading",
     "keeps loading", "keeps buffering", "buffering",
@@ -220,6 +228,7 @@ _REMARKS = frozenset({
     "alldeles for", "tycker jag", "om du fragar mig",
     "typical", "so bad", "terrible", "awful", "confusing", "annoying", "ridiculous",
     "useless", "way too", "far too", "if you ask me",
+    "trakig", "trakigt", "trakiga", "boring", "tedious",
 })
 # Words that begin a request for something to be shown or told: with a command's topic, the
 # command ("visa årshjulet", "what deadlines are coming up?").
@@ -288,6 +297,10 @@ _OPINION_STARTS = (
     "tycker jag", "tycker vi", "tror jag att", "anser jag", "anser vi", "kanner jag att",
 )
 _OPINION_WISHES = frozenset({"vill", "want", "wants"})
+# An opinion that something is ready ("we think the programme is ready to be handed over",
+# "vi tycker produkten är redo"): someone must now take it on, so a situation.
+_READY = frozenset({"klar", "klart", "klara", "fardig", "fardigt", "fardiga", "redo", "ready",
+                    "finished", "done", "complete", "completed"})
 # Words that may come before an opinion without changing it ("honestly I think …").
 _BEFORE_AN_OPINION = frozenset({
     "honestly", "frankly", "tbh", "well", "ok", "okay", "so", "but", "and",
@@ -401,6 +414,10 @@ def classify(
         _has_phrase(folded[1:], _STILL_ASKS) or _asks_whether_a_role_is_held(folded, role_words)
     ):
         return Classified(UNSUPPORTED, argument=text.strip())
+    if not _ADDRESSING_THE_BOT.isdisjoint(folded) and _SOMEONE.isdisjoint(folded):
+        # "vilka uppgifter sparar du om mig?", "do you keep my messages?": about the bot, or
+        # for it to do; asked who ("vet du någon som …?"), it is a who-question.
+        return Classified(UNSUPPORTED, argument=text.strip())
     if role_words and len(folded) > 2 and folded[0] in _WHICH and not _is_role_word(
         folded[1], role_words
     ) and not _asks_which_people(folded):
@@ -448,8 +465,10 @@ def _asks_yes_or_no(folded: list[str], text: str, request_verbs: frozenset[str])
     if " ".join(opinion[:4]).startswith(_OPINION_STARTS):
         # "Vi tycker att programmet är klart och vill att det lämnas över": a wish after the
         # opinion makes it a situation.
-        return not any(w in _OPINION_WISHES for w in opinion[2:])
+        return not any(w in _OPINION_WISHES or w in _READY for w in opinion[2:])
     if len(folded) > 1 and folded[1] == "du":  # the bot asked about itself: "Sparar du …?"
+        return True
+    if tuple(folded[:2]) in _THERE_IS:  # "finns det en mall för …": asked, "?" or not
         return True
     if not text.rstrip().endswith("?"):
         return False
@@ -461,6 +480,7 @@ def _asks_yes_or_no(folded: list[str], text: str, request_verbs: frozenset[str])
     )
 
 
+_THERE_IS = frozenset({("finns", "det"), ("fanns", "det")})
 _PROBLEM_WORDS = 5  # fewer words name what to show ("protokoll saknas"), more tell a problem
 
 

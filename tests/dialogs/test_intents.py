@@ -80,7 +80,7 @@ def test_commands_are_recognised_by_their_leading_words(text, name, argument, la
     assert (route.kind, route.argument, route.language) == (name, argument, language)
 
 
-@pytest.mark.parametrize("text", ["agendas are boring", "Vem sätter dagordningen?", "dagordningar"])
+@pytest.mark.parametrize("text", ["agendas are long", "Vem sätter dagordningen?", "dagordningar"])
 def test_a_command_word_inside_or_extended_is_not_a_command(text):
     assert classify(text, COMMANDS).kind == QUESTION
 
@@ -208,6 +208,11 @@ def intent_of(text: str) -> Intent:
     # A remark that still asks for someone, or asks at all.
     "Ingen i gruppen verkar veta vem som gör vad, allt blir rörigt",
     "budgetmallen är så krånglig, kan någon hjälpa mig med den?",
+    # An opinion that something is ready: someone must take it on.
+    "we think the programme is ready to be handed over for maintenance",
+    "vi tycker produkten är redo att lämnas över till förvaltning nu",
+    # "Finns det" asks yes or no, but for someone when it says so.
+    "finns det någon som bokar lokal till vårmötet",
 ])
 def test_who_questions_asked_outright_or_as_a_situation(text):
     assert intent_of(text) is Intent.WHO
@@ -361,6 +366,17 @@ def test_small_talk_in_both_languages(text):
     # Mail that went astray: the mail system's trouble.
     "mejlet med utkastet hamnade i skräpposten",
     "the invitation went to my spam folder",
+    # The bot addressed, without asking who: about the bot, or for it to do.
+    "vilka uppgifter sparar du om mig?",
+    "do you keep a log of what I write here",
+    # The bot's own reminders.
+    "the reminder was posted in the wrong channel",
+    "påminnelsen om mötet kom två gånger",
+    # "Finns det …" asks yes or no, question mark or not.
+    "finns det en mall för aktivitetsplanen",
+    # Judgements told without a question, and an opinion of how something is.
+    "the secretary role is pretty boring honestly",
+    "jag tycker budgeten är för liten i år",
 ])
 def test_requests_the_bot_does_not_carry_out_in_both_languages(text):
     assert intent_of(text) is Intent.UNSUPPORTED

@@ -471,7 +471,9 @@ def _asks_yes_or_no(folded: list[str], text: str, request_verbs: frozenset[str])
     if tuple(folded[:2]) in _THERE_IS:  # "finns det en mall för …": asked, "?" or not
         return True
     if not text.rstrip().endswith("?"):
-        return False
+        # "har e-rådet mandat över …": the verb, then a subject in the definite form, asks
+        # with or without the question mark; "har inte fått …", "behöver hjälp" drop a "jag".
+        return first in _SV_VERB_FIRST and len(folded) > 2 and _definite(folded[1])
     # The passive of a duty verb ("beslutas", "godkänns", "utses", "bestäms" of "bestämmer"):
     # besides the list.
     return first in _SV_VERB_FIRST or (
@@ -481,6 +483,17 @@ def _asks_yes_or_no(folded: list[str], text: str, request_verbs: frozenset[str])
 
 
 _THERE_IS = frozenset({("finns", "det"), ("fanns", "det")})
+_NOT_NOUNS = frozenset({"inte", "igen", "hemma", "garna", "sedan", "utan", "ocksa"})
+_MIN_DEFINITE = 5  # "rådet", "gruppen"; shorter words ending so are seldom nouns
+
+
+def _definite(word: str) -> bool:
+    """A Swedish noun in the definite form, by its ending: "e-rådet", "styrelsen", "gruppen"."""
+    return (
+        len(word) >= _MIN_DEFINITE
+        and word.endswith(("et", "en", "na"))
+        and word not in _NOT_NOUNS
+    )
 _PROBLEM_WORDS = 5  # fewer words name what to show ("protokoll saknas"), more tell a problem
 
 

@@ -213,6 +213,9 @@ def intent_of(text: str) -> Intent:
     "vi tycker produkten är redo att lämnas över till förvaltning nu",
     # "Finns det" asks yes or no, but for someone when it says so.
     "finns det någon som bokar lokal till vårmötet",
+    # The verb first without "jag", no question: a situation.
+    "har inte fått någon kallelse till beredningsmötet",
+    "kan inte komma på mötet i maj pga dubbelbokning",
 ])
 def test_who_questions_asked_outright_or_as_a_situation(text):
     assert intent_of(text) is Intent.WHO
@@ -374,6 +377,8 @@ def test_small_talk_in_both_languages(text):
     "påminnelsen om mötet kom två gånger",
     # "Finns det …" asks yes or no, question mark or not.
     "finns det en mall för aktivitetsplanen",
+    # The verb, then a definite subject: asked, question mark or not.
+    "har e-rådet mandat över kommunernas digitaliseringsstrategi",
     # Judgements told without a question, and an opinion of how something is.
     "the secretary role is pretty boring honestly",
     "jag tycker budgeten är för liten i år",

@@ -286,6 +286,21 @@ def _thanks(
     return Reply(texts.THANKS.get(language), language)
 
 
+def _saying(said: Localized[str]) -> Callable[..., Reply]:
+    """A reply of one sentence, nothing more: to a goodbye or an "ok"."""
+
+    def reply(
+        turn: Turn,
+        network: Network,
+        finder: ContactFinder,
+        language: Language,
+        commands: Sequence[Command] = (),
+    ) -> Reply:
+        return Reply(said.get(language), language)
+
+    return reply
+
+
 def _cannot(opening: Localized[str]) -> Callable[..., Reply]:
     """A reply that says what the bot cannot do, then what it can: the help's suggestions."""
 
@@ -314,6 +329,8 @@ _REPLIES: dict[SmallTalk | str, Callable[..., Reply]] = {
     SmallTalk.THANKS: _thanks,
     SmallTalk.HELP: _help,
     SmallTalk.CHAT: _cannot(texts.CHAT),
+    SmallTalk.GOODBYE: _saying(texts.GOODBYE),
+    SmallTalk.ACKNOWLEDGED: _saying(texts.ACKNOWLEDGED),
     UNSUPPORTED: _cannot(texts.CANNOT),
 }
 

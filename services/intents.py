@@ -41,6 +41,8 @@ class SmallTalk(Enum):
     THANKS = "thanks"
     HELP = "help"
     CHAT = "chat"  # about the bot or the weather: a friendly word, no role
+    GOODBYE = "goodbye"
+    ACKNOWLEDGED = "acknowledged"  # "ok", "👍": nothing asked
 
 
 class Intent(Enum):
@@ -95,7 +97,7 @@ class Classified:
             return Intent.WHO
         if self.kind == UNSUPPORTED:
             return Intent.UNSUPPORTED
-        if self.kind in (SmallTalk.GREETING, SmallTalk.THANKS, SmallTalk.CHAT):
+        if isinstance(self.kind, SmallTalk) and self.kind is not SmallTalk.HELP:
             return Intent.SMALL_TALK
         return Intent.COMMAND
 
@@ -122,6 +124,14 @@ _SMALL_TALK_BY_LANGUAGE: dict[Language, dict[SmallTalk, frozenset[str]]] = {
             "hjälp", "hjalp", "vad kan du", "vad kan du göra", "vad kan du svara på",
             "kommandon", "hur funkar du", "meny", "/hjälp", "hjälp mig",
         }),
+        SmallTalk.GOODBYE: frozenset({
+            "hej då", "hejdå", "hej da", "hejda", "hej hej då", "vi ses", "ha det bra", "ha en bra dag",
+            "ha en fin dag", "adjö", "ha det", "vi hörs",
+        }),
+        SmallTalk.ACKNOWLEDGED: frozenset({
+            "ok", "okej", "uppfattat", "toppen", "perfekt", "bra", "jaha", "japp", "ja",
+            "nej", "aha", "precis", "kanon",
+        }),
     },
     "en": {
         SmallTalk.GREETING: frozenset({
@@ -131,12 +141,21 @@ _SMALL_TALK_BY_LANGUAGE: dict[Language, dict[SmallTalk, frozenset[str]]] = {
         SmallTalk.HELP: frozenset({
             "help", "what can you do", "commands", "how do you work", "menu", "/help", "help me",
         }),
+        SmallTalk.GOODBYE: frozenset({
+            "bye", "goodbye", "good bye", "bye bye", "see you", "see you later", "see ya",
+            "have a nice day", "have a good day", "take care", "cya",
+        }),
+        SmallTalk.ACKNOWLEDGED: frozenset({
+            "okay", "got it", "great", "perfect", "cool", "nice", "yes", "no", "yep", "sure",
+            "alright", "all right", "i see", "understood",
+        }),
     },
 }
 _SMALL_TALK: dict[SmallTalk, frozenset[str]] = {
     kind: frozenset().union(*(by_kind.get(kind, frozenset())
                               for by_kind in _SMALL_TALK_BY_LANGUAGE.values()))
-    for kind in (SmallTalk.GREETING, SmallTalk.THANKS, SmallTalk.HELP)
+    for kind in SmallTalk
+    if kind is not SmallTalk.CHAT
 }
 _SMALL_TALK[SmallTalk.HELP] |= {"?", "start"}  # in both languages
 
@@ -161,6 +180,12 @@ _ASKS_FOR_A_PERSON = frozenset({
     "vart skickar jag", "vart ska jag skicka", "vart skickar vi", "vart ska vi skicka",
     "vart vander jag mig", "vart vander vi oss", "where do i send", "where should i send",
     "where do we send", "where should we send", "where do i turn", "where should i turn",
+})
+# Who the bot is, asked with a who-word: answered by the greeting, which says so.
+_ABOUT_THE_BOT = frozenset({
+    "vem ar du", "vem ar ni", "vem gjorde dig", "vem har gjort dig", "vem skapade dig",
+    "vem har skapat dig", "vem byggde dig", "vem har byggt dig", "who are you", "who made you",
+    "who built you", "who created you", "who wrote you", "who's behind you",
 })
 # Chat with the bot itself, or about nothing the networks do: a friendly answer, no role.
 _CHAT = frozenset({
@@ -332,6 +357,7 @@ _FIRST_PERSON = frozenset({"jag", "vi", "min", "mitt", "mina", "var", "i", "we",
                            "our", "i'm", "im", "we're", "we'll", "i've"})
 
 _WORD = re.compile(r"[\w/?'’-]+", re.UNICODE)
+_LETTERS = re.compile(r"[^\W\d_]")
 _LEADING_PUNCTUATION = " \t\n:,.;!-–"
 
 
@@ -352,6 +378,8 @@ def classify(
     cleaned = text.strip().lower()
     if not cleaned or cleaned.strip("?! .") == "":
         return Classified(SmallTalk.HELP)
+    if not _LETTERS.search(cleaned):  # "👍", "🙂🙂": nothing asked
+        return Classified(SmallTalk.ACKNOWLEDGED)
     command = _command(text.strip(), commands)
     if (
         command is not None
@@ -373,6 +401,8 @@ def classify(
                 return Classified(kind, language=language)
     folded = [fold(w.strip("'’,.!")) for w in all_words]
     folded = [w for w in folded if w]
+    if _has_phrase(folded, _ABOUT_THE_BOT):  # "vem är du?", "who made you?": the greeting
+        return Classified(SmallTalk.GREETING, language=_small_talk_language(folded))
     if _has_phrase(folded, _ASKS_FOR_A_PERSON):
         return Classified(QUESTION, argument=text.strip())
     short = _short_small_talk(folded)

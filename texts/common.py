@@ -18,6 +18,16 @@ THANKS = Localized(
     en="You're welcome! Just ask if there is anything else.",
 )
 
+GOODBYE = Localized(
+    sv="Hej då! Fråga gärna igen när du undrar något.",
+    en="Bye! Just ask again whenever you need to.",
+)
+
+ACKNOWLEDGED = Localized(
+    sv="👍 Fråga gärna igen om du undrar något mer.",
+    en="👍 Just ask if there is anything else.",
+)
+
 HELP_INTRO = Localized(
     sv="Jag svarar på **vem du ska kontakta** i {network}: vilken roll som ansvarar, vem som "
     "har den i din grupp, hur du når personen och vad rollen gör.",

@@ -55,6 +55,17 @@ async def test_a_greeting_is_greeted_back_with_questions_to_try(conversation):
         assert answer.contact and answer.contact.roles
 
 
+@pytest.mark.parametrize(("text", "said"), [
+    ("hej då", "Hej då!"), ("bye!", "Bye!"), ("ok", "👍 Fråga gärna igen"),
+    ("👍", "👍 Fråga gärna igen"), ("got it", "👍 Just ask"),
+])
+async def test_a_goodbye_or_an_ok_gets_one_short_sentence_and_no_role(conversation, text, said):
+    reply = await say(conversation, text)
+
+    assert reply.text.startswith(said)
+    assert reply.contact is None and not reply.suggestions
+
+
 async def test_help_in_english_lists_the_networks_roles(conversation):
     reply = await say(conversation, "help", locale="en-US")
 

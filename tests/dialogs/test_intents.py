@@ -36,6 +36,23 @@ def test_thanks(text):
     assert classify(text).kind is SmallTalk.THANKS
 
 
+@pytest.mark.parametrize(("text", "kind"), [
+    ("hej då", SmallTalk.GOODBYE), ("Hejdå!", SmallTalk.GOODBYE), ("vi ses", SmallTalk.GOODBYE),
+    ("bye, have a nice day", SmallTalk.GOODBYE), ("ok", SmallTalk.ACKNOWLEDGED),
+    ("Okej!", SmallTalk.ACKNOWLEDGED), ("got it", SmallTalk.ACKNOWLEDGED),
+    ("👍", SmallTalk.ACKNOWLEDGED), ("🙂🙂", SmallTalk.ACKNOWLEDGED),
+])
+def test_goodbyes_and_acknowledgements_ask_nothing(text, kind):
+    route = classify(text, BOT_COMMANDS, DUTY_VERBS, ROLE_WORDS)
+    assert (route.kind, route.intent) == (kind, Intent.SMALL_TALK)
+
+
+@pytest.mark.parametrize("text", ["vem är du?", "Who are you?", "who made you?",
+                                  "vem har gjort dig?"])
+def test_asking_who_the_bot_is_is_answered_by_the_greeting_not_a_role(text):
+    assert classify(text, BOT_COMMANDS, DUTY_VERBS, ROLE_WORDS).kind is SmallTalk.GREETING
+
+
 @pytest.mark.parametrize("text", ["hjälp", "Help", "?", "", "   ", "vad kan du?", "What can you do?",
                                   "hjälp mig"])
 def test_help(text):

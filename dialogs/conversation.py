@@ -258,7 +258,9 @@ def _help(
         lines.append(
             texts.HELP_COMMANDS.get(language)
             + "\n\n"
-            + "\n".join(f"- **{c.words.get(language)[0]}**: {c.summary.get(language)}" for c in listed)
+            + "\n".join(
+                f"- **{c.words.get(language)[0]}**: {c.summary.get(language)}" for c in listed
+            )
         )
     if network.groups and turn.group_key is None:
         lines.append(

@@ -125,7 +125,8 @@ _SMALL_TALK_BY_LANGUAGE: dict[Language, dict[SmallTalk, frozenset[str]]] = {
             "kommandon", "hur funkar du", "meny", "/hjälp", "hjälp mig",
         }),
         SmallTalk.GOODBYE: frozenset({
-            "hej då", "hejdå", "hej da", "hejda", "hej hej då", "vi ses", "ha det bra", "ha en bra dag",
+            "hej då", "hejdå", "hej da", "hejda", "hej hej då", "vi ses", "ha det bra",
+            "ha en bra dag",
             "ha en fin dag", "adjö", "ha det", "vi hörs",
         }),
         SmallTalk.ACKNOWLEDGED: frozenset({
@@ -195,7 +196,8 @@ _CHAT = frozenset({
     "robot", "nice to meet you", "nice meeting you", "trevligt att traffas", "kul att traffas",
     # Wishes for the weekend or the holidays, laughter, remarks about the bot itself.
     "trevlig helg", "trevlig kvall", "trevlig sommar", "god jul", "gott nytt ar", "glad pask",
-    "glad midsommar", "god fortsattning", "gott slut", "god helg", "have a nice weekend", "nice weekend", "have a good weekend",
+    "glad midsommar", "god fortsattning", "gott slut", "god helg", "have a nice weekend",
+    "nice weekend", "have a good weekend",
     "merry christmas", "happy new year", "happy easter", "haha", "hehe", "lol", "ar du",
     # Praise for the bot.
     "good job", "great job", "nice work", "well done", "bra jobbat", "snyggt jobbat",
@@ -216,7 +218,8 @@ _NOT_FOR_A_ROLE = frozenset({
     "hur manga", "hur mycket", "hur stor", "hur stort", "hur lange", "hur lang", "how many",
     "how much", "how long", "how big",
     # How long something lasts is a date, not a person: "until when does the assignment run?".
-    "until when", "till nar", "since when", "sedan nar", "sen nar", "vad betyder", "betyder", "what does", "mean",
+    "until when", "till nar", "since when", "sedan nar", "sen nar", "vad betyder", "betyder",
+    "what does", "mean",
     "menas", "what is meant", "what's meant",
     "skillnaden", "difference", "vad ar", "what is", "what's", "whats",
     # IT trouble: the service desk's, not a role's.

@@ -53,8 +53,8 @@ def test_asking_who_the_bot_is_is_answered_by_the_greeting_not_a_role(text):
     assert classify(text, BOT_COMMANDS, DUTY_VERBS, ROLE_WORDS).kind is SmallTalk.GREETING
 
 
-@pytest.mark.parametrize("text", ["hjälp", "Help", "?", "", "   ", "vad kan du?", "What can you do?",
-                                  "hjälp mig"])
+@pytest.mark.parametrize("text", ["hjälp", "Help", "?", "", "   ", "vad kan du?",
+                                  "What can you do?", "hjälp mig"])
 def test_help(text):
     assert classify(text).kind is SmallTalk.HELP
 

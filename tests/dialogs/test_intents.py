@@ -230,6 +230,12 @@ def intent_of(text: str) -> Intent:
     "vi tycker produkten är redo att lämnas över till förvaltning nu",
     # "Finns det" asks yes or no, but for someone when it says so.
     "finns det någon som bokar lokal till vårmötet",
+    # A link that never came is for whoever sends the notice; only trouble with it is IT's.
+    "the Skype link for the council meeting never arrived",
+    "jag hittar inte skypelänken till beredningsmötet",
+    # A command's topic, then what is wrong with it: a situation.
+    "the minutes from the last meeting are wrong",
+    "the minutes from the last meeting aren't on the website",
     # The verb first without "jag", no question: a situation.
     "har inte fått någon kallelse till beredningsmötet",
     "kan inte komma på mötet i maj pga dubbelbokning",
@@ -389,6 +395,9 @@ def test_small_talk_in_both_languages(text):
     # The bot addressed, without asking who: about the bot, or for it to do.
     "vilka uppgifter sparar du om mig?",
     "do you keep a log of what I write here",
+    # Trouble with a link, or asking whether it works for others.
+    "skypelänken funkar inte",
+    "funkar skypelänken för nån annan?",
     # The bot's own reminders.
     "the reminder was posted in the wrong channel",
     "påminnelsen om mötet kom två gånger",

@@ -125,9 +125,8 @@ _SMALL_TALK_BY_LANGUAGE: dict[Language, dict[SmallTalk, frozenset[str]]] = {
             "kommandon", "hur funkar du", "meny", "/hjälp", "hjälp mig",
         }),
         SmallTalk.GOODBYE: frozenset({
-            "hej då", "hejdå", "hej da", "hejda", "hej hej då", "vi ses", "ha det bra",
-            "ha en bra dag",
-            "ha en fin dag", "adjö", "ha det", "vi hörs",
+            "hej då", "hejdå", "hej da", "hejda", "hej hej då", "vi ses", "vi hörs", "adjö",
+            "ha det", "ha det bra", "ha en bra dag", "ha en fin dag",
         }),
         SmallTalk.ACKNOWLEDGED: frozenset({
             "ok", "okej", "uppfattat", "toppen", "perfekt", "bra", "jaha", "japp", "ja",
@@ -240,11 +239,11 @@ _NOT_FOR_A_ROLE = frozenset({
     # Mail that went astray is the mail system's ("hamnade i skräpposten", "went to spam").
     "skrappost", "skrapposten", "skrapkorgen", "spam", "spamfilter", "spamfiltret",
     "junk mail", "junk folder",
-    # Never finishing is trouble too ("filmen laddar aldrig klart", "the page never loads").
     "outlook",
     # The bot's own reminders ("the reminder was posted in the wrong channel", "varför fick
     # jag två påminnelser?"): feedback on the bot; asking who sends one is read before this.
     "reminder", "reminders", "paminnelse", "paminnelsen", "paminnelser", "paminnelserna",
+    # Never finishing is trouble too ("filmen laddar aldrig klart", "the page never loads").
     "laddar aldrig", "laddas inte", "laddas aldrig", "startar aldrig", "funkar aldrig",
     "fungerar aldrig", "buffrar", "never loads", "never load", "never finishes loading",
     "keeps loading", "keeps buffering", "buffering",
@@ -536,6 +535,8 @@ def _definite(word: str) -> bool:
         and word.endswith(("et", "en", "na"))
         and word not in _NOT_NOUNS
     )
+
+
 _PROBLEM_WORDS = 5  # fewer words name what to show ("protokoll saknas"), more tell a problem
 
 
@@ -700,7 +701,8 @@ def _topic_matches(
 ) -> bool:
     """`compound`: a Swedish compound ending in the topic names it too ("e-rådsmöten",
     "styrgruppsmötet" are meetings), when the topic is long enough to be a noun of its own.
-    A topic's any ending ("protokoll*") does not take a word for a role ("protokollförare")."""
+    A topic's any ending ("protokoll*") takes an inflection ("protokollet") but not a longer
+    word for a role ("protokollförare")."""
     if topic.endswith("*"):
         return word.startswith(topic[:-1]) and (
             len(word) < len(topic) + _MIN_COMPOUND_HEAD or word not in role_words

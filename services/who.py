@@ -873,8 +873,9 @@ class ContactFinder:
         tomorrow, who gets my draft?"); questions told alike before show whom they are for.
         A role the question names is overruled only by another role the finder also found:
         "who keeps the budget?" is told like "who keeps the member register?", but names
-        the budget's role. An example that is the same question (`SAME_QUESTION`) is always
-        followed: it was added to correct this very answer.
+        the budget's role; nor by examples that each name another role by its title
+        (`_about_other_roles`). An example that is the same question (`SAME_QUESTION`) is
+        always followed: it was added to correct this very answer.
         """
         if len(matches) == 1 and matches[0].named:
             # The question names one role and no other matches: only the same question,

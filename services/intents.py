@@ -200,6 +200,7 @@ _CHAT = frozenset({
     "merry christmas", "happy new year", "happy easter", "haha", "hehe", "lol", "ar du",
     # Praise for the bot.
     "good job", "great job", "nice work", "well done", "bra jobbat", "snyggt jobbat",
+    "bra jobb", "grymt jobb", "fint jobb", "great work", "good work",
     "du ar", "are you", "you are", "you're", "youre",
 })
 # The bot addressed: "du" and "you" in a message that does not ask who.
@@ -225,7 +226,8 @@ _NOT_FOR_A_ROLE = frozenset({
     # A link or Skype by itself is not: "the Skype link never arrived" is for whoever sends
     # the notice; "skypelänken funkar inte" is caught by its trouble.
     "teams", "wifi", "wi-fi", "losenord", "losenordet", "password", "pdf", "zoom", "404",
-    "inloggning", "logga in", "log in", "login", "dator", "datorn",
+    "inloggning", "logga in", "log in", "login", "dator", "datorn", "vpn", "sharepoint",
+    "kommer inte at", "can't access", "cannot access",
     "computer", "laptop", "skrivare", "skrivaren", "printer", "internet", "uppkoppling",
     "ladda upp", "upload", "won't open", "wont open", "oppnas inte", "funkar inte",
     "fungerar inte", "doesn't work", "is down", "ar nere",
@@ -258,6 +260,8 @@ _REMARKS = frozenset({
     "typical", "so bad", "terrible", "awful", "confusing", "annoying", "ridiculous",
     "useless", "way too", "far too", "if you ask me",
     "trakig", "trakigt", "trakiga", "boring", "tedious",
+    # Praise is a remark too ("sekreteraren gjorde ett grymt jobb", "the best thing …").
+    "grymt", "fantastiskt", "fantastisk", "amazing", "awesome", "brilliant", "best thing",
 })
 # Words that begin a request for something to be shown or told: with a command's topic, the
 # command ("visa årshjulet", "what deadlines are coming up?").
@@ -271,6 +275,7 @@ _REQUEST_STARTS = frozenset({
 # Questions of fact: no person asked for ("när är …", "how does …").
 _QUESTION_OF_FACT_STARTS = frozenset({
     "hur", "vad", "nar", "varfor", "how", "what", "what's", "whats", "when", "where", "why",
+    "where's", "wheres",
 })
 # "Var" is "where" before a verb of being kept or found ("var sparas protokollen?", "var
 # hittar jag planen?"), as "where" is in English; before anything else it is "was" or, typed

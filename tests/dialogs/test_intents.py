@@ -293,7 +293,7 @@ def test_help_is_a_command_in_the_language_it_was_written_in(text, language):
     "haha ok", "Hi bot, nice to meet you", "Är du en robot?", "Du är ju riktigt smart du",
     "you're a clever one", "Tack, det var precis vad jag behövde!",
     "Gott slut och god fortsättning, vi hörs efter helgerna!",
-    "good job, bot", "Bra jobbat!",
+    "good job, bot", "Bra jobbat!", "sekreteraren gjorde ett grymt jobb med anteckningarna igår",
 ])
 def test_small_talk_in_both_languages(text):
     assert intent_of(text) is Intent.SMALL_TALK
@@ -405,6 +405,11 @@ def test_small_talk_in_both_languages(text):
     "finns det en mall för aktivitetsplanen",
     # The verb, then a definite subject: asked, question mark or not.
     "har e-rådet mandat över kommunernas digitaliseringsstrategi",
+    # Where a thing is kept, asked with a contraction; no access to a shared folder.
+    "where's the member register stored?",
+    "jag kommer inte åt projektmappen på SharePoint",
+    # Praise of the work, told without a question.
+    "This project is honestly the best thing that's happened to our county",
     # Judgements told without a question, and an opinion of how something is.
     "the secretary role is pretty boring honestly",
     "jag tycker budgeten är för liten i år",

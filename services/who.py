@@ -897,6 +897,8 @@ class ContactFinder:
             not found or self._about_other_roles(network_key, question, vote.backing)
         ):
             return matches
+        if self._naming_another(network_key, question, vote.backing, vote.role_key):
+            return matches
         chosen = next((m for m in matches if m.role_key == vote.role_key), None)
         if chosen is None:
             chosen = RoleMatch(
@@ -942,6 +944,21 @@ class ContactFinder:
         return bool(asked) and all(
             (told := _roles_titled(index, example)) and told.isdisjoint(asked)
             for example in examples
+        )
+
+    def _naming_another(
+        self, network_key: str, question: str, examples: tuple[str, ...], role_key: str
+    ) -> bool:
+        """Whether each example names the role it was answered with by a word of its title
+        that the question lacks: "vem är vice ordförande …?" is worded as closely as can be
+        like "vem är ordförande …?", and is still not the same question."""
+        index = self._networks[network_key]
+        voted = next((p for p, e in enumerate(index.entries) if e.role.key == role_key), None)
+        return (
+            voted is not None
+            and bool(examples)
+            and voted not in _roles_titled(index, question)
+            and all(voted in _roles_titled(index, example) for example in examples)
         )
 
     def named_group(self, text: str, *, network_key: str) -> str | None:

@@ -120,6 +120,18 @@ def test_examples_about_another_body_by_its_title_do_not_overrule_the_body_named
     assert asked.matches[0].role_key == "beredning"
 
 
+def test_an_example_that_names_another_role_by_its_title_is_not_the_same_question():
+    # One word apart, as close as wording gets, and still about another role.
+    vice = (ExampleQuestion("erad", "Vem är vice ordförande i Fyrbodals e-råd?",
+                            ("vice_ordforande",)),)
+    finder = ContactFinder(SHIPPED, vice)
+
+    asked = finder.find("Vem är ordförande i Fyrbodals e-råd?", network_key="erad")
+    assert asked.matches[0].role_key == "ordforande"
+    itself = finder.find("vem är vice ordförande i fyrbodals e-råd", network_key="erad")
+    assert itself.matches[0].role_key == "vice_ordforande"
+
+
 def test_an_example_for_a_role_the_registry_no_longer_has_is_left_out():
     stale = _examples(
         ("Det droppar från taket, vem ringer jag?", "fastighetsskotare"),

@@ -996,7 +996,9 @@ class ContactFinder:
         # Words that name a role by its whole title ("the election committee") ask for no act.
         verbs = asked_terms.difference(*(naming.get(p, ()) for p in titled))
         kinds = set().union(*map(self._kinds_of_term.__getitem__, verbs))
-        if not kinds:
+        if not kinds or (kinds <= _WEAK_KINDS and not titled):
+            # "vem ser till att medlemsregistret är aktuellt?" asks who keeps it up to date:
+            # making sure acts on no role unless one is named.
             return None
         acting_terms = frozenset().union(*(self._acting_terms[k] for k in kinds))
         entries = index.entries

@@ -35,3 +35,15 @@ def finder() -> ContactFinder:
 def test_who_decides_which_things_is_the_role_whose_duty_chooses_them(finder, question, expected):
     matches = finder.find(question, network_key="erad").matches
     assert matches and matches[0].role_key == expected
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # Making sure of a thing is doing it: the role whose duty the thing is.
+    ("Vem ser till att vårt medlemsregister är aktuellt?", "medlemsansvarig"),
+    ("vem ser till att mötet dokumenteras och sparas", "sekreterare"),
+    # With the responsibilities named, the chair's own "ser till att" duty answers.
+    ("vem ser till att ansvarsområdena fördelas i gruppen?", "ordforande"),
+])
+def test_making_sure_of_a_thing_is_answered_by_the_role_that_does_it(finder, question, expected):
+    matches = finder.find(question, network_key="bestservice", group_key="logistik").matches
+    assert matches and matches[0].role_key == expected

@@ -82,7 +82,9 @@ def test_a_compound_in_the_question_meets_the_registry_compound(analyzer):
 
 @pytest.mark.parametrize(
     ("compound", "part"),
-    [("budgetansvarig", "budget"), ("lokalen", "lokal"), ("träfflokalen", "lokal")],
+    [("budgetansvarig", "budget"), ("lokalen", "lokal"), ("träfflokalen", "lokal"),
+     # A role's title before "rollen": "vem har sekreterarrollen?".
+     ("sekreterarrollen", "sekreterare"), ("ordföranderollen", "ordförande")],
 )
 def test_compounds_and_inflections_reach_registry_words(analyzer, compound, part):
     assert terms_of(analyzer, part) <= terms_of(analyzer, compound)

@@ -278,18 +278,8 @@ def _help(
     return Reply(text, language, card=card, suggestions=suggestions)
 
 
-def _thanks(
-    turn: Turn,
-    network: Network,
-    finder: ContactFinder,
-    language: Language,
-    commands: Sequence[Command] = (),
-) -> Reply:
-    return Reply(texts.THANKS.get(language), language)
-
-
 def _saying(said: Localized[str]) -> Callable[..., Reply]:
-    """A reply of one sentence, nothing more: to a goodbye or an "ok"."""
+    """A reply of one sentence, nothing more: to thanks, a goodbye or an "ok"."""
 
     def reply(
         turn: Turn,
@@ -328,7 +318,7 @@ _HELP_WORD: dict[Language, str] = {"sv": "hjälp", "en": "help"}
 # Replies of the bot's own, by the kind of message: no role in any of them.
 _REPLIES: dict[SmallTalk | str, Callable[..., Reply]] = {
     SmallTalk.GREETING: _greeting,
-    SmallTalk.THANKS: _thanks,
+    SmallTalk.THANKS: _saying(texts.THANKS),
     SmallTalk.HELP: _help,
     SmallTalk.CHAT: _cannot(texts.CHAT),
     SmallTalk.GOODBYE: _saying(texts.GOODBYE),

@@ -170,7 +170,7 @@ _ANY_SMALL_TALK_WORD = frozenset().union(*_SMALL_TALK_WORDS.values())
 # Words and phrases with which a message asks for a person ("vilka sitter i styrgruppen?").
 _ASKS_FOR_A_PERSON = frozenset({
     "vem", "vems", "vemm", "who", "whom", "whose", "who's", "whos", "vilken roll", "which role",
-    "vilka sitter", "vilka ingar", "vilka ar med", "vilka ar", "which board member",
+    "vilka sitter", "vilka ingar", "vilka ar med", "which board member",
     "vilka ska", "vilka kan", "till vem", "to whom",
     # How to reach someone is whom to reach: "hur når jag kansliet?", "how do I reach …".
     "hur nar jag", "hur nar man", "hur nar vi", "hur kontaktar jag", "hur kontaktar man",
@@ -227,7 +227,8 @@ _NOT_FOR_A_ROLE = frozenset({
     # the notice; "skypelänken funkar inte" is caught by its trouble.
     "teams", "wifi", "wi-fi", "losenord", "losenordet", "password", "pdf", "zoom", "404",
     "inloggning", "logga in", "log in", "login", "dator", "datorn", "vpn", "sharepoint",
-    "kommer inte at", "can't access", "cannot access",
+    "kommer inte at", "can't access", "cannot access", "ar last", "is locked", "locked out",
+    "utelast",
     "computer", "laptop", "skrivare", "skrivaren", "printer", "internet", "uppkoppling",
     "ladda upp", "upload", "won't open", "wont open", "oppnas inte", "funkar inte",
     "fungerar inte", "doesn't work", "is down", "ar nere",
@@ -262,6 +263,8 @@ _REMARKS = frozenset({
     "trakig", "trakigt", "trakiga", "boring", "tedious",
     # Praise is a remark too ("sekreteraren gjorde ett grymt jobb", "the best thing …").
     "grymt", "fantastiskt", "fantastisk", "amazing", "awesome", "brilliant", "best thing",
+    # Time it took: "tog en evighet", "took forever".
+    "en evighet", "evigheter", "forever", "took ages",
 })
 # Words that begin a request for something to be shown or told: with a command's topic, the
 # command ("visa årshjulet", "what deadlines are coming up?").
@@ -273,6 +276,10 @@ _REQUEST_STARTS = frozenset({
     "whats", "what's", "when", "which", "any", "is", "are", "do", "does",
 })
 # Questions of fact: no person asked for ("när är …", "how does …").
+# Words that may come before a question word without changing it ("senast när …?", "exakt
+# hur …", "och när …?").
+_BEFORE_A_QUESTION = frozenset({"senast", "exakt", "ungefar", "precis", "och", "men", "sa",
+                                "and", "but", "so", "roughly", "exactly"})
 _QUESTION_OF_FACT_STARTS = frozenset({
     "hur", "vad", "nar", "varfor", "how", "what", "what's", "whats", "when", "where", "why",
     "where's", "wheres",
@@ -412,7 +419,7 @@ def classify(
     folded = [w for w in folded if w]
     if _has_phrase(folded, _ABOUT_THE_BOT):  # "vem är du?", "who made you?": the greeting
         return Classified(SmallTalk.GREETING, language=_small_talk_language(folded))
-    if _has_phrase(folded, _ASKS_FOR_A_PERSON):
+    if _has_phrase(folded, _ASKS_FOR_A_PERSON) or _asks_who_they_are(folded, role_words):
         return Classified(QUESTION, argument=text.strip())
     short = _short_small_talk(folded)
     if short is not None:
@@ -445,7 +452,8 @@ def classify(
             return topic
     if asks_to_do or _has_phrase(_unreported(folded), _NOT_FOR_A_ROLE):
         return Classified(UNSUPPORTED, argument=text.strip())
-    if polite or (folded and folded[0] in _QUESTION_OF_FACT_STARTS) or (
+    asked = _without_leading(folded, _BEFORE_A_QUESTION)  # "senast när måste …?"
+    if polite or (asked and asked[0] in _QUESTION_OF_FACT_STARTS) or (
         len(folded) > 1 and folded[0] == _WHERE and folded[1] in _WHERE_VERBS
     ):
         return Classified(UNSUPPORTED, argument=text.strip())
@@ -460,7 +468,7 @@ def classify(
         return Classified(UNSUPPORTED, argument=text.strip())
     if role_words and len(folded) > 2 and folded[0] in _WHICH and not _is_role_word(
         folded[1], role_words
-    ) and not _asks_which_people(folded):
+    ) and not _asks_which_people(folded, role_words):
         # "vilket resurscentrum ska ta över?": which thing, not which person.
         return Classified(UNSUPPORTED, argument=text.strip())
     return Classified(QUESTION, argument=text.strip())
@@ -505,9 +513,7 @@ def _asks_yes_or_no(folded: list[str], text: str, request_verbs: frozenset[str])
     first = folded[0]
     if first in _YES_NO_STARTS or first in _EN_MODAL_STARTS:
         return True
-    opinion = folded
-    while opinion and opinion[0] in _BEFORE_AN_OPINION:
-        opinion = opinion[1:]
+    opinion = _without_leading(folded, _BEFORE_AN_OPINION)
     if " ".join(opinion[:4]).startswith(_OPINION_STARTS):
         # "Vi tycker att programmet är klart och vill att det lämnas över": a wish after the
         # opinion makes it a situation.
@@ -621,25 +627,53 @@ def _small_talk_language(words: list[str]) -> Language | None:
 # `_asks_which_people`).
 _WHICH = frozenset({"vilket", "vilken", "vilka", "which", "wich"})
 # After "vilka", words that make it ask for people: "vilka på kansliet …", "vilka som …".
-_AFTER_WHICH_PEOPLE = frozenset({"som", "pa", "i", "av", "fran", "inom", "hos", "med"})
+# "e" is "är" as it is said ("vilka e med i referensgruppen").
+_AFTER_WHICH_PEOPLE = frozenset({"som", "pa", "i", "av", "fran", "inom", "hos", "med", "e"})
 
 
-def _asks_which_people(folded: list[str]) -> bool:
+def _asks_who_they_are(folded: list[str], role_words: frozenset[str]) -> bool:
+    """"Vilka är med i …?", "…, alltså vilka är beredningen?" anywhere in the message; not
+    "vilka är e-rådets ämnesområden?" (see `_asks_which_people`)."""
+    return any(
+        word == "vilka" and folded[at + 1] in _BEING_VERBS
+        and _asks_which_people(folded[at:], role_words)
+        for at, word in enumerate(folded[:-2])
+    )
+
+
+def _asks_which_people(folded: list[str], role_words: frozenset[str]) -> bool:
     """"Vilka jobbar på FoU?", "vilka bereder ärendena?", "vilka på kansliet …": the plural
     "vilka" followed by its verb (a Swedish present tense ends in -r) or a preposition asks
     who; followed by a thing ("vilka ämnesområden …") it asks which things."""
+    if folded[1] in _PEOPLE:  # "which people make up …", "vilka personer sitter i …"
+        return True
     if folded[0] != "vilka":
         return False
     following = folded[1]
-    if len(folded) > 2 and folded[2] in _BEING_VERBS:
-        # "vilka mätmetoder är bäst …?": a plural noun ends in -r too; the verb after it
-        # shows it was the noun.
+    if following in _BEING_VERBS:
+        # "vilka är med i …", "vilka är de som …", "vilka är kontaktpersonerna?" ask who;
+        # "vilka är e-rådets ämnesområden?" asks which things: after an owner, what it owns.
+        told = folded[2]
+        if told.endswith("s") and len(folded) > 3 and _is_role_word(told, role_words):
+            told = folded[3]
+        return (
+            told in _AFTER_WHICH_PEOPLE or told in _PEOPLE or told in _THEY
+            or _is_role_word(told, role_words)
+        )
+    if len(folded) > 2 and (folded[2] in _BEING_VERBS or folded[2] in _BELONGING_VERBS):
+        # "vilka mätmetoder är bäst …?", "vilka kommuner ingår i …?": a plural noun ends in
+        # -r too; the verb after it shows it was the noun.
         return False
     return following.endswith("r") or following in _AFTER_WHICH_PEOPLE
 
 
 # Verbs of being after "vilka <word>", which make that word the thing asked about.
 _BEING_VERBS = frozenset({"ar", "var", "finns", "fanns", "blir"})
+_BELONGING_VERBS = frozenset({"ingar", "ingick", "deltar", "sitter", "hor"})
+_THEY = frozenset({"de", "dom", "ni", "vi", "alla"})
+# Words for people after "which"/"vilka": the question asks who.
+_PEOPLE = frozenset({"people", "persons", "person", "members", "ones", "individuals",
+                     "personer", "medlemmar", "manniskor"})
 
 
 def _is_role_word(word: str, role_words: frozenset[str]) -> bool:
@@ -691,6 +725,14 @@ def _has_phrase(words: list[str], phrases: frozenset[str]) -> bool:
             if " ".join(words[start : start + size]) in phrases:
                 return True
     return False
+
+
+def _without_leading(words: list[str], leading: frozenset[str]) -> list[str]:
+    """`words` from the first that is not one of `leading`."""
+    start = 0
+    while start < len(words) and words[start] in leading:
+        start += 1
+    return words[start:]
 
 
 def _without_politeness(words: list[str]) -> tuple[list[str], bool]:

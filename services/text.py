@@ -81,7 +81,9 @@ who whom whose contact responsible ask charge someone anyone
 # Words that name a kind of unit or a duty-holder in Swedish compounds ("logistikgruppen",
 # "budgetansvarig", "e-rådsmötet", "sekreterarrollen"): compound splitting needs them as parts
 # even where no role text happens to use them on their own.
-_SWEDISH_COMPOUND_PARTS = "grupp gruppen ansvarig ansvar möte mötet person kontakt nätverk roll rollen"
+_SWEDISH_COMPOUND_PARTS = (
+    "grupp gruppen ansvarig ansvar möte mötet person kontakt nätverk roll rollen"
+)
 
 _WORD = re.compile(r"[^\W_]+(?:[-&][^\W_]+)*(?:['’]s\b)?")
 _POSSESSIVE = re.compile(r"['’]s$")

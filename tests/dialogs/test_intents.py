@@ -19,8 +19,8 @@ from services.intents import (
     SmallTalk,
     classify,
     request_verbs,
-    role_words,
 )
+from services.who import ContactFinder
 from storage.registry_files import load_directory
 
 
@@ -139,22 +139,11 @@ BOT_COMMANDS = CommandPhrases([
     CHANNELS_COMMAND, MINUTES_COMMAND, POSTS_COMMAND,
 ])
 # The imperatives of the shipped networks' duties and their role words, as the conversation
-# passes them.
+# passes them: the finder's own (titles and one-word synonyms, no situations).
 SHIPPED = load_directory(Path(__file__).resolve().parents[2] / "data" / "networks")
-DUTY_VERBS = request_verbs(
-    (duty, language)
-    for network in SHIPPED.networks
-    for role in network.roles
-    for language in ("sv", "en")
-    for duty in role.duties.get(language)
-)
-ROLE_WORDS = role_words(
-    text
-    for network in SHIPPED.networks
-    for role in network.roles
-    for language in ("sv", "en")
-    for text in (role.title.get(language), *role.synonyms.get(language))
-)
+_FINDER = ContactFinder(SHIPPED)
+DUTY_VERBS = _FINDER.request_verbs
+ROLE_WORDS = _FINDER.role_words
 
 
 def intent_of(text: str) -> Intent:
@@ -236,6 +225,11 @@ def intent_of(text: str) -> Intent:
     # A command's topic, then what is wrong with it: a situation.
     "the minutes from the last meeting are wrong",
     "the minutes from the last meeting aren't on the website",
+    # Which people, or who they are ("e" as it is said for "är").
+    "vilka e med i referensgruppen",
+    "Which people make up the steering group of the e-council?",
+    "vilka är de som sitter i styrgruppen?",
+    "vilka förbereder agendan, alltså vilka är beredningen?",
     # The verb first without "jag", no question: a situation.
     "har inte fått någon kallelse till beredningsmötet",
     "kan inte komma på mötet i maj pga dubbelbokning",
@@ -408,6 +402,13 @@ def test_small_talk_in_both_languages(text):
     # Where a thing is kept, asked with a contraction; no access to a shared folder.
     "where's the member register stored?",
     "jag kommer inte åt projektmappen på SharePoint",
+    # Which things ("vilka är <owner's> <things>", "vilka <nouns> ingår"), when, after an
+    # adverb; a locked account; how long something took.
+    "vilka är e-rådets ämnesområden?",
+    "vilka regioner ingår i Best Service?",
+    "senast när måste lokalerna vara bokade?",
+    "mitt projectplace-konto är låst",
+    "ekonomiavstämningen tog en evighet idag",
     # Praise of the work, told without a question.
     "This project is honestly the best thing that's happened to our county",
     # Judgements told without a question, and an opinion of how something is.

@@ -24,6 +24,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -174,9 +175,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+CLOSED_PIPE = 141
+
+
 def main(wiring: Wiring, argv: Sequence[str] | None = None) -> int:
     """Run one command; the exit status says how it went (2: a usage or settings error,
-    3: the database is unavailable, 4: a data file is wrong, 5: the port is taken)."""
+    3: the database is unavailable, 4: a data file is wrong, 5: the port is taken, 141: the
+    reader of its output went away)."""
     args = build_parser().parse_args(argv)
     if args.command is None:
         args = build_parser().parse_args(["serve", *(argv or [])])
@@ -199,3 +204,8 @@ def main(wiring: Wiring, argv: Sequence[str] | None = None) -> int:
     except PortUnavailable as err:
         print(err, file=sys.stderr)
         return 5
+    except BrokenPipeError:
+        # The reader stopped reading ("app.py ask < questions.txt | head -1"): stop quietly,
+        # with the status a shell gives a process its pipe closed on (128 + SIGPIPE).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return CLOSED_PIPE

@@ -109,6 +109,26 @@ def test_ask_reads_stdin_and_writes_exactly_one_line_per_question_line(workdir):
     assert chair["roles"][0] == "ordforande" and "Henrik Röste" in chair["answer"]
 
 
+def test_ask_stops_quietly_when_its_reader_goes_away(workdir):
+    # "app.py ask < questions.txt | head -1": the pipe closes after the first answer.
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("Microsoft")}
+    environment.pop("DATABASE_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, APP, "ask"], cwd=workdir, env=environment, text=True,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    process.stdin.write("vem är sekreterare?\n" * 2000)
+    process.stdin.close()
+    first = process.stdout.readline()
+    process.stdout.close()
+    status = process.wait(timeout=120)
+    errors = process.stderr.read()
+
+    assert "Sekreterare" in first
+    assert status == 141
+    assert "Traceback" not in errors and "BrokenPipe" not in errors
+
+
 def test_ask_plain_text_from_stdin_keeps_one_line_per_answer(workdir):
     result = run_app(workdir, "ask", stdin="Hej\nVem är sekreterare?\n")
 

@@ -275,11 +275,11 @@ _REQUEST_STARTS = frozenset({
     "saknas", "fattas",
     "whats", "what's", "when", "which", "any", "is", "are", "do", "does",
 })
-# Questions of fact: no person asked for ("när är …", "how does …").
 # Words that may come before a question word without changing it ("senast när …?", "exakt
 # hur …", "och när …?").
 _BEFORE_A_QUESTION = frozenset({"senast", "exakt", "ungefar", "precis", "och", "men", "sa",
                                 "and", "but", "so", "roughly", "exactly"})
+# Questions of fact: no person asked for ("när är …", "how does …").
 _QUESTION_OF_FACT_STARTS = frozenset({
     "hur", "vad", "nar", "varfor", "how", "what", "what's", "whats", "when", "where", "why",
     "where's", "wheres",

@@ -509,7 +509,7 @@ def _not_for_whom(folded: list[str]) -> list[str]:
 
 def _asks_yes_or_no(folded: list[str], text: str, request_verbs: frozenset[str]) -> bool:
     """A question answered yes or no, asking for nobody by its form: "is it …", "can the …",
-    "Beslutas budgeten …?", "Sparar du …?", or an opinion ("jag tycker …")."""
+    "Beslutas budgeten …?", or an opinion ("jag tycker …")."""
     first = folded[0]
     if first in _YES_NO_STARTS or first in _EN_MODAL_STARTS:
         return True
@@ -518,8 +518,6 @@ def _asks_yes_or_no(folded: list[str], text: str, request_verbs: frozenset[str])
         # "Vi tycker att programmet är klart och vill att det lämnas över": a wish after the
         # opinion makes it a situation.
         return not any(w in _OPINION_WISHES or w in _READY for w in opinion[2:])
-    if len(folded) > 1 and folded[1] == "du":  # the bot asked about itself: "Sparar du …?"
-        return True
     if tuple(folded[:2]) in _THERE_IS:  # "finns det en mall för …": asked, "?" or not
         return True
     if not text.rstrip().endswith("?"):
@@ -751,8 +749,9 @@ def _topic_matches(
     A topic's any ending ("protokoll*") takes an inflection ("protokollet") but not a longer
     word for a role ("protokollförare")."""
     if topic.endswith("*"):
-        return word.startswith(topic[:-1]) and (
-            len(word) < len(topic) + _MIN_COMPOUND_HEAD or word not in role_words
+        start = topic[:-1]
+        return word.startswith(start) and (
+            len(word) - len(start) <= _MIN_COMPOUND_HEAD or word not in role_words
         )
     return word == topic or (
         compound

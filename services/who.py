@@ -875,7 +875,8 @@ class ContactFinder:
         "who keeps the budget?" is told like "who keeps the member register?", but names
         the budget's role; nor by examples that each name another role by its title
         (`_about_other_roles`). An example that is the same question (`SAME_QUESTION`) is
-        always followed: it was added to correct this very answer.
+        followed, unless it names its role by a title word the question lacks
+        (`_naming_another`): it was added to correct this very answer.
         """
         if len(matches) == 1 and matches[0].named:
             # The question names one role and no other matches: only the same question,

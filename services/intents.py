@@ -265,7 +265,16 @@ _REMARKS = frozenset({
     "grymt", "fantastiskt", "fantastisk", "amazing", "awesome", "brilliant", "best thing",
     # Time it took: "tog en evighet", "took forever".
     "en evighet", "evigheter", "forever", "took ages",
+    # Disorder: "medlemsregistret ser ut som kaos", "the member register looks messy".
+    "kaos", "kaoset", "kaosartat", "katastrof", "en rora", "messy", "a mess", "chaos", "chaotic",
+    "a disaster",
 })
+# How something ought to be, told of a thing or body ("styrelsen borde lyssna mer",
+# "allergies should be checked better"): an opinion. Told of a person or with "någon"
+# ("min kollega borde inte stå kvar", "somebody should coordinate them"), it is a situation;
+# "borde ha kommit" tells of something late.
+_OUGHT = frozenset({"borde", "bor", "should", "ought"})
+_NOT_OPINIONS = frozenset({"ha", "have", "hon", "han", "kollega", "kollegan", "colleague"})
 # Words that begin a request for something to be shown or told: with a command's topic, the
 # command ("visa årshjulet", "what deadlines are coming up?").
 _REQUEST_STARTS = frozenset({
@@ -524,6 +533,8 @@ def _asks_yes_or_no(folded: list[str], text: str, request_verbs: frozenset[str])
         # "har e-rådet mandat över …": the verb, then a subject in the definite form, asks
         # with or without the question mark; "har inte fått …", "behöver hjälp" drop a "jag".
         return first in _SV_VERB_FIRST and len(folded) > 2 and _definite(folded[1])
+    if len(folded) > 2 and folded[1] in _SV_VERB_FIRST and folded[2] == _SURELY:
+        return True  # "beredningsmötet är väl ett skypemöte?": asks to be told it is so
     # The passive of a duty verb ("beslutas", "godkänns", "utses", "bestäms" of "bestämmer"):
     # besides the list.
     return first in _SV_VERB_FIRST or (
@@ -533,6 +544,7 @@ def _asks_yes_or_no(folded: list[str], text: str, request_verbs: frozenset[str])
 
 
 _THERE_IS = frozenset({("finns", "det"), ("fanns", "det")})
+_SURELY = "val"  # "väl", folded
 _NOT_NOUNS = frozenset({"inte", "igen", "hemma", "garna", "sedan", "utan", "ocksa"})
 _MIN_DEFINITE = 5  # "rådet", "gruppen"; shorter words ending so are seldom nouns
 
@@ -557,12 +569,20 @@ def _tells_a_problem(text: str) -> bool:
 
 
 def _is_a_remark(text: str) -> bool:
-    """"Protokollen är alltid sena, så irriterande": how the member finds something, told
-    without a question (see `_REMARKS`)."""
+    """"Protokollen är alltid sena, så irriterande", "styrelsen borde lyssna mer": how the
+    member finds something, or how it ought to be, told without a question (see `_REMARKS`,
+    `_OUGHT`)."""
     if "?" in text:
         return False
-    folded = [fold(w.strip("'’,.!")) for w in _WORD.findall(text.lower())]
-    return _has_phrase([w for w in folded if w], _REMARKS)
+    folded = [w for w in (fold(w.strip("'’,.!")) for w in _WORD.findall(text.lower())) if w]
+    told = folded[1:] if folded[:1] == ["the"] else folded
+    return _has_phrase(folded, _REMARKS) or (
+        len(told) > 2
+        and told[1] in _OUGHT
+        and _FIRST_PERSON.isdisjoint(folded)
+        and _SOMEONE.isdisjoint(folded)
+        and _NOT_OPINIONS.isdisjoint(told[:3])
+    )
 
 
 def _asks_someone_after(command: Classified) -> bool:

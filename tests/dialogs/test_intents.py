@@ -233,6 +233,10 @@ def intent_of(text: str) -> Intent:
     # The verb first without "jag", no question: a situation.
     "har inte fått någon kallelse till beredningsmötet",
     "kan inte komma på mötet i maj pga dubbelbokning",
+    # What ought to be, told of a person or of "someone": a situation.
+    "min kollega har slutat, hon borde inte stå kvar som medlem i gruppen",
+    "Two of our projects are doing almost the same thing, somebody should coordinate them",
+    "kallelsen borde ha kommit nu",
 ])
 def test_who_questions_asked_outright_or_as_a_situation(text):
     assert intent_of(text) is Intent.WHO
@@ -414,6 +418,13 @@ def test_small_talk_in_both_languages(text):
     # Judgements told without a question, and an opinion of how something is.
     "the secretary role is pretty boring honestly",
     "jag tycker budgeten är för liten i år",
+    # How a thing or body ought to be, and disorder: opinions, told without a question.
+    "styrelsen borde lyssna mer på expertgrupperna",
+    "the board should listen more to the expert groups",
+    "the member register in Projectplace looks really messy",
+    "medlemslistan är rena kaoset",
+    # "… är väl …?" asks to be told that it is so.
+    "beredningsmötet är väl ett skypemöte?",
 ])
 def test_requests_the_bot_does_not_carry_out_in_both_languages(text):
     assert intent_of(text) is Intent.UNSUPPORTED

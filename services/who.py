@@ -171,6 +171,9 @@ _ACTING_VERBS: dict[str, tuple[str, str]] = {
     # ("vem tar processledaren upp resursbehov med?", "who does the chair take … to?").
     "carry": ("tar ta lyfter lyfta", "take takes bring brings raise raises"),
 }
+# What separates the names one title gives ("Kontaktperson och ordförande", "Styrgrupp
+# (e-rådet)", "Utvecklingsledare/projektledare").
+_TITLE_PARTS = re.compile(r"[()/]| och | and ")
 _SENDING_KINDS = ("send", "inform", "carry")
 # Kinds of act so common in duties ("Säkerställer att …", "Makes sure …") that the best role
 # answers whenever one of its own duties does it.
@@ -318,6 +321,9 @@ class _RoleEntry:
     title_words: set[str] = field(default_factory=set)  # the stems of its titles' whole words
     # The same per language, to find the role named in full in another role's duty.
     title_words_by_language: dict[str, set[str]] = field(default_factory=dict)
+    # Each name its titles give it, whole: "Kontaktperson och ordförande" and "Styrgrupp
+    # (e-rådet)" are two each. A duty names the role when it holds one of them.
+    names: list[frozenset[str]] = field(default_factory=list)
     # The stems of each duty's first word when it is an active verb ("Beslutar", "Appoints";
     # not "Utses", "Appointed"), in either language.
     duty_heads: list[set[str]] = field(default_factory=list)
@@ -615,6 +621,10 @@ class ContactFinder:
                 entry.situation_terms.append(situation)
                 situation = set()
             if weight == TITLE_WEIGHT:
+                for name in _TITLE_PARTS.split(text):
+                    named_by = self._analyzer.index_words(name, language)
+                    if named_by:
+                        entry.names.append(frozenset(w[0] for w in named_by))
                 entry.title_terms.update(t for terms_of_word in word_terms for t in terms_of_word)
                 entry.title_words.update(terms_of_word[0] for terms_of_word in word_terms)
                 entry.title_words_by_language.setdefault(language, set()).update(
@@ -900,6 +910,10 @@ class ContactFinder:
             return matches
         if self._naming_another(network_key, question, vote.backing, vote.role_key):
             return matches
+        if not matches[0].named and self._acted_on(
+            network_key, question, vote.backing, vote.role_key
+        ):
+            return matches
         chosen = next((m for m in matches if m.role_key == vote.role_key), None)
         if chosen is None:
             chosen = RoleMatch(
@@ -962,6 +976,27 @@ class ContactFinder:
             and all(voted in _roles_titled(index, example) for example in examples)
         )
 
+    def _acted_on(
+        self, network_key: str, question: str, examples: tuple[str, ...], role_key: str
+    ) -> bool:
+        """Whether the question asks who acts on the role voted for, which it names by
+        title, and no example asks for that act: "who appoints our meeting organiser?" is
+        worded like "who is our meeting organiser?", but asks for the one who appoints."""
+        index = self._networks[network_key]
+        voted = next((p for p, e in enumerate(index.entries) if e.role.key == role_key), None)
+        asked = self._acts_in(question)
+        return (
+            bool(asked)
+            and voted in _roles_titled(index, question)
+            and all(asked.isdisjoint(self._acts_in(example)) for example in examples)
+        )
+
+    def _acts_in(self, text: str) -> frozenset[str]:
+        """The verbs of acting in `text` (`_ACTING_VERBS`, but those that only carry)."""
+        return self._acting_words.intersection(
+            t for word in words(text) for language in ("sv", "en") for t in stems(word, language)
+        )
+
     def named_group(self, text: str, *, network_key: str) -> str | None:
         """The key of the group of `network_key` that `text` names anywhere, if any
         ("dagordning för VNS", "what's on the agenda for Logistics?", "e-rådsmötet")."""
@@ -1003,9 +1038,13 @@ class ContactFinder:
             return None
         acting_terms = frozenset().union(*(self._acting_terms[k] for k in kinds))
         entries = index.entries
+        # A word of a role's whole title names only that role ("meeting organiser" is not
+        # the "organisation" of another title, nor the "meeting" of another role's duty).
+        by_title = set().union(*(naming.get(p, ()) for p in titled))
         named = {
             position: (terms | index.own_title_terms[position]) - acting_terms
             for position, terms in naming.items()
+            if position in titled or position in owners or not terms <= by_title
         }
         if "receive" in kinds or (kinds.intersection(_SENDING_KINDS) and wording.to_whom):
             sending = self._acting_terms["send"] | self._acting_terms["inform"]
@@ -1068,6 +1107,11 @@ class ContactFinder:
         kind_terms = frozenset().union(*(self._acting_terms[k] for k in kinds))
         answering_terms = frozenset().union(*(self._acting_terms[k] for k in answering))
         best: tuple[tuple, int, int] | None = None
+        # "vem bestämmer vilka projekt som startas?": the duty that decides on projects
+        # answers, whichever roles the others name; not so for a role chosen.
+        chooses_a_thing = bool(objects) and not any(
+            objects & own for own in index.own_title_terms
+        )
         # Each duty that uses a verb of an answering kind, in the roles' and duties' order.
         answering_duties = index.answering_duties.get(answering)
         if answering_duties is None:
@@ -1096,13 +1140,14 @@ class ContactFinder:
             names = sum(
                 1 for other, other_terms in named.items()
                 if other != position and other_terms & terms
+                and any(name <= terms for name in entries[other].names)
             )
             mentions = index.mentions[position][duty]
             # The role named right after the verb is the one acted on ("vem utser
             # ordförande i e-rådet?": the chair, not the council).
             acted_on = bool(objects & terms)
             key = (
-                names > 0,
+                names > 0 or (acted_on and chooses_a_thing),
                 acted_on and verb > 0,
                 verb,
                 acted_on,
@@ -1125,7 +1170,7 @@ class ContactFinder:
             # No duty does it to a role the question names. The very verb asked about leads
             # another role's duty, and the role named has nothing to do with it ("who
             # commissions the work the chair plans?"): that role. Else the finder's answer.
-            top_concerned = any(terms & kind_terms for terms in entries[top].duty_terms)
+            top_concerned = any(head & kind_terms for head in entries[top].duty_heads)
             if top_concerned and top not in not_actors:
                 return _ACTS_ITSELF
             if not (verb in (4, 2) or (verb == 3 and top in titled)) or not naming.get(top):
@@ -1359,7 +1404,7 @@ class ContactFinder:
             acting is None
             and verb_at >= 0
             and verb_at + 1 < len(surfaces)
-            and surfaces[verb_at + 1] in _WHO_HOLDS
+            and (surfaces[verb_at + 1] in _WHO_HOLDS or _among_us(surfaces[verb_at + 1:]))
         ):
             # "Vem bestämmer vem som blir ekonomiansvarig?", "who decides who becomes
             # secretary?": the act chooses who holds a role. The first role named after
@@ -1370,7 +1415,9 @@ class ContactFinder:
             filled = next(
                 (strict for at, _, strict in whole_titled if at > verb_at + 1 and strict), []
             )
-            if filled:
+            # "who decides which of us becomes the meeting coordinator?": one of the group,
+            # whatever the task is called, is chosen by the role that shares out its tasks.
+            if filled or _among_us(surfaces[verb_at + 1:]):
                 acting = _choosing_holder(
                     index,
                     filled,
@@ -2141,6 +2188,15 @@ _WHICH_THING = frozenset({"vilka", "vilket", "vilken", "which", "what"})
 # After a verb of acting, the word that asks who is to hold a role ("bestämmer vem som blir
 # sekreterare", "decides who becomes secretary"): the role named after it is the one filled.
 _WHO_HOLDS = frozenset({"vem", "who"})
+_AMONG_US = frozenset({("av", "oss"), ("of", "us"), ("among", "us"), ("bland", "oss")})
+
+
+def _among_us(surfaces: list[str]) -> bool:
+    """"vem av oss …", "which of us …": one of the asker's group."""
+    return len(surfaces) > 2 and surfaces[0] in _WHICH_ONE and tuple(surfaces[1:3]) in _AMONG_US
+
+
+_WHICH_ONE = frozenset({"vem", "vilken", "vilka", "who", "which"})
 # Words before a role that rule it out as the answer.
 _RULED_OUT = frozenset({"inte", "ej", "not", "utöver", "utover", "förutom", "forutom", "utom",
                         "än", "besides", "except", "than"})

@@ -47,3 +47,24 @@ def test_who_decides_which_things_is_the_role_whose_duty_chooses_them(finder, qu
 def test_making_sure_of_a_thing_is_answered_by_the_role_that_does_it(finder, question, expected):
     matches = finder.find(question, network_key="bestservice", group_key="logistik").matches
     assert matches and matches[0].role_key == expected
+
+
+@pytest.mark.parametrize(("question", "network", "expected"), [
+    # A title word in another role's duty ("the annual meeting", "development projects") does
+    # not name the role: the chair, who shares out the group's tasks, appoints.
+    ("who appoints our meeting organiser?", "bestservice", "ordforande"),
+    ("Vem utser sekreteraren i vår grupp?", "bestservice", "ordforande"),
+    # One of the group chosen, whatever the task is called.
+    ("Who decides which of us becomes the meeting coordinator?", "bestservice", "ordforande"),
+    ("Vem bestämmer vem av oss som ska boka lokaler?", "bestservice", "ordforande"),
+    # A noun of deciding in the named role's duty ("Makes sure the decisions … are taken") is
+    # not its deciding: the duty that leads with the verb is.
+    ("who decides the goals that the project owner then follows up on?", "lansprojekt",
+     "lansstyrgrupp"),
+])
+def test_who_appoints_or_decides_is_the_role_whose_duty_does_it(
+    finder, question, network, expected
+):
+    group = "logistik" if network == "bestservice" else None
+    matches = finder.find(question, network_key=network, group_key=group).matches
+    assert matches and matches[0].role_key == expected

@@ -132,6 +132,23 @@ def test_an_example_that_names_another_role_by_its_title_is_not_the_same_questio
     assert itself.matches[0].role_key == "vice_ordforande"
 
 
+def test_examples_asking_who_holds_a_role_do_not_overrule_who_appoints_it():
+    # "who appoints X?" is worded like "who is X?", one verb apart; the verb is the question.
+    holder = tuple(
+        ExampleQuestion("bestservice", text, ("motesansvarig",))
+        for text in ("who is our meeting organiser?", "who is the meeting organiser in our group?",
+                     "who's our meeting organiser?")
+    )
+    finder = ContactFinder(SHIPPED, holder)
+
+    def asked(question: str) -> str:
+        search = finder.find(question, network_key="bestservice", group_key="maltider")
+        return search.matches[0].role_key
+
+    assert asked("who appoints our meeting organiser?") == "ordforande"
+    assert asked("who is our meeting organiser?") == "motesansvarig"
+
+
 def test_an_example_for_a_role_the_registry_no_longer_has_is_left_out():
     stale = _examples(
         ("Det droppar från taket, vem ringer jag?", "fastighetsskotare"),

@@ -324,6 +324,9 @@ class _RoleEntry:
     # Each name its titles give it, whole: "Kontaktperson och ordförande" and "Styrgrupp
     # (e-rådet)" are two each. A duty names the role when it holds one of them.
     names: list[frozenset[str]] = field(default_factory=list)
+    # Each title's words as written, folded, without a leading article or a genitive "'s"
+    # ("board", "contact", "person"): a question may begin one and cut it short.
+    title_runs: list[tuple[str, ...]] = field(default_factory=list)
     # The stems of each duty's first word when it is an active verb ("Beslutar", "Appoints";
     # not "Utses", "Appointed"), in either language.
     duty_heads: list[set[str]] = field(default_factory=list)
@@ -622,6 +625,11 @@ class ContactFinder:
                 situation = set()
             if weight == TITLE_WEIGHT:
                 for name in _TITLE_PARTS.split(text):
+                    run = tuple(_bare(w) for w in words(name))
+                    if run[:1] in _LEADING_ARTICLES:
+                        run = run[1:]
+                    if run:
+                        entry.title_runs.append(run)
                     named_by = self._analyzer.index_words(name, language)
                     if named_by:
                         entry.names.append(frozenset(w[0] for w in named_by))
@@ -1436,6 +1444,8 @@ class ContactFinder:
         if acting is _ACTS_ITSELF:
             acting = (ranked[0], duties.get(ranked[0]))
         if acting is None:
+            acting = _title_begun(index, surfaces, ranked)
+        if acting is None:
             acting = _related(index, question_words, surfaces, evidences, scores)
         if acting is None:
             acting = _towards(index, surfaces, evidences, scores, ranked)
@@ -1930,6 +1940,50 @@ def _choosing_holder(
             if terms & distributing:
                 return position, duty
     return None
+
+
+_LEADING_ARTICLES = frozenset({("the",)})
+_MIN_CUT_WORD = 4  # "lead" of "leader", "kontakt" of "kontaktperson"; not "pro", "con"
+
+
+def _bare(word: str) -> str:
+    """A word folded and without a genitive "'s" ("board's" -> "board")."""
+    return fold(word.removesuffix("'s").removesuffix("’s"))
+
+
+def _title_begun(
+    index: _NetworkIndex, surfaces: list[str], ranked: list[int]
+) -> tuple[int, int] | None:
+    """The role whose name the question begins, two words or more and the last cut short
+    ("styrelsens kontakt" of "Styrelsens kontaktperson", "process lead" of "Process
+    leader", "board contact" of "The board's contact person"), when it is not the best match:
+    a name so begun is no other role's, however well that one's whole title ("the board")
+    matches. The longest name told wins: "the board's contact person" is not the "contact
+    person" of the chair's title."""
+    asked = [_bare(s) for s in surfaces]
+    longest: tuple[int, bool, int] | None = None  # (words told, cut short, role)
+    for position, entry in enumerate(index.entries):
+        for run in entry.title_runs:
+            for start in range(len(asked) - 1):
+                for end in range(start + 2, min(start + len(run), len(asked)) + 1):
+                    cut = _begins(asked[start:end], run)
+                    if cut is not None and (longest is None or end - start > longest[0]):
+                        longest = (end - start, cut, position)
+    if longest is None or not longest[1] or longest[2] == ranked[0]:
+        return None
+    position = longest[2]
+    return position, _duty_of(index.entries[position], index.own_title_terms[position])
+
+
+def _begins(told: list[str], name: tuple[str, ...]) -> bool | None:
+    """Whether the words `told` begin `name`, the last one maybe cut short: True if they
+    stop short of its end, False if they are all of it, None if they do not begin it."""
+    *whole, last = told
+    if list(name[:len(whole)]) != whole or not name[len(whole)].startswith(last):
+        return None
+    if last != name[len(whole)] and len(last) < _MIN_CUT_WORD:
+        return None
+    return len(told) < len(name) or last != name[-1]
 
 
 def _towards(

@@ -95,6 +95,7 @@ from services.groups import resolve_group
 from services.intents import request_verbs, role_words
 from services.text import (
     Analyzer,
+    STOP_WORDS,
     RecentlyAsked,
     Word,
     carries_no_role_information,
@@ -233,6 +234,14 @@ _TO_WHOM = re.compile(
     r"|\bwho\b.*\b(?:to|with)\s*(?:\??\s*$|,?\s*(?:when|if|once|before|after)\b)"
 )
 
+# "Who is the process leader the primary contact for?", "vem är processledaren kontakt
+# för?", "vems kontaktperson är processledaren?": the role asked for is the one the named
+# role's duty is for.
+_FOR_WHOM = re.compile(
+    r"\bfor vem\b|\bfor whom\b|\bvems\b|\bwhose\b"
+    r"|\bvem\b.*\bfor\s*\??\s*$|\bwho\b.*\bfor\s*\??\s*$"
+)
+
 
 # Asked who stands in for someone: taking over, stepping in, or someone away ("vem tar över
 # när sekreteraren är borta?", "who covers for the chair?"); folded, both languages.
@@ -272,6 +281,10 @@ class _Wording:
     @property
     def forward(self) -> bool:
         return self._says(_FORWARD)
+
+    @property
+    def for_whom(self) -> bool:
+        return self._says(_FOR_WHOM)
 
     @property
     def stands_in(self) -> bool:
@@ -1445,6 +1458,11 @@ class ContactFinder:
             acting = (ranked[0], duties.get(ranked[0]))
         if acting is None:
             acting = _title_begun(index, surfaces, ranked)
+        if acting is None and wording.for_whom:
+            acting = _duty_is_for(
+                index, surfaces, [p for at, _, strict in whole_titled if at in whole
+                                  for p in strict]
+            )
         if acting is None:
             acting = _related(index, question_words, surfaces, evidences, scores)
         if acting is None:
@@ -2020,6 +2038,41 @@ def _towards(
         return None
     _, _, position, duty = max(candidates)
     return position, duty
+
+
+def _duty_is_for(
+    index: _NetworkIndex, surfaces: list[str], named: list[int]
+) -> tuple[int, int] | None:
+    """Asked whom a named role is something for ("who is the process leader the primary
+    contact for?"): the other role named in the named role's duty most like the question
+    ("Is the principal's primary contact"). None without such a duty."""
+    if not named:
+        return None
+    asked = {
+        t for s in surfaces if fold(s) not in STOP_WORDS
+        for language in ("sv", "en") for t in stems(s, language)
+    }
+    entries = index.entries
+    best: tuple[int, int, int] | None = None  # (shared words, duty, other role)
+    for position in named:
+        role = entries[position].role
+        for language in ("sv", "en"):
+            for duty, text in enumerate(role.duties.get(language)):
+                text_words = words(text)
+                shared = len(asked.intersection(
+                    t for w in text_words for t in stems(w, language)
+                ))
+                others = [
+                    other for w in text_words
+                    for other in _named_roles(stems(w, language), entries, index.own_title_terms)
+                    if other not in named
+                ]
+                if shared and others and (best is None or shared > best[0]):
+                    best = (shared, duty, others[0])
+    if best is None:
+        return None
+    other = best[2]
+    return other, _duty_of(entries[other], index.own_title_terms[other])
 
 
 def _dealing_with(index: _NetworkIndex, top: int) -> tuple[tuple[int, int], ...]:

@@ -68,3 +68,18 @@ def test_who_appoints_or_decides_is_the_role_whose_duty_does_it(
     group = "logistik" if network == "bestservice" else None
     matches = finder.find(question, network_key=network, group_key=group).matches
     assert matches and matches[0].role_key == expected
+
+
+@pytest.mark.parametrize("question", [
+    "who is the process leader the primary contact for?",
+    "Who is the process leader the main contact for?",
+    "vem är processledaren primär kontakt för?",
+])
+def test_whom_a_role_is_something_for_is_the_role_its_duty_names(finder, question):
+    # "Is the principal's primary contact": the principal, not the process leader named.
+    matches = finder.find(question, network_key="erad").matches
+    assert matches and matches[0].role_key == "uppdragsgivare"
+    # Asked who the role is, the role itself.
+    assert finder.find("who is the process leader?", network_key="erad").matches[0].role_key == (
+        "processledare"
+    )

@@ -175,6 +175,8 @@ _ACTING_VERBS: dict[str, tuple[str, str]] = {
 # What separates the names one title gives ("Kontaktperson och ordförande", "Styrgrupp
 # (e-rådet)", "Utvecklingsledare/projektledare").
 _TITLE_PARTS = re.compile(r"[()/]| och | and ")
+_TITLE_BRACKETS = re.compile(r"[()/]")
+_ONE_WORD_JOINED = re.compile(r"-\s+(?:och|eller)\s")
 _SENDING_KINDS = ("send", "inform", "carry")
 # Kinds of act so common in duties ("Säkerställer att …", "Makes sure …") that the best role
 # answers whenever one of its own duties does it.
@@ -637,7 +639,13 @@ class ContactFinder:
                 entry.situation_terms.append(situation)
                 situation = set()
             if weight == TITLE_WEIGHT:
-                for name in _TITLE_PARTS.split(text):
+                # "Förvaltnings- och utvecklingsorganisationen" is one name, and so is its
+                # English title: "och"/"and" joins two names only where the Swedish title
+                # does not join the parts of one word.
+                parts = _TITLE_PARTS if not _ONE_WORD_JOINED.search(role.title.sv) else (
+                    _TITLE_BRACKETS
+                )
+                for name in parts.split(text):
                     run = tuple(_bare(w) for w in words(name))
                     if run[:1] in _LEADING_ARTICLES:
                         run = run[1:]
@@ -646,6 +654,11 @@ class ContactFinder:
                     named_by = self._analyzer.index_words(name, language)
                     if named_by:
                         entry.names.append(frozenset(w[0] for w in named_by))
+                        if "(" in text and len(named_by) == len(words(name)):
+                            # A name in brackets, or before them, is the role's name as the
+                            # whole title is ("Kommundirektörsnätverket" of "Uppdragsgivare
+                            # (Kommundirektörsnätverket)"), when each of its words counts.
+                            entry.phrases.append((entry.names[-1], weight))
                 entry.title_terms.update(t for terms_of_word in word_terms for t in terms_of_word)
                 entry.title_words.update(terms_of_word[0] for terms_of_word in word_terms)
                 entry.title_words_by_language.setdefault(language, set()).update(
@@ -1515,7 +1528,7 @@ class ContactFinder:
                 ((p, duties.get(p)) for p in ranked[1:]
                  if p not in not_actors and scores[p] >= MIN_SCORE),
                 None,
-            )
+            ) or _most_dealing_with(index, ranked[0], not_actors)
         if acting is not None and acting[0] != ranked[0]:
             position, duty = acting
             scores[position] = scores[ranked[0]] + SAME_DUTY_BONUS
@@ -2073,6 +2086,24 @@ def _duty_is_for(
         return None
     other = best[2]
     return other, _duty_of(entries[other], index.own_title_terms[other])
+
+
+def _most_dealing_with(
+    index: _NetworkIndex, asker: int, not_actors: frozenset[int]
+) -> tuple[int, int] | None:
+    """The role with the most duties that name the role at `asker` by one of its names
+    ("Informs the principal …", "Is the principal's primary contact"): whom a member of that
+    body turns to when nothing else in the question matches. None if no duty names it."""
+    names = index.entries[asker].names
+    best: tuple[int, int, int] | None = None  # (duties naming it, role, first such duty)
+    for position, entry in enumerate(index.entries):
+        if position == asker or position in not_actors:
+            continue
+        naming = [d for d, terms in enumerate(entry.duty_terms)
+                  if any(name <= terms for name in names)]
+        if naming and (best is None or len(naming) > best[0]):
+            best = (len(naming), position, naming[0])
+    return None if best is None else (best[1], best[2])
 
 
 def _dealing_with(index: _NetworkIndex, top: int) -> tuple[tuple[int, int], ...]:

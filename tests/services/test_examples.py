@@ -147,6 +147,13 @@ def test_examples_asking_who_holds_a_role_do_not_overrule_who_appoints_it():
 
     assert asked("who appoints our meeting organiser?") == "ordforande"
     assert asked("who is our meeting organiser?") == "motesansvarig"
+    # Named by its whole title, though another title shares its word ("Vice chair").
+    chair = ContactFinder(SHIPPED, tuple(
+        ExampleQuestion("erad", text, ("ordforande",))
+        for text in ("who's the e-council chair", "e-council chair?")
+    ))
+    decides = chair.find("who decides the e-council chair for next year?", network_key="erad")
+    assert decides.matches[0].role_key == "styrgrupp"
 
 
 def test_an_example_for_a_role_the_registry_no_longer_has_is_left_out():

@@ -317,6 +317,9 @@ _STILL_ASKS = frozenset({
     # Belonging to a body: "är processledaren med i beredningen?", "is … part of …?"; not a
     # thing named with the word ("is the member register up to date?").
     "med i", "part of", "member of", "members of", "a member", "ingar", "sitter", "sits",
+    # Whether the group can afford something is the finance role's to say ("har vi råd med
+    # en föreläsare?", "can we afford a second meeting?").
+    "rad", "afford",
 })
 # Swedish questions with the verb first, answered yes or no ("Beslutas budgeten på
 # årsmötet?", "Måste planen godkännas?", "Ska vi ha vegetariskt?"): auxiliaries and modals,

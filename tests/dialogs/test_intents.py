@@ -237,6 +237,9 @@ def intent_of(text: str) -> Intent:
     "min kollega har slutat, hon borde inte stå kvar som medlem i gruppen",
     "Two of our projects are doing almost the same thing, somebody should coordinate them",
     "kallelsen borde ha kommit nu",
+    # Whether the group can afford something: the finance role's call, not a fact to look up.
+    "har vi råd att bjuda in en föreläsare?",
+    "Can our group afford to pay for an external speaker in May?",
 ])
 def test_who_questions_asked_outright_or_as_a_situation(text):
     assert intent_of(text) is Intent.WHO

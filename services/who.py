@@ -2217,7 +2217,7 @@ def _related(
     question word's surface and what it says (`_word_evidence`)."""
     if not index.pairs or _RELATIONS.keys().isdisjoint(surfaces):
         return None
-    if not _MEMBERSHIP.isdisjoint(surfaces):
+    if not _MEMBERSHIP.isdisjoint(surfaces) or _asks_who_is_in(surfaces):
         return None
     # "for" typed without its accent in a Swedish question is "för", no relation ("vilka är
     # med i beredningen for e-rådet"), unlike English "questions for the board".
@@ -2239,6 +2239,21 @@ def _related(
 # makes up the role named, not who has a duty that uses the word.
 _MEMBERSHIP = frozenset({"ingår", "ingar", "ingå", "inga", "sitter", "sits", "sit", "member",
                          "members", "part"})
+
+
+_IN_OR_ON = frozenset({"in", "on", "i", "på", "pa"})
+
+
+def _asks_who_is_in(surfaces: list[str]) -> bool:
+    """"who's on the steering group?", "vem är i beredningen?": who belongs to a body, asked
+    with no word of belonging but the preposition ("who's" is read as "who")."""
+    if not surfaces or surfaces[0] not in _WHO:
+        return False
+    if surfaces[1:2] == ["on"]:  # "who on the board …?": the body is where to look
+        return True
+    # "vem i styrelsen …", "who in our group talks to the board?": someone of a body who
+    # does something, which the relations answer.
+    return len(surfaces) > 2 and surfaces[1] in _COPULA and surfaces[2] in _IN_OR_ON
 
 
 def _membership(

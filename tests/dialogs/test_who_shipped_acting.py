@@ -101,3 +101,22 @@ def test_a_member_of_a_body_is_answered_by_the_role_that_deals_most_with_it(find
     assert finder.find("vem är kommundirektörsnätverket?", network_key="erad").matches[
         0
     ].role_key == "uppdragsgivare"
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # Who is on a body is the body, not a role whose duty says something "in" it.
+    ("who's on the steering group?", "styrgrupp"),
+    ("who is on the steering group?", "styrgrupp"),
+    ("vem är i beredningen?", "beredning"),
+])
+def test_who_is_on_a_body_is_answered_by_the_body(finder, question, expected):
+    matches = finder.find(question, network_key="erad").matches
+    assert matches and matches[0].role_key == expected
+
+
+def test_someone_in_a_body_who_does_something_is_still_found_by_the_relation(finder):
+    # "Den ledamot i styrelsen som expertgruppen vänder sig till …": the board's contact.
+    matches = finder.find(
+        "vem i styrelsen ska VNS prata med?", network_key="bestservice", group_key="vns"
+    ).matches
+    assert matches and matches[0].role_key == "styrelsens_kontaktperson"

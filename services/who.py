@@ -230,6 +230,8 @@ _FORWARD = re.compile(
 # role asked for is the one the named role's duty sends to.
 _TO_WHOM = re.compile(
     r"\btill vem\b|\bmed vem\b|\bto whom\b|\bwith whom\b"
+    # "vart tar ordföranden frågor …?": where to ("vart" first; "vårt" folds alike).
+    r"|^vart (?:tar|ska|skall|skickar|lyfter|lamnar|vander)\b"
     # "till?"/"to?" ends the question, or its main clause before one of time or condition
     # ("who does the chair take decisions to when they're outside the mandate?").
     r"|\bvem\b.*\b(?:till|med)\s*(?:\??\s*$|,?\s*(?:nar|om|innan|efter)\b)"

@@ -120,3 +120,14 @@ def test_someone_in_a_body_who_does_something_is_still_found_by_the_relation(fin
         "vem i styrelsen ska VNS prata med?", network_key="bestservice", group_key="vns"
     ).matches
     assert matches and matches[0].role_key == "styrelsens_kontaktperson"
+
+
+def test_where_a_role_takes_something_is_the_role_its_duty_takes_it_to(finder):
+    # "Tar vidare beslut utanför styrgruppens mandat till uppdragsgivaren."
+    matches = finder.find(
+        "vart tar ordföranden frågor som ligger utanför rådets mandat?", network_key="erad"
+    ).matches
+    assert matches and matches[0].role_key == "uppdragsgivare"
+    # "vårt" folds to "vart" too, and asks nothing of the kind.
+    ours = finder.find("vårt e-råd, vem är ordförande?", network_key="erad").matches
+    assert ours and ours[0].role_key == "ordforande"

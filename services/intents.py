@@ -274,6 +274,9 @@ _REMARKS = frozenset({
 # ("min kollega borde inte stå kvar", "somebody should coordinate them"), it is a situation;
 # "borde ha kommit" tells of something late.
 _OUGHT = frozenset({"borde", "bor", "should", "ought"})
+# A need told in the first person makes a judgement a situation.
+_NEEDS = frozenset({"vi behover", "jag behover", "vi maste", "jag maste", "we need", "i need",
+                    "we must", "we have to", "i have to"})
 _NOT_OPINIONS = frozenset({"ha", "have", "hon", "han", "kollega", "kollegan", "colleague"})
 # Words that begin a request for something to be shown or told: with a command's topic, the
 # command ("visa årshjulet", "what deadlines are coming up?").
@@ -578,6 +581,8 @@ def _is_a_remark(text: str) -> bool:
     if "?" in text:
         return False
     folded = [w for w in (fold(w.strip("'’,.!")) for w in _WORD.findall(text.lower())) if w]
+    if _has_phrase(folded, _NEEDS):
+        return False  # "we need to change the scope, it's grown way too big": a situation
     told = folded[1:] if folded[:1] == ["the"] else folded
     return _has_phrase(folded, _REMARKS) or (
         len(told) > 2
@@ -792,7 +797,10 @@ _MIN_COMPOUND_HEAD = 3  # "e-råds", "styrgrupps": shorter heads are more often 
 # Words with which a message tells a problem with a thing rather than asks to see it.
 _PROBLEM = frozenset({"inte", "ej", "saknas", "fattas", "aldrig", "not", "missing", "never",
                       "isn't", "hasn't", "haven't", "wasn't", "aren't", "weren't", "didn't",
-                      "doesn't", "don't", "wrong", "incorrect", "fel", "felaktigt", "felaktiga"})
+                      "doesn't", "don't", "wrong", "incorrect", "fel", "felaktigt", "felaktiga",
+                      # Not as agreed, or clashing ("the minutes say something different",
+                      # "mötet krockar med …").
+                      "different", "annorlunda", "krockar", "krock", "clash", "clashes"})
 
 
 def _topic_command(
@@ -842,7 +850,9 @@ def _topic_command(
                 started = any(tuple(words[: len(v)]) == v for v in verbs)
                 requested = (
                     started
-                    or words[0] in _REQUEST_STARTS
+                    # "har inte fått någon kallelse …" drops its "jag": a problem, not "har
+                    # vi …?".
+                    or (words[0] in _REQUEST_STARTS and words[1:2] != ["inte"])
                     # "Protokollet från mars": the topic first asks for it, unless the
                     # message tells a problem with it ("… ligger inte ute än").
                     or (found <= 1 and not _PROBLEM.intersection(words))

@@ -240,6 +240,12 @@ def intent_of(text: str) -> Intent:
     # Whether the group can afford something: the finance role's call, not a fact to look up.
     "har vi råd att bjuda in en föreläsare?",
     "Can our group afford to pay for an external speaker in May?",
+    # A command's topic with a problem told: not received, not as agreed, clashing.
+    "har inte fått nån kallelse till mötet i april",
+    "the minutes say something different from what we agreed",
+    "Mötet i september krockar med budgetdagarna hos oss, går det att flytta?",
+    # A judgement with a need told is a situation.
+    "we need to change the scope of the project, it's grown way too big",
 ])
 def test_who_questions_asked_outright_or_as_a_situation(text):
     assert intent_of(text) is Intent.WHO

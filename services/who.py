@@ -1440,6 +1440,9 @@ class ContactFinder:
             question_words,
             [(at, positions, at in whole) for at, positions, strict in whole_titled if strict],
         )
+        # "Kommundirektörerna vill ha en lägesrapport": the subject who wants something, named
+        # by a synonym, is not whom to ask either.
+        not_actors |= _wanting_subject(surfaces, evidences)
         # Only the very role so named: another rule may still answer a role sharing its word.
         not_actors_named = _not_actors(
             question_words,
@@ -2354,6 +2357,30 @@ def _not_actors(
         if identity or wants:
             found.update(positions)
     return frozenset(found)
+
+
+# Words before a subject of several ("some of the …", "några av …"); not "a"/"en": "a
+# municipality wants to join" names no body of the registry.
+_SUBJECT_LEAD = frozenset({"the", "some", "of", "all", "several", "many", "några", "nagra",
+                           "alla", "flera", "vissa", "av"})
+
+
+def _wanting_subject(surfaces: list[str], evidences: list[_WordEvidence]) -> frozenset[int]:
+    """The roles the first word of the question names, by title or synonym, when it is the
+    subject of wanting or asking ("kommundirektörerna undrar hur det går …", "some of the
+    municipal directors want to know …") before any who-word."""
+    at = 0
+    while at < len(surfaces) and surfaces[at] in _SUBJECT_LEAD:
+        at += 1
+    if at >= len(surfaces) or not evidences[at].named:
+        return frozenset()
+    named = evidences[at].named
+    for later in range(at + 1, min(at + 1 + _IDENTITY_REACH, len(surfaces))):
+        if surfaces[later] in _WHO:
+            return frozenset()
+        if surfaces[later] in _WANTS:
+            return frozenset(named)
+    return frozenset()
 
 
 # After a verb of acting, the words that ask which thing it chooses ("bestämmer vilka …").

@@ -131,3 +131,14 @@ def test_where_a_role_takes_something_is_the_role_its_duty_takes_it_to(finder):
     # "vårt" folds to "vart" too, and asks nothing of the kind.
     ours = finder.find("vårt e-råd, vem är ordförande?", network_key="erad").matches
     assert ours and ours[0].role_key == "ordforande"
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # The principal's people want to know: not whom to ask, but the one who informs them.
+    ("kommundirektörerna vill ha en lägesrapport", "processledare"),
+    # Asked who the directors are, the principal.
+    ("vilka är kommundirektörerna?", "uppdragsgivare"),
+])
+def test_a_body_that_wants_something_is_not_whom_to_ask(finder, question, expected):
+    matches = finder.find(question, network_key="erad").matches
+    assert matches and matches[0].role_key == expected

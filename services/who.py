@@ -224,6 +224,11 @@ _FORWARD = re.compile(
     r"|\bwhere (?:do|does|should|will) (?:they|it|these|this|my \w+|the \w+) go\b"
     r"|\bwhere (?:do|should|can) (?:i|we) (?:send|deliver) (?:them|it|these|this)\b"
     r"|\bwho (?:should|do i|do we) (?:get|have|receive|give) (?:them|it)\b"
+    r"|\bwho (?:should|will|is to) (?:get|have|receive) (?:my|our) \w+"
+    # The asker sends something named: "vart skickar jag utkastet?", "who do I send my draft
+    # to afterwards?".
+    r"|\bvart (?:skickar|lamnar|mejlar) (?:jag|vi) \w+(?:et|en|na)\b"
+    r"|\bwho (?:do|should|can|shall) (?:i|we) (?:send|give|hand|forward) (?:my|our|the) \w+ to\b"
     r"|\bwho (?:do|does) (?:they|it|these) go to\b"
 )
 # "Till vem lyfter ordföranden …?", "who does the process leader escalate decisions to?": the

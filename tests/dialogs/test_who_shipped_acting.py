@@ -142,3 +142,14 @@ def test_where_a_role_takes_something_is_the_role_its_duty_takes_it_to(finder):
 def test_a_body_that_wants_something_is_not_whom_to_ask(finder, question, expected):
     matches = finder.find(question, network_key="erad").matches
     assert matches and matches[0].role_key == expected
+
+
+@pytest.mark.parametrize("question", [
+    "I'm taking notes at tomorrow's meeting, who do I send my draft to afterwards?",
+    "jag fick skriva på mötet idag, vart skickar jag utkastet?",
+    "I took notes at yesterday's meeting, who should get my draft?",
+])
+def test_the_asker_in_a_roles_shoes_sends_where_its_duty_sends(finder, question):
+    # "Sammanställer utkast till mötesprotokoll och skickar det till processledaren."
+    matches = finder.find(question, network_key="erad").matches
+    assert matches and matches[0].role_key == "processledare"

@@ -243,6 +243,10 @@ _NOT_FOR_A_ROLE = frozenset({
     "skrappost", "skrapposten", "skrapkorgen", "spam", "spamfilter", "spamfiltret",
     "junk mail", "junk folder",
     "outlook",
+    # What a calendar shows is the calendar's ("the calendar invite shows the wrong time");
+    # an invite that never came is for whoever sends the notice.
+    "shows the wrong time", "visar fel tid", "wrong time in the calendar", "fel tid i kalendern",
+    "time zone", "timezone", "tidszon", "tidszonen",
     # The bot's own reminders ("the reminder was posted in the wrong channel", "varför fick
     # jag två påminnelser?"): feedback on the bot; asking who sends one is read before this.
     "reminder", "reminders", "paminnelse", "paminnelsen", "paminnelser", "paminnelserna",

@@ -221,6 +221,7 @@ def intent_of(text: str) -> Intent:
     "finns det någon som bokar lokal till vårmötet",
     # A link that never came is for whoever sends the notice; only trouble with it is IT's.
     "the Skype link for the council meeting never arrived",
+    "I never got the calendar invite for the council meeting",
     "jag hittar inte skypelänken till beredningsmötet",
     # A command's topic, then what is wrong with it: a situation.
     "the minutes from the last meeting are wrong",
@@ -434,6 +435,9 @@ def test_small_talk_in_both_languages(text):
     "medlemslistan är rena kaoset",
     # "… är väl …?" asks to be told that it is so.
     "beredningsmötet är väl ett skypemöte?",
+    # A calendar showing the wrong time is the calendar's trouble.
+    "the calendar invite for the e-council shows the wrong time",
+    "mötet visar fel tid i outlook",
 ])
 def test_requests_the_bot_does_not_carry_out_in_both_languages(text):
     assert intent_of(text) is Intent.UNSUPPORTED

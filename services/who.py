@@ -435,6 +435,8 @@ class _NetworkIndex:
     # Role -> the other roles whose duty names it by a whole title, with that duty
     # (`_dealing_with`): filled as questions ask, at most one entry per role.
     dealing_with: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    # First word of each role's title name -> (role, the name's words) (`_title_begun`).
+    title_runs: dict[str, list[tuple[int, tuple[str, ...]]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -774,7 +776,12 @@ class ContactFinder:
             ]
             for position, entry in enumerate(entries)
         ]
+        title_runs: dict[str, list[tuple[int, tuple[str, ...]]]] = defaultdict(list)
+        for position, entry in enumerate(entries):
+            for run in entry.title_runs:
+                title_runs[run[0]].append((position, run))
         return _NetworkIndex(
+            title_runs=dict(title_runs),
             situation_runs={run: frozenset(told) for run, told in situation_runs.items()},
             mentions=mentions,
             pairs=dict(pairs),
@@ -951,9 +958,7 @@ class ContactFinder:
             return matches
         if self._naming_another(network_key, question, vote.backing, vote.role_key):
             return matches
-        if self._acted_on(
-            network_key, question, vote.backing, vote.role_key
-        ):
+        if self._acted_on(network_key, question, vote.backing, vote.role_key):
             return matches
         chosen = next((m for m in matches if m.role_key == vote.role_key), None)
         if chosen is None:
@@ -2021,13 +2026,12 @@ def _title_begun(
     person" of the chair's title."""
     asked = [_bare(s) for s in surfaces]
     longest: tuple[int, bool, int] | None = None  # (words told, cut short, role)
-    for position, entry in enumerate(index.entries):
-        for run in entry.title_runs:
-            for start in range(len(asked) - 1):
-                for end in range(start + 2, min(start + len(run), len(asked)) + 1):
-                    cut = _begins(asked[start:end], run)
-                    if cut is not None and (longest is None or end - start > longest[0]):
-                        longest = (end - start, cut, position)
+    for start in range(len(asked) - 1):
+        for position, run in index.title_runs.get(asked[start], ()):
+            for end in range(start + 2, min(start + len(run), len(asked)) + 1):
+                cut = _begins(asked[start:end], run)
+                if cut is not None and (longest is None or end - start > longest[0]):
+                    longest = (end - start, cut, position)
     if longest is None or not longest[1] or longest[2] == ranked[0]:
         return None
     position = longest[2]
@@ -2094,11 +2098,11 @@ def _duty_is_for(
         for language in ("sv", "en") for t in stems(s, language)
     }
     entries = index.entries
-    best: tuple[int, int, int] | None = None  # (shared words, duty, other role)
+    best: tuple[int, int] | None = None  # (words shared with the question, other role)
     for position in named:
         role = entries[position].role
         for language in ("sv", "en"):
-            for duty, text in enumerate(role.duties.get(language)):
+            for text in role.duties.get(language):
                 text_words = words(text)
                 shared = len(asked.intersection(
                     t for w in text_words for t in stems(w, language)
@@ -2109,10 +2113,10 @@ def _duty_is_for(
                     if other not in named
                 ]
                 if shared and others and (best is None or shared > best[0]):
-                    best = (shared, duty, others[0])
+                    best = (shared, others[0])
     if best is None:
         return None
-    other = best[2]
+    other = best[1]
     return other, _duty_of(entries[other], index.own_title_terms[other])
 
 

@@ -238,7 +238,9 @@ _NOT_FOR_A_ROLE = frozenset({
     "kan inte logga in", "kommer inte in", "gar inte att oppna", "kan inte oppna",
     "won't load", "wont load", "doesn't load", "not loading", "login error", "error message",
     "can't log in", "cannot log in", "can't open", "cannot open", "keeps crashing", "freezes",
-    "won't start", "wont start",
+    "won't start", "wont start", "isn't loading", "is not loading", "doesn't open",
+    "does not open", "is broken", "cant hear", "can't hear", "no sound", "no audio",
+    "hors inte", "inget ljud",
     # Mail that went astray is the mail system's ("hamnade i skräpposten", "went to spam").
     "skrappost", "skrapposten", "skrapkorgen", "spam", "spamfilter", "spamfiltret",
     "junk mail", "junk folder",
@@ -269,6 +271,11 @@ _REMARKS = frozenset({
     "grymt", "fantastiskt", "fantastisk", "amazing", "awesome", "brilliant", "best thing",
     # Time it took: "tog en evighet", "took forever".
     "en evighet", "evigheter", "forever", "took ages",
+    # Praise, and how hard something is to read ("riktigt bra protokoll", "utkastet är
+    # svårläst"); an opinion told as one ("honestly the board never listens").
+    "riktigt bra", "jattebra", "superbra", "toppen", "ser bra ut", "bra jobbat", "really good",
+    "really great", "great job", "well done", "nice work", "svarlast", "svarlasta",
+    "hard to read", "honestly", "arligt talat", "uppriktigt sagt", "to be honest",
     # Disorder: "medlemsregistret ser ut som kaos", "the member register looks messy".
     "kaos", "kaoset", "kaosartat", "katastrof", "en rora", "messy", "a mess", "chaos", "chaotic",
     "a disaster",
@@ -319,7 +326,8 @@ _YES_NO_STARTS = frozenset({
 _STILL_ASKS = frozenset({
     "someone", "somebody", "anyone", "anybody", "responsible", "contact", "charge",
     "nagon", "nan", "ansvarig", "ansvarar", "kontakt", "kontaktperson", "help", "hjalp",
-    # "är det sekreteraren som skriver protokollet?": a relative clause names the doer.
+    # "är det sekreteraren som skriver protokollet?": a relative clause names the doer (not
+    # "samma som", see `_asks_yes_or_no`'s caller).
     "som",
     # Belonging to a body: "är processledaren med i beredningen?", "is … part of …?"; not a
     # thing named with the word ("is the member register up to date?").
@@ -521,9 +529,13 @@ def _unreported(folded: list[str]) -> list[str]:
 
 
 def _not_for_whom(folded: list[str]) -> list[str]:
-    """`folded` less the word after "för"/"for": "funkar länken för nån annan?" asks whether
-    it works for others, not for someone."""
-    return [w for i, w in enumerate(folded) if i == 0 or folded[i - 1] != "for"]
+    """`folded` less the word after "för"/"for" and the "som" of "samma som": "funkar länken
+    för nån annan?" asks whether it works for others, not for someone; "är SKL samma som
+    SKR?" has no relative clause."""
+    return [
+        w for i, w in enumerate(folded)
+        if i == 0 or (folded[i - 1] != "for" and not (w == "som" and folded[i - 1] == "samma"))
+    ]
 
 
 def _asks_yes_or_no(folded: list[str], text: str, request_verbs: frozenset[str]) -> bool:
@@ -608,11 +620,15 @@ def _asks_whether_a_role_is_held(folded: list[str], role_words: frozenset[str]) 
     """"Har vi en sekreterare?", "do we have a treasurer?": asks for whoever holds it."""
     if len(folded) < 3 or folded[1] not in _HOLDERS:
         return False
-    # The whole word, not its start: the role words include everyday ones of synonyms.
-    return any(word in role_words and len(word) > _MIN_ROLE_WORD for word in folded[2:5])
+    # The whole word, not its start: the role words include everyday ones of synonyms. Only
+    # determiners and adverbs between: "har vi redan bokat lokal?" asks whether it is done.
+    held = _without_leading(folded[2:], _BEFORE_A_HELD_ROLE)
+    return bool(held) and held[0] in role_words and len(held[0]) > _MIN_ROLE_WORD
 
 
 _HOLDERS = frozenset({"vi", "ni", "man", "we", "you"})
+_BEFORE_A_HELD_ROLE = frozenset({"en", "ett", "nagon", "nan", "ingen", "redan", "fortfarande",
+                                 "inte", "a", "an", "any", "some", "already", "still", "no"})
 
 
 def _short_small_talk(words: list[str]) -> Classified | None:

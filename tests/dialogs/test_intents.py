@@ -247,6 +247,9 @@ def intent_of(text: str) -> Intent:
     "Mötet i september krockar med budgetdagarna hos oss, går det att flytta?",
     # A judgement with a need told is a situation.
     "we need to change the scope of the project, it's grown way too big",
+    # Whether a role is held asks for its holder; a need told after "honestly" is a situation.
+    "har vi redan en kassör?",
+    "honestly we need someone to book the rooms",
 ])
 def test_who_questions_asked_outright_or_as_a_situation(text):
     assert intent_of(text) is Intent.WHO
@@ -438,6 +441,16 @@ def test_small_talk_in_both_languages(text):
     # A calendar showing the wrong time is the calendar's trouble.
     "the calendar invite for the e-council shows the wrong time",
     "mötet visar fel tid i outlook",
+    # Praise, hard reading and "honestly …" told without a question; IT trouble in other words.
+    "Riktigt bra protokoll från senaste mötet",
+    "medlemsregistret ser bra ut nu iaf",
+    "Utkastet är väldigt svårläst",
+    "Honestly the board never listens to the expert groups",
+    "projectplace isn't loading again",
+    "skype link is broken cant hear anything",
+    # Yes/no questions of fact: whether something is done, whether two things are the same.
+    "Har vi redan bokat lokal för nästa år?",
+    "Är SKL samma som SKR?",
 ])
 def test_requests_the_bot_does_not_carry_out_in_both_languages(text):
     assert intent_of(text) is Intent.UNSUPPORTED

@@ -1468,14 +1468,18 @@ class ContactFinder:
         # secretary?": the act chooses who holds a role. The first role named after "vem"/"who"
         # is the one filled, not the one choosing (its own duty that "beslutas" chooses
         # nothing); "who will chair the steering group?" fills the chair, and the group is only
-        # where. "who assigns the secretary role?" does the same (a verb read by its form:
-        # "assignment" is no act).
+        # where. "who assigns the secretary role?" and "who hands out the meeting organiser
+        # job?" do the same (verbs read by their form: "assignment" is no act).
         if verb_at >= 0 and verb_at + 1 < len(surfaces) and (
             surfaces[verb_at + 1] in _WHO_HOLDS or _among_us(surfaces[verb_at + 1:])
         ):
             filled_after = verb_at + 1
         else:
-            filled_after = next((at for at, s in enumerate(surfaces) if s in _ASSIGNS), -1)
+            filled_after = next(
+                (at for at, s in enumerate(surfaces)
+                 if s in _ASSIGNS or tuple(surfaces[at:at + 2]) in _HANDS_OUT),
+                -1,
+            )
         if acting is None and filled_after >= 0:
             filled = next(
                 (strict for at, _, strict in whole_titled if at > filled_after and strict), []
@@ -2400,6 +2404,7 @@ _WHO_HOLDS = frozenset({"vem", "who"})
 # Verbs that give someone a role, as written ("assigns the secretary role", "tilldelar
 # sekreterarrollen"): their stems are those of nouns in duties ("assignment").
 _ASSIGNS = frozenset({"assign", "assigns", "tilldelar", "tilldela", "tilldelas"})
+_HANDS_OUT = frozenset({("hands", "out"), ("hand", "out"), ("delar", "ut"), ("dela", "ut")})
 _AMONG_US = frozenset({("av", "oss"), ("of", "us"), ("among", "us"), ("bland", "oss")})
 
 

@@ -56,6 +56,8 @@ def test_making_sure_of_a_thing_is_answered_by_the_role_that_does_it(finder, que
     ("Vem utser sekreteraren i vår grupp?", "bestservice", "ordforande"),
     ("who assigns the secretary role in our group", "bestservice", "ordforande"),
     ("vem tilldelar rollen som mötesansvarig?", "bestservice", "ordforande"),
+    ("Who hands out the meeting organiser job in our group?", "bestservice", "ordforande"),
+    ("vem delar ut rollen som sekreterare?", "bestservice", "ordforande"),
     # One of the group chosen, whatever the task is called.
     ("Who decides which of us becomes the meeting coordinator?", "bestservice", "ordforande"),
     ("Vem bestämmer vem av oss som ska boka lokaler?", "bestservice", "ordforande"),

@@ -285,10 +285,10 @@ _REMARKS = frozenset({
 # ("min kollega borde inte stå kvar", "somebody should coordinate them"), it is a situation;
 # "borde ha kommit" tells of something late.
 _OUGHT = frozenset({"borde", "bor", "should", "ought"})
+_NOT_OPINIONS = frozenset({"ha", "have", "hon", "han", "kollega", "kollegan", "colleague"})
 # A need told in the first person makes a judgement a situation.
 _NEEDS = frozenset({"vi behover", "jag behover", "vi maste", "jag maste", "we need", "i need",
                     "we must", "we have to", "i have to"})
-_NOT_OPINIONS = frozenset({"ha", "have", "hon", "han", "kollega", "kollegan", "colleague"})
 # Words that begin a request for something to be shown or told: with a command's topic, the
 # command ("visa årshjulet", "what deadlines are coming up?").
 _REQUEST_STARTS = frozenset({
@@ -327,7 +327,7 @@ _STILL_ASKS = frozenset({
     "someone", "somebody", "anyone", "anybody", "responsible", "contact", "charge",
     "nagon", "nan", "ansvarig", "ansvarar", "kontakt", "kontaktperson", "help", "hjalp",
     # "är det sekreteraren som skriver protokollet?": a relative clause names the doer (not
-    # "samma som", see `_asks_yes_or_no`'s caller).
+    # "samma som": `_not_for_whom` drops it).
     "som",
     # Belonging to a body: "är processledaren med i beredningen?", "is … part of …?"; not a
     # thing named with the word ("is the member register up to date?").

@@ -175,6 +175,8 @@ _ACTING_VERBS: dict[str, tuple[str, str]] = {
 # What separates the names one title gives ("Kontaktperson och ordförande", "Styrgrupp
 # (e-rådet)", "Utvecklingsledare/projektledare").
 _TITLE_PARTS = re.compile(r"[()/]| och | and ")
+# Brackets and slashes only: for a title whose Swedish form joins the parts of one word
+# (`_ONE_WORD_JOINED`: "Förvaltnings- och utvecklingsorganisationen").
 _TITLE_BRACKETS = re.compile(r"[()/]")
 _ONE_WORD_JOINED = re.compile(r"-\s+(?:och|eller)\s")
 _SENDING_KINDS = ("send", "inform", "carry")

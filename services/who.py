@@ -1016,7 +1016,7 @@ class ContactFinder:
         that the question lacks: "vem är vice ordförande …?" is worded as closely as can be
         like "vem är ordförande …?", and is still not the same question."""
         index = self._networks[network_key]
-        voted = next((p for p, e in enumerate(index.entries) if e.role.key == role_key), None)
+        voted = _position_of(index, role_key)
         return (
             voted is not None
             and bool(examples)
@@ -1034,10 +1034,10 @@ class ContactFinder:
         if not asked:
             return False
         index = self._networks[network_key]
-        voted = next((p for p, e in enumerate(index.entries) if e.role.key == role_key), None)
+        voted = _position_of(index, role_key)
         if voted is None:
             return False
-        terms = {t for word in words(question) for lang in ("sv", "en") for t in stems(word, lang)}
+        terms = _stems_in(question)
         entries = index.entries
         # Not as a part of a longer name told ("styrelsen" of "styrelsens kontaktperson").
         told = [name for entry in entries for name in entry.names if name <= terms]
@@ -1055,9 +1055,7 @@ class ContactFinder:
 
     def _acts_in(self, text: str) -> frozenset[str]:
         """The verbs of acting in `text` (`_ACTING_VERBS`, but those that only carry)."""
-        return self._acting_words.intersection(
-            t for word in words(text) for language in ("sv", "en") for t in stems(word, language)
-        )
+        return self._acting_words.intersection(_stems_in(text))
 
     def named_group(self, text: str, *, network_key: str) -> str | None:
         """The key of the group of `network_key` that `text` names anywhere, if any
@@ -2178,8 +2176,18 @@ _DETERMINERS = _ARTICLES | {"a", "an", "my", "min", "mitt", "vårt", "våra", "v
 
 def _roles_titled(index: _NetworkIndex, text: str) -> frozenset[int]:
     """The roles `text` names by a word only their title has, in either language."""
-    terms = {t for word in words(text) for language in ("sv", "en") for t in stems(word, language)}
+    terms = _stems_in(text)
     return frozenset(p for p, own in enumerate(index.own_title_terms) if own & terms)
+
+
+def _stems_in(text: str) -> set[str]:
+    """Every stem of `text`'s words, in both languages."""
+    return {t for word in words(text) for language in ("sv", "en") for t in stems(word, language)}
+
+
+def _position_of(index: _NetworkIndex, role_key: str) -> int | None:
+    """The position of the role `role_key` in `index`, if the network has it."""
+    return next((p for p, e in enumerate(index.entries) if e.role.key == role_key), None)
 
 
 def _named_roles(

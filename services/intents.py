@@ -279,6 +279,10 @@ _REMARKS = frozenset({
     # Disorder: "medlemsregistret ser ut som kaos", "the member register looks messy".
     "kaos", "kaoset", "kaosartat", "katastrof", "en rora", "messy", "a mess", "chaos", "chaotic",
     "a disaster",
+    # Outrage and frustration: "… skandal", "det är så frustrerande", "helt orimlig".
+    "skandal", "skandalost", "frustrerande", "frustrating", "orimlig", "orimligt", "orimliga",
+    # News told for the record: "… bara så ni vet", "just fyi".
+    "fyi", "bara sa ni vet", "bara sa du vet", "for kannedom", "just so you know", "heads up",
 })
 # How something ought to be, told of a thing or body ("styrelsen borde lyssna mer",
 # "allergies should be checked better"): an opinion. Told of a person or with "någon"
@@ -289,6 +293,19 @@ _NOT_OPINIONS = frozenset({"ha", "have", "hon", "han", "kollega", "kollegan", "c
 # A need told in the first person makes a judgement a situation.
 _NEEDS = frozenset({"vi behover", "jag behover", "vi maste", "jag maste", "we need", "i need",
                     "we must", "we have to", "i have to"})
+# Signs of a remark made in passing, told of something with no problem and no one in the
+# first person: "ju" (as we all know: "e-rådet har ju inget mandat"), an emoji ("konstella har
+# alltid så god mat 👌") or letters drawn out ("projektplanen är sååå lång").
+_AS_WE_ALL_KNOW = "ju"
+_EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+_DRAWN_OUT = re.compile(r"([^\W\d_])\1\1")
+# "… åt mig", "… åt oss": something to be done for the asker, asked of the bot ("spara
+# dokumentet i Projectplace åt mig"); asked who does it ("vem kan boka åt oss?"), it is a
+# who-question, read before this.
+_FOR_THE_ASKER = frozenset({"at mig", "at oss"})
+# The asker, told in the first person; not "var", which is "vår" folded but also "was".
+_ASKER = frozenset({"jag", "vi", "mig", "oss", "min", "mitt", "mina", "i", "we", "me", "us",
+                    "my", "our", "i'm", "im", "we're", "we'll", "i've", "we've"})
 # Words that begin a request for something to be shown or told: with a command's topic, the
 # command ("visa årshjulet", "what deadlines are coming up?").
 _REQUEST_STARTS = frozenset({
@@ -448,7 +465,7 @@ def classify(
         return Classified(SmallTalk.GREETING, language=_small_talk_language(folded))
     if _has_phrase(folded, _ASKS_FOR_A_PERSON) or _asks_who_they_are(folded, role_words):
         return Classified(QUESTION, argument=text.strip())
-    short = _short_small_talk(folded)
+    short = _short_small_talk(folded) or _thanks_told_at_length(text, folded)
     if short is not None:
         return short
     if _has_phrase(folded, _CHAT):
@@ -477,7 +494,12 @@ def classify(
         )
         if topic is not None:
             return topic
-    if asks_to_do or _has_phrase(_unreported(folded), _NOT_FOR_A_ROLE):
+    if (
+        asks_to_do
+        or _has_phrase(_unreported(folded), _NOT_FOR_A_ROLE)
+        or _is_said_in_passing(text, folded)
+        or (_has_phrase(folded, _FOR_THE_ASKER) and not _needs_someone(folded))
+    ):
         return Classified(UNSUPPORTED, argument=text.strip())
     asked = _without_leading(folded, _BEFORE_A_QUESTION)  # "senast när måste …?"
     if polite or (asked and asked[0] in _QUESTION_OF_FACT_STARTS) or (
@@ -600,13 +622,33 @@ def _is_a_remark(text: str) -> bool:
     if _has_phrase(folded, _NEEDS):
         return False  # "we need to change the scope, it's grown way too big": a situation
     told = folded[1:] if folded[:1] == ["the"] else folded
-    return _has_phrase(folded, _REMARKS) or (
+    return _has_phrase(folded, _REMARKS) or _is_said_in_passing(text, folded, emoji=False) or (
         len(told) > 2
         and told[1] in _OUGHT
         and _FIRST_PERSON.isdisjoint(folded)
         and _SOMEONE.isdisjoint(folded)
         and _NOT_OPINIONS.isdisjoint(told[:3])
     )
+
+
+def _is_said_in_passing(text: str, folded: list[str], *, emoji: bool = True) -> bool:
+    """"Budgeten är ju helt orimlig", "konstella har alltid så god mat 👌": a remark with no
+    question, no problem and no need told in the first person (see `_AS_WE_ALL_KNOW`). An
+    emoji is read only after the commands, which it does not change ("visa årshjulet 🙂")."""
+    signs = _AS_WE_ALL_KNOW in folded or _DRAWN_OUT.search(text.lower()) or (
+        emoji and _EMOJI.search(text)
+    )
+    return (
+        bool(signs)
+        and "?" not in text
+        and _ASKER.isdisjoint(folded)
+        and _PROBLEM.isdisjoint(folded)
+        and not _needs_someone(folded)
+    )
+
+
+def _needs_someone(folded: list[str]) -> bool:
+    return _has_phrase(folded, _NEEDS) or not _SOMEONE.isdisjoint(folded)
 
 
 def _asks_someone_after(command: Classified) -> bool:
@@ -629,6 +671,17 @@ def _asks_whether_a_role_is_held(folded: list[str], role_words: frozenset[str]) 
 _HOLDERS = frozenset({"vi", "ni", "man", "we", "you"})
 _BEFORE_A_HELD_ROLE = frozenset({"en", "ett", "nagon", "nan", "ingen", "redan", "fortfarande",
                                  "inte", "a", "an", "any", "some", "already", "still", "no"})
+
+
+def _thanks_told_at_length(text: str, words: list[str]) -> Classified | None:
+    """"Thanks to the office for a really clear presentation today": thanks longer than
+    `_SHORT_THANKS_WORDS`, told with no question, problem or need, is acknowledged."""
+    if "?" in text or not _PROBLEM.isdisjoint(words) or _needs_someone(words):
+        return None
+    for language, by_kind in _SMALL_TALK_BY_LANGUAGE.items():
+        if words and words[0] in by_kind[SmallTalk.THANKS]:
+            return Classified(SmallTalk.ACKNOWLEDGED, language=language)
+    return None
 
 
 def _short_small_talk(words: list[str]) -> Classified | None:

@@ -47,6 +47,20 @@ def test_goodbyes_and_acknowledgements_ask_nothing(text, kind):
     assert (route.kind, route.intent) == (kind, Intent.SMALL_TALK)
 
 
+@pytest.mark.parametrize(("text", "language"), [
+    ("Tack till kansliet för en väldigt tydlig genomgång av utkastet idag", "sv"),
+    ("Thanks to everyone for a great meeting in Göteborg last week", "en"),
+])
+def test_thanks_told_at_length_is_acknowledged_in_its_language(text, language):
+    route = classify(text, BOT_COMMANDS, DUTY_VERBS, ROLE_WORDS)
+    assert (route.kind, route.language) == (SmallTalk.ACKNOWLEDGED, language)
+
+
+@pytest.mark.parametrize("text", ["visa årshjulet 🙂", "dagordning för VNS 🙏"])
+def test_an_emoji_does_not_make_a_command_a_remark(text):
+    assert intent_of(text) is Intent.COMMAND
+
+
 @pytest.mark.parametrize("text", ["vem är du?", "Who are you?", "who made you?",
                                   "vem har gjort dig?"])
 def test_asking_who_the_bot_is_is_answered_by_the_greeting_not_a_role(text):
@@ -250,6 +264,9 @@ def intent_of(text: str) -> Intent:
     # Whether a role is held asks for its holder; a need told after "honestly" is a situation.
     "har vi redan en kassör?",
     "honestly we need someone to book the rooms",
+    # A problem or a need told with the signs of a remark, or of a task done for the asker.
+    "hittar inte protokollet från i våras 😩",
+    "vi behöver någon som bokar rum åt oss",
 ])
 def test_who_questions_asked_outright_or_as_a_situation(text):
     assert intent_of(text) is Intent.WHO
@@ -451,6 +468,15 @@ def test_small_talk_in_both_languages(text):
     # Yes/no questions of fact: whether something is done, whether two things are the same.
     "Har vi redan bokat lokal för nästa år?",
     "Är SKL samma som SKR?",
+    # Remarks made in passing: "ju", an emoji, letters drawn out, outrage, news for the record.
+    "styrgruppen har ju redan bestämt det där",
+    "lunchen på träffen var så god 😋",
+    "dagordningen var jääättelång idag",
+    "det här med rumsbokningen är en skandal",
+    "the new member list is out, just fyi",
+    "minnesanteckningarna är ute nu, bara så ni vet",
+    # Something to be done for the asker, asked of the bot.
+    "sammanställ siffrorna från enkäten åt oss",
 ])
 def test_requests_the_bot_does_not_carry_out_in_both_languages(text):
     assert intent_of(text) is Intent.UNSUPPORTED

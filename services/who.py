@@ -254,6 +254,15 @@ _FOR_WHOM = re.compile(
 )
 
 
+# The person asked for is in the asker's own group: "who in our group talks to the board?",
+# "vem i gruppen svarar?", "who does the board talk to in our group"; folded. Only the plain
+# word for a group: "vem i styrgruppen …" names a body that is a role of its own.
+_IN_OUR_GROUP = re.compile(
+    r"\b(?:vem|vilka|vilken|who)\b(?:\W+[\w'’]+){0,5}?\W+(?:i|in|inom|within|fran|from)\s+"
+    r"(?:(?:var|our|our own|the)\s+)?(?:grupp|gruppen|group)\b"
+)
+
+
 # Asked who stands in for someone: taking over, stepping in, or someone away ("vem tar över
 # när sekreteraren är borta?", "who covers for the chair?"); folded, both languages.
 _STANDS_IN_WORDING = re.compile(
@@ -300,6 +309,10 @@ class _Wording:
     @property
     def stands_in(self) -> bool:
         return self._says(_STANDS_IN_WORDING)
+
+    @property
+    def in_our_group(self) -> bool:
+        return self._says(_IN_OUR_GROUP)
 
 
 @dataclass(frozen=True)
@@ -907,7 +920,9 @@ class ContactFinder:
                 *(m for m in matches if m.role_key != body),
             )[:MAX_MATCHES]
         if matches:
-            matches = self._heeding_examples(question, network_key, matches, scoped_words)
+            matches = self._heeding_examples(
+                question, network_key, matches, scoped_words, wording.in_our_group
+            )
         else:
             matches = self._from_examples_alone(question, network_key, scoped_words)
         return ContactSearch(
@@ -925,6 +940,7 @@ class ContactFinder:
         network_key: str,
         matches: tuple[RoleMatch, ...],
         question_words: list[Word],
+        in_our_group: bool,
     ) -> tuple[RoleMatch, ...]:
         """`matches` led by the role the nearest example questions agree on, if they clearly
         agree on another role than the best match.
@@ -936,7 +952,9 @@ class ContactFinder:
         the budget's role; nor by examples that each name another role by its title
         (`_about_other_roles`). An example that is the same question (`SAME_QUESTION`) is
         followed, unless it names its role by a title word the question lacks
-        (`_naming_another`): it was added to correct this very answer.
+        (`_naming_another`): it was added to correct this very answer. Asked for someone in
+        the asker's group (`in_our_group`), a role held network-wide does not overrule one
+        held in each group.
         """
         if len(matches) == 1 and matches[0].named:
             # The question names one role and no other matches: only the same question,
@@ -962,6 +980,13 @@ class ContactFinder:
             return matches
         if self._acted_on(network_key, question, vote.backing, vote.role_key):
             return matches
+        network = self.registry.network(network_key)
+        if (
+            in_our_group
+            and network.role(matches[0].role_key).scope == "group"
+            and network.role(vote.role_key).scope == "network"
+        ):
+            return matches  # "vem i gruppen …?" is answered by one of the group's roles
         chosen = next((m for m in matches if m.role_key == vote.role_key), None)
         if chosen is None:
             chosen = RoleMatch(
@@ -1566,6 +1591,18 @@ class ContactFinder:
                  if p not in not_actors and scores[p] >= MIN_SCORE),
                 None,
             ) or _most_dealing_with(index, ranked[0], not_actors)
+        if (
+            (acting is None or index.entries[acting[0]].role.scope == "network")
+            and index.entries[ranked[0]].role.scope == "network"
+            and wording.in_our_group
+        ):
+            # "Who in our group talks to the board?": one of the group's own roles, the best
+            # that matches at all, not the board's contact.
+            acting = next(
+                ((p, duties.get(p)) for p in ranked[1:]
+                 if index.entries[p].role.scope == "group" and scores[p] >= MIN_SCORE),
+                acting,
+            )
         if acting is not None and acting[0] != ranked[0]:
             position, duty = acting
             scores[position] = scores[ranked[0]] + SAME_DUTY_BONUS

@@ -170,7 +170,8 @@ _ACTING_VERBS: dict[str, tuple[str, str]] = {
     "receive": ("emot får", "receive receives get gets"),
     # Verbs that take something to someone only in a question "till vem …?"/"who … to?"
     # ("vem tar processledaren upp resursbehov med?", "who does the chair take … to?").
-    "carry": ("tar ta lyfter lyfta", "take takes bring brings raise raises"),
+    "carry": ("tar ta lyfter lyfta lämnar lämna presenterar presentera",
+              "take takes bring brings raise raises present presents hand hands"),
 }
 # What separates the names one title gives ("Kontaktperson och ordförande", "Styrgrupp
 # (e-rådet)", "Utvecklingsledare/projektledare").
@@ -243,6 +244,8 @@ _TO_WHOM = re.compile(
     # ("who does the chair take decisions to when they're outside the mandate?").
     r"|\bvem\b.*\b(?:till|med)\s*(?:\??\s*$|,?\s*(?:nar|om|innan|efter)\b)"
     r"|\bwho\b.*\b(?:to|with)\s*(?:\??\s*$|,?\s*(?:when|if|once|before|after)\b)"
+    # … or before what it is for: "who does the chair take the proposal to for a decision?".
+    r"|\bvem\b.*\btill for \w+\s*\??\s*$|\bwho\b.*\bto for (?:an? )?\w+\s*\??\s*$"
 )
 
 # "Who is the process leader the primary contact for?", "vem är processledaren kontakt

@@ -155,3 +155,18 @@ def test_the_asker_in_a_roles_shoes_sends_where_its_duty_sends(finder, question)
     # "Sammanställer utkast till mötesprotokoll och skickar det till processledaren."
     matches = finder.find(question, network_key="erad").matches
     assert matches and matches[0].role_key == "processledare"
+
+
+@pytest.mark.parametrize("question", [
+    # "Communicates the proposal to the management group": presenting or handing it over is
+    # taking it there, asked "to whom" also before what it is for.
+    "who does our chair hand the finished proposal to?",
+    "vem presenterar ordföranden förslaget för beslut till?",
+    "who does the chair take version 5 to for approval?",
+    "vem lämnar ordföranden det färdiga förslaget till för beslut?",
+])
+def test_whom_a_role_presents_or_hands_something_to_is_the_role_its_duty_names(
+    finder, question
+):
+    matches = finder.find(question, network_key="arbetsgrupp", group_key="vardprogram").matches
+    assert matches and matches[0].role_key == "ledningsgrupp"

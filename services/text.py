@@ -547,6 +547,9 @@ class Analyzer:
             languages = (language,)
         else:
             languages = ("sv", "en")
+        swapped = self._swapped_reading(folded, languages)
+        if swapped is not None:
+            return [swapped]
         best: tuple[int, str] | None = None
         for lang in languages:
             term = stem(folded, lang)
@@ -562,6 +565,22 @@ class Analyzer:
         if best is None:
             return []
         return [Reading((best[1],), _FUZZY_QUALITY[best[0]])]
+
+    def _swapped_reading(self, folded: str, languages: tuple[Language, ...]) -> Reading | None:
+        """Two neighbouring letters swapped in an inflected word ("budegten", "slutgitligt"):
+        the stemmer cuts a misspelt ending differently ("budeg"), so the whole word, each
+        neighbouring pair put back, is stemmed and looked up."""
+        if all(len(stem(folded, lang)) < _MIN_FUZZY_LENGTH for lang in languages):
+            return None  # "pratar" is no "partar"
+        for at in range(1, len(folded) - 1):  # the first letter is seldom hit
+            if folded[at] == folded[at + 1]:
+                continue
+            mended = folded[:at] + folded[at + 1] + folded[at] + folded[at + 2 :]
+            for lang in languages:
+                term = stem(mended, lang)
+                if term in self._vocabulary:
+                    return Reading((term,), _FUZZY_QUALITY[1])
+        return None
 
     # -- compounds ---------------------------------------------------------------------------
 

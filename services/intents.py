@@ -732,7 +732,10 @@ _AFTER_WHICH_PEOPLE = frozenset({"som", "pa", "i", "av", "fran", "inom", "hos", 
 
 def _asks_who_they_are(folded: list[str], role_words: frozenset[str]) -> bool:
     """"Vilka är med i …?", "…, alltså vilka är beredningen?" anywhere in the message; not
-    "vilka är e-rådets ämnesområden?" (see `_asks_which_people`)."""
+    "vilka är e-rådets ämnesområden?" (see `_asks_which_people`). "Vilka i beredningen ska
+    jag mejla?", "vilka som …" at the start: the people of a body, before any topic."""
+    if len(folded) > 2 and folded[0] == "vilka" and folded[1] in _WHICH_PEOPLE_IN:
+        return True
     return any(
         word == "vilka" and folded[at + 1] in _BEING_VERBS
         and _asks_which_people(folded[at:], role_words)
@@ -746,18 +749,24 @@ def _asks_which_people(folded: list[str], role_words: frozenset[str]) -> bool:
     who; followed by a thing ("vilka ämnesområden …") it asks which things."""
     if folded[1] in _PEOPLE:  # "which people make up …", "vilka personer sitter i …"
         return True
+    if tuple(folded[1:3]) in _OF_US:  # "which of us are project members?"
+        return True
     if folded[0] != "vilka":
-        return False
+        # "Vilken är styrelsens kontaktperson?", "which is the board's contact?": one role;
+        # "vilket är årets tema?" asks for a thing, as the neuter mostly does.
+        return (
+            folded[0] != "vilket"
+            and folded[1] in _BEING_VERBS | _EN_BEING_VERBS
+            and _names_a_role(folded[2:], role_words)
+        )
     following = folded[1]
     if following in _BEING_VERBS:
         # "vilka är med i …", "vilka är de som …", "vilka är kontaktpersonerna?" ask who;
         # "vilka är e-rådets ämnesområden?" asks which things: after an owner, what it owns.
         told = folded[2]
-        if told.endswith("s") and len(folded) > 3 and _is_role_word(told, role_words):
-            told = folded[3]
         return (
             told in _AFTER_WHICH_PEOPLE or told in _PEOPLE or told in _THEY
-            or _is_role_word(told, role_words)
+            or _names_a_role(folded[2:], role_words)
         )
     if len(folded) > 2 and (folded[2] in _BEING_VERBS or folded[2] in _BELONGING_VERBS):
         # "vilka mätmetoder är bäst …?", "vilka kommuner ingår i …?": a plural noun ends in
@@ -766,6 +775,23 @@ def _asks_which_people(folded: list[str], role_words: frozenset[str]) -> bool:
     return following.endswith("r") or following in _AFTER_WHICH_PEOPLE
 
 
+def _names_a_role(told: list[str], role_words: frozenset[str]) -> bool:
+    """The words after "vilka är"/"which is" begin with a role, after its owner if one is
+    told ("styrelsens kontaktperson", "the board's contact"), not with a thing it owns
+    ("e-rådets ämnesområden")."""
+    told = told[1:] if told[:1] == ["the"] else told
+    if not told:
+        return False
+    if (told[0].endswith("s") or told[0].endswith("'s")) and len(told) > 1 and _is_role_word(
+        told[0].removesuffix("'s"), role_words
+    ):
+        told = told[1:]
+    return _is_role_word(told[0], role_words)
+
+
+_OF_US = frozenset({("of", "us"), ("av", "oss")})
+_WHICH_PEOPLE_IN = frozenset({"i", "pa", "inom", "hos", "fran", "som"})
+_EN_BEING_VERBS = frozenset({"is", "are", "was"})
 # Verbs of being after "vilka <word>", which make that word the thing asked about.
 _BEING_VERBS = frozenset({"ar", "var", "finns", "fanns", "blir"})
 _BELONGING_VERBS = frozenset({"ingar", "ingick", "deltar", "sitter", "hor"})
@@ -777,8 +803,10 @@ _PEOPLE = frozenset({"people", "persons", "person", "members", "ones", "individu
 
 def _is_role_word(word: str, role_words: frozenset[str]) -> bool:
     """True when `word` is a role word or an inflection of one ("kontaktpersonen")."""
+    # "-are" loses its "e" in the plural and definite: "deltagare", "deltagarna".
     return word in role_words or any(
-        word.startswith(r) for r in role_words if len(r) >= _MIN_ROLE_WORD
+        word.startswith(r) or (r.endswith("are") and word.startswith(r[:-1]))
+        for r in role_words if len(r) >= _MIN_ROLE_WORD
     )
 
 

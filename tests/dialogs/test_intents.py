@@ -266,6 +266,12 @@ def intent_of(text: str) -> Intent:
     "honestly we need someone to book the rooms",
     # A problem or a need told with the signs of a remark, or of a task done for the asker.
     "hittar inte protokollet från i våras 😩",
+    # "Vilken är …", "vilka är …" and "which of us" with a role, or "vilka i …" first.
+    "Vilken är sekreterarens ersättare i vår grupp?",
+    "which is the board's contact person for us?",
+    "vilka är deltagarna i arbetsgruppen",
+    "Which of us are on the board?",
+    "vilka i beredningen ska jag mejla inför mötet på torsdag?",
     "vi behöver någon som bokar rum åt oss",
 ])
 def test_who_questions_asked_outright_or_as_a_situation(text):
@@ -467,6 +473,9 @@ def test_small_talk_in_both_languages(text):
     "skype link is broken cant hear anything",
     # Yes/no questions of fact: whether something is done, whether two things are the same.
     "Har vi redan bokat lokal för nästa år?",
+    # Which thing: the neuter, or no role after "vilken är".
+    "Vilket är årets tema i år?",
+    "vilken är bäst av mötesplattformarna?",
     "Är SKL samma som SKR?",
     # Remarks made in passing: "ju", an emoji, letters drawn out, outrage, news for the record.
     "styrgruppen har ju redan bestämt det där",

@@ -38,7 +38,7 @@ Which of the matched roles is meant, read from the duties (nothing here names a 
 * A role related to another the way a duty says answers: "vem i styrelsen …?" is the board
   member of the duty "den ledamot i styrelsen …", "kontakt med/gentemot styrelsen" the duty
   "kontakt gentemot styrelsen", "frågor till styrelsen" the duty "… med frågor till styrelsen"
-  (prepositions by kind, both languages; see `_related`).
+  (prepositions by kind, both languages; see `related`).
 * A role named after "till"/"mot"/"med"/"to" is the one turned to ("en fråga till
   styrelsen"): the role whose duty deals with it answers.
 * "Who does the chair report to?": a named role's duty that sends (reports, escalates,
@@ -74,6 +74,10 @@ A network named in the question ("e-rådet", "Fyrbodal", "Best Service") and a g
 ("i logistikgruppen", "in the meals group") replace the conversation's defaults, unless the
 name is also an ordinary word of the current network's own texts ("nätverket", "projektet",
 "beredningen"): such a word is read as part of the question, not as a name.
+
+This module builds the index and ranks; the index's types and field weights are in
+`services.role_index`, and the rules above that read how a question relates the roles it names
+(acts, relations, bodies, stand-ins) in `services.role_relations`.
 """
 
 from __future__ import annotations
@@ -81,21 +85,67 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import NamedTuple
 
+from domain.examples import ExampleQuestion
 from domain.language import language_from_locale, language_scores
 from domain.registry import Assignment, Language, Localized, Network, Role, RoleRegistry
-from domain.examples import ExampleQuestion
 from domain.turns import ContactAnswer, Reply
 from services.examples import SAME_QUESTION, ExampleIndex, ExampleVote
 from services.groups import resolve_group
 from services.intents import request_verbs, role_words
+from services.role_index import (
+    DUTY_WEIGHT,
+    MIN_SCORE,
+    NO_EVIDENCE,
+    SAME_DUTY_BONUS,
+    SITUATION_WEIGHT,
+    SYNONYM_WEIGHT,
+    TITLE_WEIGHT,
+    WHOLE_PHRASE_BONUS,
+    NameMatch,
+    Names,
+    NetworkIndex,
+    RoleEntry,
+    WordEvidence,
+)
+from services.role_relations import (
+    ASSIGNS,
+    HANDS_OUT,
+    LEADING_ARTICLES,
+    WHICH_THING,
+    WHO_HOLDS,
+    among_us,
+    asks_for_members,
+    bare,
+    choosing_holder,
+    closest_duty,
+    duty_is_for,
+    duty_of,
+    forwarded,
+    membership,
+    most_dealing_with,
+    named_roles,
+    names_whole_title,
+    passive,
+    position_of,
+    rank_of,
+    related,
+    relations,
+    roles_not_acting,
+    roles_offered,
+    roles_titled,
+    standing_in,
+    stems_in,
+    title_begun,
+    towards,
+    vocabulary_language,
+    wanting_subject,
+)
 from services.text import (
     Analyzer,
-    STOP_WORDS,
     RecentlyAsked,
     Word,
     carries_no_role_information,
@@ -107,17 +157,6 @@ from services.text import (
 from texts.markdown import escape
 from texts.who import join_list, person_link, render, role_in_question
 
-TITLE_WEIGHT = 3.0
-SYNONYM_WEIGHT = 2.0  # synonyms and the role key
-DUTY_WEIGHT = 1.0
-SITUATION_WEIGHT = 1.0  # synonyms told in the first person (see `is_situation`)
-# Share of a fully matched title's (or several-word synonym's) weight added on top, and of the
-# weight of a duty sentence two or more question terms share.
-WHOLE_PHRASE_BONUS = 0.5
-SAME_DUTY_BONUS = 0.5
-# The least score that names a role: about one telling word in a duty, or a common word in a
-# title. Tuned on bench/questions.yaml (see bench/README.md).
-MIN_SCORE = 1.0
 # A run of this many words told as in one of a role's situations, small words included ("vem
 # som gör vad"), is that situation told again: "ingen verkar veta vem som gör vad i vår
 # grupp" is the situation "vi vet inte vem som gör vad i gruppen", though every word of it
@@ -351,162 +390,6 @@ class ContactSearch:
     language: Language | None = None
 
 
-@dataclass
-class _RoleEntry:
-    role: Role
-    phrases: list[tuple[frozenset[str], float]] = field(default_factory=list)
-    duty_terms: list[set[str]] = field(default_factory=list)
-    duty_texts: tuple[Localized[str], ...] = ()  # each duty in both languages
-    title_terms: set[str] = field(default_factory=set)  # every term of its titles
-    title_words: set[str] = field(default_factory=set)  # the stems of its titles' whole words
-    # The same per language, to find the role named in full in another role's duty.
-    title_words_by_language: dict[str, set[str]] = field(default_factory=dict)
-    # Each name its titles give it, whole: "Kontaktperson och ordförande" and "Styrgrupp
-    # (e-rådet)" are two each. A duty names the role when it holds one of them.
-    names: list[frozenset[str]] = field(default_factory=list)
-    # Each title's words as written, folded, without a leading article or a genitive "'s"
-    # ("board", "contact", "person"): a question may begin one and cut it short.
-    title_runs: list[tuple[str, ...]] = field(default_factory=list)
-    # The stems of each duty's first word when it is an active verb ("Beslutar", "Appoints";
-    # not "Utses", "Appointed"), in either language.
-    duty_heads: list[set[str]] = field(default_factory=list)
-    # The terms of each situation among its synonyms ("jag missade mötet", "we are over budget").
-    situation_terms: list[set[str]] = field(default_factory=list)
-    # Every term of its duties, what a question must share with one at all; and per term,
-    # the situations that use it (set once the role is indexed).
-    duty_union: frozenset[str] = frozenset()
-    situations_of_term: dict[str, tuple[int, ...]] = field(default_factory=dict)
-
-
-class _WordEvidence(NamedTuple):
-    """What one question word says about the roles of one network (see `_rank`).
-
-    `best` holds, per role the word matches, the value of its best reading and that reading's
-    terms; `strongest` the strongest field each role was matched in; `terms` every term of the
-    word's readings.
-    """
-
-    best: tuple[tuple[int, float, tuple[str, ...]], ...]
-    strongest: tuple[tuple[int, float], ...]
-    terms: frozenset[str]
-    # The terms of its whole-word readings: what names a role, without the parts of a
-    # compound ("möte" of "mötesansvarig", which "årsmöte" also has).
-    whole: frozenset[str] = frozenset()
-    # What `_rank` reads of the word besides its scores, none of which depends on the rest
-    # of the question (worked out once with the rest, in `_word_evidence`):
-    # the terms with which it names a role (`whole`, else `terms`);
-    naming_terms: frozenset[str] = frozenset()
-    # the roles it names by title or synonym, and by title alone, in `strongest`'s order;
-    named: tuple[int, ...] = ()
-    titled: tuple[int, ...] = ()
-    # of `titled`, those it names by a whole title ("styrelsen"), and those it names by a
-    # whole title or by a word only their title has;
-    whole_titled: frozenset[int] = frozenset()
-    strictly_titled: frozenset[int] = frozenset()
-    # in the genitive, the roles it names as owners ("sekreterarens"), each with the terms
-    # of its best reading;
-    owned: tuple[tuple[int, frozenset[str]], ...] = ()
-    # every role whose whole title (in a language) its terms hold, and, in the network's
-    # order, every role it names after a preposition (see `_relations`).
-    whole_title_of: frozenset[int] = frozenset()
-    relation_targets: tuple[int, ...] = ()
-
-
-_NO_EVIDENCE = _WordEvidence(best=(), strongest=(), terms=frozenset())  # "vem", "the"
-
-
-@dataclass
-class _NetworkIndex:
-    entries: list[_RoleEntry]
-    postings: dict[str, list[tuple[int, float]]]  # term -> (entry, field weight)
-    term_weight: dict[str, float]
-    # term -> (entry, phrase, its bonus) for each phrase with the term: a question is checked
-    # against the phrases its terms occur in, not against every phrase of every role it matches.
-    phrases: dict[str, list[tuple[int, frozenset[str], float]]]
-    role_terms: frozenset[str]  # every term of the network's role texts
-    own_terms: frozenset[str]  # and of its group names: what the network's own texts say
-    group_names: _Names
-    # Per role, the whole words of its titles no other role's title uses ("styrgrup", "erad";
-    # not "ordfor", which "Vice ordförande" shares): what names that role and no other.
-    own_title_terms: list[frozenset[str]] = field(default_factory=list)
-    # (how, role named) -> (role, duty) whose duty relates to that role so: ("to", the board)
-    # for "frågor till styrelsen", ("towards", the board) for "kontakt gentemot styrelsen",
-    # ("in", the board) for "den ledamot i styrelsen". See `_related`.
-    pairs: dict[tuple[str, int], list[tuple[int, int]]] = field(default_factory=dict)
-    # Groups whose name is a role's title (the group "Beredningen", the role "Beredning"):
-    # group key -> role key.
-    group_roles: dict[str, str] = field(default_factory=dict)
-    # Each run of `SITUATION_RUN` folded words of a role's situations -> the roles told so.
-    situation_runs: dict[tuple[str, ...], frozenset[int]] = field(default_factory=dict)
-    # Question words seen in this network, with what they say about its roles: members ask
-    # the same few hundred words over and over.
-    evidence: RecentlyAsked[Word, _WordEvidence] = field(
-        default_factory=lambda: RecentlyAsked(_EVIDENCE_LIMIT)
-    )
-    # Per role and duty, how many other roles' title terms the duty uses.
-    mentions: list[list[int]] = field(default_factory=list)
-    # Kinds of act -> (role, duty) of each duty using a verb of one of them (`_acting`):
-    # one entry per set of kinds asked about, of which there are only so many.
-    answering_duties: dict[frozenset[str], tuple[tuple[int, int], ...]] = field(
-        default_factory=dict
-    )
-    # Role -> the other roles whose duty names it by a whole title, with that duty
-    # (`_dealing_with`): filled as questions ask, at most one entry per role.
-    dealing_with: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
-    # First word of each role's title name -> (role, the name's words) (`_title_begun`).
-    title_runs: dict[str, list[tuple[int, tuple[str, ...]]]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class _NameMatch:
-    key: str
-    start: int
-    name: list[frozenset[str]]
-
-
-class _Names:
-    """Names of networks or groups (one set of acceptable terms per word), found in questions.
-
-    Indexed by the terms of each name's first word, so a question is checked against the few
-    names that can start at each of its words, not against every name in a large registry.
-    """
-
-    def __init__(self, names: Iterable[tuple[str, list[frozenset[str]]]]):
-        self.by_first_term: dict[str, list[tuple[str, list[frozenset[str]]]]] = defaultdict(list)
-        self.terms: set[str] = set()
-        for key, name in names:
-            if not name:
-                continue
-            for term in name[0]:
-                self.by_first_term[term].append((key, name))
-            self.terms.update(t for word_terms in name for t in word_terms)
-        self.first_terms = frozenset(self.by_first_term)
-
-    def find(
-        self, question_words: list[Word], names: frozenset[str] | None = None
-    ) -> list[_NameMatch]:
-        """Every name that occurs in the question as consecutive words (first occurrence).
-
-        `names`, every term of the question's words' names together, lets a question that
-        starts no name (most) be passed over at once."""
-        if names is not None and names.isdisjoint(self.first_terms):
-            return []
-        found: dict[tuple[str, int], _NameMatch] = {}
-        for start, word in enumerate(question_words):
-            if word.names.isdisjoint(self.first_terms):  # most words start no name
-                continue
-            for term in word.names:
-                for key, name in self.by_first_term.get(term, ()):
-                    end = start + len(name)
-                    if (key, id(name)) in found or end > len(question_words):
-                        continue
-                    if all(name[j] & question_words[start + j].names for j in range(1, len(name))):
-                        found[(key, id(name))] = _NameMatch(key, start, name)
-        if not found:
-            return []
-        return sorted(found.values(), key=lambda m: m.start)
-
-
 class ContactFinder:
     """Finds the roles a question is about and answers it, for every network of a registry."""
 
@@ -523,7 +406,7 @@ class ContactFinder:
         role_terms_by_network: dict[str, list[list[tuple[str, float, int | None]]]] = {}
         document_frequency: dict[str, int] = defaultdict(int)
         role_count = 0
-        entries_by_network: dict[str, list[_RoleEntry]] = {}
+        entries_by_network: dict[str, list[RoleEntry]] = {}
 
         for network in registry.networks:
             entries, all_terms = [], []
@@ -539,7 +422,7 @@ class ContactFinder:
             (terms for all_terms in role_terms_by_network.values() for terms in all_terms),
         )
 
-        self._networks: dict[str, _NetworkIndex] = {}
+        self._networks: dict[str, NetworkIndex] = {}
         network_names: list[tuple[str, list[frozenset[str]]]] = []
         for network in registry.networks:
             self._networks[network.key] = self._index_network(
@@ -553,7 +436,7 @@ class ContactFinder:
                 (network.key, self._analyzer.name_terms(text))
                 for text in _names(network.key, network.name, network.aliases)
             )
-        self._network_names = _Names(network_names)
+        self._network_names = Names(network_names)
         self._members: dict[tuple[str, str], tuple[str, ...]] = {
             (network.key, entries[position].role.key): members
             for network in registry.networks
@@ -613,9 +496,9 @@ class ContactFinder:
 
     def _index_role(
         self, role: Role, vocabulary: dict[str, set[Language]]
-    ) -> tuple[_RoleEntry, list[tuple[str, float, int | None]]]:
+    ) -> tuple[RoleEntry, list[tuple[str, float, int | None]]]:
         """A role's terms as (term, field weight, duty index or None)."""
-        entry = _RoleEntry(role)
+        entry = RoleEntry(role)
         terms: list[tuple[str, float, int | None]] = []
         fields: list[tuple[str, Language | None, float, int | None]] = []
         for language in ("sv", "en"):
@@ -642,7 +525,7 @@ class ContactFinder:
         for language in ("sv", "en"):
             for i, duty in enumerate(role.duties.get(language)):
                 first = words(duty)[:2]
-                if first and not _passive(first[0], language):
+                if first and not passive(first[0], language):
                     entry.duty_heads[i].update(stems(first[0], language))
                 if first == ["ser", "till"]:  # "Ser till att …" is "Säkerställer att …"
                     entry.duty_heads[i].add(_ENSURES)
@@ -673,8 +556,8 @@ class ContactFinder:
                     _TITLE_BRACKETS
                 )
                 for name in parts.split(text):
-                    run = tuple(_bare(w) for w in words(name))
-                    if run[:1] in _LEADING_ARTICLES:
+                    run = tuple(bare(w) for w in words(name))
+                    if run[:1] in LEADING_ARTICLES:
                         run = run[1:]
                     if run:
                         entry.title_runs.append(run)
@@ -701,11 +584,11 @@ class ContactFinder:
     def _index_network(
         self,
         network: Network,
-        entries: list[_RoleEntry],
+        entries: list[RoleEntry],
         role_terms: list[list[tuple[str, float, int | None]]],
         document_frequency: dict[str, int],
         role_count: int,
-    ) -> _NetworkIndex:
+    ) -> NetworkIndex:
         best_weight: list[dict[str, float]] = []
         network_frequency: dict[str, int] = defaultdict(int)
         for terms in role_terms:
@@ -742,7 +625,7 @@ class ContactFinder:
                     situations_of_term[term].append(situation)
             entry.situations_of_term = {t: tuple(s) for t, s in situations_of_term.items()}
 
-        group_names = _Names(
+        group_names = Names(
             (group.key, self._analyzer.name_terms(text))
             for group in network.groups
             for text in _names(group.key, group.name, group.aliases)
@@ -769,9 +652,9 @@ class ContactFinder:
             for language in ("sv", "en"):
                 for duty, text in enumerate(entry.role.duties.get(language)):
                     text_words = words(text)
-                    for how, target in _relations(
+                    for how, target in relations(
                         text_words,
-                        lambda at, text_words=text_words, language=language: _named_roles(
+                        lambda at, text_words=text_words, language=language: named_roles(
                             stems(text_words[at], language), entries, own_title_terms
                         ),
                     ):
@@ -798,7 +681,7 @@ class ContactFinder:
         for position, entry in enumerate(entries):
             for run in entry.title_runs:
                 title_runs[run[0]].append((position, run))
-        return _NetworkIndex(
+        return NetworkIndex(
             title_runs=dict(title_runs),
             situation_runs={run: frozenset(told) for run, told in situation_runs.items()},
             mentions=mentions,
@@ -812,6 +695,7 @@ class ContactFinder:
             role_terms=frozenset(network_frequency),
             own_terms=frozenset(network_frequency) | frozenset(group_names.terms),
             group_names=group_names,
+            evidence=RecentlyAsked(_EVIDENCE_LIMIT),
         )
 
     # -- finding -----------------------------------------------------------------------------
@@ -913,7 +797,7 @@ class ContactFinder:
             body is not None
             and matches
             and matches[0].role_key in self._members.get((network_key, body), ())
-            and _asks_for_members([w.surface for w in question_words])
+            and asks_for_members([w.surface for w in question_words])
         ):
             # "Vilka sitter i beredningsgruppen, är det bara ordföranden?", "who's in the
             # preparation group — the chair, the vice chair and who else?": a member named
@@ -934,7 +818,7 @@ class ContactFinder:
             matches=matches,
             network_named=network_named,
             group_named=group_named,
-            language=_vocabulary_language(question_words),
+            language=vocabulary_language(question_words),
         )
 
     def _heeding_examples(
@@ -995,7 +879,7 @@ class ContactFinder:
             chosen = RoleMatch(
                 vote.role_key,
                 matches[0].score,
-                _closest_duty(self._networks[network_key], vote.role_key, question_words),
+                closest_duty(self._networks[network_key], vote.role_key, question_words),
             )
         return (
             replace(chosen, score=matches[0].score),
@@ -1020,7 +904,7 @@ class ContactFinder:
             RoleMatch(
                 vote.role_key,
                 MIN_SCORE,
-                _closest_duty(self._networks[network_key], vote.role_key, question_words),
+                closest_duty(self._networks[network_key], vote.role_key, question_words),
             ),
         )
 
@@ -1031,9 +915,9 @@ class ContactFinder:
         and the question one they do not: "who is on the steering group?" is worded like
         "who is on the preparation group?", but asks about another body."""
         index = self._networks[network_key]
-        asked = _roles_titled(index, question)
+        asked = roles_titled(index, question)
         return bool(asked) and all(
-            (told := _roles_titled(index, example)) and told.isdisjoint(asked)
+            (told := roles_titled(index, example)) and told.isdisjoint(asked)
             for example in examples
         )
 
@@ -1044,12 +928,12 @@ class ContactFinder:
         that the question lacks: "vem är vice ordförande …?" is worded as closely as can be
         like "vem är ordförande …?", and is still not the same question."""
         index = self._networks[network_key]
-        voted = _position_of(index, role_key)
+        voted = position_of(index, role_key)
         return (
             voted is not None
             and bool(examples)
-            and voted not in _roles_titled(index, question)
-            and all(voted in _roles_titled(index, example) for example in examples)
+            and voted not in roles_titled(index, question)
+            and all(voted in roles_titled(index, example) for example in examples)
         )
 
     def _acted_on(
@@ -1062,18 +946,18 @@ class ContactFinder:
         if not asked:
             return False
         index = self._networks[network_key]
-        voted = _position_of(index, role_key)
+        voted = position_of(index, role_key)
         if voted is None:
             return False
-        terms = _stems_in(question)
+        terms = stems_in(question)
         entries = index.entries
         # Not as a part of a longer name told ("styrelsen" of "styrelsens kontaktperson").
         told = [name for entry in entries for name in entry.names if name <= terms]
         return (
             # By a word only its title has, or by its whole title ("chair" is also the vice
             # chair's word).
-            (voted in _roles_titled(index, question)
-             or _names_whole_title(entries[voted], terms))
+            (voted in roles_titled(index, question)
+             or names_whole_title(entries[voted], terms))
             and not any(
                 name < longer for name in entries[voted].names if name <= terms
                 for longer in told
@@ -1083,7 +967,7 @@ class ContactFinder:
 
     def _acts_in(self, text: str) -> frozenset[str]:
         """The verbs of acting in `text` (`_ACTING_VERBS`, but those that only carry)."""
-        return self._acting_words.intersection(_stems_in(text))
+        return self._acting_words.intersection(stems_in(text))
 
     def named_group(self, text: str, *, network_key: str) -> str | None:
         """The key of the group of `network_key` that `text` names anywhere, if any
@@ -1096,7 +980,7 @@ class ContactFinder:
 
     def _acting(
         self,
-        index: _NetworkIndex,
+        index: NetworkIndex,
         asked_terms: set[str],
         naming: dict[int, set[str]],
         owners: set[int],
@@ -1144,7 +1028,7 @@ class ContactFinder:
             order = sorted(
                 (p for p in named
                  if p in owners or p in titled or naming[p] & index.own_title_terms[p]),
-                key=lambda p: (p not in owners, _rank_of(ranked, p)),
+                key=lambda p: (p not in owners, rank_of(ranked, p)),
             )
             # The role a duty sends to ("… till ledningsgruppen") before any other it names
             # ("tillsammans med föredraganden").
@@ -1160,12 +1044,12 @@ class ContactFinder:
                         continue
                     for (how, other), doers in index.pairs.items():
                         if how == "to" and other != position and (position, duty) in doers:
-                            return other, _duty_of(entries[other], index.own_title_terms[other])
+                            return other, duty_of(entries[other], index.own_title_terms[other])
                     if terms & asked_verb:
                         for other, entry in enumerate(entries):
                             own = index.own_title_terms[other]
                             if other != position and own & terms:
-                                return other, _duty_of(entry, own)
+                                return other, duty_of(entry, own)
             sending = self._acting_terms["send"]
             for position in order:
                 for terms in entries[position].duty_terms:
@@ -1174,7 +1058,7 @@ class ContactFinder:
                     for other, entry in enumerate(entries):
                         own = index.own_title_terms[other]
                         if other != position and own & terms:
-                            return other, _duty_of(entry, own)
+                            return other, duty_of(entry, own)
             if wording.to_whom and not asker_acts:
                 # "Who does the chair report the group's work to?": the named role has no duty
                 # that sends, but one that relates it to another role ("the group's contact
@@ -1184,7 +1068,7 @@ class ContactFinder:
                         if how in ("to", "towards") and other != position and any(
                             doer == position for doer, _ in doers
                         ):
-                            return other, _duty_of(entries[other], index.own_title_terms[other])
+                            return other, duty_of(entries[other], index.own_title_terms[other])
         kinds.discard("carry")  # takes something somewhere only when asked "to whom"
         if not kinds:
             return None
@@ -1241,7 +1125,7 @@ class ContactFinder:
                 acted_on,
                 names,
                 -mentions,
-                -_rank_of(ranked, position),
+                -rank_of(ranked, position),
             )
             if best is None or key > best[0]:
                 best = (key, position, duty)
@@ -1303,11 +1187,11 @@ class ContactFinder:
 
     def _named_network(
         self, question_words: list[Word], current: str, names: frozenset[str]
-    ) -> _NameMatch | None:
+    ) -> NameMatch | None:
         """The network the question names: the current one if named, else the longest other.
-        `names`: every term of the words' names (`_Names.find`)."""
+        `names`: every term of the words' names (`Names.find`)."""
         current_terms = self._networks[current].own_terms
-        others: list[_NameMatch] = []
+        others: list[NameMatch] = []
         for match in self._network_names.find(question_words, names):
             if match.key == current:
                 return match
@@ -1316,8 +1200,8 @@ class ContactFinder:
         return max(others, key=lambda m: len(m.name), default=None)
 
     def _named_group(
-        self, question_words: list[Word], index: _NetworkIndex, names: frozenset[str]
-    ) -> _NameMatch | None:
+        self, question_words: list[Word], index: NetworkIndex, names: frozenset[str]
+    ) -> NameMatch | None:
         found = [
             m
             for m in index.group_names.find(question_words, names)
@@ -1337,7 +1221,7 @@ class ContactFinder:
 
     def _rank(
         self,
-        index: _NetworkIndex,
+        index: NetworkIndex,
         question_words: list[Word],
         asking: bool,
         wording: _Wording,
@@ -1353,9 +1237,9 @@ class ContactFinder:
         after_verb = False
         verb_at = -1  # the first verb of acting
         # (word index, what the word says) of each word that names roles by title
-        titled_at: list[tuple[int, _WordEvidence]] = []
+        titled_at: list[tuple[int, WordEvidence]] = []
         surfaces = [word.surface for word in question_words]
-        evidences: list[_WordEvidence] = []  # what each word says
+        evidences: list[WordEvidence] = []  # what each word says
         # Verbs of acting are seldom registry words, so the question's own stems are read too.
         asked_terms: set[str] = set()  # the verbs of acting the question holds
         for at, word in enumerate(question_words):
@@ -1366,7 +1250,7 @@ class ContactFinder:
                     after_verb = not acting_stems.isdisjoint(self._acting_words)
                     verb_at = at
             if not word.readings:  # "vem", "the": says nothing of any role
-                evidences.append(_NO_EVIDENCE)
+                evidences.append(NO_EVIDENCE)
                 continue
             evidence = index.evidence.get(word)
             if evidence is None:
@@ -1432,7 +1316,7 @@ class ContactFinder:
             frozenset(),
         )
         chosen_at = verb_at + 2
-        if verb_at >= 0 and chosen_at < len(surfaces) and surfaces[verb_at + 1] in _WHICH_THING:
+        if verb_at >= 0 and chosen_at < len(surfaces) and surfaces[verb_at + 1] in WHICH_THING:
             # "vem bestämmer vilka representanter som ska sitta i rådet?": what is chosen is
             # the thing after "vilka", not the role where it goes.
             objects = evidences[chosen_at].terms
@@ -1474,21 +1358,21 @@ class ContactFinder:
             at for at, evidence in titled_at
             if evidence.whole_titled or not phrase_bonus.keys().isdisjoint(evidence.titled)
         }
-        not_actors = _not_actors(
+        not_actors = roles_not_acting(
             question_words,
             [(at, positions, at in whole) for at, positions, strict in whole_titled if strict],
         )
         # "Kommundirektörerna vill ha en lägesrapport": the subject who wants something, named
         # by a synonym, is not whom to ask either.
-        not_actors |= _wanting_subject(surfaces, evidences)
+        not_actors |= wanting_subject(surfaces, evidences)
         # Only the very role so named: another rule may still answer a role sharing its word.
-        not_actors_named = _not_actors(
+        not_actors_named = roles_not_acting(
             question_words,
             [(at, strict, at in whole) for at, _, strict in whole_titled if strict],
         )
         acting = None
         if wording.stands_in:
-            acting = _standing_in(
+            acting = standing_in(
                 index, [p for at, _, strict in whole_titled if at in whole for p in strict]
             )
         # Where the role a question asks to fill is named, if it asks who fills one.
@@ -1499,13 +1383,13 @@ class ContactFinder:
         # where. "who assigns the secretary role?" and "who hands out the meeting organiser
         # job?" do the same (verbs read by their form: "assignment" is no act).
         if verb_at >= 0 and verb_at + 1 < len(surfaces) and (
-            surfaces[verb_at + 1] in _WHO_HOLDS or _among_us(surfaces[verb_at + 1:])
+            surfaces[verb_at + 1] in WHO_HOLDS or among_us(surfaces[verb_at + 1:])
         ):
             filled_after = verb_at + 1
         else:
             filled_after = next(
                 (at for at, s in enumerate(surfaces)
-                 if s in _ASSIGNS or tuple(surfaces[at:at + 2]) in _HANDS_OUT),
+                 if s in ASSIGNS or tuple(surfaces[at:at + 2]) in HANDS_OUT),
                 -1,
             )
         if acting is None and filled_after >= 0:
@@ -1516,8 +1400,8 @@ class ContactFinder:
             # whatever the task is called, is chosen by the role that shares out its tasks.
             # When no duty chooses, the rules for acts below answer as before: the next role
             # that merely matches is no better a guess.
-            if filled or _among_us(surfaces[filled_after:]):
-                acting = _choosing_holder(
+            if filled or among_us(surfaces[filled_after:]):
+                acting = choosing_holder(
                     index,
                     filled,
                     not_actors | frozenset(filled),
@@ -1535,27 +1419,27 @@ class ContactFinder:
         if acting is _ACTS_ITSELF:
             acting = (ranked[0], duties.get(ranked[0]))
         if acting is None:
-            acting = _title_begun(index, surfaces, ranked)
+            acting = title_begun(index, surfaces, ranked)
         if acting is None and wording.for_whom:
-            acting = _duty_is_for(
+            acting = duty_is_for(
                 index, surfaces, [p for at, _, strict in whole_titled if at in whole
                                   for p in strict]
             )
         if acting is None:
-            acting = _related(index, question_words, surfaces, evidences, scores)
+            acting = related(index, question_words, surfaces, evidences, scores)
         if acting is None:
-            acting = _towards(index, surfaces, evidences, scores, ranked)
+            acting = towards(index, surfaces, evidences, scores, ranked)
         if acting is None:
-            acting = _membership(question_words, scores, strongest_field, ranked)
+            acting = membership(question_words, scores, strongest_field, ranked)
         if (acting is None or acting[0] == ranked[0]) and wording.forward and _best_situation(
             term_weight, index.entries[ranked[0]], matched[ranked[0]]
         ) <= _best_duty(term_weight, index.entries[ranked[0]], matched[ranked[0]])[2]:
             # Not when what the asker tells is a situation of the best role itself ("I wrote
             # down what was said, who should get it?" is the receiver's).
-            acting = _forwarded(index, ranked[0], self._acting_terms["send"]) or acting
+            acting = forwarded(index, ranked[0], self._acting_terms["send"]) or acting
         # "… – styrelsen eller vår ekonomiansvarig?", "the board or our chair?": the answer
         # is one of the roles offered.
-        offered = _offered(question_words, whole_titled)
+        offered = roles_offered(question_words, whole_titled)
         if offered and (acting[0] if acting else ranked[0]) not in offered:
             # The one whose duty does what is asked ("bestämmer": "Beslutar om extra medel"),
             # else the one the question matches best.
@@ -1593,7 +1477,7 @@ class ContactFinder:
                 ((p, duties.get(p)) for p in ranked[1:]
                  if p not in not_actors and scores[p] >= MIN_SCORE),
                 None,
-            ) or _most_dealing_with(index, ranked[0], not_actors)
+            ) or most_dealing_with(index, ranked[0], not_actors)
         if (
             (acting is None or index.entries[acting[0]].role.scope == "network")
             and index.entries[ranked[0]].role.scope == "network"
@@ -1806,29 +1690,13 @@ def _ordinary_word(word_terms: frozenset[str], terms: frozenset[str]) -> bool:
     return any(term.endswith(ending) for term in terms for ending in endings)
 
 
-def _consume(consumed: dict[int, set[str]], question_words: list[Word], match: _NameMatch) -> None:
+def _consume(consumed: dict[int, set[str]], question_words: list[Word], match: NameMatch) -> None:
     for offset, word_terms in enumerate(match.name):
         position = match.start + offset
         consumed[position] |= word_terms & question_words[position].names
 
 
-_SWEDISH_ONLY: frozenset[Language] = frozenset({"sv"})
-_ENGLISH_ONLY: frozenset[Language] = frozenset({"en"})
-
-
-def _vocabulary_language(question_words: list[Word]) -> Language | None:
-    swedish = english = 0
-    for word in question_words:
-        if word.languages == _SWEDISH_ONLY:
-            swedish += 1
-        elif word.languages == _ENGLISH_ONLY:
-            english += 1
-    if swedish == english:
-        return None
-    return "sv" if swedish > english else "en"
-
-
-def _word_evidence(index: _NetworkIndex, word: Word) -> _WordEvidence:
+def _word_evidence(index: NetworkIndex, word: Word) -> WordEvidence:
     """What `word` says about each role of the network, whatever else the question says.
 
     A reading's terms count by their weight, the reading's quality and the field each role
@@ -1862,13 +1730,13 @@ def _word_evidence(index: _NetworkIndex, word: Word) -> _WordEvidence:
     whole_terms = terms_of_word if whole == terms else _shared(frozenset(whole))
     titled = tuple(p for p, value in strongest.items() if value >= TITLE_WEIGHT)
     whole_title_of = _shared(frozenset(
-        p for p, entry in enumerate(index.entries) if _names_whole_title(entry, terms_of_word)
+        p for p, entry in enumerate(index.entries) if names_whole_title(entry, terms_of_word)
     ))
     whole_titled = _shared(whole_title_of.intersection(titled))
     strictly_titled = whole_titled.union(
         p for p in titled if index.own_title_terms[p] & terms_of_word
     )
-    return _WordEvidence(
+    return WordEvidence(
         best=tuple((position, value, ts) for position, (value, ts) in best.items()),
         strongest=tuple(strongest.items()),
         terms=terms_of_word,
@@ -1884,7 +1752,7 @@ def _word_evidence(index: _NetworkIndex, word: Word) -> _WordEvidence:
             if word.genitive and index.own_title_terms[position] & set(ts)
         ),
         whole_title_of=whole_title_of,
-        relation_targets=_named_roles(terms_of_word, index.entries, index.own_title_terms),
+        relation_targets=named_roles(terms_of_word, index.entries, index.own_title_terms),
     )
 
 
@@ -1897,7 +1765,7 @@ def _shared(found: frozenset) -> frozenset:
 
 
 def _best_duty(
-    term_weight: dict[str, float], entry: _RoleEntry, matched: set[str]
+    term_weight: dict[str, float], entry: RoleEntry, matched: set[str]
 ) -> tuple[int | None, int, float]:
     """The duty sentence sharing the most telling terms with the question.
 
@@ -1936,7 +1804,7 @@ def _count_terms(
             frequency[term] = count
 
 
-def _best_situation(term_weight: dict[str, float], entry: _RoleEntry, matched: set[str]) -> float:
+def _best_situation(term_weight: dict[str, float], entry: RoleEntry, matched: set[str]) -> float:
     """The summed weight of the terms the question shares with the role's situation that
     shares most, when it shares two or more (0.0 otherwise)."""
     best = 0.0
@@ -1959,7 +1827,7 @@ _MADE_OF = frozenset(stem(w, "sv") for w in "består utgörs".split()) | frozens
 )
 
 
-def _members(entries: list[_RoleEntry], position: int) -> tuple[str, ...]:
+def _members(entries: list[RoleEntry], position: int) -> tuple[str, ...]:
     """The keys of the roles a composite role is made of, read from its duties: a duty that
     says so (`_MADE_OF`) and names other roles by their whole titles."""
     entry = entries[position]
@@ -1986,552 +1854,6 @@ def _runs(folded_words: list[str]) -> Iterable[tuple[str, ...]]:
         tuple(folded_words[i:i + SITUATION_RUN])
         for i in range(len(folded_words) - SITUATION_RUN + 1)
     )
-
-
-# Verbs with which a duty stands in for another role ("Ersätter ordföranden …", "Stands in
-# for the chair …", "Deputises for the secretary").
-_STANDS_IN = frozenset(
-    term for word in "ersätter ersätta vikarierar ställföreträder".split()
-    for term in stems(word, "sv")
-) | frozenset(
-    term for word in "stands substitutes deputises deputizes replaces covers".split()
-    for term in stems(word, "en")
-)
-
-
-def _standing_in(index: _NetworkIndex, absent: Iterable[int]) -> tuple[int, int] | None:
-    """Asked who takes over from a role ("vem tar över när sekreteraren är borta?"), the
-    role whose duty stands in for it (`_STANDS_IN`, naming its whole title), if any."""
-    entries = index.entries
-    for missing in absent:
-        titles = [t for t in entries[missing].title_words_by_language.values() if t]
-        for position, entry in enumerate(entries):
-            if position == missing:
-                continue
-            for duty, terms in enumerate(entry.duty_terms):
-                if terms & _STANDS_IN and any(title <= terms for title in titles):
-                    return position, duty
-    return None
-
-
-# Prepositions after which a role is the one turned to, not the one asked for: "en fråga till
-# styrelsen", "kontakt mot styrelsen", "kontakt med styrelsen", "reports to the steering group".
-_TOWARDS = frozenset({"till", "mot", "gentemot", "med", "to", "towards", "toward", "with"})
-_ARTICLES = frozenset({"the", "den", "det", "our", "vår", "var", "their"})
-
-
-def _choosing_holder(
-    index: _NetworkIndex,
-    filled: list[int],
-    not_actors: frozenset[int],
-    ranked: list[int],
-    choosing: frozenset[str],
-    distributing: frozenset[str],
-) -> tuple[int, int] | None:
-    """Asked who chooses the holder of a role (`filled`), the role whose duty does it: one
-    that elects or decides on that very role ("Väljer ordförande …") first, else one that
-    distributes roles and responsibilities in its group ("Ser till att ansvarsområden
-    fördelas"), best matched first. None when no duty does either."""
-    entries = index.entries
-    order = sorted(
-        (p for p in range(len(entries)) if p not in not_actors),
-        key=lambda p: _rank_of(ranked, p),
-    )
-    titles = [t for p in filled for t in entries[p].title_words_by_language.values() if t]
-    for position in order:
-        entry = entries[position]
-        for duty, terms in enumerate(entry.duty_terms):
-            if entry.duty_heads[duty] & choosing and any(title <= terms for title in titles):
-                return position, duty
-    for position in order:
-        for duty, terms in enumerate(entries[position].duty_terms):
-            if terms & distributing:
-                return position, duty
-    return None
-
-
-_LEADING_ARTICLES = frozenset({("the",)})
-_MIN_CUT_WORD = 4  # "lead" of "leader", "kontakt" of "kontaktperson"; not "pro", "con"
-
-
-def _bare(word: str) -> str:
-    """A word folded and without a genitive "'s" ("board's" -> "board")."""
-    return fold(word.removesuffix("'s").removesuffix("’s"))
-
-
-def _title_begun(
-    index: _NetworkIndex, surfaces: list[str], ranked: list[int]
-) -> tuple[int, int] | None:
-    """The role whose name the question begins, two words or more and the last cut short
-    ("styrelsens kontakt" of "Styrelsens kontaktperson", "process lead" of "Process
-    leader", "board contact" of "The board's contact person"), when it is not the best match:
-    a name so begun is no other role's, however well that one's whole title ("the board")
-    matches. The longest name told wins: "the board's contact person" is not the "contact
-    person" of the chair's title."""
-    asked = [_bare(s) for s in surfaces]
-    longest: tuple[int, bool, int] | None = None  # (words told, cut short, role)
-    for start in range(len(asked) - 1):
-        for position, run in index.title_runs.get(asked[start], ()):
-            for end in range(start + 2, min(start + len(run), len(asked)) + 1):
-                cut = _begins(asked[start:end], run)
-                if cut is not None and (longest is None or end - start > longest[0]):
-                    longest = (end - start, cut, position)
-    if longest is None or not longest[1] or longest[2] == ranked[0]:
-        return None
-    position = longest[2]
-    return position, _duty_of(index.entries[position], index.own_title_terms[position])
-
-
-def _begins(told: list[str], name: tuple[str, ...]) -> bool | None:
-    """Whether the words `told` begin `name`, the last one maybe cut short: True if they
-    stop short of its end, False if they are all of it, None if they do not begin it."""
-    *whole, last = told
-    if list(name[:len(whole)]) != whole or not name[len(whole)].startswith(last):
-        return None
-    if last != name[len(whole)] and len(last) < _MIN_CUT_WORD:
-        return None
-    return len(told) < len(name) or last != name[-1]
-
-
-def _towards(
-    index: _NetworkIndex,
-    surfaces: list[str],
-    evidences: list[_WordEvidence],
-    scores: dict[int, float],
-    ranked: list[int],
-) -> tuple[int, int] | None:
-    """When the best role is named only after "till"/"to" ("jag har en fråga till
-    styrelsen"), the role whose duty names it and that the question matches best: the one
-    who deals with it for the asker (the board's contact person). None otherwise.
-    `evidences` are what each question word says (`_word_evidence`)."""
-    top = ranked[0]
-    after_towards = False
-    named_towards = named_elsewhere = False
-    for surface, evidence in zip(surfaces, evidences, strict=True):
-        if top in evidence.whole_title_of:
-            if after_towards:
-                named_towards = True
-            else:
-                named_elsewhere = True
-        if surface in _TOWARDS:
-            after_towards = True
-        elif surface not in _ARTICLES:
-            after_towards = False
-    if not named_towards or named_elsewhere:
-        return None
-    candidates = [
-        (scores.get(position, 0.0), -position, position, duty)
-        for position, duty in _dealing_with(index, top)
-    ]
-    if not candidates:
-        return None
-    _, _, position, duty = max(candidates)
-    return position, duty
-
-
-def _duty_is_for(
-    index: _NetworkIndex, surfaces: list[str], named: list[int]
-) -> tuple[int, int] | None:
-    """Asked whom a named role is something for ("who is the process leader the primary
-    contact for?"): the other role named in the named role's duty most like the question
-    ("Is the principal's primary contact"). None without such a duty."""
-    if not named:
-        return None
-    asked = {
-        t for s in surfaces if fold(s) not in STOP_WORDS
-        for language in ("sv", "en") for t in stems(s, language)
-    }
-    entries = index.entries
-    best: tuple[int, int] | None = None  # (words shared with the question, other role)
-    for position in named:
-        role = entries[position].role
-        for language in ("sv", "en"):
-            for text in role.duties.get(language):
-                text_words = words(text)
-                shared = len(asked.intersection(
-                    t for w in text_words for t in stems(w, language)
-                ))
-                others = [
-                    other for w in text_words
-                    for other in _named_roles(stems(w, language), entries, index.own_title_terms)
-                    if other not in named
-                ]
-                if shared and others and (best is None or shared > best[0]):
-                    best = (shared, others[0])
-    if best is None:
-        return None
-    other = best[1]
-    return other, _duty_of(entries[other], index.own_title_terms[other])
-
-
-def _most_dealing_with(
-    index: _NetworkIndex, asker: int, not_actors: frozenset[int]
-) -> tuple[int, int] | None:
-    """The role with the most duties that name the role at `asker` by one of its names
-    ("Informs the principal …", "Is the principal's primary contact"): whom a member of that
-    body turns to when nothing else in the question matches. None if no duty names it."""
-    names = index.entries[asker].names
-    best: tuple[int, int, int] | None = None  # (duties naming it, role, first such duty)
-    for position, entry in enumerate(index.entries):
-        if position == asker or position in not_actors:
-            continue
-        naming = [d for d, terms in enumerate(entry.duty_terms)
-                  if any(name <= terms for name in names)]
-        if naming and (best is None or len(naming) > best[0]):
-            best = (len(naming), position, naming[0])
-    return None if best is None else (best[1], best[2])
-
-
-def _dealing_with(index: _NetworkIndex, top: int) -> tuple[tuple[int, int], ...]:
-    """Each other role with its first duty naming the role at `top` by a whole title:
-    registry data, worked out once per role of the network."""
-    known = index.dealing_with.get(top)
-    if known is None:
-        named = index.entries[top]
-        known = index.dealing_with[top] = tuple(
-            (position, duty)
-            for position, entry in enumerate(index.entries)
-            if position != top
-            for duty in [next(
-                (d for d, terms in enumerate(entry.duty_terms)
-                 if _names_whole_title(named, terms)),
-                None,
-            )]
-            if duty is not None
-        )
-    return known
-
-
-# Prepositions by how they relate something to a role, in both languages.
-_RELATIONS: dict[str, str] = {
-    **dict.fromkeys(("till", "to", "for"), "to"),
-    **dict.fromkeys(("mot", "gentemot", "med", "towards", "toward", "with"), "towards"),
-    **dict.fromkeys(("i", "inom", "in", "on", "within"), "in"),
-}
-_BELONGING = frozenset({"med", "part", "member", "members", "ingår", "ingar", "sitter", "sits",
-                        "sit", "är", "is", "are"})
-_DETERMINERS = _ARTICLES | {"a", "an", "my", "min", "mitt", "vårt", "våra", "vart", "vara",
-                            "its", "sin", "sitt", "sina", "hela", "whole"}
-
-
-def _roles_titled(index: _NetworkIndex, text: str) -> frozenset[int]:
-    """The roles `text` names by a word only their title has, in either language."""
-    terms = _stems_in(text)
-    return frozenset(p for p, own in enumerate(index.own_title_terms) if own & terms)
-
-
-def _stems_in(text: str) -> set[str]:
-    """Every stem of `text`'s words, in both languages."""
-    return {t for word in words(text) for language in ("sv", "en") for t in stems(word, language)}
-
-
-def _position_of(index: _NetworkIndex, role_key: str) -> int | None:
-    """The position of the role `role_key` in `index`, if the network has it."""
-    return next((p for p, e in enumerate(index.entries) if e.role.key == role_key), None)
-
-
-def _named_roles(
-    terms: Iterable[str], entries: list[_RoleEntry], own_title_terms: list[frozenset[str]]
-) -> tuple[int, ...]:
-    """The roles a word with `terms` names, in the network's order: by a whole title, or by
-    a word of its title no other title uses."""
-    terms = set(terms)
-    return tuple(
-        position
-        for position, entry in enumerate(entries)
-        if own_title_terms[position] & terms
-        or any(title and title <= terms for title in entry.title_words_by_language.values())
-    )
-
-
-def _relations(
-    surfaces: list[str], named: Callable[[int], tuple[int, ...]]
-) -> list[tuple[str, int]]:
-    """(how, role) for each role a text names right after a preposition ("till styrelsen",
-    "towards the board", "i styrelsen"); `surfaces` are the text's words, `named(i)` the
-    roles its i-th word names (`_named_roles`), asked only of a word after a preposition."""
-    found: list[tuple[str, int]] = []
-    how: str | None = None
-    previous = ""
-    for at, surface in enumerate(surfaces):
-        relation = _RELATIONS.get(surface)
-        if relation is not None:
-            # "med i beredningen", "part of …": belonging to a body, not a relation to it.
-            how = None if relation == "in" and previous in _BELONGING else relation
-            previous = surface
-            continue
-        previous = surface
-        if surface in _DETERMINERS:
-            continue
-        if how is not None:
-            found.extend((how, position) for position in named(at))
-        how = None
-    return found
-
-
-def _related(
-    index: _NetworkIndex,
-    question_words: list[Word],
-    surfaces: list[str],
-    evidences: list[_WordEvidence],
-    scores: dict[int, float],
-) -> tuple[int, int] | None:
-    """The role whose duty relates to a role the way the question does: "vem i styrelsen kan
-    vi ställa frågor till?" is the board member of the duty "den ledamot i styrelsen …";
-    "vem har kontakten med styrelsen?" the group's contact "gentemot styrelsen"; "frågor till
-    styrelsen" the one the group turns to "med frågor till styrelsen". A question of who
-    belongs to a body is left to `_membership`; a role named just before the preposition
-    ("ordförande i styrgruppen") is the one asked for. `surfaces` and `evidences` are each
-    question word's surface and what it says (`_word_evidence`)."""
-    if not index.pairs or _RELATIONS.keys().isdisjoint(surfaces):
-        return None
-    if not _MEMBERSHIP.isdisjoint(surfaces) or _asks_who_is_in(surfaces):
-        return None
-    # "for" typed without its accent in a Swedish question is "för", no relation ("vilka är
-    # med i beredningen for e-rådet"), unlike English "questions for the board".
-    if "for" in surfaces and _vocabulary_language(question_words) == "sv":
-        surfaces = ["för" if surface == "for" else surface for surface in surfaces]
-    for how, target in _relations(surfaces, lambda at: evidences[at].relation_targets):
-        doers = [
-            (scores[p], -p, p, duty)
-            for p, duty in index.pairs.get((how, target), ())
-            if p in scores
-        ]
-        if doers:
-            _, _, position, duty = max(doers)
-            return position, duty
-    return None
-
-
-# Words of belonging to a body: "vilka ingår i styrgruppen?", "who sits on the board?" ask who
-# makes up the role named, not who has a duty that uses the word.
-_MEMBERSHIP = frozenset({"ingår", "ingar", "ingå", "inga", "sitter", "sits", "sit", "member",
-                         "members", "part"})
-
-
-_IN_OR_ON = frozenset({"in", "on", "i", "på", "pa"})
-
-
-def _asks_who_is_in(surfaces: list[str]) -> bool:
-    """"who's on the steering group?", "vem är i beredningen?": who belongs to a body, asked
-    with no word of belonging but the preposition ("who's" is read as "who")."""
-    if not surfaces or surfaces[0] not in _WHO:
-        return False
-    if surfaces[1:2] == ["on"]:  # "who on the board …?": the body is where to look
-        return True
-    # "vem i styrelsen …", "who in our group talks to the board?": someone of a body who
-    # does something, which the relations answer.
-    return len(surfaces) > 2 and surfaces[1] in _COPULA and surfaces[2] in _IN_OR_ON
-
-
-def _membership(
-    question_words: list[Word],
-    scores: dict[int, float],
-    strongest_field: dict[int, float],
-    ranked: list[int],
-) -> tuple[int, None] | None:
-    """In a question of membership, the best role the question names by title or synonym,
-    when the best role overall is only matched by duty words."""
-    if not any(w.surface in _MEMBERSHIP for w in question_words):
-        return None
-    if strongest_field.get(ranked[0], 0.0) >= SYNONYM_WEIGHT:
-        return None
-    named = [p for p in ranked if strongest_field.get(p, 0.0) >= SYNONYM_WEIGHT]
-    if not named or scores[named[0]] < MIN_SCORE:
-        return None
-    return named[0], None
-
-
-# Words that ask for the rest of a body's members: "vem mer?", "who else?", "är det bara
-# ordföranden?", "besides the chair".
-_OTHER_MEMBERS = frozenset({"mer", "fler", "övriga", "ovriga", "bara", "enbart", "endast",
-                            "utöver", "utover", "förutom", "forutom", "else", "only", "besides",
-                            "other", "others"})
-_COPULA = frozenset({"är", "ar", "is", "are"})
-_IN_BODY = frozenset({"i", "på", "pa", "med", "in", "on"})
-
-
-def _asks_for_members(surfaces: list[str]) -> bool:
-    """Whether a question asks who belongs to a body: a word of belonging ("vilka sitter
-    i …", "who is part of …"), of the members left ("who else", "bara ordföranden?"), or a
-    who-word followed by "in" ("who's in the preparation group", "vilka är med i …")."""
-    if not _MEMBERSHIP.isdisjoint(surfaces) or not _OTHER_MEMBERS.isdisjoint(surfaces):
-        return True
-    for at, surface in enumerate(surfaces[:-1]):
-        if surface in _WHO:
-            following = surfaces[at + 1]
-            if following in _COPULA and at + 2 < len(surfaces):
-                following = surfaces[at + 2]
-            if following in _IN_BODY:
-                return True
-    return False
-
-
-# Who the asker is ("jag är ny som projektledare", "I'm the new project leader") and who wants
-# something ("Projektägaren vill ändra målen — vem beslutar det?"): read before the who-word.
-_IDENTITY = (("jag", "är"), ("jag", "ar"), ("i", "am"), ("i'm",), ("im",), ("i’m",))
-_IDENTITY_REACH = 4  # words between "jag är" and the role ("jag är nyvald som projektledare")
-_WANTS = frozenset({"vill", "ville", "behöver", "behover", "önskar", "onskar", "undrar", "frågar",
-                    "fragar", "want", "wants", "wanted", "need", "needs", "would", "asks", "ber",
-                    "wonder", "wonders", "wondering", "asking"})
-# After the who-word, a role named in a clause of time is when, not who ("vem tar över när
-# projektgruppen är klar?").
-_WHEN = frozenset({"när", "nar", "when"})
-_WHO = frozenset({"vem", "vilka", "vilken", "who", "whom", "who's", "whos", "which"})
-
-
-def _not_actors(
-    question_words: list[Word], titled_at: list[tuple[int, list[int], bool]]
-) -> frozenset[int]:
-    """Roles a question names as the asker ("jag är ny som projektledare och …") or as the one
-    who wants something ("Projektägaren vill ändra …, vem beslutar det?"), by title, before
-    it asks who: they are not the role asked for. `titled_at`: (word index, the roles the
-    word names by title, whether by the whole title); the one who wants or is "when" must
-    be named by its whole title ("our municipality wants …" names no principal)."""
-    if not titled_at:
-        return frozenset()
-    surfaces = [w.surface for w in question_words]
-    who_at = next((i for i, s in enumerate(surfaces) if s in _WHO), len(surfaces))
-    found: set[int] = set()
-    for at, positions, whole in titled_at:
-        before = at - 1
-        while before >= 0 and surfaces[before] in _ARTICLES:
-            before -= 1
-        if whole and before >= 0 and surfaces[before] in _RULED_OUT:
-            # "inte styrelsen", "not the chair, who else …", "vem utöver ordföranden …".
-            found.update(positions)
-            continue
-        if at > who_at:
-            if not whole:
-                continue
-            # The role right after "när"/"when" (an article between at most).
-            if surfaces[at - 1] in _WHEN or (
-                at >= 2 and surfaces[at - 2] in _WHEN and surfaces[at - 1] in _ARTICLES
-            ):
-                found.update(positions)
-            continue
-        before = surfaces[max(0, at - _IDENTITY_REACH - 2):at]
-        identity = any(
-            tuple(before[i:i + len(marker)]) == marker
-            for marker in _IDENTITY
-            for i in range(len(before))
-        )
-        wants = whole and any(s in _WANTS for s in surfaces[at + 1:who_at])
-        if identity or wants:
-            found.update(positions)
-    return frozenset(found)
-
-
-# Words before a subject of several ("some of the …", "några av …"); not "a"/"en": "a
-# municipality wants to join" names no body of the registry.
-_SUBJECT_LEAD = frozenset({"the", "some", "of", "all", "several", "many", "några", "nagra",
-                           "alla", "flera", "vissa", "av"})
-
-
-def _wanting_subject(surfaces: list[str], evidences: list[_WordEvidence]) -> frozenset[int]:
-    """The roles the first word of the question names, by title or synonym, when it is the
-    subject of wanting or asking ("kommundirektörerna undrar hur det går …", "some of the
-    municipal directors want to know …") before any who-word."""
-    at = 0
-    while at < len(surfaces) and surfaces[at] in _SUBJECT_LEAD:
-        at += 1
-    if at >= len(surfaces) or not evidences[at].named:
-        return frozenset()
-    named = evidences[at].named
-    for later in range(at + 1, min(at + 1 + _IDENTITY_REACH, len(surfaces))):
-        if surfaces[later] in _WHO:
-            return frozenset()
-        if surfaces[later] in _WANTS:
-            return frozenset(named)
-    return frozenset()
-
-
-# After a verb of acting, the words that ask which thing it chooses ("bestämmer vilka …").
-_WHICH_THING = frozenset({"vilka", "vilket", "vilken", "which", "what"})
-# After a verb of acting, the word that asks who is to hold a role ("bestämmer vem som blir
-# sekreterare", "decides who becomes secretary"): the role named after it is the one filled.
-_WHO_HOLDS = frozenset({"vem", "who"})
-# Verbs that give someone a role, as written ("assigns the secretary role", "tilldelar
-# sekreterarrollen"): their stems are those of nouns in duties ("assignment").
-_ASSIGNS = frozenset({"assign", "assigns", "tilldelar", "tilldela", "tilldelas"})
-_HANDS_OUT = frozenset({("hands", "out"), ("hand", "out"), ("delar", "ut"), ("dela", "ut")})
-_AMONG_US = frozenset({("av", "oss"), ("of", "us"), ("among", "us"), ("bland", "oss")})
-
-
-def _among_us(surfaces: list[str]) -> bool:
-    """"vem av oss …", "which of us …": one of the asker's group."""
-    return len(surfaces) > 2 and surfaces[0] in _WHICH_ONE and tuple(surfaces[1:3]) in _AMONG_US
-
-
-_WHICH_ONE = frozenset({"vem", "vilken", "vilka", "who", "which"})
-# Words before a role that rule it out as the answer.
-_RULED_OUT = frozenset({"inte", "ej", "not", "utöver", "utover", "förutom", "forutom", "utom",
-                        "än", "besides", "except", "than"})
-_OR = frozenset({"eller", "or"})
-
-
-def _offered(
-    question_words: list[Word], whole_titled: list[tuple[int, list[int], list[int]]]
-) -> frozenset[int]:
-    """The roles a question offers as alternatives, each named by its own title: "styrelsen
-    eller vår ekonomiansvarig", "the board or our chair" (empty when it offers none)."""
-    surfaces = [w.surface for w in question_words]
-    named = [(at, strict) for at, _, strict in whole_titled if len(strict) == 1]
-    for (first, one), (second, other) in zip(named, named[1:], strict=False):
-        if one != other and any(s in _OR for s in surfaces[first + 1:second]) and all(
-            s in _OR or s in _DETERMINERS for s in surfaces[first + 1:second]
-        ):
-            return frozenset(one + other)
-    return frozenset()
-
-
-def _forwarded(
-    index: _NetworkIndex, top: int, send_terms: frozenset[str]
-) -> tuple[int, int] | None:
-    """Asked where something goes next ("I took notes, where should I send them?"), the role
-    the best role's own duty sends it to ("… skickar det till processledaren"), if any."""
-    for duty, terms in enumerate(index.entries[top].duty_terms):
-        if not terms & send_terms:
-            continue
-        for (how, other), doers in index.pairs.items():
-            if how == "to" and other != top and (top, duty) in doers:
-                return other, _duty_of(index.entries[other], index.own_title_terms[other])
-    return None
-
-
-def _names_whole_title(entry: _RoleEntry, terms: set[str]) -> bool:
-    """True when a word's terms hold a whole title of the role ("styrelsen": Styrelsen)."""
-    return any(words <= terms for words in entry.title_words_by_language.values() if words)
-
-
-def _closest_duty(
-    index: _NetworkIndex, role_key: str, question_words: list[Word]
-) -> Localized[str] | None:
-    """The duty of `role_key` that shares the most terms with the question, to show with an
-    answer the examples chose; None when no duty shares any (the answer shows the first)."""
-    entry = next(e for e in index.entries if e.role.key == role_key)
-    terms = {t for word in question_words for reading in word.readings for t in reading.terms}
-    shared = [len(duty_terms & terms) for duty_terms in entry.duty_terms]
-    if not any(shared):
-        return None
-    return entry.duty_texts[shared.index(max(shared))]
-
-
-def _duty_of(entry: _RoleEntry, terms: set[str]) -> int:
-    """The first duty of `entry` that uses one of `terms` (its title's, naming it)."""
-    return next((d for d, ts in enumerate(entry.duty_terms) if ts & terms), 0)
-
-
-def _passive(word: str, language: Language) -> bool:
-    """"Utses", "Appointed": a duty that says how the role is chosen, not what it does."""
-    if language == "sv":
-        return word.endswith("s") and not word.endswith("ss")
-    return word.endswith("ed")
-
-
-def _rank_of(ranked: list[int], position: int) -> int:
-    """A role's place in the ranking; roles the question did not match come last."""
-    return ranked.index(position) if position in ranked else len(ranked)
 
 
 def _duty_texts(role: Role, position: int) -> Localized[str]:

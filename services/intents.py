@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from domain.registry import Language, Localized
@@ -281,8 +281,13 @@ _REMARKS = frozenset({
     "a disaster",
     # Outrage and frustration: "… skandal", "det är så frustrerande", "helt orimlig".
     "skandal", "skandalost", "frustrerande", "frustrating", "orimlig", "orimligt", "orimliga",
-    # News told for the record: "… bara så ni vet", "just fyi".
+    # News told for the record: "… bara så ni vet", "just fyi", "ville bara säga att …".
     "fyi", "bara sa ni vet", "bara sa du vet", "for kannedom", "just so you know", "heads up",
+    "ville bara saga", "vill bara saga", "just wanted to say", "just wanted to let you know",
+    # Sighs and weariness: "… igen, suck", "orkar inte med fler möten".
+    "suck", "sigh", "ugh", "usch", "orkar inte", "can't be bothered",
+    # Praise of food and places: "det glutenfria var jättegott", "lokalen var kanonbra".
+    "jattegott", "supergott", "kanonbra", "kanon",
 })
 # How something ought to be, told of a thing or body ("styrelsen borde lyssna mer",
 # "allergies should be checked better"): an opinion. Told of a person or with "någon"
@@ -410,12 +415,15 @@ _REQUEST_VERBS = frozenset({
     "change", "delete", "remove", "move", "publish", "approve", "translate", "create", "add",
     "fix", "arrange", "remind", "tell", "sign", "set", "schedule", "invite", "bjud",
     "glom", "forget", "remember", "byt", "utse", "valj",
-    "sammanfatta", "summarize", "summarise", "forklara", "explain",
+    "sammanfatta", "summarize", "summarise", "forklara", "explain", "gor", "make",
 })
 # First words of a situation told in the first person: not a request to show something.
 _FIRST_PERSON = frozenset({"jag", "vi", "min", "mitt", "mina", "var", "i", "we", "my",
                            "our", "i'm", "im", "we're", "we'll", "i've"})
 
+# Where the message is about, told first and set off by a comma or colon ("för Lokalvård, …",
+# "VNS: …"): a few words, no question, nobody in the first person ("I'm vegan, …").
+_SETTING_FIRST = re.compile(r"\s*([^,:;?!.]{1,40}?)\s*[,:]\s+(?=\S)")
 _WORD = re.compile(r"[\w/?'’-]+", re.UNICODE)
 _LETTERS = re.compile(r"[^\W\d_]")
 _LEADING_PUNCTUATION = " \t\n:,.;!-–"
@@ -448,6 +456,15 @@ def classify(
         and not _is_a_remark(text)
     ):
         return command
+    setting = _SETTING_FIRST.match(text)
+    told_first = fold(setting.group(1)).split() if setting else []
+    if told_first and _ASKS_FOR_A_PERSON.isdisjoint(told_first) and _ASKER.isdisjoint(told_first):
+        # "för Lokalvård, när är nästa möte?", "VNS: dagordning": the group told first, then
+        # the command, which reads the group from its argument.
+        after = classify(text[setting.end():], commands, request_verbs, role_words)
+        if after.intent is Intent.COMMAND and after.kind is not SmallTalk.HELP:
+            told = f"{setting.group(1)} {after.argument}".strip()
+            return replace(after, argument=told)
     all_words = [w.strip("?") or w for w in _WORD.findall(cleaned)]
     words = [w for w in all_words if w not in _FILLER]
     if _ANY_SMALL_TALK_WORD.issuperset(words):

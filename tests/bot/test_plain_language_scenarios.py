@@ -36,6 +36,17 @@ async def test_dagordning_for_a_group_does_not_ask_which_group(bot, connector):
     assert "Vilken grupp" not in reply.visible_text
 
 
+async def test_a_group_told_first_before_a_comma_or_colon_gets_its_agenda(bot, connector):
+    for text, heading in [
+        ("För Måltider, vad står på dagordningen?", "Dagordning – Måltider"),
+        ("VNS: agenda please", "Agenda – VNS"),
+    ]:
+        reply = await ask(bot, connector, personal_message(connector.service_url, text))
+
+        assert body_texts(card_of(reply))[0] == heading
+        connector.activities.clear()
+
+
 async def test_a_group_named_in_the_message_wins_over_the_channels_group(bot, connector):
     await bind_channel(bot, "bestservice", "logistik")
 

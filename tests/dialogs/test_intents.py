@@ -298,6 +298,10 @@ def test_who_questions_asked_outright_or_as_a_situation(text):
     # A wish in the first person with a command's topic: that command.
     ("jag vill lämna in protokollet från mötet i tisdags", "minutes"),
     ("I'd like to see the agenda for Logistics", "agenda"),
+    # The group told first, set off by a comma or a colon.
+    ("för Måltider, vilka möten har vi i vår?", "meetings"),
+    ("VNS: dagordning", "agenda"),
+    ("Logistics, show the annual wheel please", "wheel"),
     ("vi vill se årshjulet", "wheel"),
     # Asked yes or no whether the topic is missing: the command that shows it.
     ("saknas det protokoll från något möte?", "minutes"),
@@ -475,6 +479,11 @@ def test_small_talk_in_both_languages(text):
     "Har vi redan bokat lokal för nästa år?",
     # Which thing: the neuter, or no role after "vilken är".
     "Vilket är årets tema i år?",
+    # Sighs, weariness, praise and news told for the record; a task asked with "gör".
+    "mötet drog över en timme igen, suck",
+    "orkar inte med budgetarbetet just nu",
+    "ville bara säga att fikat på träffen var kanonbra",
+    "gör ett utkast till verksamhetsplanen",
     "vilken är bäst av mötesplattformarna?",
     "Är SKL samma som SKR?",
     # Remarks made in passing: "ju", an emoji, letters drawn out, outrage, news for the record.

@@ -263,7 +263,7 @@ _NOT_FOR_A_ROLE = frozenset({
 _REMARKS = frozenset({
     "typiskt", "irriterande", "rorigt", "rorig", "krangligt", "kranglig", "forvirrande",
     "daligt", "dalig", "daliga", "uselt", "usel", "usla", "jobbigt", "onodigt",
-    "alldeles for", "tycker jag", "om du fragar mig",
+    "alldeles for", "tycker jag", "om du fragar mig", "tycker det ar", "tycker att det ar",
     "typical", "so bad", "terrible", "awful", "confusing", "annoying", "ridiculous",
     "useless", "way too", "far too", "if you ask me",
     "trakig", "trakigt", "trakiga", "boring", "tedious",
@@ -416,6 +416,7 @@ _REQUEST_VERBS = frozenset({
     "fix", "arrange", "remind", "tell", "sign", "set", "schedule", "invite", "bjud",
     "glom", "forget", "remember", "byt", "utse", "valj",
     "sammanfatta", "summarize", "summarise", "forklara", "explain", "gor", "make",
+    "rakna", "berakna", "calculate", "compute",
 })
 # First words of a situation told in the first person: not a request to show something.
 _FIRST_PERSON = frozenset({"jag", "vi", "min", "mitt", "mina", "var", "i", "we", "my",

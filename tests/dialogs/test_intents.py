@@ -484,6 +484,8 @@ def test_small_talk_in_both_languages(text):
     "orkar inte med budgetarbetet just nu",
     "ville bara säga att fikat på träffen var kanonbra",
     "gör ett utkast till verksamhetsplanen",
+    "beräkna kostnaden per deltagare för träffen",
+    "styrgruppen har för lite att säga till om, tycker det är konstigt",
     "vilken är bäst av mötesplattformarna?",
     "Är SKL samma som SKR?",
     # Remarks made in passing: "ju", an emoji, letters drawn out, outrage, news for the record.

@@ -201,8 +201,9 @@ _ACTING_VERBS: dict[str, tuple[str, str]] = {
     "ensure": ("säkerställer säkerställa", "ensure ensures sure"),
     "distribute": ("fördela fördelar fördelas", "distribute distributes allocate allocates"),
     "commission": ("uppdrar", "commission commissions"),
-    "inform": ("informera informerar kommunicera kommunicerar meddela meddelar",
-               "tell tells inform informs communicate communicates"),
+    "inform": ("informera informerar kommunicera kommunicerar meddela meddelar uppdaterad"
+               " uppdaterade",
+               "tell tells inform informs communicate communicates updated informed"),
     "send": ("skicka skickar lyfta lyfter eskalera eskalerar vidare rapportera rapporterar"
              " delegera delegerar",
              "send sends escalate escalates forward report reports delegate delegates"),

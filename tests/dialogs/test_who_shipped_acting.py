@@ -170,3 +170,17 @@ def test_whom_a_role_presents_or_hands_something_to_is_the_role_its_duty_names(
 ):
     matches = finder.find(question, network_key="arbetsgrupp", group_key="vardprogram").matches
     assert matches and matches[0].role_key == "ledningsgrupp"
+
+
+@pytest.mark.parametrize(("question", "network", "expected"), [
+    # Keeping a role updated is informing it: "Informerar uppdragsgivaren om hur arbetet …".
+    ("vem håller uppdragsgivaren uppdaterad om arbetet?", "erad", "processledare"),
+    ("who keeps the steering group informed between meetings?", "erad", "processledare"),
+    # A thing kept updated is no one informed.
+    ("who keeps the member register updated?", "bestservice", "medlemsansvarig"),
+])
+def test_who_keeps_a_role_updated_is_the_role_whose_duty_informs_it(
+    finder, question, network, expected
+):
+    matches = finder.find(question, network_key=network).matches
+    assert matches and matches[0].role_key == expected

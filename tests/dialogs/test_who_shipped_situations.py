@@ -63,3 +63,13 @@ def test_the_membership_officer_is_found_by_the_name_members_use(finder, questio
 def test_how_the_working_groups_meetings_are_led_goes_to_the_chair(finder, question):
     matches = finder.find(question, network_key="arbetsgrupp").matches
     assert matches and matches[0].role_key == "ordforande"
+
+
+@pytest.mark.parametrize("question", [
+    # What the group has done this year is the chair's to tell: it follows up the group's work.
+    "my director asked what our expert group has achieved so far this year, who knows?",
+    "our head of service wants a picture of what the group has achieved this year",
+])
+def test_what_the_group_achieved_this_year_goes_to_its_chair(finder, question):
+    matches = finder.find(question, network_key="bestservice", group_key="logistik").matches
+    assert matches and matches[0].role_key == "ordforande"

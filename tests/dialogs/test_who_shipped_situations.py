@@ -73,3 +73,9 @@ def test_how_the_working_groups_meetings_are_led_goes_to_the_chair(finder, quest
 def test_what_the_group_achieved_this_year_goes_to_its_chair(finder, question):
     matches = finder.find(question, network_key="bestservice", group_key="logistik").matches
     assert matches and matches[0].role_key == "ordforande"
+
+
+def test_a_question_the_asker_wants_the_council_to_take_up_goes_to_the_preparation_group(finder):
+    # The preparation group decides which questions are brought to the council.
+    matches = finder.find("vi vill att rådet tar upp vår fråga om e-arkiv", network_key="erad").matches
+    assert matches and matches[0].role_key == "beredning"

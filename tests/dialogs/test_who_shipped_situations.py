@@ -77,5 +77,6 @@ def test_what_the_group_achieved_this_year_goes_to_its_chair(finder, question):
 
 def test_a_question_the_asker_wants_the_council_to_take_up_goes_to_the_preparation_group(finder):
     # The preparation group decides which questions are brought to the council.
-    matches = finder.find("vi vill att rådet tar upp vår fråga om e-arkiv", network_key="erad").matches
+    question = "vi vill att rådet tar upp vår fråga om e-arkiv"
+    matches = finder.find(question, network_key="erad").matches
     assert matches and matches[0].role_key == "beredning"

@@ -809,7 +809,7 @@ class ContactFinder:
             )[:MAX_MATCHES]
         if matches:
             matches = self._heeding_examples(
-                question, network_key, matches, scoped_words, wording.in_our_group
+                question, network_key, matches, scoped_words, wording
             )
         else:
             matches = self._from_examples_alone(question, network_key, scoped_words)
@@ -828,7 +828,7 @@ class ContactFinder:
         network_key: str,
         matches: tuple[RoleMatch, ...],
         question_words: list[Word],
-        in_our_group: bool,
+        wording: _Wording,
     ) -> tuple[RoleMatch, ...]:
         """`matches` led by the role the nearest example questions agree on, if they clearly
         agree on another role than the best match.
@@ -841,8 +841,8 @@ class ContactFinder:
         (`_about_other_roles`). An example that is the same question (`SAME_QUESTION`) is
         followed, unless it names its role by a title word the question lacks
         (`_naming_another`): it was added to correct this very answer. Asked for someone in
-        the asker's group (`in_our_group`), a role held network-wide does not overrule one
-        held in each group.
+        the asker's group (`wording.in_our_group`), a role held network-wide does not overrule
+        one held in each group.
         """
         if len(matches) == 1 and matches[0].named:
             # The question names one role and no other matches: only the same question,
@@ -870,9 +870,9 @@ class ContactFinder:
             return matches
         network = self.registry.network(network_key)
         if (
-            in_our_group
-            and network.role(matches[0].role_key).scope == "group"
+            network.role(matches[0].role_key).scope == "group"
             and network.role(vote.role_key).scope == "network"
+            and wording.in_our_group
         ):
             return matches  # "vem i gruppen …?" is answered by one of the group's roles
         chosen = next((m for m in matches if m.role_key == vote.role_key), None)

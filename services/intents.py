@@ -800,9 +800,8 @@ def _names_a_role(told: list[str], role_words: frozenset[str]) -> bool:
     told = told[1:] if told[:1] == ["the"] else told
     if not told:
         return False
-    if (told[0].endswith("s") or told[0].endswith("'s")) and len(told) > 1 and _is_role_word(
-        told[0].removesuffix("'s"), role_words
-    ):
+    owner = told[0].removesuffix("'s")
+    if told[0].endswith("s") and len(told) > 1 and _is_role_word(owner, role_words):
         told = told[1:]
     return _is_role_word(told[0], role_words)
 

@@ -567,7 +567,7 @@ class Analyzer:
         return [Reading((best[1],), _FUZZY_QUALITY[best[0]])]
 
     def _swapped_reading(self, folded: str, languages: tuple[Language, ...]) -> Reading | None:
-        """Two neighbouring letters swapped in an inflected word ("budegten", "slutgitligt"):
+        """Two neighbouring letters swapped in an inflected word ("budegten", "medlmesregistret"):
         the stemmer cuts a misspelt ending differently ("budeg"), so each neighbouring pair is
         put back and the mended word read as a registry stem and a short ending ("budget" +
         "en"), as `_prefix_readings` reads an inflection. Dictionary look-ups only: a member's

@@ -17,6 +17,8 @@ _ENGLISH_ONLY: frozenset[Language] = frozenset({"en"})
 
 
 def vocabulary_language(question_words: list[Word]) -> Language | None:
+    """The language whose registry words the question uses more of ("chair?" English,
+    "sekreterare" Swedish); None when as many words of each, or only shared ones."""
     swedish = english = 0
     for word in question_words:
         if word.languages == _SWEDISH_ONLY:

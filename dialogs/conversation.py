@@ -32,7 +32,15 @@ from domain.registry import (
 )
 from domain.turns import Reply, Turn
 from services.groups import resolve_group
-from services.intents import UNSUPPORTED, Classified, Command, CommandPhrases, SmallTalk, classify
+from services.intents import (
+    REMARK,
+    UNSUPPORTED,
+    Classified,
+    Command,
+    CommandPhrases,
+    SmallTalk,
+    classify,
+)
 from services.registry_snapshots import RegistrySnapshots
 from services.who import MAX_GROUP_LINES, ContactFinder
 from texts import common as texts
@@ -279,7 +287,7 @@ def _help(
 
 
 def _saying(said: Localized[str]) -> Callable[..., Reply]:
-    """A reply of one sentence, nothing more: to thanks, a goodbye or an "ok"."""
+    """A reply of one sentence, nothing more: to thanks, a goodbye, an "ok" or a remark."""
 
     def reply(
         turn: Turn,
@@ -324,6 +332,7 @@ _REPLIES: dict[SmallTalk | str, Callable[..., Reply]] = {
     SmallTalk.GOODBYE: _saying(texts.GOODBYE),
     SmallTalk.ACKNOWLEDGED: _saying(texts.ACKNOWLEDGED),
     UNSUPPORTED: _cannot(texts.CANNOT),
+    REMARK: _saying(texts.REMARK),
 }
 
 

@@ -95,7 +95,7 @@ class Classified:
         """The kind of message, as one of the four intents."""
         if self.kind == QUESTION:
             return Intent.WHO
-        if self.kind == UNSUPPORTED:
+        if self.kind in (UNSUPPORTED, REMARK):
             return Intent.UNSUPPORTED
         if isinstance(self.kind, SmallTalk) and self.kind is not SmallTalk.HELP:
             return Intent.SMALL_TALK
@@ -104,6 +104,7 @@ class Classified:
 
 QUESTION = "question"
 UNSUPPORTED = "unsupported"  # a request the bot does not carry out, or a question of fact
+REMARK = "remark"  # how the member finds something, told for nobody to answer
 
 # Words that may accompany small talk without changing it ("hej bot", "hi there all").
 _FILLER = {"bot", "boten", "samverkan", "samverkansboten", "samverkan-bot", "där", "alla",
@@ -489,7 +490,7 @@ def classify(
     if _has_phrase(folded, _CHAT):
         return Classified(SmallTalk.CHAT)
     if _is_a_remark(text):  # before the topics: "protokollen är alltid sena, så irriterande"
-        return Classified(UNSUPPORTED, argument=text.strip())
+        return Classified(REMARK, argument=text.strip())
     rest, polite = _without_politeness(folded)
     # "boka ett rum", "can you send the minutes": a request to do something, which no
     # command does; "visa årshjulet", "can you show the agenda": a command.
@@ -515,10 +516,11 @@ def classify(
     if (
         asks_to_do
         or _has_phrase(_unreported(folded), _NOT_FOR_A_ROLE)
-        or _is_said_in_passing(text, folded)
         or (_has_phrase(folded, _FOR_THE_ASKER) and not _needs_someone(folded))
     ):
         return Classified(UNSUPPORTED, argument=text.strip())
+    if _is_said_in_passing(text, folded):
+        return Classified(REMARK, argument=text.strip())
     asked = _without_leading(folded, _BEFORE_A_QUESTION)  # "senast när måste …?"
     if polite or (asked and asked[0] in _QUESTION_OF_FACT_STARTS) or (
         len(folded) > 1 and folded[0] == _WHERE and folded[1] in _WHERE_VERBS

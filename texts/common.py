@@ -35,6 +35,15 @@ HELP_INTRO = Localized(
     "your group, how to reach them and what the role does.",
 )
 
+# To a remark ("budgeten är ju helt orimlig", "the lunch was great 👌"): heard, and how to
+# take it further; not "I can't do that", since nothing was asked.
+REMARK = Localized(
+    sv="Jag hör vad du säger, men jag för inget vidare själv. Om någon borde få veta, fråga "
+    "mig vem du ska kontakta.",
+    en="I hear you, but I don't pass things on myself. If someone ought to know, ask me who to "
+    "contact.",
+)
+
 CANNOT = Localized(
     sv="Det kan jag tyvärr inte göra. Jag kan svara på vem du ska kontakta och visa sådant som "
     "dagordningar, möten, årshjulet och protokoll.",

@@ -101,6 +101,20 @@ async def test_an_english_request_the_bot_cannot_do_is_declined_in_english(bot, 
     assert "**Secretary**" not in reply.visible_text
 
 
+async def test_a_remark_is_heard_not_refused_and_names_no_role(bot, connector):
+    for text, heard, role in [
+        ("budgeten i år är ju helt orimlig", "Jag hör vad du säger", "**Ekonomiansvarig**"),
+        ("the venue in Luleå was great, just fyi", "I hear you", "**Meeting organiser**"),
+    ]:
+        reply = await ask(bot, connector, personal_message(connector.service_url, text))
+
+        assert reply.visible_text.startswith(heard)
+        assert "tyvärr inte göra" not in reply.visible_text
+        assert "can't do that" not in reply.visible_text
+        assert role not in reply.visible_text
+        connector.activities.clear()
+
+
 async def test_an_item_added_in_a_sentence_lands_on_the_named_groups_agenda_as_written(
     bot, connector
 ):

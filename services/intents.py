@@ -784,8 +784,11 @@ def _asks_which_people(folded: list[str], role_words: frozenset[str]) -> bool:
         # "vilka är med i …", "vilka är de som …", "vilka är kontaktpersonerna?" ask who;
         # "vilka är e-rådets ämnesområden?" asks which things: after an owner, what it owns.
         told = folded[2]
+        # "vilka är de som …", "vilka är dom i beredningen?" ask who; "vilka är de kommande
+        # mötena?" asks for things: "de" is then their article.
+        they = told in _THEY and (len(folded) == 3 or folded[3] in _AFTER_WHICH_PEOPLE)
         return (
-            told in _AFTER_WHICH_PEOPLE or told in _PEOPLE or told in _THEY
+            told in _AFTER_WHICH_PEOPLE or told in _PEOPLE or they
             or _names_a_role(folded[2:], role_words)
         )
     if len(folded) > 2 and (folded[2] in _BEING_VERBS or folded[2] in _BELONGING_VERBS):

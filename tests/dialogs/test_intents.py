@@ -270,6 +270,8 @@ def intent_of(text: str) -> Intent:
     "Vilken är sekreterarens ersättare i vår grupp?",
     "which is the board's contact person for us?",
     "vilka är deltagarna i arbetsgruppen",
+    "vilka är de som sitter i styrgruppen?",
+    "vilka är dom i beredningen nu?",
     "Which of us are on the board?",
     "vilka i beredningen ska jag mejla inför mötet på torsdag?",
     "vi behöver någon som bokar rum åt oss",
@@ -301,6 +303,8 @@ def test_who_questions_asked_outright_or_as_a_situation(text):
     # The group told first, set off by a comma or a colon.
     ("för Måltider, vilka möten har vi i vår?", "meetings"),
     ("VNS: dagordning", "agenda"),
+    # "de" as the article of the things asked for, not as "they".
+    ("vilka är de närmaste mötena för Logistik?", "meetings"),
     ("Logistics, show the annual wheel please", "wheel"),
     ("vi vill se årshjulet", "wheel"),
     # Asked yes or no whether the topic is missing: the command that shows it.

@@ -289,6 +289,10 @@ _REMARKS = frozenset({
     "suck", "sigh", "ugh", "usch", "orkar inte", "can't be bothered",
     # Praise of food and places: "det glutenfria var jättegott", "lokalen var kanonbra".
     "jattegott", "supergott", "kanonbra", "kanon",
+    # An opinion marked as one ("the timeline is unrealistic imo"), a superlative ("det
+    # bästa vi gjort"), too many of something ("vi har för många möten").
+    "imo", "imho", "in my opinion", "enligt mig", "i mitt tycke", "det basta",
+    "for manga", "too many",
 })
 # How something ought to be, told of a thing or body ("styrelsen borde lyssna mer",
 # "allergies should be checked better"): an opinion. Told of a person or with "någon"

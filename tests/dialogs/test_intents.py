@@ -499,6 +499,11 @@ def test_small_talk_in_both_languages(text):
     "det här med rumsbokningen är en skandal",
     "the new member list is out, just fyi",
     "minnesanteckningarna är ute nu, bara så ni vet",
+    # An opinion marked as one, a superlative, too many of something.
+    "the new budget template is way better imo",
+    "utvecklingsprojektet är nog det bästa länet har gjort",
+    "det kommer för många mejl om projektet",
+    "there are too many project meetings before the summer",
     # Something to be done for the asker, asked of the bot.
     "sammanställ siffrorna från enkäten åt oss",
 ])

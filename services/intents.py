@@ -486,7 +486,11 @@ def classify(
     folded = [w for w in folded if w]
     if _has_phrase(folded, _ABOUT_THE_BOT):  # "vem är du?", "who made you?": the greeting
         return Classified(SmallTalk.GREETING, language=_small_talk_language(folded))
-    if _has_phrase(folded, _ASKS_FOR_A_PERSON) or _asks_who_they_are(folded, role_words):
+    if (
+        _has_phrase(folded, _ASKS_FOR_A_PERSON)
+        or _asks_who_they_are(folded, role_words)
+        or _asks_for_a_body(text, folded, role_words)
+    ):
         return Classified(QUESTION, argument=text.strip())
     short = _short_small_talk(folded) or _thanks_told_at_length(text, folded)
     if short is not None:
@@ -752,6 +756,24 @@ _WHICH = frozenset({"vilket", "vilken", "vilka", "which", "wich"})
 # After "vilka", words that make it ask for people: "vilka på kansliet …", "vilka som …".
 # "e" is "är" as it is said ("vilka e med i referensgruppen").
 _AFTER_WHICH_PEOPLE = frozenset({"som", "pa", "i", "av", "fran", "inom", "hos", "med", "e"})
+
+
+# Words for a body of people ("vilken grupp består av …", "what's the group called …"), and
+# the words that ask which body, or its name.
+_BODY_WORDS = frozenset({"grupp", "gruppen", "group", "team", "organ", "organet", "body"})
+_WHICH_BODY = frozenset({"vilken grupp", "which group", "what group", "vilket organ",
+                         "which body", "heter", "called"})
+_ROLES_OF_A_BODY = 2
+
+
+def _asks_for_a_body(text: str, folded: list[str], role_words: frozenset[str]) -> bool:
+    """"Vilken grupp består av ordförande, vice ordförande och processledare?", "what's the
+    group called where the chair, vice chair and process leader prepare matters?": a body
+    asked for by the roles it is made of, which is a role too."""
+    if "?" not in text or _BODY_WORDS.isdisjoint(folded) or not _has_phrase(folded, _WHICH_BODY):
+        return False
+    named = {w for w in folded if w not in _BODY_WORDS and _is_role_word(w, role_words)}
+    return len(named) >= _ROLES_OF_A_BODY
 
 
 def _asks_who_they_are(folded: list[str], role_words: frozenset[str]) -> bool:

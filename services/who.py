@@ -794,6 +794,15 @@ class ContactFinder:
                 ),
                 None,
             )
+        made_up = self._body_of_members_named(index, network_key, question_words)
+        if made_up is not None and (not matches or matches[0].role_key != made_up):
+            # "Vilken grupp består av ordförande, vice ordförande och processledare?": every
+            # member named, with a word for a body, names the body they make up.
+            body = made_up
+            matches = (
+                RoleMatch(body, matches[0].score if matches else MIN_SCORE, named=True),
+                *(m for m in matches if m.role_key != body),
+            )[:MAX_MATCHES]
         if (
             body is not None
             and matches
@@ -807,12 +816,12 @@ class ContactFinder:
                 RoleMatch(body, matches[0].score, named=True),
                 *(m for m in matches if m.role_key != body),
             )[:MAX_MATCHES]
-        if matches:
+        if not matches:
+            matches = self._from_examples_alone(question, network_key, scoped_words)
+        elif made_up is None:  # told by its make-up, the body is no guess to overrule
             matches = self._heeding_examples(
                 question, network_key, matches, scoped_words, wording
             )
-        else:
-            matches = self._from_examples_alone(question, network_key, scoped_words)
         return ContactSearch(
             network_key=network_key,
             group_key=group_key,
@@ -820,6 +829,28 @@ class ContactFinder:
             network_named=network_named,
             group_named=group_named,
             language=vocabulary_language(question_words),
+        )
+
+    def _body_of_members_named(
+        self, index: NetworkIndex, network_key: str, question_words: list[Word]
+    ) -> str | None:
+        """The composite role whose members the question names, each by its whole title, when
+        it also says "group" ("grupp", "team"): asked for by what it is made of."""
+        if _BODY_WORDS.isdisjoint(w.surface for w in question_words):
+            return None
+        terms = {t for w in question_words for t in w.names}
+        titles = {
+            entry.role.key: [t for t in entry.title_words_by_language.values() if t]
+            for entry in index.entries
+        }
+        return next(
+            (
+                body
+                for (network, body), members in self._members.items()
+                if network == network_key
+                and all(any(t <= terms for t in titles.get(m, ())) for m in members)
+            ),
+            None,
         )
 
     def _heeding_examples(
@@ -1819,6 +1850,11 @@ def _best_situation(term_weight: dict[str, float], entry: RoleEntry, matched: se
             shared = entry.situation_terms[situation] & matched
             best = max(best, sum(map(term_weight.__getitem__, shared)))
     return best
+
+
+# Words for a body of people, with which a question naming all of a composite role's members
+# asks for the composite ("vilken grupp består av …?", "what's the group called where …?").
+_BODY_WORDS = frozenset({"grupp", "gruppen", "group", "team", "organ", "organet", "body"})
 
 
 # Words with which a duty says what a role is made of ("Består av ordförande, vice ordförande

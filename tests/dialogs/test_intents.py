@@ -275,6 +275,9 @@ def intent_of(text: str) -> Intent:
     "Which of us are on the board?",
     "vilka i beredningen ska jag mejla inför mötet på torsdag?",
     "vi behöver någon som bokar rum åt oss",
+    # A body asked for by the roles it is made of.
+    "vad heter gruppen där ordföranden och processledaren förbereder ärenden?",
+    "Which group is made up of the chair and the process leader?",
 ])
 def test_who_questions_asked_outright_or_as_a_situation(text):
     assert intent_of(text) is Intent.WHO

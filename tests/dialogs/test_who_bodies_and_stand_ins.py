@@ -83,6 +83,28 @@ def test_a_body_asked_by_its_members_is_answered_with_the_body(finder, question)
     assert top(finder, question) == "konstnarligt_rad"
 
 
+@pytest.mark.parametrize("question", [
+    # Every member named, with a word for a body: the body they make up.
+    "Vilken grupp består av regissör, scenograf och kostymör?",
+    "Vad heter gruppen där regissören, scenografen och kostymören väljer pjäser?",
+    "What is the group called where the director, the set designer and the costume maker sit?",
+])
+def test_a_body_asked_for_by_all_its_members_is_the_body(finder, question):
+    assert top(finder, question) == "konstnarligt_rad"
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # All members named, but no word for a body: the member the question asks about.
+    ("Vem av regissören, scenografen och kostymören bygger kulisserna?", "scenograf"),
+    ("Who of the director, the set designer and the costume maker sews the costumes?",
+     "kostymor"),
+])
+def test_all_members_named_without_a_body_word_are_not_the_body(
+    finder, question, expected
+):
+    assert top(finder, question) == expected
+
+
 @pytest.mark.parametrize(("question", "expected"), [
     ("Vem är regissör?", "regissor"),  # the member asked for alone is still the member
     ("Who is the director?", "regissor"),

@@ -848,6 +848,7 @@ class ContactFinder:
                 body
                 for (network, body), members in self._members.items()
                 if network == network_key
+                and len(members) > 1  # "vem är projektmedlem i vår grupp?" asks for the member
                 and all(any(t <= terms for t in titles.get(m, ())) for m in members)
             ),
             None,
@@ -1880,7 +1881,7 @@ def _members(entries: list[RoleEntry], position: int) -> tuple[str, ...]:
                 and (title := other.title_words_by_language.get(language))
                 and title <= duty_words
             )
-            if len(members) >= 2:
+            if members:
                 return members
     return ()
 

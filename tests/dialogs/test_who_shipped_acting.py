@@ -184,3 +184,16 @@ def test_who_keeps_a_role_updated_is_the_role_whose_duty_informs_it(
 ):
     matches = finder.find(question, network_key=network).matches
     assert matches and matches[0].role_key == expected
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # The project group is made up of the project members (the seed: "Projektmedlem (medlem
+    # i projektgruppen t ex)"): asked who is in it, with a member named as a guess, the group.
+    ("Who is in the project team, only the project members?", "projektgrupp"),
+    ("vilka är med i projektteamet, är det bara projektmedlemmarna?", "projektgrupp"),
+    # A member asked for by its title in the asker's group is still the member.
+    ("vem är projektmedlem i vår grupp?", "projektmedlem"),
+])
+def test_the_project_group_is_its_members(finder, question, expected):
+    matches = finder.find(question, network_key="lansprojekt").matches
+    assert matches and matches[0].role_key == expected

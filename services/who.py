@@ -189,8 +189,10 @@ _RENDERED_LIMIT = 4096  # answers' texts about a role kept per finder (`ContactF
 # is answered with the role whose duty does it to that role, read from the duties: nothing
 # here names a role. Kinds a duty may answer a question's kind with are in `_ANSWERED_BY`.
 _ACTING_VERBS: dict[str, tuple[str, str]] = {
-    "elect": ("välja väljer väljs väljas vald utse utser utses tillsätta tillsätter",
-              "elect elects elected appoint appoints appointed choose chooses select selects"),
+    "elect": ("välja väljer väljs väljas vald utse utser utses tillsätta tillsätter byta byter"
+              " avsätta avsätter",
+              "elect elects elected appoint appoints appointed choose chooses select selects"
+              " replace replaces dismiss dismisses"),
     "decide": ("besluta beslutar bestämma bestämmer avgöra avgör",
                "decide decides determine determines"),
     "approve": ("godkänna godkänner fastställa fastställer",

@@ -305,7 +305,8 @@ async def run_benchmark(args: argparse.Namespace, log: IO[bytes] | None) -> list
                 options.append("--graph")
             if args.profile and target == "bot":
                 options += ["--profile", str(Path(args.profile).resolve())]
-            servers[target] = await Child.start(target, *options, log=log)
+            role = "sdk" if args.sdk_sample and target == "bot" else target
+            servers[target] = await Child.start(role, *options, log=log)
             if target == "bot" and args.against:
                 # The same bot from another checkout, on a database of its own.
                 options = ["--database-url", f"sqlite+aiosqlite:///{scratch}/against.db",
@@ -591,6 +592,48 @@ async def bare_role(args: argparse.Namespace) -> None:
     await http.close()
 
 
+async def sdk_role(args: argparse.Namespace) -> None:
+    """The SDK's own echo bot and nothing of ours: Microsoft's sample "02.echo-bot" as
+    botbuilder-integration-aiohttp 4.17 ships it (`CloudAdapter`, an `ActivityHandler`, the
+    SDK's error middleware), answering as the bare handler does. In local mode (no app id),
+    like the bot here: the floor of any bot built on the fixed stack as it comes."""
+    from types import SimpleNamespace
+
+    from botbuilder.core import ActivityHandler, TurnContext
+    from botbuilder.core.integration import aiohttp_error_middleware
+    from botbuilder.integration.aiohttp import (
+        CloudAdapter,
+        ConfigurationBotFrameworkAuthentication,
+    )
+
+    errors = ErrorCount()
+    logging.getLogger().addHandler(errors)
+
+    class EchoBot(ActivityHandler):
+        async def on_message_activity(self, turn_context: TurnContext) -> None:
+            await turn_context.send_activity(f"Du frågade: {turn_context.activity.text}")
+
+    configuration = SimpleNamespace(APP_ID="", APP_PASSWORD="", APP_TYPE="MultiTenant",
+                                    APP_TENANTID="")
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(configuration))
+
+    async def on_error(context: TurnContext, error: Exception) -> None:
+        logging.getLogger("sdk-sample").error("turn failed: %s", error)
+
+    adapter.on_turn_error = on_error
+    bot = EchoBot()
+
+    async def messages(request: web.Request) -> web.Response:
+        return await adapter.process(request, bot)
+
+    async def on_command(command: str) -> str:
+        return str(errors.count) if command == "errors" else "ok"
+
+    app = web.Application(middlewares=[aiohttp_error_middleware])
+    app.router.add_post("/api/messages", messages)
+    await serve(app, on_command)
+
+
 class ErrorCount(logging.Handler):
     """Counts error log records: a failed turn still answers 201 (with an apology)."""
 
@@ -773,7 +816,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="also serve the bot from another checkout (a worktree of main, "
                         "say) as server 'old', in the same alternating rounds: old and new "
                         "code timed under the same background (SQLite only)")
-    parser.add_argument("--role", choices=("connector", "bare", "bot"), help=argparse.SUPPRESS)
+    parser.add_argument("--sdk-sample", action="store_true",
+                        help="in the bot's place, the SDK's own echo sample (CloudAdapter and "
+                        "an ActivityHandler, nothing of ours): what the fixed stack costs as "
+                        "it comes (inbound only)")
+    parser.add_argument("--role", choices=("connector", "bare", "bot", "sdk"),
+                        help=argparse.SUPPRESS)
     return parser
 
 
@@ -788,10 +836,15 @@ def main() -> int:
     args = build_parser().parse_args()
     if args.against and (args.database_url or args.pairs or "bot" not in args.targets):
         raise SystemExit("--against needs the bot among --targets, SQLite and rounds (no --pairs)")
+    if args.sdk_sample and (args.against or args.echo or "proactive" in args.work):
+        raise SystemExit("--sdk-sample takes the bot's place for inbound work only")
     if args.role is not None:
-        role = {"connector": connector_role, "bare": bare_role, "bot": bot_role}[args.role]
+        role = {"connector": connector_role, "bare": bare_role, "bot": bot_role,
+                "sdk": sdk_role}[args.role]
         asyncio.run(role(args))
         return 0
+    if args.sdk_sample:
+        print("'bot' below is the SDK's own echo sample, not this bot")
     print(f"{args.turns} timed turns per run after {args.warmup} untimed, concurrency "
           f"{args.concurrency}, {args.conversations} conversations, {os.cpu_count()} CPUs, "
           f"load average {_load_average()}")

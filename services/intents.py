@@ -123,7 +123,8 @@ _SMALL_TALK_BY_LANGUAGE: dict[Language, dict[SmallTalk, frozenset[str]]] = {
         SmallTalk.THANKS: frozenset({"tack", "tusen tack", "tackar"}),
         SmallTalk.HELP: frozenset({
             "hjälp", "hjalp", "vad kan du", "vad kan du göra", "vad kan du svara på",
-            "kommandon", "hur funkar du", "meny", "/hjälp", "hjälp mig",
+            "kommandon", "hur funkar du", "meny", "/hjälp", "hjälp mig", "visa hjälp",
+            "visa hjälpen", "visa kommandon", "visa kommandona",
         }),
         SmallTalk.GOODBYE: frozenset({
             "hej då", "hejdå", "hej da", "hejda", "hej hej då", "vi ses", "vi hörs", "adjö",
@@ -141,6 +142,7 @@ _SMALL_TALK_BY_LANGUAGE: dict[Language, dict[SmallTalk, frozenset[str]]] = {
         SmallTalk.THANKS: frozenset({"thanks", "thank", "thx", "cheers"}),
         SmallTalk.HELP: frozenset({
             "help", "what can you do", "commands", "how do you work", "menu", "/help", "help me",
+            "show help", "show me help", "show the help", "show commands", "show the commands",
         }),
         SmallTalk.GOODBYE: frozenset({
             "bye", "goodbye", "good bye", "bye bye", "see you", "see you later", "see ya",

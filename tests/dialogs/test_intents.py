@@ -325,6 +325,7 @@ def test_plain_language_commands_in_both_languages(text, command):
 
 @pytest.mark.parametrize(("text", "language"), [
     ("help", "en"), ("hjälp", "sv"), ("what can you do?", "en"), ("hjalp, vad kan du?", "sv"),
+    ("Show help", "en"), ("visa hjälpen", "sv"), ("show the commands", "en"),
 ])
 def test_help_is_a_command_in_the_language_it_was_written_in(text, language):
     route = classify(text, BOT_COMMANDS, DUTY_VERBS)

@@ -492,6 +492,7 @@ def classify(
         _has_phrase(folded, _ASKS_FOR_A_PERSON)
         or _asks_who_they_are(folded, role_words)
         or _asks_for_a_body(text, folded, role_words)
+        or _asks_which_of_two(text, folded, role_words)
     ):
         return Classified(QUESTION, argument=text.strip())
     short = _short_small_talk(folded) or _thanks_told_at_length(text, folded)
@@ -776,6 +777,29 @@ def _asks_for_a_body(text: str, folded: list[str], role_words: frozenset[str]) -
         return False
     named = {w for w in folded if w not in _BODY_WORDS and _is_role_word(w, role_words)}
     return len(named) >= _ROLES_OF_A_BODY
+
+
+_OR = frozenset({"eller", "or"})
+_BEFORE_A_ROLE = frozenset({"the", "our", "my", "var", "min", "mitt", "den", "det", "en", "a",
+                            "an"})
+
+
+def _asks_which_of_two(text: str, folded: list[str], role_words: frozenset[str]) -> bool:
+    """"Is it the board or our chair that decides …?", "ska jag fråga styrelsen direkt eller
+    vår ordförande?": a choice between two roles asks which of them; not between two
+    tools ("i Projectplace eller Teams?", see `_NOT_FOR_A_ROLE`)."""
+    if "?" not in text or _OR.isdisjoint(folded) or _has_phrase(folded, _NOT_FOR_A_ROLE):
+        return False
+    for at, word in enumerate(folded):
+        if word not in _OR or at == 0:
+            continue
+        before = folded[max(0, at - 2):at]
+        after = _without_leading(folded[at + 1:], _BEFORE_A_ROLE)[:1]
+        if any(_is_role_word(w, role_words) for w in before) and any(
+            _is_role_word(w, role_words) for w in after
+        ):
+            return True
+    return False
 
 
 def _asks_who_they_are(folded: list[str], role_words: frozenset[str]) -> bool:

@@ -278,6 +278,9 @@ def intent_of(text: str) -> Intent:
     # A body asked for by the roles it is made of.
     "vad heter gruppen där ordföranden och processledaren förbereder ärenden?",
     "Which group is made up of the chair and the process leader?",
+    # A choice between two roles asks which of them.
+    "Is it the secretary or the chair who sends out the notes?",
+    "ska jag mejla kassören direkt eller vår ordförande om fakturan?",
 ])
 def test_who_questions_asked_outright_or_as_a_situation(text):
     assert intent_of(text) is Intent.WHO
@@ -508,6 +511,8 @@ def test_small_talk_in_both_languages(text):
     "utvecklingsprojektet är nog det bästa länet har gjort",
     "det kommer för många mejl om projektet",
     "there are too many project meetings before the summer",
+    # A choice between two tools, not two roles.
+    "Ligger medlemsregistret i Projectplace eller Teams?",
     # Something to be done for the asker, asked of the bot.
     "sammanställ siffrorna från enkäten åt oss",
 ])

@@ -305,6 +305,8 @@ _FOR_WHOM = re.compile(
 _IN_OUR_GROUP = re.compile(
     r"\b(?:vem|vilka|vilken|who)\b(?:\W+[\w'’]+){0,5}?\W+(?:i|in|inom|within|fran|from)\s+"
     r"(?:(?:var|our|our own|the)\s+)?(?:grupp|gruppen|group)\b"
+    # "… alltså från vår sida?", "… eller någon hos oss?": the group's side of a contact.
+    r"|\b(?:(?:fran|pa) var sida|hos oss|(?:from|on) our side)\b"
 )
 
 

@@ -76,3 +76,17 @@ def test_a_new_registrys_group_role_answers_who_in_our_group_without_code(exampl
     assert top(finder, "vem i gruppen skriver nyhetsbrevet om arbetet?", "forening", "norr") == (
         "skribent"
     )
+
+
+@pytest.mark.parametrize("question", [
+    "vem skriver nyhetsbrevet om arbetet, alltså från vår sida?",
+    "vem skriver nyhetsbrevet om arbetet, är det kommunikatören eller någon hos oss?",
+    "who writes the newsletter about the work, on our side I mean?",
+])
+def test_the_groups_side_told_after_the_question_is_one_of_the_groups_roles(question):
+    examples = (
+        ExampleQuestion("forening", "vem skriver nyhetsbrevet om vårt arbete?", ("kommunikator",)),
+        ExampleQuestion("forening", "who writes the newsletter about our work?", ("kommunikator",)),
+        ExampleQuestion("forening", "vem skriver nyhetsbrev om arbetet?", ("kommunikator",)),
+    )
+    assert top(ContactFinder(REGISTRY, examples), question, "forening", "norr") == "skribent"

@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from domain.registry import Language, Localized
-from services.text import fold, fold_in_place
+from services.text import BODY_WORDS, fold, fold_in_place
 
 
 class SmallTalk(Enum):
@@ -761,9 +761,7 @@ _WHICH = frozenset({"vilket", "vilken", "vilka", "which", "wich"})
 _AFTER_WHICH_PEOPLE = frozenset({"som", "pa", "i", "av", "fran", "inom", "hos", "med", "e"})
 
 
-# Words for a body of people ("vilken grupp består av …", "what's the group called …"), and
-# the words that ask which body, or its name.
-_BODY_WORDS = frozenset({"grupp", "gruppen", "group", "team", "organ", "organet", "body"})
+# The words that ask which body, or its name ("vilken grupp …", "what's the group called …").
 _WHICH_BODY = frozenset({"vilken grupp", "which group", "what group", "vilket organ",
                          "which body", "heter", "called"})
 _ROLES_OF_A_BODY = 2
@@ -773,9 +771,9 @@ def _asks_for_a_body(text: str, folded: list[str], role_words: frozenset[str]) -
     """"Vilken grupp består av ordförande, vice ordförande och processledare?", "what's the
     group called where the chair, vice chair and process leader prepare matters?": a body
     asked for by the roles it is made of, which is a role too."""
-    if "?" not in text or _BODY_WORDS.isdisjoint(folded) or not _has_phrase(folded, _WHICH_BODY):
+    if "?" not in text or BODY_WORDS.isdisjoint(folded) or not _has_phrase(folded, _WHICH_BODY):
         return False
-    named = {w for w in folded if w not in _BODY_WORDS and _is_role_word(w, role_words)}
+    named = {w for w in folded if w not in BODY_WORDS and _is_role_word(w, role_words)}
     return len(named) >= _ROLES_OF_A_BODY
 
 

@@ -207,6 +207,10 @@ def stem(word: str, language: Language) -> str:
 
 
 STOP_WORDS = frozenset(fold(w) for w in (_SWEDISH_STOP + _ENGLISH_STOP).split())
+
+# Words for a body of people, folded: with every member of a composite role named ("vilken
+# grupp består av ordförande, vice ordförande och processledare?") they ask for the body.
+BODY_WORDS = frozenset({"grupp", "gruppen", "group", "team", "organ", "organet", "body"})
 ASKING_WORDS = frozenset(fold(w) for w in (_SWEDISH_ASKING + _ENGLISH_ASKING).split())
 # Stems too, so that inflections and compound parts of asking words ("ansvars-") are caught.
 _ASKING_STEMS = frozenset(stem(w, "sv") for w in _SWEDISH_ASKING.split()) | frozenset(

@@ -145,6 +145,7 @@ from services.role_relations import (
     wanting_subject,
 )
 from services.text import (
+    BODY_WORDS,
     Analyzer,
     RecentlyAsked,
     Word,
@@ -840,7 +841,7 @@ class ContactFinder:
     ) -> str | None:
         """The composite role whose members the question names, each by its whole title, when
         it also says "group" ("grupp", "team"): asked for by what it is made of."""
-        if _BODY_WORDS.isdisjoint(w.surface for w in question_words):
+        if BODY_WORDS.isdisjoint(w.surface for w in question_words):
             return None
         terms = {t for w in question_words for t in w.names}
         titles = {
@@ -1855,11 +1856,6 @@ def _best_situation(term_weight: dict[str, float], entry: RoleEntry, matched: se
             shared = entry.situation_terms[situation] & matched
             best = max(best, sum(map(term_weight.__getitem__, shared)))
     return best
-
-
-# Words for a body of people, with which a question naming all of a composite role's members
-# asks for the composite ("vilken grupp består av …?", "what's the group called where …?").
-_BODY_WORDS = frozenset({"grupp", "gruppen", "group", "team", "organ", "organet", "body"})
 
 
 # Words with which a duty says what a role is made of ("Består av ordförande, vice ordförande

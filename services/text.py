@@ -19,6 +19,7 @@ import importlib
 import importlib.util
 import re
 import sys
+import threading
 import types
 import unicodedata
 from collections import defaultdict
@@ -129,10 +130,21 @@ def _snowball(module: str, name: str) -> Any:
     return getattr(importlib.import_module(f"{_SNOWBALL_ALONE}.{module}"), name)()
 
 
-_STEMMERS = {
-    "sv": _snowball("swedish_stemmer", "SwedishStemmer"),
-    "en": _snowball("english_stemmer", "EnglishStemmer"),
+_STEMMER_CLASSES = {
+    "sv": type(_snowball("swedish_stemmer", "SwedishStemmer")),
+    "en": type(_snowball("english_stemmer", "EnglishStemmer")),
 }
+
+
+class _ThreadStemmers(threading.local):
+    """One stemmer per language and thread: a Snowball stemmer keeps the word it works on
+    in itself, and an index is built in a worker thread while the event loop answers."""
+
+    def __init__(self) -> None:
+        self.by_language = {language: made() for language, made in _STEMMER_CLASSES.items()}
+
+
+_STEMMERS = _ThreadStemmers()
 
 
 def fold(text: str) -> str:
@@ -191,7 +203,7 @@ def stem(word: str, language: Language) -> str:
     ("medlemmar" -> "medlemm"); the extra steps below let those meet their base forms. What
     counts is that the registry's words and the question's are stemmed alike, not linguistics.
     """
-    stemmer = _STEMMERS[language]
+    stemmer = _STEMMERS.by_language[language]
     if language == "en":
         return fold(stemmer.stemWord(word))
     if len(word) >= 6 and word.endswith("ena"):
@@ -207,15 +219,15 @@ def stem(word: str, language: Language) -> str:
 
 
 STOP_WORDS = frozenset(fold(w) for w in (_SWEDISH_STOP + _ENGLISH_STOP).split())
-
-# Words for a body of people, folded: with every member of a composite role named ("vilken
-# grupp består av ordförande, vice ordförande och processledare?") they ask for the body.
-BODY_WORDS = frozenset({"grupp", "gruppen", "group", "team", "organ", "organet", "body"})
 ASKING_WORDS = frozenset(fold(w) for w in (_SWEDISH_ASKING + _ENGLISH_ASKING).split())
 # Stems too, so that inflections and compound parts of asking words ("ansvars-") are caught.
 _ASKING_STEMS = frozenset(stem(w, "sv") for w in _SWEDISH_ASKING.split()) | frozenset(
     stem(w, "en") for w in _ENGLISH_ASKING.split()
 )
+
+# Words for a body of people, folded: with every member of a composite role named ("vilken
+# grupp består av ordförande, vice ordförande och processledare?") they ask for the body.
+BODY_WORDS = frozenset({"grupp", "gruppen", "group", "team", "organ", "organet", "body"})
 
 
 def carries_no_role_information(word: str) -> bool:

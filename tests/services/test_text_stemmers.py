@@ -15,7 +15,7 @@ import json, re, sys
 from services import text
 assert "snowballstemmer" not in sys.modules, "the whole package was loaded"
 words = json.load(sys.stdin)
-ours = {language: [text._STEMMERS[language].stemWord(w) for w in words] for language in ("sv", "en")}
+ours = {language: [text._STEMMERS.by_language[language].stemWord(w) for w in words] for language in ("sv", "en")}
 import snowballstemmer
 theirs = {
     language: [snowballstemmer.stemmer(name).stemWord(w) for w in words]

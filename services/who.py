@@ -841,7 +841,13 @@ class ContactFinder:
     ) -> str | None:
         """The composite role whose members the question names, each by its whole title, when
         it also says "group" ("grupp", "team"): asked for by what it is made of."""
-        if BODY_WORDS.isdisjoint(w.surface for w in question_words):
+        bodies = [
+            (body, members)
+            for (network, body), members in self._members.items()
+            # One member named with "grupp" ("vem är projektmedlem i vår grupp?") asks for it.
+            if network == network_key and len(members) > 1
+        ]
+        if not bodies or BODY_WORDS.isdisjoint(w.surface for w in question_words):
             return None
         terms = {t for w in question_words for t in w.names}
         titles = {
@@ -851,10 +857,8 @@ class ContactFinder:
         return next(
             (
                 body
-                for (network, body), members in self._members.items()
-                if network == network_key
-                and len(members) > 1  # "vem är projektmedlem i vår grupp?" asks for the member
-                and all(any(t <= terms for t in titles.get(m, ())) for m in members)
+                for body, members in bodies
+                if all(any(t <= terms for t in titles.get(m, ())) for m in members)
             ),
             None,
         )

@@ -450,6 +450,20 @@ class ContactFinder:
             for position in range(len(entries))
             if (members := _members(entries, position))
         }
+        # The composites of several members, each with its members' titles (in any language),
+        # per network: a question naming every member by title asks for the body. One member
+        # named with "grupp" ("vem är projektmedlem i vår grupp?") asks for the member.
+        self._bodies_by_members: dict[str, list[tuple[str, list[list[frozenset[str]]]]]] = {}
+        for network in registry.networks:
+            titles = {
+                entry.role.key: [frozenset(t) for t in entry.title_words_by_language.values() if t]
+                for entry in entries_by_network[network.key]
+            }
+            self._bodies_by_members[network.key] = [
+                (body, [titles.get(m, []) for m in members])
+                for (network_key, body), members in self._members.items()
+                if network_key == network.key and len(members) > 1
+            ]
         self._examples: dict[tuple[str, Language], tuple[str, ...]] = {}
         self._rendered: dict[tuple, tuple] = {}
         # Names are looked up like any word (so "logistik" is known to typo tolerance) but, with
@@ -799,7 +813,7 @@ class ContactFinder:
                 ),
                 None,
             )
-        made_up = self._body_of_members_named(index, network_key, question_words)
+        made_up = self._body_of_members_named(network_key, question_words)
         if made_up is not None and (not matches or matches[0].role_key != made_up):
             # "Vilken grupp består av ordförande, vice ordförande och processledare?": every
             # member named, with a word for a body, names the body they make up.
@@ -836,29 +850,18 @@ class ContactFinder:
             language=vocabulary_language(question_words),
         )
 
-    def _body_of_members_named(
-        self, index: NetworkIndex, network_key: str, question_words: list[Word]
-    ) -> str | None:
+    def _body_of_members_named(self, network_key: str, question_words: list[Word]) -> str | None:
         """The composite role whose members the question names, each by its whole title, when
         it also says "group" ("grupp", "team"): asked for by what it is made of."""
-        bodies = [
-            (body, members)
-            for (network, body), members in self._members.items()
-            # One member named with "grupp" ("vem är projektmedlem i vår grupp?") asks for it.
-            if network == network_key and len(members) > 1
-        ]
+        bodies = self._bodies_by_members.get(network_key)
         if not bodies or BODY_WORDS.isdisjoint(w.surface for w in question_words):
             return None
         terms = {t for w in question_words for t in w.names}
-        titles = {
-            entry.role.key: [t for t in entry.title_words_by_language.values() if t]
-            for entry in index.entries
-        }
         return next(
             (
                 body
-                for body, members in bodies
-                if all(any(t <= terms for t in titles.get(m, ())) for m in members)
+                for body, member_titles in bodies
+                if all(any(t <= terms for t in titles) for titles in member_titles)
             ),
             None,
         )

@@ -287,6 +287,7 @@ _REMARKS = frozenset({
     # News told for the record: "… bara så ni vet", "just fyi", "ville bara säga att …".
     "fyi", "bara sa ni vet", "bara sa du vet", "for kannedom", "just so you know", "heads up",
     "ville bara saga", "vill bara saga", "just wanted to say", "just wanted to let you know",
+    "ville bara beratta", "vill bara beratta", "just wanted to tell", "om ni fragar mig",
     # Sighs and weariness: "… igen, suck", "orkar inte med fler möten".
     "suck", "sigh", "ugh", "usch", "orkar inte", "can't be bothered",
     # Praise of food and places: "det glutenfria var jättegott", "lokalen var kanonbra".
@@ -653,7 +654,7 @@ def _is_a_remark(text: str) -> bool:
     if _has_phrase(folded, _NEEDS):
         return False  # "we need to change the scope, it's grown way too big": a situation
     told = folded[1:] if folded[:1] == ["the"] else folded
-    return _has_phrase(folded, _REMARKS) or _is_said_in_passing(text, folded, emoji=False) or (
+    return _has_phrase(folded, _REMARKS) or _is_said_in_passing(text, folded, after_commands=False) or (
         len(told) > 2
         and told[1] in _OUGHT
         and _FIRST_PERSON.isdisjoint(folded)
@@ -662,12 +663,15 @@ def _is_a_remark(text: str) -> bool:
     )
 
 
-def _is_said_in_passing(text: str, folded: list[str], *, emoji: bool = True) -> bool:
-    """"Budgeten är ju helt orimlig", "konstella har alltid så god mat 👌": a remark with no
-    question, no problem and no need told in the first person (see `_AS_WE_ALL_KNOW`). An
-    emoji is read only after the commands, which it does not change ("visa årshjulet 🙂")."""
+def _is_said_in_passing(
+    text: str, folded: list[str], *, after_commands: bool = True
+) -> bool:
+    """"Budgeten är ju helt orimlig", "konstella har alltid så god mat 👌", "Strömstad har
+    precis lanserat en ny e-tjänst!": a remark with no question, no problem and no need told
+    in the first person (see `_AS_WE_ALL_KNOW`). An emoji or a closing "!" is read only after
+    the commands, which they do not change ("visa årshjulet 🙂", "visa årshjulet!")."""
     signs = _AS_WE_ALL_KNOW in folded or _DRAWN_OUT.search(text.lower()) or (
-        emoji and _EMOJI.search(text)
+        after_commands and (_EMOJI.search(text) or text.rstrip().endswith("!"))
     )
     return (
         bool(signs)

@@ -56,8 +56,9 @@ def test_thanks_told_at_length_is_acknowledged_in_its_language(text, language):
     assert (route.kind, route.language) == (SmallTalk.ACKNOWLEDGED, language)
 
 
-@pytest.mark.parametrize("text", ["visa årshjulet 🙂", "dagordning för VNS 🙏"])
-def test_an_emoji_does_not_make_a_command_a_remark(text):
+@pytest.mark.parametrize("text", ["visa årshjulet 🙂", "dagordning för VNS 🙏",
+                                  "visa årshjulet!", "Show the agenda for VNS!"])
+def test_an_emoji_or_an_exclamation_does_not_make_a_command_a_remark(text):
     assert intent_of(text) is Intent.COMMAND
 
 
@@ -515,6 +516,10 @@ def test_small_talk_in_both_languages(text):
     "Ligger medlemsregistret i Projectplace eller Teams?",
     # Something to be done for the asker, asked of the bot.
     "sammanställ siffrorna från enkäten åt oss",
+    # News exclaimed, told at length, or an opinion marked as one.
+    "Strömstad har precis lanserat en ny e-tjänst för bygglov!",
+    "Jag ville bara berätta att vi har testat det nya arbetssättet i tre veckor nu",
+    "Det här projektet är ett slöseri med tid om ni frågar mig",
 ])
 def test_requests_the_bot_does_not_carry_out_in_both_languages(text):
     assert intent_of(text) is Intent.UNSUPPORTED

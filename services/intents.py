@@ -654,7 +654,9 @@ def _is_a_remark(text: str) -> bool:
     if _has_phrase(folded, _NEEDS):
         return False  # "we need to change the scope, it's grown way too big": a situation
     told = folded[1:] if folded[:1] == ["the"] else folded
-    return _has_phrase(folded, _REMARKS) or _is_said_in_passing(text, folded, after_commands=False) or (
+    if _has_phrase(folded, _REMARKS) or _is_said_in_passing(text, folded, after_commands=False):
+        return True
+    return (
         len(told) > 2
         and told[1] in _OUGHT
         and _FIRST_PERSON.isdisjoint(folded)

@@ -296,6 +296,12 @@ _REMARKS = frozenset({
     # bästa vi gjort"), too many of something ("vi har för många möten").
     "imo", "imho", "in my opinion", "enligt mig", "i mitt tycke", "det basta",
     "for manga", "too many",
+    # Judged and found wanting ("maten var inte god alls"), judged after the fact ("… tyckte
+    # jag"), weariness ("så trött på det"), news told in passing ("I'm the new treasurer btw").
+    "inte bra alls", "inte god alls", "inte gott alls", "inte okej alls", "inte ok alls",
+    "inte kul alls", "not good at all", "not ok at all", "not okay at all", "tyckte jag",
+    "trott pa", "trottnat", "tired of", "sick of", "fed up",
+    "btw", "by the way", "forresten",
 })
 # How something ought to be, told of a thing or body ("styrelsen borde lyssna mer",
 # "allergies should be checked better"): an opinion. Told of a person or with "någon"
@@ -669,18 +675,30 @@ def _is_said_in_passing(
     text: str, folded: list[str], *, after_commands: bool = True
 ) -> bool:
     """"Budgeten är ju helt orimlig", "konstella har alltid så god mat 👌", "Strömstad har
-    precis lanserat en ny e-tjänst!": a remark with no question, no problem and no need told
+    precis lanserat en ny e-tjänst!", "planen känns ambitiös": a remark with no question, no problem and no need told
     in the first person (see `_AS_WE_ALL_KNOW`). An emoji or a closing "!" is read only after
     the commands, which they do not change ("visa årshjulet 🙂", "visa årshjulet!")."""
     signs = _AS_WE_ALL_KNOW in folded or _DRAWN_OUT.search(text.lower()) or (
         after_commands and (_EMOJI.search(text) or text.rstrip().endswith("!"))
-    )
+    ) or _feels(folded)
     return (
         bool(signs)
         and "?" not in text
         and _ASKER.isdisjoint(folded)
         and _PROBLEM.isdisjoint(folded)
         and not _needs_someone(folded)
+    )
+
+
+_FEELS = "kanns"  # "känns", folded
+_LIKE = "som"
+
+
+def _feels(folded: list[str]) -> bool:
+    """"Spridningsplanen känns väldigt ambitiös": how something feels; "det känns som att
+    projektet har glidit iväg" tells what seems to have happened, a situation."""
+    return any(
+        word == _FEELS and folded[i + 1 : i + 2] != [_LIKE] for i, word in enumerate(folded)
     )
 
 

@@ -282,6 +282,8 @@ def intent_of(text: str) -> Intent:
     # A choice between two roles asks which of them.
     "Is it the secretary or the chair who sends out the notes?",
     "ska jag mejla kassören direkt eller vår ordförande om fakturan?",
+    # What seems to have happened is a situation; how something feels is a remark.
+    "det känns som att projektet har glidit iväg från planen",
 ])
 def test_who_questions_asked_outright_or_as_a_situation(text):
     assert intent_of(text) is Intent.WHO
@@ -520,6 +522,12 @@ def test_small_talk_in_both_languages(text):
     "Strömstad har precis lanserat en ny e-tjänst för bygglov!",
     "Jag ville bara berätta att vi har testat det nya arbetssättet i tre veckor nu",
     "Det här projektet är ett slöseri med tid om ni frågar mig",
+    # Judged and found wanting, judged after the fact, how it feels, weariness, news "btw".
+    "Lunchen på förra mötet var inte god alls",
+    "Resultatpresentationen igår var lite för lång tyckte jag",
+    "Spridningsplanen känns väldigt ambitiös",
+    "mötet krockar med kommunstyrelsen igen, så trött på det",
+    "I'm the new treasurer btw",
 ])
 def test_requests_the_bot_does_not_carry_out_in_both_languages(text):
     assert intent_of(text) is Intent.UNSUPPORTED

@@ -675,9 +675,10 @@ def _is_said_in_passing(
     text: str, folded: list[str], *, after_commands: bool = True
 ) -> bool:
     """"Budgeten är ju helt orimlig", "konstella har alltid så god mat 👌", "Strömstad har
-    precis lanserat en ny e-tjänst!", "planen känns ambitiös": a remark with no question, no problem and no need told
-    in the first person (see `_AS_WE_ALL_KNOW`). An emoji or a closing "!" is read only after
-    the commands, which they do not change ("visa årshjulet 🙂", "visa årshjulet!")."""
+    precis lanserat en ny e-tjänst!", "planen känns ambitiös": a remark with no question, no
+    problem and no need told in the first person (see `_AS_WE_ALL_KNOW`, `_feels`). An emoji
+    or a closing "!" is read only after the commands, which they do not change ("visa
+    årshjulet 🙂", "visa årshjulet!")."""
     signs = _AS_WE_ALL_KNOW in folded or _DRAWN_OUT.search(text.lower()) or (
         after_commands and (_EMOJI.search(text) or text.rstrip().endswith("!"))
     ) or _feels(folded)

@@ -423,13 +423,16 @@ class Analyzer:
             for candidate in _candidates(word):
                 if carries_no_role_information(candidate):
                     continue
-                for lang in languages:
-                    for term in stems(candidate, lang):
-                        _add(terms, term)
+                whole = [term for lang in languages for term in stems(candidate, lang)]
+                for term in whole:
+                    _add(terms, term)
                 if language != "en":
                     split = self._split(candidate, new_tail=True)
-                    for part in split[0] if split else ():
-                        _add(terms, part)
+                    # "rekommendatio|ner" is the stem and its plural ending, not a compound:
+                    # "ner" would make the role answer "vem skriver ner …?".
+                    if split and split[0][0] not in whole:
+                        for part in split[0]:
+                            _add(terms, part)
             terms = [t for t in terms if not _asking_term(t)]
             if terms:
                 result.append(tuple(terms))

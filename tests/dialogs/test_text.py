@@ -143,3 +143,13 @@ def test_folding_is_lowercase_compatibility_decomposed_without_combining_marks(t
 
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     assert fold(text) == "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def test_a_plural_ending_is_not_split_off_as_a_word_of_its_own():
+    # "ner" is a word of the registry ("skrivit ner"), but in "rekommendationer" it is only the
+    # plural ending: split off, "vem skriver ner det vi säger?" found the role that recommends.
+    analyzer = Analyzer(["Ger rekommendationer.", "Jag har skrivit ner vad som sades."])
+    (recommendations,) = analyzer.index_words("rekommendationer", "sv")
+    (down,) = analyzer.index_words("ner", "sv")
+    assert set(down).isdisjoint(recommendations)
+    assert stem("rekommendation", "sv") in recommendations

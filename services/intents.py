@@ -681,7 +681,7 @@ def _is_said_in_passing(
     årshjulet 🙂", "visa årshjulet!")."""
     signs = _AS_WE_ALL_KNOW in folded or _DRAWN_OUT.search(text.lower()) or (
         after_commands and (_EMOJI.search(text) or text.rstrip().endswith("!"))
-    ) or _feels(folded)
+    ) or _feels(folded) or not _JUST_NOW.isdisjoint(folded)
     return (
         bool(signs)
         and "?" not in text
@@ -691,6 +691,9 @@ def _is_said_in_passing(
     )
 
 
+# News of a moment ago ("Uddevalla har precis lanserat en e-tjänst", "the county just
+# announced cuts"), told by someone not in it.
+_JUST_NOW = frozenset({"precis", "nyss", "just"})
 _FEELS = "kanns"  # "känns", folded
 _LIKE = "som"
 

@@ -528,6 +528,9 @@ def test_small_talk_in_both_languages(text):
     "Spridningsplanen känns väldigt ambitiös",
     "mötet krockar med kommunstyrelsen igen, så trött på det",
     "I'm the new treasurer btw",
+    # News of a moment ago, told by someone not in it.
+    "The county just announced budget cuts for next year",
+    "Fick just höra att Konstella byter namn",
 ])
 def test_requests_the_bot_does_not_carry_out_in_both_languages(text):
     assert intent_of(text) is Intent.UNSUPPORTED

@@ -380,7 +380,7 @@ _SV_VERB_FIRST = frozenset({
     "maste", "ska", "skall", "kan", "kunde", "far", "fick", "bor", "borde", "har", "hade",
     "finns", "fanns", "behover", "brukar", "kommer", "gor", "gar", "vill", "skulle", "blir",
     "ar", "galler", "racker", "hinner", "stammer", "beslutas", "godkanns", "valjs", "behovs",
-    "saknas", "fattas", "funkar", "fungerar",
+    "saknas", "fattas", "funkar", "fungerar", "heter", "hette",
 })
 # Whether something is allowed: a question of fact, whatever it is about.
 _ASKS_IF_ALLOWED = frozenset({

@@ -531,6 +531,8 @@ def test_small_talk_in_both_languages(text):
     # News of a moment ago, told by someone not in it.
     "The county just announced budget cuts for next year",
     "Fick just höra att Konstella byter namn",
+    # What something is called, asked yes or no.
+    "Heter det inte SKR nuförtiden och inte SKL?",
 ])
 def test_requests_the_bot_does_not_carry_out_in_both_languages(text):
     assert intent_of(text) is Intent.UNSUPPORTED

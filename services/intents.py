@@ -671,6 +671,21 @@ def _is_a_remark(text: str) -> bool:
     )
 
 
+# News of a moment ago ("Uddevalla har precis lanserat en e-tjänst", "the county just
+# announced cuts"), told by someone not in it.
+_JUST_NOW = frozenset({"precis", "nyss", "just"})
+_FEELS = "kanns"  # "känns", folded
+_LIKE = "som"
+
+
+def _feels(folded: list[str]) -> bool:
+    """"Spridningsplanen känns väldigt ambitiös": how something feels; "det känns som att
+    projektet har glidit iväg" tells what seems to have happened, a situation."""
+    return any(
+        word == _FEELS and folded[i + 1 : i + 2] != [_LIKE] for i, word in enumerate(folded)
+    )
+
+
 def _is_said_in_passing(
     text: str, folded: list[str], *, after_commands: bool = True
 ) -> bool:
@@ -688,21 +703,6 @@ def _is_said_in_passing(
         and _ASKER.isdisjoint(folded)
         and _PROBLEM.isdisjoint(folded)
         and not _needs_someone(folded)
-    )
-
-
-# News of a moment ago ("Uddevalla har precis lanserat en e-tjänst", "the county just
-# announced cuts"), told by someone not in it.
-_JUST_NOW = frozenset({"precis", "nyss", "just"})
-_FEELS = "kanns"  # "känns", folded
-_LIKE = "som"
-
-
-def _feels(folded: list[str]) -> bool:
-    """"Spridningsplanen känns väldigt ambitiös": how something feels; "det känns som att
-    projektet har glidit iväg" tells what seems to have happened, a situation."""
-    return any(
-        word == _FEELS and folded[i + 1 : i + 2] != [_LIKE] for i, word in enumerate(folded)
     )
 
 

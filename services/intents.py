@@ -234,7 +234,8 @@ _NOT_FOR_A_ROLE = frozenset({
     "utelast",
     "computer", "laptop", "skrivare", "skrivaren", "printer", "internet", "uppkoppling",
     "ladda upp", "upload", "won't open", "wont open", "oppnas inte", "funkar inte",
-    "fungerar inte", "doesn't work", "is down", "ar nere",
+    "fungerar inte", "doesn't work", "is down", "ar nere", "ar det nere", "is it down",
+    "vill inte ladda",
     "loggar ut", "utloggad", "logs me out", "logged out", "kraschar", "crashes",
     # Trouble with a tool, whichever tool is named ("Projectplace laddar inte").
     "laddar inte", "inloggningsfel", "felmeddelande", "felkod", "hanger sig", "startar inte",
@@ -615,8 +616,10 @@ def _asks_yes_or_no(folded: list[str], text: str, request_verbs: frozenset[str])
         # "har e-rådet mandat över …": the verb, then a subject in the definite form, asks
         # with or without the question mark; "har inte fått …", "behöver hjälp" drop a "jag".
         return first in _SV_VERB_FIRST and len(folded) > 2 and _definite(folded[1])
-    if len(folded) > 2 and folded[1] in _SV_VERB_FIRST and folded[2] == _SURELY:
-        return True  # "beredningsmötet är väl ett skypemöte?": asks to be told it is so
+    if len(folded) > 2 and folded[1] in _SV_VERB_FIRST and folded[2] in _SURELY:
+        # "beredningsmötet är väl ett skypemöte?", "SKL heter ju SKR nu va?": asks to be
+        # told it is so
+        return True
     # The passive of a duty verb ("beslutas", "godkänns", "utses", "bestäms" of "bestämmer"):
     # besides the list.
     return first in _SV_VERB_FIRST or (
@@ -626,7 +629,7 @@ def _asks_yes_or_no(folded: list[str], text: str, request_verbs: frozenset[str])
 
 
 _THERE_IS = frozenset({("finns", "det"), ("fanns", "det")})
-_SURELY = "val"  # "väl", folded
+_SURELY = frozenset({"val", "ju"})  # "väl", "ju", folded
 _NOT_NOUNS = frozenset({"inte", "igen", "hemma", "garna", "sedan", "utan", "ocksa"})
 _MIN_DEFINITE = 5  # "rådet", "gruppen"; shorter words ending so are seldom nouns
 

@@ -533,6 +533,9 @@ def test_small_talk_in_both_languages(text):
     "Fick just höra att Konstella byter namn",
     # What something is called, asked yes or no.
     "Heter det inte SKR nuförtiden och inte SKL?",
+    # Asked to be told it is so; a tool that will not load, asked whether it is down.
+    "SKL heter ju SKR nu va?",
+    "Projectplace vill inte ladda, är det nere?",
 ])
 def test_requests_the_bot_does_not_carry_out_in_both_languages(text):
     assert intent_of(text) is Intent.UNSUPPORTED

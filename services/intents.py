@@ -616,7 +616,7 @@ def _asks_yes_or_no(folded: list[str], text: str, request_verbs: frozenset[str])
         # "har e-rådet mandat över …": the verb, then a subject in the definite form, asks
         # with or without the question mark; "har inte fått …", "behöver hjälp" drop a "jag".
         return first in _SV_VERB_FIRST and len(folded) > 2 and _definite(folded[1])
-    if len(folded) > 2 and folded[1] in _SV_VERB_FIRST and folded[2] in _SURELY:
+    if len(folded) > 2 and folded[1] in _SV_VERB_FIRST and folded[2] in _ASKS_TO_BE_TOLD:
         # "beredningsmötet är väl ett skypemöte?", "SKL heter ju SKR nu va?": asks to be
         # told it is so
         return True
@@ -629,7 +629,7 @@ def _asks_yes_or_no(folded: list[str], text: str, request_verbs: frozenset[str])
 
 
 _THERE_IS = frozenset({("finns", "det"), ("fanns", "det")})
-_SURELY = frozenset({"val", "ju"})  # "väl", "ju", folded
+_ASKS_TO_BE_TOLD = frozenset({"val", "ju"})  # "väl", "ju", folded: "… är väl …?"
 _NOT_NOUNS = frozenset({"inte", "igen", "hemma", "garna", "sedan", "utan", "ocksa"})
 _MIN_DEFINITE = 5  # "rådet", "gruppen"; shorter words ending so are seldom nouns
 

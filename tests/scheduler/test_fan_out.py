@@ -88,18 +88,21 @@ async def test_due_posts_go_out_while_a_planning_pass_is_still_running(
     keys = await enqueue_due_posts(database, "fanout", 40)
     planner = StuckPlanner()
     adapter = create_adapter(Settings())
+    interval = timedelta(seconds=60)
     runner = replica(database, ConnectorSender(adapter), "replica-1", 30, [planner],
-                     interval=timedelta(seconds=60))
+                     interval=interval)
     loop = asyncio.get_running_loop()
     began = loop.time()
     runner.start()
     try:
-        await wait_for_texts(connector, keys, timeout=15)
+        await wait_for_texts(connector, keys, timeout=interval.total_seconds() / 4)
         # The start-up planning pass has not finished, and every post went out meanwhile,
-        # at the tenant's rate: 40 at 30 a second take 1.3 s, not one interval per batch.
+        # at the tenant's rate: 40 at 30 a second take 1.3 s (7.6 s seen once, on a machine
+        # loaded by other work), where a batch per interval would take a minute or more. The
+        # bound is that difference, not a speed: speed is bench/fanout.py's to measure.
         assert planner.passes == 1 and not planner.release.is_set()
         took = max(a.arrived for a in connector.arrivals) - began
-        assert 39 / 30 - 0.05 <= took < 4, took
+        assert 39 / 30 - 0.05 <= took < interval.total_seconds() / 4, took
         assert busiest_window(connector.arrivals, 2.0) <= 2 * 30 + 1
     finally:
         planner.release.set()

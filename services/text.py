@@ -516,6 +516,12 @@ class Analyzer:
             if found:
                 terms = list(dict.fromkeys(found))
                 languages = set().union(*(self._vocabulary[t] for t in terms))
+                if not languages and position == 0:
+                    # Only a name ("beredningen", a group's): in "who's in beredningen?" the
+                    # other language's stemmer reads it as the role's title word too.
+                    titled = [t for t in stems(word, order[1]) if self._vocabulary.get(t)]
+                    terms = list(dict.fromkeys(titled + terms))
+                    languages = set().union(*(self._vocabulary[t] for t in terms))
                 return [Reading((t,), 1.0) for t in terms], languages
         return [], set()
 

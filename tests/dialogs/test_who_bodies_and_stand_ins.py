@@ -93,6 +93,16 @@ def test_a_body_asked_for_by_all_its_members_is_the_body(finder, question):
     assert top(finder, question) == "konstnarligt_rad"
 
 
+@pytest.mark.parametrize("question", [
+    # English words around the group's Swedish name, which is also the body's title word:
+    # read only as a name, "rådet" said nothing of a role and the question went unanswered.
+    "Which people make up rådet?",
+    "who is in konstnärliga rådet",
+])
+def test_a_swedish_body_named_in_an_english_question_is_the_body(finder, question):
+    assert top(finder, question) == "konstnarligt_rad"
+
+
 @pytest.mark.parametrize(("question", "expected"), [
     # All members named, but no word for a body: the member the question asks about.
     ("Vem av regissören, scenografen och kostymören bygger kulisserna?", "scenograf"),

@@ -294,16 +294,39 @@ def named_roles(
     )
 
 
+# A role's contact named in the genitive ("uppdragsgivarens primära kontaktperson", "the
+# principal's primary contact") is the contact for it and towards it, as a preposition says.
+_CONTACT = ("kontakt", "contact")
+_CONTACT_REACH = 2  # "primära kontaktperson": an adjective may come between
+
+
+def _genitive(surface: str) -> bool:
+    """"principal's", "uppdragsgivarens": a word in the genitive (a Swedish "s" that its
+    stem does not keep)."""
+    if surface.endswith(("'s", "’s", "s'")):
+        return True
+    return (
+        surface.endswith("s") and not surface.endswith("ss")
+        and stems(surface, "sv") == stems(surface[:-1], "sv")
+    )
+
+
 def relations(
     surfaces: list[str], named: Callable[[int], tuple[int, ...]]
 ) -> list[tuple[str, int]]:
     """(how, role) for each role a text names right after a preposition ("till styrelsen",
-    "towards the board", "i styrelsen"); `surfaces` are the text's words, `named(i)` the
-    roles its i-th word names (`named_roles`), asked only of a word after a preposition."""
+    "towards the board", "i styrelsen") or in the genitive before a contact ("uppdragsgivarens
+    kontaktperson"); `surfaces` are the text's words, `named(i)` the roles its i-th word names
+    (`named_roles`), asked only of such a word."""
     found: list[tuple[str, int]] = []
     how: str | None = None
     previous = ""
     for at, surface in enumerate(surfaces):
+        if how is None and _genitive(surface) and any(
+            word.startswith(_CONTACT) for word in surfaces[at + 1 : at + 1 + _CONTACT_REACH]
+        ):
+            found.extend((relation, position) for position in named(at)
+                         for relation in ("to", "towards"))
         relation = _RELATIONS.get(surface)
         if relation is not None:
             # "med i beredningen", "part of …": belonging to a body, not a relation to it.

@@ -102,6 +102,25 @@ def test_a_role_named_after_to_or_with_is_the_one_turned_to_not_the_answer():
     assert top(finder, "vem är revisor?") == "revisor"
 
 
+def test_a_roles_contact_named_in_a_duty_in_the_genitive_is_the_contact_towards_it():
+    sponsored = ROLES + (
+        _role("huvudman", "network", ("Huvudmannen", "The sponsor"),
+              ["Finansierar föreningen."], ["Funds the association."]),
+        _role("samordnare", "network", ("Samordnare", "Coordinator"),
+              ["Är huvudmannens primära kontaktperson.", "Samordnar arbetet."],
+              ["Is the sponsor's primary contact.", "Coordinates the work."]),
+    )
+    finder = ContactFinder(RoleRegistry((
+        Network(key="forening", name=Localized("Föreningen", "The association"), groups=(),
+                roles=sponsored),
+    )))
+
+    # Named after "mot"/"for", the sponsor is the one turned to; the duty says who that is.
+    assert top(finder, "vem är primär kontakt mot huvudmannen?") == "samordnare"
+    assert top(finder, "who is the main contact for the sponsor?") == "samordnare"
+    assert top(finder, "vem är huvudmannen?") == "huvudman"
+
+
 def test_asked_who_sits_in_a_body_the_body_named_is_the_answer():
     finder = ContactFinder(registry())
 

@@ -260,6 +260,10 @@ _NOT_FOR_A_ROLE = frozenset({
     "laddar aldrig", "laddas inte", "laddas aldrig", "startar aldrig", "funkar aldrig",
     "fungerar aldrig", "buffrar", "never loads", "never load", "never finishes loading",
     "keeps loading", "keeps buffering", "buffering",
+    # Something that will not open or play, or is broken ("jag får inte upp länken i
+    # mobilen", "the film won't play in Chrome", "länken till utkastet är trasig").
+    "far inte upp", "won't play", "wont play", "doesn't play", "spelas inte", "ar trasig",
+    "ar trasigt", "ar trasiga", "broken link", "link is broken",
 })
 # A remark told without a question ("protokollen är alltid sena, så irriterande", "the
 # budget template is confusing", "… typiskt"): how the member finds something, for nobody
@@ -303,6 +307,14 @@ _REMARKS = frozenset({
     "inte kul alls", "not good at all", "not ok at all", "not okay at all", "tyckte jag",
     "trott pa", "trottnat", "tired of", "sick of", "fed up",
     "btw", "by the way", "forresten",
+    # How a meeting or a piece of work went, told afterwards ("Referensgruppsmötet idag var
+    # väldigt givande", "the practical test went really well"), or how it looks ("our
+    # minutes template looks old-fashioned", "protokollet är fullt av fel").
+    "givande", "larorikt", "larorik", "inspirerande", "inspiring", "bra genomgang",
+    "bra mote", "great meeting", "good meeting", "nice meeting", "went well",
+    "went really well", "went great", "went so well", "really useful", "very useful",
+    "so useful", "gammaldags", "old-fashioned", "fullt av fel",
+    "full of errors", "full of mistakes",
 })
 # How something ought to be, told of a thing or body ("styrelsen borde lyssna mer",
 # "allergies should be checked better"): an opinion. Told of a person or with "någon"
@@ -332,7 +344,7 @@ _REQUEST_STARTS = frozenset({
     "visa", "lista", "se", "ge", "kolla", "show", "schow", "list", "see", "give", "get",
     "display", "check", "vad", "nar", "vilka", "vilket", "vilken", "finns", "har", "what",
     # Asked whether it is missing ("saknas det protokoll från något möte?"), like "finns det".
-    "saknas", "fattas",
+    "saknas", "fattas", "saknar",
     "whats", "what's", "when", "which", "any", "is", "are", "do", "does",
 })
 # Words that may come before a question word without changing it ("senast när …?", "exakt
@@ -439,6 +451,8 @@ _FIRST_PERSON = frozenset({"jag", "vi", "min", "mitt", "mina", "var", "i", "we",
 
 # Where the message is about, told first and set off by a comma or colon ("för Lokalvård, …",
 # "VNS: …"): a few words, no question, nobody in the first person ("I'm vegan, …").
+# A question word with "is" contracted, which the commands' phrases spell out.
+_CONTRACTED_IS = re.compile(r"\b(when|where|how)['’]s\b", re.IGNORECASE)
 _SETTING_FIRST = re.compile(r"\s*([^,:;?!.]{1,40}?)\s*[,:]\s+(?=\S)")
 _WORD = re.compile(r"[\w/?'’-]+", re.UNICODE)
 _LETTERS = re.compile(r"[^\W\d_]")
@@ -459,6 +473,7 @@ def classify(
     `role_words`: the registry's words for roles, folded (titles, one-word synonyms): "vilken
     X …?" asks for a person only when X is one of them.
     """
+    text = _CONTRACTED_IS.sub(r"\1 is", text)  # "when's the next meeting?" as "when is …"
     cleaned = text.strip().lower()
     if not cleaned or cleaned.strip("?! .") == "":
         return Classified(SmallTalk.HELP)
@@ -677,6 +692,8 @@ def _is_a_remark(text: str) -> bool:
 # News of a moment ago ("Uddevalla har precis lanserat en e-tjänst", "the county just
 # announced cuts"), told by someone not in it.
 _JUST_NOW = frozenset({"precis", "nyss", "just"})
+# Something called off, told as news ("Styrelsemötet är inställt den här veckan").
+_CALLED_OFF = frozenset({"installt", "installd", "installda", "cancelled", "canceled"})
 _FEELS = "kanns"  # "känns", folded
 _LIKE = "som"
 
@@ -699,7 +716,9 @@ def _is_said_in_passing(
     årshjulet 🙂", "visa årshjulet!")."""
     signs = _AS_WE_ALL_KNOW in folded or _DRAWN_OUT.search(text.lower()) or (
         after_commands and (_EMOJI.search(text) or text.rstrip().endswith("!"))
-    ) or _feels(folded) or not _JUST_NOW.isdisjoint(folded)
+    ) or _feels(folded) or not _JUST_NOW.isdisjoint(folded) or not _CALLED_OFF.isdisjoint(
+        folded
+    )
     return (
         bool(signs)
         and "?" not in text
@@ -794,14 +813,16 @@ _AFTER_WHICH_PEOPLE = frozenset({"som", "pa", "i", "av", "fran", "inom", "hos", 
 
 # The words that ask which body, or its name ("vilken grupp …", "what's the group called …").
 _WHICH_BODY = frozenset({"vilken grupp", "which group", "what group", "vilket organ",
-                         "which body", "heter", "called"})
+                         "which body", "heter", "called",
+                         # Whether there is one: "is there a group made up of the chair, …?"
+                         "is there", "are there", "finns det"})
 _ROLES_OF_A_BODY = 2
 
 
 def _asks_for_a_body(text: str, folded: list[str], role_words: frozenset[str]) -> bool:
     """"Vilken grupp består av ordförande, vice ordförande och processledare?", "what's the
-    group called where the chair, vice chair and process leader prepare matters?": a body
-    asked for by the roles it is made of, which is a role too."""
+    group called where the chair, vice chair and process leader prepare matters?", "is there
+    a group of …?": a body asked for by the roles it is made of, which is a role too."""
     if "?" not in text or BODY_WORDS.isdisjoint(folded) or not _has_phrase(folded, _WHICH_BODY):
         return False
     named = {w for w in folded if w not in BODY_WORDS and _is_role_word(w, role_words)}

@@ -284,6 +284,9 @@ def intent_of(text: str) -> Intent:
     "ska jag mejla kassören direkt eller vår ordförande om fakturan?",
     # What seems to have happened is a situation; how something feels is a remark.
     "det känns som att projektet har glidit iväg från planen",
+    # Whether there is a body made up of roles asks for that body.
+    "Is there a group made up of the chair and the process leader?",
+    "finns det en grupp med ordföranden och processledaren?",
 ])
 def test_who_questions_asked_outright_or_as_a_situation(text):
     assert intent_of(text) is Intent.WHO
@@ -323,6 +326,9 @@ def test_who_questions_asked_outright_or_as_a_situation(text):
     ("visa kommande styrgruppsmöten", "meetings"),
     ("lista nätverksträffarna i vår", "meetings"),
     ("show the upcoming steering group meetings", "meetings"),
+    # "when's" spelled out as the phrases spell it; "saknar vi …?" asks like "saknas det …?".
+    ("when's our next meeting?", "meetings"),
+    ("saknar vi protokoll från något möte?", "minutes"),
 ])
 def test_plain_language_commands_in_both_languages(text, command):
     route = classify(text, BOT_COMMANDS, DUTY_VERBS)
@@ -536,6 +542,14 @@ def test_small_talk_in_both_languages(text):
     # Asked to be told it is so; a tool that will not load, asked whether it is down.
     "SKL heter ju SKR nu va?",
     "Projectplace vill inte ladda, är det nere?",
+    # How a meeting went, told afterwards; a meeting called off, told as news; a link or a
+    # film that will not open or play.
+    "Arbetsmötet i går var väldigt givande",
+    "The workshop went really well!",
+    "Beredningsmötet är inställt nästa vecka",
+    "Jag får inte upp kallelsen i mobilen",
+    "the video won't play on my phone",
+    "Länken i kallelsen är trasig",
 ])
 def test_requests_the_bot_does_not_carry_out_in_both_languages(text):
     assert intent_of(text) is Intent.UNSUPPORTED

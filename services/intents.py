@@ -264,6 +264,13 @@ _NOT_FOR_A_ROLE = frozenset({
     # mobilen", "the film won't play in Chrome", "länken till utkastet är trasig").
     "far inte upp", "won't play", "wont play", "doesn't play", "spelas inte", "ar trasig",
     "ar trasigt", "ar trasiga", "broken link", "link is broken",
+    # The members asked what they have read or tried, or for tips ("Has anyone read the new
+    # report …?", "Läste ni artikeln …?", "Any good books on …?", "har nån tips på …?").
+    "has anyone read", "has anyone seen", "has anyone tried", "have you read", "have you seen",
+    "did you read", "did anyone read", "har nagon last", "har nan last", "har nagon sett",
+    "har nan sett", "har nagon testat", "har nagon provat", "har ni last", "har ni sett",
+    "laste ni", "sag ni", "any good", "nagra bra", "any tips", "tips pa", "tips om",
+    "recept pa", "recipe for",
 })
 # A remark told without a question ("protokollen är alltid sena, så irriterande", "the
 # budget template is confusing", "… typiskt"): how the member finds something, for nobody

@@ -550,6 +550,10 @@ def test_small_talk_in_both_languages(text):
     "Jag får inte upp kallelsen i mobilen",
     "the video won't play on my phone",
     "Länken i kallelsen är trasig",
+    # The members asked what they have read, or for tips: nobody's duty.
+    "Has anyone seen the new guidelines from the county?",
+    "Har ni läst utvärderingen från Vinnova?",
+    "Har nån tips på en bra föreläsare om hållbarhet?",
 ])
 def test_requests_the_bot_does_not_carry_out_in_both_languages(text):
     assert intent_of(text) is Intent.UNSUPPORTED

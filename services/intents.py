@@ -701,6 +701,10 @@ def _is_a_remark(text: str) -> bool:
 _JUST_NOW = frozenset({"precis", "nyss", "just"})
 # Something called off, told as news ("Styrelsemötet är inställt den här veckan").
 _CALLED_OFF = frozenset({"installt", "installd", "installda", "cancelled", "canceled"})
+# News of someone else's ("Region Uppsala har fått en ny servicedirektör", "Uddevalla har
+# lanserat en ny e-tjänst", "the county has launched …").
+_NEWS = frozenset({"har fatt en ny", "har fatt ny", "has a new", "has got a new", "got a new",
+                   "har lanserat", "has launched", "have launched", "launched a"})
 _FEELS = "kanns"  # "känns", folded
 _LIKE = "som"
 
@@ -725,7 +729,7 @@ def _is_said_in_passing(
         after_commands and (_EMOJI.search(text) or text.rstrip().endswith("!"))
     ) or _feels(folded) or not _JUST_NOW.isdisjoint(folded) or not _CALLED_OFF.isdisjoint(
         folded
-    )
+    ) or _has_phrase(folded, _NEWS)
     return (
         bool(signs)
         and "?" not in text

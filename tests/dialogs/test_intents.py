@@ -554,6 +554,9 @@ def test_small_talk_in_both_languages(text):
     "Has anyone seen the new guidelines from the county?",
     "Har ni läst utvärderingen från Vinnova?",
     "Har nån tips på en bra föreläsare om hållbarhet?",
+    # Somebody else's news.
+    "Region Halland har fått en ny vårdchef",
+    "the county has launched a new app for home care",
 ])
 def test_requests_the_bot_does_not_carry_out_in_both_languages(text):
     assert intent_of(text) is Intent.UNSUPPORTED

@@ -523,6 +523,7 @@ def classify(
         or _asks_who_they_are(folded, role_words)
         or _asks_for_a_body(text, folded, role_words)
         or _asks_which_of_two(text, folded, role_words)
+        or _asks_what_a_role_does(folded, role_words)
     ):
         return Classified(QUESTION, argument=text.strip())
     short = _short_small_talk(folded) or _thanks_told_at_length(text, folded)
@@ -909,6 +910,28 @@ def _asks_which_people(folded: list[str], role_words: frozenset[str]) -> bool:
         # -r too; the verb after it shows it was the noun.
         return False
     return following.endswith("r") or following in _AFTER_WHICH_PEOPLE
+
+
+# What a role does, asked of it by name ("Vad gör mötesansvarig egentligen?", "what does the
+# membership officer do?", "vad ska projektgruppen göra?", "what's the steering group
+# responsible for?"): the role's answer lists its duties. "Vad gör jag nu?" names no role.
+_WHAT = frozenset({"vad", "what"})
+_WHAT_IS = frozenset({"what's", "whats"})
+_ASKING_VERBS = frozenset({"gor", "ska", "har", "ansvarar", "does", "do", "is", "are"})
+_DOING = frozenset({"gor", "gora", "ansvarar", "ansvar", "befogenheter", "uppgifter", "do",
+                    "responsible", "duties"})
+
+
+def _asks_what_a_role_does(folded: list[str], role_words: frozenset[str]) -> bool:
+    if len(folded) < 3 or _DOING.isdisjoint(folded[1:]):
+        return False
+    if folded[0] in _WHAT_IS:
+        told = folded[1:]
+    elif folded[0] in _WHAT and folded[1] in _ASKING_VERBS:
+        told = folded[2:]
+    else:
+        return False
+    return _names_a_role(_without_leading(told, _BEFORE_A_ROLE), role_words)
 
 
 def _names_a_role(told: list[str], role_words: frozenset[str]) -> bool:

@@ -494,6 +494,19 @@ class ContactFinder:
         self._acting_words = frozenset().union(
             *(terms for kind, terms in self._acting_terms.items() if kind != "carry")
         )
+        # A network's name is not a role's word unless a title has it: "what does Best
+        # Service do?" asks about the network, though a synonym says "Best Practice".
+        titles = role_words(
+            role.title.get(language)
+            for network in registry.networks
+            for role in network.roles
+            for language in ("sv", "en")
+        )
+        network_names = role_words(
+            name
+            for network in registry.networks
+            for name in (network.name.sv, network.name.en, *network.aliases)
+        )
         self.role_words = role_words(
             text
             for network in registry.networks
@@ -501,7 +514,7 @@ class ContactFinder:
             for language in ("sv", "en")
             for text in (role.title.get(language), *role.synonyms.get(language))
             if not is_situation(text, language)
-        )
+        ) - (network_names - titles)
         # A message that starts with the imperative of a duty ("boka ett rum åt oss") asks the
         # bot to do a role's work, not who does it.
         self.request_verbs = request_verbs(

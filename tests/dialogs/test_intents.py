@@ -287,6 +287,11 @@ def intent_of(text: str) -> Intent:
     # Whether there is a body made up of roles asks for that body.
     "Is there a group made up of the chair and the process leader?",
     "finns det en grupp med ordföranden och processledaren?",
+    # What a role does, asked of it by name: its answer lists its duties.
+    "Vad gör sekreteraren egentligen?",
+    "what does the treasurer do?",
+    "vad ska referensgruppen göra?",
+    "What's the steering group responsible for?",
 ])
 def test_who_questions_asked_outright_or_as_a_situation(text):
     assert intent_of(text) is Intent.WHO
@@ -557,6 +562,9 @@ def test_small_talk_in_both_languages(text):
     # Somebody else's news.
     "Region Halland har fått en ny vårdchef",
     "the county has launched a new app for home care",
+    # What the network does, or the asker: no role's duties answer it.
+    "What does Best Service do?",
+    "vad gör vi nu?",
 ])
 def test_requests_the_bot_does_not_carry_out_in_both_languages(text):
     assert intent_of(text) is Intent.UNSUPPORTED

@@ -376,6 +376,32 @@ def related(
     return None
 
 
+# Prepositions that tie a role to the body it is held in: "the chair of the steering group",
+# "ordförande i styrgruppen", "sekreterare för rådet".
+_HELD_IN = frozenset({"of", "in", "on", "for", "i", "på", "pa", "för", "inom"})
+
+
+def held_in(index: NetworkIndex, surfaces: list[str], first: int, second: int) -> bool:
+    """Whether the question names the role at `second` by title right before a preposition
+    and the role at `first` right after it ("who's the chair of the steering group?"): the
+    role held in the body is asked for, not the body."""
+    def titled(at: int) -> tuple[int, ...]:
+        word = surfaces[at]
+        return named_roles(
+            {t for language in ("sv", "en") for t in stems(word, language)},
+            index.entries, index.own_title_terms,
+        )
+
+    for at, surface in enumerate(surfaces[1:-1], start=1):
+        if surface not in _HELD_IN or second not in titled(at - 1):
+            continue
+        after = next((i for i in range(at + 1, len(surfaces))
+                      if surfaces[i] not in _DETERMINERS), None)
+        if after is not None and first in titled(after) and second not in titled(after):
+            return True
+    return False
+
+
 # Words of belonging to a body: "vilka ingår i styrgruppen?", "who sits on the board?" ask who
 # makes up the role named, not who has a duty that uses the word.
 _MEMBERSHIP = frozenset({"ingår", "ingar", "ingå", "inga", "sitter", "sits", "sit", "member",

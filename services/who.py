@@ -125,6 +125,7 @@ from services.role_relations import (
     duty_is_for,
     duty_of,
     forwarded,
+    held_in,
     membership,
     most_dealing_with,
     named_roles,
@@ -848,6 +849,19 @@ class ContactFinder:
                 RoleMatch(body, matches[0].score, named=True),
                 *(m for m in matches if m.role_key != body),
             )[:MAX_MATCHES]
+        if (
+            len(matches) > 1
+            and matches[0].named
+            and matches[1].named
+            and held_in(
+                index,
+                [w.surface for w in question_words],
+                position_of(index, matches[0].role_key),
+                position_of(index, matches[1].role_key),
+            )
+        ):
+            # "Who's the chair of the steering group?": the role held in the body named.
+            matches = (replace(matches[1], score=matches[0].score), matches[0], *matches[2:])
         if not matches:
             matches = self._from_examples_alone(question, network_key, scoped_words)
         elif made_up is None:  # told by its make-up, the body is no guess to overrule

@@ -93,6 +93,15 @@ def test_a_body_asked_for_by_all_its_members_is_the_body(finder, question):
     assert top(finder, question) == "konstnarligt_rad"
 
 
+@pytest.mark.parametrize(("question", "held"), [
+    # The role named before "of"/"i", held in the body named after it, is the one asked for.
+    ("Who's the director of the artistic council?", "regissor"),
+    ("who is the costume maker of the artistic council", "kostymor"),
+])
+def test_a_role_held_in_a_body_is_asked_for_not_the_body(finder, question, held):
+    assert top(finder, question) == held
+
+
 @pytest.mark.parametrize("question", [
     # English words around the group's Swedish name, which is also the body's title word:
     # read only as a name, "rådet" said nothing of a role and the question went unanswered.

@@ -379,12 +379,16 @@ def related(
 # Prepositions that tie a role to the body it is held in: "the chair of the steering group",
 # "ordförande i styrgruppen", "sekreterare för rådet".
 _HELD_IN = frozenset({"of", "in", "on", "for", "i", "på", "pa", "för", "inom"})
+# Asked who holds it ("who is the chair of …", "vem är ordförande i …"), not who acts on it
+# ("vem utser kassör i styrelsen?" is the board's, which appoints).
+_BEING = frozenset({"is", "who's", "whos", "who’s", "är", "ar", "was", "var"})
+_BEING_REACH = 4  # "who is the costume maker of …"
 
 
 def held_in(index: NetworkIndex, surfaces: list[str], first: int, second: int) -> bool:
-    """Whether the question names the role at `second` by title right before a preposition
-    and the role at `first` right after it ("who's the chair of the steering group?"): the
-    role held in the body is asked for, not the body."""
+    """Whether the question asks who is the role at `second`, named by title right before a
+    preposition, and names the role at `first` right after it ("who's the chair of the
+    steering group?"): the role held in the body is asked for, not the body."""
     def titled(at: int) -> tuple[int, ...]:
         word = surfaces[at]
         return named_roles(
@@ -394,6 +398,8 @@ def held_in(index: NetworkIndex, surfaces: list[str], first: int, second: int) -
 
     for at, surface in enumerate(surfaces[1:-1], start=1):
         if surface not in _HELD_IN or second not in titled(at - 1):
+            continue
+        if _BEING.isdisjoint(surfaces[max(0, at - _BEING_REACH):at]):
             continue
         after = next((i for i in range(at + 1, len(surfaces))
                       if surfaces[i] not in _DETERMINERS), None)

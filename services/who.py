@@ -855,7 +855,7 @@ class ContactFinder:
             and matches[1].named
             and held_in(
                 index,
-                [w.surface for w in question_words],
+                words(question),  # "who's" whole: `Word.surface` drops its "'s"
                 position_of(index, matches[0].role_key),
                 position_of(index, matches[1].role_key),
             )

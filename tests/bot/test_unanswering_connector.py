@@ -14,6 +14,11 @@ from bot.adapter import LOCAL_CONNECTOR_TIMEOUT_SECONDS
 from tests.bot.teams_activities import personal_message
 from tests.bot.test_observability import LogBuffer, log_buffer  # noqa: F401 - fixture
 
+# What a turn may take beyond the timeout on a busy machine: CI building the container image
+# beside the tests once added 3.6 s to a refused connection. Without the local timeout a turn
+# waits for aiohttp's default of five minutes, far beyond this.
+BUSY_MACHINE_SLACK = 8.0
+
 
 @pytest.fixture
 def settings(settings):
@@ -47,7 +52,9 @@ async def test_a_silent_connector_fails_the_turn_in_two_seconds_with_one_warning
     elapsed = time.monotonic() - started
 
     assert (status, body) == (201, None)
-    assert LOCAL_CONNECTOR_TIMEOUT_SECONDS <= elapsed < LOCAL_CONNECTOR_TIMEOUT_SECONDS + 1.5
+    assert LOCAL_CONNECTOR_TIMEOUT_SECONDS <= elapsed < LOCAL_CONNECTOR_TIMEOUT_SECONDS + (
+        BUSY_MACHINE_SLACK
+    )
     warnings = [line for line in log_buffer.lines() if " WARNING " in line]
     assert len(warnings) == 1, warnings
     assert "the local connector did not answer" in warnings[0]
@@ -62,6 +69,6 @@ async def test_a_refused_connection_fails_as_quickly_and_as_quietly(log_buffer: 
     status, _ = await bot.post(personal_message(closed, "hjälp"))
 
     assert status == 201
-    assert time.monotonic() - started < LOCAL_CONNECTOR_TIMEOUT_SECONDS + 1.5
+    assert time.monotonic() - started < LOCAL_CONNECTOR_TIMEOUT_SECONDS + BUSY_MACHINE_SLACK
     assert len([line for line in log_buffer.lines() if " WARNING " in line]) == 1
     assert not log_buffer.lines(" ERROR ") and "Traceback" not in log_buffer.text

@@ -32,6 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 
+from domain.language import language_scores
 from domain.registry import Language, Localized
 from services.text import BODY_WORDS, fold, fold_in_place
 
@@ -263,7 +264,9 @@ _NOT_FOR_A_ROLE = frozenset({
     # Something that will not open or play, or is broken ("jag får inte upp länken i
     # mobilen", "the film won't play in Chrome", "länken till utkastet är trasig").
     "far inte upp", "won't play", "wont play", "doesn't play", "spelas inte", "ar trasig",
-    "ar trasigt", "ar trasiga", "broken link", "link is broken",
+    "ar trasigt", "ar trasiga", "broken link", "link is broken", "ligger nere", "is offline",
+    # What is done in general, not by whom ("vilka indikatorer brukar man använda?").
+    "brukar man",
     # The members asked what they have read or tried, or for tips ("Has anyone read the new
     # report …?", "Läste ni artikeln …?", "Any good books on …?", "har nån tips på …?").
     "has anyone read", "has anyone seen", "has anyone tried", "have you read", "have you seen",
@@ -313,6 +316,8 @@ _REMARKS = frozenset({
     "inte bra alls", "inte god alls", "inte gott alls", "inte okej alls", "inte ok alls",
     "inte kul alls", "not good at all", "not ok at all", "not okay at all", "tyckte jag",
     "trott pa", "trottnat", "tired of", "sick of", "fed up",
+    # What a topic took of a meeting ("Ekonomiavstämningen tog hela mötet idag").
+    "tog hela", "took the whole", "took all",
     "btw", "by the way", "forresten",
     # How a meeting or a piece of work went, told afterwards ("Referensgruppsmötet idag var
     # väldigt givande", "the practical test went really well"), or how it looks ("our
@@ -456,10 +461,10 @@ _REQUEST_VERBS = frozenset({
 _FIRST_PERSON = frozenset({"jag", "vi", "min", "mitt", "mina", "var", "i", "we", "my",
                            "our", "i'm", "im", "we're", "we'll", "i've"})
 
-# Where the message is about, told first and set off by a comma or colon ("för Lokalvård, …",
-# "VNS: …"): a few words, no question, nobody in the first person ("I'm vegan, …").
 # A question word with "is" contracted, which the commands' phrases spell out.
 _CONTRACTED_IS = re.compile(r"\b(when|where|how)['’]s\b", re.IGNORECASE)
+# Where the message is about, told first and set off by a comma or colon ("för Lokalvård, …",
+# "VNS: …"): a few words, no question, nobody in the first person ("I'm vegan, …").
 _SETTING_FIRST = re.compile(r"\s*([^,:;?!.]{1,40}?)\s*[,:]\s+(?=\S)")
 _WORD = re.compile(r"[\w/?'’-]+", re.UNICODE)
 _LETTERS = re.compile(r"[^\W\d_]")
@@ -582,7 +587,16 @@ def classify(
     ) and not _asks_which_people(folded, role_words):
         # "vilket resurscentrum ska ta över?": which thing, not which person.
         return Classified(UNSUPPORTED, argument=text.strip())
+    if folded[0] in _WHICH and _has_phrase(folded, _BEFORE_NOW):
+        # "Vilket hotell var vi på förra gången?": a fact of the past, for nobody's duty.
+        return Classified(UNSUPPORTED, argument=text.strip())
     return Classified(QUESTION, argument=text.strip())
+
+
+# Times gone by, which make "which …?" a question of what was.
+_BEFORE_NOW = frozenset({"forra gangen", "forra aret", "forra varen", "forra hosten",
+                         "forra motet", "forra traffen", "i fjol", "last time", "last year",
+                         "last spring", "last autumn", "last meeting"})
 
 
 # A question of fact told as what someone else asks or nobody knows ("Konstella frågar hur
@@ -628,6 +642,8 @@ def _asks_yes_or_no(folded: list[str], text: str, request_verbs: frozenset[str])
     first = folded[0]
     if first in _YES_NO_STARTS or first in _EN_MODAL_STARTS:
         return True
+    if folded[-1] == _TAG and text.rstrip().endswith("?"):
+        return True  # "länsstyrgruppen beslutade om rollerna 2011 va?": is it so?
     opinion = _without_leading(folded, _BEFORE_AN_OPINION)
     if " ".join(opinion[:4]).startswith(_OPINION_STARTS):
         # "Vi tycker att programmet är klart och vill att det lämnas över": a wish after the
@@ -653,6 +669,8 @@ def _asks_yes_or_no(folded: list[str], text: str, request_verbs: frozenset[str])
 
 _THERE_IS = frozenset({("finns", "det"), ("fanns", "det")})
 _ASKS_TO_BE_TOLD = frozenset({"val", "ju"})  # "väl", "ju", folded: "… är väl …?"
+_TAG = "va"  # "…, va?": a statement asked to be confirmed
+_SWEDISH_IN = frozenset({"i"})
 _NOT_NOUNS = frozenset({"inte", "igen", "hemma", "garna", "sedan", "utan", "ocksa"})
 _MIN_DEFINITE = 5  # "rådet", "gruppen"; shorter words ending so are seldom nouns
 
@@ -700,6 +718,12 @@ def _is_a_remark(text: str) -> bool:
 # News of a moment ago ("Uddevalla har precis lanserat en e-tjänst", "the county just
 # announced cuts"), told by someone not in it.
 _JUST_NOW = frozenset({"precis", "nyss", "just"})
+# News heard from others ("Konstella har visst bytt logga", "apparently the county …"), or
+# headed as news ("Nyhet: …").
+_HEARSAY = frozenset({"visst", "tydligen", "apparently", "nyhet", "nyheter"})
+# Praise first ("Great presentation of the results today", "Bra och effektivt möte idag").
+_PRAISE_FIRST = frozenset({"bra", "great", "nice", "good", "excellent", "toppen", "grymt",
+                           "snyggt", "fint", "kul", "superbra", "jattebra"})
 # Something called off, told as news ("Styrelsemötet är inställt den här veckan").
 _CALLED_OFF = frozenset({"installt", "installd", "installda", "cancelled", "canceled"})
 # News of someone else's ("Region Uppsala har fått en ny servicedirektör", "Uddevalla har
@@ -722,19 +746,28 @@ def _is_said_in_passing(
     text: str, folded: list[str], *, after_commands: bool = True
 ) -> bool:
     """"Budgeten är ju helt orimlig", "konstella har alltid så god mat 👌", "Strömstad har
-    precis lanserat en ny e-tjänst!", "planen känns ambitiös": a remark with no question, no
-    problem and no need told in the first person (see `_AS_WE_ALL_KNOW`, `_feels`). An emoji
-    or a closing "!" is read only after the commands, which they do not change ("visa
-    årshjulet 🙂", "visa årshjulet!")."""
-    signs = _AS_WE_ALL_KNOW in folded or _DRAWN_OUT.search(text.lower()) or (
-        after_commands and (_EMOJI.search(text) or text.rstrip().endswith("!"))
-    ) or _feels(folded) or not _JUST_NOW.isdisjoint(folded) or not _CALLED_OFF.isdisjoint(
-        folded
-    ) or _has_phrase(folded, _NEWS)
+    precis lanserat en ny e-tjänst!", "planen känns ambitiös", "mötet är inställt", "Region
+    Uppsala har fått en ny servicedirektör": a remark with no question, no problem and no
+    need told in the first person (see `_AS_WE_ALL_KNOW`, `_feels`, `_JUST_NOW`,
+    `_CALLED_OFF`, `_NEWS`). An emoji or a closing "!" is read only after the commands, which
+    they do not change ("visa årshjulet 🙂", "visa årshjulet!")."""
+    signs = (
+        _AS_WE_ALL_KNOW in folded
+        or _DRAWN_OUT.search(text.lower())
+        or (after_commands and (_EMOJI.search(text) or text.rstrip().endswith("!")))
+        or _feels(folded)
+        or not _JUST_NOW.isdisjoint(folded)
+        or not _CALLED_OFF.isdisjoint(folded)
+        or _has_phrase(folded, _NEWS)
+        or not _HEARSAY.isdisjoint(folded)
+        or folded[:1] and folded[0] in _PRAISE_FIRST
+    )
+    # Swedish "i" is "in", not the English "I": "Nyhet: regionen byter intranät i höst".
+    asker = _ASKER - _SWEDISH_IN if language_scores(text).decided == "sv" else _ASKER
     return (
         bool(signs)
         and "?" not in text
-        and _ASKER.isdisjoint(folded)
+        and asker.isdisjoint(folded)
         and _PROBLEM.isdisjoint(folded)
         and not _needs_someone(folded)
     )
@@ -914,7 +947,7 @@ def _asks_which_people(folded: list[str], role_words: frozenset[str]) -> bool:
 
 # What a role does, asked of it by name ("Vad gör mötesansvarig egentligen?", "what does the
 # membership officer do?", "vad ska projektgruppen göra?", "what's the steering group
-# responsible for?"): the role's answer lists its duties. "Vad gör jag nu?" names no role.
+# responsible for?"): the role's answer, which gives its duty. "Vad gör jag nu?" names no one.
 _WHAT = frozenset({"vad", "what"})
 _WHAT_IS = frozenset({"what's", "whats"})
 _ASKING_VERBS = frozenset({"gor", "ska", "har", "ansvarar", "does", "do", "is", "are"})

@@ -565,6 +565,17 @@ def test_small_talk_in_both_languages(text):
     # What the network does, or the asker: no role's duties answer it.
     "What does Best Service do?",
     "vad gör vi nu?",
+    # A site that is down, news heard from others or headed as news, praise first, what a
+    # topic took of a meeting, a fact of the past, a statement asked to be confirmed, what
+    # is done in general.
+    "hemsidan ligger nere igen",
+    "Konstella har tydligen flyttat sitt kontor",
+    "Nyhet: regionen byter intranät i höst",
+    "Great workshop with the county today",
+    "Budgetgenomgången tog hela träffen",
+    "Vilken restaurang åt vi på förra gången?",
+    "styrgruppen bytte namn 2019 va?",
+    "Vilka mätmetoder brukar man använda för uppföljning?",
 ])
 def test_requests_the_bot_does_not_carry_out_in_both_languages(text):
     assert intent_of(text) is Intent.UNSUPPORTED

@@ -767,6 +767,8 @@ def _is_said_in_passing(
     return (
         bool(signs)
         and "?" not in text
+        # A wish told with the news makes it a situation ("… som vill vara med i gruppen").
+        and _OPINION_WISHES.isdisjoint(folded)
         and asker.isdisjoint(folded)
         and _PROBLEM.isdisjoint(folded)
         and not _needs_someone(folded)
@@ -1092,7 +1094,8 @@ _PROBLEM = frozenset({"inte", "ej", "saknas", "fattas", "aldrig", "not", "missin
                       "doesn't", "don't", "wrong", "incorrect", "fel", "felaktigt", "felaktiga",
                       # Not as agreed, or clashing ("the minutes say something different",
                       # "mötet krockar med …").
-                      "different", "annorlunda", "krockar", "krock", "clash", "clashes"})
+                      "different", "annorlunda", "krockar", "krock", "clash", "clashes",
+                      "dubbelbokat", "dubbelbokad", "dubbelbokade", "double-booked"})
 
 
 def _topic_command(

@@ -292,6 +292,9 @@ def intent_of(text: str) -> Intent:
     "what does the treasurer do?",
     "vad ska referensgruppen göra?",
     "What's the steering group responsible for?",
+    # News with a wish, and a double booking exclaimed, are situations.
+    "Region Gävleborg har fått en ny kostchef som vill gå med i gruppen",
+    "Hotellet har dubbelbokat vår lokal i mars!!",
 ])
 def test_who_questions_asked_outright_or_as_a_situation(text):
     assert intent_of(text) is Intent.WHO

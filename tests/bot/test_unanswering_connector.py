@@ -52,9 +52,8 @@ async def test_a_silent_connector_fails_the_turn_in_two_seconds_with_one_warning
     elapsed = time.monotonic() - started
 
     assert (status, body) == (201, None)
-    assert LOCAL_CONNECTOR_TIMEOUT_SECONDS <= elapsed < LOCAL_CONNECTOR_TIMEOUT_SECONDS + (
-        BUSY_MACHINE_SLACK
-    )
+    assert LOCAL_CONNECTOR_TIMEOUT_SECONDS <= elapsed
+    assert elapsed < LOCAL_CONNECTOR_TIMEOUT_SECONDS + BUSY_MACHINE_SLACK
     warnings = [line for line in log_buffer.lines() if " WARNING " in line]
     assert len(warnings) == 1, warnings
     assert "the local connector did not answer" in warnings[0]

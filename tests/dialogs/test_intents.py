@@ -287,7 +287,7 @@ def intent_of(text: str) -> Intent:
     # Whether there is a body made up of roles asks for that body.
     "Is there a group made up of the chair and the process leader?",
     "finns det en grupp med ordföranden och processledaren?",
-    # What a role does, asked of it by name: its answer lists its duties.
+    # What a role does, asked of it by name: the role's answer gives its duty.
     "Vad gör sekreteraren egentligen?",
     "what does the treasurer do?",
     "vad ska referensgruppen göra?",

@@ -265,6 +265,9 @@ _NOT_FOR_A_ROLE = frozenset({
     # mobilen", "the film won't play in Chrome", "länken till utkastet är trasig").
     "far inte upp", "won't play", "wont play", "doesn't play", "spelas inte", "ar trasig",
     "ar trasigt", "ar trasiga", "broken link", "link is broken", "ligger nere", "is offline",
+    "varit nere", "legat nere", "been down", "went down",
+    # News asked for ("Any news about the county's projects?", "Något nytt om …?").
+    "any news", "nagot nytt om", "nagot nytt kring", "nagra nyheter",
     # What is done in general, not by whom ("vilka indikatorer brukar man använda?").
     "brukar man",
     # The members asked what they have read or tried, or for tips ("Has anyone read the new
@@ -454,7 +457,7 @@ _REQUEST_VERBS = frozenset({
     "change", "delete", "remove", "move", "publish", "approve", "translate", "create", "add",
     "fix", "arrange", "remind", "tell", "sign", "set", "schedule", "invite", "bjud",
     "glom", "forget", "remember", "byt", "utse", "valj",
-    "sammanfatta", "summarize", "summarise", "forklara", "explain", "gor", "make",
+    "sammanfatta", "summera", "summarize", "summarise", "forklara", "explain", "gor", "make",
     "rakna", "berakna", "calculate", "compute",
 })
 # First words of a situation told in the first person: not a request to show something.
@@ -729,7 +732,10 @@ _CALLED_OFF = frozenset({"installt", "installd", "installda", "cancelled", "canc
 # News of someone else's ("Region Uppsala har fått en ny servicedirektör", "Uddevalla har
 # lanserat en ny e-tjänst", "the county has launched …").
 _NEWS = frozenset({"har fatt en ny", "har fatt ny", "has a new", "has got a new", "got a new",
-                   "har lanserat", "has launched", "have launched", "launched a"})
+                   "har lanserat", "has launched", "have launched", "launched a",
+                   # Read in the news ("Läste i tidningen att SKL byter namn").
+                   "laste att", "laste i tidningen", "las i tidningen", "laste pa",
+                   "read in the paper", "read in the news"})
 _FEELS = "kanns"  # "känns", folded
 _LIKE = "som"
 
@@ -944,7 +950,14 @@ def _asks_which_people(folded: list[str], role_words: frozenset[str]) -> bool:
         # "vilka mätmetoder är bäst …?", "vilka kommuner ingår i …?": a plural noun ends in
         # -r too; the verb after it shows it was the noun.
         return False
+    if len(folded) > 3 and folded[3] in _SUBJECTS and not following.endswith("are"):
+        # "vilka mätmetoder använder vi?": the verb's subject comes after it, so the plural
+        # noun is what is used, not who; "-are" is a doer ("vilka ledare har vi?").
+        return False
     return following.endswith("r") or following in _AFTER_WHICH_PEOPLE
+
+
+_SUBJECTS = frozenset({"vi", "ni", "jag", "du", "man"})
 
 
 # What a role does, asked of it by name ("Vad gör mötesansvarig egentligen?", "what does the
@@ -1126,14 +1139,19 @@ def _topic_command(
         for language in ("sv", "en"):
             topics, verbs = forms[language]
             for parts in topics:
-                compounds = shows and language == "sv" and len(parts) == 1
+                compounds = language == "sv" and len(parts) == 1
                 found = next(
                     (
                         start
                         for start in range(len(words) - len(parts) + 1)
                         if all(
                             _topic_matches(
-                                words[start + i], part, compound=compounds, role_words=role_words
+                                words[start + i],
+                                part,
+                                # … or after "nästa": "nästa e-rådsmöte?" asks when it is.
+                                compound=compounds
+                                and (shows or words[start - 1 : start] == ["nasta"]),
+                                role_words=role_words,
                             )
                             for i, part in enumerate(parts)
                         )

@@ -337,6 +337,9 @@ def test_who_questions_asked_outright_or_as_a_situation(text):
     # "when's" spelled out as the phrases spell it; "saknar vi …?" asks like "saknas det …?".
     ("when's our next meeting?", "meetings"),
     ("saknar vi protokoll från något möte?", "minutes"),
+    # After "nästa", a compound ending in "möte" is a meeting asked about too.
+    ("Nästa styrgruppsmöte?", "meetings"),
+    ("när är nästa nätverksmöte", "meetings"),
 ])
 def test_plain_language_commands_in_both_languages(text, command):
     route = classify(text, BOT_COMMANDS, DUTY_VERBS)
@@ -579,6 +582,14 @@ def test_small_talk_in_both_languages(text):
     "Vilken restaurang åt vi på förra gången?",
     "styrgruppen bytte namn 2019 va?",
     "Vilka mätmetoder brukar man använda för uppföljning?",
+    # A tool that has been down, news read in the paper or asked for, a summary asked of
+    # the bot, which things "we" use.
+    "Intranätet har legat nere sedan lunch",
+    "the intranet has been down all day",
+    "Läste i tidningen att regionen ska slå ihop två förvaltningar",
+    "Any news about the new e-services?",
+    "Summera diskussionen från förra träffen",
+    "Vilka enkäter skickar vi ut i vår?",
 ])
 def test_requests_the_bot_does_not_carry_out_in_both_languages(text):
     assert intent_of(text) is Intent.UNSUPPORTED

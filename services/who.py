@@ -193,7 +193,7 @@ _RENDERED_LIMIT = 4096  # answers' texts about a role kept per finder (`ContactF
 _ACTING_VERBS: dict[str, tuple[str, str]] = {
     "elect": ("välja väljer väljs väljas vald utse utser utses tillsätta tillsätter byta byter"
               " avsätta avsätter",
-              "elect elects elected appoint appoints appointed choose chooses select selects"
+              "elect elects elected appoint appoints appointed choose chooses select selects pick picks"
               " replace replaces dismiss dismisses"),
     "decide": ("besluta beslutar bestämma bestämmer avgöra avgör",
                "decide decides determine determines"),
@@ -1458,6 +1458,11 @@ class ContactFinder:
             surfaces[verb_at + 1] in WHO_HOLDS or among_us(surfaces[verb_at + 1:])
         ):
             filled_after = verb_at + 1
+        elif verb_at >= 0 and self._acting_stems(surfaces[verb_at]) & self._acting_terms["elect"]:
+            # "vem utser ordförande?", "who appoints the secretary?": electing fills the role
+            # named after the verb, so a duty that elects that very role answers, else the one
+            # that shares out the group's tasks.
+            filled_after = verb_at
         else:
             filled_after = next(
                 (at for at, s in enumerate(surfaces)

@@ -61,6 +61,11 @@ def test_making_sure_of_a_thing_is_answered_by_the_role_that_does_it(finder, que
     # One of the group chosen, whatever the task is called.
     ("Who decides which of us becomes the meeting coordinator?", "bestservice", "ordforande"),
     ("Vem bestämmer vem av oss som ska boka lokaler?", "bestservice", "ordforande"),
+    # Electing fills the role named after the verb: the duty that elects that very role
+    # answers (the group's participants appoint their chair; the council its vice chair).
+    ("Vem utser ordföranden i vår grupp?", "bestservice", "deltagare"),
+    ("who elects our chair for next year?", "bestservice", "deltagare"),
+    ("Who picks the vice chair?", "erad", "styrgrupp"),
     # A noun of deciding in the named role's duty ("Makes sure the decisions … are taken") is
     # not its deciding: the duty that leads with the verb is.
     ("who decides the goals that the project owner then follows up on?", "lansprojekt",

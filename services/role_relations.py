@@ -298,6 +298,7 @@ def named_roles(
 # principal's primary contact") is the contact for it and towards it, as a preposition says.
 _CONTACT = ("kontakt", "contact")
 _CONTACT_REACH = 2  # "primära kontaktperson": an adjective may come between
+_FOR = "för"  # after a contact, as "mot": "primär kontakt för kommundirektörsnätverket"
 
 
 def _genitive(surface: str) -> bool:
@@ -328,6 +329,8 @@ def relations(
             found.extend((relation, position) for position in named(at)
                          for relation in ("to", "towards"))
         relation = _RELATIONS.get(surface)
+        if relation is None and surface == _FOR and previous.startswith(_CONTACT):
+            relation = "towards"
         if relation is not None:
             # "med i beredningen", "part of …": belonging to a body, not a relation to it.
             how = None if relation == "in" and previous in _BELONGING else relation
@@ -356,7 +359,7 @@ def related(
     belongs to a body is left to `membership`; a role named just before the preposition
     ("ordförande i styrgruppen") is the one asked for. `surfaces` and `evidences` are each
     question word's surface and what it says (`services.who._word_evidence`)."""
-    if not index.pairs or _RELATIONS.keys().isdisjoint(surfaces):
+    if not index.pairs or (_RELATIONS.keys().isdisjoint(surfaces) and _FOR not in surfaces):
         return None
     if not _MEMBERSHIP.isdisjoint(surfaces) or _asks_who_is_in(surfaces):
         return None

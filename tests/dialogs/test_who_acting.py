@@ -118,6 +118,8 @@ def test_a_roles_contact_named_in_a_duty_in_the_genitive_is_the_contact_towards_
     # Named after "mot"/"for", the sponsor is the one turned to; the duty says who that is.
     assert top(finder, "vem är primär kontakt mot huvudmannen?") == "samordnare"
     assert top(finder, "who is the main contact for the sponsor?") == "samordnare"
+    # "för" after a word for contact turns to the role as "mot" does.
+    assert top(finder, "vem är primär kontakt för huvudmannen?") == "samordnare"
     assert top(finder, "vem är huvudmannen?") == "huvudman"
 
 

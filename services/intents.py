@@ -265,9 +265,11 @@ _NOT_FOR_A_ROLE = frozenset({
     # mobilen", "the film won't play in Chrome", "länken till utkastet är trasig").
     "far inte upp", "won't play", "wont play", "doesn't play", "spelas inte", "ar trasig",
     "ar trasigt", "ar trasiga", "broken link", "link is broken", "ligger nere", "is offline",
-    "varit nere", "legat nere", "been down", "went down",
+    "varit nere", "legat nere", "been down", "went down", "slapper inte in",
+    "won't let me in", "wont let me in", "fryser",
     # News asked for ("Any news about the county's projects?", "Något nytt om …?").
     "any news", "nagot nytt om", "nagot nytt kring", "nagra nyheter",
+    "i read that", "i read in", "jag laste att", "jag laste i",
     # What is done in general, not by whom ("vilka indikatorer brukar man använda?").
     "brukar man",
     # The members asked what they have read or tried, or for tips ("Has anyone read the new

@@ -590,6 +590,10 @@ def test_small_talk_in_both_languages(text):
     "Any news about the new e-services?",
     "Summera diskussionen från förra träffen",
     "Vilka enkäter skickar vi ut i vår?",
+    # A meeting tool that will not let one in, a program that freezes, news one read.
+    "Projectplace släpper inte in mig längre",
+    "Excel fryser när jag öppnar budgetmallen",
+    "I read that the county is merging two departments, is that true?",
 ])
 def test_requests_the_bot_does_not_carry_out_in_both_languages(text):
     assert intent_of(text) is Intent.UNSUPPORTED

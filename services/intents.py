@@ -910,14 +910,25 @@ def _asks_which_of_two(text: str, folded: list[str], role_words: frozenset[str])
 def _asks_who_they_are(folded: list[str], role_words: frozenset[str]) -> bool:
     """"Vilka är med i …?", "…, alltså vilka är beredningen?" anywhere in the message; not
     "vilka är e-rådets ämnesområden?" (see `_asks_which_people`). "Vilka i beredningen ska
-    jag mejla?", "vilka som …" at the start: the people of a body, before any topic."""
+    jag mejla?", "vilka som …" at the start: the people of a body, before any topic; so is
+    "which of the preparation group …?" (one of them). A hedge does not change what is asked
+    ("vilka är egentligen med i …?")."""
+    folded = [w for w in folded if w not in _HEDGES]
     if len(folded) > 2 and folded[0] == "vilka" and folded[1] in _WHICH_PEOPLE_IN:
+        return True
+    if len(folded) > 2 and folded[0] in _WHICH and folded[1] in _OF and _names_a_role(
+        folded[2:], role_words
+    ):
         return True
     return any(
         word == "vilka" and folded[at + 1] in _BEING_VERBS
         and _asks_which_people(folded[at:], role_words)
         for at, word in enumerate(folded[:-2])
     )
+
+
+_HEDGES = frozenset({"egentligen", "actually", "really"})
+_OF = frozenset({"of", "av"})
 
 
 def _asks_which_people(folded: list[str], role_words: frozenset[str]) -> bool:

@@ -292,6 +292,9 @@ def intent_of(text: str) -> Intent:
     "what does the treasurer do?",
     "vad ska referensgruppen göra?",
     "What's the steering group responsible for?",
+    # The people of a body asked with a hedge, or one of them asked for.
+    "Vilka är egentligen med i styrgruppen?",
+    "Which of the steering group signs the minutes?",
     # News with a wish, and a double booking exclaimed, are situations.
     "Region Gävleborg har fått en ny kostchef som vill gå med i gruppen",
     "Hotellet har dubbelbokat vår lokal i mars!!",

@@ -479,6 +479,20 @@ def asks_for_members(surfaces: list[str]) -> bool:
     return False
 
 
+# "vem i …", "who in …": one of a body, when an act follows the body's name.
+_WHO_IN = frozenset({("vem", "i"), ("vem", "på"), ("who", "in"), ("who", "on")})
+_WORDS_AFTER_WHO_IN = 4  # "who in the preparation group" and at least one word of the act
+
+
+def asks_who_in_a_body_acts(surfaces: list[str]) -> bool:
+    """"Vem i beredningen kallar till mötena?", "who in the preparation group chairs the
+    council meetings?": one of a body asked for by what they do, not the body's members."""
+    return any(
+        tuple(surfaces[at:at + 2]) in _WHO_IN and len(surfaces) - at >= _WORDS_AFTER_WHO_IN
+        for at in range(len(surfaces) - 1)
+    ) and _OTHER_MEMBERS.isdisjoint(surfaces)
+
+
 # Who the asker is ("jag är ny som projektledare", "I'm the new project leader") and who wants
 # something ("Projektägaren vill ändra målen — vem beslutar det?"): read before the who-word.
 _IDENTITY = (("jag", "är"), ("jag", "ar"), ("i", "am"), ("i'm",), ("im",), ("i’m",))

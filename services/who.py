@@ -119,6 +119,7 @@ from services.role_relations import (
     WHO_HOLDS,
     among_us,
     asks_for_members,
+    asks_who_in_a_body_acts,
     bare,
     choosing_holder,
     closest_duty,
@@ -796,6 +797,7 @@ class ContactFinder:
         )
         wording = _Wording(question)
         matches = self._rank(index, scoped_words, asking, wording)
+        acting_matches = matches  # the question less the names of its network and group
         if consumed and (not matches or not matches[0].named):
             # "vem sitter i e-rådet?", "vilka ingår i styrgruppen?": the group's name is all
             # the question says of a role (nothing, or a duty word), so it names the role.
@@ -849,6 +851,22 @@ class ContactFinder:
                 RoleMatch(body, matches[0].score, named=True),
                 *(m for m in matches if m.role_key != body),
             )[:MAX_MATCHES]
+        members = self._members.get((network_key, body), ()) if body is not None else ()
+        if (
+            members
+            and matches
+            and matches[0].role_key == body
+            # Its words as written: "who's in …" asks who is in it, not who acts.
+            and asks_who_in_a_body_acts(words(question))
+        ):
+            # "Vem i beredningen kallar till mötena?": the member who does it, as the question
+            # less the body's name ranks them, not the body.
+            member = next((m for m in acting_matches if m.role_key in members), None)
+            if member is not None:
+                matches = (
+                    replace(member, score=matches[0].score),
+                    *(m for m in matches if m.role_key != member.role_key),
+                )[:MAX_MATCHES]
         if (
             len(matches) > 1
             and matches[0].named

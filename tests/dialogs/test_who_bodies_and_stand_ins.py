@@ -125,6 +125,15 @@ def test_all_members_named_without_a_body_word_are_not_the_body(
 
 
 @pytest.mark.parametrize(("question", "expected"), [
+    # One of the body asked for by what they do: the member who does it, not the body.
+    ("Vem i rådet syr kostymerna?", "kostymor"),
+    ("Who in the artistic council builds the sets?", "scenograf"),
+])
+def test_who_in_a_body_does_something_is_the_member_who_does_it(finder, question, expected):
+    assert top(finder, question) == expected
+
+
+@pytest.mark.parametrize(("question", "expected"), [
     ("Vem är regissör?", "regissor"),  # the member asked for alone is still the member
     ("Who is the director?", "regissor"),
     ("vem leder repetitionerna?", "regissor"),

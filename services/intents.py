@@ -269,7 +269,9 @@ _NOT_FOR_A_ROLE = frozenset({
     "won't let me in", "wont let me in", "fryser",
     # News asked for ("Any news about the county's projects?", "Något nytt om …?").
     "any news", "nagot nytt om", "nagot nytt kring", "nagra nyheter",
-    "i read that", "i read in", "jag laste att", "jag laste i",
+    "i read that", "i read in", "jag laste att", "jag laste i", "laste att",
+    # A slow tool ("Projectplace är sjukt segt idag").
+    "ar segt", "sa segt", "sjukt segt", "is so slow", "really slow", "super slow",
     # What is done in general, not by whom ("vilka indikatorer brukar man använda?").
     "brukar man",
     # The members asked what they have read or tried, or for tips ("Has anyone read the new

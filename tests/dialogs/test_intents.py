@@ -597,6 +597,9 @@ def test_small_talk_in_both_languages(text):
     "Projectplace släpper inte in mig längre",
     "Excel fryser när jag öppnar budgetmallen",
     "I read that the county is merging two departments, is that true?",
+    # A slow tool, news read and asked to be confirmed.
+    "Intranätet är sjukt segt idag",
+    "Läste att regionen byter namn, stämmer det?",
 ])
 def test_requests_the_bot_does_not_carry_out_in_both_languages(text):
     assert intent_of(text) is Intent.UNSUPPORTED

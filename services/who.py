@@ -194,8 +194,8 @@ _RENDERED_LIMIT = 4096  # answers' texts about a role kept per finder (`ContactF
 _ACTING_VERBS: dict[str, tuple[str, str]] = {
     "elect": ("välja väljer väljs väljas vald utse utser utses tillsätta tillsätter byta byter"
               " avsätta avsätter",
-              "elect elects elected appoint appoints appointed choose chooses select selects pick picks"
-              " replace replaces dismiss dismisses"),
+              "elect elects elected appoint appoints appointed choose chooses select selects"
+              " pick picks replace replaces dismiss dismisses"),
     "decide": ("besluta beslutar bestämma bestämmer avgöra avgör",
                "decide decides determine determines"),
     "approve": ("godkänna godkänner fastställa fastställer",

@@ -331,6 +331,8 @@ def relations(
         relation = _RELATIONS.get(surface)
         if relation is None and surface == _FOR and previous.startswith(_CONTACT):
             relation = "towards"
+        elif relation is not None and previous in _TOGETHER:
+            relation = "with"  # "tillsammans med föredraganden": working beside that role
         if relation is not None:
             # "med i beredningen", "part of …": belonging to a body, not a relation to it.
             how = None if relation == "in" and previous in _BELONGING else relation
@@ -340,9 +342,49 @@ def relations(
         if surface in _DETERMINERS:
             continue
         if how is not None:
-            found.extend((how, position) for position in named(at))
+            # Working beside a role is also turning to it ("tillsammans med styrgruppen").
+            kinds = (how, "towards") if how == "with" else (how,)
+            found.extend((kind, position) for position in named(at) for kind in kinds)
         how = None
     return found
+
+
+# Verbs of presenting something to someone, after which "för" means "to".
+_PRESENTING = frozenset({"presenterar", "presentera", "redovisar", "redovisa", "föredrar",
+                         "föredra", "visar", "visa"})
+
+
+# "tillsammans med", "together with": the role named after it works beside the one whose
+# duty says so, and the other way round.
+_TOGETHER = frozenset({"tillsammans", "together"})
+
+
+def together_with(
+    index: NetworkIndex, surfaces: list[str], evidences: list[WordEvidence],
+    scores: dict[int, float],
+) -> tuple[int, int] | None:
+    """"Vem kommunicerar förslaget tillsammans med ordföranden?": the role a duty pairs with
+    the role named after "tillsammans med"/"together with", from either side ("Kommunicerar
+    förslaget tillsammans med föredraganden" is the chair's duty; "Tar tillsammans med
+    styrgruppen fram …" the process leader's), best matched first. None when no duty does."""
+    if _TOGETHER.isdisjoint(surfaces):
+        return None
+    entries = index.entries
+    for how, target in relations(surfaces, lambda at: evidences[at].relation_targets):
+        if how != "with":
+            continue
+        beside = list(index.pairs.get(("with", target), ()))  # "… tillsammans med <target>"
+        beside += [  # the target's own duty "… tillsammans med <other>"
+            (other, duty_of(entries[other], index.own_title_terms[other]))
+            for (kind, other), doers in index.pairs.items()
+            if kind == "with" and other != target and any(p == target for p, _ in doers)
+        ]
+        if beside:
+            _, _, position, duty = max(
+                (scores.get(p, 0.0), -p, p, d) for p, d in beside
+            )
+            return position, duty
+    return None
 
 
 def related(
@@ -367,6 +409,10 @@ def related(
     # med i beredningen for e-rådet"), unlike English "questions for the board".
     if "for" in surfaces and vocabulary_language(question_words) == "sv":
         surfaces = ["för" if surface == "for" else surface for surface in surfaces]
+    if not _PRESENTING.isdisjoint(surfaces):
+        # "Vem presenterar förslaget för ledningsgruppen?": presented "för" a role is told
+        # to it, as "till" says.
+        surfaces = ["till" if surface == _FOR else surface for surface in surfaces]
     for how, target in relations(surfaces, lambda at: evidences[at].relation_targets):
         doers = [
             (scores[p], -p, p, duty)

@@ -140,6 +140,7 @@ from services.role_relations import (
     roles_offered,
     roles_titled,
     standing_in,
+    together_with,
     stems_in,
     title_begun,
     towards,
@@ -1460,8 +1461,8 @@ class ContactFinder:
             question_words,
             [(at, strict, at in whole) for at, _, strict in whole_titled if strict],
         )
-        acting = None
-        if wording.stands_in:
+        acting = together_with(index, surfaces, evidences, scores)
+        if acting is None and wording.stands_in:
             acting = standing_in(
                 index, [p for at, _, strict in whole_titled if at in whole for p in strict]
             )

@@ -193,3 +193,28 @@ def test_a_group_role_asked_network_wide_in_2000_groups_fits_a_teams_message():
     assert reply.text.count("\n- Grupp ") == MAX_GROUP_LINES
     assert f"och {2000 - MAX_GROUP_LINES} grupper till" in reply.text
     assert "vem är sekreterare i Grupp 0?" in reply.text  # how to ask for one group
+
+
+def test_who_works_together_with_a_role_is_the_partner_its_duty_names_from_either_side():
+    partnered = ROLES + (
+        _role("arkivarie", "network", ("Arkivarie", "Archivist"),
+              ["Ordnar arkivet tillsammans med sekreteraren."],
+              ["Sorts the archive together with the secretary."]),
+    )
+    finder = ContactFinder(RoleRegistry((
+        Network(key="forening", name=Localized("Föreningen", "The association"), groups=(),
+                roles=partnered),
+    )))
+
+    # The archivist's duty names the secretary as partner: asked from either side, the
+    # other one answers, not the role named in the question.
+    assert top(finder, "vem ordnar arkivet tillsammans med sekreteraren?") == "arkivarie"
+    assert top(finder, "who sorts the archive together with the archivist?") == "sekreterare"
+
+
+def test_presented_for_a_role_is_told_to_it():
+    finder = ContactFinder(registry())
+
+    # "för" after a verb of presenting is "till": the election committee proposes to the
+    # general meeting, so it presents, not the general meeting named.
+    assert top(finder, "vem presenterar kandidaterna för föreningsstämman?") == "valberedning"

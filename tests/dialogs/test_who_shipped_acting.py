@@ -66,6 +66,8 @@ def test_making_sure_of_a_thing_is_answered_by_the_role_that_does_it(finder, que
     ("Vem utser ordföranden i vår grupp?", "bestservice", "deltagare"),
     ("who elects our chair for next year?", "bestservice", "deltagare"),
     ("Who picks the vice chair?", "erad", "styrgrupp"),
+    # The secretary drafts, the process leader compiles the minutes from the draft.
+    ("Vem sammanställer protokollet efter mötet?", "erad", "processledare"),
     # A noun of deciding in the named role's duty ("Makes sure the decisions … are taken") is
     # not its deciding: the duty that leads with the verb is.
     ("who decides the goals that the project owner then follows up on?", "lansprojekt",

@@ -269,7 +269,7 @@ _NOT_FOR_A_ROLE = frozenset({
     "won't let me in", "wont let me in", "fryser",
     # News asked for ("Any news about the county's projects?", "Något nytt om …?").
     "any news", "nagot nytt om", "nagot nytt kring", "nagra nyheter",
-    "i read that", "i read in", "jag laste att", "jag laste i", "laste att",
+    "i read that", "i read in", "jag laste i", "laste att",
     # A slow tool ("Projectplace är sjukt segt idag").
     "ar segt", "sa segt", "sjukt segt", "is so slow", "really slow", "super slow",
     # What is done in general, not by whom ("vilka indikatorer brukar man använda?").
@@ -737,8 +737,9 @@ _CALLED_OFF = frozenset({"installt", "installd", "installda", "cancelled", "canc
 # lanserat en ny e-tjänst", "the county has launched …").
 _NEWS = frozenset({"har fatt en ny", "har fatt ny", "has a new", "has got a new", "got a new",
                    "har lanserat", "has launched", "have launched", "launched a",
-                   # Read in the news ("Läste i tidningen att SKL byter namn").
-                   "laste att", "laste i tidningen", "las i tidningen", "laste pa",
+                   # Read in the news ("Läste i tidningen om …"); "läste att …" is read
+                   # before this, as no question for a role (`_NOT_FOR_A_ROLE`).
+                   "laste i tidningen", "las i tidningen", "laste pa",
                    "read in the paper", "read in the news"})
 _FEELS = "kanns"  # "känns", folded
 _LIKE = "som"
